@@ -1,0 +1,31 @@
+// ONTrack page glue: CSRF header on every htmx request, and plain-language network errors.
+(function () {
+  "use strict";
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+  function showStatus(text) {
+    var bar = document.getElementById("net-status");
+    if (!bar) { return; }
+    bar.textContent = text;
+    bar.hidden = !text;
+  }
+  var zh = (document.documentElement.lang || "zh-CN").indexOf("zh") === 0;
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showStatus(zh ? "网络不通：未能连接服务器，请稍后重试。" : "No connection: the server could not be reached. Try again shortly.");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) { showStatus(""); }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var text = zh ? "操作未完成（" + status + "）。请刷新页面后重试。" : "That did not work (" + status + "). Reload the page and try again.";
+    if (status === 403) { text = zh ? "您无权进行此操作。" : "You are not allowed to do this."; }
+    if (status === 404) { text = zh ? "未找到，或不属于您。" : "Not found, or not yours to see."; }
+    showStatus(text);
+  });
+})();

@@ -1,0 +1,158 @@
+"""ONTrack: field-service work orders for broadband technicians (app factory)."""
+import os
+import pathlib
+import secrets
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+
+from . import db as database
+from .config import DEFAULT_SECRET_KEY, Config, check_production_safety
+from .migrations import migrate
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+htmx = Htmx()
+
+
+def create_app(test_config=None):
+    """Create and configure an ONTrack app; `test_config` overrides the environment."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    check_production_safety(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.setdefault("DATABASE", None)
+    if not app.config["DATABASE"]:
+        app.config["DATABASE"] = os.path.join(app.instance_path, "ontrack.sqlite3")
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "webapp" / "translations")
+
+    database.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_headers(app)
+    from . import cli, filters
+    cli.init_app(app)
+    filters.init_app(app)
+
+    with app.app_context():
+        db = database.get_db()
+        migrate(db)
+        from .sla.engine import seed_policies
+        from .timeutil import utcnow
+        year = utcnow().year
+        with database.transaction(db):
+            seed_policies(db, range(year - 1, year + 3))
+    return app
+
+
+def _instance_secret(instance_path):
+    """Keep a random development key in the instance folder (never in the repository)."""
+    path = pathlib.Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app):
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    login_manager.init_app(app)
+    login_manager.session_protection = app.config["SESSION_PROTECTION"]
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def _load(user_id):
+        from .auth.users import load_user
+        return load_user(database.get_db(), int(user_id))
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import redirect, url_for
+        if _wants_json():
+            return jsonify(error="login required"), 401
+        if request.headers.get("HX-Request"):
+            return "", 401, {"HX-Redirect": url_for("auth.login")}
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+def _select_locale():
+    """Use the language the person chose, else the browser's, else Simplified Chinese."""
+    chosen = session.get("lang")
+    if chosen in Config.LANGUAGES:
+        return chosen
+    return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh_Hans_CN"
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or (request.is_json and not request.headers.get("HX-Request"))
+
+
+def _register_blueprints(app):
+    from .auth import bp as auth_bp
+    from .dispatch import bp as dispatch_bp
+    from .jobs import bp as jobs_bp
+    from .orders import bp as orders_bp
+    from .sla import bp as sla_bp
+    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app):
+    from flask_babel import gettext as _
+
+    messages = {
+        400: lambda: _("The request could not be understood. Go back, check what you entered and try again."),
+        403: lambda: _("You are not allowed to do this."),
+        404: lambda: _("Not found, or not yours to see."),
+        405: lambda: _("That is not how this page is used."),
+        413: lambda: _("What you sent is too large."),
+        500: lambda: _("Something went wrong on our side. What you entered was not saved; please try again."),
+    }
+
+    def render_error(status, message):
+        if _wants_json():
+            return jsonify(error=message), status
+        return render_template("error.html", status=status, message=message), status
+
+    for status, message in messages.items():
+        app.register_error_handler(status, lambda exc, s=status, m=message: render_error(s, m()))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+
+
+def _register_headers(app):
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+            "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+            "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.headers.get("HX-Request"):
+            response.headers.setdefault("Vary", "HX-Request")
+        return response
+
+    @app.context_processor
+    def _globals():
+        return {"languages": app.config["LANGUAGES"], "current_user": current_user,
+                "current_locale": str(get_locale() or "zh_Hans_CN"),
+                "board_refresh": app.config["BOARD_REFRESH_SECONDS"]}

@@ -1,0 +1,102 @@
+"""Command-line tools: users, demo data, and SLA maintenance."""
+
+import click
+
+from .auth.users import ROLES, create_user
+from .db import get_db, transaction
+from .orders.views import local_zone
+from .sla import engine
+from .timeutil import utcnow
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "display_name", default="", help="Name shown to others.")
+@click.option("--phone", default="")
+@click.option("--district", default="")
+@click.option("--skills", default="", help="Comma-separated, e.g. FTTH,FTTB,enterprise")
+@click.password_option()
+def create_user_command(username, role, display_name, phone, district, skills, password):
+    """Create a user (asks for the password twice)."""
+    try:
+        create_user(get_db(), username, password, role, display_name, phone, district, skills)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"created {role} {username}")
+
+
+@click.command("demo-data")
+@click.option("--orders", default=300, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_data_command(orders, if_empty):
+    """Load a demo city: dispatchers, technicians, a supervisor and a Monday morning of orders."""
+    from .demo import load_demo
+    db = get_db()
+    if if_empty and db["users"].count:
+        click.echo("database already has users; demo data not loaded")
+        return
+    if db["users"].count:
+        raise click.ClickException("the database already has users; use a new database for demo data")
+    summary = load_demo(db, orders, utcnow(), local_zone())
+    click.echo(f"demo data: {summary}")
+
+
+@click.group("sla")
+def sla_group():
+    """SLA clocks: sweep for warnings and breaches, holidays, policy values."""
+
+
+@sla_group.command("sweep")
+def sweep_command():
+    """Raise due warnings and breaches now (run from cron every minute in production)."""
+    db = get_db()
+    with transaction(db):
+        warnings, breaches = engine.sweep(db, utcnow())
+    click.echo(f"warnings: {warnings}, breaches: {breaches}")
+
+
+@sla_group.command("holiday")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--name", default="")
+@click.option("--workday", is_flag=True, help="A make-up working day (调休) instead of a holiday.")
+def holiday_command(day, name, workday):
+    """Add a holiday, or a make-up working day, to the calendar."""
+    db = get_db()
+    with transaction(db):
+        db.execute("INSERT OR REPLACE INTO holidays (day, name, kind) VALUES (?, ?, ?)",
+                   [day.date().isoformat(), name, "workday" if workday else "holiday"])
+    click.echo(f"{day.date()} {'workday' if workday else 'holiday'} {name}")
+
+
+@sla_group.command("set")
+@click.argument("code")
+@click.option("--amount", type=int, help="Minutes or working days, by the policy's kind.")
+@click.option("--warn-minutes", type=int)
+@click.option("--active/--inactive", default=None)
+def set_command(code, amount, warn_minutes, active):
+    """Change a policy's limit, warning time, or switch it off (applies to clocks started afterwards)."""
+    db = get_db()
+    changes = {k: v for k, v in {"amount": amount, "warn_minutes": warn_minutes,
+                                  "active": None if active is None else int(active)}.items() if v is not None}
+    if not changes:
+        raise click.ClickException("nothing to change")
+    with transaction(db):
+        if not db.execute("SELECT 1 FROM sla_policies WHERE code = ?", [code]).fetchone():
+            raise click.ClickException(f"no policy {code!r}")
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        db.execute(f"UPDATE sla_policies SET {sets} WHERE code = ?", [*changes.values(), code])
+    click.echo(f"{code}: {changes}")
+
+
+@sla_group.command("list")
+def list_command():
+    """Show the policies."""
+    for p in engine.load_policies(get_db()):
+        click.echo(f"{p['code']:28} {p['kind']:12} {p['amount']:5}  warn {p['warn_minutes']:4} min  -> {p['escalate_role']}")
+
+
+def init_app(app):
+    """Register the commands on the app."""
+    for command in (create_user_command, demo_data_command, sla_group):
+        app.cli.add_command(command)

@@ -1,0 +1,55 @@
+"""Configuration read from the environment (microblog's Config idiom)."""
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    """Settings for one app instance; every value can come from an ONTRACK_* variable."""
+
+    ENV_NAME = os.environ.get("ONTRACK_ENV", "development")
+    SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
+    DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
+    TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
+    DEMO_MODE = os.environ.get("ONTRACK_DEMO", "0") == "1"
+    BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
+    SLA_SWEEP_MIN_INTERVAL_SECONDS = 15
+
+    # Login throttling: this many failures for one username or one address within the
+    # window locks further attempts for the rest of the window.
+    LOGIN_MAX_FAILURES = int(os.environ.get("ONTRACK_LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("ONTRACK_LOGIN_WINDOW_MINUTES", "15"))
+
+    # Cookies: HttpOnly and SameSite always; Secure whenever served over HTTPS (production).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = ENV_NAME == "production"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = ENV_NAME == "production"
+    # 'strong' protection would log a technician out when the phone moves from mobile data
+    # to Wi-Fi (the IP changes); 'basic' only marks the session non-fresh.
+    SESSION_PROTECTION = "basic"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+
+    # CSRF: tokens are tied to the session, not to the clock, so that a change queued on a
+    # phone offline for hours can still be sent (see research §4.3).
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
+
+
+def check_production_safety(config):
+    """Refuse to run in production with the default (public) secret key."""
+    if config.get("ENV_NAME") == "production":
+        key = config.get("SECRET_KEY") or ""
+        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "ONTRACK_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production; refusing to start with the default key."
+            )

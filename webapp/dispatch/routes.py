@@ -1,0 +1,94 @@
+"""Console views: the whole page, the self-refreshing queue partial, and bulk assignment."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import labels
+from ..db import get_db
+from ..orders import store
+from ..orders.lifecycle import STATES
+from ..orders.views import district_choices, explain, local_zone
+from ..sla.sweeper import sweep_if_due
+from ..timeutil import utcnow
+from . import bp
+from .queue import VIEWS, counts, queue, technician_load
+
+FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached")
+
+
+@bp.before_request
+@login_required
+def _dispatchers_only():
+    if not current_user.is_dispatcher:
+        abort(403)
+
+
+def read_filters(source):
+    """Keep only known filter values (anything else is ignored, not an error)."""
+    filters = {key: (source.get(key) or "").strip() for key in FILTER_KEYS}
+    if filters["view"] not in VIEWS:
+        filters["view"] = "attention"
+    if filters["state"] not in STATES:
+        filters["state"] = ""
+    if filters["order_type"] not in labels.ORDER_TYPES:
+        filters["order_type"] = ""
+    if not filters["technician_id"].isdigit():
+        filters["technician_id"] = ""
+    return filters
+
+
+def queue_context(filters):
+    """Everything the queue partial shows."""
+    db, now = get_db(), utcnow()
+    sweep_if_due(db, now, local_zone())
+    rows, total = queue(db, filters, now)
+    selected = {int(v) for v in request.values.getlist("order_id") if v.isdigit()}
+    return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
+            "selected": selected}
+
+
+@bp.route("/")
+def console():
+    """The dispatcher console."""
+    filters = read_filters(request.args)
+    db = get_db()
+    technicians = technician_load(db)
+    return render_template("dispatch/console.html", technicians=technicians, districts=district_choices(db),
+                           states=STATES, **queue_context(filters))
+
+
+@bp.route("/queue")
+def queue_partial():
+    """The queue table alone, for htmx polling and filtering."""
+    return render_template("dispatch/_queue.html", **queue_context(read_filters(request.values)))
+
+
+@bp.route("/technicians")
+def technicians_partial():
+    """The technicians' load panel alone."""
+    return render_template("dispatch/_technicians.html", technicians=technician_load(get_db()))
+
+
+@bp.route("/assign", methods=["POST"])
+def assign():
+    """Assign (or reassign) every selected order to one technician; report each refusal."""
+    db, now, tz = get_db(), utcnow(), local_zone()
+    ids = [int(v) for v in request.form.getlist("order_id") if v.isdigit()][:500]
+    technician = request.form.get("technician_id", "")
+    if not ids or not technician.isdigit():
+        flash(_("Tick at least one order and choose a technician."), "error")
+        return redirect(url_for("dispatch.console", **read_filters(request.form)), code=303)
+    done = 0
+    for order_id in ids:
+        try:
+            order = store.get_order(db, order_id, current_user)
+            action = "dispatch" if order["state"] in ("created", "rejected", "unsolved") else "reassign"
+            store.apply_action(db, order_id, action, current_user, {"technician_id": int(technician)}, now, tz)
+            done += 1
+        except store.NotFound:
+            flash(_("Order %(id)d was not found.", id=order_id), "error")
+        except store.Refused as refused:
+            flash(_("%(order_no)s: %(reason)s", order_no=order["order_no"], reason=explain(refused)), "error")
+    if done:
+        flash(_("%(n)d order(s) assigned.", n=done), "ok")
+    return redirect(url_for("dispatch.console", **{k: v for k, v in read_filters(request.form).items() if v}), code=303)

@@ -1,0 +1,56 @@
+"""Template filters: local times, time left, and the labels of coded values."""
+import datetime
+
+from flask import current_app
+from flask_babel import format_datetime, gettext as _
+
+from .timeutil import from_text, utcnow, zone
+from . import labels
+
+
+def localtime(text, fmt="short"):
+    """Show a stored UTC timestamp in the configured zone ('' for none)."""
+    moment = from_text(text) if isinstance(text, str) else text
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone(current_app.config["TIMEZONE"]))
+    if fmt == "hm":
+        return local.strftime("%H:%M")
+    if fmt == "date":
+        return local.strftime("%Y-%m-%d")
+    if fmt == "input":
+        return local.strftime("%Y-%m-%dT%H:%M")
+    return local.strftime("%m-%d %H:%M")
+
+
+def time_left(text, now=None):
+    """Say how long until a deadline, or how long since it passed, in a few characters."""
+    due = from_text(text)
+    if due is None:
+        return ""
+    seconds = int((due - (now or utcnow())).total_seconds())
+    minutes = abs(seconds) // 60
+    if minutes >= 48 * 60:
+        amount = _("%(n)d d", n=minutes // (24 * 60))
+    elif minutes >= 120:
+        amount = _("%(n)d h", n=minutes // 60)
+    else:
+        amount = _("%(n)d min", n=minutes)
+    return amount if seconds >= 0 else _("%(amount)s overdue", amount=amount)
+
+
+def risk(text, now=None):
+    """Classify a deadline for colour: breached, soon (under an hour), or ok."""
+    due = from_text(text)
+    if due is None:
+        return "none"
+    left = due - (now or utcnow())
+    if left.total_seconds() < 0:
+        return "breached"
+    return "soon" if left < datetime.timedelta(hours=1) else "ok"
+
+
+def init_app(app):
+    """Register the filters."""
+    app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
+                                 label=labels.label, format_datetime=format_datetime)

@@ -1,0 +1,186 @@
+"""Versioned schema migrations, applied in order on start.
+
+Each migration is a list of SQL statements. Applied versions are recorded in
+`schema_migrations`; a migration and its record commit together, so a crash half-way
+leaves the database at the previous version. Never edit a migration that has shipped:
+add a new one.
+"""
+import datetime
+
+from .db import transaction
+
+MIGRATIONS = [
+    # 1: people, orders, their audit trail, SLA clocks and in-app escalations.
+    [
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('dispatcher', 'technician', 'supervisor')),
+            phone TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            skills TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX login_failures_username ON login_failures (username, at)",
+        "CREATE INDEX login_failures_ip ON login_failures (ip, at)",
+        """CREATE TABLE districts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        )""",
+        """CREATE TABLE orders (
+            id INTEGER PRIMARY KEY,
+            order_no TEXT NOT NULL UNIQUE,
+            order_type TEXT NOT NULL,
+            access_type TEXT NOT NULL,
+            symptom TEXT NOT NULL,
+            dialup_error TEXT,
+            priority TEXT NOT NULL DEFAULT 'normal',
+            state TEXT NOT NULL,
+            customer_name TEXT NOT NULL,
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_phone TEXT NOT NULL,
+            holder_phone TEXT NOT NULL DEFAULT '',
+            broadband_account TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL,
+            community TEXT NOT NULL DEFAULT '',
+            building TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            address_detail TEXT NOT NULL DEFAULT '',
+            ont_model TEXT NOT NULL DEFAULT '',
+            ont_serial TEXT NOT NULL DEFAULT '',
+            olt TEXT NOT NULL DEFAULT '',
+            pon_port TEXT NOT NULL DEFAULT '',
+            splitter TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            technician_id INTEGER REFERENCES users (id),
+            dispatched_at TEXT,
+            appointment_start TEXT,
+            appointment_end TEXT,
+            appointment_made_at TEXT,
+            suspended_at TEXT,
+            suspended_seconds INTEGER NOT NULL DEFAULT 0,
+            resume_state TEXT,
+            legacy_expected_date TEXT,
+            closure TEXT,
+            parent_order_id INTEGER REFERENCES orders (id),
+            is_repeat INTEGER NOT NULL DEFAULT 0,
+            next_due_at TEXT,
+            next_due_policy TEXT,
+            breached INTEGER NOT NULL DEFAULT 0,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        )""",
+        "CREATE INDEX orders_state_due ON orders (state, next_due_at)",
+        "CREATE INDEX orders_technician_state ON orders (technician_id, state)",
+        "CREATE INDEX orders_due ON orders (next_due_at)",
+        """CREATE TABLE order_events (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            action TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            details TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX order_events_order ON order_events (order_id, at)",
+        """CREATE TABLE sla_policies (
+            code TEXT PRIMARY KEY,
+            order_types TEXT NOT NULL,
+            access_types TEXT NOT NULL,
+            start_on TEXT NOT NULL,
+            stop_on TEXT NOT NULL,
+            rearm_on TEXT NOT NULL DEFAULT '[]',
+            kind TEXT NOT NULL CHECK (kind IN ('minutes', 'working_days', 'same_day')),
+            amount INTEGER NOT NULL,
+            warn_minutes INTEGER NOT NULL,
+            escalate_role TEXT NOT NULL,
+            escalate_title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1
+        )""",
+        """CREATE TABLE order_clocks (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            policy_code TEXT NOT NULL REFERENCES sla_policies (code),
+            started_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            warn_at TEXT NOT NULL,
+            stopped_at TEXT,
+            warned_at TEXT,
+            breached_at TEXT,
+            UNIQUE (order_id, policy_code)
+        )""",
+        "CREATE INDEX order_clocks_open_warn ON order_clocks (stopped_at, warned_at, warn_at)",
+        "CREATE INDEX order_clocks_open_due ON order_clocks (stopped_at, breached_at, due_at)",
+        """CREATE TABLE holidays (
+            day TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday'))
+        )""",
+        """CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            policy_code TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('warning', 'breach')),
+            role TEXT NOT NULL,
+            user_id INTEGER REFERENCES users (id),
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            read_by INTEGER REFERENCES users (id)
+        )""",
+        "CREATE INDEX notices_role_unread ON notices (role, read_at)",
+        """CREATE TABLE order_notes (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            author_id INTEGER REFERENCES users (id),
+            at TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX order_notes_order ON order_notes (order_id, at)",
+    ],
+]
+
+
+def current_version(db):
+    """Return the highest applied migration version (0 for a new database)."""
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
+    )
+    row = db.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(db):
+    """Apply every migration newer than the database; return the versions applied."""
+    applied = []
+    current_version(db)
+    for version, statements in enumerate(MIGRATIONS, start=1):
+        with transaction(db):
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            done = db.conn.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", [version]
+            ).fetchone()
+            if done:
+                continue
+            for statement in statements:
+                db.conn.execute(statement)
+            db.conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                [version, datetime.datetime.now(datetime.timezone.utc).isoformat()],
+            )
+        applied.append(version)
+    return applied

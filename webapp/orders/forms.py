@@ -1,0 +1,138 @@
+"""Forms for creating orders and for each action that needs more than a tap."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from .. import labels
+
+PHONE = Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", message=_l("Enter a phone number: digits, spaces or '-', 5 to 20 characters."))
+SHORT = 80
+MEDIUM = 200
+LONG = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(form, field):
+    """Refuse invisible control characters (pasted garbage, hostile input)."""
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this field."))
+
+
+def text(label, max_length=SHORT, required=False):
+    """A trimmed text field with a length limit."""
+    checks = [DataRequired() if required else Optional(), Length(max=max_length), no_control_characters]
+    return StringField(label, validators=checks, filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+class OrderForm(FlaskForm):
+    """A new work order (§6, §9.2): who, where, what line, what is wrong."""
+
+    order_type = SelectField(_l("Order type"), choices=labels.choices(labels.ORDER_TYPES), validators=[DataRequired()])
+    access_type = SelectField(_l("Access type"), choices=labels.choices(labels.ACCESS_TYPES), validators=[DataRequired()])
+    symptom = SelectField(_l("Symptom"), choices=labels.choices(labels.SYMPTOMS), validators=[DataRequired()])
+    dialup_error = SelectField(_l("Dial-up error code"), choices=[("", "—")] + [(c, c) for c in labels.DIALUP_ERRORS],
+                               validators=[Optional()])
+    priority = SelectField(_l("Priority"), choices=labels.choices(labels.PRIORITIES), default="normal")
+    customer_name = text(_l("Customer"), required=True)
+    contact_name = text(_l("Contact person"))
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
+    holder_phone = StringField(_l("Account holder's phone"), validators=[Optional(), PHONE])
+    broadband_account = text(_l("Broadband account"), 40)
+    district = SelectField(_l("District"), choices=[], validators=[DataRequired()])
+    community = text(_l("Community or school"))
+    building = text(_l("Building"), 20)
+    unit = text(_l("Unit / room"), 20)
+    address_detail = text(_l("Address details"), MEDIUM)
+    ont_model = text(_l("ONT model"), 40)
+    ont_serial = text(_l("ONT serial"), 40)
+    olt = text(_l("OLT"), 60)
+    pon_port = text(_l("PON port"), 30)
+    splitter = text(_l("Splitter"), 60)
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=LONG), no_control_characters])
+    technician_id = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
+
+    def validate_dialup_error(self, field):
+        if self.symptom.data == "dialup_error" and not field.data:
+            raise ValidationError(_l("Choose the dial-up error code the customer sees."))
+
+
+class AssignForm(FlaskForm):
+    """Give one order to a technician."""
+
+    technician_id = SelectField(_l("Technician"), choices=[], validators=[DataRequired()])
+
+
+class ReasonForm(FlaskForm):
+    """A reason, required (reject, reopen)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+
+
+class AppointmentForm(FlaskForm):
+    """The time window agreed with the customer; a change needs a reason."""
+
+    appointment_start = DateTimeLocalField(_l("From"), validators=[DataRequired()])
+    appointment_end = DateTimeLocalField(_l("Until"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+
+class SuspendForm(FlaskForm):
+    """Suspension: the customer's recorded consent and the approving supervisor (§7.4 #6)."""
+
+    customer_consent = TextAreaField(_l("How and when the customer agreed"),
+                                     validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    approver_id = SelectField(_l("Approved by"), choices=[], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+
+
+class UnsolvedForm(FlaskForm):
+    """Unsolved into the legacy backlog, with an expected date unless none can be given (§6.3)."""
+
+    reason = TextAreaField(_l("Why it cannot be solved now"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    legacy_expected_date = DateField(_l("Expected resolution date"), validators=[Optional()])
+    no_expected_date = BooleanField(_l("No expected resolution date"))
+
+    def validate_legacy_expected_date(self, field):
+        if not field.data and not self.no_expected_date.data:
+            raise ValidationError(_l("Give an expected date, or tick “no expected resolution date”."))
+
+
+class ClosureForm(FlaskForm):
+    """The closure reply of the EMOS template (§9.2 #15, #16)."""
+
+    phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    arrival_time = DateTimeLocalField(_l("Arrival time"), validators=[DataRequired()])
+    cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
+    process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
+                                       validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    result = SelectField(_l("Result"), choices=[("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))])
+    recovery_time = DateTimeLocalField(_l("Recovery time"), validators=[DataRequired()])
+    classification = SelectField(_l("Fault classification"), choices=[
+        ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
+        ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),
+        ("other", _l("Other"))])
+    confirmation = SelectField(_l("Restoration confirmed by"), choices=[
+        ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))],
+        validators=[Optional()])
+    holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
+
+    def validate_cause(self, field):
+        if field.data and field.data.strip().lower() in {"unknown", "none", "n/a", "不详", "未知", "无"}:
+            raise ValidationError(_l("The cause must be specific: say what was wrong."))
+
+
+class NoteForm(FlaskForm):
+    """A progress note."""
+
+    text = TextAreaField(_l("Progress note"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+
+
+ACTION_FORMS = {
+    "dispatch": AssignForm, "reassign": AssignForm, "reject": ReasonForm, "reopen": ReasonForm,
+    "make_appointment": AppointmentForm, "suspend": SuspendForm, "mark_unsolved": UnsolvedForm,
+    "return": ClosureForm,
+}

@@ -1,0 +1,137 @@
+"""The work-order state machine (domain reference §6.12 and §9.2 #11), as plain data.
+
+No Flask here: views call `check()` and show the refusal it raises. Messages are English
+msgids marked with `N_` so the view translates them (zh-CN first).
+"""
+from dataclasses import dataclass, field
+
+
+def N_(message):
+    """Mark a message for translation without translating it here."""
+    return message
+
+
+STATES = (
+    "created",     # 受理
+    "dispatched",  # 派单
+    "accepted",    # 签收
+    "appointed",   # 已预约
+    "en_route",    # 出发
+    "on_site",     # 到场
+    "suspended",   # 挂起
+    "restored",    # 已修复, awaiting confirmation
+    "returned",    # 返单 / 回单
+    "rejected",    # 驳回 (back to dispatch)
+    "unsolved",    # 问题遗留库
+    "closed",      # 归档
+)
+
+OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved"}
+DISPATCHER_ROLES = frozenset({"dispatcher", "supervisor"})
+TECHNICIAN = frozenset({"technician"})
+ANY_ROLE = DISPATCHER_ROLES | TECHNICIAN
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person can do to an order: where it may start, where it goes, who may."""
+
+    name: str
+    sources: frozenset
+    target: str | None  # None: decided by the order (resume goes back where it was)
+    roles: frozenset
+    required: tuple = ()
+    assignee_only: bool = True  # a technician may act only on an order assigned to them
+    notes: dict = field(default_factory=dict)
+
+
+ACTIONS = {
+    a.name: a
+    for a in (
+        Action("dispatch", frozenset({"created", "rejected", "unsolved"}), "dispatched",
+               DISPATCHER_ROLES, ("technician_id",)),
+        Action("reassign", frozenset({"dispatched", "accepted", "appointed", "en_route"}),
+               "dispatched", DISPATCHER_ROLES, ("technician_id",)),
+        Action("accept", frozenset({"dispatched"}), "accepted", TECHNICIAN),
+        Action("reject", frozenset({"dispatched", "accepted", "appointed"}), "rejected",
+               TECHNICIAN, ("reason",)),
+        Action("make_appointment", frozenset({"accepted", "appointed"}), "appointed",
+               TECHNICIAN, ("appointment_start", "appointment_end")),
+        Action("depart", frozenset({"appointed"}), "en_route", TECHNICIAN),
+        Action("arrive", frozenset({"appointed", "en_route"}), "on_site", TECHNICIAN),
+        Action("suspend", frozenset({"accepted", "appointed", "en_route", "on_site"}),
+               "suspended", DISPATCHER_ROLES, ("customer_consent", "approver_id", "reason")),
+        Action("resume", frozenset({"suspended"}), None, ANY_ROLE),
+        Action("restore", frozenset({"on_site"}), "restored", TECHNICIAN),
+        Action("return", frozenset({"restored"}), "returned", TECHNICIAN, ("closure",)),
+        Action("mark_unsolved", frozenset({"on_site", "restored"}), "unsolved", ANY_ROLE,
+               ("reason",)),
+        Action("close", frozenset({"returned", "unsolved"}), "closed", DISPATCHER_ROLES),
+        Action("reopen", frozenset({"returned", "closed"}), "closed", DISPATCHER_ROLES,
+               ("reason",)),
+    )
+}
+
+# Closure reply of the EMOS template (§9.2 #15); all required, cause must be specific.
+CLOSURE_FIELDS = (
+    "phenomenon", "arrival_time", "cause", "process", "equipment_replaced",
+    "result", "recovery_time",
+)
+
+
+class Refused(Exception):
+    """An action that may not happen now; `message % params` says why, for a person."""
+
+    def __init__(self, message, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+def check(action_name, state, role, *, is_assignee=False, fields=None):
+    """Return the state the order moves to, or raise Refused with the reason."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise Refused(N_("Unknown action."))
+    if role not in action.roles:
+        raise Refused(N_("Your role may not do this: “%(action)s” is for %(roles)s."),
+                      action=action_name, roles=", ".join(sorted(action.roles)))
+    if role == "technician" and action.assignee_only and not is_assignee:
+        raise Refused(N_("This order is not assigned to you."))
+    if state not in action.sources:
+        raise Refused(N_("An order that is “%(state)s” cannot be “%(action)s”; allowed from: %(sources)s."),
+                      state=state, action=action_name, sources=", ".join(sorted(action.sources)))
+    fields = fields or {}
+    for name in action.required:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise Refused(N_("“%(field)s” is required to %(action)s."),
+                          field=name, action=action_name)
+    if action_name == "make_appointment" and state == "appointed" and not (fields.get("reason") or "").strip():
+        raise Refused(N_("Changing an appointment needs a reason."))
+    if action_name == "return":
+        missing = [name for name in CLOSURE_FIELDS if not str(fields["closure"].get(name) or "").strip()]
+        if missing:
+            raise Refused(N_("The closure reply is missing: %(fields)s."), fields=", ".join(missing))
+        closure = fields["closure"]
+        # §9.2 #16: an enterprise line is confirmed by the customer or the NMS before the
+        # technician leaves; a home line records that the account holder was told.
+        if fields.get("access_type") == "enterprise":
+            if closure.get("confirmation") not in ("customer", "nms"):
+                raise Refused(N_("An enterprise order needs the restoration confirmed by the customer or by the NMS alarm clearing."))
+        elif not closure.get("holder_informed"):
+            raise Refused(N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
+    if action_name == "resume":
+        return fields.get("resume_state") or "accepted"
+    return action.target
+
+
+def allowed_actions(state, role, *, is_assignee=False):
+    """List the actions this person could take on an order in `state` (fields aside)."""
+    names = []
+    for action in ACTIONS.values():
+        if state in action.sources and role in action.roles:
+            if role == "technician" and action.assignee_only and not is_assignee:
+                continue
+            names.append(action.name)
+    return names

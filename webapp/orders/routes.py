@@ -1,0 +1,151 @@
+"""Order pages: create, show, act on, add a note."""
+import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..db import get_db, transaction
+from ..timeutil import utcnow
+from . import bp, forms, store
+from .views import action_forms, explain, fill_choices, form_errors, local_zone
+
+
+def dispatcher_required():
+    """Refuse technicians on dispatcher pages."""
+    if not current_user.is_dispatcher:
+        abort(403)
+
+
+@bp.route("/orders/new", methods=["GET", "POST"])
+@login_required
+def new_order():
+    """Create a work order, optionally assigning it at once."""
+    dispatcher_required()
+    form = fill_choices(forms.OrderForm())
+    if form.validate_on_submit():
+        db, now, tz = get_db(), utcnow(), local_zone()
+        fields = {name: getattr(form, name).data for name in store.ORDER_FIELDS}
+        fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
+        with transaction(db):
+            order_id = store.create_order(db, fields, current_user.id, now, tz)
+        if form.technician_id.data:
+            try:
+                store.apply_action(db, order_id, "dispatch", current_user,
+                                   {"technician_id": int(form.technician_id.data)}, now, tz)
+            except store.Refused as refused:
+                flash(explain(refused), "error")
+        flash(_("Order created."), "ok")
+        return redirect(url_for("orders.show", order_id=order_id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("orders/new.html", form=form, errors=form_errors(form)), status
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def show(order_id):
+    """The order page: details, deadlines, timeline and what can be done next."""
+    if not current_user.is_dispatcher:
+        return redirect(url_for("jobs.job", order_id=order_id))
+    return render_order(order_id)
+
+
+def render_order(order_id, errors=(), status=200, template="orders/show.html"):
+    """Render an order page (dispatcher or job view) with any errors from the last action."""
+    db = get_db()
+    try:
+        order = store.get_order(db, order_id, current_user)
+    except store.NotFound:
+        abort(404)
+    context = {
+        "order": order, "events": store.timeline(db, order_id), "clocks": store.clocks(db, order_id),
+        "notes": list(db.query("SELECT n.*, u.display_name AS author FROM order_notes n LEFT JOIN users u"
+                               " ON u.id = n.author_id WHERE n.order_id = ? ORDER BY n.at DESC", [order_id])),
+        "technician": next(iter(db.query("SELECT * FROM users WHERE id = ?", [order["technician_id"]])), None),
+        "forms": action_forms(order, current_user), "note_form": forms.NoteForm(formdata=None),
+        "errors": list(errors), "closure": store.closure_of(order),
+    }
+    return render_template(template, **context), status
+
+
+@bp.route("/orders/<int:order_id>/act/<action>", methods=["POST"])
+@login_required
+def act(order_id, action):
+    """Apply one action; on refusal show the same page with the reason."""
+    if not store.is_action(action):
+        abort(404)
+    db = get_db()
+    try:
+        store.get_order(db, order_id, current_user)
+    except store.NotFound:
+        abort(404)
+    form = fill_choices(forms.ACTION_FORMS.get(action, forms.FlaskForm)())
+    if not form.validate_on_submit():
+        return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422)
+    try:
+        result_id = store.apply_action(db, order_id, action, current_user, fields_from(form, action),
+                                       utcnow(), local_zone())
+    except store.NotFound:
+        abort(404)
+    except store.Refused as refused:
+        return _rerender(order_id, [explain(refused)], 409)
+    if action == "reopen":
+        flash(_("Reopened as a new linked order."), "ok")
+        return redirect(url_for("orders.show", order_id=result_id), code=303)
+    return redirect(_back_to(order_id), code=303)
+
+
+@bp.route("/orders/<int:order_id>/notes", methods=["POST"])
+@login_required
+def add_note(order_id):
+    """Add a progress note to an order."""
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        return _rerender(order_id, form_errors(form), 422)
+    try:
+        store.add_note(get_db(), order_id, current_user, form.text.data.strip(), utcnow(), local_zone())
+    except store.NotFound:
+        abort(404)
+    except store.Refused as refused:
+        return _rerender(order_id, [explain(refused)], 409)
+    return redirect(_back_to(order_id), code=303)
+
+
+def _back_to(order_id):
+    view = "jobs.job" if current_user.role == "technician" else "orders.show"
+    return url_for(view, order_id=order_id)
+
+
+def _rerender(order_id, errors, status):
+    template = "jobs/job.html" if current_user.role == "technician" else "orders/show.html"
+    return render_order(order_id, errors, status, template)
+
+
+def fields_from(form, action):
+    """Turn a validated action form into the fields the store expects."""
+    tz = local_zone()
+
+    def aware(naive):
+        return naive.replace(tzinfo=tz) if isinstance(naive, datetime.datetime) else naive
+
+    if isinstance(form, forms.AssignForm):
+        return {"technician_id": int(form.technician_id.data)}
+    if isinstance(form, forms.ReasonForm):
+        return {"reason": form.reason.data.strip()}
+    if isinstance(form, forms.AppointmentForm):
+        return {"appointment_start": aware(form.appointment_start.data),
+                "appointment_end": aware(form.appointment_end.data), "reason": (form.reason.data or "").strip()}
+    if isinstance(form, forms.SuspendForm):
+        return {"customer_consent": form.customer_consent.data.strip(), "approver_id": int(form.approver_id.data),
+                "reason": form.reason.data.strip()}
+    if isinstance(form, forms.UnsolvedForm):
+        return {"reason": form.reason.data.strip(),
+                "legacy_expected_date": None if form.no_expected_date.data else form.legacy_expected_date.data}
+    if isinstance(form, forms.ClosureForm):
+        closure = {name: getattr(form, name).data for name in (
+            "phenomenon", "cause", "process", "equipment_replaced", "result", "classification", "confirmation")}
+        closure["arrival_time"] = form.arrival_time.data.strftime("%Y-%m-%d %H:%M")
+        closure["recovery_time"] = form.recovery_time.data.strftime("%Y-%m-%d %H:%M")
+        closure["holder_informed"] = bool(form.holder_informed.data)
+        return {"closure": closure}
+    return {}

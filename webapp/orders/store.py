@@ -1,0 +1,184 @@
+"""Reading and changing work orders: every change checked, versioned, audited and clocked in one transaction."""
+import json
+
+from ..db import insert, one, transaction
+from ..sla import engine
+from ..timeutil import from_text, to_text
+from .lifecycle import ACTIONS, OPEN_STATES, N_, Refused, check
+
+ORDER_FIELDS = (
+    "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name", "contact_name",
+    "contact_phone", "holder_phone", "broadband_account", "district", "community", "building", "unit",
+    "address_detail", "ont_model", "ont_serial", "olt", "pon_port", "splitter", "description",
+)
+
+
+class NotFound(Exception):
+    """The order does not exist, or this person may not see it (the two look the same)."""
+
+
+def can_see(user, order):
+    """Say whether `user` may see `order`: dispatchers and supervisors all, a technician their own."""
+    return user.role != "technician" or order["technician_id"] == user.id
+
+
+def get_order(db, order_id, user):
+    """Load one order the user may see, or raise NotFound."""
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id])
+    if order is None or not can_see(user, order):
+        raise NotFound(order_id)
+    return order
+
+
+def next_order_no(db, now, tz):
+    """Number orders per local day: WO-20261122-0007."""
+    prefix = f"WO-{now.astimezone(tz):%Y%m%d}-"
+    row = one(db, "SELECT order_no FROM orders WHERE order_no LIKE ? ORDER BY order_no DESC LIMIT 1",
+              [prefix + "%"])
+    number = int(row["order_no"].rsplit("-", 1)[1]) + 1 if row else 1
+    return f"{prefix}{number:04d}"
+
+
+def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=False):
+    """Create an order in state 'created' (inside the caller's transaction) and return its id."""
+    stamp = to_text(now)
+    row = {name: fields.get(name) if name == "dialup_error" else (fields.get(name) or "")
+           for name in ORDER_FIELDS}
+    row["priority"] = row["priority"] or "normal"
+    row.update(order_no=next_order_no(db, now, tz), state="created", created_by=actor_id,
+               created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
+               is_repeat=int(is_repeat))
+    order_id = insert(db, "orders", row)
+    record_event(db, order_id, actor_id, "create", None, "created", now)
+    engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
+    return order_id
+
+
+def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None):
+    """Append one line to the order's audit trail."""
+    insert(db, "order_events", {
+        "order_id": order_id, "at": to_text(now), "actor_id": actor_id, "action": action,
+        "from_state": from_state, "to_state": to_state, "reason": reason or "",
+        "details": json.dumps(details or {}, ensure_ascii=False)})
+
+
+def apply_action(db, order_id, action, user, fields, now, tz):
+    """Check and apply one action for `user`; return the order's id (a new one for reopen).
+
+    Raises NotFound if the user may not see the order and Refused with the reason if the
+    action is not allowed now. Nothing is written unless everything succeeds.
+    """
+    with transaction(db):
+        order = get_order(db, order_id, user)
+        fields = dict(fields)
+        fields["resume_state"] = order["resume_state"]
+        fields["access_type"] = order["access_type"]
+        if "technician_id" in fields:
+            _check_technician(db, fields["technician_id"])
+        if action == "suspend":
+            _check_approver(db, fields.get("approver_id"))
+        target = check(action, order["state"], user.role,
+                       is_assignee=order["technician_id"] == user.id, fields=fields)
+        changes, details, result_id = _changes_for(db, order, action, fields, user, now, tz)
+        changes.update(state=target, updated_at=to_text(now), version=order["version"] + 1)
+        assignments = ", ".join(f"[{k}] = ?" for k in changes)
+        db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
+        record_event(db, order_id, user.id, action, order["state"], target, now,
+                     reason=fields.get("reason", ""), details=details)
+        engine.on_action(db, {**order, **changes}, action, now, tz)
+    return result_id or order_id
+
+
+def _check_technician(db, technician_id):
+    tech = one(db, "SELECT id FROM users WHERE id = ? AND role = 'technician' AND active = 1",
+               [technician_id])
+    if tech is None:
+        raise Refused(N_("Choose an active technician."))
+
+
+def _check_approver(db, approver_id):
+    approver = one(db, "SELECT id FROM users WHERE id = ? AND role = 'supervisor' AND active = 1",
+                   [approver_id])
+    if approver is None:
+        raise Refused(N_("A suspension must be approved by a supervisor."))
+
+
+def _changes_for(db, order, action, fields, user, now, tz):
+    """Work out the column changes and audit details an action brings (beyond the state)."""
+    changes, details, new_id = {}, {}, None
+    if action in ("dispatch", "reassign"):
+        changes.update(technician_id=int(fields["technician_id"]), dispatched_at=to_text(now))
+        details = {"technician_id": int(fields["technician_id"]), "previous_technician_id": order["technician_id"]}
+    elif action == "make_appointment":
+        start, end = fields["appointment_start"], fields["appointment_end"]
+        if end <= start:
+            raise Refused(N_("The appointment must end after it starts."))
+        if end <= now:
+            raise Refused(N_("The appointment window is already over; choose a time in the future."))
+        changes.update(appointment_start=to_text(start), appointment_end=to_text(end))
+        if not order["appointment_made_at"]:
+            changes["appointment_made_at"] = to_text(now)
+        details = {"appointment_start": to_text(start), "appointment_end": to_text(end),
+                   "previous_start": order["appointment_start"]}
+    elif action == "suspend":
+        changes.update(suspended_at=to_text(now), resume_state=order["state"])
+        details = {"customer_consent": fields["customer_consent"], "approver_id": int(fields["approver_id"])}
+    elif action == "resume":
+        paused = now - from_text(order["suspended_at"])
+        changes.update(suspended_at=None, resume_state=None,
+                       suspended_seconds=order["suspended_seconds"] + int(paused.total_seconds()))
+        engine.shift_open_clocks(db, order["id"], paused)
+        details = {"suspended_seconds": int(paused.total_seconds())}
+    elif action == "return":
+        changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
+        details = fields["closure"]
+    elif action == "mark_unsolved":
+        expected = fields.get("legacy_expected_date")
+        changes["legacy_expected_date"] = expected.isoformat() if expected else None
+        details = {"legacy_expected_date": changes["legacy_expected_date"]}
+    elif action == "reopen":
+        source = {name: order[name] for name in (
+            "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name",
+            "contact_name", "contact_phone", "holder_phone", "broadband_account", "district",
+            "community", "building", "unit", "address_detail", "ont_model", "ont_serial", "olt",
+            "pon_port", "splitter")}
+        source["description"] = fields["reason"]
+        new_id = create_order(db, source, user.id, now, tz, parent_order_id=order["id"],
+                              is_repeat=order["order_type"] == "complaint")
+        details = {"new_order_id": new_id}
+    return changes, details, new_id
+
+
+def add_note(db, order_id, user, text, now, tz):
+    """Append a progress note (re-arms the enterprise 30-minute progress clock)."""
+    with transaction(db):
+        order = get_order(db, order_id, user)
+        if order["state"] not in OPEN_STATES:
+            raise Refused(N_("Notes can only be added to an open order."))
+        insert(db, "order_notes", {"order_id": order_id, "author_id": user.id, "at": to_text(now), "text": text})
+        record_event(db, order_id, user.id, "add_note", order["state"], order["state"], now, reason=text)
+        engine.on_action(db, order, "add_note", now, tz)
+
+
+def timeline(db, order_id):
+    """Return the order's audit trail, oldest first, with the actor's name."""
+    return list(db.query(
+        "SELECT e.*, u.display_name AS actor_name FROM order_events e LEFT JOIN users u ON u.id = e.actor_id"
+        " WHERE e.order_id = ? ORDER BY e.at, e.id", [order_id]))
+
+
+def clocks(db, order_id):
+    """Return the order's SLA clocks with their policies."""
+    return list(db.query(
+        "SELECT c.*, p.kind, p.amount, p.escalate_role, p.escalate_title FROM order_clocks c"
+        " JOIN sla_policies p ON p.code = c.policy_code WHERE c.order_id = ? ORDER BY c.due_at", [order_id]))
+
+
+def is_action(name):
+    """Say whether `name` is a known action."""
+    return name in ACTIONS
+
+
+def closure_of(order):
+    """Return the order's closure reply as a dict (empty when not returned yet)."""
+    return json.loads(order["closure"]) if order.get("closure") else {}

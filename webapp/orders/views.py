@@ -1,0 +1,84 @@
+"""Helpers the order, dispatch and job views share: choices, refusals in words, action forms."""
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import labels
+from ..db import get_db
+from ..timeutil import zone
+from . import forms
+from .lifecycle import allowed_actions
+
+
+def local_zone():
+    """Return the configured local time zone."""
+    return zone(current_app.config["TIMEZONE"])
+
+
+def explain(refused):
+    """Turn a Refused into a sentence in the person's language."""
+    params = dict(refused.params)
+    for key, kind in (("state", "state"), ("action", "action"), ("field", "field")):
+        if key in params:
+            params[key] = str(labels.label(params[key], kind))
+    for key, kind in (("sources", "state"), ("roles", "role"), ("fields", "closure")):
+        if key in params:
+            params[key] = "、".join(str(labels.label(code, kind)) for code in params[key].split(", "))
+    return _(refused.message, **params)
+
+
+def form_errors(form):
+    """Flatten a form's errors into one readable sentence per field."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        title = str(field.label.text) if field is not None else name
+        messages.extend(f"{title}: {error}" for error in errors)
+    return messages
+
+
+def technician_choices(db=None):
+    """Technicians as select options showing area, skills and current load."""
+    db = db or get_db()
+    rows = db.query(
+        "SELECT u.id, u.display_name, u.district, u.skills, COUNT(o.id) AS load FROM users u"
+        " LEFT JOIN orders o ON o.technician_id = u.id AND o.state IN"
+        " ('dispatched','accepted','appointed','en_route','on_site','suspended','restored')"
+        " WHERE u.role = 'technician' AND u.active = 1 GROUP BY u.id ORDER BY u.district, u.display_name")
+    return [(str(r["id"]), _("%(name)s · %(district)s · %(skills)s · %(load)d open",
+                             name=r["display_name"], district=r["district"] or "—",
+                             skills=r["skills"] or "—", load=r["load"])) for r in rows]
+
+
+def supervisor_choices(db=None):
+    """Supervisors who may approve a suspension."""
+    db = db or get_db()
+    return [(str(r["id"]), r["display_name"]) for r in
+            db.query("SELECT id, display_name FROM users WHERE role = 'supervisor' AND active = 1 ORDER BY display_name")]
+
+
+def district_choices(db=None):
+    """Districts of the city, for the order form and the console filter."""
+    db = db or get_db()
+    return [(r["name"], r["name"]) for r in db.query("SELECT name FROM districts ORDER BY name")]
+
+
+def fill_choices(form):
+    """Load the select options a form needs from the database."""
+    if hasattr(form, "technician_id"):
+        options = technician_choices()
+        form.technician_id.choices = ([("", _("— not yet —"))] if isinstance(form, forms.OrderForm) else []) + options
+    if hasattr(form, "approver_id"):
+        form.approver_id.choices = supervisor_choices()
+    if hasattr(form, "district"):
+        form.district.choices = district_choices()
+    return form
+
+
+def action_forms(order, user):
+    """Return {action: form} for what this person can do to this order now."""
+    names = allowed_actions(order["state"], user.role, is_assignee=order["technician_id"] == user.id)
+    result = {}
+    for name in names:
+        form_class = forms.ACTION_FORMS.get(name, forms.FlaskForm)
+        result[name] = fill_choices(form_class(formdata=None))
+    return result

@@ -1,0 +1,135 @@
+"""SLA clocks stored on the order: started, stopped and re-armed by order actions; swept for warnings and breaches.
+
+Every function here runs inside the caller's transaction (plain SQL only).
+"""
+import datetime
+import json
+import pathlib
+
+from ..db import insert, one
+from ..timeutil import from_text, to_text
+from .clock import WorkCalendar, due_at
+
+POLICY_FILE = pathlib.Path(__file__).with_name("policies.json")
+_JSON_COLUMNS = ("order_types", "access_types", "start_on", "stop_on", "rearm_on")
+
+
+def seed_policies(db, years):
+    """Load the seed policies and statutory holidays for `years` (only rows not there yet)."""
+    data = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
+    for policy in data["policies"]:
+        row = {key: json.dumps(policy.get(key, [])) if key in _JSON_COLUMNS else value
+               for key, value in policy.items()}
+        row.setdefault("rearm_on", "[]")
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        db.conn.execute(f"INSERT OR IGNORE INTO sla_policies ({columns}) VALUES ({marks})",
+                        list(row.values()))
+    for year in years:
+        for holiday in data["holidays"]:
+            db.conn.execute("INSERT OR IGNORE INTO holidays (day, name, kind) VALUES (?, ?, 'holiday')",
+                            [f"{year}-{holiday['month_day']}", holiday["name"]])
+
+
+def load_policies(db):
+    """Return the active policies with their JSON lists decoded."""
+    policies = []
+    for row in db.query("SELECT * FROM sla_policies WHERE active = 1 ORDER BY code"):
+        for key in _JSON_COLUMNS:
+            row[key] = json.loads(row[key])
+        policies.append(row)
+    return policies
+
+
+def load_calendar(db):
+    """Build the working-day calendar from the holidays table."""
+    holidays, workdays = set(), set()
+    for row in db.query("SELECT day, kind FROM holidays"):
+        day = datetime.date.fromisoformat(row["day"])
+        (holidays if row["kind"] == "holiday" else workdays).add(day)
+    return WorkCalendar(frozenset(holidays), frozenset(workdays))
+
+
+def applies(policy, order):
+    """Say whether a policy watches this order."""
+    return order["order_type"] in policy["order_types"] and order["access_type"] in policy["access_types"]
+
+
+def on_action(db, order, action, at, tz):
+    """Start, stop or re-arm the order's clocks for an action that just happened at `at`."""
+    policies = [p for p in load_policies(db) if applies(p, order)]
+    calendar = None
+    for policy in policies:
+        clock = one(db, "SELECT * FROM order_clocks WHERE order_id = ? AND policy_code = ?",
+                    [order["id"], policy["code"]])
+        if action in policy["start_on"] or (action in policy["rearm_on"] and clock and not clock["stopped_at"]):
+            if policy["kind"] == "working_days" and calendar is None:
+                calendar = load_calendar(db)
+            _start_clock(db, order["id"], policy, at, tz, calendar, clock)
+        elif action in policy["stop_on"] and clock and not clock["stopped_at"]:
+            db.conn.execute("UPDATE order_clocks SET stopped_at = ? WHERE id = ?", [to_text(at), clock["id"]])
+    refresh_next_due(db, order["id"])
+
+
+def _start_clock(db, order_id, policy, at, tz, calendar, existing):
+    due = due_at(policy["kind"], policy["amount"], at, tz, calendar or WorkCalendar())
+    warn = due - datetime.timedelta(minutes=policy["warn_minutes"])
+    values = [to_text(at), to_text(due), to_text(warn)]
+    if existing:
+        db.conn.execute(
+            "UPDATE order_clocks SET started_at = ?, due_at = ?, warn_at = ?, stopped_at = NULL,"
+            " warned_at = NULL, breached_at = NULL WHERE id = ?", [*values, existing["id"]])
+    else:
+        db.conn.execute(
+            "INSERT INTO order_clocks (order_id, policy_code, started_at, due_at, warn_at) VALUES (?, ?, ?, ?, ?)",
+            [order_id, policy["code"], *values])
+
+
+def shift_open_clocks(db, order_id, paused):
+    """Push every running clock of an order back by the time it was suspended."""
+    for clock in db.query("SELECT * FROM order_clocks WHERE order_id = ? AND stopped_at IS NULL", [order_id]):
+        db.conn.execute(
+            "UPDATE order_clocks SET due_at = ?, warn_at = ? WHERE id = ?",
+            [to_text(from_text(clock["due_at"]) + paused), to_text(from_text(clock["warn_at"]) + paused),
+             clock["id"]])
+    refresh_next_due(db, order_id)
+
+
+def refresh_next_due(db, order_id):
+    """Store the earliest running deadline on the order, for the queue's sort and filters."""
+    row = one(db, "SELECT policy_code, due_at FROM order_clocks WHERE order_id = ? AND stopped_at IS NULL"
+                  " ORDER BY due_at LIMIT 1", [order_id])
+    db.conn.execute("UPDATE orders SET next_due_at = ?, next_due_policy = ? WHERE id = ?",
+                    [row and row["due_at"], row and row["policy_code"], order_id])
+
+
+def sweep(db, now):
+    """Raise warnings and breaches whose time has come; return (warnings, breaches) counts.
+
+    Suspended orders are skipped: their clocks are paused and will be shifted on resume.
+    """
+    stamp = to_text(now)
+    policies = {p["code"]: p for p in load_policies(db)}
+    due_warnings = list(db.query(
+        "SELECT c.id, c.order_id, c.policy_code, o.technician_id FROM order_clocks c JOIN orders o ON o.id = c.order_id"
+        " WHERE c.stopped_at IS NULL AND c.warned_at IS NULL AND c.warn_at <= ? AND o.state != 'suspended'", [stamp]))
+    for clock in due_warnings:
+        db.conn.execute("UPDATE order_clocks SET warned_at = ? WHERE id = ?", [stamp, clock["id"]])
+        _notify(db, clock, "warning", "dispatcher", "", stamp)
+        if clock["technician_id"]:
+            _notify(db, clock, "warning", "technician", "", stamp, user_id=clock["technician_id"])
+    due_breaches = list(db.query(
+        "SELECT c.id, c.order_id, c.policy_code, o.technician_id FROM order_clocks c JOIN orders o ON o.id = c.order_id"
+        " WHERE c.stopped_at IS NULL AND c.breached_at IS NULL AND c.due_at <= ? AND o.state != 'suspended'", [stamp]))
+    for clock in due_breaches:
+        policy = policies.get(clock["policy_code"])
+        db.conn.execute("UPDATE order_clocks SET breached_at = ? WHERE id = ?", [stamp, clock["id"]])
+        db.conn.execute("UPDATE orders SET breached = 1 WHERE id = ?", [clock["order_id"]])
+        if policy:
+            _notify(db, clock, "breach", policy["escalate_role"], policy["escalate_title"], stamp)
+    return len(due_warnings), len(due_breaches)
+
+
+def _notify(db, clock, kind, role, title, stamp, user_id=None):
+    insert(db, "notices", {"order_id": clock["order_id"], "policy_code": clock["policy_code"], "kind": kind,
+                           "role": role, "user_id": user_id, "title": title, "created_at": stamp})

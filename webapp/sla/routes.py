@@ -1,0 +1,62 @@
+"""Notices: warnings and breaches reaching the role (or technician) they are meant for."""
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..db import get_db, one
+from ..orders.views import local_zone
+from ..timeutil import to_text, utcnow
+from . import bp
+from .sweeper import sweep_if_due
+
+
+def notices_for(db, user, unread_only=False, limit=200):
+    """Return the notices addressed to this person's role (a technician: their own orders)."""
+    if user.role == "technician":
+        clause, params = "n.role = 'technician' AND n.user_id = ?", [user.id]
+    else:
+        clause, params = "n.role = ?", [user.role]
+    if unread_only:
+        clause += " AND n.read_at IS NULL"
+    return list(db.query(
+        "SELECT n.*, o.order_no, o.customer_name, o.state FROM notices n JOIN orders o ON o.id = n.order_id"
+        f" WHERE {clause} ORDER BY n.read_at IS NOT NULL, n.created_at DESC LIMIT ?", [*params, limit]))
+
+
+def unread_count(db, user):
+    """Count unread notices for the badge in the navigation."""
+    if user.role == "technician":
+        row = one(db, "SELECT COUNT(*) AS n FROM notices WHERE role = 'technician' AND user_id = ? AND read_at IS NULL", [user.id])
+    else:
+        row = one(db, "SELECT COUNT(*) AS n FROM notices WHERE role = ? AND read_at IS NULL", [user.role])
+    return row["n"]
+
+
+@bp.route("/notices")
+@login_required
+def notices():
+    """The escalation inbox."""
+    db = get_db()
+    sweep_if_due(db, utcnow(), local_zone())
+    return render_template("notices.html", notices=notices_for(db, current_user))
+
+
+@bp.route("/notices/<int:notice_id>/read", methods=["POST"])
+@login_required
+def mark_read(notice_id):
+    """Mark one notice as read (only one addressed to this person)."""
+    db = get_db()
+    notice = one(db, "SELECT * FROM notices WHERE id = ?", [notice_id])
+    mine = notice and (notice["user_id"] == current_user.id if current_user.role == "technician"
+                       else notice["role"] == current_user.role)
+    if not mine:
+        abort(404)
+    db.execute("UPDATE notices SET read_at = ?, read_by = ? WHERE id = ?", [to_text(utcnow()), current_user.id, notice_id])
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("sla.notices"), code=303)
+
+
+@bp.app_context_processor
+def _badge():
+    if current_user.is_authenticated:
+        return {"unread_notices": unread_count(get_db(), current_user)}
+    return {"unread_notices": 0}

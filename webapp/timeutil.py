@@ -1,0 +1,28 @@
+"""Time: stored as UTC text that sorts correctly, shown in the configured local zone."""
+import datetime
+from zoneinfo import ZoneInfo
+
+UTC = datetime.timezone.utc
+STORED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utcnow():
+    """Return the current time in UTC, to the second."""
+    return datetime.datetime.now(UTC).replace(microsecond=0)
+
+
+def to_text(moment):
+    """Format an aware datetime for storage."""
+    return moment.astimezone(UTC).strftime(STORED_FORMAT)
+
+
+def from_text(text):
+    """Parse a stored timestamp (None stays None)."""
+    if not text:
+        return None
+    return datetime.datetime.strptime(text, STORED_FORMAT).replace(tzinfo=UTC)
+
+
+def zone(name):
+    """Return the tzinfo for a configured zone name."""
+    return ZoneInfo(name)
