@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh Debian machine: `make run` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := $(VENV)/bin
+
+.PHONY: run test install translations chromium bench clean-db
+
+$(BIN)/activate:
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv python3-pip; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile -q -d webapp/translations
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+run: translations
+	@ONTRACK_DEMO=1 $(BIN)/flask --app wsgi demo-data --if-empty
+	@echo ""
+	@echo "  ONTrack is running at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: ontrack-demo):"
+	@echo "    dispatchers: dispatch1, dispatch2    supervisor: admin"
+	@echo "    technicians: tech1 ... tech8"
+	@echo ""
+	ONTRACK_DEMO=1 $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --with-threads --no-reload
+
+test: translations chromium
+	$(BIN)/python -m pytest
+
+bench: translations
+	$(BIN)/python bench/bench_dispatch.py
+
+clean-db:
+	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm

@@ -1,0 +1,105 @@
+"""Fixtures: a fresh SQLite file per test, a logged-in client per role, and real Chromium."""
+import re
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.auth.users import create_user
+from webapp.db import connect, insert, transaction
+
+PASSWORD = "correct-horse-battery"
+PEOPLE = [
+    ("disp", "dispatcher", "调度员 甲", "", ""),
+    ("boss", "supervisor", "主管 乙", "", ""),
+    ("techa", "technician", "技术员 A", "东城区", "FTTH"),
+    ("techb", "technician", "技术员 B", "西城区", "FTTH,enterprise"),
+]
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on its own database file with four people and two districts."""
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"),
+                      "SECRET_KEY": "test-secret-key-test-secret-key-0123", "SLA_SWEEP_MIN_INTERVAL_SECONDS": 0})
+    db = connect(app.config["DATABASE"])
+    with transaction(db):
+        for name in ("东城区", "西城区"):
+            insert(db, "districts", {"name": name})
+    for username, role, display, district, skills in PEOPLE:
+        create_user(db, username, PASSWORD, role, display, phone="13800000000", district=district, skills=skills)
+    db.conn.close()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """A connection to the test database, for asserting what was stored."""
+    conn = connect(app.config["DATABASE"])
+    yield conn
+    conn.conn.close()
+
+
+def csrf_from(html):
+    """Read the CSRF token every page carries in <meta name="csrf-token">."""
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)
+
+
+class Session:
+    """A test client logged in as one person, posting forms with the page's CSRF token."""
+
+    def __init__(self, app, username):
+        self.client = app.test_client()
+        self.username = username
+        page = self.client.get("/login")
+        response = self.client.post("/login", data={"username": username, "password": PASSWORD,
+                                                    "csrf_token": csrf_from(page.text)})
+        assert response.status_code == 303, response.text
+        self.token = csrf_from(self.client.get("/login").text)
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def login(app):
+    """Return a function that logs a person in and gives back their Session."""
+    return lambda username: Session(app, username)
+
+
+@pytest.fixture
+def user_ids(db):
+    """Map usernames to ids."""
+    return {row["username"]: row["id"] for row in db.query("SELECT id, username FROM users")}
+
+
+# ---- browser tests: Debian's chromium through Playwright, never a downloaded browser ----
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.fail("Chromium is not installed: run `make test`, which installs Debian's chromium")
+    return {**browser_type_launch_args, "executable_path": executable,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]}
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app over real HTTP on a free port, threaded like production."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
