@@ -3,8 +3,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .. import labels
 
@@ -13,6 +13,11 @@ SHORT = 80
 MEDIUM = 200
 LONG = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def options(pairs):
+    """Turn (value, label) pairs into WTForms select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def no_control_characters(form, field):
@@ -30,12 +35,12 @@ def text(label, max_length=SHORT, required=False):
 class OrderForm(FlaskForm):
     """A new work order (§6, §9.2): who, where, what line, what is wrong."""
 
-    order_type = SelectField(_l("Order type"), choices=labels.choices(labels.ORDER_TYPES), validators=[DataRequired()])
-    access_type = SelectField(_l("Access type"), choices=labels.choices(labels.ACCESS_TYPES), validators=[DataRequired()])
-    symptom = SelectField(_l("Symptom"), choices=labels.choices(labels.SYMPTOMS), validators=[DataRequired()])
-    dialup_error = SelectField(_l("Dial-up error code"), choices=[("", "—")] + [(c, c) for c in labels.DIALUP_ERRORS],
+    order_type = SelectField(_l("Order type"), choices=options(labels.choices(labels.ORDER_TYPES)), validators=[DataRequired()])
+    access_type = SelectField(_l("Access type"), choices=options(labels.choices(labels.ACCESS_TYPES)), validators=[DataRequired()])
+    symptom = SelectField(_l("Symptom"), choices=options(labels.choices(labels.SYMPTOMS)), validators=[DataRequired()])
+    dialup_error = SelectField(_l("Dial-up error code"), choices=options([("", "—")] + [(c, c) for c in labels.DIALUP_ERRORS]),
                                validators=[Optional()])
-    priority = SelectField(_l("Priority"), choices=labels.choices(labels.PRIORITIES), default="normal")
+    priority = SelectField(_l("Priority"), choices=options(labels.choices(labels.PRIORITIES)), default="normal")
     customer_name = text(_l("Customer"), required=True)
     contact_name = text(_l("Contact person"))
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
@@ -54,9 +59,13 @@ class OrderForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=LONG), no_control_characters])
     technician_id = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
 
-    def validate_dialup_error(self, field):
-        if self.symptom.data == "dialup_error" and not field.data:
-            raise ValidationError(_l("Choose the dial-up error code the customer sees."))
+    def validate(self, extra_validators=None):
+        """Check the fields, then that a dial-up error symptom names its code."""
+        valid = super().validate(extra_validators)
+        if self.symptom.data == "dialup_error" and not self.dialup_error.data:
+            self.dialup_error.errors = [*self.dialup_error.errors, _l("Choose the dial-up error code the customer sees.")]
+            return False
+        return valid
 
 
 class AssignForm(FlaskForm):
@@ -74,8 +83,8 @@ class ReasonForm(FlaskForm):
 class AppointmentForm(FlaskForm):
     """The time window agreed with the customer; a change needs a reason."""
 
-    appointment_start = DateTimeLocalField(_l("From"), validators=[DataRequired()])
-    appointment_end = DateTimeLocalField(_l("Until"), validators=[DataRequired()])
+    appointment_start = DateTimeLocalField(_l("From"), validators=[InputRequired()])
+    appointment_end = DateTimeLocalField(_l("Until"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
 
 
@@ -104,19 +113,19 @@ class ClosureForm(FlaskForm):
     """The closure reply of the EMOS template (§9.2 #15, #16)."""
 
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    arrival_time = DateTimeLocalField(_l("Arrival time"), validators=[DataRequired()])
+    arrival_time = DateTimeLocalField(_l("Arrival time"), validators=[InputRequired()])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    result = SelectField(_l("Result"), choices=[("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))])
-    recovery_time = DateTimeLocalField(_l("Recovery time"), validators=[DataRequired()])
-    classification = SelectField(_l("Fault classification"), choices=[
+    result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
+    recovery_time = DateTimeLocalField(_l("Recovery time"), validators=[InputRequired()])
+    classification = SelectField(_l("Fault classification"), choices=options([
         ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
         ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),
-        ("other", _l("Other"))])
-    confirmation = SelectField(_l("Restoration confirmed by"), choices=[
-        ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))],
+        ("other", _l("Other"))]))
+    confirmation = SelectField(_l("Restoration confirmed by"), choices=options([
+        ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
         validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
 

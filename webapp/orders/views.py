@@ -66,11 +66,12 @@ def fill_choices(form):
     """Load the select options a form needs from the database."""
     if hasattr(form, "technician_id"):
         options = technician_choices()
-        form.technician_id.choices = ([("", _("— not yet —"))] if isinstance(form, forms.OrderForm) else []) + options
+        form.technician_id.choices = forms.options(
+            ([("", _("— not yet —"))] if isinstance(form, forms.OrderForm) else []) + options)
     if hasattr(form, "approver_id"):
-        form.approver_id.choices = supervisor_choices()
+        form.approver_id.choices = forms.options(supervisor_choices())
     if hasattr(form, "district"):
-        form.district.choices = district_choices()
+        form.district.choices = forms.options(district_choices())
     return form
 
 
