@@ -21,9 +21,11 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/pybabel compile -q -d webapp/translations
 
+# Debian's chromium for the browser tests, and a CJK font so screenshots show Chinese, not boxes.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
 run: translations
 	@ONTRACK_DEMO=1 $(BIN)/flask --app wsgi demo-data --if-empty

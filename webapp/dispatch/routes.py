@@ -75,9 +75,12 @@ def assign():
     db, now, tz = get_db(), utcnow(), local_zone()
     ids = [int(v) for v in request.form.getlist("order_id") if v.isdigit()][:500]
     technician = request.form.get("technician_id", "")
+    # The console's filters travel as filter_* fields: `technician_id` here is the assignee.
+    back = url_for("dispatch.console", **{k: v for k, v in read_filters(
+        {key: request.form.get(f"filter_{key}") for key in FILTER_KEYS}).items() if v and not (k == "view" and v == "attention")})
     if not ids or not technician.isdigit():
         flash(_("Tick at least one order and choose a technician."), "error")
-        return redirect(url_for("dispatch.console", **read_filters(request.form)), code=303)
+        return redirect(back, code=303)
     done = 0
     for order_id in ids:
         try:
@@ -91,4 +94,4 @@ def assign():
             flash(_("%(order_no)s: %(reason)s", order_no=order["order_no"], reason=explain(refused)), "error")
     if done:
         flash(_("%(n)d order(s) assigned.", n=done), "ok")
-    return redirect(url_for("dispatch.console", **{k: v for k, v in read_filters(request.form).items() if v}), code=303)
+    return redirect(back, code=303)
