@@ -1,6 +1,7 @@
 """Command-line tools: users, demo data, and SLA maintenance."""
 
 import click
+from flask.cli import with_appcontext
 
 from .auth.users import ROLES, create_user
 from .db import get_db, transaction
@@ -17,6 +18,7 @@ from .timeutil import utcnow
 @click.option("--district", default="")
 @click.option("--skills", default="", help="Comma-separated, e.g. FTTH,FTTB,enterprise")
 @click.password_option()
+@with_appcontext
 def create_user_command(username, role, display_name, phone, district, skills, password):
     """Create a user (asks for the password twice)."""
     try:
@@ -29,6 +31,7 @@ def create_user_command(username, role, display_name, phone, district, skills, p
 @click.command("demo-data")
 @click.option("--orders", default=300, show_default=True)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+@with_appcontext
 def demo_data_command(orders, if_empty):
     """Load a demo city: dispatchers, technicians, a supervisor and a Monday morning of orders."""
     from .demo import load_demo
@@ -48,6 +51,7 @@ def sla_group():
 
 
 @sla_group.command("sweep")
+@with_appcontext
 def sweep_command():
     """Raise due warnings and breaches now (run from cron every minute in production)."""
     db = get_db()
@@ -60,6 +64,7 @@ def sweep_command():
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--name", default="")
 @click.option("--workday", is_flag=True, help="A make-up working day (调休) instead of a holiday.")
+@with_appcontext
 def holiday_command(day, name, workday):
     """Add a holiday, or a make-up working day, to the calendar."""
     db = get_db()
@@ -74,6 +79,7 @@ def holiday_command(day, name, workday):
 @click.option("--amount", type=int, help="Minutes or working days, by the policy's kind.")
 @click.option("--warn-minutes", type=int)
 @click.option("--active/--inactive", default=None)
+@with_appcontext
 def set_command(code, amount, warn_minutes, active):
     """Change a policy's limit, warning time, or switch it off (applies to clocks started afterwards)."""
     db = get_db()
@@ -90,6 +96,7 @@ def set_command(code, amount, warn_minutes, active):
 
 
 @sla_group.command("list")
+@with_appcontext
 def list_command():
     """Show the policies."""
     for p in engine.load_policies(get_db()):

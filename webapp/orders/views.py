@@ -66,8 +66,8 @@ def fill_choices(form):
     """Load the select options a form needs from the database."""
     if hasattr(form, "technician_id"):
         options = technician_choices()
-        form.technician_id.choices = forms.options(
-            ([("", _("— not yet —"))] if isinstance(form, forms.OrderForm) else []) + options)
+        blank = _("— not yet —") if isinstance(form, forms.OrderForm) else _("— choose a technician —")
+        form.technician_id.choices = forms.options([("", blank)] + options)
     if hasattr(form, "approver_id"):
         form.approver_id.choices = forms.options(supervisor_choices())
     if hasattr(form, "district"):
