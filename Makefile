@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -q -d webapp/translations
+	$(BIN)/pybabel compile -d webapp/translations >/dev/null
 
 # Debian's chromium for the browser tests, and a CJK font so screenshots show Chinese, not boxes.
 chromium:

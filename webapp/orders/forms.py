@@ -104,9 +104,13 @@ class UnsolvedForm(FlaskForm):
     legacy_expected_date = DateField(_l("Expected resolution date"), validators=[Optional()])
     no_expected_date = BooleanField(_l("No expected resolution date"))
 
-    def validate_legacy_expected_date(self, field):
-        if not field.data and not self.no_expected_date.data:
-            raise ValidationError(_l("Give an expected date, or tick “no expected resolution date”."))
+    def validate(self, extra_validators=None):
+        """Check the fields, then that there is a date or an explicit 'no date'."""
+        valid = super().validate(extra_validators)
+        if valid and not self.legacy_expected_date.data and not self.no_expected_date.data:
+            self.legacy_expected_date.errors = [_l("Give an expected date, or tick “no expected resolution date”.")]
+            return False
+        return valid
 
 
 class ClosureForm(FlaskForm):
@@ -115,7 +119,8 @@ class ClosureForm(FlaskForm):
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     arrival_time = DateTimeLocalField(_l("Arrival time"), validators=[InputRequired()])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
-    process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    # Not `process`: that name is WTForms' own Form.process method.
+    handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))

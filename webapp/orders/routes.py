@@ -143,7 +143,8 @@ def fields_from(form, action):
                 "legacy_expected_date": None if form.no_expected_date.data else form.legacy_expected_date.data}
     if isinstance(form, forms.ClosureForm):
         closure = {name: getattr(form, name).data for name in (
-            "phenomenon", "cause", "process", "equipment_replaced", "result", "classification", "confirmation")}
+            "phenomenon", "cause", "equipment_replaced", "result", "classification", "confirmation")}
+        closure["process"] = form.handling_process.data
         closure["arrival_time"] = form.arrival_time.data.strftime("%Y-%m-%d %H:%M")
         closure["recovery_time"] = form.recovery_time.data.strftime("%Y-%m-%d %H:%M")
         closure["holder_informed"] = bool(form.holder_informed.data)
