@@ -1,5 +1,5 @@
 """The words people see for coded values (states, types, actions, SLA policies), translatable."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 ORDER_TYPES = {"installation": _l("Installation"), "repair": _l("Repair"), "complaint": _l("Complaint")}
 ACCESS_TYPES = {"ftth": _l("FTTH"), "fttb": _l("FTTB"), "enterprise": _l("Enterprise line")}
@@ -59,11 +59,22 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
            "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES}
 
 
+_translated = {}
+
+
 def label(value, kind):
-    """Return the translated label of a coded value (the value itself when unknown)."""
+    """Return the translated label of a coded value (the value itself when unknown).
+
+    Labels are fixed per language, so each is translated once per process and language:
+    the dispatcher queue shows hundreds of them per page.
+    """
     if value is None:
         return ""
-    return _TABLES[kind].get(value, value)
+    key = (str(get_locale()), kind, value)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = str(_TABLES[kind].get(value, value))
+    return text
 
 
 def choices(table):

@@ -6,7 +6,8 @@ from ..timeutil import to_text
 
 ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 AT_RISK_WITHIN = datetime.timedelta(hours=1)
-PAGE_SIZE = 100
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
 VIEWS = ("attention", "open", "all")
 
 

@@ -11,9 +11,9 @@ from ..orders.views import district_choices, explain, local_zone
 from ..sla.sweeper import sweep_if_due
 from ..timeutil import utcnow
 from . import bp
-from .queue import VIEWS, counts, queue, technician_load
+from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician_load
 
-FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached")
+FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached", "limit")
 
 
 @bp.before_request
@@ -34,6 +34,8 @@ def read_filters(source):
         filters["order_type"] = ""
     if not filters["technician_id"].isdigit():
         filters["technician_id"] = ""
+    if not filters["limit"].isdigit() or int(filters["limit"]) == PAGE_SIZE:
+        filters["limit"] = ""
     return filters
 
 
@@ -41,10 +43,11 @@ def queue_context(filters):
     """Everything the queue partial shows."""
     db, now = get_db(), utcnow()
     sweep_if_due(db, now, local_zone())
-    rows, total = queue(db, filters, now)
+    limit = min(int(filters["limit"] or PAGE_SIZE), MAX_PAGE_SIZE)
+    rows, total = queue(db, filters, now, limit)
     selected = {int(v) for v in request.values.getlist("order_id") if v.isdigit()}
     return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
-            "selected": selected}
+            "selected": selected, "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
 
 @bp.route("/")
