@@ -28,14 +28,14 @@ chromium:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
 run: translations
-	@ONTRACK_DEMO=1 $(BIN)/flask --app wsgi demo-data --if-empty
+	@$(BIN)/flask --app wsgi demo-data --if-empty
 	@echo ""
 	@echo "  ONTrack is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: ontrack-demo):"
 	@echo "    dispatchers: dispatch1, dispatch2    supervisor: admin"
 	@echo "    technicians: tech1 ... tech8"
 	@echo ""
-	ONTRACK_DEMO=1 $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --with-threads --no-reload
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --with-threads --no-reload
 
 test: translations chromium
 	$(BIN)/python -m pytest

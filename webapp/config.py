@@ -11,7 +11,6 @@ class Config:
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
-    DEMO_MODE = os.environ.get("ONTRACK_DEMO", "0") == "1"
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
     SLA_SWEEP_MIN_INTERVAL_SECONDS = 15
 
