@@ -161,11 +161,14 @@ def test_suspended_time_is_excluded(db, user_ids):
     assert from_text(order["next_due_at"]) <= minutes(180)
 
 
+COMPLAINT = {"order_type": "complaint", "access_type": "ftth", "symptom": "slow", "customer_name": "李女士",
+             "contact_phone": "13800000002", "district": "东城区"}
+
+
 def test_complaint_clocks_use_working_days(db, user_ids):
     # Friday 20 November 2026, 15:00 Shanghai.
     friday = datetime.datetime(2026, 11, 20, 7, 0, tzinfo=datetime.timezone.utc)
-    fields = {"order_type": "complaint", "access_type": "ftth", "symptom": "slow", "customer_name": "李女士",
-              "contact_phone": "13800000002", "district": "东城区"}
+    fields = COMPLAINT
     with transaction(db):
         order_id = store.create_order(db, fields, user_ids["disp"], friday, SHANGHAI)
     assert clock(db, order_id, "complaint_same_day")["due_at"] == to_text(local(2026, 11, 20, 23, 59, 59))
@@ -178,16 +181,14 @@ def test_holidays_in_the_database_move_working_day_deadlines(db, user_ids):
     with transaction(db):
         db.execute("INSERT OR REPLACE INTO holidays (day, name, kind) VALUES ('2026-11-23', 'test holiday', 'holiday')")
     friday = datetime.datetime(2026, 11, 20, 7, 0, tzinfo=datetime.timezone.utc)
-    fields = {"order_type": "complaint", "access_type": "ftth", "symptom": "slow", "customer_name": "李女士",
-              "contact_phone": "13800000002", "district": "东城区"}
+    fields = COMPLAINT
     with transaction(db):
         order_id = store.create_order(db, fields, user_ids["disp"], friday, SHANGHAI)
     assert clock(db, order_id, "complaint_investigation")["due_at"] == to_text(local(2026, 11, 30, 23, 59, 59))
 
 
 def test_reopen_makes_a_linked_order_counted_as_a_repeat(db, user_ids):
-    fields = {"order_type": "complaint", "access_type": "ftth", "symptom": "slow", "customer_name": "李女士",
-              "contact_phone": "13800000002", "district": "东城区"}
+    fields = COMPLAINT
     with transaction(db):
         order_id = store.create_order(db, fields, user_ids["disp"], T0, SHANGHAI)
     db.execute("UPDATE orders SET state = 'closed' WHERE id = ?", [order_id])
