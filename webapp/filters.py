@@ -2,7 +2,7 @@
 import datetime
 
 from flask import current_app
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 
 from .timeutil import from_text, utcnow, zone
 from . import labels
@@ -53,4 +53,4 @@ def risk(text, now=None):
 def init_app(app):
     """Register the filters."""
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
-                                 label=labels.label, format_datetime=format_datetime)
+                                 label=labels.label)

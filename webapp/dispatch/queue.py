@@ -1,10 +1,9 @@
 """The console's queries: which orders need a dispatcher, and how loaded each technician is."""
 import datetime
 
-from ..orders.lifecycle import OPEN_STATES
+from ..orders.lifecycle import ACTIVE_STATES, OPEN_STATES
 from ..timeutil import to_text
 
-ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 AT_RISK_WITHIN = datetime.timedelta(hours=1)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500

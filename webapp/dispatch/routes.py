@@ -87,14 +87,13 @@ def assign():
     done = 0
     for order_id in ids:
         try:
-            order = store.get_order(db, order_id, current_user)
-            action = "dispatch" if order["state"] in ("created", "rejected", "unsolved") else "reassign"
-            store.apply_action(db, order_id, action, current_user, {"technician_id": int(technician)}, now, tz)
+            store.assign(db, order_id, current_user, int(technician), now, tz)
             done += 1
         except store.NotFound:
             flash(_("Order %(id)d was not found.", id=order_id), "error")
         except store.Refused as refused:
-            flash(_("%(order_no)s: %(reason)s", order_no=order["order_no"], reason=explain(refused)), "error")
+            order_no = db.execute("SELECT order_no FROM orders WHERE id = ?", [order_id]).fetchone()[0]
+            flash(_("%(order_no)s: %(reason)s", order_no=order_no, reason=explain(refused)), "error")
     if done:
         flash(_("%(n)d order(s) assigned.", n=done), "ok")
     return redirect(back, code=303)

@@ -6,12 +6,12 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from ..db import get_db
+from ..orders.lifecycle import ACTIVE_STATES
 from ..orders.routes import render_order
 from ..orders.views import local_zone
 from ..timeutil import from_text, to_text, utcnow
 from . import bp
 
-ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 
 
 @bp.before_request

@@ -27,6 +27,8 @@ STATES = (
 )
 
 OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved"}
+# Open and in a technician's hands: what counts as their load and their job list.
+ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 DISPATCHER_ROLES = frozenset({"dispatcher", "supervisor"})
 TECHNICIAN = frozenset({"technician"})
 ANY_ROLE = DISPATCHER_ROLES | TECHNICIAN

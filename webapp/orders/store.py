@@ -70,23 +70,37 @@ def apply_action(db, order_id, action, user, fields, now, tz):
     """
     with transaction(db):
         order = get_order(db, order_id, user)
-        fields = dict(fields)
-        fields["resume_state"] = order["resume_state"]
-        fields["access_type"] = order["access_type"]
-        if "technician_id" in fields:
-            _check_technician(db, fields["technician_id"])
-        if action == "suspend":
-            _check_approver(db, fields.get("approver_id"))
-        target = check(action, order["state"], user.role,
-                       is_assignee=order["technician_id"] == user.id, fields=fields)
-        changes, details, result_id = _changes_for(db, order, action, fields, user, now, tz)
-        changes.update(state=target, updated_at=to_text(now), version=order["version"] + 1)
-        assignments = ", ".join(f"[{k}] = ?" for k in changes)
-        db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
-        record_event(db, order_id, user.id, action, order["state"], target, now,
-                     reason=fields.get("reason", ""), details=details)
-        engine.on_action(db, {**order, **changes}, action, now, tz)
+        return _apply(db, order, action, user, fields, now, tz)
+
+
+def _apply(db, order, action, user, fields, now, tz):
+    """Apply an action to a loaded order (inside the caller's transaction)."""
+    order_id = order["id"]
+    fields = dict(fields)
+    fields["resume_state"] = order["resume_state"]
+    fields["access_type"] = order["access_type"]
+    if "technician_id" in fields:
+        _check_technician(db, fields["technician_id"])
+    if action == "suspend":
+        _check_approver(db, fields.get("approver_id"))
+    target = check(action, order["state"], user.role,
+                   is_assignee=order["technician_id"] == user.id, fields=fields)
+    changes, details, result_id = _changes_for(db, order, action, fields, user, now, tz)
+    changes.update(state=target, updated_at=to_text(now), version=order["version"] + 1)
+    assignments = ", ".join(f"[{k}] = ?" for k in changes)
+    db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
+    record_event(db, order_id, user.id, action, order["state"], target, now,
+                 reason=fields.get("reason", ""), details=details)
+    engine.on_action(db, {**order, **changes}, action, now, tz)
     return result_id or order_id
+
+
+def assign(db, order_id, user, technician_id, now, tz):
+    """Give an order to a technician: dispatch it if nobody has it, else reassign it."""
+    with transaction(db):
+        order = get_order(db, order_id, user)
+        action = "dispatch" if order["state"] in ACTIONS["dispatch"].sources else "reassign"
+        return _apply(db, order, action, user, {"technician_id": technician_id}, now, tz)
 
 
 def _check_technician(db, technician_id):
@@ -137,12 +151,7 @@ def _changes_for(db, order, action, fields, user, now, tz):
         changes["legacy_expected_date"] = expected.isoformat() if expected else None
         details = {"legacy_expected_date": changes["legacy_expected_date"]}
     elif action == "reopen":
-        source = {name: order[name] for name in (
-            "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name",
-            "contact_name", "contact_phone", "holder_phone", "broadband_account", "district",
-            "community", "building", "unit", "address_detail", "ont_model", "ont_serial", "olt",
-            "pon_port", "splitter")}
-        source["description"] = fields["reason"]
+        source = {**{name: order[name] for name in ORDER_FIELDS}, "description": fields["reason"]}
         new_id = create_order(db, source, user.id, now, tz, parent_order_id=order["id"],
                               is_repeat=order["order_type"] == "complaint")
         details = {"new_order_id": new_id}

@@ -38,12 +38,8 @@ def form_errors(form):
 
 def technician_choices(db=None):
     """Technicians as select options showing area, skills and current load."""
-    db = db or get_db()
-    rows = db.query(
-        "SELECT u.id, u.display_name, u.district, u.skills, COUNT(o.id) AS load FROM users u"
-        " LEFT JOIN orders o ON o.technician_id = u.id AND o.state IN"
-        " ('dispatched','accepted','appointed','en_route','on_site','suspended','restored')"
-        " WHERE u.role = 'technician' AND u.active = 1 GROUP BY u.id ORDER BY u.district, u.display_name")
+    from ..dispatch.queue import technician_load
+    rows = sorted(technician_load(db or get_db()), key=lambda r: (r["district"], r["display_name"]))
     return [(str(r["id"]), _("%(name)s · %(district)s · %(skills)s · %(load)d open",
                              name=r["display_name"], district=r["district"] or "—",
                              skills=r["skills"] or "—", load=r["load"])) for r in rows]

@@ -9,12 +9,16 @@ from . import bp
 from .sweeper import sweep_if_due
 
 
+def _addressed_to(user):
+    """Say which notices are this person's: their role's, or for a technician their own orders'."""
+    if user.role == "technician":
+        return "n.role = 'technician' AND n.user_id = ?", [user.id]
+    return "n.role = ?", [user.role]
+
+
 def notices_for(db, user, unread_only=False, limit=200):
     """Return the notices addressed to this person's role (a technician: their own orders)."""
-    if user.role == "technician":
-        clause, params = "n.role = 'technician' AND n.user_id = ?", [user.id]
-    else:
-        clause, params = "n.role = ?", [user.role]
+    clause, params = _addressed_to(user)
     if unread_only:
         clause += " AND n.read_at IS NULL"
     return list(db.query(
@@ -24,11 +28,8 @@ def notices_for(db, user, unread_only=False, limit=200):
 
 def unread_count(db, user):
     """Count unread notices for the badge in the navigation."""
-    if user.role == "technician":
-        row = one(db, "SELECT COUNT(*) AS n FROM notices WHERE role = 'technician' AND user_id = ? AND read_at IS NULL", [user.id])
-    else:
-        row = one(db, "SELECT COUNT(*) AS n FROM notices WHERE role = ? AND read_at IS NULL", [user.role])
-    return row["n"]
+    clause, params = _addressed_to(user)
+    return one(db, f"SELECT COUNT(*) AS n FROM notices n WHERE {clause} AND n.read_at IS NULL", params)["n"]
 
 
 @bp.route("/notices")
@@ -45,10 +46,8 @@ def notices():
 def mark_read(notice_id):
     """Mark one notice as read (only one addressed to this person)."""
     db = get_db()
-    notice = one(db, "SELECT * FROM notices WHERE id = ?", [notice_id])
-    mine = notice and (notice["user_id"] == current_user.id if current_user.role == "technician"
-                       else notice["role"] == current_user.role)
-    if not mine:
+    clause, params = _addressed_to(current_user)
+    if not one(db, f"SELECT id FROM notices n WHERE n.id = ? AND {clause}", [notice_id, *params]):
         abort(404)
     db.execute("UPDATE notices SET read_at = ?, read_by = ? WHERE id = ?", [to_text(utcnow()), current_user.id, notice_id])
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
