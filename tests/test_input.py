@@ -179,3 +179,26 @@ def test_english_is_switchable(login):
     d.post("/lang/en", {"next": "/dispatch/"})
     page = d.get("/dispatch/").text
     assert "Assign the ticked orders to" in page and 'lang="en"' in page
+
+
+def test_a_refused_form_keeps_what_the_technician_typed(login, user_ids, db):
+    order_id = dispatched_order(login, user_ids)
+    a = login("techa")
+    a.post(f"/orders/{order_id}/act/accept")
+    response = a.post(f"/orders/{order_id}/act/make_appointment",
+                      {"appointment_start": "2030-05-06T10:30", "appointment_end": "2030-05-06T09:00"})
+    assert response.status_code == 409
+    assert 'value="2030-05-06T10:30"' in response.text and 'value="2030-05-06T09:00"' in response.text
+    response = a.post(f"/orders/{order_id}/act/reject", {"reason": "x" * 500})
+    assert response.status_code == 422
+    assert "x" * 500 in response.text and "<details class=\"card\" open>" in response.text
+
+
+def test_moving_an_appointment_starts_from_the_agreed_window(login, user_ids):
+    order_id = dispatched_order(login, user_ids)
+    a = login("techa")
+    a.post(f"/orders/{order_id}/act/accept")
+    a.post(f"/orders/{order_id}/act/make_appointment",
+           {"appointment_start": "2030-05-06T10:30", "appointment_end": "2030-05-06T12:30"})
+    page = a.get(f"/jobs/{order_id}").text
+    assert 'value="2030-05-06T10:30"' in page and 'value="2030-05-06T12:30"' in page

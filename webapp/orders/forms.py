@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from .. import labels
 
 PHONE = Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", message=_l("Enter a phone number: digits, spaces or '-', 5 to 20 characters."))
+# What <input type="datetime-local"> sends and shows (the first format is used to render).
+LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 SHORT = 80
 MEDIUM = 200
 LONG = 2000
@@ -83,8 +85,8 @@ class ReasonForm(FlaskForm):
 class AppointmentForm(FlaskForm):
     """The time window agreed with the customer; a change needs a reason."""
 
-    appointment_start = DateTimeLocalField(_l("From"), validators=[InputRequired()])
-    appointment_end = DateTimeLocalField(_l("Until"), validators=[InputRequired()])
+    appointment_start = DateTimeLocalField(_l("From"), format=LOCAL_INPUT, validators=[InputRequired()])
+    appointment_end = DateTimeLocalField(_l("Until"), format=LOCAL_INPUT, validators=[InputRequired()])
     reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
 
 
@@ -117,14 +119,14 @@ class ClosureForm(FlaskForm):
     """The closure reply of the EMOS template (§9.2 #15, #16)."""
 
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    arrival_time = DateTimeLocalField(_l("Arrival time"), validators=[InputRequired()])
+    arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired()])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     # Not `process`: that name is WTForms' own Form.process method.
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
-    recovery_time = DateTimeLocalField(_l("Recovery time"), validators=[InputRequired()])
+    recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired()])
     classification = SelectField(_l("Fault classification"), choices=options([
         ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
         ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),

@@ -50,8 +50,12 @@ def show(order_id):
     return render_order(order_id)
 
 
-def render_order(order_id, errors=(), status=200, template="orders/show.html"):
-    """Render an order page (dispatcher or job view) with any errors from the last action."""
+def render_order(order_id, errors=(), status=200, template="orders/show.html", submitted=None):
+    """Render an order page (dispatcher or job view) with any errors from the last action.
+
+    `submitted` is (action, form) of a refused action: its form is shown again with what the
+    person typed, so a technician on site never has to enter it twice.
+    """
     db = get_db()
     try:
         order = store.get_order(db, order_id, current_user)
@@ -62,8 +66,10 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html"):
         "notes": list(db.query("SELECT n.*, u.display_name AS author FROM order_notes n LEFT JOIN users u"
                                " ON u.id = n.author_id WHERE n.order_id = ? ORDER BY n.at DESC", [order_id])),
         "technician": next(iter(db.query("SELECT * FROM users WHERE id = ?", [order["technician_id"]])), None),
-        "forms": action_forms(order, current_user), "note_form": forms.NoteForm(formdata=None),
+        "forms": action_forms(order, current_user, submitted),
+        "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order),
+        "failed_action": submitted[0] if submitted else None,
     }
     return render_template(template, **context), status
 
@@ -81,14 +87,14 @@ def act(order_id, action):
         abort(404)
     form = fill_choices(forms.ACTION_FORMS.get(action, forms.FlaskForm)())
     if not form.validate_on_submit():
-        return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422)
+        return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422, (action, form))
     try:
         result_id = store.apply_action(db, order_id, action, current_user, fields_from(form, action),
                                        utcnow(), local_zone())
     except store.NotFound:
         abort(404)
     except store.Refused as refused:
-        return _rerender(order_id, [explain(refused)], 409)
+        return _rerender(order_id, [explain(refused)], 409, (action, form))
     if action == "reopen":
         flash(_("Reopened as a new linked order."), "ok")
         return redirect(url_for("orders.show", order_id=result_id), code=303)
@@ -101,13 +107,13 @@ def add_note(order_id):
     """Add a progress note to an order."""
     form = forms.NoteForm()
     if not form.validate_on_submit():
-        return _rerender(order_id, form_errors(form), 422)
+        return _rerender(order_id, form_errors(form), 422, ("add_note", form))
     try:
         store.add_note(get_db(), order_id, current_user, form.text.data.strip(), utcnow(), local_zone())
     except store.NotFound:
         abort(404)
     except store.Refused as refused:
-        return _rerender(order_id, [explain(refused)], 409)
+        return _rerender(order_id, [explain(refused)], 409, ("add_note", form))
     return redirect(_back_to(order_id), code=303)
 
 
@@ -116,9 +122,9 @@ def _back_to(order_id):
     return url_for(view, order_id=order_id)
 
 
-def _rerender(order_id, errors, status):
+def _rerender(order_id, errors, status, submitted=None):
     template = "jobs/job.html" if current_user.role == "technician" else "orders/show.html"
-    return render_order(order_id, errors, status, template)
+    return render_order(order_id, errors, status, template, submitted)
 
 
 def fields_from(form, action):

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from .. import labels
 from ..db import get_db
-from ..timeutil import zone
+from ..timeutil import from_text, zone
 from . import forms
 from .lifecycle import allowed_actions
 
@@ -71,11 +71,25 @@ def fill_choices(form):
     return form
 
 
-def action_forms(order, user):
-    """Return {action: form} for what this person can do to this order now."""
+def _current_values(order, action):
+    """Start a form from what the order already holds (the agreed window, when it is moved)."""
+    if action != "make_appointment" or not order["appointment_start"]:
+        return None
+    tz = local_zone()
+    return {name: from_text(order[name]).astimezone(tz).replace(tzinfo=None)
+            for name in ("appointment_start", "appointment_end")}
+
+
+def action_forms(order, user, submitted=None):
+    """Return {action: form} for what this person can do to this order now.
+
+    A refused action's own `submitted` (action, form) pair replaces the empty form.
+    """
     names = allowed_actions(order["state"], user.role, is_assignee=order["technician_id"] == user.id)
     result = {}
     for name in names:
         form_class = forms.ACTION_FORMS.get(name, forms.FlaskForm)
-        result[name] = fill_choices(form_class(formdata=None))
+        result[name] = fill_choices(form_class(formdata=None, data=_current_values(order, name)))
+    if submitted and submitted[0] in result:
+        result[submitted[0]] = submitted[1]
     return result
