@@ -51,8 +51,10 @@ def create_app(test_config=None):
         from .sla.engine import seed_policies
         from .timeutil import utcnow
         year = utcnow().year
+        from .sync.reference import publish
         with database.transaction(db):
             seed_policies(db, range(year - 1, year + 3))
+            publish(db)
     return app
 
 
@@ -106,8 +108,10 @@ def _register_blueprints(app):
     from .dispatch import bp as dispatch_bp
     from .jobs import bp as jobs_bp
     from .orders import bp as orders_bp
+    from .pwa import bp as pwa_bp
     from .sla import bp as sla_bp
-    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp):
+    from .sync import bp as sync_bp
+    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

@@ -23,7 +23,7 @@ ACTIONS = {
     "arrive": _l("On site"), "suspend": _l("Suspend"), "resume": _l("Resume"),
     "restore": _l("Service restored"), "return": _l("Return with closure reply"),
     "mark_unsolved": _l("Unsolved: legacy backlog"), "close": _l("Close"), "reopen": _l("Reopen as new order"),
-    "add_note": _l("Progress note"),
+    "add_note": _l("Progress note"), "attach_photo": _l("Photo"),
 }
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {

@@ -152,6 +152,88 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX order_notes_order ON order_notes (order_id, at)",
     ],
+    # 2: exactly-once sync with technicians' phones (design/sync-protocol.md): each device's
+    # last applied seq and every mutation's answer, a global change log that pull reads with a
+    # cursor, reference data, content-addressed blobs with resumable uploads, attachments.
+    [
+        "ALTER TABLE order_events ADD COLUMN version INTEGER",  # the order's version after the event
+        "ALTER TABLE order_notes ADD COLUMN uid TEXT",  # made on the phone, so a replay hits the same key
+        "CREATE UNIQUE INDEX order_notes_uid ON order_notes (uid) WHERE uid IS NOT NULL",
+        """CREATE TABLE sync_clients (
+            client_id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE mutation_log (
+            client_id TEXT NOT NULL REFERENCES sync_clients (client_id),
+            seq INTEGER NOT NULL,
+            mutation_id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            args TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('applied', 'rejected', 'conflict')),
+            result TEXT NOT NULL,
+            occurred_at TEXT,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (client_id, seq)
+        )""",
+        """CREATE TABLE change_log (
+            sv INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('order', 'reference')),
+            key TEXT NOT NULL
+        )""",
+        "CREATE INDEX change_log_key ON change_log (kind, key, sv)",
+        """CREATE TABLE reference_data (
+            id TEXT PRIMARY KEY,
+            digest TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        """CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            uploaded_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE uploads (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            received INTEGER NOT NULL DEFAULT 0,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            error TEXT
+        )""",
+        "CREATE INDEX uploads_sha ON uploads (sha256, user_id)",
+        """CREATE TABLE attachments (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature')),
+            sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+            caption TEXT NOT NULL DEFAULT '',
+            taken_at TEXT,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX attachments_order ON attachments (order_id)",
+        "CREATE INDEX attachments_sha ON attachments (sha256)",
+    ] + [
+        # Whatever writes an order or something hanging off it, pull hears about it.
+        f"""CREATE TRIGGER {table}_{verb.lower()}_changes AFTER {verb} ON {table}
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.{column}); END"""
+        for table, column, verbs in (("orders", "id", ("INSERT", "UPDATE")), ("order_events", "order_id", ("INSERT",)),
+                                     ("order_notes", "order_id", ("INSERT",)), ("attachments", "order_id", ("INSERT",)))
+        for verb in verbs
+    ] + [
+        f"""CREATE TRIGGER reference_{verb.lower()}_changes AFTER {verb} ON reference_data
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('reference', NEW.id); END"""
+        for verb in ("INSERT", "UPDATE")
+    ],
 ]
 
 

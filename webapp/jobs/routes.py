@@ -1,17 +1,18 @@
-"""Today's jobs in appointment order, and one job with its actions."""
-import datetime
+"""The technician's app: one page that draws the job list and every job from the phone's briefcase."""
 from urllib.parse import quote
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..db import get_db
-from ..orders.lifecycle import ACTIVE_STATES
-from ..orders.routes import render_order
-from ..orders.views import local_zone
-from ..timeutil import from_text, to_text, utcnow
+from .. import labels
+from ..db import get_db, one
+from ..orders import forms
+from ..pwa.routes import offline_url
 from . import bp
+from .strings import STRINGS
 
+LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action")
 
 
 @bp.before_request
@@ -19,19 +20,6 @@ from . import bp
 def _technicians_only():
     if current_user.role != "technician":
         abort(403)
-
-
-def my_jobs(db, user, now, tz):
-    """Split the technician's open orders into: to appoint, today (by appointment time), later."""
-    marks = ",".join("?" * len(ACTIVE_STATES))
-    rows = list(db.query(
-        f"SELECT * FROM orders WHERE technician_id = ? AND state IN ({marks})"
-        " ORDER BY appointment_start IS NULL DESC, appointment_start, next_due_at", [user.id, *ACTIVE_STATES]))
-    end_of_today = datetime.datetime.combine(now.astimezone(tz).date(), datetime.time(23, 59, 59), tzinfo=tz)
-    to_appoint = [r for r in rows if not r["appointment_start"]]
-    today = [r for r in rows if r["appointment_start"] and from_text(r["appointment_start"]) <= end_of_today]
-    later = [r for r in rows if r["appointment_start"] and from_text(r["appointment_start"]) > end_of_today]
-    return to_appoint, today, later
 
 
 def address_of(order):
@@ -47,19 +35,39 @@ def map_links(order):
     return {"geo": f"geo:0,0?q={address}", "amap": f"https://uri.amap.com/search?keyword={address}"}
 
 
+def boot_data():
+    """What the app needs before it can draw anything: who, the words, the zone."""
+    closure = forms.ClosureForm(formdata=None, meta={"csrf": False})
+    return {
+        "user": {"id": current_user.id, "name": current_user.display_name},
+        "tz": current_app.config["TIMEZONE"],
+        "strings": {key: str(text) for key, text in STRINGS.items()},
+        "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
+        "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
+        "closure_confirmations": [[c.value, str(c.label)] for c in closure.confirmation.choices],
+    }
+
+
+def shell():
+    response = current_app.make_response(render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url))
+    response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/")
 def job_list():
-    """The technician's list for today."""
-    db, now, tz = get_db(), utcnow(), local_zone()
-    to_appoint, today, later = my_jobs(db, current_user, now, tz)
-    return render_template("jobs/list.html", to_appoint=to_appoint, today=today, later=later,
-                           address_of=address_of, now_text=to_text(now))
+    """The technician's list: drawn on the phone from what it holds."""
+    return shell()
 
 
 @bp.route("/<int:order_id>")
 def job(order_id):
-    """One job: call, map, and the next step."""
-    return render_order(order_id, template="jobs/job.html")
+    """One job; online, an order that is not theirs is refused here already."""
+    order = one(get_db(), "SELECT technician_id FROM orders WHERE id = ?", [order_id])
+    if order is None or order["technician_id"] != current_user.id:
+        abort(404)
+    return shell()
 
 
 @bp.app_template_global()

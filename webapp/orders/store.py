@@ -49,17 +49,17 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
                created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
                is_repeat=int(is_repeat))
     order_id = insert(db, "orders", row)
-    record_event(db, order_id, actor_id, "create", None, "created", now)
+    record_event(db, order_id, actor_id, "create", None, "created", now, version=1)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
     return order_id
 
 
-def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None):
-    """Append one line to the order's audit trail."""
+def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None, version=None):
+    """Append one line to the order's audit trail; `version` is the order's version after it."""
     insert(db, "order_events", {
         "order_id": order_id, "at": to_text(now), "actor_id": actor_id, "action": action,
         "from_state": from_state, "to_state": to_state, "reason": reason or "",
-        "details": json.dumps(details or {}, ensure_ascii=False)})
+        "details": json.dumps(details or {}, ensure_ascii=False), "version": version})
 
 
 def apply_action(db, order_id, action, user, fields, now, tz):
@@ -73,8 +73,11 @@ def apply_action(db, order_id, action, user, fields, now, tz):
         return _apply(db, order, action, user, fields, now, tz)
 
 
-def _apply(db, order, action, user, fields, now, tz):
-    """Apply an action to a loaded order (inside the caller's transaction)."""
+def _apply(db, order, action, user, fields, now, tz, evidence=None):
+    """Apply an action to a loaded order (inside the caller's transaction).
+
+    `evidence` is kept in the audit details: what a phone said about when it happened.
+    """
     order_id = order["id"]
     fields = dict(fields)
     fields["resume_state"] = order["resume_state"]
@@ -90,7 +93,7 @@ def _apply(db, order, action, user, fields, now, tz):
     assignments = ", ".join(f"[{k}] = ?" for k in changes)
     db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
     record_event(db, order_id, user.id, action, order["state"], target, now,
-                 reason=fields.get("reason", ""), details=details)
+                 reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
     engine.on_action(db, {**order, **changes}, action, now, tz)
     return result_id or order_id
 
@@ -162,11 +165,18 @@ def add_note(db, order_id, user, text, now, tz):
     """Append a progress note (re-arms the enterprise 30-minute progress clock)."""
     with transaction(db):
         order = get_order(db, order_id, user)
-        if order["state"] not in OPEN_STATES:
-            raise Refused(N_("Notes can only be added to an open order."))
-        insert(db, "order_notes", {"order_id": order_id, "author_id": user.id, "at": to_text(now), "text": text})
-        record_event(db, order_id, user.id, "add_note", order["state"], order["state"], now, reason=text)
-        engine.on_action(db, order, "add_note", now, tz)
+        _add_note(db, order, user, text, now, tz)
+
+
+def _add_note(db, order, user, text, now, tz, uid=None, evidence=None):
+    """Append a note to a loaded order (inside the caller's transaction)."""
+    if order["state"] not in OPEN_STATES:
+        raise Refused(N_("Notes can only be added to an open order."))
+    insert(db, "order_notes", {"order_id": order["id"], "author_id": user.id, "at": to_text(now), "text": text,
+                               "uid": uid})
+    record_event(db, order["id"], user.id, "add_note", order["state"], order["state"], now, reason=text,
+                 details=evidence, version=order["version"])
+    engine.on_action(db, order, "add_note", now, tz)
 
 
 def timeline(db, order_id):

@@ -1,0 +1,455 @@
+// ONTrack technician app: the job list and job pages drawn from the phone's briefcase (IndexedDB).
+//
+// Every write the technician makes is queued in the outbox (store.js) and shown at once; the
+// sync loop (sync.js) sends it when it can. Online or offline, it is the same path.
+(function () {
+  "use strict";
+  var boot = JSON.parse(document.getElementById("boot").textContent);
+  var S = window.ONTrackStore, Y = window.ONTrackSync;
+  var app = document.getElementById("app");
+  var statusBar = document.getElementById("sync-status");
+  var userId = boot.user.id;
+  var db = null;
+  var failures = 0, timer = null, again = false, syncing = false;
+  var QUICK = ["accept", "depart", "arrive", "restore", "resume"];
+  var MAX_PHOTO_EDGE = 2048;
+
+  // ---- words and times ----
+  function t(key, params) {
+    var text = boot.strings[key] || key;
+    return text.replace(/%\((\w+)\)[sd]/g, function (_, name) { return params && name in params ? params[name] : ""; });
+  }
+  function label(kind, value) { return (boot.labels[kind] || {})[value] || value || ""; }
+  function esc(value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  var parts = new Intl.DateTimeFormat("en-CA", { timeZone: boot.tz, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  // Times from the server are UTC ("…Z"); times typed on the phone are already local ("YYYY-MM-DDTHH:MM").
+  function local(value) {
+    if (!value) { return null; }
+    if (!/Z$|[+-]\d\d:\d\d$/.test(value)) { return { date: value.slice(0, 10), time: value.slice(11, 16) }; }
+    var p = {};
+    parts.formatToParts(new Date(value)).forEach(function (x) { p[x.type] = x.value; });
+    return { date: p.year + "-" + p.month + "-" + p.day, time: p.hour + ":" + p.minute };
+  }
+  function today() { return local(new Date().toISOString()).date; }
+  function when(value) {
+    var l = local(value);
+    if (!l) { return ""; }
+    return l.date === today() ? l.time : l.date.slice(5) + " " + l.time;
+  }
+  function localInput(value) { var l = local(value); return l ? l.date + "T" + l.time : ""; }
+
+  // ---- the briefcase ----
+  function reference(id) { return db.get("reference", id).then(function (r) { return r ? r.data : null; }); }
+
+  async function nextSteps(order) {
+    var lifecycle = await reference("lifecycle");
+    if (!lifecycle) { return []; }
+    return lifecycle.actions.filter(function (a) {
+      return a.sources.indexOf(order.state) >= 0 && (a.name !== "resume" || order.resume_state);
+    });
+  }
+
+  function targetOf(action, order) { return action.name === "resume" ? order.resume_state : action.target; }
+
+  async function queue(order, name, args, blob) {
+    var stored = await db.get("orders", order.id);
+    await S.enqueue(db, { name: name, args: args, order_id: order.id, base_version: stored ? stored.version : null, blob: blob });
+    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) { return reg.sync.register("ontrack-sync"); } })
+        .catch(function () {});
+    }
+    await render();
+    requestSync();
+  }
+
+  // ---- pages ----
+  function stateChip(state) { return '<span class="chip state-' + esc(state) + '">' + esc(label("state", state)) + "</span>"; }
+  function pendingMark(item) { return item.pending ? ' <span class="chip pending">' + esc(t("waiting to sync")) + "</span>" : ""; }
+
+  function card(o) {
+    var slot = o.appointment_start ? when(o.appointment_start) + "–" + (local(o.appointment_end) || {}).time : t("No appointment yet");
+    return '<li class="job card" id="job-' + o.id + '">' +
+      '<a class="job-main" data-nav href="/jobs/' + o.id + '"><div class="job-top">' + stateChip(o.state) +
+      ' <small class="muted">' + esc(o.order_no) + "</small></div>" +
+      '<div class="job-when">' + esc(slot) + "</div>" +
+      '<div class="job-who">' + esc(o.customer_name) + " · " + esc(label("order_type", o.order_type)) + " · " +
+      esc(label("symptom", o.symptom)) + "</div>" +
+      '<div class="job-where muted">' + esc(o.address) + "</div></a>" +
+      '<div class="job-buttons"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
+      esc(t("Call")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Map")) + "</a></div></li>";
+  }
+
+  async function attentionHtml(orderId) {
+    var items = await db.getAll("attention");
+    if (orderId) { items = items.filter(function (i) { return i.order_id === orderId; }); }
+    if (!items.length) { return ""; }
+    return '<section class="card attention" id="attention"><h2>' + esc(t("Needs attention")) +
+      ' <span class="badge">' + items.length + "</span></h2><ul>" + items.map(function (i) {
+        var row = i.server_row || {};
+        var what = i.name === "order.transition" ? label("action", i.args.action) : i.name === "order.add_note" ?
+          t("Progress note") + ": “" + i.args.text + "”" : t("Photo");
+        return '<li class="attention-item ' + esc(i.status) + '" data-seq="' + i.seq + '"><p><b>' +
+          esc(row.order_no || ("#" + i.order_id)) + "</b> · " + esc(what) + " · <small>" + esc(when(i.occurred_at)) +
+          "</small></p><p>" + esc(i.status === "conflict" ? t("Not applied: the order changed meanwhile.") :
+          t("Refused by the server.")) + " " + esc(i.error) + "</p>" +
+          (row.state ? "<p>" + esc(t("Now")) + ": " + stateChip(row.state) + "</p>" : "") +
+          '<button class="btn" type="button" data-dismiss="' + i.seq + '">' + esc(t("Understood")) + "</button></li>";
+      }).join("") + "</ul></section>";
+  }
+
+  async function renderList() {
+    var orders = await S.allOrders(db);
+    var day = today();
+    var active = orders.filter(function (o) { return ["returned", "rejected", "unsolved", "closed"].indexOf(o.state) < 0; });
+    var toAppoint = active.filter(function (o) { return !o.appointment_start; });
+    var dated = active.filter(function (o) { return o.appointment_start; })
+      .sort(function (a, b) { return localInput(a.appointment_start) < localInput(b.appointment_start) ? -1 : 1; });
+    var todays = dated.filter(function (o) { return local(o.appointment_start).date <= day; });
+    var later = dated.filter(function (o) { return local(o.appointment_start).date > day; });
+    var done = orders.filter(function (o) { return active.indexOf(o) < 0; });
+    var html = "<h1>" + esc(t("My jobs")) + "</h1>" + await attentionHtml(null);
+    if (!orders.length && !(await S.getMeta(db, "cursor"))) {
+      html += '<p class="card muted">' + esc(t("Your jobs have not been loaded onto this phone yet. Connect once to load them.")) + "</p>";
+    }
+    if (toAppoint.length) {
+      html += "<h2>" + esc(t("Make an appointment")) + ' <span class="badge">' + toAppoint.length + '</span></h2><ul class="jobs" id="jobs-to-appoint">' +
+        toAppoint.map(card).join("") + "</ul>";
+    }
+    html += "<h2>" + esc(t("Today")) + '</h2><ul class="jobs" id="jobs-today">' + (todays.map(card).join("") ||
+      '<li class="empty muted">' + esc(t("No appointments today.")) + "</li>") + "</ul>";
+    if (later.length) { html += "<h2>" + esc(t("Later")) + '</h2><ul class="jobs" id="jobs-later">' + later.map(card).join("") + "</ul>"; }
+    if (done.length) { html += "<h2>" + esc(t("Done, waiting to sync")) + '</h2><ul class="jobs" id="jobs-done">' + done.map(card).join("") + "</ul>"; }
+    app.innerHTML = html;
+    document.title = t("My jobs") + " · ONTrack";
+  }
+
+  function field(name, title, control, required) {
+    return '<label class="field"><span>' + esc(title) + (required ? " *" : "") + "</span>" + control + "</label>";
+  }
+  function textarea(name, required, value) {
+    return '<textarea name="' + name + '" rows="2"' + (required ? " required" : "") + ' maxlength="2000">' + esc(value || "") + "</textarea>";
+  }
+  function select(name, options) {
+    return '<select name="' + name + '">' + options.map(function (o) {
+      return '<option value="' + esc(o[0]) + '">' + esc(o[1]) + "</option>"; }).join("") + "</select>";
+  }
+  function datetime(name, value) { return '<input type="datetime-local" name="' + name + '" required value="' + esc(value || "") + '">'; }
+
+  function actionForm(order, action, inner, primary) {
+    return '<form class="action-form" data-form="' + action.name + '" data-to="' + esc(targetOf(action, order)) + '">' + inner +
+      '<button class="btn wide' + (primary ? " primary" : "") + '" type="submit" data-action="' + action.name + '">' +
+      esc(label("action", action.name)) + "</button></form>";
+  }
+
+  function closureForm(order, action) {
+    var arrived = order.events.filter(function (e) { return e.action === "arrive"; }).pop();
+    var now = localInput(new Date().toISOString());
+    var inner = field("phenomenon", t("Fault phenomenon"), textarea("phenomenon", true), true) +
+      field("arrival_time", t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true) +
+      field("cause", t("Cause"), textarea("cause", true), true) +
+      field("handling_process", t("Handling process"), textarea("handling_process", true), true) +
+      field("equipment_replaced", t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true) +
+      field("result", t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]])) +
+      field("recovery_time", t("Recovery time"), datetime("recovery_time", now), true) +
+      field("classification", t("Fault classification"), select("classification", boot.closure_classes));
+    if (order.access_type === "enterprise") {
+      inner += field("confirmation", t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations));
+    } else {
+      inner += '<label class="check"><input type="checkbox" name="holder_informed" value="y" required> ' +
+        esc(t("The account holder and contact-phone holder were told the service is repaired")) + "</label>";
+    }
+    return actionForm(order, action, inner, true);
+  }
+
+  async function stepsHtml(order) {
+    var steps = await nextSteps(order);
+    var byName = {};
+    steps.forEach(function (a) { byName[a.name] = a; });
+    var html = "";
+    QUICK.forEach(function (name) { if (byName[name]) { html += actionForm(order, byName[name], "", true); } });
+    if (byName.make_appointment) {
+      var moving = order.state === "appointed";
+      html += "<h2>" + esc(moving ? t("Change the appointment") : t("Appointment")) + "</h2>" + actionForm(order, byName.make_appointment,
+        field("appointment_start", t("From"), datetime("appointment_start", localInput(order.appointment_start)), true) +
+        field("appointment_end", t("Until"), datetime("appointment_end", localInput(order.appointment_end)), true) +
+        (moving ? field("reason", t("Reason for the change"), textarea("reason", true), true) : ""), !moving);
+    }
+    if (byName["return"]) { html += "<h2>" + esc(t("Closure reply")) + "</h2>" + closureForm(order, byName["return"]); }
+    if (!html) { html = '<p class="muted">' + esc(t("Nothing for you to do on this order now.")) + "</p>"; }
+    var extra = "";
+    if (byName.reject) {
+      extra += '<details class="card"><summary>' + esc(label("action", "reject")) + "</summary>" +
+        actionForm(order, byName.reject, field("reason", t("Reason"), textarea("reason", true), true)) + "</details>";
+    }
+    if (byName.mark_unsolved) {
+      extra += '<details class="card"><summary>' + esc(label("action", "mark_unsolved")) + "</summary>" +
+        actionForm(order, byName.mark_unsolved, field("reason", t("Why it cannot be solved now"), textarea("reason", true), true) +
+        field("legacy_expected_date", t("Expected resolution date"), '<input type="date" name="legacy_expected_date">') +
+        '<label class="check"><input type="checkbox" name="no_expected_date" value="y"> ' + esc(t("No expected resolution date")) + "</label>") +
+        "</details>";
+    }
+    return { main: html, extra: extra };
+  }
+
+  function detailsHtml(o) {
+    var rows = [
+      [t("Type"), label("order_type", o.order_type) + " · " + label("access_type", o.access_type) + " · " + label("priority", o.priority)],
+      [t("Symptom"), label("symptom", o.symptom) + (o.dialup_error ? " " + o.dialup_error : "")],
+      [t("Customer"), o.customer_name + (o.contact_name ? " · " + o.contact_name : "")],
+      [t("Contact phone"), o.contact_phone],
+      [t("Broadband account"), o.broadband_account || "—"],
+      [t("Address"), o.address],
+      [t("Equipment"), (o.ont_model || "—") + " " + (o.ont_serial || "") + " · OLT " + (o.olt || "—") + " · PON " + (o.pon_port || "—") + " · " + t("Splitter") + " " + (o.splitter || "—")],
+    ];
+    if (o.appointment_start) { rows.push([t("Appointment"), when(o.appointment_start) + " – " + (local(o.appointment_end) || {}).time]); }
+    if (o.next_due_at) { rows.push([t("Due"), when(o.next_due_at)]); }
+    if (o.description) { rows.push([t("Description"), o.description]); }
+    return '<dl class="details">' + rows.map(function (r) { return "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; }).join("") + "</dl>";
+  }
+
+  async function photoHtml(o) {
+    var items = await Promise.all(o.attachments.map(async function (a) {
+      var local = await db.get("blobs", a.sha256);
+      var src = local && local.blob ? URL.createObjectURL(local.blob) : "/api/blobs/" + a.sha256;
+      var bad = local && local.state === "bad" ? '<small class="error">' + esc(local.error) + "</small>" : "";
+      return '<figure class="photo"><img alt="" src="' + esc(src) + '"><figcaption>' + esc(a.caption) + pendingMark(a) + bad + "</figcaption></figure>";
+    }));
+    return '<section class="card" id="photos"><h2>' + esc(t("Photos")) + '</h2><div class="photos">' + items.join("") + "</div>" +
+      '<form id="photo-form"><label class="field"><span>' + esc(t("What the photo shows")) + '</span><input name="caption" maxlength="200"></label>' +
+      '<label class="btn wide"><input type="file" name="photo" accept="image/*" capture="environment" hidden> ' + esc(t("Take a photo")) +
+      '</label><p class="error" id="photo-error" hidden></p></form></section>';
+  }
+
+  function timelineHtml(o) {
+    var events = o.events.slice().sort(function (a, b) { return a.at < b.at ? -1 : a.at > b.at ? 1 : 0; });
+    return '<section class="card"><h2>' + esc(t("Timeline")) + '</h2><ol class="timeline">' + events.map(function (e) {
+      return "<li><time>" + esc(when(e.at)) + "</time> " + esc(label("action", e.action)) +
+        (e.to_state && e.to_state !== e.from_state ? " → " + esc(label("state", e.to_state)) : "") +
+        (e.actor ? " · " + esc(e.actor) : "") + (e.reason ? ' <span class="muted">' + esc(e.reason) + "</span>" : "") + pendingMark(e) + "</li>";
+    }).join("") + "</ol></section>";
+  }
+
+  function historyHtml(o) {
+    if (!o.history || !o.history.length) { return ""; }
+    return '<section class="card"><h2>' + esc(t("Earlier orders here")) + "</h2><ul>" + o.history.map(function (h) {
+      return "<li>" + esc(when(h.created_at)) + " · " + esc(h.order_no) + " · " + esc(label("symptom", h.symptom)) + " · " +
+        esc(label("state", h.state)) + (h.cause ? '<br><small class="muted">' + esc(h.cause) + "</small>" : "") + "</li>";
+    }).join("") + "</ul></section>";
+  }
+
+  async function renderJob(id) {
+    var o = await S.orderView(db, id);
+    if (!o) {
+      app.innerHTML = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" + await attentionHtml(id) +
+        '<p class="card">' + esc(t("This order is not on this phone: it may have been reassigned or finished.")) + "</p>";
+      return;
+    }
+    var steps = await stepsHtml(o);
+    app.innerHTML = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" +
+      '<div class="order-head" data-order="' + o.id + '"><h1>' + esc(o.customer_name) + "</h1><p>" + stateChip(o.state) +
+      ' <small class="muted">' + esc(o.order_no) + "</small></p></div>" + await attentionHtml(id) +
+      '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
+      esc(t("Call the customer")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Open in map")) + "</a></div>" +
+      '<section class="card next-step" id="next-step">' + steps.main + "</section>" +
+      '<section class="card">' + detailsHtml(o) + "</section>" +
+      '<section class="card" id="notes"><h2>' + esc(t("Progress note")) + '</h2><form id="note-form"><label class="field">' +
+      '<textarea name="text" rows="3" required maxlength="2000"></textarea></label><button class="btn" type="submit">' + esc(t("Add note")) +
+      "</button></form>" + o.notes.slice().reverse().map(function (n) {
+        return '<p class="note"><time>' + esc(when(n.at)) + "</time> " + esc(n.author || boot.user.name) + ": " + esc(n.text) + pendingMark(n) + "</p>";
+      }).join("") + "</section>" + await photoHtml(o) + steps.extra + historyHtml(o) + timelineHtml(o);
+    document.title = o.order_no + " · ONTrack";
+  }
+
+  function currentOrderId() {
+    var m = location.pathname.match(/^\/jobs\/(\d+)$/);
+    return m ? Number(m[1]) : null;
+  }
+
+  async function render() {
+    var id = currentOrderId();
+    var y = window.scrollY;
+    if (id) { await renderJob(id); } else { await renderList(); }
+    window.scrollTo(0, y);
+    await renderStatus();
+  }
+
+  async function renderStatus() {
+    var waiting = (await S.waiting(db)).length;
+    var attention = (await db.getAll("attention")).length;
+    var last = await S.getMeta(db, "last_sync");
+    var problem = await S.getMeta(db, "problem");
+    var bits = [];
+    bits.push('<span id="sync-waiting" data-count="' + waiting + '">' + esc(waiting ? t("%(n)d changes waiting", { n: waiting }) : t("Everything is synced")) + "</span>");
+    bits.push('<span id="sync-last">' + esc(last ? t("Last sync %(time)s", { time: when(last) }) : t("Never synced")) + "</span>");
+    if (attention) { bits.push('<a href="/jobs/#attention" data-nav class="attention-link">' + esc(t("%(n)d need attention", { n: attention })) + "</a>"); }
+    if (problem && problem.code) {
+      var words = {
+        offline: t("No connection: changes are kept on this phone."),
+        login: t("Log in again to send your changes."),
+        "other-user": t("Someone else is logged in: this person's changes stay on the phone."),
+        device: t("This phone is registered to another person."),
+      }[problem.code] || t("Sync failed; it will be retried.");
+      bits.push('<span id="sync-problem" class="problem">' + esc(words) + (problem.code === "login" ?
+        ' <a href="/login?next=' + encodeURIComponent(location.pathname) + '">' + esc(t("Log in")) + "</a>" : "") + "</span>");
+    }
+    var others = await othersWaiting();
+    if (others) { bits.push('<span class="muted">' + esc(t("%(n)d changes of another person are kept on this phone until they log in.", { n: others })) + "</span>"); }
+    statusBar.innerHTML = bits.join(" · ") + ' <button class="btn small" type="button" id="sync-now"' + (syncing ? " disabled" : "") + ">" +
+      esc(syncing ? t("Syncing…") : t("Sync now")) + "</button>";
+    statusBar.className = "sync-status" + (waiting ? " waiting" : "") + (problem && problem.code ? " trouble" : "");
+  }
+
+  var othersCache = null;
+  async function othersWaiting() {
+    if (othersCache !== null) { return othersCache; }
+    othersCache = 0;
+    if (!indexedDB.databases) { return 0; }
+    var list = await indexedDB.databases();
+    for (var i = 0; i < list.length; i++) {
+      var name = list[i].name || "";
+      if (name.indexOf("ontrack-u") !== 0 || name === S.dbName(userId)) { continue; }
+      var other = await S.open(name.slice("ontrack-u".length));
+      othersCache += (await S.waiting(other)).length;
+      other.close();
+    }
+    return othersCache;
+  }
+
+  // ---- sync triggers: start, online, back to the app, a timer with backoff, Background Sync, the button ----
+  async function requestSync() {
+    if (syncing) { again = true; return; }
+    syncing = true;
+    await renderStatus();
+    var result;
+    try { result = await Y.run(db, userId); } finally { syncing = false; }
+    failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
+    await render();
+    if (again) { again = false; requestSync(); return; }
+    schedule();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    var delay = Math.min(30000 * Math.pow(2, failures), 5 * 60000);
+    timer = setTimeout(requestSync, delay);
+  }
+
+  // ---- what the technician does ----
+  function formFields(form) {
+    var fields = {};
+    new FormData(form).forEach(function (value, name) { fields[name] = value; });
+    form.querySelectorAll("input[type=checkbox]").forEach(function (box) { fields[box.name] = box.checked; });
+    return fields;
+  }
+
+  app.addEventListener("submit", async function (event) {
+    var form = event.target;
+    var id = currentOrderId();
+    if (!id) { return; }
+    event.preventDefault();
+    var order = await S.orderView(db, id);
+    if (form.dataset.form) {
+      var fields = formFields(form);
+      var reason = fields.reason || "";
+      delete fields.reason;
+      var args = { order_id: id, to: form.dataset.to, action: form.dataset.form };
+      if (reason) { args.reason = reason.trim(); }
+      if (Object.keys(fields).length) { args.fields = fields; }
+      if (form.dataset.form === "make_appointment" && fields.appointment_end <= fields.appointment_start) {
+        alert(t("The appointment must end after it starts."));
+        return;
+      }
+      await queue(order, "order.transition", args);
+    } else if (form.id === "note-form") {
+      var text = form.elements.text.value.trim();
+      if (!text) { return; }
+      await queue(order, "order.add_note", { order_id: id, note_id: S.uuid(), text: text });
+    }
+  });
+
+  app.addEventListener("change", async function (event) {
+    if (event.target.name !== "photo" || !event.target.files.length) { return; }
+    var form = event.target.form;
+    var error = document.getElementById("photo-error");
+    try {
+      var blob = await shrink(event.target.files[0]);
+      var sha = await sha256(blob);
+      var order = await S.orderView(db, currentOrderId());
+      await queue(order, "order.attach_photo", { order_id: order.id, photo_id: S.uuid(), sha256: sha, kind: "photo",
+        caption: form.elements.caption.value.trim() }, { sha256: sha, blob: blob, type: blob.type });
+    } catch (err) {
+      error.textContent = t("This file is not a photo the phone can read.");
+      error.hidden = false;
+    }
+  });
+
+  // Downscale on the phone: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
+  async function shrink(file) {
+    var bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    var scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return new Promise(function (resolve, reject) {
+      canvas.toBlob(function (b) { return b ? resolve(b) : reject(new Error("encode")); }, "image/jpeg", 0.85);
+    });
+  }
+
+  async function sha256(blob) {
+    var digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+    return Array.prototype.map.call(new Uint8Array(digest), function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  document.addEventListener("click", async function (event) {
+    var link = event.target.closest("a[data-nav]");
+    if (link) {
+      event.preventDefault();
+      history.pushState(null, "", link.getAttribute("href"));
+      window.scrollTo(0, 0);
+      await render();
+      if (link.hash) { var target = document.querySelector(link.hash); if (target) { target.scrollIntoView(); } }
+      return;
+    }
+    var dismiss = event.target.closest("[data-dismiss]");
+    if (dismiss) { await db.delete("attention", Number(dismiss.dataset.dismiss)); await render(); return; }
+    if (event.target.id === "sync-now") { requestSync(); }
+  });
+
+  window.addEventListener("popstate", render);
+  window.addEventListener("online", requestSync);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { requestSync(); } });
+
+  // Logging out keeps the queue on the phone (it is sent when this person logs in again); the
+  // cached page with their name goes.
+  document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+    form.addEventListener("submit", function () {
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "forget-shell" });
+      }
+    });
+  });
+
+  async function start() {
+    db = await S.open(userId);
+    await S.setMeta(db, "user", { id: userId, name: boot.user.name });
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "synced") { render(); }
+      });
+    }
+    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
+    await render();
+    document.body.dataset.ready = "1";
+    requestSync();
+  }
+
+  start();
+})();

@@ -1,0 +1,192 @@
+// ONTrack sync loop (design/sync-protocol.md): uploads → push in batches → pull. One loop at a time.
+//
+// Runs in the page and in the service worker (Background Sync, where the browser has it).
+// Nothing leaves the outbox until the server has answered for it; a refusal or a conflict
+// moves the change to "needs attention" with the server's reason, never into the void.
+(function (root) {
+  "use strict";
+  var S = root.ONTrackStore;
+  var BATCH = 100;
+  var CHUNK = 256 * 1024;
+  var running = null;
+
+  function Problem(code, detail) { this.code = code; this.detail = detail || ""; }
+
+  async function request(url, options) {
+    var response;
+    try {
+      response = await root.fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, options || {}));
+    } catch (err) {
+      throw new Problem("offline");
+    }
+    if (response.status === 401) { throw new Problem("login"); }
+    if (response.status >= 500) { throw new Problem("server", String(response.status)); }
+    return response;
+  }
+
+  async function session() {
+    var response = await request("/api/session");
+    if (!response.ok) { throw new Problem("server", String(response.status)); }
+    return response.json();
+  }
+
+  function jsonHeaders(token) { return { "Content-Type": "application/json", "X-CSRFToken": token }; }
+
+  async function uploadBlob(db, record, token) {
+    var r = await request("/api/uploads", { method: "POST", headers: jsonHeaders(token),
+      body: JSON.stringify({ sha256: record.sha256, size: record.blob.size, content_type: record.type }) });
+    var body = await r.json().catch(function () { return {}; });
+    if (r.status === 200 && body.complete) { return markBlob(db, record, "uploaded"); }
+    if (r.status !== 201) { return markBlob(db, record, "bad", body.error || String(r.status)); }
+    var id = body.upload_id, offset = body.offset, failures = 0;
+    while (offset < record.blob.size) {
+      var chunk = record.blob.slice(offset, offset + CHUNK);
+      try {
+        r = await request("/api/uploads/" + id, { method: "PATCH", body: chunk, headers: {
+          "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream", "X-CSRFToken": token } });
+      } catch (problem) {
+        if (problem.code !== "offline" || ++failures > 8) { throw problem; }
+        offset = await currentOffset(id);  // the connection dropped: ask how much arrived, go on from there
+        continue;
+      }
+      if (r.status === 204) { offset = Number(r.headers.get("Upload-Offset")); failures = 0; continue; }
+      if (r.status === 409) { offset = await currentOffset(id); continue; }
+      body = await r.json().catch(function () { return {}; });
+      if (r.status === 422 && /checksum/i.test(body.error || "") === false) {
+        return markBlob(db, record, "bad", body.error);
+      }
+      throw new Problem("upload", body.error || String(r.status));
+    }
+    return markBlob(db, record, "uploaded");
+  }
+
+  async function currentOffset(id) {
+    var r = await request("/api/uploads/" + id, { method: "HEAD" });
+    if (!r.ok) { throw new Problem("upload", String(r.status)); }
+    return Number(r.headers.get("Upload-Offset"));
+  }
+
+  async function markBlob(db, record, state, error) {
+    var current = await db.get("blobs", record.sha256);
+    if (current) { current.state = state; current.error = error || ""; await db.put("blobs", current); }
+  }
+
+  async function uploadAll(db, token) {
+    var blobs = await db.getAll("blobs");
+    for (var i = 0; i < blobs.length; i++) {
+      if (blobs[i].state === "pending") { await uploadBlob(db, blobs[i], token); }
+    }
+  }
+
+  async function pushAll(db, token, clientId) {
+    for (;;) {
+      var pending = (await S.waiting(db)).sort(function (a, b) { return a.seq - b.seq; }).slice(0, BATCH);
+      if (!pending.length) { return; }
+      var r = await request("/api/sync/push", { method: "POST", headers: jsonHeaders(token), body: JSON.stringify({
+        client_id: clientId, mutations: pending.map(function (e) {
+          return { seq: e.seq, mutation_id: e.mutation_id, name: e.name, args: e.args,
+                   base_version: e.base_version, occurred_at: e.occurred_at };
+        }) }) });
+      var body = await r.json().catch(function () { return {}; });
+      if (r.status === 403) { throw new Problem("device", body.error); }
+      if (!r.ok) { throw new Problem("push", body.error || String(r.status)); }
+      var progressed = await settle(db, pending, body);
+      if (!progressed) { throw new Problem("push", "no progress"); }
+    }
+  }
+
+  // Record the server's answers: applied changes wait for the next pull; refused ones need attention.
+  async function settle(db, sent, body) {
+    var results = {};
+    (body.results || []).forEach(function (r) { results[r.seq] = r; });
+    var tx = db.transaction(["outbox", "attention"], "readwrite");
+    var progressed = false;
+    for (var i = 0; i < sent.length; i++) {
+      var entry = sent[i], result = results[entry.seq];
+      if (entry.seq > body.last_seq) { continue; }
+      progressed = true;
+      if (!result || result.status === "applied") {
+        entry.state = "sent";
+        await tx.objectStore("outbox").put(entry);
+      } else {
+        await tx.objectStore("outbox").delete(entry.seq);
+        await tx.objectStore("attention").put({ seq: entry.seq, order_id: entry.order_id, name: entry.name,
+          args: entry.args, status: result.status, error: result.error || "", server_row: result.server_row || null,
+          occurred_at: entry.occurred_at });
+      }
+    }
+    await tx.done;
+    return progressed;
+  }
+
+  async function pullAll(db, clientId) {
+    var cursor = await S.getMeta(db, "cursor");
+    var lastSeq = 0;
+    for (;;) {
+      var url = "/api/sync/pull?client_id=" + encodeURIComponent(clientId) + (cursor != null ? "&cursor=" + cursor : "");
+      var r = await request(url);
+      var body = await r.json().catch(function () { return {}; });
+      if (r.status === 403) { throw new Problem("device", body.error); }
+      if (!r.ok) { throw new Problem("pull", body.error || String(r.status)); }
+      await applyPull(db, body);
+      cursor = body.cursor;
+      lastSeq = body.last_seq;
+      if (!body.more) { break; }
+    }
+    // Changes the server has applied are now inside its copies: drop them from the outbox.
+    var tx = db.transaction("outbox", "readwrite");
+    var entries = await tx.store.getAll();
+    for (var i = 0; i < entries.length; i++) {
+      if (entries[i].state === "sent" && entries[i].seq <= lastSeq) { await tx.store.delete(entries[i].seq); }
+    }
+    await tx.done;
+  }
+
+  async function applyPull(db, body) {
+    var tx = db.transaction(["orders", "reference", "meta"], "readwrite");
+    if (body.reset) {
+      await tx.objectStore("orders").clear();
+      await tx.objectStore("reference").clear();
+    }
+    for (var i = 0; i < body.changes.length; i++) {
+      var c = body.changes[i];
+      var store = tx.objectStore(c.table === "reference" ? "reference" : "orders");
+      if (c.deleted) { await store.delete(c.id); }
+      else if (c.table === "reference") { await store.put({ id: c.id, version: c.version, data: c.data }); }
+      else { await store.put(c.data); }
+    }
+    await tx.objectStore("meta").put(body.cursor, "cursor");
+    await tx.done;
+  }
+
+  async function runOnce(db, userId) {
+    try {
+      var who = await session();
+      if (who.user_id !== userId) { throw new Problem("other-user", who.display_name); }
+      var clientId = await S.clientId(db);
+      await uploadAll(db, who.csrf_token);
+      await pushAll(db, who.csrf_token, clientId);
+      await pullAll(db, clientId);
+      await S.setMeta(db, "last_sync", new Date().toISOString());
+      await S.setMeta(db, "problem", null);
+      return { ok: true };
+    } catch (err) {
+      var problem = err instanceof Problem ? err : new Problem("error", String(err && err.message || err));
+      await S.setMeta(db, "problem", { code: problem.code, detail: problem.detail, at: new Date().toISOString() });
+      return { ok: false, problem: problem.code };
+    }
+  }
+
+  // One loop at a time, across tabs and the service worker (Web Locks), else within this context.
+  function run(db, userId) {
+    if (root.navigator && root.navigator.locks) {
+      return root.navigator.locks.request("ontrack-sync-" + userId, { ifAvailable: true }, function (lock) {
+        return lock ? runOnce(db, userId) : { ok: false, busy: true };
+      });
+    }
+    if (!running) { running = runOnce(db, userId).finally(function () { running = null; }); }
+    return running;
+  }
+
+  root.ONTrackSync = { run: run, uploadBlob: uploadBlob };
+})(self);

@@ -1,0 +1,85 @@
+"""What a technician's phone holds: their open orders with everything needed on site.
+
+An order is in the briefcase while it is assigned to the technician and in one of the states
+of their job list. When it leaves (reassigned, returned, rejected), pull sends a tombstone to
+every technician who ever held it, and to nobody else.
+"""
+import json
+
+from ..db import one
+from ..jobs.routes import address_of, map_links
+from ..orders.lifecycle import ACTIVE_STATES
+
+ORDER_COLUMNS = (
+    "id", "order_no", "order_type", "access_type", "symptom", "dialup_error", "priority", "state",
+    "customer_name", "contact_name", "contact_phone", "holder_phone", "broadband_account", "district",
+    "community", "building", "unit", "address_detail", "ont_model", "ont_serial", "olt", "pon_port",
+    "splitter", "description", "technician_id", "dispatched_at", "appointment_start", "appointment_end",
+    "suspended_at", "resume_state", "legacy_expected_date", "closure", "parent_order_id", "is_repeat",
+    "next_due_at", "next_due_policy", "breached", "created_at", "updated_at", "version",
+)
+HISTORY_LIMIT = 5
+
+
+def in_briefcase(order, user_id):
+    """Say whether this order belongs on this technician's phone now."""
+    return order["technician_id"] == user_id and order["state"] in ACTIVE_STATES
+
+
+def ever_held(db, order_id, user_id):
+    """Say whether the order was ever assigned to this technician (so their phone may have it)."""
+    row = one(db, "SELECT 1 AS yes FROM order_events WHERE order_id = ? AND action IN ('dispatch', 'reassign')"
+                  " AND json_extract(details, '$.technician_id') = ? LIMIT 1", [order_id, user_id])
+    return row is not None
+
+
+def bundle(db, order):
+    """Everything the phone shows for one order: the order, its trail, notes, photos, clocks, history."""
+    order_id = order["id"]
+    data = {name: order[name] for name in ORDER_COLUMNS}
+    data["closure"] = json.loads(order["closure"]) if order["closure"] else None
+    data["address"] = address_of(order)
+    data["map"] = map_links(order)
+    data["events"] = [
+        {"id": e["id"], "at": e["at"], "action": e["action"], "from_state": e["from_state"],
+         "to_state": e["to_state"], "reason": e["reason"], "actor": e["actor"],
+         "details": json.loads(e["details"] or "{}")}
+        for e in db.query("SELECT e.*, u.display_name AS actor FROM order_events e LEFT JOIN users u"
+                          " ON u.id = e.actor_id WHERE e.order_id = ? ORDER BY e.at, e.id", [order_id])]
+    data["notes"] = list(db.query(
+        "SELECT n.uid, n.at, n.text, u.display_name AS author FROM order_notes n LEFT JOIN users u"
+        " ON u.id = n.author_id WHERE n.order_id = ? ORDER BY n.at, n.id", [order_id]))
+    data["attachments"] = list(db.query(
+        "SELECT id, kind, sha256, caption, taken_at, created_at FROM attachments WHERE order_id = ?"
+        " ORDER BY created_at, id", [order_id]))
+    data["clocks"] = list(db.query(
+        "SELECT policy_code, due_at, stopped_at, breached_at FROM order_clocks WHERE order_id = ?"
+        " ORDER BY due_at", [order_id]))
+    data["history"] = history(db, order)
+    return data
+
+
+def history(db, order):
+    """Earlier orders on the same broadband account or at the same address, newest first."""
+    if order["broadband_account"]:
+        where, params = "broadband_account = ?", [order["broadband_account"]]
+    else:
+        where = "district = ? AND community = ? AND building = ? AND unit = ? AND address_detail = ?"
+        params = [order["district"], order["community"], order["building"], order["unit"], order["address_detail"]]
+    rows = db.query(
+        f"SELECT id, order_no, order_type, symptom, state, created_at, closure FROM orders"
+        f" WHERE {where} AND id != ? ORDER BY created_at DESC LIMIT {HISTORY_LIMIT}", [*params, order["id"]])
+    result = []
+    for row in rows:
+        closure = json.loads(row.pop("closure")) if row["closure"] else {}
+        row["cause"] = closure.get("cause", "")
+        row["process"] = closure.get("process", "")
+        result.append(row)
+    return result
+
+
+def open_orders(db, user_id):
+    """The technician's orders that belong on the phone now."""
+    marks = ",".join("?" * len(ACTIVE_STATES))
+    return list(db.query(f"SELECT * FROM orders WHERE technician_id = ? AND state IN ({marks}) ORDER BY id",
+                         [user_id, *ACTIVE_STATES]))

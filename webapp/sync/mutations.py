@@ -1,0 +1,242 @@
+"""The mutations a technician's phone sends, each applied inside the push transaction.
+
+A mutator returns the result for the phone or raises `Rejected` (permanent: the request can
+never succeed; the push undoes its partial writes) or `Conflict` (someone else changed the
+order meanwhile; the phone shows what happened). Anything else is a temporary failure and
+rolls the whole batch back.
+"""
+import datetime
+import re
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from .. import labels
+from ..db import one
+from ..orders import forms, store
+from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
+from ..orders.routes import fields_from
+from ..orders.views import explain, form_errors
+from ..timeutil import UTC, from_text, to_text
+from . import briefcase
+
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+# What happened on site is recorded at the phone's time when that time is plausible (contract §7).
+DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo"})
+CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Rejected(Exception):
+    """A mutation that can never apply; the message is for the technician."""
+
+
+class Conflict(Exception):
+    """The order changed under the technician; `server_row` is what the server holds now."""
+
+    def __init__(self, message, server_row):
+        super().__init__(message)
+        self.server_row = server_row
+
+
+class Context:
+    """Who sends the batch, when the server received it, and the local zone."""
+
+    def __init__(self, db, user, received, tz):
+        self.db, self.user, self.received, self.tz = db, user, received, tz
+
+
+def judge_time(db, order, occurred_at, received, action):
+    """Return (moment to record, evidence for the audit trail) for a mutation made on a phone.
+
+    The phone's time is used for what happened on site when it is plausible: not in the
+    future (beyond a small clock skew) and not before the order's last recorded step.
+    """
+    evidence = {"received_at": to_text(received), "device_time": None}
+    device = _parse_time(occurred_at)
+    if device is None:
+        return received, evidence
+    evidence["device_time"] = to_text(device)
+    if action not in DEVICE_TIME_ACTIONS:
+        return received, evidence
+    last = one(db, "SELECT MAX(at) AS at FROM order_events WHERE order_id = ? AND action != 'add_note'", [order["id"]])
+    floor = from_text(last["at"]) if last and last["at"] else from_text(order["created_at"])
+    if device > received + CLOCK_SKEW:
+        evidence["device_time_ignored"] = "in the future"
+    elif device < floor:
+        evidence["device_time_ignored"] = "before the order's last recorded step"
+    else:
+        evidence["device_time_used"] = True
+        return min(device, received), evidence
+    return received, evidence
+
+
+def _parse_time(text):
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _order_id(args):
+    value = args.get("order_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Rejected(_("The change does not say which order it is for."))
+    return value
+
+
+def _text(args, name, limit, required=False):
+    value = args.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise Rejected(_("“%(field)s” is not valid text of at most %(limit)d characters.", field=name, limit=limit))
+    if required and not value.strip():
+        raise Rejected(_("“%(field)s” is required.", field=name))
+    return value.strip()
+
+
+def _load(ctx, order_id):
+    order = one(ctx.db, "SELECT * FROM orders WHERE id = ?", [order_id])
+    if order is None:
+        raise Rejected(_("This order does not exist."))
+    return order
+
+
+def _not_yours(order):
+    return Conflict(_("Order %(no)s was reassigned to another technician; it is no longer yours.", no=order["order_no"]),
+                    {"id": order["id"], "order_no": order["order_no"], "assigned_to_you": False})
+
+
+def _foreign_changes(ctx, order, base_version):
+    """Steps someone else took on the order after the version the phone saw."""
+    if base_version is None or base_version >= order["version"]:
+        return []
+    return list(ctx.db.query(
+        "SELECT e.*, u.display_name AS actor FROM order_events e LEFT JOIN users u ON u.id = e.actor_id"
+        " WHERE e.order_id = ? AND e.version > ? AND e.action != 'add_note' AND e.actor_id IS NOT ?"
+        " ORDER BY e.id", [order["id"], base_version, ctx.user.id]))
+
+
+def action_for(order, to):
+    """The technician action that takes this order to state `to`, if any."""
+    if order["state"] == "suspended" and to == order["resume_state"]:
+        return "resume"
+    for action in ACTIONS.values():
+        if action.roles & TECHNICIAN and action.target == to:
+            return action.name
+    return None
+
+
+def _form_fields(action, args):
+    """Validate the fields of an action with the same form the web page uses."""
+    form_class = forms.ACTION_FORMS.get(action)
+    if form_class is None:
+        return {}
+    raw = args.get("fields") or {}
+    if not isinstance(raw, dict):
+        raise Rejected(_("The form that came with this change is not readable."))
+    data = MultiDict()
+    for name, value in {**raw, "reason": args.get("reason", raw.get("reason", ""))}.items():
+        if value is True:
+            data[name] = "y"
+        elif value in (None, False):
+            continue
+        elif isinstance(value, (str, int, float)):
+            data[name] = str(value)
+        else:
+            raise Rejected(_("The form that came with this change is not readable."))
+    form = form_class(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        raise Rejected(" ".join(form_errors(form)))
+    return fields_from(form, action)
+
+
+def transition(ctx, args, base_version, occurred_at):
+    """order.transition {order_id, to, reason?, fields?}: accept, appoint, depart, arrive, restore, return…"""
+    order = _load(ctx, _order_id(args))
+    to = args.get("to")
+    if to not in STATES:
+        raise Rejected(_("The change names no state the order could move to."))
+    if order["technician_id"] != ctx.user.id:
+        raise _not_yours(order)
+    foreign = _foreign_changes(ctx, order, base_version)
+    if foreign:
+        last = foreign[-1]
+        raise Conflict(_("While you were offline, %(who)s did “%(what)s” on order %(no)s; it is now “%(state)s”.",
+                         who=last["actor"] or _("the system"), what=labels.label(last["action"], "action"),
+                         no=order["order_no"], state=labels.label(order["state"], "state")),
+                       briefcase.bundle(ctx.db, order))
+    action = action_for(order, to)
+    if action is None:
+        raise Rejected(_("A technician cannot move an order to “%(state)s”.", state=labels.label(to, "state")))
+    fields = _form_fields(action, args)
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, action)
+    try:
+        store._apply(ctx.db, order, action, ctx.user, fields, when, ctx.tz, evidence=evidence)
+    except Refused as refused:
+        raise Rejected(explain(refused)) from None
+    return {"row_version": order["version"] + 1}
+
+
+def _writable(ctx, order):
+    """Append-only data may be added by whoever holds or held the order."""
+    if order["technician_id"] != ctx.user.id and not briefcase.ever_held(ctx.db, order["id"], ctx.user.id):
+        raise Rejected(_("This order is not assigned to you."))
+
+
+def add_note(ctx, args, base_version, occurred_at):
+    """order.add_note {order_id, note_id, text}: append-only, never a conflict."""
+    order = _load(ctx, _order_id(args))
+    note_id = _text(args, "note_id", 64, required=True)
+    form = forms.NoteForm(formdata=MultiDict({"text": args.get("text") if isinstance(args.get("text"), str) else ""}),
+                          meta={"csrf": False})
+    if not form.validate():
+        raise Rejected(" ".join(form_errors(form)))
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM order_notes WHERE uid = ?", [note_id]):
+        return {"row_version": order["version"]}
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "add_note")
+    try:
+        store._add_note(ctx.db, order, ctx.user, form.text.data.strip(), when, ctx.tz, uid=note_id, evidence=evidence)
+    except Refused as refused:
+        raise Rejected(explain(refused)) from None
+    return {"row_version": order["version"]}
+
+
+def attach_photo(ctx, args, base_version, occurred_at):
+    """order.attach_photo {order_id, photo_id, sha256, caption?, kind?}: the blob must be uploaded first."""
+    order = _load(ctx, _order_id(args))
+    photo_id = _text(args, "photo_id", 64, required=True)
+    sha = args.get("sha256")
+    if not isinstance(sha, str) or not SHA256.match(sha):
+        raise Rejected(_("The photo reference is not valid."))
+    kind = args.get("kind", "photo")
+    if kind not in ("photo", "signature"):
+        raise Rejected(_("Unknown kind of attachment."))
+    caption = _text(args, "caption", 200)
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM attachments WHERE id = ?", [photo_id]):
+        return {"row_version": order["version"]}
+    if not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
+        raise Rejected(_("The photo itself never reached the server (or could not be read as an image); take it again."))
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "attach_photo")
+    ctx.db.conn.execute(
+        "INSERT INTO attachments (id, order_id, kind, sha256, caption, taken_at, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [photo_id, order["id"], kind, sha, caption, evidence["device_time"], ctx.user.id, to_text(ctx.received)])
+    store.record_event(ctx.db, order["id"], ctx.user.id, "attach_photo", order["state"], order["state"], when,
+                       reason=caption, details={"sha256": sha, "kind": kind, **evidence}, version=order["version"])
+    return {"row_version": order["version"]}
+
+
+MUTATORS = {
+    "order.transition": transition,
+    "order.add_note": add_note,
+    "order.attach_photo": attach_photo,
+}

@@ -1,0 +1,183 @@
+"""Push and pull (design/sync-protocol.md): idempotent, in order, conflicts detected, nothing lost.
+
+Push applies a batch inside one BEGIN IMMEDIATE transaction: each mutation in its own
+SAVEPOINT, the device's last_seq stored with the effects. Pull reads the change log after a
+cursor inside one read transaction, so the cursor, last_seq and the rows agree.
+"""
+import json
+
+from flask_babel import gettext as _
+
+from ..db import one, transaction
+from ..timeutil import to_text
+from . import briefcase
+from .mutations import CLIENT_ID, MUTATORS, Conflict, Context, Rejected
+
+MAX_BATCH = 200
+PULL_PAGE = 100
+
+
+class BadRequest(Exception):
+    """The request itself is malformed; the message is for whoever wrote the client."""
+
+
+class NotYourDevice(Exception):
+    """The client_id belongs to another person."""
+
+
+def check_client_id(client_id):
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise BadRequest(_("client_id must be the device's id (8 to 64 letters, digits or '-')."))
+    return client_id
+
+
+def _client(db, client_id, user, now, create):
+    row = one(db, "SELECT * FROM sync_clients WHERE client_id = ?", [client_id])
+    if row is None:
+        if not create:
+            return None
+        db.conn.execute("INSERT INTO sync_clients (client_id, user_id, last_seq, created_at, seen_at)"
+                        " VALUES (?, ?, 0, ?, ?)", [client_id, user.id, to_text(now), to_text(now)])
+        return {"client_id": client_id, "user_id": user.id, "last_seq": 0}
+    if row["user_id"] != user.id:
+        raise NotYourDevice(client_id)
+    return row
+
+
+def check_mutations(body):
+    """Validate the shape of a push body; return (client_id, mutations sorted by seq)."""
+    if not isinstance(body, dict):
+        raise BadRequest(_("The body must be a JSON object."))
+    client_id = check_client_id(body.get("client_id"))
+    mutations = body.get("mutations")
+    if not isinstance(mutations, list) or len(mutations) > MAX_BATCH:
+        raise BadRequest(_("mutations must be a list of at most %(n)d changes.", n=MAX_BATCH))
+    seen = set()
+    for m in mutations:
+        if not isinstance(m, dict):
+            raise BadRequest(_("Each mutation must be a JSON object."))
+        seq = m.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1 or seq in seen:
+            raise BadRequest(_("Each mutation needs a distinct whole-number seq from 1 up."))
+        seen.add(seq)
+        if not isinstance(m.get("mutation_id"), str) or not 8 <= len(m["mutation_id"]) <= 64:
+            raise BadRequest(_("Each mutation needs a mutation_id."))
+        if not isinstance(m.get("name"), str) or not isinstance(m.get("args"), dict):
+            raise BadRequest(_("Each mutation needs a name and args."))
+        base = m.get("base_version")
+        if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+            raise BadRequest(_("base_version must be a whole number."))
+    return client_id, sorted(mutations, key=lambda m: m["seq"])
+
+
+def push(db, user, body, received, tz):
+    """Apply a batch of mutations from one device; return {last_seq, results}."""
+    client_id, mutations = check_mutations(body)
+    ctx = Context(db, user, received, tz)
+    results = []
+    with transaction(db):
+        client = _client(db, client_id, user, received, create=True)
+        last_seq = client["last_seq"]
+        for m in mutations:
+            if m["seq"] <= last_seq:
+                results.append(_previous_result(db, client_id, m["seq"]))
+                continue
+            if m["seq"] != last_seq + 1:
+                break  # a gap: nothing after it; the device resends from last_seq + 1
+            result = _apply_one(ctx, m)
+            db.conn.execute(
+                "INSERT INTO mutation_log (client_id, seq, mutation_id, name, args, status, result, occurred_at,"
+                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [client_id, m["seq"], m["mutation_id"], m["name"], json.dumps(m["args"], ensure_ascii=False),
+                 result["status"], json.dumps(result, ensure_ascii=False),
+                 m.get("occurred_at") if isinstance(m.get("occurred_at"), str) else None, to_text(received)])
+            last_seq = m["seq"]
+            results.append(result)
+        db.conn.execute("UPDATE sync_clients SET last_seq = ?, seen_at = ? WHERE client_id = ?",
+                        [last_seq, to_text(received), client_id])
+    return {"last_seq": last_seq, "results": results}
+
+
+def _apply_one(ctx, m):
+    """Apply one mutation in a savepoint; a refusal undoes its partial writes and consumes the seq."""
+    seq = m["seq"]
+    mutator = MUTATORS.get(m["name"])
+    if mutator is None:
+        return {"seq": seq, "status": "rejected", "error": _("This app version sent a change the server does not know (%(name)s).", name=m["name"][:60])}
+    if one(ctx.db, "SELECT 1 AS yes FROM mutation_log WHERE mutation_id = ?", [m["mutation_id"]]):
+        return {"seq": seq, "status": "rejected", "error": _("This change was already received under another number.")}
+    ctx.db.conn.execute("SAVEPOINT mutation")
+    try:
+        outcome = mutator(ctx, m["args"], m.get("base_version"), m.get("occurred_at"))
+    except Rejected as exc:
+        ctx.db.conn.execute("ROLLBACK TO mutation")
+        result = {"seq": seq, "status": "rejected", "error": str(exc)}
+    except Conflict as exc:
+        ctx.db.conn.execute("ROLLBACK TO mutation")
+        result = {"seq": seq, "status": "conflict", "error": str(exc), "server_row": exc.server_row}
+    else:
+        result = {"seq": seq, "status": "applied", **outcome}
+    ctx.db.conn.execute("RELEASE mutation")
+    return result
+
+
+def _previous_result(db, client_id, seq):
+    row = one(db, "SELECT result FROM mutation_log WHERE client_id = ? AND seq = ?", [client_id, seq])
+    return json.loads(row["result"]) if row else {"seq": seq, "status": "applied"}
+
+
+def pull(db, user, client_id, cursor):
+    """Return the changes this technician may see after `cursor` (a full snapshot when it is unusable)."""
+    check_client_id(client_id)
+    db.conn.execute("BEGIN")  # one snapshot: cursor, last_seq and rows agree
+    try:
+        client = _client(db, client_id, user, None, create=False)
+        last_seq = client["last_seq"] if client else 0
+        top = one(db, "SELECT COALESCE(MAX(sv), 0) AS sv FROM change_log")["sv"]
+        if cursor is None or cursor <= 0 or cursor > top:
+            result = _snapshot(db, user, top)
+        else:
+            result = _changes_after(db, user, cursor)
+    finally:
+        db.conn.execute("COMMIT")
+    return {**result, "last_seq": last_seq}
+
+
+def _snapshot(db, user, top):
+    changes = [_order_change(db, order) for order in briefcase.open_orders(db, user.id)]
+    changes += [_reference_change(row) for row in db.query("SELECT * FROM reference_data ORDER BY id")]
+    return {"cursor": top, "reset": True, "more": False, "changes": changes}
+
+
+def _changes_after(db, user, cursor):
+    keys = list(db.query(
+        "SELECT kind, key, MAX(sv) AS sv FROM change_log WHERE sv > ? GROUP BY kind, key ORDER BY sv LIMIT ?",
+        [cursor, PULL_PAGE + 1]))
+    more = len(keys) > PULL_PAGE
+    keys = keys[:PULL_PAGE]
+    changes = []
+    for key in keys:
+        if key["kind"] == "reference":
+            row = one(db, "SELECT * FROM reference_data WHERE id = ?", [key["key"]])
+            if row:
+                changes.append(_reference_change(row))
+            continue
+        order = one(db, "SELECT * FROM orders WHERE id = ?", [int(key["key"])])
+        if order is None:
+            continue
+        if briefcase.in_briefcase(order, user.id):
+            changes.append(_order_change(db, order))
+        elif briefcase.ever_held(db, order["id"], user.id):
+            changes.append({"table": "orders", "id": order["id"], "version": order["version"], "deleted": 1, "data": None})
+    new_cursor = keys[-1]["sv"] if keys else cursor
+    return {"cursor": new_cursor, "reset": False, "more": more, "changes": changes}
+
+
+def _order_change(db, order):
+    return {"table": "orders", "id": order["id"], "version": order["version"], "deleted": 0,
+            "data": briefcase.bundle(db, order)}
+
+
+def _reference_change(row):
+    return {"table": "reference", "id": row["id"], "version": row["digest"], "deleted": 0,
+            "data": json.loads(row["data"])}

@@ -1,0 +1,49 @@
+"""Reference data every technician needs on the phone offline, kept in the database so pull can send changes.
+
+Each item is stored with a digest of its content; an item whose content changed gets a new
+row version, which the change log (a trigger) hands to every phone on its next pull.
+"""
+import hashlib
+import json
+import pathlib
+
+from ..db import one
+from ..orders.lifecycle import ACTIONS, CLOSURE_FIELDS, TECHNICIAN
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def technician_lifecycle():
+    """The part of the state machine a technician drives, so the phone offers the right buttons offline."""
+    return {
+        "actions": [
+            {"name": a.name, "sources": sorted(a.sources), "target": a.target, "required": list(a.required)}
+            for a in ACTIONS.values() if a.roles & TECHNICIAN
+        ],
+        "closure_fields": list(CLOSURE_FIELDS),
+    }
+
+
+def items():
+    """Return {id: data} of everything that goes into the briefcase besides orders."""
+    return {
+        "lifecycle": technician_lifecycle(),
+        "thresholds": json.loads((HERE / "thresholds.json").read_text(encoding="utf-8")),
+    }
+
+
+def publish(db):
+    """Store changed reference items (inside the caller's transaction); return the ids written."""
+    written = []
+    for item_id, data in items().items():
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        row = one(db, "SELECT digest FROM reference_data WHERE id = ?", [item_id])
+        if row is None:
+            db.conn.execute("INSERT INTO reference_data (id, digest, data) VALUES (?, ?, ?)", [item_id, digest, text])
+        elif row["digest"] != digest:
+            db.conn.execute("UPDATE reference_data SET digest = ?, data = ? WHERE id = ?", [digest, text, item_id])
+        else:
+            continue
+        written.append(item_id)
+    return written

@@ -1,0 +1,119 @@
+"""JSON endpoints of the sync contract. Session cookie auth; unauthenticated answers 401 JSON."""
+from flask import abort, current_app, jsonify, request, send_from_directory
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+
+from ..db import get_db, one
+from ..orders.views import local_zone
+from ..timeutil import utcnow
+from . import bp, protocol, uploads
+
+
+@bp.before_request
+@login_required
+def _technicians_only():
+    # Only technicians keep a briefcase; the desk works online. Checked on every endpoint.
+    if current_user.role != "technician" and request.endpoint not in ("sync.session_info", "sync.blob"):
+        return jsonify(error=_("Only technicians sync a phone.")), 403
+    return None
+
+
+def _json_body():
+    body = request.get_json(silent=True)
+    if body is None:
+        return None
+    return body
+
+
+def _bad(message, status=400):
+    return jsonify(error=message), status
+
+
+@bp.get("/session")
+def session_info():
+    """Who is logged in, and a fresh CSRF token for the phone's requests."""
+    return jsonify(user_id=current_user.id, username=current_user.username,
+                   display_name=current_user.display_name, role=current_user.role, csrf_token=generate_csrf())
+
+
+@bp.post("/sync/push")
+def push():
+    body = _json_body()
+    try:
+        return jsonify(protocol.push(get_db(), current_user, body, utcnow(), local_zone()))
+    except protocol.BadRequest as exc:
+        return _bad(str(exc))
+    except protocol.NotYourDevice:
+        return _bad(_("This device is registered to another person; log in as them, or reinstall the app."), 403)
+
+
+@bp.get("/sync/pull")
+def pull():
+    raw = request.args.get("cursor", "")
+    try:
+        cursor = int(raw) if raw else None
+    except ValueError:
+        cursor = None  # unusable cursor: a full snapshot
+    try:
+        return jsonify(protocol.pull(get_db(), current_user, request.args.get("client_id"), cursor))
+    except protocol.BadRequest as exc:
+        return _bad(str(exc))
+    except protocol.NotYourDevice:
+        return _bad(_("This device is registered to another person; log in as them, or reinstall the app."), 403)
+
+
+def _root():
+    return uploads.blob_dir(current_app.instance_path)
+
+
+@bp.post("/uploads")
+def create_upload():
+    try:
+        status, body = uploads.create(get_db(), current_user, _json_body(), utcnow(), _root())
+    except uploads.UploadError as exc:
+        return _bad(str(exc), exc.status)
+    return jsonify(body), status
+
+
+@bp.route("/uploads/<upload_id>", methods=["HEAD"])
+def upload_offset(upload_id):
+    try:
+        received = uploads.offset(get_db(), current_user, upload_id)
+    except uploads.UploadError as exc:
+        return "", exc.status
+    return "", 200, {"Upload-Offset": str(received), "Cache-Control": "no-store"}
+
+
+@bp.route("/uploads/<upload_id>", methods=["PATCH"])
+def upload_chunk(upload_id):
+    try:
+        claimed = int(request.headers.get("Upload-Offset", ""))
+    except ValueError:
+        return _bad(_("Upload-Offset header is missing."))
+    try:
+        received = uploads.append(get_db(), current_user, upload_id, claimed, request.stream,
+                                  request.content_length, _root(), utcnow())
+    except uploads.UploadError as exc:
+        response = jsonify(error=str(exc))
+        if exc.status == 409:
+            response.headers["Upload-Offset"] = str(uploads.offset(get_db(), current_user, upload_id))
+        return response, exc.status
+    return "", 204, {"Upload-Offset": str(received)}
+
+
+@bp.get("/blobs/<sha256>")
+def blob(sha256):
+    """A stored photo, to whoever may see an order it is attached to (or who uploaded it)."""
+    db = get_db()
+    row = one(db, "SELECT * FROM blobs WHERE sha256 = ?", [sha256])
+    if row is None:
+        abort(404)
+    allowed = current_user.is_dispatcher or row["uploaded_by"] == current_user.id or one(
+        db, "SELECT 1 AS yes FROM attachments a JOIN orders o ON o.id = a.order_id"
+            " WHERE a.sha256 = ? AND o.technician_id = ?", [sha256, current_user.id])
+    if not allowed:
+        abort(404)
+    response = send_from_directory(_root(), row["path"], mimetype=row["content_type"], max_age=86400)
+    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
+    return response
