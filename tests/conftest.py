@@ -22,7 +22,7 @@ PEOPLE = [
 @pytest.fixture
 def app(tmp_path):
     """An app on its own database file with four people and two districts."""
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"),
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"), "BLOB_FOLDER": str(tmp_path / "blobs"),
                       "SECRET_KEY": "test-secret-key-test-secret-key-0123", "SLA_SWEEP_MIN_INTERVAL_SECONDS": 0})
     db = connect(app.config["DATABASE"])
     with transaction(db):

@@ -34,6 +34,8 @@ def create_app(test_config=None):
         app.config["DATABASE"] = os.path.join(app.instance_path, "ontrack.sqlite3")
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    if not app.config.get("BLOB_FOLDER"):
+        app.config["BLOB_FOLDER"] = os.path.join(app.instance_path, "blobs")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "webapp" / "translations")
 
     database.init_app(app)

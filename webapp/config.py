@@ -10,6 +10,7 @@ class Config:
     ENV_NAME = os.environ.get("ONTRACK_ENV", "development")
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
+    BLOB_FOLDER = os.environ.get("ONTRACK_BLOB_FOLDER")  # photos and signatures; default: instance/blobs
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
     SLA_SWEEP_MIN_INTERVAL_SECONDS = 15

@@ -25,6 +25,7 @@ CLOCK_SKEW = datetime.timedelta(minutes=2)
 DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
 
 
 class Rejected(Exception):
@@ -85,7 +86,7 @@ def _parse_time(text):
 
 def _order_id(args):
     value = args.get("order_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
         raise Rejected(_("The change does not say which order it is for."))
     return value
 

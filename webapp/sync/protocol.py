@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..db import one, transaction
 from ..timeutil import to_text
 from . import briefcase
-from .mutations import CLIENT_ID, MUTATORS, Conflict, Context, Rejected
+from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected
 
 MAX_BATCH = 200
 PULL_PAGE = 100
@@ -57,7 +57,7 @@ def check_mutations(body):
         if not isinstance(m, dict):
             raise BadRequest(_("Each mutation must be a JSON object."))
         seq = m.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1 or seq in seen:
+        if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= MAX_INT or seq in seen:
             raise BadRequest(_("Each mutation needs a distinct whole-number seq from 1 up."))
         seen.add(seq)
         if not isinstance(m.get("mutation_id"), str) or not 8 <= len(m["mutation_id"]) <= 64:
@@ -65,7 +65,7 @@ def check_mutations(body):
         if not isinstance(m.get("name"), str) or not isinstance(m.get("args"), dict):
             raise BadRequest(_("Each mutation needs a name and args."))
         base = m.get("base_version")
-        if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+        if base is not None and (isinstance(base, bool) or not isinstance(base, int) or abs(base) > MAX_INT):
             raise BadRequest(_("base_version must be a whole number."))
     return client_id, sorted(mutations, key=lambda m: m["seq"])
 

@@ -52,7 +52,7 @@ def push():
 def pull():
     raw = request.args.get("cursor", "")
     try:
-        cursor = int(raw) if raw else None
+        cursor = int(raw) if raw and len(raw) < 19 else None
     except ValueError:
         cursor = None  # unusable cursor: a full snapshot
     try:
@@ -64,7 +64,7 @@ def pull():
 
 
 def _root():
-    return uploads.blob_dir(current_app.instance_path)
+    return uploads.blob_dir(current_app.config["BLOB_FOLDER"])
 
 
 @bp.post("/uploads")

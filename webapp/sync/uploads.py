@@ -33,8 +33,8 @@ class UploadError(Exception):
         self.status = status
 
 
-def blob_dir(instance_path):
-    path = pathlib.Path(instance_path) / "blobs"
+def blob_dir(folder):
+    path = pathlib.Path(folder)
     (path / "partial").mkdir(parents=True, exist_ok=True)
     return path
 
