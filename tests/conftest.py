@@ -2,6 +2,7 @@
 import re
 import shutil
 import threading
+import uuid
 
 import pytest
 from werkzeug.serving import make_server
@@ -80,6 +81,56 @@ def login(app):
 def user_ids(db):
     """Map usernames to ids."""
     return {row["username"]: row["id"] for row in db.query("SELECT id, username FROM users")}
+
+
+class Phone:
+    """A technician's device speaking the protocol through the test client."""
+
+    def __init__(self, session, client_id=None):
+        self.session = session
+        self.client_id = client_id or str(uuid.uuid4())
+        self.seq = 0
+        self.cursor = None
+
+    def mutation(self, name, args, base_version=None, occurred_at=None):
+        self.seq += 1
+        return {"seq": self.seq, "mutation_id": str(uuid.uuid4()), "name": name, "args": args,
+                "base_version": base_version, "occurred_at": occurred_at}
+
+    def push(self, mutations, client_id=None, headers=None):
+        return self.session.client.post("/api/sync/push", json={"client_id": client_id or self.client_id, "mutations": mutations},
+                                         headers={"X-CSRFToken": self.session.token, **(headers or {})})
+
+    def pull(self, cursor="keep"):
+        cursor = self.cursor if cursor == "keep" else cursor
+        url = f"/api/sync/pull?client_id={self.client_id}" + (f"&cursor={cursor}" if cursor is not None else "")
+        response = self.session.get(url)
+        assert response.status_code == 200, response.text
+        body = response.json
+        self.cursor = body["cursor"]
+        return body
+
+    def act(self, order_id, to, fields=None, reason=None, headers=None):
+        """Send one order.transition and return the server's result for it."""
+        args = {"order_id": order_id, "to": to}
+        if fields is not None:
+            args["fields"] = fields
+        if reason is not None:
+            args["reason"] = reason
+        response = self.push([self.mutation("order.transition", args)], headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json["results"][0]
+
+    def note(self, order_id, text):
+        response = self.push([self.mutation("order.add_note", {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": text})])
+        return response.json["results"][0]
+
+
+@pytest.fixture
+def phone(login):
+    """Return a function that logs a technician in and gives back their Phone (the sync protocol)."""
+    return lambda username: Phone(login(username))
+
 
 
 # ---- browser tests: Debian's chromium through Playwright, never a downloaded browser ----

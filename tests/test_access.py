@@ -1,6 +1,7 @@
 """Who may see and change what: technicians only their own orders, dispatchers the console, CSRF everywhere."""
 import pytest
 
+from tests.conftest import Phone
 from webapp.orders.lifecycle import ACTIONS
 
 ORDER = {"order_type": "repair", "access_type": "ftth", "symptom": "no_service", "priority": "normal",
@@ -30,14 +31,17 @@ def test_technician_b_cannot_see_or_change_a_s_order(login, order_of_a, db):
         assert response.status_code == 404, action
     assert b.post(f"/orders/{order_of_a}/notes", {"text": "hello"}).status_code == 404
     assert "王先生" not in b.get("/jobs/").text
+    pulled = b.get("/api/sync/pull?client_id=phone-of-b-0001").json
+    assert "王先生" not in str(pulled) and not [c for c in pulled["changes"] if c["table"] == "orders"]
     assert state_of(db, order_of_a) == {"state": "dispatched", "version": 2}
 
 
 def test_technician_a_sees_and_accepts_their_order(login, order_of_a, db):
     a = login("techa")
-    assert "王先生" in a.get("/jobs/").text
+    assert a.get("/jobs/").headers["X-ONTrack-Shell"] == "1"  # the app draws the list from its briefcase
+    assert "王先生" in str(a.get("/api/sync/pull?client_id=phone-of-a-0001").json)
     assert a.get(f"/jobs/{order_of_a}").status_code == 200
-    assert a.post(f"/orders/{order_of_a}/act/accept").status_code == 303
+    assert Phone(a).act(order_of_a, "accepted")["status"] == "applied"
     assert state_of(db, order_of_a)["state"] == "accepted"
 
 
@@ -74,11 +78,17 @@ def test_requests_without_csrf_token_are_refused(login, order_of_a, db):
 
 
 def test_htmx_requests_carry_the_token_in_a_header(login, order_of_a, db):
-    a = login("techa")
-    response = a.client.post(f"/orders/{order_of_a}/act/accept",
-                             headers={"X-CSRFToken": a.token, "HX-Request": "true"})
+    d = login("disp")
+    response = d.client.post(f"/orders/{order_of_a}/notes", data={"text": "已电话联系"},
+                             headers={"X-CSRFToken": d.token, "HX-Request": "true"})
     assert response.status_code == 303
-    assert state_of(db, order_of_a)["state"] == "accepted"
+    assert db.execute("SELECT text FROM order_notes").fetchone()[0] == "已电话联系"
+
+
+def test_pushes_without_the_csrf_token_are_refused(login, order_of_a, db):
+    a = login("techa")
+    response = a.client.post("/api/sync/push", json={"client_id": "phone-of-a-0001", "mutations": []})
+    assert response.status_code == 400 and response.json["error"]
 
 
 def test_login_page_and_every_page_carry_the_csrf_meta_tag(login):

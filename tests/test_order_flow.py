@@ -31,28 +31,25 @@ CLOSURE = {"phenomenon": "LOS 灯闪红", "arrival_time": local_input(-60), "cau
            "recovery_time": local_input(-5), "classification": "drop_cable"}
 
 
-def test_a_home_visit_from_dispatch_to_reopen(login, user_ids, db):
+def test_a_home_visit_from_dispatch_to_reopen(login, phone, user_ids, db):
     order_id = new_order(login, user_ids)
-    tech, desk = login("techb"), login("disp")
-    assert tech.post(f"/orders/{order_id}/act/accept").status_code == 303
-    assert tech.post(f"/orders/{order_id}/act/make_appointment",
-                     {"appointment_start": local_input(60), "appointment_end": local_input(180)}).status_code == 303
+    tech, desk = phone("techb"), login("disp")
+    assert tech.act(order_id, "accepted")["status"] == "applied"
+    window = {"appointment_start": local_input(60), "appointment_end": local_input(180)}
+    assert tech.act(order_id, "appointed", fields=window)["status"] == "applied"
     # Moving the appointment needs a reason, and is recorded.
-    assert tech.post(f"/orders/{order_id}/act/make_appointment",
-                     {"appointment_start": local_input(90), "appointment_end": local_input(200)}).status_code == 409
-    assert tech.post(f"/orders/{order_id}/act/make_appointment",
-                     {"appointment_start": local_input(90), "appointment_end": local_input(200),
-                      "reason": "客户要求推迟半小时"}).status_code == 303
-    for action in ("depart", "arrive", "restore"):
-        assert tech.post(f"/orders/{order_id}/act/{action}").status_code == 303, action
+    moved = {"appointment_start": local_input(90), "appointment_end": local_input(200)}
+    assert tech.act(order_id, "appointed", fields=moved)["status"] == "rejected"
+    assert tech.act(order_id, "appointed", fields=moved, reason="客户要求推迟半小时")["status"] == "applied"
+    for to in ("en_route", "on_site", "restored"):
+        assert tech.act(order_id, to)["status"] == "applied", to
     # Without telling the account holder, a home order cannot be returned.
-    response = tech.post(f"/orders/{order_id}/act/return", CLOSURE)
-    assert response.status_code == 409 and "开户人" in response.text or "account holder" in response.text
-    assert tech.post(f"/orders/{order_id}/act/return", {**CLOSURE, "holder_informed": "y"}).status_code == 303
+    refused = tech.act(order_id, "returned", fields=CLOSURE)
+    assert refused["status"] == "rejected" and ("开户人" in refused["error"] or "account holder" in refused["error"])
+    assert tech.act(order_id, "returned", fields={**CLOSURE, "holder_informed": True})["status"] == "applied"
     order = state(db, order_id)
     assert order["state"] == "returned" and "皮线" in order["closure"]
-    page = tech.get(f"/jobs/{order_id}").text
-    assert "重新熔接皮线两端" in page
+    assert "重新熔接皮线两端" in desk.get(f"/orders/{order_id}").text
     assert desk.post(f"/orders/{order_id}/act/close").status_code == 303
     response = desk.post(f"/orders/{order_id}/act/reopen", {"reason": "回访不满意：仍然掉线"})
     assert response.status_code == 303
@@ -66,9 +63,10 @@ def test_a_home_visit_from_dispatch_to_reopen(login, user_ids, db):
     assert moved["reason"] == "客户要求推迟半小时"
 
 
-def test_suspension_needs_consent_and_a_supervisor(login, user_ids, db):
+def test_suspension_needs_consent_and_a_supervisor(login, phone, user_ids, db):
     order_id = new_order(login, user_ids)
-    login("techb").post(f"/orders/{order_id}/act/accept")
+    tech = phone("techb")
+    tech.act(order_id, "accepted")
     desk = login("disp")
     no_consent = desk.post(f"/orders/{order_id}/act/suspend",
                            {"approver_id": str(user_ids["boss"]), "reason": "客户出差"})
@@ -79,18 +77,18 @@ def test_suspension_needs_consent_and_a_supervisor(login, user_ids, db):
     ok = desk.post(f"/orders/{order_id}/act/suspend", {
         "customer_consent": "客户 10:05 电话同意", "approver_id": str(user_ids["boss"]), "reason": "客户出差"})
     assert ok.status_code == 303 and state(db, order_id)["state"] == "suspended"
-    assert login("techb").post(f"/orders/{order_id}/act/resume").status_code == 303
+    assert tech.act(order_id, "accepted")["status"] == "applied"  # resume goes back where it was
     assert state(db, order_id)["state"] == "accepted"
 
 
-def test_unsolved_needs_an_expected_date_or_says_there_is_none(login, user_ids, db):
+def test_unsolved_needs_an_expected_date_or_says_there_is_none(login, phone, user_ids, db):
     order_id = new_order(login, user_ids)
-    tech = login("techb")
-    tech.post(f"/orders/{order_id}/act/accept")
-    tech.post(f"/orders/{order_id}/act/make_appointment", {"appointment_start": local_input(30), "appointment_end": local_input(90)})
-    tech.post(f"/orders/{order_id}/act/arrive")
-    assert tech.post(f"/orders/{order_id}/act/mark_unsolved", {"reason": "光缆整改"}).status_code == 422
-    assert tech.post(f"/orders/{order_id}/act/mark_unsolved", {"reason": "光缆整改", "no_expected_date": "y"}).status_code == 303
+    tech = phone("techb")
+    tech.act(order_id, "accepted")
+    tech.act(order_id, "appointed", fields={"appointment_start": local_input(30), "appointment_end": local_input(90)})
+    tech.act(order_id, "on_site")
+    assert tech.act(order_id, "unsolved", reason="光缆整改")["status"] == "rejected"
+    assert tech.act(order_id, "unsolved", reason="光缆整改", fields={"no_expected_date": True})["status"] == "applied"
     assert state(db, order_id)["state"] == "unsolved" and state(db, order_id)["legacy_expected_date"] is None
 
 

@@ -6,7 +6,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.test_sync import Phone, order_id  # noqa: F401  (fixture)
+from tests.conftest import Phone
+from tests.test_sync import order_id  # noqa: F401  (fixture)
 
 
 def jpeg(size=(640, 480), exif_gps=False, colour=(200, 30, 30)):

@@ -17,6 +17,12 @@ def dispatcher_required():
         abort(403)
 
 
+def desk_only():
+    """A technician's writes all go through the phone's outbox and /api/sync/push: one write path."""
+    if current_user.role == "technician":
+        abort(403)
+
+
 @bp.route("/orders/new", methods=["GET", "POST"])
 @login_required
 def new_order():
@@ -85,6 +91,7 @@ def act(order_id, action):
         store.get_order(db, order_id, current_user)
     except store.NotFound:
         abort(404)
+    desk_only()
     form = fill_choices(forms.ACTION_FORMS.get(action, forms.FlaskForm)())
     if not form.validate_on_submit():
         return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422, (action, form))
@@ -105,6 +112,11 @@ def act(order_id, action):
 @login_required
 def add_note(order_id):
     """Add a progress note to an order."""
+    try:
+        store.get_order(get_db(), order_id, current_user)
+    except store.NotFound:
+        abort(404)
+    desk_only()
     form = forms.NoteForm()
     if not form.validate_on_submit():
         return _rerender(order_id, form_errors(form), 422, ("add_note", form))
@@ -118,13 +130,11 @@ def add_note(order_id):
 
 
 def _back_to(order_id):
-    view = "jobs.job" if current_user.role == "technician" else "orders.show"
-    return url_for(view, order_id=order_id)
+    return url_for("orders.show", order_id=order_id)
 
 
 def _rerender(order_id, errors, status, submitted=None):
-    template = "jobs/job.html" if current_user.role == "technician" else "orders/show.html"
-    return render_order(order_id, errors, status, template, submitted)
+    return render_order(order_id, errors, status, "orders/show.html", submitted)
 
 
 def fields_from(form, action):
