@@ -11,6 +11,7 @@
   var userId = boot.user.id;
   var db = null;
   var failures = 0, timer = null, again = false, syncing = false;
+  var typing = false;  // the technician has typed into a form: a sync must not redraw it away
   var QUICK = ["accept", "depart", "arrive", "restore", "resume"];
   var MAX_PHOTO_EDGE = 2048;
 
@@ -271,6 +272,7 @@
   }
 
   async function render() {
+    typing = false;
     var id = currentOrderId();
     var y = window.scrollY;
     if (id) { await renderJob(id); } else { await renderList(); }
@@ -328,7 +330,7 @@
     var result;
     try { result = await Y.run(db, userId); } finally { syncing = false; }
     failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
-    await render();
+    if (result && result.ok && !typing) { await render(); } else { await renderStatus(); }
     if (again) { again = false; requestSync(); return; }
     schedule();
   }
@@ -422,6 +424,7 @@
     if (event.target.id === "sync-now") { requestSync(); }
   });
 
+  app.addEventListener("input", function () { typing = true; });
   window.addEventListener("popstate", render);
   window.addEventListener("online", requestSync);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { requestSync(); } });
@@ -436,13 +439,22 @@
     });
   });
 
+  // The first visit came before the service worker: keep this page as the offline shell now.
+  async function keepShell() {
+    var cache = await caches.open("ontrack-shell");
+    if (await cache.match("/jobs/")) { return; }
+    var response = await fetch("/jobs/", { credentials: "same-origin", cache: "no-store" });
+    if (response.ok && response.headers.get("X-ONTrack-Shell")) { await cache.put("/jobs/", response); }
+  }
+
   async function start() {
     db = await S.open(userId);
     await S.setMeta(db, "user", { id: userId, name: boot.user.name });
     if (navigator.serviceWorker) {
       navigator.serviceWorker.register("/sw.js").catch(function () {});
+      navigator.serviceWorker.ready.then(keepShell).catch(function () {});
       navigator.serviceWorker.addEventListener("message", function (event) {
-        if (event.data && event.data.type === "synced") { render(); }
+        if (event.data && event.data.type === "synced" && !typing) { render(); }
       });
     }
     if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }

@@ -13,7 +13,8 @@ var NETWORK_TIMEOUT_MS = 4000;
 
 workbox.core.setCacheNameDetails({ prefix: "ontrack" });
 workbox.precaching.cleanupOutdatedCaches();
-workbox.precaching.precacheAndRoute(self.__PRECACHE__);
+// The page asks for /offline/app.js?v=<hash> (so browsers never use a stale copy); the cache key has no query.
+workbox.precaching.precacheAndRoute(self.__PRECACHE__, { ignoreURLParametersMatching: [/^v$/] });
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });

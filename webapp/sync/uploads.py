@@ -117,7 +117,8 @@ def _finish(db, user, row, path, root, now):
     """Check the hash and the image, re-encode it, store it under its hash."""
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != row["sha256"]:
-        _fail(db, row, path, _("The photo arrived damaged (its checksum does not match); it will be sent again."))
+        # A damaged transfer is worth retrying from the start: forget this upload.
+        _fail(db, row, path, _("The photo arrived damaged (its checksum does not match); it will be sent again."), retry=True)
     try:
         encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]])
     except UploadError as exc:
@@ -132,9 +133,8 @@ def _finish(db, user, row, path, root, now):
     path.unlink(missing_ok=True)
 
 
-def _fail(db, row, path, message):
-    if message.startswith(_("The photo arrived damaged")):
-        # A damaged transfer is worth retrying from the start: forget this upload.
+def _fail(db, row, path, message, retry=False):
+    if retry:
         db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
     else:
         db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?", [message, row["id"]])

@@ -1,0 +1,240 @@
+"""The technician app in real Chromium on a phone viewport: a whole visit offline, the browser
+restarted offline, then synced exactly once; and a conflict shown under "needs attention"."""
+import io
+import pathlib
+import shutil
+import threading
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, Session
+from tests.test_browser import ARTIFACTS, PHONE, shot
+
+pytestmark = pytest.mark.browser
+ORDER = {"order_type": "repair", "access_type": "ftth", "symptom": "no_service", "priority": "normal",
+         "customer_name": "钱女士", "contact_phone": "13912345678", "district": "东城区", "community": "幸福里小区",
+         "building": "3", "unit": "2单元502", "ont_model": "Huawei HG8245H", "broadband_account": "gz12345678"}
+
+
+@pytest.fixture
+def phone_profile(playwright, tmp_path, browser_type_launch_args):
+    """Open a Chromium with a profile on disk, like a phone that keeps its storage across restarts."""
+    profile = tmp_path / "chromium-profile"
+    contexts = []
+
+    def launch(offline=False):
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), **browser_type_launch_args, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+        context.set_default_timeout(15000)
+        if offline:
+            context.set_offline(True)
+        contexts.append(context)
+        errors = []
+        context.on("weberror", lambda e: errors.append(str(e.error)))
+        context.on("console", lambda m: print("console:", m.type, m.text))
+        context.errors = errors
+        return context
+
+    yield launch
+    for context in contexts:
+        try:
+            context.close()
+        except Exception:
+            pass
+
+
+class Switchable:
+    """The app over real HTTP on a fixed port that can be taken away and brought back.
+
+    Chromium's offline emulation does not reach a service worker woken by Background Sync,
+    so "no connectivity" here is real: nothing listens on the port.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        probe = make_server("127.0.0.1", 0, app)
+        self.port = probe.server_port
+        probe.server_close()
+        self.server = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def up(self):
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def down(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(timeout=5)
+            self.server = None
+
+
+@pytest.fixture
+def server(app):
+    switchable = Switchable(app)
+    switchable.up()
+    yield switchable
+    switchable.down()
+
+
+def dispatch_order(app, user_ids, technician="techa", **changes):
+    desk = Session(app, "disp")
+    response = desk.post("/orders/new", {**ORDER, **changes, "technician_id": str(user_ids[technician])})
+    assert response.status_code == 303, response.text
+    return int(response.headers["Location"].rsplit("/", 1)[1]), desk
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/jobs/")
+
+
+def wait_js(page, expression, timeout=20.0):
+    """Poll a JavaScript expression (page.wait_for_function evaluates strings, which our CSP forbids)."""
+    import time
+    end = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < end, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
+def ready_offline(page):
+    """Wait until the service worker controls the page, the shell is cached and the first sync is done."""
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    wait_js(page, "navigator.serviceWorker.controller !== null")
+    wait_js(page, "caches.open('ontrack-shell').then(c => c.match('/jobs/')).then(Boolean)")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
+    expect(page.locator("#sync-last")).not_to_contain_text("从未")
+
+
+def photo_file(tmp_path):
+    path = tmp_path / "ont-panel.jpg"
+    Image.new("RGB", (1600, 1200), (30, 40, 50)).save(path, "JPEG")
+    return path
+
+
+def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, server, db, user_ids, phone_profile, tmp_path):
+    order_id, desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    expect(page.locator(f"#jobs-to-appoint #job-{order_id}")).to_contain_text("钱女士")
+    shot(page, "10-offline-app-online-list")
+    context.close()
+
+    # In the basement: no network at all, and the browser was closed meanwhile.
+    server.down()
+    context = phone_profile(offline=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/jobs/")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    card = page.locator(f"#job-{order_id}")
+    expect(card).to_contain_text("钱女士")
+    expect(page.locator("#sync-problem")).to_contain_text("没有网络")
+    card.locator(".job-main").tap()
+    expect(page).to_have_url(f"{server.url}/jobs/{order_id}")
+    expect(page.locator(".order-head")).to_contain_text("钱女士")
+
+    page.locator("button[data-action=accept]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已签收")
+    page.fill("input[name=appointment_start]", "2099-01-01T09:00")
+    page.fill("input[name=appointment_end]", "2099-01-01T11:00")
+    page.locator("button[data-action=make_appointment]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已预约")
+    page.locator("button[data-action=depart]").tap()
+    expect(page.locator(".order-head")).to_contain_text("出发")
+    page.locator("button[data-action=arrive]").tap()
+    expect(page.locator(".order-head")).to_contain_text("到场")
+    page.fill("#note-form textarea", "LOS 红灯闪烁，收光 -29.5 dBm")
+    page.locator("#note-form button").tap()
+    expect(page.locator("#notes")).to_contain_text("-29.5 dBm")
+    page.fill("#photo-form input[name=caption]", "ONT 面板")
+    page.set_input_files("#photo-form input[type=file]", str(photo_file(tmp_path)))
+    expect(page.locator("#photos figure")).to_have_count(1)
+    page.locator("button[data-action=restore]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已修复")
+    shot(page, "11-offline-visit-in-progress")
+    form = page.locator("form[data-form=return]")
+    form.locator("textarea[name=phenomenon]").fill("LOS 红灯闪烁，无法上网")
+    form.locator("textarea[name=cause]").fill("入户皮线弯折，收光 -29.5 dBm")
+    form.locator("textarea[name=handling_process]").fill("重新熔接皮线两端，复测 -18.2 dBm")
+    form.locator("textarea[name=equipment_replaced]").fill("无")
+    form.locator("input[name=holder_informed]").check()
+    form.locator("button[data-action=return]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已返单")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "8")
+    shot(page, "12-offline-visit-returned")
+    context.close()
+
+    # Still offline: reopen, everything is there.
+    context = phone_profile(offline=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/jobs/{order_id}")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    expect(page.locator(".order-head")).to_contain_text("已返单")
+    expect(page.locator("#notes")).to_contain_text("-29.5 dBm")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "8")
+    assert db.execute("SELECT COUNT(*) FROM order_events WHERE order_id = ?", [order_id]).fetchone()[0] == 2
+
+    # Back online: everything arrives once, and the page says so.
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    expect(page.locator("#sync-waiting")).to_contain_text("已全部同步")
+    expect(page.locator("#sync-problem")).to_have_count(0)
+    shot(page, "13-back-online-synced")
+    trail = [e["action"] for e in db.query("SELECT action FROM order_events WHERE order_id = ? ORDER BY id", [order_id])]
+    assert trail == ["create", "dispatch", "accept", "make_appointment", "depart", "arrive", "add_note",
+                     "attach_photo", "restore", "return"]
+    assert db.execute("SELECT COUNT(*) FROM order_notes WHERE order_id = ?", [order_id]).fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM attachments WHERE order_id = ?", [order_id]).fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*), MAX(seq) FROM mutation_log").fetchone() == (8, 8)
+    order = next(iter(db.query("SELECT state, closure FROM orders WHERE id = ?", [order_id])))
+    assert order["state"] == "returned" and "重新熔接" in order["closure"]
+    # The desk sees the photo on the order.
+    assert desk.get(f"/orders/{order_id}").status_code == 200
+    assert context.errors == []
+
+
+def test_a_reassignment_while_offline_shows_under_needs_attention(app, server, db, user_ids, phone_profile):
+    order_id, desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    expect(page.locator(".order-head")).to_contain_text("钱女士")
+
+    server.down()
+    context.set_offline(True)
+    assert desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])}).status_code == 303
+    page.locator("button[data-action=accept]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已签收")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    attention = page.locator("#attention")
+    expect(attention).to_contain_text("改派", timeout=30000)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
+    shot(page, "14-conflict-needs-attention")
+    page.locator("a[data-nav][href='/jobs/']").first.tap()
+    expect(page.locator("#attention")).to_contain_text("需关注")
+    expect(page.locator(f"#job-{order_id}")).to_have_count(0)  # no longer on this phone
+    page.locator("[data-dismiss]").first.tap()
+    expect(page.locator("#attention")).to_have_count(0)
+    row = next(iter(db.query("SELECT state, technician_id FROM orders WHERE id = ?", [order_id])))
+    assert row == {"state": "dispatched", "technician_id": user_ids["techb"]}
+    assert context.errors == []
