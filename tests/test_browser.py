@@ -76,7 +76,7 @@ def test_dispatch_to_appointment_end_to_end(app, live_server, browser, db, user_
     log_in(phone, live_server, "techa")
     expect(phone).to_have_url(f"{live_server}/jobs/")
     card = phone.locator(f"#jobs-to-appoint #job-{order['id']}")
-    expect(card).to_contain_text("钱女士")
+    expect(card).to_contain_text("钱女士", timeout=15000)  # drawn from the briefcase after the first sync
     expect(card.locator("a[href^='tel:']")).to_have_attribute("href", "tel:13912345678")
     expect(card.locator("a[href^='geo:']")).to_be_visible()
     shot(phone, "03-technician-job-list")
@@ -92,6 +92,7 @@ def test_dispatch_to_appointment_end_to_end(app, live_server, browser, db, user_
     shot(phone, "04-technician-appointment")
     phone.locator("button[data-action=make_appointment]").tap()
     expect(phone.locator(".order-head")).to_contain_text("已预约")
+    expect(phone.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
     phone.click("text=← 我的工单")
     expect(phone).to_have_url(f"{live_server}/jobs/")
     listed = phone.locator(f"#job-{order['id']}")

@@ -202,8 +202,12 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
     assert db.execute("SELECT COUNT(*), MAX(seq) FROM mutation_log").fetchone() == (8, 8)
     order = next(iter(db.query("SELECT state, closure FROM orders WHERE id = ?", [order_id])))
     assert order["state"] == "returned" and "重新熔接" in order["closure"]
-    # The desk sees the photo on the order.
-    assert desk.get(f"/orders/{order_id}").status_code == 200
+    # The desk sees the photo on the order, without its EXIF.
+    sha = db.execute("SELECT sha256 FROM attachments WHERE order_id = ?", [order_id]).fetchone()[0]
+    assert f"/api/blobs/{sha}" in desk.get(f"/orders/{order_id}").text
+    stored = desk.get(f"/api/blobs/{sha}")
+    assert stored.status_code == 200 and stored.mimetype == "image/jpeg"
+    stored.close()
     assert context.errors == []
 
 

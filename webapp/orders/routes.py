@@ -75,6 +75,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "forms": action_forms(order, current_user, submitted),
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order),
+        "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         "failed_action": submitted[0] if submitted else None,
     }
     return render_template(template, **context), status
