@@ -40,8 +40,9 @@ run: translations
 test: translations chromium
 	$(BIN)/python -m pytest
 
-bench: translations
+bench: translations chromium
 	$(BIN)/python bench/bench_dispatch.py
+	$(BIN)/python bench/bench_sync.py
 
 clean-db:
 	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm

@@ -7,7 +7,10 @@
   "use strict";
   var S = root.ONTrackStore;
   var BATCH = 100;
-  var CHUNK = 256 * 1024;
+  // Chunk sizes: big while the link holds; small once it has dropped, because a request cut
+  // mid-way is sent again whole (Chromium retries it), so a flaky link wastes at most a small chunk.
+  var CHUNK = 64 * 1024;
+  var CHUNK_AFTER_A_DROP = 32 * 1024;
   var running = null;
 
   function Problem(code, detail) { this.code = code; this.detail = detail || ""; }
@@ -38,19 +41,20 @@
     var body = await r.json().catch(function () { return {}; });
     if (r.status === 200 && body.complete) { return markBlob(db, record, "uploaded"); }
     if (r.status !== 201) { return markBlob(db, record, "bad", body.error || String(r.status)); }
-    var id = body.upload_id, offset = body.offset, failures = 0;
+    var id = body.upload_id, offset = body.offset, failures = 0, size = CHUNK;
     while (offset < record.blob.size) {
-      var chunk = record.blob.slice(offset, offset + CHUNK);
+      var chunk = record.blob.slice(offset, offset + size);
       try {
         r = await request("/api/uploads/" + id, { method: "PATCH", body: chunk, headers: {
           "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream", "X-CSRFToken": token } });
       } catch (problem) {
         if (problem.code !== "offline" || ++failures > 8) { throw problem; }
+        size = CHUNK_AFTER_A_DROP;
         offset = await currentOffset(id);  // the connection dropped: ask how much arrived, go on from there
         continue;
       }
       if (r.status === 204) { offset = Number(r.headers.get("Upload-Offset")); failures = 0; continue; }
-      if (r.status === 409) { offset = await currentOffset(id); continue; }
+      if (r.status === 409) { size = CHUNK_AFTER_A_DROP; offset = await currentOffset(id); continue; }
       body = await r.json().catch(function () { return {}; });
       if (r.status === 422 && /checksum/i.test(body.error || "") === false) {
         return markBlob(db, record, "bad", body.error);

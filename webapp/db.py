@@ -71,8 +71,12 @@ def update(db, table, row_id, changes):
 
 
 def one(db, sql, params=()):
-    """Return the first row of a query as a dict, or None."""
-    return next(iter(db.query(sql, params)), None)
+    """Return the first row of a query as a dict, or None (plain cursor: it runs on every write)."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row))
 
 
 def init_app(app):

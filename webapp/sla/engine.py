@@ -3,6 +3,7 @@
 Every function here runs inside the caller's transaction (plain SQL only).
 """
 import datetime
+import functools
 import json
 import pathlib
 
@@ -31,12 +32,21 @@ def seed_policies(db, years):
                             [f"{year}-{holiday['month_day']}", holiday["name"]])
 
 
+@functools.lru_cache(maxsize=256)
+def _decoded(text):
+    """A policy's JSON list as a tuple (policies are read on every action; the lists rarely change)."""
+    return tuple(json.loads(text))
+
+
 def load_policies(db):
     """Return the active policies with their JSON lists decoded."""
+    cursor = db.conn.execute("SELECT * FROM sla_policies WHERE active = 1 ORDER BY code")
+    names = [column[0] for column in cursor.description]
     policies = []
-    for row in db.query("SELECT * FROM sla_policies WHERE active = 1 ORDER BY code"):
+    for values in cursor:
+        row = dict(zip(names, values))
         for key in _JSON_COLUMNS:
-            row[key] = json.loads(row[key])
+            row[key] = _decoded(row[key])
         policies.append(row)
     return policies
 
