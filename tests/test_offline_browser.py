@@ -242,3 +242,69 @@ def test_a_reassignment_while_offline_shows_under_needs_attention(app, server, d
     row = next(iter(db.query("SELECT state, technician_id FROM orders WHERE id = ?", [order_id])))
     assert row == {"state": "dispatched", "technician_id": user_ids["techb"]}
     assert context.errors == []
+
+
+def test_queued_changes_survive_an_expired_session_and_another_persons_login(app, server, db, user_ids, phone_profile):
+    order_id, desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+
+    # Offline, a note is queued; meanwhile the session runs out.
+    server.down()
+    page.fill("#note-form textarea", "客户不在家，已留言")
+    page.locator("#note-form button").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    context.clear_cookies()
+    server.up()
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-problem")).to_contain_text("请重新登录")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    shot(page, "15-session-expired-changes-kept")
+
+    # A colleague borrows the phone: their app opens, A's queue stays put and is not sent as theirs.
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", "techb")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/jobs/")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#sync-status")).to_contain_text("另一位同事的 1 条未发送记录")
+    expect(page.locator(f"#job-{order_id}")).to_have_count(0)
+    expect(page.locator("#sync-last")).not_to_contain_text("从未")
+    assert db.execute("SELECT COUNT(*) FROM order_notes").fetchone()[0] == 0
+    shot(page, "16-another-person-on-the-phone")
+    page.locator("form[action='/logout'] button").click()
+    page.wait_for_url(f"{server.url}/login")
+
+    # A logs in again: the sync resumes and the note arrives once.
+    page.fill("input[name=username]", "techa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/jobs/")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=20000)
+    notes = list(db.query("SELECT n.text, u.username FROM order_notes n JOIN users u ON u.id = n.author_id"))
+    assert notes == [{"text": "客户不在家，已留言", "username": "techa"}]
+    assert context.errors == []
+
+
+def test_the_app_is_installable_and_pages_not_cached_say_offline(app, server, user_ids, phone_profile):
+    dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and "装维" in manifest["data"]
+    server.down()
+    context.set_offline(True)
+    page.goto(f"{server.url}/notices")
+    expect(page.locator("h1")).to_contain_text("当前没有网络")
+    shot(page, "17-offline-page")
+    page.locator("a.btn.primary").click()
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    expect(page.locator("h1")).to_contain_text("我的工单")
