@@ -1,0 +1,56 @@
+"""The installable app's parts: service worker with a content-addressed precache, manifest, offline words."""
+import hashlib
+import json
+import pathlib
+import re
+
+from webapp.jobs.strings import STRINGS
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_service_worker_precaches_every_shell_file_by_content_hash(app):
+    response = app.test_client().get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/" and response.headers["Cache-Control"] == "no-cache"
+    entries = json.loads(re.search(r"self.__PRECACHE__ = (\[.*?\]);", response.text).group(1))
+    urls = {e["url"]: e["revision"] for e in entries}
+    for url, path in (("/offline/app.js", "offline/app.js"), ("/offline/sync.js", "offline/sync.js"),
+                      ("/offline/store.js", "offline/store.js"), ("/static/css/app.css", "static/css/app.css"),
+                      ("/static/vendor/idb-8.0.4/idb.umd.js", "static/vendor/idb-8.0.4/idb.umd.js")):
+        assert urls[url] == hashlib.sha256((ROOT / path).read_bytes()).hexdigest()[:12], url
+    assert "/offline.html" in urls and "/manifest.webmanifest" in urls
+    # An upgrade drops what the new list no longer names.
+    assert "cleanupOutdatedCaches()" in response.text
+
+
+def test_manifest_names_the_app_in_chinese_and_starts_at_the_jobs(app):
+    manifest = app.test_client().get("/manifest.webmanifest").json
+    assert manifest["name"] == "ONTrack 装维助手" and manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/jobs/" and {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        response = app.test_client().get(icon["src"])
+        response.close()
+        assert response.status_code == 200
+
+
+def test_only_the_offline_scripts_are_served_from_offline(app):
+    client = app.test_client()
+    response = client.get("/offline/app.js")
+    response.close()
+    assert response.status_code == 200
+    assert client.get("/offline/README.md").status_code == 404
+    assert client.get("/offline/..%2Fwsgi.py").status_code == 404
+
+
+def test_every_sentence_of_the_offline_app_is_in_the_catalogue():
+    used = set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', (ROOT / "offline/app.js").read_text(encoding="utf-8")))
+    assert used - set(STRINGS) == set(), "add them to webapp/jobs/strings.py"
+    assert set(STRINGS) - used == set(), "unused entries in webapp/jobs/strings.py"
+
+
+def test_the_shell_carries_the_words_in_the_persons_language(login):
+    page = login("techa").get("/jobs/").text
+    boot = json.loads(re.search(r'<script type="application/json" id="boot">(.*?)</script>', page, re.S).group(1))
+    assert boot["strings"]["Sync now"] == "立即同步" and boot["labels"]["state"]["on_site"] == "已到场"
+    assert boot["tz"] == "Asia/Shanghai" and boot["user"]["name"] == "技术员 A"
