@@ -363,7 +363,10 @@
       if (reason) { args.reason = reason.trim(); }
       if (Object.keys(fields).length) { args.fields = fields; }
       if (form.dataset.form === "make_appointment" && fields.appointment_end <= fields.appointment_start) {
-        alert(t("The appointment must end after it starts."));
+        var error = form.querySelector(".error") || form.insertBefore(document.createElement("p"), form.lastElementChild);
+        error.className = "error";
+        error.setAttribute("role", "alert");
+        error.textContent = t("The appointment must end after it starts.");
         return;
       }
       await queue(order, "order.transition", args);
