@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var boot = JSON.parse(document.getElementById("boot").textContent);
-  var S = window.ONTrackStore, Y = window.ONTrackSync;
+  var S = window.ONTrackStore, Y = window.ONTrackSync, R = window.ONTrackRunner;
   var app = document.getElementById("app");
   var statusBar = document.getElementById("sync-status");
   var userId = boot.user.id;
@@ -14,6 +14,8 @@
   var typing = false;  // the technician has typed into a form: a sync must not redraw it away
   var QUICK = ["accept", "depart", "arrive", "restore", "resume"];
   var MAX_PHOTO_EDGE = 2048;
+  var openRunId = null;  // the fault-finding run on screen, if any
+  var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
 
   // ---- words and times ----
   function t(key, params) {
@@ -135,9 +137,9 @@
   function textarea(name, required, value) {
     return '<textarea name="' + name + '" rows="2"' + (required ? " required" : "") + ' maxlength="2000">' + esc(value || "") + "</textarea>";
   }
-  function select(name, options) {
+  function select(name, options, chosen) {
     return '<select name="' + name + '">' + options.map(function (o) {
-      return '<option value="' + esc(o[0]) + '">' + esc(o[1]) + "</option>"; }).join("") + "</select>";
+      return '<option value="' + esc(o[0]) + '"' + (o[0] === chosen ? " selected" : "") + ">" + esc(o[1]) + "</option>"; }).join("") + "</select>";
   }
   function datetime(name, value) { return '<input type="datetime-local" name="' + name + '" required value="' + esc(value || "") + '">'; }
 
@@ -147,17 +149,20 @@
       esc(label("action", action.name)) + "</button></form>";
   }
 
-  function closureForm(order, action) {
+  function closureForm(order, action, playbooks) {
     var arrived = order.events.filter(function (e) { return e.action === "arrive"; }).pop();
     var now = localInput(new Date().toISOString());
-    var inner = field("phenomenon", t("Fault phenomenon"), textarea("phenomenon", true), true) +
+    var lastRun = (order.runs || []).slice(-1)[0];
+    var pre = lastRun && playbooks && playbooks.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, boot.lang, LED_WORDS) : {};
+    var inner = (lastRun && pre.cause !== undefined ? '<p class="muted small" id="closure-prefilled">' + esc(t("Filled in from the fault-finding run; check and correct it.")) + "</p>" : "") +
+      field("phenomenon", t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true) +
       field("arrival_time", t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true) +
-      field("cause", t("Cause"), textarea("cause", true), true) +
-      field("handling_process", t("Handling process"), textarea("handling_process", true), true) +
+      field("cause", t("Cause"), textarea("cause", true, pre.cause), true) +
+      field("handling_process", t("Handling process"), textarea("handling_process", true, pre.handling_process), true) +
       field("equipment_replaced", t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true) +
       field("result", t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]])) +
       field("recovery_time", t("Recovery time"), datetime("recovery_time", now), true) +
-      field("classification", t("Fault classification"), select("classification", boot.closure_classes));
+      field("classification", t("Fault classification"), select("classification", boot.closure_classes, pre.classification));
     if (order.access_type === "enterprise") {
       inner += field("confirmation", t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations));
     } else {
@@ -180,7 +185,7 @@
         field("appointment_end", t("Until"), datetime("appointment_end", localInput(order.appointment_end)), true) +
         (moving ? field("reason", t("Reason for the change"), textarea("reason", true), true) : ""), !moving);
     }
-    if (byName["return"]) { html += "<h2>" + esc(t("Closure reply")) + "</h2>" + closureForm(order, byName["return"]); }
+    if (byName["return"]) { html += "<h2>" + esc(t("Closure reply")) + "</h2>" + closureForm(order, byName["return"], await reference("playbooks")); }
     if (!html) { html = '<p class="muted">' + esc(t("Nothing for you to do on this order now.")) + "</p>"; }
     var extra = "";
     if (byName.reject) {
@@ -250,13 +255,16 @@
         '<p class="card">' + esc(t("This order is not on this phone: it may have been reassigned or finished.")) + "</p>";
       return;
     }
+    var playbooks = await reference("playbooks");
+    var open = openRunId ? await db.get("runs", openRunId) : null;
+    if (open && open.order_id === o.id && playbooks) { renderRunner(o, open, playbooks); return; }
     var steps = await stepsHtml(o);
     app.innerHTML = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" +
       '<div class="order-head" data-order="' + o.id + '"><h1>' + esc(o.customer_name) + "</h1><p>" + stateChip(o.state) +
       ' <small class="muted">' + esc(o.order_no) + "</small></p></div>" + await attentionHtml(id) +
       '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
       esc(t("Call the customer")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Open in map")) + "</a></div>" +
-      '<section class="card next-step" id="next-step">' + steps.main + "</section>" +
+      '<section class="card next-step" id="next-step">' + steps.main + "</section>" + await diagnosisHtml(o, playbooks) +
       '<section class="card">' + detailsHtml(o) + "</section>" +
       '<section class="card" id="notes"><h2>' + esc(t("Progress note")) + '</h2><form id="note-form"><label class="field">' +
       '<textarea name="text" rows="3" required maxlength="2000"></textarea></label><button class="btn" type="submit">' + esc(t("Add note")) +
@@ -264,6 +272,113 @@
         return '<p class="note"><time>' + esc(when(n.at)) + "</time> " + esc(n.author || boot.user.name) + ": " + esc(n.text) + pendingMark(n) + "</p>";
       }).join("") + "</section>" + await photoHtml(o) + steps.extra + historyHtml(o) + timelineHtml(o);
     document.title = o.order_no + " · ONTrack";
+  }
+
+  // ---- guided fault-finding ----
+  async function diagnosisHtml(o, data) {
+    if (!data) { return ""; }
+    var unfinished = (await db.getAll("runs")).filter(function (r) { return r.order_id === o.id; });
+    var suggested = R.suggested(data, o);
+    var others = data.playbooks.filter(function (p) { return suggested.indexOf(p) < 0; });
+    function start(p, primary) {
+      return '<button class="btn wide' + (primary ? " primary" : "") + '" type="button" data-start-run="' + esc(p.id) + '">' +
+        esc(p.title[boot.lang]) + "</button>";
+    }
+    var html = '<section class="card" id="diagnosis"><h2>' + esc(t("Fault-finding")) + "</h2>";
+    html += unfinished.map(function (r) {
+      return '<button class="btn wide" type="button" data-resume-run="' + esc(r.id) + '">' + esc(t("Continue")) + ": " +
+        esc(R.playbook(data, r.playbook).title[boot.lang]) + " (" + esc(t("%(n)d answered", { n: r.steps.length })) + ")</button>";
+    }).join("");
+    html += (o.runs || []).map(function (r) {
+      var outcome = data.outcomes[r.outcome];
+      var book = R.playbook(data, r.playbook);
+      return '<div class="run-done"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
+        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
+        R.describe(data, r.steps, boot.lang, LED_WORDS).map(function (l) {
+          return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
+    }).join("");
+    html += suggested.map(function (p) { return start(p, true); }).join("");
+    html += '<details><summary>' + esc(t("Other guides")) + "</summary>" + others.map(function (p) { return start(p, false); }).join("") + "</details>";
+    return html + "</section>";
+  }
+
+  function renderRunner(o, run, data) {
+    var book = R.playbook(data, run.playbook);
+    var where = R.position(data, run);
+    var head = '<div class="runner-head"><b>' + esc(book.title[boot.lang]) + "</b> · " + esc(o.customer_name) +
+      ' <small class="muted">' + esc(t("Step %(n)d", { n: run.steps.length + 1 })) + "</small></div>";
+    var nav = '<div class="runner-nav">' + (run.steps.length ? '<button class="btn" type="button" data-run-back>← ' + esc(t("Back")) + "</button>" : "") +
+      '<button class="btn" type="button" data-run-pause>' + esc(t("Pause")) + "</button></div>";
+    var last = run.steps.length ? R.describe(data, run.steps.slice(-1), boot.lang, LED_WORDS)[0] : null;
+    var previous = last ? '<p class="muted small runner-last">' + esc(last.question) + ": <b>" + esc(last.answer) + "</b></p>" : "";
+    var body;
+    if (where.outcome) {
+      var outcome = data.outcomes[where.outcome];
+      var lines = R.describe(data, run.steps, boot.lang, LED_WORDS);
+      body = '<section class="card runner conclusion' + (outcome.gap ? " gap" : "") + '" id="runner" data-node="END"><h1>' + esc(outcome.text[boot.lang]) + "</h1>" +
+        (outcome.tasks || []).map(function (k) { return '<p class="chip">' + esc(t("Desk task")) + ": " + esc(data.tasks[k][boot.lang]) + "</p>"; }).join("") +
+        (outcome.followups || []).map(function (k) { return '<p class="chip breach">' + esc(t("Follow-up")) + ": " + esc(data.followups[k][boot.lang]) + "</p>"; }).join("") +
+        '<ol class="run-steps">' + lines.map(function (l) { return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol>" +
+        '<form id="conclude-form"><label class="field"><span>' + esc(outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")) + "</span>" +
+        '<textarea name="note" rows="3" maxlength="2000"' + (outcome.gap ? " required" : "") + "></textarea></label>" +
+        '<button class="btn primary wide big-touch" type="submit">' + esc(t("Save the result")) + "</button></form></section>";
+    } else {
+      var node = data.nodes[where.node];
+      var hint = node.hint ? '<p class="muted">' + esc(node.hint[boot.lang]) + "</p>" : "";
+      var answers;
+      if (node.kind === "led") {
+        answers = R.LED_STATES.map(function (s) {
+          return '<button class="btn wide big-touch led-' + s + '" type="button" data-answer="' + s + '"><span class="led-dot"></span>' + esc(LED_WORDS[s]) + "</button>";
+        }).join("");
+      } else if (node.kind === "measure") {
+        answers = '<form id="measure-form"><label class="field"><span>' + esc(node.unit) + '</span><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus></label>' +
+          '<p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">' + esc(t("Next")) + "</button></form>";
+      } else if (node.kind === "checklist") {
+        answers = '<form id="checklist-form">' + node.items.map(function (i) {
+          return '<label class="check big-touch"><input type="checkbox" name="item" value="' + esc(i.id) + '" required> ' + esc(i[boot.lang]) + "</label>"; }).join("") +
+          Object.keys(node.answers).map(function (a) {
+            return '<button class="btn primary wide big-touch" type="submit" value="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>"; }).join("") + "</form>";
+      } else {
+        answers = Object.keys(node.answers).map(function (a) {
+          return '<button class="btn wide big-touch" type="button" data-answer="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>";
+        }).join("");
+      }
+      body = '<section class="card runner" id="runner" data-node="' + esc(where.node) + '"><p class="muted">' + esc(where.node) + "</p><h1>" +
+        esc(node.ask[boot.lang]) + "</h1>" + hint + '<div class="answers">' + answers + "</div></section>";
+    }
+    app.innerHTML = head + previous + body + nav;
+    document.title = book.title[boot.lang] + " · ONTrack";
+  }
+
+  async function startRun(o, playbookId) {
+    var data = await reference("playbooks");
+    var run = { id: S.uuid(), order_id: o.id, playbook: playbookId, version: data.version, steps: [], started_at: new Date().toISOString() };
+    await db.put("runs", run);
+    openRunId = run.id;
+    await render();
+  }
+
+  async function answer(step) {
+    var run = await db.get("runs", openRunId);
+    var data = await reference("playbooks");
+    var where = R.position(data, run);
+    step.node = where.node;
+    var result = R.follow(data, where.node, step);
+    if (result.band) { step.answer = result.band.code; }
+    run.steps.push(step);
+    await db.put("runs", run);
+    window.scrollTo(0, 0);
+    await render();
+  }
+
+  function judge(node, text) {
+    var value = Number(String(text).replace(/[−–—]/g, "-").replace(/[,，]/g, ".").trim());
+    if (String(text).trim() === "" || !isFinite(value)) { return { error: t("Type a number.") }; }
+    if (R.checkValue(node, value)) {
+      return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
+                        { value: value, unit: node.unit, min: node.min, max: node.max }) };
+    }
+    return { value: value, band: R.bandOf(node, value) };
   }
 
   function currentOrderId() {
@@ -355,6 +470,10 @@
     if (!id) { return; }
     event.preventDefault();
     var order = await S.orderView(db, id);
+    if (form.id === "measure-form" || form.id === "checklist-form" || form.id === "conclude-form") {
+      await runnerSubmit(form, order, event.submitter);
+      return;
+    }
     if (form.dataset.form) {
       var fields = formFields(form);
       var reason = fields.reason || "";
@@ -374,6 +493,49 @@
       var text = form.elements.text.value.trim();
       if (!text) { return; }
       await queue(order, "order.add_note", { order_id: id, note_id: S.uuid(), text: text });
+    }
+  });
+
+  async function runnerSubmit(form, order, submitter) {
+    var data = await reference("playbooks");
+    var run = await db.get("runs", openRunId);
+    if (!run || !data) { return; }
+    if (form.id === "measure-form") {
+      var node = data.nodes[R.position(data, run).node];
+      var judged = judge(node, form.elements.value.value);
+      if (judged.error) { showBand(judged); return; }
+      await answer({ value: judged.value });
+    } else if (form.id === "checklist-form") {
+      var ticked = Array.prototype.filter.call(form.elements.item.length ? form.elements.item : [form.elements.item],
+        function (box) { return box.checked; }).map(function (box) { return box.value; });
+      await answer({ answer: submitter ? submitter.value : "done", checked: ticked });
+    } else {
+      var outcome = R.position(data, run).outcome;
+      var note = form.elements.note.value.trim();
+      if (data.outcomes[outcome].gap && !note) { form.reportValidity(); return; }
+      var args = { order_id: order.id, run_id: run.id, playbook: run.playbook, version: run.version, steps: run.steps,
+                   outcome: outcome, note: note };
+      await db.delete("runs", run.id);
+      openRunId = null;
+      await queue(order, "order.record_run", args);
+      var section = document.getElementById("diagnosis");
+      if (section) { section.scrollIntoView(); }
+    }
+  }
+
+  function showBand(judged) {
+    var out = document.getElementById("band");
+    if (!out) { return; }
+    out.textContent = judged.error || judged.band.label[boot.lang];
+    out.className = "band " + (judged.error ? "error" : "band-" + judged.band.code);
+  }
+
+  app.addEventListener("input", async function (event) {
+    if (event.target.form && event.target.form.id === "measure-form" && openRunId) {
+      var data = await reference("playbooks");
+      var run = await db.get("runs", openRunId);
+      var judged = judge(data.nodes[R.position(data, run).node], event.target.value);
+      showBand(judged.error && event.target.value.trim() === "" ? { error: "" } : judged);
     }
   });
 
@@ -416,12 +578,27 @@
     var link = event.target.closest("a[data-nav]");
     if (link) {
       event.preventDefault();
+      openRunId = null;
       history.pushState(null, "", link.getAttribute("href"));
       window.scrollTo(0, 0);
       await render();
       if (link.hash) { var target = document.querySelector(link.hash); if (target) { target.scrollIntoView(); } }
       return;
     }
+    var starter = event.target.closest("[data-start-run]");
+    if (starter) { await startRun(await S.orderView(db, currentOrderId()), starter.dataset.startRun); return; }
+    var resume = event.target.closest("[data-resume-run]");
+    if (resume) { openRunId = resume.dataset.resumeRun; window.scrollTo(0, 0); await render(); return; }
+    var choice = event.target.closest("[data-answer]");
+    if (choice && openRunId) { await answer({ answer: choice.dataset.answer }); return; }
+    if (event.target.closest("[data-run-back]") && openRunId) {
+      var run = await db.get("runs", openRunId);
+      run.steps.pop();
+      await db.put("runs", run);
+      await render();
+      return;
+    }
+    if (event.target.closest("[data-run-pause]")) { openRunId = null; await render(); return; }
     var dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) { await db.delete("attention", Number(dismiss.dataset.dismiss)); await render(); return; }
     if (event.target.id === "sync-now") { requestSync(); }

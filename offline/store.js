@@ -5,20 +5,25 @@
 // when the server later answers. Works in the page and in the service worker.
 (function (root) {
   "use strict";
-  var VERSION = 1;
+  var VERSION = 2;
 
   function dbName(userId) { return "ontrack-u" + userId; }
 
   function open(userId) {
     return root.idb.openDB(dbName(userId), VERSION, {
-      upgrade: function (db) {
-        db.createObjectStore("meta");                        // client_id, next_seq, cursor, last_sync, problem
-        db.createObjectStore("orders", { keyPath: "id" });    // the server's bundles
-        db.createObjectStore("reference", { keyPath: "id" }); // lifecycle, thresholds, …
-        var outbox = db.createObjectStore("outbox", { keyPath: "seq" });
-        outbox.createIndex("order_id", "order_id");
-        db.createObjectStore("attention", { keyPath: "seq" }); // refused and conflicting changes
-        db.createObjectStore("blobs", { keyPath: "sha256" });  // photos and signatures by content hash
+      upgrade: function (db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore("meta");                        // client_id, next_seq, cursor, last_sync, problem
+          db.createObjectStore("orders", { keyPath: "id" });    // the server's bundles
+          db.createObjectStore("reference", { keyPath: "id" }); // lifecycle, thresholds, playbooks
+          var outbox = db.createObjectStore("outbox", { keyPath: "seq" });
+          outbox.createIndex("order_id", "order_id");
+          db.createObjectStore("attention", { keyPath: "seq" }); // refused and conflicting changes
+          db.createObjectStore("blobs", { keyPath: "sha256" });  // photos and signatures by content hash
+        }
+        if (oldVersion < 2) {
+          db.createObjectStore("runs", { keyPath: "id" });       // fault-finding runs not finished yet
+        }
       }
     });
   }
@@ -80,6 +85,11 @@
       order.events = order.events.concat([event]);
     } else if (entry.name === "order.add_note") {
       order.notes = order.notes.concat([{ uid: a.note_id, at: at, text: a.text, author: null, local: true, pending: pending }]);
+    } else if (entry.name === "order.record_run") {
+      order.runs = (order.runs || []).concat([{ id: a.run_id, playbook: a.playbook, playbook_version: a.version,
+        steps: a.steps, outcome: a.outcome, note: a.note || "", occurred_at: at, local: true, pending: pending }]);
+      order.events = order.events.concat([{ at: at, action: "record_run", from_state: order.state, to_state: order.state,
+        reason: "", local: true, pending: pending, details: {} }]);
     } else if (entry.name === "order.attach_photo") {
       order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
         caption: a.caption || "", taken_at: at, local: true, pending: pending }]);

@@ -234,6 +234,44 @@ MIGRATIONS = [
             BEGIN INSERT INTO change_log (kind, key) VALUES ('reference', NEW.id); END"""
         for verb in ("INSERT", "UPDATE")
     ],
+    # 3: guided fault-finding: each run with its path and playbook version, the back-end tasks
+    # and follow-ups its conclusion asks for.
+    [
+        """CREATE TABLE diagnostic_runs (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            playbook TEXT NOT NULL,
+            playbook_version TEXT NOT NULL,
+            steps TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users (id),
+            occurred_at TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX diagnostic_runs_order ON diagnostic_runs (order_id)",
+        """CREATE TABLE desk_tasks (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            run_id TEXT REFERENCES diagnostic_runs (id),
+            kind TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            done_at TEXT,
+            done_by INTEGER REFERENCES users (id)
+        )""",
+        "CREATE INDEX desk_tasks_open ON desk_tasks (done_at, created_at)",
+        """CREATE TABLE order_followups (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            run_id TEXT REFERENCES diagnostic_runs (id),
+            kind TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX order_followups_order ON order_followups (order_id)",
+        """CREATE TRIGGER diagnostic_runs_insert_changes AFTER INSERT ON diagnostic_runs
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+    ],
 ]
 
 

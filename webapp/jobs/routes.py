@@ -2,7 +2,7 @@
 from urllib.parse import quote
 
 from flask import abort, current_app, render_template
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import labels
@@ -41,6 +41,7 @@ def boot_data():
     return {
         "user": {"id": current_user.id, "name": current_user.display_name},
         "tz": current_app.config["TIMEZONE"],
+        "lang": "en" if str(get_locale()) == "en" else "zh",
         "strings": {key: str(text) for key, text in STRINGS.items()},
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],

@@ -1,5 +1,6 @@
 """Order pages: create, show, act on, add a note."""
 import datetime
+import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -56,6 +57,24 @@ def show(order_id):
     return render_order(order_id)
 
 
+def diagnosis_of(db, order_id):
+    """Fault-finding runs on the order, readable, with the tasks and follow-ups they raised."""
+    from ..playbooks import engine
+    from ..playbooks.routes import lang
+    data, language = engine.load(), lang()
+    runs = []
+    for run in db.query("SELECT r.*, u.display_name AS technician FROM diagnostic_runs r LEFT JOIN users u"
+                        " ON u.id = r.created_by WHERE r.order_id = ? ORDER BY r.created_at, r.id", [order_id]):
+        book = engine.playbook(data, run["playbook"])
+        runs.append({**run, "title": book["title"][language] if book else run["playbook"],
+                     "lines": engine.describe(data, json.loads(run["steps"]), language),
+                     "conclusion": data["outcomes"].get(run["outcome"], {}).get("text", {}).get(language, run["outcome"])})
+    tasks = list(db.query("SELECT * FROM desk_tasks WHERE order_id = ? ORDER BY created_at", [order_id]))
+    followups = list(db.query("SELECT * FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id]))
+    return {"runs": runs, "desk_tasks": tasks, "followups": followups, "task_words": data["tasks"],
+            "followup_words": data["followups"], "lang": language}
+
+
 def render_order(order_id, errors=(), status=200, template="orders/show.html", submitted=None):
     """Render an order page (dispatcher or job view) with any errors from the last action.
 
@@ -76,6 +95,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
+        **diagnosis_of(db, order_id),
         "failed_action": submitted[0] if submitted else None,
     }
     return render_template(template, **context), status

@@ -56,6 +56,11 @@ def bundle(db, order):
         "SELECT policy_code, due_at, stopped_at, breached_at FROM order_clocks WHERE order_id = ?"
         " ORDER BY due_at", [order_id]))
     data["history"] = history(db, order)
+    data["runs"] = [
+        {**run, "steps": json.loads(run["steps"])}
+        for run in db.query("SELECT id, playbook, playbook_version, steps, outcome, note, occurred_at, created_at"
+                            " FROM diagnostic_runs WHERE order_id = ? ORDER BY created_at, id", [order_id])]
+    data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 
 

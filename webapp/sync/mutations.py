@@ -6,6 +6,7 @@ order meanwhile; the phone shows what happened). Anything else is a temporary fa
 rolls the whole batch back.
 """
 import datetime
+import json
 import re
 
 from flask_babel import gettext as _
@@ -17,12 +18,13 @@ from ..orders import forms, store
 from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
+from ..playbooks import engine
 from ..timeutil import UTC, from_text, to_text
 from . import briefcase
 
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
-DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo"})
+DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
@@ -236,8 +238,54 @@ def attach_photo(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
+def record_run(ctx, args, base_version, occurred_at):
+    """order.record_run {order_id, run_id, playbook, version, steps, outcome, note?}: append-only.
+
+    The run is replayed against the playbook: a path that could not have happened, an outcome
+    it does not reach, or an older playbook version is refused with the reason.
+    """
+    order = _load(ctx, _order_id(args))
+    run_id = _text(args, "run_id", 64, required=True)
+    note = _text(args, "note", 2000)
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM diagnostic_runs WHERE id = ?", [run_id]):
+        return {"row_version": order["version"]}
+    data = engine.load()
+    if args.get("version") != data["version"]:
+        raise Rejected(_("This fault-finding run used an older version of the guide (%(old)s, now %(new)s); run it again.",
+                         old=str(args.get("version"))[:20], new=data["version"]))
+    try:
+        outcome = engine.check_run(data, args.get("playbook"), args.get("steps"))
+    except engine.InvalidRun as invalid:
+        raise Rejected(_("This fault-finding run could not have happened: %(why)s", why=str(invalid))) from None
+    if args.get("outcome") != outcome:
+        raise Rejected(_("This fault-finding run ends at “%(outcome)s”, not where it says.", outcome=outcome))
+    conclusion = data["outcomes"][outcome]
+    if conclusion.get("gap") and not note:
+        raise Rejected(_("The guide does not cover this case: describe what you saw in the note."))
+    steps = [{key: step[key] for key in ("node", "answer", "value", "checked") if key in step} for step in args["steps"]]
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "record_run")
+    stamp = to_text(ctx.received)
+    ctx.db.conn.execute(
+        "INSERT INTO diagnostic_runs (id, order_id, playbook, playbook_version, steps, outcome, note, created_by,"
+        " occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, order["id"], args["playbook"], data["version"], json.dumps(steps, ensure_ascii=False), outcome, note,
+         ctx.user.id, evidence["device_time"], stamp])
+    for kind in conclusion.get("tasks", []):
+        ctx.db.conn.execute("INSERT INTO desk_tasks (id, order_id, run_id, kind, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            [f"{run_id}:{kind}", order["id"], run_id, kind, ctx.user.id, stamp])
+    for kind in conclusion.get("followups", []):
+        ctx.db.conn.execute("INSERT INTO order_followups (id, order_id, run_id, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+                            [f"{run_id}:{kind}", order["id"], run_id, kind, stamp])
+    store.record_event(ctx.db, order["id"], ctx.user.id, "record_run", order["state"], order["state"], when,
+                       reason=conclusion["text"]["zh"], details={"run_id": run_id, "playbook": args["playbook"],
+                                                                 "outcome": outcome, **evidence}, version=order["version"])
+    return {"row_version": order["version"]}
+
+
 MUTATORS = {
     "order.transition": transition,
     "order.add_note": add_note,
     "order.attach_photo": attach_photo,
+    "order.record_run": record_run,
 }

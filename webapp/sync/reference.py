@@ -9,6 +9,7 @@ import pathlib
 
 from ..db import one
 from ..orders.lifecycle import ACTIONS, CLOSURE_FIELDS, TECHNICIAN
+from ..playbooks import engine as playbook_engine
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -29,6 +30,7 @@ def items():
     return {
         "lifecycle": technician_lifecycle(),
         "thresholds": json.loads((HERE / "thresholds.json").read_text(encoding="utf-8")),
+        "playbooks": playbook_engine.load(),
     }
 
 

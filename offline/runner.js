@@ -1,0 +1,131 @@
+// ONTrack fault-finding runner: walks the playbooks (webapp/playbooks/playbooks.json, carried to
+// the phone as reference data) by the same rules as webapp/playbooks/engine.py. Pure functions
+// only; app.js draws the screens. tests/test_playbooks.py checks both agree on every path.
+(function (root) {
+  "use strict";
+  var LED_STATES = ["off", "on", "blinking"];
+
+  function Invalid(message) { this.message = message; }
+
+  function bandOf(node, value) {
+    for (var i = 0; i < node.bands.length; i++) {
+      var b = node.bands[i];
+      if ("gt" in b && !(value > b.gt)) { continue; }
+      if ("ge" in b && !(value >= b.ge)) { continue; }
+      if ("lt" in b && !(value < b.lt)) { continue; }
+      if ("le" in b && !(value <= b.le)) { continue; }
+      return b;
+    }
+    throw new Invalid("no band holds " + value);
+  }
+
+  // A typed reading: a number, inside what the instrument can show.
+  function checkValue(node, value) {
+    if (typeof value !== "number" || !isFinite(value)) { return "number"; }
+    if (value < node.min || value > node.max) { return "range"; }
+    return null;
+  }
+
+  // What one answer at a node leads to: {next} or {end}, plus the band of a measurement.
+  function follow(data, nodeId, step) {
+    var node = data.nodes[nodeId];
+    if (!node) { throw new Invalid("unknown step " + nodeId); }
+    if (node.kind === "measure") {
+      if (checkValue(node, step.value)) { throw new Invalid("impossible reading at " + nodeId); }
+      var band = bandOf(node, step.value);
+      if (step.answer != null && step.answer !== band.code) { throw new Invalid("wrong band at " + nodeId); }
+      return { branch: band, band: band };
+    }
+    if (node.kind === "checklist") {
+      var wanted = node.items.map(function (i) { return i.id; }).sort().join(",");
+      if (!Array.isArray(step.checked) || step.checked.slice().sort().join(",") !== wanted) {
+        throw new Invalid("every item of " + nodeId + " must be ticked");
+      }
+    }
+    var branch = typeof step.answer === "string" ? node.answers[step.answer] : null;
+    if (!branch) { throw new Invalid("no answer " + step.answer + " at " + nodeId); }
+    return { branch: branch, band: null };
+  }
+
+  function playbook(data, id) {
+    return data.playbooks.filter(function (p) { return p.id === id; })[0] || null;
+  }
+
+  // Where a run stands: the node to ask next, or the outcome it reached.
+  function position(data, run) {
+    var nodeId = playbook(data, run.playbook).start;
+    for (var i = 0; i < run.steps.length; i++) {
+      var result = follow(data, nodeId, run.steps[i]);
+      if ("end" in result.branch) { return { outcome: result.branch.end }; }
+      nodeId = result.branch.next;
+    }
+    return { node: nodeId };
+  }
+
+  // Replay a whole run (what the server does): the outcome, or an Invalid.
+  function checkRun(data, playbookId, steps) {
+    var book = playbook(data, playbookId);
+    if (!book) { throw new Invalid("unknown playbook"); }
+    var nodeId = book.start, path = [];
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i].node !== nodeId) { throw new Invalid("step " + (i + 1) + " should be " + nodeId); }
+      var result = follow(data, nodeId, steps[i]);
+      path.push(nodeId);
+      if ("end" in result.branch) {
+        if (i !== steps.length - 1) { throw new Invalid("goes on after its conclusion"); }
+        return { outcome: result.branch.end, path: path };
+      }
+      nodeId = result.branch.next;
+    }
+    throw new Invalid("stops without a conclusion");
+  }
+
+  function suggested(data, order) {
+    return data.playbooks.filter(function (p) {
+      var s = p.suggest || {};
+      var access = !s.access_type || s.access_type.indexOf(order.access_type) >= 0;
+      var symptom = !s.symptom || s.symptom.indexOf(order.symptom) >= 0;
+      return (s.access_type || s.symptom) && access && symptom;
+    });
+  }
+
+  // Readable lines of a run: question, answer (a reading with its band), what was done.
+  function describe(data, steps, lang, ledWords) {
+    return steps.map(function (step) {
+      var node = data.nodes[step.node];
+      var answer, did = null;
+      if (node.kind === "measure") {
+        var band = bandOf(node, step.value);
+        answer = step.value + " " + node.unit + " · " + band.label[lang];
+        did = band.did ? band.did[lang] : null;
+      } else {
+        var branch = node.answers[step.answer];
+        answer = node.kind === "led" ? ledWords[step.answer] : (branch.label ? branch.label[lang] : step.answer);
+        did = branch.did ? branch.did[lang] : null;
+      }
+      return { node: step.node, kind: node.kind, question: node.ask[lang], answer: answer, did: did };
+    });
+  }
+
+  // The closure reply a finished run suggests: what was seen, why, what was done, the class.
+  function closureFrom(data, run, lang, ledWords) {
+    var lines = describe(data, run.steps, lang, ledWords);
+    var seen = lines.filter(function (l) { return l.kind === "led" || l.kind === "measure"; })
+      .map(function (l) { return l.question + "：" + l.answer; });
+    var done = lines.filter(function (l) { return l.did; }).map(function (l) { return l.did; });
+    var outcome = data.outcomes[run.outcome];
+    var measured = lines.filter(function (l) { return l.kind === "measure"; }).map(function (l) { return l.question + " " + l.answer; });
+    return {
+      phenomenon: seen.join("；"),
+      cause: (measured.length ? measured.join("；") + "。" : "") + done.join("；"),
+      handling_process: done.concat([outcome.text[lang]]).join("；") + (run.note ? "。" + run.note : ""),
+      classification: outcome.classification
+    };
+  }
+
+  root.ONTrackRunner = {
+    LED_STATES: LED_STATES, Invalid: Invalid, bandOf: bandOf, checkValue: checkValue, follow: follow,
+    playbook: playbook, position: position, checkRun: checkRun, suggested: suggested, describe: describe,
+    closureFrom: closureFrom
+  };
+})(self);
