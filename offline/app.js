@@ -469,9 +469,10 @@
     var id = currentOrderId();
     if (!id) { return; }
     event.preventDefault();
+    var typed = form.id === "measure-form" ? form.elements.value.value : null;  // what was sent, before any wait
     var order = await S.orderView(db, id);
     if (form.id === "measure-form" || form.id === "checklist-form" || form.id === "conclude-form") {
-      await runnerSubmit(form, order, event.submitter);
+      await runnerSubmit(form, order, event.submitter, typed);
       return;
     }
     if (form.dataset.form) {
@@ -496,14 +497,17 @@
     }
   });
 
-  async function runnerSubmit(form, order, submitter) {
+  async function runnerSubmit(form, order, submitter, typed) {
     var data = await reference("playbooks");
     var run = await db.get("runs", openRunId);
     if (!run || !data) { return; }
     if (form.id === "measure-form") {
       var node = data.nodes[R.position(data, run).node];
-      var judged = judge(node, form.elements.value.value);
-      if (judged.error) { showBand(judged); return; }
+      var judged = judge(node, typed);
+      if (judged.error) {
+        if (form.elements.value.value === typed) { showBand(judged); }  // unless it has been retyped meanwhile
+        return;
+      }
       await answer({ value: judged.value });
     } else if (form.id === "checklist-form") {
       var ticked = Array.prototype.filter.call(form.elements.item.length ? form.elements.item : [form.elements.item],

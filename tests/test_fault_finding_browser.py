@@ -1,0 +1,90 @@
+"""Guided fault-finding on a phone, offline: the issue's FTTH case from LED check to closure reply."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_browser import shot
+from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def tap_answer(page, text):
+    page.locator("#runner .answers button").get_by_text(text, exact=True).tap()
+
+
+def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, server, db, user_ids, phone_profile):  # noqa: F811
+    order_id, desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+
+    server.down()  # the customer's line is down and the basement has no signal
+    context.close()
+    context = phone_profile(offline=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/jobs/{order_id}")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    for action in ("accept",):
+        page.locator(f"button[data-action={action}]").tap()
+    page.fill("input[name=appointment_start]", "2099-01-01T09:00")
+    page.fill("input[name=appointment_end]", "2099-01-01T11:00")
+    page.locator("button[data-action=make_appointment]").tap()
+    page.locator("button[data-action=depart]").tap()
+    page.locator("button[data-action=arrive]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已到场")
+
+    page.locator("[data-start-run=ftth]").tap()
+    expect(page.locator("#runner h1")).to_contain_text("Power")
+    shot(page, "20-runner-led-question")
+    tap_answer(page, "常亮")
+    tap_answer(page, "闪烁")                               # H2: LOS flashing
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
+    page.fill("#measure-form input[name=value]", "15")     # a typo: no ONT receives +15 dBm
+    expect(page.locator("#band")).to_contain_text("不是可能的读数")
+    page.locator("#measure-form button").tap()
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
+    page.fill("#measure-form input[name=value]", "-29.5")
+    expect(page.locator("#band")).to_contain_text("过弱")
+    shot(page, "21-runner-optical-power-judged")
+    page.locator("#measure-form button").tap()
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.2")
+    page.locator("[data-run-back]").tap()                  # change an answer
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
+    page.fill("#measure-form input[name=value]", "−29.5")  # the minus sign a Chinese keyboard gives
+    page.locator("#measure-form button").tap()
+    tap_answer(page, "没有")                               # H5.2: no tight bend
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.3")
+    page.locator("[data-run-pause]").tap()                 # paused...
+    context.close()
+
+    context = phone_profile(offline=True)                  # ...the phone was restarted...
+    page = context.new_page()
+    page.goto(f"{server.url}/jobs/{order_id}")
+    page.locator("[data-resume-run]").tap()                # ...and resumed where it stopped
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H5.3")
+    tap_answer(page, "正常")                               # splitter port normal
+    tap_answer(page, "通")                                 # red-light pen passes
+    expect(page.locator("#runner h1")).to_contain_text("重做两端皮线光缆头")
+    shot(page, "22-runner-conclusion")
+    page.locator("#conclude-form button").tap()
+    expect(page.locator("#diagnosis")).to_contain_text("重做两端皮线光缆头")
+    expect(page.locator("#diagnosis")).to_contain_text("-29.5 dBm · 过弱")
+
+    page.locator("button[data-action=restore]").tap()
+    form = page.locator("form[data-form=return]")
+    expect(form.locator("textarea[name=cause]")).to_contain_text("-29.5 dBm")
+    expect(form.locator("textarea[name=handling_process]")).to_contain_text("重做两端皮线光缆头")
+    expect(form.locator("select[name=classification]")).to_have_value("drop_cable")
+    shot(page, "23-closure-prefilled")
+
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ?", [order_id])))
+    assert run["outcome"] == "reterminate_drop" and run["playbook"] == "ftth"
+    assert '"value": -29.5' in run["steps"]
+    order_page = desk.get(f"/orders/{order_id}").text
+    assert "-29.5 dBm · 过弱" in order_page and "重做两端皮线光缆头" in order_page and "LOS" in order_page
+    assert context.errors == []
