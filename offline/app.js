@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var boot = JSON.parse(document.getElementById("boot").textContent);
-  var S = window.ONTrackStore, Y = window.ONTrackSync, R = window.ONTrackRunner;
+  var S = window.ONTrackStore, Y = window.ONTrackSync, R = window.ONTrackRunner, WF = window.ONTrackWifi;
   var app = document.getElementById("app");
   var statusBar = document.getElementById("sync-status");
   var userId = boot.user.id;
@@ -15,6 +15,7 @@
   var QUICK = ["accept", "depart", "arrive", "restore", "resume"];
   var MAX_PHOTO_EDGE = 2048;
   var openRunId = null;  // the fault-finding run on screen, if any
+  var wifiPreview = null;  // a Wi-Fi analysis shown but not saved yet: {order_id, source, format, analysis}
   var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
 
   // ---- words and times ----
@@ -265,6 +266,7 @@
       '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
       esc(t("Call the customer")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Open in map")) + "</a></div>" +
       '<section class="card next-step" id="next-step">' + steps.main + "</section>" + await diagnosisHtml(o, playbooks) +
+      await wifiHtml(o) +
       '<section class="card">' + detailsHtml(o) + "</section>" +
       '<section class="card" id="notes"><h2>' + esc(t("Progress note")) + '</h2><form id="note-form"><label class="field">' +
       '<textarea name="text" rows="3" required maxlength="2000"></textarea></label><button class="btn" type="submit">' + esc(t("Add note")) +
@@ -381,6 +383,113 @@
     return { value: value, band: R.bandOf(node, value) };
   }
 
+  // ---- Wi-Fi survey: typed in (offline) or a scan file (online); saved on the order ----
+  function analysisHtml(ref, analysis, id) {
+    var recs = ["2.4", "5"].map(function (band) {
+      var r = analysis.recommendation[band];
+      return r ? '<li class="wifi-rec"><b>' + band + " GHz → " + esc(t("channel %(n)s", { n: r.channel })) + " (" + r.width_mhz + " MHz)</b> " + esc(r.reason) + "</li>" : "";
+    }).join("");
+    var findings = analysis.findings.map(function (f) { return '<li class="finding ' + esc(f.severity) + '">' + esc(f.message) + "</li>"; }).join("");
+    var charts = ["2.4", "5"].map(function (band) {
+      return analysis.networks.some(function (n) { return n.band === band; }) || analysis.recommendation[band] ?
+        "<figure><figcaption>" + band + " GHz</figcaption>" + WF.chart(ref, analysis, band, boot.lang) + "</figure>" : "";
+    }).join("");
+    var rows = analysis.networks.map(function (n) {
+      return "<tr" + (analysis.own_ssid && n.ssid === analysis.own_ssid ? ' class="own"' : "") + "><td>" + esc(n.ssid || t("(hidden)")) + "</td><td>" + esc(n.band) + "</td><td>" + esc(n.channel) +
+        "</td><td>" + esc(n.width_mhz) + "</td><td>" + esc(n.signal_dbm) + "</td></tr>";
+    }).join("");
+    return '<div class="wifi-analysis" id="' + id + '"><ul class="wifi-recs">' + recs + '</ul><div class="wifi-charts">' + charts + "</div>" +
+      '<ul class="findings">' + findings + "</ul><details><summary>" + esc(t("%(n)d networks", { n: analysis.networks.length })) + "</summary>" +
+      '<table class="wifi-table"><thead><tr><th>SSID</th><th>GHz</th><th>' + esc(t("Channel")) + "</th><th>MHz</th><th>dBm</th></tr></thead><tbody>" + rows + "</tbody></table></details></div>";
+  }
+
+  async function wifiHtml(o) {
+    var ref = await reference("wifi");
+    if (!ref || !WF) { return ""; }
+    var html = '<section class="card" id="wifi"><h2>' + esc(t("Wi-Fi channel")) + "</h2>";
+    var saved = (o.surveys || []).slice(-1)[0];
+    if (saved) {
+      html += '<p class="muted small">' + esc(t("Saved on the order")) + " · " + esc(when(saved.occurred_at || saved.created_at)) + pendingMark(saved) + "</p>" +
+        analysisHtml(ref, saved.recommendation ? saved : WF.analyze(ref, saved.networks, saved.country || "CN", saved.own_ssid, boot.lang), "wifi-saved");
+    }
+    var preview = wifiPreview && wifiPreview.order_id === o.id ? wifiPreview : null;
+    html += '<details class="wifi-new"' + (preview ? " open" : "") + "><summary>" + esc(saved ? t("New Wi-Fi survey") : t("Check the Wi-Fi channel")) + "</summary>" +
+      '<form id="wifi-typed"><p class="muted small">' + esc(t("Type what the phone's Wi-Fi analyser shows; works offline.")) + "</p>" +
+      '<table class="wifi-entry"><thead><tr><th>SSID</th><th>' + esc(t("Channel")) + "</th><th>dBm</th></tr></thead><tbody>" +
+      [0, 1, 2].map(function () { return entryRow(); }).join("") + "</tbody></table>" +
+      '<button class="btn" type="button" data-wifi-add-row>＋ ' + esc(t("Another network")) + "</button>" +
+      '<label class="field"><span>' + esc(t("The customer's network (SSID)")) + '</span><input name="own_ssid" maxlength="64"></label>' +
+      '<p class="error" id="wifi-error" hidden></p><button class="btn primary wide" type="submit">' + esc(t("Analyse")) + "</button></form>" +
+      '<form id="wifi-file"><label class="field"><span>' + esc(t("Or a scan file (iw, nmcli, netsh, WiGLE …), when online")) + '</span>' +
+      '<input type="file" name="scan"></label></form>';
+    if (preview) {
+      html += '<div id="wifi-preview">' + analysisHtml(ref, preview.analysis, "wifi-preview-analysis") +
+        '<button class="btn primary wide" type="button" data-wifi-save>' + esc(t("Save on the order")) + "</button></div>";
+    }
+    return html + "</details></section>";
+  }
+
+  function entryRow() {
+    return '<tr><td><input name="ssid" maxlength="64"></td><td><input name="channel" inputmode="numeric" size="3"></td>' +
+      '<td><input name="signal" inputmode="numeric" size="4" placeholder="-60"></td></tr>';
+  }
+
+  async function analyseTyped(form, order) {
+    var ref = await reference("wifi");
+    var error = document.getElementById("wifi-error");
+    var allowed = WF.domain(ref, "CN");
+    var networks = [], problems = [];
+    form.querySelectorAll("tbody tr").forEach(function (row, i) {
+      var ssid = row.querySelector("[name=ssid]").value.trim();
+      var ch = row.querySelector("[name=channel]").value.trim();
+      var sig = row.querySelector("[name=signal]").value.replace(/[−–]/g, "-").trim();
+      if (!ssid && !ch && !sig) { return; }
+      var channel = Number(ch), signal = Number(sig);
+      if (!Number.isInteger(channel) || (allowed["2.4"].indexOf(channel) < 0 && allowed["5"].indexOf(channel) < 0)) {
+        problems.push(t("Row %(n)d: %(ch)s is not a Wi-Fi channel here.", { n: i + 1, ch: ch || "—" }));
+      } else if (!isFinite(signal) || sig === "" || signal > 0 || signal < -100) {
+        problems.push(t("Row %(n)d: the signal must be between -100 and 0 dBm.", { n: i + 1 }));
+      } else {
+        networks.push(WF.typed(ssid, channel, signal, 20));
+      }
+    });
+    if (!networks.length && !problems.length) { problems.push(t("Type at least one network.")); }
+    if (problems.length) { error.textContent = problems.join(" "); error.hidden = false; return; }
+    var own = form.elements.own_ssid.value.trim();
+    wifiPreview = { order_id: order.id, source: "typed", format: "typed", analysis: WF.analyze(ref, networks, "CN", own, boot.lang) };
+    await render();
+    document.getElementById("wifi-preview").scrollIntoView();
+  }
+
+  async function analyseFile(input, order) {
+    var body = new FormData();
+    body.append("scan", input.files[0]);
+    var own = document.querySelector("#wifi-typed [name=own_ssid]");
+    body.append("own_ssid", own ? own.value.trim() : "");
+    var error = document.getElementById("wifi-error");
+    try {
+      var who = await (await fetch("/api/session", { credentials: "same-origin" })).json();
+      var response = await fetch("/api/wifi/analyze", { method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": who.csrf_token } });
+      var result = await response.json();
+      if (!response.ok) { throw new Error(result.error || String(response.status)); }
+      wifiPreview = { order_id: order.id, source: "file", format: result.format, analysis: result };
+      await render();
+      document.getElementById("wifi-preview").scrollIntoView();
+    } catch (err) {
+      error.textContent = err instanceof TypeError ? t("A scan file needs a connection; type the networks in instead.") : err.message;
+      error.hidden = false;
+    }
+  }
+
+  async function saveWifi(order) {
+    var a = wifiPreview.analysis;
+    var args = { order_id: order.id, survey_id: S.uuid(), source: wifiPreview.source, format: wifiPreview.format,
+                 networks: a.networks, own_ssid: a.own_ssid || "", country: a.country };
+    wifiPreview = null;
+    await queue(order, "order.wifi_survey", args);
+  }
+
   function currentOrderId() {
     var m = location.pathname.match(/^\/jobs\/(\d+)$/);
     return m ? Number(m[1]) : null;
@@ -475,6 +584,7 @@
       await runnerSubmit(form, order, event.submitter, typed);
       return;
     }
+    if (form.id === "wifi-typed") { await analyseTyped(form, order); return; }
     if (form.dataset.form) {
       var fields = formFields(form);
       var reason = fields.reason || "";
@@ -544,6 +654,10 @@
   });
 
   app.addEventListener("change", async function (event) {
+    if (event.target.name === "scan" && event.target.files.length) {
+      await analyseFile(event.target, await S.orderView(db, currentOrderId()));
+      return;
+    }
     if (event.target.name !== "photo" || !event.target.files.length) { return; }
     var form = event.target.form;
     var error = document.getElementById("photo-error");
@@ -589,6 +703,11 @@
       if (link.hash) { var target = document.querySelector(link.hash); if (target) { target.scrollIntoView(); } }
       return;
     }
+    if (event.target.closest("[data-wifi-add-row]")) {
+      document.querySelector("#wifi-typed tbody").insertAdjacentHTML("beforeend", entryRow());
+      return;
+    }
+    if (event.target.closest("[data-wifi-save]") && wifiPreview) { await saveWifi(await S.orderView(db, currentOrderId())); return; }
     var starter = event.target.closest("[data-start-run]");
     if (starter) { await startRun(await S.orderView(db, currentOrderId()), starter.dataset.startRun); return; }
     var resume = event.target.closest("[data-resume-run]");

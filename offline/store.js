@@ -90,6 +90,10 @@
         steps: a.steps, outcome: a.outcome, note: a.note || "", occurred_at: at, local: true, pending: pending }]);
       order.events = order.events.concat([{ at: at, action: "record_run", from_state: order.state, to_state: order.state,
         reason: "", local: true, pending: pending, details: {} }]);
+    } else if (entry.name === "order.wifi_survey") {
+      order.surveys = (order.surveys || []).concat([{ id: a.survey_id, source: a.source, local: true, pending: pending,
+        occurred_at: at, networks: a.networks, own_ssid: a.own_ssid || null, country: a.country,
+        recommendation: null, findings: [] }]);
     } else if (entry.name === "order.attach_photo") {
       order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
         caption: a.caption || "", taken_at: at, local: true, pending: pending }]);

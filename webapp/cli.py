@@ -105,5 +105,6 @@ def list_command():
 
 def init_app(app):
     """Register the commands on the app."""
-    for command in (create_user_command, demo_data_command, sla_group):
+    from .wifi.cli import wifi_cli
+    for command in (create_user_command, demo_data_command, sla_group, wifi_cli):
         app.cli.add_command(command)

@@ -11,6 +11,9 @@ class Config:
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
     BLOB_FOLDER = os.environ.get("ONTRACK_BLOB_FOLDER")  # photos and signatures; default: instance/blobs
+    # Live Wi-Fi scans (a laptop running ONTrack): wpa_supplicant's control directory.
+    WIFI_CTRL_DIR = os.environ.get("ONTRACK_WIFI_CTRL_DIR", "/var/run/wpa_supplicant")
+    WIFI_SCAN_WAIT_SECONDS = float(os.environ.get("ONTRACK_WIFI_SCAN_WAIT_SECONDS", "3"))
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
     SLA_SWEEP_MIN_INTERVAL_SECONDS = 15

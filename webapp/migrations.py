@@ -272,6 +272,27 @@ MIGRATIONS = [
         """CREATE TRIGGER diagnostic_runs_insert_changes AFTER INSERT ON diagnostic_runs
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
+    # 4: Wi-Fi surveys saved on an order: the networks seen, the customer's own, the
+    # recommendation the server worked out from them.
+    [
+        """CREATE TABLE wifi_surveys (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            source TEXT NOT NULL CHECK (source IN ('typed', 'file', 'scan')),
+            format TEXT NOT NULL DEFAULT '',
+            country TEXT NOT NULL,
+            own_ssid TEXT,
+            networks TEXT NOT NULL,
+            recommendation TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            occurred_at TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX wifi_surveys_order ON wifi_surveys (order_id)",
+        """CREATE TRIGGER wifi_surveys_insert_changes AFTER INSERT ON wifi_surveys
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+    ],
 ]
 
 

@@ -75,6 +75,19 @@ def diagnosis_of(db, order_id):
             "followup_words": data["followups"], "lang": language}
 
 
+def wifi_of(db, order_id):
+    """Wi-Fi surveys saved on the order, with what the chart script needs."""
+    from ..sync.reference import wifi_reference
+    surveys = []
+    for row in db.query("SELECT s.*, u.display_name AS technician FROM wifi_surveys s LEFT JOIN users u ON u.id = s.created_by"
+                        " WHERE s.order_id = ? ORDER BY s.created_at, s.id", [order_id]):
+        row.update({key: json.loads(row[key]) for key in ("networks", "recommendation", "findings")})
+        row["analysis_json"] = json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")},
+                                          ensure_ascii=False)
+        surveys.append(row)
+    return {"surveys": surveys, "wifi_reference": wifi_reference() if surveys else None}
+
+
 def render_order(order_id, errors=(), status=200, template="orders/show.html", submitted=None):
     """Render an order page (dispatcher or job view) with any errors from the last action.
 
@@ -95,7 +108,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
-        **diagnosis_of(db, order_id),
+        **diagnosis_of(db, order_id), **wifi_of(db, order_id),
         "failed_action": submitted[0] if submitted else None,
     }
     return render_template(template, **context), status

@@ -20,7 +20,7 @@ STATIC_DIR = ROOT / "static"
 SHELL_STATIC = (
     "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "icons/icon-192.png", "icons/icon-512.png",
 )
-OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "app.js")
+OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "app.js")
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",
              "workbox-precaching.prod.js")
 

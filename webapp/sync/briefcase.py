@@ -60,6 +60,10 @@ def bundle(db, order):
         {**run, "steps": json.loads(run["steps"])}
         for run in db.query("SELECT id, playbook, playbook_version, steps, outcome, note, occurred_at, created_at"
                             " FROM diagnostic_runs WHERE order_id = ? ORDER BY created_at, id", [order_id])]
+    data["surveys"] = [
+        {**s, **{key: json.loads(s[key]) for key in ("networks", "recommendation", "findings")}}
+        for s in db.query("SELECT id, source, format, country, own_ssid, networks, recommendation, findings, occurred_at,"
+                          " created_at FROM wifi_surveys WHERE order_id = ? ORDER BY created_at, id", [order_id])]
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

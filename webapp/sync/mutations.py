@@ -19,12 +19,14 @@ from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
+from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
 from . import briefcase
 
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
-DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run"})
+DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run",
+                                 "wifi_survey"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
@@ -283,9 +285,51 @@ def record_run(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
+MAX_SURVEY_NETWORKS = 1000
+
+
+def wifi_survey(ctx, args, base_version, occurred_at):
+    """order.wifi_survey {order_id, survey_id, source, format?, networks, own_ssid?, country?}: append-only.
+
+    The networks are checked like an imported scan, and the recommendation is worked out
+    again here: what is stored is the server's answer, whatever the phone showed.
+    """
+    order = _load(ctx, _order_id(args))
+    survey_id = _text(args, "survey_id", 64, required=True)
+    source = args.get("source")
+    if source not in ("typed", "file", "scan"):
+        raise Rejected(_("Say whether the Wi-Fi networks were typed in or come from a scan file."))
+    networks = args.get("networks")
+    if not isinstance(networks, list) or len(networks) > MAX_SURVEY_NETWORKS:
+        raise Rejected(_("A Wi-Fi survey holds a list of at most %(n)d networks.", n=MAX_SURVEY_NETWORKS))
+    own = _text(args, "own_ssid", 64) or None
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM wifi_surveys WHERE id = ?", [survey_id]):
+        return {"row_version": order["version"]}
+    try:
+        _fmt, checked = wifi_parsers.parse(json.dumps({"networks": networks}), "ontrack")
+        result = wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8], own)
+    except wifi_parsers.ScanFormatError as exc:
+        raise Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc))) from None
+    except ValueError as exc:
+        raise Rejected(str(exc)) from None
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "wifi_survey")
+    ctx.db.conn.execute(
+        "INSERT INTO wifi_surveys (id, order_id, source, format, country, own_ssid, networks, recommendation, findings,"
+        " created_by, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [survey_id, order["id"], source, result["format"], result["country"], own,
+         json.dumps(result["networks"], ensure_ascii=False), json.dumps(result["recommendation"], ensure_ascii=False),
+         json.dumps(result["findings"], ensure_ascii=False), ctx.user.id, evidence["device_time"], to_text(ctx.received)])
+    summary = "；".join(f"{band} GHz → {rec['channel']}" for band, rec in result["recommendation"].items() if rec)
+    store.record_event(ctx.db, order["id"], ctx.user.id, "wifi_survey", order["state"], order["state"], when,
+                       reason=summary, details={"survey_id": survey_id, **evidence}, version=order["version"])
+    return {"row_version": order["version"]}
+
+
 MUTATORS = {
     "order.transition": transition,
     "order.add_note": add_note,
     "order.attach_photo": attach_photo,
     "order.record_run": record_run,
+    "order.wifi_survey": wifi_survey,
 }

@@ -25,12 +25,21 @@ def technician_lifecycle():
     }
 
 
+def wifi_reference():
+    """What the phone needs to score typed-in Wi-Fi networks offline, exactly as the server does."""
+    from ..wifi import channels, guidance
+    return {"regdomains": channels._regdomains(), "messages": guidance.messages(), "blocks_5": channels.BLOCKS_5,
+            "partial": guidance.PARTIAL, "floor_dbm": guidance.FLOOR_DBM, "bias_24": guidance.BIAS_24,
+            "dfs_penalty": guidance.DFS_PENALTY, "good_signal_dbm": guidance.GOOD_SIGNAL_DBM}
+
+
 def items():
     """Return {id: data} of everything that goes into the briefcase besides orders."""
     return {
         "lifecycle": technician_lifecycle(),
         "thresholds": json.loads((HERE / "thresholds.json").read_text(encoding="utf-8")),
         "playbooks": playbook_engine.load(),
+        "wifi": wifi_reference(),
     }
 
 

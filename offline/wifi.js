@@ -1,0 +1,180 @@
+// ONTrack Wi-Fi guidance on the phone: the same channel scoring as webapp/wifi/guidance.py (read
+// its docstring for the rule), from the same data (carried as reference data "wifi"), so typed-in
+// networks get an answer offline; and the channel-occupancy chart, drawn as SVG.
+(function (root) {
+  "use strict";
+
+  function bandOf(f) {
+    if (f >= 2400 && f <= 2500) { return "2.4"; }
+    if (f >= 5150 && f <= 5925) { return "5"; }
+    if (f > 5925 && f <= 7125) { return "6"; }
+    return null;
+  }
+  function freqOf(ch, band) {
+    band = band || (ch >= 1 && ch <= 14 ? "2.4" : "5");
+    if (band === "2.4") { return ch === 14 ? 2484 : 2407 + 5 * ch; }
+    return band === "5" ? 5000 + 5 * ch : 5950 + 5 * ch;
+  }
+  function domain(ref, country) {
+    var code = (country || "CN").toUpperCase();
+    code = ref.regdomains.aliases[code] || code;
+    var d = ref.regdomains.domains[code];
+    if (!d) { throw new Error("unknown country " + country); }
+    return Object.assign({ code: code }, d);
+  }
+  function weight(ref, dbm) { return dbm == null || dbm < ref.floor_dbm ? 0 : Math.pow(10, (dbm + 70) / 10); }
+  function spanOf(n) {
+    var c = n.center_mhz || n.freq_mhz, w = n.width_mhz || 20;
+    return [c - w / 2, c + w / 2];
+  }
+  function blockOf(ref, ch, width) {
+    if (width === 20) { return [ch]; }
+    return (ref.blocks_5[String(width)] || []).filter(function (b) { return b.indexOf(ch) >= 0; })[0] || null;
+  }
+  function candidates(ref, band, allowed) {
+    if (band === "2.4") {
+      return allowed["2.4"].map(function (c) { var f = freqOf(c, "2.4"); return { channel: c, width: 20, span: [f - 10, f + 10] }; });
+    }
+    var out = [];
+    allowed["5"].forEach(function (c) {
+      [80, 40, 20].forEach(function (w) {
+        var block = blockOf(ref, c, w);
+        if (!block || !block.every(function (ch) { return allowed["5"].indexOf(ch) >= 0; })) { return; }
+        out.push({ channel: c, width: w, span: [freqOf(block[0], "5") - 10, freqOf(block[block.length - 1], "5") + 10], block: block });
+      });
+    });
+    return out;
+  }
+  function overlap(ref, n, cand) {
+    var s = spanOf(n);
+    if (s[1] <= cand.span[0] || s[0] >= cand.span[1]) { return 0; }
+    return n.channel === cand.channel ? 1 : ref.partial;
+  }
+  function round3(x) { return Math.round(x * 1000) / 1000; }
+
+  function scoreBand(ref, networks, band, allowed) {
+    var neighbours = networks.filter(function (n) { return n.band === band; });
+    var dfs = allowed.dfs || [];
+    var scored = candidates(ref, band, allowed).map(function (cand) {
+      var total = 0, hits = [];
+      neighbours.forEach(function (n) {
+        var ov = overlap(ref, n, cand), w = weight(ref, n.signal_dbm);
+        if (ov && w) { total += ov * w; hits.push(n); }
+      });
+      if (band === "2.4") { total *= ref.bias_24[String(cand.channel)] || 1; }
+      var block = cand.block || [cand.channel];
+      var penalty = band === "5" && block.some(function (ch) { return dfs.indexOf(ch) >= 0; }) ? ref.dfs_penalty : 0;
+      return { channel: cand.channel, width_mhz: cand.width, score: round3(total), rank: round3(total + penalty),
+               dfs: penalty > 0, hits: hits };
+    });
+    scored.sort(function (a, b) {
+      if (a.rank !== b.rank) { return a.rank - b.rank; }
+      var pa = band === "2.4" && ref.bias_24[String(a.channel)] ? 0 : 1, pb = band === "2.4" && ref.bias_24[String(b.channel)] ? 0 : 1;
+      if (pa !== pb) { return pa - pb; }
+      if (a.width_mhz !== b.width_mhz) { return b.width_mhz - a.width_mhz; }
+      return a.channel - b.channel;
+    });
+    return scored;
+  }
+
+  function say(ref, code, lang, params) {
+    return ref.messages[code][lang].replace(/\{(\w+)\}/g, function (_, k) { return params[k]; });
+  }
+  function num(x) { return Number.isInteger(x) ? x : Math.round(x * 10) / 10; }
+
+  function analyze(ref, networks, country, ownSsid, lang) {
+    var allowed = domain(ref, country);
+    var own = networks.filter(function (n) { return ownSsid && n.ssid === ownSsid; });
+    var others = networks.filter(function (n) { return own.indexOf(n) < 0; });
+    var recommendation = {}, perBand = {};
+    ["2.4", "5"].forEach(function (band) {
+      var scored = allowed[band] ? scoreBand(ref, others, band, allowed) : [];
+      perBand[band] = scored;
+      if (!scored.length) { recommendation[band] = null; return; }
+      var best = scored[0], reason;
+      if (best.hits.length) {
+        reason = say(ref, "reason_least", lang, { channel: best.channel, width: best.width_mhz, count: best.hits.length,
+          strongest: num(Math.max.apply(null, best.hits.map(function (n) { return n.signal_dbm; }))) });
+      } else {
+        reason = say(ref, "reason_clear", lang, { channel: best.channel, width: best.width_mhz });
+      }
+      recommendation[band] = { channel: best.channel, width_mhz: best.width_mhz, score: best.score, reason: reason };
+    });
+    var findings = [];
+    function add(code, severity, params) { findings.push({ code: code, severity: severity, message: say(ref, code, lang, params || {}) }); }
+    if (ownSsid && !own.length) { add("own_not_found", "warning", { ssid: ownSsid }); }
+    ["2.4", "5"].forEach(function (band) {
+      var mine = own.filter(function (n) { return n.band === band; });
+      if (!mine.length) { return; }
+      var best = mine.reduce(function (a, b) { return b.signal_dbm > a.signal_dbm ? b : a; });
+      if (best.signal_dbm < ref.good_signal_dbm) { add("weak_signal", "warning", { ssid: ownSsid, signal: num(best.signal_dbm) }); }
+      else { add("good_signal", "ok", { ssid: ownSsid, signal: num(best.signal_dbm) }); }
+      var rec = recommendation[band];
+      if (rec && best.channel !== rec.channel) { add("change_channel", "warning", { band: band, current: best.channel, recommended: rec.channel }); }
+    });
+    if (perBand["2.4"] && perBand["2.4"].length && Math.min.apply(null, perBand["2.4"].map(function (s) { return s.score; })) >= 1) {
+      add("crowded_24", "warning");
+    }
+    if (recommendation["5"] && (allowed.dfs || []).indexOf(recommendation["5"].channel) >= 0) {
+      add("dfs_channel", "info", { channel: recommendation["5"].channel });
+    }
+    add("fix_channel", "info"); add("band_advice", "info"); add("wds_single_router", "info");
+    return { country: allowed.code, own_ssid: ownSsid || null, networks: networks, recommendation: recommendation, findings: findings };
+  }
+
+  // A network typed in from the phone's analyser app: SSID, channel, signal, width.
+  function typed(ssid, channel, signal, width) {
+    var f = freqOf(channel);
+    return { bssid: null, ssid: ssid || "", hidden: !ssid, freq_mhz: f, channel: channel, band: bandOf(f),
+             width_mhz: width || 20, signal_dbm: signal, security: "", center_mhz: null };
+  }
+
+  // ---- the chart: one SVG per band, each network a trapezoid over the spectrum it occupies ----
+  function esc(s) { return String(s == null ? "" : s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  function colour(text) {
+    var h = 0;
+    for (var i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) % 360; }
+    return "hsl(" + h + ",65%,45%)";
+  }
+
+  function chart(ref, analysis, band, lang) {
+    var allowed = domain(ref, analysis.country);
+    var channels = allowed[band];
+    if (!channels || !channels.length) { return ""; }
+    var lo = freqOf(channels[0], band) - 20, hi = freqOf(channels[channels.length - 1], band) + 20;
+    var W = 360, H = 180, left = 30, bottom = 24, top = 10;
+    function x(f) { return left + (f - lo) / (hi - lo) * (W - left - 6); }
+    function y(dbm) { var v = Math.max(-100, Math.min(-30, dbm)); return top + (-30 - v) / 70 * (H - top - bottom); }
+    var parts = ['<svg class="wifi-chart" viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(band) + ' GHz">'];
+    [-40, -50, -60, -70, -80, -90].forEach(function (d) {
+      parts.push('<line x1="' + left + '" x2="' + W + '" y1="' + y(d) + '" y2="' + y(d) + '" class="grid' + (d === -70 ? " threshold" : "") + '"/>' +
+        '<text x="2" y="' + (y(d) + 3) + '" class="axis">' + d + "</text>");
+    });
+    var rec = analysis.recommendation[band];
+    if (rec) {
+      var block = rec.width_mhz === 20 ? [rec.channel] : blockOf(ref, rec.channel, rec.width_mhz) || [rec.channel];
+      var a = freqOf(block[0], band) - 10, b = freqOf(block[block.length - 1], band) + 10;
+      parts.push('<rect class="recommended" x="' + x(a) + '" y="' + top + '" width="' + (x(b) - x(a)) + '" height="' + (H - top - bottom) + '"/>');
+    }
+    analysis.networks.filter(function (n) { return n.band === band; }).forEach(function (n) {
+      var s = spanOf(n), own = analysis.own_ssid && n.ssid === analysis.own_ssid;
+      var c = own ? "#0b62c4" : colour(n.ssid || n.bssid || "?");
+      var base = y(-100), peak = y(n.signal_dbm), slope = (x(s[1]) - x(s[0])) * 0.1;
+      parts.push('<path class="net' + (own ? " own" : "") + '" style="stroke:' + c + ";fill:" + c + '" d="M' + x(s[0]) + " " + base +
+        " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + ' Z"><title>' +
+        esc((n.ssid || "(hidden)") + " " + n.signal_dbm + " dBm ch " + n.channel) + "</title></path>");
+      if (n.signal_dbm > -85) {
+        parts.push('<text class="label" x="' + ((x(s[0]) + x(s[1])) / 2) + '" y="' + (peak - 2) + '">' + esc((n.ssid || "?").slice(0, 12)) + "</text>");
+      }
+    });
+    var step = band === "2.4" ? 1 : 1;
+    channels.forEach(function (ch, i) {
+      if (band === "5" && channels.length > 13 && i % 2) { return; }
+      parts.push('<text class="axis" text-anchor="middle" x="' + x(freqOf(ch, band)) + '" y="' + (H - 8) + '">' + ch + "</text>");
+    });
+    parts.push("</svg>");
+    return parts.join("");
+  }
+
+  root.ONTrackWifi = { analyze: analyze, scoreBand: scoreBand, typed: typed, chart: chart, freqOf: freqOf, bandOf: bandOf, domain: domain };
+})(self);

@@ -1,0 +1,165 @@
+"""Which channel the customer's router should use, and what else the technician should tell them.
+
+Score of a candidate channel c (research/anchors-wifi.md §2.7, our synthesis of published
+rules): the sum over neighbouring networks a of overlap(a, c) × weight(a), where
+  overlap = 0 when their spectra do not meet, 1 on the same primary channel (802.11 shares a
+            channel politely), 10 when they only partly overlap (Google Fiber waveguide: partial
+            overlap is far worse), spans being width-aware (20/40/80/160 MHz);
+  weight  = 10^((dBm + 70) / 10), linear power relative to −70 dBm, and 0 below −85 dBm;
+times 0.8 for 2.4 GHz channels 1, 6 and 11 (hostapd's bias). The customer's own network is
+left out. On 5 GHz each channel is tried at 80, 40 and 20 MHz within the country's bonding
+blocks, and a DFS channel carries a penalty of one co-channel neighbour at −70 dBm. Lowest
+score wins; ties go to 1/6/11, then wider, then the lower channel. offline/wifi.js scores the
+same way on the phone (tests check they agree).
+"""
+import functools
+import json
+import pathlib
+
+from .channels import BLOCKS_5, domain, freq_of, span
+
+HERE = pathlib.Path(__file__).resolve().parent
+PARTIAL = 10
+FLOOR_DBM = -85
+BIAS_24 = {1: 0.8, 6: 0.8, 11: 0.8}
+DFS_PENALTY = 1.0
+GOOD_SIGNAL_DBM = -70
+
+
+@functools.lru_cache(maxsize=1)
+def messages():
+    return json.loads((HERE / "messages.json").read_text(encoding="utf-8"))
+
+
+def say(code, lang, **params):
+    return messages()[code][lang].format(**params)
+
+
+def weight(signal_dbm):
+    if signal_dbm is None or signal_dbm < FLOOR_DBM:
+        return 0.0
+    return 10 ** ((signal_dbm + 70) / 10)
+
+
+def network_span(n):
+    return span(n["freq_mhz"], n.get("width_mhz") or 20, n.get("center_mhz"))
+
+
+def candidates(band, allowed):
+    """[(primary channel, width, (low, high))] for a band in a country."""
+    if band == "2.4":
+        return [(c, 20, span(freq_of(c, "2.4"), 20)) for c in allowed["2.4"]]
+    result = []
+    for c in allowed["5"]:
+        for width in (80, 40, 20):
+            if width == 20:
+                block = (c,)
+            else:
+                block = next((b for b in BLOCKS_5[width] if c in b), None)
+                if block is None or not all(ch in allowed["5"] for ch in block):
+                    continue
+            low = freq_of(block[0], "5") - 10
+            high = freq_of(block[-1], "5") + 10
+            result.append((c, width, (low, high)))
+    return result
+
+
+def overlap(n, primary, cand_span):
+    low, high = network_span(n)
+    if high <= cand_span[0] or low >= cand_span[1]:
+        return 0
+    return 1 if n["channel"] == primary else PARTIAL
+
+
+def score_band(networks, band, allowed):
+    """Every candidate of a band with its score and the neighbours it counted."""
+    neighbours = [n for n in networks if n["band"] == band]
+    dfs = set(allowed.get("dfs", []))
+    scored = []
+    for primary, width, cand_span in candidates(band, allowed):
+        total, hits = 0.0, []
+        for n in neighbours:
+            ov = overlap(n, primary, cand_span)
+            w = weight(n["signal_dbm"])
+            if ov and w:
+                total += ov * w
+                hits.append(n)
+        total *= BIAS_24.get(primary, 1.0) if band == "2.4" else 1.0
+        penalty = DFS_PENALTY if band == "5" and any(ch in dfs for ch in _block(primary, width)) else 0.0
+        scored.append({"channel": primary, "width_mhz": width, "score": round(total, 3), "rank": round(total + penalty, 3),
+                       "dfs": bool(penalty), "hits": hits})
+    scored.sort(key=lambda s: (s["rank"], 0 if (band == "2.4" and s["channel"] in BIAS_24) else 1, -s["width_mhz"], s["channel"]))
+    return scored
+
+
+def _block(primary, width):
+    if width == 20:
+        return (primary,)
+    return next(b for b in BLOCKS_5[width] if primary in b)
+
+
+def recommend(networks, country="CN", own_ssid=None, lang="zh"):
+    """Return {"recommendation": {"2.4": …, "5": …}, "findings": [...], "channels": {band: [scored]}}."""
+    allowed = domain(country)
+    own = [n for n in networks if own_ssid and n["ssid"] == own_ssid]
+    others = [n for n in networks if n not in own]
+    recommendation, per_band = {}, {}
+    for band in ("2.4", "5"):
+        scored = score_band(others, band, allowed) if allowed.get(band) else []
+        per_band[band] = [{k: v for k, v in s.items() if k != "hits"} for s in scored]
+        if not scored:
+            recommendation[band] = None
+            continue
+        best = scored[0]
+        if best["hits"]:
+            reason = say("reason_least", lang, channel=best["channel"], width=best["width_mhz"], count=len(best["hits"]),
+                         strongest=_num(max(n["signal_dbm"] for n in best["hits"])))
+        else:
+            reason = say("reason_clear", lang, channel=best["channel"], width=best["width_mhz"])
+        recommendation[band] = {"channel": best["channel"], "width_mhz": best["width_mhz"], "score": best["score"],
+                                "reason": reason}
+    return {"recommendation": recommendation, "findings": findings(own, own_ssid, recommendation, per_band, allowed, lang),
+            "channels": per_band, "country": allowed["code"]}
+
+
+def findings(own, own_ssid, recommendation, per_band, allowed, lang):
+    found = []
+
+    def add(code, severity, **params):
+        found.append({"code": code, "severity": severity, "message": say(code, lang, **params)})
+
+    if own_ssid and not own:
+        add("own_not_found", "warning", ssid=own_ssid)
+    for band in ("2.4", "5"):
+        mine = [n for n in own if n["band"] == band]
+        if not mine:
+            continue
+        best = max(mine, key=lambda n: n["signal_dbm"])
+        if best["signal_dbm"] < GOOD_SIGNAL_DBM:
+            add("weak_signal", "warning", ssid=own_ssid, signal=_num(best["signal_dbm"]))
+        else:
+            add("good_signal", "ok", ssid=own_ssid, signal=_num(best["signal_dbm"]))
+        rec = recommendation.get(band)
+        if rec and best["channel"] != rec["channel"]:
+            add("change_channel", "warning", band=band, current=best["channel"], recommended=rec["channel"])
+    if per_band.get("2.4") and min(s["score"] for s in per_band["2.4"]) >= 1:
+        add("crowded_24", "warning")
+    five = recommendation.get("5")
+    if five and five["channel"] in allowed.get("dfs", []):
+        add("dfs_channel", "info", channel=five["channel"])
+    add("fix_channel", "info")
+    add("band_advice", "info")
+    add("wds_single_router", "info")
+    return found
+
+
+def _num(value):
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
+def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
+    """The whole answer: format, networks, recommendation per band, findings."""
+    result = recommend(networks, country, own_ssid, lang)
+    return {"format": fmt, "country": result["country"], "own_ssid": own_ssid or None,
+            "networks": sorted(networks, key=lambda n: (n["band"] or "", -(n["signal_dbm"] or -999))),
+            "recommendation": result["recommendation"], "findings": result["findings"], "channels": result["channels"]}
