@@ -43,6 +43,7 @@ test: translations chromium
 bench: translations chromium
 	$(BIN)/python bench/bench_dispatch.py
 	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_wifi.py
 
 clean-db:
 	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm

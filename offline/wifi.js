@@ -141,9 +141,20 @@
     var allowed = domain(ref, analysis.country);
     var channels = allowed[band];
     if (!channels || !channels.length) { return ""; }
-    var lo = freqOf(channels[0], band) - 20, hi = freqOf(channels[channels.length - 1], band) + 20;
+    // Each allowed channel gets its own slot; the gaps between 5 GHz sub-bands are squeezed out.
+    var centres = channels.map(function (ch) { return freqOf(ch, band); });
+    var n = centres.length;
+    function slot(f) {
+      if (f <= centres[0]) { return (f - centres[0]) / 20; }
+      if (f >= centres[n - 1]) { return n - 1 + (f - centres[n - 1]) / 20; }
+      for (var j = 0; j < n - 1; j++) {
+        if (f <= centres[j + 1]) { return j + (f - centres[j]) / (centres[j + 1] - centres[j]); }
+      }
+      return n - 1;
+    }
+    var pad = band === "2.4" ? 4 : 1;
     var W = 360, H = 180, left = 30, bottom = 24, top = 10;
-    function x(f) { return left + (f - lo) / (hi - lo) * (W - left - 6); }
+    function x(f) { return left + (slot(f) + pad) / (n - 1 + 2 * pad) * (W - left - 6); }
     function y(dbm) { var v = Math.max(-100, Math.min(-30, dbm)); return top + (-30 - v) / 70 * (H - top - bottom); }
     var parts = ['<svg class="wifi-chart" viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(band) + ' GHz">'];
     [-40, -50, -60, -70, -80, -90].forEach(function (d) {
@@ -160,16 +171,15 @@
       var s = spanOf(n), own = analysis.own_ssid && n.ssid === analysis.own_ssid;
       var c = own ? "#0b62c4" : colour(n.ssid || n.bssid || "?");
       var base = y(-100), peak = y(n.signal_dbm), slope = (x(s[1]) - x(s[0])) * 0.1;
-      parts.push('<path class="net' + (own ? " own" : "") + '" style="stroke:' + c + ";fill:" + c + '" d="M' + x(s[0]) + " " + base +
+      parts.push('<path class="net' + (own ? " own" : "") + '" stroke="' + c + '" fill="' + c + '" d="M' + x(s[0]) + " " + base +
         " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + ' Z"><title>' +
         esc((n.ssid || "(hidden)") + " " + n.signal_dbm + " dBm ch " + n.channel) + "</title></path>");
       if (n.signal_dbm > -85) {
         parts.push('<text class="label" x="' + ((x(s[0]) + x(s[1])) / 2) + '" y="' + (peak - 2) + '">' + esc((n.ssid || "?").slice(0, 12)) + "</text>");
       }
     });
-    var step = band === "2.4" ? 1 : 1;
     channels.forEach(function (ch, i) {
-      if (band === "5" && channels.length > 13 && i % 2) { return; }
+      if (band === "5" && channels.length > 16 && i % 2) { return; }
       parts.push('<text class="axis" text-anchor="middle" x="' + x(freqOf(ch, band)) + '" y="' + (H - 8) + '">' + ch + "</text>");
     });
     parts.push("</svg>");

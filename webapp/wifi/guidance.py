@@ -64,26 +64,20 @@ def candidates(band, allowed):
     return result
 
 
-def overlap(n, primary, cand_span):
-    low, high = network_span(n)
-    if high <= cand_span[0] or low >= cand_span[1]:
-        return 0
-    return 1 if n["channel"] == primary else PARTIAL
-
-
 def score_band(networks, band, allowed):
     """Every candidate of a band with its score and the neighbours it counted."""
-    neighbours = [n for n in networks if n["band"] == band]
+    # Spans and weights once per network; networks below the floor weigh nothing and drop out.
+    neighbours = [(low, high, n["channel"], w, n) for n in networks if n["band"] == band
+                  for w in (weight(n["signal_dbm"]),) if w for low, high in (network_span(n),)]
     dfs = set(allowed.get("dfs", []))
     scored = []
-    for primary, width, cand_span in candidates(band, allowed):
+    for primary, width, (cand_low, cand_high) in candidates(band, allowed):
         total, hits = 0.0, []
-        for n in neighbours:
-            ov = overlap(n, primary, cand_span)
-            w = weight(n["signal_dbm"])
-            if ov and w:
-                total += ov * w
-                hits.append(n)
+        for low, high, channel, w, n in neighbours:
+            if high <= cand_low or low >= cand_high:
+                continue
+            total += w if channel == primary else PARTIAL * w
+            hits.append(n)
         total *= BIAS_24.get(primary, 1.0) if band == "2.4" else 1.0
         penalty = DFS_PENALTY if band == "5" and any(ch in dfs for ch in _block(primary, width)) else 0.0
         scored.append({"channel": primary, "width_mhz": width, "score": round(total, 3), "rank": round(total + penalty, 3),
