@@ -16,6 +16,7 @@
   var MAX_PHOTO_EDGE = 2048;
   var openRunId = null;  // the fault-finding run on screen, if any
   var wifiPreview = null;  // a Wi-Fi analysis shown but not saved yet: {order_id, source, format, analysis}
+  var pads = {};  // signature pads on screen, by canvas id
   var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
 
   // ---- words and times ----
@@ -266,7 +267,7 @@
       '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
       esc(t("Call the customer")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Open in map")) + "</a></div>" +
       '<section class="card next-step" id="next-step">' + steps.main + "</section>" + await diagnosisHtml(o, playbooks) +
-      await wifiHtml(o) +
+      await wifiHtml(o) + await signoffHtml(o, playbooks) +
       '<section class="card">' + detailsHtml(o) + "</section>" +
       '<section class="card" id="notes"><h2>' + esc(t("Progress note")) + '</h2><form id="note-form"><label class="field">' +
       '<textarea name="text" rows="3" required maxlength="2000"></textarea></label><button class="btn" type="submit">' + esc(t("Add note")) +
@@ -274,6 +275,7 @@
         return '<p class="note"><time>' + esc(when(n.at)) + "</time> " + esc(n.author || boot.user.name) + ": " + esc(n.text) + pendingMark(n) + "</p>";
       }).join("") + "</section>" + await photoHtml(o) + steps.extra + historyHtml(o) + timelineHtml(o);
     document.title = o.order_no + " · ONTrack";
+    initPads();
   }
 
   // ---- guided fault-finding ----
@@ -490,6 +492,156 @@
     await queue(order, "order.wifi_survey", args);
   }
 
+  // ---- customer sign-off: the visit summary, the survey, the signature, all offline ----
+  var ATTITUDES = [["satisfied", t("satisfied")], ["average", t("average")], ["dissatisfied", t("dissatisfied")]];
+
+  // What the report says about the visit; the server builds the same for the customer's own phone.
+  function visitSummary(o, data) {
+    var closure = o.closure || {};
+    var runs = o.runs || [];
+    var measurements = [];
+    runs.forEach(function (r) {
+      if (!data) { return; }
+      R.describe(data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach(function (l) {
+        if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
+      });
+    });
+    var last = runs[runs.length - 1];
+    var conclusion = last && data && data.outcomes[last.outcome] ? data.outcomes[last.outcome].text.zh : "";
+    return {
+      found: closure.cause || closure.phenomenon || conclusion || o.description || "",
+      done: closure.process || conclusion || "",
+      measurements: measurements,
+      photos: o.attachments.filter(function (a) { return a.kind === "photo"; }).map(function (a) { return a.sha256; })
+    };
+  }
+
+  function radios(name, options) {
+    return options.map(function (o) {
+      return '<label class="choice"><input type="radio" name="' + name + '" value="' + esc(o[0]) + '" required> ' + esc(o[1]) + "</label>";
+    }).join("");
+  }
+
+  async function signoffHtml(o, data) {
+    if (["restored", "returned"].indexOf(o.state) < 0) { return ""; }
+    var s = visitSummary(o, data);
+    var enterprise = o.access_type === "enterprise";
+    var done = (o.signoffs || []).map(function (x) {
+      return '<p class="signed">' + esc(t("Signed by %(name)s", { name: x.signer_name })) + (x.version ? " · v" + x.version : "") +
+        ' · <code class="small">' + esc(x.report_hash.slice(0, 16)) + "…</code>" + pendingMark(x) +
+        (x.report_path ? ' · <a href="' + esc(x.report_path) + '">' + esc(t("Report")) + "</a>" : "") + "</p>";
+    }).join("");
+    var summary = '<dl class="details">' +
+      (s.found ? "<dt>" + esc(t("What was found")) + "</dt><dd>" + esc(s.found) + "</dd>" : "") +
+      (s.done ? "<dt>" + esc(t("What was done")) + "</dt><dd>" + esc(s.done) + "</dd>" : "") +
+      s.measurements.map(function (m) { return "<dt>" + esc(m.what) + "</dt><dd>" + esc(m.value) + "</dd>"; }).join("") +
+      (s.photos.length ? "<dt>" + esc(t("Photos")) + "</dt><dd>" + s.photos.length + "</dd>" : "") + "</dl>";
+    var form = '<form id="signoff-form">' + summary +
+      '<fieldset class="survey"><legend>' + esc(t("Was the problem solved?")) + "</legend>" + radios("solved", [["yes", t("yes")], ["no", t("no")]]) + "</fieldset>" +
+      '<fieldset class="survey"><legend>' + esc(t("How was the technician's attitude?")) + "</legend>" + radios("attitude", ATTITUDES) + "</fieldset>" +
+      '<fieldset class="survey"><legend>' + esc(t("Were you charged?")) + "</legend>" + radios("charged", [["yes", t("yes")], ["no", t("no")]]) + "</fieldset>" +
+      '<fieldset class="survey score"><legend>' + esc(t("Your score for our service (1–10)")) + "</legend>" +
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(function (n) {
+        return '<label class="score-choice"><input type="radio" name="score" value="' + n + '" required><span>' + n + "</span></label>"; }).join("") + "</fieldset>" +
+      '<label class="field"><span>' + esc(t("Suggestions or opinions")) + '</span><textarea name="suggestions" rows="2" maxlength="500"></textarea></label>' +
+      '<label class="field"><span>' + esc(t("Name of the person signing")) + ' *</span><input name="signer_name" maxlength="40" required value="' +
+      esc(o.contact_name || o.customer_name) + '"></label>' +
+      (enterprise ? '<label class="field"><span>' + esc(t("Signing as")) + "</span>" + select("signer_role", [["customer", t("customer")], ["account_manager", t("account manager")]]) + "</label>" +
+        '<label class="field"><span>' + esc(t("End-to-end test indicators, one per line (name: value)")) + ' *</span><textarea name="indicators" rows="3" required placeholder="丢包率: 0%"></textarea></label>' : "") +
+      '<p class="muted small">' + esc(t("The customer signs in the box.")) + '</p><canvas class="signature" id="pad-customer"></canvas>' +
+      '<p><button class="btn" type="button" data-clear-pad="pad-customer">' + esc(t("Clear the signature")) + "</button></p>" +
+      (enterprise ? '<p class="muted small">' + esc(t("The tester signs the test report.")) + '</p><canvas class="signature" id="pad-tester"></canvas>' +
+        '<p><button class="btn" type="button" data-clear-pad="pad-tester">' + esc(t("Clear the signature")) + "</button></p>" : "") +
+      '<p class="muted small">' + esc(t("The customer may also receive a callback or an SMS survey about this visit.")) + "</p>" +
+      '<p class="error" id="signoff-error" hidden></p><button class="btn primary wide" type="submit">' + esc(t("Sign and save")) + "</button></form>";
+    return '<section class="card" id="signoff"><h2>' + esc(t("Customer sign-off")) + "</h2>" + done +
+      '<details class="signoff-new"' + (done ? "" : " open") + "><summary>" + esc(done ? t("Sign again") : t("Sign on this phone")) + "</summary>" + form + "</details>" +
+      '<details class="signoff-link"><summary>' + esc(t("Or on the customer's own phone")) + '</summary><button class="btn wide" type="button" data-signoff-link>' +
+      esc(t("Show a QR code for the customer")) + '</button><div id="signoff-qr" class="qr"></div></details></section>';
+  }
+
+  function initPads() {
+    pads = {};
+    if (!window.SignaturePad) { return; }
+    document.querySelectorAll("canvas.signature").forEach(function (canvas) {
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      canvas.width = canvas.offsetWidth * ratio;
+      canvas.height = canvas.offsetHeight * ratio;
+      canvas.getContext("2d").scale(ratio, ratio);
+      var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
+      pad.addEventListener("beginStroke", function () { typing = true; });
+      pads[canvas.id] = pad;
+    });
+  }
+
+  function canonical(value) {
+    if (Array.isArray(value)) { return "[" + value.map(canonical).join(",") + "]"; }
+    if (value && typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (k) { return JSON.stringify(k) + ":" + canonical(value[k]); }).join(",") + "}";
+    }
+    return JSON.stringify(value);
+  }
+
+  function padBlob(pad) {
+    return new Promise(function (resolve) {
+      pad.canvas.toBlob(function (b) { resolve(b); }, "image/png");
+    });
+  }
+
+  async function submitSignoff(form, order) {
+    var error = document.getElementById("signoff-error");
+    function fail(text) { error.textContent = text; error.hidden = false; }
+    var f = formFields(form);
+    if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
+    var customerPad = pads["pad-customer"], testerPad = pads["pad-tester"];
+    if (!customerPad || customerPad.isEmpty()) { return fail(t("The customer has not signed yet.")); }
+    var enterprise = order.access_type === "enterprise";
+    if (enterprise && (!testerPad || testerPad.isEmpty())) { return fail(t("The tester has not signed yet.")); }
+    var survey = { solved: f.solved === "yes", attitude: f.attitude, charged: f.charged === "yes", score: Number(f.score),
+                   suggestions: (f.suggestions || "").trim() };
+    var blob = await padBlob(customerPad), sha = await sha256(blob);
+    var blobs = [{ sha256: sha, blob: blob, type: "image/png" }];
+    var stored = await db.get("orders", order.id);
+    var data = await reference("playbooks");
+    var report = Object.assign({ operator: boot.operator, order_no: order.order_no, order_version: stored.version,
+      customer: order.customer_name, address: order.address, technician: boot.user.name }, visitSummary(order, data), {
+      signer: f.signer_name.trim(), signer_role: f.signer_role || "customer", survey: survey, signature_sha256: sha,
+      signed_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") });
+    var args = { order_id: order.id, signoff_id: S.uuid(), signer_name: report.signer, survey: survey, signature_sha256: sha };
+    if (enterprise) {
+      var tblob = await padBlob(testerPad), tsha = await sha256(tblob);
+      blobs.push({ sha256: tsha, blob: tblob, type: "image/png" });
+      report.test_report = { tester: boot.user.name, tester_signature_sha256: tsha,
+        indicators: (f.indicators || "").split(/\n/).map(function (line) {
+          var cut = line.split(/[:：]/);
+          return { name: cut[0].trim(), value: cut.slice(1).join(":").trim() };
+        }).filter(function (i) { return i.name; }) };
+      args.tester_signature_sha256 = tsha;
+    }
+    args.report = report;
+    args.report_hash = await sha256(new Blob([canonical(report)]));
+    await S.enqueue(db, { name: "order.sign_off", args: args, order_id: order.id, base_version: stored.version, blobs: blobs });
+    await render();
+    requestSync();
+    var section = document.getElementById("signoff");
+    if (section) { section.scrollIntoView(); }
+  }
+
+  async function showSignoffLink(order) {
+    var box = document.getElementById("signoff-qr");
+    try {
+      var who = await (await fetch("/api/session", { credentials: "same-origin", cache: "no-store" })).json();
+      var response = await fetch("/api/signoff-links", { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": who.csrf_token }, body: JSON.stringify({ order_id: order.id }) });
+      var body = await response.json();
+      if (!response.ok) { throw new Error(body.error || String(response.status)); }
+      box.innerHTML = body.qr_svg + '<p class="small"><a id="signoff-url" href="' + esc(body.url) + '">' + esc(body.url) + "</a></p>" +
+        '<p class="muted small">' + esc(t("Valid until %(time)s, once.", { time: when(body.expires_at) })) + "</p>";
+    } catch (err) {
+      box.innerHTML = '<p class="error">' + esc(err instanceof TypeError ? t("The customer's phone needs a connection; sign on this phone instead.") : err.message) + "</p>";
+    }
+  }
+
   function currentOrderId() {
     var m = location.pathname.match(/^\/jobs\/(\d+)$/);
     return m ? Number(m[1]) : null;
@@ -585,6 +737,7 @@
       return;
     }
     if (form.id === "wifi-typed") { await analyseTyped(form, order); return; }
+    if (form.id === "signoff-form") { await submitSignoff(form, order); return; }
     if (form.dataset.form) {
       var fields = formFields(form);
       var reason = fields.reason || "";
@@ -703,6 +856,9 @@
       if (link.hash) { var target = document.querySelector(link.hash); if (target) { target.scrollIntoView(); } }
       return;
     }
+    var clear = event.target.closest("[data-clear-pad]");
+    if (clear && pads[clear.dataset.clearPad]) { pads[clear.dataset.clearPad].clear(); return; }
+    if (event.target.closest("[data-signoff-link]")) { await showSignoffLink(await S.orderView(db, currentOrderId())); return; }
     if (event.target.closest("[data-wifi-add-row]")) {
       document.querySelector("#wifi-typed tbody").insertAdjacentHTML("beforeend", entryRow());
       return;

@@ -50,9 +50,10 @@
     var meta = tx.objectStore("meta");
     var seq = (await meta.get("next_seq")) || 1;
     await meta.put(seq + 1, "next_seq");
-    if (change.blob) {
-      var existing = await tx.objectStore("blobs").get(change.blob.sha256);
-      if (!existing) { await tx.objectStore("blobs").put(Object.assign({ state: "pending" }, change.blob)); }
+    var blobs = change.blobs || (change.blob ? [change.blob] : []);
+    for (var i = 0; i < blobs.length; i++) {
+      var existing = await tx.objectStore("blobs").get(blobs[i].sha256);
+      if (!existing) { await tx.objectStore("blobs").put(Object.assign({ state: "pending" }, blobs[i])); }
     }
     var entry = {
       seq: seq, mutation_id: uuid(), name: change.name, args: change.args, order_id: change.order_id,
@@ -90,6 +91,11 @@
         steps: a.steps, outcome: a.outcome, note: a.note || "", occurred_at: at, local: true, pending: pending }]);
       order.events = order.events.concat([{ at: at, action: "record_run", from_state: order.state, to_state: order.state,
         reason: "", local: true, pending: pending, details: {} }]);
+    } else if (entry.name === "order.sign_off") {
+      order.signoffs = (order.signoffs || []).concat([{ id: a.signoff_id, version: null, report_hash: a.report_hash,
+        signer_name: a.signer_name, signed_at: a.report.signed_at, survey: a.survey, local: true, pending: pending }]);
+      order.events = order.events.concat([{ at: at, action: "sign_off", from_state: order.state, to_state: order.state,
+        reason: a.signer_name, local: true, pending: pending, details: {} }]);
     } else if (entry.name === "order.wifi_survey") {
       order.surveys = (order.surveys || []).concat([{ id: a.survey_id, source: a.source, local: true, pending: pending,
         occurred_at: at, networks: a.networks, own_ssid: a.own_ssid || null, country: a.country,

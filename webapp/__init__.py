@@ -112,10 +112,11 @@ def _register_blueprints(app):
     from .orders import bp as orders_bp
     from .playbooks import bp as playbooks_bp
     from .wifi import bp as wifi_bp
+    from .signoff import bp as signoff_bp
     from .pwa import bp as pwa_bp
     from .sla import bp as sla_bp
     from .sync import bp as sync_bp
-    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp):
+    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp):
         app.register_blueprint(bp)
 
 

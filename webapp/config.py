@@ -40,6 +40,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
 
+    # Sign-off and callbacks (domain reference §9.4): who the report names, how long a customer's
+    # signing link lives, when the callback is due, what score counts as satisfied.
+    OPERATOR_NAME = os.environ.get("ONTRACK_OPERATOR_NAME", "示例宽带运营商")
+    SIGNOFF_LINK_MINUTES = int(os.environ.get("ONTRACK_SIGNOFF_LINK_MINUTES", "60"))
+    CALLBACK_WINDOW_DAYS = int(os.environ.get("ONTRACK_CALLBACK_WINDOW_DAYS", "1"))
+    SATISFIED_SCORE = int(os.environ.get("ONTRACK_SATISFIED_SCORE", "10"))
+    PDF_FONT = os.environ.get("ONTRACK_PDF_FONT")  # path[:collection index]; default: fontconfig's Noto Sans CJK SC
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
 

@@ -25,6 +25,7 @@ ACTIONS = {
     "mark_unsolved": _l("Unsolved: legacy backlog"), "close": _l("Close"), "reopen": _l("Reopen as new order"),
     "add_note": _l("Progress note"), "attach_photo": _l("Photo"),
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
+    "sign_off": _l("Customer sign-off"),
 }
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {

@@ -293,6 +293,55 @@ MIGRATIONS = [
         """CREATE TRIGGER wifi_surveys_insert_changes AFTER INSERT ON wifi_surveys
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
+    # 5: customer sign-off (each signed report kept as signed, with its hash), single-use
+    # links for the customer's own phone, and the callbacks after an order is returned.
+    [
+        """CREATE TABLE signoffs (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            version INTEGER NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('onsite', 'link')),
+            report TEXT NOT NULL,
+            report_hash TEXT NOT NULL,
+            signature_sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+            tester_signature_sha256 TEXT REFERENCES blobs (sha256),
+            signer_name TEXT NOT NULL,
+            survey TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            UNIQUE (order_id, version)
+        )""",
+        """CREATE TABLE signoff_links (
+            token_hash TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            signoff_id TEXT REFERENCES signoffs (id)
+        )""",
+        """CREATE TABLE callbacks (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('due', 'booked', 'done', 'exempt')),
+            exempt_reason TEXT,
+            booked_for TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            answers TEXT,
+            result TEXT CHECK (result IN ('satisfied', 'basically', 'dissatisfied')),
+            cause TEXT,
+            followup_order_id INTEGER REFERENCES orders (id),
+            done_by INTEGER REFERENCES users (id),
+            done_at TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX callbacks_open ON callbacks (status, due_at)",
+        "CREATE INDEX callbacks_order ON callbacks (order_id)",
+        """CREATE TRIGGER signoffs_insert_changes AFTER INSERT ON signoffs
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+    ],
 ]
 
 

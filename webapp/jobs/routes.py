@@ -42,6 +42,7 @@ def boot_data():
         "user": {"id": current_user.id, "name": current_user.display_name},
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
+        "operator": current_app.config["OPERATOR_NAME"],
         "strings": {key: str(text) for key, text in STRINGS.items()},
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],

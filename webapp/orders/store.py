@@ -95,6 +95,12 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     record_event(db, order_id, user.id, action, order["state"], target, now,
                  reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
     engine.on_action(db, {**order, **changes}, action, now, tz)
+    if action == "return":
+        from flask import current_app, has_app_context
+        from ..config import Config
+        from ..signoff import callbacks
+        config = current_app.config if has_app_context() else vars(Config)
+        callbacks.schedule(db, {**order, **changes}, now, config["CALLBACK_WINDOW_DAYS"], config["SATISFIED_SCORE"])
     return result_id or order_id
 
 

@@ -18,7 +18,8 @@ OFFLINE_DIR = ROOT / "offline"
 STATIC_DIR = ROOT / "static"
 # What the phone needs with no connection, besides the per-person shell (cached when visited).
 SHELL_STATIC = (
-    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "icons/icon-192.png", "icons/icon-512.png",
+    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
+    "icons/icon-192.png", "icons/icon-512.png",
 )
 OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "app.js")
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",

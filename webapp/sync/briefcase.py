@@ -64,8 +64,20 @@ def bundle(db, order):
         {**s, **{key: json.loads(s[key]) for key in ("networks", "recommendation", "findings")}}
         for s in db.query("SELECT id, source, format, country, own_ssid, networks, recommendation, findings, occurred_at,"
                           " created_at FROM wifi_surveys WHERE order_id = ? ORDER BY created_at, id", [order_id])]
+    data["signoffs"] = [
+        {"id": s["id"], "version": s["version"], "report_hash": s["report_hash"], "signer_name": s["signer_name"],
+         "signed_at": s["signed_at"], "survey": json.loads(s["survey"]), "channel": s["channel"],
+         "report_path": signoff_path(s["id"])}
+        for s in db.query("SELECT * FROM signoffs WHERE order_id = ? ORDER BY version", [order_id])]
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
+
+
+def signoff_path(signoff_id):
+    """The customer's permanent link to a signed report."""
+    from flask import current_app
+    from ..signoff.report import report_token
+    return f"/r/{signoff_id}/{report_token(current_app.config['SECRET_KEY'], signoff_id)}"
 
 
 def history(db, order):

@@ -19,6 +19,7 @@ from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
+from ..signoff import report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
 from . import briefcase
@@ -26,7 +27,7 @@ from . import briefcase
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
 DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run",
-                                 "wifi_survey"})
+                                 "wifi_survey", "sign_off"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
@@ -326,10 +327,60 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
+def sign_off(ctx, args, base_version, occurred_at):
+    """order.sign_off {order_id, signoff_id, report, report_hash, signature_sha256, signer_name, survey, …}.
+
+    The report is what the customer read and signed on the phone; its hash must match its
+    canonical bytes, and it must be about this order. It is stored as signed, as the order's
+    next sign-off version.
+    """
+    order = _load(ctx, _order_id(args))
+    signoff_id = _text(args, "signoff_id", 64, required=True)
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM signoffs WHERE id = ?", [signoff_id]):
+        return {"row_version": order["version"]}
+    if order["state"] not in ("restored", "returned"):
+        raise Rejected(_("The customer signs after the service is restored."))
+    signer = _text(args, "signer_name", 40, required=True)
+    try:
+        survey = signoff_report.check_survey(args.get("survey"))
+    except ValueError:
+        raise Rejected(_("The customer's answers are incomplete: solved, attitude, charged and a score from 1 to 10."))
+    report, claimed = args.get("report"), args.get("report_hash")
+    signature = args.get("signature_sha256")
+    if not isinstance(report, dict) or not all(key in report for key in signoff_report.REPORT_KEYS):
+        raise Rejected(_("The signed report is incomplete."))
+    if (report["order_no"] != order["order_no"] or report["customer"] != order["customer_name"] or report["signer"] != signer
+            or report["signature_sha256"] != signature or report["survey"] != survey):
+        raise Rejected(_("The signed report does not match this order or its signature."))
+    if signoff_report.digest(report) != claimed:
+        raise Rejected(_("The signed report's hash does not match its content."))
+    tester = args.get("tester_signature_sha256")
+    if order["access_type"] == "enterprise":
+        test_report = report.get("test_report")
+        if not tester or not isinstance(test_report, dict) or not test_report.get("indicators") or test_report.get("tester_signature_sha256") != tester:
+            raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
+    for sha in [signature] + ([tester] if tester else []):
+        if not isinstance(sha, str) or not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
+            raise Rejected(_("A signature never reached the server; sign again."))
+    version = one(ctx.db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "sign_off")
+    ctx.db.conn.execute(
+        "INSERT INTO signoffs (id, order_id, version, channel, report, report_hash, signature_sha256, tester_signature_sha256,"
+        " signer_name, survey, signed_at, created_by, created_at) VALUES (?, ?, ?, 'onsite', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [signoff_id, order["id"], version, signoff_report.canonical(report).decode(), claimed, signature, tester, signer,
+         json.dumps(survey, ensure_ascii=False), to_text(when), ctx.user.id, to_text(ctx.received)])
+    store.record_event(ctx.db, order["id"], ctx.user.id, "sign_off", order["state"], order["state"], when, reason=signer,
+                       details={"signoff_id": signoff_id, "version": version, "report_hash": claimed, **evidence},
+                       version=order["version"])
+    return {"row_version": order["version"]}
+
+
 MUTATORS = {
     "order.transition": transition,
     "order.add_note": add_note,
     "order.attach_photo": attach_photo,
     "order.record_run": record_run,
     "order.wifi_survey": wifi_survey,
+    "order.sign_off": sign_off,
 }

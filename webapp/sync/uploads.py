@@ -142,6 +142,23 @@ def _fail(db, row, path, message, retry=False):
     raise UploadError(message)
 
 
+def store_bytes(db, data, content_type, user_id, root, now):
+    """Store a whole image received in one piece (a signature drawn on the customer's phone); return its SHA-256."""
+    if content_type not in CONTENT_TYPES:
+        raise UploadError(_("Only JPEG, PNG or WebP photos can be uploaded."), 415)
+    if len(data) > MAX_FILE_BYTES:
+        raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
+    sha = hashlib.sha256(data).hexdigest()
+    if one(db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
+        return sha
+    encoded, stored_type, width, height = reencode(data, CONTENT_TYPES[content_type])
+    name = f"{sha}.{'png' if stored_type == 'image/png' else 'jpg'}"
+    (root / name).write_bytes(encoded)
+    db.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content_type, size, width, height, path, uploaded_by, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [sha, stored_type, len(encoded), width, height, name, user_id, to_text(now)])
+    return sha
+
+
 def reencode(data, expected_format):
     """Open an image safely and write it again without metadata; return (bytes, type, width, height)."""
     try:

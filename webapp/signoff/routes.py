@@ -1,0 +1,367 @@
+"""Sign-off links for the customer's own phone, the visit report (HTML and PDF), callbacks for the desk."""
+import base64
+import binascii
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+
+import segno
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..db import get_db, one, transaction
+from ..orders import store
+from ..orders.views import local_zone
+from ..sync import uploads
+from ..timeutil import from_text, to_text, utcnow
+from . import bp, callbacks, content, report
+
+SIGNATURE_LIMIT = 600 * 1024
+
+
+# ---- a link for the customer's own phone ----
+
+@bp.post("/api/signoff-links")
+@login_required
+def create_link():
+    """A single-use, expiring link (and its QR code) that opens this one visit for the customer."""
+    body = request.get_json(silent=True) or {}
+    order_id = body.get("order_id")
+    db = get_db()
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id]) if isinstance(order_id, int) else None
+    if order is None or order["technician_id"] != current_user.id:
+        return jsonify(error=_("Not found, or not yours to see.")), 404
+    if order["state"] not in ("restored", "returned"):
+        return jsonify(error=_("The customer signs after the service is restored.")), 409
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + datetime.timedelta(minutes=current_app.config["SIGNOFF_LINK_MINUTES"])
+    with transaction(db):
+        db.conn.execute("INSERT INTO signoff_links (token_hash, order_id, created_by, created_at, expires_at)"
+                        " VALUES (?, ?, ?, ?, ?)", [_hash(token), order["id"], current_user.id, to_text(now), to_text(expires)])
+    url = url_for("signoff.customer_page", token=token, _external=True)
+    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1d2733", light="#fff")
+    return jsonify(url=url, qr_svg=qr, expires_at=to_text(expires)), 201
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _link(db, token):
+    """The link row, or a (status, message) refusal the customer understands."""
+    if not isinstance(token, str) or len(token) > 100:
+        return None, (404, _("This link is not valid. Ask the technician for a new one."))
+    row = one(db, "SELECT * FROM signoff_links WHERE token_hash = ?", [_hash(token)])
+    if row is None:
+        return None, (404, _("This link is not valid. Ask the technician for a new one."))
+    if row["used_at"]:
+        return row, (410, _("This visit has already been signed with this link."))
+    if from_text(row["expires_at"]) <= utcnow():
+        return row, (410, _("This link has expired. Ask the technician for a new one."))
+    return row, None
+
+
+def _technician_name(db, order):
+    row = one(db, "SELECT display_name FROM users WHERE id = ?", [order["technician_id"]])
+    return row["display_name"] if row else ""
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def customer_page(token):
+    """The customer's own phone: this one visit, the survey, the signature. Nothing else."""
+    db = get_db()
+    link, refusal = _link(db, token)
+    if refusal:
+        status, message = refusal
+        signed = one(db, "SELECT id FROM signoffs WHERE id = ?", [link["signoff_id"]]) if link and link["signoff_id"] else None
+        return render_template("signoff/link_error.html", message=message,
+                               report_url=_report_url(signed["id"]) if signed else None), status
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [link["order_id"]])
+    form = FlaskForm()
+    errors = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            errors.append(_("Your form expired or was sent from elsewhere. Reload the page and try again."))
+        else:
+            try:
+                signoff_id = _sign_by_link(db, link, order, request.form)
+            except ValueError as exc:
+                errors.append(str(exc))
+            else:
+                return redirect(_report_url(signoff_id), code=303)
+    summary = content.summary(db, order)
+    return render_template("signoff/customer.html", order=order, summary=summary, form=form, errors=errors,
+                           values=request.form, technician=_technician_name(db, order),
+                           operator=current_app.config["OPERATOR_NAME"]), 422 if errors else 200
+
+
+def _sign_by_link(db, link, order, data):
+    signer = (data.get("signer_name") or "").strip()
+    if not signer or len(signer) > 40:
+        raise ValueError(_("Write your name (at most 40 characters)."))
+    try:
+        survey = report.check_survey({
+            "solved": {"yes": True, "no": False}.get(data.get("solved")),
+            "charged": {"yes": True, "no": False}.get(data.get("charged")),
+            "attitude": data.get("attitude"), "score": int(data.get("score") or 0),
+            "suggestions": data.get("suggestions") or ""})
+    except (TypeError, ValueError):
+        raise ValueError(_("Answer every question: solved, attitude, charged and a score from 1 to 10.")) from None
+    png = _signature_png(data.get("signature") or "")
+    now = utcnow()
+    with transaction(db):
+        fresh, refusal = _link(db, request.view_args["token"])
+        if refusal:
+            raise ValueError(refusal[1])
+        sha = uploads.store_bytes(db, png, "image/png", None, uploads.blob_dir(current_app.config["BLOB_FOLDER"]), now)
+        body = content.build(db, order, current_app.config["OPERATOR_NAME"], _technician_name(db, order), signer,
+                             "customer", survey, sha, to_text(now))
+        signoff_id = secrets.token_hex(16)
+        version = one(db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
+        digest = report.digest(body)
+        db.conn.execute(
+            "INSERT INTO signoffs (id, order_id, version, channel, report, report_hash, signature_sha256, signer_name,"
+            " survey, signed_at, created_by, created_at) VALUES (?, ?, ?, 'link', ?, ?, ?, ?, ?, ?, NULL, ?)",
+            [signoff_id, order["id"], version, report.canonical(body).decode(), digest, sha, signer,
+             json.dumps(survey, ensure_ascii=False), to_text(now), to_text(now)])
+        db.conn.execute("UPDATE signoff_links SET used_at = ?, signoff_id = ? WHERE token_hash = ?",
+                        [to_text(now), signoff_id, fresh["token_hash"]])
+        store.record_event(db, order["id"], None, "sign_off", order["state"], order["state"], now, reason=signer,
+                           details={"signoff_id": signoff_id, "version": version, "report_hash": digest, "channel": "link"},
+                           version=order["version"])
+    return signoff_id
+
+
+def _signature_png(data_url):
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix) or len(data_url) > SIGNATURE_LIMIT * 4 // 3 + len(prefix):
+        raise ValueError(_("Sign in the box before sending."))
+    try:
+        png = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(_("The signature could not be read; sign again.")) from None
+    try:
+        uploads.reencode(png, "PNG")
+    except uploads.UploadError:
+        raise ValueError(_("The signature could not be read; sign again.")) from None
+    return png
+
+
+# ---- the report ----
+
+def _report_url(signoff_id, pdf=False):
+    token = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
+    return url_for("signoff.public_report_pdf" if pdf else "signoff.public_report", signoff_id=signoff_id, token=token)
+
+
+def _load_signoff(db, signoff_id):
+    row = one(db, "SELECT * FROM signoffs WHERE id = ?", [signoff_id])
+    if row is None:
+        abort(404)
+    return row
+
+
+def _may_read(db, row):
+    if current_user.is_authenticated and current_user.is_dispatcher:
+        return True
+    if current_user.is_authenticated and current_user.role == "technician":
+        order = one(db, "SELECT technician_id FROM orders WHERE id = ?", [row["order_id"]])
+        return order and order["technician_id"] == current_user.id
+    return False
+
+
+def _context(db, row):
+    body = json.loads(row["report"])
+    verified = report.digest(body) == row["report_hash"]
+    current = one(db, "SELECT version FROM orders WHERE id = ?", [row["order_id"]])["version"]
+    later = one(db, "SELECT MAX(version) AS v FROM signoffs WHERE order_id = ?", [row["order_id"]])["v"]
+    return {"row": row, "report": body, "verified": verified, "changed_since": current != body.get("order_version"),
+            "newer_version": later if later != row["version"] else None,
+            "signature_url": url_for("signoff.signature", signoff_id=row["id"], which="customer",
+                                     token=report.report_token(current_app.config["SECRET_KEY"], row["id"])),
+            "tester_url": url_for("signoff.signature", signoff_id=row["id"], which="tester",
+                                  token=report.report_token(current_app.config["SECRET_KEY"], row["id"]))
+            if row["tester_signature_sha256"] else None,
+            "pdf_url": _report_url(row["id"], pdf=True)}
+
+
+def _check_token(signoff_id, token):
+    expected = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
+    if not hmac.compare_digest(expected, token or ""):
+        abort(404)
+
+
+@bp.get("/r/<signoff_id>/<token>")
+def public_report(signoff_id, token):
+    """The customer's copy of the signed report (a link that cannot be guessed)."""
+    _check_token(signoff_id, token)
+    db = get_db()
+    return render_template("signoff/report.html", **_context(db, _load_signoff(db, signoff_id)))
+
+
+@bp.get("/r/<signoff_id>/<token>/report.pdf")
+def public_report_pdf(signoff_id, token):
+    _check_token(signoff_id, token)
+    db = get_db()
+    return _pdf_response(db, _load_signoff(db, signoff_id))
+
+
+@bp.get("/r/<signoff_id>/<token>/<which>.png")
+def signature(signoff_id, token, which):
+    _check_token(signoff_id, token)
+    db = get_db()
+    row = _load_signoff(db, signoff_id)
+    sha = row["signature_sha256"] if which == "customer" else row["tester_signature_sha256"] if which == "tester" else None
+    blob = one(db, "SELECT * FROM blobs WHERE sha256 = ?", [sha]) if sha else None
+    if blob is None:
+        abort(404)
+    root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
+    return current_app.response_class((root / blob["path"]).read_bytes(), mimetype=blob["content_type"])
+
+
+@bp.get("/signoffs/<signoff_id>")
+@login_required
+def report_page(signoff_id):
+    db = get_db()
+    row = _load_signoff(db, signoff_id)
+    if not _may_read(db, row):
+        abort(404)
+    return redirect(_report_url(signoff_id))
+
+
+def _pdf_response(db, row):
+    body = json.loads(row["report"])
+    root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
+
+    def png(sha):
+        blob = one(db, "SELECT path FROM blobs WHERE sha256 = ?", [sha]) if sha else None
+        return (root / blob["path"]).read_bytes() if blob else None
+
+    survey = body.get("survey", {})
+    labels = {
+        "title": _("Visit report"), "order_no": _("Order"), "customer": _("Customer"), "address": _("Address"),
+        "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"),
+        "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
+        "survey_line": _("Solved: %(solved)s · Attitude: %(attitude)s · Charged: %(charged)s · Score: %(score)s · %(suggestions)s",
+                         solved=_("yes") if survey.get("solved") else _("no"),
+                         attitude=ATTITUDE_WORDS().get(survey.get("attitude"), ""),
+                         charged=_("yes") if survey.get("charged") else _("no"), score=survey.get("score", ""),
+                         suggestions=survey.get("suggestions", "")),
+        "signer": _("Signed by"), "signed_at": _("Signed at"), "signature": _("Customer's signature"),
+        "tester_signature": _("Tester's signature"), "hash": _("Report SHA-256"),
+        "verified": _("Checked: the report is exactly as it was signed.")}
+    try:
+        data = report.pdf(body, row["report_hash"], png(row["signature_sha256"]), png(row["tester_signature_sha256"]),
+                          font=current_app.config.get("PDF_FONT"), labels=labels,
+                          verified=report.digest(body) == row["report_hash"])
+    except RuntimeError as exc:
+        return render_template("error.html", status=503, message=str(exc)), 503
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{body["order_no"]}-v{row["version"]}.pdf"'
+    return response
+
+
+def ATTITUDE_WORDS():  # noqa: N802 - translated at request time
+    return {"satisfied": _("satisfied"), "average": _("average"), "dissatisfied": _("dissatisfied")}
+
+
+@bp.app_template_global()
+def attitude_word(code):
+    return ATTITUDE_WORDS().get(code, code)
+
+
+# ---- callbacks (the fault desk) ----
+
+def _desk_only():
+    if not current_user.is_dispatcher:
+        abort(403)
+
+
+@bp.get("/callbacks/")
+@login_required
+def callback_list():
+    _desk_only()
+    db = get_db()
+    rows = list(db.query(
+        "SELECT c.*, o.order_no, o.customer_name, o.contact_phone, o.order_type FROM callbacks c JOIN orders o ON o.id = c.order_id"
+        " ORDER BY c.status IN ('done', 'exempt'), c.due_at LIMIT 300"))
+    return render_template("callbacks/list.html", rows=rows, now_text=to_text(utcnow()),
+                           figures=callbacks.figures(db, utcnow()))
+
+
+@bp.route("/callbacks/<int:callback_id>", methods=["GET", "POST"])
+@login_required
+def callback_form(callback_id):
+    _desk_only()
+    db = get_db()
+    row = one(db, "SELECT * FROM callbacks WHERE id = ?", [callback_id])
+    if row is None:
+        abort(404)
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [row["order_id"]])
+    form = FlaskForm()
+    errors = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            return _callback_post(db, row, request.form)
+        except ValueError as exc:
+            errors.append(str(exc))
+    return render_template("callbacks/form.html", row=row, order=order, form=form, errors=errors, values=request.form,
+                           answers=json.loads(row["answers"]) if row["answers"] else None), 422 if errors else 200
+
+
+def _callback_post(db, row, data):
+    now, tz = utcnow(), local_zone()
+    if row["status"] in ("done", "exempt"):
+        raise ValueError(_("This callback is already finished."))
+    with transaction(db):
+        if data.get("outcome") == "later":
+            try:
+                when = datetime.datetime.strptime(data.get("booked_for") or "", "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
+            except ValueError:
+                raise ValueError(_("Give the time the customer asked to be called.")) from None
+            try:
+                callbacks.book(db, row, when, now, tz)
+            except ValueError as exc:
+                raise ValueError(_("That time is already past.") if str(exc) == "past" else
+                                 _("Do not call in the customer's rest hours (before 8:00, 12:00–14:00, after 21:00).")) from None
+            flash(_("Callback booked."), "ok")
+        elif data.get("outcome") == "sensitive":
+            db.conn.execute("UPDATE callbacks SET status = 'exempt', exempt_reason = 'sensitive', done_by = ?, done_at = ? WHERE id = ?",
+                            [current_user.id, to_text(now), row["id"]])
+            flash(_("Marked as not to be called back."), "ok")
+        else:
+            try:
+                answers = report.check_survey({
+                    "solved": {"yes": True, "no": False}.get(data.get("solved")),
+                    "charged": {"yes": True, "no": False}.get(data.get("charged")),
+                    "attitude": data.get("attitude"), "score": int(data.get("score") or 0),
+                    "suggestions": data.get("suggestions") or ""})
+            except (TypeError, ValueError):
+                raise ValueError(_("Answer every question: solved, attitude, charged and a score from 1 to 10.")) from None
+            try:
+                result, new_id = callbacks.record(db, row, answers, data.get("cause") or None, current_user, now, tz,
+                                                  current_app.config["SATISFIED_SCORE"])
+            except ValueError:
+                raise ValueError(_("The customer is dissatisfied: say whether because of the technician, the network or the business.")) from None
+            except store.Refused as refused:
+                raise ValueError(str(refused)) from None
+            flash(_("Callback recorded: %(result)s.", result=RESULT_WORDS().get(result, result)), "ok")
+            if new_id:
+                return redirect(url_for("orders.show", order_id=new_id), code=303)
+    return redirect(url_for("signoff.callback_list"), code=303)
+
+
+def RESULT_WORDS():  # noqa: N802
+    return {"satisfied": _("satisfied"), "basically": _("basically satisfied"), "dissatisfied": _("dissatisfied")}
+
+
+@bp.app_template_global()
+def result_word(code):
+    return RESULT_WORDS().get(code, code or "")
