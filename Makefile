@@ -6,7 +6,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations chromium bench clean-db messages
+.PHONY: run test install translations chromium fonts bench clean-db messages
 
 $(BIN)/activate:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv python3-pip; }
@@ -27,7 +27,13 @@ chromium:
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-run: translations
+# A CJK font to embed in the visit report PDFs (and to show Chinese in screenshots).
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  echo "installing fonts-noto-cjk for the visit report PDFs"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-noto-cjk fontconfig; }
+
+run: translations fonts
 	@$(BIN)/flask --app wsgi demo-data --if-empty
 	@echo ""
 	@echo "  ONTrack is running at http://$(HOST):$(PORT)/"

@@ -67,7 +67,7 @@ def find_font(configured=None):
     return path, int(index or 0)
 
 
-def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=None, verified=True):
+def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=None, verified=True, version=1):
     """Render the signed report as a PDF (bytes) with the Chinese text, the signature and the hash."""
     from fpdf import FPDF
     labels = labels or {}
@@ -83,7 +83,7 @@ def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=N
     doc.cell(0, 10, f"{report.get('operator', '')} · {labels.get('title', '装维服务报告')}", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("cjk", size=10)
     rows = [
-        (labels.get("order_no", "工单"), f"{report['order_no']}（v{report.get('order_version', '')}）"),
+        (labels.get("order_no", "工单"), f"{report['order_no']} · v{version}"),
         (labels.get("customer", "客户"), report.get("customer", "")),
         (labels.get("address", "地址"), report.get("address", "")),
         (labels.get("technician", "装维人员"), report.get("technician", "")),
@@ -95,9 +95,11 @@ def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=N
     for item in (report.get("test_report") or {}).get("indicators", []):
         rows.append((labels.get("indicator", "测试指标"), f"{item.get('name', '')}: {item.get('value', '')}"))
     rows.append((labels.get("survey", "评价"), labels.get("survey_line") or json.dumps(survey, ensure_ascii=False)))
-    rows.append((labels.get("signer", "签字人"), f"{report.get('signer', '')} {report.get('signer_role', '')}"))
-    rows.append((labels.get("signed_at", "签字时间"), report.get("signed_at", "")))
+    rows.append((labels.get("signer", "签字人"), f"{report.get('signer', '')} {labels.get('signer_role_value', '')}".strip()))
+    rows.append((labels.get("signed_at", "签字时间"), labels.get("signed_at_value") or report.get("signed_at", "")))
     for label, value in rows:
+        if not str(value).strip():
+            continue
         doc.set_font("cjk", size=9)
         doc.cell(28, 7, str(label))
         doc.set_font("cjk", size=10)

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..db import get_db, one, transaction
+from ..filters import localtime
 from ..orders import store
 from ..orders.views import local_zone
 from ..sync import uploads
@@ -254,11 +255,13 @@ def _pdf_response(db, row):
                          suggestions=survey.get("suggestions", "")),
         "signer": _("Signed by"), "signed_at": _("Signed at"), "signature": _("Customer's signature"),
         "tester_signature": _("Tester's signature"), "hash": _("Report SHA-256"),
-        "verified": _("Checked: the report is exactly as it was signed.")}
+        "verified": _("Checked: the report is exactly as it was signed."),
+        "signer_role_value": {"customer": _("customer"), "account_manager": _("account manager")}.get(body.get("signer_role"), ""),
+        "signed_at_value": localtime(body.get("signed_at"))}
     try:
         data = report.pdf(body, row["report_hash"], png(row["signature_sha256"]), png(row["tester_signature_sha256"]),
                           font=current_app.config.get("PDF_FONT"), labels=labels,
-                          verified=report.digest(body) == row["report_hash"])
+                          verified=report.digest(body) == row["report_hash"], version=row["version"])
     except RuntimeError as exc:
         return render_template("error.html", status=503, message=str(exc)), 503
     response = current_app.response_class(data, mimetype="application/pdf")
