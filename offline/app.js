@@ -12,6 +12,15 @@
   var db = null;
   var failures = 0, timer = null, again = false, syncing = false;
   var typing = false;  // the technician has typed into a form: a sync must not redraw it away
+  var lastInput = 0;  // when the technician last typed or drew
+
+  // Put a page on screen, unless this is a redraw after a sync and the technician typed or
+  // drew something while it was being prepared (it would wipe what they entered).
+  function paint(html, pass) {
+    if (pass && pass.background && lastInput >= pass.started) { return false; }
+    app.innerHTML = html;
+    return true;
+  }
   var QUICK = ["accept", "depart", "arrive", "restore", "resume"];
   var MAX_PHOTO_EDGE = 2048;
   var openRunId = null;  // the fault-finding run on screen, if any
@@ -107,7 +116,7 @@
       }).join("") + "</ul></section>";
   }
 
-  async function renderList() {
+  async function renderList(pass) {
     var orders = await S.allOrders(db);
     var day = today();
     var active = orders.filter(function (o) { return ["returned", "rejected", "unsolved", "closed"].indexOf(o.state) < 0; });
@@ -129,7 +138,7 @@
       '<li class="empty muted">' + esc(t("No appointments today.")) + "</li>") + "</ul>";
     if (later.length) { html += "<h2>" + esc(t("Later")) + '</h2><ul class="jobs" id="jobs-later">' + later.map(card).join("") + "</ul>"; }
     if (done.length) { html += "<h2>" + esc(t("Done, waiting to sync")) + '</h2><ul class="jobs" id="jobs-done">' + done.map(card).join("") + "</ul>"; }
-    app.innerHTML = html;
+    if (!paint(html, pass)) { return; }
     document.title = t("My jobs") + " · ONTrack";
   }
 
@@ -250,18 +259,18 @@
     }).join("") + "</ul></section>";
   }
 
-  async function renderJob(id) {
+  async function renderJob(id, pass) {
     var o = await S.orderView(db, id);
     if (!o) {
-      app.innerHTML = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" + await attentionHtml(id) +
-        '<p class="card">' + esc(t("This order is not on this phone: it may have been reassigned or finished.")) + "</p>";
+      paint('<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" + await attentionHtml(id) +
+        '<p class="card">' + esc(t("This order is not on this phone: it may have been reassigned or finished.")) + "</p>", pass);
       return;
     }
     var playbooks = await reference("playbooks");
     var open = openRunId ? await db.get("runs", openRunId) : null;
-    if (open && open.order_id === o.id && playbooks) { renderRunner(o, open, playbooks); return; }
+    if (open && open.order_id === o.id && playbooks) { renderRunner(o, open, playbooks, pass); return; }
     var steps = await stepsHtml(o);
-    app.innerHTML = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" +
+    var html = '<p><a data-nav href="/jobs/">← ' + esc(t("My jobs")) + "</a></p>" +
       '<div class="order-head" data-order="' + o.id + '"><h1>' + esc(o.customer_name) + "</h1><p>" + stateChip(o.state) +
       ' <small class="muted">' + esc(o.order_no) + "</small></p></div>" + await attentionHtml(id) +
       '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
@@ -274,6 +283,7 @@
       "</button></form>" + o.notes.slice().reverse().map(function (n) {
         return '<p class="note"><time>' + esc(when(n.at)) + "</time> " + esc(n.author || boot.user.name) + ": " + esc(n.text) + pendingMark(n) + "</p>";
       }).join("") + "</section>" + await photoHtml(o) + steps.extra + historyHtml(o) + timelineHtml(o);
+    if (!paint(html, pass)) { return; }
     document.title = o.order_no + " · ONTrack";
     initPads();
   }
@@ -306,7 +316,7 @@
     return html + "</section>";
   }
 
-  function renderRunner(o, run, data) {
+  function renderRunner(o, run, data, pass) {
     var book = R.playbook(data, run.playbook);
     var where = R.position(data, run);
     var head = '<div class="runner-head"><b>' + esc(book.title[boot.lang]) + "</b> · " + esc(o.customer_name) +
@@ -350,7 +360,7 @@
       body = '<section class="card runner" id="runner" data-node="' + esc(where.node) + '"><p class="muted">' + esc(where.node) + "</p><h1>" +
         esc(node.ask[boot.lang]) + "</h1>" + hint + '<div class="answers">' + answers + "</div></section>";
     }
-    app.innerHTML = head + previous + body + nav;
+    if (!paint(head + previous + body + nav, pass)) { return; }
     document.title = book.title[boot.lang] + " · ONTrack";
   }
 
@@ -569,7 +579,7 @@
       canvas.height = canvas.offsetHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
-      pad.addEventListener("beginStroke", function () { typing = true; });
+      pad.addEventListener("beginStroke", function () { typing = true; lastInput = Date.now(); });
       pads[canvas.id] = pad;
     });
   }
@@ -647,11 +657,12 @@
     return m ? Number(m[1]) : null;
   }
 
-  async function render() {
-    typing = false;
+  async function render(afterSync) {
+    var pass = { background: !!afterSync, started: Date.now() };
+    if (!pass.background) { typing = false; }
     var id = currentOrderId();
     var y = window.scrollY;
-    if (id) { await renderJob(id); } else { await renderList(); }
+    if (id) { await renderJob(id, pass); } else { await renderList(pass); }
     window.scrollTo(0, y);
     await renderStatus();
   }
@@ -706,7 +717,7 @@
     var result;
     try { result = await Y.run(db, userId); } finally { syncing = false; }
     failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
-    if (result && result.ok && !typing) { await render(); } else { await renderStatus(); }
+    if (result && result.ok && !typing) { await render(true); } else { await renderStatus(); }
     if (again) { again = false; requestSync(); return; }
     schedule();
   }
@@ -883,7 +894,7 @@
     if (event.target.id === "sync-now") { requestSync(); }
   });
 
-  app.addEventListener("input", function () { typing = true; });
+  app.addEventListener("input", function () { typing = true; lastInput = Date.now(); });
   window.addEventListener("popstate", render);
   window.addEventListener("online", requestSync);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { requestSync(); } });
@@ -913,7 +924,7 @@
       navigator.serviceWorker.register("/sw.js").catch(function () {});
       navigator.serviceWorker.ready.then(keepShell).catch(function () {});
       navigator.serviceWorker.addEventListener("message", function (event) {
-        if (event.data && event.data.type === "synced" && !typing) { render(); }
+        if (event.data && event.data.type === "synced" && !typing) { render(true); }
       });
     }
     if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
