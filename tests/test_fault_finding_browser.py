@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -78,9 +78,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(form.locator("select[name=classification]")).to_have_value("drop_cable")
     shot(page, "23-closure-prefilled")
 
-    server.up()
-    context.set_offline(False)
-    page.locator("#sync-now").tap()
+    go_online(server, context, page)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ?", [order_id])))
     assert run["outcome"] == "reterminate_drop" and run["playbook"] == "ftth"

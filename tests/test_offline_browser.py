@@ -115,6 +115,29 @@ def ready_offline(page):
     expect(page.locator("#sync-last")).not_to_contain_text("从未")
 
 
+def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
+    """A technician logs in online, the briefcase is loaded, and the job page is open."""
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, username)
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    return context, page
+
+
+def go_offline(server, context):
+    """No connectivity at all: the server is gone and the browser knows it."""
+    server.down()
+    context.set_offline(True)
+
+
+def go_online(server, context, page):
+    """Connectivity back; the technician taps "Sync now"."""
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+
+
 def photo_file(tmp_path):
     path = tmp_path / "ont-panel.jpg"
     Image.new("RGB", (1600, 1200), (30, 40, 50)).save(path, "JPEG")
@@ -216,23 +239,16 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
 
 def test_a_reassignment_while_offline_shows_under_needs_attention(app, server, db, user_ids, phone_profile):
     order_id, desk = dispatch_order(app, user_ids)
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
+    context, page = open_job(phone_profile, server, order_id)
     expect(page.locator(".order-head")).to_contain_text("钱女士")
 
-    server.down()
-    context.set_offline(True)
+    go_offline(server, context)
     assert desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])}).status_code == 303
     page.locator("button[data-action=accept]").tap()
     expect(page.locator(".order-head")).to_contain_text("已签收")
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
 
-    server.up()
-    context.set_offline(False)
-    page.locator("#sync-now").tap()
+    go_online(server, context, page)
     attention = page.locator("#attention")
     expect(attention).to_contain_text("改派", timeout=30000)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
@@ -249,11 +265,7 @@ def test_a_reassignment_while_offline_shows_under_needs_attention(app, server, d
 
 def test_queued_changes_survive_an_expired_session_and_another_persons_login(app, server, db, user_ids, phone_profile):
     order_id, desk = dispatch_order(app, user_ids)
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
+    context, page = open_job(phone_profile, server, order_id)
 
     # Offline, a note is queued; meanwhile the session runs out.
     server.down()

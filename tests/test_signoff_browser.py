@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import ARTIFACTS, PHONE, shot
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +34,8 @@ def get_to_restored(page):
 def test_offline_sign_off_then_synced_and_the_pdf_shows_signature_and_hash(app, server, db, user_ids, phone_profile):  # noqa: F811
     import pypdfium2 as pdfium
     order_id, desk = dispatch_order(app, user_ids)
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
-
-    server.down()
-    context.set_offline(True)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
     get_to_restored(page)
     form = page.locator("#signoff-form")
     form.locator("input[name=solved][value=yes]").check()
@@ -60,9 +54,7 @@ def test_offline_sign_off_then_synced_and_the_pdf_shows_signature_and_hash(app, 
     expect(page.locator("#signoff")).to_contain_text("钱女士 已签字")
     expect(page.locator("#signoff .chip.pending")).to_have_count(1)
 
-    server.up()
-    context.set_offline(False)
-    page.locator("#sync-now").tap()
+    go_online(server, context, page)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     row = next(iter(db.query("SELECT * FROM signoffs WHERE order_id = ?", [order_id])))
     assert row["channel"] == "onsite" and '"score":9' in row["report"] and row["signer_name"] == "钱女士"

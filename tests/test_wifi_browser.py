@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server  # noqa: F401
 from tests.wpa_standin import StandIn, scan_line
 
 pytestmark = pytest.mark.browser
@@ -15,14 +15,8 @@ OURS = pathlib.Path(__file__).resolve().parent / "data" / "wifi"
 
 def test_typed_networks_get_guidance_offline_and_the_survey_reaches_the_order(app, server, db, user_ids, phone_profile):  # noqa: F811
     order_id, desk = dispatch_order(app, user_ids, symptom="wifi_slow")
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
-
-    server.down()
-    context.set_offline(True)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
     page.locator("#wifi .wifi-new > summary").tap()
     rows = page.locator("#wifi-typed tbody tr")
     for i, (ssid, channel, signal) in enumerate([("客户家", "1", "-76"), ("邻居A", "6", "-45"), ("邻居B", "11", "-50")]):
@@ -47,9 +41,7 @@ def test_typed_networks_get_guidance_offline_and_the_survey_reaches_the_order(ap
     expect(page.locator("#wifi")).to_contain_text("已保存到工单")
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
 
-    server.up()
-    context.set_offline(False)
-    page.locator("#sync-now").tap()
+    go_online(server, context, page)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     survey = next(iter(db.query("SELECT * FROM wifi_surveys WHERE order_id = ?", [order_id])))
     assert survey["source"] == "typed" and survey["own_ssid"] == "客户家" and '"channel": 1' in survey["recommendation"]

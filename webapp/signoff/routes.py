@@ -101,18 +101,23 @@ def customer_page(token):
                            operator=current_app.config["OPERATOR_NAME"]), 422 if errors else 200
 
 
-def _sign_by_link(db, link, order, data):
-    signer = (data.get("signer_name") or "").strip()
-    if not signer or len(signer) > 40:
-        raise ValueError(_("Write your name (at most 40 characters)."))
+def survey_from_form(data):
+    """The questionnaire of signoff/_survey.html, checked; ValueError with a sentence if incomplete."""
+    yes_no = {"yes": True, "no": False}
     try:
-        survey = report.check_survey({
-            "solved": {"yes": True, "no": False}.get(data.get("solved")),
-            "charged": {"yes": True, "no": False}.get(data.get("charged")),
+        return report.check_survey({
+            "solved": yes_no.get(data.get("solved")), "charged": yes_no.get(data.get("charged")),
             "attitude": data.get("attitude"), "score": int(data.get("score") or 0),
             "suggestions": data.get("suggestions") or ""})
     except (TypeError, ValueError):
         raise ValueError(_("Answer every question: solved, attitude, charged and a score from 1 to 10.")) from None
+
+
+def _sign_by_link(db, link, order, data):
+    signer = (data.get("signer_name") or "").strip()
+    if not signer or len(signer) > 40:
+        raise ValueError(_("Write your name (at most 40 characters)."))
+    survey = survey_from_form(data)
     png = _signature_png(data.get("signature") or "")
     now = utcnow()
     with transaction(db):
@@ -340,14 +345,7 @@ def _callback_post(db, row, data):
                             [current_user.id, to_text(now), row["id"]])
             flash(_("Marked as not to be called back."), "ok")
         else:
-            try:
-                answers = report.check_survey({
-                    "solved": {"yes": True, "no": False}.get(data.get("solved")),
-                    "charged": {"yes": True, "no": False}.get(data.get("charged")),
-                    "attitude": data.get("attitude"), "score": int(data.get("score") or 0),
-                    "suggestions": data.get("suggestions") or ""})
-            except (TypeError, ValueError):
-                raise ValueError(_("Answer every question: solved, attitude, charged and a score from 1 to 10.")) from None
+            answers = survey_from_form(data)
             try:
                 result, new_id = callbacks.record(db, row, answers, data.get("cause") or None, current_user, now, tz,
                                                   current_app.config["SATISFIED_SCORE"])
