@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +25,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     page = context.new_page()
     page.goto(f"{server.url}/jobs/{order_id}")
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
-    for action in ("accept",):
-        page.locator(f"button[data-action={action}]").tap()
-    page.fill("input[name=appointment_start]", "2099-01-01T09:00")
-    page.fill("input[name=appointment_end]", "2099-01-01T11:00")
-    page.locator("button[data-action=make_appointment]").tap()
-    page.locator("button[data-action=depart]").tap()
-    page.locator("button[data-action=arrive]").tap()
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
     expect(page.locator(".order-head")).to_contain_text("已到场")
 
     page.locator("[data-start-run=ftth]").tap()

@@ -125,6 +125,15 @@ def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
     return context, page
 
 
+def tap_through(page, *actions):
+    """Tap the job page's next-step buttons in order; an appointment gets a window in 2099."""
+    for action in actions:
+        if action == "make_appointment":
+            page.fill("input[name=appointment_start]", "2099-01-01T09:00")
+            page.fill("input[name=appointment_end]", "2099-01-01T11:00")
+        page.locator(f"button[data-action={action}]").tap()
+
+
 def go_offline(server, context):
     """No connectivity at all: the server is gone and the browser knows it."""
     server.down()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import ARTIFACTS, PHONE, shot
-from tests.test_offline_browser import dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +22,7 @@ def draw(page, canvas_selector):
 
 
 def get_to_restored(page):
-    page.locator("button[data-action=accept]").tap()
-    page.fill("input[name=appointment_start]", "2099-01-01T09:00")
-    page.fill("input[name=appointment_end]", "2099-01-01T11:00")
-    page.locator("button[data-action=make_appointment]").tap()
-    page.locator("button[data-action=arrive]").tap()
-    page.locator("button[data-action=restore]").tap()
+    tap_through(page, "accept", "make_appointment", "arrive", "restore")
     expect(page.locator(".order-head")).to_contain_text("已修复")
 
 
