@@ -1,0 +1,118 @@
+"""The device catalog: each model's LEDs left to right, their colours and what each state means.
+
+Positions are worked out from the groups: LEDs in a group are evenly spaced, and a gap of
+GROUP_GAP spacings separates groups. `x` runs from 0 (the first LED) to 1 (the last), which
+is how the capture guide places them between its two end marks.
+"""
+import functools
+import json
+import pathlib
+import re
+
+GROUP_GAP = 1.8
+MAX_CUSTOM_LEDS = 16
+LABEL = re.compile(r"^[A-Za-z0-9.\-/+ ]{1,12}$")
+STATES = ("off", "on", "blinking")
+COLORS = ("green", "red", "orange", "other")
+
+
+@functools.cache
+def load():
+    return json.loads((pathlib.Path(__file__).with_name("catalog.json")).read_text("utf-8"))
+
+
+def _positions(groups):
+    steps, x = [], 0.0
+    for g, group in enumerate(groups):
+        for i, _label in enumerate(group):
+            if g or i:
+                x += GROUP_GAP if i == 0 else 1.0
+            steps.append(x)
+    span = steps[-1] or 1.0
+    return [round(s / span, 4) for s in steps]
+
+
+def _led(data, label, x, model):
+    role = data["labels"].get(label.upper().replace(" ", ""))
+    spec = data["roles"].get(role, {})
+    meanings = {**spec.get("meanings", {}), **(model.get("overrides", {}).get(label, {}))}
+    colors = model.get("colors", {}).get(label) or spec.get("colors") or list(COLORS[:3])
+    return {"label": label, "role": role, "x": x, "colors": list(colors), "meanings": meanings,
+            "tree": spec.get("tree"), "source": spec.get("source")}
+
+
+@functools.cache
+def _models():
+    data = load()
+    result = {}
+    for model in data["models"]:
+        labels = [label for group in model["groups"] for label in group]
+        if len(labels) == 1:
+            xs = [0.5]
+        else:
+            xs = _positions(model["groups"])
+        result[model["id"]] = {
+            "id": model["id"], "vendor": model["vendor"], "name": model["name"], "kind": model["kind"],
+            "verified": bool(model.get("verified")), "source": model.get("source", ""),
+            "leds": [_led(data, label, x, model) for label, x in zip(labels, xs)],
+        }
+    return result
+
+
+def models():
+    """Every catalog model, in catalog order."""
+    return list(_models().values())
+
+
+def model(model_id):
+    """One catalog model, or None."""
+    return _models().get(model_id)
+
+
+class LabelError(ValueError):
+    """The technician's list of LED names cannot be used."""
+
+
+def parse_labels(text):
+    """LED names typed left to right ("POWER,PON,LOS,LAN1") → a list; LabelError when unusable."""
+    if not isinstance(text, str):
+        raise LabelError("names")
+    labels = [part.strip() for part in re.split(r"[,，、;\s]+", text) if part.strip()]
+    if not labels:
+        raise LabelError("empty")
+    if len(labels) > MAX_CUSTOM_LEDS:
+        raise LabelError("many")
+    if any(not LABEL.match(label) for label in labels):
+        raise LabelError("name")
+    return labels
+
+
+def custom(labels, kind="ont"):
+    """A model for a panel that is not in the catalog: the technician named its LEDs left to right.
+
+    Their positions are unknown (`x` is None): the reader finds the LEDs along the guide. Any
+    colour may be lit, since nothing is known about the panel.
+    """
+    leds = [{**_led(load(), label, None, {}), "colors": list(COLORS)} for label in labels]
+    return {"id": "custom", "vendor": "", "name": "", "kind": kind, "verified": False, "source": "technician",
+            "leds": leds}
+
+
+def tree_answers(leds, kind):
+    """Confirmed LED states → the fault-finding answers they give, by the tree's LED names.
+
+    Several LAN ports: the liveliest one counts (blinking, then on), because the customer's
+    device is on one of them. Returns {"Power": "on", "LOS": "off", …} for the ONT trees
+    (H1–H4, B1) and {"Router Power": …, "WAN": …, "LAN": …} for a router (B2, R1–R3).
+    """
+    by_role = {}
+    rank = {"blinking": 2, "on": 1, "off": 0}
+    for led in leds:
+        role, state = led.get("tree"), led.get("state")
+        if role and state in rank and (role not in by_role or rank[state] > rank[by_role[role]]):
+            by_role[role] = state
+    if kind == "router":
+        names = {"power": ["Router Power", "Router POWER"], "wan": ["WAN"], "lan": ["LAN"]}
+    else:
+        names = {"power": ["Power", "ONU POWER"], "los": ["LOS"], "pon": ["PON"], "lan": ["LAN"]}
+    return {name: by_role[role] for role, group in names.items() if role in by_role for name in group}
