@@ -105,6 +105,7 @@ def list_command():
 
 def init_app(app):
     """Register the commands on the app."""
+    from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, demo_data_command, sla_group, wifi_cli):
+    for command in (create_user_command, demo_data_command, sla_group, wifi_cli, led_cli):
         app.cli.add_command(command)

@@ -108,16 +108,19 @@ def _box(a, r):
 
 
 class _Frame:
-    """The searched band of one frame: value, chroma, luminance and hue arrays."""
+    """The searched band of one frame: its colours, value (max channel), chroma and luminance."""
 
     def __init__(self, image, top, bottom):
-        rgb = np.asarray(image, dtype=np.float32)[top:bottom]
-        self.full = np.asarray(image, dtype=np.float32)
+        self.rgb = rgb = np.asarray(image.crop((0, top, image.width, bottom)), dtype=np.float32)
         hi, lo = rgb.max(2), rgb.min(2)
         self.v, self.c = hi, hi - lo
         self.l = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-        self.hue = np.degrees(np.arctan2(math.sqrt(3) * (g - b), 2 * r - g - b)) % 360
+
+    def hue(self, rows, cols):
+        """Hue in degrees of a patch."""
+        patch = self.rgb[rows, cols]
+        r, g, b = patch[..., 0], patch[..., 1], patch[..., 2]
+        return np.degrees(np.arctan2(math.sqrt(3) * (g - b), 2 * r - g - b)) % 360
 
 
 def _expected_spacing(model, width):
@@ -137,14 +140,16 @@ def _quality(frame, width):
     """Problems with a frame as a whole: dark, blurred, over-exposed."""
     problems = []
     lum = frame.l
-    if np.percentile(lum, 75) < 40:
+    sample = lum[::2, ::2]
+    p05, p75, p995 = np.percentile(sample, (0.5, 75, 99.5))
+    if p75 < 40:
         problems.append("too_dark")
-    if (lum >= 250).mean() > 0.15:
+    if (sample >= 250).mean() > 0.15:
         problems.append("over_exposed")
-    gx = np.abs(lum[:, 2:] - lum[:, :-2])
-    gy = np.abs(lum[2:, :] - lum[:-2, :])
-    spread = np.percentile(lum, 99.5) - np.percentile(lum, 0.5) + 1
-    sharp = max(np.percentile(gx, 99.7), np.percentile(gy, 99.7)) / spread * (width / WORK_WIDTH)
+    gx = np.abs(lum[::2, 2:] - lum[::2, :-2])
+    gy = np.abs(lum[2:, ::2] - lum[:-2, ::2])
+    steepest = max(np.percentile(gx, 99.7), np.percentile(gy, 99.7))
+    sharp = steepest / (p995 - p05 + 1) * (width / WORK_WIDTH)
     if sharp < 0.22 and "too_dark" not in problems:
         problems.append("blurry")
     return problems, float(sharp)
@@ -224,7 +229,13 @@ def _too_small(points, summary, model, r, threshold, width):
     small = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)
     if len(small) < 2:
         return False
-    xs = sorted(p[0] for p in small)
+    kept = []  # one point per spot: a lit LED's ring of colour can give several maxima
+    for point in sorted(small, key=lambda p: -p[2]):
+        if all(math.hypot(point[0] - k[0], point[1] - k[1]) > 1.5 * r for k in kept):
+            kept.append(point)
+    if len(kept) < 2:
+        return False
+    xs = sorted(p[0] for p in kept)
     return float(np.min(np.diff(xs))) < 0.6 * _expected_spacing(model, width)
 
 
@@ -330,8 +341,9 @@ def _colour(frame, x, y, r, allowed):
     """The LED's colour class and a confidence, from the chroma-weighted hue around it."""
     reach = max(2, int(round(2.5 * r)))
     y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
-    chroma = frame.c[y0:int(y) + reach + 1, x0:int(x) + reach + 1]
-    hue = frame.hue[y0:int(y) + reach + 1, x0:int(x) + reach + 1]
+    rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
+    chroma = frame.c[rows, cols]
+    hue = frame.hue(rows, cols)
     weight = np.clip(chroma - np.median(chroma) - 25, 0, None)  # the LED's colour, not the panel's tint
     if weight.sum() <= 0:
         return ("other" if "other" in allowed else allowed[0]), 0.4
@@ -384,7 +396,7 @@ def read(images, model, times=None):
     evidence = np.clip(win_profile / max(5.0, 4 * win_noise), 0, 1)
     lit_profiles = [_along(m, y_mid, slope, reach) for m in lit_maps]
     lit_profile = np.max(lit_profiles, axis=0)
-    lit_at = [x for x in _peaks(lit_profile, max(3, int(1.5 * r)), threshold)
+    lit_at = [x for x in _peaks(lit_profile, max(3, int(0.45 * _expected_spacing(model, width))), threshold)
               if any(abs(p[0] - x) <= 1.5 * r for p in points)]
     leds = model["leds"]
     span0 = (GUIDE_RIGHT - GUIDE_LEFT) * width

@@ -1,0 +1,83 @@
+"""flask --app wsgi led analyze PHOTO …: read an ONT's or router's LEDs, for scripts and support staff."""
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from . import catalog, reader
+
+led_cli = AppGroup("led", help="Read LED panels from photos; list the device catalog.")
+
+
+def _fail(message):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def analyze_files(paths, model):
+    """Read photos (several are one burst, in time order) → the command's JSON answer."""
+    if len(paths) > reader.MAX_FRAMES:
+        raise reader.PhotoError("frames", f"A burst has at most {reader.MAX_FRAMES} frames.")
+    images = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(reader.MAX_BYTES + 1)
+        except OSError as exc:
+            raise reader.PhotoError("file", f"cannot read {path}: {exc.strerror}") from None
+        try:
+            images.append(reader.open_photo(data))
+        except reader.PhotoError as exc:
+            raise reader.PhotoError(exc.code, f"{path}: {exc}") from None
+    result = reader.read(images, model)
+    return {
+        "model": model["id"],
+        "quality": {"ok": result["quality"]["ok"],
+                    "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]]},
+        "leds": [{key: led[key] for key in ("label", "state", "color", "confidence")} for led in result["leds"]],
+    }
+
+
+@led_cli.command("analyze")
+@click.argument("photos", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_id", default=None, help="A catalog model id (see `led models`).")
+@click.option("--leds", "labels", default=None, help='For a model not in the catalog: its LEDs left to right, "POWER,PON,LOS,LAN1".')
+@click.option("--json", "as_json", is_flag=True)
+def analyze_command(photos, model_id, labels, as_json):
+    """Read the LEDs in PHOTO (several photos are one burst, in time order).
+
+    Exit status: 0 read, 1 the photo must be retaken (the problems say why), 2 bad input.
+    """
+    if (model_id is None) == (labels is None):
+        _fail("give either --model MODEL_ID or --leds \"POWER,PON,LOS,LAN1\"")
+    if model_id is not None:
+        model = catalog.model(model_id)
+        if model is None:
+            _fail(f"no model {model_id!r} in the catalog; `flask --app wsgi led models` lists them")
+    else:
+        try:
+            model = catalog.custom(catalog.parse_labels(labels))
+        except catalog.LabelError:
+            _fail(f"--leds takes 1 to {catalog.MAX_CUSTOM_LEDS} names separated by commas, each up to 12 letters, digits or . - / +")
+    try:
+        result = analyze_files(photos, model)
+    except reader.PhotoError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for problem in result["quality"]["problems"]:
+            click.echo(f"retake: {problem['message']}")
+        for led in result["leds"]:
+            click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {led['confidence']:.2f}")
+    sys.exit(0 if result["quality"]["ok"] else 1)
+
+
+@led_cli.command("models")
+def models_command():
+    """List the device catalog (every layout is unverified until checked against a real panel)."""
+    for model in catalog.models():
+        mark = "verified" if model["verified"] else "unverified"
+        click.echo(f"{model['id']:<24} {model['vendor']} {model['name']} ({mark}): "
+                   + " ".join(led["label"] for led in model["leds"]))
