@@ -25,7 +25,7 @@ ACTIONS = {
     "mark_unsolved": _l("Unsolved: legacy backlog"), "close": _l("Close"), "reopen": _l("Reopen as new order"),
     "add_note": _l("Progress note"), "attach_photo": _l("Photo"),
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
-    "sign_off": _l("Customer sign-off"),
+    "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
 }
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {
@@ -55,10 +55,17 @@ FIELDS = {
     "appointment_end": _l("Appointment end"), "customer_consent": _l("Customer consent"),
     "approver_id": _l("Approver"), "closure": _l("Closure reply"),
 }
+LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing")}
+LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "other": _l("other colour")}
+LED_PROBLEMS = {
+    "too_dark": _l("too dark"), "blurry": _l("blurred"), "over_exposed": _l("too bright or glare"),
+    "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),
+}
 
 _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SYMPTOMS, "priority": PRIORITIES,
            "state": STATES, "action": ACTIONS, "role": ROLES, "policy": POLICIES, "field": FIELDS,
-           "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES}
+           "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES, "led_state": LED_STATES, "led_color": LED_COLORS,
+           "led_problem": LED_PROBLEMS}
 
 
 _translated = {}

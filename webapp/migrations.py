@@ -342,6 +342,42 @@ MIGRATIONS = [
         """CREATE TRIGGER signoffs_insert_changes AFTER INSERT ON signoffs
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
+    # 6: LED checks from panel photos: the reader's answer, what the technician tapped and
+    # confirmed, and every correction (the ground truth for the reader's field accuracy).
+    [
+        """CREATE TABLE led_checks (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            model_id TEXT NOT NULL,
+            model_kind TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            capture TEXT NOT NULL CHECK (capture IN ('photo', 'burst')),
+            sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+            frames INTEGER NOT NULL,
+            seconds REAL,
+            thumb_sha256 TEXT REFERENCES blobs (sha256),
+            reading TEXT NOT NULL,
+            tapped TEXT,
+            confirmed TEXT,
+            confirmed_at TEXT,
+            created_by INTEGER REFERENCES users (id),
+            occurred_at TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX led_checks_order ON led_checks (order_id)",
+        """CREATE TABLE led_confirmations (
+            id TEXT PRIMARY KEY,
+            check_id TEXT NOT NULL REFERENCES led_checks (id),
+            states TEXT NOT NULL,
+            corrections TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER led_checks_insert_changes AFTER INSERT ON led_checks
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+        """CREATE TRIGGER led_checks_update_changes AFTER UPDATE ON led_checks
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+    ],
 ]
 
 

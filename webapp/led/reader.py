@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+VERSION = "2026-11-22.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_WIDTH = 960
 BAND = 0.16  # half-height of the searched band, as a fraction of the width
@@ -73,13 +74,17 @@ def open_photo(data, draft=True, work_width=WORK_WIDTH):
                 raise PhotoError("pixels", f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).")
             orientation = image.getexif().get(0x0112, 1)
             if draft and image.format == "JPEG":
-                sideways = orientation in (5, 6, 7, 8)
-                wanted = work_width if not sideways else work_width * image.height // max(1, image.width)
-                image.draft("RGB", (wanted, wanted * image.height // max(1, image.width)))
+                w, h = image.size
+                if orientation in (5, 6, 7, 8):  # shown sideways: the stored height becomes the width
+                    image.draft("RGB", (work_width * w // max(1, h), work_width))
+                else:
+                    image.draft("RGB", (work_width, work_width * h // max(1, w)))
             image.load()
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError("pixels", f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).") from None
+    except UnidentifiedImageError:
         raise PhotoError("unreadable", RETAKE["unreadable"]) from None
     except (OSError, ValueError, SyntaxError, EOFError):
         raise PhotoError("damaged", "The photo is damaged or incomplete; take it again.") from None
@@ -222,8 +227,11 @@ def _lit_points(lit, frame, r, threshold):
 
 
 def _too_small(points, summary, model, r, threshold, width):
-    """Lit LEDs much smaller and closer together than the model's at the guide's distance."""
-    if len(points) >= 2:
+    """Lit LEDs much smaller and closer together than the model's at the guide's distance.
+
+    Only for catalog models: for a panel named by the technician the spacing is unknown.
+    """
+    if len(points) >= 2 or any(led["x"] is None for led in model["leds"]):
         return False
     small_r = max(1.5, r / 2.5)
     small = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)

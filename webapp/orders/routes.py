@@ -88,6 +88,11 @@ def wifi_of(db, order_id):
     return {"surveys": surveys, "wifi_reference": wifi_reference() if surveys else None}
 
 
+def led_checks_of(db, order_id):
+    from ..led import checks
+    return checks.for_order(db, order_id)
+
+
 def render_order(order_id, errors=(), status=200, template="orders/show.html", submitted=None):
     """Render an order page (dispatcher or job view) with any errors from the last action.
 
@@ -108,7 +113,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
-        **diagnosis_of(db, order_id), **wifi_of(db, order_id),
+        **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         "failed_action": submitted[0] if submitted else None,
     }
     return render_template(template, **context), status

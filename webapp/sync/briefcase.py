@@ -69,6 +69,8 @@ def bundle(db, order):
          "signed_at": s["signed_at"], "survey": json.loads(s["survey"]), "channel": s["channel"],
          "report_path": signoff_path(s["id"])}
         for s in db.query("SELECT * FROM signoffs WHERE order_id = ? ORDER BY version", [order_id])]
+    from ..led import checks as led_checks
+    data["led_checks"] = led_checks.for_order(db, order_id)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

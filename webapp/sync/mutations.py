@@ -27,7 +27,7 @@ from . import briefcase
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
 DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run",
-                                 "wifi_survey", "sign_off"})
+                                 "wifi_survey", "sign_off", "led_check", "led_confirm"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
@@ -376,6 +376,97 @@ def sign_off(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
+def led_check(ctx, args, base_version, occurred_at):
+    """order.led_check {order_id, check_id, model_id | labels, kind?, capture, sha256, frames, seconds?, tapped?}.
+
+    The photo (or the burst, its frames stacked in one image) must be uploaded first. It is
+    read here, so the reading reaches the phone with the next pull; what the technician
+    tapped meanwhile is kept beside it.
+    """
+    from flask import current_app
+    from ..led import checks
+    order = _load(ctx, _order_id(args))
+    check_id = _text(args, "check_id", 64, required=True)
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM led_checks WHERE id = ?", [check_id]):
+        return {"row_version": order["version"]}
+    try:
+        model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("kind"))
+    except ValueError:
+        raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
+    capture, frames = args.get("capture"), args.get("frames", 1)
+    if capture not in ("photo", "burst"):
+        raise Rejected(_("Say whether this is one photo or a burst."))
+    if isinstance(frames, bool) or not isinstance(frames, int) or not (
+            frames == 1 if capture == "photo" else checks.MIN_BURST_FRAMES <= frames <= checks.reader.MAX_FRAMES):
+        raise Rejected(_("A burst has %(low)d to %(high)d frames.", low=checks.MIN_BURST_FRAMES, high=checks.reader.MAX_FRAMES))
+    seconds = args.get("seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= 60):
+        raise Rejected(_("The burst's length is not valid."))
+    labels = [led["label"] for led in model["leds"]]
+    tapped = None
+    if args.get("tapped") is not None:
+        try:
+            tapped = checks.check_states(args["tapped"], labels)
+        except ValueError:
+            raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
+    sha = args.get("sha256")
+    if not isinstance(sha, str) or not SHA256.match(sha):
+        raise Rejected(_("The photo reference is not valid."))
+    folder = current_app.config["BLOB_FOLDER"]
+    data = checks.load_blob(ctx.db.conn, folder, sha)
+    if data is None:
+        raise Rejected(_("The photo itself never reached the server (or could not be read as an image); take it again."))
+    reading, thumb = checks.analyze(data, capture, frames, model)
+    thumb_sha = checks.store_thumb(ctx.db, thumb, ctx.user.id, folder, ctx.received) if thumb else None
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_check")
+    ctx.db.conn.execute(
+        "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
+        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
+         seconds, thumb_sha, json.dumps(reading, ensure_ascii=False), json.dumps(tapped) if tapped else None,
+         json.dumps(tapped) if tapped else None, to_text(when) if tapped else None, ctx.user.id, evidence["device_time"],
+         to_text(ctx.received)])
+    summary = " ".join(f"{led['label']}:{led['state']}" for led in reading["leds"]) or ",".join(reading["quality"]["problems"])
+    store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
+                       reason=summary[:500], details={"check_id": check_id, "model": model["id"], **evidence},
+                       version=order["version"])
+    return {"row_version": order["version"]}
+
+
+def led_confirm(ctx, args, base_version, occurred_at):
+    """order.led_confirm {order_id, confirm_id, check_id, states}: the technician's word on each LED.
+
+    Every confirmation is kept with where it differs from the reader; the latest one counts.
+    """
+    from ..led import checks
+    order = _load(ctx, _order_id(args))
+    confirm_id = _text(args, "confirm_id", 64, required=True)
+    check_id = _text(args, "check_id", 64, required=True)
+    _writable(ctx, order)
+    if one(ctx.db, "SELECT 1 AS yes FROM led_confirmations WHERE id = ?", [confirm_id]):
+        return {"row_version": order["version"]}
+    check = one(ctx.db, "SELECT * FROM led_checks WHERE id = ? AND order_id = ?", [check_id, order["id"]])
+    if check is None:
+        raise Rejected(_("This LED check is not on the order; take the photo again."))
+    try:
+        states = checks.check_states(args.get("states"), json.loads(check["labels"]))
+    except ValueError:
+        raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
+    found = checks.corrections(json.loads(check["reading"]), states)
+    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_confirm")
+    ctx.db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check_id, json.dumps(states), json.dumps(found),
+                                                        ctx.user.id, to_text(ctx.received)])
+    ctx.db.conn.execute("UPDATE led_checks SET confirmed = ?, confirmed_at = ? WHERE id = ?",
+                        [json.dumps(states), to_text(when), check_id])
+    store.record_event(ctx.db, order["id"], ctx.user.id, "led_confirm", order["state"], order["state"], when,
+                       reason=" ".join(f"{s['label']}:{s['state']}" for s in states)[:500],
+                       details={"check_id": check_id, "corrections": len(found), **evidence}, version=order["version"])
+    return {"row_version": order["version"]}
+
+
 MUTATORS = {
     "order.transition": transition,
     "order.add_note": add_note,
@@ -383,4 +474,6 @@ MUTATORS = {
     "order.record_run": record_run,
     "order.wifi_survey": wifi_survey,
     "order.sign_off": sign_off,
+    "order.led_check": led_check,
+    "order.led_confirm": led_confirm,
 }

@@ -1,0 +1,103 @@
+"""LED checks on an order: read the uploaded photo or burst, keep a thumbnail, diff corrections."""
+import io
+import json
+import pathlib
+
+from PIL import Image
+
+from ..sync import uploads
+from . import catalog, reader
+
+THUMB_WIDTH = 480
+MIN_BURST_FRAMES = 10
+
+
+def resolve_model(model_id, labels, kind):
+    """The catalog model, or the technician's own list of LEDs; ValueError when neither is usable."""
+    if model_id and model_id != "custom":
+        model = catalog.model(model_id)
+        if model is None:
+            raise ValueError("model")
+        return model
+    return catalog.custom(catalog.parse_labels(labels), "router" if kind == "router" else "ont")
+
+
+def analyze(data, capture, frames, model):
+    """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes)."""
+    try:
+        image = reader.open_photo(data)
+        images = reader.split_sheet(image, frames) if capture == "burst" else [image]
+    except reader.PhotoError as exc:
+        return {"quality": {"ok": False, "problems": [exc.code if exc.code in reader.RETAKE else "unreadable"]},
+                "leds": []}, None
+    result = reader.read(images, model)
+    shown = images[0]
+    if capture == "burst" and result["leds"]:
+        shown = images[len(images) // 2]
+    thumb = shown.copy()
+    thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4))
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=80)
+    result["reader"] = reader.VERSION
+    return result, out.getvalue()
+
+
+def load_blob(db, folder, sha):
+    row = db.execute("SELECT path FROM blobs WHERE sha256 = ?", [sha]).fetchone()
+    return (pathlib.Path(folder) / row[0]).read_bytes() if row else None
+
+
+def store_thumb(db, data, user_id, folder, now):
+    return uploads.store_bytes(db, data, "image/jpeg", user_id, uploads.blob_dir(folder), now)
+
+
+def check_states(states, labels):
+    """The technician's states for each LED, left to right; ValueError when they do not fit the check."""
+    if not isinstance(states, list) or len(states) != len(labels):
+        raise ValueError("count")
+    clean = []
+    for item, label in zip(states, labels):
+        if not isinstance(item, dict) or item.get("label") != label or item.get("state") not in catalog.STATES:
+            raise ValueError("state")
+        color = item.get("color")
+        if item["state"] == "off":
+            color = None
+        elif color is not None and color not in catalog.COLORS:
+            raise ValueError("color")
+        clean.append({"label": label, "state": item["state"], "color": color})
+    return clean
+
+
+def corrections(reading, states):
+    """Where the technician's states differ from the reader's: the field ground truth."""
+    read = {led["label"]: led for led in reading.get("leds", [])}
+    found = []
+    for item in states:
+        guess = read.get(item["label"])
+        if guess is None:
+            continue
+        if guess["state"] != item["state"] or (item["state"] != "off" and item["color"] and guess.get("color") != item["color"]):
+            found.append({"label": item["label"], "read": {"state": guess["state"], "color": guess.get("color"),
+                                                           "confidence": guess.get("confidence")},
+                          "confirmed": {"state": item["state"], "color": item["color"]}})
+    return found
+
+
+def for_order(db, order_id):
+    """The order's LED checks, newest last, with what the phone and the order page show."""
+    result = []
+    for row in db.query("SELECT c.*, u.display_name AS technician FROM led_checks c LEFT JOIN users u ON u.id = c.created_by"
+                        " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
+        model = catalog.model(row["model_id"])
+        result.append({
+            "id": row["id"], "model_id": row["model_id"], "model_kind": row["model_kind"],
+            "model_name": f"{model['vendor']} {model['name']}" if model else "",
+            "verified": bool(model and model["verified"]), "labels": json.loads(row["labels"]),
+            "capture": row["capture"], "sha256": row["sha256"], "thumb_sha256": row["thumb_sha256"],
+            "frames": row["frames"], "seconds": row["seconds"], "reading": json.loads(row["reading"]),
+            "tapped": json.loads(row["tapped"]) if row["tapped"] else None,
+            "confirmed": json.loads(row["confirmed"]) if row["confirmed"] else None,
+            "confirmed_at": row["confirmed_at"], "occurred_at": row["occurred_at"], "created_at": row["created_at"],
+            "technician": row["technician"],
+        })
+    return result
