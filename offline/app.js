@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var boot = JSON.parse(document.getElementById("boot").textContent);
-  var S = window.ONTrackStore, Y = window.ONTrackSync, R = window.ONTrackRunner, WF = window.ONTrackWifi;
+  var S = window.ONTrackStore, Y = window.ONTrackSync, R = window.ONTrackRunner, WF = window.ONTrackWifi, L = window.ONTrackLed;
   var app = document.getElementById("app");
   var statusBar = document.getElementById("sync-status");
   var userId = boot.user.id;
@@ -27,6 +27,18 @@
   var wifiPreview = null;  // a Wi-Fi analysis shown but not saved yet: {order_id, source, format, analysis}
   var pads = {};  // signature pads on screen, by canvas id
   var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
+  var COLOR_WORDS = { green: t("green"), red: t("red"), orange: t("orange"), other: t("other colour") };
+  var RETAKE_WORDS = {
+    too_dark: t("Too dark: switch on a light or shine a torch at the panel from the side; flash off."),
+    blurry: t("Blurred: hold the phone still with both hands and tap the screen on the lights to focus."),
+    over_exposed: t("Too bright or glare: tilt the phone a little so the reflection moves off the lights; flash off."),
+    too_far: t("Too far: move closer until the first and last light sit on the guide's end marks."),
+    no_panel: t("No panel found: put the row of lights on the guide line, first light on the left mark."),
+    unreadable: t("This file is not a photo the phone can read."),
+  };
+  var ledDraft = null;  // a photo or burst taken but not saved yet: {order_id, model, capture, blob, url, frames, …}
+  var ledEdits = {};  // chips the technician tapped on a saved check, by check id, until confirmed
+  var camera = null;  // the open camera: {stream, capture, order_id, model}
 
   // ---- words and times ----
   function t(key, params) {
@@ -276,7 +288,7 @@
       '<div class="job-buttons big"><a class="btn" href="tel:' + esc((o.contact_phone || "").replace(/\s/g, "")) + '">' +
       esc(t("Call the customer")) + '</a><a class="btn" href="' + esc(o.map.geo) + '">' + esc(t("Open in map")) + "</a></div>" +
       '<section class="card next-step" id="next-step">' + steps.main + "</section>" + await diagnosisHtml(o, playbooks) +
-      await wifiHtml(o) + await signoffHtml(o, playbooks) +
+      await ledHtml(o) + await wifiHtml(o) + await signoffHtml(o, playbooks) +
       '<section class="card">' + detailsHtml(o) + "</section>" +
       '<section class="card" id="notes"><h2>' + esc(t("Progress note")) + '</h2><form id="note-form"><label class="field">' +
       '<textarea name="text" rows="3" required maxlength="2000"></textarea></label><button class="btn" type="submit">' + esc(t("Add note")) +
@@ -341,8 +353,10 @@
       var hint = node.hint ? '<p class="muted">' + esc(node.hint[boot.lang]) + "</p>" : "";
       var answers;
       if (node.kind === "led") {
+        var seen = ledSuggestion(o, run.playbook, node);
         answers = R.LED_STATES.map(function (s) {
-          return '<button class="btn wide big-touch led-' + s + '" type="button" data-answer="' + s + '"><span class="led-dot"></span>' + esc(LED_WORDS[s]) + "</button>";
+          return '<button class="btn wide big-touch led-' + s + (seen === s ? " suggested" : "") + '" type="button" data-answer="' + s + '">' +
+            '<span class="led-dot"></span>' + esc(LED_WORDS[s]) + (seen === s ? ' <small class="from-photo">' + esc(t("as confirmed on the LED photo")) + "</small>" : "") + "</button>";
         }).join("");
       } else if (node.kind === "measure") {
         answers = '<form id="measure-form"><label class="field"><span>' + esc(node.unit) + '</span><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus></label>' +
@@ -393,6 +407,302 @@
                         { value: value, unit: node.unit, min: node.min, max: node.max }) };
     }
     return { value: value, band: R.bandOf(node, value) };
+  }
+
+  // ---- LED photo check: photo or 3-second burst with the guide, read on the server, confirmed here ----
+  async function ledRef() { return await reference("leds"); }
+
+  function modelOf(ref, check) {
+    if (check.model_id && check.model_id !== "custom") {
+      return ref.models.filter(function (m) { return m.id === check.model_id; })[0] || null;
+    }
+    return { id: "custom", kind: check.model_kind || "ont", verified: false, name: "", vendor: "",
+             leds: check.labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(l), colors: ref.colors }; }) };
+  }
+
+  // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
+  function overlay(src, frame, frames, spots, states, id) {
+    var w = 1000, h = Math.round(1000 * frame.height / frame.width);
+    var marks = spots.map(function (p, i) {
+      var st = states[i] || {};
+      return '<g class="mark state-' + esc(st.state || "off") + (st.color ? " color-" + esc(st.color) : "") + '">' +
+        '<circle cx="' + Math.round(p.x * w) + '" cy="' + Math.round(p.y * h) + '" r="22"></circle>' +
+        '<text x="' + Math.round(p.x * w) + '" y="' + Math.round(p.y * h - 32) + '" text-anchor="middle">' + (i + 1) + "</text></g>";
+    }).join("");
+    return '<svg class="led-overlay" id="' + esc(id) + '" viewBox="0 0 ' + w + " " + h + '" role="img" aria-label="' + esc(t("LED panel photo")) + '">' +
+      '<image href="' + esc(src) + '" x="0" y="0" width="' + w + '" height="' + h * (frames || 1) + '" preserveAspectRatio="none"></image>' +
+      marks + "</svg>";
+  }
+
+  function chips(key, model, states, reading) {
+    return '<div class="led-chips">' + states.map(function (st, i) {
+      var read = reading && reading[i];
+      var differs = read && read.state !== st.state;
+      var unsure = read && read.confidence < 0.8;
+      return '<button type="button" class="led-chip state-' + esc(st.state) + (st.color ? " color-" + esc(st.color) : "") +
+        (differs ? " differs" : "") + (unsure ? " unsure" : "") + '" data-led-chip="' + esc(key) + '" data-index="' + i + '">' +
+        '<b>' + (i + 1) + "</b> " + esc(st.label) + " · " + esc(LED_WORDS[st.state]) +
+        (st.state !== "off" && st.color ? " · " + esc(COLOR_WORDS[st.color]) : "") +
+        (differs ? '<small>' + esc(t("photo: %(state)s", { state: LED_WORDS[read.state] })) + "</small>" : "") + "</button>";
+    }).join("") + "</div>";
+  }
+
+  function defaultColor(led) { return led.colors && led.colors.length ? led.colors[0] : "green"; }
+
+  async function ledHtml(o) {
+    var ref = await ledRef();
+    if (!ref) { return ""; }
+    ledRefCache = ref;
+    var html = '<section class="card" id="leds"><h2>' + esc(t("LED photo check")) + "</h2>";
+    var checks = o.led_checks || [];
+    for (var c = 0; c < checks.length; c++) { html += await checkHtml(ref, checks[c]); }
+    if (ledDraft && ledDraft.order_id === o.id) {
+      var m = ledDraft.model;
+      html += '<div class="led-draft" id="led-draft"><p>' + esc(t("Tap each light to say what you see; the photo is read when it syncs.")) + "</p>" +
+        overlay(ledDraft.url, ledDraft.frame, ledDraft.frames, L.guideSpots(ref, m.leds), ledDraft.states, "led-draft-photo") +
+        chips("draft", m, ledDraft.states, null) +
+        '<div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save>' + esc(t("Save the LED check")) + "</button>" +
+        '<button class="btn" type="button" data-led-discard>' + esc(t("Discard")) + "</button></div></div>";
+    }
+    var guess = L.modelFor(ref, o.ont_model);
+    var options = ref.models.map(function (m) {
+      return '<option value="' + esc(m.id) + '"' + (guess && guess.id === m.id ? " selected" : "") + ">" + esc(m.vendor + " " + m.name) + "</option>";
+    }).join("");
+    html += '<form id="led-form" class="led-form"><label class="field"><span>' + esc(t("Device model")) + '</span><select name="model">' +
+      (guess ? "" : '<option value="">' + esc(t("Choose the model")) + "</option>") + options +
+      '<option value="custom">' + esc(t("Another model: name its lights")) + "</option></select></label>" +
+      '<label class="field" id="led-labels-field"><span>' + esc(t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")) + "</span>" +
+      '<input name="labels" autocomplete="off" maxlength="200"></label>' +
+      '<p class="muted small">' + esc(t("The catalog's light layouts are not verified against real panels: check them against the box; if they differ, choose “Another model”.")) + "</p>" +
+      '<p class="error" id="led-error" role="alert" hidden></p>' +
+      '<div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo">' + esc(t("Photo (steady lights)")) + "</button>" +
+      '<button class="btn big-touch" type="button" data-led-capture="burst">' + esc(t("3-second burst (flashing lights)")) + "</button></div>" +
+      '<label class="btn wide"><input type="file" name="led-photo" accept="image/*" hidden> ' + esc(t("No camera here: choose a photo")) + "</label>" +
+      "</form></section>";
+    return html;
+  }
+
+  async function checkHtml(ref, check) {
+    var model = modelOf(ref, check);
+    if (!model) { return ""; }
+    var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
+    var local = await db.get("blobs", check.sha256);
+    var src = local && local.blob ? URL.createObjectURL(local.blob) : "/api/blobs/" + (check.thumb_sha256 || check.sha256);
+    var frames = local && local.blob && check.capture === "burst" ? check.frames : 1;
+    var frame = check.frame || (check.reading && check.reading.frame) || { width: 4, height: 3 };
+    var spots = reading ? reading.map(function (l) { return { x: l.x, y: l.y }; }) : L.guideSpots(ref, model.leds);
+    var states = ledEdits[check.id] || check.confirmed || (reading ? reading.map(function (l) {
+      return { label: l.label, state: l.state, color: l.color };
+    }) : check.labels.map(function (l) { return { label: l, state: "off", color: null }; }));
+    var head = '<p class="led-head"><b>' + esc(model.vendor ? model.vendor + " " + model.name : t("Model not in the catalog")) + "</b> " +
+      (model.verified ? "" : '<span class="chip warn">' + esc(t("layout unverified")) + "</span> ") +
+      '<small class="muted">' + esc(check.capture === "burst" ? t("3-second burst") : t("single photo")) + " · " + esc(when(check.occurred_at || check.created_at)) + "</small>" + pendingMark(check) + "</p>";
+    var status;
+    if (check.reading && check.reading.quality && !check.reading.quality.ok) {
+      status = '<p class="flash flash-warn led-retake">' + esc(t("Take it again")) + ": " + check.reading.quality.problems.map(function (p) {
+        return esc(RETAKE_WORDS[p] || p); }).join(" ") + "</p>";
+    } else if (!reading) {
+      status = '<p class="muted led-waiting">' + esc(t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")) + "</p>";
+    } else {
+      var differ = (check.confirmed || []).filter(function (s, i) { return reading[i] && reading[i].state !== s.state; }).length;
+      status = '<p class="led-read">' + esc(check.confirmed_at && !differ && !ledEdits[check.id] ? t("Read from the photo and confirmed.") :
+        differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ }) :
+        t("Read from the photo: check each light, tap any that is wrong, then confirm.")) + "</p>";
+    }
+    return '<div class="led-check" data-check="' + esc(check.id) + '">' + head + status + overlay(src, frame, frames, spots, states, "led-photo-" + check.id) +
+      chips(check.id, model, states, reading) +
+      '<button class="btn primary" type="button" data-led-confirm="' + esc(check.id) + '">' + esc(t("Confirm these lights")) + "</button></div>";
+  }
+
+  // What the order's latest confirmed LED check says for a tree question, if anything.
+  var ledRefCache = null;
+  function ledSuggestion(o, playbookId, node) {
+    if (!ledRefCache) { return null; }
+    var wantRouter = playbookId === "router" || /^Router/.test(node.led);
+    var checks = (o.led_checks || []).slice().reverse();
+    for (var i = 0; i < checks.length; i++) {
+      var check = checks[i];
+      if ((check.model_kind === "router") !== wantRouter || !check.confirmed) { continue; }
+      var answers = L.treeAnswers(L.confirmedLeds(check, modelOf(ledRefCache, check)), check.model_kind);
+      if (node.led in answers) { return answers[node.led]; }
+    }
+    return null;
+  }
+
+  function chosenModel(ref, form) {
+    var id = form.elements.model.value;
+    if (!id) { return { error: t("Choose the device model first.") }; }
+    if (id !== "custom") { return { model: ref.models.filter(function (m) { return m.id === id; })[0] }; }
+    var labels = L.parseLabels(form.elements.labels.value);
+    if (!labels) { return { error: t("Name the lights left to right, separated by commas (at most 16).") }; }
+    return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels: labels,
+                      leds: labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(l), colors: ref.colors }; }) } };
+  }
+
+  function ledError(text) {
+    var box = document.getElementById("led-error");
+    if (box) { box.textContent = text; box.hidden = !text; }
+  }
+
+  async function openCamera(capture) {
+    var ref = await ledRef();
+    var form = document.getElementById("led-form");
+    var chosen = chosenModel(ref, form);
+    if (chosen.error) { ledError(chosen.error); return; }
+    ledError("");
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      ledError(t("This browser cannot open the camera here: choose a photo instead."));
+      return;
+    }
+    var stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: {
+        facingMode: { ideal: "environment" }, width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30, min: 10 } } });
+    } catch (err) {
+      ledError(t("The camera could not be opened (%(why)s): allow the camera, or choose a photo instead.", { why: err.name || "error" }));
+      return;
+    }
+    var view = document.createElement("div");
+    view.id = "led-camera";
+    view.className = "camera";
+    view.innerHTML = '<div class="camera-frame"><video playsinline muted autoplay></video><svg class="guide" preserveAspectRatio="xMidYMid meet"></svg></div>' +
+      '<p class="camera-hint">' + esc(capture === "burst" ? t("Put the first light on the left mark and the last on the right mark, then hold still for 3 seconds.")
+        : t("Put the first light on the left mark and the last on the right mark.")) + "</p>" +
+      '<p class="camera-count" id="camera-count" aria-live="polite"></p>' +
+      '<div class="camera-buttons"><button class="btn primary big-touch" type="button" data-cam-shoot>' +
+      esc(capture === "burst" ? t("Record 3 seconds") : t("Take the photo")) + '</button><button class="btn big-touch" type="button" data-cam-cancel>' +
+      esc(t("Cancel")) + "</button></div>";
+    document.body.appendChild(view);
+    var video = view.querySelector("video");
+    video.srcObject = stream;
+    camera = { stream: stream, capture: capture, order_id: currentOrderId(), model: chosen.model, view: view, video: video, ref: ref };
+    video.addEventListener("loadedmetadata", function () { drawGuide(camera); });
+  }
+
+  function drawGuide(cam) {
+    var w = cam.video.videoWidth, h = cam.video.videoHeight;
+    var svg = cam.view.querySelector("svg.guide");
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    var g = cam.ref.guide, y = h / 2, left = g.left * w, right = g.right * w, r = Math.max(6, 0.012 * w);
+    var spots = L.guideSpots(cam.ref, cam.model.leds);
+    svg.innerHTML = (cam.capture === "burst" ? '<rect class="band" x="0" y="' + (y - g.band * w) + '" width="' + w + '" height="' + (2 * g.band * w) + '"></rect>' : "") +
+      '<line x1="' + left + '" y1="' + y + '" x2="' + right + '" y2="' + y + '"></line>' +
+      '<line class="end" x1="' + left + '" y1="' + (y - 4 * r) + '" x2="' + left + '" y2="' + (y + 4 * r) + '"></line>' +
+      '<line class="end" x1="' + right + '" y1="' + (y - 4 * r) + '" x2="' + right + '" y2="' + (y + 4 * r) + '"></line>' +
+      (cam.model.id === "custom" ? "" : spots.map(function (p) { return '<circle cx="' + p.x * w + '" cy="' + p.y * h + '" r="' + r + '"></circle>'; }).join(""));
+  }
+
+  function closeCamera() {
+    if (!camera) { return; }
+    camera.stream.getTracks().forEach(function (track) { track.stop(); });
+    camera.view.remove();
+    camera = null;
+  }
+
+  function toJpeg(canvas, quality) {
+    return new Promise(function (resolve, reject) {
+      canvas.toBlob(function (b) { return b ? resolve(b) : reject(new Error("encode")); }, "image/jpeg", quality);
+    });
+  }
+
+  async function shoot() {
+    var cam = camera, video = cam.video;
+    var w = video.videoWidth, h = video.videoHeight;
+    if (!w || !h) { return; }
+    cam.view.querySelector("[data-cam-shoot]").disabled = true;
+    var draft = { order_id: cam.order_id, model: cam.model, capture: cam.capture, frames: 1 };
+    if (cam.capture === "photo") {
+      var scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(w, h));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(w * scale);
+      canvas.height = Math.round(h * scale);
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      draft.blob = await toJpeg(canvas, 0.9);
+      draft.frame = { width: canvas.width, height: canvas.height };
+    } else {
+      // Only the guide's band is kept, 800 pixels wide: a few dozen kilobytes a frame.
+      var band = cam.ref.guide.band, fw = 800, fh = Math.round(fw * 2 * band);
+      var top = Math.max(0, Math.round(h / 2 - band * w)), cropH = Math.min(h, Math.round(2 * band * w));
+      var frames = [], started = performance.now(), counter = document.getElementById("camera-count");
+      while ((performance.now() - started < 3200 || frames.length < cam.ref.min_burst_frames * 3) && frames.length < cam.ref.max_frames) {
+        var c = document.createElement("canvas");
+        c.width = fw;
+        c.height = fh;
+        c.getContext("2d").drawImage(video, 0, top, w, cropH, 0, 0, fw, fh);
+        frames.push(c);
+        counter.textContent = t("%(n)d frames", { n: frames.length });
+        await new Promise(function (resolve) { setTimeout(resolve, 80); });  // about 12 frames a second
+      }
+      var sheet = document.createElement("canvas");
+      sheet.width = fw;
+      sheet.height = fh * frames.length;
+      var ctx = sheet.getContext("2d");
+      frames.forEach(function (f, i) { ctx.drawImage(f, 0, i * fh); });
+      draft.blob = await toJpeg(sheet, 0.85);
+      draft.frames = frames.length;
+      draft.seconds = Math.round((performance.now() - started) / 100) / 10;
+      draft.frame = { width: fw, height: fh };
+    }
+    closeCamera();
+    startDraft(draft);
+  }
+
+  function startDraft(draft) {
+    draft.url = URL.createObjectURL(draft.blob);
+    draft.states = draft.model.leds.map(function (led) { return { label: led.label, state: "off", color: null }; });
+    ledDraft = draft;
+    render().then(function () {
+      var box = document.getElementById("led-draft");
+      if (box) { box.scrollIntoView(); }
+    });
+  }
+
+  async function saveDraft() {
+    var draft = ledDraft;
+    var order = await S.orderView(db, draft.order_id);
+    var sha = await sha256(draft.blob);
+    var args = { order_id: order.id, check_id: S.uuid(), capture: draft.capture, sha256: sha, frames: draft.frames,
+                 tapped: draft.states, frame: draft.frame, model_kind: draft.model.kind };
+    if (draft.model.id === "custom") { args.labels = draft.model.labels.join(","); } else { args.model_id = draft.model.id; }
+    if (draft.seconds) { args.seconds = draft.seconds; }
+    URL.revokeObjectURL(draft.url);
+    ledDraft = null;
+    await queue(order, "order.led_check", args, { sha256: sha, blob: draft.blob, type: "image/jpeg" });
+  }
+
+  async function tapChip(button) {
+    var key = button.dataset.ledChip, index = Number(button.dataset.index);
+    var ref = await ledRef();
+    var states, model;
+    if (key === "draft") {
+      states = ledDraft.states;
+      model = ledDraft.model;
+    } else {
+      var order = await S.orderView(db, currentOrderId());
+      var check = (order.led_checks || []).filter(function (c) { return c.id === key; })[0];
+      if (!check) { return; }
+      model = modelOf(ref, check);
+      var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
+      states = ledEdits[key] = ledEdits[key] || JSON.parse(JSON.stringify(check.confirmed || (reading ? reading.map(function (l) {
+        return { label: l.label, state: l.state, color: l.color }; }) : check.labels.map(function (l) { return { label: l, state: "off", color: null }; }))));
+    }
+    var st = states[index];
+    st.state = L.nextState(st.state);
+    st.color = st.state === "off" ? null : (st.color || defaultColor(model.leds[index]));
+    lastInput = Date.now();
+    await render();
+  }
+
+  async function confirmCheck(checkId) {
+    var order = await S.orderView(db, currentOrderId());
+    var check = (order.led_checks || []).filter(function (c) { return c.id === checkId; })[0];
+    if (!check) { return; }
+    var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
+    var states = ledEdits[checkId] || check.confirmed || (reading ? reading.map(function (l) {
+      return { label: l.label, state: l.state, color: l.color }; }) : null);
+    if (!states) { return; }
+    delete ledEdits[checkId];
+    await queue(order, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states: states });
   }
 
   // ---- Wi-Fi survey: typed in (offline) or a scan file (online); saved on the order ----
@@ -822,6 +1132,21 @@
       await analyseFile(event.target, await S.orderView(db, currentOrderId()));
       return;
     }
+    if (event.target.name === "led-photo" && event.target.files.length) {
+      var ref = await ledRef();
+      var chosen = chosenModel(ref, event.target.form);
+      if (chosen.error) { ledError(chosen.error); return; }
+      try {
+        var picked = await shrink(event.target.files[0]);
+        var bitmap = await createImageBitmap(picked);
+        startDraft({ order_id: currentOrderId(), model: chosen.model, capture: "photo", frames: 1, blob: picked,
+                     frame: { width: bitmap.width, height: bitmap.height } });
+        bitmap.close();
+      } catch (err) {
+        ledError(t("This file is not a photo the phone can read."));
+      }
+      return;
+    }
     if (event.target.name !== "photo" || !event.target.files.length) { return; }
     var form = event.target.form;
     var error = document.getElementById("photo-error");
@@ -867,6 +1192,16 @@
       if (link.hash) { var target = document.querySelector(link.hash); if (target) { target.scrollIntoView(); } }
       return;
     }
+    var capture = event.target.closest("[data-led-capture]");
+    if (capture) { await openCamera(capture.dataset.ledCapture); return; }
+    if (event.target.closest("[data-cam-shoot]") && camera) { await shoot(); return; }
+    if (event.target.closest("[data-cam-cancel]")) { closeCamera(); return; }
+    var chip = event.target.closest("[data-led-chip]");
+    if (chip) { await tapChip(chip); return; }
+    if (event.target.closest("[data-led-save]") && ledDraft) { await saveDraft(); return; }
+    if (event.target.closest("[data-led-discard]")) { ledDraft = null; await render(); return; }
+    var confirmer = event.target.closest("[data-led-confirm]");
+    if (confirmer) { await confirmCheck(confirmer.dataset.ledConfirm); return; }
     var clear = event.target.closest("[data-clear-pad]");
     if (clear && pads[clear.dataset.clearPad]) { pads[clear.dataset.clearPad].clear(); return; }
     if (event.target.closest("[data-signoff-link]")) { await showSignoffLink(await S.orderView(db, currentOrderId())); return; }
@@ -928,6 +1263,7 @@
       });
     }
     if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
+    ledRefCache = await ledRef();
     await render();
     document.body.dataset.ready = "1";
     requestSync();

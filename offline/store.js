@@ -100,6 +100,17 @@
       order.surveys = (order.surveys || []).concat([{ id: a.survey_id, source: a.source, local: true, pending: pending,
         occurred_at: at, networks: a.networks, own_ssid: a.own_ssid || null, country: a.country,
         recommendation: null, findings: [] }]);
+    } else if (entry.name === "order.led_check") {
+      var tapped = a.tapped || null;
+      order.led_checks = (order.led_checks || []).concat([{ id: a.check_id, model_id: a.model_id || "custom", model_kind: a.model_kind || "ont",
+        labels: a.model_id ? tapped.map(function (s) { return s.label; }) : a.labels.split(","), capture: a.capture, sha256: a.sha256,
+        frames: a.frames, frame: a.frame, reading: null, tapped: tapped, confirmed: tapped, occurred_at: at, local: true, pending: pending }]);
+      order.events = order.events.concat([{ at: at, action: "led_check", from_state: order.state, to_state: order.state,
+        reason: "", local: true, pending: pending, details: {} }]);
+    } else if (entry.name === "order.led_confirm") {
+      (order.led_checks || []).forEach(function (c) {
+        if (c.id === a.check_id) { c.confirmed = a.states; c.confirmed_at = at; c.pending = c.pending || pending; }
+      });
     } else if (entry.name === "order.attach_photo") {
       order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
         caption: a.caption || "", taken_at: at, local: true, pending: pending }]);

@@ -154,6 +154,7 @@ def _register_headers(app):
             "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
             "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if request.headers.get("HX-Request"):

@@ -39,6 +39,7 @@ def analyze(data, capture, frames, model):
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=80)
     result["reader"] = reader.VERSION
+    result["frame"] = {"width": shown.width, "height": shown.height}
     return result, out.getvalue()
 
 

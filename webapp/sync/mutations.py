@@ -377,7 +377,7 @@ def sign_off(ctx, args, base_version, occurred_at):
 
 
 def led_check(ctx, args, base_version, occurred_at):
-    """order.led_check {order_id, check_id, model_id | labels, kind?, capture, sha256, frames, seconds?, tapped?}.
+    """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
 
     The photo (or the burst, its frames stacked in one image) must be uploaded first. It is
     read here, so the reading reaches the phone with the next pull; what the technician
@@ -391,7 +391,7 @@ def led_check(ctx, args, base_version, occurred_at):
     if one(ctx.db, "SELECT 1 AS yes FROM led_checks WHERE id = ?", [check_id]):
         return {"row_version": order["version"]}
     try:
-        model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("kind"))
+        model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("model_kind"))
     except ValueError:
         raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     capture, frames = args.get("capture"), args.get("frames", 1)

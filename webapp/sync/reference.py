@@ -33,6 +33,14 @@ def wifi_reference():
             "dfs_penalty": guidance.DFS_PENALTY, "good_signal_dbm": guidance.GOOD_SIGNAL_DBM}
 
 
+def led_reference():
+    """The device catalog and the capture guide, so a technician can check LEDs offline."""
+    from ..led import catalog, checks, reader
+    return {"version": catalog.load()["version"], "models": catalog.models(), "colors": list(catalog.COLORS),
+            "guide": {"left": reader.GUIDE_LEFT, "right": reader.GUIDE_RIGHT, "band": 0.2},
+            "min_burst_frames": checks.MIN_BURST_FRAMES, "max_frames": reader.MAX_FRAMES}
+
+
 def items():
     """Return {id: data} of everything that goes into the briefcase besides orders."""
     return {
@@ -40,6 +48,7 @@ def items():
         "thresholds": json.loads((HERE / "thresholds.json").read_text(encoding="utf-8")),
         "playbooks": playbook_engine.load(),
         "wifi": wifi_reference(),
+        "leds": led_reference(),
     }
 
 

@@ -1,0 +1,77 @@
+// ONTrack LED check helpers: the capture guide's geometry, which model an order's ONT is, and
+// how confirmed LED states answer the fault-finding tree (as webapp/led/catalog.py does).
+// Pure functions; app.js draws the screens and drives the camera.
+(function (root) {
+  "use strict";
+  var RANK = { blinking: 2, on: 1, off: 0 };
+
+  // The catalog model that matches the order's ONT model text, if one does.
+  function modelFor(ref, text) {
+    var wanted = String(text || "").toLowerCase().replace(/[^a-z0-9]/g, "");
+    if (!wanted) { return null; }
+    return ref.models.filter(function (m) {
+      var name = m.name.toLowerCase().replace(/[^a-z0-9]/g, "");
+      var short = name.replace(/^(echolife|zxhn)/, "");
+      return wanted.indexOf(short) >= 0 || short.indexOf(wanted) >= 0;
+    })[0] || null;
+  }
+
+  // LED names typed left to right, as the server reads them; null when unusable.
+  function parseLabels(text) {
+    var labels = String(text || "").split(/[,，、;\s]+/).filter(function (x) { return x; });
+    if (!labels.length || labels.length > 16) { return null; }
+    for (var i = 0; i < labels.length; i++) { if (!/^[A-Za-z0-9.\-\/+ ]{1,12}$/.test(labels[i])) { return null; } }
+    return labels;
+  }
+
+  // Where the guide puts each LED, as fractions of the frame: x between the end marks, y the middle.
+  function guideSpots(ref, leds) {
+    var left = ref.guide.left, right = ref.guide.right;
+    return leds.map(function (led, i) {
+      var x = led.x != null ? led.x : (leds.length > 1 ? i / (leds.length - 1) : 0.5);
+      return { x: left + (right - left) * x, y: 0.5 };
+    });
+  }
+
+  // Confirmed states → the tree's answers by LED name; the liveliest LAN port counts.
+  function treeAnswers(leds, kind) {
+    var byRole = {};
+    leds.forEach(function (led) {
+      if (led.tree && led.state in RANK && (!(led.tree in byRole) || RANK[led.state] > RANK[byRole[led.tree]])) {
+        byRole[led.tree] = led.state;
+      }
+    });
+    var names = kind === "router" ? { power: ["Router Power", "Router POWER"], wan: ["WAN"], lan: ["LAN"] }
+      : { power: ["Power", "ONU POWER"], los: ["LOS"], pon: ["PON"], lan: ["LAN"] };
+    var result = {};
+    Object.keys(names).forEach(function (role) {
+      if (role in byRole) { names[role].forEach(function (n) { result[n] = byRole[role]; }); }
+    });
+    return result;
+  }
+
+  // The states a check stands for: the technician's confirmation, else nothing.
+  function confirmedLeds(check, model) {
+    if (!check.confirmed) { return null; }
+    return check.confirmed.map(function (s, i) {
+      var led = model ? model.leds[i] : null;
+      return { label: s.label, state: s.state, color: s.color, tree: led ? led.tree : roleTree(s.label) };
+    });
+  }
+
+  function roleTree(label) {
+    var l = String(label).toUpperCase();
+    if (l === "POWER" || l === "SYSTEM") { return "power"; }
+    if (l === "PON") { return "pon"; }
+    if (l === "LOS" || l === "ALARM") { return "los"; }
+    if (l === "WAN" || l === "INTERNET") { return "wan"; }
+    if (/^LAN\d?$/.test(l)) { return "lan"; }
+    return null;
+  }
+
+  // One tap on a chip: off → on → flashing → off.
+  function nextState(state) { return state === "off" ? "on" : state === "on" ? "blinking" : "off"; }
+
+  root.ONTrackLed = { modelFor: modelFor, parseLabels: parseLabels, guideSpots: guideSpots, treeAnswers: treeAnswers,
+                      confirmedLeds: confirmedLeds, nextState: nextState, roleTree: roleTree };
+})(typeof window !== "undefined" ? window : this);
