@@ -468,7 +468,7 @@
     var options = ref.models.map(function (m) {
       return '<option value="' + esc(m.id) + '"' + (guess && guess.id === m.id ? " selected" : "") + ">" + esc(m.vendor + " " + m.name) + "</option>";
     }).join("");
-    html += '<form id="led-form" class="led-form"><label class="field"><span>' + esc(t("Device model")) + '</span><select name="model">' +
+    html += '<form id="led-form" class="led-form">' + (checks.length || ledDraft ? "<h3>" + esc(t("New LED check")) + "</h3>" : "") + '<label class="field"><span>' + esc(t("Device model")) + '</span><select name="model">' +
       (guess ? "" : '<option value="">' + esc(t("Choose the model")) + "</option>") + options +
       '<option value="custom">' + esc(t("Another model: name its lights")) + "</option></select></label>" +
       '<label class="field" id="led-labels-field"><span>' + esc(t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")) + "</span>" +

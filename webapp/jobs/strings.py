@@ -81,6 +81,7 @@ STRINGS = {
     'Name the lights left to right, separated by commas (at most 16).': _l('Name the lights left to right, separated by commas (at most 16).'),
     'Needs attention': _l('Needs attention'),
     'Never synced': _l('Never synced'),
+    'New LED check': _l('New LED check'),
     'New Wi-Fi survey': _l('New Wi-Fi survey'),
     'Next': _l('Next'),
     'No appointment yet': _l('No appointment yet'),

@@ -1,0 +1,145 @@
+"""The LED photo check in real Chromium on a phone viewport, with a camera that films a rendered panel.
+
+Chromium's fake camera plays a Y4M file made by tests/led_render.py: a Huawei HG8245H whose
+PON light flashes once a second. The technician records a 3-second burst offline, taps what
+they see, saves; back online the burst syncs, the server's reading comes back on the photo,
+one tap corrects a light, the confirmation is stored with the correction, and the
+fault-finding tree offers the confirmed states.
+"""
+import json
+import random
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import led_render
+from tests.test_browser import PHONE, shot
+from tests.test_offline_browser import (  # noqa: F401  (fixtures)
+    dispatch_order, go_offline, go_online, log_in, ready_offline, server, wait_js)
+from webapp.led import catalog
+
+pytestmark = pytest.mark.browser
+FPS = 15
+STATES = {"POWER": "on", "PON": "blinking", "LAN2": "on"}  # everything else off
+
+
+def write_y4m(path, size=(960, 540), seconds=4):
+    """A camera film of a steady panel with PON flashing at 1 Hz, as raw YUV 4:2:0 frames."""
+    model = catalog.model("huawei-hg8245h")
+    c = led_render.conditions(random.Random(3))
+    c.update(scale=1.0, dx=0.0, dy=0.0, tilt=1.0, keystone=0.0, glare=False, light=0.85, panel=(236, 236, 232),
+             blur=0.0003, noise=2.0, labels=True)
+    scene = led_render._Scene(model, c, size, 5)
+    width, height = size
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        for n in range(FPS * seconds):
+            t = n / FPS
+            lit = [(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"])
+                   if STATES.get(led["label"]) == "on" or (STATES.get(led["label"]) == "blinking" and t % 1.0 < 0.5)]
+            y, cb, cr = scene.frame(lit, (0.0, 0.0), 1000 + n).convert("YCbCr").split()
+            out.write(b"FRAME\n" + y.tobytes())
+            out.write(cb.resize((width // 2, height // 2)).tobytes() + cr.resize((width // 2, height // 2)).tobytes())
+
+
+@pytest.fixture
+def camera_phone(playwright, tmp_path, browser_type_launch_args):
+    film = tmp_path / "panel.y4m"
+    write_y4m(film)
+    args = {**browser_type_launch_args, "args": browser_type_launch_args["args"] + [
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={film}"]}
+    context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), **args, locale="zh-CN",
+                                                           timezone_id="Asia/Shanghai", **PHONE)
+    context.set_default_timeout(20000)
+    errors = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    context.errors = errors
+    context.on("console", lambda m: print("console:", m.type, m.text))
+    yield context
+    context.close()
+
+
+def chip(scope, label):
+    return scope.locator("[data-led-chip]").filter(has_text=label).first
+
+
+def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone):  # noqa: F811
+    order_id, _desk = dispatch_order(app, user_ids)
+    page = camera_phone.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    section = page.locator("#leds")
+    expect(section).to_contain_text("灯位布局未经实物核实")
+    # The order says "Huawei HG8245H": the model is chosen already.
+    expect(section.locator("select[name=model]")).to_have_value("huawei-hg8245h")
+
+    go_offline(server, camera_phone)
+    section.locator("[data-led-capture=burst]").tap()
+    camera = page.locator("#led-camera")
+    expect(camera.locator("svg.guide circle")).to_have_count(12)
+    wait_js(page, "document.querySelector('#led-camera video').videoWidth > 0")
+    shot(page, "50-led-camera-guide")
+    camera.locator("[data-cam-shoot]").tap()
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    expect(page.locator("#led-camera")).to_have_count(0)
+    # What the technician sees, tapped: POWER on, PON on (they did not wait for it to flash).
+    chip(draft, "POWER").tap()
+    chip(draft, "PON").tap()
+    expect(chip(draft, "POWER")).to_contain_text("常亮")
+    shot(page, "51-led-burst-tapped-offline")
+    draft.locator("[data-led-save]").tap()
+    check = page.locator(".led-check").first
+    expect(check).to_contain_text("等待同步")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+
+    go_online(server, camera_phone, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    page.locator("#sync-now").tap()  # pull the reading the server made
+    check = page.locator(".led-check").first
+    expect(check.locator(".led-read")).to_be_visible(timeout=30000)
+    row = db.execute("SELECT reading, tapped, frames FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
+    reading = {led["label"]: led["state"] for led in json.loads(row[0])["leds"]}
+    assert row[2] >= 30, "at least 3 seconds at 10 frames a second"
+    assert reading["POWER"] == "on" and reading["PON"] == "blinking" and reading["LOS"] == "off" and reading["LAN2"] == "on", reading
+    # The reading differs from the taps on PON: the chip says what the photo shows.
+    expect(check).to_contain_text("不同")
+    expect(chip(check, "PON")).to_contain_text("照片：闪烁")
+    shot(page, "52-led-reading-overlay")
+    # One tap on PON moves it from on to flashing, as the photo says.
+    chip(check, "PON").tap()
+    expect(chip(check, "PON")).to_contain_text("闪烁")
+    # LAN2 was left off in the taps; the photo says steady. The technician says it is flashing
+    # (traffic the burst missed): two taps, off → on → flashing, a correction against the photo.
+    expect(chip(check, "LAN2")).to_contain_text("照片：常亮")
+    chip(check, "LAN2").tap()
+    expect(chip(check, "LAN2")).to_contain_text("常亮")
+    chip(check, "LAN2").tap()
+    expect(chip(check, "LAN2")).to_contain_text("闪烁")
+    check.locator("[data-led-confirm]").tap()
+    for _ in range(100):  # the confirmation goes through the outbox and syncs
+        if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
+            break
+        page.wait_for_timeout(200)
+    confirmed = db.execute("SELECT c.states, c.corrections FROM led_confirmations c JOIN led_checks k ON k.id = c.check_id"
+                           " WHERE k.order_id = ?", [order_id]).fetchall()
+    assert len(confirmed) == 1
+    states = {s["label"]: s["state"] for s in json.loads(confirmed[0][0])}
+    assert states["PON"] == "blinking" and states["LAN2"] == "blinking"
+    assert [c["label"] for c in json.loads(confirmed[0][1])] == ["LAN2"]
+    shot(page, "53-led-confirmed")
+
+    # The FTTH guide now offers the confirmed states: Power on, LOS off, PON flashing.
+    page.locator("[data-start-run=ftth]").tap()
+    expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "on")
+    expect(page.locator("#runner button.suggested")).to_contain_text("指示灯照片已确认")
+    shot(page, "54-led-feeds-the-tree")
+    page.locator("#runner button.suggested").tap()
+    expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "off")
+    page.locator("#runner button.suggested").tap()
+    expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "blinking")
+
+    desk = _desk.get(f"/orders/{order_id}")
+    assert "指示灯拍照检查" in desk.text and "灯位未核实" in desk.text
+    assert camera_phone.errors == []
