@@ -509,6 +509,9 @@
         differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ }) :
         t("Read from the photo: check each light, tap any that is wrong, then confirm.")) + "</p>";
     }
+    if (check.capture === "photo" && reading) {
+      status += '<p class="muted small">' + esc(t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")) + "</p>";
+    }
     return '<div class="led-check" data-check="' + esc(check.id) + '">' + head + status + overlay(src, frame, frames, spots, states, "led-photo-" + check.id) +
       chips(check.id, model, states, reading) +
       '<button class="btn primary" type="button" data-led-confirm="' + esc(check.id) + '">' + esc(t("Confirm these lights")) + "</button></div>";

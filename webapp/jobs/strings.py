@@ -96,6 +96,7 @@ STRINGS = {
     'Nothing for you to do on this order now.': _l('Nothing for you to do on this order now.'),
     'Now': _l('Now'),
     'Off': _l('Off'),
+    'One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.': _l('One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.'),
     'Open in map': _l('Open in map'),
     'Or a scan file (iw, nmcli, netsh, WiGLE …), when online': _l('Or a scan file (iw, nmcli, netsh, WiGLE …), when online'),
     "Or on the customer's own phone": _l("Or on the customer's own phone"),

@@ -33,6 +33,7 @@ MAX_PIXELS = 40_000_000
 MAX_FRAMES = 90
 FORMATS = ("JPEG", "PNG", "WEBP")
 HUE_CLASSES = (("red", -20, 14), ("orange", 14, 68), ("green", 68, 175), ("other", 175, 340))
+STILL_UNSURE = frozenset({"pon", "los", "alarm", "internet", "wan", "lan"})  # where flashing changes the diagnosis
 CLASS_HUE = {"red": 0.0, "orange": 35.0, "green": 125.0, "other": 220.0}
 
 RETAKE = {
@@ -227,19 +228,21 @@ def _lit_points(lit, frame, r, threshold):
 
 
 def _too_small(points, summary, model, r, threshold, width):
-    """Lit LEDs much smaller and closer together than the model's at the guide's distance.
+    """Lit LEDs much closer together than the model's when the panel fills the guide.
 
     Only for catalog models: for a panel named by the technician the spacing is unknown.
+    When fewer than two LEDs stand out at the expected size, smaller spots are looked for.
     """
-    if len(points) >= 2 or any(led["x"] is None for led in model["leds"]):
+    if any(led["x"] is None for led in model["leds"]):
         return False
-    small_r = max(1.5, r / 2.5)
-    small = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)
-    if len(small) < 2:
-        return False
+    candidates = points
+    merge = 1.5 * r
+    if len(points) < 2:
+        small_r = max(1.5, r / 2.5)
+        candidates = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)
     kept = []  # one point per spot: a lit LED's ring of colour can give several maxima
-    for point in sorted(small, key=lambda p: -p[2]):
-        if all(math.hypot(point[0] - k[0], point[1] - k[1]) > 1.5 * r for k in kept):
+    for point in sorted(candidates, key=lambda p: -p[2]):
+        if all(math.hypot(point[0] - k[0], point[1] - k[1]) > merge for k in kept):
             kept.append(point)
     if len(kept) < 2:
         return False
@@ -455,6 +458,8 @@ def read(images, model, times=None):
             brightest = frames[int(np.argmax(series))]
             color, colour_confidence = _colour(brightest, x, y, r, led["colors"])
         confidence = min(detect, colour_confidence, fit_confidence)
+        if len(frames) == 1 and state == "on" and led.get("role") in STILL_UNSURE:
+            confidence = min(confidence, 0.7)  # lit in one photo: steady or caught mid-flash?
         out.append({"label": led["label"], "state": state, "color": color, "confidence": round(float(confidence), 2),
                     "x": round(x / width, 4), "y": round((y + top) / height, 4)})
     return {"quality": quality, "leds": out}
