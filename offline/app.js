@@ -421,11 +421,13 @@
   }
 
   // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
-  function overlay(src, frame, frames, spots, states, id) {
+  function overlay(src, frame, frames, spots, states, id, key) {
     var w = 1000, h = Math.round(1000 * frame.height / frame.width);
     var marks = spots.map(function (p, i) {
       var st = states[i] || {};
-      return '<g class="mark state-' + esc(st.state || "off") + (st.color ? " color-" + esc(st.color) : "") + '">' +
+      return '<g class="mark state-' + esc(st.state || "off") + (st.color ? " color-" + esc(st.color) : "") + '" data-led-chip="' +
+        esc(key) + '" data-index="' + i + '">' +
+        '<circle class="hit" cx="' + Math.round(p.x * w) + '" cy="' + Math.round(p.y * h) + '" r="48"></circle>' +
         '<circle cx="' + Math.round(p.x * w) + '" cy="' + Math.round(p.y * h) + '" r="22"></circle>' +
         '<text x="' + Math.round(p.x * w) + '" y="' + Math.round(p.y * h - 32) + '" text-anchor="middle">' + (i + 1) + "</text></g>";
     }).join("");
@@ -459,7 +461,7 @@
     if (ledDraft && ledDraft.order_id === o.id) {
       var m = ledDraft.model;
       html += '<div class="led-draft" id="led-draft"><p>' + esc(t("Tap each light to say what you see; the photo is read when it syncs.")) + "</p>" +
-        overlay(ledDraft.url, ledDraft.frame, ledDraft.frames, L.guideSpots(ref, m.leds), ledDraft.states, "led-draft-photo") +
+        overlay(ledDraft.url, ledDraft.frame, ledDraft.frames, L.guideSpots(ref, m.leds), ledDraft.states, "led-draft-photo", "draft") +
         chips("draft", m, ledDraft.states, null) +
         '<div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save>' + esc(t("Save the LED check")) + "</button>" +
         '<button class="btn" type="button" data-led-discard>' + esc(t("Discard")) + "</button></div></div>";
@@ -512,7 +514,7 @@
     if (check.capture === "photo" && reading) {
       status += '<p class="muted small">' + esc(t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")) + "</p>";
     }
-    return '<div class="led-check" data-check="' + esc(check.id) + '">' + head + status + overlay(src, frame, frames, spots, states, "led-photo-" + check.id) +
+    return '<div class="led-check" data-check="' + esc(check.id) + '">' + head + status + overlay(src, frame, frames, spots, states, "led-photo-" + check.id, check.id) +
       chips(check.id, model, states, reading) +
       '<button class="btn primary" type="button" data-led-confirm="' + esc(check.id) + '">' + esc(t("Confirm these lights")) + "</button></div>";
   }

@@ -60,7 +60,7 @@ def camera_phone(playwright, tmp_path, browser_type_launch_args):
 
 
 def chip(scope, label):
-    return scope.locator("[data-led-chip]").filter(has_text=label).first
+    return scope.locator(".led-chip").filter(has_text=label).first
 
 
 def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone):  # noqa: F811
@@ -84,8 +84,9 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     draft = page.locator("#led-draft")
     expect(draft).to_be_visible(timeout=15000)
     expect(page.locator("#led-camera")).to_have_count(0)
-    # What the technician sees, tapped: POWER on, PON on (they did not wait for it to flash).
-    chip(draft, "POWER").tap()
+    # What the technician sees, tapped: POWER on (on its mark on the photo), PON on (they did not
+    # wait for it to flash).
+    draft.locator("svg .mark[data-index='0'] circle.hit").tap()
     chip(draft, "PON").tap()
     expect(chip(draft, "POWER")).to_contain_text("常亮")
     shot(page, "51-led-burst-tapped-offline")
