@@ -63,7 +63,7 @@ def chip(scope, label):
     return scope.locator(".led-chip").filter(has_text=label).first
 
 
-def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone):  # noqa: F811
+def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone, browser):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     page = camera_phone.new_page()
     log_in(page, server.url, "techa")
@@ -141,6 +141,24 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     page.locator("#runner button.suggested").tap()
     expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "blinking")
 
-    desk = _desk.get(f"/orders/{order_id}")
-    assert "指示灯拍照检查" in desk.text and "灯位未核实" in desk.text
     assert camera_phone.errors == []
+    # The desk's order page: the photo, what was read and what the technician confirmed.
+    desk = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    log_in_desk(desk, server.url)
+    desk.goto(f"{server.url}/orders/{order_id}")
+    table = desk.locator("#led-checks")
+    expect(table).to_contain_text("灯位未核实")
+    expect(table.locator("tr.corrected")).to_contain_text("LAN2")
+    expect(table.locator("img.led-thumb")).to_be_visible()
+    table.scroll_into_view_if_needed()
+    shot(desk, "55-led-check-on-the-order")
+    desk.close()
+
+
+def log_in_desk(page, base):
+    from tests.conftest import PASSWORD
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "disp")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/dispatch/**")
