@@ -51,10 +51,11 @@ def score(cases):
     good = 0
     for case in cases:
         images = [reader.open_photo(p) for p in case["photos"]]
-        result = reader.read(images, case["model"])
+        result = reader.read(images, case["told"])
         ok = result["quality"]["ok"]
         if case["bad"]:
             bad[(case["bad"], not ok)] += 1
+            bad[(case["bad"], "named")] += case["bad"] in result["quality"]["problems"]
             continue
         good += 1
         if not ok:
@@ -103,12 +104,13 @@ def accuracy_report(count):
     wrong = {k: v for k, v in colours.items() if k[0] != k[1]}
     if wrong:
         print("  mistakes: " + ", ".join(f"{t}→{g} ×{v}" for (t, g), v in sorted(wrong.items())))
-    caught = sum(v for (kind, hit), v in bad.items() if hit)
-    bad_total = sum(bad.values())
+    caught = sum(v for (kind, hit), v in bad.items() if hit is True)
+    bad_total = sum(v for (kind, hit), v in bad.items() if hit in (True, False))
     caught_rate = caught / bad_total if bad_total else 0
     print(f"\nBad photos caught: {caught}/{bad_total} = {caught_rate:.1%}  (target ≥ 90 %) {verdict(caught_rate >= 0.9)}")
     for kind in led_render.BAD_KINDS:
-        print(f"  {kind:>13}: {bad[(kind, True)]}/{bad[(kind, True)] + bad[(kind, False)]}")
+        print(f"  {kind:>13}: {bad[(kind, True)]}/{bad[(kind, True)] + bad[(kind, False)]} caught,"
+              f" {bad[(kind, 'named')]} with this reason")
     back = sum(sent_back.values())
     back_rate = back / good if good else 0
     print(f"Good photos sent back: {back}/{good} = {back_rate:.1%}  (target ≤ 5 %) {verdict(back_rate <= 0.05)}")

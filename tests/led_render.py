@@ -241,7 +241,7 @@ def jpeg(image, quality):
 
 
 def make_case(seed, kind="single", bad=None, model_id=None, size=None):
-    """One labelled case: {"seed", "kind", "model", "labels", "bad", "truth", "photos": [jpeg bytes]}.
+    """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes]}.
 
     `kind` is "single" (one 1200×900 photo) or "burst" (32 frames of the guide's band,
     800×320, 10 frames a second). `model_id` None picks a catalog model or, one time in six,
@@ -268,7 +268,10 @@ def make_case(seed, kind="single", bad=None, model_id=None, size=None):
         photos.append(jpeg(scene.frame(lit, (sx, sy), seed * 100 + frame), c["quality"]))
         sx = max(-0.008, min(0.008, sx + rng.uniform(-0.003, 0.003)))
         sy = max(-0.008, min(0.008, sy + rng.uniform(-0.003, 0.003)))
-    return {"seed": seed, "kind": kind, "model": model, "bad": bad, "conditions": c, "photos": photos,
+    # What the reader is told: the catalog model, or for an unknown panel only its LEDs' names
+    # left to right (their positions are the renderer's secret).
+    told = catalog.custom([led["label"] for led in model["leds"]]) if model["id"] == "custom" else model
+    return {"seed": seed, "kind": kind, "model": model, "told": told, "bad": bad, "conditions": c, "photos": photos,
             "truth": [{"label": s["label"], "state": s["state"], "color": s["color"]} for s in states]}
 
 

@@ -61,7 +61,7 @@ def test_confirmed_states_become_the_trees_answers():
 # ---- the reader on the renderer's labelled photos ----
 
 def read_case(case):
-    return reader.read([reader.open_photo(p) for p in case["photos"]], case["model"])
+    return reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
 
 
 def test_a_steady_panel_is_read_led_by_led_with_colours_and_overlay_positions():
@@ -87,12 +87,17 @@ def test_a_burst_tells_blinking_from_steady():
 
 @pytest.mark.parametrize("kind", led_render.BAD_KINDS)
 def test_each_kind_of_bad_photo_is_sent_back_with_its_reason(kind):
-    caught = collections.Counter()
-    for seed in range(5):
-        result = read_case(led_render.make_case(300 + seed, "single", bad=kind))
-        caught[kind in result["quality"]["problems"] or not result["quality"]["ok"]] += 1
+    caught, named = 0, 0
+    for seed in range(5):  # a catalog model; the benchmark covers unknown panels too
+        result = read_case(led_render.make_case(300 + seed, "single", bad=kind, model_id="huawei-hg8546m"))
+        caught += not result["quality"]["ok"]
+        named += kind in result["quality"]["problems"]
         assert result["quality"]["ok"] or result["leds"] == []
-    assert caught[True] >= 4, caught
+    assert caught >= 4, (kind, caught)
+    # Too far and no panel both ask to line the lights up with the guide, and are often told
+    # apart wrongly (a tiny panel looks like none; a bare wall has no sharp edge): see the bench.
+    if kind in ("too_dark", "blurry", "over_exposed"):
+        assert named >= 4, (kind, named)
 
 
 def test_a_slice_of_the_labelled_set_meets_the_targets():

@@ -118,9 +118,10 @@ class _Frame:
 
     def __init__(self, image, top, bottom):
         self.rgb = rgb = np.asarray(image.crop((0, top, image.width, bottom)), dtype=np.float32)
-        hi, lo = rgb.max(2), rgb.min(2)
-        self.v, self.c = hi, hi - lo
-        self.l = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        hi = np.maximum(np.maximum(r, g), b)  # faster than reducing over the short last axis
+        self.v, self.c = hi, hi - np.minimum(np.minimum(r, g), b)
+        self.l = 0.299 * r + 0.587 * g + 0.114 * b
 
     def hue(self, rows, cols):
         """Hue in degrees of a patch."""
@@ -235,19 +236,21 @@ def _too_small(points, summary, model, r, threshold, width):
     """
     if any(led["x"] is None for led in model["leds"]):
         return False
+    spacing = _expected_spacing(model, width)
     candidates = points
-    merge = 1.5 * r
     if len(points) < 2:
         small_r = max(1.5, r / 2.5)
         candidates = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)
-    kept = []  # one point per spot: a lit LED's ring of colour can give several maxima
+    # One point per LED: a lit LED's ring of colour, or its trail in a shaken burst, can give
+    # several maxima; along the row they are much closer than LEDs even at twice the distance.
+    kept = []
     for point in sorted(candidates, key=lambda p: -p[2]):
-        if all(math.hypot(point[0] - k[0], point[1] - k[1]) > merge for k in kept):
+        if all(abs(point[0] - k[0]) > max(1.5 * r if len(points) < 2 else 0, 0.22 * spacing) for k in kept):
             kept.append(point)
     if len(kept) < 2:
         return False
     xs = sorted(p[0] for p in kept)
-    return float(np.min(np.diff(xs))) < 0.6 * _expected_spacing(model, width)
+    return float(np.min(np.diff(xs))) < 0.6 * spacing
 
 
 def _fit_line(points, r, centre_y, width):
@@ -348,6 +351,49 @@ def _fit_template(slots, lit_at, evidence, width):
     return float(fine_firsts[k]), float(fine_spans[m]), best - rival, best
 
 
+def _series(frames, xs, y_mid, slope, tol, reach, r):
+    """Each slot's lit strength in every frame of a burst: the lit map, worked out only around the slots.
+
+    Integral images make each box mean four lookups, so a frame costs a few milliseconds
+    instead of a whole lit map.
+    """
+    h, w = frames[0].v.shape
+    small, far = max(1, int(round(0.5 * r))), max(2, int(round(3 * r)))
+    dxs = np.arange(-int(tol), int(tol) + 1)
+    dys = np.arange(-reach, reach + 1)
+    px = (np.asarray(xs)[:, None, None] + dxs[None, :, None] + 0 * dys[None, None, :]).astype(int)
+    py = np.round(y_mid + slope * (px - w / 2)).astype(int) + dys[None, None, :]
+    px, py = np.clip(px, 0, w - 1), np.clip(py, 0, h - 1)
+    offsets = [(int(round(dy * far * (0.71 if dx else 1))), int(round(dx * far * (0.71 if dy else 1))))
+               for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))]
+
+    def box_at(table, y, x):
+        y0, y1 = np.clip(y - small, 0, h), np.clip(y + small + 1, 0, h)
+        x0, x1 = np.clip(x - small, 0, w), np.clip(x + small + 1, 0, w)
+        total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+        return total / np.maximum(1, (y1 - y0) * (x1 - x0))
+
+    # Only the rows the slots and their neighbours reach are summed.
+    first_row = max(0, int(py.min()) - far - small - 1)
+    last_row = min(h, int(py.max()) + far + small + 2)
+    py = py - first_row
+    h = last_row - first_row
+    result = np.zeros((len(xs), len(frames)))
+    for k, frame in enumerate(frames):
+        best = None
+        for channel in (frame.v[first_row:last_row], frame.c[first_row:last_row]):
+            table = np.zeros((h + 1, w + 1))
+            table[1:, 1:] = channel.cumsum(0, dtype=np.float64).cumsum(1)
+            centre = box_at(table, py, px)
+            lowest = None
+            for oy, ox in offsets:
+                diff = centre - box_at(table, np.clip(py + oy, 0, h - 1), np.clip(px + ox, 0, w - 1))
+                lowest = diff if lowest is None else np.minimum(lowest, diff)
+            best = lowest if best is None else np.maximum(best, lowest)
+        result[:, k] = best.reshape(len(xs), -1).max(1)
+    return list(result)
+
+
 def _colour(frame, x, y, r, allowed):
     """The LED's colour class and a confidence, from the chroma-weighted hue around it."""
     reach = max(2, int(round(2.5 * r)))
@@ -384,34 +430,35 @@ def read(images, model, times=None):
     if problems:
         return {"quality": quality, "leds": []}
     r = _expected_radius(model, width)
-    lit_maps = [_lit_map(f, r) for f in frames]
-    lit_all = np.max(lit_maps, axis=0) if len(lit_maps) > 1 else lit_maps[0]
-    spread = np.median(np.abs(lit_maps[0] - np.median(lit_maps[0])))
-    threshold = max(45.0, 9 * 1.48 * float(spread))
     summary = frames[0]
-    if len(frames) > 1:
+    if len(frames) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
         summary = _Frame(images[0], top, top + 2 * half)
+        summary.v = np.max([f.v for f in frames], axis=0)
         summary.c = np.max([f.c for f in frames], axis=0)
         summary.l = np.mean([f.l for f in frames], axis=0)
+    lit_all = _lit_map(summary, r)
+    spread = np.median(np.abs(lit_all - np.median(lit_all)))
+    threshold = max(45.0, 9 * 1.48 * float(spread))
     points = _lit_points(lit_all, summary, r, threshold)
-    if _too_small(points, summary, model, r, threshold, width):
-        return {"quality": {**quality, "ok": False, "problems": ["too_far"]}, "leds": []}
     window = _window_map(summary, r)
     if len(points) >= 2:
         y_mid, slope = _fit_line(points, r, half, width)
+        points = [p for p in points if abs(p[1] - (y_mid + slope * (p[0] - width / 2))) <= 1.5 * r]  # on the row
     else:
         y_mid, slope = _row_from_windows(window, r, half, width)
+    if _too_small(points, summary, model, r, threshold, width):
+        return {"quality": {**quality, "ok": False, "problems": ["too_far"]}, "leds": []}
     reach = max(1, int(round((1.6 if len(frames) > 1 else 1.2) * r)))
     win_profile = _along(window, y_mid, slope, 1)
     win_noise = float(np.median(np.abs(window)))
     evidence = np.clip(win_profile / max(5.0, 4 * win_noise), 0, 1)
-    lit_profiles = [_along(m, y_mid, slope, reach) for m in lit_maps]
-    lit_profile = np.max(lit_profiles, axis=0)
+    lit_profile = _along(lit_all, y_mid, slope, reach)
     lit_at = [x for x in _peaks(lit_profile, max(3, int(0.45 * _expected_spacing(model, width))), threshold)
               if any(abs(p[0] - x) <= 1.5 * r for p in points)]
     leds = model["leds"]
     span0 = (GUIDE_RIGHT - GUIDE_LEFT) * width
     if leds and all(led["x"] is not None for led in leds) and len(leds) > 1:
+        fitted = True
         first, span, margin, best = _fit_template([led["x"] for led in leds], lit_at, evidence, width)
         xs = [first + span * led["x"] for led in leds]
         gap = min(b - a for a, b in zip(xs, xs[1:]))
@@ -419,6 +466,7 @@ def read(images, model, times=None):
         panel_seen = (best + 4 * abs(first - GUIDE_LEFT * width) / width + 2 * abs(span / span0 - 1)) / len(leds)
         extent = span
     else:
+        fitted = False
         picks = _peaks(evidence + 2 * (lit_profile >= threshold), max(3, int(2.5 * r)), 0.3)
         picks = [x for x in picks if 0.02 * width <= x <= 0.98 * width][:len(leds)]
         if len(picks) < len(leds):
@@ -430,15 +478,17 @@ def read(images, model, times=None):
         extent = (xs[-1] - xs[0]) if len(xs) > 1 else span0
     if panel_seen < 0.35 and not lit_at:
         problems.append("no_panel")
-    elif extent < 0.55 * span0:
+    elif extent < 0.55 * span0 and (not fitted or len(lit_at) >= 2):  # a fit with < 2 lit LEDs leans on the guide
         problems.append("too_far")
     if problems:
         return {"quality": {**quality, "ok": False, "problems": problems}, "leds": []}
     tol = max(2.0, 0.3 * gap)
+    if len(frames) == 1:
+        all_series = [np.array([lit_profile[int(max(0, x - tol)):int(min(width, x + tol + 1))].max()]) for x in xs]
+    else:
+        all_series = _series(frames, xs, y_mid, slope, tol, reach, r)
     out = []
-    for led, x in zip(leds, xs):
-        lo, hi = int(max(0, x - tol)), int(min(width, x + tol + 1))
-        series = np.array([p[lo:hi].max() for p in lit_profiles])
+    for led, x, series in zip(leds, xs, all_series):
         on = series >= threshold
         y = y_mid + slope * (x - width / 2)
         if len(series) == 1:
