@@ -417,7 +417,7 @@
       return ref.models.filter(function (m) { return m.id === check.model_id; })[0] || null;
     }
     return { id: "custom", kind: check.model_kind || "ont", verified: false, name: "", vendor: "",
-             leds: check.labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(l), colors: ref.colors }; }) };
+             leds: check.labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }; }) };
   }
 
   // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
@@ -541,7 +541,7 @@
     var labels = L.parseLabels(form.elements.labels.value);
     if (!labels) { return { error: t("Name the lights left to right, separated by commas (at most 16).") }; }
     return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels: labels,
-                      leds: labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(l), colors: ref.colors }; }) } };
+                      leds: labels.map(function (l) { return { label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }; }) } };
   }
 
   function ledError(text) {

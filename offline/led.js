@@ -1,6 +1,6 @@
 // ONTrack LED check helpers: the capture guide's geometry, which model an order's ONT is, and
-// how confirmed LED states answer the fault-finding tree (as webapp/led/catalog.py does).
-// Pure functions; app.js draws the screens and drives the camera.
+// how confirmed LED states answer the fault-finding tree's LED questions (H1–H4, B1, B2, R1–R3).
+// Pure functions over the "leds" reference data; app.js draws the screens and drives the camera.
 (function (root) {
   "use strict";
   var RANK = { blinking: 2, on: 1, off: 0 };
@@ -55,18 +55,14 @@
     if (!check.confirmed) { return null; }
     return check.confirmed.map(function (s, i) {
       var led = model ? model.leds[i] : null;
-      return { label: s.label, state: s.state, color: s.color, tree: led ? led.tree : roleTree(s.label) };
+      return { label: s.label, state: s.state, color: s.color, tree: led ? led.tree : null };
     });
   }
 
-  function roleTree(label) {
-    var l = String(label).toUpperCase();
-    if (l === "POWER" || l === "SYSTEM") { return "power"; }
-    if (l === "PON") { return "pon"; }
-    if (l === "LOS" || l === "ALARM") { return "los"; }
-    if (l === "WAN" || l === "INTERNET") { return "wan"; }
-    if (/^LAN\d?$/.test(l)) { return "lan"; }
-    return null;
+  // Which tree question a light of a named (not catalogued) panel answers, by its name.
+  function roleTree(ref, label) {
+    var tree = ref.label_trees[String(label).toUpperCase().replace(/\s/g, "")];
+    return tree === undefined ? null : tree;
   }
 
   // One tap on a chip: off → on → flashing → off.

@@ -48,14 +48,10 @@ def test_labels_typed_for_an_unknown_model():
     assert all(led["x"] is None and led["colors"] == list(catalog.COLORS) for led in custom["leds"])
 
 
-def test_confirmed_states_become_the_trees_answers():
-    ont = [{"label": "POWER", "tree": "power", "state": "on"}, {"label": "PON", "tree": "pon", "state": "blinking"},
-           {"label": "LOS", "tree": "los", "state": "off"}, {"label": "LAN1", "tree": "lan", "state": "off"},
-           {"label": "LAN2", "tree": "lan", "state": "blinking"}, {"label": "WPS", "tree": None, "state": "on"}]
-    assert catalog.tree_answers(ont, "ont") == {"Power": "on", "ONU POWER": "on", "PON": "blinking", "LOS": "off",
-                                                "LAN": "blinking"}
-    router = [{"label": "POWER", "tree": "power", "state": "on"}, {"label": "WAN", "tree": "wan", "state": "off"}]
-    assert catalog.tree_answers(router, "router") == {"Router Power": "on", "Router POWER": "on", "WAN": "off"}
+def test_named_panels_know_which_question_each_light_answers():
+    trees = catalog.label_trees()
+    assert trees["POWER"] == "power" and trees["LOS"] == "los" and trees["ALARM"] == "los"
+    assert trees["LAN3"] == "lan" and trees["INTERNET"] == "wan" and trees["USB"] is None
 
 
 # ---- the reader on the renderer's labelled photos ----

@@ -98,21 +98,7 @@ def custom(labels, kind="ont"):
             "leds": leds}
 
 
-def tree_answers(leds, kind):
-    """Confirmed LED states → the fault-finding answers they give, by the tree's LED names.
-
-    Several LAN ports: the liveliest one counts (blinking, then on), because the customer's
-    device is on one of them. Returns {"Power": "on", "LOS": "off", …} for the ONT trees
-    (H1–H4, B1) and {"Router Power": …, "WAN": …, "LAN": …} for a router (B2, R1–R3).
-    """
-    by_role = {}
-    rank = {"blinking": 2, "on": 1, "off": 0}
-    for led in leds:
-        role, state = led.get("tree"), led.get("state")
-        if role and state in rank and (role not in by_role or rank[state] > rank[by_role[role]]):
-            by_role[role] = state
-    if kind == "router":
-        names = {"power": ["Router Power", "Router POWER"], "wan": ["WAN"], "lan": ["LAN"]}
-    else:
-        names = {"power": ["Power", "ONU POWER"], "los": ["LOS"], "pon": ["PON"], "lan": ["LAN"]}
-    return {name: by_role[role] for role, group in names.items() if role in by_role for name in group}
+def label_trees():
+    """Which fault-finding question each known LED name answers (power, pon, los, wan, lan), for named panels."""
+    data = load()
+    return {label: data["roles"][role].get("tree") for label, role in data["labels"].items()}

@@ -32,7 +32,6 @@ MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_FRAMES = 90
 FORMATS = ("JPEG", "PNG", "WEBP")
-HUE_CLASSES = (("red", -20, 14), ("orange", 14, 68), ("green", 68, 175), ("other", 175, 340))
 STILL_UNSURE = frozenset({"pon", "los", "alarm", "internet", "wan", "lan"})  # where flashing changes the diagnosis
 CLASS_HUE = {"red": 0.0, "orange": 35.0, "green": 125.0, "other": 220.0}
 

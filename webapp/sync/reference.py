@@ -37,6 +37,7 @@ def led_reference():
     """The device catalog and the capture guide, so a technician can check LEDs offline."""
     from ..led import catalog, checks, reader
     return {"version": catalog.load()["version"], "models": catalog.models(), "colors": list(catalog.COLORS),
+            "label_trees": catalog.label_trees(),
             "guide": {"left": reader.GUIDE_LEFT, "right": reader.GUIDE_RIGHT, "band": 0.2},
             "min_burst_frames": checks.MIN_BURST_FRAMES, "max_frames": reader.MAX_FRAMES}
 
