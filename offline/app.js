@@ -507,7 +507,9 @@
       status = '<p class="muted led-waiting">' + esc(t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")) + "</p>";
     } else {
       var differ = (check.confirmed || []).filter(function (s, i) { return reading[i] && reading[i].state !== s.state; }).length;
-      status = '<p class="led-read">' + esc(check.confirmed_at && !differ && !ledEdits[check.id] ? t("Read from the photo and confirmed.") :
+      var settled = check.confirmations && !ledEdits[check.id];  // confirmed after the reading came back
+      status = '<p class="led-read">' + esc(settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) :
+        t("Read from the photo and confirmed.")) :
         differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ }) :
         t("Read from the photo: check each light, tap any that is wrong, then confirm.")) + "</p>";
     }

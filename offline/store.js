@@ -109,7 +109,12 @@
         reason: "", local: true, pending: pending, details: {} }]);
     } else if (entry.name === "order.led_confirm") {
       (order.led_checks || []).forEach(function (c) {
-        if (c.id === a.check_id) { c.confirmed = a.states; c.confirmed_at = at; c.pending = c.pending || pending; }
+        if (c.id === a.check_id) {
+          c.confirmed = a.states;
+          c.confirmed_at = at;
+          c.confirmations = (c.confirmations || 0) + 1;
+          c.pending = c.pending || pending;
+        }
       });
     } else if (entry.name === "order.attach_photo") {
       order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,

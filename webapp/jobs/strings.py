@@ -40,6 +40,7 @@ STRINGS = {
     'Clear the signature': _l('Clear the signature'),
     'Closure reply': _l('Closure reply'),
     'Confirm these lights': _l('Confirm these lights'),
+    'Confirmed: you corrected %(n)d lights the photo read otherwise.': _l('Confirmed: you corrected %(n)d lights the photo read otherwise.'),
     'Contact phone': _l('Contact phone'),
     'Continue': _l('Continue'),
     'Customer': _l('Customer'),

@@ -87,7 +87,8 @@ def corrections(reading, states):
 def for_order(db, order_id):
     """The order's LED checks, newest last, with what the phone and the order page show."""
     result = []
-    for row in db.query("SELECT c.*, u.display_name AS technician FROM led_checks c LEFT JOIN users u ON u.id = c.created_by"
+    for row in db.query("SELECT c.*, u.display_name AS technician, (SELECT COUNT(*) FROM led_confirmations f"
+                        " WHERE f.check_id = c.id) AS confirmations FROM led_checks c LEFT JOIN users u ON u.id = c.created_by"
                         " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
         model = catalog.model(row["model_id"])
         result.append({
@@ -99,6 +100,6 @@ def for_order(db, order_id):
             "tapped": json.loads(row["tapped"]) if row["tapped"] else None,
             "confirmed": json.loads(row["confirmed"]) if row["confirmed"] else None,
             "confirmed_at": row["confirmed_at"], "occurred_at": row["occurred_at"], "created_at": row["created_at"],
-            "technician": row["technician"],
+            "technician": row["technician"], "confirmations": row["confirmations"],
         })
     return result
