@@ -449,6 +449,19 @@
     }).join("") + "</div>";
   }
 
+  function readingOf(check) {
+    return check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
+  }
+
+  // What a check's chips show: the technician's unsent taps, else their confirmation, else the
+  // reading, else every light off.
+  function shownStates(check) {
+    var reading = readingOf(check);
+    return ledEdits[check.id] || check.confirmed || (reading ? reading.map(function (l) {
+      return { label: l.label, state: l.state, color: l.color };
+    }) : check.labels.map(function (l) { return { label: l, state: "off", color: null }; }));
+  }
+
   function defaultColor(led) { return led.colors && led.colors.length ? led.colors[0] : "green"; }
 
   async function ledHtml(o) {
@@ -487,15 +500,13 @@
   async function checkHtml(ref, check) {
     var model = modelOf(ref, check);
     if (!model) { return ""; }
-    var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
+    var reading = readingOf(check);
     var local = await db.get("blobs", check.sha256);
     var src = local && local.blob ? URL.createObjectURL(local.blob) : "/api/blobs/" + (check.thumb_sha256 || check.sha256);
     var frames = local && local.blob && check.capture === "burst" ? check.frames : 1;
     var frame = check.frame || (check.reading && check.reading.frame) || { width: 4, height: 3 };
     var spots = reading ? reading.map(function (l) { return { x: l.x, y: l.y }; }) : L.guideSpots(ref, model.leds);
-    var states = ledEdits[check.id] || check.confirmed || (reading ? reading.map(function (l) {
-      return { label: l.label, state: l.state, color: l.color };
-    }) : check.labels.map(function (l) { return { label: l, state: "off", color: null }; }));
+    var states = shownStates(check);
     var head = '<p class="led-head"><b>' + esc(model.vendor ? model.vendor + " " + model.name : t("Model not in the catalog")) + "</b> " +
       (model.verified ? "" : '<span class="chip warn">' + esc(t("layout unverified")) + "</span> ") +
       '<small class="muted">' + esc(check.capture === "burst" ? t("3-second burst") : t("single photo")) + " · " + esc(when(check.occurred_at || check.created_at)) + "</small>" + pendingMark(check) + "</p>";
@@ -689,9 +700,7 @@
       var check = (order.led_checks || []).filter(function (c) { return c.id === key; })[0];
       if (!check) { return; }
       model = modelOf(ref, check);
-      var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
-      states = ledEdits[key] = ledEdits[key] || JSON.parse(JSON.stringify(check.confirmed || (reading ? reading.map(function (l) {
-        return { label: l.label, state: l.state, color: l.color }; }) : check.labels.map(function (l) { return { label: l, state: "off", color: null }; }))));
+      states = ledEdits[key] = JSON.parse(JSON.stringify(shownStates(check)));
     }
     var st = states[index];
     st.state = L.nextState(st.state);
@@ -704,10 +713,8 @@
     var order = await S.orderView(db, currentOrderId());
     var check = (order.led_checks || []).filter(function (c) { return c.id === checkId; })[0];
     if (!check) { return; }
-    var reading = check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null;
-    var states = ledEdits[checkId] || check.confirmed || (reading ? reading.map(function (l) {
-      return { label: l.label, state: l.state, color: l.color }; }) : null);
-    if (!states) { return; }
+    if (!ledEdits[checkId] && !check.confirmed && !readingOf(check)) { return; }
+    var states = shownStates(check);
     delete ledEdits[checkId];
     await queue(order, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states: states });
   }

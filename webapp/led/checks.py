@@ -3,7 +3,6 @@ import io
 import json
 import pathlib
 
-from PIL import Image
 
 from ..sync import uploads
 from . import catalog, reader
@@ -27,9 +26,8 @@ def analyze(data, capture, frames, model):
     try:
         image = reader.open_photo(data)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
-    except reader.PhotoError as exc:
-        return {"quality": {"ok": False, "problems": [exc.code if exc.code in reader.RETAKE else "unreadable"]},
-                "leds": []}, None
+    except reader.PhotoError:  # stored blobs are readable images; a burst whose frames do not fit is not
+        return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": []}, None
     result = reader.read(images, model)
     shown = images[0]
     if capture == "burst" and result["leds"]:

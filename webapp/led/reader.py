@@ -17,26 +17,31 @@ panel), and then read along the row:
 
 Numbers are in pixels of the working image (WORK_WIDTH wide) unless named as fractions.
 """
-import io
 import math
-import warnings
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked
 
 VERSION = "2026-11-22.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_WIDTH = 960
 BAND = 0.16  # half-height of the searched band, as a fraction of the width
-MAX_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_BYTES = FILE_BYTES
 MAX_FRAMES = 90
-FORMATS = ("JPEG", "PNG", "WEBP")
+FILE_PROBLEMS = {
+    "empty": "The file is empty.",
+    "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
+    "format": "Only JPEG, PNG or WebP photos can be read.",
+    "pixels": f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).",
+    "unreadable": "This file is not a photo we can read.",
+    "damaged": "The photo is damaged or incomplete; take it again.",
+}
 STILL_UNSURE = frozenset({"pon", "los", "alarm", "internet", "wan", "lan"})  # where flashing changes the diagnosis
 CLASS_HUE = {"red": 0.0, "orange": 35.0, "green": 125.0, "other": 220.0}
 
 RETAKE = {
-    "unreadable": "This file is not a photo we can read.",
     "too_dark": "Too dark: switch on a light or shine a torch at the panel from the side; flash off.",
     "blurry": "Blurred: hold the phone still with both hands and tap the screen on the lights to focus.",
     "over_exposed": "Too bright or glare: tilt the phone a little so the reflection moves off the lights; flash off.",
@@ -56,38 +61,22 @@ class PhotoError(ValueError):
 def open_photo(data, draft=True, work_width=WORK_WIDTH):
     """Decode a photo safely and small: orientation applied, RGB, at most `work_width` wide.
 
-    Refuses files that are too big, have too many pixels (decompression bombs), are not
-    JPEG/PNG/WebP, or are cut short. With `draft`, a JPEG is decoded directly at 1/2, 1/4
-    or 1/8 scale, which is most of the speed.
+    The checks are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`,
+    a JPEG is decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
     """
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise PhotoError("empty", "The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise PhotoError("too_big", f"The photo is too large ({MAX_BYTES // 1024 // 1024} MB at most).")
+    def smaller(image):
+        if draft and image.format == "JPEG":
+            w, h = image.size
+            if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # shown sideways: the stored height becomes the width
+                image.draft("RGB", (work_width * w // max(1, h), work_width))
+            else:
+                image.draft("RGB", (work_width, work_width * h // max(1, w)))
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in FORMATS:
-                raise PhotoError("format", "Only JPEG, PNG or WebP photos can be read.")
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoError("pixels", f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).")
-            orientation = image.getexif().get(0x0112, 1)
-            if draft and image.format == "JPEG":
-                w, h = image.size
-                if orientation in (5, 6, 7, 8):  # shown sideways: the stored height becomes the width
-                    image.draft("RGB", (work_width * w // max(1, h), work_width))
-                else:
-                    image.draft("RGB", (work_width, work_width * h // max(1, w)))
-            image.load()
-    except PhotoError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError("pixels", f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).") from None
-    except UnidentifiedImageError:
-        raise PhotoError("unreadable", RETAKE["unreadable"]) from None
-    except (OSError, ValueError, SyntaxError, EOFError):
-        raise PhotoError("damaged", "The photo is damaged or incomplete; take it again.") from None
+        image = open_checked(data, before_load=smaller)
+    except ImageProblem as problem:
+        code = "pixels" if problem.code == "bomb" else problem.code
+        raise PhotoError(code, FILE_PROBLEMS[code]) from None
     image = ImageOps.exif_transpose(image).convert("RGB")
     if image.width > work_width:
         height = max(1, round(image.height * work_width / image.width))
@@ -284,15 +273,15 @@ def _fit_line(points, r, centre_y, width):
     return best[1], best[2]
 
 
-def _along(array, y_mid, slope, reach, reduce="max"):
-    """Sample `array` along the row: for every x, the max (or centre value) within ±reach rows."""
+def _along(array, y_mid, slope, reach):
+    """Sample `array` along the row: for every x, the max within ±reach rows."""
     h, w = array.shape
     xs = np.arange(w)
     centre = np.round(y_mid + slope * (xs - w / 2)).astype(int)
     offsets = np.arange(-reach, reach + 1)[:, None]
     rows = np.clip(centre[None, :] + offsets, 0, h - 1)
     values = array[rows, xs[None, :]]
-    return values.max(0) if reduce == "max" else values.mean(0)
+    return values.max(0)
 
 
 def _peaks(profile, min_gap, floor):
@@ -408,11 +397,11 @@ def _colour(frame, x, y, r, allowed):
     distances = sorted((abs((mean - CLASS_HUE[name] + 180) % 360 - 180), name) for name in allowed)
     if len(distances) == 1:
         return distances[0][1], 1.0 if distances[0][0] <= 60 else 0.6
-    (near, name), (second, _other) = distances[0], distances[1]
+    (near, name), (second, _) = distances[0], distances[1]
     return name, 0.5 + 0.5 * min(1.0, (second - near) / 40)
 
 
-def read(images, model, times=None):
+def read(images, model):
     """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
 
     Returns {"quality": {"ok", "problems": [codes], "sharpness"}, "leds": [...]}; each LED

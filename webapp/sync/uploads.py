@@ -11,16 +11,16 @@ import io
 import os
 import pathlib
 import secrets
-import warnings
 
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 
+from .. import images
 from ..db import one, transaction
 from ..timeutil import to_text
 
-MAX_FILE_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # 40 megapixels: every phone camera; far below a decompression bomb
+MAX_FILE_BYTES = images.MAX_BYTES
+MAX_PIXELS = images.MAX_PIXELS
 CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 READ_PIECE = 64 * 1024
 
@@ -162,20 +162,14 @@ def store_bytes(db, data, content_type, user_id, root, now):
 def reencode(data, expected_format):
     """Open an image safely and write it again without metadata; return (bytes, type, width, height)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format != expected_format:
-                raise UploadError(_("The file is not the kind of image it claims to be."))
-            if image.width * image.height > MAX_PIXELS:
-                raise UploadError(_("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000))
-            image.load()
-    except UploadError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadError(_("This file is not a photo we can read.")) from None
-    except (OSError, ValueError, SyntaxError):
-        raise UploadError(_("The photo is damaged or incomplete; take it again.")) from None
+        image = images.open_checked(data, {expected_format})
+    except images.ImageProblem as problem:
+        raise UploadError({
+            "format": _("The file is not the kind of image it claims to be."),
+            "pixels": _("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000),
+            "too_big": _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
+            "damaged": _("The photo is damaged or incomplete; take it again."),
+        }.get(problem.code, _("This file is not a photo we can read."))) from None
     image = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     if expected_format == "PNG":
