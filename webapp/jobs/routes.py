@@ -10,7 +10,7 @@ from ..db import get_db, one
 from ..orders import forms
 from ..pwa.routes import offline_url
 from . import bp
-from .strings import STRINGS
+from .words import offline_words
 
 LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action")
 
@@ -43,7 +43,7 @@ def boot_data():
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
         "operator": current_app.config["OPERATOR_NAME"],
-        "strings": {key: str(text) for key, text in STRINGS.items()},
+        "strings": offline_words(),
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
         "closure_confirmations": [[c.value, str(c.label)] for c in closure.confirmation.choices],

@@ -17,11 +17,15 @@ from . import bp
 OFFLINE_DIR = ROOT / "offline"
 STATIC_DIR = ROOT / "static"
 # What the phone needs with no connection, besides the per-person shell (cached when visited).
+LIT_HTML = "vendor/lit-html-3.3.3/lit-html.js"  # offline/html.js imports it by this path
 SHELL_STATIC = (
-    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
+    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js", LIT_HTML,
     "icons/icon-192.png", "icons/icon-512.png",
 )
-OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "led.js", "app.js")
+# The app's own scripts: the classic ones the service worker shares, then the ES modules
+# (app.js and what it imports: screens/, router, order view, …), by path under offline/.
+OFFLINE_SCRIPTS = tuple(sorted(
+    p.relative_to(OFFLINE_DIR).as_posix() for p in OFFLINE_DIR.rglob("*.js") if p.name != "sw.js"))
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",
              "workbox-precaching.prod.js")
 
@@ -64,7 +68,7 @@ def service_worker():
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
-@bp.get("/offline/<name>")
+@bp.get("/offline/<path:name>")
 def offline_script(name):
     if name not in OFFLINE_SCRIPTS:
         return "", 404

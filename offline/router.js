@@ -1,0 +1,67 @@
+// The technician app's one router: a URL names a screen. /jobs/ is the job list; /jobs/<id> is
+// that order's job page, or its fault-finding runner while a run is open. Links marked data-nav
+// change the URL without leaving the page (the shell works offline).
+import { render } from "./html.js";
+import { shared } from "./context.js";
+import { orderView, reference } from "./order-view.js";
+import { renderStatus } from "./statusbar.js";
+import { isSyncing } from "./autosync.js";
+import { jobListScreen } from "./screens/joblist.js";
+import { jobScreen, missingJobScreen } from "./screens/job.js";
+import { closeRun, openRun, runnerScreen } from "./screens/fault-finding.js";
+import { initPads } from "./screens/signoff.js";
+
+const app = document.getElementById("app");
+
+// The order id of a job page URL, or null for the list.
+export function currentOrderId() {
+  const m = location.pathname.match(/^\/jobs\/(\d+)$/);
+  return m ? Number(m[1]) : null;
+}
+
+async function screenFor(id) {
+  if (!id) { return jobListScreen(shared.db); }
+  const order = await orderView(id);
+  if (!order) { return missingJobScreen(id); }
+  const run = await openRun(order);
+  const playbooks = run && await reference("playbooks");
+  return run && playbooks ? runnerScreen(order, run, playbooks) : jobScreen(order);
+}
+
+// Draw the screen for the current URL. afterSync: a redraw the technician did not ask for,
+// skipped when they typed or drew while it was being prepared (it would undo what they did).
+export async function draw(afterSync) {
+  const started = Date.now();
+  if (!afterSync) { shared.typing = false; }
+  const y = window.scrollY;
+  const screen = await screenFor(currentOrderId());
+  if (!(afterSync && shared.lastInput >= started)) {
+    render(screen.view, app);
+    if (screen.title) { document.title = `${screen.title} · ONTrack`; }
+    initPads();
+  }
+  window.scrollTo(0, y);
+  await renderStatus(isSyncing());
+}
+
+async function follow(link) {
+  closeRun();
+  history.pushState(null, "", link.getAttribute("href"));
+  window.scrollTo(0, 0);
+  await draw();
+  if (link.hash) {
+    const target = document.querySelector(link.hash);
+    if (target) { target.scrollIntoView(); }
+  }
+}
+
+// Follow data-nav links inside the app and the status bar; redraw on back/forward.
+export function startRouter() {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-nav]");
+    if (!link) { return; }
+    event.preventDefault();
+    follow(link);
+  });
+  window.addEventListener("popstate", () => draw());
+}
