@@ -17,9 +17,14 @@ async function keepShell() {
   if (response.ok && response.headers.get("X-ONTrack-Shell")) { await cache.put("/jobs/", response); }
 }
 
+// The shell's CSP asks for Trusted Types: the one script URL the app hands the browser is vouched for here.
+const scriptUrls = self.trustedTypes ? self.trustedTypes.createPolicy("ontrack-sw", {
+  createScriptURL: (url) => { if (url !== "/sw.js") { throw new TypeError(`not the service worker: ${url}`); } return url; },
+}) : { createScriptURL: (url) => url };
+
 function startServiceWorker() {
   if (!navigator.serviceWorker) { return; }
-  navigator.serviceWorker.register("/sw.js").catch(() => {});
+  navigator.serviceWorker.register(scriptUrls.createScriptURL("/sw.js")).catch(() => {});
   navigator.serviceWorker.ready.then(keepShell).catch(() => {});
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "synced" && !shared.typing) { draw(true); }

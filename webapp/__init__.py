@@ -145,14 +145,16 @@ def _register_errors(app):
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+
+
 def _register_headers(app):
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-            "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
-            "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Referrer-Policy", "same-origin")

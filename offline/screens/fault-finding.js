@@ -74,8 +74,8 @@ function judge(node, text) {
 function showBand(judged) {
   const out = document.getElementById("band");
   if (!out) { return; }
-  out.textContent = judged.error || judged.band.label[lang];
-  out.className = `band ${judged.error ? "error" : `band-${judged.band.code}`}`;
+  out.textContent = judged.band ? judged.band.label[lang] : judged.error;
+  out.className = `band ${judged.band ? `band-${judged.band.code}` : "error"}`;
 }
 
 async function answer(step) {

@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from .. import labels
+from .. import CONTENT_SECURITY_POLICY, labels
 from ..db import get_db, one
 from ..orders import forms
 from ..pwa.routes import offline_url
@@ -50,10 +50,19 @@ def boot_data():
     }
 
 
+# The phone shell also refuses any string written into a markup sink (innerHTML and the like)
+# unless it comes through lit-html's Trusted Types policy, which only ever carries the
+# templates' own static markup: data cannot become markup there even by mistake. ("ontrack-sw"
+# vouches for the service worker's URL, offline/app.js.)
+SHELL_CSP = CONTENT_SECURITY_POLICY + "; require-trusted-types-for 'script'; trusted-types lit-html ontrack-sw"
+
+
 def shell():
+    """The one page every job URL answers with; the app draws the screen from the briefcase."""
     response = current_app.make_response(render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url))
     response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = SHELL_CSP
     return response
 
 
