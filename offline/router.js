@@ -36,6 +36,7 @@ export async function draw(afterSync) {
   const y = window.scrollY;
   const screen = await screenFor(currentOrderId());
   if (!(afterSync && shared.lastInput >= started)) {
+    if (!app.dataset.drawn) { app.replaceChildren(); app.dataset.drawn = "1"; }  // the server's "opening…" line
     render(screen.view, app);
     if (screen.title) { document.title = `${screen.title} · ONTrack`; }
     initPads();

@@ -11,7 +11,7 @@ export const field = (title, control, required) =>
   html`<label class="field"><span>${title}${required ? " *" : ""}</span>${control}</label>`;
 
 export const textarea = (name, required, value) =>
-  html`<textarea name=${name} rows="2" ?required=${required} maxlength="2000" .value=${value || ""}></textarea>`;
+  html`<textarea name=${name} rows="2" ?required=${required} maxlength="2000" .defaultValue=${value || ""}></textarea>`;
 
 // options: [[value, words], …]
 export const select = (name, options, chosen) => html`<select name=${name}>${options.map(([value, words]) =>
