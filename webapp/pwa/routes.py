@@ -41,7 +41,8 @@ def revision(path):
 
 
 def offline_url(name):
-    return url_for("pwa.offline_script", name=name, v=revision(OFFLINE_DIR / name))
+    """The URL the shell loads an offline script by: ?h=<content hash>, which sw.js strips (see there)."""
+    return url_for("pwa.offline_script", name=name, h=revision(OFFLINE_DIR / name))
 
 
 def precache_entries():
