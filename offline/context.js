@@ -8,6 +8,7 @@ export const shared = {
   requestSync: null,   // autosync.requestSync(): run the sync loop now
   typing: false,       // the technician typed into a form: a sync must not redraw it away
   lastInput: 0,        // when the technician last typed, tapped a light or drew (ms since epoch)
+  openRunId: null,     // the fault-finding run on screen (screens/fault-finding.js), if any
 };
 
 // The technician touched the page: a redraw after a sync must not wipe it.

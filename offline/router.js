@@ -1,15 +1,14 @@
 // The technician app's one router: a URL names a screen. /jobs/ is the job list; /jobs/<id> is
 // that order's job page, or its fault-finding runner while a run is open. Links marked data-nav
-// change the URL without leaving the page (the shell works offline).
+// change the URL without leaving the page (the shell works offline). A screen's module is
+// loaded when it is first shown, so opening the job list downloads only what the list needs;
+// the service worker precaches every module for offline use.
 import { render } from "./html.js";
 import { shared } from "./context.js";
 import { orderView, reference } from "./order-view.js";
 import { renderStatus } from "./statusbar.js";
 import { isSyncing } from "./autosync.js";
-import { jobListScreen } from "./screens/joblist.js";
-import { jobScreen, missingJobScreen } from "./screens/job.js";
-import { closeRun, openRun, runnerScreen } from "./screens/fault-finding.js";
-import { initPads } from "./screens/signoff.js";
+import { jobListScreen } from "./screens/joblist.js";  // the start screen; the job page's modules load on demand
 
 const app = document.getElementById("app");
 
@@ -19,13 +18,15 @@ export function currentOrderId() {
   return m ? Number(m[1]) : null;
 }
 
+// {title, view, drawn?}: the screen for a URL's order id (null: the list).
 async function screenFor(id) {
   if (!id) { return jobListScreen(shared.db); }
+  const [job, faultFinding] = await Promise.all([import("./screens/job.js"), import("./screens/fault-finding.js")]);
   const order = await orderView(id);
-  if (!order) { return missingJobScreen(id); }
-  const run = await openRun(order);
+  if (!order) { return job.missingJobScreen(id); }
+  const run = await faultFinding.openRun(order);
   const playbooks = run && await reference("playbooks");
-  return run && playbooks ? runnerScreen(order, run, playbooks) : jobScreen(order);
+  return run && playbooks ? faultFinding.runnerScreen(order, run, playbooks) : job.jobScreen(order);
 }
 
 // Draw the screen for the current URL. afterSync: a redraw the technician did not ask for,
@@ -39,14 +40,14 @@ export async function draw(afterSync) {
     if (!app.dataset.drawn) { app.replaceChildren(); app.dataset.drawn = "1"; }  // the server's "opening…" line
     render(screen.view, app);
     if (screen.title) { document.title = `${screen.title} · ONTrack`; }
-    initPads();
+    if (screen.drawn) { screen.drawn(); }
   }
   window.scrollTo(0, y);
   await renderStatus(isSyncing());
 }
 
 async function follow(link) {
-  closeRun();
+  shared.openRunId = null;
   history.pushState(null, "", link.getAttribute("href"));
   window.scrollTo(0, 0);
   await draw();

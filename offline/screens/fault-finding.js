@@ -12,19 +12,16 @@ import { ledSuggestion } from "./led-check.js";
 
 const R = self.ONTrackRunner;
 const S = self.ONTrackStore;
-let openRunId = null;  // the run on screen, if any
 
-// The unfinished run on screen for this order, or null.
+// The unfinished run on screen for this order, or null. Leaving the job page or pausing closes
+// the runner screen (shared.openRunId = null); the run stays saved.
 export async function openRun(order) {
-  const run = openRunId ? await shared.db.get("runs", openRunId) : null;
+  const run = shared.openRunId ? await shared.db.get("runs", shared.openRunId) : null;
   return run && run.order_id === order.id ? run : null;
 }
 
-// Leaving the job page (or pausing) closes the runner screen; the run stays saved.
-export function closeRun() { openRunId = null; }
-
 async function show(runId) {
-  openRunId = runId;
+  shared.openRunId = runId;
   window.scrollTo(0, 0);
   await shared.render();
 }
@@ -79,7 +76,7 @@ function showBand(judged) {
 }
 
 async function answer(step) {
-  const run = await shared.db.get("runs", openRunId);
+  const run = await shared.db.get("runs", shared.openRunId);
   const data = await reference("playbooks");
   step.node = R.position(data, run).node;
   const result = R.follow(data, step.node, step);
@@ -91,13 +88,13 @@ async function answer(step) {
 }
 
 async function back() {
-  const run = await shared.db.get("runs", openRunId);
+  const run = await shared.db.get("runs", shared.openRunId);
   run.steps.pop();
   await shared.db.put("runs", run);
   await shared.render();
 }
 
-async function pause() { openRunId = null; await shared.render(); }
+async function pause() { shared.openRunId = null; await shared.render(); }
 
 async function typedReading(event, node) {
   const value = event.target.value;
@@ -131,7 +128,7 @@ async function conclude(event, order, run, data) {
   if (data.outcomes[outcome].gap && !note) { form.reportValidity(); return; }
   const args = { order_id: order.id, run_id: run.id, playbook: run.playbook, version: run.version, steps: run.steps, outcome, note };
   await shared.db.delete("runs", run.id);
-  openRunId = null;
+  shared.openRunId = null;
   await queue(order.id, "order.record_run", args);
   scrollToId("diagnosis");
 }

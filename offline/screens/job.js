@@ -14,7 +14,7 @@ import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
 import { ledView } from "./led-check.js";
 import { wifiView } from "./wifi-survey.js";
-import { signoffView } from "./signoff.js";
+import { initPads, signoffView } from "./signoff.js";
 
 const S = self.ONTrackStore;
 
@@ -107,5 +107,5 @@ export async function jobScreen(o) {
     <section class="card next-step" id="next-step">${steps.main}</section>
     ${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
     ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;
-  return { title: o.order_no, view };
+  return { title: o.order_no, view, drawn: initPads };
 }

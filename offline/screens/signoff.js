@@ -1,6 +1,7 @@
 // The customer's sign-off on the job page, offline: the visit summary, the survey of domain
 // reference §9.4 #25 (nothing pre-selected), the signature(s), a report hashed on the phone
 // and queued as order.sign_off; or a single-use link as a QR code for the customer's own phone.
+import "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js";  // window.SignaturePad
 import { html, nothing, render } from "../html.js";
 import { boot, shared, touched } from "../context.js";
 import { t } from "../i18n.js";
