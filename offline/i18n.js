@@ -14,5 +14,5 @@ export function t(key, params) {
 // The catalogue's word for a code (state, action, symptom, …), as the desk shows it.
 export function label(kind, value) { return (boot.labels[kind] || {})[value] || value || ""; }
 
-// What an LED does, in words: shared by the fault-finding runner, the LED check and the closure reply.
-export const LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
+// What an LED does, in the desk's words (labels "led_state"): the runner, the LED check, the closure reply.
+export const LED_WORDS = boot.labels.led_state;

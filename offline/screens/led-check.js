@@ -4,7 +4,7 @@
 // (guide positions, tree answers) are led.js; the catalog is the "leds" reference data.
 import { html, svg, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, LED_WORDS } from "../i18n.js";
+import { t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
@@ -14,7 +14,6 @@ import { openCamera } from "./led-camera.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
-const COLOR_WORDS = { green: t("green"), red: t("red"), orange: t("orange"), other: t("other colour") };
 const RETAKE_WORDS = {
   too_dark: t("Too dark: switch on a light or shine a torch at the panel from the side; flash off."),
   blurry: t("Blurred: hold the phone still with both hands and tap the screen on the lights to focus."),
@@ -62,7 +61,7 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
   const differs = read && read.state !== st.state;
   const unsure = read && read.confidence < 0.8;
   return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
-    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${COLOR_WORDS[st.color]}` : ""}
+    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>` : nothing}</button>`;
 })}</div>`;
 

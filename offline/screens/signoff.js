@@ -24,7 +24,7 @@ export function visitSummary(o, data) {
   const measurements = [];
   runs.forEach((r) => {
     if (!data) { return; }
-    R.describe(data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach((l) => {
+    R.describe(data, r.steps, "zh", boot.report_led_words).forEach((l) => {
       if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
     });
   });

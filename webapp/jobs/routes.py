@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from .. import CONTENT_SECURITY_POLICY, labels
 from ..db import get_db, one
 from ..orders import forms
+from ..playbooks.engine import LED_WORDS
 from ..pwa.routes import offline_url
 from . import bp
 from .words import offline_words
 
-LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action")
+LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color")
 
 
 @bp.before_request
@@ -47,6 +48,7 @@ def boot_data():
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
         "closure_confirmations": [[c.value, str(c.label)] for c in closure.confirmation.choices],
+        "report_led_words": LED_WORDS["zh"],  # the visit report is in Chinese, worded as the server's (signoff/content.py)
     }
 
 
