@@ -46,7 +46,7 @@ def _msgids(stamp):
 
 def offline_msgids():
     """Every msgid the offline modules use (re-read when a module changes)."""
-    return _msgids(tuple((p.name, p.stat().st_mtime_ns) for p in _modules()))
+    return _msgids(tuple((str(p), p.stat().st_mtime_ns) for p in _modules()))
 
 
 def offline_words():
