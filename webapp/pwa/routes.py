@@ -22,8 +22,8 @@ SHELL_STATIC = (
     "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js", LIT_HTML,
     "icons/icon-192.png", "icons/icon-512.png",
 )
-# The app's own scripts: the classic ones the service worker shares, then the ES modules
-# (app.js and what it imports: screens/, router, order view, …), by path under offline/.
+# The app's own scripts by path under offline/: the classic ones (store, sync, runner, wifi, led,
+# upgrade) and the ES modules (app.js and everything it imports, screens/ included).
 OFFLINE_SCRIPTS = tuple(sorted(
     p.relative_to(OFFLINE_DIR).as_posix() for p in OFFLINE_DIR.rglob("*.js") if p.name != "sw.js"))
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",
