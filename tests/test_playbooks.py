@@ -184,7 +184,7 @@ def test_the_server_refuses_impossible_runs_with_the_reason(phone, order_id, db)
 
 def test_supervisors_read_every_tree_with_its_version(login):
     page = login("boss").get("/playbooks/").text
-    assert DATA["version"] in page
+    assert DATA["version"] in page and "2026.11-1" in page
     for book in DATA["playbooks"]:
         assert book["title"]["zh"] in page
     for node_id in DATA["nodes"]:
@@ -357,27 +357,50 @@ def test_the_server_holds_a_run_to_the_orders_access_type(phone, fttb_order_id, 
     assert db.execute("SELECT COUNT(*) FROM desk_tasks").fetchone()[0] == 0
 
 
+def runner_cases():
+    """Every path of every tree (current and archived), a broken copy of each, and the access-type cases:
+    [{version, playbook, steps, access_type, outcome (None = refused), path (the seed table's, current only)}]."""
+    cases = []
+    for data in [DATA, *engine.archive().values()]:
+        for book in data["playbooks"]:
+            for steps, outcome in engine.all_paths(data, book["id"]):
+                case = {"version": data["version"], "playbook": book["id"], "steps": steps, "access_type": None,
+                        "outcome": outcome, "path": None}
+                if data is DATA:
+                    case["path"], end = walk_table(book, steps)
+                    assert end == f"={outcome}"
+                broken = [dict(s) for s in steps]
+                broken[-1] = {**broken[-1], "answer": "nonsense", "value": 999}
+                cases += [case, {**case, "steps": broken, "outcome": None, "path": None}]
+                asked = [s["answer"] for s in steps if data["nodes"][s["node"]].get("answers_from") == "access_type"]
+                for access in ("ftth", "fttb", "enterprise") if asked else ():
+                    holds = access == asked[0] or access == "enterprise"  # enterprise is not an answer there: any holds
+                    cases.append({**case, "access_type": access, "outcome": outcome if holds else None,
+                                  "path": case["path"] if holds else None})
+    return cases
+
+
 @pytest.mark.browser
-def test_the_phones_runner_and_the_server_agree_on_every_path(login, live_server, browser):
+def test_the_phones_runner_and_the_server_agree_on_every_path_of_the_seed_table(login, live_server, browser):
+    """Every path walked in the phone's runner.js and on the server, against the seed table; runs of the
+    archived version walked on the tree the phone keeps for them."""
     from tests.test_offline_browser import log_in
     page = browser.new_page()
     log_in(page, live_server, "techa")
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
-    cases = []
-    for book in DATA["playbooks"]:
-        for steps, outcome in engine.all_paths(DATA, book["id"]):
-            cases.append({"playbook": book["id"], "steps": steps, "outcome": outcome})
-            broken = [dict(s) for s in steps]
-            broken[-1] = {**broken[-1], "answer": "nonsense", "value": 999}
-            cases.append({"playbook": book["id"], "steps": broken, "outcome": None})
-    answers = page.evaluate("""([data, cases]) => cases.map(c => {
-        try { return ONTrackRunner.checkRun(data, c.playbook, c.steps).outcome; }
-        catch (e) { if (e instanceof ONTrackRunner.Invalid) { return null; } throw e; } })""", [DATA, cases])
+    cases = runner_cases()
+    phone = page.evaluate("""([data, cases]) => cases.map(c => {
+        const tree = ONTrackRunner.treeFor(data, c.version);
+        try { const r = ONTrackRunner.checkRun(tree, c.playbook, c.steps, c.access_type); return [r.outcome, r.path]; }
+        catch (e) { if (e instanceof ONTrackRunner.Invalid) { return [null, null]; } throw e; } })""",
+                          [{**DATA, "archive": engine.archive()}, cases])
     server = []
     for case in cases:
         try:
-            server.append(engine.check_run(DATA, case["playbook"], case["steps"]))
+            server.append(engine.check_run(engine.tree(case["version"]), case["playbook"], case["steps"], case["access_type"]))
         except engine.InvalidRun:
             server.append(None)
-    assert answers == server == [c["outcome"] for c in cases]
-    assert len(cases) > 600
+    assert [outcome for outcome, _path in phone] == server == [c["outcome"] for c in cases]
+    assert [path for (_o, path), c in zip(phone, cases) if c["path"]] == [c["path"] for c in cases if c["path"]]
+    assert sum(1 for c in cases if c["access_type"] and c["outcome"] is None) > 20  # FTTH answers refused on FTTB orders...
+    assert len(cases) > 1500
