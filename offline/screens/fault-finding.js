@@ -48,10 +48,11 @@ export async function diagnosisView(o, data) {
     ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue")}:
       ${R.playbook(data, r.playbook).title[lang]} (${t("%(n)d answered", { n: r.steps.length })})</button>`)}
     ${(o.runs || []).map((r) => {
-      const outcome = data.outcomes[r.outcome];
-      const book = R.playbook(data, r.playbook);
-      return html`<div class="run-done"><b>${book ? book.title[lang] : r.playbook}</b> ⟶ ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}
-        ${stepList(data, r.steps)}</div>`;
+      const followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
+      const outcome = followed.outcomes[r.outcome];
+      const book = R.playbook(followed, r.playbook);
+      return html`<div class="run-done" data-version=${r.playbook_version || ""}><b>${book ? book.title[lang] : r.playbook}</b> ⟶
+        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${stepList(followed, r.steps)}</div>`;
     })}
     ${suggested.map((p) => start(p, true))}
     <details><summary>${t("Other guides")}</summary>${others.map((p) => start(p, false))}</details></section>`;
@@ -77,7 +78,8 @@ function showBand(judged) {
 
 async function answer(step) {
   const run = await shared.db.get("runs", shared.openRunId);
-  const data = await reference("playbooks");
+  const playbooks = await reference("playbooks");
+  const data = R.treeFor(playbooks, run.version) || playbooks;
   step.node = R.position(data, run).node;
   const result = R.follow(data, step.node, step);
   if (result.band) { step.answer = result.band.code; }
@@ -162,11 +164,12 @@ async function answersView(o, run, node) {
       <input type="checkbox" name="item" value=${i.id} required> ${i[lang]}</label>`)}
       ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
   }
-  return Object.keys(node.answers).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
+  return R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
 }
 
-// The runner screen for an open run: {title, view}.
-export async function runnerScreen(o, run, data) {
+// The runner screen for an open run: {title, view}; playbooks: the reference data.
+export async function runnerScreen(o, run, playbooks) {
+  const data = R.treeFor(playbooks, run.version) || playbooks;  // the guide version the run started on
   const book = R.playbook(data, run.playbook);
   const where = R.position(data, run);
   const last = run.steps.length ? R.describe(data, run.steps.slice(-1), lang, LED_WORDS)[0] : null;

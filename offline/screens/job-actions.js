@@ -40,7 +40,8 @@ function closureForm(order, action, playbooks) {
   const arrived = order.events.filter((e) => e.action === "arrive").pop();
   const now = nowInput();
   const lastRun = (order.runs || []).slice(-1)[0];
-  const pre = lastRun && playbooks && playbooks.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
+  const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;  // the guide version the run followed
+  const pre = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
   return actionForm(order, action, html`
     ${lastRun && pre.cause !== undefined ? html`<p class="muted small" id="closure-prefilled">${t("Filled in from the fault-finding run; check and correct it.")}</p>` : nothing}
     ${field(t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true)}

@@ -24,12 +24,13 @@ export function visitSummary(o, data) {
   const measurements = [];
   runs.forEach((r) => {
     if (!data) { return; }
-    R.describe(data, r.steps, "zh", boot.report_led_words).forEach((l) => {
+    R.describe(R.treeFor(data, r.playbook_version) || data, r.steps, "zh", boot.report_led_words).forEach((l) => {
       if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
     });
   });
   const last = runs[runs.length - 1];
-  const conclusion = last && data && data.outcomes[last.outcome] ? data.outcomes[last.outcome].text.zh : "";
+  const followed = last && data ? R.treeFor(data, last.playbook_version) : null;
+  const conclusion = followed && followed.outcomes[last.outcome] ? followed.outcomes[last.outcome].text.zh : "";
   return {
     found: closure.cause || closure.phenomenon || conclusion || o.description || "",
     done: closure.process || conclusion || "",
