@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
+from webapp.db import insert, transaction
 from tests.test_offline_browser import dispatch_order, log_in, phone_profile, photo_file, ready_offline, server, tap_through, wait_js  # noqa: F401
 from tests.test_signoff_browser import draw
 
@@ -142,8 +143,11 @@ def test_every_phone_screen_shows_hostile_data_as_text_with_no_csp_or_accessibil
     signer, survey = db.execute("SELECT signer_name, survey FROM signoffs WHERE order_id = ?", [order_id]).fetchone()
     assert signer == SIGNER and json.loads(survey)["suggestions"] == SUGGESTION  # kept as typed, shown as text
 
+    with transaction(db):  # an SLA warning about this order, as the sweep would raise it
+        insert(db, "notices", {"order_id": order_id, "policy_code": "first_appointment", "kind": "warning", "role": "technician",
+                               "user_id": user_ids["techa"], "created_at": "2026-01-01T00:00:00Z"})
     page.goto(f"{server.url}/notices")
-    screens.check("notices")
+    screens.check("notices", NAME)
     page.goto(f"{server.url}/offline.html")
     screens.check("offline page")
     assert [name for name, _ in screens.seen] == [
