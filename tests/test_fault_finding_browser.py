@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
+from webapp.playbooks import engine
 from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -118,6 +119,6 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ? AND playbook = 'dialup'", [order_id])), None)
     assert run is not None, page.locator("body").inner_text()
-    assert run["outcome"] == "fttb_678" and run["playbook_version"] == "2026.11-2"
+    assert run["outcome"] == "fttb_678" and run["playbook_version"] == engine.load()["version"]
     assert '"H5.1"' not in run["steps"] and '"D678"' not in run["steps"]
     assert context.errors == []
