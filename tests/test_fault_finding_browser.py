@@ -71,6 +71,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(form.locator("textarea[name=cause]")).to_contain_text("-29.5 dBm")
     expect(form.locator("textarea[name=handling_process]")).to_contain_text("重做两端皮线光缆头")
     expect(form.locator("select[name=classification]")).to_have_value("drop_cable")
+    expect(form.locator("select[name=result]")).to_have_value("recovered")  # the seed's repair (000 L49)
     shot(page, "23-closure-prefilled")
 
     go_online(server, context, page)
@@ -121,4 +122,9 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     assert run is not None, page.locator("body").inner_text()
     assert run["outcome"] == "fttb_678" and run["playbook_version"] == engine.load()["version"]
     assert '"H5.1"' not in run["steps"] and '"D678"' not in run["steps"]
+    # a conclusion the seed does not call a repair never pre-selects "Recovered" in the closure reply
+    page.locator("button[data-action=restore]").tap()
+    result = page.locator("form[data-form=return] select[name=result]")
+    expect(result).to_have_value("")
+    expect(result).to_have_attribute("required", "")
     assert context.errors == []

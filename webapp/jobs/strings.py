@@ -37,6 +37,7 @@ STRINGS = {
     'Check the Wi-Fi channel': _l('Check the Wi-Fi channel'),
     'Choose the device model first.': _l('Choose the device model first.'),
     'Choose the model': _l('Choose the model'),
+    "Choose: the guide's conclusion is not a repair": _l("Choose: the guide's conclusion is not a repair"),
     'Clear the signature': _l('Clear the signature'),
     'Closure reply': _l('Closure reply'),
     'Confirm these lights': _l('Confirm these lights'),
