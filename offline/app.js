@@ -327,8 +327,10 @@
       var followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       var outcome = followed.outcomes[r.outcome];
       var book = R.playbook(followed, r.playbook);
+      var version = r.playbook_version ? ' <small class="muted">' + esc(t("guide version")) + ' <span class="run-version">' + esc(r.playbook_version) +
+        "</span>" + (r.playbook_version !== data.version ? " (" + esc(t("an older version; now %(version)s", { version: data.version })) + ")" : "") + "</small>" : "";
       return '<div class="run-done" data-version="' + esc(r.playbook_version || "") + '"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
-        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
+        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + version + '<ol class="run-steps">' +
         R.describe(followed, r.steps, boot.lang, LED_WORDS).map(function (l) {
           return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
     }).join("");

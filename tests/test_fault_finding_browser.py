@@ -104,6 +104,8 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     old = page.locator("#diagnosis .run-done[data-version='2026.11-1']")
     expect(old).to_contain_text("重启路由器和交换机后恢复")        # the old tree's conclusion and question
     expect(old).to_contain_text("改善了吗")
+    expect(old.locator(".run-version")).to_have_text("2026.11-1")  # the phone says which version it followed
+    expect(old).to_contain_text("较旧的版本")
 
     page.locator("[data-start-run=dialup]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "D0")
