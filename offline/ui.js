@@ -14,7 +14,7 @@ export const textarea = (name, required, value) =>
   html`<textarea name=${name} rows="2" ?required=${required} maxlength="2000" .defaultValue=${value || ""}></textarea>`;
 
 // options: [[value, words], …]
-export const select = (name, options, chosen) => html`<select name=${name}>${options.map(([value, words]) =>
+export const select = (name, options, chosen, required) => html`<select name=${name} ?required=${required}>${options.map(([value, words]) =>
   html`<option value=${value} ?selected=${value === chosen}>${words}</option>`)}</select>`;
 
 export const datetime = (name, value) => html`<input type="datetime-local" name=${name} required value=${value || ""}>`;

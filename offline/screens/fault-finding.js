@@ -51,8 +51,10 @@ export async function diagnosisView(o, data) {
       const followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       const outcome = followed.outcomes[r.outcome];
       const book = R.playbook(followed, r.playbook);
+      const version = r.playbook_version ? html` <small class="muted">${t("guide version")} <span class="run-version">${r.playbook_version}</span>${
+        r.playbook_version !== data.version ? ` (${t("an older version; now %(version)s", { version: data.version })})` : ""}</small>` : nothing;
       return html`<div class="run-done" data-version=${r.playbook_version || ""}><b>${book ? book.title[lang] : r.playbook}</b> ⟶
-        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${stepList(followed, r.steps)}</div>`;
+        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${version}${stepList(followed, r.steps)}</div>`;
     })}
     ${suggested.map((p) => start(p, true))}
     <details><summary>${t("Other guides")}</summary>${others.map((p) => start(p, false))}</details></section>`;

@@ -36,6 +36,13 @@ const actionForm = (order, action, inner, primary) => html`<form class="action-f
     data-to=${targetOf(action, order)} @submit=${(e) => submitAction(e, order)}>${inner || nothing}
   <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${label("action", action.name)}</button></form>`;
 
+// A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
+function resultSelect(prefilled) {
+  const results = [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
+  if (prefilled !== "") { return select("result", results, prefilled); }
+  return select("result", [["", t("Choose: the guide's conclusion is not a repair")], ...results], "", true);
+}
+
 function closureForm(order, action, playbooks) {
   const arrived = order.events.filter((e) => e.action === "arrive").pop();
   const now = nowInput();
@@ -49,7 +56,7 @@ function closureForm(order, action, playbooks) {
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
     ${field(t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true)}
-    ${field(t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]]))}
+    ${field(t("Result"), resultSelect(pre.result))}
     ${field(t("Recovery time"), datetime("recovery_time", now), true)}
     ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations)) :
