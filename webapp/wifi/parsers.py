@@ -1,5 +1,13 @@
-"""Read Wi-Fi scans from the tools technicians have: iw, iwlist, nmcli, netsh (any display
-language), airport, wpa_cli / wpa_supplicant, WiGLE CSV, termux JSON, and ONTrack's own JSON.
+"""Read Wi-Fi scans from the tools technicians have: iw, iwlist, OpenWrt's iwinfo, nmcli (terse or
+its table), netsh (any display language), airport, macOS system_profiler JSON, wpa_cli /
+wpa_supplicant, WiGLE CSV, termux JSON, and ONTrack's own JSON.
+
+Detection and parsing read the shape of the data (a MAC-like value, "NN%", "N GHz", a header
+row), not one spelling of a label. A BSSID that is a placeholder (empty, all zeros, letters put
+in by someone anonymising: "xx:xx:…") is no identity: its network is kept on its own, never
+merged with another and never refused. A number that is NaN or infinite is refused with a
+sentence. A file that names networks but gives none that can be read is an error saying which
+command to run (NoNetworksError), never "0 networks, clean air".
 
 Every parser returns a list of network dicts (see `network()`), one per BSSID, the strongest
 reading kept. Anything that is not a scan raises ScanFormatError with a sentence for a person;
@@ -13,18 +21,51 @@ Signal percentages become dBm as their own tool defines them:
 import csv
 import io
 import json
+import math
 import re
 
 from .channels import band_of, channel_of, freq_of
+from .elements import operating_channel_of
 
-FORMATS = ("iw", "iwlist", "nmcli", "netsh", "airport", "wpa", "wigle", "termux", "ontrack")
+FORMATS = ("iw", "iwlist", "iwinfo", "nmcli", "netsh", "airport", "macos", "wpa", "wigle", "termux", "ontrack")
 MAX_BYTES = 8 * 1024 * 1024
-MAC = r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
+# A BSSID as printed, or as someone anonymised it (xx:xx:…, **:**:…, 00:00:…): the shape, not the digits.
+MAC = r"[0-9A-Za-z*?#_.]{1,2}(?::[0-9A-Za-z*?#_.]{1,2}){5}"
+HEX_MAC = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
 _MAC = re.compile(MAC)
+PLACEHOLDER_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"}
+# What to run when a file names networks but gives none we can read.
+COMMANDS = {
+    "iw": "sudo iw dev wlan0 scan", "iwlist": "sudo iwlist wlan0 scan", "iwinfo": "iwinfo wlan0 scan",
+    "nmcli": "nmcli -t -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list",
+    "netsh": "netsh wlan show networks mode=bssid", "airport": "airport -s",
+    "macos": "system_profiler -json SPAirPortDataType", "wpa": "wpa_cli scan_results",
+    "wigle": "WiGLE → Database → Export → CSV", "termux": "termux-wifi-scaninfo", "ontrack": "flask --app wsgi wifi scan --json",
+}
 
 
 class ScanFormatError(ValueError):
     """The input is not a scan in a format we read; the message says so in words."""
+
+
+class NoNetworksError(ScanFormatError):
+    """The file names networks but none of them can be read; the message names the command to run."""
+
+
+def bssid_identity(text):
+    """The BSSID as an identity (lower-case hex MAC), or None for a placeholder or redacted one."""
+    value = (text or "").strip().lower()
+    if not HEX_MAC.fullmatch(value) or value in PLACEHOLDER_MACS:
+        return None
+    return value
+
+
+def finite(value, what="A number"):
+    """`value` as a float; NaN or ±infinity is a ScanFormatError (a tool never prints them for a real scan)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ScanFormatError(f"{what} in the scan is not a real number ({value!r}): the file was damaged or made by hand.")
+    return number
 
 
 def decode_file(data):
@@ -78,34 +119,55 @@ def decode_ssid(raw):
     return data.hex(), False
 
 
-def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, security="", center=None):
-    """One network in the shape every caller gets."""
+def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, security="", center=None, center2=None,
+            band=None):
+    """One network in the shape every caller gets.
+
+    {"bssid": hex MAC or None (placeholder), "ssid", "hidden", "freq_mhz" (primary 20 MHz),
+     "channel", "band" ("2.4"/"5"/"6"), "width_mhz", "signal_dbm" (None when the tool gave none),
+     "security", "center_mhz" (centre of the whole channel; the primary's for 20 MHz),
+     "center2_mhz" (second 80 MHz segment of an 80+80 channel, else None)}.
+    Raises ScanFormatError for NaN/infinite numbers.
+    """
+    if signal is not None:
+        signal = finite(signal, "A signal level")
+    if freq is not None:
+        freq = int(round(finite(freq, "A frequency")))
     if freq is None and channel is not None:
-        freq = freq_of(channel)
+        freq = freq_of(channel, band)
     if channel is None and freq is not None:
         channel = channel_of(freq)
     text, hidden = decode_ssid(ssid) if isinstance(ssid, str) and "\\" in ssid else ((ssid or ""), not (ssid or "").strip("\x00"))
     if hidden:
         text = ""
-    return {"bssid": bssid.lower() if bssid else None, "ssid": text, "hidden": hidden,
+    return {"bssid": bssid_identity(bssid), "ssid": text, "hidden": hidden,
             "freq_mhz": int(freq) if freq is not None else None, "channel": channel, "band": band_of(freq),
-            "width_mhz": int(width or 20), "signal_dbm": round(float(signal), 1) if signal is not None else None,
-            "security": security or "", "center_mhz": center}
+            "width_mhz": int(width or 20), "signal_dbm": round(signal, 1) if signal is not None else None,
+            "security": security or "", "center_mhz": int(center) if center else (int(freq) if freq is not None else None),
+            "center2_mhz": int(center2) if center2 else None}
 
 
 def strongest_per_bssid(networks):
-    """One entry per BSSID (hidden-BSSID entries, e.g. recent macOS airport, stay as they are)."""
+    """One entry per BSSID, the strongest reading kept. Entries without a BSSID identity (macOS
+    hides them; placeholders) stay as they are; a network whose signal is unknown (macOS 15 lists
+    neighbours without one) is kept, so its channel still counts."""
     best, extra = {}, []
     for n in networks:
-        if n["band"] is None or n["signal_dbm"] is None:
+        if n["band"] is None:
             continue
         if not n["bssid"]:
             extra.append(n)
             continue
         kept = best.get(n["bssid"])
-        if kept is None or n["signal_dbm"] > kept["signal_dbm"]:
+        if kept is None or _louder(n, kept):
             best[n["bssid"]] = n
     return list(best.values()) + extra
+
+
+def _louder(a, b):
+    if b["signal_dbm"] is None:
+        return True
+    return a["signal_dbm"] is not None and a["signal_dbm"] > b["signal_dbm"]
 
 
 def flags_to_security(flags):
@@ -141,10 +203,10 @@ def parse_wpa(text):
         if not line.strip():
             continue
         cols = line.split("\t")
-        if len(cols) < 4 or not _MAC.fullmatch(cols[0]):
+        if len(cols) < 4 or not (_MAC.fullmatch(cols[0]) or not cols[0].strip()):
             raise ScanFormatError(f"A line of the wpa_cli output is not readable: {line[:60]!r}")
         try:
-            freq, level = int(cols[1]), int(cols[2])
+            freq, level = int(cols[1]), finite(cols[2], "A signal level")
         except ValueError:
             raise ScanFormatError(f"Frequency or signal is not a number: {line[:60]!r}") from None
         if level > 0:  # old drivers report a 0–255 quality, not dBm
@@ -168,18 +230,8 @@ def parse_iw(text):
             pct = _search(r"(?m)^\s*signal:\s*([\d.]+)/100", body)
             signal = float(pct) / 2 - 100 if pct is not None else None
         ssid_match = re.search(r"(?m)^\s*SSID: ?(.*)$", body)
-        primary = _search(r"primary channel:\s*(\d+)", body) or _search(r"DS Parameter set: channel (\d+)", body)
         freq = float(freq) if freq is not None else None
-        width, center = 20, None
-        offset = _search(r"secondary channel offset:\s*(above|below)", body, cast=str)
-        if offset:
-            width = 40
-            center = freq + (10 if offset == "above" else -10) if freq else None
-        vht = _search(r"\* channel width:\s*(\d)", body)
-        seg1 = _search(r"center freq segment 1:\s*(\d+)", body)
-        if vht in (1, 2, 3) and seg1:
-            width = 80 if vht in (1, 3) else 160
-            center = freq_of(seg1, band_of(freq))
+        width, center, center2 = operating_channel_of(body, freq) if freq else (20, None, None)
         security = "open"
         if "RSN:" in body:
             suites = _search(r"RSN:.*?Authentication suites:\s*([^\n]*)", body, cast=str, flags=re.S) or ""
@@ -192,7 +244,7 @@ def parse_iw(text):
         if freq is None or signal is None:
             raise ScanFormatError(f"The block of BSS {mac} has no frequency or signal.")
         result.append(network(mac, ssid_match.group(1).rstrip("\r") if ssid_match else "", freq=int(freq),
-                              signal=float(signal), width=width, center=center, security=security))
+                              signal=float(signal), width=width, center=center, center2=center2, security=security))
     return result
 
 
@@ -206,35 +258,77 @@ def _search(pattern, text, cast=int, flags=0):
         return None
 
 
-# ---- iwlist IF scan ----
+# ---- iwlist IF scan, and OpenWrt's iwinfo IF scan (the same "Cell NN - Address:" shape) ----
 
 def parse_iwlist(text):
-    cells = re.split(rf"(?m)^\s*Cell \d+ - Address: ({MAC})", text)
+    return _parse_cells(text, "iwlist")
+
+
+def parse_iwinfo(text):
+    return _parse_cells(text, "iwinfo")
+
+
+def _parse_cells(text, tool):
+    """iwlist: `ESSID:"x"`, `Signal level=-61 dBm` or `=49/70`, `(Channel 52)`.
+    iwinfo: `ESSID: "x"` (or `ESSID: unknown` for a hidden one), `Signal: -61 dBm  Quality: 49/70`
+    (already dBm), `Channel: 52`, `Band: 6 GHz`, and HT/VHT/HE/EHT Operation blocks for the width."""
+    cells = re.split(rf"(?m)^\s*Cell \d+ - Address: ?({MAC})?[ \t]*$", text)
     if len(cells) < 3:
-        raise ScanFormatError("No 'Cell NN - Address:' lines: not 'iwlist scan' output.")
+        raise ScanFormatError(f"No 'Cell NN - Address:' lines: not '{tool} scan' output.")
     result = []
     for mac, body in zip(cells[1::2], cells[2::2]):
-        freq = _search(r"Frequency[:=]\s*([\d.]+)\s*GHz", body, cast=float)
-        channel = _search(r"\(Channel (\d+)\)", body) or _search(r"(?m)^\s*Channel[:=](\d+)", body)
+        mac = mac or ""
+        freq = _search(r"Frequency[:=]\s*([\d.,]+)\s*GHz", body.replace(",", "."), cast=float)
+        channel = _search(r"\(Channel (\d+)\)", body) or _search(r"Channel[:=]\s*(\d+)", body)
         freq = int(round(freq * 1000)) if freq else None
-        dbm = _search(r"Signal level[:=]\s*(-?\d+)\s*dBm", body)
+        dbm = _search(r"Signal(?: level)?[:=]\s*(-?\d+(?:\.\d+)?)\s*dBm", body, cast=float)
         if dbm is None:
             level = re.search(r"Signal level[:=]\s*(\d+)/(\d+)", body)
-            if level is None:
-                raise ScanFormatError(f"Cell {mac} has no signal level.")
+            if level is None or int(level.group(2)) == 0:
+                raise ScanFormatError(f"Cell {mac or '(no address)'} has no signal level.")
             dbm = int(level.group(1)) / int(level.group(2)) * 50 - 100
-        essid = re.search(r'ESSID:"(.*)"', body)
-        encrypted = re.search(r"Encryption key:\s*on", body) is not None
-        security = ("WPA2-PSK" if "WPA2" in body else "WPA-PSK" if "WPA Version" in body else
-                    "WEP" if encrypted else "open")
-        result.append(network(mac, essid.group(1) if essid else "", freq=freq, channel=channel, signal=dbm,
-                              security=security))
+        essid = re.search(r'ESSID:\s?"(.*)"', body)
+        width, center, center2 = operating_channel_of(body, freq) if freq else (20, None, None)
+        result.append(network(mac, essid.group(1) if essid else "", freq=freq, channel=channel if not freq else None,
+                              signal=dbm, security=_cell_security(body), width=width, center=center, center2=center2))
     return result
 
 
-# ---- nmcli -t ----
+def _cell_security(body):
+    iwinfo = re.search(r"(?m)^\s*Encryption:\s*(.+?)\s*$", body)
+    if iwinfo and not re.fullmatch(r"(?i)on|off", iwinfo.group(1)):
+        words = iwinfo.group(1).upper()
+        if words.startswith("NONE") or words == "OPEN":
+            return "open"
+        if "SAE" in words and "PSK" not in words:
+            return "WPA3-SAE"
+        if "802.1X" in words or "EAP" in words:
+            return "WPA2-EAP" if "WPA2" in words or "WPA3" in words else "WPA-EAP"
+        if "OWE" in words:
+            return "OWE"
+        if "WEP" in words:
+            return "WEP"
+        if "WPA2" in words or "WPA3" in words:
+            return "WPA2-PSK+SAE" if "SAE" in words else "WPA2-PSK"
+        return "WPA-PSK" if "WPA" in words else "open"
+    encrypted = re.search(r"Encryption key:\s*on", body) is not None
+    return "WPA2-PSK" if "WPA2" in body else "WPA-PSK" if "WPA Version" in body else "WEP" if encrypted else "open"
 
+
+# ---- nmcli -t (terse) and nmcli's default table ----
+
+# `nmcli dev wifi list` without -f (NetworkManager ≥ 1.16; older ones had no BSSID column).
 NMCLI_DEFAULT_FIELDS = ["in-use", "bssid", "ssid", "mode", "chan", "rate", "signal", "bars", "security"]
+NMCLI_ALL_FIELDS = ["name", "ssid", "ssid-hex", "bssid", "mode", "chan", "freq", "rate", "signal", "bars", "security",
+                    "wpa-flags", "rsn-flags", "device", "active", "in-use", "dbus-path"]
+NMCLI_TABLE_HELP = ("run 'nmcli -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' (or the same with -t) "
+                    "so every network comes with its BSSID")
+# One pattern per column of nmcli's table, so SSIDs with spaces fall between columns that have a shape.
+_TABLE_COLUMNS = {
+    "in-use": r"\*?", "active": r"\S+", "bssid": MAC, "ssid": r".*?", "ssid-hex": r"\S+", "name": r"\S+",
+    "mode": r"\S+", "chan": r"\d+", "freq": r"\d+\s*MHz", "rate": r"\d+(?:\.\d+)?\s*\S*bit/s", "signal": r"\d+",
+    "bars": r"\S+", "security": r".*?", "wpa-flags": r".*?", "rsn-flags": r".*?", "device": r"\S+", "dbus-path": r"\S+",
+}
 
 
 def _split_nmcli(line):
@@ -254,16 +348,46 @@ def _split_nmcli(line):
     return fields
 
 
+def _nmcli_command(line):
+    """The -f/--fields list of an nmcli command line (after any shell prompt), [] without one, None if not a command."""
+    match = re.search(r"(?:^|[\s$#>%])nmcli(?:\s|$)", line)
+    if not match:
+        return None
+    fields = re.search(r"(?:--fields|-f)[ =]([\w,-]+)", line[match.start():])
+    getter = re.search(r"(?:--get-values|-g)[ =]([\w,-]+)", line[match.start():])
+    chosen = fields or getter
+    if not chosen:
+        return []
+    names = [f.lower() for f in chosen.group(1).split(",")]
+    return NMCLI_ALL_FIELDS if names == ["all"] else names
+
+
+def _table_header(line):
+    words = re.split(r"\s{2,}|\s(?=[A-Z-]{3,}\b)", line.strip())
+    names = [w.strip().lower() for w in words if w.strip()]
+    if "ssid" in names and "signal" in names and all(re.fullmatch(r"[a-z*-]+", n) for n in names):
+        return ["in-use" if n == "*" else n for n in names]
+    return None
+
+
 def parse_nmcli(text):
     lines = [l.rstrip("\r") for l in text.splitlines() if l.strip()]
-    fields = None
-    rows = []
+    fields, rows, table = None, [], None
     for line in lines:
-        command = re.search(r"(?:--fields|-f)[ =]([\w,-]+)", line)
-        if line.lstrip().startswith(("$", "nmcli")) and command:
-            fields = [f.lower() for f in command.group(1).split(",")]
+        command = _nmcli_command(line)
+        if command is not None:
+            fields = command or fields
             continue
-        rows.append(_split_nmcli(line))
+        header = _table_header(line)
+        if header and not rows:
+            table = header
+            continue
+        if re.fullmatch(r"\S*[$#>%]\s*", line.strip()):
+            continue  # a bare shell prompt
+        rows.append(line)
+    if table:
+        return _nmcli_table(table, rows)
+    rows = [_split_nmcli(line) for line in rows]
     if not rows:
         raise ScanFormatError("No nmcli rows.")
     if fields is None:
@@ -272,47 +396,74 @@ def parse_nmcli(text):
         else:
             raise ScanFormatError("nmcli output without its field list: run 'nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' and keep the command line.")
     if "bssid" not in fields or "signal" not in fields or not ({"freq", "chan"} & set(fields)):
-        raise ScanFormatError("nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields.")
+        raise ScanFormatError(f"nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields: {NMCLI_TABLE_HELP}.")
     result = []
     for row in rows:
         if len(row) != len(fields):
             raise ScanFormatError(f"An nmcli row has {len(row)} fields, not {len(fields)}.")
-        values = dict(zip(fields, row))
-        if not _MAC.fullmatch(values["bssid"]):
-            raise ScanFormatError(f"Not a BSSID in nmcli output: {values['bssid'][:30]!r}")
-        try:
-            pct = int(values["signal"])
-            freq = int(values["freq"].split()[0]) if values.get("freq") else None
-            chan = int(values["chan"]) if values.get("chan") else None
-        except ValueError:
-            raise ScanFormatError("A number in the nmcli output is not a number.") from None
-        security = values.get("security", "")
-        result.append(network(values["bssid"], values.get("ssid", ""), freq=freq, channel=chan,
-                              signal=0.6 * pct - 100, security=("open" if security in ("", "--") else security)))
+        result.append(_nmcli_network(dict(zip(fields, row))))
     return result
+
+
+def _nmcli_table(columns, rows):
+    """nmcli's table (no -t): columns found by their header, values by their shape."""
+    if "bssid" not in columns:
+        raise ScanFormatError(f"This is nmcli's table without a BSSID column, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
+    if not ({"chan", "freq"} & set(columns)):
+        raise ScanFormatError(f"This nmcli table has no CHAN or FREQ column: {NMCLI_TABLE_HELP}.")
+    parts = []
+    for i, name in enumerate(columns):
+        pattern = f"(?P<{name.replace('-', '_')}>{_TABLE_COLUMNS.get(name, r'.*?')})"
+        parts.append(pattern if i == 0 else (r"\s*" if name == "in-use" or columns[i - 1] == "in-use" else r"\s+") + pattern)
+    row_pattern = re.compile(r"^\s*" + "".join(parts) + r"\s*$")
+    result = []
+    for line in rows:
+        match = row_pattern.match(line)
+        if not match:
+            raise ScanFormatError(f"A row of the nmcli table is not readable: {line.strip()[:60]!r}")
+        result.append(_nmcli_network({k.replace("_", "-"): v for k, v in match.groupdict().items()}))
+    return result
+
+
+def _nmcli_network(values):
+    if not (_MAC.fullmatch(values["bssid"]) or not values["bssid"].strip() or values["bssid"].strip() == "--"):
+        raise ScanFormatError(f"Not a BSSID in nmcli output: {values['bssid'][:30]!r}")
+    try:
+        pct = finite(values["signal"], "A signal level")
+        freq = int(values["freq"].split()[0]) if values.get("freq") else None
+        chan = int(values["chan"]) if values.get("chan") else None
+    except (ValueError, IndexError):
+        raise ScanFormatError("A number in the nmcli output is not a number.") from None
+    security = (values.get("security") or "").strip()
+    ssid = values.get("ssid", "")
+    ssid = "" if ssid.strip() == "--" and "ssid-hex" not in values else ssid
+    return network(values["bssid"], ssid, freq=freq, channel=chan if not freq else None, signal=0.6 * pct - 100,
+                   security=("open" if security in ("", "--") else security))
 
 
 # ---- netsh wlan show networks mode=bssid (labels in any language) ----
 
 def parse_netsh(text):
-    """Read by shape, not by label: 'SSID n : name' opens a network, a MAC value opens a BSSID,
-    'NN%' is its signal, a bare number after it the channel, 'N GHz' the band."""
+    """Read by shape, not by label, so every display language Windows ships reads the same:
+    'SSID n : name' opens a network, a MAC-like value (or a 'BSSID n' key) opens a BSSID, 'NN%'
+    ('%NN' in Turkish) is its signal, a bare number after it the channel, 'N GHz' the band
+    ('2,4 GHz' with a decimal comma). French typography puts a no-break space before each colon."""
     result, ssid, auth, ssid_values, current = [], None, "", [], None
-    seen_ssid = False
+    ssid_blocks = 0
     for raw in text.splitlines():
         line = raw.rstrip("\r")
         if ":" not in line:
             continue
         key, _, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
-        value = value.strip()
-        top = re.match(r"^SSID\s+\d+\s*$", key.strip()) and not line.startswith((" ", "\t"))
-        if top:
+        key, value = key.strip(), value.strip()
+        if re.match(r"^SSID\s+\d+$", key) and not line[:1].isspace():
             _flush_netsh(current, result)
-            current, ssid, ssid_values, seen_ssid = None, value, [], True
+            current, ssid, ssid_values = None, value, []
+            ssid_blocks += 1
             continue
-        if not seen_ssid:
+        if not ssid_blocks:
             continue
-        if _MAC.fullmatch(value):
+        if _MAC.fullmatch(value) or re.fullmatch(r"BSSID\s*\d+", key):
             _flush_netsh(current, result)
             auth = ssid_values[1] if len(ssid_values) > 1 else ""
             current = {"bssid": value, "ssid": ssid, "signal": None, "channel": None, "band": None, "security": auth}
@@ -320,15 +471,20 @@ def parse_netsh(text):
         if current is None:
             ssid_values.append(value)
             continue
-        if re.fullmatch(r"\d{1,3}\s*%", value) and current["signal"] is None:
-            current["signal"] = int(value.rstrip("% "))
-        elif re.fullmatch(r"\d+(\.\d+)?\s*GHz", value):
-            current["band"] = value.split()[0]
+        percent = re.fullmatch(r"(\d{1,3})\s*%|%\s*(\d{1,3})", value)
+        if percent and current["signal"] is None:
+            current["signal"] = int(percent.group(1) or percent.group(2))
+        elif re.fullmatch(r"\d+([.,]\d+)?\s*GHz", value):
+            current["band"] = value.split()[0].replace(",", ".")
         elif re.fullmatch(r"\d{1,3}", value) and current["signal"] is not None and current["channel"] is None:
             current["channel"] = int(value)
     _flush_netsh(current, result)
-    if not seen_ssid:
+    if not ssid_blocks:
         raise ScanFormatError("No 'SSID n :' blocks: not 'netsh wlan show networks mode=bssid' output.")
+    if not result:
+        raise NoNetworksError(
+            f"This netsh output names {ssid_blocks} network(s) but has no BSSID, signal or channel lines: run "
+            f"'{COMMANDS['netsh']}' (mode=bssid is needed); some Wi-Fi drivers never give them, then scan with a phone app.")
     return result
 
 
@@ -342,7 +498,7 @@ def _flush_netsh(current, result):
     if current is None:
         return
     if current["signal"] is None or current["channel"] is None:
-        raise ScanFormatError(f"BSSID {current['bssid']} has no signal or channel.")
+        raise ScanFormatError(f"BSSID {current['bssid'] or '(no address)'} has no signal or channel.")
     band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
     freq = freq_of(current["channel"], band)
     result.append(network(current["bssid"], current["ssid"], freq=freq, signal=current["signal"] / 2 - 100,
@@ -474,43 +630,59 @@ def parse_ontrack(text):
     return result
 
 
-PARSERS = {"iw": parse_iw, "iwlist": parse_iwlist, "nmcli": parse_nmcli, "netsh": parse_netsh,
-           "airport": parse_airport, "wpa": parse_wpa, "wigle": parse_wigle, "termux": parse_termux,
-           "ontrack": parse_ontrack}
+from .macos import parse_macos  # noqa: E402  (it builds its networks with network() above)
+
+PARSERS = {"iw": parse_iw, "iwlist": parse_iwlist, "iwinfo": parse_iwinfo, "nmcli": parse_nmcli, "netsh": parse_netsh,
+           "airport": parse_airport, "macos": parse_macos, "wpa": parse_wpa, "wigle": parse_wigle,
+           "termux": parse_termux, "ontrack": parse_ontrack}
+READABLE = "iw, iwlist, iwinfo, nmcli, netsh, airport -s, macOS system_profiler -json, wpa_cli, WiGLE CSV, termux JSON"
 
 
 def detect(text):
-    """Name the format of a scan, or raise ScanFormatError."""
+    """Name the format of a scan by its shape, or raise ScanFormatError."""
     head = text.lstrip()[:4096]
     if head.startswith(("[", "{")):
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise ScanFormatError("The file looks like JSON but is not valid JSON.") from None
-        if isinstance(data, dict) and "networks" in data:
-            return "ontrack"
-        if isinstance(data, list):
-            return "termux"
-        raise ScanFormatError("This JSON is not a Wi-Fi scan.")
+        return _detect_json(text)
     if head.startswith("WigleWifi-") or re.match(r"MAC,SSID,AuthMode", head):
         return "wigle"
     if "bssid / frequency / signal level" in head:
         return "wpa"
     if re.search(rf"(?m)^BSS {MAC}", head):
         return "iw"
-    if re.search(rf"(?m)^\s*Cell \d+ - Address: {MAC}", head):
-        return "iwlist"
+    if re.search(r"(?m)^\s*Cell \d+ - Address:", head):
+        iwinfo = re.search(r"(?m)^\s*Signal:\s*-?\d+\s*dBm|^\s*ESSID: |Mode: \w+\s+Frequency: ", head)
+        return "iwinfo" if iwinfo else "iwlist"
     if re.search(r"(?m)^\s*SSID BSSID\s+RSSI CHANNEL", head):
         return "airport"
-    if re.search(r"(?m)^SSID \d+ :", head):
+    if re.search(r"(?m)^SSID\s+\d+\s*:", head):
         return "netsh"
-    if re.search(r"(?:[0-9A-Fa-f]{2}\\:){5}[0-9A-Fa-f]{2}", head):
+    if re.search(r"(?:[0-9A-Za-z*?#_.]{1,2}\\:){5}[0-9A-Za-z*?#_.]{1,2}", head) \
+            or re.search(r"(?m)^\s*(?:IN-USE|\*)?\s*(?:BSSID\s+)?SSID\s+.*\bSIGNAL\b", head) \
+            or any(_nmcli_command(line) is not None for line in head.splitlines()[:3]):
         return "nmcli"
-    raise ScanFormatError("This is not a Wi-Fi scan ONTrack can read (iw, iwlist, nmcli -t, netsh, airport -s, wpa_cli, WiGLE CSV, termux JSON).")
+    raise ScanFormatError(f"This is not a Wi-Fi scan ONTrack can read ({READABLE}).")
+
+
+def _detect_json(text):
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ScanFormatError("The file looks like JSON but is not valid JSON.") from None
+    if isinstance(data, dict) and "networks" in data:
+        return "ontrack"
+    if isinstance(data, dict) and "SPAirPortDataType" in data:
+        return "macos"
+    if isinstance(data, list):
+        return "termux"
+    raise ScanFormatError(f"This JSON is not a Wi-Fi scan ONTrack can read ({READABLE}).")
 
 
 def parse(text, fmt="auto"):
-    """Return (format, networks) — one network per BSSID, strongest reading."""
+    """Return (format, networks): one network per BSSID identity, the strongest reading.
+
+    Raises ScanFormatError with a sentence for anything that is not a readable scan, and
+    NoNetworksError when the file names networks but none of them can be used.
+    """
     if fmt in (None, "auto"):
         fmt = detect(text)
     if fmt not in PARSERS:
@@ -519,6 +691,11 @@ def parse(text, fmt="auto"):
         networks = PARSERS[fmt](text)
     except ScanFormatError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, csv.Error, RecursionError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, csv.Error,
+            RecursionError) as exc:
         raise ScanFormatError(f"The {fmt} output could not be read ({type(exc).__name__}).") from None
-    return fmt, strongest_per_bssid(networks)
+    usable = strongest_per_bssid(networks)
+    if networks and not usable:
+        raise NoNetworksError(f"The {fmt} output names {len(networks)} network(s) but none on a Wi-Fi band ONTrack "
+                              f"knows: run '{COMMANDS[fmt]}' again and keep its whole output.")
+    return fmt, usable
