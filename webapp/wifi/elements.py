@@ -18,7 +18,7 @@ import re
 
 from .channels import operating_channel
 
-_HEADER = re.compile(r"(?i)^(\s*)(?:\*\s*)?(EHT|VHT|HE|HT)\s+operation\b")
+_HEADER = re.compile(r"(?i)^(\s*)(?:\*\s*)?(EHT|VHT|HE|HT)\s+operation\s*:\s*$")
 _FIELD = re.compile(r"^\s*(?:\*\s*)?([A-Za-z][A-Za-z0-9 ./-]*?)\s*:\s*(.*?)\s*$")
 
 

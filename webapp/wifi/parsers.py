@@ -205,8 +205,11 @@ def parse_wpa(text):
         cols = line.split("\t")
         if len(cols) < 4 or not (_MAC.fullmatch(cols[0]) or not cols[0].strip()):
             raise ScanFormatError(f"A line of the wpa_cli output is not readable: {line[:60]!r}")
+        level = cols[2].strip()
+        if level.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            finite(level, "A signal level")
         try:
-            freq, level = int(cols[1]), finite(cols[2], "A signal level")
+            freq, level = int(cols[1]), int(level)
         except ValueError:
             raise ScanFormatError(f"Frequency or signal is not a number: {line[:60]!r}") from None
         if level > 0:  # old drivers report a 0–255 quality, not dBm
@@ -382,8 +385,8 @@ def parse_nmcli(text):
         if header and not rows:
             table = header
             continue
-        if re.fullmatch(r"\S*[$#>%]\s*", line.strip()):
-            continue  # a bare shell prompt
+        if re.search(r"[$#>%]$", line.strip()) and "\\:" not in line:
+            continue  # a bare shell prompt ("$", "[root@host ~]#", "PS C:\\Users\\tech>")
         rows.append(line)
     if table:
         return _nmcli_table(table, rows)
@@ -641,7 +644,8 @@ READABLE = "iw, iwlist, iwinfo, nmcli, netsh, airport -s, macOS system_profiler 
 def detect(text):
     """Name the format of a scan by its shape, or raise ScanFormatError."""
     head = text.lstrip()[:4096]
-    if head.startswith(("[", "{")):
+    looks_json = head.startswith(("[", "{"))
+    if looks_json and not re.match(r"\[[^\]\n]*@[^\]\n]*\]\s*[$#]", head):  # "[root@host ~]#" is a prompt
         return _detect_json(text)
     if head.startswith("WigleWifi-") or re.match(r"MAC,SSID,AuthMode", head):
         return "wigle"
