@@ -130,3 +130,19 @@ def reencode(data, formats, as_png=False, quality=85):
         return out.getvalue(), "image/jpeg", image.width, image.height
     except (OSError, ValueError, TypeError, KeyError, MemoryError):
         raise ImageProblem("convert") from None
+
+
+INK_LUMINANCE = 160  # darker than this on white is ink (offline/signature.js uses the same numbers)
+MIN_INK_PIXELS = 10  # fewer is a speck, not a signature
+
+
+def ink_pixels(data):
+    """How many pixels of a signature image (any format read here) are ink: darker than
+    INK_LUMINANCE once composited on white. Raises ImageProblem for a file that is not an image."""
+    grey = np.asarray(to_8bit(upright(open_checked(data, {"PNG", "JPEG", "WEBP"}))).convert("L"))
+    return int((grey < INK_LUMINANCE).sum())
+
+
+def has_ink(data):
+    """True when a signature image shows a signature (at least MIN_INK_PIXELS of ink)."""
+    return ink_pixels(data) >= MIN_INK_PIXELS
