@@ -277,6 +277,17 @@ def test_placeholder_bssids_are_no_identity_and_never_merge(placeholder):
         assert sum(n["bssid"] is None for n in networks) == 2, fmt
 
 
+@pytest.mark.parametrize("bssid", ["", None, "XX:XX:XX:XX:XX:XX"])
+def test_json_scans_keep_networks_whose_bssid_is_missing_or_redacted(bssid):
+    termux = json.dumps([{"bssid": bssid, "ssid": "a", "frequency_mhz": 2412, "rssi": -60},
+                         {"bssid": bssid, "ssid": "b", "frequency_mhz": 2437, "rssi": -70}])
+    ontrack = json.dumps({"networks": [{"bssid": bssid, "channel": 1, "signal_dbm": -60},
+                                       {"bssid": bssid, "channel": 6, "signal_dbm": -70}]})
+    for text in (termux, ontrack):
+        networks = parsers.parse(text)[1]
+        assert [n["bssid"] for n in networks] == [None, None]
+
+
 def test_an_empty_netsh_bssid_value_is_kept_as_a_network():
     text = netsh_text("de-DE").replace("a4:50:46:00:00:02", "")
     networks = parsers.parse(text)[1]

@@ -598,9 +598,9 @@ def parse_termux(text):
             rssi = float(r["rssi"])
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A termux network lacks frequency_mhz or rssi.") from None
-        if not isinstance(r.get("bssid"), str) or not _MAC.fullmatch(r["bssid"]):
-            raise ScanFormatError("A termux network has no BSSID.")
-        result.append(network(r["bssid"], r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
+        if r.get("bssid") not in (None, "") and not (isinstance(r["bssid"], str) and _MAC.fullmatch(r["bssid"])):
+            raise ScanFormatError("A termux network's BSSID is not a MAC address.")
+        result.append(network(r.get("bssid"), r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
                               signal=rssi, width=width if width in (20, 40, 80, 160) else 20, center=center))
     return result
 
@@ -625,7 +625,7 @@ def parse_ontrack(text):
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A network lacks its channel or signal.") from None
         bssid = r.get("bssid")
-        if bssid is not None and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
+        if bssid not in (None, "") and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
             raise ScanFormatError("A BSSID is not a MAC address.")
         ssid = r.get("ssid") if isinstance(r.get("ssid"), str) else ""
         result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal,
