@@ -316,3 +316,29 @@ def test_networks_on_no_known_band_are_an_error_not_clean_air():
     text = IW_BSS.format(mac="02:00:00:00:00:01", freq=900, elements="")  # 900 MHz (802.11ah) only
     with pytest.raises(parsers.NoNetworksError, match="iw dev wlan0 scan"):
         parsers.parse(text)
+
+
+def test_older_nmcli_without_bssid_in_terse_output_says_what_to_run():
+    text = "$ nmcli -t dev wifi\n*:HomeNet:Infra:6:54 Mbit/s:70:▂▄▆_:WPA2\n:Other:Infra:11:54 Mbit/s:40:▂▄__:WPA2\n"
+    with pytest.raises(parsers.ScanFormatError, match="no BSSID field.*nmcli -f IN-USE,BSSID"):
+        parsers.parse(text)
+
+
+@pytest.mark.parametrize("given,width,centre,centre2", [
+    ({"width_mhz": 160, "center_mhz": 5250}, 160, 5250, None),
+    ({"width_mhz": 160, "center_mhz": 5210, "center2_mhz": 5775}, 160, 5210, 5775),
+    ({"width_mhz": "320", "freq_mhz": 6115, "center_mhz": 6265}, 320, 6265, None),
+])
+def test_ontrack_json_keeps_wide_channels_for_the_saved_survey(given, width, centre, centre2):
+    row = {"bssid": "02:00:00:00:00:01", "freq_mhz": 5180, "signal_dbm": -50, **given}
+    (only,) = parsers.parse(json.dumps({"networks": [row]}))[1]
+    assert (only["width_mhz"], only["center_mhz"], only["center2_mhz"]) == (width, centre, centre2)
+
+
+def test_airport_wide_channels_are_centred_on_their_block():
+    text = ("                            SSID BSSID             RSSI CHANNEL HT CC SECURITY (auth/unicast/group)\n"
+            "                           wide5 02:00:00:00:00:01 -50  149,80  Y  CN WPA2(PSK/AES/AES)\n"
+            "                          wide16 02:00:00:00:00:02 -55  36,160  Y  CN WPA2(PSK/AES/AES)\n")
+    networks = {n["ssid"]: n for n in parsers.parse(text)[1]}
+    assert (networks["wide5"]["width_mhz"], networks["wide5"]["center_mhz"]) == (80, 5775)
+    assert (networks["wide16"]["width_mhz"], networks["wide16"]["center_mhz"]) == (160, 5250)

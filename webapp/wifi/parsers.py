@@ -24,7 +24,7 @@ import json
 import math
 import re
 
-from .channels import band_of, channel_of, freq_of
+from .channels import band_of, block_centre, channel_of, freq_of
 from .elements import operating_channel_of
 
 FORMATS = ("iw", "iwlist", "iwinfo", "nmcli", "netsh", "airport", "macos", "wpa", "wigle", "termux", "ontrack")
@@ -396,6 +396,8 @@ def parse_nmcli(text):
     if fields is None:
         if all(len(r) == len(NMCLI_DEFAULT_FIELDS) for r in rows):
             fields = NMCLI_DEFAULT_FIELDS
+        elif all(len(r) == len(NMCLI_DEFAULT_FIELDS) - 1 for r in rows):  # NetworkManager < 1.16: no BSSID
+            raise ScanFormatError(f"This nmcli output has no BSSID field, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
         else:
             raise ScanFormatError("nmcli output without its field list: run 'nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' and keep the command line.")
     if "bssid" not in fields or "signal" not in fields or not ({"freq", "chan"} & set(fields)):
@@ -544,8 +546,9 @@ def parse_airport(text):
         if match["ext"] in ("+1", "1", "-1"):
             width = 40
             center = freq + (10 if match["ext"] != "-1" else -10)
-        elif match["ext"] == "80":
-            width = 80
+        elif match["ext"] in ("80", "160"):  # airport writes "149,80" / "36,160": the block's centre
+            width = int(match["ext"])
+            center = block_centre(channel, width, band_of(freq))
         security = match["security"].strip()
         result.append(network(match["bssid"], line[:ssid_end].strip(), freq=freq, signal=int(match["rssi"]),
                               width=width, center=center,
@@ -592,17 +595,34 @@ def parse_termux(text):
     result = []
     for r in rows:
         try:
-            freq = int(r["frequency_mhz"])
-            width = int(r.get("channel_bandwidth_mhz") or 20)
-            center = int(r["center_frequency_mhz"]) if r.get("center_frequency_mhz") else None
-            rssi = float(r["rssi"])
+            freq = finite(r["frequency_mhz"], "A frequency")
+            width = _width_mhz(r.get("channel_bandwidth_mhz"))
+            center = finite(r["center_frequency_mhz"], "A centre frequency") if r.get("center_frequency_mhz") else None
+            rssi = finite(r["rssi"], "A signal level")
+        except ScanFormatError:
+            raise
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A termux network lacks frequency_mhz or rssi.") from None
         if r.get("bssid") not in (None, "") and not (isinstance(r["bssid"], str) and _MAC.fullmatch(r["bssid"])):
             raise ScanFormatError("A termux network's BSSID is not a MAC address.")
         result.append(network(r.get("bssid"), r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
-                              signal=rssi, width=width if width in (20, 40, 80, 160) else 20, center=center))
+                              signal=rssi, width=width, center=center))
     return result
+
+
+WIDTHS_MHZ = (20, 40, 80, 160, 320)
+
+
+def _width_mhz(value):
+    """A channel width as JSON tools give it (80, "80", "80MHz", "80+80" = 160 in all) → MHz; unknown → 20."""
+    text = str(value if value is not None else "").replace("MHz", "").strip()
+    if text == "80+80":
+        return 160
+    try:
+        width = int(finite(text, "A channel width")) if text else 20
+    except ValueError:
+        return 20
+    return width if width in WIDTHS_MHZ else 20
 
 
 def parse_ontrack(text):
@@ -618,18 +638,22 @@ def parse_ontrack(text):
         if not isinstance(r, dict):
             raise ScanFormatError("Each network must be an object.")
         try:
-            freq = int(r["freq_mhz"]) if r.get("freq_mhz") is not None else None
+            freq = finite(r["freq_mhz"], "A frequency") if r.get("freq_mhz") is not None else None
             channel = int(r["channel"]) if freq is None else None
-            signal = float(r["signal_dbm"])
-            width = int(r.get("width_mhz") or 20)
+            # null: heard but of unknown strength (a macOS scan analysed before); a missing key is refused
+            signal = finite(r["signal_dbm"], "A signal level") if r["signal_dbm"] is not None else None
+            width = _width_mhz(r.get("width_mhz"))
+            centres = [finite(r[key], "A centre frequency") if r.get(key) else None for key in ("center_mhz", "center2_mhz")]
+        except ScanFormatError:
+            raise
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A network lacks its channel or signal.") from None
         bssid = r.get("bssid")
         if bssid not in (None, "") and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
             raise ScanFormatError("A BSSID is not a MAC address.")
         ssid = r.get("ssid") if isinstance(r.get("ssid"), str) else ""
-        result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal,
-                              width=width if width in (20, 40, 80, 160) else 20, security=str(r.get("security") or "")))
+        result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal, width=width,
+                              center=centres[0], center2=centres[1], security=str(r.get("security") or "")))
     return result
 
 
