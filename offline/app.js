@@ -1175,7 +1175,13 @@
 
   // Downscale on the phone: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
   async function shrink(file) {
-    var bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    var bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (err) {  // HEIC/AVIF this browser cannot decode: the server converts them (webapp/images.py)
+      if (["image/heic", "image/heif", "image/avif"].indexOf(file.type) >= 0) { return file; }
+      throw err;
+    }
     var scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
     var canvas = document.createElement("canvas");
     canvas.width = Math.round(bitmap.width * scale);

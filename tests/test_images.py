@@ -10,7 +10,8 @@ import sys
 import pytest
 from PIL import Image
 
-from tests.test_sync import order_id  # noqa: F401  (fixture of test_uploads' helpers)
+from tests.test_offline_browser import phone_profile, server  # noqa: F401  (fixtures)
+from tests.test_sync import order_id  # noqa: F401  (fixture)
 from tests.test_uploads import Uploader
 from webapp import images
 from webapp.sync import uploads
@@ -176,3 +177,24 @@ def test_an_upload_that_cannot_be_reencoded_is_marked_failed_with_its_reason(log
     again = up.create(data)  # asking again gets the reason at once, not a new upload to send
     assert again.status_code == 422 and again.json["error"] == response.json["error"]
     assert db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0] == 0
+
+
+@pytest.mark.browser
+def test_a_heic_photo_the_browser_cannot_decode_is_converted_by_the_server(app, server, db, user_ids, phone_profile):  # noqa: F811
+    from playwright.sync_api import expect
+    from tests.test_offline_browser import dispatch_order, open_job, tap_through
+    heic = encode(marked((640, 480)), "HEIF")
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    tap_through(page, "accept", "make_appointment", "arrive")
+    expect(page.locator(".order-head")).to_contain_text("到场")
+    page.fill("#photo-form input[name=caption]", "iPhone 原图")
+    page.set_input_files("#photo-form input[type=file]",
+                        files=[{"name": "IMG_0002.HEIC", "mimeType": "image/heic", "buffer": heic}])
+    expect(page.locator("#photos figure")).to_have_count(1)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    row = db.execute("SELECT content_type, width, height FROM blobs WHERE sha256 = ?",
+                     [hashlib.sha256(heic).hexdigest()]).fetchone()
+    assert tuple(row) == ("image/jpeg", 640, 480)
+    assert context.errors == []
