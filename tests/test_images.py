@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 
 from tests.test_offline_browser import phone_profile, server  # noqa: F401  (fixtures)
-from tests.test_sync import order_id  # noqa: F401  (fixture)
 from tests.test_uploads import Uploader
 from webapp import images
 from webapp.sync import uploads

@@ -342,3 +342,30 @@ def test_airport_wide_channels_are_centred_on_their_block():
     networks = {n["ssid"]: n for n in parsers.parse(text)[1]}
     assert (networks["wide5"]["width_mhz"], networks["wide5"]["center_mhz"]) == (80, 5775)
     assert (networks["wide16"]["width_mhz"], networks["wide16"]["center_mhz"]) == (160, 5250)
+
+
+@pytest.mark.parametrize("channel,signal,expected", [
+    ("44 (5GHz, 80MHz)", "-50 dBm / -95 dBm", ("5", 44, 80, 5210, -50.0)),
+    ("36 (5GHz, 160MHz)", None, ("5", 36, 160, 5250, None)),
+    ("37 (6GHz, 160MHz)", "-60 dBm / -95 dBm", ("6", 37, 160, 6185, -60.0)),
+    ("33 (6GHz, 320MHz)", None, ("6", 33, 320, 6105, None)),
+    ("11 (2GHz, 40MHz)", None, ("2.4", 11, 40, 2452, None)),
+    ("1,+1", "-70 dBm / -90 dBm", ("2.4", 1, 40, 2422, -70.0)),
+    ("11,-1", "-70 dBm / -90 dBm", ("2.4", 11, 40, 2452, -70.0)),
+    (149, "-67 dBm / -93 dBm", ("5", 149, 20, 5745, -67.0)),
+])
+def test_macos_channel_spellings(channel, signal, expected):
+    entry = {"_name": "n", "spairport_network_channel": channel,
+             "spairport_security_mode": "spairport_security_mode_wpa3_personal"}
+    if signal:
+        entry["spairport_signal_noise"] = signal
+    text = json.dumps({"SPAirPortDataType": [{"spairport_airport_interfaces": [
+        {"_name": "en0", "spairport_airport_other_local_wireless_networks": [entry]}]}]})
+    fmt, (only,) = parsers.parse(text)
+    assert fmt == "macos" and only["security"] == "WPA3-SAE" and only["bssid"] is None
+    assert (only["band"], only["channel"], only["width_mhz"], only["center_mhz"], only["signal_dbm"]) == expected
+
+
+def test_macos_json_without_wifi_interfaces_names_the_command():
+    with pytest.raises(parsers.ScanFormatError, match="system_profiler -json SPAirPortDataType"):
+        parsers.parse(json.dumps({"SPAirPortDataType": "nothing"}))

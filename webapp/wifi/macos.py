@@ -49,7 +49,9 @@ def _network(entry, current):
         signal = _signal(current.get("spairport_signal_noise"))
     band = band or ("2.4" if channel <= 14 else "5")
     centre = None
-    if width == 40 and above is not None and band == "2.4":
+    if width == 40 and band == "2.4":
+        if above is None:  # "6 (2GHz, 40MHz)" says no side: 1–7 may bond above, 8–13 only below (802.11n)
+            above = channel <= 7
         centre = freq_of(channel, band) + (10 if above else -10)
     elif width > 20:
         centre = block_centre(channel, width, band)

@@ -9,6 +9,8 @@ merged with another and never refused. A number that is NaN or infinite is refus
 sentence. A file that names networks but gives none that can be read is an error saying which
 command to run (NoNetworksError), never "0 networks, clean air".
 
+nmcli.py, netsh.py and macos.py hold the readers of those tools; the rest are here.
+
 Every parser returns a list of network dicts (see `network()`), one per BSSID, the strongest
 reading kept. Anything that is not a scan raises ScanFormatError with a sentence for a person;
 no parser lets another exception out (tests/test_wifi_parsers.py runs hypothesis on each).
@@ -318,211 +320,6 @@ def _cell_security(body):
     return "WPA2-PSK" if "WPA2" in body else "WPA-PSK" if "WPA Version" in body else "WEP" if encrypted else "open"
 
 
-# ---- nmcli -t (terse) and nmcli's default table ----
-
-# `nmcli dev wifi list` without -f (NetworkManager ≥ 1.16; older ones had no BSSID column).
-NMCLI_DEFAULT_FIELDS = ["in-use", "bssid", "ssid", "mode", "chan", "rate", "signal", "bars", "security"]
-NMCLI_ALL_FIELDS = ["name", "ssid", "ssid-hex", "bssid", "mode", "chan", "freq", "rate", "signal", "bars", "security",
-                    "wpa-flags", "rsn-flags", "device", "active", "in-use", "dbus-path"]
-NMCLI_TABLE_HELP = ("run 'nmcli -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' (or the same with -t) "
-                    "so every network comes with its BSSID")
-# One pattern per column of nmcli's table, so SSIDs with spaces fall between columns that have a shape.
-_TABLE_COLUMNS = {
-    "in-use": r"\*?", "active": r"\S+", "bssid": MAC, "ssid": r".*?", "ssid-hex": r"\S+", "name": r"\S+",
-    "mode": r"\S+", "chan": r"\d+", "freq": r"\d+\s*MHz", "rate": r"\d+(?:\.\d+)?\s*\S*bit/s", "signal": r"\d+",
-    "bars": r"\S+", "security": r".*?", "wpa-flags": r".*?", "rsn-flags": r".*?", "device": r"\S+", "dbus-path": r"\S+",
-}
-
-
-def _split_nmcli(line):
-    fields, current, i = [], [], 0
-    while i < len(line):
-        if line[i] == "\\" and i + 1 < len(line):
-            current.append(line[i + 1])
-            i += 2
-            continue
-        if line[i] == ":":
-            fields.append("".join(current))
-            current = []
-        else:
-            current.append(line[i])
-        i += 1
-    fields.append("".join(current))
-    return fields
-
-
-def _nmcli_command(line):
-    """The -f/--fields list of an nmcli command line (after any shell prompt), [] without one, None if not a command."""
-    match = re.search(r"(?:^|[\s$#>%])nmcli(?:\s|$)", line)
-    if not match:
-        return None
-    fields = re.search(r"(?:--fields|-f)[ =]([\w,-]+)", line[match.start():])
-    getter = re.search(r"(?:--get-values|-g)[ =]([\w,-]+)", line[match.start():])
-    chosen = fields or getter
-    if not chosen:
-        return []
-    names = [f.lower() for f in chosen.group(1).split(",")]
-    return NMCLI_ALL_FIELDS if names == ["all"] else names
-
-
-def _table_header(line):
-    words = re.split(r"\s{2,}|\s(?=[A-Z-]{3,}\b)", line.strip())
-    names = [w.strip().lower() for w in words if w.strip()]
-    if "ssid" in names and "signal" in names and all(re.fullmatch(r"[a-z*-]+", n) for n in names):
-        return ["in-use" if n == "*" else n for n in names]
-    return None
-
-
-def parse_nmcli(text):
-    lines = [l.rstrip("\r") for l in text.splitlines() if l.strip()]
-    fields, rows, table = None, [], None
-    for line in lines:
-        command = _nmcli_command(line)
-        if command is not None:
-            fields = command or fields
-            continue
-        header = _table_header(line)
-        if header and not rows:
-            table = header
-            continue
-        if re.search(r"[$#>%]$", line.strip()) and "\\:" not in line:
-            continue  # a bare shell prompt ("$", "[root@host ~]#", "PS C:\\Users\\tech>")
-        rows.append(line)
-    if table:
-        return _nmcli_table(table, rows)
-    rows = [_split_nmcli(line) for line in rows]
-    if not rows:
-        raise ScanFormatError("No nmcli rows.")
-    if fields is None:
-        if all(len(r) == len(NMCLI_DEFAULT_FIELDS) for r in rows):
-            fields = NMCLI_DEFAULT_FIELDS
-        elif all(len(r) == len(NMCLI_DEFAULT_FIELDS) - 1 for r in rows):  # NetworkManager < 1.16: no BSSID
-            raise ScanFormatError(f"This nmcli output has no BSSID field, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
-        else:
-            raise ScanFormatError("nmcli output without its field list: run 'nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' and keep the command line.")
-    if "bssid" not in fields or "signal" not in fields or not ({"freq", "chan"} & set(fields)):
-        raise ScanFormatError(f"nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields: {NMCLI_TABLE_HELP}.")
-    result = []
-    for row in rows:
-        if len(row) != len(fields):
-            raise ScanFormatError(f"An nmcli row has {len(row)} fields, not {len(fields)}.")
-        result.append(_nmcli_network(dict(zip(fields, row))))
-    return result
-
-
-def _nmcli_table(columns, rows):
-    """nmcli's table (no -t): columns found by their header, values by their shape."""
-    if "bssid" not in columns:
-        raise ScanFormatError(f"This is nmcli's table without a BSSID column, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
-    if not ({"chan", "freq"} & set(columns)):
-        raise ScanFormatError(f"This nmcli table has no CHAN or FREQ column: {NMCLI_TABLE_HELP}.")
-    parts = []
-    for i, name in enumerate(columns):
-        pattern = f"(?P<{name.replace('-', '_')}>{_TABLE_COLUMNS.get(name, r'.*?')})"
-        parts.append(pattern if i == 0 else (r"\s*" if name == "in-use" or columns[i - 1] == "in-use" else r"\s+") + pattern)
-    row_pattern = re.compile(r"^\s*" + "".join(parts) + r"\s*$")
-    result = []
-    for line in rows:
-        match = row_pattern.match(line)
-        if not match:
-            raise ScanFormatError(f"A row of the nmcli table is not readable: {line.strip()[:60]!r}")
-        result.append(_nmcli_network({k.replace("_", "-"): v for k, v in match.groupdict().items()}))
-    return result
-
-
-def _nmcli_network(values):
-    if not (_MAC.fullmatch(values["bssid"]) or not values["bssid"].strip() or values["bssid"].strip() == "--"):
-        raise ScanFormatError(f"Not a BSSID in nmcli output: {values['bssid'][:30]!r}")
-    try:
-        pct = finite(values["signal"], "A signal level")
-        freq = int(values["freq"].split()[0]) if values.get("freq") else None
-        chan = int(values["chan"]) if values.get("chan") else None
-    except (ValueError, IndexError):
-        raise ScanFormatError("A number in the nmcli output is not a number.") from None
-    security = (values.get("security") or "").strip()
-    ssid = values.get("ssid", "")
-    ssid = "" if ssid.strip() == "--" and "ssid-hex" not in values else ssid
-    return network(values["bssid"], ssid, freq=freq, channel=chan if not freq else None, signal=0.6 * pct - 100,
-                   security=("open" if security in ("", "--") else security))
-
-
-# ---- netsh wlan show networks mode=bssid (labels in any language) ----
-
-def parse_netsh(text):
-    """Read by shape, not by label, so every display language Windows ships reads the same:
-    'SSID n : name' opens a network, a MAC-like value (or a 'BSSID n' key) opens a BSSID, 'NN%'
-    ('%NN' in Turkish) is its signal, a bare number after it the channel, 'N GHz' the band
-    ('2,4 GHz' with a decimal comma). French typography puts a no-break space before each colon."""
-    result, ssid, auth, ssid_values, current = [], None, "", [], None
-    ssid_blocks = 0
-    for raw in text.splitlines():
-        line = raw.rstrip("\r")
-        if ":" not in line:
-            continue
-        key, _, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
-        key, value = key.strip(), value.strip()
-        if re.match(r"^SSID\s+\d+$", key) and not line[:1].isspace():
-            _flush_netsh(current, result)
-            current, ssid, ssid_values = None, value, []
-            ssid_blocks += 1
-            continue
-        if not ssid_blocks:
-            continue
-        if _MAC.fullmatch(value) or re.fullmatch(r"BSSID\s*\d+", key):
-            _flush_netsh(current, result)
-            auth = ssid_values[1] if len(ssid_values) > 1 else ""
-            current = {"bssid": value, "ssid": ssid, "signal": None, "channel": None, "band": None, "security": auth}
-            continue
-        if current is None:
-            ssid_values.append(value)
-            continue
-        percent = re.fullmatch(r"(\d{1,3})\s*%|%\s*(\d{1,3})", value)
-        if percent and current["signal"] is None:
-            current["signal"] = int(percent.group(1) or percent.group(2))
-        elif re.fullmatch(r"\d+([.,]\d+)?\s*GHz", value):
-            current["band"] = value.split()[0].replace(",", ".")
-        elif re.fullmatch(r"\d{1,3}", value) and current["signal"] is not None and current["channel"] is None:
-            current["channel"] = int(value)
-    _flush_netsh(current, result)
-    if not ssid_blocks:
-        raise ScanFormatError("No 'SSID n :' blocks: not 'netsh wlan show networks mode=bssid' output.")
-    if not result:
-        raise NoNetworksError(
-            f"This netsh output names {ssid_blocks} network(s) but has no BSSID, signal or channel lines: run "
-            f"'{COMMANDS['netsh']}' (mode=bssid is needed); some Wi-Fi drivers never give them, then scan with a phone app.")
-    return result
-
-
-def _split_mac_line(line):
-    match = _MAC.search(line)
-    head = line[:match.start()]
-    return head.rsplit(":", 1)[0], ":", line[match.start():match.end()]
-
-
-def _flush_netsh(current, result):
-    if current is None:
-        return
-    if current["signal"] is None or current["channel"] is None:
-        raise ScanFormatError(f"BSSID {current['bssid'] or '(no address)'} has no signal or channel.")
-    band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
-    freq = freq_of(current["channel"], band)
-    result.append(network(current["bssid"], current["ssid"], freq=freq, signal=current["signal"] / 2 - 100,
-                          security=_netsh_security(current["security"])))
-
-
-def _netsh_security(auth):
-    text = (auth or "").upper()
-    if "WPA3" in text:
-        return "WPA3-SAE"
-    if "WPA2" in text:
-        return "WPA2-EAP" if "ENTERPRISE" in text or "企业" in auth else "WPA2-PSK"
-    if "WPA" in text:
-        return "WPA-PSK"
-    if "WEP" in text:
-        return "WEP"
-    return "open" if auth else ""
-
-
 # ---- macOS airport -s ----
 
 def parse_airport(text):
@@ -657,7 +454,10 @@ def parse_ontrack(text):
     return result
 
 
-from .macos import parse_macos  # noqa: E402  (it builds its networks with network() above)
+# The tools with a module of their own build their networks with network() above.
+from .macos import parse_macos  # noqa: E402
+from .netsh import parse_netsh  # noqa: E402
+from .nmcli import nmcli_command, parse_nmcli  # noqa: E402
 
 PARSERS = {"iw": parse_iw, "iwlist": parse_iwlist, "iwinfo": parse_iwinfo, "nmcli": parse_nmcli, "netsh": parse_netsh,
            "airport": parse_airport, "macos": parse_macos, "wpa": parse_wpa, "wigle": parse_wigle,
@@ -686,7 +486,7 @@ def detect(text):
         return "netsh"
     if re.search(r"(?:[0-9A-Za-z*?#_.]{1,2}\\:){5}[0-9A-Za-z*?#_.]{1,2}", head) \
             or re.search(r"(?m)^\s*(?:IN-USE|\*)?\s*(?:BSSID\s+)?SSID\s+.*\bSIGNAL\b", head) \
-            or any(_nmcli_command(line) is not None for line in head.splitlines()[:3]):
+            or any(nmcli_command(line) is not None for line in head.splitlines()[:3]):
         return "nmcli"
     raise ScanFormatError(f"This is not a Wi-Fi scan ONTrack can read ({READABLE}).")
 
