@@ -176,6 +176,18 @@ NETSH_LANGUAGES = {
     "nl-NL": ("Interfacenaam", "Er zijn momenteel 2 netwerken zichtbaar.", "Netwerktype", "Verificatie",
               "Versleuteling", "Signaal", "Radiotype", "Band", "Kanaal", "Basissnelheden (Mbps)",
               "Andere snelheden (Mbps)", "{}%", "Infrastructuur", "WPA2-Personal", "Open"),
+    "cs-CZ": ("Název rozhraní", "Momentálně jsou viditelné 2 sítě.", "Typ sítě", "Ověřování", "Šifrování", "Signál",
+              "Typ rádia", "Pásmo", "Kanál", "Základní rychlosti (Mb/s)", "Jiné rychlosti (Mb/s)", "{}\u00a0%",
+              "Infrastruktura", "WPA2-Personal", "Otevřené"),
+    "el-GR": ("Όνομα διασύνδεσης", "Υπάρχουν 2 ορατά δίκτυα αυτήν τη στιγμή.", "Τύπος δικτύου", "Έλεγχος ταυτότητας",
+              "Κρυπτογράφηση", "Σήμα", "Τύπος πομπού", "Ζώνη", "Κανάλι", "Βασικοί ρυθμοί (Mbps)", "Άλλοι ρυθμοί (Mbps)",
+              "{}%", "Υποδομή", "WPA2-Personal", "Ανοικτό"),
+    "ar-SA": ("\u200fاسم الواجهة", "\u200fهناك 2 شبكات مرئية حاليًا.", "\u200fنوع الشبكة", "\u200fالمصادقة", "\u200fالتشفير",
+              "\u200fالإشارة", "\u200fنوع الراديو", "\u200fالنطاق", "\u200fالقناة", "\u200fالمعدلات الأساسية (Mbps)",
+              "\u200fمعدلات أخرى (Mbps)", "\u200e{}%\u200e", "\u200fبنية أساسية", "WPA2-Personal", "\u200fفتح"),
+    "he-IL": ("\u200fשם ממשק", "\u200fכעת גלויות 2 רשתות.", "\u200fסוג רשת", "\u200fאימות", "\u200fהצפנה", "\u200fאות",
+              "\u200fסוג רדיו", "\u200fרצועה", "\u200fערוץ", "\u200fקצבים בסיסיים (Mbps)", "\u200fקצבים אחרים (Mbps)",
+              "\u200e{}%\u200e", "\u200fתשתית", "WPA2-Personal", "\u200fפתוחה"),
     "vi-VN": ("Tên giao diện", "Hiện có 2 mạng hiển thị.", "Loại mạng", "Xác thực", "Mã hóa", "Tín hiệu",
               "Loại radio", "Băng tần", "Kênh", "Tốc độ cơ bản (Mbps)", "Tốc độ khác (Mbps)", "{}%", "Cơ sở hạ tầng",
               "WPA2-Cá nhân", "Mở"),
@@ -186,7 +198,7 @@ def netsh_text(language):
     (iface, visible, net_type, auth, enc, signal, radio, band, channel, basic, other, pct, infra, wpa2,
      open_word) = NETSH_LANGUAGES[language]
     colon = "\u00a0:" if language.startswith("fr") else " :"  # French typography: a no-break space before the colon
-    comma = language.split("-")[0] in ("fr", "de", "es", "pt", "it", "ru", "tr", "pl", "nl", "vi")
+    comma = language.split("-")[0] in ("fr", "de", "es", "pt", "it", "ru", "tr", "pl", "nl", "vi", "cs", "el")
 
     def line(indent, label, value):
         return f"{' ' * indent}{label:<24}{colon} {value}"

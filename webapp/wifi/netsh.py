@@ -5,6 +5,9 @@ import re
 from .channels import freq_of
 from .parsers import _MAC, COMMANDS, NoNetworksError, ScanFormatError, network
 
+# Right-to-left display languages (Arabic, Hebrew) put direction marks around values and labels.
+BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
 def parse_netsh(text):
     """Read by shape, not by label, so every display language Windows ships reads the same:
     'SSID n : name' opens a network, a MAC-like value (or a 'BSSID n' key) opens a BSSID, 'NN%'
@@ -13,7 +16,7 @@ def parse_netsh(text):
     result, ssid, auth, ssid_values, current = [], None, "", [], None
     ssid_blocks = 0
     for raw in text.splitlines():
-        line = raw.rstrip("\r")
+        line = BIDI_MARKS.sub("", raw.rstrip("\r"))
         if ":" not in line:
             continue
         key, _, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
