@@ -9,7 +9,13 @@ export function toJpeg(canvas, quality) {
 
 // Downscale a picked file: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
 export async function shrink(file) {
-  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch (err) {  // HEIC/AVIF this browser cannot decode: the server converts them (webapp/images.py)
+    if (["image/heic", "image/heif", "image/avif"].includes(file.type)) { return file; }
+    throw err;
+  }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
   canvas.width = Math.round(bitmap.width * scale);

@@ -1,7 +1,8 @@
 // The customer's sign-off on the job page, offline: the visit summary, the survey of domain
 // reference §9.4 #25 (nothing pre-selected), the signature(s), a report hashed on the phone
 // and queued as order.sign_off; or a single-use link as a QR code for the customer's own phone.
-import "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js";  // window.SignaturePad
+import "/static/vendor/signature_pad-5.1.4/signature_pad.umd.min.js";  // window.SignaturePad, for signature.js
+import { createPad, hasInk } from "../signature.js";
 import { html, nothing, render } from "../html.js";
 import { boot, shared, touched } from "../context.js";
 import { t } from "../i18n.js";
@@ -91,17 +92,16 @@ export async function signoffView(o, data) {
       <div id="signoff-qr" class="qr"></div></details></section>`;
 }
 
-// Fit a signature pad (signature_pad 5.1.4) to each signature canvas drawn since the last call.
+// Put a signature pad (signature.js: re-fits on every resize or turn) on each signature canvas
+// drawn since the last call; pads whose canvas is gone stop watching.
 export function initPads() {
-  for (const [id, existing] of pads) { if (!existing.canvas.isConnected) { pads.delete(id); } }
-  if (!window.SignaturePad) { return; }
+  for (const [id, existing] of pads) {
+    if (!existing.canvas.isConnected) { existing.ontrackStop(); pads.delete(id); }
+  }
   document.querySelectorAll("canvas.signature").forEach((canvas) => {
     if (pads.has(canvas.id) && pads.get(canvas.id).canvas === canvas) { return; }
-    const ratio = Math.max(window.devicePixelRatio || 1, 1);
-    canvas.width = canvas.offsetWidth * ratio;
-    canvas.height = canvas.offsetHeight * ratio;
-    canvas.getContext("2d").scale(ratio, ratio);
-    const signature = new window.SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
+    if (pads.has(canvas.id)) { pads.get(canvas.id).ontrackStop(); }
+    const signature = createPad(canvas);
     signature.addEventListener("beginStroke", touched);
     pads.set(canvas.id, signature);
   });
@@ -123,9 +123,9 @@ async function submit(event, order) {
   const f = formFields(event.target);
   if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
   const customerPad = pads.get("pad-customer"), testerPad = pads.get("pad-tester");
-  if (!customerPad || customerPad.isEmpty()) { return fail(t("The customer has not signed yet.")); }
+  if (!hasInk(customerPad)) { return fail(t("The customer has not signed yet.")); }
   const enterprise = order.access_type === "enterprise";
-  if (enterprise && (!testerPad || testerPad.isEmpty())) { return fail(t("The tester has not signed yet.")); }
+  if (enterprise && !hasInk(testerPad)) { return fail(t("The tester has not signed yet.")); }
   const survey = { solved: f.solved === "yes", attitude: f.attitude, charged: f.charged === "yes", score: Number(f.score),
                    suggestions: (f.suggestions || "").trim() };
   const blob = await padBlob(customerPad), sha = await sha256(blob);
