@@ -2,7 +2,7 @@
 import datetime
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -82,8 +82,8 @@ def wifi_of(db, order_id):
     for row in db.query("SELECT s.*, u.display_name AS technician FROM wifi_surveys s LEFT JOIN users u ON u.id = s.created_by"
                         " WHERE s.order_id = ? ORDER BY s.created_at, s.id", [order_id]):
         row.update({key: json.loads(row[key]) for key in ("networks", "recommendation", "findings")})
-        row["analysis_json"] = json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")},
-                                          ensure_ascii=False)
+        # app.json never writes NaN or Infinity (a survey stored before issue 13 may hold one).
+        row["analysis_json"] = current_app.json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")})
         surveys.append(row)
     return {"surveys": surveys, "wifi_reference": wifi_reference() if surveys else None}
 

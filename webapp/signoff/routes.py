@@ -251,7 +251,7 @@ def _pdf_response(db, row):
     survey = body.get("survey", {})
     labels = {
         "title": _("Visit report"), "order_no": _("Order"), "customer": _("Customer"), "address": _("Address"),
-        "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"),
+        "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"), "remarks": _("Technician's remarks"),
         "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
         "survey_line": _("Solved: %(solved)s · Attitude: %(attitude)s · Charged: %(charged)s · Score: %(score)s · %(suggestions)s",
                          solved=_("yes") if survey.get("solved") else _("no"),
