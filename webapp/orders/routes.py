@@ -147,6 +147,25 @@ def act(order_id, action):
     return redirect(_back_to(order_id), code=303)
 
 
+@bp.route("/orders/<int:order_id>/approve-suspension", methods=["POST"])
+@login_required
+def approve_suspension(order_id):
+    """A supervisor approves suspending this order, so a dispatcher can then record the suspension."""
+    if current_user.role != "supervisor":
+        abort(403)
+    form = forms.FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        store.approve_suspension(get_db(), order_id, current_user, utcnow())
+    except store.NotFound:
+        abort(404)
+    except store.Refused as refused:
+        return _rerender(order_id, [explain(refused)], 409)
+    flash(_("Your approval is recorded: a dispatcher may now suspend this order in your name."), "ok")
+    return redirect(_back_to(order_id), code=303)
+
+
 @bp.route("/orders/<int:order_id>/notes", methods=["POST"])
 @login_required
 def add_note(order_id):
