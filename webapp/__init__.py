@@ -165,6 +165,11 @@ def _register_errors(app):
     for status, message in messages.items():
         app.register_error_handler(status, lambda exc, s=status, m=message: render_error(s, m()))
 
+    @app.errorhandler(OverflowError)
+    def _number_too_large(exc):
+        # A number too large for SQLite's INTEGER names nothing that exists (a last net: inputs are checked first).
+        return render_error(404, messages[404]())
+
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
@@ -173,7 +178,19 @@ def _register_errors(app):
 PRIVATE_TYPES = frozenset({"text/html", "application/json", "application/pdf"})
 
 
+def _quiet_server_header():
+    """Make Werkzeug's server (flask run, the tests' live server) answer `Server: ONTrack`.
+
+    Its request handler writes `Server: Werkzeug/x.y Python/x.y` itself, whatever the app's
+    response says, and `flask run` offers no way to pass another handler class; the
+    versions tell an attacker which known flaws to try.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+    WSGIRequestHandler.version_string = lambda handler: "ONTrack"
+
+
 def _register_headers(app):
+    _quiet_server_header()
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault(
@@ -191,8 +208,6 @@ def _register_headers(app):
             # Pages, JSON and reports carry customers' names, numbers and addresses: no shared or
             # disk cache keeps them (the phone's offline copy lives in IndexedDB, not the HTTP cache).
             response.headers.setdefault("Cache-Control", "no-store")
-        # Say nothing about the server's software and versions (Werkzeug adds its own only when absent).
-        response.headers["Server"] = "ONTrack"
         return response
 
     @app.context_processor

@@ -39,7 +39,8 @@ def create_link():
     body = request.get_json(silent=True) or {}
     order_id = body.get("order_id")
     db = get_db()
-    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id]) if isinstance(order_id, int) else None
+    valid = isinstance(order_id, int) and not isinstance(order_id, bool) and 1 <= order_id <= 2 ** 62
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id]) if valid else None
     if order is None or order["technician_id"] != current_user.id:
         return jsonify(error=_("Not found, or not yours to see.")), 404
     if order["state"] not in SIGNABLE_STATES:

@@ -15,6 +15,10 @@ from . import briefcase
 from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected
 
 MAX_BATCH = 200
+MAX_BODY_MB = 2  # Config.MAX_CONTENT_LENGTH
+# What a phone sends in place of a change too large to send: the server refuses it by name,
+# so its seq is used up and the outbox behind it moves on (offline/sync.js pushAll).
+TOO_LARGE = "sync.too_large"
 PULL_PAGE = 100
 
 
@@ -98,6 +102,9 @@ def push(db, user, body, received, tz):
 def _apply_one(ctx, m):
     """Apply one mutation in a savepoint; a refusal undoes its partial writes and consumes the seq."""
     seq = m["seq"]
+    if m["name"] == TOO_LARGE:
+        return {"seq": seq, "status": "rejected",
+                "error": _("This change was too large to send (over %(mb)d MB); it is kept on the phone.", mb=MAX_BODY_MB)}
     mutator = MUTATORS.get(m["name"])
     if mutator is None:
         return {"seq": seq, "status": "rejected", "error": _("This app version sent a change the server does not know (%(name)s).", name=m["name"][:60])}
