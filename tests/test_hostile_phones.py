@@ -21,7 +21,7 @@ from tests.test_signoff import SURVEY, link_for, make_report, restored_order, si
 from tests.test_sync import ORDER, order_id  # noqa: F401  (fixture)
 from tests.test_uploads import Uploader, jpeg
 from webapp import create_app
-from webapp.auth.users import create_user, wait_seconds
+from webapp.auth.users import create_user
 from webapp.db import connect, transaction
 from webapp.signoff import report
 from webapp.sync import uploads
@@ -336,6 +336,7 @@ def test_login_throttling_is_by_name_and_address_together_behind_the_proxy(tmp_p
     assert try_login(app.test_client(), "techb", PASSWORD, "203.0.113.9").status_code == 303
     assert try_login(app.test_client(), "techa", PASSWORD, "198.51.100.7").status_code == 303
     # The wait grows with each further failure: 1, 2, 4 … minutes, at most the window.
+    from webapp.auth.users import wait_seconds
     now = utcnow()
     with transaction(db):
         for minutes_ago in range(8):
