@@ -328,8 +328,9 @@ def test_login_throttling_is_by_name_and_address_together_behind_the_proxy(tmp_p
     for name in ("techa", "techb"):
         create_user(db, name, PASSWORD, "technician", name)
     guesser = app.test_client()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        assert try_login(guesser, "techa", "wrong-password-1", "203.0.113.9").status_code == 401
+    for name in ("anna", "bo", "chen", "dong", "techa"):  # 25 failures from one address (a proxy's, a depot's)
+        for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+            assert try_login(guesser, name, "wrong-password-1", "203.0.113.9").status_code == 401
     locked = try_login(guesser, "techa", PASSWORD, "203.0.113.9")
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
     # Everyone else behind the same proxy, and techa from her own phone, still log in.
@@ -417,10 +418,10 @@ def test_a_dispatcher_cannot_record_a_supervisors_approval_without_the_superviso
 
 def test_control_and_bidi_characters_never_reach_stored_text(login, order_id, db):  # noqa: F811
     phone = Phone(login("techa"))
-    text = "付款给\u202eTNEMYAP\u202c 客户\x1b[31m红\x07"
+    text = "付款给\u202eTNEMYAP\u202c 客户\u2066红\u2069"
     assert result_of(phone, "order.add_note", {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": text})["status"] == "applied"
     stored = db.execute("SELECT text FROM order_notes").fetchone()[0]
-    assert not any(ch in stored for ch in "\u202e\u202c\x1b\x07") and "TNEMYAP" in stored and "\ufffd" in stored
+    assert not any(ch in stored for ch in "\u202e\u202c\u2066\u2069") and "TNEMYAP" in stored and "\ufffd" in stored
     survey = survey_args(order_id, ssid="evil\u202e\x1b]0;owned\x07")
     assert result_of(phone, "order.wifi_survey", survey)["status"] == "applied"
     networks = db.execute("SELECT networks FROM wifi_surveys").fetchone()[0]

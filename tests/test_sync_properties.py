@@ -26,12 +26,21 @@ FIELD_NAMES = st.sampled_from(["order_id", "to", "fields", "reason", "note_id", 
                                "tapped", "confirm_id", "states", "remarks", "tester_signature_sha256", "test_indicators"])
 
 
+NETWORK = st.fixed_dictionaries({"ssid": st.one_of(st.text(max_size=40), NASTY_TEXT), "channel": st.one_of(NASTY_NUMBER, NASTY_TEXT,
+                                  st.sampled_from([1, 6, 11, 36, 149])), "signal_dbm": st.one_of(NASTY_NUMBER, NASTY_TEXT,
+                                  st.integers(-100, 0))}, optional={"security": st.one_of(NASTY_TEXT, st.text(max_size=20)),
+                                                                    "width_mhz": NASTY_NUMBER})
+
+
 @st.composite
 def mutation(draw, seq):
     args = draw(st.dictionaries(FIELD_NAMES, JSON, max_size=8))
     if draw(st.booleans()):
         args["order_id"] = draw(st.sampled_from([1, 2, 3, 10 ** 30, "1", None]))
-    return {"seq": seq, "mutation_id": draw(st.one_of(st.just(str(uuid.uuid4())), NASTY_TEXT, SCALAR)),
+    if draw(st.integers(0, 3)) == 0:
+        args.update(source="typed", survey_id=str(uuid.uuid4()), networks=draw(st.lists(NETWORK, min_size=1, max_size=3)))
+    ids = st.sampled_from(["mutation-0001", "mutation-0002"])  # the same id again and again, as a broken phone sends it
+    return {"seq": seq, "mutation_id": draw(st.one_of(ids, st.just(str(uuid.uuid4())), NASTY_TEXT, SCALAR)),
             "name": draw(st.one_of(st.sampled_from(sorted(MUTATORS) + ["sync.too_large"]), st.text(max_size=20))),
             "args": args if draw(st.integers(0, 9)) else draw(JSON),
             "base_version": draw(st.one_of(st.none(), st.integers(), NASTY_NUMBER)),
@@ -43,9 +52,13 @@ def push_body(draw):
     shape = draw(st.integers(0, 9))
     if shape == 0:
         return draw(JSON)
-    seqs = draw(st.lists(st.integers(1, 12), max_size=6))
+    if draw(st.integers(0, 3)):
+        seqs = list(range(1, draw(st.integers(1, 6)) + 1))  # a new device's first batch: every change is applied
+    else:
+        seqs = draw(st.lists(st.integers(1, 12), max_size=6))
     mutations = [draw(mutation(seq)) for seq in seqs]
-    body = {"client_id": draw(st.one_of(st.just("property-phone-1"), NASTY_TEXT, SCALAR)), "mutations": mutations}
+    device = st.builds(lambda: f"device-{uuid.uuid4()}")
+    body = {"client_id": draw(st.one_of(device, device, st.just("property-phone-1"), NASTY_TEXT, SCALAR)), "mutations": mutations}
     if shape == 1:
         body["mutations"] = draw(JSON)
     return body
