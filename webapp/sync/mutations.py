@@ -11,6 +11,7 @@ import hmac
 import json
 import re
 
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -25,7 +26,6 @@ from ..signoff import report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
 from . import briefcase, uploads
-from flask import current_app
 
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
