@@ -450,6 +450,7 @@ def test_a_30_digit_id_or_deeply_nested_json_gets_a_4xx_not_a_500(app, login, or
     assert desk.post(f"/orders/{huge}/notes", {"text": "x"}).status_code == 404
     link = tech.client.post("/api/signoff-links", json={"order_id": 10 ** 30}, headers={"X-CSRFToken": tech.token})
     assert link.status_code == 404
+    assert tech.client.post("/api/signoff-links", json=[1], headers={"X-CSRFToken": tech.token}).status_code == 404
     deep = '{"client_id": "abcdefgh-1234", "mutations": ' + "[" * 5000 + "]" * 5000 + "}"
     response = tech.client.post("/api/sync/push", data=deep, content_type="application/json", headers={"X-CSRFToken": tech.token})
     assert response.status_code == 400 and response.json["error"]

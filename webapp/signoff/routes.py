@@ -36,7 +36,8 @@ SIGNABLE_STATES = ("restored",)  # the customer confirms a restoration; after th
 @login_required
 def create_link():
     """A single-use, expiring link (and its QR code) that opens this one visit for the customer."""
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     order_id = body.get("order_id")
     db = get_db()
     valid = isinstance(order_id, int) and not isinstance(order_id, bool) and 1 <= order_id <= 2 ** 62
