@@ -90,6 +90,10 @@ def test_any_json_body_gets_2xx_or_a_4xx_with_a_message_never_a_5xx(app, login, 
             assert isinstance(answer.get("error"), str) and answer["error"], answer
         else:
             assert isinstance(answer["last_seq"], int) and isinstance(answer["results"], list)
+        for other in ("/api/uploads", "/api/signoff-links"):  # the other JSON endpoints a phone calls
+            answer = phone.session.client.post(other, data=json.dumps(body), content_type="application/json",
+                                               headers={"X-CSRFToken": phone.session.token})
+            assert answer.status_code < 500 and (answer.status_code < 400 or strict(answer.data)["error"]), (other, body)
         pulled = phone.session.get(f"/api/sync/pull?client_id={phone.client_id}")
         assert pulled.status_code == 200
         strict(pulled.data)
