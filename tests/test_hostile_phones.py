@@ -255,6 +255,13 @@ def test_a_signature_image_bomb_is_refused_and_signatures_are_downscaled_on_arri
     assert wide.status_code == 303, wide.text
     width, height = db.execute("SELECT width, height FROM blobs").fetchone()
     assert width <= 2000 and height <= 800
+    # Signed on a wide tablet and synced from the phone: kept as a downscaled copy too.
+    tablet = png_of((2600, 900))
+    sha = upload(phone.session, tablet, "image/png")
+    assert sign(phone, order_id, make_report(db, order_id, sha))["status"] == "applied"
+    kept = db.execute("SELECT b.width, b.height FROM signoffs s JOIN blobs b ON b.sha256 = s.signature_sha256"
+                      " WHERE s.channel = 'onsite'").fetchone()
+    assert kept[0] <= 2000 and kept[1] <= 800
 
 
 def test_failed_customer_link_posts_use_the_link_up_and_it_signs_only_while_restored(login, user_ids, db, app):

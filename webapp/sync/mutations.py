@@ -399,8 +399,7 @@ def sign_off(ctx, args, base_version, occurred_at):
     except ValueError:
         raise Rejected(_("The customer's answers are incomplete: solved, attitude, charged and a score from 1 to 10."))
     remarks = _text(args, "remarks", 500)
-    signature = args.get("signature_sha256")
-    _signature_blob(ctx, signature)
+    signature = _signature_blob(ctx, args.get("signature_sha256"))
     test_report = _test_report(ctx, order, args, shown)
     version = one(ctx.db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "sign_off")
@@ -426,12 +425,23 @@ def sign_off(ctx, args, base_version, occurred_at):
 
 
 def _signature_blob(ctx, sha):
-    """A signature the sender uploaded (or may see), no larger than SIGNATURE_BOX."""
+    """The blob to keep as a signature: one the sender uploaded (or may see), downscaled to SIGNATURE_BOX.
+
+    A larger one (a wide tablet's pad) is kept as a downscaled copy, so every report and PDF
+    embeds a small image; the upload's own limits (15 MB, 40 megapixels) have already applied.
+    """
     _usable_blob(ctx, sha, _("A signature never reached the server; sign again."))
-    size = one(ctx.db, "SELECT width, height FROM blobs WHERE sha256 = ?", [sha])
-    if size["width"] > SIGNATURE_BOX[0] or size["height"] > SIGNATURE_BOX[1]:
+    blob = one(ctx.db, "SELECT width, height, path, content_type FROM blobs WHERE sha256 = ?", [sha])
+    if blob["width"] <= SIGNATURE_BOX[0] and blob["height"] <= SIGNATURE_BOX[1]:
+        return sha
+    root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
+    try:
+        small, stored_type, _width, _height = uploads.reencode((root / blob["path"]).read_bytes(),
+                                                                uploads.CONTENT_TYPES[blob["content_type"]], fit=SIGNATURE_BOX)
+    except (OSError, KeyError, uploads.UploadError):
         raise Rejected(_("The signature image is too large (%(w)d × %(h)d pixels at most); sign again.",
-                         w=SIGNATURE_BOX[0], h=SIGNATURE_BOX[1]))
+                         w=SIGNATURE_BOX[0], h=SIGNATURE_BOX[1])) from None
+    return uploads.store_bytes(ctx.db, small, stored_type, ctx.user.id, root, ctx.received)
 
 
 def _test_report(ctx, order, args, shown):
@@ -449,8 +459,7 @@ def _test_report(ctx, order, args, shown):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("value", ""), str):
             raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
         clean.append({"name": item["name"].strip()[:100], "value": item.get("value", "").strip()[:100]})
-    _signature_blob(ctx, tester)
-    return {"tester": ctx.user.display_name, "tester_signature_sha256": tester, "indicators": clean}
+    return {"tester": ctx.user.display_name, "tester_signature_sha256": _signature_blob(ctx, tester), "indicators": clean}
 
 
 def led_check(ctx, args, base_version, occurred_at):
