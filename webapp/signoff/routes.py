@@ -248,7 +248,8 @@ def signature(signoff_id, token, which):
     if blob is None:
         abort(404)
     root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
-    return current_app.response_class((root / blob["path"]).read_bytes(), mimetype=blob["content_type"])
+    return current_app.response_class((root / blob["path"]).read_bytes(), mimetype=blob["content_type"],
+                                      headers={"Cache-Control": "no-store"})  # a customer's signature
 
 
 @bp.get("/signoffs/<signoff_id>")
