@@ -116,7 +116,8 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
                   [sha, user.id, size])
         if row:
             return 201, {"upload_id": row["id"], "offset": row["received"]}
-        held = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ?", [user.id])
+        held = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ? AND error IS NULL",
+                   [user.id])
         if held["n"] >= max_open or held["bytes"] + size > max_open_bytes:
             raise UploadError(_("Too many photos are still half-sent from this account; the phone finishes those first."),
                               429, "busy")
