@@ -4,6 +4,7 @@ import pathlib
 import secrets
 
 from flask import Flask, jsonify, render_template, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -20,10 +21,35 @@ babel = Babel()
 htmx = Htmx()
 
 
+class BrowserTextJSON(DefaultJSONProvider):
+    """JSON bodies read as a browser encodes text: a lone UTF-16 surrogate ("\\ud83d", half an emoji
+    a phone's .slice() left in a string) becomes U+FFFD, as Blob and TextEncoder make it when the
+    phone hashes a report. Python would keep it, and SQLite and the PDF refuse it (a 500 that
+    stuck the phone's outbox)."""
+
+    def loads(self, s, **kwargs):
+        return _whole_characters(super().loads(s, **kwargs))
+
+
+def _whole_characters(value):
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogate(value) else value
+    if isinstance(value, list):
+        return [_whole_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {_whole_characters(key): _whole_characters(item) for key, item in value.items()}
+    return value
+
+
+def _has_surrogate(text):
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def create_app(test_config=None):
     """Create and configure an ONTrack app; `test_config` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.json = BrowserTextJSON(app)
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
