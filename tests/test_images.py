@@ -217,3 +217,12 @@ def test_a_dot_or_a_tick_on_the_pad_is_not_a_signature_but_a_small_name_is():
     assert images.ink_pixels(dot) >= images.MIN_INK_PIXELS
     assert not images.has_ink(dot) and not images.has_ink(tick)
     assert images.has_ink(name)
+
+
+@pytest.mark.parametrize("content_type", ["image/jpeg", "image/heic"])
+def test_an_empty_photo_file_is_refused_in_words_a_technician_understands(login, content_type):
+    """A 0-byte photo (a cloud-only file, a camera app that crashed): the phone queues a HEIC it cannot
+    decode as it is, so the server sees size 0. The answer is about the photo, not the protocol."""
+    refused = Uploader(login("techa")).create(b"", content_type)
+    assert refused.status_code == 422
+    assert refused.json["error"] == "照片文件是空的（0 字节），请重新拍摄。"
