@@ -40,7 +40,7 @@ from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_che
 
 VERSION = "2026-11-30.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
-WORK_SIDE = 1024
+WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
 FAR = 5  # at every level, a spot is compared with points this many pixels away
 MAX_BYTES = FILE_BYTES
@@ -69,7 +69,7 @@ HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 
 # p(lit) = sigmoid(A * log(evidence) + B), fitted by bench/calibrate_led.py on held-out renders.
 CALIBRATION = {"a": 6.0, "b": -6.5}
 SURE = 0.85  # a light is reported on/off only with at least this probability
-PALE_WEIGHT = 0.5  # how much a bright spot without colour counts as lit
+CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
@@ -135,9 +135,11 @@ def _spot(channel):
 
 
 def _noise(spot_map):
-    """The spot map's spread where nothing is: a robust scale, at least 1.5 (JPEG noise)."""
-    sample = spot_map[::3, ::3]
-    return max(1.5, 1.48 * float(np.median(np.abs(sample - np.median(sample)))))
+    """How far points stand out where nothing is, at least 1.5 (JPEG noise).
+
+    Most points are on plain surfaces or edges, where the map is near zero or below it: the
+    upper quartile is two thirds of the noise's standard deviation."""
+    return max(1.5, float(np.percentile(spot_map[::3, ::3], 75)) / 0.67)
 
 
 class _Level:
@@ -145,14 +147,13 @@ class _Level:
 
     def __init__(self, v, c, lum, scale):
         self.scale = scale  # working pixels per pixel of this level
-        bright_v, _, centre_v = _spot(v)
-        bright_c, _, _ = _spot(c)
-        # A lit LED is more colourful than what is around it (its ring, even when its core
-        # clips to white); brightness alone is a label, a specular highlight or a white LED.
-        # A spot darker than its surroundings (print, a logo) is not lit whatever its colour;
-        # a pale one counts only with a clipped core, as a white LED's is.
-        pale = np.where(centre_v >= 240, PALE_WEIGHT * bright_v, 0)
-        self.lit = np.where(bright_v >= -4, np.maximum(bright_c, pale), bright_v)
+        bright_v, _, _ = _spot(v)
+        # A lit LED is more colourful than what is around it (its ring), or clipped to white
+        # (its core); a spot darker than its surroundings (print, a logo) is not lit whatever
+        # its colour, and white print that does not clip is not lit either.
+        glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
+        bright_glow, _, _ = _spot(glow)
+        self.lit = np.where(bright_v >= -4, bright_glow, np.minimum(bright_glow, bright_v))
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
@@ -296,20 +297,21 @@ def _fit_slots(line, spots, slots, roles, size):
     lit = np.array([spots[m].lit for m in members])
     win = np.array([spots[m].window for m in members])
     value = 2.0 * lit + win
-    radius = float(np.mean([spots[m].radius for m in members]))
+    radius = spots[members[0]].radius  # the strongest spot's size: the lights' size
     slots = np.asarray(slots, dtype=np.float64)
     n = len(slots)
     gap = float(np.min(np.diff(slots))) if n > 1 else 1.0
     a, b = np.triu_indices(len(t), 1)
     if n == 1 or not len(a):
         best = int(np.argmax(value))
-        return float(value[best]), 0.0, origin, (ux, uy), np.array([t[best]]), radius, None
+        only = spots[members[best]]
+        return float(value[best]), 0.0, origin, (ux, uy), np.array([t[best]]), radius, None, np.array([[only.x, only.y]])
     sa, sb = np.triu_indices(n, 1)
     ta, tb = np.minimum(t[a], t[b]), np.maximum(t[a], t[b])
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
     first = (ta[:, None] - span.reshape(len(a), -1) * slots[sa][None, :]).ravel()
     spacing = span * gap
-    ok = (spacing >= 2.0 * radius) & (spacing <= 45 * radius)
+    ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
         return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
@@ -335,7 +337,17 @@ def _fit_slots(line, spots, slots, roles, size):
     moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
     rival = float(total[moved].max()) if moved.any() else -1e9
     rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
-    return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos
+    # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
+    # a line drawn through two spots does not drift off the others (tilt, perspective).
+    points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
+    on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
+    if len(on) >= 2:
+        design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
+        target = np.array([(spots[m].x, spots[m].y) for _, m in on])
+        (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
+        if math.hypot(bx, by) > 0:
+            points = np.stack([ax + bx * slots, ay + by * slots], -1)
+    return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
 
 
 def _locate(spots, model, size):
@@ -409,7 +421,7 @@ def _colour(rgb, v, c, x, y, r, allowed):
     if patch.size == 0:
         return allowed[0], 0.4
     weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
-    if "white" in allowed and (weight.sum() <= 0 or float(np.percentile(chroma[value >= 0.8 * value.max()], 50)) < 25):
+    if "white" in allowed and float(np.percentile(chroma, 97)) < 20:  # clipped and no coloured ring
         return "white", 0.8
     if weight.sum() <= 0:
         return allowed[0], 0.4
@@ -464,14 +476,14 @@ def read(images, model):
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
-    blurred = edge is not None and edge > 0.0055 * long_side
+    blurred = edge is not None and edge > 0.008 * long_side
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         if reason is None:
             tiny = [s for s in spots if s.level == 0 and s.lit > 0.5]
             reason = "too_far" if len(tiny) >= 2 else "no_panel"
         return _retake([reason], {"sharpness": sharpness})
-    score, rival, origin, (ux, uy), pos, radius, rival_pos = row
+    score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred and (edge > 0.22 * spacing):
         return _retake(["blurry"], {"sharpness": sharpness})
@@ -481,19 +493,30 @@ def read(images, model):
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
+    slot_points = [tuple(p) for p in points]
+    stray = [sp for sp in spots if sp.lit >= 1.0
+             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+    # Lit spots that the row does not explain: the row may be the wrong one.
+    row_trust = fit_confidence * (0.6 if stray else 1.0)
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
     leds = model["leds"]
     for k, led in enumerate(leds):
-        x, y = origin[0] + pos[k] * ux, origin[1] + pos[k] * uy
-        series = [_p_lit(_evidence(fl, scales, x, y, spacing)) for fl in frame_levels]
+        x, y = points[k]
+        evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
+        series = [_p_lit(e) for e in evidence]
         state, p_state, p_lit = _state(series)
-        if rival_pos is not None and fit_confidence < 0.9:
-            rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
-            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing)) for fl in frame_levels])[0]
-            if other != state:
-                p_state *= fit_confidence
+        if state == "off" or (rival_pos is not None and fit_confidence < 0.9):
+            # An off light is only as sure as the row it was placed on; a lit one is lit
+            # wherever the row is, unless another placement puts a different light there.
+            other = None
+            if rival_pos is not None:
+                rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
+                other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing)) for fl in frame_levels])[0]
+            if state == "off" or other != state:
+                p_state *= row_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
+                "evidence": round(float(np.median(evidence)), 3),
                 "x": round(x / width, 4), "y": round(y / height, 4)}
         if p_state < SURE and state in ("on", "off"):
             item.update(state="unsure", lean=state)
