@@ -25,17 +25,18 @@ START = 90000
 
 
 def samples(count):
-    """(log evidence, lit) for every light of accepted good single photos."""
-    xs, ys = [], []
+    """{placed: ((log evidence, ...), (lit, ...))} for every light of accepted good single photos."""
+    found = {"sure": ([], []), "doubtful": ([], [])}
     for n in range(count):
         case = led_render.make_case(START + n, "single")
         result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
         if not result["quality"]["ok"]:
             continue
         for truth, led in zip(case["truth"], result["leds"]):
+            xs, ys = found[led["placed"]]
             xs.append(math.log(max(led["evidence"], 1e-3)))
             ys.append(1.0 if truth["state"] != "off" else 0.0)
-    return np.array(xs), np.array(ys)
+    return {placed: (np.array(xs), np.array(ys)) for placed, (xs, ys) in found.items()}
 
 
 def isotonic(x, y, smallest=25):
@@ -64,16 +65,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=120)
     args = parser.parse_args()
-    x, y = samples(args.cases)
-    half = len(x) // 2
-    table = isotonic(x[:half], y[:half])
-    p = np.array([p_of(table, v) for v in x[half:]])
-    print(f"{len(x)} lights; fitted on {half}:\nCALIBRATION = {table}")
-    print("held-out half, stated p(lit) against how often the light was lit:")
-    for low in np.arange(0, 1, 0.1):
-        inside = (p >= low) & (p < low + 0.1)
-        if inside.any():
-            print(f"  {low:.1f}–{low + 0.1:.1f}: {y[half:][inside].mean():.2f} lit of {inside.sum()}")
+    for placed, (x, y) in samples(args.cases).items():
+        half = len(x) // 2
+        if half < 25:
+            print(f"{placed}: only {len(x)} lights")
+            continue
+        table = isotonic(x[:half], y[:half])
+        p = np.array([p_of(table, v) for v in x[half:]])
+        print(f"{placed}: {len(x)} lights; fitted on {half}:\n    \"{placed}\": {table},")
+        print("  held-out half, stated p(lit) against how often the light was lit:")
+        for low in np.arange(0, 1, 0.1):
+            inside = (p >= low) & (p < low + 0.1)
+            if inside.any():
+                print(f"    {low:.1f}–{low + 0.1:.1f}: {y[half:][inside].mean():.2f} lit of {inside.sum()}")
 
 
 if __name__ == "__main__":

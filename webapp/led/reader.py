@@ -66,9 +66,14 @@ RETAKE = {
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
 PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
 HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 60.0}
-# p(lit) = sigmoid(A * log(evidence) + B), fitted by bench/calibrate_led.py on held-out renders.
-CALIBRATION = {"a": 6.0, "b": -6.5}
-SURE = 0.85  # a light is reported on/off only with at least this probability
+# p(lit) as a rising step function of a light's evidence: [(evidence up to, p)], fitted by
+# bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark.
+CALIBRATION = {  # by how well the row was placed: "sure" when no other placement comes close
+    "sure": [(0.522, 0.0), (3.044, 0.96), (13.297, 1.0)],
+    "doubtful": [(0.367, 0.184), (0.689, 0.308), (2.356, 0.465), (7.897, 0.76), (12.862, 1.0)],
+}
+SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
+SURE = 0.9  # a light is reported on/off only with at least this probability
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
@@ -149,11 +154,12 @@ class _Level:
         self.scale = scale  # working pixels per pixel of this level
         bright_v, _, _ = _spot(v)
         # A lit LED is more colourful than what is around it (its ring), or clipped to white
-        # (its core); a spot darker than its surroundings (print, a logo) is not lit whatever
-        # its colour, and white print that does not clip is not lit either.
+        # (its core). A coloured spot darker than its surroundings is more often print (a
+        # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
+        # White print that does not clip is not lit.
         glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
         bright_glow, _, _ = _spot(glow)
-        self.lit = np.where(bright_v >= -4, bright_glow, np.minimum(bright_glow, bright_v))
+        self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
@@ -341,7 +347,9 @@ def _fit_slots(line, spots, slots, roles, size):
     # a line drawn through two spots does not drift off the others (tilt, perspective).
     points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
     on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
-    if len(on) >= 2:
+    on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
+    spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
+    if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
         design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
         target = np.array([(spots[m].x, spots[m].y) for _, m in on])
         (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
@@ -368,18 +376,19 @@ def _locate(spots, model, size):
 # ---- quality ----
 
 def _edge_width(lum):
-    """How wide the sharpest edges are, in working pixels (about 2.5 × the blur's sigma)."""
-    half = cv2.resize(lum, (max(8, lum.shape[1] // 2), max(8, lum.shape[0] // 2)), interpolation=cv2.INTER_AREA)
-    gx = cv2.Sobel(half, cv2.CV_32F, 1, 0, ksize=3) / 8
-    gy = cv2.Sobel(half, cv2.CV_32F, 0, 1, ksize=3) / 8
-    grad = np.hypot(gx, gy)
-    kernel = np.ones((13, 13), np.uint8)
-    contrast = cv2.dilate(half, kernel) - cv2.erode(half, kernel)
-    strong = grad >= max(2.0, float(np.percentile(grad, 99.5)))
+    """How wide the sharpest edges are, in working pixels (about 2.5 × the blur's sigma): the
+    contrast across an edge over its steepest gradient."""
+    gx = cv2.Sobel(lum, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(lum, cv2.CV_32F, 0, 1, ksize=3) / 8
+    grad = cv2.magnitude(gx, gy)
+    reach = max(7, int(0.012 * max(lum.shape))) | 1  # wider than any blur worth reading through
+    kernel = np.ones((reach, reach), np.uint8)
+    contrast = cv2.dilate(lum, kernel) - cv2.erode(lum, kernel)
+    strong = grad >= max(2.0, float(np.percentile(grad[::2, ::2], 99.5)))
     strong &= contrast >= 25
     if strong.sum() < 10:
         return None
-    return 2.0 * float(np.median(contrast[strong] / np.maximum(grad[strong], 1e-3)))  # half-size pixels → working
+    return float(np.median(contrast[strong] / np.maximum(grad[strong], 1e-3)))
 
 
 def _frame_problems(rgb, lum):
@@ -395,10 +404,14 @@ def _frame_problems(rgb, lum):
 
 # ---- states and colours ----
 
-def _p_lit(evidence):
-    """The calibrated probability that a light is lit, from its evidence (lit spot / row noise)."""
-    z = CALIBRATION["a"] * math.log(max(evidence, 1e-3)) + CALIBRATION["b"]
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+def _p_lit(evidence, placed="sure"):
+    """The calibrated probability that a light is lit, from its evidence (lit spot / row noise)
+    and how well its row was placed ("sure" or "doubtful")."""
+    table = CALIBRATION[placed]
+    for top, p in table:
+        if evidence <= top:
+            return p
+    return table[-1][1]
 
 
 def _evidence(levels, scales, x, y, spacing):
@@ -476,7 +489,7 @@ def read(images, model):
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
-    blurred = edge is not None and edge > 0.008 * long_side
+    blurred = edge is not None and edge > max(4.0, 0.006 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         if reason is None:
@@ -497,26 +510,27 @@ def read(images, model):
     stray = [sp for sp in spots if sp.lit >= 1.0
              and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
     # Lit spots that the row does not explain: the row may be the wrong one.
-    row_trust = fit_confidence * (0.6 if stray else 1.0)
+    stray_trust = 0.75 if stray else 1.0
+    placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
     leds = model["leds"]
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
-        series = [_p_lit(e) for e in evidence]
+        series = [_p_lit(e, placed) for e in evidence]
         state, p_state, p_lit = _state(series)
-        if state == "off" or (rival_pos is not None and fit_confidence < 0.9):
-            # An off light is only as sure as the row it was placed on; a lit one is lit
-            # wherever the row is, unless another placement puts a different light there.
-            other = None
-            if rival_pos is not None:
-                rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
-                other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing)) for fl in frame_levels])[0]
-            if state == "off" or other != state:
-                p_state *= row_trust
+        if rival_pos is not None and fit_confidence < 0.95:
+            # Another placement of the slots that explains the photo almost as well: where it
+            # reads this light differently, the light is only as sure as the placement.
+            rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
+            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
+            if other != state:
+                p_state *= fit_confidence
+        if state == "off":  # lit spots the row does not explain: perhaps it is not the row
+            p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
-                "evidence": round(float(np.median(evidence)), 3),
+                "evidence": round(float(np.median(evidence)), 3), "placed": placed,
                 "x": round(x / width, 4), "y": round(y / height, 4)}
         if p_state < SURE and state in ("on", "off"):
             item.update(state="unsure", lean=state)
