@@ -484,8 +484,8 @@ def read(images, model):
     problems = _frame_problems(rgbs[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
-    if "over_exposed" in problems:
-        return _retake(["over_exposed"], {"sharpness": sharpness})
+    if problems:  # glare over everything, or even the brightest things (the lights) are dim
+        return _retake(problems[:1], {"sharpness": sharpness})
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
@@ -498,7 +498,7 @@ def read(images, model):
         return _retake([reason], {"sharpness": sharpness})
     score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
-    if blurred and (edge > 0.22 * spacing):
+    if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
     if spacing < 7.0:
         return _retake(["too_far"], {"sharpness": sharpness})
