@@ -86,16 +86,20 @@ class PhotoError(ValueError):
         self.code = code
 
 
-def open_photo(data, draft=True, work_side=WORK_SIDE):
+def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
     """Decode a photo safely and small: orientation applied, RGB, the long side at most `work_side`.
 
-    The checks are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`,
-    a JPEG is decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
+    A burst sheet (`frames` frames stacked top to bottom) is sized by one frame. The checks
+    are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`, a JPEG is
+    decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
     """
+    def longest(w, h):
+        return max(w, h / max(1, frames))
+
     def smaller(image):
         if draft and image.format == "JPEG":
             w, h = image.size
-            scale = work_side / max(w, h)
+            scale = work_side / longest(w, h)
             image.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
 
     try:
@@ -104,8 +108,8 @@ def open_photo(data, draft=True, work_side=WORK_SIDE):
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
     image = ImageOps.exif_transpose(image).convert("RGB")
-    if max(image.size) > work_side:
-        scale = work_side / max(image.size)
+    if longest(*image.size) > work_side:
+        scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
     return image
