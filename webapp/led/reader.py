@@ -246,7 +246,7 @@ def _direction(dx, dy):
     return (dx, dy) if dy > 0 else (-dx, -dy)
 
 
-def _lines(spots, count, limit=16):
+def _lines(spots, count, limit=10):
     """The best lines through pairs of spots of like size: (score, origin, direction, level, inliers).
 
     A line is ranked by its `count` strongest spots (the model's number of lights), so a row of
@@ -302,7 +302,7 @@ def _fit_slots(line, spots, slots, roles, size):
     """
     _score, origin, (ux, uy), level, members = line
     width, height = size
-    members = sorted(members, key=lambda m: -spots[m].weight)[:16]
+    members = sorted(members, key=lambda m: -spots[m].weight)[:12]
     t = np.array([(spots[m].x - origin[0]) * ux + (spots[m].y - origin[1]) * uy for m in members])
     lit = np.array([spots[m].lit for m in members])
     win = np.array([spots[m].window for m in members])
@@ -381,7 +381,11 @@ def _locate(spots, model, size):
 
 def _edge_width(lum):
     """How wide the sharpest edges are, in working pixels (about 2.5 × the blur's sigma): the
-    contrast across an edge over its steepest gradient."""
+    contrast across an edge over its steepest gradient. Large frames are measured at half size
+    (a sharp edge there is still under 3 working pixels wide)."""
+    factor = 2 if max(lum.shape) >= 1000 else 1
+    if factor > 1:
+        lum = cv2.resize(lum, (lum.shape[1] // 2, lum.shape[0] // 2), interpolation=cv2.INTER_AREA)
     gx = cv2.Sobel(lum, cv2.CV_32F, 1, 0, ksize=3) / 8
     gy = cv2.Sobel(lum, cv2.CV_32F, 0, 1, ksize=3) / 8
     grad = cv2.magnitude(gx, gy)
@@ -392,7 +396,7 @@ def _edge_width(lum):
     strong &= contrast >= 25
     if strong.sum() < 10:
         return None
-    return float(np.median(contrast[strong] / np.maximum(grad[strong], 1e-3)))
+    return factor * float(np.median(contrast[strong] / np.maximum(grad[strong], 1e-3)))
 
 
 def _frame_problems(rgb, lum):
