@@ -160,8 +160,8 @@
   function textarea(name, required, value) {
     return '<textarea name="' + name + '" rows="2"' + (required ? " required" : "") + ' maxlength="2000">' + esc(value || "") + "</textarea>";
   }
-  function select(name, options, chosen) {
-    return '<select name="' + name + '">' + options.map(function (o) {
+  function select(name, options, chosen, required) {
+    return '<select name="' + name + '"' + (required ? " required" : "") + ">" + options.map(function (o) {
       return '<option value="' + esc(o[0]) + '"' + (o[0] === chosen ? " selected" : "") + ">" + esc(o[1]) + "</option>"; }).join("") + "</select>";
   }
   function datetime(name, value) { return '<input type="datetime-local" name="' + name + '" required value="' + esc(value || "") + '">'; }
@@ -172,18 +172,26 @@
       esc(label("action", action.name)) + "</button></form>";
   }
 
+  // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
+  function resultSelect(prefilled) {
+    var results = [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
+    if (prefilled !== "") { return select("result", results, prefilled); }
+    return select("result", [["", t("Choose: the guide's conclusion is not a repair")]].concat(results), "", true);
+  }
+
   function closureForm(order, action, playbooks) {
     var arrived = order.events.filter(function (e) { return e.action === "arrive"; }).pop();
     var now = localInput(new Date().toISOString());
     var lastRun = (order.runs || []).slice(-1)[0];
-    var pre = lastRun && playbooks && playbooks.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, boot.lang, LED_WORDS) : {};
+    var followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;
+    var pre = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, boot.lang, LED_WORDS) : {};
     var inner = (lastRun && pre.cause !== undefined ? '<p class="muted small" id="closure-prefilled">' + esc(t("Filled in from the fault-finding run; check and correct it.")) + "</p>" : "") +
       field("phenomenon", t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true) +
       field("arrival_time", t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true) +
       field("cause", t("Cause"), textarea("cause", true, pre.cause), true) +
       field("handling_process", t("Handling process"), textarea("handling_process", true, pre.handling_process), true) +
       field("equipment_replaced", t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true) +
-      field("result", t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]])) +
+      field("result", t("Result"), resultSelect(pre.result)) +
       field("recovery_time", t("Recovery time"), datetime("recovery_time", now), true) +
       field("classification", t("Fault classification"), select("classification", boot.closure_classes, pre.classification));
     if (order.access_type === "enterprise") {
@@ -316,11 +324,14 @@
         esc(R.playbook(data, r.playbook).title[boot.lang]) + " (" + esc(t("%(n)d answered", { n: r.steps.length })) + ")</button>";
     }).join("");
     html += (o.runs || []).map(function (r) {
-      var outcome = data.outcomes[r.outcome];
-      var book = R.playbook(data, r.playbook);
-      return '<div class="run-done"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
-        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
-        R.describe(data, r.steps, boot.lang, LED_WORDS).map(function (l) {
+      var followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
+      var outcome = followed.outcomes[r.outcome];
+      var book = R.playbook(followed, r.playbook);
+      var version = r.playbook_version ? ' <small class="muted">' + esc(t("guide version")) + ' <span class="run-version">' + esc(r.playbook_version) +
+        "</span>" + (r.playbook_version !== data.version ? " (" + esc(t("an older version; now %(version)s", { version: data.version })) + ")" : "") + "</small>" : "";
+      return '<div class="run-done" data-version="' + esc(r.playbook_version || "") + '"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
+        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + version + '<ol class="run-steps">' +
+        R.describe(followed, r.steps, boot.lang, LED_WORDS).map(function (l) {
           return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
     }).join("");
     html += suggested.map(function (p) { return start(p, true); }).join("");
@@ -329,6 +340,7 @@
   }
 
   function renderRunner(o, run, data, pass) {
+    data = R.treeFor(data, run.version) || data;
     var book = R.playbook(data, run.playbook);
     var where = R.position(data, run);
     var head = '<div class="runner-head"><b>' + esc(book.title[boot.lang]) + "</b> · " + esc(o.customer_name) +
@@ -367,7 +379,7 @@
           Object.keys(node.answers).map(function (a) {
             return '<button class="btn primary wide big-touch" type="submit" value="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>"; }).join("") + "</form>";
       } else {
-        answers = Object.keys(node.answers).map(function (a) {
+        answers = R.answerIds(node, o.access_type).map(function (a) {
           return '<button class="btn wide big-touch" type="button" data-answer="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>";
         }).join("");
       }
@@ -389,6 +401,7 @@
   async function answer(step) {
     var run = await db.get("runs", openRunId);
     var data = await reference("playbooks");
+    data = R.treeFor(data, run.version) || data;
     var where = R.position(data, run);
     step.node = where.node;
     var result = R.follow(data, where.node, step);
@@ -840,12 +853,13 @@
     var measurements = [];
     runs.forEach(function (r) {
       if (!data) { return; }
-      R.describe(data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach(function (l) {
+      R.describe(R.treeFor(data, r.playbook_version) || data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach(function (l) {
         if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
       });
     });
     var last = runs[runs.length - 1];
-    var conclusion = last && data && data.outcomes[last.outcome] ? data.outcomes[last.outcome].text.zh : "";
+    var followed = last && data ? R.treeFor(data, last.playbook_version) : null;
+    var conclusion = followed && followed.outcomes[last.outcome] ? followed.outcomes[last.outcome].text.zh : "";
     return {
       found: closure.cause || closure.phenomenon || conclusion || o.description || "",
       done: closure.process || conclusion || "",
@@ -1103,6 +1117,7 @@
     var data = await reference("playbooks");
     var run = await db.get("runs", openRunId);
     if (!run || !data) { return; }
+    data = R.treeFor(data, run.version) || data;
     if (form.id === "measure-form") {
       var node = data.nodes[R.position(data, run).node];
       var judged = judge(node, typed);
@@ -1140,6 +1155,7 @@
     if (event.target.form && event.target.form.id === "measure-form" && openRunId) {
       var data = await reference("playbooks");
       var run = await db.get("runs", openRunId);
+      data = R.treeFor(data, run.version) || data;
       var judged = judge(data.nodes[R.position(data, run).node], event.target.value);
       showBand(judged.error && event.target.value.trim() === "" ? { error: "" } : judged);
     }
