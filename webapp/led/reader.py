@@ -396,7 +396,8 @@ def _edge_width(lum):
     strong &= contrast >= 25
     if strong.sum() < 10:
         return None
-    return factor * float(np.median(contrast[strong] / np.maximum(grad[strong], 1e-3)))
+    # The sharpest quarter: soft things (a glow, a shadow) have wide edges in a sharp photo too.
+    return factor * float(np.percentile(contrast[strong] / np.maximum(grad[strong], 1e-3), 25))
 
 
 def _frame_problems(rgb, lum):
@@ -497,7 +498,7 @@ def read(images, model):
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
-    blurred = edge is not None and edge > max(4.0, 0.006 * long_side)  # sharp edges are 2–3 pixels wide at any size
+    blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         if reason is None:
