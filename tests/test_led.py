@@ -1,5 +1,4 @@
 """Photo-assisted LED check: catalog, reader, hostile files, the command, and the check through sync."""
-import collections
 import hashlib
 import io
 import json

@@ -69,8 +69,8 @@ HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 
 # p(lit) as a rising step function of a light's evidence: [(evidence up to, p)], fitted by
 # bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark.
 CALIBRATION = {  # by how well the row was placed: "sure" when no other placement comes close
-    "sure": [(0.522, 0.0), (3.044, 0.96), (13.297, 1.0)],
-    "doubtful": [(0.367, 0.184), (0.689, 0.308), (2.356, 0.465), (7.897, 0.76), (12.862, 1.0)],
+    "sure": [(0.522, 0.0), (3.885, 0.96), (13.297, 1.0)],
+    "doubtful": [(0.411, 0.165), (1.942, 0.431), (7.616, 0.676), (13.158, 0.857)],
 }
 SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
 SURE = 0.9  # a light is reported on/off only with at least this probability
@@ -300,7 +300,7 @@ def _fit_slots(line, spots, slots, roles, size):
     between its ends that fall on no slot, and gains a little when the power light is lit.
     Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
     """
-    _score, origin, (ux, uy), level, members = line
+    _score, origin, (ux, uy), _level, members = line
     width, height = size
     members = sorted(members, key=lambda m: -spots[m].weight)[:12]
     t = np.array([(spots[m].x - origin[0]) * ux + (spots[m].y - origin[1]) * uy for m in members])
@@ -486,9 +486,8 @@ def read(images, model):
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
-        rgb = np.max(rgbs, axis=0)
     else:
-        (v, c, lum), rgb = chans[0], rgbs[0]
+        v, c, lum = chans[0]
     middle = len(rgbs) // 2
     problems = _frame_problems(rgbs[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
