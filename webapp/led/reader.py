@@ -34,9 +34,9 @@ import math
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
-from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked
+from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
 VERSION = "2026-11-30.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
@@ -50,7 +50,7 @@ ANCHORS = 24  # the strongest spots, one of which every line passes through
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
-    "format": "Only JPEG, PNG or WebP photos can be read.",
+    "format": "Only photos can be read (JPEG, PNG, WebP, HEIC or AVIF).",
     "pixels": f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).",
     "unreadable": "This file is not a photo we can read.",
     "damaged": "The photo is damaged or incomplete; take it again.",
@@ -97,17 +97,16 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
         return max(w, h / max(1, frames))
 
     def smaller(image):
-        if draft and image.format == "JPEG":
+        if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             scale = work_side / longest(w, h)
             image.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
 
     try:
-        image = open_checked(data, before_load=smaller)
+        image = to_8bit(upright(open_checked(data, before_load=smaller)))
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
-    image = ImageOps.exif_transpose(image).convert("RGB")
     if longest(*image.size) > work_side:
         scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
