@@ -26,14 +26,14 @@
   var openRunId = null;  // the fault-finding run on screen, if any
   var wifiPreview = null;  // a Wi-Fi analysis shown but not saved yet: {order_id, source, format, analysis}
   var pads = {};  // signature pads on screen, by canvas id
-  var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing") };
-  var COLOR_WORDS = { green: t("green"), red: t("red"), orange: t("orange"), other: t("other colour") };
+  var LED_WORDS = { off: t("Off"), on: t("Steady on"), blinking: t("Flashing"), unsure: t("Unsure: look and tap") };
+  var COLOR_WORDS = { green: t("green"), red: t("red"), orange: t("orange"), blue: t("blue"), white: t("white"), other: t("other colour") };
   var RETAKE_WORDS = {
-    too_dark: t("Too dark: switch on a light or shine a torch at the panel from the side; flash off."),
-    blurry: t("Blurred: hold the phone still with both hands and tap the screen on the lights to focus."),
-    over_exposed: t("Too bright or glare: tilt the phone a little so the reflection moves off the lights; flash off."),
-    too_far: t("Too far: move closer until the first and last light sit on the guide's end marks."),
-    no_panel: t("No panel found: put the row of lights on the guide line, first light on the left mark."),
+    too_dark: t("Too dark: the lights cannot be told from the panel. Switch on a light or shine a torch at the panel from the side; flash off."),
+    blurry: t("Blurred: hold the phone still with both hands, tap the screen on the lights to focus, then take it again."),
+    over_exposed: t("Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off."),
+    too_far: t("Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo."),
+    no_panel: t("No row of lights found: take the photo straight at the side with the lights, the whole row in the frame."),
     unreadable: t("This file is not a photo the phone can read."),
   };
   var ledDraft = null;  // a photo or burst taken but not saved yet: {order_id, model, capture, blob, url, frames, …}
@@ -728,6 +728,10 @@
     if (!check) { return; }
     if (!ledEdits[checkId] && !check.confirmed && !readingOf(check)) { return; }
     var states = shownStates(check);
+    if (states.some(function (s) { return s.state === "unsure"; })) {  // the photo could not tell: the technician says
+      ledError(t("Tap each light marked unsure to say what you see, then confirm."));
+      return;
+    }
     delete ledEdits[checkId];
     await queue(order, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states: states });
   }

@@ -55,8 +55,9 @@ FIELDS = {
     "appointment_end": _l("Appointment end"), "customer_consent": _l("Customer consent"),
     "approver_id": _l("Approver"), "closure": _l("Closure reply"),
 }
-LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing")}
-LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "other": _l("other colour")}
+LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing"), "unsure": _l("unsure")}
+LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "blue": _l("blue"), "white": _l("white"),
+              "other": _l("other colour")}
 LED_PROBLEMS = {
     "too_dark": _l("too dark"), "blurry": _l("blurred"), "over_exposed": _l("too bright or glare"),
     "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),

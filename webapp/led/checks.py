@@ -24,7 +24,7 @@ def resolve_model(model_id, labels, kind):
 def analyze(data, capture, frames, model):
     """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes)."""
     try:
-        image = reader.open_photo(data)
+        image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
     except reader.PhotoError:  # stored blobs are readable images; a burst whose frames do not fit is not
         return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": []}, None
