@@ -105,7 +105,8 @@ def list_command():
 
 def init_app(app):
     """Register the commands on the app."""
+    from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, demo_data_command, sla_group, wifi_cli, led_cli):
+    for command in (create_user_command, demo_data_command, sla_group, wifi_cli, led_cli, group_faults_cli):
         app.cli.add_command(command)
