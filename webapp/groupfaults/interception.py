@@ -58,31 +58,31 @@ def covers(fault, order, where):
 
 
 def match(db, order):
-    """Return (fault, matched_on) of the earliest-published intercepting fault covering `order`, or None."""
+    """Return (fault, matched_on) of the earliest-published intercepting fault covering `order`, or None.
+
+    `order` is a dict with the order's fields (broadband_account, olt, pon_port, district,
+    community, building). Two indexed look-ups: by network position, and by address.
+    """
     where = position(db, order)
     candidates = []
     if where:
-        candidates += db.conn.execute(
-            f"SELECT * FROM group_faults WHERE status IN {_INTERCEPTING} AND olt = ?"
-            " AND (pon_port = '' OR pon_port = ?)", [where["olt"], where["pon_port"]]).fetchall()
+        candidates += _faults(db, f"SELECT * FROM group_faults WHERE status IN {_INTERCEPTING} AND olt = ?"
+                                  " AND (pon_port = '' OR pon_port = ?)", [where["olt"], where["pon_port"]])
     if order.get("community"):
-        candidates += db.conn.execute(
-            f"SELECT * FROM group_faults WHERE status IN {_INTERCEPTING} AND district = ? AND community = ?",
-            [order.get("district"), order["community"]]).fetchall()
-    if not candidates:
-        return None
-    names = _columns(db)
+        candidates += _faults(db, f"SELECT * FROM group_faults WHERE status IN {_INTERCEPTING} AND district = ?"
+                                  " AND community = ?", [order.get("district"), order["community"]])
     best = None
-    for values in candidates:
-        fault = dict(zip(names, values))
+    for fault in candidates:
         how = covers(fault, order, where)
         if how and (best is None or (fault["published_at"] or "") < (best[0]["published_at"] or "")):
             best = (fault, how)
     return best
 
 
-def _columns(db):
-    return [row[1] for row in db.conn.execute("PRAGMA table_info(group_faults)")]
+def _faults(db, sql, params):
+    cursor = db.conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values)) for values in cursor]
 
 
 def on_new_order(db, order, now):
