@@ -364,3 +364,24 @@ def test_technicians_cannot_use_the_desk(login):
     assert tech.get("/group-faults/").status_code == 403
     assert tech.post("/group-faults/alarms", {}).status_code == 403
     assert tech.get("/group-faults/check?olt=x").status_code == 403
+
+
+def test_a_city_sized_mapping_uploads_past_the_form_limit_but_still_needs_the_csrf_token(app, login, db):
+    desk = login("disp")
+    body = mapping_csv(port_accounts(60000))
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"]
+    response = desk.post("/group-faults/mapping", {"file": (io.BytesIO(body), "map.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert db.execute("SELECT COUNT(*) FROM account_map").fetchone()[0] == 60000
+    forged = desk.client.post("/group-faults/mapping", data={"file": (io.BytesIO(mapping_csv(port_accounts(2))), "m.csv")},
+                              content_type="multipart/form-data", follow_redirects=True)
+    assert forged.status_code == 200 and "请选择要导入的 CSV 文件" in forged.text
+    assert db.execute("SELECT COUNT(*) FROM account_map").fetchone()[0] == 60000
+
+
+def test_refusals_name_the_status_in_words(login, db, user_ids):
+    fault = alarm(db, user_ids, affected=60)
+    response = login("disp").post(f"/group-faults/{fault['id']}/follow_up", {"note": "x"})
+    assert response.status_code == 409 and "群障发布后才需要跟进进展" in response.text
+    response = login("disp").post(f"/group-faults/{fault['id']}/raise", {})
+    assert response.status_code == 409 and "群障告警单，待受理" in response.text

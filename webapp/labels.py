@@ -58,6 +58,14 @@ GF_TIMERS = {
 }
 GF_COMPANIES = {"home_customer": _l("home-customer maintenance company"), "line_maintenance": _l("line maintenance company"),
                 "olt_hardware": _l("OLT hardware maintenance company")}
+GF_EVENTS = {
+    "alarm": _l("Alarm registered"), "raised": _l("Group-fault order raised"), "accepted": _l("Acceptance confirmed"),
+    "announcement": _l("Announcement saved"), "published": _l("Published"), "linked": _l("Orders in the area linked"),
+    "company_notified": _l("Company notified"), "follow_up": _l("Follow-up"), "review": _l("Desk review"),
+    "recovered": _l("Recovered"), "cancelled": _l("Interception cancelled"), "expired": _l("Expired"),
+    "links_ended": _l("Linked orders closed or released"),
+}
+GF_OUTCOMES = {"closed": _l("closed with the reply"), "released": _l("released to dispatch"), "unflagged": _l("flag removed")}
 GF_MATCHED_ON = {"account": _l("broadband account"), "olt": _l("OLT"), "pon_port": _l("PON port"), "onu": _l("ONU"),
                  "address": _l("address")}
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
@@ -99,7 +107,7 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
            "state": STATES, "action": ACTIONS, "role": ROLES, "policy": POLICIES, "field": FIELDS,
            "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES, "led_state": LED_STATES, "led_color": LED_COLORS,
            "led_problem": LED_PROBLEMS, "gf_class": GF_CLASSES, "gf_type": GF_TYPES, "gf_service": GF_SERVICES,
-           "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON}
+           "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES}
 
 
 _translated = {}

@@ -74,9 +74,14 @@ def match(db, order):
     best = None
     for fault in candidates:
         how = covers(fault, order, where)
-        if how and (best is None or (fault["published_at"] or "") < (best[0]["published_at"] or "")):
+        if how and (best is None or _earlier(fault, best[0])):
             best = (fault, how)
     return best
+
+
+def _earlier(fault, other):
+    """The first-published fault wins (ties by number), so an order always links to the same one."""
+    return ((fault["published_at"] or ""), fault["id"]) < ((other["published_at"] or ""), other["id"])
 
 
 def _faults(db, sql, params):

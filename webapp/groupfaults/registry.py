@@ -120,7 +120,7 @@ def save_announcement(db, fault, values, actor_id, now):
         raise Refused(N_("Accept the group fault before writing its announcement."))
     missing = [name for name in MANDATORY if not values.get(name)]
     if missing:
-        raise Refused(N_("The announcement needs: %(fields)s."), fields=", ".join(missing))
+        raise Refused(N_("The announcement needs: %(missing)s."), missing=", ".join(missing))
     if values["valid_until"] <= now:
         raise Refused(N_("The validity period must end in the future."))
     expected = values.get("expected_recovery_at")

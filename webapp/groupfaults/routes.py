@@ -5,9 +5,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import labels
+from .. import csrf, labels
 from ..db import get_db, transaction
-from ..orders.views import district_choices, explain, form_errors, local_zone
+from ..orders.views import district_choices, explain as explain_order, form_errors, local_zone
 from ..orders.lifecycle import Refused
 from ..timeutil import from_text, utcnow
 from . import alarms, bp, forms, interception, mapping, registry, rules, timers
@@ -20,8 +20,24 @@ STEPS = ("raise", "accept", "publish", "notify", "review", "follow_up", "recover
 def _desk_only():
     if not current_user.is_dispatcher:
         abort(403)
+    if request.endpoint in ("groupfaults.upload_mapping", "groupfaults.import_alarms"):
+        # A file upload: the multipart parser's buffer holds more than one 64 KB read at a time.
+        request.max_form_memory_size = 1024 * 1024
     if request.endpoint == "groupfaults.upload_mapping":
         request.max_content_length = current_app.config["ACCOUNT_MAP_MAX_BYTES"]
+
+
+def explain(refused):
+    """A refusal in the desk's words: a fault's status and missing fields by their labels."""
+    params = dict(refused.params)
+    if "status" in params:
+        params["status"] = labels.label(params["status"], "gf_status")
+    if "missing" in params:
+        words = {name: str(field.label.text) for name, field in forms.AnnouncementForm(formdata=None, meta={"csrf": False})._fields.items()}
+        params["missing"] = "、".join(words.get(code, code) for code in params["missing"].split(", "))
+    if params.keys() & {"status", "missing"}:
+        return _(refused.message, **params)
+    return explain_order(refused)
 
 
 def _boundary():
@@ -72,6 +88,7 @@ def create_alarm():
 
 
 @bp.post("/alarms/import")
+@csrf.exempt  # read under this route's own form limits; UploadForm checks the token itself
 def import_alarms():
     """Import alarms from the platform's CSV export."""
     form = forms.UploadForm()
@@ -93,6 +110,7 @@ def import_alarms():
 
 
 @bp.post("/mapping")
+@csrf.exempt  # the app-wide check would read the body under the 2 MB limit; UploadForm checks the token itself
 def upload_mapping():
     """Replace the account ↔ OLT ↔ PON port ↔ ONU mapping with the day's file (§5.5)."""
     form = forms.UploadForm()
