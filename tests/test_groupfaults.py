@@ -308,6 +308,7 @@ def test_sixty_users_down_to_interception_cancelled_and_callbacks(app, login, db
     assert registry.figures(db, datetime.datetime.now(datetime.timezone.utc))["intercepted"] == 20
     console = desk.get("/dispatch/").text
     assert '<b>20</b> 张工单被拦截' in console
+    assert console.count("群障：派单暂停") == 20
 
     # Recovery, then the interception is cancelled within 10 minutes; one customer is still down.
     assert desk.post(fault_url + "/recover", {"recovered_at": local_input(datetime.datetime.now(SHANGHAI))}).status_code == 303

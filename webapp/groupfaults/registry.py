@@ -231,8 +231,9 @@ def _end_links(db, fault, user, now, tz, reply, still_down):
 
 
 def figures(db, now, days=30):
-    """Console figures: active faults, users affected, orders intercepted now, and the mean minutes
-    from alarm to publication and from recovery to cancellation over the last `days` days."""
+    """Console figures: active faults, users affected, orders intercepted now, group-fault deadlines
+    overdue, and the mean minutes from alarm to publication and from recovery to cancellation over
+    the last `days` days."""
     since = to_text(now - datetime.timedelta(days=days))
     marks = ",".join("?" * len(rules.ACTIVE))
     active = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(affected_users), 0) AS users FROM group_faults"
@@ -241,6 +242,8 @@ def figures(db, now, days=30):
     timing = one(db, "SELECT AVG((julianday(published_at) - julianday(created_at)) * 1440) AS to_publish,"
                      " AVG(CASE WHEN status = 'cancelled' THEN (julianday(ended_at) - julianday(recovered_at)) * 1440 END)"
                      " AS to_cancel FROM group_faults WHERE published_at IS NOT NULL AND created_at >= ?", [since])
-    return {"active": active["n"], "users_affected": active["users"], "intercepted": held,
+    overdue = one(db, "SELECT COUNT(*) AS n FROM group_fault_clocks WHERE stopped_at IS NULL AND due_at <= ?",
+                  [to_text(now)])["n"]
+    return {"active": active["n"], "users_affected": active["users"], "intercepted": held, "overdue": overdue,
             "minutes_to_publish": None if timing["to_publish"] is None else round(timing["to_publish"]),
             "minutes_to_cancel": None if timing["to_cancel"] is None else round(timing["to_cancel"])}
