@@ -4,7 +4,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import Session
+from tests.conftest import PASSWORD, Session
 from tests.test_browser import shot
 from tests.test_offline_browser import log_in, phone_profile, ready_offline, server  # noqa: F401 (fixtures)
 from webapp.db import connect, transaction
@@ -81,3 +81,23 @@ def test_the_next_job_in_a_group_fault_area_shows_the_banner_offline(app, server
     expect(page.locator(".order-head")).to_contain_text("郑先生")
     expect(page.locator("#group-fault-banner")).to_have_count(0)
     assert context.errors == []
+
+
+def test_the_desk_sees_the_wording_while_typing_the_callers_line(app, live_server, browser, user_ids):
+    publish_fault(app, user_ids)
+    page = browser.new_page(locale="zh-CN")
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "disp")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server}/orders/new")
+    expect(page.locator("#group-fault-check")).to_have_text("")
+    page.fill("input[name=olt]", "OLT-DC-01")
+    page.fill("input[name=pon_port]", "0/1/1")
+    page.locator("input[name=pon_port]").blur()
+    expect(page.locator("#group-fault-check")).to_contain_text("区域群障")
+    expect(page.locator("#group-fault-check q")).to_have_text(WORDING)
+    shot(page, "42-group-fault-new-order-check")
+    page.fill("input[name=pon_port]", "0/1/2")
+    page.locator("input[name=pon_port]").blur()
+    expect(page.locator("#group-fault-check")).not_to_contain_text("区域群障")
