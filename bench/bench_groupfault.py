@@ -168,8 +168,7 @@ def main():
               f"{args.orders:,} new orders (target: under {TARGET_MS:.0f} ms per order)")
         data = mapping_file(args.accounts)
         start = time.perf_counter()
-        with transaction(db):
-            loaded = mapping.import_csv(db, io.BytesIO(data))
+        loaded = mapping.import_csv(db, io.BytesIO(data))
         print(f"  mapping import: {loaded['accounts']:,} accounts in {time.perf_counter() - start:.1f} s "
               f"({len(data) / 1e6:.0f} MB CSV)")
         start = time.perf_counter()

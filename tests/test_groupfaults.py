@@ -38,10 +38,23 @@ def port_accounts(n, olt="OLT-DC-01", port="0/1/1", onu="ONU-7", community="幸�
     return [(f"{prefix}{i:05d}", olt, port, onu, "东城区", community, str(1 + i % 3)) for i in range(n)]
 
 
+def upload(session, url, content, token="session", follow_redirects=False):
+    """POST one CSV file as multipart/form-data built here: the test client would spool a big body to
+    a temporary file it never closes (a ResourceWarning), so the body is handed over as bytes."""
+    boundary = "----ontrack-test-boundary"
+    token = session.token if token == "session" else token
+    parts = []
+    if token:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode())
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="file.csv"\r\n'
+                 f'Content-Type: text/csv\r\n\r\n'.encode() + content + f"\r\n--{boundary}--\r\n".encode())
+    return session.client.post(url, data=b"".join(parts), content_type=f"multipart/form-data; boundary={boundary}",
+                               follow_redirects=follow_redirects)
+
+
 def load_mapping(db, rows):
     from webapp.groupfaults import mapping
-    with transaction(db):
-        return mapping.import_csv(db, io.BytesIO(mapping_csv(rows)))
+    return mapping.import_csv(db, io.BytesIO(mapping_csv(rows)))
 
 
 def alarm(db, user_ids, affected=0, alarm_class="line", alarm_type="trunk_fibre_break", boundary="more_than", when=T0, **place):
@@ -264,8 +277,7 @@ def test_open_orders_in_the_area_are_flagged_and_the_phone_gets_the_wording(app,
 def test_sixty_users_down_to_interception_cancelled_and_callbacks(app, login, db, user_ids):
     desk = login("disp")
     accounts = port_accounts(60)
-    response = desk.post("/group-faults/mapping", {"file": (io.BytesIO(mapping_csv(accounts)), "map.csv")},
-                         content_type="multipart/form-data")
+    response = upload(desk, "/group-faults/mapping", mapping_csv(accounts))
     assert response.status_code == 303
     assert "60" in desk.get("/group-faults/").text
 
@@ -332,12 +344,10 @@ def test_sixty_users_down_to_interception_cancelled_and_callbacks(app, login, db
 
 def test_bad_files_get_a_clear_message_and_keep_what_was_there(app, login, db):
     desk = login("disp")
-    good = desk.post("/group-faults/mapping", {"file": (io.BytesIO(mapping_csv(port_accounts(3))), "m.csv")},
-                     content_type="multipart/form-data")
+    good = upload(desk, "/group-faults/mapping", mapping_csv(port_accounts(3)))
     assert good.status_code == 303
     for body in (b"account,olt\nx,y\n", b"\xff\xfe\x00garbage", b""):
-        response = desk.post("/group-faults/mapping", {"file": (io.BytesIO(body), "m.csv")},
-                             content_type="multipart/form-data", follow_redirects=True)
+        response = upload(desk, "/group-faults/mapping", body, follow_redirects=True)
         assert response.status_code == 200
         assert "映射" in response.text
     assert db.execute("SELECT COUNT(*) FROM account_map").fetchone()[0] == 3
@@ -347,11 +357,9 @@ def test_bad_files_get_a_clear_message_and_keep_what_was_there(app, login, db):
               "A2,不存在的告警,OLT-1,0/1/2,80,2026-11-30 08:00\n"
               "A3,ONU掉电,OLT-1,0/1/3,很多,2026-11-30 08:00\n"
               "A4,板卡状态异常,OLT-2,0/3/1,12,昨天\n").encode()
-    response = desk.post("/group-faults/alarms/import", {"file": (io.BytesIO(alarms), "a.csv")},
-                         content_type="multipart/form-data", follow_redirects=True)
+    response = upload(desk, "/group-faults/alarms/import", alarms, follow_redirects=True)
     assert response.status_code == 200 and "第 3 行" in response.text and "第 4 行" in response.text and "第 5 行" in response.text
-    again = desk.post("/group-faults/alarms/import", {"file": (io.BytesIO(alarms), "a.csv")},
-                      content_type="multipart/form-data", follow_redirects=True)
+    again = upload(desk, "/group-faults/alarms/import", alarms, follow_redirects=True)
     assert again.status_code == 200
     assert [(f["alarm_ref"], f["status"], f["alarm_class"]) for f in db.query("SELECT * FROM group_faults")] == [("A1", "raised", "line")]
     assert desk.post("/group-faults/alarms", {"alarm_class": "onu", "alarm_type": "trunk_fibre_break", "olt": "X",
@@ -371,11 +379,10 @@ def test_a_city_sized_mapping_uploads_past_the_form_limit_but_still_needs_the_cs
     desk = login("disp")
     body = mapping_csv(port_accounts(60000))
     assert len(body) > app.config["MAX_CONTENT_LENGTH"]
-    response = desk.post("/group-faults/mapping", {"file": (io.BytesIO(body), "map.csv")}, content_type="multipart/form-data")
+    response = upload(desk, "/group-faults/mapping", body)
     assert response.status_code == 303
     assert db.execute("SELECT COUNT(*) FROM account_map").fetchone()[0] == 60000
-    forged = desk.client.post("/group-faults/mapping", data={"file": (io.BytesIO(mapping_csv(port_accounts(2))), "m.csv")},
-                              content_type="multipart/form-data", follow_redirects=True)
+    forged = upload(desk, "/group-faults/mapping", mapping_csv(port_accounts(2)), token=None, follow_redirects=True)
     assert forged.status_code == 200 and "请选择要导入的 CSV 文件" in forged.text
     assert db.execute("SELECT COUNT(*) FROM account_map").fetchone()[0] == 60000
 

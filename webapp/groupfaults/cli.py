@@ -1,4 +1,6 @@
 """`flask group-faults …`: load the day's account mapping and alarm exports from files (cron or by hand)."""
+import csv
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -21,9 +23,9 @@ def import_mapping_command(path):
     """Replace the account ↔ OLT ↔ PON port ↔ ONU mapping with a CSV file (the province's daily file, §5.5)."""
     db = get_db()
     try:
-        with open(path, "rb") as stream, transaction(db):
+        with open(path, "rb") as stream:
             result = mapping.import_csv(db, stream)
-    except (mapping.MappingError, UnicodeDecodeError) as exc:
+    except (mapping.MappingError, UnicodeDecodeError, csv.Error) as exc:
         raise click.ClickException(f"mapping not replaced: {exc}")
     click.echo(f"accounts: {result['accounts']}, skipped rows: {len(result['skipped'])}")
     for line, why in result["skipped"]:

@@ -20,8 +20,8 @@ def load(db, users, now, tz):
         lines.append(f"{job['broadband_account']},{job['olt']},{job['pon_port']},ONU-1,{job['district']},{job['community']},{job['building']}")
     desk = users["dispatch1"].id
     alarm_at = now - datetime.timedelta(minutes=40)
+    mapping.import_csv(db, io.BytesIO(("\n".join(lines) + "\n").encode()))
     with transaction(db):
-        mapping.import_csv(db, io.BytesIO(("\n".join(lines) + "\n").encode()))
         fault_id = registry.create_alarm(db, {"alarm_class": "line", "alarm_type": "trunk_fibre_break", "olt": job["olt"],
                                               "pon_port": job["pon_port"], "occurred_at": alarm_at}, desk, alarm_at, tz,
                                          "more_than")

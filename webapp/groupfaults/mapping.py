@@ -7,8 +7,9 @@ or ONU level. An import replaces the whole mapping (each file is a full snapshot
 import csv
 import io
 import itertools
+import secrets
 
-from ..db import one
+from ..db import one, transaction
 
 COLUMNS = ("account", "olt", "pon_port", "onu", "district", "community", "building")
 REQUIRED = ("account", "olt", "pon_port")
@@ -56,29 +57,51 @@ def read_rows(text_lines):
 
 
 def import_csv(db, binary_stream):
-    """Replace the mapping with a CSV file's rows (inside the caller's transaction).
+    """Replace the mapping with a CSV file's rows. Call it outside any transaction.
 
     `binary_stream` is UTF-8 (with or without BOM) CSV with a header naming at least account,
-    olt and pon_port (or 宽带账号, OLT, PON口). Returns {"accounts": n, "skipped": [(line, why)]}.
-    Raises MappingError (and changes nothing) when the header is unusable.
+    olt and pon_port (or 宽带账号, OLT, PON口). The rows go into a new table in batches, each
+    its own short write, and the finished table replaces the old one in one quick step: a
+    million-account file never holds the database's write lock for the whole load, and until
+    the swap the desk keeps matching against yesterday's mapping. Returns
+    {"accounts": n, "skipped": [(line, why)]}. Raises MappingError, UnicodeDecodeError or
+    csv.Error, and then nothing has changed.
     """
-    lines = io.TextIOWrapper(binary_stream, encoding="utf-8-sig", errors="strict", newline="")
-    rows = read_rows(lines)
-    first = next(rows, None)  # the header is checked before anything is deleted
-    db.conn.execute("DELETE FROM account_map")
-    statement = (f"INSERT OR REPLACE INTO account_map ({', '.join(COLUMNS)}) VALUES"
-                 f" ({', '.join('?' * len(COLUMNS))})")
+    rows = read_rows(io.TextIOWrapper(binary_stream, encoding="utf-8-sig", errors="strict", newline=""))
+    first = next(rows, None)  # the header is checked before anything is written
+    staging = f"account_map_load_{secrets.token_hex(4)}"
+    with transaction(db):
+        db.conn.execute(f"CREATE TABLE {staging} (account TEXT PRIMARY KEY, olt TEXT NOT NULL, pon_port TEXT NOT NULL,"
+                        " onu TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '', community TEXT NOT NULL"
+                        " DEFAULT '', building TEXT NOT NULL DEFAULT '') WITHOUT ROWID")
+        db.conn.execute(f"CREATE INDEX {staging}_network ON {staging} (olt, pon_port, onu)")
+    try:
+        result = _load(db, staging, itertools.chain([first] if first else [], rows))
+        with transaction(db):
+            db.conn.execute("DROP TABLE account_map")
+            db.conn.execute(f"ALTER TABLE {staging} RENAME TO account_map")
+    except BaseException:
+        with transaction(db):
+            db.conn.execute(f"DROP TABLE IF EXISTS {staging}")
+        raise
+    return result
+
+
+def _load(db, table, rows):
+    statement = f"INSERT OR REPLACE INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     skipped, batch, count = [], [], 0
-    for line, record, why in itertools.chain([first] if first else [], rows):
+    for line, record, why in rows:
         if record is None:
             if len(skipped) < MAX_ERRORS:
                 skipped.append((line, why))
             continue
         batch.append(tuple(record[name] for name in COLUMNS))
         if len(batch) >= BATCH:
-            db.conn.executemany(statement, batch)
+            with transaction(db):
+                db.conn.executemany(statement, batch)
             count, batch = count + len(batch), []
-    db.conn.executemany(statement, batch)
+    with transaction(db):
+        db.conn.executemany(statement, batch)
     return {"accounts": count + len(batch), "skipped": skipped}
 
 

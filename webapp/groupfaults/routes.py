@@ -1,4 +1,5 @@
 """The fault desk's group-fault pages: registry, one fault's workflow, imports, and the caller check."""
+import csv
 import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -119,9 +120,8 @@ def upload_mapping():
         return redirect(url_for("groupfaults.index"), code=303)
     db = get_db()
     try:
-        with transaction(db):
-            result = mapping.import_csv(db, form.file.data.stream)
-    except (mapping.MappingError, UnicodeDecodeError, ValueError) as exc:
+        result = mapping.import_csv(db, form.file.data.stream)
+    except (mapping.MappingError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         flash(_("The mapping file was not used (%(why)s); the previous mapping is kept. It needs a header with"
                 " account, olt and pon_port (or 宽带账号, OLT, PON口) and UTF-8 text.", why=str(exc)[:200]), "error")
         return redirect(url_for("groupfaults.index"), code=303)
