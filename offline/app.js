@@ -160,8 +160,8 @@
   function textarea(name, required, value) {
     return '<textarea name="' + name + '" rows="2"' + (required ? " required" : "") + ' maxlength="2000">' + esc(value || "") + "</textarea>";
   }
-  function select(name, options, chosen) {
-    return '<select name="' + name + '">' + options.map(function (o) {
+  function select(name, options, chosen, required) {
+    return '<select name="' + name + '"' + (required ? " required" : "") + ">" + options.map(function (o) {
       return '<option value="' + esc(o[0]) + '"' + (o[0] === chosen ? " selected" : "") + ">" + esc(o[1]) + "</option>"; }).join("") + "</select>";
   }
   function datetime(name, value) { return '<input type="datetime-local" name="' + name + '" required value="' + esc(value || "") + '">'; }
@@ -170,6 +170,13 @@
     return '<form class="action-form" data-form="' + action.name + '" data-to="' + esc(targetOf(action, order)) + '">' + inner +
       '<button class="btn wide' + (primary ? " primary" : "") + '" type="submit" data-action="' + action.name + '">' +
       esc(label("action", action.name)) + "</button></form>";
+  }
+
+  // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
+  function resultSelect(prefilled) {
+    var results = [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
+    if (prefilled !== "") { return select("result", results, prefilled); }
+    return select("result", [["", t("Choose: the guide's conclusion is not a repair")]].concat(results), "", true);
   }
 
   function closureForm(order, action, playbooks) {
@@ -184,7 +191,7 @@
       field("cause", t("Cause"), textarea("cause", true, pre.cause), true) +
       field("handling_process", t("Handling process"), textarea("handling_process", true, pre.handling_process), true) +
       field("equipment_replaced", t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true) +
-      field("result", t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]])) +
+      field("result", t("Result"), resultSelect(pre.result)) +
       field("recovery_time", t("Recovery time"), datetime("recovery_time", now), true) +
       field("classification", t("Fault classification"), select("classification", boot.closure_classes, pre.classification));
     if (order.access_type === "enterprise") {
@@ -320,8 +327,10 @@
       var followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       var outcome = followed.outcomes[r.outcome];
       var book = R.playbook(followed, r.playbook);
+      var version = r.playbook_version ? ' <small class="muted">' + esc(t("guide version")) + ' <span class="run-version">' + esc(r.playbook_version) +
+        "</span>" + (r.playbook_version !== data.version ? " (" + esc(t("an older version; now %(version)s", { version: data.version })) + ")" : "") + "</small>" : "";
       return '<div class="run-done" data-version="' + esc(r.playbook_version || "") + '"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
-        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
+        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + version + '<ol class="run-steps">' +
         R.describe(followed, r.steps, boot.lang, LED_WORDS).map(function (l) {
           return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
     }).join("");
