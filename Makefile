@@ -27,11 +27,15 @@ chromium:
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-# A CJK font to embed in the visit report PDFs (and to show Chinese in screenshots).
+# The fonts the visit report PDFs embed (and that show Chinese in screenshots): Noto Sans CJK SC,
+# and the fallbacks webapp/signoff/report.py FALLBACK_FAMILIES names: HanaMin A/B and BabelStone Han
+# (CJK Extensions A–H, rare characters in names), Noto Color Emoji and Symbola (emoji, symbols).
+PDF_FONTS := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-color-emoji fonts-symbola fontconfig
 fonts:
-	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
-	  echo "installing fonts-noto-cjk for the visit report PDFs"; \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-noto-cjk fontconfig; }
+	@fc-list 2>/dev/null | grep -q "HanaMinB" && fc-list 2>/dev/null | grep -q "Noto Color Emoji" \
+	  && fc-list 2>/dev/null | grep -q "BabelStone Han" && fc-list :lang=zh 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  echo "installing the fonts for the visit report PDFs: $(PDF_FONTS)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(PDF_FONTS); }
 
 run: translations fonts
 	@$(BIN)/flask --app wsgi demo-data --if-empty
@@ -43,7 +47,7 @@ run: translations fonts
 	@echo ""
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --with-threads --no-reload
 
-test: translations chromium
+test: translations chromium fonts
 	$(BIN)/python -m pytest
 
 bench: translations chromium

@@ -909,14 +909,11 @@
   }
 
   function initPads() {
+    Object.keys(pads).forEach(function (id) { if (pads[id].ontrackStop) { pads[id].ontrackStop(); } });
     pads = {};
-    if (!window.SignaturePad) { return; }
+    if (!window.SignaturePad || !window.ONTrackSignature) { return; }
     document.querySelectorAll("canvas.signature").forEach(function (canvas) {
-      var ratio = Math.max(window.devicePixelRatio || 1, 1);
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
-      canvas.getContext("2d").scale(ratio, ratio);
-      var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
+      var pad = window.ONTrackSignature.createPad(canvas);  // offline/signature.js: re-fits on every resize/turn
       pad.addEventListener("beginStroke", function () { typing = true; lastInput = Date.now(); });
       pads[canvas.id] = pad;
     });
@@ -942,9 +939,9 @@
     var f = formFields(form);
     if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
     var customerPad = pads["pad-customer"], testerPad = pads["pad-tester"];
-    if (!customerPad || customerPad.isEmpty()) { return fail(t("The customer has not signed yet.")); }
+    if (!window.ONTrackSignature.hasInk(customerPad)) { return fail(t("The customer has not signed yet.")); }
     var enterprise = order.access_type === "enterprise";
-    if (enterprise && (!testerPad || testerPad.isEmpty())) { return fail(t("The tester has not signed yet.")); }
+    if (enterprise && !window.ONTrackSignature.hasInk(testerPad)) { return fail(t("The tester has not signed yet.")); }
     var survey = { solved: f.solved === "yes", attitude: f.attitude, charged: f.charged === "yes", score: Number(f.score),
                    suggestions: (f.suggestions || "").trim() };
     var blob = await padBlob(customerPad), sha = await sha256(blob);
@@ -1198,7 +1195,13 @@
 
   // Downscale on the phone: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
   async function shrink(file) {
-    var bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    var bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (err) {  // HEIC/AVIF this browser cannot decode: the server converts them (webapp/images.py)
+      if (["image/heic", "image/heif", "image/avif"].indexOf(file.type) >= 0) { return file; }
+      throw err;
+    }
     var scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
     var canvas = document.createElement("canvas");
     canvas.width = Math.round(bitmap.width * scale);

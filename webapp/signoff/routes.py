@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from .. import images
 from ..db import get_db, one, transaction
 from ..filters import localtime
 from ..orders import store
@@ -153,8 +154,11 @@ def _signature_png(data_url):
         raise ValueError(_("The signature could not be read; sign again.")) from None
     try:
         uploads.reencode(png, "PNG")
-    except uploads.UploadError:
+        inked = images.has_ink(png)
+    except (uploads.UploadError, images.ImageProblem):
         raise ValueError(_("The signature could not be read; sign again.")) from None
+    if not inked:
+        raise ValueError(_("Sign in the box before sending."))
     return png
 
 
@@ -261,6 +265,7 @@ def _pdf_response(db, row):
         "signer": _("Signed by"), "signed_at": _("Signed at"), "signature": _("Customer's signature"),
         "tester_signature": _("Tester's signature"), "hash": _("Report SHA-256"),
         "verified": _("Checked: the report is exactly as it was signed."),
+        "undrawable": _("Characters this PDF cannot draw are shown as [U+code]; the signed report holds them unchanged."),
         "signer_role_value": {"customer": _("customer"), "account_manager": _("account manager")}.get(body.get("signer_role"), ""),
         "signed_at_value": localtime(body.get("signed_at"))}
     try:
