@@ -55,6 +55,7 @@ bench: translations chromium
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_wifi.py
 	$(BIN)/python bench/bench_led.py
+	$(BIN)/python bench/bench_groupfault.py
 
 clean-db:
 	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm

@@ -1002,6 +1002,10 @@
     var id = currentOrderId();
     var y = window.scrollY;
     if (id) { await renderJob(id, pass); } else { await renderList(pass); }
+    if (window.ONTrackGroupFaultBanner) {  // offline/groupfault-banner.js
+      var shown = id ? [await S.orderView(db, id)] : await S.allOrders(db);
+      window.ONTrackGroupFaultBanner.show(app, shown, { t: t, when: when });
+    }
     window.scrollTo(0, y);
     await renderStatus();
   }

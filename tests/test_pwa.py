@@ -44,7 +44,9 @@ def test_only_the_offline_scripts_are_served_from_offline(app):
 
 
 def test_every_sentence_of_the_offline_app_is_in_the_catalogue():
-    used = set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', (ROOT / "offline/app.js").read_text(encoding="utf-8")))
+    used = set()
+    for name in ("offline/app.js", "offline/groupfault-banner.js"):
+        used |= set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', (ROOT / name).read_text(encoding="utf-8")))
     assert used - set(STRINGS) == set(), "add them to webapp/jobs/strings.py"
     assert set(STRINGS) - used == set(), "unused entries in webapp/jobs/strings.py"
 

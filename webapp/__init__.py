@@ -139,7 +139,9 @@ def _register_blueprints(app):
     from .pwa import bp as pwa_bp
     from .sla import bp as sla_bp
     from .sync import bp as sync_bp
-    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp):
+    from .groupfaults import bp as groupfaults_bp
+    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
+               groupfaults_bp):
         app.register_blueprint(bp)
 
 

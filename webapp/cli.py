@@ -140,7 +140,9 @@ def expire_uploads_command(hours):
 
 def init_app(app):
     """Register the commands on the app."""
+    from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, sla_group, wifi_cli, led_cli):
+    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, sla_group, wifi_cli, led_cli,
+                    group_faults_cli):
         app.cli.add_command(command)

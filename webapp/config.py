@@ -56,6 +56,11 @@ class Config:
     SATISFIED_SCORE = int(os.environ.get("ONTRACK_SATISFIED_SCORE", "10"))
     PDF_FONT = os.environ.get("ONTRACK_PDF_FONT")  # path[:collection index]; default: fontconfig's Noto Sans CJK SC
 
+    # Group faults (domain reference §9.3 item 22): the seed's "超过10户以上" is read as "more than"
+    # (more_than, default) or "10 or more" (or_more). The account mapping upload may be large.
+    GROUP_FAULT_BOUNDARY = os.environ.get("ONTRACK_GROUP_FAULT_BOUNDARY", "more_than")
+    ACCOUNT_MAP_MAX_BYTES = int(os.environ.get("ONTRACK_ACCOUNT_MAP_MAX_MB", "200")) * 1024 * 1024
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this
     # limit, for file parts too: at 64 KB every Wi-Fi scan file over ~100 KB was refused with 413.

@@ -9,6 +9,7 @@ from ..orders import store
 from ..orders.lifecycle import STATES
 from ..orders.views import district_choices, explain, local_zone
 from ..sla.sweeper import sweep_if_due
+from ..groupfaults.registry import figures as group_fault_figures
 from ..signoff.callbacks import figures as callback_figures
 from ..timeutil import utcnow
 from . import bp
@@ -58,7 +59,8 @@ def console():
     db = get_db()
     technicians = technician_load(db)
     return render_template("dispatch/console.html", technicians=technicians, districts=district_choices(db),
-                           states=STATES, figures=callback_figures(db, utcnow()), **queue_context(filters))
+                           states=STATES, figures=callback_figures(db, utcnow()),
+                           group_fault_figures=group_fault_figures(db, utcnow()), **queue_context(filters))
 
 
 @bp.route("/queue")

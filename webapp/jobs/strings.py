@@ -6,6 +6,12 @@ page in the person's language. tests/test_pwa.py checks this list against app.js
 from flask_babel import lazy_gettext as _l
 
 STRINGS = {
+    'Area under group fault': _l('Area under group fault'),
+    'Expected recovery': _l('Expected recovery'),
+    'Group fault %(no)s': _l('Group fault %(no)s'),
+    'What to tell the customer': _l('What to tell the customer'),
+    'Your job %(no)s is in the area': _l('Your job %(no)s is in the area'),
+    'not yet known': _l('not yet known'),
     '%(n)d answered': _l('%(n)d answered'),
     '%(n)d changes of another person are kept on this phone until they log in.': _l('%(n)d changes of another person are kept on this phone until they log in.'),
     '%(n)d changes waiting': _l('%(n)d changes waiting'),
