@@ -522,3 +522,31 @@ def test_a_session_from_before_the_fix_has_no_version_and_logs_in_again(app, log
         session.pop("session_version")
     assert tech.get("/api/session").status_code == 401
     assert Session(app, "techa").get("/api/session").status_code == 200
+
+
+# ---- review of issue 13: a confirmation lands on the sender's own LED check, never on a namesake ----
+
+def test_an_led_confirmation_of_a_colliding_check_id_changes_only_the_senders_check(login, user_ids, db):
+    from tests import led_render
+    from tests.test_led import sheet_of  # noqa: F401  (same helpers as the LED sync tests)
+    first, second = new_order(login, user_ids, db, tech="techa"), new_order(login, user_ids, db, tech="techb")
+    check_id = str(uuid.uuid4())
+    readings = {}
+    for tech, order in (("techa", first), ("techb", second)):
+        phone = Phone(login(tech))
+        case = led_render.make_case(31, "single", model_id="zte-f670l")
+        sha = upload(phone.session, case["photos"][0])
+        outcome = result_of(phone, "order.led_check", {"order_id": order, "check_id": check_id, "model_id": "zte-f670l",
+                                                        "capture": "photo", "sha256": sha, "frames": 1})
+        assert outcome["status"] == "applied", outcome
+        readings[tech] = (phone, case)
+    phone, case = readings["techb"]
+    states = [{"label": t["label"], "state": "off", "color": None} for t in case["truth"]]
+    outcome = result_of(phone, "order.led_confirm", {"order_id": second, "confirm_id": str(uuid.uuid4()),
+                                                     "check_id": check_id, "states": states})
+    assert outcome["status"] == "applied", outcome
+    confirmed = dict(db.execute("SELECT order_id, confirmed FROM led_checks").fetchall())
+    assert confirmed[first] is None  # techa's check, on an order techb never saw, is untouched
+    assert json.loads(confirmed[second]) == states
+    (target,) = db.execute("SELECT check_id FROM led_confirmations").fetchone()
+    assert db.execute("SELECT order_id FROM led_checks WHERE id = ?", [target]).fetchone()[0] == second
