@@ -196,7 +196,7 @@ def test_open_uploads_are_capped_per_person_and_unfinished_ones_expire(app, logi
         big = techb.session.client.post("/api/uploads", json={"sha256": f"{big_count:064x}"[::-1], "size": 15 * 1024 * 1024,
                                                               "content_type": "image/jpeg"}, headers={"X-CSRFToken": techb.session.token})
     assert big.status_code == 429 and big_count * 15 <= app.config["UPLOAD_MAX_OPEN_BYTES"] // 1024 // 1024 + 15
-    # Unfinished uploads expire (the job queue's schedule calls the same function as this command).
+    # Unfinished uploads expire (the command; a new upload runs the same function, see below).
     db.execute("UPDATE uploads SET created_at = '2020-01-01T00:00:00Z' WHERE user_id = (SELECT id FROM users WHERE username = 'techa')")
     result = app.test_cli_runner().invoke(args=["uploads", "expire"])
     assert result.exit_code == 0 and f"expired unfinished uploads: {cap}" in result.output
@@ -550,3 +550,16 @@ def test_an_led_confirmation_of_a_colliding_check_id_changes_only_the_senders_ch
     assert json.loads(confirmed[second]) == states
     (target,) = db.execute("SELECT check_id FROM led_confirmations").fetchone()
     assert db.execute("SELECT order_id FROM led_checks WHERE id = ?", [target]).fetchone()[0] == second
+
+
+def test_abandoned_uploads_expire_without_anyone_running_the_command(app, login, db):
+    """A phone that lost its half-sent photos must not be stuck at "busy" until someone runs a command."""
+    cap = app.config["UPLOAD_MAX_OPEN"]
+    techa = Uploader(login("techa"))
+    for n in range(cap):
+        assert techa.create(b"x" * 1000, sha=f"{n:064x}").status_code == 201
+    assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 429
+    db.execute("UPDATE uploads SET created_at = '2020-01-01T00:00:00Z'")
+    assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 201
+    partial = uploads.blob_dir(app.config["BLOB_FOLDER"]) / "partial"
+    assert len(list(partial.iterdir())) == db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1
