@@ -563,3 +563,17 @@ def test_abandoned_uploads_expire_without_anyone_running_the_command(app, login,
     assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 201
     partial = uploads.blob_dir(app.config["BLOB_FOLDER"]) / "partial"
     assert len(list(partial.iterdir())) == db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1
+
+
+def test_a_lone_surrogate_in_a_change_is_kept_as_a_mark_not_a_500_that_sticks_the_outbox(login, order_id, db):  # noqa: F811
+    """JSON.stringify writes a string cut in the middle of an emoji as a lone "\\ud83d": a 5xx would be retried forever."""
+    phone = Phone(login("techa"))
+    body = ('{"client_id": "%s", "mutations": [{"seq": 1, "mutation_id": "%s", "name": "order.add_note",'
+            ' "args": {"order_id": %d, "note_id": "n-\\ud83d", "text": "cut emoji \\ud83d|\\ude00|"}}]}'
+            ) % (phone.client_id, uuid.uuid4(), order_id)
+    response = phone.session.client.post("/api/sync/push", data=body, content_type="application/json",
+                                         headers={"X-CSRFToken": phone.session.token})
+    assert response.status_code == 200, response.text
+    assert response.json["results"][0]["status"] == "applied", response.json
+    (text,) = db.execute("SELECT text FROM order_notes WHERE order_id = ? AND text LIKE 'cut emoji%'", [order_id]).fetchone()
+    assert text == "cut emoji \ufffd|\ufffd|"

@@ -4,12 +4,18 @@ Browsers cannot parse `NaN` or `Infinity`, so one such number sent to a phone br
 for good; Python's json module reads and writes them by default. Reading refuses them, and
 JSON nested deeper than any ONTrack message is refused before anything walks it. Writing
 never sends them: a stored non-finite number goes out as null.
+
+A lone UTF-16 surrogate ("\\ud83d", which JSON.stringify writes for a string cut in the middle
+of an emoji) cannot be stored as UTF-8: reading replaces it with U+FFFD, as a UTF-8 decoder
+does, so the text stays visible instead of failing on every retry.
 """
 import json
 import math
+import re
 
 from flask.json.provider import DefaultJSONProvider
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair is already one character after decoding
 MAX_DEPTH = 32  # the deepest ONTrack message (a push: body → mutations → args → fields) is about 6
 
 
@@ -40,13 +46,24 @@ def depth(value):
 
 
 def loads(text):
-    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting."""
+    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting; lone surrogates → U+FFFD."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     if depth(value) > MAX_DEPTH:
         raise ValueError("JSON nested too deeply")
+    return without_lone_surrogates(value)
+
+
+def without_lone_surrogates(value):
+    """A copy of a decoded JSON value with each lone surrogate in a string (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
     return value
 
 
