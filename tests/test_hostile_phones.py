@@ -577,3 +577,10 @@ def test_a_lone_surrogate_in_a_change_is_kept_as_a_mark_not_a_500_that_sticks_th
     assert response.json["results"][0]["status"] == "applied", response.json
     (text,) = db.execute("SELECT text FROM order_notes WHERE order_id = ? AND text LIKE 'cut emoji%'", [order_id]).fetchone()
     assert text == "cut emoji \ufffd|\ufffd|"
+
+
+def test_a_report_link_with_a_non_ascii_token_is_not_found_not_a_500(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    for path in ("/r/abc/%C3%A9", "/r/abc/%C3%A9/report.pdf", "/r/abc/t%C3%A9/customer.png", "/r/abc/%E4%B8%AD/tester.png"):
+        assert client.get(path).status_code == 404, path
