@@ -584,3 +584,18 @@ def test_a_report_link_with_a_non_ascii_token_is_not_found_not_a_500(app):
     client = app.test_client()
     for path in ("/r/abc/%C3%A9", "/r/abc/%C3%A9/report.pdf", "/r/abc/t%C3%A9/customer.png", "/r/abc/%E4%B8%AD/tester.png"):
         assert client.get(path).status_code == 404, path
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_refused_with_a_reason_not_a_batch_wide_404(login, order_id, db):  # noqa: F811
+    """0001-01-01 in Shanghai is before year 1 in UTC: storing it overflowed, and the whole push answered 404,
+    which the phone cannot get past (its outbox is stuck on that change)."""
+    phone = Phone(login("techa"))
+    seen = db.execute("SELECT version FROM orders WHERE id = ?", [order_id]).fetchone()[0]
+    assert result_of(phone, "order.transition", {"order_id": order_id, "to": "accepted"} | {})["status"] == "applied"
+    for start, end in (("0001-01-01T00:00", "2099-01-01T11:00"), ("9999-12-31T22:00", "9999-12-31T23:59")):
+        response = phone.push([phone.mutation("order.transition", {"order_id": order_id, "to": "appointed", "fields": {
+            "appointment_start": start, "appointment_end": end}}, base_version=seen + 1)])
+        assert response.status_code == 200, response.text
+        outcome = response.json["results"][0]
+        assert outcome["status"] == "rejected" and outcome["error"], outcome
+    assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "accepted"
