@@ -599,3 +599,14 @@ def test_a_date_at_the_edge_of_the_calendar_is_refused_with_a_reason_not_a_batch
         outcome = response.json["results"][0]
         assert outcome["status"] == "rejected" and outcome["error"], outcome
     assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "accepted"
+
+
+def test_the_password_change_form_is_throttled_like_the_login(app, login):
+    """A borrowed, unlocked session must not guess the current password without limit (and then take the account)."""
+    session = login("techa")
+    wrong = {"current": "not-it-0", "new": "new-horse-battery-9", "repeat": "new-horse-battery-9"}
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert session.post("/password", wrong).status_code == 422
+    right = session.post("/password", {**wrong, "current": PASSWORD})
+    assert right.status_code == 429 and right.headers["Retry-After"]
+    assert session.get("/api/session").status_code == 200  # nothing changed: the old password still holds
