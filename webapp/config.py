@@ -57,7 +57,9 @@ class Config:
     PDF_FONT = os.environ.get("ONTRACK_PDF_FONT")  # path[:collection index]; default: fontconfig's Noto Sans CJK SC
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this
+    # limit, for file parts too: at 64 KB every Wi-Fi scan file over ~100 KB was refused with 413.
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
 
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}

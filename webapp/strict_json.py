@@ -1,21 +1,21 @@
-"""JSON in and out of the app: no NaN or Infinity, and no absurd nesting (issue 13).
+"""JSON in and out of the app: no NaN or Infinity, no absurd nesting (issue 13), and no half
+characters.
 
 Browsers cannot parse `NaN` or `Infinity`, so one such number sent to a phone breaks its sync
 for good; Python's json module reads and writes them by default. Reading refuses them, and
 JSON nested deeper than any ONTrack message is refused before anything walks it. Writing
 never sends them: a stored non-finite number goes out as null.
 
-A lone UTF-16 surrogate ("\\ud83d", which JSON.stringify writes for a string cut in the middle
-of an emoji) cannot be stored as UTF-8: reading replaces it with U+FFFD, as a UTF-8 decoder
-does, so the text stays visible instead of failing on every retry.
+A lone UTF-16 surrogate ("\\ud83d": half an emoji that a phone's .slice() left in a string;
+JSON.stringify sends it escaped) is read as U+FFFD, as the browser's Blob and TextEncoder make it
+when the phone hashes a report. Python would keep it, and SQLite and the PDF refuse it: the sync
+push answered 500 and the phone's outbox stuck on that change.
 """
 import json
 import math
-import re
 
 from flask.json.provider import DefaultJSONProvider
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair is already one character after decoding
 MAX_DEPTH = 32  # the deepest ONTrack message (a push: body → mutations → args → fields) is about 6
 
 
@@ -46,24 +46,26 @@ def depth(value):
 
 
 def loads(text):
-    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting; lone surrogates → U+FFFD."""
+    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     if depth(value) > MAX_DEPTH:
         raise ValueError("JSON nested too deeply")
-    return without_lone_surrogates(value)
+    return whole_characters(value)
 
 
-def without_lone_surrogates(value):
-    """A copy of a decoded JSON value with each lone surrogate in a string (keys too) replaced by U+FFFD."""
+def whole_characters(value):
+    """`value` with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD."""
     if isinstance(value, str):
-        return LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
     if isinstance(value, list):
-        return [without_lone_surrogates(item) for item in value]
+        return [whole_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {whole_characters(key): whole_characters(item) for key, item in value.items()}
     return value
 
 
