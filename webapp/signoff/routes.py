@@ -223,7 +223,7 @@ def _context(db, row):
 
 def _check_token(signoff_id, token):
     expected = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
-    if not hmac.compare_digest(expected, token or ""):
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()):  # str compare raises on non-ASCII
         abort(404)
 
 

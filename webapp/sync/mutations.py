@@ -547,14 +547,15 @@ def led_confirm(ctx, args, base_version, occurred_at):
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     found = checks.corrections(json.loads(check["reading"]), states)
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_confirm")
+    # The check found (the sender's own under a derived key when its id collided), never its namesake.
     ctx.db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check_id, json.dumps(states), json.dumps(found),
+                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check["id"], json.dumps(states), json.dumps(found),
                                                         ctx.user.id, to_text(ctx.received)])
     ctx.db.conn.execute("UPDATE led_checks SET confirmed = ?, confirmed_at = ? WHERE id = ?",
-                        [json.dumps(states), to_text(when), check_id])
+                        [json.dumps(states), to_text(when), check["id"]])
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_confirm", order["state"], order["state"], when,
                        reason=" ".join(f"{s['label']}:{s['state']}" for s in states)[:500],
-                       details={"check_id": check_id, "corrections": len(found), **evidence}, version=order["version"])
+                       details={"check_id": check["id"], "corrections": len(found), **evidence}, version=order["version"])
     return {"row_version": order["version"]}
 
 
