@@ -53,10 +53,9 @@ def sla_group():
 @sla_group.command("sweep")
 @with_appcontext
 def sweep_command():
-    """Raise due warnings and breaches now (run from cron every minute in production)."""
-    db = get_db()
-    with transaction(db):
-        warnings, breaches = engine.sweep(db, utcnow())
+    """Raise due warnings and breaches now (the job worker does this every minute)."""
+    from .sla.sweeper import sweep
+    warnings, breaches = sweep(get_db(), utcnow())
     click.echo(f"warnings: {warnings}, breaches: {breaches}")
 
 

@@ -16,7 +16,6 @@ class Config:
     WIFI_SCAN_WAIT_SECONDS = float(os.environ.get("ONTRACK_WIFI_SCAN_WAIT_SECONDS", "3"))
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
-    SLA_SWEEP_MIN_INTERVAL_SECONDS = 15
 
     # Login throttling: this many failures for one username or one address within the
     # window locks further attempts for the rest of the window.

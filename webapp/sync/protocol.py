@@ -5,6 +5,7 @@ SAVEPOINT, the device's last_seq stored with the effects. Pull reads the change 
 cursor inside one read transaction, so the cursor, last_seq and the rows agree.
 """
 import json
+import logging
 
 from flask_babel import gettext as _
 
@@ -13,6 +14,7 @@ from ..timeutil import to_text
 from . import briefcase
 from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected
 
+log = logging.getLogger("ontrack.sync")
 MAX_BATCH = 200
 PULL_PAGE = 100
 
@@ -95,7 +97,17 @@ def push(db, user, body, received, tz):
             results.append(result)
         db.conn.execute("UPDATE sync_clients SET last_seq = ?, seen_at = ? WHERE client_id = ?",
                         [last_seq, to_text(received), client_id])
+    _queue(ctx.after_commit)
     return {"last_seq": last_seq, "results": results}
+
+
+def _queue(jobs):
+    """Queue the jobs a committed push left behind; a queue that fails now is caught up by the minute sweep."""
+    for job, *args in jobs:
+        try:
+            job(*args)
+        except Exception:  # the push is committed and its answer must reach the phone
+            log.exception("could not queue %s%r", job.__name__ if hasattr(job, "__name__") else job, tuple(args))
 
 
 def _apply_one(ctx, m):
