@@ -39,6 +39,9 @@ def create_app(test_config=None):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "webapp" / "translations")
 
     database.init_app(app)
+    from . import assets, operations
+    assets.init_app(app, ROOT / "static")
+    operations.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)

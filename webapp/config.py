@@ -47,6 +47,18 @@ class Config:
     SATISFIED_SCORE = int(os.environ.get("ONTRACK_SATISFIED_SCORE", "10"))
     PDF_FONT = os.environ.get("ONTRACK_PDF_FONT")  # path[:collection index]; default: fontconfig's Noto Sans CJK SC
 
+    # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
+    PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server
+    PROXY_COUNT = int(os.environ.get("ONTRACK_PROXY_COUNT", "0"))  # reverse proxies in front (Caddy: 1)
+    HSTS_SECONDS = int(os.environ.get("ONTRACK_HSTS_SECONDS", str(365 * 24 * 3600)))
+    METRICS_TOKEN = os.environ.get("ONTRACK_METRICS_TOKEN", "")  # lets a scraper off the box read /metrics
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "text/javascript", "application/javascript",
+                          "text/css", "application/manifest+json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4  # Brotli's fast levels compress about as well as gzip -6, at a fraction of level 11's time
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 512
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
 
@@ -55,7 +67,7 @@ class Config:
 
 
 def check_production_safety(config):
-    """Refuse to run in production with the default (public) secret key."""
+    """Refuse to run in production with the default (public) secret key, or without an https public URL."""
     if config.get("ENV_NAME") == "production":
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 32:
@@ -63,3 +75,8 @@ def check_production_safety(config):
                 "ONTRACK_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production; refusing to start with the default key."
             )
+        if not str(config.get("PUBLIC_URL") or "").startswith("https://"):
+            raise RuntimeError(
+                "ONTRACK_PUBLIC_URL must be set to the https:// address the phones use (for example "
+                "https://ontrack.example.cn) in production: the session cookie is Secure, and links in "
+                "QR codes and reports are built on it. See README, 'Put it on the technicians' phones'.")

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..db import get_db, one, transaction
+from ..operations import public_url
 from ..orders import store
 from ..orders.views import local_zone
 from ..sync import uploads
@@ -44,7 +45,7 @@ def create_link():
     with transaction(db):
         db.conn.execute("INSERT INTO signoff_links (token_hash, order_id, created_by, created_at, expires_at)"
                         " VALUES (?, ?, ?, ?, ?)", [_hash(token), order["id"], current_user.id, to_text(now), to_text(expires)])
-    url = url_for("signoff.customer_page", token=token, _external=True)
+    url = public_url("signoff.customer_page", token=token)
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1d2733", light="#fff")
     return jsonify(url=url, qr_svg=qr, expires_at=to_text(expires)), 201
 
