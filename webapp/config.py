@@ -10,6 +10,8 @@ class Config:
     ENV_NAME = os.environ.get("ONTRACK_ENV", "development")
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
+    # How long a request waits for SQLite's write lock before answering 503 + Retry-After.
+    DATABASE_BUSY_TIMEOUT_MS = int(os.environ.get("ONTRACK_DATABASE_BUSY_TIMEOUT_MS", "5000"))
     BLOB_FOLDER = os.environ.get("ONTRACK_BLOB_FOLDER")  # photos and signatures; default: instance/blobs
     # Live Wi-Fi scans (a laptop running ONTrack): wpa_supplicant's control directory.
     WIFI_CTRL_DIR = os.environ.get("ONTRACK_WIFI_CTRL_DIR", "/var/run/wpa_supplicant")
