@@ -49,7 +49,7 @@ class Stack:
             "ONTRACK_DATABASE": str(self.database), "ONTRACK_BLOB_FOLDER": str(self.folder / "blobs"),
             "ONTRACK_JOBS_DATABASE": str(self.folder / "jobs.sqlite3"),
             "ONTRACK_REPLICA_URL": f"file://{self.folder / 'replica'}",
-            "ONTRACK_BIND": f"127.0.0.1:{self.port}", "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),
+            "ONTRACK_BIND": f"127.0.0.1:{self.port}",
             "ONTRACK_ACCESS_LOG": str(self.folder / "access.log"),
         })
         env.update(extra_env or {})
@@ -67,9 +67,9 @@ class Stack:
     def start(self, *names):
         commands = procfile()
         for name in names or self.processes:
-            log = open(self.folder / f"{name}.log", "ab")
-            self.running[name] = subprocess.Popen(["bash", "-c", "exec " + commands[name]], cwd=ROOT, env=self.env,
-                                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            with open(self.folder / f"{name}.log", "ab") as log:  # the child keeps its own copy of the file
+                self.running[name] = subprocess.Popen(["bash", "-c", "exec " + commands[name]], cwd=ROOT, env=self.env,
+                                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if "web" in (names or self.processes):
             self.wait_until_up()
         return self
@@ -129,6 +129,17 @@ class Browser:
     def json(self, method, path, body=None):
         status, _headers, data = self.request(method, path, body)
         return status, json.loads(data) if data else None
+
+    def upload(self, data, content_type="image/jpeg"):
+        """Send a photo through the resumable upload (one chunk); return its SHA-256."""
+        import hashlib
+        sha = hashlib.sha256(data).hexdigest()
+        status, body = self.json("POST", "/api/uploads", {"sha256": sha, "size": len(data), "content_type": content_type})
+        if status == 201:
+            status, _headers, _body = self.request("PATCH", f"/api/uploads/{body['upload_id']}", data, {
+                "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+            assert status == 204, (status, _body)
+        return sha
 
     def login(self, username, password):
         _status, _headers, page = self.request("GET", "/login")

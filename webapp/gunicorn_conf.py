@@ -32,7 +32,10 @@ umask = 0o027
 
 # Each worker counts its own metrics into this folder; /metrics adds them up. Emptied here, once,
 # in the master: this file is read before the app is loaded.
-_metrics_dir = pathlib.Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(ROOT / "instance" / "metrics")))
+# Beside the database, so that two servers on one box (tests, benchmarks) never share it.
+_database = os.environ.get("ONTRACK_DATABASE")
+_default_metrics = (pathlib.Path(_database).parent if _database else ROOT / "instance") / "metrics"
+_metrics_dir = pathlib.Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_default_metrics)))
 shutil.rmtree(_metrics_dir, ignore_errors=True)
 _metrics_dir.mkdir(parents=True, exist_ok=True)
 
