@@ -49,6 +49,7 @@ from tests.stack import Stack  # noqa: E402
 
 PASSWORD = "ontrack-demo"
 OPEN_ORDERS = 20_000
+ORDERS_EACH = 10
 DISPATCHERS = 5
 PULL_S, CHANGE_S, PHOTO_S, LED_S, CONSOLE_S = 30, 120, 600, 900, 10
 CHUNK = 64 * 1024
@@ -75,10 +76,13 @@ def seed(folder, technicians):
     # Every bench person shares the demo password's hash: logging in still checks it for real.
     password_hash = one(db, "SELECT password_hash FROM users WHERE username = 'tech1'")["password_hash"]
     now = utcnow()
+    # Simulated technicians hold ORDERS_EACH open orders each; the rest of the city's 20,000 open
+    # orders belong to technicians who are not syncing right now (off shift).
+    idle = max(0, (OPEN_ORDERS - technicians * ORDERS_EACH) // ORDERS_EACH)
     with transaction(db):
-        for i in range(1, technicians + 1):
+        for name in [f"bt{i}" for i in range(1, technicians + 1)] + [f"idle{i}" for i in range(1, idle + 1)]:
             db.conn.execute("INSERT INTO users (username, password_hash, display_name, role, district, skills, created_at)"
-                            " VALUES (?, ?, ?, 'technician', '东城区', 'FTTH', ?)", [f"bt{i}", password_hash, f"压测{i}", to_text(now)])
+                            " VALUES (?, ?, ?, 'technician', '东城区', 'FTTH', ?)", [name, password_hash, name, to_text(now)])
         for i in range(3, DISPATCHERS + 1):
             db.conn.execute("INSERT INTO users (username, password_hash, display_name, role, created_at)"
                             " VALUES (?, ?, ?, 'dispatcher', ?)", [f"dispatch{i}", password_hash, f"调度{i}", to_text(now)])
@@ -87,8 +91,9 @@ def seed(folder, technicians):
     rng, orders = random.Random(14), collections.defaultdict(list)
     with app.test_request_context("/"):
         tz = local_zone()
+        holders = [f"bt{i}" for i in range(1, technicians + 1)] + [f"idle{i}" for i in range(1, idle + 1)]
         for n in range(OPEN_ORDERS):
-            tech = f"bt{n % technicians + 1}"
+            tech = holders[n % len(holders)]
             with transaction(db):
                 order_id = store.create_order(db, _order_fields(rng), desk.id, now, tz)
             store.assign(db, order_id, desk, ids[tech], now, tz)
@@ -397,7 +402,7 @@ async def main(args):
     stack.prepare()
     started = time.monotonic()
     orders, ids = seed(folder, max(steps))
-    print(f"seeded {max(steps)} technicians, {DISPATCHERS} dispatchers and {OPEN_ORDERS} open orders"
+    print(f"seeded {len(orders)} technicians ({max(steps)} with phones syncing), {DISPATCHERS} dispatchers and {OPEN_ORDERS} open orders"
           f" in {time.monotonic() - started:.0f} s", flush=True)
     photos, leds = photo_pool(args.photos), led_pool(12)
     stack.start()
@@ -464,7 +469,7 @@ async def main(args):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", default="50,100,200,400,800,1000", help="simulated technicians per step")
+    parser.add_argument("--steps", default="50,100,200,300,500,700,1000", help="simulated technicians per step")
     parser.add_argument("--seconds", type=int, default=60, help="length of each step")
     parser.add_argument("--compression", type=int, default=10, help="time compression factor")
     parser.add_argument("--photos", type=int, default=200, help="distinct photos to upload")

@@ -378,6 +378,25 @@ MIGRATIONS = [
         """CREATE TRIGGER led_checks_update_changes AFTER UPDATE ON led_checks
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
+    # 7: who ever held each order, kept by triggers, so a pull reads only the changes to the
+    # technician's own orders (past and present) instead of every change in the city since its
+    # cursor (issue 14: a pull's cost no longer grows with the number of technicians).
+    [
+        """CREATE TABLE order_holders (
+            user_id INTEGER NOT NULL,
+            order_id INTEGER NOT NULL,
+            PRIMARY KEY (user_id, order_id)
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER orders_insert_holder AFTER INSERT ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """CREATE TRIGGER orders_assign_holder AFTER UPDATE OF technician_id ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT technician_id, id FROM orders WHERE technician_id IS NOT NULL""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT json_extract(details, '$.technician_id'), order_id FROM order_events
+            WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
+    ],
 ]
 
 
