@@ -61,7 +61,8 @@ bench-capacity: translations fonts
 
 # Lighthouse (mobile) on the technician's and the dispatcher's landing pages.
 lighthouse: translations chromium
-	@command -v npx >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
 	$(BIN)/python bench/lighthouse.py
 
 clean-db:
