@@ -176,7 +176,8 @@
     var arrived = order.events.filter(function (e) { return e.action === "arrive"; }).pop();
     var now = localInput(new Date().toISOString());
     var lastRun = (order.runs || []).slice(-1)[0];
-    var pre = lastRun && playbooks && playbooks.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, boot.lang, LED_WORDS) : {};
+    var followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;
+    var pre = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, boot.lang, LED_WORDS) : {};
     var inner = (lastRun && pre.cause !== undefined ? '<p class="muted small" id="closure-prefilled">' + esc(t("Filled in from the fault-finding run; check and correct it.")) + "</p>" : "") +
       field("phenomenon", t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true) +
       field("arrival_time", t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true) +
@@ -316,11 +317,12 @@
         esc(R.playbook(data, r.playbook).title[boot.lang]) + " (" + esc(t("%(n)d answered", { n: r.steps.length })) + ")</button>";
     }).join("");
     html += (o.runs || []).map(function (r) {
-      var outcome = data.outcomes[r.outcome];
-      var book = R.playbook(data, r.playbook);
-      return '<div class="run-done"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
+      var followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
+      var outcome = followed.outcomes[r.outcome];
+      var book = R.playbook(followed, r.playbook);
+      return '<div class="run-done" data-version="' + esc(r.playbook_version || "") + '"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
         esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
-        R.describe(data, r.steps, boot.lang, LED_WORDS).map(function (l) {
+        R.describe(followed, r.steps, boot.lang, LED_WORDS).map(function (l) {
           return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
     }).join("");
     html += suggested.map(function (p) { return start(p, true); }).join("");
@@ -329,6 +331,7 @@
   }
 
   function renderRunner(o, run, data, pass) {
+    data = R.treeFor(data, run.version) || data;
     var book = R.playbook(data, run.playbook);
     var where = R.position(data, run);
     var head = '<div class="runner-head"><b>' + esc(book.title[boot.lang]) + "</b> · " + esc(o.customer_name) +
@@ -367,7 +370,7 @@
           Object.keys(node.answers).map(function (a) {
             return '<button class="btn primary wide big-touch" type="submit" value="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>"; }).join("") + "</form>";
       } else {
-        answers = Object.keys(node.answers).map(function (a) {
+        answers = R.answerIds(node, o.access_type).map(function (a) {
           return '<button class="btn wide big-touch" type="button" data-answer="' + esc(a) + '">' + esc(node.answers[a].label[boot.lang]) + "</button>";
         }).join("");
       }
@@ -389,6 +392,7 @@
   async function answer(step) {
     var run = await db.get("runs", openRunId);
     var data = await reference("playbooks");
+    data = R.treeFor(data, run.version) || data;
     var where = R.position(data, run);
     step.node = where.node;
     var result = R.follow(data, where.node, step);
@@ -836,12 +840,13 @@
     var measurements = [];
     runs.forEach(function (r) {
       if (!data) { return; }
-      R.describe(data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach(function (l) {
+      R.describe(R.treeFor(data, r.playbook_version) || data, r.steps, "zh", { off: "灭", on: "常亮", blinking: "闪烁" }).forEach(function (l) {
         if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
       });
     });
     var last = runs[runs.length - 1];
-    var conclusion = last && data && data.outcomes[last.outcome] ? data.outcomes[last.outcome].text.zh : "";
+    var followed = last && data ? R.treeFor(data, last.playbook_version) : null;
+    var conclusion = followed && followed.outcomes[last.outcome] ? followed.outcomes[last.outcome].text.zh : "";
     return {
       found: closure.cause || closure.phenomenon || conclusion || o.description || "",
       done: closure.process || conclusion || "",
@@ -1099,6 +1104,7 @@
     var data = await reference("playbooks");
     var run = await db.get("runs", openRunId);
     if (!run || !data) { return; }
+    data = R.treeFor(data, run.version) || data;
     if (form.id === "measure-form") {
       var node = data.nodes[R.position(data, run).node];
       var judged = judge(node, typed);
@@ -1136,6 +1142,7 @@
     if (event.target.form && event.target.form.id === "measure-form" && openRunId) {
       var data = await reference("playbooks");
       var run = await db.get("runs", openRunId);
+      data = R.treeFor(data, run.version) || data;
       var judged = judge(data.nodes[R.position(data, run).node], event.target.value);
       showBand(judged.error && event.target.value.trim() === "" ? { error: "" } : judged);
     }

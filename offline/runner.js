@@ -1,6 +1,8 @@
 // ONTrack fault-finding runner: walks the playbooks (webapp/playbooks/playbooks.json, carried to
 // the phone as reference data) by the same rules as webapp/playbooks/engine.py. Pure functions
 // only; app.js draws the screens. tests/test_playbooks.py checks both agree on every path.
+// The reference data carries the older versions too (data.archive), so a run started or
+// recorded under one is walked and shown with the tree it followed (treeFor).
 (function (root) {
   "use strict";
   var LED_STATES = ["off", "on", "blinking"];
@@ -26,8 +28,21 @@
     return null;
   }
 
+  // The playbooks of a run's version: the current ones, an archived one, or null if unknown.
+  function treeFor(data, version) {
+    if (!version || version === data.version) { return data; }
+    return (data.archive && data.archive[version]) || null;
+  }
+
+  // The answers a node offers for an order: a node that asks the access type offers only the
+  // order's own when it is one of them (the access type decides the checks, issue 16).
+  function answerIds(node, accessType) {
+    var all = Object.keys(node.answers);
+    return node.answers_from === "access_type" && all.indexOf(accessType) >= 0 ? [accessType] : all;
+  }
+
   // What one answer at a node leads to: {next} or {end}, plus the band of a measurement.
-  function follow(data, nodeId, step) {
+  function follow(data, nodeId, step, accessType) {
     var node = data.nodes[nodeId];
     if (!node) { throw new Invalid("unknown step " + nodeId); }
     if (node.kind === "measure") {
@@ -44,6 +59,7 @@
     }
     var branch = typeof step.answer === "string" ? node.answers[step.answer] : null;
     if (!branch) { throw new Invalid("no answer " + step.answer + " at " + nodeId); }
+    if (answerIds(node, accessType).indexOf(step.answer) < 0) { throw new Invalid("the order's access type is " + accessType); }
     return { branch: branch, band: null };
   }
 
@@ -63,13 +79,13 @@
   }
 
   // Replay a whole run (what the server does): the outcome, or an Invalid.
-  function checkRun(data, playbookId, steps) {
+  function checkRun(data, playbookId, steps, accessType) {
     var book = playbook(data, playbookId);
     if (!book) { throw new Invalid("unknown playbook"); }
     var nodeId = book.start, path = [];
     for (var i = 0; i < steps.length; i++) {
       if (steps[i].node !== nodeId) { throw new Invalid("step " + (i + 1) + " should be " + nodeId); }
-      var result = follow(data, nodeId, steps[i]);
+      var result = follow(data, nodeId, steps[i], accessType);
       path.push(nodeId);
       if ("end" in result.branch) {
         if (i !== steps.length - 1) { throw new Invalid("goes on after its conclusion"); }
@@ -109,6 +125,7 @@
 
   // The closure reply a finished run suggests: what was seen, why, what was done, the class.
   function closureFrom(data, run, lang, ledWords) {
+    data = treeFor(data, run.playbook_version || run.version) || data;
     var lines = describe(data, run.steps, lang, ledWords);
     var seen = lines.filter(function (l) { return l.kind === "led" || l.kind === "measure"; })
       .map(function (l) { return l.question + "：" + l.answer; });
@@ -125,6 +142,7 @@
 
   root.ONTrackRunner = {
     LED_STATES: LED_STATES, Invalid: Invalid, bandOf: bandOf, checkValue: checkValue, follow: follow,
+    treeFor: treeFor, answerIds: answerIds,
     playbook: playbook, position: position, checkRun: checkRun, suggested: suggested, describe: describe,
     closureFrom: closureFrom
   };

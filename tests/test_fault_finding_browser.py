@@ -80,3 +80,44 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     order_page = desk.get(f"/orders/{order_id}").text
     assert "-29.5 dBm · 过弱" in order_page and "重做两端皮线光缆头" in order_page and "LOS" in order_page
     assert context.errors == []
+
+
+def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app, server, db, user_ids, phone, phone_profile):  # noqa: F811
+    """Issue 16: on an FTTB order the dial-up guide offers only FTTB, and 678 never leads into fibre
+    checks; a run recorded under the previous guide version is shown on the phone with that tree."""
+    order_id, desk = dispatch_order(app, user_ids, access_type="fttb", symptom="dialup_error", dialup_error="678")
+    old_run = [{"node": "S1", "answer": "all"}, {"node": "S2.1a", "value": 20}, {"node": "S2.1a.speed", "answer": "ok"},
+               {"node": "S2.1b", "answer": "better"}]
+    tech = phone("techa")
+    assert tech.push([tech.mutation("order.record_run", {
+        "order_id": order_id, "run_id": "old-version-run", "playbook": "slow", "version": "2026.11-1",
+        "steps": old_run, "outcome": "fixed_by_restart", "note": ""})]).json["results"][0]["status"] == "applied"
+
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.goto(f"{server.url}/jobs/{order_id}")
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    old = page.locator("#diagnosis .run-done[data-version='2026.11-1']")
+    expect(old).to_contain_text("重启路由器和交换机后恢复")        # the old tree's conclusion and question
+    expect(old).to_contain_text("改善了吗")
+
+    page.locator("[data-start-run=dialup]").tap()
+    expect(page.locator("#runner")).to_have_attribute("data-node", "D0")
+    expect(page.locator("#runner .answers button")).to_have_count(1)  # the order says FTTB
+    tap_answer(page, "FTTB")
+    expect(page.locator("#runner")).to_have_attribute("data-node", "B6")
+    tap_answer(page, "678")
+    expect(page.locator("#runner h1")).to_contain_text("FTTB 报 678")
+    shot(page, "24-runner-fttb-678")
+    page.fill("#conclude-form textarea[name=note]", "楼道交换机没电，已联系物业")
+    page.locator("#conclude-form button").tap()
+    expect(page.locator("#diagnosis")).to_contain_text("FTTB 报 678")
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ? AND playbook = 'dialup'", [order_id])), None)
+    assert run is not None, page.locator("body").inner_text()
+    assert run["outcome"] == "fttb_678" and run["playbook_version"] == "2026.11-2"
+    assert '"H5.1"' not in run["steps"] and '"D678"' not in run["steps"]
+    assert context.errors == []

@@ -65,14 +65,16 @@ def diagnosis_of(db, order_id):
     runs = []
     for run in db.query("SELECT r.*, u.display_name AS technician FROM diagnostic_runs r LEFT JOIN users u"
                         " ON u.id = r.created_by WHERE r.order_id = ? ORDER BY r.created_at, r.id", [order_id]):
-        book = engine.playbook(data, run["playbook"])
+        followed = engine.tree(run["playbook_version"])  # the tree the run followed, older versions too
+        book = engine.playbook(followed, run["playbook"])
         runs.append({**run, "title": book["title"][language] if book else run["playbook"],
-                     "lines": engine.describe(data, json.loads(run["steps"]), language),
-                     "conclusion": data["outcomes"].get(run["outcome"], {}).get("text", {}).get(language, run["outcome"])})
+                     "older_version": run["playbook_version"] != data["version"],
+                     "lines": engine.describe(followed, json.loads(run["steps"]), language),
+                     "conclusion": followed["outcomes"].get(run["outcome"], {}).get("text", {}).get(language, run["outcome"])})
     tasks = list(db.query("SELECT * FROM desk_tasks WHERE order_id = ? ORDER BY created_at", [order_id]))
     followups = list(db.query("SELECT * FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id]))
-    return {"runs": runs, "desk_tasks": tasks, "followups": followups, "task_words": data["tasks"],
-            "followup_words": data["followups"], "lang": language}
+    return {"runs": runs, "desk_tasks": tasks, "followups": followups, "current_version": data["version"],
+            "task_words": data["tasks"], "followup_words": data["followups"], "lang": language}
 
 
 def wifi_of(db, order_id):

@@ -2,6 +2,8 @@
 
 The trees are data (playbooks.json), read here and by the phone's runner (offline/runner.js),
 which walks them by the same rules; tests/test_playbooks.py checks both agree on every path.
+Every older version stays in archive/<version>.json, so a run recorded under it still replays
+against the tree it followed.
 """
 import functools
 import json
@@ -9,6 +11,7 @@ import math
 import pathlib
 
 HERE = pathlib.Path(__file__).resolve().parent
+ARCHIVE = HERE / "archive"
 LED_STATES = ("off", "on", "blinking")
 MAX_STEPS = 60
 
@@ -25,6 +28,24 @@ class InvalidRun(Exception):
 def load():
     """The playbooks, parsed once."""
     return json.loads((HERE / "playbooks.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def archive():
+    """Older versions of the playbooks, kept for replay: {version: playbooks}."""
+    trees = {}
+    for path in sorted(ARCHIVE.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        trees[data["version"]] = data
+    return trees
+
+
+def tree(version):
+    """The playbooks of `version` (the current one or an archived one), or None if unknown."""
+    current = load()
+    if version == current["version"]:
+        return current
+    return archive().get(version) if isinstance(version, str) else None
 
 
 def playbook(data, playbook_id):
@@ -46,8 +67,13 @@ def band_of(node, value):
     raise InvalidRun("No band of %(node)s holds %(value)s.", node=node["id"], value=value)
 
 
-def follow(data, node_id, step):
-    """Return (branch, band) for one step's answer at `node_id`; raise InvalidRun if impossible."""
+def follow(data, node_id, step, access_type=None):
+    """Return (branch, band) for one step's answer at `node_id`; raise InvalidRun if impossible.
+
+    A node with "answers_from": "access_type" asks the customer's access type; when the order's
+    `access_type` is one of its answers, only that answer is possible (issue 16: the access type,
+    not the technician's pick, decides which checks follow).
+    """
     node = data["nodes"].get(node_id)
     if node is None:
         raise InvalidRun("Unknown step %(node)s.", node=node_id)
@@ -73,11 +99,17 @@ def follow(data, node_id, step):
     branch = node["answers"].get(answer) if isinstance(answer, str) else None
     if branch is None:
         raise InvalidRun("“%(answer)s” is not an answer to %(node)s.", answer=answer, node=node_id)
+    if node.get("answers_from") == "access_type" and access_type in node["answers"] and answer != access_type:
+        raise InvalidRun("The order's access type is %(access)s, not %(answer)s (%(node)s).", access=access_type,
+                         answer=answer, node=node_id)
     return branch, None
 
 
-def check_run(data, playbook_id, steps):
-    """Replay a recorded run; return the outcome id it must end at, or raise InvalidRun."""
+def check_run(data, playbook_id, steps, access_type=None):
+    """Replay a recorded run; return the outcome id it must end at, or raise InvalidRun.
+
+    `access_type` is the order's ("ftth", "fttb", "enterprise" or None for any).
+    """
     book = playbook(data, playbook_id)
     if book is None:
         raise InvalidRun("Unknown playbook %(id)s.", id=playbook_id)
@@ -90,13 +122,25 @@ def check_run(data, playbook_id, steps):
         if step.get("node") != expected:
             raise InvalidRun("Step %(n)d should be %(expected)s, not %(node)s.", n=index + 1, expected=expected,
                              node=step.get("node"))
-        branch, _band = follow(data, expected, step)
+        branch, _band = follow(data, expected, step, access_type)
         if "end" in branch:
             if index != len(steps) - 1:
                 raise InvalidRun("The run goes on after its conclusion at %(node)s.", node=expected)
             return branch["end"]
         expected = branch["next"]
     raise InvalidRun("The run stops at %(node)s without a conclusion.", node=expected)
+
+
+def position(data, playbook_id, steps, access_type=None):
+    """Where a partial run stands, as the phone's runner says (runner.js `position`):
+    {"node": id} to ask next, or {"outcome": id}; raise InvalidRun on an impossible step."""
+    node_id = playbook(data, playbook_id)["start"]
+    for step in steps:
+        branch, _band = follow(data, node_id, step, access_type)
+        if "end" in branch:
+            return {"outcome": branch["end"]}
+        node_id = branch["next"]
+    return {"node": node_id}
 
 
 def sample_values(node):
@@ -137,7 +181,10 @@ def all_paths(data, playbook_id):
 
 
 def describe(data, steps, lang="zh"):
-    """The path as readable lines: question, answer, measured value with its band."""
+    """The path as readable lines: question, answer, measured value with its band.
+
+    `data` must be the tree the run followed (`tree(run["playbook_version"])`).
+    """
     lines = []
     for step in steps:
         node = data["nodes"][step["node"]]

@@ -24,7 +24,8 @@ def index():
     """Every playbook as a readable tree, with the version every run records."""
     _desk_only()
     data = engine.load()
-    return render_template("playbooks/index.html", data=data, lang=lang(), led_words=engine.LED_WORDS[lang()])
+    return render_template("playbooks/index.html", data=data, lang=lang(), led_words=engine.LED_WORDS[lang()],
+                           archived=sorted(engine.archive()))
 
 
 @bp.route("/desk/tasks")

@@ -12,15 +12,16 @@ from ..playbooks import engine
 def summary(db, order):
     """found / done / measurements / photos of a visit, from the closure reply and fault-finding runs."""
     closure = json.loads(order["closure"]) if order.get("closure") else {}
-    data = engine.load()
-    runs = list(db.query("SELECT steps, outcome FROM diagnostic_runs WHERE order_id = ? ORDER BY created_at, id", [order["id"]]))
+    runs = list(db.query("SELECT steps, outcome, playbook_version FROM diagnostic_runs WHERE order_id = ?"
+                         " ORDER BY created_at, id", [order["id"]]))
     measurements = []
     for run in runs:
-        for line in engine.describe(data, json.loads(run["steps"]), "zh"):
+        for line in engine.describe(engine.tree(run["playbook_version"]), json.loads(run["steps"]), "zh"):
             if line["value"] is not None:
                 measurements.append({"what": line["question"], "value": line["answer"]})
     last = runs[-1] if runs else None
-    conclusion = data["outcomes"].get(last["outcome"], {}).get("text", {}).get("zh", "") if last else ""
+    followed = engine.tree(last["playbook_version"]) if last else None
+    conclusion = followed["outcomes"].get(last["outcome"], {}).get("text", {}).get("zh", "") if last else ""
     found = closure.get("cause") or closure.get("phenomenon") or conclusion or order.get("description") or ""
     done = closure.get("process") or conclusion or ""
     photos = [r["sha256"] for r in db.query("SELECT sha256 FROM attachments WHERE order_id = ? AND kind = 'photo'"

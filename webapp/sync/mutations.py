@@ -246,8 +246,10 @@ def attach_photo(ctx, args, base_version, occurred_at):
 def record_run(ctx, args, base_version, occurred_at):
     """order.record_run {order_id, run_id, playbook, version, steps, outcome, note?}: append-only.
 
-    The run is replayed against the playbook: a path that could not have happened, an outcome
-    it does not reach, or an older playbook version is refused with the reason.
+    The run is replayed against the version of the playbooks it followed (the current one or an
+    archived one, webapp/playbooks/archive/), with the order's access type: a path that could not
+    have happened, an outcome it does not reach, or a version this server never had is refused
+    with the reason. The run keeps the version it followed.
     """
     order = _load(ctx, _order_id(args))
     run_id = _text(args, "run_id", 64, required=True)
@@ -255,12 +257,12 @@ def record_run(ctx, args, base_version, occurred_at):
     _writable(ctx, order)
     if one(ctx.db, "SELECT 1 AS yes FROM diagnostic_runs WHERE id = ?", [run_id]):
         return {"row_version": order["version"]}
-    data = engine.load()
-    if args.get("version") != data["version"]:
-        raise Rejected(_("This fault-finding run used an older version of the guide (%(old)s, now %(new)s); run it again.",
-                         old=str(args.get("version"))[:20], new=data["version"]))
+    data = engine.tree(args.get("version"))
+    if data is None:
+        raise Rejected(_("This fault-finding run used a version of the guide this server does not know (%(old)s, now %(new)s); run it again.",
+                         old=str(args.get("version"))[:20], new=engine.load()["version"]))
     try:
-        outcome = engine.check_run(data, args.get("playbook"), args.get("steps"))
+        outcome = engine.check_run(data, args.get("playbook"), args.get("steps"), order["access_type"])
     except engine.InvalidRun as invalid:
         raise Rejected(_("This fault-finding run could not have happened: %(why)s", why=str(invalid))) from None
     if args.get("outcome") != outcome:

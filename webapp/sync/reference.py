@@ -47,7 +47,8 @@ def items():
     return {
         "lifecycle": technician_lifecycle(),
         "thresholds": json.loads((HERE / "thresholds.json").read_text(encoding="utf-8")),
-        "playbooks": playbook_engine.load(),
+        # the current trees, and the older versions so a run started or recorded under one replays on the phone
+        "playbooks": {**playbook_engine.load(), "archive": playbook_engine.archive()},
         "wifi": wifi_reference(),
         "leds": led_reference(),
     }
