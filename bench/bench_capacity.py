@@ -55,6 +55,7 @@ PULL_S, CHANGE_S, PHOTO_S, LED_S, CONSOLE_S = 30, 120, 600, 900, 10
 CHUNK = 64 * 1024
 TIMEOUT_S = 10
 TARGET_P95_S = 0.300
+PHONE_KINDS = ("pull", "push", "photo upload", "photo push", "led upload", "led push")
 
 
 # ---- the city: technicians, dispatchers, 20,000 open orders ----
@@ -371,7 +372,8 @@ def report(step, n_sim, compression, seconds, rec, cpu, cpu_box, rss, depth):
         row[kind] = {"count": len(values), "p50_ms": round(p50 * 1000, 1), "p95_ms": round(p95 * 1000, 1), "max_ms": round(top * 1000, 1)}
         print(f"   {kind:14} {len(values):7d} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {top * 1000:8.1f}")
     ok = not rec.errors and all(v["p95_ms"] < TARGET_P95_S * 1000 for v in row.values())
-    return {"simulated": n_sim, "technicians": equivalent, "requests_per_s": round(rec.requests / seconds, 1),
+    phones_ok = not rec.errors and all(v["p95_ms"] < TARGET_P95_S * 1000 for k, v in row.items() if k in PHONE_KINDS)
+    return {"phones_ok": phones_ok, "simulated": n_sim, "technicians": equivalent, "requests_per_s": round(rec.requests / seconds, 1),
             "errors": dict(rec.errors), "server_cpu_pct": round(cpu), "box_cpu_pct": round(cpu_box), "server_rss_mb": round(rss),
             "queue_depth": depth, "kinds": row, "ok": ok}
 
@@ -457,7 +459,11 @@ async def main(args):
         print(f"   largest N with zero errors and every p95 < 300 ms: {best['technicians']} technicians"
               f" ({best['simulated']} simulated × {args.compression}), {best['requests_per_s']} requests/s")
     else:
-        print("   no step met zero errors and p95 < 300 ms")
+        print("   no step met zero errors and p95 < 300 ms for every kind")
+    phones_good = [r for r in results if r["phones_ok"]]
+    if phones_good:
+        best = max(phones_good, key=lambda r: r["technicians"])
+        print(f"   largest N with zero errors and p95 < 300 ms for the phones' requests (console aside): {best['technicians']}")
     print("   (this box may be shared with other work while the bench runs: the figures are pessimistic)")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
