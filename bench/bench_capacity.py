@@ -172,13 +172,20 @@ class Phone:
         self.acknowledged = {}  # mutation_id -> (kind, row id)
 
     async def login(self, rec):
-        page = await rec.call(self.session, "login", "GET", f"{self.base}/login")
-        token = re.search(rb'name="csrf_token" value="([^"]+)"', page[1]).group(1).decode()
-        await rec.call(self.session, "login", "POST", f"{self.base}/login",
-                       data={"username": self.username, "password": PASSWORD, "csrf_token": token}, allow_redirects=False)
-        info = await rec.call(self.session, "login", "GET", f"{self.base}/api/session")
-        self.token = json.loads(info[1])["csrf_token"]
-        await self.pull(rec, "snapshot")
+        for attempt in range(8):  # a busy server answers 503: wait and log in again, as a person would
+            page = await rec.call(self.session, "login", "GET", f"{self.base}/login")
+            answer = None
+            if page and page[0] == 200:
+                token = re.search(rb'name="csrf_token" value="([^"]+)"', page[1]).group(1).decode()
+                await rec.call(self.session, "login", "POST", f"{self.base}/login", allow_redirects=False,
+                               data={"username": self.username, "password": PASSWORD, "csrf_token": token})
+                answer = await rec.call(self.session, "login", "GET", f"{self.base}/api/session")
+            if answer and answer[0] == 200:
+                self.token = json.loads(answer[1])["csrf_token"]
+                await self.pull(rec, "snapshot")
+                return
+            await asyncio.sleep(1 + attempt)
+        raise RuntimeError(f"{self.username} could not log in")
 
     def queue(self, name, args, row_id):
         self.seq += 1
