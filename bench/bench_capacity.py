@@ -458,8 +458,9 @@ async def main(args):
             result = report(step, n_sim, args.compression, wall, rec, cpu, busy / wall / psutil.cpu_count() * 100,
                             rss_mb(server_processes(stack)), queue_depth(base))
             results.append(result)
-            if not result["ok"] and len(results) > 1 and not results[-2]["ok"]:
-                print("   two steps in a row over the target: the ramp stops here")
+            # The console is five people's page, not the phones' load: the ramp follows the phones.
+            if not result["phones_ok"] and len(results) > 1 and not results[-2]["phones_ok"]:
+                print("   two steps in a row over the target for the phones: the ramp stops here")
                 break
         for phone in phones:  # what is still in an outbox goes now, as it would on the next sync
             for _ in range(5):
