@@ -145,3 +145,22 @@ def _order_for(login, technician_id):
     """A new order assigned to the technician, made at the desk."""
     response = login("disp").post("/orders/new", {**ORDER, "technician_id": str(technician_id)})
     return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_pull_reads_only_the_technicians_own_orders_and_its_cursor_keeps_up(app, login, phone, user_ids, db):
+    mine, theirs = phone("techa"), phone("techb")
+    own_order = _order_for(login, user_ids["techa"])
+    other_order = _order_for(login, user_ids["techb"])
+    mine.pull(None)
+    for i in range(5):
+        theirs.note(other_order, f"别人的备注 {i}")
+    body = mine.pull()
+    top = db.execute("SELECT MAX(sv) FROM change_log").fetchone()[0]
+    assert body["changes"] == [] and body["cursor"] == top, "another technician's changes are not read, and the cursor moves on"
+    mine.note(own_order, "我的备注")
+    body = mine.pull()
+    assert [c["id"] for c in body["changes"]] == [own_order]
+    # Given away, the order still reaches its former holder once more, as deleted.
+    desk = login("disp")
+    desk.post("/dispatch/assign", {"order_id": str(own_order), "technician_id": str(user_ids["techb"])})
+    assert [(c["id"], c["deleted"]) for c in mine.pull()["changes"]] == [(own_order, 1)]
