@@ -27,11 +27,15 @@ chromium:
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
 
-# A CJK font to embed in the visit report PDFs (and to show Chinese in screenshots).
+# The fonts the visit report PDFs embed (and that show Chinese in screenshots): Noto Sans CJK SC,
+# and the fallbacks webapp/signoff/report.py FALLBACK_FAMILIES names: HanaMin A/B and BabelStone Han
+# (CJK Extensions A–H, rare characters in names), Noto Color Emoji and Symbola (emoji, symbols).
+PDF_FONTS := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-color-emoji fonts-symbola fontconfig
 fonts:
-	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
-	  echo "installing fonts-noto-cjk for the visit report PDFs"; \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-noto-cjk fontconfig; }
+	@fc-list 2>/dev/null | grep -q "HanaMinB" && fc-list 2>/dev/null | grep -q "Noto Color Emoji" \
+	  && fc-list 2>/dev/null | grep -q "BabelStone Han" && fc-list :lang=zh 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  echo "installing the fonts for the visit report PDFs: $(PDF_FONTS)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(PDF_FONTS); }
 
 # `make run`: gunicorn (web) + the Huey job worker (worker) under honcho, from the Procfile; in
 # production (ONTRACK_ENV=production) also Litestream (replicate). Everything is configured by
@@ -46,7 +50,7 @@ run: translations fonts
 	@$(BIN)/flask --app wsgi prepare --url http://$(HOST):$(PORT)/
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile $(PROCESSES)
 
-test: translations chromium
+test: translations chromium fonts
 	$(BIN)/python -m pytest
 
 bench: translations chromium

@@ -160,8 +160,8 @@
   function textarea(name, required, value) {
     return '<textarea name="' + name + '" rows="2"' + (required ? " required" : "") + ' maxlength="2000">' + esc(value || "") + "</textarea>";
   }
-  function select(name, options, chosen) {
-    return '<select name="' + name + '">' + options.map(function (o) {
+  function select(name, options, chosen, required) {
+    return '<select name="' + name + '"' + (required ? " required" : "") + ">" + options.map(function (o) {
       return '<option value="' + esc(o[0]) + '"' + (o[0] === chosen ? " selected" : "") + ">" + esc(o[1]) + "</option>"; }).join("") + "</select>";
   }
   function datetime(name, value) { return '<input type="datetime-local" name="' + name + '" required value="' + esc(value || "") + '">'; }
@@ -170,6 +170,13 @@
     return '<form class="action-form" data-form="' + action.name + '" data-to="' + esc(targetOf(action, order)) + '">' + inner +
       '<button class="btn wide' + (primary ? " primary" : "") + '" type="submit" data-action="' + action.name + '">' +
       esc(label("action", action.name)) + "</button></form>";
+  }
+
+  // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
+  function resultSelect(prefilled) {
+    var results = [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
+    if (prefilled !== "") { return select("result", results, prefilled); }
+    return select("result", [["", t("Choose: the guide's conclusion is not a repair")]].concat(results), "", true);
   }
 
   function closureForm(order, action, playbooks) {
@@ -184,7 +191,7 @@
       field("cause", t("Cause"), textarea("cause", true, pre.cause), true) +
       field("handling_process", t("Handling process"), textarea("handling_process", true, pre.handling_process), true) +
       field("equipment_replaced", t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true) +
-      field("result", t("Result"), select("result", [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]])) +
+      field("result", t("Result"), resultSelect(pre.result)) +
       field("recovery_time", t("Recovery time"), datetime("recovery_time", now), true) +
       field("classification", t("Fault classification"), select("classification", boot.closure_classes, pre.classification));
     if (order.access_type === "enterprise") {
@@ -320,8 +327,10 @@
       var followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       var outcome = followed.outcomes[r.outcome];
       var book = R.playbook(followed, r.playbook);
+      var version = r.playbook_version ? ' <small class="muted">' + esc(t("guide version")) + ' <span class="run-version">' + esc(r.playbook_version) +
+        "</span>" + (r.playbook_version !== data.version ? " (" + esc(t("an older version; now %(version)s", { version: data.version })) + ")" : "") + "</small>" : "";
       return '<div class="run-done" data-version="' + esc(r.playbook_version || "") + '"><b>' + esc(book ? book.title[boot.lang] : r.playbook) + "</b> ⟶ " +
-        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + '<ol class="run-steps">' +
+        esc(outcome ? outcome.text[boot.lang] : r.outcome) + pendingMark(r) + version + '<ol class="run-steps">' +
         R.describe(followed, r.steps, boot.lang, LED_WORDS).map(function (l) {
           return "<li>" + esc(l.question) + ": <b>" + esc(l.answer) + "</b></li>"; }).join("") + "</ol></div>";
     }).join("");
@@ -900,14 +909,11 @@
   }
 
   function initPads() {
+    Object.keys(pads).forEach(function (id) { if (pads[id].ontrackStop) { pads[id].ontrackStop(); } });
     pads = {};
-    if (!window.SignaturePad) { return; }
+    if (!window.SignaturePad || !window.ONTrackSignature) { return; }
     document.querySelectorAll("canvas.signature").forEach(function (canvas) {
-      var ratio = Math.max(window.devicePixelRatio || 1, 1);
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
-      canvas.getContext("2d").scale(ratio, ratio);
-      var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
+      var pad = window.ONTrackSignature.createPad(canvas);  // offline/signature.js: re-fits on every resize/turn
       pad.addEventListener("beginStroke", function () { typing = true; lastInput = Date.now(); });
       pads[canvas.id] = pad;
     });
@@ -933,9 +939,9 @@
     var f = formFields(form);
     if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
     var customerPad = pads["pad-customer"], testerPad = pads["pad-tester"];
-    if (!customerPad || customerPad.isEmpty()) { return fail(t("The customer has not signed yet.")); }
+    if (!window.ONTrackSignature.hasInk(customerPad)) { return fail(t("The customer has not signed yet.")); }
     var enterprise = order.access_type === "enterprise";
-    if (enterprise && (!testerPad || testerPad.isEmpty())) { return fail(t("The tester has not signed yet.")); }
+    if (enterprise && !window.ONTrackSignature.hasInk(testerPad)) { return fail(t("The tester has not signed yet.")); }
     var survey = { solved: f.solved === "yes", attitude: f.attitude, charged: f.charged === "yes", score: Number(f.score),
                    suggestions: (f.suggestions || "").trim() };
     var blob = await padBlob(customerPad), sha = await sha256(blob);
@@ -1185,7 +1191,13 @@
 
   // Downscale on the phone: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
   async function shrink(file) {
-    var bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    var bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (err) {  // HEIC/AVIF this browser cannot decode: the server converts them (webapp/images.py)
+      if (["image/heic", "image/heif", "image/avif"].indexOf(file.type) >= 0) { return file; }
+      throw err;
+    }
     var scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
     var canvas = document.createElement("canvas");
     canvas.width = Math.round(bitmap.width * scale);

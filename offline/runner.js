@@ -123,7 +123,9 @@
     });
   }
 
-  // The closure reply a finished run suggests: what was seen, why, what was done, the class.
+  // The closure reply a finished run suggests: what was seen, why, what was done, the class, and
+  // "recovered" only for a conclusion the seed gives as the repair (outcome.resolved); otherwise
+  // "" so the technician says whether the service is back (review of issue 16).
   function closureFrom(data, run, lang, ledWords) {
     data = treeFor(data, run.playbook_version || run.version) || data;
     var lines = describe(data, run.steps, lang, ledWords);
@@ -136,7 +138,8 @@
       phenomenon: seen.join("；"),
       cause: (measured.length ? measured.join("；") + "。" : "") + done.join("；"),
       handling_process: done.concat([outcome.text[lang]]).join("；") + (run.note ? "。" + run.note : ""),
-      classification: outcome.classification
+      classification: outcome.classification,
+      result: outcome.resolved ? "recovered" : ""
     };
   }
 

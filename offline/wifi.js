@@ -22,10 +22,17 @@
     if (!d) { throw new Error("unknown country " + country); }
     return Object.assign({ code: code }, d);
   }
-  function weight(ref, dbm) { return dbm == null || dbm < ref.floor_dbm ? 0 : Math.pow(10, (dbm + 70) / 10); }
+  // Unknown signal (macOS lists neighbours without one) weighs 1, as at −70 dBm: guidance.UNKNOWN_SIGNAL_WEIGHT.
+  function weight(ref, dbm) { return dbm == null ? 1 : dbm < ref.floor_dbm ? 0 : Math.pow(10, (dbm + 70) / 10); }
   function spanOf(n) {
     var c = n.center_mhz || n.freq_mhz, w = n.width_mhz || 20;
     return [c - w / 2, c + w / 2];
+  }
+  // [[low, high]]: two 80 MHz halves for an 80+80 channel (center2_mhz), else the one span.
+  function spansOf(n) {
+    if (!n.center2_mhz) { return [spanOf(n)]; }
+    var q = (n.width_mhz || 160) / 4;
+    return [[n.center_mhz - q, n.center_mhz + q], [n.center2_mhz - q, n.center2_mhz + q]];
   }
   function blockOf(ref, ch, width) {
     if (width === 20) { return [ch]; }
@@ -46,8 +53,8 @@
     return out;
   }
   function overlap(ref, n, cand) {
-    var s = spanOf(n);
-    if (s[1] <= cand.span[0] || s[0] >= cand.span[1]) { return 0; }
+    var meets = spansOf(n).some(function (s) { return !(s[1] <= cand.span[0] || s[0] >= cand.span[1]); });
+    if (!meets) { return 0; }
     return n.channel === cand.channel ? 1 : ref.partial;
   }
   function round3(x) { return Math.round(x * 1000) / 1000; }

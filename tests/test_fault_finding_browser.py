@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
+from webapp.playbooks import engine
 from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(form.locator("textarea[name=cause]")).to_contain_text("-29.5 dBm")
     expect(form.locator("textarea[name=handling_process]")).to_contain_text("重做两端皮线光缆头")
     expect(form.locator("select[name=classification]")).to_have_value("drop_cable")
+    expect(form.locator("select[name=result]")).to_have_value("recovered")  # the seed's repair (000 L49)
     shot(page, "23-closure-prefilled")
 
     go_online(server, context, page)
@@ -102,6 +104,8 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     old = page.locator("#diagnosis .run-done[data-version='2026.11-1']")
     expect(old).to_contain_text("重启路由器和交换机后恢复")        # the old tree's conclusion and question
     expect(old).to_contain_text("改善了吗")
+    expect(old.locator(".run-version")).to_have_text("2026.11-1")  # the phone says which version it followed
+    expect(old).to_contain_text("较旧的版本")
 
     page.locator("[data-start-run=dialup]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "D0")
@@ -118,6 +122,11 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ? AND playbook = 'dialup'", [order_id])), None)
     assert run is not None, page.locator("body").inner_text()
-    assert run["outcome"] == "fttb_678" and run["playbook_version"] == "2026.11-2"
+    assert run["outcome"] == "fttb_678" and run["playbook_version"] == engine.load()["version"]
     assert '"H5.1"' not in run["steps"] and '"D678"' not in run["steps"]
+    # a conclusion the seed does not call a repair never pre-selects "Recovered" in the closure reply
+    page.locator("button[data-action=restore]").tap()
+    result = page.locator("form[data-form=return] select[name=result]")
+    expect(result).to_have_value("")
+    expect(result).to_have_attribute("required", "")
     assert context.errors == []

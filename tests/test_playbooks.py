@@ -110,7 +110,7 @@ def test_a_measurement_asked_in_two_trees_has_one_set_of_bands():
         node = DATA["nodes"][node_id]
         return ({k: node[k] for k in ("quantity", "unit", "min", "max", "step")},
                 [{k: v for k, v in b.items() if k not in ("next", "end", "did")} for b in node["bands"]])
-    assert judged("S2.1.ftth") == judged("H5.1") and judged("S2.1b.dns") == judged("S2.1a")
+    assert judged("S2.1.ftth") == judged("H5.1") == judged("D678.power") and judged("S2.1b.dns") == judged("S2.1a")
 
 
 @pytest.mark.parametrize("node, value, band", [("S2.1a", 49, "good"), ("S2.1a", 50, "poor"), ("W2", -70, "good"), ("W2", -71, "weak")])
@@ -242,7 +242,7 @@ def test_1_slow_speed_takes_steps_one_two_three_in_turn_also_after_a_poor_test()
     assert DATA["nodes"]["S2.1b.dns"]["quantity"] == "dns_latency"  # the same bands: test_a_measurement_asked_in_two_trees…
 
 
-FTTH_ONLY = {"H5.1", "H5.1m", "H5.2", "H5.3", "H5.3a", "H5.3b", "H5.4", "D1", "D678"}
+FTTH_ONLY = {"H5.1", "H5.1m", "H5.2", "H5.3", "H5.3a", "H5.3b", "H5.4", "D1", "D678", "D678.power", "D678.m"}
 FTTH_ENDS = {"reterminate_drop", "repull_drop", "change_splitter_port", "escalate_upstream", "check_ont_data",
              "power_too_strong", "power_ok_light_abnormal"}
 
@@ -323,7 +323,7 @@ OLD_SLOW_RUN = steps_of(("S1", "all"), ("S2.1a", 20), ("S2.1a.speed", "ok"), ("S
 
 
 def test_the_version_went_up_and_the_old_trees_are_kept():
-    assert DATA["version"] == "2026.11-2" and OLD["version"] == "2026.11-1"
+    assert DATA["version"] == "2026.11-3" and OLD["version"] == "2026.11-1" and "2026.11-2" in engine.archive()
     assert engine.tree("2026.11-1") is OLD and engine.tree(DATA["version"]) is DATA and engine.tree("2020.1") is None
     assert engine.check_run(OLD, "slow", OLD_SLOW_RUN) == "fixed_by_restart"
     with pytest.raises(engine.InvalidRun):
@@ -413,3 +413,29 @@ def test_the_phones_runner_and_the_server_agree_on_every_path_of_the_seed_table(
     assert [path for (_o, path), c in zip(phone, cases) if c["path"]] == [c["path"] for c in cases if c["path"]]
     assert sum(1 for c in cases if c["access_type"] and c["outcome"] is None) > 20  # FTTH answers refused on FTTB orders...
     assert len(cases) > 1500
+
+
+# ---- review of issue 16: a 678 whose optical signal turns out normal is the seed's "check the ONT data" ----
+
+LEDS_NORMAL_TO_678 = steps_of(("H1", "on"), ("H2", "off"), ("H3", "on"), ("H4", "blinking"), ("H6", "error"), ("D1", "678"))
+
+
+def test_no_path_says_los_pon_abnormal_unless_the_run_saw_it():
+    """"Power is fine but LOS/PON is abnormal" goes into the closure reply; it may end only a run whose
+    LOS flashed or whose PON was not steady (000 L23, L29, L31), never one reached through a 678."""
+    for book in DATA["playbooks"]:
+        for steps, end in paths(book["id"]):
+            if end == "power_ok_light_abnormal":
+                saw = {(s["node"], s["answer"]) for s in steps}
+                assert saw & {("H2", "blinking"), ("H3", "blinking"), ("H3", "off")}, steps
+
+
+@pytest.mark.parametrize("reading", [-20, -8, -25])
+def test_678_with_a_reading_within_standard_asks_the_back_end_for_the_ont_data(reading):
+    """000 L69: 678 — check the ONT's optical signal; normal → the back end checks the ONT's data."""
+    steps = LEDS_NORMAL_TO_678 + [{"node": "D678", "answer": "no"}]
+    power = engine.position(DATA, "ftth", steps)["node"]
+    assert DATA["nodes"][power]["kind"] == "measure"
+    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": reading}]) == "check_ont_data"
+    marginal = engine.position(DATA, "ftth", steps + [{"node": power, "value": -26.5}])["node"]
+    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": -26.5}, {"node": marginal, "answer": "no"}]) == "check_ont_data"

@@ -96,6 +96,9 @@ def _seeds():
     texts = [read(OURS / "netsh-zh-CN.txt"), read(OURS / "iw-escaped-zh.txt")]
     if SAMPLES.exists():
         texts += [read(SAMPLES / name)[:6000] for name in sorted(EXPECTED)]
+    cases = SAMPLES.parent / "public-cases"
+    if cases.exists():  # the handed scans of other shapes: iwinfo, macOS JSON, nmcli's table, netsh without BSSIDs
+        texts += [read(path)[:6000] for pattern in ("*/*.txt", "macos*/*.json") for path in sorted(cases.glob(pattern))]
     return texts
 
 

@@ -1,28 +1,59 @@
-"""Opening untrusted image bytes: the limits and checks every upload and the LED reader share.
+"""Opening untrusted image bytes, and writing them again clean: what every upload and the LED
+reader share.
 
-Too many bytes or pixels, a decompression bomb, the wrong format, a file that is not an
-image or is cut short: each is an `ImageProblem` with a code; callers word it for their people.
+Every image a phone or a desk PC produces is read or refused with a reason, never an exception
+a caller did not expect:
+  - formats: JPEG (also when Pillow names it MPO — iPhones and Samsungs add a multi-picture index
+    for the HDR gain map or a thumbnail; the primary image is the first frame), progressive JPEG,
+    PNG, WebP, HEIC/HEIF (pillow-heif), AVIF (Pillow's own plugin), GIF, BMP, TIFF;
+  - modes: CMYK, 16-bit and 32-bit grey, palette with or without transparency, grey + alpha,
+    RGBA — all become 8-bit RGB (on white where transparent) or RGBA for PNG;
+  - all eight EXIF orientations are applied, and no metadata is written back.
+Too many bytes or pixels, a decompression bomb, the wrong format, a file that is not an image or
+is cut short, or one that cannot be converted: each is an `ImageProblem` with a code; callers
+word it for their people.
 """
 import io
+import struct
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF, the iPhone's default camera format
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - requirements.txt installs it
+    pillow_heif = None
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: every phone camera; far below a decompression bomb
-FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# What each declared format may turn out to be (Pillow's names). MPO is a JPEG with an index.
+FAMILIES = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}, "HEIF": {"HEIF"}, "AVIF": {"AVIF"},
+            "GIF": {"GIF"}, "BMP": {"BMP"}, "TIFF": {"TIFF"}}
+FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF", "AVIF"})
+CODES = ("empty", "too_big", "format", "pixels", "bomb", "unreadable", "damaged", "convert")
 
 
 class ImageProblem(ValueError):
-    """Why bytes cannot be used as an image: empty, too_big, format, pixels, bomb, unreadable, damaged."""
+    """Why bytes cannot be used as an image: one of CODES."""
 
     def __init__(self, code):
         super().__init__(code)
         self.code = code
 
 
+def accepted(formats):
+    """The Pillow format names that `formats` (declared names, e.g. {"JPEG"}) admit."""
+    return {name for declared in formats for name in FAMILIES.get(declared, {declared})}
+
+
 def open_checked(data, formats=FORMATS, before_load=None):
-    """Open and decode `data` as one of `formats`; `before_load(image)` may ask for a smaller decode."""
+    """Open and decode `data` as one of `formats` (declared names; JPEG admits MPO).
+
+    `before_load(image)` may ask for a smaller decode (JPEG draft). Returns a loaded PIL image
+    at its first frame; raises ImageProblem.
+    """
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise ImageProblem("empty")
     if len(data) > MAX_BYTES:
@@ -31,7 +62,7 @@ def open_checked(data, formats=FORMATS, before_load=None):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.format not in formats:
+            if image.format not in accepted(formats):
                 raise ImageProblem("format")
             if image.width * image.height > MAX_PIXELS:
                 raise ImageProblem("pixels")
@@ -44,6 +75,74 @@ def open_checked(data, formats=FORMATS, before_load=None):
         raise ImageProblem("bomb") from None
     except UnidentifiedImageError:
         raise ImageProblem("unreadable") from None
-    except (OSError, ValueError, SyntaxError, EOFError):
+    except (OSError, ValueError, SyntaxError, EOFError, RuntimeError, IndexError, struct.error):
         raise ImageProblem("damaged") from None
     return image
+
+
+def upright(image):
+    """The image turned as its EXIF orientation (1–8) says, without the tag; ImageProblem("damaged") if it cannot be."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError, struct.error):
+        raise ImageProblem("damaged") from None
+
+
+def to_8bit(image, keep_alpha=False):
+    """8-bit RGB (or RGBA with `keep_alpha`) from any Pillow mode; transparent parts on white otherwise."""
+    mode = image.mode
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if mode.startswith("I;16") or (values.size and values.max() > 255) else 255.0
+        if mode == "F" and values.size and values.max() <= 1.0:
+            top = 1.0
+        grey = np.clip(values / top * 255.0, 0, 255).round().astype(np.uint8)
+        return Image.fromarray(grey).convert("RGB")
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif mode in ("LA", "PA", "La", "RGBa"):
+        image = image.convert("RGBA")
+    if image.mode == "RGBA":
+        if keep_alpha:
+            return image
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def reencode(data, formats, as_png=False, quality=85):
+    """Open `data` (one of the declared `formats`) and write it again with no metadata.
+
+    Returns (bytes, content type, width, height): PNG when `as_png` (transparency kept),
+    else JPEG at `quality`. Raises ImageProblem — "convert" when a readable image cannot be
+    written again (so the upload is marked failed with a reason, not left half-done).
+    """
+    image = upright(open_checked(data, formats))
+    try:
+        out = io.BytesIO()
+        if as_png:
+            image = to_8bit(image, keep_alpha=True)
+            image.save(out, "PNG", optimize=False)
+            return out.getvalue(), "image/png", image.width, image.height
+        image = to_8bit(image)
+        image.save(out, "JPEG", quality=quality)
+        return out.getvalue(), "image/jpeg", image.width, image.height
+    except (OSError, ValueError, TypeError, KeyError, MemoryError):
+        raise ImageProblem("convert") from None
+
+
+INK_LUMINANCE = 160  # darker than this on white is ink (offline/signature.js uses the same numbers)
+MIN_INK_PIXELS = 10  # fewer is a speck, not a signature
+
+
+def ink_pixels(data):
+    """How many pixels of a signature image (any format read here) are ink: darker than
+    INK_LUMINANCE once composited on white. Raises ImageProblem for a file that is not an image."""
+    grey = np.asarray(to_8bit(upright(open_checked(data, {"PNG", "JPEG", "WEBP"}))).convert("L"))
+    return int((grey < INK_LUMINANCE).sum())
+
+
+def has_ink(data):
+    """True when a signature image shows a signature (at least MIN_INK_PIXELS of ink)."""
+    return ink_pixels(data) >= MIN_INK_PIXELS

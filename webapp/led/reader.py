@@ -20,9 +20,9 @@ Numbers are in pixels of the working image (WORK_WIDTH wide) unless named as fra
 import math
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
-from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked
+from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
 VERSION = "2026-11-22.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
@@ -33,7 +33,7 @@ MAX_FRAMES = 90
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
-    "format": "Only JPEG, PNG or WebP photos can be read.",
+    "format": "Only photos can be read (JPEG, PNG, WebP, HEIC or AVIF).",
     "pixels": f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).",
     "unreadable": "This file is not a photo we can read.",
     "damaged": "The photo is damaged or incomplete; take it again.",
@@ -65,7 +65,7 @@ def open_photo(data, draft=True, work_width=WORK_WIDTH):
     a JPEG is decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
     """
     def smaller(image):
-        if draft and image.format == "JPEG":
+        if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # shown sideways: the stored height becomes the width
                 image.draft("RGB", (work_width * w // max(1, h), work_width))
@@ -73,11 +73,10 @@ def open_photo(data, draft=True, work_width=WORK_WIDTH):
                 image.draft("RGB", (work_width, work_width * h // max(1, w)))
 
     try:
-        image = open_checked(data, before_load=smaller)
+        image = to_8bit(upright(open_checked(data, before_load=smaller)))
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
-    image = ImageOps.exif_transpose(image).convert("RGB")
     if image.width > work_width:
         height = max(1, round(image.height * work_width / image.width))
         image = image.resize((work_width, height), Image.Resampling.BOX)

@@ -21,7 +21,7 @@ SHELL_STATIC = (
     "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
     "icons/icon-192.png", "icons/icon-512.png",
 )
-OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "led.js", "app.js")
+OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "led.js", "signature.js", "app.js")
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",
              "workbox-precaching.prod.js")
 

@@ -92,5 +92,6 @@ def labels(body):
         "signer": _("Signed by"), "signed_at": _("Signed at"), "signature": _("Customer's signature"),
         "tester_signature": _("Tester's signature"), "hash": _("Report SHA-256"),
         "verified": _("Checked: the report is exactly as it was signed."),
+        "undrawable": _("Characters this PDF cannot draw are shown as [U+code]; the signed report holds them unchanged."),
         "signer_role_value": {"customer": _("customer"), "account_manager": _("account manager")}.get(body.get("signer_role"), ""),
         "signed_at_value": localtime(body.get("signed_at"))}

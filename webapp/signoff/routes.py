@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from .. import images
 from ..db import get_db, one, transaction
 from ..operations import public_url
 from ..orders import store
@@ -154,8 +155,11 @@ def _signature_png(data_url):
         raise ValueError(_("The signature could not be read; sign again.")) from None
     try:
         uploads.reencode(png, "PNG")
-    except uploads.UploadError:
+        inked = images.has_ink(png)
+    except (uploads.UploadError, images.ImageProblem):
         raise ValueError(_("The signature could not be read; sign again.")) from None
+    if not inked:
+        raise ValueError(_("Sign in the box before sending."))
     return png
 
 

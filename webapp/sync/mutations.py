@@ -19,7 +19,7 @@ from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
-from ..signoff import report as signoff_report
+from ..signoff import ink as signature_ink, report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
 from . import briefcase
@@ -367,6 +367,8 @@ def sign_off(ctx, args, base_version, occurred_at):
     for sha in [signature] + ([tester] if tester else []):
         if not isinstance(sha, str) or not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
             raise Rejected(_("A signature never reached the server; sign again."))
+        if not signature_ink.stored_signature_has_ink(ctx.db, sha):
+            raise Rejected(_("The signature is blank (no ink): the customer has not signed yet; sign again."))
     version = one(ctx.db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "sign_off")
     ctx.db.conn.execute(

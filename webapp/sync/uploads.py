@@ -7,13 +7,12 @@ and be a readable image; it is then re-encoded by Pillow (no EXIF, orientation a
 stored under its hash. The same hash uploaded twice is a no-op.
 """
 import hashlib
-import io
+import logging
 import os
 import pathlib
 import secrets
 
 from flask_babel import gettext as _
-from PIL import ImageOps
 
 from .. import images
 from ..db import one, transaction
@@ -21,7 +20,9 @@ from ..timeutil import to_text
 
 MAX_FILE_BYTES = images.MAX_BYTES
 MAX_PIXELS = images.MAX_PIXELS
-CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF",
+                 "image/heif": "HEIF", "image/avif": "AVIF"}
+LOG = logging.getLogger(__name__)
 READ_PIECE = 64 * 1024
 
 
@@ -51,7 +52,7 @@ def create(db, user, body, now, root):
     if size > MAX_FILE_BYTES:
         raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
     if content_type not in CONTENT_TYPES:
-        raise UploadError(_("Only JPEG, PNG or WebP photos can be uploaded."), 415)
+        raise UploadError(_("Only photos can be uploaded (JPEG, PNG, WebP, HEIC or AVIF)."), 415)
     with transaction(db):
         if one(db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
             return 200, {"complete": True}
@@ -59,6 +60,10 @@ def create(db, user, body, now, root):
                   [sha, user.id, size])
         if row:
             return 201, {"upload_id": row["id"], "offset": row["received"]}
+        failed = one(db, "SELECT error FROM uploads WHERE sha256 = ? AND user_id = ? AND error IS NOT NULL",
+                     [sha, user.id])
+        if failed:  # the same bytes failed before: say why at once instead of sending them again
+            raise UploadError(failed["error"])
         upload_id = secrets.token_urlsafe(18)
         db.conn.execute("INSERT INTO uploads (id, sha256, size, content_type, received, user_id, created_at)"
                         " VALUES (?, ?, ?, ?, 0, ?, ?)", [upload_id, sha, size, content_type, user.id, to_text(now)])
@@ -123,6 +128,9 @@ def _finish(db, user, row, path, root, now):
         encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]])
     except UploadError as exc:
         _fail(db, row, path, str(exc))
+    except Exception:  # noqa: BLE001 - whatever went wrong, the upload is marked failed with a reason, never left half-done
+        LOG.exception("upload %s (%s) could not be re-encoded", row["id"], row["sha256"])
+        _fail(db, row, path, _("The server could not convert this photo; take it again or send it as JPEG."))
     name = f"{row['sha256']}.{'png' if content_type == 'image/png' else 'jpg'}"
     (root / name).write_bytes(encoded)
     with transaction(db):
@@ -145,7 +153,7 @@ def _fail(db, row, path, message, retry=False):
 def store_bytes(db, data, content_type, user_id, root, now):
     """Store a whole image received in one piece (a signature drawn on the customer's phone); return its SHA-256."""
     if content_type not in CONTENT_TYPES:
-        raise UploadError(_("Only JPEG, PNG or WebP photos can be uploaded."), 415)
+        raise UploadError(_("Only photos can be uploaded (JPEG, PNG, WebP, HEIC or AVIF)."), 415)
     if len(data) > MAX_FILE_BYTES:
         raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
     sha = hashlib.sha256(data).hexdigest()
@@ -160,23 +168,19 @@ def store_bytes(db, data, content_type, user_id, root, now):
 
 
 def reencode(data, expected_format):
-    """Open an image safely and write it again without metadata; return (bytes, type, width, height)."""
+    """Open an image safely and write it again without metadata; return (bytes, type, width, height).
+
+    PNG stays PNG (signatures keep their transparency); every other format becomes JPEG.
+    Raises UploadError with a sentence for the technician (webapp/images.py says what is read).
+    """
     try:
-        image = images.open_checked(data, {expected_format})
+        return images.reencode(data, {expected_format}, as_png=expected_format == "PNG")
     except images.ImageProblem as problem:
         raise UploadError({
             "format": _("The file is not the kind of image it claims to be."),
             "pixels": _("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000),
+            "bomb": _("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000),
             "too_big": _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
             "damaged": _("The photo is damaged or incomplete; take it again."),
+            "convert": _("The server could not convert this photo; take it again or send it as JPEG."),
         }.get(problem.code, _("This file is not a photo we can read."))) from None
-    image = ImageOps.exif_transpose(image)
-    out = io.BytesIO()
-    if expected_format == "PNG":
-        image = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P") else image.convert("RGB")
-        image.save(out, "PNG", optimize=False)
-        content_type = "image/png"
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=85)
-        content_type = "image/jpeg"
-    return out.getvalue(), content_type, image.width, image.height

@@ -28,7 +28,7 @@ def _print(result, as_json):
     click.echo(f"{result['format']}: {len(result['networks'])} networks ({result['country']})")
     for n in result["networks"]:
         click.echo(f"  {n['band'] or '?':>3} GHz ch {n['channel'] or '?':>3} {n['width_mhz']:>3} MHz "
-                   f"{n['signal_dbm']:>6} dBm  {n['bssid'] or '-':17}  {n['ssid'] or '(hidden)'}")
+                   f"{n['signal_dbm'] if n['signal_dbm'] is not None else '?':>6} dBm  {n['bssid'] or '-':17}  {n['ssid'] or '(hidden)'}")
     for band, rec in result["recommendation"].items():
         if rec:
             click.echo(f"{band} GHz → channel {rec['channel']} ({rec['width_mhz']} MHz): {rec['reason']}")

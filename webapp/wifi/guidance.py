@@ -4,8 +4,11 @@ Score of a candidate channel c (research/anchors-wifi.md §2.7, our synthesis of
 rules): the sum over neighbouring networks a of overlap(a, c) × weight(a), where
   overlap = 0 when their spectra do not meet, 1 on the same primary channel (802.11 shares a
             channel politely), 10 when they only partly overlap (Google Fiber waveguide: partial
-            overlap is far worse), spans being width-aware (20/40/80/160 MHz);
-  weight  = 10^((dBm + 70) / 10), linear power relative to −70 dBm, and 0 below −85 dBm;
+            overlap is far worse), spans being width-aware (20/40/80/160/320 MHz, and both
+            80 MHz halves of an 80+80 channel);
+  weight  = 10^((dBm + 70) / 10), linear power relative to −70 dBm, and 0 below −85 dBm; a network
+            heard but of unknown strength (macOS lists neighbours without a signal) weighs 1, as
+            if at −70 dBm: it is there, so its channel is not empty;
 times 0.8 for 2.4 GHz channels 1, 6 and 11 (hostapd's bias). The customer's own network is
 left out. On 5 GHz each channel is tried at 80, 40 and 20 MHz within the country's bonding
 blocks, and a DFS channel carries a penalty of one co-channel neighbour at −70 dBm. Lowest
@@ -16,7 +19,7 @@ import functools
 import json
 import pathlib
 
-from .channels import BLOCKS_5, domain, freq_of, span
+from .channels import BLOCKS_5, domain, freq_of, span, spans
 
 HERE = pathlib.Path(__file__).resolve().parent
 PARTIAL = 10
@@ -35,14 +38,21 @@ def say(code, lang, **params):
     return messages()[code][lang].format(**params)
 
 
+UNKNOWN_SIGNAL_WEIGHT = 1.0
+
+
 def weight(signal_dbm):
-    if signal_dbm is None or signal_dbm < FLOOR_DBM:
+    """Linear weight of a neighbour (see the module docstring); unknown signal → UNKNOWN_SIGNAL_WEIGHT."""
+    if signal_dbm is None:
+        return UNKNOWN_SIGNAL_WEIGHT
+    if signal_dbm < FLOOR_DBM:
         return 0.0
     return 10 ** ((signal_dbm + 70) / 10)
 
 
-def network_span(n):
-    return span(n["freq_mhz"], n.get("width_mhz") or 20, n.get("center_mhz"))
+def network_spans(n):
+    """[(low, high)] MHz the network occupies (two for 80+80)."""
+    return spans(n)
 
 
 def candidates(band, allowed):
@@ -68,14 +78,15 @@ def score_band(networks, band, allowed):
     """Every candidate of a band with its score and the neighbours it counted."""
     # Spans and weights once per network; networks below the floor weigh nothing and drop out.
     neighbours = [(low, high, n["channel"], w, n) for n in networks if n["band"] == band
-                  for w in (weight(n["signal_dbm"]),) if w for low, high in (network_span(n),)]
+                  for w in (weight(n["signal_dbm"]),) if w for low, high in network_spans(n)]
     dfs = set(allowed.get("dfs", []))
     scored = []
     for primary, width, (cand_low, cand_high) in candidates(band, allowed):
-        total, hits = 0.0, []
+        total, hits, counted = 0.0, [], set()
         for low, high, channel, w, n in neighbours:
-            if high <= cand_low or low >= cand_high:
-                continue
+            if high <= cand_low or low >= cand_high or id(n) in counted:
+                continue  # (an 80+80 neighbour counts once even when both halves overlap)
+            counted.add(id(n))
             total += w if channel == primary else PARTIAL * w
             hits.append(n)
         total *= BIAS_24.get(primary, 1.0) if band == "2.4" else 1.0
@@ -107,7 +118,7 @@ def recommend(networks, country="CN", own_ssid=None, lang="zh"):
         best = scored[0]
         if best["hits"]:
             reason = say("reason_least", lang, channel=best["channel"], width=best["width_mhz"], count=len(best["hits"]),
-                         strongest=_num(max(n["signal_dbm"] for n in best["hits"])))
+                         strongest=_strongest(best["hits"]))
         else:
             reason = say("reason_clear", lang, channel=best["channel"], width=best["width_mhz"])
         recommendation[band] = {"channel": best["channel"], "width_mhz": best["width_mhz"], "score": best["score"],
@@ -125,7 +136,7 @@ def findings(own, own_ssid, recommendation, per_band, allowed, lang):
     if own_ssid and not own:
         add("own_not_found", "warning", ssid=own_ssid)
     for band in ("2.4", "5"):
-        mine = [n for n in own if n["band"] == band]
+        mine = [n for n in own if n["band"] == band and n["signal_dbm"] is not None]
         if not mine:
             continue
         best = max(mine, key=lambda n: n["signal_dbm"])
@@ -145,6 +156,11 @@ def findings(own, own_ssid, recommendation, per_band, allowed, lang):
     add("band_advice", "info")
     add("wds_single_router", "info")
     return found
+
+
+def _strongest(hits):
+    known = [n["signal_dbm"] for n in hits if n["signal_dbm"] is not None]
+    return _num(max(known)) if known else "?"
 
 
 def _num(value):

@@ -1,5 +1,15 @@
-"""Read Wi-Fi scans from the tools technicians have: iw, iwlist, nmcli, netsh (any display
-language), airport, wpa_cli / wpa_supplicant, WiGLE CSV, termux JSON, and ONTrack's own JSON.
+"""Read Wi-Fi scans from the tools technicians have: iw, iwlist, OpenWrt's iwinfo, nmcli (terse or
+its table), netsh (any display language), airport, macOS system_profiler JSON, wpa_cli /
+wpa_supplicant, WiGLE CSV, termux JSON, and ONTrack's own JSON.
+
+Detection and parsing read the shape of the data (a MAC-like value, "NN%", "N GHz", a header
+row), not one spelling of a label. A BSSID that is a placeholder (empty, all zeros, letters put
+in by someone anonymising: "xx:xx:…") is no identity: its network is kept on its own, never
+merged with another and never refused. A number that is NaN or infinite is refused with a
+sentence. A file that names networks but gives none that can be read is an error saying which
+command to run (NoNetworksError), never "0 networks, clean air".
+
+nmcli.py, netsh.py and macos.py hold the readers of those tools; the rest are here.
 
 Every parser returns a list of network dicts (see `network()`), one per BSSID, the strongest
 reading kept. Anything that is not a scan raises ScanFormatError with a sentence for a person;
@@ -13,18 +23,51 @@ Signal percentages become dBm as their own tool defines them:
 import csv
 import io
 import json
+import math
 import re
 
-from .channels import band_of, channel_of, freq_of
+from .channels import band_of, block_centre, channel_of, freq_of
+from .elements import operating_channel_of
 
-FORMATS = ("iw", "iwlist", "nmcli", "netsh", "airport", "wpa", "wigle", "termux", "ontrack")
+FORMATS = ("iw", "iwlist", "iwinfo", "nmcli", "netsh", "airport", "macos", "wpa", "wigle", "termux", "ontrack")
 MAX_BYTES = 8 * 1024 * 1024
-MAC = r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
+# A BSSID as printed, or as someone anonymised it (xx:xx:…, **:**:…, 00:00:…): the shape, not the digits.
+MAC = r"[0-9A-Za-z*?#_.]{1,2}(?::[0-9A-Za-z*?#_.]{1,2}){5}"
+HEX_MAC = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
 _MAC = re.compile(MAC)
+PLACEHOLDER_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"}
+# What to run when a file names networks but gives none we can read.
+COMMANDS = {
+    "iw": "sudo iw dev wlan0 scan", "iwlist": "sudo iwlist wlan0 scan", "iwinfo": "iwinfo wlan0 scan",
+    "nmcli": "nmcli -t -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list",
+    "netsh": "netsh wlan show networks mode=bssid", "airport": "airport -s",
+    "macos": "system_profiler -json SPAirPortDataType", "wpa": "wpa_cli scan_results",
+    "wigle": "WiGLE → Database → Export → CSV", "termux": "termux-wifi-scaninfo", "ontrack": "flask --app wsgi wifi scan --json",
+}
 
 
 class ScanFormatError(ValueError):
     """The input is not a scan in a format we read; the message says so in words."""
+
+
+class NoNetworksError(ScanFormatError):
+    """The file names networks but none of them can be read; the message names the command to run."""
+
+
+def bssid_identity(text):
+    """The BSSID as an identity (lower-case hex MAC), or None for a placeholder or redacted one."""
+    value = (text or "").strip().lower()
+    if not HEX_MAC.fullmatch(value) or value in PLACEHOLDER_MACS:
+        return None
+    return value
+
+
+def finite(value, what="A number"):
+    """`value` as a float; NaN or ±infinity is a ScanFormatError (a tool never prints them for a real scan)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ScanFormatError(f"{what} in the scan is not a real number ({value!r}): the file was damaged or made by hand.")
+    return number
 
 
 def decode_file(data):
@@ -78,34 +121,55 @@ def decode_ssid(raw):
     return data.hex(), False
 
 
-def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, security="", center=None):
-    """One network in the shape every caller gets."""
+def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, security="", center=None, center2=None,
+            band=None):
+    """One network in the shape every caller gets.
+
+    {"bssid": hex MAC or None (placeholder), "ssid", "hidden", "freq_mhz" (primary 20 MHz),
+     "channel", "band" ("2.4"/"5"/"6"), "width_mhz", "signal_dbm" (None when the tool gave none),
+     "security", "center_mhz" (centre of the whole channel; the primary's for 20 MHz),
+     "center2_mhz" (second 80 MHz segment of an 80+80 channel, else None)}.
+    Raises ScanFormatError for NaN/infinite numbers.
+    """
+    if signal is not None:
+        signal = finite(signal, "A signal level")
+    if freq is not None:
+        freq = int(round(finite(freq, "A frequency")))
     if freq is None and channel is not None:
-        freq = freq_of(channel)
+        freq = freq_of(channel, band)
     if channel is None and freq is not None:
         channel = channel_of(freq)
     text, hidden = decode_ssid(ssid) if isinstance(ssid, str) and "\\" in ssid else ((ssid or ""), not (ssid or "").strip("\x00"))
     if hidden:
         text = ""
-    return {"bssid": bssid.lower() if bssid else None, "ssid": text, "hidden": hidden,
+    return {"bssid": bssid_identity(bssid), "ssid": text, "hidden": hidden,
             "freq_mhz": int(freq) if freq is not None else None, "channel": channel, "band": band_of(freq),
-            "width_mhz": int(width or 20), "signal_dbm": round(float(signal), 1) if signal is not None else None,
-            "security": security or "", "center_mhz": center}
+            "width_mhz": int(width or 20), "signal_dbm": round(signal, 1) if signal is not None else None,
+            "security": security or "", "center_mhz": int(center) if center else (int(freq) if freq is not None else None),
+            "center2_mhz": int(center2) if center2 else None}
 
 
 def strongest_per_bssid(networks):
-    """One entry per BSSID (hidden-BSSID entries, e.g. recent macOS airport, stay as they are)."""
+    """One entry per BSSID, the strongest reading kept. Entries without a BSSID identity (macOS
+    hides them; placeholders) stay as they are; a network whose signal is unknown (macOS 15 lists
+    neighbours without one) is kept, so its channel still counts."""
     best, extra = {}, []
     for n in networks:
-        if n["band"] is None or n["signal_dbm"] is None:
+        if n["band"] is None:
             continue
         if not n["bssid"]:
             extra.append(n)
             continue
         kept = best.get(n["bssid"])
-        if kept is None or n["signal_dbm"] > kept["signal_dbm"]:
+        if kept is None or _louder(n, kept):
             best[n["bssid"]] = n
     return list(best.values()) + extra
+
+
+def _louder(a, b):
+    if b["signal_dbm"] is None:
+        return True
+    return a["signal_dbm"] is not None and a["signal_dbm"] > b["signal_dbm"]
 
 
 def flags_to_security(flags):
@@ -141,10 +205,13 @@ def parse_wpa(text):
         if not line.strip():
             continue
         cols = line.split("\t")
-        if len(cols) < 4 or not _MAC.fullmatch(cols[0]):
+        if len(cols) < 4 or not (_MAC.fullmatch(cols[0]) or not cols[0].strip()):
             raise ScanFormatError(f"A line of the wpa_cli output is not readable: {line[:60]!r}")
+        level = cols[2].strip()
+        if level.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            finite(level, "A signal level")
         try:
-            freq, level = int(cols[1]), int(cols[2])
+            freq, level = int(cols[1]), int(level)
         except ValueError:
             raise ScanFormatError(f"Frequency or signal is not a number: {line[:60]!r}") from None
         if level > 0:  # old drivers report a 0–255 quality, not dBm
@@ -168,18 +235,8 @@ def parse_iw(text):
             pct = _search(r"(?m)^\s*signal:\s*([\d.]+)/100", body)
             signal = float(pct) / 2 - 100 if pct is not None else None
         ssid_match = re.search(r"(?m)^\s*SSID: ?(.*)$", body)
-        primary = _search(r"primary channel:\s*(\d+)", body) or _search(r"DS Parameter set: channel (\d+)", body)
         freq = float(freq) if freq is not None else None
-        width, center = 20, None
-        offset = _search(r"secondary channel offset:\s*(above|below)", body, cast=str)
-        if offset:
-            width = 40
-            center = freq + (10 if offset == "above" else -10) if freq else None
-        vht = _search(r"\* channel width:\s*(\d)", body)
-        seg1 = _search(r"center freq segment 1:\s*(\d+)", body)
-        if vht in (1, 2, 3) and seg1:
-            width = 80 if vht in (1, 3) else 160
-            center = freq_of(seg1, band_of(freq))
+        width, center, center2 = operating_channel_of(body, freq) if freq else (20, None, None)
         security = "open"
         if "RSN:" in body:
             suites = _search(r"RSN:.*?Authentication suites:\s*([^\n]*)", body, cast=str, flags=re.S) or ""
@@ -192,7 +249,7 @@ def parse_iw(text):
         if freq is None or signal is None:
             raise ScanFormatError(f"The block of BSS {mac} has no frequency or signal.")
         result.append(network(mac, ssid_match.group(1).rstrip("\r") if ssid_match else "", freq=int(freq),
-                              signal=float(signal), width=width, center=center, security=security))
+                              signal=float(signal), width=width, center=center, center2=center2, security=security))
     return result
 
 
@@ -206,160 +263,61 @@ def _search(pattern, text, cast=int, flags=0):
         return None
 
 
-# ---- iwlist IF scan ----
+# ---- iwlist IF scan, and OpenWrt's iwinfo IF scan (the same "Cell NN - Address:" shape) ----
 
 def parse_iwlist(text):
-    cells = re.split(rf"(?m)^\s*Cell \d+ - Address: ({MAC})", text)
+    return _parse_cells(text, "iwlist")
+
+
+def parse_iwinfo(text):
+    return _parse_cells(text, "iwinfo")
+
+
+def _parse_cells(text, tool):
+    """iwlist: `ESSID:"x"`, `Signal level=-61 dBm` or `=49/70`, `(Channel 52)`.
+    iwinfo: `ESSID: "x"` (or `ESSID: unknown` for a hidden one), `Signal: -61 dBm  Quality: 49/70`
+    (already dBm), `Channel: 52`, `Band: 6 GHz`, and HT/VHT/HE/EHT Operation blocks for the width."""
+    cells = re.split(rf"(?m)^\s*Cell \d+ - Address: ?({MAC})?[ \t]*$", text)
     if len(cells) < 3:
-        raise ScanFormatError("No 'Cell NN - Address:' lines: not 'iwlist scan' output.")
+        raise ScanFormatError(f"No 'Cell NN - Address:' lines: not '{tool} scan' output.")
     result = []
     for mac, body in zip(cells[1::2], cells[2::2]):
-        freq = _search(r"Frequency[:=]\s*([\d.]+)\s*GHz", body, cast=float)
-        channel = _search(r"\(Channel (\d+)\)", body) or _search(r"(?m)^\s*Channel[:=](\d+)", body)
+        mac = mac or ""
+        freq = _search(r"Frequency[:=]\s*([\d.,]+)\s*GHz", body.replace(",", "."), cast=float)
+        channel = _search(r"\(Channel (\d+)\)", body) or _search(r"Channel[:=]\s*(\d+)", body)
         freq = int(round(freq * 1000)) if freq else None
-        dbm = _search(r"Signal level[:=]\s*(-?\d+)\s*dBm", body)
+        dbm = _search(r"Signal(?: level)?[:=]\s*(-?\d+(?:\.\d+)?)\s*dBm", body, cast=float)
         if dbm is None:
             level = re.search(r"Signal level[:=]\s*(\d+)/(\d+)", body)
-            if level is None:
-                raise ScanFormatError(f"Cell {mac} has no signal level.")
+            if level is None or int(level.group(2)) == 0:
+                raise ScanFormatError(f"Cell {mac or '(no address)'} has no signal level.")
             dbm = int(level.group(1)) / int(level.group(2)) * 50 - 100
-        essid = re.search(r'ESSID:"(.*)"', body)
-        encrypted = re.search(r"Encryption key:\s*on", body) is not None
-        security = ("WPA2-PSK" if "WPA2" in body else "WPA-PSK" if "WPA Version" in body else
-                    "WEP" if encrypted else "open")
-        result.append(network(mac, essid.group(1) if essid else "", freq=freq, channel=channel, signal=dbm,
-                              security=security))
+        essid = re.search(r'ESSID:\s?"(.*)"', body)
+        width, center, center2 = operating_channel_of(body, freq) if freq else (20, None, None)
+        result.append(network(mac, essid.group(1) if essid else "", freq=freq, channel=channel if not freq else None,
+                              signal=dbm, security=_cell_security(body), width=width, center=center, center2=center2))
     return result
 
 
-# ---- nmcli -t ----
-
-NMCLI_DEFAULT_FIELDS = ["in-use", "bssid", "ssid", "mode", "chan", "rate", "signal", "bars", "security"]
-
-
-def _split_nmcli(line):
-    fields, current, i = [], [], 0
-    while i < len(line):
-        if line[i] == "\\" and i + 1 < len(line):
-            current.append(line[i + 1])
-            i += 2
-            continue
-        if line[i] == ":":
-            fields.append("".join(current))
-            current = []
-        else:
-            current.append(line[i])
-        i += 1
-    fields.append("".join(current))
-    return fields
-
-
-def parse_nmcli(text):
-    lines = [l.rstrip("\r") for l in text.splitlines() if l.strip()]
-    fields = None
-    rows = []
-    for line in lines:
-        command = re.search(r"(?:--fields|-f)[ =]([\w,-]+)", line)
-        if line.lstrip().startswith(("$", "nmcli")) and command:
-            fields = [f.lower() for f in command.group(1).split(",")]
-            continue
-        rows.append(_split_nmcli(line))
-    if not rows:
-        raise ScanFormatError("No nmcli rows.")
-    if fields is None:
-        if all(len(r) == len(NMCLI_DEFAULT_FIELDS) for r in rows):
-            fields = NMCLI_DEFAULT_FIELDS
-        else:
-            raise ScanFormatError("nmcli output without its field list: run 'nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' and keep the command line.")
-    if "bssid" not in fields or "signal" not in fields or not ({"freq", "chan"} & set(fields)):
-        raise ScanFormatError("nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields.")
-    result = []
-    for row in rows:
-        if len(row) != len(fields):
-            raise ScanFormatError(f"An nmcli row has {len(row)} fields, not {len(fields)}.")
-        values = dict(zip(fields, row))
-        if not _MAC.fullmatch(values["bssid"]):
-            raise ScanFormatError(f"Not a BSSID in nmcli output: {values['bssid'][:30]!r}")
-        try:
-            pct = int(values["signal"])
-            freq = int(values["freq"].split()[0]) if values.get("freq") else None
-            chan = int(values["chan"]) if values.get("chan") else None
-        except ValueError:
-            raise ScanFormatError("A number in the nmcli output is not a number.") from None
-        security = values.get("security", "")
-        result.append(network(values["bssid"], values.get("ssid", ""), freq=freq, channel=chan,
-                              signal=0.6 * pct - 100, security=("open" if security in ("", "--") else security)))
-    return result
-
-
-# ---- netsh wlan show networks mode=bssid (labels in any language) ----
-
-def parse_netsh(text):
-    """Read by shape, not by label: 'SSID n : name' opens a network, a MAC value opens a BSSID,
-    'NN%' is its signal, a bare number after it the channel, 'N GHz' the band."""
-    result, ssid, auth, ssid_values, current = [], None, "", [], None
-    seen_ssid = False
-    for raw in text.splitlines():
-        line = raw.rstrip("\r")
-        if ":" not in line:
-            continue
-        key, _, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
-        value = value.strip()
-        top = re.match(r"^SSID\s+\d+\s*$", key.strip()) and not line.startswith((" ", "\t"))
-        if top:
-            _flush_netsh(current, result)
-            current, ssid, ssid_values, seen_ssid = None, value, [], True
-            continue
-        if not seen_ssid:
-            continue
-        if _MAC.fullmatch(value):
-            _flush_netsh(current, result)
-            auth = ssid_values[1] if len(ssid_values) > 1 else ""
-            current = {"bssid": value, "ssid": ssid, "signal": None, "channel": None, "band": None, "security": auth}
-            continue
-        if current is None:
-            ssid_values.append(value)
-            continue
-        if re.fullmatch(r"\d{1,3}\s*%", value) and current["signal"] is None:
-            current["signal"] = int(value.rstrip("% "))
-        elif re.fullmatch(r"\d+(\.\d+)?\s*GHz", value):
-            current["band"] = value.split()[0]
-        elif re.fullmatch(r"\d{1,3}", value) and current["signal"] is not None and current["channel"] is None:
-            current["channel"] = int(value)
-    _flush_netsh(current, result)
-    if not seen_ssid:
-        raise ScanFormatError("No 'SSID n :' blocks: not 'netsh wlan show networks mode=bssid' output.")
-    return result
-
-
-def _split_mac_line(line):
-    match = _MAC.search(line)
-    head = line[:match.start()]
-    return head.rsplit(":", 1)[0], ":", line[match.start():match.end()]
-
-
-def _flush_netsh(current, result):
-    if current is None:
-        return
-    if current["signal"] is None or current["channel"] is None:
-        raise ScanFormatError(f"BSSID {current['bssid']} has no signal or channel.")
-    band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
-    freq = freq_of(current["channel"], band)
-    result.append(network(current["bssid"], current["ssid"], freq=freq, signal=current["signal"] / 2 - 100,
-                          security=_netsh_security(current["security"])))
-
-
-def _netsh_security(auth):
-    text = (auth or "").upper()
-    if "WPA3" in text:
-        return "WPA3-SAE"
-    if "WPA2" in text:
-        return "WPA2-EAP" if "ENTERPRISE" in text or "企业" in auth else "WPA2-PSK"
-    if "WPA" in text:
-        return "WPA-PSK"
-    if "WEP" in text:
-        return "WEP"
-    return "open" if auth else ""
+def _cell_security(body):
+    iwinfo = re.search(r"(?m)^\s*Encryption:\s*(.+?)\s*$", body)
+    if iwinfo and not re.fullmatch(r"(?i)on|off", iwinfo.group(1)):
+        words = iwinfo.group(1).upper()
+        if words.startswith("NONE") or words == "OPEN":
+            return "open"
+        if "SAE" in words and "PSK" not in words:
+            return "WPA3-SAE"
+        if "802.1X" in words or "EAP" in words:
+            return "WPA2-EAP" if "WPA2" in words or "WPA3" in words else "WPA-EAP"
+        if "OWE" in words:
+            return "OWE"
+        if "WEP" in words:
+            return "WEP"
+        if "WPA2" in words or "WPA3" in words:
+            return "WPA2-PSK+SAE" if "SAE" in words else "WPA2-PSK"
+        return "WPA-PSK" if "WPA" in words else "open"
+    encrypted = re.search(r"Encryption key:\s*on", body) is not None
+    return "WPA2-PSK" if "WPA2" in body else "WPA-PSK" if "WPA Version" in body else "WEP" if encrypted else "open"
 
 
 # ---- macOS airport -s ----
@@ -385,8 +343,9 @@ def parse_airport(text):
         if match["ext"] in ("+1", "1", "-1"):
             width = 40
             center = freq + (10 if match["ext"] != "-1" else -10)
-        elif match["ext"] == "80":
-            width = 80
+        elif match["ext"] in ("80", "160"):  # airport writes "149,80" / "36,160": the block's centre
+            width = int(match["ext"])
+            center = block_centre(channel, width, band_of(freq))
         security = match["security"].strip()
         result.append(network(match["bssid"], line[:ssid_end].strip(), freq=freq, signal=int(match["rssi"]),
                               width=width, center=center,
@@ -433,17 +392,34 @@ def parse_termux(text):
     result = []
     for r in rows:
         try:
-            freq = int(r["frequency_mhz"])
-            width = int(r.get("channel_bandwidth_mhz") or 20)
-            center = int(r["center_frequency_mhz"]) if r.get("center_frequency_mhz") else None
-            rssi = float(r["rssi"])
+            freq = finite(r["frequency_mhz"], "A frequency")
+            width = _width_mhz(r.get("channel_bandwidth_mhz"))
+            center = finite(r["center_frequency_mhz"], "A centre frequency") if r.get("center_frequency_mhz") else None
+            rssi = finite(r["rssi"], "A signal level")
+        except ScanFormatError:
+            raise
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A termux network lacks frequency_mhz or rssi.") from None
-        if not isinstance(r.get("bssid"), str) or not _MAC.fullmatch(r["bssid"]):
-            raise ScanFormatError("A termux network has no BSSID.")
-        result.append(network(r["bssid"], r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
-                              signal=rssi, width=width if width in (20, 40, 80, 160) else 20, center=center))
+        if r.get("bssid") not in (None, "") and not (isinstance(r["bssid"], str) and _MAC.fullmatch(r["bssid"])):
+            raise ScanFormatError("A termux network's BSSID is not a MAC address.")
+        result.append(network(r.get("bssid"), r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
+                              signal=rssi, width=width, center=center))
     return result
+
+
+WIDTHS_MHZ = (20, 40, 80, 160, 320)
+
+
+def _width_mhz(value):
+    """A channel width as JSON tools give it (80, "80", "80MHz", "80+80" = 160 in all) → MHz; unknown → 20."""
+    text = str(value if value is not None else "").replace("MHz", "").strip()
+    if text == "80+80":
+        return 160
+    try:
+        width = int(finite(text, "A channel width")) if text else 20
+    except ValueError:
+        return 20
+    return width if width in WIDTHS_MHZ else 20
 
 
 def parse_ontrack(text):
@@ -459,58 +435,82 @@ def parse_ontrack(text):
         if not isinstance(r, dict):
             raise ScanFormatError("Each network must be an object.")
         try:
-            freq = int(r["freq_mhz"]) if r.get("freq_mhz") is not None else None
+            freq = finite(r["freq_mhz"], "A frequency") if r.get("freq_mhz") is not None else None
             channel = int(r["channel"]) if freq is None else None
-            signal = float(r["signal_dbm"])
-            width = int(r.get("width_mhz") or 20)
+            # null: heard but of unknown strength (a macOS scan analysed before); a missing key is refused
+            signal = finite(r["signal_dbm"], "A signal level") if r["signal_dbm"] is not None else None
+            width = _width_mhz(r.get("width_mhz"))
+            centres = [finite(r[key], "A centre frequency") if r.get(key) else None for key in ("center_mhz", "center2_mhz")]
+        except ScanFormatError:
+            raise
         except (KeyError, TypeError, ValueError):
             raise ScanFormatError("A network lacks its channel or signal.") from None
         bssid = r.get("bssid")
-        if bssid is not None and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
+        if bssid not in (None, "") and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
             raise ScanFormatError("A BSSID is not a MAC address.")
         ssid = r.get("ssid") if isinstance(r.get("ssid"), str) else ""
-        result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal,
-                              width=width if width in (20, 40, 80, 160) else 20, security=str(r.get("security") or "")))
+        result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal, width=width,
+                              center=centres[0], center2=centres[1], security=str(r.get("security") or "")))
     return result
 
 
-PARSERS = {"iw": parse_iw, "iwlist": parse_iwlist, "nmcli": parse_nmcli, "netsh": parse_netsh,
-           "airport": parse_airport, "wpa": parse_wpa, "wigle": parse_wigle, "termux": parse_termux,
-           "ontrack": parse_ontrack}
+# The tools with a module of their own build their networks with network() above.
+from .macos import parse_macos  # noqa: E402
+from .netsh import parse_netsh  # noqa: E402
+from .nmcli import nmcli_command, parse_nmcli  # noqa: E402
+
+PARSERS = {"iw": parse_iw, "iwlist": parse_iwlist, "iwinfo": parse_iwinfo, "nmcli": parse_nmcli, "netsh": parse_netsh,
+           "airport": parse_airport, "macos": parse_macos, "wpa": parse_wpa, "wigle": parse_wigle,
+           "termux": parse_termux, "ontrack": parse_ontrack}
+READABLE = "iw, iwlist, iwinfo, nmcli, netsh, airport -s, macOS system_profiler -json, wpa_cli, WiGLE CSV, termux JSON"
 
 
 def detect(text):
-    """Name the format of a scan, or raise ScanFormatError."""
+    """Name the format of a scan by its shape, or raise ScanFormatError."""
     head = text.lstrip()[:4096]
-    if head.startswith(("[", "{")):
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise ScanFormatError("The file looks like JSON but is not valid JSON.") from None
-        if isinstance(data, dict) and "networks" in data:
-            return "ontrack"
-        if isinstance(data, list):
-            return "termux"
-        raise ScanFormatError("This JSON is not a Wi-Fi scan.")
+    looks_json = head.startswith(("[", "{"))
+    if looks_json and not re.match(r"\[[^\]\n]*@[^\]\n]*\]\s*[$#]", head):  # "[root@host ~]#" is a prompt
+        return _detect_json(text)
     if head.startswith("WigleWifi-") or re.match(r"MAC,SSID,AuthMode", head):
         return "wigle"
     if "bssid / frequency / signal level" in head:
         return "wpa"
     if re.search(rf"(?m)^BSS {MAC}", head):
         return "iw"
-    if re.search(rf"(?m)^\s*Cell \d+ - Address: {MAC}", head):
-        return "iwlist"
+    if re.search(r"(?m)^\s*Cell \d+ - Address:", head):
+        iwinfo = re.search(r"(?m)^\s*Signal:\s*-?\d+\s*dBm|^\s*ESSID: |Mode: \w+\s+Frequency: ", head)
+        return "iwinfo" if iwinfo else "iwlist"
     if re.search(r"(?m)^\s*SSID BSSID\s+RSSI CHANNEL", head):
         return "airport"
-    if re.search(r"(?m)^SSID \d+ :", head):
+    if re.search(r"(?m)^SSID\s+\d+\s*:", head):
         return "netsh"
-    if re.search(r"(?:[0-9A-Fa-f]{2}\\:){5}[0-9A-Fa-f]{2}", head):
+    if re.search(r"(?:[0-9A-Za-z*?#_.]{1,2}\\:){5}[0-9A-Za-z*?#_.]{1,2}", head) \
+            or re.search(r"(?m)^\s*(?:IN-USE|\*)?\s*(?:BSSID\s+)?SSID\s+.*\bSIGNAL\b", head) \
+            or any(nmcli_command(line) is not None for line in head.splitlines()[:3]):
         return "nmcli"
-    raise ScanFormatError("This is not a Wi-Fi scan ONTrack can read (iw, iwlist, nmcli -t, netsh, airport -s, wpa_cli, WiGLE CSV, termux JSON).")
+    raise ScanFormatError(f"This is not a Wi-Fi scan ONTrack can read ({READABLE}).")
+
+
+def _detect_json(text):
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ScanFormatError("The file looks like JSON but is not valid JSON.") from None
+    if isinstance(data, dict) and "networks" in data:
+        return "ontrack"
+    if isinstance(data, dict) and "SPAirPortDataType" in data:
+        return "macos"
+    if isinstance(data, list):
+        return "termux"
+    raise ScanFormatError(f"This JSON is not a Wi-Fi scan ONTrack can read ({READABLE}).")
 
 
 def parse(text, fmt="auto"):
-    """Return (format, networks) — one network per BSSID, strongest reading."""
+    """Return (format, networks): one network per BSSID identity, the strongest reading.
+
+    Raises ScanFormatError with a sentence for anything that is not a readable scan, and
+    NoNetworksError when the file names networks but none of them can be used.
+    """
     if fmt in (None, "auto"):
         fmt = detect(text)
     if fmt not in PARSERS:
@@ -519,6 +519,11 @@ def parse(text, fmt="auto"):
         networks = PARSERS[fmt](text)
     except ScanFormatError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, csv.Error, RecursionError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, csv.Error,
+            RecursionError) as exc:
         raise ScanFormatError(f"The {fmt} output could not be read ({type(exc).__name__}).") from None
-    return fmt, strongest_per_bssid(networks)
+    usable = strongest_per_bssid(networks)
+    if networks and not usable:
+        raise NoNetworksError(f"The {fmt} output names {len(networks)} network(s) but none on a Wi-Fi band ONTrack "
+                              f"knows: run '{COMMANDS[fmt]}' again and keep its whole output.")
+    return fmt, usable

@@ -29,6 +29,8 @@ def analyze_upload():
         text = parsers.decode_file(upload.read(parsers.MAX_BYTES + 1))
         fmt, networks = parsers.parse(text, request.form.get("format") or "auto")
         return jsonify(guidance.analyze(fmt, networks, country, own, lang()))
+    except parsers.NoNetworksError as exc:
+        return jsonify(error=_("No network in this scan file can be read: %(why)s", why=str(exc))), 422
     except parsers.ScanFormatError as exc:
         return jsonify(error=_("This file is not a Wi-Fi scan ONTrack can read: %(why)s", why=str(exc))), 422
     except ValueError as exc:
