@@ -424,11 +424,13 @@ async def main(args):
     if args.renice:
         # Ahead of whatever else the box runs (other people's jobs on a shared machine), as a
         # dedicated server would be; the job worker keeps its nice 10 relative to the web server.
+        # Linux keeps a nice value per thread: gunicorn's request threads must be moved one by one.
         for process in server_processes(stack) + [psutil.Process()]:
             try:
-                process.nice(max(-20, process.nice() + args.renice))
-            except (psutil.AccessDenied, psutil.NoSuchProcess):
-                print("   (could not renice: run as root for --renice)")
+                for thread in process.threads():
+                    os.setpriority(os.PRIO_PROCESS, thread.id, max(-20, os.getpriority(os.PRIO_PROCESS, thread.id) + args.renice))
+            except (psutil.AccessDenied, psutil.NoSuchProcess, PermissionError, ProcessLookupError):
+                print("   (could not renice every thread: run as root for --renice)")
     base = stack.url
     print(f"serving at {base}: gunicorn {os.environ.get('ONTRACK_WEB_WORKERS', '2')} workers ×"
           f" {os.environ.get('ONTRACK_WEB_THREADS', '8')} threads, job worker beside it;"
