@@ -31,6 +31,7 @@ import os
 import pathlib
 import random
 import re
+import signal
 import sqlite3
 import statistics
 import sys
@@ -505,4 +506,6 @@ if __name__ == "__main__":
     parser.add_argument("--photos", type=int, default=20, help="base pictures (each upload is made unique)")
     parser.add_argument("--renice", type=int, default=0,
                         help="lower the server's and the bench's nice value by this much (e.g. -10 on a shared box; root)")
+    # Stopped with SIGTERM, the bench still stops the server it started (the `finally` in main).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(asyncio.run(main(parser.parse_args())))
