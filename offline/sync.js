@@ -47,11 +47,17 @@
 
   function jsonHeaders(token) { return { "Content-Type": "application/json", "X-CSRFToken": token }; }
 
-  async function uploadBlob(db, record, token) {
+  // The server says what to do by a code, never by its (translated) words: "damaged" → send it
+  // again from the start, "busy" → later, anything else refused → the photo needs attention.
+  var DAMAGED_RETRIES = 3;
+
+  async function uploadBlob(db, record, token, attempt) {
+    attempt = attempt || 0;
     var r = await request("/api/uploads", { method: "POST", headers: jsonHeaders(token),
       body: JSON.stringify({ sha256: record.sha256, size: record.blob.size, content_type: record.type }) });
     var body = await r.json().catch(function () { return {}; });
     if (r.status === 200 && body.complete) { return markBlob(db, record, "uploaded"); }
+    if (r.status === 429 || body.code === "busy") { throw new Problem("upload", body.error || String(r.status)); }
     if (r.status !== 201) { return markBlob(db, record, "bad", body.error || String(r.status)); }
     var id = body.upload_id, offset = body.offset, failures = 0, size = CHUNK;
     while (offset < record.blob.size) {
@@ -68,9 +74,8 @@
       if (r.status === 204) { offset = Number(r.headers.get("Upload-Offset")); failures = 0; continue; }
       if (r.status === 409) { size = CHUNK_AFTER_A_DROP; offset = await currentOffset(id); continue; }
       body = await r.json().catch(function () { return {}; });
-      if (r.status === 422 && /checksum/i.test(body.error || "") === false) {
-        return markBlob(db, record, "bad", body.error);
-      }
+      if (body.code === "damaged" && attempt < DAMAGED_RETRIES) { return uploadBlob(db, record, token, attempt + 1); }
+      if (body.code === "refused") { return markBlob(db, record, "bad", body.error); }
       throw new Problem("upload", body.error || String(r.status));
     }
     return markBlob(db, record, "uploaded");
@@ -94,21 +99,38 @@
     }
   }
 
+  // A batch the server refuses as too large (413, code "too_large") is sent in halves; a single
+  // change too large to send at all is sent as "sync.too_large", which the server refuses by name
+  // so its number is used up, and the change itself stays on the phone under "needs attention".
   async function pushAll(db, token, clientId) {
+    var size = BATCH;
     for (;;) {
-      var pending = (await S.waiting(db)).sort(function (a, b) { return a.seq - b.seq; }).slice(0, BATCH);
+      var pending = (await S.waiting(db)).sort(function (a, b) { return a.seq - b.seq; }).slice(0, size);
       if (!pending.length) { return; }
-      var r = await request("/api/sync/push", { method: "POST", headers: jsonHeaders(token), body: JSON.stringify({
-        client_id: clientId, mutations: pending.map(function (e) {
-          return { seq: e.seq, mutation_id: e.mutation_id, name: e.name, args: e.args,
-                   base_version: e.base_version, occurred_at: e.occurred_at };
-        }) }) });
+      var r = await sendBatch(token, clientId, pending.map(wireForm));
       var body = await r.json().catch(function () { return {}; });
+      if (r.status === 413 && pending.length > 1) { size = Math.ceil(pending.length / 2); continue; }
+      if (r.status === 413) {
+        r = await sendBatch(token, clientId, [{ seq: pending[0].seq, mutation_id: pending[0].mutation_id,
+          name: "sync.too_large", args: { name: pending[0].name }, base_version: null, occurred_at: pending[0].occurred_at }]);
+        body = await r.json().catch(function () { return {}; });
+      }
       if (r.status === 403) { throw new Problem("device", body.error); }
       if (!r.ok) { throw new Problem("push", body.error || String(r.status)); }
       var progressed = await settle(db, pending, body);
       if (!progressed) { throw new Problem("push", "no progress"); }
+      size = BATCH;
     }
+  }
+
+  function wireForm(e) {
+    return { seq: e.seq, mutation_id: e.mutation_id, name: e.name, args: e.args,
+             base_version: e.base_version, occurred_at: e.occurred_at };
+  }
+
+  function sendBatch(token, clientId, mutations) {
+    return request("/api/sync/push", { method: "POST", headers: jsonHeaders(token),
+      body: JSON.stringify({ client_id: clientId, mutations: mutations }) });
   }
 
   // Record the server's answers: applied changes wait for the next pull; refused ones need attention.

@@ -74,8 +74,12 @@ def test_suspension_needs_consent_and_a_supervisor(login, phone, user_ids, db):
     not_a_supervisor = desk.post(f"/orders/{order_id}/act/suspend", {
         "customer_consent": "客户电话同意", "approver_id": str(user_ids["disp"]), "reason": "客户出差"})
     assert not_a_supervisor.status_code == 422
-    ok = desk.post(f"/orders/{order_id}/act/suspend", {
-        "customer_consent": "客户 10:05 电话同意", "approver_id": str(user_ids["boss"]), "reason": "客户出差"})
+    suspension = {"customer_consent": "客户 10:05 电话同意", "approver_id": str(user_ids["boss"]), "reason": "客户出差"}
+    unapproved = desk.post(f"/orders/{order_id}/act/suspend", suspension)  # the supervisor did nothing yet
+    assert unapproved.status_code == 409 and "主管" in unapproved.text and state(db, order_id)["state"] == "accepted"
+    assert desk.post(f"/orders/{order_id}/approve-suspension").status_code == 403  # only the supervisor approves
+    assert login("boss").post(f"/orders/{order_id}/approve-suspension").status_code == 303
+    ok = desk.post(f"/orders/{order_id}/act/suspend", suspension)
     assert ok.status_code == 303 and state(db, order_id)["state"] == "suspended"
     assert tech.act(order_id, "accepted")["status"] == "applied"  # resume goes back where it was
     assert state(db, order_id)["state"] == "accepted"

@@ -8,12 +8,24 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import db as database
 from .config import DEFAULT_SECRET_KEY, Config, check_production_safety
 from .migrations import migrate
+from .strict_json import StrictJSONProvider
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in URLs, at most what SQLite's INTEGER holds (a 30-digit id is simply not found)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 62)
+        super().__init__(map, *args, **kwargs)
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
@@ -24,6 +36,8 @@ def create_app(test_config=None):
     """Create and configure an ONTrack app; `test_config` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.json = StrictJSONProvider(app)
+    app.url_map.converters["int"] = BoundedInt
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
@@ -38,6 +52,10 @@ def create_app(test_config=None):
         app.config["BLOB_FOLDER"] = os.path.join(app.instance_path, "blobs")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "webapp" / "translations")
 
+    if app.config["PROXY_COUNT"]:
+        # Behind N reverse proxies: the client's address, scheme and host come from their headers.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     database.init_app(app)
     from . import assets, operations
     assets.init_app(app, ROOT / "static")
@@ -83,8 +101,13 @@ def _init_extensions(app):
 
     @login_manager.user_loader
     def _load(user_id):
+        # A session lives only while its person's session version is the one it was opened
+        # with: logging out or changing the password bumps it, ending every session at once.
         from .auth.users import load_user
-        return load_user(database.get_db(), int(user_id))
+        user = load_user(database.get_db(), int(user_id))
+        if user is None or session.get("session_version") != user.session_version:
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -135,20 +158,42 @@ def _register_errors(app):
         500: lambda: _("Something went wrong on our side. What you entered was not saved; please try again."),
     }
 
+    codes = {413: "too_large"}  # the phone acts on the code (it splits a batch), never on the words
+
     def render_error(status, message):
         if _wants_json():
-            return jsonify(error=message), status
+            return jsonify(error=message, **({"code": codes[status]} if status in codes else {})), status
         return render_template("error.html", status=status, message=message), status
 
     for status, message in messages.items():
         app.register_error_handler(status, lambda exc, s=status, m=message: render_error(s, m()))
+
+    @app.errorhandler(OverflowError)
+    def _number_too_large(exc):
+        # A number too large for SQLite's INTEGER names nothing that exists (a last net: inputs are checked first).
+        return render_error(404, messages[404]())
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
 
 
+PRIVATE_TYPES = frozenset({"text/html", "application/json", "application/pdf"})
+
+
+def _quiet_server_header():
+    """Make Werkzeug's server (flask run, the tests' live server) answer `Server: ONTrack`.
+
+    Its request handler writes `Server: Werkzeug/x.y Python/x.y` itself, whatever the app's
+    response says, and `flask run` offers no way to pass another handler class; the
+    versions tell an attacker which known flaws to try.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+    WSGIRequestHandler.version_string = lambda handler: "ONTrack"
+
+
 def _register_headers(app):
+    _quiet_server_header()
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault(
@@ -162,6 +207,10 @@ def _register_headers(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         if request.headers.get("HX-Request"):
             response.headers.setdefault("Vary", "HX-Request")
+        if response.mimetype in PRIVATE_TYPES:
+            # Pages, JSON and reports carry customers' names, numbers and addresses: no shared or
+            # disk cache keeps them (the phone's offline copy lives in IndexedDB, not the HTTP cache).
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.context_processor

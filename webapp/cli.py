@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from .auth.users import ROLES, create_user
+from .auth.users import ROLES, create_user, set_password
 from .db import get_db, transaction
 from .orders.views import local_zone
 from .sla import engine
@@ -26,6 +26,23 @@ def create_user_command(username, role, display_name, phone, district, skills, p
     except ValueError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"created {role} {username}")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.password_option()
+@with_appcontext
+def set_password_command(username, password):
+    """Give a person a new password (asks twice); every session they have ends."""
+    db = get_db()
+    row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
+    if row is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        set_password(db, row[0], password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"password changed for {username}; their sessions have ended")
 
 
 @click.command("demo-data")
@@ -135,11 +152,29 @@ def list_command():
         click.echo(f"{p['code']:28} {p['kind']:12} {p['amount']:5}  warn {p['warn_minutes']:4} min  -> {p['escalate_role']}")
 
 
+@click.group("uploads")
+def uploads_group():
+    """Photo and signature uploads."""
+
+
+@uploads_group.command("expire")
+@click.option("--hours", type=int, default=None, help="Age of an unfinished upload to forget (default: ONTRACK_UPLOAD_EXPIRY_HOURS).")
+@with_appcontext
+def expire_uploads_command(hours):
+    """Forget unfinished uploads older than the limit, with their partial files."""
+    from flask import current_app
+    from .sync import uploads
+    config = current_app.config
+    root = uploads.blob_dir(config["BLOB_FOLDER"])
+    count = uploads.expire_stale(get_db(), root, utcnow(), hours or config["UPLOAD_EXPIRY_HOURS"])
+    click.echo(f"expired unfinished uploads: {count}")
+
+
 def init_app(app):
     """Register the commands on the app."""
     from .backup import backup_command, restore_command
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, demo_data_command, prepare_command, sla_group, wifi_cli, led_cli,
-                    backup_command, restore_command):
+    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
+                    sla_group, wifi_cli, led_cli, backup_command, restore_command):
         app.cli.add_command(command)

@@ -19,10 +19,18 @@ class Config:
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
 
-    # Login throttling: this many failures for one username or one address within the
-    # window locks further attempts for the rest of the window.
+    # Login throttling, per name and address together: after this many failures within the window
+    # the next try waits 1 minute, then 2, 4, … (never more than the window).
     LOGIN_MAX_FAILURES = int(os.environ.get("ONTRACK_LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("ONTRACK_LOGIN_WINDOW_MINUTES", "15"))
+    # How many reverse proxies stand in front of the app (0: none). Their X-Forwarded-For/-Proto/-Host
+    # are trusted for that many hops, so throttling and logs see the real address.
+    PROXY_COUNT = int(os.environ.get("ONTRACK_PROXY_COUNT", "0"))
+
+    # Uploads per person: open (unfinished) uploads and their announced bytes; unfinished ones expire.
+    UPLOAD_MAX_OPEN = int(os.environ.get("ONTRACK_UPLOAD_MAX_OPEN", "20"))
+    UPLOAD_MAX_OPEN_BYTES = int(os.environ.get("ONTRACK_UPLOAD_MAX_OPEN_MB", "100")) * 1024 * 1024
+    UPLOAD_EXPIRY_HOURS = int(os.environ.get("ONTRACK_UPLOAD_EXPIRY_HOURS", "48"))
 
     # Cookies: HttpOnly and SameSite always; Secure whenever served over HTTPS (production).
     SESSION_COOKIE_HTTPONLY = True
@@ -51,7 +59,6 @@ class Config:
 
     # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
     PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server
-    PROXY_COUNT = int(os.environ.get("ONTRACK_PROXY_COUNT", "0"))  # reverse proxies in front (Caddy: 1)
     HSTS_SECONDS = int(os.environ.get("ONTRACK_HSTS_SECONDS", str(365 * 24 * 3600)))
     METRICS_TOKEN = os.environ.get("ONTRACK_METRICS_TOKEN", "")  # lets a scraper off the box read /metrics
     COMPRESS_MIMETYPES = ["text/html", "application/json", "text/javascript", "application/javascript",
@@ -68,11 +75,20 @@ class Config:
     LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
 
 
+def weak_secret(key):
+    """Say why a secret key is unfit for production, or return None (≥ 32 characters, ≥ 10 different)."""
+    key = key.decode("latin-1") if isinstance(key, bytes) else (key or "")
+    if key == DEFAULT_SECRET_KEY or len(key.strip()) < 32:
+        return "shorter than 32 characters"
+    if len(set(key)) < 10:  # 32 spaces, "aaaa…", "0123…" repeated: not random
+        return "too few different characters to be random"
+    return None
+
+
 def check_production_safety(config):
-    """Refuse to run in production with the default (public) secret key, or without an https public URL."""
+    """Refuse to run in production with the default (public) or a guessable secret key, or without an https public URL."""
     if config.get("ENV_NAME") == "production":
-        key = config.get("SECRET_KEY") or ""
-        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+        if weak_secret(config.get("SECRET_KEY")):
             raise RuntimeError(
                 "ONTRACK_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production; refusing to start with the default key."

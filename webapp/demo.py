@@ -111,7 +111,8 @@ def _make_order(db, rng, users, final_state, now, tz):
     moment = start
     for action, gap in zip(path, gaps):
         moment = min(moment + datetime.timedelta(minutes=gap), now)
-        actor = dispatcher if action in ("dispatch", "suspend", "close") else tech
+        # The supervisor suspends (their approval is theirs to give); the desk dispatches and closes.
+        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
         store.apply_action(db, order_id, action, actor, fields, moment, tz)

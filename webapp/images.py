@@ -111,21 +111,30 @@ def to_8bit(image, keep_alpha=False):
     return image.convert("RGB")
 
 
-def reencode(data, formats, as_png=False, quality=85):
+def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_PIXELS):
     """Open `data` (one of the declared `formats`) and write it again with no metadata.
 
     Returns (bytes, content type, width, height): PNG when `as_png` (transparency kept),
-    else JPEG at `quality`. Raises ImageProblem — "convert" when a readable image cannot be
-    written again (so the upload is marked failed with a reason, not left half-done).
+    else JPEG at `quality`. `fit` (width, height) downscales into that box; more than
+    `max_pixels` is refused before decoding. Raises ImageProblem — "convert" when a readable
+    image cannot be written again (so the upload is marked failed with a reason, not left half-done).
     """
-    image = upright(open_checked(data, formats))
+    def bounded(image):
+        if image.width * image.height > max_pixels:
+            raise ImageProblem("pixels")
+
+    image = upright(open_checked(data, formats, before_load=bounded))
     try:
         out = io.BytesIO()
         if as_png:
             image = to_8bit(image, keep_alpha=True)
+            if fit:
+                image.thumbnail(fit)
             image.save(out, "PNG", optimize=False)
             return out.getvalue(), "image/png", image.width, image.height
         image = to_8bit(image)
+        if fit:
+            image.thumbnail(fit)
         image.save(out, "JPEG", quality=quality)
         return out.getvalue(), "image/jpeg", image.width, image.height
     except (OSError, ValueError, TypeError, KeyError, MemoryError):

@@ -378,7 +378,62 @@ MIGRATIONS = [
         """CREATE TRIGGER led_checks_update_changes AFTER UPDATE ON led_checks
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
-    # 7: who ever held each order, kept by triggers, so a pull reads only the changes to the
+    # 7: hostile and unlucky phones (issue 13). A device and every id its phone chooses belong
+    # to the person who sent them: devices are keyed by (person, client_id), and a mutation_id is
+    # unique per person, not across everyone. Each blob remembers every person who uploaded it.
+    # People carry a session version (logout and a password change end every session); login
+    # failures are counted per name and address together; customer links count failed tries.
+    [
+        """CREATE TABLE sync_devices (
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            client_id TEXT NOT NULL,
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, client_id)
+        )""",
+        "INSERT INTO sync_devices SELECT user_id, client_id, last_seq, created_at, seen_at FROM sync_clients",
+        """CREATE TABLE sync_mutations (
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            client_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            mutation_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            args TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('applied', 'rejected', 'conflict')),
+            result TEXT NOT NULL,
+            occurred_at TEXT,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, client_id, seq)
+        )""",
+        """INSERT INTO sync_mutations SELECT c.user_id, m.client_id, m.seq, m.mutation_id, m.name, m.args, m.status,
+            m.result, m.occurred_at, m.received_at FROM mutation_log m JOIN sync_clients c ON c.client_id = m.client_id""",
+        "DROP TABLE mutation_log",
+        "DROP TABLE sync_clients",
+        "ALTER TABLE sync_devices RENAME TO sync_clients",
+        "ALTER TABLE sync_mutations RENAME TO mutation_log",
+        "CREATE INDEX mutation_log_mutation_id ON mutation_log (user_id, mutation_id)",
+        """CREATE TABLE blob_owners (
+            sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            PRIMARY KEY (sha256, user_id)
+        )""",
+        "INSERT OR IGNORE INTO blob_owners SELECT sha256, uploaded_by FROM blobs WHERE uploaded_by IS NOT NULL",
+        "CREATE INDEX uploads_user ON uploads (user_id, created_at)",
+        "ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1",
+        "CREATE INDEX login_failures_pair ON login_failures (username, ip, at)",
+        "ALTER TABLE signoff_links ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE suspension_approvals (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            supervisor_id INTEGER NOT NULL REFERENCES users (id),
+            order_version INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            used_at TEXT
+        )""",
+        "CREATE INDEX suspension_approvals_order ON suspension_approvals (order_id, supervisor_id)",
+    ],
+    # 8: who ever held each order, kept by triggers, so a pull reads only the changes to the
     # technician's own orders (past and present) instead of every change in the city since its
     # cursor (issue 14: a pull's cost no longer grows with the number of technicians).
     [

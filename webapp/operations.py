@@ -1,7 +1,7 @@
 """Running ONTrack for a city: proxies, HTTPS, compression, request ids, health, metrics, a busy database.
 
 - Behind Caddy (or any reverse proxy), `ONTRACK_PROXY_COUNT` proxies are trusted for the
-  client's address and scheme (Werkzeug's ProxyFix); 0, the default, trusts none.
+  client's address, scheme and host (Werkzeug's ProxyFix, set up in create_app); 0 trusts none.
 - `ONTRACK_PUBLIC_URL` is the address people use (https://ontrack.example.cn): every link that
   leaves the server (the customer's QR code, reports) is built on it, never on the Host header.
   In production a request that arrived over plain HTTP is sent there, and HSTS is on.
@@ -23,7 +23,6 @@ import uuid
 from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_compress import Compress
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import metrics
 from .db import get_db, transaction
@@ -40,9 +39,6 @@ UNREDIRECTED = ("/healthz", "/metrics")
 
 def init_app(app):
     """Wire proxies, compression, request ids, the busy-database answer and the two endpoints."""
-    count = app.config["PROXY_COUNT"]
-    if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
     compress.init_app(app)
     app.register_blueprint(bp)
     app.before_request(_start)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from ..db import get_db
 from ..timeutil import utcnow
 from . import bp
-from .users import authenticate, is_throttled
+from .users import authenticate, end_sessions, set_password, wait_seconds, weak_password
 
 
 class LoginForm(FlaskForm):
@@ -19,6 +19,14 @@ class LoginForm(FlaskForm):
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    repeat = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
 
 
 def home_for(user):
@@ -42,19 +50,24 @@ def login():
     if form.validate_on_submit():
         db, now = get_db(), utcnow()
         cfg = current_app.config
-        ip = request.remote_addr or "?"
-        if is_throttled(db, form.username.data, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"]):
+        ip = request.remote_addr or "?"  # the client's own address once ProxyFix has read X-Forwarded-For
+        wait = wait_seconds(db, form.username.data, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if wait:
             flash(_("Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                    minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]), "error")
-            status = 429
-        else:
-            user = authenticate(db, form.username.data, form.password.data, ip, now)
-            if user:
-                session.permanent = True
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")) or home_for(user), code=303)
-            flash(_("Wrong username or password."), "error")
-            status = 401
+                    minutes=max(1, (wait + 59) // 60)), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        user = authenticate(db, form.username.data, form.password.data, ip, now)
+        if user:
+            lang = session.get("lang")
+            session.clear()  # a fresh session at login: nothing carried over from before (fixation)
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            session["session_version"] = user.session_version
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_for(user), code=303)
+        flash(_("Wrong username or password."), "error")
+        status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -73,10 +86,37 @@ def _safe_next(target):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST, so another site cannot log a technician out)."""
+    """Sign out everywhere: every session of this person ends, not only this cookie (POST, so another site cannot)."""
+    end_sessions(get_db(), current_user.id)
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"), code=303)
 
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; every session of this person ends, and they log in again."""
+    form = PasswordChangeForm()
+    errors = []
+    if form.validate_on_submit():
+        db = get_db()
+        if not authenticate(db, current_user.username, form.current.data, request.remote_addr or "?", utcnow()):
+            errors.append(_("The current password is wrong."))
+        elif form.new.data != form.repeat.data:
+            errors.append(_("The two new passwords are not the same."))
+        elif weak_password(form.new.data, current_user.username):
+            errors.append(_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
+                            "not only digits and not your username."))
+        else:
+            set_password(db, current_user.id, form.new.data)
+            logout_user()
+            session.clear()
+            flash(_("Password changed. Log in with the new one; your other sessions have ended."), "ok")
+            return redirect(url_for("auth.login"), code=303)
+    elif request.method == "POST":
+        errors.append(_("Fill in all three fields."))
+    return render_template("auth/password.html", form=form, errors=errors), 422 if errors else 200
 
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code):

@@ -5,7 +5,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import insert, one, transaction
-from ..timeutil import to_text
+from ..timeutil import from_text, to_text
 
 ROLES = ("dispatcher", "technician", "supervisor")
 
@@ -21,6 +21,7 @@ class User(UserMixin):
         self.phone = row["phone"]
         self.district = row["district"]
         self.active = bool(row["active"])
+        self.session_version = row["session_version"]
 
     @property
     def is_active(self):
@@ -43,8 +44,9 @@ def create_user(db, username, password, role, display_name, phone="", district="
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not username or len(username) > 40 or not username.replace("_", "").replace("-", "").isalnum():
         raise ValueError("username: 1-40 letters, digits, '-' or '_'")
-    if len(password) < 10:
-        raise ValueError("password: at least 10 characters")
+    problem = weak_password(password, username)
+    if problem:
+        raise ValueError(f"password: {problem}")
     with transaction(db):
         if one(db, "SELECT id FROM users WHERE username = ?", [username]):
             raise ValueError(f"user {username!r} already exists")
@@ -54,14 +56,58 @@ def create_user(db, username, password, role, display_name, phone="", district="
             "district": district, "skills": skills, "created_at": to_text(now or datetime.datetime.now(datetime.timezone.utc))})
 
 
-def is_throttled(db, username, ip, now, max_failures, window_minutes):
-    """Say whether recent failures for this username or address lock further attempts."""
+def weak_password(password, username=""):
+    """Say what makes a password too easy to guess, in English (for the command line), or return None.
+
+    At least 10 characters, of at least 5 different ones, not the username, not only digits.
+    """
+    if len(password) < 10:
+        return "at least 10 characters"
+    if len(set(password)) < 5:
+        return "at least 5 different characters (not 'aaaaaaaaaa' or '1212121212')"
+    if password.isdigit():
+        return "not only digits"
+    if username and username.lower() in password.lower():
+        return "must not contain the username"
+    return None
+
+
+def set_password(db, user_id, password):
+    """Give a person a new password and end every session they have (their session version moves on)."""
+    row = one(db, "SELECT username FROM users WHERE id = ?", [user_id])
+    if row is None:
+        raise ValueError("no such user")
+    problem = weak_password(password, row["username"])
+    if problem:
+        raise ValueError(f"password: {problem}")
+    with transaction(db):
+        db.conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
+                        [generate_password_hash(password), user_id])
+
+
+def end_sessions(db, user_id):
+    """End every session of this person, on every device (logout)."""
+    with transaction(db):
+        db.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
+
+
+def wait_seconds(db, username, ip, now, max_failures, window_minutes):
+    """Seconds this name from this address must still wait before trying again (0: go ahead).
+
+    Failures are counted for the name and the address together, so neither a shared address
+    (a depot, a proxy) nor a stranger guessing someone's name locks anyone else out. After
+    `max_failures` within the window the wait is 1 minute, then doubles with each further
+    failure, capped at the window; it runs from the last failure.
+    """
     since = to_text(now - datetime.timedelta(minutes=window_minutes))
-    by_name = one(db, "SELECT COUNT(*) AS n FROM login_failures WHERE username = ? AND at > ?",
-                  [username.lower(), since])["n"]
-    by_ip = one(db, "SELECT COUNT(*) AS n FROM login_failures WHERE ip = ? AND at > ?", [ip, since])["n"]
-    # An address gets more tries than one name: several technicians may share a depot's network.
-    return by_name >= max_failures or by_ip >= max_failures * 4
+    row = one(db, "SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE username = ? AND ip = ? AND at > ?",
+              [username.lower()[:80], ip, since])
+    beyond = row["n"] - max_failures
+    if beyond < 0:
+        return 0
+    wait = min(60 * 2 ** min(beyond, 20), window_minutes * 60)
+    elapsed = (now - from_text(row["last"])).total_seconds()
+    return max(0, int(wait - elapsed + 0.999))
 
 
 _DUMMY = []

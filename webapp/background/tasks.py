@@ -72,7 +72,7 @@ def render_report_pdf(signoff_id, locale):
 
 @huey.periodic_task(crontab(minute="*"))
 def every_minute():
-    """Run the timers (SLA warnings and breaches, and whatever else the sweep covers); expire stale uploads."""
+    """Run the timers (SLA warnings and breaches, and whatever else the sweep covers); expire unfinished uploads."""
     beat()
     app = _app()
     with app.app_context():
@@ -85,6 +85,11 @@ def every_minute():
         warnings, breaches = sweep(db, now)
         if warnings or breaches:
             log.info("sweep: %s", json.dumps({"warnings": warnings, "breaches": breaches}))
+        # Unfinished uploads past ONTRACK_UPLOAD_EXPIRY_HOURS go, with their partial files (issue 13).
+        from ..sync import uploads
+        expired = uploads.expire_stale(db, uploads.blob_dir(app.config["BLOB_FOLDER"]), now, app.config["UPLOAD_EXPIRY_HOURS"])
+        if expired:
+            log.info("expired unfinished uploads: %d", expired)
         # A reading whose job was lost (the queue refused it, or was wiped) is queued again.
         for check_id in checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES))):
             read_led_check(check_id)

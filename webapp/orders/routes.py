@@ -2,7 +2,7 @@
 import datetime
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -84,8 +84,8 @@ def wifi_of(db, order_id):
     for row in db.query("SELECT s.*, u.display_name AS technician FROM wifi_surveys s LEFT JOIN users u ON u.id = s.created_by"
                         " WHERE s.order_id = ? ORDER BY s.created_at, s.id", [order_id]):
         row.update({key: json.loads(row[key]) for key in ("networks", "recommendation", "findings")})
-        row["analysis_json"] = json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")},
-                                          ensure_ascii=False)
+        # app.json never writes NaN or Infinity (a survey stored before issue 13 may hold one).
+        row["analysis_json"] = current_app.json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")})
         surveys.append(row)
     return {"surveys": surveys, "wifi_reference": wifi_reference() if surveys else None}
 
@@ -146,6 +146,25 @@ def act(order_id, action):
     if action == "reopen":
         flash(_("Reopened as a new linked order."), "ok")
         return redirect(url_for("orders.show", order_id=result_id), code=303)
+    return redirect(_back_to(order_id), code=303)
+
+
+@bp.route("/orders/<int:order_id>/approve-suspension", methods=["POST"])
+@login_required
+def approve_suspension(order_id):
+    """A supervisor approves suspending this order, so a dispatcher can then record the suspension."""
+    if current_user.role != "supervisor":
+        abort(403)
+    form = forms.FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        store.approve_suspension(get_db(), order_id, current_user, utcnow())
+    except store.NotFound:
+        abort(404)
+    except store.Refused as refused:
+        return _rerender(order_id, [explain(refused)], 409)
+    flash(_("Your approval is recorded: a dispatcher may now suspend this order in your name."), "ok")
     return redirect(_back_to(order_id), code=303)
 
 

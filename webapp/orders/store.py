@@ -1,4 +1,5 @@
 """Reading and changing work orders: every change checked, versioned, audited and clocked in one transaction."""
+import datetime
 import json
 
 from ..db import insert, one, transaction
@@ -86,7 +87,7 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     if "technician_id" in fields:
         _check_technician(db, fields["technician_id"])
     if action == "suspend":
-        _check_approver(db, fields.get("approver_id"))
+        _check_approver(db, fields.get("approver_id"), user, order, now)
     target = check(action, order["state"], user.role,
                    is_assignee=order["technician_id"] == user.id, fields=fields)
     changes, details, result_id = _changes_for(db, order, action, fields, user, now, tz)
@@ -120,11 +121,40 @@ def _check_technician(db, technician_id):
         raise Refused(N_("Choose an active technician."))
 
 
-def _check_approver(db, approver_id):
+APPROVAL_HOURS = 24
+
+
+def _check_approver(db, approver_id, user, order, now):
+    """The named supervisor approved this suspension themselves (domain reference §7.4 #6).
+
+    Either they are the one suspending, or they recorded their approval on this order within
+    the last APPROVAL_HOURS; a dispatcher cannot record it for them. Each approval serves once.
+    """
     approver = one(db, "SELECT id FROM users WHERE id = ? AND role = 'supervisor' AND active = 1",
                    [approver_id])
     if approver is None:
         raise Refused(N_("A suspension must be approved by a supervisor."))
+    if approver["id"] == user.id:
+        return
+    since = to_text(now - datetime.timedelta(hours=APPROVAL_HOURS))
+    approval = one(db, "SELECT id FROM suspension_approvals WHERE order_id = ? AND supervisor_id = ? AND used_at IS NULL"
+                       " AND created_at > ? ORDER BY id DESC LIMIT 1", [order["id"], approver["id"], since])
+    if approval is None:
+        raise Refused(N_("That supervisor has not approved suspending this order: they approve it on the order page "
+                         "first, or suspend it themselves."))
+    db.conn.execute("UPDATE suspension_approvals SET used_at = ? WHERE id = ?", [to_text(now), approval["id"]])
+
+
+def approve_suspension(db, order_id, supervisor, now):
+    """Record a supervisor's own approval for suspending an order (used by the next suspension)."""
+    with transaction(db):
+        order = get_order(db, order_id, supervisor)
+        if supervisor.role != "supervisor":
+            raise Refused(N_("A suspension must be approved by a supervisor."))
+        if order["state"] not in ACTIONS["suspend"].sources:
+            raise Refused(N_("This order cannot be suspended in its current state."))
+        insert(db, "suspension_approvals", {"order_id": order_id, "supervisor_id": supervisor.id,
+                                            "order_version": order["version"], "created_at": to_text(now)})
 
 
 def _changes_for(db, order, action, fields, user, now, tz):

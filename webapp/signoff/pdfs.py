@@ -2,9 +2,10 @@
 
 Laying out a report (CJK font subsetting, images) takes a good part of a second; done in a
 request it would hold a web thread that other technicians' syncs are waiting for. The job
-writes `<BLOB_FOLDER>/reports/<signoff id>.<locale>.pdf` once; a signed report never changes
-(a new signature is a new version with its own id), so the file never goes stale.
+writes `<BLOB_FOLDER>/reports/<key>.pdf` once, the key a hash of the stored report and the
+language, so a report that changed in the database is laid out again, never served stale.
 """
+import hashlib
 import json
 import os
 import pathlib
@@ -33,9 +34,14 @@ def locale_now():
 
 
 def _path(signoff_id, locale):
+    """Named by the stored report itself and the language: a report changed behind our back is laid out anew."""
     if not SAFE_ID.match(signoff_id) or locale not in current_app.config["LANGUAGES"]:
         raise ValueError("signoff id or locale")
-    return folder() / f"{signoff_id}.{locale}.pdf"
+    row = one(get_db(), "SELECT id, report, report_hash FROM signoffs WHERE id = ?", [signoff_id])
+    if row is None:
+        raise ValueError("signoff id")
+    key = hashlib.sha256("\n".join([row["id"], row["report"], row["report_hash"], locale]).encode()).hexdigest()[:32]
+    return folder() / f"{key}.pdf"
 
 
 def stored(signoff_id, locale):
@@ -83,7 +89,7 @@ def labels(body):
     return {
         "title": _("Visit report"), "order_no": _("Order"), "customer": _("Customer"), "address": _("Address"),
         "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"),
-        "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
+        "remarks": _("Technician's remarks"), "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
         "survey_line": _("Solved: %(solved)s · Attitude: %(attitude)s · Charged: %(charged)s · Score: %(score)s · %(suggestions)s",
                          solved=_("yes") if survey.get("solved") else _("no"),
                          attitude=attitude_words().get(survey.get("attitude"), ""),

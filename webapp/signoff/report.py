@@ -174,6 +174,7 @@ def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=N
         (labels.get("technician", "装维人员"), report.get("technician", "")),
         (labels.get("found", "发现"), report.get("found", "")),
         (labels.get("done", "处理"), report.get("done", "")),
+        (labels.get("remarks", "装维人员说明"), report.get("remarks", "")),
     ]
     for item in report.get("measurements", []):
         rows.append((labels.get("measured", "测量"), f"{item.get('what', '')}: {item.get('value', '')}"))

@@ -19,11 +19,16 @@ from ..operations import public_url
 from ..orders import store
 from ..orders.views import local_zone
 from ..sync import uploads
+from ..textclean import visible
 from ..timeutil import from_text, to_text, utcnow
 from ..background import tasks
 from . import bp, callbacks, content, pdfs, report
 
 SIGNATURE_LIMIT = 600 * 1024
+SIGNATURE_BOX = (2000, 800)  # a signature is kept at most this size: downscaled on arrival
+SIGNATURE_MAX_PIXELS = 8_000_000  # anything larger is refused before it is decoded (an image bomb)
+LINK_MAX_FAILURES = 5  # failed sends before a customer's link is spent
+SIGNABLE_STATES = ("restored",)  # the customer confirms a restoration; after that the link no longer signs
 
 
 # ---- a link for the customer's own phone ----
@@ -32,13 +37,15 @@ SIGNATURE_LIMIT = 600 * 1024
 @login_required
 def create_link():
     """A single-use, expiring link (and its QR code) that opens this one visit for the customer."""
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     order_id = body.get("order_id")
     db = get_db()
-    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id]) if isinstance(order_id, int) else None
+    valid = isinstance(order_id, int) and not isinstance(order_id, bool) and 1 <= order_id <= 2 ** 62
+    order = one(db, "SELECT * FROM orders WHERE id = ?", [order_id]) if valid else None
     if order is None or order["technician_id"] != current_user.id:
         return jsonify(error=_("Not found, or not yours to see.")), 404
-    if order["state"] not in ("restored", "returned"):
+    if order["state"] not in SIGNABLE_STATES:
         return jsonify(error=_("The customer signs after the service is restored.")), 409
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -66,6 +73,11 @@ def _link(db, token):
         return row, (410, _("This visit has already been signed with this link."))
     if from_text(row["expires_at"]) <= utcnow():
         return row, (410, _("This link has expired. Ask the technician for a new one."))
+    if row["failed_attempts"] >= LINK_MAX_FAILURES:
+        return row, (410, _("Too many attempts failed with this link. Ask the technician for a new one."))
+    order = one(db, "SELECT state FROM orders WHERE id = ?", [row["order_id"]])
+    if order["state"] not in SIGNABLE_STATES:
+        return row, (410, _("This visit can no longer be signed here. Ask the technician."))
     return row, None
 
 
@@ -95,12 +107,20 @@ def customer_page(token):
                 signoff_id = _sign_by_link(db, link, order, request.form)
             except ValueError as exc:
                 errors.append(str(exc))
+                _count_failure(db, link)
             else:
                 return redirect(_report_url(signoff_id), code=303)
     summary = content.summary(db, order)
     return render_template("signoff/customer.html", order=order, summary=summary, form=form, errors=errors,
                            values=request.form, technician=_technician_name(db, order),
                            operator=current_app.config["OPERATOR_NAME"]), 422 if errors else 200
+
+
+def _count_failure(db, link):
+    """A failed send counts against the link: it stays usable for honest mistakes, not for endless tries."""
+    with transaction(db):
+        db.conn.execute("UPDATE signoff_links SET failed_attempts = failed_attempts + 1 WHERE token_hash = ?",
+                        [link["token_hash"]])
 
 
 def survey_from_form(data):
@@ -116,7 +136,7 @@ def survey_from_form(data):
 
 
 def _sign_by_link(db, link, order, data):
-    signer = (data.get("signer_name") or "").strip()
+    signer = visible((data.get("signer_name") or "").strip(), one_line=True)
     if not signer or len(signer) > 40:
         raise ValueError(_("Write your name (at most 40 characters)."))
     survey = survey_from_form(data)
@@ -154,13 +174,13 @@ def _signature_png(data_url):
     except (binascii.Error, ValueError):
         raise ValueError(_("The signature could not be read; sign again.")) from None
     try:
-        uploads.reencode(png, "PNG")
-        inked = images.has_ink(png)
+        encoded, _type, _width, _height = uploads.reencode(png, "PNG", fit=SIGNATURE_BOX, max_pixels=SIGNATURE_MAX_PIXELS)
+        inked = images.has_ink(encoded)
     except (uploads.UploadError, images.ImageProblem):
         raise ValueError(_("The signature could not be read; sign again.")) from None
     if not inked:
         raise ValueError(_("Sign in the box before sending."))
-    return png
+    return encoded
 
 
 # ---- the report ----
@@ -233,7 +253,8 @@ def signature(signoff_id, token, which):
     if blob is None:
         abort(404)
     root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
-    return current_app.response_class((root / blob["path"]).read_bytes(), mimetype=blob["content_type"])
+    return current_app.response_class((root / blob["path"]).read_bytes(), mimetype=blob["content_type"],
+                                      headers={"Cache-Control": "no-store"})  # a customer's signature
 
 
 @bp.get("/signoffs/<signoff_id>")

@@ -6,9 +6,12 @@ order meanwhile; the phone shows what happened). Anything else is a temporary fa
 rolls the whole batch back.
 """
 import datetime
+import hashlib
+import hmac
 import json
 import re
 
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -22,7 +25,7 @@ from ..playbooks import engine
 from ..signoff import ink as signature_ink, report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
-from . import briefcase
+from . import briefcase, uploads
 
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # What happened on site is recorded at the phone's time when that time is plausible (contract §7).
@@ -110,15 +113,51 @@ def _text(args, name, limit, required=False):
 
 
 def _load(ctx, order_id):
+    """The order, if the sender holds or once held it; else the same refusal as for no order at all."""
     order = one(ctx.db, "SELECT * FROM orders WHERE id = ?", [order_id])
-    if order is None:
-        raise Rejected(_("This order does not exist."))
+    if order is None or (order["technician_id"] != ctx.user.id and not briefcase.ever_held(ctx.db, order["id"], ctx.user.id)):
+        raise Rejected(_("This order does not exist, or it was never yours."))
     return order
 
 
 def _not_yours(order):
     return Conflict(_("Order %(no)s was reassigned to another technician; it is no longer yours.", no=order["order_no"]),
                     {"id": order["id"], "order_no": order["order_no"], "assigned_to_you": False})
+
+
+def _holder(ctx, order):
+    """Findings that make work for the desk (runs, surveys, LED checks, sign-offs) come only from the holder."""
+    if order["technician_id"] != ctx.user.id:
+        raise _not_yours(order)
+
+
+def _derived_key(ctx, table, phone_id):
+    secret = current_app.config["SECRET_KEY"]
+    key = secret.encode() if isinstance(secret, str) else secret
+    return "s-" + hmac.new(key, f"{table}:{ctx.user.id}:{phone_id}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def own_key(ctx, table, phone_id, column="id", author="created_by"):
+    """(key to store under, already stored?) for an id the sender's phone chose.
+
+    Ids are the phone's UUIDs, stored as they are. When someone else already holds the same id
+    (copied, or chosen to block), the sender's row goes under a key derived from the sender and
+    the id with the server's secret, which nobody else can compute: another person's id can
+    neither collide with nor lock out anyone, and a replay finds the sender's own row.
+    """
+    for key in (phone_id, _derived_key(ctx, table, phone_id)):
+        row = one(ctx.db, f"SELECT {author} AS author FROM {table} WHERE {column} = ?", [key])
+        if row is None:
+            return key, False
+        if row["author"] == ctx.user.id:
+            return key, True
+    raise Rejected(_("This change's id is already taken; the app makes a new one when you do it again."))
+
+
+def _usable_blob(ctx, sha, message):
+    """Refuse a blob the sender neither uploaded nor may see on an order (the same words as a missing one)."""
+    if not isinstance(sha, str) or not SHA256.match(sha) or not uploads.may_use(ctx.db, ctx.user, sha):
+        raise Rejected(message)
 
 
 def _foreign_changes(ctx, order, base_version):
@@ -192,12 +231,6 @@ def transition(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"] + 1}
 
 
-def _writable(ctx, order):
-    """Append-only data may be added by whoever holds or held the order."""
-    if order["technician_id"] != ctx.user.id and not briefcase.ever_held(ctx.db, order["id"], ctx.user.id):
-        raise Rejected(_("This order is not assigned to you."))
-
-
 def add_note(ctx, args, base_version, occurred_at):
     """order.add_note {order_id, note_id, text}: append-only, never a conflict."""
     order = _load(ctx, _order_id(args))
@@ -206,12 +239,12 @@ def add_note(ctx, args, base_version, occurred_at):
                           meta={"csrf": False})
     if not form.validate():
         raise Rejected(" ".join(form_errors(form)))
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM order_notes WHERE uid = ?", [note_id]):
+    note_key, done = own_key(ctx, "order_notes", note_id, column="uid", author="author_id")
+    if done:
         return {"row_version": order["version"]}
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "add_note")
     try:
-        store._add_note(ctx.db, order, ctx.user, form.text.data.strip(), when, ctx.tz, uid=note_id, evidence=evidence)
+        store._add_note(ctx.db, order, ctx.user, form.text.data.strip(), when, ctx.tz, uid=note_key, evidence=evidence)
     except Refused as refused:
         raise Rejected(explain(refused)) from None
     return {"row_version": order["version"]}
@@ -228,11 +261,10 @@ def attach_photo(ctx, args, base_version, occurred_at):
     if kind not in ("photo", "signature"):
         raise Rejected(_("Unknown kind of attachment."))
     caption = _text(args, "caption", 200)
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM attachments WHERE id = ?", [photo_id]):
+    photo_id, done = own_key(ctx, "attachments", photo_id)
+    if done:
         return {"row_version": order["version"]}
-    if not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
-        raise Rejected(_("The photo itself never reached the server (or could not be read as an image); take it again."))
+    _usable_blob(ctx, sha, _("The photo itself never reached the server (or could not be read as an image); take it again."))
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "attach_photo")
     ctx.db.conn.execute(
         "INSERT INTO attachments (id, order_id, kind, sha256, caption, taken_at, created_by, created_at)"
@@ -254,9 +286,10 @@ def record_run(ctx, args, base_version, occurred_at):
     order = _load(ctx, _order_id(args))
     run_id = _text(args, "run_id", 64, required=True)
     note = _text(args, "note", 2000)
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM diagnostic_runs WHERE id = ?", [run_id]):
+    run_id, done = own_key(ctx, "diagnostic_runs", run_id)
+    if done:
         return {"row_version": order["version"]}
+    _holder(ctx, order)
     data = engine.tree(args.get("version"))
     if data is None:
         raise Rejected(_("This fault-finding run used a version of the guide this server does not know (%(old)s, now %(new)s); run it again.",
@@ -307,12 +340,14 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     networks = args.get("networks")
     if not isinstance(networks, list) or len(networks) > MAX_SURVEY_NETWORKS:
         raise Rejected(_("A Wi-Fi survey holds a list of at most %(n)d networks.", n=MAX_SURVEY_NETWORKS))
-    own = _text(args, "own_ssid", 64) or None
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM wifi_surveys WHERE id = ?", [survey_id]):
+    own = _text(args, "own_ssid", wifi_guidance.MAX_SSID) or None
+    survey_id, done = own_key(ctx, "wifi_surveys", survey_id)
+    if done:
         return {"row_version": order["version"]}
+    _holder(ctx, order)
     try:
         _fmt, checked = wifi_parsers.parse(json.dumps({"networks": networks}), "ontrack")
+        wifi_guidance.check_networks(checked)
         result = wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8], own)
     except wifi_parsers.ScanFormatError as exc:
         raise Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc))) from None
@@ -331,55 +366,104 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
-def sign_off(ctx, args, base_version, occurred_at):
-    """order.sign_off {order_id, signoff_id, report, report_hash, signature_sha256, signer_name, survey, …}.
+SIGNATURE_BOX = (2000, 800)  # the largest signature kept, in pixels (signature pads are far smaller)
+MAX_INDICATORS = 30
 
-    The report is what the customer read and signed on the phone; its hash must match its
-    canonical bytes, and it must be about this order. It is stored as signed, as the order's
-    next sign-off version.
+
+def sign_off(ctx, args, base_version, occurred_at):
+    """order.sign_off {order_id, signoff_id, signer_name, signer_role?, survey, signature_sha256, remarks?,
+    tester_signature_sha256?, test_indicators? | report.test_report, report_hash?}.
+
+    The report's facts (operator, order, customer, address, technician, found, done, readings,
+    photos) are built here from the server's own records; the phone contributes only what
+    happened on site: the customer's answers and signature, the technician's own words
+    (`remarks`) and, on an enterprise line, the measured indicators with the tester's signature.
+    The stored hash covers exactly what the server holds. The hash the phone showed the customer
+    is kept as evidence in the audit trail, with whether it matches.
     """
+    from ..signoff import content
     order = _load(ctx, _order_id(args))
-    signoff_id = _text(args, "signoff_id", 64, required=True)
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM signoffs WHERE id = ?", [signoff_id]):
+    signoff_id, done = own_key(ctx, "signoffs", _text(args, "signoff_id", 64, required=True))
+    if done:
         return {"row_version": order["version"]}
+    _holder(ctx, order)
     if order["state"] not in ("restored", "returned"):
         raise Rejected(_("The customer signs after the service is restored."))
     signer = _text(args, "signer_name", 40, required=True)
+    shown = args.get("report")  # what the phone showed: only its order number and the enterprise indicators are read
+    if shown is not None and (not isinstance(shown, dict) or shown.get("order_no") != order["order_no"]):
+        raise Rejected(_("The signed report does not match this order or its signature."))
+    role = args.get("signer_role") or (shown or {}).get("signer_role") or "customer"
+    if role not in ("customer", "account_manager"):
+        raise Rejected(_("The signer is the customer or the account manager."))
     try:
         survey = signoff_report.check_survey(args.get("survey"))
     except ValueError:
         raise Rejected(_("The customer's answers are incomplete: solved, attitude, charged and a score from 1 to 10."))
-    report, claimed = args.get("report"), args.get("report_hash")
-    signature = args.get("signature_sha256")
-    if not isinstance(report, dict) or not all(key in report for key in signoff_report.REPORT_KEYS):
-        raise Rejected(_("The signed report is incomplete."))
-    if (report["order_no"] != order["order_no"] or report["customer"] != order["customer_name"] or report["signer"] != signer
-            or report["signature_sha256"] != signature or report["survey"] != survey):
-        raise Rejected(_("The signed report does not match this order or its signature."))
-    if signoff_report.digest(report) != claimed:
-        raise Rejected(_("The signed report's hash does not match its content."))
-    tester = args.get("tester_signature_sha256")
-    if order["access_type"] == "enterprise":
-        test_report = report.get("test_report")
-        if not tester or not isinstance(test_report, dict) or not test_report.get("indicators") or test_report.get("tester_signature_sha256") != tester:
-            raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
-    for sha in [signature] + ([tester] if tester else []):
-        if not isinstance(sha, str) or not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
-            raise Rejected(_("A signature never reached the server; sign again."))
-        if not signature_ink.stored_signature_has_ink(ctx.db, sha):
-            raise Rejected(_("The signature is blank (no ink): the customer has not signed yet; sign again."))
+    remarks = _text(args, "remarks", 500)
+    signature = _signature_blob(ctx, args.get("signature_sha256"))
+    test_report = _test_report(ctx, order, args, shown)
     version = one(ctx.db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "sign_off")
+    body = content.build(ctx.db, order, current_app.config["OPERATOR_NAME"], ctx.user.display_name, signer,
+                         role, survey, signature, to_text(when))
+    if remarks:
+        body["remarks"] = remarks
+    if test_report:
+        body["test_report"] = test_report
+    digest = signoff_report.digest(body)
+    claimed = args.get("report_hash") if isinstance(args.get("report_hash"), str) else None
+    tester = test_report["tester_signature_sha256"] if test_report else None
     ctx.db.conn.execute(
         "INSERT INTO signoffs (id, order_id, version, channel, report, report_hash, signature_sha256, tester_signature_sha256,"
         " signer_name, survey, signed_at, created_by, created_at) VALUES (?, ?, ?, 'onsite', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [signoff_id, order["id"], version, signoff_report.canonical(report).decode(), claimed, signature, tester, signer,
+        [signoff_id, order["id"], version, signoff_report.canonical(body).decode(), digest, signature, tester, signer,
          json.dumps(survey, ensure_ascii=False), to_text(when), ctx.user.id, to_text(ctx.received)])
     store.record_event(ctx.db, order["id"], ctx.user.id, "sign_off", order["state"], order["state"], when, reason=signer,
-                       details={"signoff_id": signoff_id, "version": version, "report_hash": claimed, **evidence},
+                       details={"signoff_id": signoff_id, "version": version, "report_hash": digest,
+                                "phone_hash": (claimed or "")[:64], "phone_hash_matches": claimed == digest, **evidence},
                        version=order["version"])
-    return {"row_version": order["version"]}
+    return {"row_version": order["version"], "report_hash": digest}
+
+
+def _signature_blob(ctx, sha):
+    """The blob to keep as a signature: one the sender uploaded (or may see), downscaled to SIGNATURE_BOX.
+
+    A larger one (a wide tablet's pad) is kept as a downscaled copy, so every report and PDF
+    embeds a small image; the upload's own limits (15 MB, 40 megapixels) have already applied.
+    """
+    _usable_blob(ctx, sha, _("A signature never reached the server; sign again."))
+    if not signature_ink.stored_signature_has_ink(ctx.db, sha):
+        raise Rejected(_("The signature is blank (no ink): the customer has not signed yet; sign again."))
+    blob = one(ctx.db, "SELECT width, height, path, content_type FROM blobs WHERE sha256 = ?", [sha])
+    if blob["width"] <= SIGNATURE_BOX[0] and blob["height"] <= SIGNATURE_BOX[1]:
+        return sha
+    root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
+    try:
+        small, stored_type, _width, _height = uploads.reencode((root / blob["path"]).read_bytes(),
+                                                                uploads.CONTENT_TYPES[blob["content_type"]], fit=SIGNATURE_BOX)
+    except (OSError, KeyError, uploads.UploadError):
+        raise Rejected(_("The signature image is too large (%(w)d × %(h)d pixels at most); sign again.",
+                         w=SIGNATURE_BOX[0], h=SIGNATURE_BOX[1])) from None
+    return uploads.store_bytes(ctx.db, small, stored_type, ctx.user.id, root, ctx.received)
+
+
+def _test_report(ctx, order, args, shown):
+    """An enterprise line's end-to-end test report: the indicators as measured, signed by the tester."""
+    if order["access_type"] != "enterprise":
+        return None
+    indicators = args.get("test_indicators")
+    if indicators is None and isinstance(shown, dict) and isinstance(shown.get("test_report"), dict):
+        indicators = shown["test_report"].get("indicators")
+    tester = args.get("tester_signature_sha256")
+    if not tester or not isinstance(indicators, list) or not indicators or len(indicators) > MAX_INDICATORS:
+        raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
+    clean = []
+    for item in indicators:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("value", ""), str):
+            raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
+        clean.append({"name": item["name"].strip()[:100], "value": item.get("value", "").strip()[:100]})
+    return {"tester": ctx.user.display_name, "tester_signature_sha256": _signature_blob(ctx, tester), "indicators": clean}
 
 
 def led_check(ctx, args, base_version, occurred_at):
@@ -393,9 +477,10 @@ def led_check(ctx, args, base_version, occurred_at):
     from ..led import checks
     order = _load(ctx, _order_id(args))
     check_id = _text(args, "check_id", 64, required=True)
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM led_checks WHERE id = ?", [check_id]):
+    check_id, done = own_key(ctx, "led_checks", check_id)
+    if done:
         return {"row_version": order["version"]}
+    _holder(ctx, order)
     try:
         model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("model_kind"))
     except ValueError:
@@ -417,10 +502,8 @@ def led_check(ctx, args, base_version, occurred_at):
         except ValueError:
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
     sha = args.get("sha256")
-    if not isinstance(sha, str) or not SHA256.match(sha):
-        raise Rejected(_("The photo reference is not valid."))
-    if not one(ctx.db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
-        raise Rejected(_("The photo itself never reached the server (or could not be read as an image); take it again."))
+    missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
+    _usable_blob(ctx, sha, missing)
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_check")
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
@@ -447,10 +530,12 @@ def led_confirm(ctx, args, base_version, occurred_at):
     order = _load(ctx, _order_id(args))
     confirm_id = _text(args, "confirm_id", 64, required=True)
     check_id = _text(args, "check_id", 64, required=True)
-    _writable(ctx, order)
-    if one(ctx.db, "SELECT 1 AS yes FROM led_confirmations WHERE id = ?", [confirm_id]):
+    confirm_id, done = own_key(ctx, "led_confirmations", confirm_id)
+    if done:
         return {"row_version": order["version"]}
-    check = one(ctx.db, "SELECT * FROM led_checks WHERE id = ? AND order_id = ?", [check_id, order["id"]])
+    _holder(ctx, order)
+    check = one(ctx.db, "SELECT * FROM led_checks WHERE id IN (?, ?) AND order_id = ? ORDER BY created_by = ? DESC LIMIT 1",
+                [check_id, _derived_key(ctx, "led_checks", check_id), order["id"], ctx.user.id])
     if check is None:
         raise Rejected(_("This LED check is not on the order; take the photo again."))
     try:

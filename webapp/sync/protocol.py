@@ -10,21 +10,22 @@ import logging
 from flask_babel import gettext as _
 
 from ..db import one, transaction
+from ..textclean import visible_tree
 from ..timeutil import to_text
 from . import briefcase
 from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected
 
 log = logging.getLogger("ontrack.sync")
 MAX_BATCH = 200
+MAX_BODY_MB = 2  # Config.MAX_CONTENT_LENGTH
+# What a phone sends in place of a change too large to send: the server refuses it by name,
+# so its seq is used up and the outbox behind it moves on (offline/sync.js pushAll).
+TOO_LARGE = "sync.too_large"
 PULL_PAGE = 100
 
 
 class BadRequest(Exception):
     """The request itself is malformed; the message is for whoever wrote the client."""
-
-
-class NotYourDevice(Exception):
-    """The client_id belongs to another person."""
 
 
 def check_client_id(client_id):
@@ -34,15 +35,14 @@ def check_client_id(client_id):
 
 
 def _client(db, client_id, user, now, create):
-    row = one(db, "SELECT * FROM sync_clients WHERE client_id = ?", [client_id])
+    """This person's device named `client_id` (devices are per person: another's id is another device)."""
+    row = one(db, "SELECT * FROM sync_clients WHERE user_id = ? AND client_id = ?", [user.id, client_id])
     if row is None:
         if not create:
             return None
         db.conn.execute("INSERT INTO sync_clients (client_id, user_id, last_seq, created_at, seen_at)"
                         " VALUES (?, ?, 0, ?, ?)", [client_id, user.id, to_text(now), to_text(now)])
         return {"client_id": client_id, "user_id": user.id, "last_seq": 0}
-    if row["user_id"] != user.id:
-        raise NotYourDevice(client_id)
     return row
 
 
@@ -54,6 +54,7 @@ def check_mutations(body):
     mutations = body.get("mutations")
     if not isinstance(mutations, list) or len(mutations) > MAX_BATCH:
         raise BadRequest(_("mutations must be a list of at most %(n)d changes.", n=MAX_BATCH))
+    mutations = [visible_tree(m) for m in mutations]  # no control or bidi characters reach any text
     seen = set()
     for m in mutations:
         if not isinstance(m, dict):
@@ -62,7 +63,7 @@ def check_mutations(body):
         if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= MAX_INT or seq in seen:
             raise BadRequest(_("Each mutation needs a distinct whole-number seq from 1 up."))
         seen.add(seq)
-        if not isinstance(m.get("mutation_id"), str) or not 8 <= len(m["mutation_id"]) <= 64:
+        if not isinstance(m.get("mutation_id"), str) or not CLIENT_ID.match(m["mutation_id"]):
             raise BadRequest(_("Each mutation needs a mutation_id."))
         if not isinstance(m.get("name"), str) or not isinstance(m.get("args"), dict):
             raise BadRequest(_("Each mutation needs a name and args."))
@@ -82,21 +83,21 @@ def push(db, user, body, received, tz):
         last_seq = client["last_seq"]
         for m in mutations:
             if m["seq"] <= last_seq:
-                results.append(_previous_result(db, client_id, m["seq"]))
+                results.append(_previous_result(db, user, client_id, m["seq"]))
                 continue
             if m["seq"] != last_seq + 1:
                 break  # a gap: nothing after it; the device resends from last_seq + 1
             result = _apply_one(ctx, m)
             db.conn.execute(
-                "INSERT INTO mutation_log (client_id, seq, mutation_id, name, args, status, result, occurred_at,"
-                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [client_id, m["seq"], m["mutation_id"], m["name"], json.dumps(m["args"], ensure_ascii=False),
+                "INSERT INTO mutation_log (user_id, client_id, seq, mutation_id, name, args, status, result, occurred_at,"
+                " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [user.id, client_id, m["seq"], m["mutation_id"], m["name"], json.dumps(m["args"], ensure_ascii=False),
                  result["status"], json.dumps(result, ensure_ascii=False),
                  m.get("occurred_at") if isinstance(m.get("occurred_at"), str) else None, to_text(received)])
             last_seq = m["seq"]
             results.append(result)
-        db.conn.execute("UPDATE sync_clients SET last_seq = ?, seen_at = ? WHERE client_id = ?",
-                        [last_seq, to_text(received), client_id])
+        db.conn.execute("UPDATE sync_clients SET last_seq = ?, seen_at = ? WHERE user_id = ? AND client_id = ?",
+                        [last_seq, to_text(received), user.id, client_id])
     _queue(ctx.after_commit)
     return {"last_seq": last_seq, "results": results}
 
@@ -113,11 +114,16 @@ def _queue(jobs):
 def _apply_one(ctx, m):
     """Apply one mutation in a savepoint; a refusal undoes its partial writes and consumes the seq."""
     seq = m["seq"]
+    if m["name"] == TOO_LARGE:
+        return {"seq": seq, "status": "rejected",
+                "error": _("This change was too large to send (over %(mb)d MB); it is kept on the phone.", mb=MAX_BODY_MB)}
     mutator = MUTATORS.get(m["name"])
     if mutator is None:
         return {"seq": seq, "status": "rejected", "error": _("This app version sent a change the server does not know (%(name)s).", name=m["name"][:60])}
-    if one(ctx.db, "SELECT 1 AS yes FROM mutation_log WHERE mutation_id = ?", [m["mutation_id"]]):
-        return {"seq": seq, "status": "rejected", "error": _("This change was already received under another number.")}
+    earlier = one(ctx.db, "SELECT result FROM mutation_log WHERE user_id = ? AND mutation_id = ? ORDER BY received_at LIMIT 1",
+                  [ctx.user.id, m["mutation_id"]])
+    if earlier:  # the same change sent again under a new number (a reinstalled app, a restored outbox)
+        return {**json.loads(earlier["result"]), "seq": seq}
     ctx.db.conn.execute("SAVEPOINT mutation")
     try:
         outcome = mutator(ctx, m["args"], m.get("base_version"), m.get("occurred_at"))
@@ -133,8 +139,8 @@ def _apply_one(ctx, m):
     return result
 
 
-def _previous_result(db, client_id, seq):
-    row = one(db, "SELECT result FROM mutation_log WHERE client_id = ? AND seq = ?", [client_id, seq])
+def _previous_result(db, user, client_id, seq):
+    row = one(db, "SELECT result FROM mutation_log WHERE user_id = ? AND client_id = ? AND seq = ?", [user.id, client_id, seq])
     return json.loads(row["result"]) if row else {"seq": seq, "status": "applied"}
 
 

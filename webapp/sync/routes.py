@@ -47,8 +47,6 @@ def push():
         return jsonify(answer)
     except protocol.BadRequest as exc:
         return _bad(str(exc))
-    except protocol.NotYourDevice:
-        return _bad(_("This device is registered to another person; log in as them, or reinstall the app."), 403)
 
 
 @bp.get("/sync/pull")
@@ -64,20 +62,24 @@ def pull():
         return jsonify(answer)
     except protocol.BadRequest as exc:
         return _bad(str(exc))
-    except protocol.NotYourDevice:
-        return _bad(_("This device is registered to another person; log in as them, or reinstall the app."), 403)
 
 
 def _root():
     return uploads.blob_dir(current_app.config["BLOB_FOLDER"])
 
 
+def _refused_upload(exc):
+    return jsonify(error=str(exc), code=exc.code), exc.status
+
+
 @bp.post("/uploads")
 def create_upload():
+    cfg = current_app.config
     try:
-        status, body = uploads.create(get_db(), current_user, _json_body(), utcnow(), _root())
+        status, body = uploads.create(get_db(), current_user, _json_body(), utcnow(), _root(),
+                                      cfg["UPLOAD_MAX_OPEN"], cfg["UPLOAD_MAX_OPEN_BYTES"])
     except uploads.UploadError as exc:
-        return _bad(str(exc), exc.status)
+        return _refused_upload(exc)
     return jsonify(body), status
 
 
@@ -100,10 +102,10 @@ def upload_chunk(upload_id):
         received = uploads.append(get_db(), current_user, upload_id, claimed, request.stream,
                                   request.content_length, _root(), utcnow())
     except uploads.UploadError as exc:
-        response = jsonify(error=str(exc))
+        response, status = _refused_upload(exc)
         if exc.status == 409:
             response.headers["Upload-Offset"] = str(uploads.offset(get_db(), current_user, upload_id))
-        return response, exc.status
+        return response, status
     return "", 204, {"Upload-Offset": str(received)}
 
 
@@ -112,12 +114,7 @@ def blob(sha256):
     """A stored photo, to whoever may see an order it is attached to (or who uploaded it)."""
     db = get_db()
     row = one(db, "SELECT * FROM blobs WHERE sha256 = ?", [sha256])
-    if row is None:
-        abort(404)
-    allowed = current_user.is_dispatcher or row["uploaded_by"] == current_user.id or one(
-        db, "SELECT 1 AS yes FROM attachments a JOIN orders o ON o.id = a.order_id"
-            " WHERE a.sha256 = ? AND o.technician_id = ?", [sha256, current_user.id])
-    if not allowed:
+    if row is None or not uploads.may_use(db, current_user, sha256):
         abort(404)
     response = send_from_directory(_root(), row["path"], mimetype=row["content_type"], max_age=86400)
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"

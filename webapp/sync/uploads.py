@@ -4,13 +4,25 @@ A phone creates an upload for a SHA-256 it holds, asks for the offset, and sends
 chunks. Bytes are appended to a partial file as they arrive, so a connection that drops in
 the middle of a chunk loses nothing already received. The finished file must match its hash
 and be a readable image; it is then re-encoded by Pillow (no EXIF, orientation applied) and
-stored under its hash. The same hash uploaded twice is a no-op.
+stored under its hash. The same hash uploaded twice by one person is a no-op.
+
+Hostile and unlucky phones (issue 13): "already complete" is answered only for a blob the
+asker uploaded themselves, so nobody learns what others have uploaded (another person's photo
+is uploaded again, byte for byte, and then belongs to both). Chunks of one upload are
+appended one at a time (an exclusive lock on its partial file, across threads and processes).
+Each person may hold a limited number of unfinished uploads and bytes; unfinished uploads
+expire (`expire_stale`, the `flask uploads expire` command). At most DECODE_SLOTS images are
+decoded at once in a process, since a 40-megapixel photo takes some 300 MB while decoded.
 """
+import contextlib
+import datetime
+import fcntl
 import hashlib
 import logging
 import os
 import pathlib
 import secrets
+import threading
 
 from flask_babel import gettext as _
 
@@ -24,14 +36,54 @@ CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
                  "image/heif": "HEIF", "image/avif": "AVIF"}
 LOG = logging.getLogger(__name__)
 READ_PIECE = 64 * 1024
+DECODE_SLOTS = 2
+_decoding = threading.BoundedSemaphore(DECODE_SLOTS)
 
 
 class UploadError(Exception):
-    """Refused upload; `status` is the HTTP status, the message is for the technician."""
+    """Refused upload; `status` is the HTTP status, the message is for the technician.
 
-    def __init__(self, message, status=422):
+    `code` tells the phone what to do without reading the words: "damaged" (send it again from
+    the start), "busy" (too many unfinished uploads: try later), "refused" (never send it again).
+    """
+
+    def __init__(self, message, status=422, code="refused"):
         super().__init__(message)
         self.status = status
+        self.code = code
+
+
+@contextlib.contextmanager
+def decode_slot():
+    """Hold one of the process's few image-decoding slots (memory stays bounded under load)."""
+    with _decoding:
+        yield
+
+
+def owns(db, user_id, sha):
+    """Say whether this person uploaded the blob `sha` themselves."""
+    return one(db, "SELECT 1 AS yes FROM blob_owners WHERE sha256 = ? AND user_id = ?", [sha, user_id]) is not None
+
+
+def may_use(db, user, sha):
+    """Say whether `user` may name blob `sha` in a change or fetch it.
+
+    Their own upload, or a photo, LED photo or signature on an order they may see now (all
+    orders for the desk, their assigned ones for a technician). Existence is never the test.
+    """
+    if owns(db, user.id, sha):
+        return True
+    visible = "1" if user.is_dispatcher else "o.technician_id = :user"
+    return one(db, f"""SELECT 1 AS yes FROM orders o WHERE ({visible}) AND o.id IN (
+                SELECT order_id FROM attachments WHERE sha256 = :sha
+                UNION SELECT order_id FROM led_checks WHERE sha256 = :sha OR thumb_sha256 = :sha
+                UNION SELECT order_id FROM signoffs WHERE signature_sha256 = :sha OR tester_signature_sha256 = :sha)
+                LIMIT 1""", {"sha": sha, "user": user.id}) is not None
+
+
+def _record_owner(db, sha, user_id):
+    if user_id is not None:
+        db.conn.execute("INSERT OR IGNORE INTO blob_owners (sha256, user_id) VALUES (?, ?)", [sha, user_id])
 
 
 def blob_dir(folder):
@@ -40,8 +92,13 @@ def blob_dir(folder):
     return path
 
 
-def create(db, user, body, now, root):
-    """Start (or find) an upload; return (status, json)."""
+def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1024):
+    """Start (or find) an upload; return (status, json).
+
+    200 {complete: true} only when this person already uploaded this hash; otherwise 201
+    {upload_id, offset}. 429 (code "busy") when the person already holds `max_open`
+    unfinished uploads or `max_open_bytes` announced bytes.
+    """
     if not isinstance(body, dict):
         raise UploadError(_("The body must be a JSON object."), 400)
     sha, size, content_type = body.get("sha256"), body.get("size"), body.get("content_type")
@@ -54,7 +111,7 @@ def create(db, user, body, now, root):
     if content_type not in CONTENT_TYPES:
         raise UploadError(_("Only photos can be uploaded (JPEG, PNG, WebP, HEIC or AVIF)."), 415)
     with transaction(db):
-        if one(db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
+        if owns(db, user.id, sha):
             return 200, {"complete": True}
         row = one(db, "SELECT * FROM uploads WHERE sha256 = ? AND user_id = ? AND size = ? AND error IS NULL",
                   [sha, user.id, size])
@@ -64,6 +121,11 @@ def create(db, user, body, now, root):
                      [sha, user.id])
         if failed:  # the same bytes failed before: say why at once instead of sending them again
             raise UploadError(failed["error"])
+        held = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ? AND error IS NULL",
+                   [user.id])
+        if held["n"] >= max_open or held["bytes"] + size > max_open_bytes:
+            raise UploadError(_("Too many photos are still half-sent from this account; the phone finishes those first."),
+                              429, "busy")
         upload_id = secrets.token_urlsafe(18)
         db.conn.execute("INSERT INTO uploads (id, sha256, size, content_type, received, user_id, created_at)"
                         " VALUES (?, ?, ?, ?, 0, ?, ?)", [upload_id, sha, size, content_type, user.id, to_text(now)])
@@ -87,34 +149,47 @@ def append(db, user, upload_id, claimed_offset, stream, length, root, now):
 
     What arrives is written and counted piece by piece: if the connection drops half-way,
     the bytes already here stay, and the next HEAD tells the phone where to go on from.
+    Chunks of one upload take turns (an exclusive lock on the partial file): a second
+    chunk sent at the same offset finds the offset moved on and gets 409.
     """
-    row = find(db, user, upload_id)
-    if row["error"]:
-        raise UploadError(row["error"])
-    if claimed_offset != row["received"]:
-        raise UploadError(_("Upload-Offset does not match what the server holds (%(n)d).", n=row["received"]), 409)
-    if length is None or row["received"] + length > row["size"]:
-        raise UploadError(_("The chunk runs past the end of the file."), 400)
+    find(db, user, upload_id)
     path = root / "partial" / upload_id
-    received = row["received"]
-    with open(path, "r+b") as out:
-        out.seek(received)
-        out.truncate()
-        remaining = length
-        try:
-            while remaining:
-                piece = stream.read(min(READ_PIECE, remaining))
-                if not piece:
-                    break
-                out.write(piece)
-                remaining -= len(piece)
-                received += len(piece)
-        finally:
-            out.flush()
-            os.fsync(out.fileno())
+    try:
+        out = open(path, "r+b")
+    except FileNotFoundError:
+        raise UploadError(_("No such upload."), 404) from None
+    with out:
+        fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+        row = find(db, user, upload_id)  # read again under the lock: another chunk may have moved it on
+        if row["error"]:
+            raise UploadError(row["error"])
+        if claimed_offset != row["received"]:
+            raise UploadError(_("Upload-Offset does not match what the server holds (%(n)d).", n=row["received"]), 409)
+        if length is None or row["received"] + length > row["size"]:
+            raise UploadError(_("The chunk runs past the end of the file."), 400)
+        received = _write_chunk(db, out, upload_id, row["received"], stream, length)
+        if received == row["size"]:
+            _finish(db, user, row, path, root, now)
+    return received
+
+
+def _write_chunk(db, out, upload_id, received, stream, length):
+    out.seek(received)
+    out.truncate()
+    remaining = length
+    try:
+        while remaining:
+            piece = stream.read(min(READ_PIECE, remaining))
+            if not piece:
+                break
+            out.write(piece)
+            remaining -= len(piece)
+            received += len(piece)
+    finally:
+        out.flush()
+        os.fsync(out.fileno())
+        with transaction(db):
             db.conn.execute("UPDATE uploads SET received = ? WHERE id = ?", [received, upload_id])
-    if received == row["size"]:
-        _finish(db, user, row, path, root, now)
     return received
 
 
@@ -132,22 +207,46 @@ def _finish(db, user, row, path, root, now):
         LOG.exception("upload %s (%s) could not be re-encoded", row["id"], row["sha256"])
         _fail(db, row, path, _("The server could not convert this photo; take it again or send it as JPEG."))
     name = f"{row['sha256']}.{'png' if content_type == 'image/png' else 'jpg'}"
-    (root / name).write_bytes(encoded)
+    _write_blob(root / name, encoded)
     with transaction(db):
         db.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content_type, size, width, height, path, uploaded_by,"
                         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [row["sha256"], content_type, len(encoded), width, height, name, user.id, to_text(now)])
-        db.conn.execute("DELETE FROM uploads WHERE sha256 = ?", [row["sha256"]])
+        _record_owner(db, row["sha256"], user.id)
+        db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
     path.unlink(missing_ok=True)
+
+
+def _write_blob(path, data):
+    """Write a stored file whole or not at all (another upload of the same bytes may be writing too)."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def _fail(db, row, path, message, retry=False):
-    if retry:
-        db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
-    else:
-        db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?", [message, row["id"]])
+    with transaction(db):
+        if retry:
+            db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
+        else:
+            db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?", [message, row["id"]])
     path.unlink(missing_ok=True)
-    raise UploadError(message)
+    raise UploadError(message, 422, "damaged" if retry else "refused")
+
+
+def expire_stale(db, root, now, max_age_hours=48):
+    """Forget unfinished uploads (and their partial files) not touched for `max_age_hours`; return how many.
+
+    A plain function for the job queue's schedule and the `flask uploads expire` command. The
+    phone that still holds such a photo simply starts its upload again.
+    """
+    cutoff = to_text(now - datetime.timedelta(hours=max_age_hours))
+    with transaction(db):
+        stale = [r["id"] for r in db.query("SELECT id FROM uploads WHERE created_at < ?", [cutoff])]
+        db.conn.executemany("DELETE FROM uploads WHERE id = ?", [[upload_id] for upload_id in stale])
+    for upload_id in stale:
+        (pathlib.Path(root) / "partial" / upload_id).unlink(missing_ok=True)
+    return len(stale)
 
 
 def store_bytes(db, data, content_type, user_id, root, now):
@@ -158,28 +257,34 @@ def store_bytes(db, data, content_type, user_id, root, now):
         raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
     sha = hashlib.sha256(data).hexdigest()
     if one(db, "SELECT 1 AS yes FROM blobs WHERE sha256 = ?", [sha]):
+        _record_owner(db, sha, user_id)
         return sha
     encoded, stored_type, width, height = reencode(data, CONTENT_TYPES[content_type])
     name = f"{sha}.{'png' if stored_type == 'image/png' else 'jpg'}"
-    (root / name).write_bytes(encoded)
+    _write_blob(root / name, encoded)
     db.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content_type, size, width, height, path, uploaded_by, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [sha, stored_type, len(encoded), width, height, name, user_id, to_text(now)])
+    _record_owner(db, sha, user_id)
     return sha
 
 
-def reencode(data, expected_format):
+def reencode(data, expected_format, fit=None, max_pixels=MAX_PIXELS):
     """Open an image safely and write it again without metadata; return (bytes, type, width, height).
 
     PNG stays PNG (signatures keep their transparency); every other format becomes JPEG.
+    `fit` (width, height) downscales the image to fit inside that box (a signature);
+    `max_pixels` refuses, before decoding, anything larger. Decoding waits for a free decode slot.
     Raises UploadError with a sentence for the technician (webapp/images.py says what is read).
     """
     try:
-        return images.reencode(data, {expected_format}, as_png=expected_format == "PNG")
+        with decode_slot():
+            return images.reencode(data, {expected_format}, as_png=expected_format == "PNG", fit=fit, max_pixels=max_pixels)
     except images.ImageProblem as problem:
+        too_many = _("The photo has too many pixels (%(mp)d megapixels at most).", mp=max(1, max_pixels // 1_000_000))
         raise UploadError({
             "format": _("The file is not the kind of image it claims to be."),
-            "pixels": _("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000),
-            "bomb": _("The photo has too many pixels (%(mp)d megapixels at most).", mp=MAX_PIXELS // 1_000_000),
+            "pixels": too_many,
+            "bomb": too_many,
             "too_big": _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
             "damaged": _("The photo is damaged or incomplete; take it again."),
             "convert": _("The server could not convert this photo; take it again or send it as JPEG."),

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..textclean import visible_tree
 from . import guidance, parsers, scan
 
 wifi_cli = AppGroup("wifi", help="Analyse Wi-Fi scans and scan with pywifi.")
@@ -21,9 +22,10 @@ def _fail(message):
 
 
 def _print(result, as_json):
-    result = {k: v for k, v in result.items() if k != "channels"}
+    # A scanned SSID is anyone's choice of bytes: no escape sequence reaches the terminal.
+    result = visible_tree({k: v for k, v in result.items() if k != "channels"}, one_line=True)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False))
         return
     click.echo(f"{result['format']}: {len(result['networks'])} networks ({result['country']})")
     for n in result["networks"]:

@@ -17,6 +17,7 @@ same way on the phone (tests check they agree).
 """
 import functools
 import json
+import math
 import pathlib
 
 from .channels import BLOCKS_5, domain, freq_of, span, spans
@@ -27,6 +28,30 @@ FLOOR_DBM = -85
 BIAS_24 = {1: 0.8, 6: 0.8, 11: 0.8}
 DFS_PENALTY = 1.0
 GOOD_SIGNAL_DBM = -70
+# An SSID is at most 32 octets (IEEE 802.11 §9.4.2.2); undecodable ones are shown as hex, 64 characters.
+MAX_SSID = 64
+MAX_SECURITY = 100
+NUMBER_FIELDS = ("signal_dbm", "freq_mhz", "center_mhz", "channel", "width_mhz")
+
+
+def _finite(n):
+    return all(n.get(key) is None or (isinstance(n[key], (int, float)) and math.isfinite(n[key])) for key in NUMBER_FIELDS)
+
+
+def check_networks(networks):
+    """Refuse a survey with a non-finite number or an over-long SSID or security string (ValueError, for the technician)."""
+    for n in networks:
+        if not _finite(n):
+            raise ValueError("A network's signal or frequency is not a number.")
+        if len(n.get("ssid") or "") > MAX_SSID or len(n.get("security") or "") > MAX_SECURITY:
+            raise ValueError(f"An SSID is at most {MAX_SSID} characters and a security type at most {MAX_SECURITY}.")
+
+
+def usable(networks):
+    """(networks with finite numbers, SSID and security cut to their limits; how many were left out)."""
+    kept = [{**n, "ssid": (n.get("ssid") or "")[:MAX_SSID], "security": (n.get("security") or "")[:MAX_SECURITY]}
+            for n in networks if _finite(n)]
+    return kept, len(networks) - len(kept)
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,8 +193,17 @@ def _num(value):
 
 
 def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
-    """The whole answer: format, networks, recommendation per band, findings."""
+    """The whole answer: format, networks, recommendation per band, findings.
+
+    A network whose signal or frequency is NaN or infinite (a broken driver, a hostile file) is
+    left out and counted in a finding: no non-finite number reaches the scoring or the answer.
+    """
+    networks, left_out = usable(networks)
     result = recommend(networks, country, own_ssid, lang)
+    findings_ = result["findings"]
+    if left_out:
+        findings_ = [{"code": "unreadable_networks", "severity": "warning",
+                      "message": say("unreadable_networks", lang, count=left_out)}] + findings_
     return {"format": fmt, "country": result["country"], "own_ssid": own_ssid or None,
             "networks": sorted(networks, key=lambda n: (n["band"] or "", -(n["signal_dbm"] or -999))),
-            "recommendation": result["recommendation"], "findings": result["findings"], "channels": result["channels"]}
+            "recommendation": result["recommendation"], "findings": findings_, "channels": result["channels"]}

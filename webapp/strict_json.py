@@ -1,0 +1,75 @@
+"""JSON in and out of the app: no NaN or Infinity, and no absurd nesting (issue 13).
+
+Browsers cannot parse `NaN` or `Infinity`, so one such number sent to a phone breaks its sync
+for good; Python's json module reads and writes them by default. Reading refuses them, and
+JSON nested deeper than any ONTrack message is refused before anything walks it. Writing
+never sends them: a stored non-finite number goes out as null.
+"""
+import json
+import math
+
+from flask.json.provider import DefaultJSONProvider
+
+MAX_DEPTH = 32  # the deepest ONTrack message (a push: body → mutations → args → fields) is about 6
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range")
+    return value
+
+
+def depth(value):
+    """How deeply lists and objects nest in a decoded JSON value (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def loads(text):
+    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if depth(value) > MAX_DEPTH:
+        raise ValueError("JSON nested too deeply")
+    return value
+
+
+def without_non_finite(value):
+    """A copy of `value` with every NaN or infinite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: without_non_finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_non_finite(item) for item in value]
+    return value
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, made strict both ways (request.get_json, jsonify and the `tojson` filter)."""
+
+    def loads(self, s, **kwargs):
+        return loads(s)
+
+    def dumps(self, obj, **kwargs):
+        kwargs["allow_nan"] = False
+        try:
+            return super().dumps(obj, **kwargs)
+        except ValueError:  # a non-finite number somewhere: send it as null, never as NaN
+            return super().dumps(without_non_finite(obj), **kwargs)

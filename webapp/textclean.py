@@ -1,0 +1,28 @@
+"""Text from outside (phones, scan files, forms) made safe to store and show (issue 13).
+
+Control characters (C0 except tab and line breaks, DEL, C1) and the invisible bidirectional
+controls (the right-to-left override and its kin, Unicode's "Trojan Source" set) are replaced
+by U+FFFD, so what was there stays visible as a mark instead of silently reordering a line on
+the desk's screen, or moving a terminal's cursor when a scan is printed.
+"""
+import re
+
+REPLACEMENT = "\ufffd"
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text, one_line=False):
+    """`text` with every control and bidi-control character replaced by U+FFFD (tab and newlines kept unless one_line)."""
+    return (_HIDDEN_ONE_LINE if one_line else _HIDDEN).sub(REPLACEMENT, text)
+
+
+def visible_tree(value, one_line=False):
+    """A decoded JSON value with `visible` applied to every string, keys included."""
+    if isinstance(value, str):
+        return visible(value, one_line)
+    if isinstance(value, dict):
+        return {visible(key, one_line): visible_tree(item, one_line) for key, item in value.items()}
+    if isinstance(value, list):
+        return [visible_tree(item, one_line) for item in value]
+    return value
