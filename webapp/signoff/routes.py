@@ -8,7 +8,7 @@ import json
 import secrets
 
 import segno
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -277,7 +277,7 @@ def _pdf_response(signoff_id):
     if path is None:
         return render_template("error.html", status=202, message=_("The report is being prepared; this page reloads in a few seconds."),
                                refresh=3), 202, {"Retry-After": "3", "Cache-Control": "no-store"}
-    response = send_file(path, mimetype="application/pdf")
+    response = current_app.response_class(path.read_bytes(), mimetype="application/pdf")  # small; no open file left behind
     response.headers["Content-Disposition"] = f'inline; filename="{pdfs.filename(signoff_id)}"'
     return response
 
