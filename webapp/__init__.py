@@ -57,6 +57,9 @@ def create_app(test_config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     database.init_app(app)
+    from . import assets, operations
+    assets.init_app(app, ROOT / "static")
+    operations.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)

@@ -433,7 +433,7 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX suspension_approvals_order ON suspension_approvals (order_id, supervisor_id)",
     ],
-    # Group faults (domain reference §5, §9.3 items 21-24): the registry, the account <-> OLT <-> PON
+    # 8: group faults (domain reference §5, §9.3 items 21-24): the registry, the account <-> OLT <-> PON
     # port <-> ONU mapping, orders linked to a fault (intercepted or flagged), the faults' timers and
     # their audit trail. A link or a fault change re-sends the linked orders to the phones.
     [
@@ -531,6 +531,25 @@ MIGRATIONS = [
             announcement ON group_faults
             BEGIN INSERT INTO change_log (kind, key) SELECT 'order', order_id FROM group_fault_links
                 WHERE fault_id = NEW.id AND released_at IS NULL; END""",
+    ],
+    # 9: who ever held each order, kept by triggers, so a pull reads only the changes to the
+    # technician's own orders (past and present) instead of every change in the city since its
+    # cursor (issue 14: a pull's cost no longer grows with the number of technicians).
+    [
+        """CREATE TABLE order_holders (
+            user_id INTEGER NOT NULL,
+            order_id INTEGER NOT NULL,
+            PRIMARY KEY (user_id, order_id)
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER orders_insert_holder AFTER INSERT ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """CREATE TRIGGER orders_assign_holder AFTER UPDATE OF technician_id ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT technician_id, id FROM orders WHERE technician_id IS NOT NULL""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT json_extract(details, '$.technician_id'), order_id FROM order_events
+            WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
     ],
 ]
 

@@ -8,7 +8,6 @@ from ..db import get_db
 from ..orders import store
 from ..orders.lifecycle import STATES
 from ..orders.views import district_choices, explain, local_zone
-from ..sla.sweeper import sweep_if_due
 from ..groupfaults.registry import figures as group_fault_figures
 from ..signoff.callbacks import figures as callback_figures
 from ..timeutil import utcnow
@@ -44,7 +43,6 @@ def read_filters(source):
 def queue_context(filters):
     """Everything the queue partial shows."""
     db, now = get_db(), utcnow()
-    sweep_if_due(db, now, local_zone())
     limit = min(int(filters["limit"] or PAGE_SIZE), MAX_PAGE_SIZE)
     rows, total = queue(db, filters, now, limit)
     selected = {int(v) for v in request.values.getlist("order_id") if v.isdigit()}

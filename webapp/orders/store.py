@@ -34,7 +34,8 @@ def get_order(db, order_id, user):
 def next_order_no(db, now, tz):
     """Number orders per local day: WO-20261122-0007."""
     prefix = f"WO-{now.astimezone(tz):%Y%m%d}-"
-    row = one(db, "SELECT order_no FROM orders WHERE order_no LIKE ? ORDER BY order_no DESC LIMIT 1",
+    # By length first: after WO-…-9999 comes WO-…-10000, which sorts lower as text (a city's busy day).
+    row = one(db, "SELECT order_no FROM orders WHERE order_no LIKE ? ORDER BY length(order_no) DESC, order_no DESC LIMIT 1",
               [prefix + "%"])
     number = int(row["order_no"].rsplit("-", 1)[1]) + 1 if row else 1
     return f"{prefix}{number:04d}"
