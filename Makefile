@@ -6,7 +6,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations chromium fonts bench clean-db messages
+.PHONY: run test install translations chromium fonts bench bench-capacity lighthouse clean-db messages
 
 $(BIN)/activate:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv python3-pip; }
@@ -37,15 +37,18 @@ fonts:
 	  echo "installing the fonts for the visit report PDFs: $(PDF_FONTS)"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(PDF_FONTS); }
 
+# `make run`: gunicorn (web) + the Huey job worker (worker) under honcho, from the Procfile; in
+# production (ONTRACK_ENV=production) also Litestream (replicate). Everything is configured by
+# ONTRACK_* variables (README, "Configuration"); the development server never serves anyone.
+export ONTRACK_DATABASE ?= $(CURDIR)/instance/ontrack.sqlite3
+export ONTRACK_REPLICA_URL ?= file://$(CURDIR)/instance/replica
+export ONTRACK_BIND ?= $(HOST):$(PORT)
+PROCESSES := $(if $(filter production,$(ONTRACK_ENV)),web worker replicate,web worker)
+
 run: translations fonts
-	@$(BIN)/flask --app wsgi demo-data --if-empty
-	@echo ""
-	@echo "  ONTrack is running at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password: ontrack-demo):"
-	@echo "    dispatchers: dispatch1, dispatch2    supervisor: admin"
-	@echo "    technicians: tech1 ... tech8"
-	@echo ""
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --with-threads --no-reload
+	@mkdir -p instance
+	@$(BIN)/flask --app wsgi prepare --url http://$(HOST):$(PORT)/
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile $(PROCESSES)
 
 test: translations chromium fonts
 	$(BIN)/python -m pytest
@@ -55,9 +58,20 @@ bench: translations chromium
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_wifi.py
 	$(BIN)/python bench/bench_led.py
+	$(BIN)/python bench/bench_groupfault.py
+
+# How many technicians this box serves (real HTTP against what `make run` starts; see docs/scaling.md).
+bench-capacity: translations fonts
+	$(BIN)/python bench/bench_capacity.py
+
+# Lighthouse (mobile) on the technician's and the dispatcher's landing pages.
+lighthouse: translations chromium
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/lighthouse.py
 
 clean-db:
-	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm
+	rm -f instance/ontrack.sqlite3 instance/ontrack.sqlite3-wal instance/ontrack.sqlite3-shm instance/jobs.sqlite3*
 
 # After adding user-facing strings: extract them and update the zh-CN catalog, then translate.
 messages: install

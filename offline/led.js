@@ -65,8 +65,8 @@
     return tree === undefined ? null : tree;
   }
 
-  // One tap on a chip: off → on → flashing → off.
-  function nextState(state) { return state === "off" ? "on" : state === "on" ? "blinking" : "off"; }
+  // One tap on a chip: off → on → flashing → off; a light the photo could not read ("unsure") → on.
+  function nextState(state) { return state === "off" || state === "unsure" ? "on" : state === "on" ? "blinking" : "off"; }
 
   root.ONTrackLed = { modelFor: modelFor, parseLabels: parseLabels, guideSpots: guideSpots, treeAnswers: treeAnswers,
                       confirmedLeds: confirmedLeds, nextState: nextState, roleTree: roleTree };

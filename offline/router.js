@@ -3,9 +3,12 @@
 // change the URL without leaving the page (the shell works offline). A screen's module is
 // loaded when it is first shown, so opening the job list downloads only what the list needs;
 // the service worker precaches every module for offline use.
-import { render } from "./html.js";
+import { html, nothing, render } from "./html.js";
 import { shared } from "./context.js";
-import { orderView, reference } from "./order-view.js";
+import { t } from "./i18n.js";
+import { when } from "./time.js";
+import { allOrders, orderView, reference } from "./order-view.js";
+import { groupFaultBanner } from "./groupfault-banner.js";
 import { renderStatus } from "./statusbar.js";
 import { isSyncing } from "./autosync.js";
 import { jobListScreen } from "./screens/joblist.js";  // the start screen; the job page's modules load on demand
@@ -31,14 +34,21 @@ async function screenFor(id) {
 
 // Draw the screen for the current URL. afterSync: a redraw the technician did not ask for,
 // skipped when they typed or drew while it was being prepared (it would undo what they did).
+let latestDraw = 0;
+
 export async function draw(afterSync) {
   const started = Date.now();
+  const ticket = ++latestDraw;
   if (!afterSync) { shared.typing = false; }
   const y = window.scrollY;
-  const screen = await screenFor(currentOrderId());
+  const id = currentOrderId();
+  // "Area under group fault" above the screen, for this job or any job in the list (offline too).
+  const [screen, shown] = await Promise.all([screenFor(id), id ? orderView(id).then((o) => [o]) : allOrders()]);
+  if (ticket !== latestDraw) { return; }  // a newer draw (another URL, fresher data) was asked for meanwhile
+  const banner = groupFaultBanner(shown, { t, when });
   if (!(afterSync && shared.lastInput >= started)) {
     if (!app.dataset.drawn) { app.replaceChildren(); app.dataset.drawn = "1"; }  // the server's "opening…" line
-    render(screen.view, app);
+    render(html`${banner || nothing}${screen.view}`, app);
     if (screen.title) { document.title = `${screen.title} · ONTrack`; }
     if (screen.drawn) { screen.drawn(); }
   }

@@ -13,6 +13,7 @@
 
 const INK_LUMINANCE = 160;  // darker than this on a white pad is ink (the pen is black)
 const MIN_INK_PIXELS = 10;  // fewer dark pixels than this is a speck, not a signature
+const MIN_INK_SPAN = 0.05;  // the ink must reach across 5 % of the pad's longer side (a tap's dot is ~1 %)
 const fittedRatio = new WeakMap();  // pad → the devicePixelRatio its bitmap was made for
 
 // Make the canvas bitmap match its CSS box × devicePixelRatio, keeping the strokes. Returns true
@@ -55,25 +56,38 @@ export function createPad(canvas, options) {
   return pad;
 }
 
-// How many pixels of the canvas are ink (dark on the white pad).
-export function inkPixels(canvas) {
-  if (!canvas.width || !canvas.height) { return 0; }
+// The ink on the canvas (dark on the white pad): {pixels, span}, span being the longer side of the
+// box around the ink as a fraction of the canvas's longer side (webapp/images.py ink_span).
+export function ink(canvas) {
+  if (!canvas.width || !canvas.height) { return { pixels: 0, span: 0 }; }
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let count = 0;
+  let count = 0, left = Infinity, right = -1, top = Infinity, bottom = -1;
   for (let i = 0; i < pixels.length; i += 4) {
     const alpha = pixels[i + 3] / 255;
     // composite on white, as the stored PNG is shown
     const luminance = (0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2]) * alpha + 255 * (1 - alpha);
-    if (luminance < INK_LUMINANCE) { count += 1; }
+    if (luminance < INK_LUMINANCE) {
+      count += 1;
+      const x = (i / 4) % canvas.width, y = Math.floor(i / 4 / canvas.width);
+      left = Math.min(left, x); right = Math.max(right, x); top = Math.min(top, y); bottom = Math.max(bottom, y);
+    }
   }
-  return count;
+  const extent = count ? Math.max(right - left + 1, bottom - top + 1) : 0;
+  return { pixels: count, span: extent / Math.max(canvas.width, canvas.height) };
 }
 
-// True when the pad holds a signature someone could see: points recorded AND ink on the bitmap.
+// How many pixels of the canvas are ink.
+export function inkPixels(canvas) {
+  return ink(canvas).pixels;
+}
+
+// True when the pad holds a signature someone could see: points recorded AND ink on the bitmap,
+// reaching across the pad (an accidental tap leaves a dot, not a signature).
 export function hasInk(pad) {
   if (!pad || pad.isEmpty()) { return false; }
   fitPad(pad);  // a turn the browser has not reported yet: draw at the current size first
-  return inkPixels(pad.canvas) >= MIN_INK_PIXELS;
+  const found = ink(pad.canvas);
+  return found.pixels >= MIN_INK_PIXELS && found.span >= MIN_INK_SPAN;
 }
 
-window.ONTrackSignature = { fitPad, createPad, inkPixels, hasInk };
+window.ONTrackSignature = { fitPad, createPad, ink, inkPixels, hasInk };

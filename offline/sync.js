@@ -12,8 +12,17 @@
   var CHUNK = 64 * 1024;
   var CHUNK_AFTER_A_DROP = 32 * 1024;
   var running = null;
+  // A busy server answers 503 with Retry-After: every phone waits at least that long, plus a
+  // random share of it, so that thousands of phones do not all come back in the same second.
+  var BUSY_JITTER = 1.0;
+  var BUSY_DEFAULT_SECONDS = 5;
 
-  function Problem(code, detail) { this.code = code; this.detail = detail || ""; }
+  function Problem(code, detail, retryAfter) { this.code = code; this.detail = detail || ""; this.retryAfter = retryAfter || 0; }
+
+  function retryAfterSeconds(response) {
+    var value = Number(response.headers.get("Retry-After"));
+    return isFinite(value) && value > 0 ? Math.min(value, 600) : BUSY_DEFAULT_SECONDS;
+  }
 
   async function request(url, options) {
     var response;
@@ -23,6 +32,9 @@
       throw new Problem("offline");
     }
     if (response.status === 401) { throw new Problem("login"); }
+    if (response.status === 503 || response.status === 429) {
+      throw new Problem("busy", String(response.status), retryAfterSeconds(response));
+    }
     if (response.status >= 500) { throw new Problem("server", String(response.status)); }
     return response;
   }
@@ -186,6 +198,8 @@
   }
 
   async function runOnce(db, userId) {
+    var until = await S.getMeta(db, "busy_until");
+    if (until && until > Date.now()) { return { ok: false, busy: true, wait: until - Date.now() }; }
     try {
       var who = await session();
       if (who.user_id !== userId) { throw new Problem("other-user", who.display_name); }
@@ -199,6 +213,11 @@
     } catch (err) {
       var problem = err instanceof Problem ? err : new Problem("error", String(err && err.message || err));
       await S.setMeta(db, "problem", { code: problem.code, detail: problem.detail, at: new Date().toISOString() });
+      if (problem.code === "busy") {
+        var wait = problem.retryAfter * 1000 * (1 + Math.random() * BUSY_JITTER);
+        await S.setMeta(db, "busy_until", Date.now() + wait);
+        return { ok: false, problem: problem.code, wait: wait };
+      }
       return { ok: false, problem: problem.code };
     }
   }

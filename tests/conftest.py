@@ -1,4 +1,5 @@
 """Fixtures: a fresh SQLite file per test, a logged-in client per role, and real Chromium."""
+import os
 import re
 import shutil
 import threading
@@ -6,6 +7,10 @@ import uuid
 
 import pytest
 from werkzeug.serving import make_server
+
+# In-process apps have no job worker beside them: a job runs in the request's thread once the
+# transaction that queued it has committed. Tests of the real stack start a worker (tests/stack.py).
+os.environ.setdefault("ONTRACK_JOBS_IMMEDIATE", "1")
 
 from webapp import create_app
 from webapp.auth.users import create_user
@@ -24,7 +29,7 @@ PEOPLE = [
 def app(tmp_path):
     """An app on its own database file with four people and two districts."""
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"), "BLOB_FOLDER": str(tmp_path / "blobs"),
-                      "SECRET_KEY": "test-secret-key-test-secret-key-0123", "SLA_SWEEP_MIN_INTERVAL_SECONDS": 0})
+                      "SECRET_KEY": "test-secret-key-test-secret-key-0123"})
     db = connect(app.config["DATABASE"])
     with transaction(db):
         for name in ("东城区", "西城区"):

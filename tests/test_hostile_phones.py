@@ -196,7 +196,7 @@ def test_open_uploads_are_capped_per_person_and_unfinished_ones_expire(app, logi
         big = techb.session.client.post("/api/uploads", json={"sha256": f"{big_count:064x}"[::-1], "size": 15 * 1024 * 1024,
                                                               "content_type": "image/jpeg"}, headers={"X-CSRFToken": techb.session.token})
     assert big.status_code == 429 and big_count * 15 <= app.config["UPLOAD_MAX_OPEN_BYTES"] // 1024 // 1024 + 15
-    # Unfinished uploads expire (the job queue's schedule calls the same function as this command).
+    # Unfinished uploads expire (the command; a new upload runs the same function, see below).
     db.execute("UPDATE uploads SET created_at = '2020-01-01T00:00:00Z' WHERE user_id = (SELECT id FROM users WHERE username = 'techa')")
     result = app.test_cli_runner().invoke(args=["uploads", "expire"])
     assert result.exit_code == 0 and f"expired unfinished uploads: {cap}" in result.output
@@ -522,3 +522,91 @@ def test_a_session_from_before_the_fix_has_no_version_and_logs_in_again(app, log
         session.pop("session_version")
     assert tech.get("/api/session").status_code == 401
     assert Session(app, "techa").get("/api/session").status_code == 200
+
+
+# ---- review of issue 13: a confirmation lands on the sender's own LED check, never on a namesake ----
+
+def test_an_led_confirmation_of_a_colliding_check_id_changes_only_the_senders_check(login, user_ids, db):
+    from tests import led_render
+    from tests.test_led import sheet_of  # noqa: F401  (same helpers as the LED sync tests)
+    first, second = new_order(login, user_ids, db, tech="techa"), new_order(login, user_ids, db, tech="techb")
+    check_id = str(uuid.uuid4())
+    readings = {}
+    for tech, order in (("techa", first), ("techb", second)):
+        phone = Phone(login(tech))
+        case = led_render.make_case(31, "single", model_id="zte-f670l")
+        sha = upload(phone.session, case["photos"][0])
+        outcome = result_of(phone, "order.led_check", {"order_id": order, "check_id": check_id, "model_id": "zte-f670l",
+                                                        "capture": "photo", "sha256": sha, "frames": 1})
+        assert outcome["status"] == "applied", outcome
+        readings[tech] = (phone, case)
+    phone, case = readings["techb"]
+    states = [{"label": t["label"], "state": "off", "color": None} for t in case["truth"]]
+    outcome = result_of(phone, "order.led_confirm", {"order_id": second, "confirm_id": str(uuid.uuid4()),
+                                                     "check_id": check_id, "states": states})
+    assert outcome["status"] == "applied", outcome
+    confirmed = dict(db.execute("SELECT order_id, confirmed FROM led_checks").fetchall())
+    assert confirmed[first] is None  # techa's check, on an order techb never saw, is untouched
+    assert json.loads(confirmed[second]) == states
+    (target,) = db.execute("SELECT check_id FROM led_confirmations").fetchone()
+    assert db.execute("SELECT order_id FROM led_checks WHERE id = ?", [target]).fetchone()[0] == second
+
+
+def test_abandoned_uploads_expire_without_anyone_running_the_command(app, login, db):
+    """A phone that lost its half-sent photos must not be stuck at "busy" until someone runs a command."""
+    cap = app.config["UPLOAD_MAX_OPEN"]
+    techa = Uploader(login("techa"))
+    for n in range(cap):
+        assert techa.create(b"x" * 1000, sha=f"{n:064x}").status_code == 201
+    assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 429
+    db.execute("UPDATE uploads SET created_at = '2020-01-01T00:00:00Z'")
+    assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 201
+    partial = uploads.blob_dir(app.config["BLOB_FOLDER"]) / "partial"
+    assert len(list(partial.iterdir())) == db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1
+
+
+def test_a_lone_surrogate_in_a_change_is_kept_as_a_mark_not_a_500_that_sticks_the_outbox(login, order_id, db):  # noqa: F811
+    """JSON.stringify writes a string cut in the middle of an emoji as a lone "\\ud83d": a 5xx would be retried forever."""
+    phone = Phone(login("techa"))
+    body = ('{"client_id": "%s", "mutations": [{"seq": 1, "mutation_id": "%s", "name": "order.add_note",'
+            ' "args": {"order_id": %d, "note_id": "n-\\ud83d", "text": "cut emoji \\ud83d|\\ude00|"}}]}'
+            ) % (phone.client_id, uuid.uuid4(), order_id)
+    response = phone.session.client.post("/api/sync/push", data=body, content_type="application/json",
+                                         headers={"X-CSRFToken": phone.session.token})
+    assert response.status_code == 200, response.text
+    assert response.json["results"][0]["status"] == "applied", response.json
+    (text,) = db.execute("SELECT text FROM order_notes WHERE order_id = ? AND text LIKE 'cut emoji%'", [order_id]).fetchone()
+    assert text == "cut emoji \ufffd|\ufffd|"
+
+
+def test_a_report_link_with_a_non_ascii_token_is_not_found_not_a_500(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    for path in ("/r/abc/%C3%A9", "/r/abc/%C3%A9/report.pdf", "/r/abc/t%C3%A9/customer.png", "/r/abc/%E4%B8%AD/tester.png"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_refused_with_a_reason_not_a_batch_wide_404(login, order_id, db):  # noqa: F811
+    """0001-01-01 in Shanghai is before year 1 in UTC: storing it overflowed, and the whole push answered 404,
+    which the phone cannot get past (its outbox is stuck on that change)."""
+    phone = Phone(login("techa"))
+    seen = db.execute("SELECT version FROM orders WHERE id = ?", [order_id]).fetchone()[0]
+    assert result_of(phone, "order.transition", {"order_id": order_id, "to": "accepted"} | {})["status"] == "applied"
+    for start, end in (("0001-01-01T00:00", "2099-01-01T11:00"), ("9999-12-31T22:00", "9999-12-31T23:59")):
+        response = phone.push([phone.mutation("order.transition", {"order_id": order_id, "to": "appointed", "fields": {
+            "appointment_start": start, "appointment_end": end}}, base_version=seen + 1)])
+        assert response.status_code == 200, response.text
+        outcome = response.json["results"][0]
+        assert outcome["status"] == "rejected" and outcome["error"], outcome
+    assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "accepted"
+
+
+def test_the_password_change_form_is_throttled_like_the_login(app, login):
+    """A borrowed, unlocked session must not guess the current password without limit (and then take the account)."""
+    session = login("techa")
+    wrong = {"current": "not-it-0", "new": "new-horse-battery-9", "repeat": "new-horse-battery-9"}
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert session.post("/password", wrong).status_code == 422
+    right = session.post("/password", {**wrong, "current": PASSWORD})
+    assert right.status_code == 429 and right.headers["Retry-After"]
+    assert session.get("/api/session").status_code == 200  # nothing changed: the old password still holds

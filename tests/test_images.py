@@ -197,3 +197,32 @@ def test_a_heic_photo_the_browser_cannot_decode_is_converted_by_the_server(app, 
                      [hashlib.sha256(heic).hexdigest()]).fetchone()
     assert tuple(row) == ("image/jpeg", 640, 480)
     assert context.errors == []
+
+
+def _pad_png(draw):
+    from PIL import ImageDraw
+    image = Image.new("RGB", (680, 400), "white")
+    draw(ImageDraw.Draw(image))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_dot_or_a_tick_on_the_pad_is_not_a_signature_but_a_small_name_is():
+    """A tap leaves a dot of ~30 dark pixels (more than MIN_INK_PIXELS): the server must not take it
+    for a signature whichever phone sends it; a name written small (80 of 680 px) is one."""
+    dot = _pad_png(lambda d: d.ellipse([200, 200, 206, 206], fill="black"))
+    tick = _pad_png(lambda d: d.line([200, 200, 212, 203], fill="black", width=3))
+    name = _pad_png(lambda d: d.line([280, 200, 360, 215], fill="black", width=3))
+    assert images.ink_pixels(dot) >= images.MIN_INK_PIXELS
+    assert not images.has_ink(dot) and not images.has_ink(tick)
+    assert images.has_ink(name)
+
+
+@pytest.mark.parametrize("content_type", ["image/jpeg", "image/heic"])
+def test_an_empty_photo_file_is_refused_in_words_a_technician_understands(login, content_type):
+    """A 0-byte photo (a cloud-only file, a camera app that crashed): the phone queues a HEIC it cannot
+    decode as it is, so the server sees size 0. The answer is about the photo, not the protocol."""
+    refused = Uploader(login("techa")).create(b"", content_type)
+    assert refused.status_code == 422
+    assert refused.json["error"] == "照片文件是空的（0 字节），请重新拍摄。"

@@ -28,7 +28,8 @@ def write_y4m(path, size=(960, 540), seconds=4):
     model = catalog.model("huawei-hg8245h")
     c = led_render.conditions(random.Random(3))
     c.update(scale=1.0, dx=0.0, dy=0.0, tilt=1.0, keystone=0.0, glare=False, light=0.85, panel=(236, 236, 232),
-             blur=0.0003, noise=2.0, labels=True)
+             blur=0.0003, noise=2.0, labels=True, place=None, hidden=False, vents=False, speckle=False, clutter="plain",
+             dim=False, exposure=1.0, lift=0.0, no_panel=False, window=20)
     scene = led_render._Scene(model, c, size, 5)
     width, height = size
     with open(path, "wb") as out:

@@ -22,13 +22,14 @@ ALLOWED = {
     "mark_unsolved": {"on_site", "restored"},
     "close": {"returned", "unsolved"},
     "reopen": {"returned", "closed"},
+    "reply_group_fault": {"created", "rejected"},  # an intercepted order answered after a group fault (§5.3)
 }
 TARGET = {"dispatch": "dispatched", "reassign": "dispatched", "accept": "accepted", "reject": "rejected",
           "make_appointment": "appointed", "depart": "en_route", "arrive": "on_site", "suspend": "suspended",
           "restore": "restored", "return": "returned", "mark_unsolved": "unsolved", "close": "closed",
-          "reopen": "closed"}
+          "reopen": "closed", "reply_group_fault": "returned"}
 ROLE_FOR = {"dispatch": "dispatcher", "reassign": "dispatcher", "suspend": "supervisor", "close": "dispatcher",
-            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician"}
+            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher"}
 CLOSURE = {"phenomenon": "LOS flashing", "arrival_time": "2026-11-23 09:10", "cause": "drop cable bent",
            "process": "re-terminated both ends", "equipment_replaced": "none", "result": "recovered",
            "recovery_time": "2026-11-23 09:50", "holder_informed": True}

@@ -148,3 +148,29 @@ def test_the_server_refuses_a_blank_signature_from_either_phone(login, user_ids,
     refused = customer.post(path, data=form)
     assert refused.status_code == 422 and "签名" in refused.text
     assert db.execute("SELECT COUNT(*) FROM signoffs").fetchone()[0] == 0
+
+
+def test_a_single_tap_or_a_tick_is_not_a_signature_but_a_short_name_is(browser_type_launch_args, playwright):
+    """A customer's accidental tap leaves a dot of ~30 dark pixels: more than MIN_INK_PIXELS, yet no
+    signature. The phone asks for a signature across the pad; a name written small still passes."""
+    browser = playwright.chromium.launch(**browser_type_launch_args)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    root = pathlib.Path(__file__).resolve().parent.parent
+    page.set_content('<canvas id="pad" style="width:340px;height:200px;touch-action:none"></canvas>')
+    page.add_script_tag(path=str(next((root / "static" / "vendor").glob("signature_pad-*/signature_pad.umd.min.js"))))
+    page.add_script_tag(path=str(root / "offline" / "signature.js"), type="module")
+    page.wait_for_function("window.ONTrackSignature")
+    page.evaluate("window.pad = ONTrackSignature.createPad(document.getElementById('pad'))")
+    box = page.locator("#pad").bounding_box()
+    page.touchscreen.tap(box["x"] + 100, box["y"] + 100)
+    tap = page.evaluate("[pad.isEmpty(), ONTrackSignature.inkPixels(pad.canvas), ONTrackSignature.hasInk(pad)]")
+    assert tap[0] is False and tap[1] >= 10 and tap[2] is False  # points and a dot, but no signature
+    page.evaluate("pad.clear()")
+    stroke(page, "#pad", 0.30, 0.31, 0.5)  # a tick 3 CSS px long
+    assert page.evaluate("ONTrackSignature.hasInk(pad)") is False
+    page.evaluate("pad.clear()")
+    stroke(page, "#pad", 0.40, 0.52, 0.5)  # 王 written small: 40 CSS px of a 340 px pad
+    assert page.evaluate("ONTrackSignature.hasInk(pad)") is True
+    browser.close()

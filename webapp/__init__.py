@@ -57,6 +57,9 @@ def create_app(test_config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     database.init_app(app)
+    from . import assets, operations
+    assets.init_app(app, ROOT / "static")
+    operations.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -139,7 +142,9 @@ def _register_blueprints(app):
     from .pwa import bp as pwa_bp
     from .sla import bp as sla_bp
     from .sync import bp as sync_bp
-    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp):
+    from .groupfaults import bp as groupfaults_bp
+    for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
+               groupfaults_bp):
         app.register_blueprint(bp)
 
 

@@ -62,6 +62,39 @@ def demo_data_command(orders, if_empty):
     click.echo(f"demo data: {summary}")
 
 
+@click.command("prepare")
+@click.option("--url", default="http://127.0.0.1:5000/", help="Where the server will listen (printed).")
+@with_appcontext
+def prepare_command(url):
+    """Get the database ready for `make run` and say how to log in.
+
+    Development: a new database gets the demo city, and the demo logins are printed.
+    Production: the database is never filled with demo data; an empty one gets the command
+    that creates the first supervisor, who then creates everyone else.
+    """
+    from flask import current_app
+    from .demo import DEMO_PASSWORD, load_demo
+    db = get_db()
+    production = current_app.config["ENV_NAME"] == "production"
+    public = current_app.config.get("PUBLIC_URL") or url
+    if production:
+        click.echo(f"\n  ONTrack (production) at {public}  (the server itself listens on {url}, behind the proxy)")
+        if not db["users"].count:
+            click.echo("  The database has no users yet. Create the first supervisor, who then adds everyone else:\n"
+                       "    .venv/bin/flask --app wsgi create-user NAME --role supervisor --name 'Full name'\n"
+                       "  (run it in another terminal with the same ONTRACK_* settings; it asks for a password).")
+        click.echo("  Logins work only over HTTPS (the session cookie is Secure): open the address above, not the port.\n")
+        return
+    if not db["users"].count:
+        summary = load_demo(db, 300, utcnow(), local_zone())
+        click.echo(f"demo data: {summary}")
+    click.echo(f"\n  ONTrack is running at {public}\n"
+               f"  Demo logins (password: {DEMO_PASSWORD}):\n"
+               "    dispatchers: dispatch1, dispatch2    supervisor: admin\n"
+               "    technicians: tech1 ... tech8\n"
+               "  Phones need HTTPS for offline work and photos: README, 'Put it on the technicians' phones'.\n")
+
+
 @click.group("sla")
 def sla_group():
     """SLA clocks: sweep for warnings and breaches, holidays, policy values."""
@@ -70,10 +103,9 @@ def sla_group():
 @sla_group.command("sweep")
 @with_appcontext
 def sweep_command():
-    """Raise due warnings and breaches now (run from cron every minute in production)."""
-    db = get_db()
-    with transaction(db):
-        warnings, breaches = engine.sweep(db, utcnow())
+    """Raise due warnings and breaches now (the job worker does this every minute)."""
+    from .sla.sweeper import sweep
+    warnings, breaches = sweep(get_db(), utcnow())
     click.echo(f"warnings: {warnings}, breaches: {breaches}")
 
 
@@ -140,7 +172,10 @@ def expire_uploads_command(hours):
 
 def init_app(app):
     """Register the commands on the app."""
+    from .backup import backup_command, restore_command
+    from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, sla_group, wifi_cli, led_cli):
+    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
+                    sla_group, wifi_cli, led_cli, group_faults_cli, backup_command, restore_command):
         app.cli.add_command(command)

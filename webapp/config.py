@@ -10,13 +10,14 @@ class Config:
     ENV_NAME = os.environ.get("ONTRACK_ENV", "development")
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
+    # How long a request waits for SQLite's write lock before answering 503 + Retry-After.
+    DATABASE_BUSY_TIMEOUT_MS = int(os.environ.get("ONTRACK_DATABASE_BUSY_TIMEOUT_MS", "5000"))
     BLOB_FOLDER = os.environ.get("ONTRACK_BLOB_FOLDER")  # photos and signatures; default: instance/blobs
     # Live Wi-Fi scans (a laptop running ONTrack): wpa_supplicant's control directory.
     WIFI_CTRL_DIR = os.environ.get("ONTRACK_WIFI_CTRL_DIR", "/var/run/wpa_supplicant")
     WIFI_SCAN_WAIT_SECONDS = float(os.environ.get("ONTRACK_WIFI_SCAN_WAIT_SECONDS", "3"))
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
-    SLA_SWEEP_MIN_INTERVAL_SECONDS = 15
 
     # Login throttling, per name and address together: after this many failures within the window
     # the next try waits 1 minute, then 2, 4, … (never more than the window).
@@ -56,8 +57,25 @@ class Config:
     SATISFIED_SCORE = int(os.environ.get("ONTRACK_SATISFIED_SCORE", "10"))
     PDF_FONT = os.environ.get("ONTRACK_PDF_FONT")  # path[:collection index]; default: fontconfig's Noto Sans CJK SC
 
+    # Group faults (domain reference §9.3 item 22): the seed's "超过10户以上" is read as "more than"
+    # (more_than, default) or "10 or more" (or_more). The account mapping upload may be large.
+    GROUP_FAULT_BOUNDARY = os.environ.get("ONTRACK_GROUP_FAULT_BOUNDARY", "more_than")
+    ACCOUNT_MAP_MAX_BYTES = int(os.environ.get("ONTRACK_ACCOUNT_MAP_MAX_MB", "200")) * 1024 * 1024
+    # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
+    PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server
+    HSTS_SECONDS = int(os.environ.get("ONTRACK_HSTS_SECONDS", str(365 * 24 * 3600)))
+    METRICS_TOKEN = os.environ.get("ONTRACK_METRICS_TOKEN", "")  # lets a scraper off the box read /metrics
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "text/javascript", "application/javascript",
+                          "text/css", "application/manifest+json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4  # Brotli's fast levels compress about as well as gzip -6, at a fraction of level 11's time
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 512
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this
+    # limit, for file parts too: at 64 KB every Wi-Fi scan file over ~100 KB was refused with 413.
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
 
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
@@ -74,10 +92,15 @@ def weak_secret(key):
 
 
 def check_production_safety(config):
-    """Refuse to run in production with the default (public) or a guessable secret key."""
+    """Refuse to run in production with the default (public) or a guessable secret key, or without an https public URL."""
     if config.get("ENV_NAME") == "production":
         if weak_secret(config.get("SECRET_KEY")):
             raise RuntimeError(
                 "ONTRACK_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production; refusing to start with the default key."
             )
+        if not str(config.get("PUBLIC_URL") or "").startswith("https://"):
+            raise RuntimeError(
+                "ONTRACK_PUBLIC_URL must be set to the https:// address the phones use (for example "
+                "https://ontrack.example.cn) in production: the session cookie is Secure, and links in "
+                "QR codes and reports are built on it. See README, 'Put it on the technicians' phones'.")

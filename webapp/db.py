@@ -15,10 +15,14 @@ from flask import current_app, g
 BUSY_TIMEOUT_MS = 5000
 
 
-def connect(path):
-    """Open a database file with the settings every ONTrack connection needs."""
+def connect(path, busy_timeout_ms=BUSY_TIMEOUT_MS):
+    """Open a database file with the settings every ONTrack connection needs.
+
+    A writer waits up to `busy_timeout_ms` for the write lock; then SQLite says "database is
+    locked", which a request answers with 503 and Retry-After (webapp/operations.py).
+    """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -28,7 +32,7 @@ def connect(path):
 def get_db():
     """Return this request's database, opening it on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
     return g.db
 
 

@@ -68,9 +68,11 @@ def load_demo(db, order_count, now, tz, seed=20261122):
     rng.shuffle(states)
     for final_state in states[:order_count]:
         _make_order(db, rng, users, final_state, now, tz)
+    from .groupfaults import demo as group_fault_demo
+    faults = group_fault_demo.load(db, users, now, tz)
     with transaction(db):
         engine.sweep(db, now)
-    return f"{len(users)} users, {min(len(states), order_count)} orders"
+    return f"{len(users)} users, {min(len(states), order_count)} orders, {faults}"
 
 
 def _phone(rng):

@@ -143,15 +143,32 @@ def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_P
 
 INK_LUMINANCE = 160  # darker than this on white is ink (offline/signature.js uses the same numbers)
 MIN_INK_PIXELS = 10  # fewer is a speck, not a signature
+MIN_INK_SPAN = 0.05  # the ink must reach across 5 % of the pad's longer side: a tap's dot (~1 %) or a tick is no signature
+
+
+def _ink_mask(data):
+    grey = np.asarray(to_8bit(upright(open_checked(data, {"PNG", "JPEG", "WEBP"}))).convert("L"))
+    return grey < INK_LUMINANCE
 
 
 def ink_pixels(data):
     """How many pixels of a signature image (any format read here) are ink: darker than
     INK_LUMINANCE once composited on white. Raises ImageProblem for a file that is not an image."""
-    grey = np.asarray(to_8bit(upright(open_checked(data, {"PNG", "JPEG", "WEBP"}))).convert("L"))
-    return int((grey < INK_LUMINANCE).sum())
+    return int(_ink_mask(data).sum())
+
+
+def ink_span(mask):
+    """The ink's extent as a fraction (0–1) of the image's longer side: the longer side of the
+    box around every ink pixel of `mask` (a boolean array), 0.0 without ink."""
+    rows, columns = np.nonzero(mask)
+    if not len(rows):
+        return 0.0
+    extent = max(int(rows.max() - rows.min()) + 1, int(columns.max() - columns.min()) + 1)
+    return extent / max(mask.shape)
 
 
 def has_ink(data):
-    """True when a signature image shows a signature (at least MIN_INK_PIXELS of ink)."""
-    return ink_pixels(data) >= MIN_INK_PIXELS
+    """True when a signature image shows a signature: at least MIN_INK_PIXELS of ink reaching
+    across MIN_INK_SPAN of the pad (an accidental tap leaves a dot of ~30 dark pixels)."""
+    mask = _ink_mask(data)
+    return int(mask.sum()) >= MIN_INK_PIXELS and ink_span(mask) >= MIN_INK_SPAN

@@ -26,7 +26,48 @@ ACTIONS = {
     "add_note": _l("Progress note"), "attach_photo": _l("Photo"),
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
+    "reply_group_fault": _l("Answered with the group-fault reply"),
+    "group_fault_intercepted": _l("Intercepted by group fault: dispatch held"),
+    "group_fault_flagged": _l("Area under group fault"), "group_fault_released": _l("Group-fault hold lifted"),
 }
+# Group faults (domain reference §5.2, §5.4; webapp/groupfaults/rules.json holds the codes).
+GF_CLASSES = {"onu": _l("ONU terminal fault"), "line": _l("Transmission line fault"), "olt": _l("OLT hardware fault")}
+GF_TYPES = {
+    "onu_signal_interruption": _l("ONU signal interruption"), "onu_power_loss": _l("ONU power loss"),
+    "rogue_ont": _l("Rogue ONT under the port"), "nms_communication_failure": _l("NMS-to-device communication failure"),
+    "onu_offline": _l("ONU offline"), "olt_pon_signal_loss": _l("OLT PON signal loss"),
+    "trunk_fibre_break": _l("Trunk fibre break"), "olt_los": _l("OLT detects no optical signal (LOS)"),
+    "ne_link_down": _l("Network-element link down"), "olt_pon_rx_power_out_of_range": _l("OLT PON receive power out of range"),
+    "pon_signal_loss": _l("PON signal loss"), "tx_power_low": _l("Transmit optical power too low"),
+    "olt_optical_module_absent": _l("OLT optical module not present"),
+    "olt_pon_tx_power_out_of_range": _l("OLT PON port transmit power out of range"),
+    "pon_optical_module_absent": _l("PON port optical module not present"),
+    "gpon_optical_module_fault": _l("GPON port optical module hardware fault"),
+    "board_status_abnormal": _l("Board status abnormal"),
+}
+GF_SERVICES = {"personal_broadband": _l("personal broadband"), "wlan": _l("WLAN"), "private_line": _l("private line")}
+GF_STATUSES = {
+    "alarm": _l("Alarm"), "raised": _l("Group-fault order, awaiting acceptance"), "accepted": _l("Accepted"),
+    "published": _l("Published: intercepting"), "recovered": _l("Recovered: cancel the interception"),
+    "cancelled": _l("Interception cancelled"), "expired": _l("Expired"),
+}
+GF_TIMERS = {
+    "notify_company": _l("Outsourced company notified (15 min)"), "follow_up": _l("Progress follow-up (every 30 min)"),
+    "desk_review": _l("Desk review (every 15 min)"), "cancel_interception": _l("Interception cancelled after recovery (10 min)"),
+    "validity": _l("End of validity period"),
+}
+GF_COMPANIES = {"home_customer": _l("home-customer maintenance company"), "line_maintenance": _l("line maintenance company"),
+                "olt_hardware": _l("OLT hardware maintenance company")}
+GF_EVENTS = {
+    "alarm": _l("Alarm registered"), "raised": _l("Group-fault order raised"), "accepted": _l("Acceptance confirmed"),
+    "announcement": _l("Announcement saved"), "published": _l("Published"), "linked": _l("Orders in the area linked"),
+    "company_notified": _l("Company notified"), "follow_up": _l("Follow-up"), "review": _l("Desk review"),
+    "recovered": _l("Recovered"), "cancelled": _l("Interception cancelled"), "expired": _l("Expired"),
+    "links_ended": _l("Linked orders closed or released"),
+}
+GF_OUTCOMES = {"closed": _l("closed with the reply"), "released": _l("released to dispatch"), "unflagged": _l("flag removed")}
+GF_MATCHED_ON = {"account": _l("broadband account"), "olt": _l("OLT"), "pon_port": _l("PON port"), "onu": _l("ONU"),
+                 "address": _l("address")}
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {
     "first_appointment": _l("First appointment response (30 min)"),
@@ -55,8 +96,9 @@ FIELDS = {
     "appointment_end": _l("Appointment end"), "customer_consent": _l("Customer consent"),
     "approver_id": _l("Approver"), "closure": _l("Closure reply"),
 }
-LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing")}
-LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "other": _l("other colour")}
+LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing"), "unsure": _l("unsure")}
+LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "blue": _l("blue"), "white": _l("white"),
+              "other": _l("other colour")}
 LED_PROBLEMS = {
     "too_dark": _l("too dark"), "blurry": _l("blurred"), "over_exposed": _l("too bright or glare"),
     "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),
@@ -65,7 +107,8 @@ LED_PROBLEMS = {
 _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SYMPTOMS, "priority": PRIORITIES,
            "state": STATES, "action": ACTIONS, "role": ROLES, "policy": POLICIES, "field": FIELDS,
            "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES, "led_state": LED_STATES, "led_color": LED_COLORS,
-           "led_problem": LED_PROBLEMS}
+           "led_problem": LED_PROBLEMS, "gf_class": GF_CLASSES, "gf_type": GF_TYPES, "gf_service": GF_SERVICES,
+           "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES}
 
 
 _translated = {}

@@ -433,6 +433,124 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX suspension_approvals_order ON suspension_approvals (order_id, supervisor_id)",
     ],
+    # 8: group faults (domain reference §5, §9.3 items 21-24): the registry, the account <-> OLT <-> PON
+    # port <-> ONU mapping, orders linked to a fault (intercepted or flagged), the faults' timers and
+    # their audit trail. A link or a fault change re-sends the linked orders to the phones.
+    [
+        """CREATE TABLE group_faults (
+            id INTEGER PRIMARY KEY,
+            fault_no TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN
+                ('alarm', 'raised', 'accepted', 'published', 'recovered', 'cancelled', 'expired')),
+            source TEXT NOT NULL CHECK (source IN ('desk', 'csv', 'api')),
+            alarm_ref TEXT NOT NULL DEFAULT '',
+            alarm_class TEXT NOT NULL CHECK (alarm_class IN ('onu', 'line', 'olt')),
+            alarm_type TEXT NOT NULL,
+            olt TEXT NOT NULL DEFAULT '',
+            pon_port TEXT NOT NULL DEFAULT '',
+            onu TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL DEFAULT '',
+            building TEXT NOT NULL DEFAULT '',
+            services TEXT NOT NULL DEFAULT '[]',
+            affected_users INTEGER NOT NULL DEFAULT 0,
+            affected_source TEXT NOT NULL DEFAULT 'alarm',
+            suggested INTEGER NOT NULL DEFAULT 0,
+            auto_order INTEGER NOT NULL DEFAULT 0,
+            cause TEXT NOT NULL DEFAULT '',
+            wording TEXT NOT NULL DEFAULT '',
+            announcement TEXT NOT NULL DEFAULT '',
+            valid_until TEXT,
+            occurred_at TEXT NOT NULL,
+            expected_recovery_at TEXT,
+            announcer TEXT NOT NULL DEFAULT '',
+            announcer_phone TEXT NOT NULL DEFAULT '',
+            department TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '',
+            company_notified_at TEXT,
+            company_contact TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            raised_at TEXT,
+            accepted_at TEXT,
+            published_at TEXT,
+            recovered_at TEXT,
+            ended_at TEXT,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        )""",
+        "CREATE UNIQUE INDEX group_faults_alarm_ref ON group_faults (source, alarm_ref) WHERE alarm_ref != ''",
+        "CREATE INDEX group_faults_network ON group_faults (status, olt, pon_port)",
+        "CREATE INDEX group_faults_place ON group_faults (status, district, community)",
+        """CREATE TABLE account_map (
+            account TEXT PRIMARY KEY,
+            olt TEXT NOT NULL,
+            pon_port TEXT NOT NULL,
+            onu TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL DEFAULT '',
+            building TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID""",
+        "CREATE INDEX account_map_network ON account_map (olt, pon_port, onu)",
+        """CREATE TABLE group_fault_links (
+            id INTEGER PRIMARY KEY,
+            fault_id INTEGER NOT NULL REFERENCES group_faults (id),
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            kind TEXT NOT NULL CHECK (kind IN ('intercepted', 'flagged')),
+            matched_on TEXT NOT NULL,
+            linked_at TEXT NOT NULL,
+            released_at TEXT,
+            outcome TEXT CHECK (outcome IN ('closed', 'released', 'unflagged')),
+            UNIQUE (fault_id, order_id)
+        )""",
+        "CREATE INDEX group_fault_links_order ON group_fault_links (order_id, released_at)",
+        """CREATE TABLE group_fault_clocks (
+            id INTEGER PRIMARY KEY,
+            fault_id INTEGER NOT NULL REFERENCES group_faults (id),
+            kind TEXT NOT NULL CHECK (kind IN
+                ('notify_company', 'follow_up', 'desk_review', 'cancel_interception', 'validity')),
+            started_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            stopped_at TEXT,
+            breached_at TEXT
+        )""",
+        "CREATE INDEX group_fault_clocks_running ON group_fault_clocks (stopped_at, due_at)",
+        """CREATE TABLE group_fault_events (
+            id INTEGER PRIMARY KEY,
+            fault_id INTEGER NOT NULL REFERENCES group_faults (id),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            action TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '{}'
+        )""",
+        """CREATE TRIGGER group_fault_links_insert_changes AFTER INSERT ON group_fault_links
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+        """CREATE TRIGGER group_fault_links_update_changes AFTER UPDATE ON group_fault_links
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+        """CREATE TRIGGER group_faults_update_changes AFTER UPDATE OF wording, expected_recovery_at, status,
+            announcement ON group_faults
+            BEGIN INSERT INTO change_log (kind, key) SELECT 'order', order_id FROM group_fault_links
+                WHERE fault_id = NEW.id AND released_at IS NULL; END""",
+    ],
+    # 9: who ever held each order, kept by triggers, so a pull reads only the changes to the
+    # technician's own orders (past and present) instead of every change in the city since its
+    # cursor (issue 14: a pull's cost no longer grows with the number of technicians).
+    [
+        """CREATE TABLE order_holders (
+            user_id INTEGER NOT NULL,
+            order_id INTEGER NOT NULL,
+            PRIMARY KEY (user_id, order_id)
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER orders_insert_holder AFTER INSERT ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """CREATE TRIGGER orders_assign_holder AFTER UPDATE OF technician_id ON orders WHEN NEW.technician_id IS NOT NULL
+            BEGIN INSERT OR IGNORE INTO order_holders (user_id, order_id) VALUES (NEW.technician_id, NEW.id); END""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT technician_id, id FROM orders WHERE technician_id IS NOT NULL""",
+        """INSERT OR IGNORE INTO order_holders (user_id, order_id)
+            SELECT json_extract(details, '$.technician_id'), order_id FROM order_events
+            WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
+    ],
 ]
 
 

@@ -1,9 +1,15 @@
-"""JSON in and out of the app: no NaN or Infinity, and no absurd nesting (issue 13).
+"""JSON in and out of the app: no NaN or Infinity, no absurd nesting (issue 13), and no half
+characters.
 
 Browsers cannot parse `NaN` or `Infinity`, so one such number sent to a phone breaks its sync
 for good; Python's json module reads and writes them by default. Reading refuses them, and
 JSON nested deeper than any ONTrack message is refused before anything walks it. Writing
 never sends them: a stored non-finite number goes out as null.
+
+A lone UTF-16 surrogate ("\\ud83d": half an emoji that a phone's .slice() left in a string;
+JSON.stringify sends it escaped) is read as U+FFFD, as the browser's Blob and TextEncoder make it
+when the phone hashes a report. Python would keep it, and SQLite and the PDF refuse it: the sync
+push answered 500 and the phone's outbox stuck on that change.
 """
 import json
 import math
@@ -47,6 +53,19 @@ def loads(text):
         raise ValueError("JSON nested too deeply") from None
     if depth(value) > MAX_DEPTH:
         raise ValueError("JSON nested too deeply")
+    return whole_characters(value)
+
+
+def whole_characters(value):
+    """`value` with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [whole_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {whole_characters(key): whole_characters(item) for key, item in value.items()}
     return value
 
 

@@ -15,11 +15,11 @@ import { openCamera } from "./led-camera.js";
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
 const RETAKE_WORDS = {
-  too_dark: t("Too dark: switch on a light or shine a torch at the panel from the side; flash off."),
-  blurry: t("Blurred: hold the phone still with both hands and tap the screen on the lights to focus."),
-  over_exposed: t("Too bright or glare: tilt the phone a little so the reflection moves off the lights; flash off."),
-  too_far: t("Too far: move closer until the first and last light sit on the guide's end marks."),
-  no_panel: t("No panel found: put the row of lights on the guide line, first light on the left mark."),
+  too_dark: t("Too dark: the lights cannot be told from the panel. Switch on a light or shine a torch at the panel from the side; flash off."),
+  blurry: t("Blurred: hold the phone still with both hands, tap the screen on the lights to focus, then take it again."),
+  over_exposed: t("Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off."),
+  too_far: t("Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo."),
+  no_panel: t("No row of lights found: take the photo straight at the side with the lights, the whole row in the frame."),
   unreadable: t("This file is not a photo the phone can read."),
 };
 
@@ -209,6 +209,10 @@ async function confirmCheck(checkId) {
   const { order, check } = await checkOnScreen(checkId);
   if (!check || (!edits[checkId] && !check.confirmed && !readingOf(check))) { return; }
   const states = shownStates(check);
+  if (states.some((s) => s.state === "unsure")) {  // the photo could not tell: the technician says
+    showError("led-error", t("Tap each light marked unsure to say what you see, then confirm."));
+    return;
+  }
   delete edits[checkId];
   await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
 }

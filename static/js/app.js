@@ -26,6 +26,7 @@
     var text = zh ? "操作未完成（" + status + "）。请刷新页面后重试。" : "That did not work (" + status + "). Reload the page and try again.";
     if (status === 403) { text = zh ? "您无权进行此操作。" : "You are not allowed to do this."; }
     if (status === 404) { text = zh ? "未找到，或不属于您。" : "Not found, or not yours to see."; }
+    if (status === 503) { text = zh ? "服务器繁忙，未做任何更改。请几秒后重试。" : "The server is busy; nothing was changed. Try again in a few seconds."; }
     showStatus(text);
   });
 })();

@@ -100,8 +100,15 @@ def change_password():
     form = PasswordChangeForm()
     errors = []
     if form.validate_on_submit():
-        db = get_db()
-        if not authenticate(db, current_user.username, form.current.data, request.remote_addr or "?", utcnow()):
+        db, now, cfg = get_db(), utcnow(), current_app.config
+        ip = request.remote_addr or "?"
+        # The same throttle as the login: a borrowed, unlocked session must not guess the current password.
+        wait = wait_seconds(db, current_user.username, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if wait:
+            errors.append(_("Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                            minutes=max(1, (wait + 59) // 60)))
+            return render_template("auth/password.html", form=form, errors=errors), 429, {"Retry-After": str(wait)}
+        if not authenticate(db, current_user.username, form.current.data, ip, now):
             errors.append(_("The current password is wrong."))
         elif form.new.data != form.repeat.data:
             errors.append(_("The two new passwords are not the same."))

@@ -41,7 +41,9 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     rows = list(db.query(
         "SELECT o.id, o.order_no, o.order_type, o.access_type, o.priority, o.state, o.customer_name, o.district,"
         " o.community, o.building, o.next_due_at, o.next_due_policy, o.breached, o.technician_id,"
-        " o.appointment_start, u.display_name AS technician_name"
+        " o.appointment_start, u.display_name AS technician_name,"
+        " EXISTS (SELECT 1 FROM group_fault_links l WHERE l.order_id = o.id AND l.released_at IS NULL"
+        " AND l.kind = 'intercepted') AS held_by_group_fault"
         f" FROM orders o LEFT JOIN users u ON u.id = o.technician_id WHERE {clause}"
         " ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id LIMIT ?", [*params, limit]))
     total = db.execute(f"SELECT COUNT(*) FROM orders o WHERE {clause}", params).fetchone()[0]

@@ -8,7 +8,7 @@ from ..db import get_db
 from ..orders import store
 from ..orders.lifecycle import STATES
 from ..orders.views import district_choices, explain, local_zone
-from ..sla.sweeper import sweep_if_due
+from ..groupfaults.registry import figures as group_fault_figures
 from ..signoff.callbacks import figures as callback_figures
 from ..timeutil import utcnow
 from . import bp
@@ -43,7 +43,6 @@ def read_filters(source):
 def queue_context(filters):
     """Everything the queue partial shows."""
     db, now = get_db(), utcnow()
-    sweep_if_due(db, now, local_zone())
     limit = min(int(filters["limit"] or PAGE_SIZE), MAX_PAGE_SIZE)
     rows, total = queue(db, filters, now, limit)
     selected = {int(v) for v in request.values.getlist("order_id") if v.isdigit()}
@@ -58,7 +57,8 @@ def console():
     db = get_db()
     technicians = technician_load(db)
     return render_template("dispatch/console.html", technicians=technicians, districts=district_choices(db),
-                           states=STATES, figures=callback_figures(db, utcnow()), **queue_context(filters))
+                           states=STATES, figures=callback_figures(db, utcnow()),
+                           group_fault_figures=group_fault_figures(db, utcnow()), **queue_context(filters))
 
 
 @bp.route("/queue")

@@ -13,7 +13,7 @@ GROUP_GAP = 1.8
 MAX_CUSTOM_LEDS = 16
 LABEL = re.compile(r"^[A-Za-z0-9.\-/+ ]{1,12}$")
 STATES = ("off", "on", "blinking")
-COLORS = ("green", "red", "orange", "other")
+COLORS = ("green", "red", "orange", "blue", "white")
 
 
 @functools.cache

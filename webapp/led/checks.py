@@ -1,14 +1,22 @@
-"""LED checks on an order: read the uploaded photo or burst, keep a thumbnail, diff corrections."""
+"""LED checks on an order: read the uploaded photo or burst, keep a thumbnail, diff corrections.
+
+The push only records the check with a pending reading; the reading itself runs as a
+background job (webapp/background/tasks.py), so decoding a 12-frame burst never holds the
+database's write lock while other technicians wait to sync.
+"""
 import io
 import json
 import pathlib
 
-
+from ..db import one, transaction
 from ..sync import uploads
+from ..timeutil import utcnow
 from . import catalog, reader
 
 THUMB_WIDTH = 480
 MIN_BURST_FRAMES = 10
+# What a check holds until the job has read its photo: no LEDs, nothing wrong with it yet.
+PENDING_READING = {"pending": True, "quality": {"ok": True, "problems": []}, "leds": []}
 
 
 def resolve_model(model_id, labels, kind):
@@ -24,7 +32,7 @@ def resolve_model(model_id, labels, kind):
 def analyze(data, capture, frames, model):
     """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes)."""
     try:
-        image = reader.open_photo(data)
+        image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
     except reader.PhotoError:  # stored blobs are readable images; a burst whose frames do not fit is not
         return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": []}, None
@@ -39,6 +47,43 @@ def analyze(data, capture, frames, model):
     result["reader"] = reader.VERSION
     result["frame"] = {"width": shown.width, "height": shown.height}
     return result, out.getvalue()
+
+
+def pending_check(db, check_id):
+    """The LED check row still waiting for its reading, or None (read already, or gone)."""
+    row = one(db, "SELECT * FROM led_checks WHERE id = ?", [check_id])
+    if row is None or not json.loads(row["reading"]).get("pending"):
+        return None
+    return row
+
+
+def waiting_since(db, before):
+    """Ids of checks pushed before `before` (stored time text) that still wait for a reading: a lost job."""
+    return [row["id"] for row in db.query(
+        "SELECT id FROM led_checks WHERE json_extract(reading, '$.pending') AND created_at < ?", [before])]
+
+
+def read_stored(db, row, folder):
+    """Read a check's stored photo with no transaction open → (reading, thumbnail SHA-256 or None)."""
+    labels = json.loads(row["labels"])
+    model = resolve_model(row["model_id"], ",".join(labels), row["model_kind"])
+    data = load_blob(db.conn, folder, row["sha256"])
+    if data is None:  # the blob was checked when the check was pushed; it can only vanish by hand
+        return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": [], "reader": reader.VERSION}, None
+    reading, thumb = analyze(data, row["capture"], row["frames"], model)
+    thumb_sha = store_thumb(db, thumb, row["created_by"], folder, utcnow()) if thumb else None
+    return reading, thumb_sha
+
+
+def store_reading(db, row, reading, thumb_sha):
+    """Write the reading in one short transaction; a second run (a retried job) changes nothing."""
+    summary = " ".join(f"{led['label']}:{led['state']}" for led in reading["leds"]) or ",".join(reading["quality"]["problems"])
+    with transaction(db):
+        changed = db.conn.execute("UPDATE led_checks SET reading = ?, thumb_sha256 = ? WHERE id = ? AND reading = ?",
+                                  [json.dumps(reading, ensure_ascii=False), thumb_sha, row["id"], row["reading"]]).rowcount
+        if changed:
+            db.conn.execute("UPDATE order_events SET reason = ? WHERE order_id = ? AND action = 'led_check'"
+                            " AND json_extract(details, '$.check_id') = ?", [summary[:500], row["order_id"], row["id"]])
 
 
 def load_blob(db, folder, sha):

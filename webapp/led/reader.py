@@ -1,35 +1,52 @@
 """Reads an ONT's or router's LEDs from a photo, or from a burst of frames.
 
-The capture screen shows a guide: the technician puts the first LED on its left mark, the
-last on its right mark, the row on its line (GUIDE_LEFT, GUIDE_RIGHT, the middle line). The
-photo is decoded small (JPEG draft mode), checked (dark, blurred, over-exposed, too far, no
-panel), and then read along the row:
+The row of lights is looked for anywhere in the frame, in any orientation; the capture guide
+is only a small prior. The steps:
 
-- a lit LED is brighter or more colourful than its surroundings (a top-hat on value and on
-  chroma), and coloured: a white spot is a reflection, not an LED;
-- an off LED is only a window in the panel, so off LEDs are placed by the model's template
-  (its LEDs' positions from the catalog) fitted to the row: lit LEDs must land on slots,
-  windows should, and the guide is where the technician aimed;
-- the colour is the chroma-weighted mean hue around the LED (the core is often clipped to
-  white), restricted to the colours that LED has;
-- in a burst each LED gives an on/off series: never lit is off, always lit is on, anything
-  between is blinking. A single photo cannot tell blinking from steady.
+1. Decode small (JPEG draft mode): the long side at most WORK_SIDE pixels. Every length below
+   is measured in the working image or as a fraction of its long side, never of the original,
+   so a small photo is judged like a large one.
+2. Spots at four scales (an image pyramid, OpenCV): a *lit* spot is brighter or more colourful
+   than all eight points around it; a *window* (an LED that is off, or a pinhole) is lighter
+   or darker than them. Edges, printed labels and broad reflections have a neighbour like
+   themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
+   printed label on a black case looks like that and a lit LED does not.
+3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
+   the model's slots (catalog positions, or even spacing for a panel named by the technician)
+   are placed where they explain the lit spots and windows best. Lights are ordered left to
+   right, or top to bottom when the row is nearer vertical than horizontal.
+4. Each slot's evidence (how far its lit spot stands above the row's noise) becomes a
+   probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
+   A light is "on" or "off" only when that probability says so, else "unsure"; when another
+   placement of the slots explains the photo almost as well, a light it reads differently is
+   "unsure" too. In a burst each frame is read so: never lit is off, always lit is on,
+   anything between is blinking (flashing). A single photo cannot tell flashing from steady
+   (`steady_known` is False).
+5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
+   photographs yellow-green, amber orange-yellow, red orange-red; a white LED clips all three
+   channels), limited to the colours the catalog says that light has.
 
-Numbers are in pixels of the working image (WORK_WIDTH wide) unless named as fractions.
+Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
+frame and of the lights' spacing), glare, too far (lights closer than a few pixels), or no row
+found. A row that cannot be located is always a retake, never "all off".
 """
 import math
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-11-22.1"
+VERSION = "2026-11-30.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
-WORK_WIDTH = 960
-BAND = 0.16  # half-height of the searched band, as a fraction of the width
+WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
+LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
+FAR = 5  # at every level, a spot is compared with points this many pixels away
 MAX_BYTES = FILE_BYTES
 MAX_FRAMES = 90
+POOL = 120  # spots considered for the row
+ANCHORS = 24  # the strongest spots, one of which every line passes through
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
@@ -38,16 +55,27 @@ FILE_PROBLEMS = {
     "unreadable": "This file is not a photo we can read.",
     "damaged": "The photo is damaged or incomplete; take it again.",
 }
-STILL_UNSURE = frozenset({"pon", "los", "alarm", "internet", "wan", "lan"})  # where flashing changes the diagnosis
-CLASS_HUE = {"red": 0.0, "orange": 35.0, "green": 125.0, "other": 220.0}
-
 RETAKE = {
-    "too_dark": "Too dark: switch on a light or shine a torch at the panel from the side; flash off.",
-    "blurry": "Blurred: hold the phone still with both hands and tap the screen on the lights to focus.",
-    "over_exposed": "Too bright or glare: tilt the phone a little so the reflection moves off the lights; flash off.",
-    "too_far": "Too far: move closer until the first and last light sit on the guide's end marks.",
-    "no_panel": "No panel found: put the row of lights on the guide line, first light on the left mark.",
+    "too_dark": "Too dark: the lights cannot be told from the panel. Switch on a light or shine a torch at the panel from the side; flash off.",
+    "blurry": "Blurred: hold the phone still with both hands, tap the screen on the lights to focus, then take it again.",
+    "over_exposed": "Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off.",
+    "too_far": "Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo.",
+    "no_panel": "No row of lights found: take the photo straight at the side with the lights, the whole row in the frame.",
 }
+# Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
+# on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
+PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
+HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 60.0}
+# p(lit) as a rising step function of a light's evidence: [(evidence up to, p)], fitted by
+# bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark.
+CALIBRATION = {  # by how well the row was placed: "sure" when no other placement comes close
+    "sure": [(0.522, 0.0), (3.885, 0.96), (13.297, 1.0)],
+    "doubtful": [(0.411, 0.165), (1.942, 0.431), (7.616, 0.676), (13.158, 0.857)],
+}
+SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
+SURE = 0.9  # a light is reported on/off only with at least this probability
+CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
+DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
 class PhotoError(ValueError):
@@ -58,28 +86,31 @@ class PhotoError(ValueError):
         self.code = code
 
 
-def open_photo(data, draft=True, work_width=WORK_WIDTH):
-    """Decode a photo safely and small: orientation applied, RGB, at most `work_width` wide.
+def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
+    """Decode a photo safely and small: orientation applied, RGB, the long side at most `work_side`.
 
-    The checks are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`,
-    a JPEG is decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
+    A burst sheet (`frames` frames stacked top to bottom) is sized by one frame. The checks
+    are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`, a JPEG is
+    decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
     """
+    def longest(w, h):
+        return max(w, h / max(1, frames))
+
     def smaller(image):
         if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
-            if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # shown sideways: the stored height becomes the width
-                image.draft("RGB", (work_width * w // max(1, h), work_width))
-            else:
-                image.draft("RGB", (work_width, work_width * h // max(1, w)))
+            scale = work_side / longest(w, h)
+            image.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
 
     try:
         image = to_8bit(upright(open_checked(data, before_load=smaller)))
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
-    if image.width > work_width:
-        height = max(1, round(image.height * work_width / image.width))
-        image = image.resize((work_width, height), Image.Resampling.BOX)
+    if longest(*image.size) > work_side:
+        scale = work_side / longest(*image.size)
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                             Image.Resampling.BOX)
     return image
 
 
@@ -91,412 +122,449 @@ def split_sheet(image, count):
     return [image.crop((0, i * step, image.width, (i + 1) * step)) for i in range(count)]
 
 
-def _box(a, r):
-    """Mean over a (2r+1)² square, edges repeated (integral image)."""
-    if r < 1:
-        return a
-    p = np.pad(a, ((r + 1, r), (r + 1, r)), mode="edge").cumsum(0).cumsum(1)
-    k = 2 * r + 1
-    return (p[k:, k:] - p[:-k, k:] - p[k:, :-k] + p[:-k, :-k]) / (k * k)
+# ---- spots ----
+
+def _ring():
+    ring = np.zeros((2 * FAR + 1, 2 * FAR + 1), np.uint8)
+    for dy, dx in DIRS:
+        ring[FAR + int(round(dy * FAR * (0.71 if dx else 1))), FAR + int(round(dx * FAR * (0.71 if dy else 1)))] = 1
+    return ring
 
 
-class _Frame:
-    """The searched band of one frame: its colours, value (max channel), chroma and luminance."""
-
-    def __init__(self, image, top, bottom):
-        self.rgb = rgb = np.asarray(image.crop((0, top, image.width, bottom)), dtype=np.float32)
-        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-        hi = np.maximum(np.maximum(r, g), b)  # faster than reducing over the short last axis
-        self.v, self.c = hi, hi - np.minimum(np.minimum(r, g), b)
-        self.l = 0.299 * r + 0.587 * g + 0.114 * b
-
-    def hue(self, rows, cols):
-        """Hue in degrees of a patch."""
-        patch = self.rgb[rows, cols]
-        r, g, b = patch[..., 0], patch[..., 1], patch[..., 2]
-        return np.degrees(np.arctan2(math.sqrt(3) * (g - b), 2 * r - g - b)) % 360
+RING = _ring()  # the eight points a spot is compared with
 
 
-def _expected_spacing(model, width):
-    """The smallest distance between neighbouring LEDs when the panel fills the guide."""
-    xs = [led["x"] for led in model["leds"] if led["x"] is not None]
-    span = (GUIDE_RIGHT - GUIDE_LEFT) * width
-    if len(xs) > 1:
-        return min(b - a for a, b in zip(xs, xs[1:])) * span
-    return span / max(1, len(model["leds"]) - 1) / 1.6 if len(model["leds"]) > 1 else span / 3
+def _spot(channel):
+    """(bright, dark): how much each point stands above / below all eight points FAR away."""
+    centre = cv2.blur(channel, (3, 3))
+    bright = centre - cv2.dilate(centre, RING, borderType=cv2.BORDER_REPLICATE)
+    dark = cv2.erode(centre, RING, borderType=cv2.BORDER_REPLICATE) - centre
+    return bright, dark, centre
 
 
-def _expected_radius(model, width):
-    return float(np.clip(0.2 * _expected_spacing(model, width), 2.5, 0.014 * width))
+def _noise(spot_map):
+    """How far points stand out where nothing is, at least 1.5 (JPEG noise).
+
+    Most points are on plain surfaces or edges, where the map is near zero or below it: the
+    upper quartile is two thirds of the noise's standard deviation."""
+    return max(1.5, float(np.percentile(spot_map[::3, ::3], 75)) / 0.67)
 
 
-def _quality(frame, width):
-    """Problems with a frame as a whole: dark, blurred, over-exposed."""
-    problems = []
-    lum = frame.l
-    sample = lum[::2, ::2]
-    p05, p75, p995 = np.percentile(sample, (0.5, 75, 99.5))
-    if p75 < 40:
-        problems.append("too_dark")
-    if (sample >= 250).mean() > 0.15:
-        problems.append("over_exposed")
-    gx = np.abs(lum[::2, 2:] - lum[::2, :-2])
-    gy = np.abs(lum[2:, ::2] - lum[:-2, ::2])
-    steepest = max(np.percentile(gx, 99.7), np.percentile(gy, 99.7))
-    sharp = steepest / (p995 - p05 + 1) * (width / WORK_WIDTH)
-    if sharp < 0.22 and "too_dark" not in problems:
-        problems.append("blurry")
-    return problems, float(sharp)
+class _Level:
+    """One pyramid level of a frame (or a burst's summary): lit and window maps and their noise."""
+
+    def __init__(self, v, c, lum, scale):
+        self.scale = scale  # working pixels per pixel of this level
+        bright_v, _, _ = _spot(v)
+        # A lit LED is more colourful than what is around it (its ring), or clipped to white
+        # (its core). A coloured spot darker than its surroundings is more often print (a
+        # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
+        # White print that does not clip is not lit.
+        glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
+        bright_glow, _, _ = _spot(glow)
+        self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
+        light, dark, _ = _spot(lum)
+        self.window = np.maximum(light, dark)
+        self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
+
+    def at(self, array, x, y, reach):
+        """Max of `array` within `reach` level pixels of the working point (x, y)."""
+        h, w = array.shape
+        cx, cy = int(round(x / self.scale)), int(round(y / self.scale))
+        x0, x1 = max(0, cx - reach), min(w, cx + reach + 1)
+        y0, y1 = max(0, cy - reach), min(h, cy + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            return 0.0
+        return float(array[y0:y1, x0:x1].max())
 
 
-def _spot(channel, r, far, sign=1.0):
-    """How much each point stands out from eight points `far` away (the smallest difference).
-
-    A spot (an LED, lit or as a window) differs from all of them; an edge, a printed label or
-    a broad reflection has a neighbour like itself, so it scores low.
-    """
-    centre = _box(channel, max(1, int(round(0.5 * r)))) * sign
-    padded = np.pad(centre, far, mode="edge")
-    h, w = centre.shape
-    lowest = None
-    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)):
-        oy, ox = int(round(dy * far * (0.71 if dx else 1))), int(round(dx * far * (0.71 if dy else 1)))
-        diff = centre - padded[far + oy:far + oy + h, far + ox:far + ox + w]
-        lowest = diff if lowest is None else np.minimum(lowest, diff)
-    return lowest
+def _channels(rgb):
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    v = np.maximum(np.maximum(r, g), b)
+    c = v - np.minimum(np.minimum(r, g), b)
+    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    return v, c, lum
 
 
-def _lit_map(frame, r):
-    """Lit LEDs: spots brighter or more colourful than what is around them."""
-    far = max(2, int(round(3 * r)))
-    return np.maximum(_spot(frame.v, r, far), _spot(frame.c, r, far))
+def _pyramid(v, c, lum):
+    levels = []
+    for k in range(LEVELS):
+        if k:
+            size = (max(8, v.shape[1] // 2), max(8, v.shape[0] // 2))
+            v, c, lum = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
+        levels.append(_Level(v, c, lum, 2 ** k))
+    return levels
 
 
-def _window_map(frame, r):
-    """LED windows, lit or not: spots lighter or darker than the panel around them."""
-    far = max(2, int(round(2 * r)))
-    return np.maximum(_spot(frame.l, r, far), _spot(frame.l, r, far, -1.0))
+class _Spot:
+    __slots__ = ("x", "y", "level", "radius", "lit", "window")
+
+    def __init__(self, x, y, level, lit, window):
+        self.x, self.y, self.level = x, y, level
+        self.radius = 2.0 * 2 ** level
+        self.lit, self.window = lit, window
+
+    @property
+    def weight(self):
+        return 2.0 * self.lit + self.window
 
 
-def _row_from_windows(window, r, half, width):
-    """The LED row when too few LEDs are lit to draw it: the line through the most windows."""
-    h, w = window.shape
-    norm = np.clip(window / max(6.0, float(np.percentile(window, 99)) * 0.5), 0, 1)
-    xs = np.arange(w)
-    ys = np.arange(int(2 * r), h - int(2 * r))
-    best = (-1.0, half, 0.0)
-    for slope in np.arange(-0.08, 0.081, 0.02):
-        rows = np.clip(ys[:, None] + np.round(slope * (xs - w / 2)).astype(int)[None, :], 0, h - 1)
-        sums = np.maximum(np.maximum(norm[rows, xs], norm[np.clip(rows - 1, 0, h - 1), xs]),
-                          norm[np.clip(rows + 1, 0, h - 1), xs]).sum(1) - np.abs(ys - half) / width * 20
-        k = int(np.argmax(sums))
-        if sums[k] > best[0]:
-            best = (float(sums[k]), float(ys[k]), float(slope))
-    return best[1], best[2]
-
-
-def _lit_points(lit, frame, r, threshold):
-    """Centres of lit LEDs in the band: local maxima of the lit map that are coloured."""
-    cell = max(3, int(r))
-    h, w = lit.shape
-    hh, ww = h // cell, w // cell
-    blocks = lit[:hh * cell, :ww * cell].reshape(hh, cell, ww, cell).transpose(0, 2, 1, 3).reshape(hh, ww, -1)
-    best, where = blocks.max(2), blocks.argmax(2)
-    padded = np.pad(best, 1, constant_values=-1e9)
-    neighbours = np.max([padded[1 + dy:1 + dy + hh, 1 + dx:1 + dx + ww] for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
-    points = []
-    chroma_reach = max(2, int(round(2 * r)))
-    for cy, cx in zip(*np.nonzero((best >= threshold) & (best >= neighbours))):
-        y = cy * cell + where[cy, cx] // cell
-        x = cx * cell + where[cy, cx] % cell
-        patch = frame.c[max(0, y - chroma_reach):y + chroma_reach + 1, max(0, x - chroma_reach):x + chroma_reach + 1]
-        if np.percentile(patch, 90) >= 60:
-            points.append((float(x), float(y), float(best[cy, cx])))
-    return points
-
-
-def _too_small(points, summary, model, r, threshold, width):
-    """Lit LEDs much closer together than the model's when the panel fills the guide.
-
-    Only for catalog models: for a panel named by the technician the spacing is unknown.
-    When fewer than two LEDs stand out at the expected size, smaller spots are looked for.
-    """
-    if any(led["x"] is None for led in model["leds"]):
-        return False
-    spacing = _expected_spacing(model, width)
-    candidates = points
-    if len(points) < 2:
-        small_r = max(1.5, r / 2.5)
-        candidates = _lit_points(_lit_map(summary, small_r), summary, small_r, threshold)
-    # One point per LED: a lit LED's ring of colour, or its trail in a shaken burst, can give
-    # several maxima; along the row they are much closer than LEDs even at twice the distance.
+def _spots(levels):
+    """Candidate LEDs at every scale, strongest first, one per place."""
+    found = []
+    for k, level in enumerate(levels):
+        lit_norm = np.clip((level.lit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, 1.5)
+        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, 1.0)
+        score = 2 * lit_norm + win_norm
+        peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
+        ys, xs = np.nonzero(peaks)
+        if len(xs) > 4 * POOL:
+            keep = np.argsort(score[ys, xs])[::-1][:4 * POOL]
+            ys, xs = ys[keep], xs[keep]
+        for y, x in zip(ys, xs):
+            wx, wy = (x + 0.5) * level.scale - 0.5, (y + 0.5) * level.scale - 0.5
+            found.append(_Spot(wx, wy, k, float(lit_norm[y, x]), float(win_norm[y, x])))
+    found.sort(key=lambda s: -(s.weight + 0.01 * s.lit + 0.001 * s.level))
     kept = []
-    for point in sorted(candidates, key=lambda p: -p[2]):
-        if all(abs(point[0] - k[0]) > max(1.5 * r if len(points) < 2 else 0, 0.22 * spacing) for k in kept):
-            kept.append(point)
-    if len(kept) < 2:
-        return False
-    xs = sorted(p[0] for p in kept)
-    return float(np.min(np.diff(xs))) < 0.6 * spacing
-
-
-def _fit_line(points, r, centre_y, width):
-    """The LED row through the lit points: (y at the middle of the width, slope)."""
-    if not points:
-        return centre_y, 0.0
-    if len(points) == 1:
-        return points[0][1], 0.0
-    best = (-1.0, centre_y, 0.0)
-    tolerance = max(2.0, 0.8 * r)
-    xs = np.array([p[0] for p in points])
-    ys = np.array([p[1] for p in points])
-    for i in range(len(points)):
-        for j in range(i + 1, len(points)):
-            dx = xs[j] - xs[i]
-            if abs(dx) < 2 * r:
-                continue
-            slope = (ys[j] - ys[i]) / dx
-            if abs(slope) > 0.18:
-                continue
-            y_mid = ys[i] + slope * (width / 2 - xs[i])
-            inliers = np.abs(ys - (y_mid + slope * (xs - width / 2))) <= tolerance
-            score = inliers.sum() - abs(y_mid - centre_y) / (width * 0.5)
-            if score > best[0]:
-                if inliers.sum() >= 2:  # refine with every inlier
-                    slope, intercept = np.polyfit(xs[inliers], ys[inliers], 1)
-                    y_mid = intercept + slope * width / 2
-                best = (score, y_mid, slope)
-    if best[0] < 0:
-        strongest = max(points, key=lambda p: p[2])
-        return strongest[1], 0.0
-    return best[1], best[2]
-
-
-def _along(array, y_mid, slope, reach):
-    """Sample `array` along the row: for every x, the max within ±reach rows."""
-    h, w = array.shape
-    xs = np.arange(w)
-    centre = np.round(y_mid + slope * (xs - w / 2)).astype(int)
-    offsets = np.arange(-reach, reach + 1)[:, None]
-    rows = np.clip(centre[None, :] + offsets, 0, h - 1)
-    values = array[rows, xs[None, :]]
-    return values.max(0)
-
-
-def _peaks(profile, min_gap, floor):
-    """Positions of local maxima above `floor`, at least `min_gap` apart, strongest first."""
-    order = np.argsort(profile)[::-1]
-    taken = []
-    for x in order:
-        if profile[x] < floor:
+    for spot in found:
+        if all(math.hypot(spot.x - o.x, spot.y - o.y) > 2.5 * max(spot.radius, o.radius) for o in kept):
+            kept.append(spot)
+        if len(kept) >= POOL:
             break
-        if all(abs(x - t) >= min_gap for t in taken):
-            taken.append(int(x))
-    return taken
+    return kept
 
 
-def _fit_template(slots, lit_at, evidence, width):
-    """Place the model's slots on the row: the (first, span) that explains what is seen best.
+# ---- the row ----
 
-    Score: window evidence under every slot, plus lit LEDs that land on a slot, minus lit
-    LEDs between the ends that land on none, minus a little for straying from the guide.
-    Returns (first, span, margin over the best placement that reads differently, score).
+def _direction(dx, dy):
+    """Unit vector along a row, pointing the way labels are read: rightwards, or downwards when steep."""
+    n = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / n, dy / n
+    if abs(dx) >= abs(dy):
+        return (dx, dy) if dx > 0 else (-dx, -dy)
+    return (dx, dy) if dy > 0 else (-dx, -dy)
+
+
+def _lines(spots, count, limit=10):
+    """The best lines through pairs of spots of like size: (score, origin, direction, level, inliers).
+
+    A line is ranked by its `count` strongest spots (the model's number of lights), so a row of
+    vent holes or pegboard with many weak spots does not outrank a short row of lit ones.
     """
-    span0, first0 = (GUIDE_RIGHT - GUIDE_LEFT) * width, GUIDE_LEFT * width
-    slots = np.asarray(slots, dtype=np.float32)
-    gap = float(np.min(np.diff(slots))) if len(slots) > 1 else 1.0
-    lit_at = np.asarray(lit_at, dtype=np.float32)
+    if len(spots) < 2:
+        return []
+    xy = np.array([(s.x, s.y) for s in spots])
+    weight = np.array([s.weight for s in spots])
+    level = np.array([s.level for s in spots])
+    anchors = min(ANCHORS, len(spots))
+    i, j = np.triu_indices(len(spots), 1)
+    keep = i < anchors
+    i, j = i[keep], j[keep]
+    d = xy[j] - xy[i]
+    length = np.hypot(d[:, 0], d[:, 1])
+    radius = 2.0 * 2.0 ** np.maximum(level[i], level[j])
+    ok = (np.abs(level[i] - level[j]) <= 1) & (length >= 2.2 * radius)
+    i, j, d, length, radius = i[ok], j[ok], d[ok], length[ok], radius[ok]
+    if not len(i):
+        return []
+    normal = np.stack([-d[:, 1], d[:, 0]], 1) / length[:, None]
+    offset = np.abs(((xy[None, :, :] - xy[i][:, None, :]) * normal[:, None, :]).sum(2))  # (pairs, spots)
+    line_level = np.maximum(level[i], level[j])
+    # Real rows bend a little (perspective, a curved case, where a spot's peak falls).
+    tolerance = np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
+    near = (offset <= tolerance[:, None]) & (np.abs(level[None, :] - line_level[:, None]) <= 1)
+    ranked = -np.sort(-(near * weight[None, :]), axis=1)[:, :max(2, count)]
+    score = ranked.sum(1)
+    lines, seen = [], []
+    for p in np.argsort(score)[::-1]:
+        members = frozenset(np.nonzero(near[p])[0].tolist())
+        if len(members) < 2 or any(len(members & s) >= 0.7 * len(members) for s in seen):
+            continue
+        seen.append(members)
+        lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), sorted(members)))
+        if len(lines) >= limit:
+            break
+    return lines
 
-    def score(firsts, spans):
-        xs = firsts[:, None, None] + spans[None, :, None] * slots[None, None, :]
-        tol = np.maximum(2.0, 0.3 * gap * spans)[None, :]
-        idx = np.clip(np.round(xs).astype(int), 0, width - 1)
-        total = evidence[idx].sum(2)
-        if lit_at.size:
-            distance = np.abs(xs[..., None] - lit_at[None, None, None, :]).min(2)  # (firsts, spans, lit)
-            matched = (distance <= tol[..., None]).sum(2)
-            covered = ((lit_at[None, None, :] >= xs[..., :1] - tol[..., None])
-                       & (lit_at[None, None, :] <= xs[..., -1:] + tol[..., None])).sum(2)
-            total = total + 2.5 * matched - 4.0 * (covered - matched)
-        total = total - np.abs(firsts[:, None] - first0) / width * 4 - np.abs(spans[None, :] / span0 - 1) * 2
-        total[(firsts[:, None] + spans[None, :]) > 0.985 * width] = -1e9
-        return total
 
-    firsts = np.arange(0.02 * width, 0.55 * width, 4.0, dtype=np.float32)
-    spans = np.arange(0.2 * width, 0.95 * width, 4.0, dtype=np.float32)
-    coarse = score(firsts, spans)
-    i, j = np.unravel_index(np.argmax(coarse), coarse.shape)
-    first, span = firsts[i], spans[j]
-    # The best placement that would put the LEDs on other slots, for the confidence.
-    shifted = (np.abs(firsts[:, None] - first) >= 0.5 * gap * span) | (np.abs(spans[None, :] - span) >= gap * span)
-    rival = float(coarse[shifted].max()) if shifted.any() else -1e9
-    fine_firsts = np.arange(first - 4, first + 4.01, 1.0, dtype=np.float32)
-    fine_spans = np.arange(span - 4, span + 4.01, 1.0, dtype=np.float32)
-    fine = score(fine_firsts, fine_spans)
-    k, m = np.unravel_index(np.argmax(fine), fine.shape)
-    best = float(fine[k, m])
-    return float(fine_firsts[k]), float(fine_spans[m]), best - rival, best
+def _inside(points, width, height, margin):
+    return ((points[..., 0] >= -margin) & (points[..., 0] <= width - 1 + margin)
+            & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
 
 
-def _series(frames, xs, y_mid, slope, tol, reach, r):
-    """Each slot's lit strength in every frame of a burst: the lit map, worked out only around the slots.
+def _fit_slots(line, spots, slots, roles, size):
+    """Place the model's slots on one line: the best (first, span) and its rival's score.
 
-    Integral images make each box mean four lookups, so a frame costs a few milliseconds
-    instead of a whole lit map.
+    A placement scores the spots under its slots (lit ones count double), loses for lit spots
+    between its ends that fall on no slot, and gains a little when the power light is lit.
+    Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
     """
-    h, w = frames[0].v.shape
-    small, far = max(1, int(round(0.5 * r))), max(2, int(round(3 * r)))
-    dxs = np.arange(-int(tol), int(tol) + 1)
-    dys = np.arange(-reach, reach + 1)
-    px = (np.asarray(xs)[:, None, None] + dxs[None, :, None] + 0 * dys[None, None, :]).astype(int)
-    py = np.round(y_mid + slope * (px - w / 2)).astype(int) + dys[None, None, :]
-    px, py = np.clip(px, 0, w - 1), np.clip(py, 0, h - 1)
-    offsets = [(int(round(dy * far * (0.71 if dx else 1))), int(round(dx * far * (0.71 if dy else 1))))
-               for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))]
+    _score, origin, (ux, uy), _level, members = line
+    width, height = size
+    members = sorted(members, key=lambda m: -spots[m].weight)[:12]
+    t = np.array([(spots[m].x - origin[0]) * ux + (spots[m].y - origin[1]) * uy for m in members])
+    lit = np.array([spots[m].lit for m in members])
+    win = np.array([spots[m].window for m in members])
+    value = 2.0 * lit + win
+    radius = spots[members[0]].radius  # the strongest spot's size: the lights' size
+    slots = np.asarray(slots, dtype=np.float64)
+    n = len(slots)
+    gap = float(np.min(np.diff(slots))) if n > 1 else 1.0
+    a, b = np.triu_indices(len(t), 1)
+    if n == 1 or not len(a):
+        best = int(np.argmax(value))
+        only = spots[members[best]]
+        return float(value[best]), 0.0, origin, (ux, uy), np.array([t[best]]), radius, None, np.array([[only.x, only.y]])
+    sa, sb = np.triu_indices(n, 1)
+    ta, tb = np.minimum(t[a], t[b]), np.maximum(t[a], t[b])
+    span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
+    first = (ta[:, None] - span.reshape(len(a), -1) * slots[sa][None, :]).ravel()
+    spacing = span * gap
+    ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
+    if not ok.any():
+        return None
+    span, first, spacing = span[ok], first[ok], spacing[ok]
+    pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
+    points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
+    inside = _inside(points, width, height, radius)
+    tol = np.maximum(1.5, 0.22 * spacing)
+    distance = np.abs(pos[:, :, None] - t[None, None, :])  # (hyp, slots, spots)
+    matched = distance <= tol[:, None, None]
+    closeness = np.clip(1 - (distance / tol[:, None, None]) ** 2, 0, 1)
+    under = (closeness * value[None, None, :]).max(2)
+    total = under.sum(1)
+    on_slot = matched.any(1)  # (hyp, spots)
+    between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
+    total -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    power = [k for k, role in enumerate(roles) if role == "power"]
+    if power:
+        total += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    total[~inside] = -1e9
+    best = int(np.argmax(total))
+    if total[best] < -1e8:
+        return None
+    moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
+    rival = float(total[moved].max()) if moved.any() else -1e9
+    rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
+    # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
+    # a line drawn through two spots does not drift off the others (tilt, perspective).
+    points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
+    on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
+    on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
+    spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
+    if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
+        design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
+        target = np.array([(spots[m].x, spots[m].y) for _, m in on])
+        (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
+        if math.hypot(bx, by) > 0:
+            points = np.stack([ax + bx * slots, ay + by * slots], -1)
+    return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
 
-    def box_at(table, y, x):
-        y0, y1 = np.clip(y - small, 0, h), np.clip(y + small + 1, 0, h)
-        x0, x1 = np.clip(x - small, 0, w), np.clip(x + small + 1, 0, w)
-        total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
-        return total / np.maximum(1, (y1 - y0) * (x1 - x0))
 
-    # Only the rows the slots and their neighbours reach are summed.
-    first_row = max(0, int(py.min()) - far - small - 1)
-    last_row = min(h, int(py.max()) + far + small + 2)
-    py = py - first_row
-    h = last_row - first_row
-    result = np.zeros((len(xs), len(frames)))
-    for k, frame in enumerate(frames):
-        best = None
-        for channel in (frame.v[first_row:last_row], frame.c[first_row:last_row]):
-            table = np.zeros((h + 1, w + 1))
-            table[1:, 1:] = channel.cumsum(0, dtype=np.float64).cumsum(1)
-            centre = box_at(table, py, px)
-            lowest = None
-            for oy, ox in offsets:
-                diff = centre - box_at(table, np.clip(py + oy, 0, h - 1), np.clip(px + ox, 0, w - 1))
-                lowest = diff if lowest is None else np.minimum(lowest, diff)
-            best = lowest if best is None else np.maximum(best, lowest)
-        result[:, k] = best.reshape(len(xs), -1).max(1)
-    return list(result)
+def _locate(spots, model, size):
+    """The row: the best slot placement over the best lines, or None when no row stands out."""
+    leds = model["leds"]
+    slots = [led["x"] for led in leds]
+    if any(x is None for x in slots):
+        slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
+    roles = [led.get("role") for led in leds]
+    best = None
+    for line in _lines(spots, len(leds)):
+        fit = _fit_slots(line, spots, slots, roles, size)
+        if fit is not None and (best is None or fit[0] > best[0]):
+            best = fit
+    return best
 
 
-def _colour(frame, x, y, r, allowed):
-    """The LED's colour class and a confidence, from the chroma-weighted hue around it."""
+# ---- quality ----
+
+def _edge_width(lum):
+    """How wide the sharpest edges are, in working pixels (about 2.5 × the blur's sigma): the
+    contrast across an edge over its steepest gradient. Large frames are measured at half size
+    (a sharp edge there is still under 3 working pixels wide)."""
+    factor = 2 if max(lum.shape) >= 1000 else 1
+    if factor > 1:
+        lum = cv2.resize(lum, (lum.shape[1] // 2, lum.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    gx = cv2.Sobel(lum, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(lum, cv2.CV_32F, 0, 1, ksize=3) / 8
+    grad = cv2.magnitude(gx, gy)
+    reach = max(7, int(0.012 * max(lum.shape))) | 1  # wider than any blur worth reading through
+    kernel = np.ones((reach, reach), np.uint8)
+    contrast = cv2.dilate(lum, kernel) - cv2.erode(lum, kernel)
+    strong = grad >= max(2.0, float(np.percentile(grad[::2, ::2], 99.5)))
+    strong &= contrast >= 25
+    if strong.sum() < 10:
+        return None
+    # The sharpest quarter: soft things (a glow, a shadow) have wide edges in a sharp photo too.
+    return factor * float(np.percentile(contrast[strong] / np.maximum(grad[strong], 1e-3), 25))
+
+
+def _frame_problems(rgb, lum):
+    """What is wrong with a frame as a whole, judged in fractions of the frame."""
+    problems = []
+    clipped = float((rgb[::4, ::4].min(2) >= 250).mean())
+    if clipped > 0.15:
+        problems.append("over_exposed")
+    if float(np.percentile(lum[::4, ::4], 99.5)) < 70:
+        problems.append("too_dark")
+    return problems
+
+
+# ---- states and colours ----
+
+def _p_lit(evidence, placed="sure"):
+    """The calibrated probability that a light is lit, from its evidence (lit spot / row noise)
+    and how well its row was placed ("sure" or "doubtful")."""
+    table = CALIBRATION[placed]
+    for top, p in table:
+        if evidence <= top:
+            return p
+    return table[-1][1]
+
+
+def _evidence(levels, scales, x, y, spacing):
+    """A slot's lit evidence: its strongest lit spot over that scale's noise floor, within a
+    quarter of the spacing of the slot."""
+    best = 0.0
+    for k in scales:
+        level = levels[k]
+        lit = level.at(level.lit, x, y, max(1, int(round(0.25 * spacing / level.scale))))
+        best = max(best, lit / max(10.0, 5 * level.lit_noise))
+    return best
+
+
+def _colour(rgb, v, c, x, y, r, allowed):
+    """The light's colour class and a confidence, from the chroma-weighted hue of its ring."""
     reach = max(2, int(round(2.5 * r)))
     y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
     rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
-    chroma = frame.c[rows, cols]
-    hue = frame.hue(rows, cols)
-    weight = np.clip(chroma - np.median(chroma) - 25, 0, None)  # the LED's colour, not the panel's tint
+    patch, chroma, value = rgb[rows, cols], c[rows, cols], v[rows, cols]
+    if patch.size == 0:
+        return allowed[0], 0.4
+    weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
+    if "white" in allowed and float(np.percentile(chroma, 97)) < 20:  # clipped and no coloured ring
+        return "white", 0.8
     if weight.sum() <= 0:
-        return ("other" if "other" in allowed else allowed[0]), 0.4
+        return allowed[0], 0.4
+    r_, g_, b_ = patch[..., 0], patch[..., 1], patch[..., 2]
+    hue = np.degrees(np.arctan2(math.sqrt(3) * (g_ - b_), 2 * r_ - g_ - b_)) % 360
     angle = np.radians(hue)
     mean = math.degrees(math.atan2((np.sin(angle) * weight).sum(), (np.cos(angle) * weight).sum())) % 360
-    distances = sorted((abs((mean - CLASS_HUE[name] + 180) % 360 - 180), name) for name in allowed)
-    if len(distances) == 1:
-        return distances[0][1], 1.0 if distances[0][0] <= 60 else 0.6
-    (near, name), (second, _) = distances[0], distances[1]
-    return name, 0.5 + 0.5 * min(1.0, (second - near) / 40)
+    scored = sorted((abs((mean - PHOTO_HUE[name] + 180) % 360 - 180) / HUE_REACH[name], name)
+                    for name in allowed if name in PHOTO_HUE)
+    if not scored:
+        return allowed[0], 0.4
+    if len(scored) == 1:
+        return scored[0][1], 0.95 if scored[0][0] <= 1.5 else 0.6
+    (near, name), (second, _) = scored[0], scored[1]
+    return name, 0.5 + 0.5 * min(1.0, max(0.0, second - near) / 1.5)
+
+
+def _retake(problems, extra=None):
+    quality = {"ok": False, "problems": problems}
+    quality.update(extra or {})
+    return {"quality": quality, "leds": []}
 
 
 def read(images, model):
     """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
 
-    Returns {"quality": {"ok", "problems": [codes], "sharpness"}, "leds": [...]}; each LED
-    is {"label", "state", "color", "confidence", "x", "y"} with x and y as fractions of the
-    image, for the overlay. A photo that must be retaken gets no LEDs.
+    Returns {"quality": {"ok", "problems": [codes], "sharpness"}, "leds": [...], "steady_known"};
+    each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
+    "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
+    confidence is the probability that the state is right (for "unsure", of the lean); x and y
+    are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
+    a row that cannot be found is a retake, never "all off".
     """
     width, height = images[0].size
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
-    half = int(min(height / 2, BAND * width))
-    top = int(height / 2) - half
-    frames = [_Frame(im, top, top + 2 * half) for im in images]
-    problems, sharpness = _quality(frames[len(frames) // 2], width)
-    quality = {"ok": not problems, "problems": problems, "sharpness": round(sharpness, 3)}
-    if problems:
-        return {"quality": quality, "leds": []}
-    r = _expected_radius(model, width)
-    summary = frames[0]
-    if len(frames) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
-        summary = _Frame(images[0], top, top + 2 * half)
-        summary.v = np.max([f.v for f in frames], axis=0)
-        summary.c = np.max([f.c for f in frames], axis=0)
-        summary.l = np.mean([f.l for f in frames], axis=0)
-    lit_all = _lit_map(summary, r)
-    spread = np.median(np.abs(lit_all - np.median(lit_all)))
-    threshold = max(45.0, 9 * 1.48 * float(spread))
-    points = _lit_points(lit_all, summary, r, threshold)
-    window = _window_map(summary, r)
-    if len(points) >= 2:
-        y_mid, slope = _fit_line(points, r, half, width)
-        points = [p for p in points if abs(p[1] - (y_mid + slope * (p[0] - width / 2))) <= 1.5 * r]  # on the row
+    long_side = max(width, height)
+    rgbs = [np.asarray(im, dtype=np.float32) for im in images]
+    chans = [_channels(rgb) for rgb in rgbs]
+    if len(rgbs) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
+        v = np.max([ch[0] for ch in chans], axis=0)
+        c = np.max([ch[1] for ch in chans], axis=0)
+        lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
     else:
-        y_mid, slope = _row_from_windows(window, r, half, width)
-    if _too_small(points, summary, model, r, threshold, width):
-        return {"quality": {**quality, "ok": False, "problems": ["too_far"]}, "leds": []}
-    reach = max(1, int(round((1.6 if len(frames) > 1 else 1.2) * r)))
-    win_profile = _along(window, y_mid, slope, 1)
-    win_noise = float(np.median(np.abs(window)))
-    evidence = np.clip(win_profile / max(5.0, 4 * win_noise), 0, 1)
-    lit_profile = _along(lit_all, y_mid, slope, reach)
-    lit_at = [x for x in _peaks(lit_profile, max(3, int(0.45 * _expected_spacing(model, width))), threshold)
-              if any(abs(p[0] - x) <= 1.5 * r for p in points)]
-    leds = model["leds"]
-    span0 = (GUIDE_RIGHT - GUIDE_LEFT) * width
-    if leds and all(led["x"] is not None for led in leds) and len(leds) > 1:
-        fitted = True
-        first, span, margin, best = _fit_template([led["x"] for led in leds], lit_at, evidence, width)
-        xs = [first + span * led["x"] for led in leds]
-        gap = min(b - a for a, b in zip(xs, xs[1:]))
-        fit_confidence = 0.5 + 0.5 * min(1.0, max(0.0, margin) / 2.0)
-        panel_seen = (best + 4 * abs(first - GUIDE_LEFT * width) / width + 2 * abs(span / span0 - 1)) / len(leds)
-        extent = span
-    else:
-        fitted = False
-        picks = _peaks(evidence + 2 * (lit_profile >= threshold), max(3, int(2.5 * r)), 0.3)
-        picks = [x for x in picks if 0.02 * width <= x <= 0.98 * width][:len(leds)]
-        if len(picks) < len(leds):
-            picks += [int(GUIDE_LEFT * width + span0 * (i + 0.5) / len(leds)) for i in range(len(leds) - len(picks))]
-        xs = sorted(picks)
-        gap = min((b - a for a, b in zip(xs, xs[1:])), default=span0)
-        fit_confidence = 0.6
-        panel_seen = float(np.mean([evidence[int(x)] for x in xs])) + (1 if lit_at else 0)
-        extent = (xs[-1] - xs[0]) if len(xs) > 1 else span0
-    if panel_seen < 0.35 and not lit_at:
-        problems.append("no_panel")
-    elif extent < 0.55 * span0 and (not fitted or len(lit_at) >= 2):  # a fit with < 2 lit LEDs leans on the guide
-        problems.append("too_far")
-    if problems:
-        return {"quality": {**quality, "ok": False, "problems": problems}, "leds": []}
-    tol = max(2.0, 0.3 * gap)
-    if len(frames) == 1:
-        all_series = [np.array([lit_profile[int(max(0, x - tol)):int(min(width, x + tol + 1))].max()]) for x in xs]
-    else:
-        all_series = _series(frames, xs, y_mid, slope, tol, reach, r)
+        v, c, lum = chans[0]
+    middle = len(rgbs) // 2
+    problems = _frame_problems(rgbs[middle], chans[middle][2])
+    edge = _edge_width(chans[middle][2])
+    sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
+    if problems:  # glare over everything, or even the brightest things (the lights) are dim
+        return _retake(problems[:1], {"sharpness": sharpness})
+    levels = _pyramid(v, c, lum)
+    spots = _spots(levels)
+    row = _locate(spots, model, (width, height))
+    blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
+    if row is None or row[0] < 2.0:
+        reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
+        if reason is None:
+            tiny = [s for s in spots if s.level == 0 and s.lit > 0.5]
+            reason = "too_far" if len(tiny) >= 2 else "no_panel"
+        return _retake([reason], {"sharpness": sharpness})
+    score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
+    spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
+    if blurred:
+        return _retake(["blurry"], {"sharpness": sharpness})
+    if spacing < 7.0:
+        return _retake(["too_far"], {"sharpness": sharpness})
+    # Every scale at which a light fits between its neighbours may show it lit.
+    scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
+    fit_margin = score - rival
+    fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
+    slot_points = [tuple(p) for p in points]
+    stray = [sp for sp in spots if sp.lit >= 1.0
+             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+    # Lit spots that the row does not explain: the row may be the wrong one.
+    stray_trust = 0.75 if stray else 1.0
+    placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
+    frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
-    for led, x, series in zip(leds, xs, all_series):
-        on = series >= threshold
-        y = y_mid + slope * (x - width / 2)
-        if len(series) == 1:
-            state = "on" if on[0] else "off"
-            detect = 0.5 + 0.5 * min(1.0, (series[0] / threshold - 1) if on[0] else (1 - series[0] / threshold))
-        else:
-            share = float(on.mean())
-            if share >= 0.88:
-                state, detect = "on", share
-            elif share <= 0.12:
-                state, detect = "off", 1 - share
-            else:
-                flips = int(np.count_nonzero(on[1:] != on[:-1]))
-                state, detect = "blinking", 0.55 + 0.45 * min(1.0, flips / 3)
-        color, colour_confidence = None, 1.0
+    leds = model["leds"]
+    for k, led in enumerate(leds):
+        x, y = points[k]
+        evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
+        series = [_p_lit(e, placed) for e in evidence]
+        state, p_state, p_lit = _state(series)
+        if rival_pos is not None and fit_confidence < 0.95:
+            # Another placement of the slots that explains the photo almost as well: where it
+            # reads this light differently, the light is only as sure as the placement.
+            rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
+            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
+            if other != state:
+                p_state *= fit_confidence
+        if state == "off":  # lit spots the row does not explain: perhaps it is not the row
+            p_state *= stray_trust
+        item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
+                "evidence": round(float(np.median(evidence)), 3), "placed": placed,
+                "x": round(x / width, 4), "y": round(y / height, 4)}
+        if p_state < SURE and state in ("on", "off"):
+            item.update(state="unsure", lean=state)
         if state != "off":
-            brightest = frames[int(np.argmax(series))]
-            color, colour_confidence = _colour(brightest, x, y, r, led["colors"])
-        confidence = min(detect, colour_confidence, fit_confidence)
-        if len(frames) == 1 and state == "on" and led.get("role") in STILL_UNSURE:
-            confidence = min(confidence, 0.7)  # lit in one photo: steady or caught mid-flash?
-        out.append({"label": led["label"], "state": state, "color": color, "confidence": round(float(confidence), 2),
-                    "x": round(x / width, 4), "y": round((y + top) / height, 4)})
-    return {"quality": quality, "leds": out}
+            brightest = int(np.argmax(series))
+            frgb = rgbs[brightest]
+            fv, fc, _ = chans[brightest]
+            colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
+            item["color"] = colour
+            item["color_confidence"] = round(colour_p, 2)
+        item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
+        out.append(item)
+    return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
+            "steady_known": len(images) > 1}
+
+
+def _state(series):
+    """(state, probability it is right, mean p(lit)) from each frame's p(lit)."""
+    p = np.asarray(series)
+    if len(p) == 1:
+        p_lit = float(p[0])
+        return ("on", p_lit, p_lit) if p_lit >= 0.5 else ("off", 1 - p_lit, p_lit)
+    share = float((p >= 0.5).mean())
+    sure = float(np.mean(np.maximum(p, 1 - p)))
+    if share >= 0.88:
+        return "on", sure * share, float(p.mean())
+    if share <= 0.12:
+        return "off", sure * (1 - share), float(p.mean())
+    flips = int(np.count_nonzero((p[1:] >= 0.5) != (p[:-1] >= 0.5)))
+    return "blinking", sure * (0.6 + 0.4 * min(1.0, flips / 3)), float(p.mean())

@@ -28,6 +28,16 @@ def no_control_characters(form, field):
         raise ValidationError(_l("Remove the invisible control characters from this field."))
 
 
+PLAUSIBLE_YEARS = range(1970, 3000)  # outside: a slip of the finger (and 0001 in Shanghai is before year 1 in UTC)
+
+
+def plausible_date(form, field):
+    """Refuse a date or time no visit could have: stored in UTC, year 1 or 9999 overflows."""
+    if field.data is not None and field.data.year not in PLAUSIBLE_YEARS:
+        raise ValidationError(_l("Enter a date between %(first)d and %(last)d.", first=PLAUSIBLE_YEARS[0],
+                                 last=PLAUSIBLE_YEARS[-1]))
+
+
 def text(label, max_length=SHORT, required=False):
     """A trimmed text field with a length limit."""
     checks = [DataRequired() if required else Optional(), Length(max=max_length), no_control_characters]
@@ -85,8 +95,8 @@ class ReasonForm(FlaskForm):
 class AppointmentForm(FlaskForm):
     """The time window agreed with the customer; a change needs a reason."""
 
-    appointment_start = DateTimeLocalField(_l("From"), format=LOCAL_INPUT, validators=[InputRequired()])
-    appointment_end = DateTimeLocalField(_l("Until"), format=LOCAL_INPUT, validators=[InputRequired()])
+    appointment_start = DateTimeLocalField(_l("From"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
+    appointment_end = DateTimeLocalField(_l("Until"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
 
 
@@ -103,7 +113,7 @@ class UnsolvedForm(FlaskForm):
     """Unsolved into the legacy backlog, with an expected date unless none can be given (§6.3)."""
 
     reason = TextAreaField(_l("Why it cannot be solved now"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    legacy_expected_date = DateField(_l("Expected resolution date"), validators=[Optional()])
+    legacy_expected_date = DateField(_l("Expected resolution date"), validators=[Optional(), plausible_date])
     no_expected_date = BooleanField(_l("No expected resolution date"))
 
     def validate(self, extra_validators=None):
@@ -119,14 +129,14 @@ class ClosureForm(FlaskForm):
     """The closure reply of the EMOS template (§9.2 #15, #16)."""
 
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired()])
+    arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     # Not `process`: that name is WTForms' own Form.process method.
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
-    recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired()])
+    recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     classification = SelectField(_l("Fault classification"), choices=options([
         ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
         ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),

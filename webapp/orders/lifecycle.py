@@ -45,6 +45,7 @@ class Action:
     required: tuple = ()
     assignee_only: bool = True  # a technician may act only on an order assigned to them
     notes: dict = field(default_factory=dict)
+    offered: bool = True  # shown on the order page; False: only another feature's workflow applies it
 
 
 ACTIONS = {
@@ -71,6 +72,10 @@ ACTIONS = {
         Action("close", frozenset({"returned", "unsolved"}), "closed", DISPATCHER_ROLES),
         Action("reopen", frozenset({"returned", "closed"}), "closed", DISPATCHER_ROLES,
                ("reason",)),
+        # An order intercepted by a group fault is answered with the reply template when the
+        # fault is over (domain reference §5.3, §6.4): no visit, straight to returned.
+        Action("reply_group_fault", frozenset({"created", "rejected"}), "returned", DISPATCHER_ROLES,
+               ("closure",), offered=False),
     )
 }
 
@@ -132,7 +137,7 @@ def allowed_actions(state, role, *, is_assignee=False):
     """List the actions this person could take on an order in `state` (fields aside)."""
     names = []
     for action in ACTIONS.values():
-        if state in action.sources and role in action.roles:
+        if state in action.sources and role in action.roles and action.offered:
             if role == "technician" and action.assignee_only and not is_assignee:
                 continue
             names.append(action.name)

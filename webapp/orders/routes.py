@@ -36,7 +36,11 @@ def new_order():
         fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
         with transaction(db):
             order_id = store.create_order(db, fields, current_user.id, now, tz)
-        if form.technician_id.data:
+        held = group_fault_of(db, order_id)
+        if held:
+            flash(_("Area under group fault %(no)s: the order is linked to it and its dispatch is held. Tell the caller: %(wording)s",
+                    no=held["fault_no"], wording=held["wording"]), "error")
+        elif form.technician_id.data:
             try:
                 store.apply_action(db, order_id, "dispatch", current_user,
                                    {"technician_id": int(form.technician_id.data)}, now, tz)
@@ -90,6 +94,11 @@ def wifi_of(db, order_id):
     return {"surveys": surveys, "wifi_reference": wifi_reference() if surveys else None}
 
 
+def group_fault_of(db, order_id):
+    from ..groupfaults import interception
+    return interception.active_link(db, order_id)
+
+
 def led_checks_of(db, order_id):
     from ..led import checks
     return checks.for_order(db, order_id)
@@ -116,7 +125,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "errors": list(errors), "closure": store.closure_of(order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
-        "failed_action": submitted[0] if submitted else None,
+        "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
     }
     return render_template(template, **context), status
 

@@ -34,7 +34,8 @@ def get_order(db, order_id, user):
 def next_order_no(db, now, tz):
     """Number orders per local day: WO-20261122-0007."""
     prefix = f"WO-{now.astimezone(tz):%Y%m%d}-"
-    row = one(db, "SELECT order_no FROM orders WHERE order_no LIKE ? ORDER BY order_no DESC LIMIT 1",
+    # By length first: after WO-…-9999 comes WO-…-10000, which sorts lower as text (a city's busy day).
+    row = one(db, "SELECT order_no FROM orders WHERE order_no LIKE ? ORDER BY length(order_no) DESC, order_no DESC LIMIT 1",
               [prefix + "%"])
     number = int(row["order_no"].rsplit("-", 1)[1]) + 1 if row else 1
     return f"{prefix}{number:04d}"
@@ -52,6 +53,8 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
     order_id = insert(db, "orders", row)
     record_event(db, order_id, actor_id, "create", None, "created", now, version=1)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
+    from ..groupfaults import interception
+    interception.on_new_order(db, {**row, "id": order_id, "version": 1}, now)
     return order_id
 
 
@@ -87,6 +90,9 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
         _check_technician(db, fields["technician_id"])
     if action == "suspend":
         _check_approver(db, fields.get("approver_id"), user, order, now)
+    if action == "dispatch":
+        from ..groupfaults import interception
+        interception.check_dispatch(db, order)
     target = check(action, order["state"], user.role,
                    is_assignee=order["technician_id"] == user.id, fields=fields)
     changes, details, result_id = _changes_for(db, order, action, fields, user, now, tz)
@@ -95,8 +101,9 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
     record_event(db, order_id, user.id, action, order["state"], target, now,
                  reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
-    engine.on_action(db, {**order, **changes}, action, now, tz)
-    if action == "return":
+    # Reaching "returned" stops the clocks and books the callback whichever way it was reached.
+    engine.on_action(db, {**order, **changes}, "return" if target == "returned" else action, now, tz)
+    if target == "returned":
         from flask import current_app, has_app_context
         from ..config import Config
         from ..signoff import callbacks
@@ -182,7 +189,7 @@ def _changes_for(db, order, action, fields, user, now, tz):
                        suspended_seconds=order["suspended_seconds"] + int(paused.total_seconds()))
         engine.shift_open_clocks(db, order["id"], paused)
         details = {"suspended_seconds": int(paused.total_seconds())}
-    elif action == "return":
+    elif action in ("return", "reply_group_fault"):
         changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
         details = fields["closure"]
     elif action == "mark_unsolved":

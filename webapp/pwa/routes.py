@@ -8,7 +8,7 @@ import functools
 import hashlib
 import json
 
-from flask import Response, current_app, render_template, send_from_directory, url_for
+from flask import Response, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from .. import ROOT
@@ -22,6 +22,7 @@ SHELL_STATIC = (
     "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js", LIT_HTML,
     "icons/icon-192.png", "icons/icon-512.png",
 )
+MODULE_IMPORTS = (LIT_HTML, "vendor/signature_pad-5.1.4/signature_pad.umd.min.js")  # imported by path from offline/
 # The app's own scripts by path under offline/: the classic ones (store, sync, runner, wifi, led,
 # upgrade) and the ES modules (app.js and everything it imports, screens/ included).
 OFFLINE_SCRIPTS = tuple(sorted(
@@ -49,6 +50,11 @@ def precache_entries():
     """[{url, revision}] of everything the app needs offline."""
     entries = [{"url": url_for("static", filename=name), "revision": revision(STATIC_DIR / name)}
                for name in SHELL_STATIC]
+    # ES modules import their vendor files by the plain path (an import cannot name a content hash
+    # that changes with every release), so those are precached under that path too: a job page
+    # opened for the first time offline loads its modules from here (issue 12 × issue 14).
+    entries += [{"url": f"{current_app.static_url_path}/{name}", "revision": revision(STATIC_DIR / name)}
+                for name in MODULE_IMPORTS]
     entries += [{"url": url_for("pwa.offline_script", name=name), "revision": revision(OFFLINE_DIR / name)}
                 for name in OFFLINE_SCRIPTS]
     page = render_template("offline.html")
@@ -73,9 +79,11 @@ def service_worker():
 def offline_script(name):
     if name not in OFFLINE_SCRIPTS:
         return "", 404
-    response = send_from_directory(OFFLINE_DIR, name, mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # Not send_file: a streamed file skips compression, and these are the phone's biggest downloads.
+    path = OFFLINE_DIR / name
+    response = Response(path.read_bytes(), mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+    response.set_etag(revision(path))
+    return response.make_conditional(request)
 
 
 @bp.get("/offline.html")

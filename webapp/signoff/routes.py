@@ -5,24 +5,24 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
 import secrets
 
 import segno
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from .. import images
 from ..db import get_db, one, transaction
-from ..filters import localtime
+from ..operations import public_url
 from ..orders import store
 from ..orders.views import local_zone
 from ..sync import uploads
 from ..textclean import visible
 from ..timeutil import from_text, to_text, utcnow
-from . import bp, callbacks, content, report
+from ..background import tasks
+from . import bp, callbacks, content, pdfs, report
 
 SIGNATURE_LIMIT = 600 * 1024
 SIGNATURE_BOX = (2000, 800)  # a signature is kept at most this size: downscaled on arrival
@@ -53,7 +53,7 @@ def create_link():
     with transaction(db):
         db.conn.execute("INSERT INTO signoff_links (token_hash, order_id, created_by, created_at, expires_at)"
                         " VALUES (?, ?, ?, ?, ?)", [_hash(token), order["id"], current_user.id, to_text(now), to_text(expires)])
-    url = url_for("signoff.customer_page", token=token, _external=True)
+    url = public_url("signoff.customer_page", token=token)
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1d2733", light="#fff")
     return jsonify(url=url, qr_svg=qr, expires_at=to_text(expires)), 201
 
@@ -223,7 +223,7 @@ def _context(db, row):
 
 def _check_token(signoff_id, token):
     expected = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
-    if not hmac.compare_digest(expected, token or ""):
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()):  # str compare raises on non-ASCII
         abort(404)
 
 
@@ -239,7 +239,8 @@ def public_report(signoff_id, token):
 def public_report_pdf(signoff_id, token):
     _check_token(signoff_id, token)
     db = get_db()
-    return _pdf_response(db, _load_signoff(db, signoff_id))
+    _load_signoff(db, signoff_id)
+    return _pdf_response(signoff_id)
 
 
 @bp.get("/r/<signoff_id>/<token>/<which>.png")
@@ -266,62 +267,24 @@ def report_page(signoff_id):
     return redirect(_report_url(signoff_id))
 
 
-def _pdf_response(db, row):
-    """The report's PDF, made once per stored report and language, then served from the cache."""
-    root = uploads.blob_dir(current_app.config["BLOB_FOLDER"])
-    locale = str(get_locale() or "zh_Hans_CN")
-    key = hashlib.sha256("\n".join([row["id"], row["report"], row["report_hash"], locale]).encode()).hexdigest()[:32]
-    cached = root / "reports" / f"{key}.pdf"
-    if not cached.exists():
-        try:
-            with uploads.decode_slot():  # the signatures are decoded and the font subset: one of the few heavy jobs
-                data = _render_pdf(db, row, root)
-        except RuntimeError as exc:
-            return render_template("error.html", status=503, message=str(exc)), 503
-        cached.parent.mkdir(exist_ok=True)
-        partial = cached.with_name(f".{key}.{secrets.token_hex(4)}")
-        partial.write_bytes(data)
-        os.replace(partial, cached)
-    response = current_app.response_class(cached.read_bytes(), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{json.loads(row["report"])["order_no"]}-v{row["version"]}.pdf"'
+def _pdf_response(signoff_id):
+    """The report's PDF, laid out by a job and kept; until it is ready, a page that says so and reloads."""
+    locale = pdfs.locale_now()
+    path = pdfs.stored(signoff_id, locale)
+    if path is None:
+        tasks.render_report_pdf(signoff_id, locale)  # immediate mode (no worker) lays it out right here
+        path = pdfs.stored(signoff_id, locale)
+    if path is None:
+        return render_template("error.html", status=202, message=_("The report is being prepared; this page reloads in a few seconds."),
+                               refresh=3), 202, {"Retry-After": "3", "Cache-Control": "no-store"}
+    response = current_app.response_class(path.read_bytes(), mimetype="application/pdf")  # small; no open file left behind
+    response.headers["Content-Disposition"] = f'inline; filename="{pdfs.filename(signoff_id)}"'
     return response
-
-
-def _render_pdf(db, row, root):
-    body = json.loads(row["report"])
-
-    def png(sha):
-        blob = one(db, "SELECT path FROM blobs WHERE sha256 = ?", [sha]) if sha else None
-        return (root / blob["path"]).read_bytes() if blob else None
-
-    survey = body.get("survey", {})
-    labels = {
-        "title": _("Visit report"), "order_no": _("Order"), "customer": _("Customer"), "address": _("Address"),
-        "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"), "remarks": _("Technician's remarks"),
-        "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
-        "survey_line": _("Solved: %(solved)s · Attitude: %(attitude)s · Charged: %(charged)s · Score: %(score)s · %(suggestions)s",
-                         solved=_("yes") if survey.get("solved") else _("no"),
-                         attitude=ATTITUDE_WORDS().get(survey.get("attitude"), ""),
-                         charged=_("yes") if survey.get("charged") else _("no"), score=survey.get("score", ""),
-                         suggestions=survey.get("suggestions", "")),
-        "signer": _("Signed by"), "signed_at": _("Signed at"), "signature": _("Customer's signature"),
-        "tester_signature": _("Tester's signature"), "hash": _("Report SHA-256"),
-        "verified": _("Checked: the report is exactly as it was signed."),
-        "undrawable": _("Characters this PDF cannot draw are shown as [U+code]; the signed report holds them unchanged."),
-        "signer_role_value": {"customer": _("customer"), "account_manager": _("account manager")}.get(body.get("signer_role"), ""),
-        "signed_at_value": localtime(body.get("signed_at"))}
-    return report.pdf(body, row["report_hash"], png(row["signature_sha256"]), png(row["tester_signature_sha256"]),
-                      font=current_app.config.get("PDF_FONT"), labels=labels,
-                      verified=report.digest(body) == row["report_hash"], version=row["version"])
-
-
-def ATTITUDE_WORDS():  # noqa: N802 - translated at request time
-    return {"satisfied": _("satisfied"), "average": _("average"), "dissatisfied": _("dissatisfied")}
 
 
 @bp.app_template_global()
 def attitude_word(code):
-    return ATTITUDE_WORDS().get(code, code)
+    return pdfs.attitude_words().get(code, code)
 
 
 # ---- callbacks (the fault desk) ----

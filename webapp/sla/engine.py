@@ -137,6 +137,8 @@ def sweep(db, now):
         db.conn.execute("UPDATE orders SET breached = 1 WHERE id = ?", [clock["order_id"]])
         if policy:
             _notify(db, clock, "breach", policy["escalate_role"], policy["escalate_title"], stamp)
+    from ..groupfaults import timers as group_fault_timers
+    group_fault_timers.sweep(db, now)  # the group faults' own deadlines (§9.3 item 24) run on the same sweep
     return len(due_warnings), len(due_breaches)
 
 

@@ -3,10 +3,8 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..db import get_db, one
-from ..orders.views import local_zone
 from ..timeutil import to_text, utcnow
 from . import bp
-from .sweeper import sweep_if_due
 
 
 def _addressed_to(user):
@@ -37,7 +35,6 @@ def unread_count(db, user):
 def notices():
     """The escalation inbox."""
     db = get_db()
-    sweep_if_due(db, utcnow(), local_zone())
     return render_template("notices.html", notices=notices_for(db, current_user))
 
 

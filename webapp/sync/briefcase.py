@@ -71,6 +71,8 @@ def bundle(db, order):
         for s in db.query("SELECT * FROM signoffs WHERE order_id = ? ORDER BY version", [order_id])]
     from ..led import checks as led_checks
     data["led_checks"] = led_checks.for_order(db, order_id)
+    from ..groupfaults import interception
+    data["group_fault"] = interception.for_phone(db, order_id)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

@@ -49,10 +49,12 @@ class Conflict(Exception):
 
 
 class Context:
-    """Who sends the batch, when the server received it, and the local zone."""
+    """Who sends the batch, when the server received it, the local zone, and the jobs it leaves behind."""
 
     def __init__(self, db, user, received, tz):
         self.db, self.user, self.received, self.tz = db, user, received, tz
+        # (job, *args) to queue once the push has committed: jobs read what the push wrote.
+        self.after_commit = []
 
 
 def judge_time(db, order, occurred_at, received, action):
@@ -467,10 +469,11 @@ def _test_report(ctx, order, args, shown):
 def led_check(ctx, args, base_version, occurred_at):
     """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
 
-    The photo (or the burst, its frames stacked in one image) must be uploaded first. It is
-    read here, so the reading reaches the phone with the next pull; what the technician
-    tapped meanwhile is kept beside it.
+    The photo (or the burst, its frames stacked in one image) must be uploaded first. A
+    background job reads it after the push, so the reading reaches the phone with a later
+    pull; what the technician tapped meanwhile is kept beside it.
     """
+    from ..background import tasks
     from ..led import checks
     order = _load(ctx, _order_id(args))
     check_id = _text(args, "check_id", 64, required=True)
@@ -501,26 +504,20 @@ def led_check(ctx, args, base_version, occurred_at):
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
-    folder = current_app.config["BLOB_FOLDER"]
-    data = checks.load_blob(ctx.db.conn, folder, sha)
-    if data is None:
-        raise Rejected(missing)
-    with uploads.decode_slot():
-        reading, thumb = checks.analyze(data, capture, frames, model)
-    thumb_sha = checks.store_thumb(ctx.db, thumb, ctx.user.id, folder, ctx.received) if thumb else None
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_check")
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
         " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
-         seconds, thumb_sha, json.dumps(reading, ensure_ascii=False), json.dumps(tapped) if tapped else None,
+         seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None,
          json.dumps(tapped) if tapped else None, to_text(when) if tapped else None, ctx.user.id, evidence["device_time"],
          to_text(ctx.received)])
-    summary = " ".join(f"{led['label']}:{led['state']}" for led in reading["leds"]) or ",".join(reading["quality"]["problems"])
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
-                       reason=summary[:500], details={"check_id": check_id, "model": model["id"], **evidence},
+                       reason="", details={"check_id": check_id, "model": model["id"], **evidence},
                        version=order["version"])
+    # Reading the photo is slow (a burst is a dozen frames): a job does it once this push has committed.
+    ctx.after_commit.append((tasks.read_led_check, check_id))
     return {"row_version": order["version"]}
 
 
@@ -547,14 +544,15 @@ def led_confirm(ctx, args, base_version, occurred_at):
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     found = checks.corrections(json.loads(check["reading"]), states)
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_confirm")
+    # The check found (the sender's own under a derived key when its id collided), never its namesake.
     ctx.db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check_id, json.dumps(states), json.dumps(found),
+                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check["id"], json.dumps(states), json.dumps(found),
                                                         ctx.user.id, to_text(ctx.received)])
     ctx.db.conn.execute("UPDATE led_checks SET confirmed = ?, confirmed_at = ? WHERE id = ?",
-                        [json.dumps(states), to_text(when), check_id])
+                        [json.dumps(states), to_text(when), check["id"]])
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_confirm", order["state"], order["state"], when,
                        reason=" ".join(f"{s['label']}:{s['state']}" for s in states)[:500],
-                       details={"check_id": check_id, "corrections": len(found), **evidence}, version=order["version"])
+                       details={"check_id": check["id"], "corrections": len(found), **evidence}, version=order["version"])
     return {"row_version": order["version"]}
 
 

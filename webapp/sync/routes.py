@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
+from .. import metrics
 from ..db import get_db, one
 from ..orders.views import local_zone
 from ..timeutil import utcnow
@@ -41,7 +42,9 @@ def session_info():
 def push():
     body = _json_body()
     try:
-        return jsonify(protocol.push(get_db(), current_user, body, utcnow(), local_zone()))
+        answer = protocol.push(get_db(), current_user, body, utcnow(), local_zone())
+        metrics.observe_push(answer["results"])
+        return jsonify(answer)
     except protocol.BadRequest as exc:
         return _bad(str(exc))
 
@@ -54,7 +57,9 @@ def pull():
     except ValueError:
         cursor = None  # unusable cursor: a full snapshot
     try:
-        return jsonify(protocol.pull(get_db(), current_user, request.args.get("client_id"), cursor))
+        answer = protocol.pull(get_db(), current_user, request.args.get("client_id"), cursor)
+        metrics.observe_pull(answer["reset"])
+        return jsonify(answer)
     except protocol.BadRequest as exc:
         return _bad(str(exc))
 
@@ -70,6 +75,9 @@ def _refused_upload(exc):
 @bp.post("/uploads")
 def create_upload():
     cfg = current_app.config
+    # Abandoned uploads expire here too, so a phone that lost its half-sent photos is never stuck at "busy"
+    # waiting for someone to run `flask uploads expire`.
+    uploads.expire_stale(get_db(), _root(), utcnow(), cfg["UPLOAD_EXPIRY_HOURS"])
     try:
         status, body = uploads.create(get_db(), current_user, _json_body(), utcnow(), _root(),
                                       cfg["UPLOAD_MAX_OPEN"], cfg["UPLOAD_MAX_OPEN_BYTES"])

@@ -104,6 +104,8 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
     sha, size, content_type = body.get("sha256"), body.get("size"), body.get("content_type")
     if not isinstance(sha, str) or len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
         raise UploadError(_("sha256 must be 64 lowercase hex digits."), 400)
+    if size == 0 and not isinstance(size, bool):  # a 0-byte file the phone could not decode and queued as it is
+        raise UploadError(_("The photo file is empty (0 bytes); take it again."))
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise UploadError(_("size must be the file's size in bytes."), 400)
     if size > MAX_FILE_BYTES:

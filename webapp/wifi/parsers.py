@@ -79,12 +79,72 @@ def decode_file(data):
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise ScanFormatError("The file claims to be UTF-16 text but is not.") from None
+    unmarked = _utf16_without_bom(data)
+    if unmarked:
+        try:
+            return data.decode(unmarked)
+        except UnicodeDecodeError:
+            raise ScanFormatError("The file looks like UTF-16 text but is not.") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise ScanFormatError("The file is not text.")
+
+
+def _utf16_without_bom(data):
+    """"utf-16-le"/"utf-16-be" when text lost its BOM on the way (copied out of PowerShell, an editor
+    saving "Unicode" without a signature): ASCII text then has a NUL in every other byte."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    odd = sample[1:2 * pairs:2].count(0)
+    even = sample[0:2 * pairs:2].count(0)
+    if odd >= 0.6 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+# A shell prompt line, alone or with the command typed after it: bash/zsh/ash (user@host:~$,
+# user@host ~ %, [root@host ~]#, MacBook:~ user$, $, ~ $), PowerShell (PS C:\…>) and cmd (C:\…>).
+PROMPT_LINE = re.compile(r"""^\s*(?:
+      PS\s[^>]*>
+    | [A-Za-z]:\\[^>]*>
+    | \[[^\]]*\]\s*[$#%]
+    | [\w.-]+@[\w.-]+(?:[:\s]\S*)?\s*[$#%]
+    | [\w.-]+:\S*\s+[\w.-]+\s*\$
+    | ~?\s*[$#%]
+    )(?:\s.*)?$""", re.X)
+
+
+def terminal_copy(text):
+    """A scan as a person copies it from a terminal → the tool's output: line ends made "\n" (CRLF
+    from Windows, PuTTY or Notepad; a lone CR) and the shell prompts after the output dropped."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and (not lines[-1].strip() or PROMPT_LINE.match(lines[-1])):
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def json_text(text):
+    """The JSON document in a text, after the command line(s) that printed it; None if there is none."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:8]):
+        if not line.lstrip().startswith(("{", "[")):
+            continue
+        if not all(not l.strip() or PROMPT_LINE.match(l) for l in lines[:i]):
+            return None
+        body = "\n".join(lines[i:])
+        try:
+            json.loads(body)
+        except ValueError:
+            continue
+        return body
+    return None
 
 
 def decode_ssid(raw):
@@ -468,6 +528,9 @@ READABLE = "iw, iwlist, iwinfo, nmcli, netsh, airport -s, macOS system_profiler 
 def detect(text):
     """Name the format of a scan by its shape, or raise ScanFormatError."""
     head = text.lstrip()[:4096]
+    document = json_text(text)
+    if document is not None:
+        return _detect_json(document)
     looks_json = head.startswith(("[", "{"))
     if looks_json and not re.match(r"\[[^\]\n]*@[^\]\n]*\]\s*[$#]", head):  # "[root@host ~]#" is a prompt
         return _detect_json(text)
@@ -509,12 +572,16 @@ def parse(text, fmt="auto"):
     """Return (format, networks): one network per BSSID identity, the strongest reading.
 
     Raises ScanFormatError with a sentence for anything that is not a readable scan, and
-    NoNetworksError when the file names networks but none of them can be used.
+    NoNetworksError when the file names networks but none of them can be used. A terminal copy
+    (CRLF line ends, prompts before and after the output) reads as the output itself.
     """
+    text = terminal_copy(text)
     if fmt in (None, "auto"):
         fmt = detect(text)
     if fmt not in PARSERS:
         raise ScanFormatError(f"Unknown format {fmt!r}; one of: auto, {', '.join(FORMATS)}.")
+    if fmt in ("macos", "termux", "ontrack"):
+        text = json_text(text) or text
     try:
         networks = PARSERS[fmt](text)
     except ScanFormatError:

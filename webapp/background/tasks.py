@@ -1,0 +1,95 @@
+"""The jobs: LED readings, visit-report PDFs, and the every-minute timers.
+
+Each job does its slow part (file reads, image decoding, PDF layout) with no transaction
+open, then writes its result in one short `BEGIN IMMEDIATE` transaction. A job may run twice
+(a worker killed half-way is retried); every write is guarded so a second run changes nothing.
+"""
+import datetime
+import json
+import logging
+
+from flask import current_app, has_app_context
+from huey import crontab
+
+from . import beat, huey
+
+log = logging.getLogger("ontrack.jobs")
+_worker_app = {}
+LOST_JOB_MINUTES = 5
+
+
+def _app():
+    """The app whose configuration a job uses: the caller's in immediate mode, else the worker's own."""
+    if has_app_context():
+        return current_app._get_current_object()
+    if "app" not in _worker_app:
+        from .. import create_app
+        _worker_app["app"] = create_app()
+    return _worker_app["app"]
+
+
+@huey.on_startup()
+def _started():
+    beat()
+
+
+# ---- LED readings (issue 5's reader, moved out of the push; domain reference §2.1) ----
+
+@huey.task(retries=2, retry_delay=10)
+def read_led_check(check_id):
+    """Read the photo (or burst) of LED check `check_id` and store the reading and a thumbnail.
+
+    The phone gets the reading on its next pull (the row's update is logged for sync). A check
+    already read is left alone.
+    """
+    app = _app()
+    with app.app_context():
+        from ..db import get_db
+        from ..led import checks
+        db = get_db()
+        row = checks.pending_check(db, check_id)
+        if row is None:
+            return None
+        reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
+        checks.store_reading(db, row, reading, thumb_sha)
+        return reading["quality"]["ok"]
+
+
+# ---- visit report PDFs (issue 7) ----
+
+@huey.task(retries=1, retry_delay=10)
+def render_report_pdf(signoff_id, locale):
+    """Lay out the PDF of sign-off `signoff_id` in `locale` and keep it beside the blobs."""
+    app = _app()
+    with app.test_request_context("/"):
+        from flask_babel import force_locale
+        from ..signoff import pdfs
+        with force_locale(locale):
+            pdfs.render(signoff_id, locale)
+
+
+# ---- every minute: SLA timers and the rest of the sweep, upload expiry, the heartbeat ----
+
+@huey.periodic_task(crontab(minute="*"))
+def every_minute():
+    """Run the timers (SLA warnings and breaches, and whatever else the sweep covers); expire unfinished uploads."""
+    beat()
+    app = _app()
+    with app.app_context():
+        from ..db import get_db
+        from ..sla.sweeper import sweep
+        from ..timeutil import utcnow
+        from ..timeutil import to_text
+        from ..led import checks
+        db, now = get_db(), utcnow()
+        warnings, breaches = sweep(db, now)
+        if warnings or breaches:
+            log.info("sweep: %s", json.dumps({"warnings": warnings, "breaches": breaches}))
+        # Unfinished uploads past ONTRACK_UPLOAD_EXPIRY_HOURS go, with their partial files (issue 13).
+        from ..sync import uploads
+        expired = uploads.expire_stale(db, uploads.blob_dir(app.config["BLOB_FOLDER"]), now, app.config["UPLOAD_EXPIRY_HOURS"])
+        if expired:
+            log.info("expired unfinished uploads: %d", expired)
+        # A reading whose job was lost (the queue refused it, or was wiped) is queued again.
+        for check_id in checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES))):
+            read_led_check(check_id)
