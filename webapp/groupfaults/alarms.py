@@ -7,6 +7,7 @@ seen before is skipped, so the same export can be imported twice. No Flask here.
 import csv
 import datetime
 import io
+import re
 
 from ..orders.lifecycle import Refused
 from . import registry, rules
@@ -21,6 +22,10 @@ ALIASES = {
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
                 "%Y-%m-%dT%H:%M")
 MAX_ROWS = 10000  # the platform's current alarm stream shows at most 10,000 entries (§5.1)
+MAX_AFFECTED = 1000000  # as on the desk's alarm form
+# The longest text each column may hold, as on the desk's alarm form (webapp.groupfaults.forms.AlarmForm).
+MAX_LENGTHS = {"alarm_ref": 60, "olt": 60, "pon_port": 30, "onu": 60, "district": 80, "community": 80, "building": 20}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class AlarmFileError(ValueError):
@@ -46,35 +51,54 @@ def parse_row(values, tz, now):
     if occurred is None:
         raise ValueError(f"time {values.get('occurred_at')!r} is not YYYY-MM-DD HH:MM")
     count = (values.get("affected_users") or "0").strip()
-    if not count.isdigit():
-        raise ValueError(f"affected users {count!r} is not a whole number")
-    fields = {name: (values.get(name) or "").strip() for name in
-              ("alarm_ref", "olt", "pon_port", "onu", "district", "community", "building")}
+    if not (count.isascii() and count.isdigit()):
+        raise ValueError(f"affected users {count[:20]!r} is not a whole number")
+    if int(count) > MAX_AFFECTED:
+        raise ValueError(f"affected users {count[:20]!r} is more than {MAX_AFFECTED}")
+    fields = {name: (values.get(name) or "").strip() for name in MAX_LENGTHS}
+    for name, text in fields.items():
+        if len(text) > MAX_LENGTHS[name]:
+            raise ValueError(f"{name} is longer than {MAX_LENGTHS[name]} characters")
+        if _CONTROL.search(text):
+            raise ValueError(f"{name} holds invisible control characters")
     fields.update(alarm_class=alarm_class, alarm_type=alarm_type, occurred_at=occurred, services=["personal_broadband"])
     return fields, int(count)
+
+
+def _rows(reader):
+    """Yield (line number, row) from a csv reader; a row the csv module cannot split ends the file's import."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # an unclosed quote, a field past the csv module's limit
+            raise AlarmFileError(f"line {reader.line_num}: {exc}")
+        yield reader.line_num, row
 
 
 def import_csv(db, binary_stream, actor_id, now, tz, boundary):
     """Register every usable alarm of a CSV export (inside the caller's transaction).
 
     Returns {"created": [fault ids], "duplicates": n, "skipped": [(line, why)]}; raises
-    AlarmFileError when the file has no usable header or is not UTF-8 text.
+    AlarmFileError when the file has no usable header, is not UTF-8 text, or has a row the csv
+    module cannot split (an unclosed quote, a field over its 128 KB limit).
     """
     try:
         text = io.TextIOWrapper(binary_stream, encoding="utf-8-sig", newline="").read()
     except UnicodeDecodeError:
         raise AlarmFileError("not UTF-8 text")
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    header = next(_rows(reader), (0, None))[1]
     names = [ALIASES.get((h or "").strip().lower(), ALIASES.get((h or "").strip(), (h or "").strip().lower())) for h in header or []]
     if "alarm_type" not in names:
         raise AlarmFileError("the header has no alarm type column (告警类型 / alarm_type)")
     created, duplicates, skipped = [], 0, []
-    for row in reader:
+    for line_num, row in _rows(reader):
         if not any(cell.strip() for cell in row):
             continue
         if len(created) + duplicates + len(skipped) >= MAX_ROWS:
-            skipped.append((reader.line_num, f"more than {MAX_ROWS} rows"))
+            skipped.append((line_num, f"more than {MAX_ROWS} rows"))
             break
         values = dict(zip(names, row))
         try:
@@ -86,5 +110,5 @@ def import_csv(db, binary_stream, actor_id, now, tz, boundary):
             created.append(registry.create_alarm(db, fields, actor_id, now, tz, boundary, source="csv",
                                                  affected_users=affected))
         except (ValueError, Refused) as exc:
-            skipped.append((reader.line_num, str(exc)))
+            skipped.append((line_num, str(exc)))
     return {"created": created, "duplicates": duplicates, "skipped": skipped}
