@@ -103,11 +103,9 @@ def _init_extensions(app):
     def _load(user_id):
         # A session lives only while its person's session version is the one it was opened
         # with: logging out or changing the password bumps it, ending every session at once.
-        # A session opened before versions existed counts as version 1 (the column's first value),
-        # so an upgrade does not log every phone out; any logout since then has ended it.
         from .auth.users import load_user
         user = load_user(database.get_db(), int(user_id))
-        if user is None or session.get("session_version", 1) != user.session_version:
+        if user is None or session.get("session_version") != user.session_version:
             return None
         return user
 
