@@ -51,17 +51,3 @@ export function groupFaultBanner(orders, words) {
   banner.append(list);
   return banner;
 }
-
-// Put the banner at the top of `container`, replacing the previous one (or removing it when
-// no order is in a group-fault area any more). Touches nothing else the page holds.
-export function showGroupFaultBanner(container, orders, words) {
-  const old = container.querySelector("#" + BANNER_ID);
-  if (old) { old.remove(); }
-  const banner = groupFaultBanner(orders, words);
-  if (banner) { container.prepend(banner); }
-  return banner;
-}
-
-// The job pages are still one classic script (offline/app.js) until they are split into
-// modules; this is the one name it calls. A module importing this file needs none of it.
-window.ONTrackGroupFaultBanner = { show: showGroupFaultBanner };

@@ -1,6 +1,6 @@
 // ONTrack LED check helpers: the capture guide's geometry, which model an order's ONT is, and
 // how confirmed LED states answer the fault-finding tree's LED questions (H1–H4, B1, B2, R1–R3).
-// Pure functions over the "leds" reference data; app.js draws the screens and drives the camera.
+// Pure functions over the "leds" reference data; screens/led-check.js and screens/led-camera.js draw the screens and drive the camera.
 (function (root) {
   "use strict";
   var RANK = { blinking: 2, on: 1, off: 0 };

@@ -1,6 +1,6 @@
 // ONTrack fault-finding runner: walks the playbooks (webapp/playbooks/playbooks.json, carried to
 // the phone as reference data) by the same rules as webapp/playbooks/engine.py. Pure functions
-// only; app.js draws the screens. tests/test_playbooks.py checks both agree on every path.
+// only; screens/fault-finding.js draws the screens. tests/test_playbooks.py checks both agree on every path.
 // The reference data carries the older versions too (data.archive), so a run started or
 // recorded under one is walked and shown with the tree it followed (treeFor).
 (function (root) {

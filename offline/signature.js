@@ -8,8 +8,8 @@
 // (shared/public-cases/signature-after-rotation-blank; szimek/signature_pad #32, #80; its README:
 // resize the canvas and reload the points with toData()/fromData()).
 //
-// An ES module. Until offline/app.js is split into modules (it is a classic script today), the same
-// functions are also on window.ONTrackSignature.
+// An ES module (screens/signoff.js imports it); the same functions are also on
+// window.ONTrackSignature for tests/test_signature_browser.py.
 
 const INK_LUMINANCE = 160;  // darker than this on a white pad is ink (the pen is black)
 const MIN_INK_PIXELS = 10;  // fewer dark pixels than this is a speck, not a signature

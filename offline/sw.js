@@ -13,8 +13,11 @@ var NETWORK_TIMEOUT_MS = 4000;
 
 workbox.core.setCacheNameDetails({ prefix: "ontrack" });
 workbox.precaching.cleanupOutdatedCaches();
-// The page asks for /offline/app.js?v=<hash> (so browsers never use a stale copy); the cache key has no query.
-workbox.precaching.precacheAndRoute(self.__PRECACHE__, { ignoreURLParametersMatching: [/^v$/] });
+// The page asks for /offline/app.js?h=<hash> (so browsers never use a stale copy); the cache key has no query.
+// Before the app became ES modules (issue 12) the parameter was "v": a worker of that version
+// does not strip "h", so it sends the new page's scripts to the network instead of serving its
+// own older copies, and the first page after the upgrade already runs one version throughout.
+workbox.precaching.precacheAndRoute(self.__PRECACHE__, { ignoreURLParametersMatching: [/^h$/] });
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });

@@ -137,17 +137,27 @@
   }
 
   // ---- the chart: one SVG per band, each network a trapezoid over the spectrum it occupies ----
-  function esc(s) { return String(s == null ? "" : s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  // Built as DOM nodes (SSIDs go in as text and attribute values, never parsed as markup), so
+  // the desk's pages and the phone's lit-html templates take the same element.
   function colour(text) {
     var h = 0;
     for (var i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) % 360; }
     return "hsl(" + h + ",65%,45%)";
   }
 
-  function chart(ref, analysis, band, lang) {
+  function shape(parent, name, attrs, text) {
+    var node = document.createElementNS("http://www.w3.org/2000/svg", name);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) { node.textContent = String(text); }
+    parent.appendChild(node);
+    return node;
+  }
+
+  // An <svg class="wifi-chart"> of one band ("2.4" | "5"), or null when the country has no channels there.
+  function chart(ref, analysis, band) {
     var allowed = domain(ref, analysis.country);
     var channels = allowed[band];
-    if (!channels || !channels.length) { return ""; }
+    if (!channels || !channels.length) { return null; }
     // Each allowed channel gets its own slot; the gaps between 5 GHz sub-bands are squeezed out.
     var centres = channels.map(function (ch) { return freqOf(ch, band); });
     var n = centres.length;
@@ -163,34 +173,35 @@
     var W = 360, H = 180, left = 30, bottom = 24, top = 10;
     function x(f) { return left + (slot(f) + pad) / (n - 1 + 2 * pad) * (W - left - 6); }
     function y(dbm) { var v = Math.max(-100, Math.min(-30, dbm)); return top + (-30 - v) / 70 * (H - top - bottom); }
-    var parts = ['<svg class="wifi-chart" viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(band) + ' GHz">'];
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    [["class", "wifi-chart"], ["viewBox", "0 0 " + W + " " + H], ["role", "img"], ["aria-label", band + " GHz"]]
+      .forEach(function (a) { svg.setAttribute(a[0], a[1]); });
     [-40, -50, -60, -70, -80, -90].forEach(function (d) {
-      parts.push('<line x1="' + left + '" x2="' + W + '" y1="' + y(d) + '" y2="' + y(d) + '" class="grid' + (d === -70 ? " threshold" : "") + '"/>' +
-        '<text x="2" y="' + (y(d) + 3) + '" class="axis">' + d + "</text>");
+      shape(svg, "line", { x1: left, x2: W, y1: y(d), y2: y(d), "class": "grid" + (d === -70 ? " threshold" : "") });
+      shape(svg, "text", { x: 2, y: y(d) + 3, "class": "axis" }, d);
     });
     var rec = analysis.recommendation[band];
     if (rec) {
       var block = rec.width_mhz === 20 ? [rec.channel] : blockOf(ref, rec.channel, rec.width_mhz) || [rec.channel];
       var a = freqOf(block[0], band) - 10, b = freqOf(block[block.length - 1], band) + 10;
-      parts.push('<rect class="recommended" x="' + x(a) + '" y="' + top + '" width="' + (x(b) - x(a)) + '" height="' + (H - top - bottom) + '"/>');
+      shape(svg, "rect", { "class": "recommended", x: x(a), y: top, width: x(b) - x(a), height: H - top - bottom });
     }
-    analysis.networks.filter(function (n) { return n.band === band; }).forEach(function (n) {
-      var s = spanOf(n), own = analysis.own_ssid && n.ssid === analysis.own_ssid;
-      var c = own ? "#0b62c4" : colour(n.ssid || n.bssid || "?");
-      var base = y(-100), peak = y(n.signal_dbm), slope = (x(s[1]) - x(s[0])) * 0.1;
-      parts.push('<path class="net' + (own ? " own" : "") + '" stroke="' + c + '" fill="' + c + '" d="M' + x(s[0]) + " " + base +
-        " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + ' Z"><title>' +
-        esc((n.ssid || "(hidden)") + " " + n.signal_dbm + " dBm ch " + n.channel) + "</title></path>");
-      if (n.signal_dbm > -85) {
-        parts.push('<text class="label" x="' + ((x(s[0]) + x(s[1])) / 2) + '" y="' + (peak - 2) + '">' + esc((n.ssid || "?").slice(0, 12)) + "</text>");
+    analysis.networks.filter(function (net) { return net.band === band; }).forEach(function (net) {
+      var s = spanOf(net), own = analysis.own_ssid && net.ssid === analysis.own_ssid;
+      var c = own ? "#0b62c4" : colour(net.ssid || net.bssid || "?");
+      var base = y(-100), peak = y(net.signal_dbm), slope = (x(s[1]) - x(s[0])) * 0.1;
+      var path = shape(svg, "path", { "class": "net" + (own ? " own" : ""), stroke: c, fill: c, d: "M" + x(s[0]) + " " + base +
+        " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + " Z" });
+      shape(path, "title", {}, (net.ssid || "(hidden)") + " " + net.signal_dbm + " dBm ch " + net.channel);
+      if (net.signal_dbm > -85) {
+        shape(svg, "text", { "class": "label", x: (x(s[0]) + x(s[1])) / 2, y: peak - 2 }, (net.ssid || "?").slice(0, 12));
       }
     });
     channels.forEach(function (ch, i) {
       if (band === "5" && channels.length > 16 && i % 2) { return; }
-      parts.push('<text class="axis" text-anchor="middle" x="' + x(freqOf(ch, band)) + '" y="' + (H - 8) + '">' + ch + "</text>");
+      shape(svg, "text", { "class": "axis", "text-anchor": "middle", x: x(freqOf(ch, band)), y: H - 8 }, ch);
     });
-    parts.push("</svg>");
-    return parts.join("");
+    return svg;
   }
 
   root.ONTrackWifi = { analyze: analyze, scoreBand: scoreBand, typed: typed, chart: chart, freqOf: freqOf, bandOf: bandOf, domain: domain };

@@ -4,8 +4,10 @@ import json
 import pathlib
 import re
 
+from babel.messages.pofile import read_po
+
 from webapp.assets import hashed_name
-from webapp.jobs.strings import STRINGS
+from webapp.jobs.words import offline_msgids
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -47,11 +49,15 @@ def test_only_the_offline_scripts_are_served_from_offline(app):
 
 
 def test_every_sentence_of_the_offline_app_is_in_the_catalogue():
+    """Each t() msgid of offline/ is extracted into the one catalogue and translated into Chinese."""
     used = set()
-    for name in ("offline/app.js", "offline/groupfault-banner.js"):
-        used |= set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', (ROOT / name).read_text(encoding="utf-8")))
-    assert used - set(STRINGS) == set(), "add them to webapp/jobs/strings.py"
-    assert set(STRINGS) - used == set(), "unused entries in webapp/jobs/strings.py"
+    for path in (ROOT / "offline").rglob("*.js"):
+        used |= set(re.findall(r'\bt\(\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")))
+    assert used and set(offline_msgids()) == used
+    with open(ROOT / "webapp/translations/zh_Hans_CN/LC_MESSAGES/messages.po", "rb") as po:
+        catalog = read_po(po)
+    untranslated = {m for m in used if not (catalog.get(m) and catalog.get(m).string)}
+    assert untranslated == set(), "run make messages and fill the Chinese"
 
 
 def test_the_shell_carries_the_words_in_the_persons_language(login):
@@ -59,3 +65,4 @@ def test_the_shell_carries_the_words_in_the_persons_language(login):
     boot = json.loads(re.search(r'<script type="application/json" id="boot">(.*?)</script>', page, re.S).group(1))
     assert boot["strings"]["Sync now"] == "立即同步" and boot["labels"]["state"]["on_site"] == "已到场"
     assert boot["tz"] == "Asia/Shanghai" and boot["user"]["name"] == "技术员 A"
+    assert set(boot["strings"]) == set(offline_msgids())

@@ -81,7 +81,7 @@ def test_the_customers_own_phone_signs_through_the_qr_link(app, live_server, bro
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
     page.locator("#signoff .signoff-link > summary").tap()
     page.locator("[data-signoff-link]").tap()
-    expect(page.locator("#signoff-qr svg")).to_be_visible()
+    expect(page.locator("#signoff-qr img.qr-code")).to_be_visible()
     shot(page, "43-signoff-qr")
     url = page.locator("#signoff-url").get_attribute("href")
 

@@ -180,6 +180,12 @@ def _register_errors(app):
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+
+
 PRIVATE_TYPES = frozenset({"text/html", "application/json", "application/pdf"})
 
 
@@ -198,11 +204,7 @@ def _register_headers(app):
     _quiet_server_header()
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-            "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
-            "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -4,14 +4,20 @@
   var refNode = document.getElementById("wifi-reference");
   if (!refNode || !window.ONTrackWifi) { return; }
   var ref = JSON.parse(refNode.textContent);
-  var lang = (document.documentElement.lang || "zh").indexOf("zh") === 0 ? "zh" : "en";
-  function charts(analysis) {
-    return ["2.4", "5"].map(function (band) {
-      return "<figure><figcaption>" + band + " GHz</figcaption>" + ONTrackWifi.chart(ref, analysis, band, lang) + "</figure>";
-    }).join("");
+  // Put one figure per band into a container (the chart is built as DOM nodes by offline/wifi.js).
+  function drawCharts(node, analysis) {
+    node.replaceChildren();
+    ["2.4", "5"].forEach(function (band) {
+      var figure = document.createElement("figure"), caption = document.createElement("figcaption");
+      caption.textContent = band + " GHz";
+      figure.appendChild(caption);
+      var svg = ONTrackWifi.chart(ref, analysis, band);
+      if (svg) { figure.appendChild(svg); }
+      node.appendChild(figure);
+    });
   }
   document.querySelectorAll("[data-wifi-survey]").forEach(function (node) {
-    node.innerHTML = charts(JSON.parse(node.dataset.wifiSurvey));
+    drawCharts(node, JSON.parse(node.dataset.wifiSurvey));
   });
   var form = document.getElementById("live-scan");
   if (!form) { return; }
@@ -30,7 +36,7 @@
         var r = result.recommendation[b];
         return r ? "<li><b>" + b + " GHz → " + r.channel + " (" + r.width_mhz + " MHz)</b> " + text(r.reason) + "</li>" : "";
       }).join("");
-      document.getElementById("scan-charts").innerHTML = charts(result);
+      drawCharts(document.getElementById("scan-charts"), result);
       document.getElementById("scan-findings").innerHTML = result.findings.map(function (f) {
         return '<li class="finding ' + text(f.severity) + '">' + text(f.message) + "</li>"; }).join("");
       document.getElementById("scan-table").innerHTML = result.networks.map(function (n) {

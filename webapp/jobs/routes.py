@@ -5,14 +5,15 @@ from flask import abort, current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from .. import labels
+from .. import CONTENT_SECURITY_POLICY, labels
 from ..db import get_db, one
 from ..orders import forms
+from ..playbooks.engine import LED_WORDS
 from ..pwa.routes import offline_url
 from . import bp
-from .strings import STRINGS
+from .words import offline_words
 
-LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action")
+LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color")
 
 
 @bp.before_request
@@ -43,17 +44,27 @@ def boot_data():
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
         "operator": current_app.config["OPERATOR_NAME"],
-        "strings": {key: str(text) for key, text in STRINGS.items()},
+        "strings": offline_words(),
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
         "closure_confirmations": [[c.value, str(c.label)] for c in closure.confirmation.choices],
+        "report_led_words": LED_WORDS["zh"],  # the visit report is in Chinese, worded as the server's (signoff/content.py)
     }
 
 
+# The phone shell also refuses any string written into a markup sink (innerHTML and the like)
+# unless it comes through lit-html's Trusted Types policy, which only ever carries the
+# templates' own static markup: data cannot become markup there even by mistake. ("ontrack-sw"
+# vouches for the service worker's URL, offline/app.js.)
+SHELL_CSP = CONTENT_SECURITY_POLICY + "; require-trusted-types-for 'script'; trusted-types lit-html ontrack-sw"
+
+
 def shell():
+    """The one page every job URL answers with; the app draws the screen from the briefcase."""
     response = current_app.make_response(render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url))
     response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = SHELL_CSP
     return response
 
 

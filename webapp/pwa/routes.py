@@ -17,11 +17,16 @@ from . import bp
 OFFLINE_DIR = ROOT / "offline"
 STATIC_DIR = ROOT / "static"
 # What the phone needs with no connection, besides the per-person shell (cached when visited).
+LIT_HTML = "vendor/lit-html-3.3.3/lit-html.js"  # offline/html.js imports it by this path
 SHELL_STATIC = (
-    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
+    "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js", LIT_HTML,
     "icons/icon-192.png", "icons/icon-512.png",
 )
-OFFLINE_SCRIPTS = ("store.js", "sync.js", "runner.js", "wifi.js", "led.js", "signature.js", "groupfault-banner.js", "app.js")
+MODULE_IMPORTS = (LIT_HTML, "vendor/signature_pad-5.1.4/signature_pad.umd.min.js")  # imported by path from offline/
+# The app's own scripts by path under offline/: the classic ones (store, sync, runner, wifi, led,
+# upgrade) and the ES modules (app.js and everything it imports, screens/ included).
+OFFLINE_SCRIPTS = tuple(sorted(
+    p.relative_to(OFFLINE_DIR).as_posix() for p in OFFLINE_DIR.rglob("*.js") if p.name != "sw.js"))
 SW_VENDOR = ("workbox-core.prod.js", "workbox-routing.prod.js", "workbox-strategies.prod.js",
              "workbox-precaching.prod.js")
 
@@ -37,13 +42,19 @@ def revision(path):
 
 
 def offline_url(name):
-    return url_for("pwa.offline_script", name=name, v=revision(OFFLINE_DIR / name))
+    """The URL the shell loads an offline script by: ?h=<content hash>, which sw.js strips (see there)."""
+    return url_for("pwa.offline_script", name=name, h=revision(OFFLINE_DIR / name))
 
 
 def precache_entries():
     """[{url, revision}] of everything the app needs offline."""
     entries = [{"url": url_for("static", filename=name), "revision": revision(STATIC_DIR / name)}
                for name in SHELL_STATIC]
+    # ES modules import their vendor files by the plain path (an import cannot name a content hash
+    # that changes with every release), so those are precached under that path too: a job page
+    # opened for the first time offline loads its modules from here (issue 12 × issue 14).
+    entries += [{"url": f"{current_app.static_url_path}/{name}", "revision": revision(STATIC_DIR / name)}
+                for name in MODULE_IMPORTS]
     entries += [{"url": url_for("pwa.offline_script", name=name), "revision": revision(OFFLINE_DIR / name)}
                 for name in OFFLINE_SCRIPTS]
     page = render_template("offline.html")
@@ -64,7 +75,7 @@ def service_worker():
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
-@bp.get("/offline/<name>")
+@bp.get("/offline/<path:name>")
 def offline_script(name):
     if name not in OFFLINE_SCRIPTS:
         return "", 404

@@ -1,6 +1,6 @@
 """What a visit report says, built from the order on the server (the customer's-phone channel).
 
-The technician's phone builds the same object offline (offline/app.js `visitReport`); both
+The technician's phone builds the same object offline (offline/screens/signoff.js `visitSummary`); both
 follow REPORT_KEYS in report.py.
 """
 import json

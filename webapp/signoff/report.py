@@ -2,7 +2,7 @@
 
 The report is a JSON object. Its canonical form is `json.dumps(..., ensure_ascii=False,
 sort_keys=True, separators=(",", ":"))` encoded as UTF-8, which the phone reproduces
-byte for byte (offline/app.js `canonical`), so a report signed offline carries a hash the
+byte for byte (offline/screens/signoff.js `canonical`), so a report signed offline carries a hash the
 server can check. The stored report is never edited: signing again after a change makes
 the next version.
 """

@@ -1,0 +1,112 @@
+// The one view of an order the phone shows: the server's copy (the briefcase) with the queued
+// changes applied on top, the way the server will apply them. Every screen reads orders from
+// here, so queueing a change *is* the local update (design/sync-protocol.md, "Outbox and view").
+import { shared } from "./context.js";
+
+const event = (at, action, state, pending, extra) =>
+  Object.assign({ at, action, from_state: state, to_state: state, reason: "", local: true, pending, details: {} }, extra);
+
+// Each queued mutation's effect on the view, by mutation name.
+const APPLY = {
+  "order.transition": (order, a, at, pending) => {
+    const step = event(at, a.action, order.state, pending, { to_state: a.to, reason: a.reason || "", details: a.fields || {} });
+    order.state = a.to;
+    if (a.action === "make_appointment") {
+      order.appointment_start = a.fields.appointment_start;
+      order.appointment_end = a.fields.appointment_end;
+    }
+    if (a.action === "return") { order.closure = a.fields; }
+    order.events = order.events.concat([step]);
+  },
+  "order.add_note": (order, a, at, pending) => {
+    order.notes = order.notes.concat([{ uid: a.note_id, at, text: a.text, author: null, local: true, pending }]);
+  },
+  "order.record_run": (order, a, at, pending) => {
+    order.runs = (order.runs || []).concat([{ id: a.run_id, playbook: a.playbook, playbook_version: a.version,
+      steps: a.steps, outcome: a.outcome, note: a.note || "", occurred_at: at, local: true, pending }]);
+    order.events = order.events.concat([event(at, "record_run", order.state, pending)]);
+  },
+  "order.sign_off": (order, a, at, pending) => {
+    order.signoffs = (order.signoffs || []).concat([{ id: a.signoff_id, version: null, report_hash: a.report_hash,
+      signer_name: a.signer_name, signed_at: a.report.signed_at, survey: a.survey, local: true, pending }]);
+    order.events = order.events.concat([event(at, "sign_off", order.state, pending, { reason: a.signer_name })]);
+  },
+  "order.wifi_survey": (order, a, at, pending) => {
+    order.surveys = (order.surveys || []).concat([{ id: a.survey_id, source: a.source, local: true, pending,
+      occurred_at: at, networks: a.networks, own_ssid: a.own_ssid || null, country: a.country,
+      recommendation: null, findings: [] }]);
+  },
+  "order.led_check": (order, a, at, pending) => {
+    const tapped = a.tapped || null;
+    order.led_checks = (order.led_checks || []).concat([{ id: a.check_id, model_id: a.model_id || "custom",
+      model_kind: a.model_kind || "ont", labels: a.model_id ? tapped.map((s) => s.label) : a.labels.split(","),
+      capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
+      confirmed: tapped, occurred_at: at, local: true, pending }]);
+    order.events = order.events.concat([event(at, "led_check", order.state, pending)]);
+  },
+  "order.led_confirm": (order, a, at, pending) => {
+    (order.led_checks || []).filter((c) => c.id === a.check_id).forEach((c) => {
+      c.confirmed = a.states;
+      c.confirmed_at = at;
+      c.confirmations = (c.confirmations || 0) + 1;
+      c.pending = c.pending || pending;
+    });
+  },
+  "order.attach_photo": (order, a, at, pending) => {
+    order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
+      caption: a.caption || "", taken_at: at, local: true, pending }]);
+  },
+};
+
+// Apply one outbox entry ({name, args, occurred_at, state}) to an order view, in place; returns it.
+export function applyLocal(order, entry) {
+  const apply = APPLY[entry.name];
+  if (apply) { apply(order, entry.args, entry.occurred_at, entry.state === "pending"); }
+  return order;
+}
+
+function viewOf(order, entries) {
+  const view = JSON.parse(JSON.stringify(order));
+  entries.slice().sort((x, y) => x.seq - y.seq).forEach((e) => applyLocal(view, e));
+  return view;
+}
+
+// One order as the phone shows it, or null when it is not (or no longer) on this phone.
+export async function orderView(id) {
+  const tx = shared.db.transaction(["orders", "outbox"]);
+  const order = await tx.objectStore("orders").get(id);
+  const entries = await tx.objectStore("outbox").index("order_id").getAll(id);
+  await tx.done;
+  return order ? viewOf(order, entries) : null;
+}
+
+// Every order on the phone as it shows them.
+export async function allOrders() {
+  const tx = shared.db.transaction(["orders", "outbox"]);
+  const orders = await tx.objectStore("orders").getAll();
+  const entries = await tx.objectStore("outbox").getAll();
+  await tx.done;
+  return orders.map((o) => viewOf(o, entries.filter((e) => e.order_id === o.id)));
+}
+
+// The server's version of an order, which a change is based on (null for an order not held).
+export async function baseVersion(id) {
+  const stored = await shared.db.get("orders", id);
+  return stored ? stored.version : null;
+}
+
+// Reference data the server sent with the briefcase: "lifecycle", "playbooks", "wifi", "leds".
+export async function reference(id) {
+  const row = await shared.db.get("reference", id);
+  return row ? row.data : null;
+}
+
+// The lifecycle actions open to the technician on this view of the order (domain reference §6.12).
+export async function nextSteps(order) {
+  const lifecycle = await reference("lifecycle");
+  if (!lifecycle) { return []; }
+  return lifecycle.actions.filter((a) => a.sources.includes(order.state) && (a.name !== "resume" || order.resume_state));
+}
+
+// The state an action leads to from this view ("resume" returns to where the order was).
+export function targetOf(action, order) { return action.name === "resume" ? order.resume_state : action.target; }

@@ -1,0 +1,191 @@
+// Guided fault-finding on the job page and the runner screen: one question per screen, LEDs
+// tapped, readings typed and judged against their band as they are typed, back and pause, the
+// conclusion saved through the outbox (order.record_run). The engine is runner.js; the trees
+// are the playbooks reference data (webapp/playbooks/playbooks.json).
+import { html, nothing } from "../html.js";
+import { shared } from "../context.js";
+import { t, lang, LED_WORDS } from "../i18n.js";
+import { reference } from "../order-view.js";
+import { queue } from "../outbox.js";
+import { pendingMark, scrollToId } from "../ui.js";
+import { ledSuggestion } from "./led-check.js";
+
+const R = self.ONTrackRunner;
+const S = self.ONTrackStore;
+
+// The unfinished run on screen for this order, or null. Leaving the job page or pausing closes
+// the runner screen (shared.openRunId = null); the run stays saved.
+export async function openRun(order) {
+  const run = shared.openRunId ? await shared.db.get("runs", shared.openRunId) : null;
+  return run && run.order_id === order.id ? run : null;
+}
+
+async function show(runId) {
+  shared.openRunId = runId;
+  window.scrollTo(0, 0);
+  await shared.render();
+}
+
+async function startRun(o, playbookId) {
+  const data = await reference("playbooks");
+  const run = { id: S.uuid(), order_id: o.id, playbook: playbookId, version: data.version, steps: [], started_at: new Date().toISOString() };
+  await shared.db.put("runs", run);
+  await show(run.id);
+}
+
+const stepList = (data, steps) => html`<ol class="run-steps">${R.describe(data, steps, lang, LED_WORDS).map((l) =>
+  html`<li>${l.question}: <b>${l.answer}</b></li>`)}</ol>`;
+
+// The job page's fault-finding section: runs to continue, runs done, the guides that fit, the others.
+export async function diagnosisView(o, data) {
+  if (!data) { return nothing; }
+  const unfinished = (await shared.db.getAll("runs")).filter((r) => r.order_id === o.id);
+  const suggested = R.suggested(data, o);
+  const others = data.playbooks.filter((p) => !suggested.includes(p));
+  const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id}
+    @click=${() => startRun(o, p.id)}>${p.title[lang]}</button>`;
+  return html`<section class="card" id="diagnosis"><h2>${t("Fault-finding")}</h2>
+    ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue")}:
+      ${R.playbook(data, r.playbook).title[lang]} (${t("%(n)d answered", { n: r.steps.length })})</button>`)}
+    ${(o.runs || []).map((r) => {
+      const followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
+      const outcome = followed.outcomes[r.outcome];
+      const book = R.playbook(followed, r.playbook);
+      const version = r.playbook_version ? html` <small class="muted">${t("guide version")} <span class="run-version">${r.playbook_version}</span>${
+        r.playbook_version !== data.version ? ` (${t("an older version; now %(version)s", { version: data.version })})` : ""}</small>` : nothing;
+      return html`<div class="run-done" data-version=${r.playbook_version || ""}><b>${book ? book.title[lang] : r.playbook}</b> ⟶
+        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${version}${stepList(followed, r.steps)}</div>`;
+    })}
+    ${suggested.map((p) => start(p, true))}
+    <details><summary>${t("Other guides")}</summary>${others.map((p) => start(p, false))}</details></section>`;
+}
+
+// A typed reading: {value, band} or {error} (impossible or not a number).
+function judge(node, text) {
+  const value = Number(String(text).replace(/[−–—]/g, "-").replace(/[,，]/g, ".").trim());
+  if (String(text).trim() === "" || !isFinite(value)) { return { error: t("Type a number.") }; }
+  if (R.checkValue(node, value)) {
+    return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
+      { value, unit: node.unit, min: node.min, max: node.max }) };
+  }
+  return { value, band: R.bandOf(node, value) };
+}
+
+function showBand(judged) {
+  const out = document.getElementById("band");
+  if (!out) { return; }
+  out.textContent = judged.band ? judged.band.label[lang] : judged.error;
+  out.className = `band ${judged.band ? `band-${judged.band.code}` : "error"}`;
+}
+
+async function answer(step) {
+  const run = await shared.db.get("runs", shared.openRunId);
+  const playbooks = await reference("playbooks");
+  const data = R.treeFor(playbooks, run.version) || playbooks;
+  step.node = R.position(data, run).node;
+  const result = R.follow(data, step.node, step);
+  if (result.band) { step.answer = result.band.code; }
+  run.steps.push(step);
+  await shared.db.put("runs", run);
+  window.scrollTo(0, 0);
+  await shared.render();
+}
+
+async function back() {
+  const run = await shared.db.get("runs", shared.openRunId);
+  run.steps.pop();
+  await shared.db.put("runs", run);
+  await shared.render();
+}
+
+async function pause() { shared.openRunId = null; await shared.render(); }
+
+async function typedReading(event, node) {
+  const value = event.target.value;
+  const judged = judge(node, value);
+  showBand(judged.error && value.trim() === "" ? { error: "" } : judged);
+}
+
+async function submitReading(event, node) {
+  event.preventDefault();
+  const form = event.target;
+  const typed = form.elements.value.value;
+  const judged = judge(node, typed);
+  if (judged.error) { showBand(judged); return; }
+  form.reset();  // the next question may be drawn into the same form
+  showBand({ error: "" });
+  await answer({ value: judged.value });
+}
+
+async function submitChecklist(event) {
+  event.preventDefault();
+  const ticked = Array.from(event.target.querySelectorAll("input[name=item]")).filter((box) => box.checked).map((box) => box.value);
+  event.target.reset();
+  await answer({ answer: event.submitter ? event.submitter.value : "done", checked: ticked });
+}
+
+async function conclude(event, order, run, data) {
+  event.preventDefault();
+  const form = event.target;
+  const outcome = R.position(data, run).outcome;
+  const note = form.elements.note.value.trim();
+  if (data.outcomes[outcome].gap && !note) { form.reportValidity(); return; }
+  const args = { order_id: order.id, run_id: run.id, playbook: run.playbook, version: run.version, steps: run.steps, outcome, note };
+  await shared.db.delete("runs", run.id);
+  shared.openRunId = null;
+  await queue(order.id, "order.record_run", args);
+  scrollToId("diagnosis");
+}
+
+function conclusionView(o, run, data, outcomeId) {
+  const outcome = data.outcomes[outcomeId];
+  return html`<section class="card runner conclusion ${outcome.gap ? "gap" : ""}" id="runner" data-node="END"><h1>${outcome.text[lang]}</h1>
+    ${(outcome.tasks || []).map((k) => html`<p class="chip">${t("Desk task")}: ${data.tasks[k][lang]}</p>`)}
+    ${(outcome.followups || []).map((k) => html`<p class="chip breach">${t("Follow-up")}: ${data.followups[k][lang]}</p>`)}
+    ${stepList(data, run.steps)}
+    <form id="conclude-form" @submit=${(e) => conclude(e, o, run, data)}><label class="field"><span>${outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")}</span>
+      <textarea name="note" rows="3" maxlength="2000" ?required=${outcome.gap}></textarea></label>
+      <button class="btn primary wide big-touch" type="submit">${t("Save the result")}</button></form></section>`;
+}
+
+async function answersView(o, run, node) {
+  const tap = (value) => () => answer({ answer: value });
+  if (node.kind === "led") {
+    const seen = await ledSuggestion(o, run.playbook, node);
+    return R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen === s ? "suggested" : ""}" type="button"
+      data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen === s ?
+      html` <small class="from-photo">${t("as confirmed on the LED photo")}</small>` : nothing}</button>`);
+  }
+  if (node.kind === "measure") {
+    return html`<form id="measure-form" @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
+      <input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}></label>
+      <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
+  }
+  if (node.kind === "checklist") {
+    return html`<form id="checklist-form" @submit=${submitChecklist}>${node.items.map((i) => html`<label class="check big-touch">
+      <input type="checkbox" name="item" value=${i.id} required> ${i[lang]}</label>`)}
+      ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
+  }
+  return R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
+}
+
+// The runner screen for an open run: {title, view}; playbooks: the reference data.
+export async function runnerScreen(o, run, playbooks) {
+  const data = R.treeFor(playbooks, run.version) || playbooks;  // the guide version the run started on
+  const book = R.playbook(data, run.playbook);
+  const where = R.position(data, run);
+  const last = run.steps.length ? R.describe(data, run.steps.slice(-1), lang, LED_WORDS)[0] : null;
+  let body;
+  if (where.outcome) {
+    body = conclusionView(o, run, data, where.outcome);
+  } else {
+    const node = data.nodes[where.node];
+    body = html`<section class="card runner" id="runner" data-node=${where.node}><p class="muted">${where.node}</p><h1>${node.ask[lang]}</h1>
+      ${node.hint ? html`<p class="muted">${node.hint[lang]}</p>` : nothing}<div class="answers">${await answersView(o, run, node)}</div></section>`;
+  }
+  const view = html`<div class="runner-head"><b>${book.title[lang]}</b> · ${o.customer_name} <small class="muted">${t("Step %(n)d", { n: run.steps.length + 1 })}</small></div>
+    ${last ? html`<p class="muted small runner-last">${last.question}: <b>${last.answer}</b></p>` : nothing}${body}
+    <div class="runner-nav">${run.steps.length ? html`<button class="btn" type="button" data-run-back @click=${back}>← ${t("Back")}</button>` : nothing}
+      <button class="btn" type="button" data-run-pause @click=${pause}>${t("Pause")}</button></div>`;
+  return { title: book.title[lang], view };
+}

@@ -1,0 +1,111 @@
+// The job page: the customer, the next step, fault-finding, LED check, Wi-Fi, sign-off, the
+// order's details, progress notes, photos, earlier orders at the address and the timeline.
+// Each section comes from its own module; this one draws the page around them.
+import { html, nothing } from "../html.js";
+import { boot, shared } from "../context.js";
+import { t, label } from "../i18n.js";
+import { local, when } from "../time.js";
+import { reference } from "../order-view.js";
+import { queue } from "../outbox.js";
+import { photoSrc, sha256, shrink } from "../photos.js";
+import { pendingMark, showError, stateChip, telHref } from "../ui.js";
+import { attentionView } from "./attention.js";
+import { actionsView } from "./job-actions.js";
+import { diagnosisView } from "./fault-finding.js";
+import { ledView } from "./led-check.js";
+import { wifiView } from "./wifi-survey.js";
+import { initPads, signoffView } from "./signoff.js";
+
+const S = self.ONTrackStore;
+
+function detailsView(o) {
+  const rows = [
+    [t("Type"), `${label("order_type", o.order_type)} · ${label("access_type", o.access_type)} · ${label("priority", o.priority)}`],
+    [t("Symptom"), label("symptom", o.symptom) + (o.dialup_error ? ` ${o.dialup_error}` : "")],
+    [t("Customer"), o.customer_name + (o.contact_name ? ` · ${o.contact_name}` : "")],
+    [t("Contact phone"), o.contact_phone],
+    [t("Broadband account"), o.broadband_account || "—"],
+    [t("Address"), o.address],
+    [t("Equipment"), `${o.ont_model || "—"} ${o.ont_serial || ""} · OLT ${o.olt || "—"} · PON ${o.pon_port || "—"} · ${t("Splitter")} ${o.splitter || "—"}`],
+  ];
+  if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
+  if (o.next_due_at) { rows.push([t("Due"), when(o.next_due_at)]); }
+  if (o.description) { rows.push([t("Description"), o.description]); }
+  return html`<section class="card"><dl class="details">${rows.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl></section>`;
+}
+
+async function addNote(event, o) {
+  event.preventDefault();
+  const form = event.target;
+  const text = form.elements.text.value.trim();
+  if (!text) { return; }
+  await queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text });
+  form.reset();
+}
+
+const notesView = (o) => html`<section class="card" id="notes"><h2>${t("Progress note")}</h2>
+  <form id="note-form" @submit=${(e) => addNote(e, o)}><label class="field"><textarea name="text" rows="3" required maxlength="2000"
+    aria-label=${t("Progress note")}></textarea></label><button class="btn" type="submit">${t("Add note")}</button></form>
+  ${o.notes.slice().reverse().map((n) => html`<p class="note"><time>${when(n.at)}</time> ${n.author || boot.user.name}: ${n.text}${pendingMark(n)}</p>`)}
+  </section>`;
+
+async function attachPhoto(event, o) {
+  const input = event.target;
+  if (!input.files.length) { return; }
+  try {
+    const blob = await shrink(input.files[0]);
+    const sha = await sha256(blob);
+    await queue(o.id, "order.attach_photo", { order_id: o.id, photo_id: S.uuid(), sha256: sha, kind: "photo",
+      caption: input.form.elements.caption.value.trim() }, [{ sha256: sha, blob, type: blob.type }]);
+    input.form.reset();
+  } catch (err) {
+    showError("photo-error", t("This file is not a photo the phone can read."));
+  }
+}
+
+async function photosView(o) {
+  const figures = await Promise.all(o.attachments.map(async (a) => {
+    const { held, src } = await photoSrc(shared.db, a.sha256);
+    return html`<figure class="photo"><img alt=${a.caption || t("Photo")} src=${src}><figcaption>${a.caption}${pendingMark(a)}
+      ${held && held.state === "bad" ? html`<small class="error">${held.error}</small>` : nothing}</figcaption></figure>`;
+  }));
+  return html`<section class="card" id="photos"><h2>${t("Photos")}</h2><div class="photos">${figures}</div>
+    <form id="photo-form"><label class="field"><span>${t("What the photo shows")}</span><input name="caption" maxlength="200"></label>
+    <label class="btn wide"><input type="file" name="photo" accept="image/*" capture="environment" hidden
+      @change=${(e) => attachPhoto(e, o)}> ${t("Take a photo")}</label><p class="error" id="photo-error" hidden></p></form></section>`;
+}
+
+function timelineView(o) {
+  const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
+    ${label("action", e.action)}${e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
+    ${e.reason ? html`<span class="muted">${e.reason}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
+}
+
+function historyView(o) {
+  if (!o.history || !o.history.length) { return nothing; }
+  return html`<section class="card"><h2>${t("Earlier orders here")}</h2><ul>${o.history.map((h) => html`<li>${when(h.created_at)} ·
+    ${h.order_no} · ${label("symptom", h.symptom)} · ${label("state", h.state)}${h.cause ? html`<br><small class="muted">${h.cause}</small>` : nothing}</li>`)}</ul></section>`;
+}
+
+const back = html`<p><a data-nav href="/jobs/">← ${t("My jobs")}</a></p>`;
+
+// The screen for an order that is not on this phone.
+export async function missingJobScreen(id) {
+  return { title: null, view: html`${back}${await attentionView(id)}
+    <p class="card">${t("This order is not on this phone: it may have been reassigned or finished.")}</p>` };
+}
+
+// The job page for an order view: {title, view}.
+export async function jobScreen(o) {
+  const playbooks = await reference("playbooks");
+  const steps = await actionsView(o);
+  const view = html`${back}
+    <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state)} <small class="muted">${o.order_no}</small></p></div>
+    ${await attentionView(o.id)}
+    <div class="job-buttons big"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call the customer")}</a><a class="btn" href=${o.map.geo}>${t("Open in map")}</a></div>
+    <section class="card next-step" id="next-step">${steps.main}</section>
+    ${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
+    ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;
+  return { title: o.order_no, view, drawn: initPads };
+}

@@ -1,0 +1,231 @@
+// The photo-assisted LED check on the job page: choose the model, photograph the panel (or a
+// 3-second burst), tap what you see, save through the outbox (order.led_check); when the
+// server's reading comes back, confirm or correct each light (order.led_confirm). The helpers
+// (guide positions, tree answers) are led.js; the catalog is the "leds" reference data.
+import { html, svg, nothing } from "../html.js";
+import { shared } from "../context.js";
+import { t, label, LED_WORDS } from "../i18n.js";
+import { when } from "../time.js";
+import { orderView, reference } from "../order-view.js";
+import { queue } from "../outbox.js";
+import { photoSrc, sha256, shrink } from "../photos.js";
+import { pendingMark, scrollToId, showError } from "../ui.js";
+import { openCamera } from "./led-camera.js";
+
+const L = self.ONTrackLed;
+const S = self.ONTrackStore;
+const RETAKE_WORDS = {
+  too_dark: t("Too dark: the lights cannot be told from the panel. Switch on a light or shine a torch at the panel from the side; flash off."),
+  blurry: t("Blurred: hold the phone still with both hands, tap the screen on the lights to focus, then take it again."),
+  over_exposed: t("Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off."),
+  too_far: t("Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo."),
+  no_panel: t("No row of lights found: take the photo straight at the side with the lights, the whole row in the frame."),
+  unreadable: t("This file is not a photo the phone can read."),
+};
+
+let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}
+const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
+
+const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
+
+function modelOf(ref, check) {
+  if (check.model_id && check.model_id !== "custom") { return ref.models.find((m) => m.id === check.model_id) || null; }
+  return { id: "custom", kind: check.model_kind || "ont", verified: false, name: "", vendor: "", leds: customLeds(ref, check.labels) };
+}
+
+const readingOf = (check) => (check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null);
+
+// What a check's chips show: the technician's unsent taps, else their confirmation, else the
+// reading, else every light off.
+function shownStates(check) {
+  const reading = readingOf(check);
+  return edits[check.id] || check.confirmed || (reading ? reading.map((l) => ({ label: l.label, state: l.state, color: l.color }))
+    : check.labels.map((l) => ({ label: l, state: "off", color: null })));
+}
+
+// The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
+function overlay(src, frame, frames, spots, states, id, key) {
+  const w = 1000, h = Math.round(1000 * frame.height / frame.width);
+  const marks = spots.map((p, i) => {
+    const st = states[i] || {}, x = Math.round(p.x * w), y = Math.round(p.y * h);
+    return svg`<g class="mark state-${st.state || "off"} ${st.color ? `color-${st.color}` : ""}" data-led-chip=${key} data-index=${i}
+      @click=${() => tapLight(key, i)}><circle class="hit" cx=${x} cy=${y} r="48"></circle><circle cx=${x} cy=${y} r="22"></circle>
+      <text x=${x} y=${y - 32} text-anchor="middle">${i + 1}</text></g>`;
+  });
+  return html`<svg class="led-overlay" id=${id} viewBox="0 0 ${w} ${h}" role="img" aria-label=${t("LED panel photo")}>
+    <image href=${src} x="0" y="0" width=${w} height=${h * (frames || 1)} preserveAspectRatio="none"></image>${marks}</svg>`;
+}
+
+const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
+  const read = reading && reading[i];
+  const differs = read && read.state !== st.state;
+  const unsure = read && read.confidence < 0.8;
+  return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
+    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
+    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>` : nothing}</button>`;
+})}</div>`;
+
+function checkStatus(check, reading) {
+  if (check.reading && check.reading.quality && !check.reading.quality.ok) {
+    return html`<p class="flash flash-warn led-retake">${t("Take it again")}: ${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
+  }
+  if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
+  const differ = (check.confirmed || []).filter((s, i) => reading[i] && reading[i].state !== s.state).length;
+  const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
+  const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) : t("Read from the photo and confirmed."))
+    : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
+      : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
+  return html`<p class="led-read">${words}</p>${check.capture === "photo" ?
+    html`<p class="muted small">${t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")}</p>` : nothing}`;
+}
+
+async function checkView(ref, check) {
+  const model = modelOf(ref, check);
+  if (!model) { return nothing; }
+  const reading = readingOf(check);
+  const { held, src } = await photoSrc(shared.db, check.sha256, check.thumb_sha256 || check.sha256);
+  const frames = held && held.blob && check.capture === "burst" ? check.frames : 1;
+  const frame = check.frame || (check.reading && check.reading.frame) || { width: 4, height: 3 };
+  const spots = reading ? reading.map((l) => ({ x: l.x, y: l.y })) : L.guideSpots(ref, model.leds);
+  const states = shownStates(check);
+  return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
+    ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
+    <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
+    ${checkStatus(check, reading)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button></div>`;
+}
+
+const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
+  ${overlay(d.url, d.frame, d.frames, L.guideSpots(ref, d.model.leds), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
+  <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
+  <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
+
+function newCheckForm(ref, o, again) {
+  const guess = L.modelFor(ref, o.ont_model);
+  return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
+    <label class="field"><span>${t("Device model")}</span><select name="model">${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
+      ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}</option>`)}
+      <option value="custom">${t("Another model: name its lights")}</option></select></label>
+    <label class="field" id="led-labels-field"><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200"></label>
+    <p class="muted small">${t("The catalog's light layouts are not verified against real panels: check them against the box; if they differ, choose “Another model”.")}</p>
+    <p class="error" id="led-error" role="alert" hidden></p>
+    <div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo" @click=${(e) => capture(e, o, "photo")}>${t("Photo (steady lights)")}</button>
+      <button class="btn big-touch" type="button" data-led-capture="burst" @click=${(e) => capture(e, o, "burst")}>${t("3-second burst (flashing lights)")}</button></div>
+    <label class="btn wide"><input type="file" name="led-photo" accept="image/*" hidden @change=${(e) => pickPhoto(e, o)}> ${t("No camera here: choose a photo")}</label></form>`;
+}
+
+// The job page's LED section: saved checks, the draft being tapped, the form for a new check.
+export async function ledView(o) {
+  const ref = await reference("leds");
+  if (!ref) { return nothing; }
+  const checks = o.led_checks || [];
+  const saved = await Promise.all(checks.map((c) => checkView(ref, c)));
+  const mine = draft && draft.order_id === o.id ? draft : null;
+  return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}${mine ? draftView(ref, mine) : nothing}
+    ${newCheckForm(ref, o, checks.length || mine)}</section>`;
+}
+
+// The model the form names: {model} or {error}.
+function chosenModel(ref, form) {
+  const id = form.elements.model.value;
+  if (!id) { return { error: t("Choose the device model first.") }; }
+  if (id !== "custom") { return { model: ref.models.find((m) => m.id === id) }; }
+  const labels = L.parseLabels(form.elements.labels.value);
+  if (!labels) { return { error: t("Name the lights left to right, separated by commas (at most 16).") }; }
+  return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels, leds: customLeds(ref, labels) } };
+}
+
+async function startDraft(orderId, taken) {
+  draft = Object.assign({ order_id: orderId, url: URL.createObjectURL(taken.blob),
+    states: taken.model.leds.map((led) => ({ label: led.label, state: "off", color: null })) }, taken);
+  await shared.render();
+  scrollToId("led-draft");
+}
+
+async function capture(event, o, mode) {
+  const ref = await reference("leds");
+  const chosen = chosenModel(ref, event.target.form);
+  if (chosen.error) { showError("led-error", chosen.error); return; }
+  showError("led-error", await openCamera(ref, chosen.model, mode, (taken) => startDraft(o.id, taken)));
+}
+
+async function pickPhoto(event, o) {
+  const input = event.target;
+  if (!input.files.length) { return; }
+  const chosen = chosenModel(await reference("leds"), input.form);
+  if (chosen.error) { showError("led-error", chosen.error); return; }
+  try {
+    const blob = await shrink(input.files[0]);
+    const bitmap = await createImageBitmap(blob);
+    const frame = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame });
+  } catch (err) {
+    showError("led-error", t("This file is not a photo the phone can read."));
+  }
+}
+
+async function saveDraft() {
+  const d = draft;
+  if (!d) { return; }
+  const sha = await sha256(d.blob);
+  const args = { order_id: d.order_id, check_id: S.uuid(), capture: d.capture, sha256: sha, frames: d.frames,
+                 tapped: d.states, frame: d.frame, model_kind: d.model.kind };
+  if (d.model.id === "custom") { args.labels = d.model.labels.join(","); } else { args.model_id = d.model.id; }
+  if (d.seconds) { args.seconds = d.seconds; }
+  URL.revokeObjectURL(d.url);
+  draft = null;
+  await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: "image/jpeg" }]);
+}
+
+async function discardDraft() { draft = null; await shared.render(); }
+
+async function checkOnScreen(checkId) {
+  const id = Number(location.pathname.split("/").pop());
+  const order = await orderView(id);
+  return { order, check: order && (order.led_checks || []).find((c) => c.id === checkId) };
+}
+
+// A tap on a light's chip or mark: off → on → flashing.
+async function tapLight(key, index) {
+  const ref = await reference("leds");
+  let states, model;
+  if (key === "draft") {
+    ({ states, model } = draft);
+  } else {
+    const { check } = await checkOnScreen(key);
+    if (!check) { return; }
+    model = modelOf(ref, check);
+    states = edits[key] = JSON.parse(JSON.stringify(shownStates(check)));
+  }
+  const st = states[index], led = model.leds[index];
+  st.state = L.nextState(st.state);
+  st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
+  shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
+  await shared.render();
+}
+
+async function confirmCheck(checkId) {
+  const { order, check } = await checkOnScreen(checkId);
+  if (!check || (!edits[checkId] && !check.confirmed && !readingOf(check))) { return; }
+  const states = shownStates(check);
+  if (states.some((s) => s.state === "unsure")) {  // the photo could not tell: the technician says
+    showError("led-error", t("Tap each light marked unsure to say what you see, then confirm."));
+    return;
+  }
+  delete edits[checkId];
+  await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
+}
+
+// What the order's latest confirmed LED check says for a tree question (node.led), if anything.
+export async function ledSuggestion(o, playbookId, node) {
+  const ref = await reference("leds");
+  if (!ref) { return null; }
+  const wantRouter = playbookId === "router" || /^Router/.test(node.led);
+  for (const check of (o.led_checks || []).slice().reverse()) {
+    if ((check.model_kind === "router") !== wantRouter || !check.confirmed) { continue; }
+    const answers = L.treeAnswers(L.confirmedLeds(check, modelOf(ref, check)), check.model_kind);
+    if (node.led in answers) { return answers[node.led]; }
+  }
+  return null;
+}

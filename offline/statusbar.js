@@ -1,0 +1,58 @@
+// The status bar above every screen: changes waiting, the last sync, what needs attention, why
+// a sync failed (no connection, log in again, someone else logged in), another person's changes
+// kept on this phone, and the "Sync now" button.
+import { html, nothing, render } from "./html.js";
+import { boot, shared } from "./context.js";
+import { t } from "./i18n.js";
+import { when } from "./time.js";
+
+const S = self.ONTrackStore;
+const bar = document.getElementById("sync-status");
+let othersCache = null;
+
+function problemWords(code) {
+  return {
+    offline: t("No connection: changes are kept on this phone."),
+    login: t("Log in again to send your changes."),
+    "other-user": t("Someone else is logged in: this person's changes stay on the phone."),
+    device: t("This phone is registered to another person."),
+  }[code] || t("Sync failed; it will be retried.");
+}
+
+// Changes queued by other people who used this phone (their own databases), counted once.
+async function othersWaiting() {
+  if (othersCache !== null) { return othersCache; }
+  othersCache = 0;
+  if (!indexedDB.databases) { return 0; }
+  for (const { name = "" } of await indexedDB.databases()) {
+    if (!name.startsWith("ontrack-u") || name === S.dbName(boot.user.id)) { continue; }
+    const other = await S.open(name.slice("ontrack-u".length));
+    othersCache += (await S.waiting(other)).length;
+    other.close();
+  }
+  return othersCache;
+}
+
+// Draw the bar; syncing: whether a sync is running now.
+export async function renderStatus(syncing) {
+  const db = shared.db;
+  const waiting = (await S.waiting(db)).length;
+  const attention = (await db.getAll("attention")).length;
+  const last = await S.getMeta(db, "last_sync");
+  const problem = await S.getMeta(db, "problem");
+  const others = await othersWaiting();
+  const trouble = problem && problem.code;
+  const bits = [
+    html`<span id="sync-waiting" data-count=${waiting}>${waiting ? t("%(n)d changes waiting", { n: waiting }) : t("Everything is synced")}</span>`,
+    html`<span id="sync-last">${last ? t("Last sync %(time)s", { time: when(last) }) : t("Never synced")}</span>`,
+  ];
+  if (attention) { bits.push(html`<a href="/jobs/#attention" data-nav class="attention-link">${t("%(n)d need attention", { n: attention })}</a>`); }
+  if (trouble) {
+    bits.push(html`<span id="sync-problem" class="problem">${problemWords(problem.code)}${problem.code === "login" ?
+      html` <a href="/login?next=${encodeURIComponent(location.pathname)}">${t("Log in")}</a>` : nothing}</span>`);
+  }
+  if (others) { bits.push(html`<span class="muted">${t("%(n)d changes of another person are kept on this phone until they log in.", { n: others })}</span>`); }
+  render(html`${bits.map((bit, i) => (i ? html` · ${bit}` : bit))} <button class="btn small" type="button" id="sync-now" ?disabled=${syncing}
+    @click=${() => shared.requestSync()}>${syncing ? t("Syncing…") : t("Sync now")}</button>`, bar);
+  bar.className = `sync-status${waiting ? " waiting" : ""}${trouble ? " trouble" : ""}`;
+}

@@ -1,0 +1,29 @@
+// Times on the phone, in the zone the server names (Asia/Shanghai unless configured).
+// Times from the server are UTC ("…Z"); times typed on the phone are already local ("YYYY-MM-DDTHH:MM").
+import { boot } from "./context.js";
+
+const parts = new Intl.DateTimeFormat("en-CA", { timeZone: boot.tz, year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+// {date: "YYYY-MM-DD", time: "HH:MM"} in local time, or null for no value.
+export function local(value) {
+  if (!value) { return null; }
+  if (!/Z$|[+-]\d\d:\d\d$/.test(value)) { return { date: value.slice(0, 10), time: value.slice(11, 16) }; }
+  const p = {};
+  parts.formatToParts(new Date(value)).forEach((x) => { p[x.type] = x.value; });
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+export function today() { return local(new Date().toISOString()).date; }
+
+// "HH:MM" today, else "MM-DD HH:MM".
+export function when(value) {
+  const l = local(value);
+  if (!l) { return ""; }
+  return l.date === today() ? l.time : `${l.date.slice(5)} ${l.time}`;
+}
+
+// The value a datetime-local input takes: "YYYY-MM-DDTHH:MM".
+export function localInput(value) { const l = local(value); return l ? `${l.date}T${l.time}` : ""; }
+
+export function nowInput() { return localInput(new Date().toISOString()); }
