@@ -159,7 +159,7 @@ def test_production_sets_secure_cookies_and_refuses_the_default_key(tmp_path, mo
         create_app({"ENV_NAME": "production", "DATABASE": str(tmp_path / "p.sqlite3")})
     with pytest.raises(RuntimeError):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "short", "DATABASE": str(tmp_path / "p.sqlite3")})
-    monkeypatch.setenv("ONTRACK_ENV", "production")
+    monkeypatch.setenv("ONTRACK_ENV", " Production ")  # however the operator spells it, production checks apply
     monkeypatch.setenv("ONTRACK_SECRET_KEY", "k" * 40)
     import importlib
     import webapp.config

@@ -7,7 +7,7 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"
 class Config:
     """Settings for one app instance; every value can come from an ONTRACK_* variable."""
 
-    ENV_NAME = os.environ.get("ONTRACK_ENV", "development")
+    ENV_NAME = os.environ.get("ONTRACK_ENV", "development").strip().lower()  # "Production" is production too
     SECRET_KEY = os.environ.get("ONTRACK_SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
     # How long a request waits for SQLite's write lock before answering 503 + Retry-After.
