@@ -17,7 +17,6 @@ from webapp import images
 
 pytestmark = pytest.mark.browser
 CASE = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "public-cases" / "signature-after-rotation-blank"
-need_case = pytest.mark.skipif(not CASE.exists(), reason="../shared/public-cases is not beside the project")
 
 DARK_COLUMNS = """canvas => {
   const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -39,7 +38,6 @@ def stroke(page, selector, x_from, x_to, y):
     page.mouse.up()
 
 
-@need_case
 def test_turning_the_phone_mid_signature_keeps_ink_under_the_finger(app, server, db, user_ids, phone_profile):  # noqa: F811
     steps = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))
     device = steps["device"]
