@@ -113,8 +113,8 @@ def position_of(db, account):
                [account])
 
 
-def accounts_under(db, olt, pon_port="", onu=""):
-    """Count the accounts under an OLT, a PON port of it, or one ONU on that port."""
+def _under(olt, pon_port, onu):
+    """The WHERE clause and parameters for an OLT, a PON port of it, or one ONU on that port."""
     where, params = ["olt = ?"], [olt]
     if pon_port:
         where.append("pon_port = ?")
@@ -122,19 +122,18 @@ def accounts_under(db, olt, pon_port="", onu=""):
         if onu:
             where.append("onu = ?")
             params.append(onu)
-    return one(db, f"SELECT COUNT(*) AS n FROM account_map WHERE {' AND '.join(where)}", params)["n"]
+    return " AND ".join(where), params
+
+
+def accounts_under(db, olt, pon_port="", onu=""):
+    """Count the accounts under an OLT, a PON port of it, or one ONU on that port."""
+    clause, params = _under(olt, pon_port, onu)
+    return one(db, f"SELECT COUNT(*) AS n FROM account_map WHERE {clause}", params)["n"]
 
 
 def place_under(db, olt, pon_port="", onu=""):
     """The most common district and community under a network position, and the building when all share one."""
-    where, params = ["olt = ?"], [olt]
-    if pon_port:
-        where.append("pon_port = ?")
-        params.append(pon_port)
-        if onu:
-            where.append("onu = ?")
-            params.append(onu)
-    clause = " AND ".join(where)
+    clause, params = _under(olt, pon_port, onu)
     top = one(db, f"SELECT district, community, COUNT(*) AS n FROM account_map WHERE {clause}"
                   " GROUP BY district, community ORDER BY n DESC LIMIT 1", params)
     if top is None:
