@@ -12,7 +12,7 @@ from ..groupfaults.registry import figures as group_fault_figures
 from ..signoff.callbacks import figures as callback_figures
 from ..timeutil import utcnow
 from . import bp
-from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician_load
+from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician, technician_load
 
 FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached", "limit")
 
@@ -50,13 +50,27 @@ def queue_context(filters):
             "selected": selected, "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
 
+def technician_panel(source, district=""):
+    """The technicians' panel: one page of the search (`q`) after `after`, least loaded first."""
+    search = (source.get("q") or "").strip()[:40]
+    after = source.get("after") or ""
+    page = technician_load(get_db(), district=district, search=search, after=int(after) if after.isdigit() else None)
+    return {**page, "search": search, "district": district}
+
+
 @bp.route("/")
 def console():
     """The dispatcher console."""
     filters = read_filters(request.args)
     db = get_db()
-    technicians = technician_load(db)
-    return render_template("dispatch/console.html", technicians=technicians, districts=district_choices(db),
+    panel = technician_panel(request.args, filters["district"])
+    # The selects offer the panel's first page (least loaded first, in the filtered district),
+    # plus the technician the queue is filtered to; the panel finds and assigns anyone else.
+    choices = list(panel["rows"])
+    if filters["technician_id"] and all(t["id"] != int(filters["technician_id"]) for t in choices):
+        chosen = technician(db, int(filters["technician_id"]))
+        choices += [chosen] if chosen else []
+    return render_template("dispatch/console.html", technicians=choices, panel=panel, districts=district_choices(db),
                            states=STATES, figures=callback_figures(db, utcnow()),
                            group_fault_figures=group_fault_figures(db, utcnow()), **queue_context(filters))
 
@@ -69,8 +83,10 @@ def queue_partial():
 
 @bp.route("/technicians")
 def technicians_partial():
-    """The technicians' load panel alone."""
-    return render_template("dispatch/_technicians.html", technicians=technician_load(get_db()))
+    """The technicians' panel alone: refreshed, searched or paged."""
+    district = request.args.get("district", "")
+    district = district if district in {value for value, _ in district_choices()} else ""
+    return render_template("dispatch/_technicians.html", panel=technician_panel(request.args, district))
 
 
 @bp.route("/assign", methods=["POST"])
@@ -78,7 +94,8 @@ def assign():
     """Assign (or reassign) every selected order to one technician; report each refusal."""
     db, now, tz = get_db(), utcnow(), local_zone()
     ids = [int(v) for v in request.form.getlist("order_id") if v.isdigit()][:500]
-    technician = request.form.get("technician_id", "")
+    # The select above the queue, or a panel row's button (sent after it): the last one chosen wins.
+    technician = next((v for v in reversed(request.form.getlist("technician_id")) if v), "")
     # The console's filters travel as filter_* fields: `technician_id` here is the assignee.
     back = url_for("dispatch.console", **{k: v for k, v in read_filters(
         {key: request.form.get(f"filter_{key}") for key in FILTER_KEYS}).items() if v and not (k == "view" and v == "attention")})

@@ -39,7 +39,7 @@ def form_errors(form):
 def technician_choices(db=None):
     """Technicians as select options showing area, skills and current load."""
     from ..dispatch.queue import technician_load
-    rows = sorted(technician_load(db or get_db()), key=lambda r: (r["district"], r["display_name"]))
+    rows = sorted(technician_load(db or get_db(), limit=None)["rows"], key=lambda r: (r["district"], r["display_name"]))
     return [(str(r["id"]), _("%(name)s · %(district)s · %(skills)s · %(load)d open",
                              name=r["display_name"], district=r["district"] or "—",
                              skills=r["skills"] or "—", load=r["load"])) for r in rows]
