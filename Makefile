@@ -6,7 +6,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations chromium fonts bench bench-capacity lighthouse clean-db messages
+.PHONY: run test install translations chromium fonts caddy bench bench-capacity lighthouse clean-db messages
 
 $(BIN)/activate:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv python3-pip; }
@@ -26,6 +26,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
+
+# Debian's caddy: tests/test_healthz_proxy.py runs the shipped Caddyfile in front of the server.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { echo "installing Debian's caddy for the reverse-proxy tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q caddy; }
 
 # The fonts the visit report PDFs embed (and that show Chinese in screenshots): Noto Sans CJK SC,
 # and the fallbacks webapp/signoff/report.py FALLBACK_FAMILIES names: HanaMin A/B and BabelStone Han
@@ -50,7 +55,7 @@ run: translations fonts
 	@$(BIN)/flask --app wsgi prepare --url http://$(HOST):$(PORT)/
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile $(PROCESSES)
 
-test: translations chromium fonts
+test: translations chromium fonts caddy
 	$(BIN)/python -m pytest
 
 bench: translations chromium

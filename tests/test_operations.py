@@ -164,3 +164,18 @@ def test_a_pull_reads_only_the_technicians_own_orders_and_its_cursor_keeps_up(ap
     desk = login("disp")
     desk.post("/dispatch/assign", {"order_id": str(own_order), "technician_id": str(user_ids["techb"])})
     assert [(c["id"], c["deleted"]) for c in mine.pull()["changes"]] == [(own_order, 1)]
+
+
+def test_healthz_tells_a_request_from_outside_only_up_or_down(app):
+    # A phone (or anyone) through the proxy: no database error text, free bytes or worker heartbeat.
+    client = app.test_client()
+    outside = client.get("/healthz", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    proxied = client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})  # the proxy connects from 127.0.0.1
+    for response in (outside, proxied):
+        assert response.status_code == 200 and response.json == {"ok": True}
+
+
+def test_healthz_from_outside_still_says_down_without_saying_why(app, hold_lock):
+    hold_lock()
+    response = app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == 503 and response.json == {"ok": False}

@@ -10,7 +10,8 @@
   response, the access log (gunicorn's, see webapp/gunicorn_conf.py) and any error logged.
 - A database too busy to take a write within its busy timeout answers 503 with Retry-After;
   the phone waits and sends again (offline/sync.js). Nothing was written, nothing is lost.
-- `/healthz` (database writable, job worker alive, disk space) and `/metrics` (Prometheus).
+- `/healthz` (database writable, job worker alive, disk space; the details only for the box itself)
+  and `/metrics` (Prometheus, the box itself only).
 """
 import logging
 import os
@@ -98,11 +99,31 @@ def _database_error(exc):
 
 @bp.get("/healthz")
 def healthz():
-    """{ok, database, worker, disk}: 200 when all three are fine, else 503 (for the proxy or a monitor)."""
+    """200 when the database takes a write, the job worker is alive and the disk has room, else 503.
+
+    The box itself (a monitor, the container's health check, `curl 127.0.0.1:5000/healthz`) and
+    whoever holds ONTRACK_METRICS_TOKEN get {ok, database, worker, disk} with the reasons; anyone
+    else, which includes every request that came through the reverse proxy, gets only {ok}: the
+    error text, free bytes and worker heartbeat are nobody's business outside (issue 14).
+    """
     from .background import worker_alive
     checks = {"database": _database_writable(), "worker": _worker(worker_alive), "disk": _disk()}
     ok = all(check["ok"] for check in checks.values())
-    return jsonify(ok=ok, **checks), 200 if ok else 503, {"Cache-Control": "no-store"}
+    body = {"ok": ok, **checks} if _monitor() else {"ok": ok}
+    return jsonify(body), 200 if ok else 503, {"Cache-Control": "no-store"}
+
+
+def _monitor():
+    """Whether the request comes from the box itself, not through a proxy, or carries the monitoring token.
+
+    Through Caddy the connection is from 127.0.0.1 too, but the proxy adds X-Forwarded-For
+    (or Forwarded): such a request is never taken for the box's own, whatever ONTRACK_PROXY_COUNT says.
+    """
+    token = current_app.config.get("METRICS_TOKEN")
+    if token and request.headers.get("Authorization") == f"Bearer {token}":
+        return True
+    forwarded = "X-Forwarded-For" in request.headers or "Forwarded" in request.headers
+    return request.remote_addr in ("127.0.0.1", "::1") and not forwarded
 
 
 def _database_writable():
@@ -129,9 +150,7 @@ def _disk():
 @bp.get("/metrics")
 def metrics_endpoint():
     """Prometheus metrics, for the box itself (or a scraper with ONTRACK_METRICS_TOKEN)."""
-    token = current_app.config.get("METRICS_TOKEN")
-    local = request.remote_addr in ("127.0.0.1", "::1")
-    if not local and not (token and request.headers.get("Authorization") == f"Bearer {token}"):
+    if not _monitor():
         return jsonify(error=_("You are not allowed to do this.")), 403
     body, content_type = metrics.exposition()
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
