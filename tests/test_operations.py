@@ -87,6 +87,45 @@ def test_html_json_js_and_css_go_out_compressed(app, login, phone):
     assert script.headers["Content-Encoding"] == "gzip"
 
 
+def test_static_files_under_their_plain_names_go_out_compressed_too(app, login):
+    # The offline modules import lit-html and signature_pad by path, the manifest names its icons
+    # by path: before, those plain names went out uncompressed (WhiteNoise had no .br/.gz for them).
+    import brotli
+    import gzip
+    desk = login("disp")
+    texts = [path for path in (ROOT / "static").rglob("*") if path.suffix in (".js", ".css", ".svg", ".json", ".html")]
+    assert any("lit-html" in str(path) for path in texts)
+    for path in texts:
+        url = "/static/" + path.relative_to(ROOT / "static").as_posix()
+        for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+            response = desk.get(url, headers={"Accept-Encoding": encoding})
+            body = response.data
+            response.close()
+            assert response.status_code == 200 and "immutable" not in response.headers["Cache-Control"], url
+            if path.stat().st_size >= 1024:
+                assert response.headers.get("Content-Encoding") == encoding, (url, encoding)
+                assert decode(body) == path.read_bytes(), url
+            else:
+                assert (decode(body) if response.headers.get("Content-Encoding") else body) == path.read_bytes(), url
+
+
+def test_a_changed_static_file_is_served_new_under_its_plain_name(tmp_path):
+    from webapp.assets import build
+    static, out = tmp_path / "static", tmp_path / "assets"
+    (static / "js").mkdir(parents=True)
+    (static / "js" / "page.js").write_text("const first = 1;\n" * 200)
+    build(static, out)
+    (static / "js" / "page.js").write_text("const second = 2;\n" * 200)
+    build(static, out)
+    assert (out / "js" / "page.js").read_text().startswith("const second")
+    assert gzip_text(out / "js" / "page.js.gz").startswith("const second")
+
+
+def gzip_text(path):
+    import gzip
+    return gzip.decompress(path.read_bytes()).decode()
+
+
 def test_hashed_static_files_are_immutable_and_pages_are_not(app, login):
     desk = login("disp")
     page = desk.get("/dispatch/")

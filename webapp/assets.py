@@ -5,8 +5,10 @@ changes whenever the bytes do, so a browser may keep the file for a year without
 again (`Cache-Control: immutable`), and a new release is fetched at once. The hashed copies,
 with their Brotli and gzip variants, are built into `instance/assets/` when the app starts
 (only files that changed; each written under a temporary name and renamed, so two
-processes starting together never serve half a file). The plain names are still served,
-for the web manifest's icons, with a short cache lifetime.
+processes starting together never serve half a file). The plain names are still served
+with a short cache lifetime, compressed the same way: the web manifest names its icons by
+them, and the offline modules import lit-html and signature_pad by path
+(webapp/pwa/routes.py MODULE_IMPORTS), so a phone fetches those under their plain names.
 """
 import hashlib
 import os
@@ -41,6 +43,9 @@ def build(static_dir, out_dir):
         target = out_dir / manifest[relative]
         if not target.exists():
             _write_compressed(path, target, compressor)
+        plain = out_dir / relative  # the plain name, rewritten whenever the file changed
+        if not plain.exists() or plain.read_bytes() != path.read_bytes():
+            _write_compressed(path, plain, compressor)
     return manifest
 
 
@@ -62,8 +67,7 @@ def init_app(app, static_dir):
     hashed = {"/static/" + name for name in manifest.values()}
     server = WhiteNoise(app.wsgi_app, max_age=PLAIN_MAX_AGE,
                         immutable_file_test=lambda path, url: url in hashed)
-    server.add_files(str(out_dir), prefix="static/")
-    server.add_files(str(static_dir), prefix="static/")
+    server.add_files(str(out_dir), prefix="static/")  # hashed and plain names, each with .br and .gz beside it
     app.wsgi_app = server
 
     @app.url_defaults
