@@ -32,6 +32,14 @@ caddy:
 	@command -v caddy >/dev/null 2>&1 || { echo "installing Debian's caddy for the reverse-proxy tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q caddy; }
 
+# Lighthouse for tests/test_lighthouse_browser.py and `make lighthouse`: the npm package pinned in
+# bench/lighthouse/package-lock.json, run with Debian's chromium (CHROME_PATH; nothing downloaded).
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nodejs npm; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	touch $@
+
 # The fonts the visit report PDFs embed (and that show Chinese in screenshots): Noto Sans CJK SC,
 # and the fallbacks webapp/signoff/report.py FALLBACK_FAMILIES names: HanaMin A/B and BabelStone Han
 # (CJK Extensions A–H, rare characters in names), Noto Color Emoji and Symbola (emoji, symbols).
@@ -55,7 +63,7 @@ run: translations fonts
 	@$(BIN)/flask --app wsgi prepare --url http://$(HOST):$(PORT)/
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile $(PROCESSES)
 
-test: translations chromium fonts caddy
+test: translations chromium fonts caddy $(LIGHTHOUSE)
 	$(BIN)/python -m pytest
 
 bench: translations chromium
@@ -70,9 +78,7 @@ bench-capacity: translations fonts
 	$(BIN)/python bench/bench_capacity.py
 
 # Lighthouse (mobile) on the technician's and the dispatcher's landing pages.
-lighthouse: translations chromium
-	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
-	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+lighthouse: translations chromium $(LIGHTHOUSE)
 	$(BIN)/python bench/lighthouse.py
 
 clean-db:
