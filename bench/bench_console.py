@@ -75,13 +75,13 @@ def copy_database(source, target, drop=()):
 class Server:
     """gunicorn with the Procfile's settings, serving the tree at `tree` on `database`."""
 
-    def __init__(self, tree, database, folder):
+    def __init__(self, tree, database, folder, extra_env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ONTRACK_") and k != "PROMETHEUS_MULTIPROC_DIR"}
         env.update(PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", ONTRACK_DATABASE=str(database),
                    ONTRACK_BLOB_FOLDER=str(folder / "blobs"), ONTRACK_JOBS_DATABASE=str(folder / "jobs.sqlite3"),
-                   ONTRACK_BIND=f"127.0.0.1:{self.port}", ONTRACK_ACCESS_LOG=str(folder / "access.log"))
+                   ONTRACK_BIND=f"127.0.0.1:{self.port}", ONTRACK_ACCESS_LOG=str(folder / "access.log"), **(extra_env or {}))
         self.log = open(folder / "web.log", "ab")
         self.process = subprocess.Popen([str(BIN / "gunicorn"), "--config", "python:webapp.gunicorn_conf", "wsgi:app"],
                                         cwd=tree, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -268,3 +268,28 @@ def test_a_plausible_device_time_records_when_it_happened(login, order_id, db):
     phone.push([phone.mutation("order.transition", {"order_id": order_id, "to": "on_site"}, seen, occurred_at=on_site)])
     row = next(iter(db.query("SELECT at, details FROM order_events WHERE action = 'arrive'")))
     assert json.loads(row["details"])["device_time_used"] is True
+
+
+def test_a_note_does_not_rewrite_the_order_row(login, order_id, db):
+    # Before: every note re-stored the order's (unchanged) next deadline, which logged the order
+    # as changed once more and cost the write lock an UPDATE with its triggers (issue 14, capacity).
+    db.conn.execute("CREATE TABLE order_rewrites (order_id INTEGER)")
+    db.conn.execute("CREATE TRIGGER count_order_rewrites AFTER UPDATE ON orders"
+                    " BEGIN INSERT INTO order_rewrites VALUES (NEW.id); END")
+    tech = Phone(login("techa"))
+    tech.pull(None)
+    assert tech.note(order_id, "光猫已重启")["status"] == "applied"
+    assert db.execute("SELECT COUNT(*) FROM order_rewrites").fetchone()[0] == 0
+    assert tech.act(order_id, "accepted")["status"] == "applied"  # a real change still writes the order
+    assert db.execute("SELECT COUNT(*) FROM order_rewrites").fetchone()[0] >= 1
+
+
+def test_a_pull_with_nothing_new_answers_empty_and_keeps_the_cursor(login, order_id, db):
+    tech = Phone(login("techa"))
+    tech.pull(None)
+    top = db.execute("SELECT MAX(sv) FROM change_log").fetchone()[0]
+    assert tech.cursor == top
+    assert tech.pull() == {"cursor": top, "reset": False, "more": False, "changes": [], "last_seq": 0}
+    assert tech.note(order_id, "到场")["status"] == "applied"
+    changed = tech.pull()
+    assert [c["id"] for c in changed["changes"]] == [order_id] and changed["cursor"] > top

@@ -12,6 +12,8 @@ class Config:
     DATABASE = os.environ.get("ONTRACK_DATABASE")  # default: instance/ontrack.sqlite3
     # How long a request waits for SQLite's write lock before answering 503 + Retry-After.
     DATABASE_BUSY_TIMEOUT_MS = int(os.environ.get("ONTRACK_DATABASE_BUSY_TIMEOUT_MS", "5000"))
+    # Each server thread keeps its SQLite connection between requests (webapp/db.py get_db).
+    DATABASE_KEEP_CONNECTIONS = os.environ.get("ONTRACK_DATABASE_KEEP_CONNECTIONS", "1").strip() != "0"
     BLOB_FOLDER = os.environ.get("ONTRACK_BLOB_FOLDER")  # photos and signatures; default: instance/blobs
     # Live Wi-Fi scans (a laptop running ONTrack): wpa_supplicant's control directory.
     WIFI_CTRL_DIR = os.environ.get("ONTRACK_WIFI_CTRL_DIR", "/var/run/wpa_supplicant")

@@ -7,12 +7,16 @@ sqlite-utils gives the schema helpers and dict rows; writes inside a transaction
 SQL because sqlite-utils' own insert helpers commit on their way out.
 """
 import contextlib
+import os
 import sqlite3
+import threading
 
 import sqlite_utils
 from flask import current_app, g
 
 BUSY_TIMEOUT_MS = 5000
+# Each server thread keeps its last connection between requests (see get_db).
+_kept = threading.local()
 
 
 def connect(path, busy_timeout_ms=BUSY_TIMEOUT_MS):
@@ -30,17 +34,65 @@ def connect(path, busy_timeout_ms=BUSY_TIMEOUT_MS):
 
 
 def get_db():
-    """Return this request's database, opening it on first use."""
+    """Return this request's database, opening it on first use.
+
+    Each thread keeps its connection for its next request (DATABASE_KEEP_CONNECTIONS, on by
+    default): opening one costs about 2 ms here, most of it SQLite reading the schema and
+    the connection's PRAGMAs, more than a whole "nothing new" pull (issue 14, capacity). A kept
+    connection is reused only for the same file (same path, same inode: a database replaced
+    on disk, as a restore does, gets a new connection) and never inside a transaction.
+    """
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_BUSY_TIMEOUT_MS"])
+        config = current_app.config
+        path, timeout = config["DATABASE"], config["DATABASE_BUSY_TIMEOUT_MS"]
+        if not config.get("DATABASE_KEEP_CONNECTIONS", True) or getattr(_kept, "in_use", False):
+            g.db = connect(path, timeout)  # off, or an app context inside another one on this thread
+        else:
+            g.db = _kept_connection(path, timeout)
+            g.db_kept = _kept.in_use = True
     return g.db
 
 
+def _kept_connection(path, timeout):
+    try:
+        identity = (path, timeout, os.stat(path).st_ino)
+    except OSError:
+        identity = None
+    kept = getattr(_kept, "db", None)
+    if kept is not None and identity is not None and kept[0] == identity:
+        return kept[1]
+    if kept is not None:
+        kept[1].conn.close()
+        _kept.db = None
+    db = connect(path, timeout)
+    if identity is None:  # the file did not exist before this connection made it
+        try:
+            identity = (path, timeout, os.stat(path).st_ino)
+        except OSError:
+            return db
+    _kept.db = (identity, db)
+    return db
+
+
 def close_db(_exc=None):
-    """Close the request's connection, if one was opened."""
+    """Close the request's connection, if one was opened (a kept one stays open, its transaction ended)."""
     db = g.pop("db", None)
-    if db is not None:
-        db.conn.close()
+    if db is None:
+        return
+    if g.pop("db_kept", False):
+        _kept.in_use = False
+        if db.conn.in_transaction:  # never hand a half-done transaction to the next request
+            db.conn.execute("ROLLBACK")
+        return
+    db.conn.close()
+
+
+def forget_kept_connection():
+    """Close this thread's kept connection (tests; a worker shutting down)."""
+    kept = getattr(_kept, "db", None)
+    if kept is not None:
+        kept[1].conn.close()
+        _kept.db = None
 
 
 @contextlib.contextmanager

@@ -109,8 +109,10 @@ def refresh_next_due(db, order_id):
     """Store the earliest running deadline on the order, for the queue's sort and filters."""
     row = one(db, "SELECT policy_code, due_at FROM order_clocks WHERE order_id = ? AND stopped_at IS NULL"
                   " ORDER BY due_at LIMIT 1", [order_id])
-    db.conn.execute("UPDATE orders SET next_due_at = ?, next_due_policy = ? WHERE id = ?",
-                    [row and row["due_at"], row and row["policy_code"], order_id])
+    # Only when it changed: a write here logs the order as changed, and every phone holding it pulls it again.
+    due, policy = row and row["due_at"], row and row["policy_code"]
+    db.conn.execute("UPDATE orders SET next_due_at = ?, next_due_policy = ? WHERE id = ?"
+                    " AND (next_due_at IS NOT ? OR next_due_policy IS NOT ?)", [due, policy, order_id, due, policy])
 
 
 def sweep(db, now):
