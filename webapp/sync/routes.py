@@ -77,7 +77,7 @@ def create_upload():
     cfg = current_app.config
     # Abandoned uploads expire here too, so a phone that lost its half-sent photos is never stuck at "busy"
     # waiting for someone to run `flask uploads expire`.
-    uploads.expire_stale(get_db(), _root(), utcnow(), cfg["UPLOAD_EXPIRY_HOURS"])
+    uploads.expire_stale(get_db(), _root(), utcnow(), cfg["UPLOAD_EXPIRY_HOURS"], user_id=current_user.id)
     try:
         status, body = uploads.create(get_db(), current_user, _json_body(), utcnow(), _root(),
                                       cfg["UPLOAD_MAX_OPEN"], cfg["UPLOAD_MAX_OPEN_BYTES"])

@@ -236,15 +236,22 @@ def _fail(db, row, path, message, retry=False):
     raise UploadError(message, 422, "damaged" if retry else "refused")
 
 
-def expire_stale(db, root, now, max_age_hours=48):
+def expire_stale(db, root, now, max_age_hours=48, user_id=None):
     """Forget unfinished uploads (and their partial files) not touched for `max_age_hours`; return how many.
 
-    A plain function for the job queue's schedule and the `flask uploads expire` command. The
-    phone that still holds such a photo simply starts its upload again.
+    A plain function for the job queue's schedule and the `flask uploads expire` command (every
+    person's), and for a new upload (`user_id`: only that person's, found by the uploads_user
+    index; the write lock is taken only when there is something to forget, so the many uploads
+    of a busy city do not queue for it). The phone that still holds such a photo simply starts
+    its upload again.
     """
     cutoff = to_text(now - datetime.timedelta(hours=max_age_hours))
+    mine, params = ("user_id = ? AND ", [user_id]) if user_id is not None else ("", [])
+    find = f"SELECT id FROM uploads WHERE {mine}created_at < ?"
+    if not db.execute(find + " LIMIT 1", [*params, cutoff]).fetchone():
+        return 0
     with transaction(db):
-        stale = [r["id"] for r in db.query("SELECT id FROM uploads WHERE created_at < ?", [cutoff])]
+        stale = [r["id"] for r in db.query(find, [*params, cutoff])]
         db.conn.executemany("DELETE FROM uploads WHERE id = ?", [[upload_id] for upload_id in stale])
     for upload_id in stale:
         (pathlib.Path(root) / "partial" / upload_id).unlink(missing_ok=True)
