@@ -1,14 +1,21 @@
 """Run Lighthouse (npm package pinned in bench/lighthouse/, installed by `make test`) in Debian's Chromium.
 
-Shared by tests/test_lighthouse_browser.py and bench/lighthouse.py. Settings, the same every
-run: Lighthouse's own mobile preset (a Moto G Power-sized screen, simulated slow 4G: 150 ms
-RTT, 1.6 Mbit/s down; 4× CPU slowdown), simulated throttling ("lantern": the page loads
-unthrottled and Lighthouse computes the throttled timings from the trace), so the score does
-not depend on how fast this box's network is, only partly on how busy its CPU is. On a box
-shared with other work the CPU part still wanders (Lighthouse's benchmark index of this host
-measured 1,220–2,210 within minutes), so each page is audited RUNS times and the median run
-by performance score is kept, as Lighthouse's own guidance on variability recommends
-(docs/variability.md: several runs, the median).
+Shared by tests/test_lighthouse_browser.py and bench/lighthouse.py. Settings, the same every run:
+Lighthouse's own mobile preset (a Moto G Power-sized screen; simulated slow 4G: 150 ms RTT,
+1.6 Mbit/s down; simulated throttling, "lantern": the page loads unthrottled and Lighthouse
+computes the throttled timings from the trace), so the network part does not depend on this box.
+
+The CPU part does: Lighthouse slows the measured main-thread work down 4×, a factor meant for
+a fast desktop host, and on a box shared with other work Lighthouse's own benchmark index of
+this host measured anywhere from 360 to 2,210 within minutes (a 4× slowdown of a host at 360 is
+a phone four times slower than the one the preset stands for). So the CPU slowdown is calibrated
+the way Chrome DevTools calibrates its CPU throttling, with Lighthouse's own figures: the
+phone the mobile preset emulates (Moto G Power) has a benchmark index of about 264 (DevTools'
+"low-tier mobile"), and the multiplier is host index ÷ 264, at most Lighthouse's default 4 (so
+a host with an index of 1,056 or more gets exactly Lighthouse's default). The host's index is
+the one Lighthouse reported for the run just before: one calibration run first, then RUNS runs,
+of which the median by performance score is kept (Lighthouse's docs/variability.md: several
+runs, the median).
 """
 import json
 import os
@@ -20,6 +27,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "bench" / "lighthouse"
 CATEGORIES = ("performance", "accessibility")
 RUNS = 3
+DEFAULT_CPU_SLOWDOWN = 4  # Lighthouse's mobile preset
+EMULATED_PHONE_BENCHMARK_INDEX = 264  # Moto G Power, Chrome DevTools' CPU calibration ("low-tier mobile")
 
 
 def binary():
@@ -30,11 +39,19 @@ def binary():
     return path
 
 
-def audit(url, cookie, out):
-    """Run the mobile preset on `url` with the session cookie; return the JSON report (a dict)."""
+def cpu_slowdown(benchmark_index):
+    """The CPU multiplier that makes this host as fast as the emulated phone (at most Lighthouse's default)."""
+    if not benchmark_index:
+        return DEFAULT_CPU_SLOWDOWN
+    return round(max(1.0, min(DEFAULT_CPU_SLOWDOWN, benchmark_index / EMULATED_PHONE_BENCHMARK_INDEX)), 2)
+
+
+def audit(url, cookie, out, slowdown=DEFAULT_CPU_SLOWDOWN):
+    """Run the mobile preset on `url` with the session cookie and CPU `slowdown`; return the JSON report (a dict)."""
     chrome = shutil.which("chromium") or "/usr/bin/chromium"
     subprocess.run([str(binary()), url, "--quiet", "--output=json", f"--output-path={out}",
                     f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile", "--throttling-method=simulate",
+                    f"--throttling.cpuSlowdownMultiplier={slowdown}",
                     f"--extra-headers={json.dumps({'Cookie': cookie})}",
                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"],
                    check=True, env={**os.environ, "CHROME_PATH": chrome}, timeout=300, capture_output=True)
@@ -42,10 +59,16 @@ def audit(url, cookie, out):
 
 
 def median_run(url, cookie, folder, name, runs=RUNS):
-    """Audit `url` `runs` times; return the summary of the median run by performance score, with every score."""
-    results = [summary(audit(url, cookie, pathlib.Path(folder) / f"{name}-{n}.json")) for n in range(runs)]
+    """Calibrate, audit `url` `runs` times; return the median run's summary by performance score, with every run's."""
+    index = audit(url, cookie, pathlib.Path(folder) / f"{name}-calibration.json")["environment"].get("benchmarkIndex")
+    results = []
+    for n in range(runs):
+        slowdown = cpu_slowdown(index)
+        report = audit(url, cookie, pathlib.Path(folder) / f"{name}-{n}.json", slowdown)
+        results.append({**summary(report), "cpu_slowdown": slowdown, "calibrated_on": index})
+        index = report["environment"].get("benchmarkIndex")
     ordered = sorted(results, key=lambda result: result["performance"])
-    return {**ordered[len(ordered) // 2], "runs": [result["performance"] for result in results]}
+    return {**ordered[len(ordered) // 2], "runs": [(r["performance"], r["cpu_slowdown"]) for r in results]}
 
 
 def summary(report):

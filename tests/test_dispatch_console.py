@@ -67,7 +67,7 @@ def test_search_finds_a_technician_beyond_the_first_page(login, crew):
     assert found.status_code == 200 and panel_names(found.text) == ["班组 100"]
     assert panel_names(desk.get("/dispatch/technicians", query_string={"q": "%"}).text) == []
     assert panel_names(desk.get("/dispatch/technicians", query_string={"q": "crew1_"}).text) == []
-    assert "No technician matches." in desk.get("/dispatch/technicians", query_string={"q": "nobody"}).text
+    assert '<td colspan="5" class="empty">' in desk.get("/dispatch/technicians", query_string={"q": "nobody"}).text
 
 
 def test_a_district_filter_narrows_the_panel(login, crew):
@@ -90,3 +90,10 @@ def test_a_queue_filtered_to_a_technician_beyond_the_first_page_keeps_them_selec
     desk = login("disp")
     html = desk.get("/dispatch/", query_string={"view": "open", "technician_id": crew["crew100"]}).text
     assert re.search(rf'<option value="{crew["crew100"]}" selected>', html)
+
+
+def test_a_page_after_someone_no_longer_listed_starts_from_the_top(login, crew):
+    desk = login("disp")
+    first = panel_names(desk.get("/dispatch/technicians").text)
+    again = desk.get("/dispatch/technicians", query_string={"q": "班组", "after": 999999})
+    assert again.status_code == 200 and panel_names(again.text)[:3] == [n for n in first if n.startswith("班组")][:3]

@@ -2,8 +2,9 @@
 
 Targets (issue 14): performance at least 0.98 and accessibility 1.00 on both, and the
 technician's landing page (/jobs/ with everything it loads) at most 150 KB transferred.
-Settings in tests/lighthouse.py (Lighthouse's mobile preset, simulated throttling, the median
-of three runs).
+Settings in tests/lighthouse.py: Lighthouse's mobile preset with simulated throttling, its CPU
+slowdown calibrated on this host's benchmark index against the emulated phone's (at most the
+preset's 4×), the median of three runs.
 """
 import pytest
 

@@ -80,8 +80,10 @@ def technician_load(db, district="", search="", after=None, limit=TECHNICIAN_PAG
               f" AND technician_id IS NOT NULL GROUP BY technician_id) l ON l.technician_id = u.id WHERE {' AND '.join(where)}")
     keyset, keyset_params = "1", []
     if after is not None:
-        keyset = "(load, display_name, id) > (SELECT load, display_name, id FROM loaded WHERE id = ?)"
-        keyset_params = [after]
+        # After that technician; from the start when they are no longer in the list (deactivated, another search).
+        keyset = ("(NOT EXISTS (SELECT 1 FROM loaded WHERE id = ?) OR"
+                  " (load, display_name, id) > (SELECT load, display_name, id FROM loaded WHERE id = ?))")
+        keyset_params = [after, after]
     rows = list(db.query(f"WITH loaded AS MATERIALIZED ({loaded}) SELECT * FROM loaded WHERE {keyset}"
                          " ORDER BY load, display_name, id LIMIT ?",
                          [*ACTIVE_STATES, *params, *keyset_params, -1 if limit is None else limit + 1]))
