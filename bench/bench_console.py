@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_dispatch  # noqa: E402  (the city builder: districts, technicians, open orders, one SLA sweep)
 
 BIN = pathlib.Path(sys.executable).parent
-NEW_INDEXES = ("orders_district_state_due", "orders_repeat_created")
+NEW_INDEXES = ("orders_district_state_due", "orders_repeat_created", "orders_state_technician")
 ROW = re.compile(rb'<tr id="order-(\d+)"')
 
 

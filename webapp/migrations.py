@@ -552,10 +552,13 @@ MIGRATIONS = [
             WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
     ],
     # The dispatcher console at city scale (issue 14): the queue filtered to a district reads its
-    # page from one covering index, and the console's repeat-complaint figure no longer scans
-    # every order ever taken.
+    # page from one covering index, the technicians' loads come from another, and the console's
+    # repeat-complaint figure no longer scans every order ever taken.
     [
         "CREATE INDEX orders_district_state_due ON orders (district, state, next_due_at)",
+        # Each technician's load from one covering index (without it, and without ANALYZE
+        # statistics, SQLite read every open order's row: 45 ms instead of 25 on a loaded box).
+        "CREATE INDEX orders_state_technician ON orders (state, technician_id)",
         "CREATE INDEX orders_repeat_created ON orders (created_at) WHERE is_repeat = 1",
     ],
 ]
