@@ -147,6 +147,7 @@ class Recorder:
     def __init__(self):
         self.latency = collections.defaultdict(list)
         self.errors = collections.Counter()
+        self.refusals = collections.Counter()  # conflicts on orders reassigned away: correct answers, not errors
         self.requests = 0
 
     async def call(self, session, kind, method, url, **kwargs):
@@ -175,7 +176,8 @@ class Phone:
         self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.client_id, self.seq, self.cursor = str(uuid.uuid4()), 0, None
         self.outbox, self.token = [], None
-        self.acknowledged = {}  # mutation_id -> (kind, row id)
+        self.acknowledged = {}  # mutation_id -> (kind, row id, status)
+        self.reassigned_away = set()  # order ids a bench dispatcher gave to someone else
 
     async def login(self, rec):
         for attempt in range(8):  # a busy server answers 503: wait and log in again, as a person would
@@ -210,9 +212,11 @@ class Phone:
         result = json.loads(answer[1])
         for m in [m for m in self.outbox if m["seq"] <= result["last_seq"]]:
             status = next((r["status"] for r in result["results"] if r["seq"] == m["seq"]), "applied")
-            if status != "applied":
+            if status == "conflict" and m["args"].get("order_id") in self.reassigned_away:
+                rec.refusals[kind] += 1  # the protocol's right answer: a dispatcher took that order away
+            elif status != "applied":
                 rec.errors[f"{kind}: {status}"] += 1
-            self.acknowledged[m["mutation_id"]] = (m["name"], m["_row"])
+            self.acknowledged[m["mutation_id"]] = (m["name"], m["_row"], status)
         self.outbox = [m for m in self.outbox if m["seq"] > result["last_seq"]]
 
     async def pull(self, rec, kind="pull"):
@@ -283,7 +287,7 @@ class Dispatcher:
         await rec.call(self.session, "login", "POST", f"{self.base}/login",
                        data={"username": self.username, "password": PASSWORD, "csrf_token": token}, allow_redirects=False)
 
-    async def console(self, rec, rng, orders, ids, active):
+    async def console(self, rec, rng, orders, ids, active, phones_by_name):
         answer = await rec.call(self.session, "console", "GET", f"{self.base}/dispatch/")
         if answer is None or answer[0] != 200:
             return
@@ -291,9 +295,10 @@ class Dispatcher:
         self.loads += 1
         if self.loads % 5 == 0 and len(active) > 1:
             giver, taker = rng.sample(active, 2)
+            order_id = rng.choice(orders[giver])
+            phones_by_name[giver].reassigned_away.add(order_id)
             await rec.call(self.session, "reassign", "POST", f"{self.base}/dispatch/assign", allow_redirects=False,
-                           data={"order_id": str(rng.choice(orders[giver])), "technician_id": str(ids[taker]),
-                                 "csrf_token": self.token})
+                           data={"order_id": str(order_id), "technician_id": str(ids[taker]), "csrf_token": self.token})
 
 
 async def every(interval, action, stop_at, rng, rec=None):
@@ -313,6 +318,7 @@ async def run_step(base, phones, dispatchers, seconds, compression, photos, leds
     rng = random.Random(len(phones))
     stop_at = time.monotonic() + seconds
     active = [p.username for p in phones]
+    phones_by_name = {p.username: p for p in phones}
     tasks = []
     for phone in phones:
         tasks += [every(PULL_S / compression, lambda p=phone: p.pull(rec), stop_at, rng),
@@ -321,7 +327,7 @@ async def run_step(base, phones, dispatchers, seconds, compression, photos, leds
                   every(LED_S / compression, lambda p=phone: p.led_check(rec, unique(rng.choice(leds)), rng), stop_at, rng)]
     for desk in dispatchers:
         # Five people at the desk whatever the number of phones: their cadence is not compressed.
-        tasks.append(every(CONSOLE_S, lambda d=desk: d.console(rec, rng, orders, ids, active), stop_at, rng))
+        tasks.append(every(CONSOLE_S, lambda d=desk: d.console(rec, rng, orders, ids, active, phones_by_name), stop_at, rng))
     await asyncio.gather(*tasks)
     return rec
 
@@ -380,7 +386,8 @@ def report(step, n_sim, compression, seconds, rec, cpu, cpu_box, rss, depth):
     equivalent = n_sim * compression
     print(f"\n== step {step}: {n_sim} simulated phones × {compression} = {equivalent} technicians at the real cadence ==")
     print(f"   {rec.requests / seconds:.1f} requests/s, errors {sum(rec.errors.values())}"
-          f"{' ' + dict(rec.errors).__repr__() if rec.errors else ''}")
+          f"{' ' + dict(rec.errors).__repr__() if rec.errors else ''}"
+          f"{'; refused as reassigned away (correct) ' + repr(dict(rec.refusals)) if rec.refusals else ''}")
     print(f"   server CPU {cpu:.0f}% of one core (the whole box, bench client included: {cpu_box:.0f}% of all cores), server memory {rss:.0f} MB,"
           f" job queue after the step {depth}")
     print(f"   {'kind':14} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -405,11 +412,11 @@ def exactly_once(database, phones):
                "order.attach_photo": "SELECT COUNT(*) FROM attachments WHERE id = ?",
                "order.led_check": "SELECT COUNT(*) FROM led_checks WHERE id = ?"}
     for phone in phones:
-        for mutation_id, (name, row_id) in phone.acknowledged.items():
+        for mutation_id, (name, row_id, status) in phone.acknowledged.items():
             checked += 1
             logged = conn.execute("SELECT COUNT(*) FROM mutation_log WHERE mutation_id = ?", [mutation_id]).fetchone()[0]
             rows = conn.execute(queries[name], [row_id]).fetchone()[0]
-            if logged != 1 or rows != 1:
+            if logged != 1 or rows != (1 if status == "applied" else 0):  # a refused change leaves no row
                 problems.append((phone.username, name, mutation_id, logged, rows))
     conn.close()
     return checked, problems
