@@ -8,6 +8,7 @@ import { draw, startRouter } from "./router.js";
 import { requestSync, watchConnection } from "./autosync.js";
 
 const S = self.ONTrackStore;
+const FIRST_LOAD_WAIT_MS = 4000;
 
 // The first visit came before the service worker: keep this page as the offline shell now.
 async function keepShell() {
@@ -58,8 +59,10 @@ async function start() {
   // A phone that never loaded its jobs keeps the server's "Opening your jobs…" line through its
   // first sync, so the list is drawn once, whole: drawing the empty list first and then the
   // pulled jobs above and inside it moved the page (a layout shift of 0.18, issue 14 Lighthouse).
+  // At most FIRST_LOAD_WAIT_MS: on a stalled connection the "not loaded yet" list shows, and the
+  // jobs are drawn when the sync gets through.
   const firstLoad = navigator.onLine && !(await S.getMeta(shared.db, "cursor"));
-  if (firstLoad) { await requestSync(); }
+  if (firstLoad) { await Promise.race([requestSync(), new Promise((done) => setTimeout(done, FIRST_LOAD_WAIT_MS))]); }
   if (!firstLoad || !app.dataset.drawn) { await draw(); }
   document.body.dataset.ready = "1";
   if (!firstLoad) { requestSync(); }
