@@ -146,6 +146,9 @@ def _register_blueprints(app):
     for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
                groupfaults_bp):
         app.register_blueprint(bp)
+    from . import api, webhooks
+    api.init_app(app)
+    webhooks.init_app(app)
 
 
 def _register_errors(app):
@@ -163,6 +166,9 @@ def _register_errors(app):
     codes = {413: "too_large"}  # the phone acts on the code (it splits a batch), never on the words
 
     def render_error(status, message):
+        if request.path.startswith("/api/v1/"):  # other systems get RFC 9457 problems (webapp/api/problems.py)
+            from .api import problems
+            return problems.for_status(status)
         if _wants_json():
             return jsonify(error=message, **({"code": codes[status]} if status in codes else {})), status
         return render_template("error.html", status=status, message=message), status
