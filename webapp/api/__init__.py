@@ -46,6 +46,8 @@ def _rate_key():
 api = OpenApi()
 limiter = Limiter(key_func=_rate_key, default_limits=[])
 bp = Blueprint("api_v1", __name__, url_prefix=PREFIX, description="Orders in, events out, alarms in.")
+# Once, here: each limit() call adds a limit, and the tests create many apps in one process.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
 
 def requires(scope):
@@ -132,7 +134,6 @@ def init_app(app):
     api.init_app(app, spec_kwargs={"info": {"description": docs.INTRO}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     limiter.init_app(app)
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
     csrf.exempt(bp)
     api.register_blueprint(bp)
     app.register_blueprint(docs.docs_bp)
