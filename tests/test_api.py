@@ -228,3 +228,17 @@ def test_webhooks_deliver_each_event_signed_once_in_order(app, crm, login, user_
         assert len(set(ids)) == len(ids)
         dispatched = receiver.accepted[1][1]["data"]
         assert dispatched["order"]["external_id"] == "CRM-2026-0001" and dispatched["order"]["technician"]["name"] == "技术员 A"
+
+
+def test_a_batch_creates_each_once_and_reports_refusals_in_place(crm, db):
+    first = {**ORDER, "external_id": "B-1"}
+    batch = [first, {**ORDER, "external_id": "B-2", "district": "火星区"}, {**ORDER, "external_id": "B-3"}]
+    response = crm.post("/api/v1/orders/batch", json={"orders": batch})
+    assert response.status_code == 200, response.text
+    results = response.json["results"]
+    assert [r["status"] for r in results] == [201, 422, 201]
+    assert results[1]["problem"]["code"] == "refused" and results[1]["order"] is None
+    again = crm.post("/api/v1/orders/batch", json={"orders": [first, {**first, "external_id": "B-3", "unit": "9"}]}).json["results"]
+    assert [r["status"] for r in again] == [200, 409] and again[0]["order"]["id"] == results[0]["order"]["id"]
+    assert db.execute("SELECT COUNT(*) FROM orders WHERE external_id LIKE 'B-%'").fetchone()[0] == 2
+    assert crm.post("/api/v1/orders/batch", json={"orders": [first] * 101}).status_code == 422

@@ -1,4 +1,6 @@
-"""/api/v1/orders: create (idempotent by external_id), read with timeline, change owned fields, cancel, list changes."""
+"""/api/v1/orders: create (one or a batch) (idempotent by external_id), read with timeline, change owned fields, cancel, list changes."""
+import json
+
 from flask import g, url_for
 from flask_babel import gettext as _
 from flask.views import MethodView
@@ -58,6 +60,31 @@ class Orders(MethodView):
             return refusal(exc)
         body = intake.describe(db, store.get_order_row(db, order_id))
         return body, 201 if created else 200, {"Location": url_for("api_v1.Order", order_id=order_id)}
+
+
+@bp.route("/orders/batch", methods=["POST"])
+@requires("orders:write")
+@bp.arguments(schemas.OrderBatchSchema)
+@bp.response(200, schemas.BatchResultSchema)
+def create_batch(args):
+    """Create up to 100 orders in one call
+
+    Each is idempotent by its `external_id` as a single create is; a refused one (unknown
+    district, an external id used with other fields) is reported in its place and the others
+    are created.
+    """
+    db = get_db()
+    outcomes = intake.create_batch(db, g.api_client, args["orders"], utcnow(), local_zone())
+    results = []
+    for fields, (order_id, created, refused) in zip(args["orders"], outcomes):
+        if refused is not None:
+            problem = json.loads(refusal(refused).get_data())
+            results.append({"external_id": fields["external_id"], "status": problem["status"], "order": None, "problem": problem})
+            continue
+        order = store.get_order_row(db, order_id)
+        results.append({"external_id": fields["external_id"], "status": 201 if created else 200, "problem": None,
+                        "order": {"id": order["id"], "order_no": order["order_no"], "state": order["state"]}})
+    return {"results": results}
 
 
 @bp.route("/orders/<int:order_id>")

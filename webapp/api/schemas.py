@@ -81,6 +81,29 @@ class OrderCreateSchema(OrderFieldsSchema):
                                                          "sending the same create again returns the same order"})
 
 
+class OrderBatchSchema(Strict):
+    """Up to 100 creates in one call (one write transaction on the server)."""
+
+    orders = fields.List(fields.Nested(OrderCreateSchema), required=True, validate=validate.Length(min=1, max=100))
+
+
+class BatchItemSchema(Schema):
+    external_id = fields.String(required=True)
+    status = fields.Integer(required=True, metadata={"description": "201 created, 200 created before, 409 or 422 refused"})
+    order = fields.Nested(lambda: OrderSummarySchema(), allow_none=True)
+    problem = fields.Nested(lambda: ProblemSchema(), allow_none=True)
+
+
+class OrderSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    order_no = fields.String(required=True)
+    state = fields.String(required=True)
+
+
+class BatchResultSchema(Schema):
+    results = fields.List(fields.Nested(BatchItemSchema), required=True)
+
+
 class OrderUpdateSchema(Strict):
     """Intake fields to change (any subset), optionally guarded by the version you read."""
 
