@@ -1,0 +1,64 @@
+"""Webhook deliveries (webapp/webhooks): retries run out into 'failed', the chain moves on, replay resends the same id."""
+import datetime
+
+from tests.test_api import ORDER, make_client
+from tests.webhook_receiver import Receiver
+from webapp.db import connect
+from webapp.webhooks import delivery
+
+
+def test_a_delivery_that_keeps_failing_is_failed_then_the_chain_moves_on_and_a_replay_resends_it(app):
+    with Receiver(fail_first=3) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # delivered at once: fails (1 of 3)
+        assert receiver.accepted == [] and receiver.failed_answers == 1
+        assert client.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户撤销"}).status_code == 200
+        # The cancel waits behind the failing create: nothing newer overtakes it.
+        assert receiver.accepted == []
+        db = connect(app.config["DATABASE"])
+        now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=60)
+        client_id = db.execute("SELECT id FROM api_clients WHERE name = 'crm'").fetchone()[0]
+        # Two retries allowed, both answered 500: the create is failed; the chain moves on to the cancel.
+        rounds = 0
+        while delivery.deliver_chain(db, client_id, order["id"], [0, 0], 5, now=lambda: now) is not None:
+            rounds += 1  # the job queue would schedule each retry after its delay
+        assert rounds == 1
+        log = {row["type"]: row for row in delivery.log(db, client_id)}
+        assert log["order.created"]["status"] == "failed" and log["order.created"]["attempts"] == 3
+        assert log["order.created"]["last_status"] == 500
+        assert log["order.cancelled"]["status"] == "delivered"
+        assert receiver.types_for(order["id"]) == ["order.cancelled"]
+        failed_id = log["order.created"]["msg_id"]
+        chains = delivery.replay(db, client_id, failed_only=True)
+        assert chains == [(client_id, order["id"])]
+        delivery.deliver_chain(db, client_id, order["id"], [0, 0], 5)
+        assert receiver.types_for(order["id"]) == ["order.cancelled", "order.created"]
+        assert receiver.accepted[-1][0] == failed_id  # the same webhook-id: the receiver can tell a repeat
+        assert db.execute("SELECT COUNT(*) FROM webhook_attempts").fetchone()[0] == 5
+        db.conn.close()
+
+
+def test_a_refused_change_sends_nothing(app, login, user_ids):
+    with Receiver() as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json
+        login("disp").post("/dispatch/assign", {"order_id": str(order["id"]), "technician_id": str(user_ids["techa"])})
+        from tests.conftest import Phone
+        tech = Phone(login("techa"))
+        assert tech.act(order["id"], "returned", fields={"cause": "x"})["status"] == "rejected"
+        assert receiver.types_for(order["id"]) == ["order.created", "order.dispatched"]
+        db = connect(app.config["DATABASE"])
+        assert db.execute("SELECT COUNT(*) FROM webhook_events").fetchone()[0] == 2
+        db.conn.close()
+
+
+def test_the_signature_is_standard_webhooks(app):
+    secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    moment = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.timezone.utc)
+    headers = delivery.sign(secret, "msg_1", moment, '{"type": "order.created"}')
+    assert headers["webhook-id"] == "msg_1" and headers["webhook-timestamp"] == str(int(moment.timestamp()))
+    assert headers["webhook-signature"].startswith("v1,")
