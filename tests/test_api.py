@@ -102,7 +102,7 @@ def test_the_cli_creates_lists_rotates_and_revokes_clients(app):
     assert app.test_client().get("/api/v1/orders", headers={"Authorization": f"Bearer {second}"}).status_code == 200
 
 
-def test_update_owned_fields_with_version_then_cancel(crm, db):
+def test_update_owned_fields_with_version_then_cancel(crm, db, login):
     order = crm.post("/api/v1/orders", json=ORDER).json
     changed = crm.patch(f"/api/v1/orders/{order['id']}", json={"version": order["version"], "contact_phone": "13900000999",
                                                                 "description": "客户改约下午"})
@@ -119,6 +119,8 @@ def test_update_owned_fields_with_version_then_cancel(crm, db):
     assert again.status_code == 422 and again.json["code"] == "refused"
     late = crm.patch(f"/api/v1/orders/{order['id']}", json={"unit": "1"})
     assert late.status_code == 422
+    page = login("disp").get(f"/orders/{order['id']}")  # the desk shows who did it and the new state
+    assert page.status_code == 200 and "crm" in page.text and "客户已自行恢复" in page.text
     assert db.execute("SELECT COUNT(*) FROM order_clocks WHERE order_id = ? AND stopped_at IS NULL", [order["id"]]).fetchone()[0] == 0
 
 
@@ -179,6 +181,8 @@ def test_alarms_feed_the_group_fault_registry_counted_against_the_mapping(app, d
     again = nms.post("/api/v1/alarms", json=alarm)
     assert again.status_code == 200 and again.json["id"] == fault["id"]
     assert nms.post("/api/v1/alarms", json={**alarm, "alarm_ref": "NMS-890", "alarm_type": "made up"}).status_code == 422
+    far = nms.post("/api/v1/alarms", json={**alarm, "alarm_ref": "NMS-892", "occurred_at": "9999-12-31T23:59:59-12:00"})
+    assert far.status_code == 422 and "occurred_at" in far.json["errors"]
     no_zone = nms.post("/api/v1/alarms", json={**alarm, "alarm_ref": "NMS-891", "occurred_at": "2026-11-30T08:05:00"})
     assert no_zone.status_code == 422 and "occurred_at" in no_zone.json["errors"]
     # The desk's registry shows it.

@@ -62,3 +62,22 @@ def test_the_signature_is_standard_webhooks(app):
     headers = delivery.sign(secret, "msg_1", moment, '{"type": "order.created"}')
     assert headers["webhook-id"] == "msg_1" and headers["webhook-timestamp"] == str(int(moment.timestamp()))
     assert headers["webhook-signature"].startswith("v1,")
+
+
+def test_the_minute_sweep_sends_due_retries_and_trims_the_call_log(app):
+    from webapp.background import tasks
+    with Receiver(fail_first=1) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # the first delivery fails; its retry is due in 5 s
+        db = connect(app.config["DATABASE"])
+        db.conn.execute("UPDATE webhook_deliveries SET next_attempt_at = '2000-01-01T00:00:00.000000Z'")
+        db.conn.execute("INSERT INTO api_calls (client_id, client_name, method, path, status, at, duration_ms)"
+                        " VALUES (NULL, 'old', 'GET', '/api/v1/orders', 200, '2001-01-01T00:00:00Z', 1)")
+        with app.app_context():
+            tasks.every_minute()
+        assert receiver.types_for(order["id"]) == ["order.created"]
+        assert db.execute("SELECT COUNT(*) FROM api_calls WHERE client_name = 'old'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM api_calls").fetchone()[0] >= 1
+        db.conn.close()

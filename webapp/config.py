@@ -79,6 +79,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("ONTRACK_RATELIMIT_STORAGE_URI", "memory://")
     WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
+    API_CALL_LOG_DAYS = int(os.environ.get("ONTRACK_API_CALL_LOG_DAYS", "90"))  # api_calls rows older than this go
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this

@@ -587,6 +587,7 @@ MIGRATIONS = [
             duration_ms REAL NOT NULL
         )""",
         "CREATE INDEX api_calls_client ON api_calls (client_id, at)",
+        "CREATE INDEX api_calls_at ON api_calls (at)",
         "ALTER TABLE orders ADD COLUMN api_client_id INTEGER REFERENCES api_clients (id)",
         "ALTER TABLE orders ADD COLUMN external_id TEXT",
         "ALTER TABLE orders ADD COLUMN external_request_hash TEXT",

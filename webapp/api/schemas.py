@@ -20,6 +20,10 @@ def _clean(text):
         raise ValidationError("Remove the invisible control characters.")
 
 
+def _implausible():
+    raise ValidationError("Give a time between 1970 and 2999.")
+
+
 def text(max_length, required=False, description=None, **kwargs):
     """A trimmed-by-the-caller text field of at most `max_length` characters, no control characters."""
     checks = [validate.Length(min=1 if required else 0, max=max_length), _clean]
@@ -231,7 +235,8 @@ class AlarmSchema(Strict):
     olt = text(60, load_default="")
     pon_port = text(30, load_default="")
     onu = text(60, load_default="")
-    occurred_at = fields.AwareDateTime(required=True, format="iso", metadata={"description": TIME})
+    occurred_at = fields.AwareDateTime(required=True, format="iso", metadata={"description": TIME},
+                                       validate=lambda moment: 1970 <= moment.year < 3000 or _implausible())
     affected_users = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=1000000),
                                     metadata={"description": "when the NMS knows it; the account mapping's count wins"})
     district = text(80, load_default="")

@@ -120,3 +120,6 @@ def every_minute():
         # Webhook chains whose job was lost (a restart, a failed queue) or whose retry is due.
         from ..webhooks import outbox
         outbox.queue(outbox.due_chains(db, now))
+        # The API's call log keeps ONTRACK_API_CALL_LOG_DAYS (a short write: an indexed range).
+        cutoff = to_text(now - datetime.timedelta(days=app.config["API_CALL_LOG_DAYS"]))
+        db.conn.execute("DELETE FROM api_calls WHERE id IN (SELECT id FROM api_calls WHERE at < ? LIMIT 5000)", [cutoff])

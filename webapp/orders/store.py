@@ -246,9 +246,11 @@ def _add_note(db, order, user, text, now, tz, uid=None, evidence=None):
 
 
 def timeline(db, order_id):
-    """Return the order's audit trail, oldest first, with the actor's name."""
+    """Return the order's audit trail, oldest first, with the actor's name (a person's, or the calling system's)."""
     return list(db.query(
-        "SELECT e.*, u.display_name AS actor_name FROM order_events e LEFT JOIN users u ON u.id = e.actor_id"
+        # An API client's steps carry its name in the details (issue 19): the desk shows who did it.
+        "SELECT e.*, COALESCE(u.display_name, json_extract(e.details, '$.api_client')) AS actor_name FROM order_events e"
+        " LEFT JOIN users u ON u.id = e.actor_id"
         " WHERE e.order_id = ? ORDER BY e.at, e.id", [order_id]))
 
 
