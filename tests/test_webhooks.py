@@ -81,3 +81,24 @@ def test_the_minute_sweep_sends_due_retries_and_trims_the_call_log(app):
         assert db.execute("SELECT COUNT(*) FROM api_calls WHERE client_name = 'old'").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM api_calls").fetchone()[0] >= 1
         db.conn.close()
+
+
+def test_the_desk_log_shows_deliveries_to_supervisors_only_and_replays(app, login):
+    with Receiver(fail_first=1) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # fails once
+        assert login("disp").get("/webhooks/").status_code == 403
+        boss = login("boss")
+        index = boss.get("/webhooks/")
+        assert index.status_code == 200 and "crm" in index.text and receiver.url in index.text
+        db = connect(app.config["DATABASE"])
+        client_id, delivery_id = db.execute("SELECT client_id, id FROM webhook_deliveries").fetchone()
+        page = boss.get(f"/webhooks/{client_id}")
+        assert page.status_code == 200 and "order.created" in page.text and "HTTP 500" in page.text
+        assert boss.post(f"/webhooks/{client_id}/replay", {"delivery_id": str(delivery_id)}).status_code == 303
+        assert receiver.types_for(order["id"]) == ["order.created"]
+        assert db.execute("SELECT status FROM webhook_deliveries WHERE id = ?", [delivery_id]).fetchone()[0] == "delivered"
+        assert boss.post(f"/webhooks/{client_id}/replay", {"csrf_token": ""}).status_code == 400
+        db.conn.close()

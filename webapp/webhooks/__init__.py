@@ -10,7 +10,8 @@ from flask import g
 
 def init_app(app):
     """Queue the deliveries a request's transactions left behind, once the request is over."""
-    from . import outbox
+    from . import outbox, routes
+    app.register_blueprint(routes.bp)
 
     @app.teardown_request
     def _queue_deliveries(_exc=None):
