@@ -23,13 +23,16 @@ ALLOWED = {
     "close": {"returned", "unsolved"},
     "reopen": {"returned", "closed"},
     "reply_group_fault": {"created", "rejected"},  # an intercepted order answered after a group fault (§5.3)
+    # Withdrawn by the system that raised it (issue 19), until the technician is on site.
+    "cancel": {"created", "rejected", "dispatched", "accepted", "appointed", "en_route", "suspended"},
 }
 TARGET = {"dispatch": "dispatched", "reassign": "dispatched", "accept": "accepted", "reject": "rejected",
           "make_appointment": "appointed", "depart": "en_route", "arrive": "on_site", "suspend": "suspended",
           "restore": "restored", "return": "returned", "mark_unsolved": "unsolved", "close": "closed",
-          "reopen": "closed", "reply_group_fault": "returned"}
+          "reopen": "closed", "reply_group_fault": "returned", "cancel": "cancelled"}
 ROLE_FOR = {"dispatch": "dispatcher", "reassign": "dispatcher", "suspend": "supervisor", "close": "dispatcher",
-            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher"}
+            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher",
+            "cancel": "dispatcher"}
 CLOSURE = {"phenomenon": "LOS flashing", "arrival_time": "2026-11-23 09:10", "cause": "drop cable bent",
            "process": "re-terminated both ends", "equipment_replaced": "none", "result": "recovered",
            "recovery_time": "2026-11-23 09:50", "holder_informed": True}
@@ -55,7 +58,7 @@ def test_every_transition_is_allowed_or_refused_as_the_reference_says(action, st
         assert refused.value.params["state"] == state
 
 
-@pytest.mark.parametrize("action", ["dispatch", "reassign", "suspend", "close", "reopen"])
+@pytest.mark.parametrize("action", ["dispatch", "reassign", "suspend", "close", "reopen", "cancel"])
 def test_technicians_cannot_do_dispatcher_work(action):
     state = sorted(ALLOWED[action])[0]
     with pytest.raises(Refused, match="Your role may not"):

@@ -146,6 +146,9 @@ def _register_blueprints(app):
     for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
                groupfaults_bp):
         app.register_blueprint(bp)
+    from . import api, webhooks
+    api.init_app(app)
+    webhooks.init_app(app)
 
 
 def _register_errors(app):
@@ -162,13 +165,17 @@ def _register_errors(app):
 
     codes = {413: "too_large"}  # the phone acts on the code (it splits a batch), never on the words
 
-    def render_error(status, message):
+    def render_error(status, message, exc=None):
+        if request.path.startswith("/api/v1/"):  # other systems get RFC 9457 problems (webapp/api/problems.py)
+            from .api import problems
+            allowed = getattr(exc, "valid_methods", None)  # a 405 names what is allowed (RFC 9110)
+            return problems.for_status(status, headers={"Allow": ", ".join(allowed)} if allowed else None)
         if _wants_json():
             return jsonify(error=message, **({"code": codes[status]} if status in codes else {})), status
         return render_template("error.html", status=status, message=message), status
 
     for status, message in messages.items():
-        app.register_error_handler(status, lambda exc, s=status, m=message: render_error(s, m()))
+        app.register_error_handler(status, lambda exc, s=status, m=message: render_error(s, m(), exc))
 
     @app.errorhandler(OverflowError)
     def _number_too_large(exc):

@@ -172,10 +172,11 @@ def expire_uploads_command(hours):
 
 def init_app(app):
     """Register the commands on the app."""
+    from .api.cli import api_client_cli
     from .backup import backup_command, restore_command
     from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
     for command in (create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
-                    sla_group, wifi_cli, led_cli, group_faults_cli, backup_command, restore_command):
+                    sla_group, wifi_cli, led_cli, group_faults_cli, backup_command, restore_command, api_client_cli):
         app.cli.add_command(command)

@@ -74,6 +74,15 @@ class Config:
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 512
 
+    # Other systems (issue 19): calls per token (Flask-Limiter syntax) and where the counters live
+    # (memory:// counts per web process; redis://… shares them), and the webhook retry delays in
+    # seconds (Standard Webhooks' suggested schedule; one more attempt than delays, then 'failed').
+    API_RATE_LIMIT = os.environ.get("ONTRACK_API_RATE_LIMIT", "600 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("ONTRACK_RATELIMIT_STORAGE_URI", "memory://")
+    WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
+    API_CALL_LOG_DAYS = int(os.environ.get("ONTRACK_API_CALL_LOG_DAYS", "90"))  # api_calls rows older than this go
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this
     # limit, for file parts too: at 64 KB every Wi-Fi scan file over ~100 KB was refused with 413.

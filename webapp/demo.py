@@ -31,7 +31,7 @@ TECHNICIANS = [
 STAFF = [("dispatch1", "调度员 周敏", "dispatcher"), ("dispatch2", "调度员 吴芳", "dispatcher"),
          ("admin", "主管 郑华", "supervisor")]
 # How many of every 300 orders end in each state: a Monday morning with a backlog.
-STATE_MIX = {"created": 30, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
+STATE_MIX = {"created": 25, "cancelled": 5, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
              "suspended": 8, "restored": 12, "returned": 40, "closed": 40, "rejected": 10, "unsolved": 10}
 PATHS = {
     "created": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
@@ -43,6 +43,7 @@ PATHS = {
     "returned": ["dispatch", "accept", "make_appointment", "depart", "arrive", "restore", "return"],
     "closed": ["dispatch", "accept", "make_appointment", "depart", "arrive", "restore", "return", "close"],
     "rejected": ["dispatch", "reject"],
+    "cancelled": ["dispatch", "cancel"],
     "unsolved": ["dispatch", "accept", "make_appointment", "depart", "arrive", "mark_unsolved"],
 }
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -114,7 +115,7 @@ def _make_order(db, rng, users, final_state, now, tz):
     for action, gap in zip(path, gaps):
         moment = min(moment + datetime.timedelta(minutes=gap), now)
         # The supervisor suspends (their approval is theirs to give); the desk dispatches and closes.
-        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close") else tech
+        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
         store.apply_action(db, order_id, action, actor, fields, moment, tz)
@@ -131,6 +132,8 @@ def _action_fields(rng, action, tech, users, moment, now, tz, more_steps):
         start = max(moment, now) + datetime.timedelta(minutes=rng.choice([30, 60, 90, 120, 180, 240, 300, 1440]))
         start = start.replace(minute=0 if start.minute < 30 else 30, second=0)
         return {"appointment_start": start, "appointment_end": start + datetime.timedelta(hours=2)}
+    if action == "cancel":
+        return {"reason": "客户来电撤销报障：已自行恢复"}
     if action == "reject":
         return {"reason": rng.choice(["重复派单", "地址不在本片区", "非我部门工单"])}
     if action == "suspend":

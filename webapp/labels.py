@@ -15,7 +15,7 @@ STATES = {
     "appointed": _l("Appointment made"), "en_route": _l("En route"), "on_site": _l("On site"),
     "suspended": _l("Suspended"), "restored": _l("Restored, awaiting confirmation"),
     "returned": _l("Returned"), "rejected": _l("Rejected to dispatch"), "unsolved": _l("Unsolved (legacy)"),
-    "closed": _l("Closed"),
+    "closed": _l("Closed"), "cancelled": _l("Cancelled by the system that raised it"),
 }
 ACTIONS = {
     "create": _l("Created"), "dispatch": _l("Assign"), "reassign": _l("Reassign"), "accept": _l("Accept"),
@@ -27,6 +27,7 @@ ACTIONS = {
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
     "reply_group_fault": _l("Answered with the group-fault reply"),
+    "cancel": _l("Cancelled"), "update_fields": _l("Details changed by the raising system"),
     "group_fault_intercepted": _l("Intercepted by group fault: dispatch held"),
     "group_fault_flagged": _l("Area under group fault"), "group_fault_released": _l("Group-fault hold lifted"),
 }

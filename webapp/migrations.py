@@ -561,6 +561,88 @@ MIGRATIONS = [
         "CREATE INDEX orders_state_technician ON orders (state, technician_id)",
         "CREATE INDEX orders_repeat_created ON orders (created_at) WHERE is_repeat = 1",
     ],
+    # Other systems (issue 19): API clients and their hashed tokens, every call's log line, an
+    # order's id in the caller's system (the idempotency key of a create), and webhooks out: one
+    # event row per order event, one delivery row per event and subscribed client, delivered in
+    # order per (client, order) by the job queue.
+    [
+        """CREATE TABLE api_clients (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            scopes TEXT NOT NULL,
+            all_orders INTEGER NOT NULL DEFAULT 0,
+            webhook_url TEXT NOT NULL DEFAULT '',
+            webhook_secret TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        """CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES api_clients (id),
+            token_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            last_used_at TEXT
+        )""",
+        """CREATE TABLE api_calls (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER,
+            client_name TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            duration_ms REAL NOT NULL
+        )""",
+        "CREATE INDEX api_calls_client ON api_calls (client_id, at)",
+        "CREATE INDEX api_calls_at ON api_calls (at)",
+        "ALTER TABLE orders ADD COLUMN api_client_id INTEGER REFERENCES api_clients (id)",
+        "ALTER TABLE orders ADD COLUMN external_id TEXT",
+        "ALTER TABLE orders ADD COLUMN external_request_hash TEXT",
+        "CREATE UNIQUE INDEX orders_external_id ON orders (api_client_id, external_id) WHERE external_id IS NOT NULL",
+        """CREATE TABLE webhook_events (
+            id INTEGER PRIMARY KEY,
+            msg_id TEXT NOT NULL UNIQUE,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES webhook_events (id),
+            client_id INTEGER NOT NULL REFERENCES api_clients (id),
+            order_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_status INTEGER,
+            last_error TEXT NOT NULL DEFAULT '',
+            delivered_at TEXT,
+            UNIQUE (event_id, client_id)
+        )""",
+        "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (client_id, order_id, status, event_id)",
+        "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
+        """CREATE TABLE webhook_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries (id),
+            at TEXT NOT NULL,
+            status INTEGER,
+            error TEXT NOT NULL DEFAULT '',
+            duration_ms REAL NOT NULL
+        )""",
+        "CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id)",
+        # One job at a time sends a chain; a lease that runs out frees the chain of a killed worker.
+        """CREATE TABLE webhook_leases (
+            client_id INTEGER NOT NULL,
+            order_id INTEGER NOT NULL,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            PRIMARY KEY (client_id, order_id)
+        ) WITHOUT ROWID""",
+    ],
 ]
 
 

@@ -92,6 +92,9 @@ def _database_error(exc):
         metrics.BUSY.inc()
         message = _("The server is busy. Nothing was lost: this is tried again in a few seconds.")
         status, headers = 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path.startswith("/api/v1/"):
+        from .api import problems
+        return problems.for_status(status, message, headers=headers)
     if request.path.startswith("/api/") or request.is_json:
         return jsonify(error=message), status, headers
     return render_template("error.html", status=status, message=message), status, headers

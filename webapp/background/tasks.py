@@ -68,6 +68,30 @@ def render_report_pdf(signoff_id, locale):
             pdfs.render(signoff_id, locale)
 
 
+# ---- webhooks to the operator's systems (issue 19) ----
+
+@huey.task()
+def deliver_webhooks(client_id, order_id):
+    """Send the due webhook deliveries of one client for one order, in order (webapp/webhooks/delivery.py).
+
+    One job at a time per chain (a lease in the database); a job that finds the chain busy looks again in a
+    second, so an event committed while another job was finishing the chain is not left behind.
+    A failed delivery's retry is scheduled after its delay.
+    """
+    app = _app()
+    with app.app_context():
+        from ..db import get_db
+        from ..webhooks import delivery
+        delays = delivery.retry_delays(app.config["WEBHOOK_RETRY_SECONDS"])
+        try:
+            retry = delivery.send_chain(get_db(), client_id, order_id, delays, app.config["WEBHOOK_TIMEOUT_SECONDS"])
+        except delivery.ChainBusy:
+            deliver_webhooks.schedule((client_id, order_id), delay=1)
+            return
+        if retry is not None:
+            deliver_webhooks.schedule((client_id, order_id), delay=retry)
+
+
 # ---- every minute: SLA timers and the rest of the sweep, upload expiry, the heartbeat ----
 
 @huey.periodic_task(crontab(minute="*"))
@@ -93,3 +117,9 @@ def every_minute():
         # A reading whose job was lost (the queue refused it, or was wiped) is queued again.
         for check_id in checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES))):
             read_led_check(check_id)
+        # Webhook chains whose job was lost (a restart, a failed queue) or whose retry is due.
+        from ..webhooks import outbox
+        outbox.queue(outbox.due_chains(db, now))
+        # The API's call log keeps ONTRACK_API_CALL_LOG_DAYS (a short write: an indexed range).
+        cutoff = to_text(now - datetime.timedelta(days=app.config["API_CALL_LOG_DAYS"]))
+        db.conn.execute("DELETE FROM api_calls WHERE id IN (SELECT id FROM api_calls WHERE at < ? LIMIT 5000)", [cutoff])

@@ -24,14 +24,16 @@ STATES = (
     "rejected",    # 驳回 (back to dispatch)
     "unsolved",    # 问题遗留库
     "closed",      # 归档
+    "cancelled",   # 撤单: withdrawn by the system that raised it before the visit
 )
 
-OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved"}
+OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved", "cancelled"}
 # Open and in a technician's hands: what counts as their load and their job list.
 ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 DISPATCHER_ROLES = frozenset({"dispatcher", "supervisor"})
 TECHNICIAN = frozenset({"technician"})
 ANY_ROLE = DISPATCHER_ROLES | TECHNICIAN
+API = frozenset({"api"})  # another system, through /api/v1 (webapp/api)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ ACTIONS = {
         # fault is over (domain reference §5.3, §6.4): no visit, straight to returned.
         Action("reply_group_fault", frozenset({"created", "rejected"}), "returned", DISPATCHER_ROLES,
                ("closure",), offered=False),
+        # The system that raised an order withdraws it (the customer called it off) before the
+        # technician is on site; from then on the desk decides (issue 19).
+        Action("cancel", frozenset({"created", "rejected", "dispatched", "accepted", "appointed", "en_route",
+                                    "suspended"}), "cancelled", DISPATCHER_ROLES | API, ("reason",), offered=False),
     )
 }
 

@@ -31,6 +31,11 @@ def get_order(db, order_id, user):
     return order
 
 
+def get_order_row(db, order_id):
+    """One order row by id, whoever asks (callers check who may see it), or None."""
+    return one(db, "SELECT * FROM orders WHERE id = ?", [order_id])
+
+
 def next_order_no(db, now, tz):
     """Number orders per local day: WO-20261122-0007."""
     prefix = f"WO-{now.astimezone(tz):%Y%m%d}-"
@@ -41,17 +46,23 @@ def next_order_no(db, now, tz):
     return f"{prefix}{number:04d}"
 
 
-def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=False):
-    """Create an order in state 'created' (inside the caller's transaction) and return its id."""
+def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=False, api_client_id=None,
+                 external_id=None, request_hash=None, evidence=None):
+    """Create an order in state 'created' (inside the caller's transaction) and return its id.
+
+    `api_client_id`/`external_id` name the other system that raised it and its own id for the
+    order (issue 19); `evidence` goes into the creation's audit details.
+    """
     stamp = to_text(now)
     row = {name: fields.get(name) if name == "dialup_error" else (fields.get(name) or "")
            for name in ORDER_FIELDS}
     row["priority"] = row["priority"] or "normal"
     row.update(order_no=next_order_no(db, now, tz), state="created", created_by=actor_id,
                created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
-               is_repeat=int(is_repeat))
+               is_repeat=int(is_repeat), api_client_id=api_client_id, external_id=external_id,
+               external_request_hash=request_hash)
     order_id = insert(db, "orders", row)
-    record_event(db, order_id, actor_id, "create", None, "created", now, version=1)
+    record_event(db, order_id, actor_id, "create", None, "created", now, details=evidence, version=1)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
     from ..groupfaults import interception
     interception.on_new_order(db, {**row, "id": order_id, "version": 1}, now)
@@ -59,11 +70,18 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
 
 
 def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None, version=None):
-    """Append one line to the order's audit trail; `version` is the order's version after it."""
-    insert(db, "order_events", {
+    """Append one line to the order's audit trail; `version` is the order's version after it.
+
+    Every line also passes the webhook outbox, which turns the ones other systems subscribe to
+    (created, dispatched, returned …) into deliveries in the same transaction (issue 19).
+    """
+    event_id = insert(db, "order_events", {
         "order_id": order_id, "at": to_text(now), "actor_id": actor_id, "action": action,
         "from_state": from_state, "to_state": to_state, "reason": reason or "",
         "details": json.dumps(details or {}, ensure_ascii=False), "version": version})
+    from ..webhooks import outbox
+    outbox.capture(db, {"id": event_id, "order_id": order_id, "action": action, "from_state": from_state,
+                        "to_state": to_state, "reason": reason or "", "details": details or {}, "at": now})
 
 
 def apply_action(db, order_id, action, user, fields, now, tz):
@@ -199,8 +217,13 @@ def _changes_for(db, order, action, fields, user, now, tz):
     elif action == "reopen":
         source = {**{name: order[name] for name in ORDER_FIELDS}, "description": fields["reason"]}
         new_id = create_order(db, source, user.id, now, tz, parent_order_id=order["id"],
-                              is_repeat=order["order_type"] == "complaint")
+                              is_repeat=order["order_type"] == "complaint", api_client_id=order.get("api_client_id"))
         details = {"new_order_id": new_id}
+    elif action == "cancel":
+        # Withdrawn: no deadline of this order runs any more (refresh_next_due follows in on_action).
+        db.conn.execute("UPDATE order_clocks SET stopped_at = ? WHERE order_id = ? AND stopped_at IS NULL",
+                        [to_text(now), order["id"]])
+        details = {"reason": fields["reason"]}
     return changes, details, new_id
 
 
@@ -223,9 +246,11 @@ def _add_note(db, order, user, text, now, tz, uid=None, evidence=None):
 
 
 def timeline(db, order_id):
-    """Return the order's audit trail, oldest first, with the actor's name."""
+    """Return the order's audit trail, oldest first, with the actor's name (a person's, or the calling system's)."""
     return list(db.query(
-        "SELECT e.*, u.display_name AS actor_name FROM order_events e LEFT JOIN users u ON u.id = e.actor_id"
+        # An API client's steps carry its name in the details (issue 19): the desk shows who did it.
+        "SELECT e.*, COALESCE(u.display_name, json_extract(e.details, '$.api_client')) AS actor_name FROM order_events e"
+        " LEFT JOIN users u ON u.id = e.actor_id"
         " WHERE e.order_id = ? ORDER BY e.at, e.id", [order_id]))
 
 

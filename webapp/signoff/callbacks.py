@@ -75,6 +75,9 @@ def record(db, callback, answers, cause, user, now, tz, satisfied_score):
     if result == "dissatisfied" and cause not in CAUSES:
         raise ValueError("cause")
     order = one(db, "SELECT * FROM orders WHERE id = ?", [callback["order_id"]])
+    from ..webhooks import outbox  # the raising system hears of the callback before the reopen or close it brings
+    outbox.emit(db, order, "order.callback_done", {"result": result, "answers": answers,
+                                                   "cause": cause if result == "dissatisfied" else None}, now)
     new_order_id = None
     if result == "dissatisfied" and (not answers["solved"] or cause == "network"):
         reason = "回访不满意：" + ("问题未解决" if not answers["solved"] else "网络质量")

@@ -1,0 +1,104 @@
+"""Webhook deliveries (webapp/webhooks): retries run out into 'failed', the chain moves on, replay resends the same id."""
+import datetime
+
+from tests.test_api import ORDER, make_client
+from tests.webhook_receiver import Receiver
+from webapp.db import connect
+from webapp.webhooks import delivery
+
+
+def test_a_delivery_that_keeps_failing_is_failed_then_the_chain_moves_on_and_a_replay_resends_it(app):
+    with Receiver(fail_first=3) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # delivered at once: fails (1 of 3)
+        assert receiver.accepted == [] and receiver.failed_answers == 1
+        assert client.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户撤销"}).status_code == 200
+        # The cancel waits behind the failing create: nothing newer overtakes it.
+        assert receiver.accepted == []
+        db = connect(app.config["DATABASE"])
+        now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=60)
+        client_id = db.execute("SELECT id FROM api_clients WHERE name = 'crm'").fetchone()[0]
+        # Two retries allowed, both answered 500: the create is failed; the chain moves on to the cancel.
+        rounds = 0
+        while delivery.deliver_chain(db, client_id, order["id"], [0, 0], 5, now=lambda: now) is not None:
+            rounds += 1  # the job queue would schedule each retry after its delay
+        assert rounds == 1
+        log = {row["type"]: row for row in delivery.log(db, client_id)}
+        assert log["order.created"]["status"] == "failed" and log["order.created"]["attempts"] == 3
+        assert log["order.created"]["last_status"] == 500
+        assert log["order.cancelled"]["status"] == "delivered"
+        assert receiver.types_for(order["id"]) == ["order.cancelled"]
+        failed_id = log["order.created"]["msg_id"]
+        chains = delivery.replay(db, client_id, failed_only=True)
+        assert chains == [(client_id, order["id"])]
+        delivery.deliver_chain(db, client_id, order["id"], [0, 0], 5)
+        assert receiver.types_for(order["id"]) == ["order.cancelled", "order.created"]
+        assert receiver.accepted[-1][0] == failed_id  # the same webhook-id: the receiver can tell a repeat
+        assert db.execute("SELECT COUNT(*) FROM webhook_attempts").fetchone()[0] == 5
+        db.conn.close()
+
+
+def test_a_refused_change_sends_nothing(app, login, user_ids):
+    with Receiver() as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json
+        login("disp").post("/dispatch/assign", {"order_id": str(order["id"]), "technician_id": str(user_ids["techa"])})
+        from tests.conftest import Phone
+        tech = Phone(login("techa"))
+        assert tech.act(order["id"], "returned", fields={"cause": "x"})["status"] == "rejected"
+        assert receiver.types_for(order["id"]) == ["order.created", "order.dispatched"]
+        db = connect(app.config["DATABASE"])
+        assert db.execute("SELECT COUNT(*) FROM webhook_events").fetchone()[0] == 2
+        db.conn.close()
+
+
+def test_the_signature_is_standard_webhooks(app):
+    secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    moment = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.timezone.utc)
+    headers = delivery.sign(secret, "msg_1", moment, '{"type": "order.created"}')
+    assert headers["webhook-id"] == "msg_1" and headers["webhook-timestamp"] == str(int(moment.timestamp()))
+    assert headers["webhook-signature"].startswith("v1,")
+
+
+def test_the_minute_sweep_sends_due_retries_and_trims_the_call_log(app):
+    from webapp.background import tasks
+    with Receiver(fail_first=1) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # the first delivery fails; its retry is due in 5 s
+        db = connect(app.config["DATABASE"])
+        db.conn.execute("UPDATE webhook_deliveries SET next_attempt_at = '2000-01-01T00:00:00.000000Z'")
+        db.conn.execute("INSERT INTO api_calls (client_id, client_name, method, path, status, at, duration_ms)"
+                        " VALUES (NULL, 'old', 'GET', '/api/v1/orders', 200, '2001-01-01T00:00:00Z', 1)")
+        with app.app_context():
+            tasks.every_minute()
+        assert receiver.types_for(order["id"]) == ["order.created"]
+        assert db.execute("SELECT COUNT(*) FROM api_calls WHERE client_name = 'old'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM api_calls").fetchone()[0] >= 1
+        db.conn.close()
+
+
+def test_the_desk_log_shows_deliveries_to_supervisors_only_and_replays(app, login):
+    with Receiver(fail_first=1) as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json  # fails once
+        assert login("disp").get("/webhooks/").status_code == 403
+        boss = login("boss")
+        index = boss.get("/webhooks/")
+        assert index.status_code == 200 and "crm" in index.text and receiver.url in index.text
+        db = connect(app.config["DATABASE"])
+        client_id, delivery_id = db.execute("SELECT client_id, id FROM webhook_deliveries").fetchone()
+        page = boss.get(f"/webhooks/{client_id}")
+        assert page.status_code == 200 and "order.created" in page.text and "HTTP 500" in page.text
+        assert boss.post(f"/webhooks/{client_id}/replay", {"delivery_id": str(delivery_id)}).status_code == 303
+        assert receiver.types_for(order["id"]) == ["order.created"]
+        assert db.execute("SELECT status FROM webhook_deliveries WHERE id = ?", [delivery_id]).fetchone()[0] == "delivered"
+        assert boss.post(f"/webhooks/{client_id}/replay", {"csrf_token": ""}).status_code == 400
+        db.conn.close()
