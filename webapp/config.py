@@ -72,6 +72,14 @@ class Config:
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 512
 
+    # Notifications (issue 22): Web Push's VAPID key (made on first start in the instance folder unless
+    # given) and the contact push services may write to; the server's SMS gateway (log-only without a URL).
+    VAPID_PRIVATE_KEY_FILE = os.environ.get("ONTRACK_VAPID_PRIVATE_KEY_FILE", "")
+    PUSH_SUBJECT = os.environ.get("ONTRACK_PUSH_SUBJECT", "mailto:noc@example.cn")
+    PUSH_ALLOW_INSECURE = False  # tests: a push-service stand-in on http://127.0.0.1
+    SMS_GATEWAY_URL = os.environ.get("ONTRACK_SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_KEY = os.environ.get("ONTRACK_SMS_GATEWAY_KEY", "")
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this
     # limit, for file parts too: at 64 KB every Wi-Fi scan file over ~100 KB was refused with 413.

@@ -93,3 +93,31 @@ def every_minute():
         # A reading whose job was lost (the queue refused it, or was wiped) is queued again.
         for check_id in checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES))):
             read_led_check(check_id)
+
+
+# ---- notifications (issue 22): push new notices every minute, the breach digest once a day ----
+
+@huey.periodic_task(crontab(minute="*"))
+def push_notices():
+    """Send technicians' new notices by Web Push (the list and the sync stay the guaranteed path)."""
+    app = _app()
+    with app.test_request_context("/"):
+        from ..db import get_db
+        from ..notify import push
+        from ..notify.routes import describe_for_push
+        from ..timeutil import utcnow
+        sent, failed = push.send_pending(get_db(), app.config["VAPID_PRIVATE_KEY_FILE"], app.config["PUSH_SUBJECT"],
+                                         utcnow(), describe_for_push)
+        return sent, failed
+
+
+@huey.periodic_task(crontab(minute="5"))
+def daily_digest():
+    """Once the local day has turned, store yesterday's digest of breaches (hourly, so a worker down at midnight catches up)."""
+    app = _app()
+    with app.app_context():
+        from ..db import get_db
+        from ..notify import digest
+        from ..timeutil import utcnow, zone
+        made = digest.make_daily(get_db(), utcnow(), zone(app.config["TIMEZONE"]))
+        return made and made["total"]
