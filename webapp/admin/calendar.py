@@ -14,6 +14,7 @@ SLA clock (domain reference §9.2 #12: "working-day calculations need a holiday 
 import datetime
 import re
 
+from ..orders.lifecycle import N_
 from ..db import transaction
 from ..sla import engine
 from ..sla.clock import due_at
@@ -38,7 +39,7 @@ def _date(year, month, day, line_no):
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
-        raise NoticeError("Line %(line)d: %(text)s is not a date.", line=line_no, text=f"{year}-{month}-{day}") from None
+        raise NoticeError(N_("Line %(line)d: %(text)s is not a date."), line=line_no, text=f"{year}-{month}-{day}") from None
 
 
 def parse_notice(text, year):
@@ -52,16 +53,16 @@ def parse_notice(text, year):
             continue
         match = LINE.match(line)
         if not match:
-            raise NoticeError("Line %(line)d: start with a date such as 2027-10-01 (or a range 2027-10-01 ~ 2027-10-07).",
+            raise NoticeError(N_("Line %(line)d: start with a date such as 2027-10-01 (or a range 2027-10-01 ~ 2027-10-07)."),
                               line=line_no)
         first = _date(*match.group(1, 2, 3), line_no)
         last = _date(*match.group(4, 5, 6), line_no) if match.group(4) else first
         if last < first or (last - first).days >= MAX_RANGE_DAYS:
-            raise NoticeError("Line %(line)d: a range must run forward and last at most %(days)d days.",
+            raise NoticeError(N_("Line %(line)d: a range must run forward and last at most %(days)d days."),
                               line=line_no, days=MAX_RANGE_DAYS)
         for day in (first, last):
             if day.year != year:
-                raise NoticeError("Line %(line)d: %(day)s is not in %(year)d.", line=line_no, day=day.isoformat(), year=year)
+                raise NoticeError(N_("Line %(line)d: %(day)s is not in %(year)d."), line=line_no, day=day.isoformat(), year=year)
         name = match.group(7)[:40]
         day = first
         while day <= last:
@@ -106,10 +107,10 @@ def save_year(db, actor_id, year, holidays, workdays, now, tz):
     """
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise NoticeError("%(day)s is listed both as a holiday and as a make-up workday.", day=both[0].isoformat())
+        raise NoticeError(N_("%(day)s is listed both as a holiday and as a make-up workday."), day=both[0].isoformat())
     weekdays = sorted(day for day in workdays if day.weekday() < 5)
     if weekdays:
-        raise NoticeError("%(day)s is a weekday, already a working day: a make-up workday is a Saturday or Sunday.",
+        raise NoticeError(N_("%(day)s is a weekday, already a working day: a make-up workday is a Saturday or Sunday."),
                           day=weekdays[0].isoformat())
     with transaction(db):
         old_calendar = engine.load_calendar(db)

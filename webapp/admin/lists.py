@@ -6,6 +6,7 @@ them. Codes never change once made, so stored orders keep meaning what they mean
 """
 import re
 
+from ..orders.lifecycle import N_
 from ..db import insert, one, transaction
 from . import audit
 from .people import Invalid
@@ -51,12 +52,12 @@ def entries(db, name, active_only=False):
 def save_entry(db, actor_id, name, code, label, active, now):
     """Add an entry or change an existing one's label or active flag; audit it. Raises Invalid."""
     if name not in SEED_LISTS:
-        raise Invalid("No such list.")
+        raise Invalid(N_("No such list."))
     code, label = (code or "").strip(), (label or "").strip()
     if not CODE.match(code):
-        raise Invalid("A code is 1 to 40 letters, digits, '-' or '_'.")
+        raise Invalid(N_("A code is 1 to 40 letters, digits, '-' or '_'."))
     if not 1 <= len(label) <= 60:
-        raise Invalid("A label is 1 to 60 characters.")
+        raise Invalid(N_("A label is 1 to 60 characters."))
     with transaction(db):
         before = one(db, "SELECT code, label, active FROM classifications WHERE list = ? AND code = ?", [name, code])
         after = {"code": code, "label": label, "active": int(bool(active))}
@@ -80,9 +81,9 @@ def save_device(db, actor_id, model, vendor, kind, access_types, active, now):
     """Add a device model or change one; audit it. Raises Invalid."""
     model, vendor = (model or "").strip(), (vendor or "").strip()
     if not 1 <= len(model) <= 60 or len(vendor) > 60:
-        raise Invalid("A model is 1 to 60 characters, a vendor at most 60.")
+        raise Invalid(N_("A model is 1 to 60 characters, a vendor at most 60."))
     if kind not in DEVICE_KINDS:
-        raise Invalid("Choose the kind of device.")
+        raise Invalid(N_("Choose the kind of device."))
     access = ",".join(a for a in ("ftth", "fttb", "enterprise") if a in (access_types or []))
     with transaction(db):
         row = one(db, "SELECT id, model, vendor, kind, access_types, active FROM devices WHERE model = ?", [model])

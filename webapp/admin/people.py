@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.users import ROLES, weak_password
 from ..db import insert, one, transaction
-from ..orders.lifecycle import OPEN_STATES
+from ..orders.lifecycle import N_, OPEN_STATES
 from ..timeutil import to_text
 from . import audit
 
@@ -53,16 +53,16 @@ def _clean(fields, districts):
     """Check the editable fields; return them trimmed, or raise Invalid."""
     clean = {name: (fields.get(name) or "").strip() for name in EDITABLE if name in fields}
     if "role" in clean and clean["role"] not in ROLES:
-        raise Invalid("Choose a role.")
+        raise Invalid(N_("Choose a role."))
     if "display_name" in clean and not (1 <= len(clean["display_name"]) <= 40):
-        raise Invalid("The name must be 1 to 40 characters.")
+        raise Invalid(N_("The name must be 1 to 40 characters."))
     if "phone" in clean and not PHONE.match(clean["phone"]):
-        raise Invalid("The phone number may contain only digits, spaces, + and -.")
+        raise Invalid(N_("The phone number may contain only digits, spaces, + and -."))
     if clean.get("district") and clean["district"] not in districts:
-        raise Invalid("Choose a district from the list.")
+        raise Invalid(N_("Choose a district from the list."))
     for name in ("grid", "company"):
         if len(clean.get(name, "")) > 60:
-            raise Invalid("Grid and company names are at most 60 characters.")
+            raise Invalid(N_("Grid and company names are at most 60 characters."))
     if "skills" in clean:
         skills = [s.strip() for s in re.split(r"[,，]", clean["skills"]) if s.strip()]
         clean["skills"] = ",".join(dict.fromkeys(skills))
@@ -78,16 +78,16 @@ def create_person(db, actor_id, username, password, fields, now):
     """Create an active person and audit it; return the new id. Raises Invalid."""
     username = (username or "").strip()
     if not USERNAME.match(username):
-        raise Invalid("The username must be 1 to 40 letters, digits, '-' or '_'.")
+        raise Invalid(N_("The username must be 1 to 40 letters, digits, '-' or '_'."))
     if weak_password(password or "", username):
-        raise Invalid("Choose a stronger password: at least 10 characters, at least 5 different ones, "
-                      "not only digits and not the username.")
+        raise Invalid(N_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
+                         "not only digits and not the username."))
     with transaction(db):
         clean = _clean({"display_name": username, **fields}, districts(db))
         if "role" not in clean:
-            raise Invalid("Choose a role.")
+            raise Invalid(N_("Choose a role."))
         if one(db, "SELECT id FROM users WHERE username = ?", [username]):
-            raise Invalid("The username %(name)s is taken.", name=username)
+            raise Invalid(N_("The username %(name)s is taken."), name=username)
         row = {"username": username, "password_hash": generate_password_hash(password), "created_at": to_text(now),
                **{name: clean.get(name, "") for name in EDITABLE}}
         user_id = insert(db, "users", row)
@@ -100,10 +100,10 @@ def update_person(db, actor_id, user_id, fields, now):
     with transaction(db):
         before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
         if before is None:
-            raise Invalid("No such person.")
+            raise Invalid(N_("No such person."))
         clean = _clean(fields, districts(db))
         if user_id == actor_id and clean.get("role", before["role"]) != before["role"]:
-            raise Invalid("You cannot change your own role.")
+            raise Invalid(N_("You cannot change your own role."))
         changed = {name: value for name, value in clean.items() if value != before[name]}
         if not changed:
             return False
@@ -120,9 +120,9 @@ def set_active(db, actor_id, user_id, active, now):
     with transaction(db):
         before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
         if before is None:
-            raise Invalid("No such person.")
+            raise Invalid(N_("No such person."))
         if user_id == actor_id:
-            raise Invalid("You cannot deactivate yourself.")
+            raise Invalid(N_("You cannot deactivate yourself."))
         if bool(before["active"]) == bool(active):
             return False
         db.conn.execute("UPDATE users SET active = ?, deactivated_at = ?, session_version = session_version + 1"
@@ -137,10 +137,10 @@ def reset_password(db, actor_id, user_id, password, now):
     with transaction(db):
         before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
         if before is None:
-            raise Invalid("No such person.")
+            raise Invalid(N_("No such person."))
         if weak_password(password or "", before["username"]):
-            raise Invalid("Choose a stronger password: at least 10 characters, at least 5 different ones, "
-                          "not only digits and not the username.")
+            raise Invalid(N_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
+                             "not only digits and not the username."))
         db.conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
                         [generate_password_hash(password), user_id])
         # The audit says that it happened, never the password or its hash.

@@ -5,6 +5,7 @@ what a supervisor may change is the amount, the warning lead, who a breach escal
 the policy runs. A change applies to clocks started after it; running clocks keep their deadline.
 """
 from ..auth.users import ROLES
+from ..orders.lifecycle import N_
 from ..db import one, transaction
 from . import audit
 from .people import Invalid
@@ -23,29 +24,29 @@ def _number(text, name):
     try:
         return int(str(text).strip())
     except (TypeError, ValueError):
-        raise Invalid("%(field)s must be a whole number.", field=name) from None
+        raise Invalid(N_("%(field)s must be a whole number."), field=name) from None
 
 
 def validate(policy, form):
     """Return the checked new values {amount, warn_minutes, escalate_role, active}, or raise Invalid."""
-    amount = _number(form.get("amount"), "amount")
-    warn = _number(form.get("warn_minutes"), "warn_minutes")
+    amount = _number(form.get("amount"), N_("Limit"))
+    warn = _number(form.get("warn_minutes"), N_("Warn before (min)"))
     kind = policy["kind"]
     if kind == "minutes" and not 1 <= amount <= MAX_MINUTES:
-        raise Invalid("A time limit in minutes must be between 1 and %(max)d.", max=MAX_MINUTES)
+        raise Invalid(N_("A time limit in minutes must be between 1 and %(max)d."), max=MAX_MINUTES)
     if kind == "working_days" and not 1 <= amount <= MAX_WORKING_DAYS:
-        raise Invalid("A time limit in working days must be between 1 and %(max)d.", max=MAX_WORKING_DAYS)
+        raise Invalid(N_("A time limit in working days must be between 1 and %(max)d."), max=MAX_WORKING_DAYS)
     if kind == "same_day" and amount != 0:
-        raise Invalid("A same-day limit has no amount: leave it at 0.")
+        raise Invalid(N_("A same-day limit has no amount: leave it at 0."))
     if warn < 0:
-        raise Invalid("The warning cannot come after the deadline.")
+        raise Invalid(N_("The warning cannot come after the deadline."))
     if kind == "minutes" and warn >= amount:
-        raise Invalid("The warning must come before the deadline: fewer minutes than the limit itself.")
+        raise Invalid(N_("The warning must come before the deadline: fewer minutes than the limit itself."))
     if warn > MAX_MINUTES:
-        raise Invalid("A time limit in minutes must be between 1 and %(max)d.", max=MAX_MINUTES)
+        raise Invalid(N_("A time limit in minutes must be between 1 and %(max)d."), max=MAX_MINUTES)
     role = (form.get("escalate_role") or "").strip()
     if role not in ROLES or role == "technician":
-        raise Invalid("A breach escalates to the dispatcher or the supervisor.")
+        raise Invalid(N_("A breach escalates to the dispatcher or the supervisor."))
     return {"amount": amount, "warn_minutes": warn, "escalate_role": role, "active": int(form.get("active") in ("1", "on", "y"))}
 
 
@@ -54,7 +55,7 @@ def update_policy(db, actor_id, code, form, now):
     with transaction(db):
         policy = one(db, "SELECT * FROM sla_policies WHERE code = ?", [code])
         if policy is None:
-            raise Invalid("No such policy.")
+            raise Invalid(N_("No such policy."))
         values = validate(policy, form)
         changed = {name: value for name, value in values.items() if value != policy[name]}
         if not changed:

@@ -17,8 +17,8 @@ def _supervisors_only():
 
 
 def _say(error):
-    """An Invalid or NoticeError in the reader's language."""
-    return _(error.message, **error.params)
+    """An Invalid or NoticeError in the reader's language (a parameter that is itself a msgid is translated too)."""
+    return _(error.message, **{name: _(value) if isinstance(value, str) else value for name, value in error.params.items()})
 
 
 def _tz():

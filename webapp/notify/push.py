@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid01
 from pywebpush import WebPushException, webpush
 
+from ..orders.lifecycle import N_
 from ..db import one, transaction
 from ..timeutil import to_text
 
@@ -73,17 +74,17 @@ def check_subscription(body, allow_insecure=False):
     p256dh is a 65-byte uncompressed P-256 point, auth a 16-byte secret (RFC 8291 §3).
     """
     if not isinstance(body, dict) or not isinstance(body.get("keys"), dict):
-        raise BadSubscription("This is not a push subscription.")
+        raise BadSubscription(N_("This is not a push subscription."))
     endpoint = body.get("endpoint")
     if not isinstance(endpoint, str) or len(endpoint) > MAX_ENDPOINT:
-        raise BadSubscription("This is not a push subscription.")
+        raise BadSubscription(N_("This is not a push subscription."))
     parts = urllib.parse.urlsplit(endpoint)
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if not parts.hostname or not (parts.scheme == "https" or (allow_insecure and local and parts.scheme == "http")):
-        raise BadSubscription("A push service address must start with https://.")
+        raise BadSubscription(N_("A push service address must start with https://."))
     p256dh, auth = body["keys"].get("p256dh"), body["keys"].get("auth")
     if _decoded_length(p256dh) != 65 or _decoded_length(auth) != 16:
-        raise BadSubscription("The subscription's keys are not valid.")
+        raise BadSubscription(N_("The subscription's keys are not valid."))
     return endpoint, p256dh, auth
 
 
