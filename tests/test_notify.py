@@ -242,3 +242,21 @@ def test_the_daily_digest_counts_yesterdays_breaches_once(db, user_ids, login):
     assert digest.make_daily(db, now, SHANGHAI) is None
     page = login("boss").get("/notices").text
     assert 'id="digest"' in page and "2026-11-29" in page
+
+
+def test_the_sms_command_uses_the_configured_gateway(app, stand_in, caplog):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["notify", "sms", "13800000001", "测试短信"])
+    assert result.exit_code == 0 and "LogGateway" in result.output
+    app.config.update(SMS_GATEWAY_URL=f"http://127.0.0.1:{stand_in.server_address[1]}/send", SMS_GATEWAY_KEY="k")
+    result = runner.invoke(args=["notify", "sms", "13800000001", "测试短信"])
+    assert result.exit_code == 0 and "msg-1" in result.output and len(stand_in.received) == 1
+    result = runner.invoke(args=["notify", "sms", "abc", "测试短信"])
+    assert result.exit_code != 0 and "phone" in result.output
+
+
+def test_deactivation_drops_push_subscriptions(db, user_ids, login):
+    _, _, subscription = _browser_subscription("https://push.example.cn/x")
+    push.subscribe(db, user_ids["techa"], subscription, utcnow())
+    assert login("boss").post(f"/admin/people/{user_ids['techa']}/active", {"active": "0"}).status_code == 303
+    assert db.execute_returning_dicts("SELECT COUNT(*) AS n FROM push_subscriptions")[0]["n"] == 0

@@ -176,6 +176,7 @@ def init_app(app):
     from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
+    from .notify.cli import notify_cli
+    for command in (notify_cli, create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
                     sla_group, wifi_cli, led_cli, group_faults_cli, backup_command, restore_command):
         app.cli.add_command(command)

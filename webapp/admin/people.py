@@ -127,6 +127,8 @@ def set_active(db, actor_id, user_id, active, now):
             return False
         db.conn.execute("UPDATE users SET active = ?, deactivated_at = ?, session_version = session_version + 1"
                         " WHERE id = ?", [int(bool(active)), None if active else to_text(now), user_id])
+        if not active:  # their phones stop getting pushed notices too
+            db.conn.execute("DELETE FROM push_subscriptions WHERE user_id = ?", [user_id])
         audit.record(db, actor_id, "user", user_id, "reactivate" if active else "deactivate",
                      _public(before), _public({**before, "active": int(bool(active))}), now)
     return True
