@@ -184,3 +184,26 @@ def test_lists_and_devices_are_edited_and_audited(login, db):
     assert "HG8245Q2" in boss.get("/admin/devices").text
     assert [r["action"] for r in audit_rows(db, "classification")] == ["create", "update"]
     assert [r["entity_key"] for r in audit_rows(db, "device")] == ["HG8245Q2"]
+
+
+def test_the_closure_form_offers_the_edited_fault_classes(login, db, user_ids):
+    boss = login("boss")
+    assert boss.post("/admin/lists/fault_class", {"code": "splitter", "label": "分光器故障", "active": "1"}).status_code == 303
+    assert boss.post("/admin/lists/fault_class", {"code": "router", "label": "客户路由器"}).status_code == 303  # retired
+    _order_for(db, user_ids, "techa")
+    page = login("techa").get("/jobs/").text
+    boot = json.loads(page.split('<script type="application/json" id="boot">')[1].split("</script>")[0])
+    assert ["splitter", "分光器故障"] in boot["closure_classes"]
+    assert "router" not in [code for code, _ in boot["closure_classes"]]
+    assert ["drop_cable", "皮线/光纤"] in boot["closure_classes"]
+
+
+def test_command_line_calendar_and_policy_changes_are_audited_too(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["sla", "holiday", "2027-10-09", "--workday", "--name", "国庆调休"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["sla", "set", "first_appointment", "--amount", "40"])
+    assert result.exit_code == 0, result.output
+    entries = {(r["entity"], r["actor_id"]): json.loads(r["after"]) for r in db.query("SELECT * FROM audit_log")}
+    assert entries[("holiday_year", None)]["kind"] == "workday"
+    assert entries[("sla_policy", None)]["amount"] == 40
