@@ -30,12 +30,13 @@ def test_create_and_change_a_person_is_audited(login, db):
     boss = login("boss")
     response = boss.post("/admin/people", {"username": "techc", "display_name": "技术员 C", "password": "another-good-pw",
                                            "role": "technician", "district": "东城区", "grid": "网格 3",
-                                           "company": "华信代维", "skills": ["FTTH", "wifi"], "phone": "13900000003"})
+                                           "company": "华信代维", "skills": ["FTTH", "wifi"], "skills_shown": "1",
+                                           "phone": "13900000003"})
     assert response.status_code == 303, response.text
     row = next(iter(db.query("SELECT * FROM users WHERE username = 'techc'")))
     assert (row["role"], row["grid"], row["company"], row["skills"]) == ("technician", "网格 3", "华信代维", "FTTH,wifi")
     assert boss.post(f"/admin/people/{row['id']}", {"display_name": "技术员 C", "role": "technician", "district": "西城区",
-                                                   "grid": "网格 3", "company": "长城代维", "skills": ["FTTB"],
+                                                   "grid": "网格 3", "company": "长城代维", "skills": ["FTTB"], "skills_shown": "1",
                                                    "phone": "13900000003"}).status_code == 303
     created, changed = audit_rows(db, "user")
     assert created["action"] == "create" and created["before"] is None

@@ -96,3 +96,19 @@ def test_deactivating_a_technician_ends_their_session_and_keeps_history(live_ser
     actions = boss.locator(".audit-entry").evaluate_all("rows => rows.map(r => r.dataset.action)")
     assert actions == ["deactivate", "update"]
     expect(boss.locator(".audit-entry").nth(1)).to_contain_text("华信代维")
+
+
+def test_administration_reports_and_desk_notices_have_no_serious_accessibility_violation(live_server, browser, db, user_ids):
+    from axe_playwright_python.sync_playwright import Axe
+    page = browser.new_context(locale="zh-CN").new_page()
+    log_in(page, live_server, "boss")
+    axe, grave = Axe(), {}
+    for path in ("/admin/people", f"/admin/people/{user_ids['techa']}", "/admin/holidays", "/admin/policies",
+                 "/admin/lists", "/admin/devices", "/admin/audit", "/reports/", "/notices"):
+        page.goto(f"{live_server}{path}")
+        results = axe.run(page)
+        found = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
+                 if v["impact"] in ("serious", "critical")]
+        if found:
+            grave[path] = found
+    assert grave == {}

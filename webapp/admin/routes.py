@@ -45,8 +45,9 @@ def _companies(db):
 
 
 def _person_fields(form):
-    fields = {name: form.get(name, "") for name in people.EDITABLE if name in form or name == "skills"}
-    fields["skills"] = ",".join(form.getlist("skills"))
+    fields = {name: form.get(name, "") for name in people.EDITABLE if name in form}
+    if form.get("skills_shown"):  # unticking every skill clears them; a form without the boxes leaves them alone
+        fields["skills"] = ",".join(form.getlist("skills"))
     return fields
 
 
