@@ -208,3 +208,37 @@ def test_command_line_calendar_and_policy_changes_are_audited_too(app, db):
     entries = {(r["entity"], r["actor_id"]): json.loads(r["after"]) for r in db.query("SELECT * FROM audit_log")}
     assert entries[("holiday_year", None)]["kind"] == "workday"
     assert entries[("sla_policy", None)]["amount"] == 40
+
+
+HOSTILE = ["x" * 5000, "<script>alert(1)</script>", "1e309", "-1", "０１２", "\x00", "2027-13-45", "💥" * 30]
+
+
+def test_hostile_input_to_every_administration_form_is_refused_or_stored_as_text_never_a_500(login, db, user_ids):
+    boss = login("boss")
+    techa = user_ids["techa"]
+    for value in HOSTILE:
+        posts = [
+            ("/admin/people", {"username": value, "password": value, "role": value, "display_name": value, "district": value,
+                               "grid": value, "company": value, "skills": [value], "skills_shown": "1", "phone": value}),
+            (f"/admin/people/{techa}", {"display_name": value, "role": "technician", "grid": value, "company": value,
+                                        "skills": [value], "skills_shown": "1", "phone": value}),
+            (f"/admin/people/{techa}/password", {"password": value}),
+            ("/admin/holidays?year=2027", {"year": "2027", "holidays": value, "workdays": value}),
+            (f"/admin/holidays?year={value}", {"holidays": ""}),
+            ("/admin/policies/first_appointment", {"amount": value, "warn_minutes": value, "escalate_role": value}),
+            (f"/admin/policies/{value}", {"amount": "1"}),
+            ("/admin/lists/fault_class", {"code": value, "label": value}),
+            ("/admin/devices", {"model": value, "vendor": value, "kind": value, "access_types": [value]}),
+        ]
+        for url, form in posts:
+            response = boss.post(url, form)
+            assert response.status_code < 500, (url, value, response.status_code)
+        for url in (f"/admin/audit?entity={value}", f"/reports/?first={value}&last={value}", f"/notices?kind={value}&policy={value}"):
+            assert boss.get(url).status_code < 500, url
+    page = boss.get(f"/admin/people/{techa}").text
+    assert "<script>alert(1)</script>" not in page
+    assert not list(db.query("SELECT id FROM users WHERE instr(display_name, char(0)) OR instr(company, char(0))"))
+    # bytes that are not UTF-8 (a lone surrogate's encoding) in a raw form body
+    raw = f"csrf_token={boss.token}&display_name=%ED%A0%80&role=technician&company=%FF%FE".encode()
+    response = boss.client.post(f"/admin/people/{techa}", data=raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500

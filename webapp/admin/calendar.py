@@ -63,7 +63,7 @@ def parse_notice(text, year):
         for day in (first, last):
             if day.year != year:
                 raise NoticeError(N_("Line %(line)d: %(day)s is not in %(year)d."), line=line_no, day=day.isoformat(), year=year)
-        name = match.group(7)[:40]
+        name = "".join(ch for ch in match.group(7) if ch >= " " and ch != "\x7f")[:40]
         day = first
         while day <= last:
             days[day] = name

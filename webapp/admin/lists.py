@@ -9,7 +9,7 @@ import re
 from ..orders.lifecycle import N_
 from ..db import insert, one, transaction
 from . import audit
-from .people import Invalid
+from .people import Invalid, check_text
 
 # list name -> seeded (code, label) pairs, each with its source.
 SEED_LISTS = {
@@ -54,6 +54,7 @@ def save_entry(db, actor_id, name, code, label, active, now):
     if name not in SEED_LISTS:
         raise Invalid(N_("No such list."))
     code, label = (code or "").strip(), (label or "").strip()
+    check_text(label)
     if not CODE.match(code):
         raise Invalid(N_("A code is 1 to 40 letters, digits, '-' or '_'."))
     if not 1 <= len(label) <= 60:
@@ -93,6 +94,7 @@ def devices(db):
 def save_device(db, actor_id, model, vendor, kind, access_types, active, now):
     """Add a device model or change one; audit it. Raises Invalid."""
     model, vendor = (model or "").strip(), (vendor or "").strip()
+    check_text(model, vendor)
     if not 1 <= len(model) <= 60 or len(vendor) > 60:
         raise Invalid(N_("A model is 1 to 60 characters, a vendor at most 60."))
     if kind not in DEVICE_KINDS:

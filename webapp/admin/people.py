@@ -49,9 +49,16 @@ def list_people(db, role=None, include_inactive=True):
         f" FROM users u {where} ORDER BY u.active DESC, u.role, u.display_name", [*sorted(OPEN_STATES), *params]))
 
 
+def check_text(*values):
+    """Refuse invisible control characters (pasted garbage, hostile input) in text a person will read."""
+    if any(ch < " " or ch == "\x7f" for value in values for ch in (value or "")):
+        raise Invalid(N_("Remove the invisible control characters (pasted from elsewhere) and try again."))
+
+
 def _clean(fields, districts):
     """Check the editable fields; return them trimmed, or raise Invalid."""
     clean = {name: (fields.get(name) or "").strip() for name in EDITABLE if name in fields}
+    check_text(*clean.values())
     if "role" in clean and clean["role"] not in ROLES:
         raise Invalid(N_("Choose a role."))
     if "display_name" in clean and not (1 <= len(clean["display_name"]) <= 40):
