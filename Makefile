@@ -59,6 +59,7 @@ bench: translations chromium
 	$(BIN)/python bench/bench_wifi.py
 	$(BIN)/python bench/bench_led.py
 	$(BIN)/python bench/bench_groupfault.py
+	$(BIN)/python bench/bench_kpi.py
 
 # How many technicians this box serves (real HTTP against what `make run` starts; see docs/scaling.md).
 bench-capacity: translations fonts

@@ -56,8 +56,11 @@ def _events_by_order(db, start, end):
         [to_text(start - MARGIN), to_text(end + MARGIN)])
     grouped = {}
     for order_id, at, action, actor_id, details in cursor:
+        # Only an assignment's details are read (who got it, their company then): decoding every event's JSON
+        # was most of a month's report.
         grouped.setdefault(order_id, []).append({"at": from_text(at), "action": action, "actor_id": actor_id,
-                                                 "details": json.loads(details or "{}")})
+                                                 "details": json.loads(details or "{}") if action in ("dispatch", "reassign")
+                                                 else {}})
     return grouped
 
 
