@@ -260,3 +260,18 @@ def test_deactivation_drops_push_subscriptions(db, user_ids, login):
     push.subscribe(db, user_ids["techa"], subscription, utcnow())
     assert login("boss").post(f"/admin/people/{user_ids['techa']}/active", {"active": "0"}).status_code == 303
     assert db.execute_returning_dicts("SELECT COUNT(*) AS n FROM push_subscriptions")[0]["n"] == 0
+
+
+def test_the_daily_job_texts_the_digest_to_supervisors_once(app, db, user_ids, stand_in):
+    app.config.update(SMS_GATEWAY_URL=f"http://127.0.0.1:{stand_in.server_address[1]}/send", SMS_GATEWAY_KEY="k")
+    yesterday = datetime.datetime.now(SHANGHAI) - datetime.timedelta(days=1)
+    order_id = new_order(db, user_ids, yesterday - datetime.timedelta(hours=1))
+    with transaction(db):
+        _breach(db, order_id, "first_appointment", yesterday.replace(hour=12, minute=0, second=0, microsecond=0))
+    from webapp.background import tasks
+    with app.app_context():
+        tasks.daily_digest()
+        tasks.daily_digest()
+    texts = [json.loads(r["body"]) for r in stand_in.received]
+    assert texts == [{"to": "13800000000", "text": texts[0]["text"]}]  # one supervisor (boss), once
+    assert "超时 1 次" in texts[0]["text"] and "首次预约" in texts[0]["text"] and "WO-" not in texts[0]["text"]

@@ -115,9 +115,14 @@ def push_notices():
 def daily_digest():
     """Once the local day has turned, store yesterday's digest of breaches (hourly, so a worker down at midnight catches up)."""
     app = _app()
-    with app.app_context():
+    with app.test_request_context("/"):
         from ..db import get_db
-        from ..notify import digest
+        from ..notify import digest, sms
         from ..timeutil import utcnow, zone
-        made = digest.make_daily(get_db(), utcnow(), zone(app.config["TIMEZONE"]))
+        db = get_db()
+        made = digest.make_daily(db, utcnow(), zone(app.config["TIMEZONE"]))
+        # Supervisors also get it by SMS (log-only unless ONTRACK_SMS_GATEWAY_URL is set); made once a day, sent once.
+        sent, failed = digest.send_by_sms(db, made, sms.gateway(app.config))
+        if failed:
+            log.info("digest SMS: %d sent, %d failed", sent, failed)
         return made and made["total"]

@@ -43,6 +43,36 @@ def make_daily(db, now, tz):
     return body
 
 
+def sms_text(body):
+    """The digest in one SMS (Chinese, the desk's language): the day, the total and the policies most breached."""
+    from ..labels import POLICIES
+    top = sorted(body["by_policy"].items(), key=lambda item: -item[1])[:3]
+    with_words = "，".join(f"{_zh(POLICIES.get(code, code))} {n}" for code, n in top)
+    return f"ONTrack {body['day']} 超时 {body['total']} 次" + (f"：{with_words}" if with_words else "") + "。详见通知页。"
+
+
+def _zh(lazy):
+    from flask_babel import force_locale
+    with force_locale("zh_Hans_CN"):
+        return str(lazy)
+
+
+def send_by_sms(db, body, gateway):
+    """Text the digest to every active supervisor with a phone number; return (sent, failed). Nothing to say, nothing sent."""
+    from .sms import SmsError
+    if not body or not body["total"]:
+        return 0, 0
+    sent = failed = 0
+    text = sms_text(body)
+    for row in db.query("SELECT phone FROM users WHERE role = 'supervisor' AND active = 1 AND phone != ''"):
+        try:
+            gateway.send(row["phone"], text)
+            sent += 1
+        except SmsError:
+            failed += 1
+    return sent, failed
+
+
 def latest(db):
     """The most recent digest as a dict, or None."""
     row = one(db, "SELECT body FROM digests ORDER BY day DESC LIMIT 1")
