@@ -242,3 +242,13 @@ def test_hostile_input_to_every_administration_form_is_refused_or_stored_as_text
     raw = f"csrf_token={boss.token}&display_name=%ED%A0%80&role=technician&company=%FF%FE".encode()
     response = boss.client.post(f"/admin/people/{techa}", data=raw, content_type="application/x-www-form-urlencoded")
     assert response.status_code < 500
+
+
+def test_a_technician_holding_open_orders_keeps_the_role_until_they_are_reassigned(login, db, user_ids):
+    _order_for(db, user_ids, "techb")
+    boss = login("boss")
+    response = boss.post(f"/admin/people/{user_ids['techb']}", {"display_name": "技术员 B", "role": "dispatcher"})
+    assert response.status_code == 422 and "1" in response.text
+    assert db.execute_returning_dicts("SELECT role FROM users WHERE id = ?", [user_ids["techb"]])[0]["role"] == "technician"
+    page = boss.post(f"/admin/people/{user_ids['techb']}/active", {"active": "0"}, follow_redirects=True).text
+    assert "flash-warn" in page

@@ -76,6 +76,13 @@ def _clean(fields, districts):
     return clean
 
 
+def open_orders(db, user_id):
+    """How many open orders this person holds."""
+    marks = ",".join("?" * len(OPEN_STATES))
+    return one(db, f"SELECT COUNT(*) AS n FROM orders WHERE technician_id = ? AND state IN ({marks})",
+               [user_id, *sorted(OPEN_STATES)])["n"]
+
+
 def districts(db):
     """The district names people and orders are filed under."""
     return [row["name"] for row in db.query("SELECT name FROM districts ORDER BY name")]
@@ -111,6 +118,10 @@ def update_person(db, actor_id, user_id, fields, now):
         clean = _clean(fields, districts(db))
         if user_id == actor_id and clean.get("role", before["role"]) != before["role"]:
             raise Invalid(N_("You cannot change your own role."))
+        if before["role"] == "technician" and clean.get("role", "technician") != "technician":
+            held = open_orders(db, user_id)
+            if held:
+                raise Invalid(N_("This technician still holds %(n)d open orders: reassign them first."), n=held)
         changed = {name: value for name, value in clean.items() if value != before[name]}
         if not changed:
             return False

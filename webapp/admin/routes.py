@@ -97,6 +97,9 @@ def set_active(user_id):
     except Invalid as error:
         return person(user_id, errors=[_say(error)], status=422)
     flash(_("Reactivated.") if active else _("Deactivated: their sessions have ended; their orders keep their history."), "ok")
+    held = people.open_orders(get_db(), user_id)
+    if held and not active:
+        flash(_("They still hold %(n)d open orders: reassign them from the console.", n=held), "warn")
     return redirect(url_for("admin.person", user_id=user_id), code=303)
 
 
