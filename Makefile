@@ -75,6 +75,7 @@ bench: translations chromium
 	$(BIN)/python bench/bench_console.py
 	$(BIN)/python bench/bench_pull.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_kpi.py
 
 # How many technicians this box serves (real HTTP against what `make run` starts; see docs/scaling.md).
 bench-capacity: translations fonts

@@ -85,3 +85,35 @@ self.addEventListener("sync", function (event) {
     if (result && result.ok === false && result.problem === "offline") { throw new Error("offline, retry later"); }
   })());
 });
+
+// Web Push (issue 22): a notice the server pushed — show it, then fetch the briefcase so the
+// notice and the order are on the phone before the technician opens the app. The payload holds
+// no customer's name, number or address (lock screens are seen by others).
+self.addEventListener("push", function (event) {
+  var message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (err) { message = {}; }
+  event.waitUntil((async function () {
+    await self.registration.showNotification(message.title || "ONTrack", {
+      body: message.body || "", tag: "ontrack-order-" + (message.order_id || "notice"),
+      data: { url: message.url || "/jobs/" }, renotify: true
+    });
+    try {
+      var response = await fetch("/api/session", { credentials: "same-origin", cache: "no-store" });
+      if (response.ok) {
+        var who = await response.json();
+        await ONTrackSync.run(await ONTrackStore.open(who.user_id), who.user_id);
+      }
+    } catch (err) { /* offline or logged out: the next opening syncs */ }
+  })());
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/jobs/";
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (pages) {
+    for (var i = 0; i < pages.length; i += 1) {
+      if (pages[i].url.indexOf("/jobs/") !== -1 && "focus" in pages[i]) { return pages[i].focus(); }
+    }
+    return self.clients.openWindow(url);
+  }));
+});

@@ -75,9 +75,13 @@ def create_app(test_config=None):
         from .timeutil import utcnow
         year = utcnow().year
         from .sync.reference import publish
+        from .admin import lists
         with database.transaction(db):
             seed_policies(db, range(year - 1, year + 3))
+            lists.seed(db)
             publish(db)
+        from .notify import push
+        push.ensure_vapid_keys(app)
     return app
 
 
@@ -105,7 +109,7 @@ def _init_extensions(app):
         # with: logging out or changing the password bumps it, ending every session at once.
         from .auth.users import load_user
         user = load_user(database.get_db(), int(user_id))
-        if user is None or session.get("session_version") != user.session_version:
+        if user is None or not user.active or session.get("session_version") != user.session_version:
             return None
         return user
 
@@ -143,8 +147,11 @@ def _register_blueprints(app):
     from .sla import bp as sla_bp
     from .sync import bp as sync_bp
     from .groupfaults import bp as groupfaults_bp
+    from .admin import bp as admin_bp
+    from .reports import bp as reports_bp
+    from .notify import bp as notify_bp
     for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
-               groupfaults_bp):
+               groupfaults_bp, admin_bp, reports_bp, notify_bp):
         app.register_blueprint(bp)
     from . import api, webhooks
     api.init_app(app)

@@ -116,11 +116,19 @@ def sweep_command():
 @with_appcontext
 def holiday_command(day, name, workday):
     """Add a holiday, or a make-up working day, to the calendar."""
+    from .admin import audit, calendar
     db = get_db()
+    kind = "workday" if workday else "holiday"
     with transaction(db):
-        db.execute("INSERT OR REPLACE INTO holidays (day, name, kind) VALUES (?, ?, ?)",
-                   [day.date().isoformat(), name, "workday" if workday else "holiday"])
-    click.echo(f"{day.date()} {'workday' if workday else 'holiday'} {name}")
+        old_calendar = engine.load_calendar(db)
+        before = db.execute("SELECT kind, name FROM holidays WHERE day = ?", [day.date().isoformat()]).fetchone()
+        db.execute("INSERT OR REPLACE INTO holidays (day, name, kind) VALUES (?, ?, ?)", [day.date().isoformat(), name, kind])
+        # The same audit and deadline moves as the administration page (actor: nobody, i.e. the command line).
+        audit.record(db, None, "holiday_year", day.year, "update",
+                     {"day": day.date().isoformat(), "kind": before[0], "name": before[1]} if before else None,
+                     {"day": day.date().isoformat(), "kind": kind, "name": name}, utcnow())
+        moved = calendar.reschedule_working_day_clocks(db, old_calendar, engine.load_calendar(db), local_zone())
+    click.echo(f"{day.date()} {kind} {name}; {moved} running deadlines moved")
 
 
 @sla_group.command("set")
@@ -136,11 +144,15 @@ def set_command(code, amount, warn_minutes, active):
                                   "active": None if active is None else int(active)}.items() if v is not None}
     if not changes:
         raise click.ClickException("nothing to change")
+    from .admin import audit
     with transaction(db):
-        if not db.execute("SELECT 1 FROM sla_policies WHERE code = ?", [code]).fetchone():
+        row = db.execute("SELECT amount, warn_minutes, escalate_role, active FROM sla_policies WHERE code = ?", [code]).fetchone()
+        if not row:
             raise click.ClickException(f"no policy {code!r}")
+        before = dict(zip(("amount", "warn_minutes", "escalate_role", "active"), row))
         sets = ", ".join(f"{k} = ?" for k in changes)
         db.execute(f"UPDATE sla_policies SET {sets} WHERE code = ?", [*changes.values(), code])
+        audit.record(db, None, "sla_policy", code, "update", before, {**before, **changes}, utcnow())
     click.echo(f"{code}: {changes}")
 
 
@@ -177,6 +189,7 @@ def init_app(app):
     from .groupfaults.cli import group_faults_cli
     from .led.cli import led_cli
     from .wifi.cli import wifi_cli
-    for command in (create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
+    from .notify.cli import notify_cli
+    for command in (notify_cli, create_user_command, set_password_command, uploads_group, demo_data_command, prepare_command,
                     sla_group, wifi_cli, led_cli, group_faults_cli, backup_command, restore_command, api_client_cli):
         app.cli.add_command(command)

@@ -82,6 +82,13 @@ class Config:
     WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
     API_CALL_LOG_DAYS = int(os.environ.get("ONTRACK_API_CALL_LOG_DAYS", "90"))  # api_calls rows older than this go
+    # Notifications (issue 22): Web Push's VAPID key (made on first start in the instance folder unless
+    # given) and the contact push services may write to; the server's SMS gateway (log-only without a URL).
+    VAPID_PRIVATE_KEY_FILE = os.environ.get("ONTRACK_VAPID_PRIVATE_KEY_FILE", "")
+    PUSH_SUBJECT = os.environ.get("ONTRACK_PUSH_SUBJECT", "mailto:noc@example.cn")
+    PUSH_ALLOW_INSECURE = False  # tests: a push-service stand-in on http://127.0.0.1
+    SMS_GATEWAY_URL = os.environ.get("ONTRACK_SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_KEY = os.environ.get("ONTRACK_SMS_GATEWAY_KEY", "")
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Werkzeug holds what it has not parsed plus the next 64 KB piece of a multipart body under this

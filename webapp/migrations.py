@@ -643,6 +643,91 @@ MIGRATIONS = [
             PRIMARY KEY (client_id, order_id)
         ) WITHOUT ROWID""",
     ],
+    # The supervisor's administration, KPI facts and notifications (issue 22). People carry their
+    # grid and outsourced company; every administrative change is in audit_log (who, when, before, after);
+    # classification lists and the device catalog are data the desk edits; each SLA breach is kept as it
+    # happened (district, technician and company at that moment) so a past month's report never moves.
+    # Notices gain the technician's kinds (a new, reassigned or changed order) and a line of detail.
+    [
+        "ALTER TABLE users ADD COLUMN grid TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE users ADD COLUMN company TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE users ADD COLUMN deactivated_at TEXT",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            entity TEXT NOT NULL,
+            entity_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        )""",
+        "CREATE INDEX audit_log_entity ON audit_log (entity, entity_key, at)",
+        "CREATE INDEX audit_log_at ON audit_log (at)",
+        """CREATE TABLE classifications (
+            id INTEGER PRIMARY KEY,
+            list TEXT NOT NULL,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (list, code)
+        )""",
+        """CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            vendor TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('ont', 'router', 'switch', 'transceiver', 'other')),
+            access_types TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1
+        )""",
+        """CREATE TABLE sla_breaches (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            policy_code TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            breached_at TEXT NOT NULL,
+            district TEXT NOT NULL DEFAULT '',
+            technician_id INTEGER REFERENCES users (id),
+            company TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX sla_breaches_at ON sla_breaches (breached_at)",
+        """CREATE TABLE notices_new (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            policy_code TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('warning', 'breach', 'assigned', 'reassigned', 'changed')),
+            role TEXT NOT NULL,
+            user_id INTEGER REFERENCES users (id),
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            read_by INTEGER REFERENCES users (id),
+            detail TEXT NOT NULL DEFAULT '',
+            pushed_at TEXT
+        )""",
+        """INSERT INTO notices_new (id, order_id, policy_code, kind, role, user_id, title, created_at, read_at, read_by)
+            SELECT id, order_id, policy_code, kind, role, user_id, title, created_at, read_at, read_by FROM notices""",
+        "DROP TABLE notices",
+        "ALTER TABLE notices_new RENAME TO notices",
+        "CREATE INDEX notices_role_unread ON notices (role, read_at)",
+        "CREATE INDEX notices_user ON notices (user_id, created_at)",
+        "CREATE INDEX notices_unpushed ON notices (pushed_at, created_at) WHERE user_id IS NOT NULL",
+        """CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_sent_at TEXT,
+            last_error TEXT
+        )""",
+        """CREATE TABLE digests (
+            day TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+    ],
 ]
 
 

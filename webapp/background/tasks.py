@@ -123,3 +123,36 @@ def every_minute():
         # The API's call log keeps ONTRACK_API_CALL_LOG_DAYS (a short write: an indexed range).
         cutoff = to_text(now - datetime.timedelta(days=app.config["API_CALL_LOG_DAYS"]))
         db.conn.execute("DELETE FROM api_calls WHERE id IN (SELECT id FROM api_calls WHERE at < ? LIMIT 5000)", [cutoff])
+
+
+# ---- notifications (issue 22): push new notices every minute, the breach digest once a day ----
+
+@huey.periodic_task(crontab(minute="*"))
+def push_notices():
+    """Send technicians' new notices by Web Push (the list and the sync stay the guaranteed path)."""
+    app = _app()
+    with app.test_request_context("/"):
+        from ..db import get_db
+        from ..notify import push
+        from ..notify.routes import describe_for_push
+        from ..timeutil import utcnow
+        sent, failed = push.send_pending(get_db(), app.config["VAPID_PRIVATE_KEY_FILE"], app.config["PUSH_SUBJECT"],
+                                         utcnow(), describe_for_push)
+        return sent, failed
+
+
+@huey.periodic_task(crontab(minute="5"))
+def daily_digest():
+    """Once the local day has turned, store yesterday's digest of breaches (hourly, so a worker down at midnight catches up)."""
+    app = _app()
+    with app.test_request_context("/"):
+        from ..db import get_db
+        from ..notify import digest, sms
+        from ..timeutil import utcnow, zone
+        db = get_db()
+        made = digest.make_daily(db, utcnow(), zone(app.config["TIMEZONE"]))
+        # Supervisors also get it by SMS (log-only unless ONTRACK_SMS_GATEWAY_URL is set); made once a day, sent once.
+        sent, failed = digest.send_by_sms(db, made, sms.gateway(app.config))
+        if failed:
+            log.info("digest SMS: %d sent, %d failed", sent, failed)
+        return made and made["total"]

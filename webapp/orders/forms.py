@@ -146,6 +146,16 @@ class ClosureForm(FlaskForm):
         validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The supervisor edits the list (issue 22: classification lists differ by province).
+        from flask import has_app_context
+        if has_app_context():
+            from ..admin.lists import closure_choices
+            from ..db import get_db
+            built_in = [(c.value, c.label) for c in self.classification.choices]
+            self.classification.choices = options(closure_choices(get_db(), built_in))
+
     def validate_cause(self, field):
         if field.data and field.data.strip().lower() in {"unknown", "none", "n/a", "不详", "未知", "无"}:
             raise ValidationError(_l("The cause must be specific: say what was wrong."))

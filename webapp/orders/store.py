@@ -119,6 +119,8 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
     record_event(db, order_id, user.id, action, order["state"], target, now,
                  reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
+    from ..notify import notices
+    notices.on_order_action(db, order, {**order, **changes}, action, user, now)
     # Reaching "returned" stops the clocks and books the callback whichever way it was reached.
     engine.on_action(db, {**order, **changes}, "return" if target == "returned" else action, now, tz)
     if target == "returned":
@@ -186,7 +188,10 @@ def _changes_for(db, order, action, fields, user, now, tz):
     changes, details, new_id = {}, {}, None
     if action in ("dispatch", "reassign"):
         changes.update(technician_id=int(fields["technician_id"]), dispatched_at=to_text(now))
-        details = {"technician_id": int(fields["technician_id"]), "previous_technician_id": order["technician_id"]}
+        company = one(db, "SELECT company FROM users WHERE id = ?", [int(fields["technician_id"])])
+        # The company is kept as it was at dispatch, so KPI reports by company never move with later staff changes.
+        details = {"technician_id": int(fields["technician_id"]), "previous_technician_id": order["technician_id"],
+                   "company": company["company"] if company else ""}
     elif action == "make_appointment":
         start, end = fields["appointment_start"], fields["appointment_end"]
         if end <= start:

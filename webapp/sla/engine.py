@@ -131,11 +131,16 @@ def sweep(db, now):
         if clock["technician_id"]:
             _notify(db, clock, "warning", "technician", "", stamp, user_id=clock["technician_id"])
     due_breaches = list(db.query(
-        "SELECT c.id, c.order_id, c.policy_code, o.technician_id FROM order_clocks c JOIN orders o ON o.id = c.order_id"
+        "SELECT c.id, c.order_id, c.policy_code, c.due_at, o.technician_id, o.district, u.company FROM order_clocks c"
+        " JOIN orders o ON o.id = c.order_id LEFT JOIN users u ON u.id = o.technician_id"
         " WHERE c.stopped_at IS NULL AND c.breached_at IS NULL AND c.due_at <= ? AND o.state != 'suspended'", [stamp]))
     for clock in due_breaches:
         policy = policies.get(clock["policy_code"])
         db.conn.execute("UPDATE order_clocks SET breached_at = ? WHERE id = ?", [stamp, clock["id"]])
+        # Kept as it was at the breach (who held the order, where, for which company): KPI reports read this.
+        db.conn.execute("INSERT INTO sla_breaches (order_id, policy_code, due_at, breached_at, district, technician_id, company)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)", [clock["order_id"], clock["policy_code"], clock["due_at"], stamp,
+                                                          clock["district"], clock["technician_id"], clock["company"] or ""])
         db.conn.execute("UPDATE orders SET breached = 1 WHERE id = ?", [clock["order_id"]])
         if policy:
             _notify(db, clock, "breach", policy["escalate_role"], policy["escalate_title"], stamp)

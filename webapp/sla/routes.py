@@ -1,10 +1,16 @@
-"""Notices: warnings and breaches reaching the role (or technician) they are meant for."""
+"""Notices: warnings, breaches and order changes reaching the role (or technician) they are meant for.
+
+The desk sees them grouped per order with filters and "mark all read", and the latest daily digest
+of breaches (issue 22 item 3); a technician sees their own list (the phone carries them offline).
+"""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..db import get_db, one
+from ..db import get_db, one, transaction
 from ..timeutil import to_text, utcnow
 from . import bp
+
+NOTICE_KINDS = ("warning", "breach", "assigned", "reassigned", "changed")
 
 
 def _addressed_to(user):
@@ -14,14 +20,42 @@ def _addressed_to(user):
     return "n.role = ?", [user.role]
 
 
-def notices_for(db, user, unread_only=False, limit=200):
-    """Return the notices addressed to this person's role (a technician: their own orders)."""
+def _filters(args):
+    """The notice filters from the query or form: kind, policy, district, unread only."""
+    return {"kind": args.get("kind") if args.get("kind") in NOTICE_KINDS else "",
+            "policy": (args.get("policy") or "")[:60], "district": (args.get("district") or "")[:60],
+            "unread": args.get("unread") == "1"}
+
+
+def _where(user, filters):
     clause, params = _addressed_to(user)
-    if unread_only:
+    for name, column in (("kind", "n.kind"), ("policy", "n.policy_code"), ("district", "o.district")):
+        if filters.get(name):
+            clause += f" AND {column} = ?"
+            params.append(filters[name])
+    if filters.get("unread"):
         clause += " AND n.read_at IS NULL"
+    return clause, params
+
+
+def notices_for(db, user, unread_only=False, limit=200, filters=None):
+    """Return the notices addressed to this person's role (a technician: their own orders)."""
+    clause, params = _where(user, {**(filters or {}), "unread": unread_only or (filters or {}).get("unread")})
     return list(db.query(
-        "SELECT n.*, o.order_no, o.customer_name, o.state FROM notices n JOIN orders o ON o.id = n.order_id"
-        f" WHERE {clause} ORDER BY n.read_at IS NOT NULL, n.created_at DESC LIMIT ?", [*params, limit]))
+        "SELECT n.*, o.order_no, o.customer_name, o.state, o.district FROM notices n JOIN orders o ON o.id = n.order_id"
+        f" WHERE {clause} ORDER BY n.read_at IS NOT NULL, n.created_at DESC, n.id DESC LIMIT ?", [*params, limit]))
+
+
+def grouped_by_order(rows):
+    """Group notices per order, the order with the newest unread first: [{order_id, order_no, ..., notices, unread}]."""
+    groups = {}
+    for row in rows:
+        group = groups.setdefault(row["order_id"], {"order_id": row["order_id"], "order_no": row["order_no"],
+                                                    "customer_name": row["customer_name"], "state": row["state"],
+                                                    "district": row["district"], "notices": [], "unread": 0})
+        group["notices"].append(row)
+        group["unread"] += row["read_at"] is None
+    return sorted(groups.values(), key=lambda g: (g["unread"] == 0, -max(n["id"] for n in g["notices"])))
 
 
 def unread_count(db, user):
@@ -33,9 +67,17 @@ def unread_count(db, user):
 @bp.route("/notices")
 @login_required
 def notices():
-    """The escalation inbox."""
+    """The inbox: a technician's list; the desk's notices per order, filtered, with the last daily digest."""
     db = get_db()
-    return render_template("notices.html", notices=notices_for(db, current_user))
+    if current_user.role == "technician":
+        return render_template("notices.html", notices=notices_for(db, current_user))
+    from ..notify import digest
+    filters = _filters(request.args)
+    rows = notices_for(db, current_user, limit=1000, filters=filters)
+    districts = [r["name"] for r in db.query("SELECT name FROM districts ORDER BY name")]
+    policies = [r["code"] for r in db.query("SELECT code FROM sla_policies ORDER BY code")]
+    return render_template("notices_desk.html", groups=grouped_by_order(rows), filters=filters, kinds=NOTICE_KINDS,
+                           districts=districts, policies=policies, digest=digest.latest(db), shown=len(rows))
 
 
 @bp.route("/notices/<int:notice_id>/read", methods=["POST"])
@@ -49,6 +91,26 @@ def mark_read(notice_id):
     db.execute("UPDATE notices SET read_at = ?, read_by = ? WHERE id = ?", [to_text(utcnow()), current_user.id, notice_id])
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
                     else url_for("sla.notices"), code=303)
+
+
+@bp.route("/notices/read-all", methods=["POST"])
+@login_required
+def mark_all_read():
+    """Mark every unread notice addressed to this person that the current filters (and order, if given) show."""
+    db = get_db()
+    filters = _filters(request.form)
+    clause, params = _where(current_user, {**filters, "unread": True})
+    order_id = request.form.get("order_id", "")
+    if order_id.isdigit():
+        clause += " AND n.order_id = ?"
+        params.append(int(order_id))
+    with transaction(db):
+        db.conn.execute(
+            f"UPDATE notices SET read_at = ?, read_by = ? WHERE id IN (SELECT n.id FROM notices n JOIN orders o"
+            f" ON o.id = n.order_id WHERE {clause})", [to_text(utcnow()), current_user.id, *params])
+    query = {k: v for k, v in (("kind", filters["kind"]), ("policy", filters["policy"]), ("district", filters["district"]),
+                                ("unread", "1" if filters["unread"] else "")) if v}
+    return redirect(url_for("sla.notices", **query), code=303)
 
 
 @bp.app_context_processor

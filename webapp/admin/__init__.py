@@ -1,0 +1,6 @@
+"""The supervisor's administration: people, holidays, SLA policies, lists, devices, and the audit log."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401
