@@ -551,6 +551,10 @@ MIGRATIONS = [
             SELECT json_extract(details, '$.technician_id'), order_id FROM order_events
             WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
     ],
+    # A technician's notices ride on every sync pull (webapp/sla/notices.py): read by person and time.
+    [
+        "CREATE INDEX IF NOT EXISTS notices_user_created ON notices (user_id, created_at)",
+    ],
 ]
 
 

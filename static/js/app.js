@@ -18,6 +18,15 @@
   document.addEventListener("htmx:sendError", function () {
     showStatus(zh ? "网络不通：未能连接服务器，请稍后重试。" : "No connection: the server could not be reached. Try again shortly.");
   });
+  // The technician app is a program of its own (ES modules) that a boosted swap would not start,
+  // leaving "Opening your jobs…" on screen: a boosted link or redirect that lands on it loads it whole.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-ONTrack-Shell")) {
+      event.detail.shouldSwap = false;
+      window.location.assign(xhr.responseURL || "/jobs/");
+    }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) { showStatus(""); }
   });

@@ -33,7 +33,9 @@ def unread_count(db, user):
 @bp.route("/notices")
 @login_required
 def notices():
-    """The escalation inbox."""
+    """The escalation inbox (a technician's notices live in the phone app, offline too)."""
+    if current_user.role == "technician":
+        return redirect(url_for("jobs.notices"), code=303)
     db = get_db()
     return render_template("notices.html", notices=notices_for(db, current_user))
 

@@ -22,6 +22,7 @@ from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
+from ..sla import notices as sla_notices
 from ..signoff import ink as signature_ink, report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
@@ -565,4 +566,5 @@ MUTATORS = {
     "order.sign_off": sign_off,
     "order.led_check": led_check,
     "order.led_confirm": led_confirm,
+    "notices.mark_read": sla_notices.mark_read,
 }
