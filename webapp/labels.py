@@ -70,6 +70,7 @@ GF_MATCHED_ON = {"account": _l("broadband account"), "olt": _l("OLT"), "pon_port
                  "address": _l("address")}
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {
+    "arrival_appointment": _l("Appointment within 30 min of arrival"),
     "first_appointment": _l("First appointment response (30 min)"),
     "complaint_same_day": _l("Complaint cleared the same day"),
     "enterprise_sign": _l("Enterprise ticket signed (10 min)"),

@@ -8,13 +8,15 @@ AT_RISK_WITHIN = datetime.timedelta(hours=1)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 VIEWS = ("attention", "open", "all")
+URGENT_UNASSIGNED_FIRST = "NOT (o.state IN ('created', 'rejected') AND o.priority IN ('urgent', 'high')), "
 
 
 def queue(db, filters, now, limit=PAGE_SIZE):
     """Return (rows, total) of orders matching the console's filters, earliest deadline first.
 
     The "attention" view is what a dispatcher must act on: unassigned or sent back, or with
-    a deadline inside the next hour (or already passed).
+    a deadline inside the next hour (or already passed). There, an unassigned urgent or high
+    order comes first: only the dispatcher can move it, whatever the technicians' deadlines.
     """
     where, params = [], []
     view = filters.get("view") or "attention"
@@ -45,7 +47,8 @@ def queue(db, filters, now, limit=PAGE_SIZE):
         " EXISTS (SELECT 1 FROM group_fault_links l WHERE l.order_id = o.id AND l.released_at IS NULL"
         " AND l.kind = 'intercepted') AS held_by_group_fault"
         f" FROM orders o LEFT JOIN users u ON u.id = o.technician_id WHERE {clause}"
-        " ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id LIMIT ?", [*params, limit]))
+        f" ORDER BY {URGENT_UNASSIGNED_FIRST if view == 'attention' else ''}o.next_due_at IS NULL, o.next_due_at, o.id"
+        " LIMIT ?", [*params, limit]))
     total = db.execute(f"SELECT COUNT(*) FROM orders o WHERE {clause}", params).fetchone()[0]
     return rows, total
 
