@@ -74,9 +74,22 @@ async function analyseTyped(event, order) {
   await showPreview({ order_id: order.id, source: "typed", format: "typed", analysis: WF.analyze(ref, networks, "CN", own, lang) });
 }
 
+const SCAN_MAX_BYTES = 8 * 1024 * 1024;  // the server's parser reads up to 8 MB (webapp/wifi/parsers.py)
+
+// Why a chosen file cannot be a scan, said before it is sent (a photo from the gallery, too big), or "".
+function notAScan(file) {
+  if (/^(image|video|audio)\//.test(file.type) || /\.(jpe?g|png|gif|webp|hei[cf]|mp4|pdf)$/i.test(file.name)) {
+    return t("This is a picture or a document, not a Wi-Fi scan. Choose the text file the scan tool saved (iw, nmcli, netsh, WiGLE …).");
+  }
+  if (file.size > SCAN_MAX_BYTES) { return t("This file is larger than 8 MB: a Wi-Fi scan file is much smaller. Choose the scan tool's text file."); }
+  return "";
+}
+
 async function analyseFile(event, order) {
   const input = event.target;
   if (!input.files.length) { return; }
+  const why = notAScan(input.files[0]);
+  if (why) { showError("wifi-error", why); return; }
   const body = new FormData();
   body.append("scan", input.files[0]);
   const own = document.querySelector("#wifi-typed [name=own_ssid]");
