@@ -7,7 +7,7 @@ import { shared } from "../context.js";
 import { t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId } from "../ui.js";
+import { pendingMark, scrollToId, signKey, typedNumber } from "../ui.js";
 import { ledSuggestion } from "./led-check.js";
 
 const R = self.ONTrackRunner;
@@ -62,8 +62,8 @@ export async function diagnosisView(o, data) {
 
 // A typed reading: {value, band} or {error} (impossible or not a number).
 function judge(node, text) {
-  const value = Number(String(text).replace(/[−–—]/g, "-").replace(/[,，]/g, ".").trim());
-  if (String(text).trim() === "" || !isFinite(value)) { return { error: t("Type a number.") }; }
+  const value = typedNumber(text);
+  if (!isFinite(value)) { return { error: t("Type a number.") }; }
   if (R.checkValue(node, value)) {
     return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
       { value, unit: node.unit, min: node.min, max: node.max }) };
@@ -158,7 +158,7 @@ async function answersView(o, run, node) {
   }
   if (node.kind === "measure") {
     return html`<form id="measure-form" @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
-      <input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}></label>
+      <span class="signed"><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}>${node.min < 0 ? signKey() : nothing}</span></label>
       <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
   }
   if (node.kind === "checklist") {

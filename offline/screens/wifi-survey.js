@@ -7,7 +7,7 @@ import { when } from "../time.js";
 import { reference } from "../order-view.js";
 import { shared } from "../context.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId, showError } from "../ui.js";
+import { pendingMark, scrollToId, showError, signKey, typedNumber } from "../ui.js";
 
 const WF = self.ONTrackWifi;
 const S = self.ONTrackStore;
@@ -32,7 +32,7 @@ function analysisView(ref, analysis, id) {
 
 const entryRow = () => html`<tr><td><input name="ssid" maxlength="64" aria-label="SSID"></td>
   <td><input name="channel" inputmode="numeric" size="3" aria-label=${t("Channel")}></td>
-  <td><input name="signal" inputmode="numeric" size="4" placeholder="-60" aria-label="dBm"></td></tr>`;
+  <td class="signed"><input name="signal" inputmode="decimal" size="4" placeholder="-60" aria-label="dBm">${signKey()}</td></tr>`;
 
 async function addRow() { extraRows += 1; await shared.render(); }
 
@@ -48,9 +48,9 @@ function typedNetworks(form, allowed) {
   form.querySelectorAll("tbody tr").forEach((row, i) => {
     const ssid = row.querySelector("[name=ssid]").value.trim();
     const ch = row.querySelector("[name=channel]").value.trim();
-    const sig = row.querySelector("[name=signal]").value.replace(/[−–]/g, "-").trim();
+    const sig = row.querySelector("[name=signal]").value.trim();
     if (!ssid && !ch && !sig) { return; }
-    const channel = Number(ch), signal = Number(sig);
+    const channel = typedNumber(ch), signal = typedNumber(sig);
     if (!Number.isInteger(channel) || (!allowed["2.4"].includes(channel) && !allowed["5"].includes(channel))) {
       problems.push(t("Row %(n)d: %(ch)s is not a Wi-Fi channel here.", { n: i + 1, ch: ch || "—" }));
     } else if (!isFinite(signal) || sig === "" || signal > 0 || signal < -100) {

@@ -7,6 +7,7 @@ from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, S
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .. import labels
+from ..textclean import half_width
 
 PHONE = Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", message=_l("Enter a phone number: digits, spaces or '-', 5 to 20 characters."))
 # What <input type="datetime-local"> sends and shows (the first format is used to render).
@@ -38,6 +39,11 @@ def plausible_date(form, field):
                                  last=PLAUSIBLE_YEARS[-1]))
 
 
+def phone_digits(value):
+    """A typed phone number trimmed, its full-width digits (Chinese input methods) made plain."""
+    return half_width(value).strip() if isinstance(value, str) else value
+
+
 def text(label, max_length=SHORT, required=False):
     """A trimmed text field with a length limit."""
     checks = [DataRequired() if required else Optional(), Length(max=max_length), no_control_characters]
@@ -55,8 +61,8 @@ class OrderForm(FlaskForm):
     priority = SelectField(_l("Priority"), choices=options(labels.choices(labels.PRIORITIES)), default="normal")
     customer_name = text(_l("Customer"), required=True)
     contact_name = text(_l("Contact person"))
-    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
-    holder_phone = StringField(_l("Account holder's phone"), validators=[Optional(), PHONE])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE], filters=[phone_digits])
+    holder_phone = StringField(_l("Account holder's phone"), validators=[Optional(), PHONE], filters=[phone_digits])
     broadband_account = text(_l("Broadband account"), 40)
     district = SelectField(_l("District"), choices=[], validators=[DataRequired()])
     community = text(_l("Community or school"))

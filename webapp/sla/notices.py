@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..timeutil import to_text
 
-PHONE_DAYS = 14  # how far back the phone keeps notices
+PHONE_DAYS = 14  # how far back the phone keeps notices already read (unread ones stay until read)
 PHONE_LIMIT = 100  # notices read per pull, newest first (before grouping)
 MAX_IDS = 500  # ids one "mark read" may name
 SEVERITY = {"breach": 0, "warning": 1}  # graver first; kinds added later sort after these
@@ -51,12 +51,12 @@ def group_events(rows):
 
 
 def for_phone(db, user_id, now):
-    """The technician's notices of the last PHONE_DAYS days as events (see group_events), for the pull."""
+    """The technician's unread notices and those read in the last PHONE_DAYS days, as events (see group_events)."""
     since = to_text(now - datetime.timedelta(days=PHONE_DAYS))
     rows = db.query(
         "SELECT n.id, n.order_id, n.kind, n.policy_code, n.title, n.created_at, n.read_at, o.order_no, o.customer_name"
         " FROM notices n JOIN orders o ON o.id = n.order_id"
-        " WHERE n.user_id = ? AND n.role = 'technician' AND n.created_at >= ? ORDER BY n.created_at DESC, n.id DESC LIMIT ?",
+        " WHERE n.user_id = ? AND n.role = 'technician' AND (n.read_at IS NULL OR n.created_at >= ?) ORDER BY n.created_at DESC, n.id DESC LIMIT ?",
         [user_id, since, PHONE_LIMIT])
     return group_events(list(rows))
 
