@@ -2,8 +2,17 @@
 // form fields, and reading a form.
 import { html, nothing } from "./html.js";
 import { t, label } from "./i18n.js";
+import { when } from "./time.js";
 
 export const stateChip = (state) => html`<span class="chip state-${state}">${label("state", state)}</span>`;
+
+// An order's next deadline: its time, a filled "overdue" mark once passed (not colour alone), or
+// "paused" while suspended (its clocks stand still and move on by the suspended time on resume).
+export const dueMark = (o) => {
+  if (o.state === "suspended") { return html`<span class="due due-paused">${t("Paused (suspended)")}</span>`; }
+  const passed = new Date(o.next_due_at) < new Date();
+  return html`<span class="due ${passed ? "due-breached" : "due-ok"}">${passed ? `${t("Overdue")} · ` : ""}${when(o.next_due_at)}</span>`;
+};
 
 export const pendingMark = (item) => (item.pending ? html` <span class="chip pending">${t("waiting to sync")}</span>` : nothing);
 

@@ -8,7 +8,7 @@ import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, sha256, shrink } from "../photos.js";
-import { pendingMark, showError, stateChip, telHref } from "../ui.js";
+import { dueMark, pendingMark, showError, stateChip, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
@@ -29,7 +29,7 @@ function detailsView(o) {
     [t("Equipment"), `${o.ont_model || "—"} ${o.ont_serial || ""} · OLT ${o.olt || "—"} · PON ${o.pon_port || "—"} · ${t("Splitter")} ${o.splitter || "—"}`],
   ];
   if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
-  if (o.next_due_at) { rows.push([t("Due"), when(o.next_due_at)]); }
+  if (o.next_due_at) { rows.push([t("Due"), dueMark(o)]); }
   if (o.description) { rows.push([t("Description"), o.description]); }
   return html`<section class="card"><dl class="details">${rows.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl></section>`;
 }

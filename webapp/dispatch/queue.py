@@ -8,6 +8,9 @@ AT_RISK_WITHIN = datetime.timedelta(hours=1)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 VIEWS = ("attention", "open", "all")
+# Overdue, one definition for the headline count and the filter: an open order whose running
+# deadline has passed. A suspended order's clocks are paused (shifted on resume), so it is not.
+OVERDUE = "o.state != 'suspended' AND o.next_due_at <= ?"
 URGENT_UNASSIGNED_FIRST = "NOT (o.state IN ('created', 'rejected') AND o.priority IN ('urgent', 'high')), "
 
 
@@ -37,8 +40,9 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     if filters.get("technician_id"):
         where.append("o.technician_id = ?")
         params.append(int(filters["technician_id"]))
-    if filters.get("breached"):
-        where.append("o.breached = 1")
+    if filters.get("overdue"):
+        where.append(f"o.state IN ({','.join('?' * len(OPEN_STATES))}) AND {OVERDUE}")
+        params.extend([*sorted(OPEN_STATES), to_text(now)])
     clause = " AND ".join(where) or "1"
     rows = list(db.query(
         "SELECT o.id, o.order_no, o.order_type, o.access_type, o.priority, o.state, o.customer_name, o.district,"
@@ -70,7 +74,7 @@ def counts(db, now):
     open_states = sorted(OPEN_STATES)
     marks = ",".join("?" * len(open_states))
     row = db.execute(
-        f"SELECT SUM(state IN ('created','rejected')), SUM(next_due_at > ? AND next_due_at <= ?),"
-        f" SUM(next_due_at <= ?), COUNT(*) FROM orders WHERE state IN ({marks})",
+        f"SELECT SUM(o.state IN ('created','rejected')), SUM(o.state != 'suspended' AND o.next_due_at > ? AND o.next_due_at <= ?),"
+        f" SUM({OVERDUE}), COUNT(*) FROM orders o WHERE o.state IN ({marks})",
         [stamp, soon, stamp, *open_states]).fetchone()
     return {"unassigned": row[0] or 0, "at_risk": row[1] or 0, "overdue": row[2] or 0, "open": row[3] or 0}

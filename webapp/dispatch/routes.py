@@ -14,7 +14,7 @@ from ..timeutil import utcnow
 from . import bp
 from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician_load
 
-FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached", "limit")
+FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "overdue", "limit")
 
 
 @bp.before_request
@@ -27,6 +27,7 @@ def _dispatchers_only():
 def read_filters(source):
     """Keep only known filter values (anything else is ignored, not an error)."""
     filters = {key: (source.get(key) or "").strip() for key in FILTER_KEYS}
+    filters["overdue"] = "1" if filters["overdue"] or source.get("breached") else ""  # "breached": the old name, in bookmarks
     if filters["view"] not in VIEWS:
         filters["view"] = "attention"
     if filters["state"] not in STATES:
