@@ -53,4 +53,4 @@ def risk(text, now=None):
 def init_app(app):
     """Register the filters."""
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
-                                 label=labels.label)
+                                 label=labels.label, skills_words=labels.skills_words)

@@ -105,11 +105,36 @@ LED_PROBLEMS = {
     "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),
 }
 
+# The closure reply's coded answers (ClosureForm's choices and every page that shows a reply).
+CLOSURE_RESULTS = {"recovered": _l("Recovered"), "not_recovered": _l("Not recovered")}
+CLOSURE_CLASSES = {
+    "drop_cable": _l("Drop cable / fibre"), "ont": _l("ONT / modem"), "router": _l("Customer router"),
+    "account": _l("Account or authentication"), "network": _l("Network side"), "customer": _l("Customer side"),
+    "other": _l("Other"),
+}
+CLOSURE_CONFIRMATIONS = {"customer": _l("Customer, through customer service"),
+                         "nms": _l("NMS alarm cleared (night or unreachable)")}
+# What a technician is trained for (users.skills, comma-separated codes).
+SKILLS = {"FTTH": "FTTH", "FTTB": "FTTB", "enterprise": _l("Enterprise lines")}
+# Follow-ups a callback opens (webapp/signoff/callbacks.py FOLLOWUP_BY_CAUSE); the guides' own are in playbooks.json.
+CALLBACK_FOLLOWUPS = {"supervisor_fix": _l("supervisor to correct the technician"), "revisit": _l("revisit the customer"),
+                      "marketing": _l("marketing to contact the customer")}
+# Why an order needs no callback (webapp/signoff/callbacks.py exemption).
+CALLBACK_EXEMPTIONS = {"no_contact": _l("no contact phone"), "confirmed_on_site": _l("satisfied on the signed report")}
+
 _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SYMPTOMS, "priority": PRIORITIES,
            "state": STATES, "action": ACTIONS, "role": ROLES, "policy": POLICIES, "field": FIELDS,
            "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES, "led_state": LED_STATES, "led_color": LED_COLORS,
            "led_problem": LED_PROBLEMS, "gf_class": GF_CLASSES, "gf_type": GF_TYPES, "gf_service": GF_SERVICES,
-           "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES}
+           "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES,
+           "closure_result": CLOSURE_RESULTS, "closure_class": CLOSURE_CLASSES, "closure_confirmation": CLOSURE_CONFIRMATIONS,
+           "skill": SKILLS, "callback_exemption": CALLBACK_EXEMPTIONS, "followup": CALLBACK_FOLLOWUPS}
+
+
+def skills_words(skills):
+    """A technician's comma-separated skill codes in words ("FTTH,enterprise" → "FTTH、政企专线")."""
+    words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
+    return "、".join(words) if str(get_locale()) != "en" else ", ".join(words)
 
 
 _translated = {}

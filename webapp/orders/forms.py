@@ -141,15 +141,11 @@ class ClosureForm(FlaskForm):
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
+    result = SelectField(_l("Result"), choices=options(labels.CLOSURE_RESULTS.items()))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
-    classification = SelectField(_l("Fault classification"), choices=options([
-        ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
-        ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),
-        ("other", _l("Other"))]))
-    confirmation = SelectField(_l("Restoration confirmed by"), choices=options([
-        ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
-        validators=[Optional()])
+    classification = SelectField(_l("Fault classification"), choices=options(labels.CLOSURE_CLASSES.items()))
+    confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
+                               validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
 
     def validate_cause(self, field):
