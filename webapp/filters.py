@@ -20,6 +20,8 @@ def localtime(text, fmt="short"):
         return local.strftime("%Y-%m-%d")
     if fmt == "input":
         return local.strftime("%Y-%m-%dT%H:%M")
+    if fmt == "full":  # a record kept for years (the signed report): with the year
+        return local.strftime("%Y-%m-%d %H:%M")
     return local.strftime("%m-%d %H:%M")
 
 

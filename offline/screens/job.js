@@ -75,10 +75,13 @@ async function photosView(o) {
       @change=${(e) => attachPhoto(e, o)}> ${t("Take a photo")}</label><p class="error" id="photo-error" hidden></p></form></section>`;
 }
 
+// An event's action in words: a second appointment is a change of appointment (改约), not another 预约.
+const actionWords = (e) => (e.action === "make_appointment" && e.from_state === "appointed" ? t("Changed the appointment") : label("action", e.action));
+
 function timelineView(o) {
   const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
-    ${label("action", e.action)}${e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
+    ${actionWords(e)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
     ${e.reason ? html`<span class="muted">${e.reason}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
 }
 

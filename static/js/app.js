@@ -12,6 +12,7 @@
     bar.hidden = !text;
   }
   var zh = (document.documentElement.lang || "zh-CN").indexOf("zh") === 0;
+  try { localStorage.setItem("ontrack-lang", zh ? "zh" : "en"); } catch (e) { /* the offline page falls back to the browser's */ }
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
