@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import Session
 from tests.test_browser import PHONE, log_in, shot
-from tests.test_offline_browser import dispatch_order
+from tests.test_offline_browser import dispatch_order, phone_profile, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +62,22 @@ def test_the_offline_page_speaks_the_readers_language_only(app, live_server, bro
     page.goto(f"{live_server}/offline.html")
     expect(page.locator("h1:visible")).to_have_text("当前没有网络")
     expect(page.locator("body")).not_to_contain_text("You are offline", use_inner_text=True)
+
+
+def test_led_check_leftovers(app, server, user_ids, phone_profile):  # noqa: F811
+    from tests.test_offline_browser import log_in as phone_log_in, ready_offline, tap_through
+    order_id, _ = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    phone_log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    expect(page.locator("#led-form select[name=model]")).not_to_have_value("custom")
+    expect(page.locator("#led-labels-field")).to_be_hidden()  # a catalog model knows its lights
+    page.select_option("#led-form select[name=model]", "custom")
+    expect(page.locator("#led-labels-field")).to_be_visible()
+    page.locator("[data-led-capture=photo]").tap()  # this browser has no camera
+    expect(page.locator("#led-error")).to_be_visible()
+    assert "Error" not in page.locator("#led-error").inner_text()
+    shot(page, "15-15-led-no-camera")
