@@ -16,3 +16,13 @@ def test_a_full_width_phone_number_is_accepted_and_stored_plain(login, db):
     response = desk.post("/orders/new", {**ORDER, "contact_phone": "１３９１２３４５６７８"})
     assert response.status_code == 303, response.text
     assert next(iter(db.query("SELECT contact_phone FROM orders")))["contact_phone"] == "13912345678"
+
+
+def test_a_question_before_its_answer_never_gets_a_second_mark(app):
+    """Issue 15 item 15: no "灯亮吗？：常亮" on the desk, the report or the phone (offline/runner.js qa)."""
+    from webapp.filters import question_words
+    with app.test_request_context():
+        assert question_words("PON 灯状态？") == "PON 灯状态？"
+        assert question_words("收光功率") == "收光功率："
+    runner = (__import__("pathlib").Path(__file__).resolve().parent.parent / "offline" / "runner.js").read_text()
+    assert 'l.question + "：" + l.answer' not in runner and "function qa(" in runner

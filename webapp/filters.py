@@ -2,7 +2,7 @@
 import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from .timeutil import from_text, utcnow, zone
 from . import labels
@@ -52,7 +52,16 @@ def risk(text, now=None):
     return "soon" if left < datetime.timedelta(hours=1) else "ok"
 
 
+def question_words(question):
+    """A question before its answer: "？" already ends it (no "灯亮吗？：常亮"), else the language's colon."""
+    question = str(question or "")
+    if question.rstrip().endswith(("？", "?")):
+        return question
+    return question + (":" if str(get_locale()) == "en" else "：")
+
+
 def init_app(app):
     """Register the filters."""
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
-                                 label=labels.label, skills_words=labels.skills_words)
+                                 label=labels.label, skills_words=labels.skills_words,
+                                 question_words=question_words)
