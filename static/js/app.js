@@ -28,6 +28,14 @@
       window.location.assign(xhr.responseURL || "/jobs/");
     }
   });
+  // A link whose answer takes a while (a report's PDF is laid out on first use) says so when tapped.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-busy-text]") : null;
+    if (!link || link.getAttribute("aria-busy") === "true") { return; }
+    link.setAttribute("aria-busy", "true");
+    link.textContent = link.dataset.busyText;
+    window.addEventListener("pageshow", function () { link.removeAttribute("aria-busy"); }, { once: true });
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) { showStatus(""); }
   });
