@@ -26,7 +26,8 @@ export async function noticeEvents() {
 // The number of unread events, on the navigation's "Notices" link (the server's count is as old as the page).
 export async function showUnreadCount() {
   const link = document.querySelector(".notices-link");
-  if (!link || !shared.db) { return; }
+  // Before the first pull the phone knows nothing yet: the server's count in the page stands.
+  if (!link || !shared.db || (await S.getMeta(shared.db, "cursor")) == null) { return; }
   const unread = (await noticeEvents()).filter((e) => !e.read).length;
   let badge = link.querySelector("#notice-count");
   if (!unread) { if (badge) { badge.remove(); } return; }

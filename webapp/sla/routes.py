@@ -25,9 +25,14 @@ def notices_for(db, user, unread_only=False, limit=200):
 
 
 def unread_count(db, user):
-    """Count unread notices for the badge in the navigation."""
+    """Count unread notices for the badge in the navigation.
+
+    A technician's are counted as the phone lists them: one per order and minute (webapp/sla/notices.py),
+    so the badge does not change when the app takes over from the page.
+    """
     clause, params = _addressed_to(user)
-    return one(db, f"SELECT COUNT(*) AS n FROM notices n WHERE {clause} AND n.read_at IS NULL", params)["n"]
+    counted = "DISTINCT n.order_id || ' ' || substr(n.created_at, 1, 16)" if user.role == "technician" else "*"
+    return one(db, f"SELECT COUNT({counted}) AS n FROM notices n WHERE {clause} AND n.read_at IS NULL", params)["n"]
 
 
 @bp.route("/notices")
