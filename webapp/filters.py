@@ -60,8 +60,14 @@ def question_words(question):
     return question + (":" if str(get_locale()) == "en" else "：")
 
 
+def colon():
+    """The colon after a label in the reader's language: "：" in Chinese text, ": " in English."""
+    return ": " if str(get_locale()) == "en" else "："
+
+
 def init_app(app):
     """Register the filters."""
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
                                  label=labels.label, skills_words=labels.skills_words,
                                  question_words=question_words)
