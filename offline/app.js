@@ -45,6 +45,7 @@ function forgetShellOnLogout() {
 }
 
 async function start() {
+  try { localStorage.setItem("ontrack-lang", boot.lang); } catch (e) { /* the offline page falls back to the browser's */ }
   shared.db = await S.open(boot.user.id);
   shared.render = draw;
   shared.requestSync = requestSync;

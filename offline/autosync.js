@@ -6,10 +6,15 @@ import { renderStatus } from "./statusbar.js";
 
 const Y = self.ONTrackSync;
 let failures = 0, timer = null, again = false, syncing = false;
+// Just after the browser says it is online again, the network often needs a few seconds more
+// (Wi-Fi associating, mobile data attaching): probe again soon instead of backing off.
+const QUICK_PROBES = [2000, 5000, 10000];
+let quickProbes = [];
 
 function schedule() {
   clearTimeout(timer);
-  timer = setTimeout(requestSync, Math.min(30000 * 2 ** failures, 5 * 60000));
+  const wait = failures && quickProbes.length ? quickProbes.shift() : Math.min(30000 * 2 ** failures, 5 * 60000);
+  timer = setTimeout(requestSync, wait);
 }
 
 export async function requestSync() {
@@ -19,6 +24,7 @@ export async function requestSync() {
   let result;
   try { result = await Y.run(shared.db, boot.user.id); } finally { syncing = false; }
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
+  if (!failures) { quickProbes = []; }
   if (result && result.ok && !shared.typing) { await shared.render(true); } else { await renderStatus(false); }
   if (again) { again = false; requestSync(); return; }
   schedule();
@@ -28,6 +34,7 @@ export const isSyncing = () => syncing;
 
 // Sync when the connection returns and when the technician comes back to the app.
 export function watchConnection() {
-  window.addEventListener("online", requestSync);
+  window.addEventListener("online", () => { failures = 0; quickProbes = QUICK_PROBES.slice(); requestSync(); });
+  window.addEventListener("offline", () => renderStatus(syncing));
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") { requestSync(); } });
 }

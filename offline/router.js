@@ -1,5 +1,5 @@
 // The technician app's one router: a URL names a screen. /jobs/ is the job list; /jobs/<id> is
-// that order's job page, or its fault-finding runner while a run is open. Links marked data-nav
+// that order's job page, or its fault-finding runner while a run is open; /jobs/notices the notices. Links marked data-nav
 // change the URL without leaving the page (the shell works offline). A screen's module is
 // loaded when it is first shown, so opening the job list downloads only what the list needs;
 // the service worker precaches every module for offline use.
@@ -12,6 +12,7 @@ import { groupFaultBanner } from "./groupfault-banner.js";
 import { renderStatus } from "./statusbar.js";
 import { isSyncing } from "./autosync.js";
 import { jobListScreen } from "./screens/joblist.js";  // the start screen; the job page's modules load on demand
+import { noticesScreen, showUnreadCount } from "./screens/notices.js";
 
 const app = document.getElementById("app");
 
@@ -23,7 +24,7 @@ export function currentOrderId() {
 
 // {title, view, drawn?}: the screen for a URL's order id (null: the list).
 async function screenFor(id) {
-  if (!id) { return jobListScreen(shared.db); }
+  if (!id) { return location.pathname === "/jobs/notices" ? noticesScreen() : jobListScreen(shared.db); }
   const [job, faultFinding] = await Promise.all([import("./screens/job.js"), import("./screens/fault-finding.js")]);
   const order = await orderView(id);
   if (!order) { return job.missingJobScreen(id); }
@@ -53,7 +54,7 @@ export async function draw(afterSync) {
     if (screen.drawn) { screen.drawn(); }
   }
   window.scrollTo(0, y);
-  await renderStatus(isSyncing());
+  await Promise.all([renderStatus(isSyncing()), showUnreadCount()]);
 }
 
 async function follow(link) {

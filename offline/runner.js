@@ -105,6 +105,13 @@
     });
   }
 
+  // A question and its answer on one line: "？" already ends a question, so no "：" after it
+  // (no "灯亮吗？：常亮"); otherwise the language's own colon.
+  function qa(question, answer, lang) {
+    if (/[？?]\s*$/.test(question)) { return question + " " + answer; }
+    return question + (lang === "en" ? ": " : "：") + answer;
+  }
+
   // Readable lines of a run: question, answer (a reading with its band), what was done.
   function describe(data, steps, lang, ledWords) {
     return steps.map(function (step) {
@@ -130,7 +137,7 @@
     data = treeFor(data, run.playbook_version || run.version) || data;
     var lines = describe(data, run.steps, lang, ledWords);
     var seen = lines.filter(function (l) { return l.kind === "led" || l.kind === "measure"; })
-      .map(function (l) { return l.question + "：" + l.answer; });
+      .map(function (l) { return qa(l.question, l.answer, lang); });
     var done = lines.filter(function (l) { return l.did; }).map(function (l) { return l.did; });
     var outcome = data.outcomes[run.outcome];
     var measured = lines.filter(function (l) { return l.kind === "measure"; }).map(function (l) { return l.question + " " + l.answer; });
@@ -147,6 +154,6 @@
     LED_STATES: LED_STATES, Invalid: Invalid, bandOf: bandOf, checkValue: checkValue, follow: follow,
     treeFor: treeFor, answerIds: answerIds,
     playbook: playbook, position: position, checkRun: checkRun, suggested: suggested, describe: describe,
-    closureFrom: closureFrom
+    closureFrom: closureFrom, qa: qa
   };
 })(self);

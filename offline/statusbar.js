@@ -33,6 +33,28 @@ async function othersWaiting() {
   return othersCache;
 }
 
+// The one state the bar shows, most pressing first: the phone cannot keep work (plain HTTP, said
+// by the page's own warning), syncing now, no connection, a problem, changes waiting, all synced.
+// Never two at once: "everything is synced" beside "no connection" would be a guess either way.
+export function syncState({ secure, online, syncing, waiting, trouble }) {
+  if (!secure) { return "insecure"; }
+  if (syncing) { return "syncing"; }
+  if (!online || trouble === "offline") { return "offline"; }
+  if (trouble) { return "trouble"; }
+  return waiting ? "waiting" : "synced";
+}
+
+// The bar's first words for a state: what is wrong (if anything), then what is waiting.
+function headline(state, waiting, trouble) {
+  const kept = waiting ? t("%(n)d changes waiting", { n: waiting }) : "";
+  const count = html`<span id="sync-waiting" data-count=${waiting}>${state === "syncing" ? t("Syncing…") : state === "synced" ?
+    t("Everything is synced") : kept}</span>`;
+  if (state !== "offline" && state !== "trouble") { return count; }
+  const code = state === "offline" ? "offline" : trouble;
+  return html`<span id="sync-problem" class="problem">${problemWords(code)}${code === "login" ?
+    html` <a href="/login?next=${encodeURIComponent(location.pathname)}">${t("Log in")}</a>` : nothing}</span>${waiting ? " · " : ""}${count}`;
+}
+
 // Draw the bar; syncing: whether a sync is running now.
 export async function renderStatus(syncing) {
   const db = shared.db;
@@ -42,17 +64,21 @@ export async function renderStatus(syncing) {
   const problem = await S.getMeta(db, "problem");
   const others = await othersWaiting();
   const trouble = problem && problem.code;
+  const state = syncState({ secure: window.isSecureContext, online: navigator.onLine, syncing, waiting, trouble });
+  bar.className = `sync-status state-${state}`;
+  bar.dataset.state = state;
+  if (state === "insecure") {  // the page's warning above says it all; a sync state beside it would contradict it
+    render(html`<span id="sync-waiting" data-count=${waiting}></span>`, bar);
+    bar.hidden = true;
+    return;
+  }
+  bar.hidden = false;
   const bits = [
-    html`<span id="sync-waiting" data-count=${waiting}>${waiting ? t("%(n)d changes waiting", { n: waiting }) : t("Everything is synced")}</span>`,
-    html`<span id="sync-last">${last ? t("Last sync %(time)s", { time: when(last) }) : t("Never synced")}</span>`,
+    headline(state, waiting, trouble),
+    html`<span id="sync-last" class="muted">${last ? t("Last sync %(time)s", { time: when(last) }) : t("Never synced")}</span>`,
   ];
   if (attention) { bits.push(html`<a href="/jobs/#attention" data-nav class="attention-link">${t("%(n)d need attention", { n: attention })}</a>`); }
-  if (trouble) {
-    bits.push(html`<span id="sync-problem" class="problem">${problemWords(problem.code)}${problem.code === "login" ?
-      html` <a href="/login?next=${encodeURIComponent(location.pathname)}">${t("Log in")}</a>` : nothing}</span>`);
-  }
   if (others) { bits.push(html`<span class="muted">${t("%(n)d changes of another person are kept on this phone until they log in.", { n: others })}</span>`); }
   render(html`${bits.map((bit, i) => (i ? html` · ${bit}` : bit))} <button class="btn small" type="button" id="sync-now" ?disabled=${syncing}
     @click=${() => shared.requestSync()}>${syncing ? t("Syncing…") : t("Sync now")}</button>`, bar);
-  bar.className = `sync-status${waiting ? " waiting" : ""}${trouble ? " trouble" : ""}`;
 }

@@ -5,7 +5,7 @@
 // A classic script, because the service worker loads it too (importScripts).
 (function (root) {
   "use strict";
-  var VERSION = 2;
+  var VERSION = 3;
 
   function dbName(userId) { return "ontrack-u" + userId; }
 
@@ -23,6 +23,9 @@
         }
         if (oldVersion < 2) {
           db.createObjectStore("runs", { keyPath: "id" });       // fault-finding runs not finished yet
+        }
+        if (oldVersion < 3) {
+          db.createObjectStore("notices", { keyPath: "id" });    // the technician's notices, one per event (webapp/sla/notices.py)
         }
       }
     });

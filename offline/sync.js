@@ -181,7 +181,11 @@
   }
 
   async function applyPull(db, body) {
-    var tx = db.transaction(["orders", "reference", "meta"], "readwrite");
+    var tx = db.transaction(["orders", "reference", "meta", "notices"], "readwrite");
+    if (body.notices) {  // the server sends the whole recent list on a pull's last page: it replaces what the phone had
+      await tx.objectStore("notices").clear();
+      for (var n = 0; n < body.notices.length; n++) { await tx.objectStore("notices").put(body.notices[n]); }
+    }
     if (body.reset) {
       await tx.objectStore("orders").clear();
       await tx.objectStore("reference").clear();

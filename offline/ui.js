@@ -2,8 +2,17 @@
 // form fields, and reading a form.
 import { html, nothing } from "./html.js";
 import { t, label } from "./i18n.js";
+import { when } from "./time.js";
 
 export const stateChip = (state) => html`<span class="chip state-${state}">${label("state", state)}</span>`;
+
+// An order's next deadline: its time, a filled "overdue" mark once passed (not colour alone), or
+// "paused" while suspended (its clocks stand still and move on by the suspended time on resume).
+export const dueMark = (o) => {
+  if (o.state === "suspended") { return html`<span class="due due-paused">${t("Paused (suspended)")}</span>`; }
+  const passed = new Date(o.next_due_at) < new Date();
+  return html`<span class="due ${passed ? "due-breached" : "due-ok"}">${passed ? `${t("Overdue")} · ` : ""}${when(o.next_due_at)}</span>`;
+};
 
 export const pendingMark = (item) => (item.pending ? html` <span class="chip pending">${t("waiting to sync")}</span>` : nothing);
 
@@ -41,3 +50,24 @@ export function scrollToId(id) {
   const part = document.getElementById(id);
   if (part) { part.scrollIntoView(); }
 }
+
+// A number as typed on any phone keyboard: full-width digits and signs of Chinese input methods
+// ("－３０"), the typographic minus and dashes, a comma for the decimal point, spaces. NaN when it
+// is not a plain number (never a partial read: "-30abc" is NaN, not -30).
+export function typedNumber(text) {
+  const plain = String(text == null ? "" : text).normalize("NFKC")
+    .replace(/[\u2010-\u2015\u2212\uFE58\uFE63]/g, "-").replace(/[,，、]/g, ".").replace(/\s+/g, "");
+  return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(plain) ? Number(plain) : NaN;
+}
+
+// The "±" key beside a number field: a phone's number pad (inputmode decimal/numeric) has no
+// minus key on many phones, and signal and optical power are negative (dBm).
+function flipSign(event) {
+  const input = event.currentTarget.parentElement.querySelector("input");
+  const value = input.value.trim();
+  input.value = /^[-－−]/.test(value) ? value.replace(/^[-－−]\s*/, "") : `-${value}`;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  input.focus();
+}
+
+export const signKey = () => html`<button class="btn sign-key" type="button" aria-label=${t("Change the sign (minus)")} @click=${flipSign}>±</button>`;

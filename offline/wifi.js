@@ -98,17 +98,23 @@
       var scored = allowed[band] ? scoreBand(ref, others, band, allowed) : [];
       perBand[band] = scored;
       if (!scored.length) { recommendation[band] = null; return; }
-      var best = scored[0], reason;
+      var best = scored[0], code, params;
       if (best.hits.length) {
-        reason = say(ref, "reason_least", lang, { channel: best.channel, width: best.width_mhz, count: best.hits.length,
-          strongest: num(Math.max.apply(null, best.hits.map(function (n) { return n.signal_dbm; }))) });
+        code = "reason_least";
+        params = { channel: best.channel, width: best.width_mhz, count: best.hits.length,
+          strongest: num(Math.max.apply(null, best.hits.map(function (n) { return n.signal_dbm; }))) };
       } else {
-        reason = say(ref, "reason_clear", lang, { channel: best.channel, width: best.width_mhz });
+        code = "reason_clear";
+        params = { channel: best.channel, width: best.width_mhz };
       }
-      recommendation[band] = { channel: best.channel, width_mhz: best.width_mhz, score: best.score, reason: reason };
+      // The code and numbers are what is kept; the sentence is for this reader (webapp/wifi/guidance.py worded).
+      recommendation[band] = { channel: best.channel, width_mhz: best.width_mhz, score: best.score,
+        reason_code: code, reason_params: params, reason: say(ref, code, lang, params) };
     });
     var findings = [];
-    function add(code, severity, params) { findings.push({ code: code, severity: severity, message: say(ref, code, lang, params || {}) }); }
+    function add(code, severity, params) {
+      findings.push({ code: code, severity: severity, params: params || {}, message: say(ref, code, lang, params || {}) });
+    }
     if (ownSsid && !own.length) { add("own_not_found", "warning", { ssid: ownSsid }); }
     ["2.4", "5"].forEach(function (band) {
       var mine = own.filter(function (n) { return n.band === band; });

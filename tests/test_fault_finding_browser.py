@@ -37,17 +37,17 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "15")     # a typo: no ONT receives +15 dBm
     expect(page.locator("#band")).to_contain_text("不是可能的读数")
-    page.locator("#measure-form button").tap()
+    page.locator("#measure-form button[type=submit]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "-29.5")
     expect(page.locator("#band")).to_contain_text("过弱")
     shot(page, "21-runner-optical-power-judged")
-    page.locator("#measure-form button").tap()
+    page.locator("#measure-form button[type=submit]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.2")
     page.locator("[data-run-back]").tap()                  # change an answer
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "−29.5")  # the minus sign a Chinese keyboard gives
-    page.locator("#measure-form button").tap()
+    page.locator("#measure-form button[type=submit]").tap()
     tap_answer(page, "没有")                               # H5.2: no tight bend
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.3")
     page.locator("[data-run-pause]").tap()                 # paused...

@@ -95,7 +95,8 @@ def test_first_appointment_response_within_30_minutes(db, user_ids):
     order_id = new_order(db, user_ids)
     act(db, user_ids, "disp", order_id, "dispatch", minutes(5), technician_id=user_ids["techa"])
     assert clock(db, order_id, "first_appointment")["due_at"] == to_text(minutes(35))
-    assert sweep(db, minutes(26)) == (1, 0)  # warned 10 minutes before
+    # warned 10 minutes before; the order's own 30 minutes from arrival (issue 15 item 6) warned too
+    assert sweep(db, minutes(26)) == (2, 0)
     assert ("warning", "first_appointment", "technician") in notices(db, order_id)
     act(db, user_ids, "techa", order_id, "accept", minutes(27))
     act(db, user_ids, "techa", order_id, "make_appointment", minutes(30),
@@ -109,8 +110,9 @@ def test_first_appointment_response_within_30_minutes(db, user_ids):
 def test_a_missed_first_response_is_a_breach_for_the_dispatcher(db, user_ids):
     order_id = new_order(db, user_ids)
     act(db, user_ids, "disp", order_id, "dispatch", minutes(0), technician_id=user_ids["techa"])
-    assert sweep(db, minutes(31)) == (1, 1)
+    assert sweep(db, minutes(31)) == (2, 2)  # first response, and 30 minutes from the order's arrival
     assert ("breach", "first_appointment", "dispatcher") in notices(db, order_id)
+    assert ("breach", "arrival_appointment", "dispatcher") in notices(db, order_id)
     assert next(iter(db.query("SELECT breached FROM orders WHERE id = ?", [order_id])))["breached"] == 1
     assert sweep(db, minutes(40)) == (0, 0), "a breach is raised once"
 

@@ -60,7 +60,8 @@ def test_the_customers_own_ap_is_ignored():
 
 
 def test_5ghz_prefers_non_dfs_and_wide_and_follows_the_country():
-    assert best([], "5") == {"channel": 36, "width_mhz": 80, "score": 0.0, "reason": best([], "5")["reason"]}
+    assert best([], "5") == {"channel": 36, "width_mhz": 80, "score": 0.0, "reason": best([], "5")["reason"],
+                             "reason_code": "reason_clear", "reason_params": {"channel": 36, "width": 80}}
     busy_low = [ap(36, -50), ap(44, -55)]
     rec = best(busy_low, "5")
     assert rec["channel"] in (149, 153, 157, 161) and rec["width_mhz"] == 80  # not DFS 52–64

@@ -94,7 +94,21 @@ def _instance_secret(instance_path):
     return path.read_text().strip()
 
 
+def _large_upload_limits():
+    """Let a Wi-Fi scan file through to the parser's own limit (8 MB, webapp/wifi/parsers.py).
+
+    A scan of a busy building runs to hundreds of KB, over MAX_CONTENT_LENGTH's form limits.
+    Set before CSRF protection runs, because it reads the form (and so the whole body).
+    """
+    if request.endpoint == "wifi.analyze_upload":
+        from .wifi.parsers import MAX_BYTES
+        limit = MAX_BYTES + 64 * 1024  # the file plus the multipart framing and small fields
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
+
+
 def _init_extensions(app):
+    app.before_request(_large_upload_limits)  # first: CSRF protection below reads the form
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])

@@ -2,7 +2,7 @@
 import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from .timeutil import from_text, utcnow, zone
 from . import labels
@@ -20,6 +20,8 @@ def localtime(text, fmt="short"):
         return local.strftime("%Y-%m-%d")
     if fmt == "input":
         return local.strftime("%Y-%m-%dT%H:%M")
+    if fmt == "full":  # a record kept for years (the signed report): with the year
+        return local.strftime("%Y-%m-%d %H:%M")
     return local.strftime("%m-%d %H:%M")
 
 
@@ -50,7 +52,22 @@ def risk(text, now=None):
     return "soon" if left < datetime.timedelta(hours=1) else "ok"
 
 
+def question_words(question):
+    """A question before its answer: "？" already ends it (no "灯亮吗？：常亮"), else the language's colon."""
+    question = str(question or "")
+    if question.rstrip().endswith(("？", "?")):
+        return question
+    return question + (":" if str(get_locale()) == "en" else "：")
+
+
+def colon():
+    """The colon after a label in the reader's language: "：" in Chinese text, ": " in English."""
+    return ": " if str(get_locale()) == "en" else "："
+
+
 def init_app(app):
     """Register the filters."""
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
-                                 label=labels.label)
+                                 label=labels.label, skills_words=labels.skills_words,
+                                 question_words=question_words)

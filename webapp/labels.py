@@ -71,6 +71,7 @@ GF_MATCHED_ON = {"account": _l("broadband account"), "olt": _l("OLT"), "pon_port
                  "address": _l("address")}
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
 POLICIES = {
+    "arrival_appointment": _l("Appointment within 30 min of arrival"),
     "first_appointment": _l("First appointment response (30 min)"),
     "complaint_same_day": _l("Complaint cleared the same day"),
     "enterprise_sign": _l("Enterprise ticket signed (10 min)"),
@@ -123,6 +124,22 @@ LISTS = {"complaint_focus": _l("Complaint focus area"), "handling_result": _l("H
 DEVICE_KINDS = {"ont": _l("ONT (optical modem)"), "router": _l("Router"), "switch": _l("Switch"),
                 "transceiver": _l("Fibre transceiver"), "other": _l("Other")}
 SLA_KINDS = {"minutes": _l("minutes"), "working_days": _l("working days"), "same_day": _l("same day")}
+# The closure reply's coded answers (ClosureForm's choices and every page that shows a reply).
+CLOSURE_RESULTS = {"recovered": _l("Recovered"), "not_recovered": _l("Not recovered")}
+CLOSURE_CLASSES = {
+    "drop_cable": _l("Drop cable / fibre"), "ont": _l("ONT / modem"), "router": _l("Customer router"),
+    "account": _l("Account or authentication"), "network": _l("Network side"), "customer": _l("Customer side"),
+    "other": _l("Other"),
+}
+CLOSURE_CONFIRMATIONS = {"customer": _l("Customer, through customer service"),
+                         "nms": _l("NMS alarm cleared (night or unreachable)")}
+# What a technician is trained for (users.skills, comma-separated codes).
+SKILLS = {"FTTH": "FTTH", "FTTB": "FTTB", "enterprise": _l("Enterprise lines")}
+# Follow-ups a callback opens (webapp/signoff/callbacks.py FOLLOWUP_BY_CAUSE); the guides' own are in playbooks.json.
+CALLBACK_FOLLOWUPS = {"supervisor_fix": _l("supervisor to correct the technician"), "revisit": _l("revisit the customer"),
+                      "marketing": _l("marketing to contact the customer")}
+# Why an order needs no callback (webapp/signoff/callbacks.py exemption).
+CALLBACK_EXEMPTIONS = {"no_contact": _l("no contact phone"), "confirmed_on_site": _l("satisfied on the signed report")}
 
 _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SYMPTOMS, "priority": PRIORITIES,
            "state": STATES, "action": ACTIONS, "role": ROLES, "policy": POLICIES, "field": FIELDS,
@@ -130,7 +147,15 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
            "led_problem": LED_PROBLEMS, "gf_class": GF_CLASSES, "gf_type": GF_TYPES, "gf_service": GF_SERVICES,
            "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES,
            "audit_entity": AUDIT_ENTITIES, "audit_action": AUDIT_ACTIONS, "audit_field": AUDIT_FIELDS,
-           "notice_kind": NOTICE_KINDS, "list": LISTS, "device_kind": DEVICE_KINDS, "sla_kind": SLA_KINDS}
+           "notice_kind": NOTICE_KINDS, "list": LISTS, "device_kind": DEVICE_KINDS, "sla_kind": SLA_KINDS,
+           "closure_result": CLOSURE_RESULTS, "closure_class": CLOSURE_CLASSES, "closure_confirmation": CLOSURE_CONFIRMATIONS,
+           "skill": SKILLS, "callback_exemption": CALLBACK_EXEMPTIONS, "followup": CALLBACK_FOLLOWUPS}
+
+
+def skills_words(skills):
+    """A technician's comma-separated skill codes in words ("FTTH,enterprise" → "FTTH、政企专线")."""
+    words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
+    return "、".join(words) if str(get_locale()) != "en" else ", ".join(words)
 
 
 _translated = {}

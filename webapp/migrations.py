@@ -728,6 +728,10 @@ MIGRATIONS = [
             body TEXT NOT NULL
         )""",
     ],
+    # A technician's notices ride on every sync pull (webapp/sla/notices.py): read by person and time.
+    [
+        "CREATE INDEX IF NOT EXISTS notices_user_created ON notices (user_id, created_at)",
+    ],
 ]
 
 

@@ -6,6 +6,7 @@ by U+FFFD, so what was there stays visible as a mark instead of silently reorder
 the desk's screen, or moving a terminal's cursor when a scan is printed.
 """
 import re
+import unicodedata
 
 REPLACEMENT = "\ufffd"
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -26,3 +27,18 @@ def visible_tree(value, one_line=False):
     if isinstance(value, list):
         return [visible_tree(item, one_line) for item in value]
     return value
+
+
+_MINUS_SIGNS = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
+
+
+def half_width(text):
+    """`text` with full-width digits, letters and signs as plain ones ("－３０" → "-30"), and dashes
+    and the typographic minus as "-": what a Chinese input method types into a number or phone field.
+
+    Unicode NFKC compatibility folding (full-width forms U+FF01–FF5E) plus the minus-like dashes.
+    Anything else (CJK text) is unchanged. None stays None.
+    """
+    if not isinstance(text, str):
+        return text
+    return _MINUS_SIGNS.sub("-", unicodedata.normalize("NFKC", text))

@@ -7,7 +7,7 @@ import { shared } from "../context.js";
 import { t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId } from "../ui.js";
+import { pendingMark, scrollToId, signKey, typedNumber } from "../ui.js";
 import { ledSuggestion } from "./led-check.js";
 
 const R = self.ONTrackRunner;
@@ -34,7 +34,7 @@ async function startRun(o, playbookId) {
 }
 
 const stepList = (data, steps) => html`<ol class="run-steps">${R.describe(data, steps, lang, LED_WORDS).map((l) =>
-  html`<li>${l.question}: <b>${l.answer}</b></li>`)}</ol>`;
+  html`<li>${questionWords(l.question)} <b>${l.answer}</b></li>`)}</ol>`;
 
 // The job page's fault-finding section: runs to continue, runs done, the guides that fit, the others.
 export async function diagnosisView(o, data) {
@@ -61,9 +61,12 @@ export async function diagnosisView(o, data) {
 }
 
 // A typed reading: {value, band} or {error} (impossible or not a number).
+// A question before its answer: "？" already ends it (no "？："), else the language's colon.
+const questionWords = (q) => (/[？?]\s*$/.test(q) ? q : `${q}${lang === "en" ? ":" : "："}`);
+
 function judge(node, text) {
-  const value = Number(String(text).replace(/[−–—]/g, "-").replace(/[,，]/g, ".").trim());
-  if (String(text).trim() === "" || !isFinite(value)) { return { error: t("Type a number.") }; }
+  const value = typedNumber(text);
+  if (!isFinite(value)) { return { error: t("Type a number.") }; }
   if (R.checkValue(node, value)) {
     return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
       { value, unit: node.unit, min: node.min, max: node.max }) };
@@ -158,7 +161,7 @@ async function answersView(o, run, node) {
   }
   if (node.kind === "measure") {
     return html`<form id="measure-form" @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
-      <input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}></label>
+      <span class="signed"><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}>${node.min < 0 ? signKey() : nothing}</span></label>
       <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
   }
   if (node.kind === "checklist") {
@@ -184,7 +187,7 @@ export async function runnerScreen(o, run, playbooks) {
       ${node.hint ? html`<p class="muted">${node.hint[lang]}</p>` : nothing}<div class="answers">${await answersView(o, run, node)}</div></section>`;
   }
   const view = html`<div class="runner-head"><b>${book.title[lang]}</b> · ${o.customer_name} <small class="muted">${t("Step %(n)d", { n: run.steps.length + 1 })}</small></div>
-    ${last ? html`<p class="muted small runner-last">${last.question}: <b>${last.answer}</b></p>` : nothing}${body}
+    ${last ? html`<p class="muted small runner-last">${questionWords(last.question)} <b>${last.answer}</b></p>` : nothing}${body}
     <div class="runner-nav">${run.steps.length ? html`<button class="btn" type="button" data-run-back @click=${back}>← ${t("Back")}</button>` : nothing}
       <button class="btn" type="button" data-run-pause @click=${pause}>${t("Pause")}</button></div>`;
   return { title: book.title[lang], view };

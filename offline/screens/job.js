@@ -8,7 +8,7 @@ import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, sha256, shrink } from "../photos.js";
-import { pendingMark, showError, stateChip, telHref } from "../ui.js";
+import { dueMark, pendingMark, showError, stateChip, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
@@ -29,7 +29,7 @@ function detailsView(o) {
     [t("Equipment"), `${o.ont_model || "—"} ${o.ont_serial || ""} · OLT ${o.olt || "—"} · PON ${o.pon_port || "—"} · ${t("Splitter")} ${o.splitter || "—"}`],
   ];
   if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
-  if (o.next_due_at) { rows.push([t("Due"), when(o.next_due_at)]); }
+  if (o.next_due_at) { rows.push([t("Due"), dueMark(o)]); }
   if (o.description) { rows.push([t("Description"), o.description]); }
   return html`<section class="card"><dl class="details">${rows.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl></section>`;
 }
@@ -75,10 +75,13 @@ async function photosView(o) {
       @change=${(e) => attachPhoto(e, o)}> ${t("Take a photo")}</label><p class="error" id="photo-error" hidden></p></form></section>`;
 }
 
+// An event's action in words: a second appointment is a change of appointment (改约), not another 预约.
+const actionWords = (e) => (e.action === "make_appointment" && e.from_state === "appointed" ? t("Changed the appointment") : label("action", e.action));
+
 function timelineView(o) {
   const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
-    ${label("action", e.action)}${e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
+    ${actionWords(e)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
     ${e.reason ? html`<span class="muted">${e.reason}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
 }
 

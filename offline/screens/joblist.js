@@ -10,11 +10,15 @@ import { attentionView } from "./attention.js";
 const S = self.ONTrackStore;
 const FINISHED = ["returned", "rejected", "unsolved", "closed"];
 
+// An appointment of an earlier day still on the list: the visit is late, said in words.
+const lateMark = (o) => (o.appointment_start && local(o.appointment_start).date < today()
+  ? html` <span class="chip late">${t("Late: appointment was %(date)s", { date: local(o.appointment_start).date.slice(5) })}</span>` : nothing);
+
 const card = (o) => {
   const slot = o.appointment_start ? `${when(o.appointment_start)}–${(local(o.appointment_end) || {}).time}` : t("No appointment yet");
   return html`<li class="job card" id="job-${o.id}">
     <a class="job-main" data-nav href="/jobs/${o.id}"><div class="job-top">${stateChip(o.state)} <small class="muted">${o.order_no}</small></div>
-      <div class="job-when">${slot}</div>
+      <div class="job-when">${slot}${lateMark(o)}</div>
       <div class="job-who">${o.customer_name} · ${label("order_type", o.order_type)} · ${label("symptom", o.symptom)}</div>
       <div class="job-where muted">${o.address}</div></a>
     <div class="job-buttons"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call")}</a><a class="btn" href=${o.map.geo}>${t("Map")}</a></div></li>`;

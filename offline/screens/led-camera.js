@@ -72,6 +72,21 @@ async function shoot(event) {
   done(Object.assign({ model: cam.model, capture: cam.capture }, taken));
 }
 
+// Why the camera did not open, in the technician's words (the browser's error names are for programmers).
+function cameraProblem(err) {
+  const name = err && err.name;
+  if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError") {
+    return t("This phone has no camera the app can use: choose a photo instead.");
+  }
+  if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError") {
+    return t("The camera is not allowed: allow it in the browser's site settings, or choose a photo instead.");
+  }
+  if (name === "NotReadableError" || name === "AbortError") {
+    return t("The camera is busy (another app is using it): close that app, or choose a photo instead.");
+  }
+  return t("The camera could not be opened: choose a photo instead.");
+}
+
 // Open the camera over the page for a model ({id, leds}) and capture "photo" | "burst"; done(draft)
 // gets {model, capture, blob, frames, frame, seconds?}. Returns an error message, or "" when open.
 export async function openCamera(ref, model, capture, done) {
@@ -83,7 +98,7 @@ export async function openCamera(ref, model, capture, done) {
     stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: {
       facingMode: { ideal: "environment" }, width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30, min: 10 } } });
   } catch (err) {
-    return t("The camera could not be opened (%(why)s): allow the camera, or choose a photo instead.", { why: err.name || "error" });
+    return cameraProblem(err);
   }
   const view = document.createElement("div");
   view.id = "led-camera";

@@ -79,6 +79,9 @@ function checkStatus(check, reading) {
     html`<p class="muted small">${t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")}</p>` : nothing}`;
 }
 
+// What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
+const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
+
 async function checkView(ref, check) {
   const model = modelOf(ref, check);
   if (!model) { return nothing; }
@@ -91,22 +94,29 @@ async function checkView(ref, check) {
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
-    <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button></div>`;
+    ${checkStatus(check, reading)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    ${check.confirmations && !edits[check.id] ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
+      : html`<button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
 }
 
 const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
+  ${ledLegend()}
   ${overlay(d.url, d.frame, d.frames, L.guideSpots(ref, d.model.leds), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
 
+// The lights' names are asked only for a model not in the catalog (the catalog knows its own).
+function showLabelsField(event) {
+  document.getElementById("led-labels-field").hidden = event.target.value !== "custom" && event.target.value !== "";
+}
+
 function newCheckForm(ref, o, again) {
   const guess = L.modelFor(ref, o.ont_model);
   return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
-    <label class="field"><span>${t("Device model")}</span><select name="model">${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
+    <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
       ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}</option>`)}
       <option value="custom">${t("Another model: name its lights")}</option></select></label>
-    <label class="field" id="led-labels-field"><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200"></label>
+    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200"></label>
     <p class="muted small">${t("The catalog's light layouts are not verified against real panels: check them against the box; if they differ, choose “Another model”.")}</p>
     <p class="error" id="led-error" role="alert" hidden></p>
     <div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo" @click=${(e) => capture(e, o, "photo")}>${t("Photo (steady lights)")}</button>

@@ -7,7 +7,7 @@ import { when } from "../time.js";
 import { reference } from "../order-view.js";
 import { shared } from "../context.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId, showError } from "../ui.js";
+import { pendingMark, scrollToId, showError, signKey, typedNumber } from "../ui.js";
 
 const WF = self.ONTrackWifi;
 const S = self.ONTrackStore;
@@ -32,7 +32,7 @@ function analysisView(ref, analysis, id) {
 
 const entryRow = () => html`<tr><td><input name="ssid" maxlength="64" aria-label="SSID"></td>
   <td><input name="channel" inputmode="numeric" size="3" aria-label=${t("Channel")}></td>
-  <td><input name="signal" inputmode="numeric" size="4" placeholder="-60" aria-label="dBm"></td></tr>`;
+  <td class="signed"><input name="signal" inputmode="decimal" size="4" placeholder="-60" aria-label="dBm">${signKey()}</td></tr>`;
 
 async function addRow() { extraRows += 1; await shared.render(); }
 
@@ -48,9 +48,9 @@ function typedNetworks(form, allowed) {
   form.querySelectorAll("tbody tr").forEach((row, i) => {
     const ssid = row.querySelector("[name=ssid]").value.trim();
     const ch = row.querySelector("[name=channel]").value.trim();
-    const sig = row.querySelector("[name=signal]").value.replace(/[−–]/g, "-").trim();
+    const sig = row.querySelector("[name=signal]").value.trim();
     if (!ssid && !ch && !sig) { return; }
-    const channel = Number(ch), signal = Number(sig);
+    const channel = typedNumber(ch), signal = typedNumber(sig);
     if (!Number.isInteger(channel) || (!allowed["2.4"].includes(channel) && !allowed["5"].includes(channel))) {
       problems.push(t("Row %(n)d: %(ch)s is not a Wi-Fi channel here.", { n: i + 1, ch: ch || "—" }));
     } else if (!isFinite(signal) || sig === "" || signal > 0 || signal < -100) {
@@ -74,9 +74,22 @@ async function analyseTyped(event, order) {
   await showPreview({ order_id: order.id, source: "typed", format: "typed", analysis: WF.analyze(ref, networks, "CN", own, lang) });
 }
 
+const SCAN_MAX_BYTES = 8 * 1024 * 1024;  // the server's parser reads up to 8 MB (webapp/wifi/parsers.py)
+
+// Why a chosen file cannot be a scan, said before it is sent (a photo from the gallery, too big), or "".
+function notAScan(file) {
+  if (/^(image|video|audio)\//.test(file.type) || /\.(jpe?g|png|gif|webp|hei[cf]|mp4|pdf)$/i.test(file.name)) {
+    return t("This is a picture or a document, not a Wi-Fi scan. Choose the text file the scan tool saved (iw, nmcli, netsh, WiGLE …).");
+  }
+  if (file.size > SCAN_MAX_BYTES) { return t("This file is larger than 8 MB: a Wi-Fi scan file is much smaller. Choose the scan tool's text file."); }
+  return "";
+}
+
 async function analyseFile(event, order) {
   const input = event.target;
   if (!input.files.length) { return; }
+  const why = notAScan(input.files[0]);
+  if (why) { showError("wifi-error", why); return; }
   const body = new FormData();
   body.append("scan", input.files[0]);
   const own = document.querySelector("#wifi-typed [name=own_ssid]");

@@ -12,11 +12,29 @@
     bar.hidden = !text;
   }
   var zh = (document.documentElement.lang || "zh-CN").indexOf("zh") === 0;
+  try { localStorage.setItem("ontrack-lang", zh ? "zh" : "en"); } catch (e) { /* the offline page falls back to the browser's */ }
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
   document.addEventListener("htmx:sendError", function () {
     showStatus(zh ? "网络不通：未能连接服务器，请稍后重试。" : "No connection: the server could not be reached. Try again shortly.");
+  });
+  // The technician app is a program of its own (ES modules) that a boosted swap would not start,
+  // leaving "Opening your jobs…" on screen: a boosted link or redirect that lands on it loads it whole.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-ONTrack-Shell")) {
+      event.detail.shouldSwap = false;
+      window.location.assign(xhr.responseURL || "/jobs/");
+    }
+  });
+  // A link whose answer takes a while (a report's PDF is laid out on first use) says so when tapped.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-busy-text]") : null;
+    if (!link || link.getAttribute("aria-busy") === "true") { return; }
+    link.setAttribute("aria-busy", "true");
+    link.textContent = link.dataset.busyText;
+    window.addEventListener("pageshow", function () { link.removeAttribute("aria-busy"); }, { once: true });
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) { showStatus(""); }

@@ -9,13 +9,18 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 VIEWS = ("attention", "open", "all")
 TECHNICIAN_PAGE = 50
+# Overdue, one definition for the headline count and the filter: an open order whose running
+# deadline has passed. A suspended order's clocks are paused (shifted on resume), so it is not.
+OVERDUE = "o.state != 'suspended' AND o.next_due_at <= ?"
+URGENT_UNASSIGNED_FIRST = "NOT (o.state IN ('created', 'rejected') AND o.priority IN ('urgent', 'high')), "
 
 
 def queue(db, filters, now, limit=PAGE_SIZE):
     """Return (rows, total) of orders matching the console's filters, earliest deadline first.
 
     The "attention" view is what a dispatcher must act on: unassigned or sent back, or with
-    a deadline inside the next hour (or already passed).
+    a deadline inside the next hour (or already passed). There, an unassigned urgent or high
+    order comes first: only the dispatcher can move it, whatever the technicians' deadlines.
     """
     where, params = [], []
     view = filters.get("view") or "attention"
@@ -36,22 +41,24 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     if filters.get("technician_id"):
         where.append("o.technician_id = ?")
         params.append(int(filters["technician_id"]))
-    if filters.get("breached"):
-        where.append("o.breached = 1")
+    if filters.get("overdue"):
+        where.append(f"o.state IN ({','.join('?' * len(OPEN_STATES))}) AND {OVERDUE}")
+        params.extend([*sorted(OPEN_STATES), to_text(now)])
     clause = " AND ".join(where) or "1"
     # The page's ids first, from the (state, next_due_at) or (district, state, next_due_at) index
     # alone; only those rows are then read in full. Sorting every matching row with all its
     # columns cost 20–60 ms on a city of 20,000 open orders (bench/bench_dispatch.py).
+    order = f"{URGENT_UNASSIGNED_FIRST if view == 'attention' else ''}o.next_due_at IS NULL, o.next_due_at, o.id"
     rows = list(db.query(
         f"WITH page AS MATERIALIZED (SELECT o.id FROM orders o WHERE {clause}"
-        " ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id LIMIT ?)"
+        f" ORDER BY {order} LIMIT ?)"
         " SELECT o.id, o.order_no, o.order_type, o.access_type, o.priority, o.state, o.customer_name, o.district,"
         " o.community, o.building, o.next_due_at, o.next_due_policy, o.breached, o.technician_id,"
         " o.appointment_start, u.display_name AS technician_name,"
         " EXISTS (SELECT 1 FROM group_fault_links l WHERE l.order_id = o.id AND l.released_at IS NULL"
         " AND l.kind = 'intercepted') AS held_by_group_fault"
         " FROM page JOIN orders o ON o.id = page.id LEFT JOIN users u ON u.id = o.technician_id"
-        " ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id", [*params, limit]))
+        f" ORDER BY {order}", [*params, limit]))
     total = db.execute(f"SELECT COUNT(*) FROM orders o WHERE {clause}", params).fetchone()[0]
     return rows, total
 
@@ -110,7 +117,7 @@ def counts(db, now):
     open_states = sorted(OPEN_STATES)
     marks = ",".join("?" * len(open_states))
     row = db.execute(
-        f"SELECT SUM(state IN ('created','rejected')), SUM(next_due_at > ? AND next_due_at <= ?),"
-        f" SUM(next_due_at <= ?), COUNT(*) FROM orders WHERE state IN ({marks})",
+        f"SELECT SUM(o.state IN ('created','rejected')), SUM(o.state != 'suspended' AND o.next_due_at > ? AND o.next_due_at <= ?),"
+        f" SUM({OVERDUE}), COUNT(*) FROM orders o WHERE o.state IN ({marks})",
         [stamp, soon, stamp, *open_states]).fetchone()
     return {"unassigned": row[0] or 0, "at_risk": row[1] or 0, "overdue": row[2] or 0, "open": row[3] or 0}

@@ -1,5 +1,5 @@
 """Console views: the whole page, the self-refreshing queue partial, and bulk assignment."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from ..timeutil import utcnow
 from . import bp
 from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician, technician_load
 
-FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "breached", "limit")
+FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "overdue", "limit")
 
 
 @bp.before_request
@@ -27,6 +27,7 @@ def _dispatchers_only():
 def read_filters(source):
     """Keep only known filter values (anything else is ignored, not an error)."""
     filters = {key: (source.get(key) or "").strip() for key in FILTER_KEYS}
+    filters["overdue"] = "1" if filters["overdue"] or source.get("breached") else ""  # "breached": the old name, in bookmarks
     if filters["view"] not in VIEWS:
         filters["view"] = "attention"
     if filters["state"] not in STATES:
@@ -77,8 +78,20 @@ def console():
 
 @bp.route("/queue")
 def queue_partial():
-    """The queue table alone, for htmx polling and filtering."""
-    return render_template("dispatch/_queue.html", **queue_context(read_filters(request.values)))
+    """The queue table alone, for htmx polling and filtering; the address bar follows the filters.
+
+    HX-Replace-Url (not push): a reload or a bookmark shows the same filters, and the back
+    button is not filled with one entry per changed filter.
+    """
+    filters = read_filters(request.values)
+    response = current_app.make_response(render_template("dispatch/_queue.html", **queue_context(filters)))
+    response.headers["HX-Replace-Url"] = console_url(filters)
+    return response
+
+
+def console_url(filters):
+    """The console's address with these filters (the default view and empty values left out)."""
+    return url_for("dispatch.console", **{k: v for k, v in filters.items() if v and not (k == "view" and v == "attention")})
 
 
 @bp.route("/technicians")
@@ -97,8 +110,7 @@ def assign():
     # The select above the queue, or a panel row's button (sent after it): the last one chosen wins.
     technician = next((v for v in reversed(request.form.getlist("technician_id")) if v), "")
     # The console's filters travel as filter_* fields: `technician_id` here is the assignee.
-    back = url_for("dispatch.console", **{k: v for k, v in read_filters(
-        {key: request.form.get(f"filter_{key}") for key in FILTER_KEYS}).items() if v and not (k == "view" and v == "attention")})
+    back = console_url(read_filters({key: request.form.get(f"filter_{key}") for key in FILTER_KEYS}))
     if not ids or not technician.isdigit():
         flash(_("Tick at least one order and choose a technician."), "error")
         return redirect(back, code=303)

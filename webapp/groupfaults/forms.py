@@ -7,6 +7,7 @@ from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultip
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import labels
+from ..textclean import half_width
 from ..orders.forms import LOCAL_INPUT, LONG, MEDIUM, PHONE, no_control_characters, options, text
 from . import rules
 
@@ -14,6 +15,12 @@ from . import rules
 def _type_choices():
     return [(code, f"{labels.GF_CLASSES[cls]} · {labels.GF_TYPES[code]}") for cls in rules.classes() for code in rules.types_of(cls)]
 
+
+class TypedIntegerField(IntegerField):
+    """A whole number as typed on a Chinese keyboard too: full-width digits and signs are read ("３０")."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([half_width(v) for v in valuelist])
 
 class Checkboxes(SelectMultipleField):
     """A multiple choice shown as checkboxes."""
@@ -36,7 +43,7 @@ class AlarmForm(FlaskForm):
     olt = text(_l("OLT"), 60)
     pon_port = text(_l("PON port"), 30)
     onu = text(_l("ONU"), 60)
-    affected_users = IntegerField(_l("Affected users shown by the platform"), validators=[Optional(), NumberRange(min=0, max=1000000)])
+    affected_users = TypedIntegerField(_l("Affected users shown by the platform"), validators=[Optional(), NumberRange(min=0, max=1000000)])
     district = SelectField(_l("County / district"), validators=[Optional()])
     community = text(_l("Community or school"))
     building = text(_l("Building"), 20)

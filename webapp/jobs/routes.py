@@ -13,7 +13,8 @@ from ..pwa.routes import offline_url
 from . import bp
 from .words import offline_words
 
-LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color")
+LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color", "policy",
+               "title")
 
 
 @bp.before_request
@@ -71,6 +72,12 @@ def shell():
 @bp.route("/")
 def job_list():
     """The technician's list: drawn on the phone from what it holds."""
+    return shell()
+
+
+@bp.route("/notices")
+def notices():
+    """The technician's notices: drawn on the phone from the briefcase (offline too)."""
     return shell()
 
 

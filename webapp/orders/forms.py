@@ -7,6 +7,7 @@ from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, S
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .. import labels
+from ..textclean import half_width
 
 PHONE = Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", message=_l("Enter a phone number: digits, spaces or '-', 5 to 20 characters."))
 # What <input type="datetime-local"> sends and shows (the first format is used to render).
@@ -38,6 +39,11 @@ def plausible_date(form, field):
                                  last=PLAUSIBLE_YEARS[-1]))
 
 
+def phone_digits(value):
+    """A typed phone number trimmed, its full-width digits (Chinese input methods) made plain."""
+    return half_width(value).strip() if isinstance(value, str) else value
+
+
 def text(label, max_length=SHORT, required=False):
     """A trimmed text field with a length limit."""
     checks = [DataRequired() if required else Optional(), Length(max=max_length), no_control_characters]
@@ -55,8 +61,8 @@ class OrderForm(FlaskForm):
     priority = SelectField(_l("Priority"), choices=options(labels.choices(labels.PRIORITIES)), default="normal")
     customer_name = text(_l("Customer"), required=True)
     contact_name = text(_l("Contact person"))
-    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
-    holder_phone = StringField(_l("Account holder's phone"), validators=[Optional(), PHONE])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE], filters=[phone_digits])
+    holder_phone = StringField(_l("Account holder's phone"), validators=[Optional(), PHONE], filters=[phone_digits])
     broadband_account = text(_l("Broadband account"), 40)
     district = SelectField(_l("District"), choices=[], validators=[DataRequired()])
     community = text(_l("Community or school"))
@@ -135,15 +141,11 @@ class ClosureForm(FlaskForm):
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
-    result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
+    result = SelectField(_l("Result"), choices=options(labels.CLOSURE_RESULTS.items()))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
-    classification = SelectField(_l("Fault classification"), choices=options([
-        ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
-        ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),
-        ("other", _l("Other"))]))
-    confirmation = SelectField(_l("Restoration confirmed by"), choices=options([
-        ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
-        validators=[Optional()])
+    classification = SelectField(_l("Fault classification"), choices=options(labels.CLOSURE_CLASSES.items()))
+    confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
+                               validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
 
     def __init__(self, *args, **kwargs):

@@ -83,11 +83,14 @@ def diagnosis_of(db, order_id):
 
 def wifi_of(db, order_id):
     """Wi-Fi surveys saved on the order, with what the chart script needs."""
+    from ..playbooks.routes import lang
     from ..sync.reference import wifi_reference
+    from ..wifi import guidance as wifi_guidance
     surveys = []
     for row in db.query("SELECT s.*, u.display_name AS technician FROM wifi_surveys s LEFT JOIN users u ON u.id = s.created_by"
                         " WHERE s.order_id = ? ORDER BY s.created_at, s.id", [order_id]):
         row.update({key: json.loads(row[key]) for key in ("networks", "recommendation", "findings")})
+        row["recommendation"], row["findings"] = wifi_guidance.worded(row["recommendation"], row["findings"], lang())
         # app.json never writes NaN or Infinity (a survey stored before issue 13 may hold one).
         row["analysis_json"] = current_app.json.dumps({key: row[key] for key in ("networks", "recommendation", "own_ssid", "country")})
         surveys.append(row)

@@ -42,7 +42,7 @@ def technician_choices(db=None):
     rows = sorted(technician_load(db or get_db(), limit=None)["rows"], key=lambda r: (r["district"], r["display_name"]))
     return [(str(r["id"]), _("%(name)s · %(district)s · %(skills)s · %(load)d open",
                              name=r["display_name"], district=r["district"] or "—",
-                             skills=r["skills"] or "—", load=r["load"])) for r in rows]
+                             skills=labels.skills_words(r["skills"]) or "—", load=r["load"])) for r in rows]
 
 
 def supervisor_choices(db=None):

@@ -20,7 +20,7 @@ STATIC_DIR = ROOT / "static"
 LIT_HTML = "vendor/lit-html-3.3.3/lit-html.js"  # offline/html.js imports it by this path
 SHELL_STATIC = (
     "css/app.css", "vendor/idb-8.0.4/idb.umd.js", "vendor/signature_pad-5.1.4/signature_pad.umd.min.js", LIT_HTML,
-    "icons/icon-192.png", "icons/icon-512.png",
+    "icons/icon-192.png", "icons/icon-512.png", "js/offline-page.js",
 )
 MODULE_IMPORTS = (LIT_HTML, "vendor/signature_pad-5.1.4/signature_pad.umd.min.js")  # imported by path from offline/
 # The app's own scripts by path under offline/: the classic ones (store, sync, runner, wifi, led,

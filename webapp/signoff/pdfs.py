@@ -100,4 +100,4 @@ def labels(body):
         "verified": _("Checked: the report is exactly as it was signed."),
         "undrawable": _("Characters this PDF cannot draw are shown as [U+code]; the signed report holds them unchanged."),
         "signer_role_value": {"customer": _("customer"), "account_manager": _("account manager")}.get(body.get("signer_role"), ""),
-        "signed_at_value": localtime(body.get("signed_at"))}
+        "signed_at_value": localtime(body.get("signed_at"), "full")}

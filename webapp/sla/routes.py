@@ -59,18 +59,26 @@ def grouped_by_order(rows):
 
 
 def unread_count(db, user):
-    """Count unread notices for the badge in the navigation."""
+    """Count unread notices for the badge in the navigation.
+
+    A technician's are counted as the phone lists them: one per order and minute (webapp/sla/notices.py),
+    so the badge does not change when the app takes over from the page.
+    """
     clause, params = _addressed_to(user)
-    return one(db, f"SELECT COUNT(*) AS n FROM notices n WHERE {clause} AND n.read_at IS NULL", params)["n"]
+    counted = "DISTINCT n.order_id || ' ' || substr(n.created_at, 1, 16)" if user.role == "technician" else "*"
+    return one(db, f"SELECT COUNT({counted}) AS n FROM notices n WHERE {clause} AND n.read_at IS NULL", params)["n"]
 
 
 @bp.route("/notices")
 @login_required
 def notices():
-    """The inbox: a technician's list; the desk's notices per order, filtered, with the last daily digest."""
-    db = get_db()
+    """The inbox: the desk's notices per order, filtered, with the last daily digest.
+
+    A technician's notices live in the phone app (offline too), so they are sent there.
+    """
     if current_user.role == "technician":
-        return render_template("notices.html", notices=notices_for(db, current_user))
+        return redirect(url_for("jobs.notices"), code=303)
+    db = get_db()
     from ..notify import digest
     filters = _filters(request.args)
     rows = notices_for(db, current_user, limit=1000, filters=filters)

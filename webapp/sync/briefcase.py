@@ -60,9 +60,7 @@ def bundle(db, order):
         {**run, "steps": json.loads(run["steps"])}
         for run in db.query("SELECT id, playbook, playbook_version, steps, outcome, note, occurred_at, created_at"
                             " FROM diagnostic_runs WHERE order_id = ? ORDER BY created_at, id", [order_id])]
-    data["surveys"] = [
-        {**s, **{key: json.loads(s[key]) for key in ("networks", "recommendation", "findings")}}
-        for s in db.query("SELECT id, source, format, country, own_ssid, networks, recommendation, findings, occurred_at,"
+    data["surveys"] = [worded_survey(s) for s in db.query("SELECT id, source, format, country, own_ssid, networks, recommendation, findings, occurred_at,"
                           " created_at FROM wifi_surveys WHERE order_id = ? ORDER BY created_at, id", [order_id])]
     data["signoffs"] = [
         {"id": s["id"], "version": s["version"], "report_hash": s["report_hash"], "signer_name": s["signer_name"],
@@ -75,6 +73,16 @@ def bundle(db, order):
     data["group_fault"] = interception.for_phone(db, order_id)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
+
+
+def worded_survey(row):
+    """A stored Wi-Fi survey with its advice in the technician's language (stored as codes and numbers)."""
+    from flask_babel import get_locale
+    from ..wifi import guidance as wifi_guidance
+    survey = {**row, **{key: json.loads(row[key]) for key in ("networks", "recommendation", "findings")}}
+    lang = "en" if str(get_locale()) == "en" else "zh"
+    survey["recommendation"], survey["findings"] = wifi_guidance.worded(survey["recommendation"], survey["findings"], lang)
+    return survey
 
 
 def signoff_path(signoff_id):

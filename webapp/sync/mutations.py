@@ -22,6 +22,7 @@ from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
+from ..sla import notices as sla_notices
 from ..signoff import ink as signature_ink, report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
@@ -354,12 +355,13 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     except ValueError as exc:
         raise Rejected(str(exc)) from None
     when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "wifi_survey")
+    recommendation, findings = wifi_guidance.to_store(result["recommendation"], result["findings"])
     ctx.db.conn.execute(
         "INSERT INTO wifi_surveys (id, order_id, source, format, country, own_ssid, networks, recommendation, findings,"
         " created_by, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [survey_id, order["id"], source, result["format"], result["country"], own,
-         json.dumps(result["networks"], ensure_ascii=False), json.dumps(result["recommendation"], ensure_ascii=False),
-         json.dumps(result["findings"], ensure_ascii=False), ctx.user.id, evidence["device_time"], to_text(ctx.received)])
+         json.dumps(result["networks"], ensure_ascii=False), json.dumps(recommendation, ensure_ascii=False),
+         json.dumps(findings, ensure_ascii=False), ctx.user.id, evidence["device_time"], to_text(ctx.received)])
     summary = "；".join(f"{band} GHz → {rec['channel']}" for band, rec in result["recommendation"].items() if rec)
     store.record_event(ctx.db, order["id"], ctx.user.id, "wifi_survey", order["state"], order["state"], when,
                        reason=summary, details={"survey_id": survey_id, **evidence}, version=order["version"])
@@ -565,4 +567,5 @@ MUTATORS = {
     "order.sign_off": sign_off,
     "order.led_check": led_check,
     "order.led_confirm": led_confirm,
+    "notices.mark_read": sla_notices.mark_read,
 }

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from ..db import one, transaction
 from ..textclean import visible_tree
-from ..timeutil import to_text
+from ..sla import notices as sla_notices
+from ..timeutil import to_text, utcnow
 from . import briefcase
 from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected
 
@@ -158,6 +159,8 @@ def pull(db, user, client_id, cursor):
             result = {"cursor": top, "reset": False, "more": False, "changes": []}
         else:
             result = _changes_after(db, user, cursor, top)
+        if not result["more"]:  # the technician's notices ride on the last page (read offline on the phone)
+            result["notices"] = sla_notices.for_phone(db, user.id, utcnow())
     finally:
         db.conn.execute("COMMIT")
     return {**result, "last_seq": last_seq}

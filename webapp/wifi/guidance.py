@@ -156,12 +156,12 @@ def recommend(networks, country="CN", own_ssid=None, lang="zh"):
             continue
         best = scored[0]
         if best["hits"]:
-            reason = say("reason_least", lang, channel=best["channel"], width=best["width_mhz"], count=len(best["hits"]),
-                         strongest=_strongest(best["hits"]))
+            code, params = "reason_least", {"channel": best["channel"], "width": best["width_mhz"], "count": len(best["hits"]),
+                                            "strongest": _strongest(best["hits"])}
         else:
-            reason = say("reason_clear", lang, channel=best["channel"], width=best["width_mhz"])
+            code, params = "reason_clear", {"channel": best["channel"], "width": best["width_mhz"]}
         recommendation[band] = {"channel": best["channel"], "width_mhz": best["width_mhz"], "score": best["score"],
-                                "reason": reason}
+                                "reason_code": code, "reason_params": params, "reason": say(code, lang, **params)}
     return {"recommendation": recommendation, "findings": findings(own, own_ssid, recommendation, per_band, allowed, lang),
             "channels": per_band, "country": allowed["code"]}
 
@@ -170,7 +170,7 @@ def findings(own, own_ssid, recommendation, per_band, allowed, lang):
     found = []
 
     def add(code, severity, **params):
-        found.append({"code": code, "severity": severity, "message": say(code, lang, **params)})
+        found.append({"code": code, "severity": severity, "params": params, "message": say(code, lang, **params)})
 
     if own_ssid and not own:
         add("own_not_found", "warning", ssid=own_ssid)
@@ -216,8 +216,37 @@ def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
     result = recommend(networks, country, own_ssid, lang)
     findings_ = result["findings"]
     if left_out:
-        findings_ = [{"code": "unreadable_networks", "severity": "warning",
+        findings_ = [{"code": "unreadable_networks", "severity": "warning", "params": {"count": left_out},
                       "message": say("unreadable_networks", lang, count=left_out)}] + findings_
     return {"format": fmt, "country": result["country"], "own_ssid": own_ssid or None,
             "networks": sorted(networks, key=lambda n: (n["band"] or "", -(n["signal_dbm"] or -999))),
             "recommendation": result["recommendation"], "findings": findings_, "channels": result["channels"]}
+
+
+def to_store(recommendation, findings_):
+    """The advice as it is stored: codes and numbers only, no sentence in anyone's language.
+
+    Returns (recommendation, findings) copies without "reason"/"message"; `worded` puts the
+    sentences back in the reader's language (issue 15 item 9).
+    """
+    stored_recs = {band: ({k: v for k, v in rec.items() if k != "reason"} if rec else None)
+                   for band, rec in recommendation.items()}
+    return stored_recs, [{k: v for k, v in f.items() if k != "message"} for f in findings_]
+
+
+def worded(recommendation, findings_, lang):
+    """Stored advice with its sentences in `lang` ("zh" or "en"): (recommendation, findings).
+
+    Rows stored before codes were kept (a sentence, no params) are shown as they were written.
+    """
+    def reason(rec):
+        if not rec or "reason_code" not in rec:
+            return rec
+        return {**rec, "reason": say(rec["reason_code"], lang, **rec.get("reason_params", {}))}
+
+    def message(finding):
+        if "params" not in finding or finding.get("code") not in messages():
+            return finding
+        return {**finding, "message": say(finding["code"], lang, **finding["params"])}
+
+    return ({band: reason(rec) for band, rec in (recommendation or {}).items()}, [message(f) for f in findings_ or []])

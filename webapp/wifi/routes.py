@@ -17,6 +17,21 @@ def _options():
     return country, own
 
 
+# The first bytes of files a technician may pick by mistake from the phone's gallery or downloads.
+NOT_SCANS = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG", "PNG"), (b"GIF8", "GIF"), (b"RIFF", "WebP"), (b"%PDF", "PDF"),
+             (b"PK\x03\x04", "ZIP"))
+
+
+def picked_by_mistake(head):
+    """The kind of a file that is surely not a scan ("JPEG", "HEIC" …), from its first bytes, or None."""
+    for magic, kind in NOT_SCANS:
+        if head.startswith(magic):
+            return kind
+    if head[4:8] == b"ftyp":  # HEIC/HEIF/AVIF photos and MP4 videos
+        return "HEIC" if head[8:12] in (b"heic", b"heix", b"mif1", b"msf1") else "MP4"
+    return None
+
+
 @bp.post("/api/wifi/analyze")
 @login_required
 def analyze_upload():
@@ -25,8 +40,13 @@ def analyze_upload():
     if upload is None or not upload.filename:
         return jsonify(error=_("Choose a scan file.")), 400
     country, own = _options()
+    data = upload.read(parsers.MAX_BYTES + 1)
+    kind = picked_by_mistake(data[:16])
+    if kind:
+        return jsonify(error=_("This is a %(kind)s file (a picture or a document), not a Wi-Fi scan. Choose the text file"
+                               " the scan tool saved (iw, nmcli, netsh, WiGLE …).", kind=kind), code="not_a_scan"), 422
     try:
-        text = parsers.decode_file(upload.read(parsers.MAX_BYTES + 1))
+        text = parsers.decode_file(data)
         fmt, networks = parsers.parse(text, request.form.get("format") or "auto")
         return jsonify(guidance.analyze(fmt, networks, country, own, lang()))
     except parsers.NoNetworksError as exc:

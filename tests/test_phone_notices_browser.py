@@ -1,0 +1,63 @@
+"""Issue 15 item 5 in Chromium on a 390×844 phone: notices are part of the phone app.
+
+They arrive with the sync pull, are read offline, "mark all read" works offline and reaches the
+server on the next sync, one line per event, and no link leaves the technician on "正在打开您的工单…".
+"""
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_browser import shot
+from tests.test_offline_browser import dispatch_order, go_offline, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_phone_notices import sweep_later
+
+pytestmark = pytest.mark.browser
+
+
+def test_notices_are_read_and_marked_read_offline_and_lead_into_the_app(app, server, db, user_ids, phone_profile):  # noqa: F811
+    first, _ = dispatch_order(app, user_ids, customer_name="钱女士")
+    second, _ = dispatch_order(app, user_ids, customer_name="孙先生")
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    sweep_later(db)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#notice-count")).to_have_text("2")
+
+    page.locator(".notices-link").tap()
+    expect(page).to_have_url(f"{server.url}/jobs/notices")
+    expect(page.locator("#notices > li")).to_have_count(2)  # one line per order and minute, however many policies warned
+    expect(page.locator(f"#notices [data-event] a[href='/jobs/{first}']")).to_contain_text("钱女士")
+    shot(page, "15-05-notices-unread")
+
+    go_offline(server, context)
+    page.reload()
+    expect(page.locator("#notices > li")).to_have_count(2)
+    page.locator("#notices-read-all").tap()
+    expect(page.locator("#notices li.unread")).to_have_count(0)
+    expect(page.locator("#notice-count")).to_have_count(0)
+    shot(page, "15-05-notices-read-offline")
+    page.locator(f"#notices a[href='/jobs/{second}']").tap()
+    expect(page.locator(".order-head")).to_contain_text("孙先生", timeout=5000)
+
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
+    unread = db.query("SELECT COUNT(*) AS n FROM notices WHERE user_id = ? AND read_at IS NULL", [user_ids["techa"]])
+    assert next(iter(unread))["n"] == 0
+
+
+def test_my_jobs_from_a_server_page_opens_the_app_not_a_dead_end(app, server, user_ids, phone_profile):  # noqa: F811
+    order_id, _ = dispatch_order(app, user_ids, customer_name="钱女士")
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.goto(f"{server.url}/password")
+    page.locator("nav a", has_text="我的工单").tap()
+    expect(page.locator(f"#job-{order_id}")).to_be_visible(timeout=5000)
+    page.goto(f"{server.url}/password")
+    page.locator("a.brand").tap()  # the brand link redirects a technician to the job list
+    expect(page.locator(f"#job-{order_id}")).to_be_visible(timeout=5000)
+    expect(page.locator("#app")).not_to_contain_text("正在打开")

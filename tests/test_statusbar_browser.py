@@ -1,0 +1,61 @@
+"""Issue 15 item 13 in Chromium (390×844): the status bar tells one truthful state.
+
+Never "已全部同步" together with "没有网络"; nothing about syncing beside the plain-HTTP warning;
+and when the browser says it is online again the phone probes at once and soon after, instead of
+waiting out a backoff of a minute.
+"""
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.test_browser import PHONE, shot
+from tests.test_offline_browser import dispatch_order, go_offline, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_secure_context_browser import lan_browser  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def bar_text(page):
+    return page.locator("#sync-status").inner_text()
+
+
+def test_offline_is_one_state_and_coming_back_online_probes_at_once(app, server, user_ids, phone_profile):  # noqa: F811
+    dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    expect(page.locator("#sync-status")).to_contain_text("已全部同步")
+
+    go_offline(server, context)
+    expect(page.locator("#sync-status")).to_contain_text("没有网络")
+    assert "已全部同步" not in bar_text(page)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-status[data-state=offline]")).to_have_count(1)
+    assert "已全部同步" not in bar_text(page)
+    shot(page, "15-13-status-offline")
+
+    # The browser is online before the server can be reached (the network still attaching) …
+    context.set_offline(False)
+    expect(page.locator("#sync-status[data-state=offline]")).to_have_count(1)
+    time.sleep(1)
+    server.up()  # … and it is reached a moment later: no tap, no minute of backoff
+    expect(page.locator("#sync-status[data-state=synced]")).to_have_count(1, timeout=12000)
+    assert "没有网络" not in bar_text(page)
+    shot(page, "15-13-status-back-online")
+
+
+def test_plain_http_shows_the_warning_and_no_sync_state_beside_it(live_server, lan_browser, user_ids):  # noqa: F811
+    port = live_server.rsplit(":", 1)[1]
+    page = lan_browser.new_context(locale="zh-CN", **PHONE).new_page()
+    page.goto(f"http://ontrack.lan:{port}/login")
+    page.fill("input[name=username]", "techa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"http://ontrack.lan:{port}/jobs/")
+    expect(page.locator("#insecure-context")).to_be_visible()
+    expect(page.locator("#sync-status")).to_be_hidden()
+    expect(page.locator("body")).not_to_contain_text("已全部同步")
+    shot(page, "15-13-status-insecure")
