@@ -76,7 +76,7 @@ def check_mutations(body):
 def push(db, user, body, received, tz):
     """Apply a batch of mutations from one device; return {last_seq, results}."""
     client_id, mutations = check_mutations(body)
-    ctx = Context(db, user, received, tz)
+    ctx = Context(db, user, received, tz, client_id)
     results = []
     with transaction(db):
         client = _client(db, client_id, user, received, create=True)
