@@ -192,3 +192,60 @@ def test_calling_in_rest_hours_warns_even_when_convenient_now(login, db, callbac
     with time_machine.travel(night.replace(hour=10), tick=False):
         desk = login("disp")
         assert 'id="rest-hours-warning"' not in desk.get(f"/callbacks/{callback_id}").text
+
+
+# ---- item 3: the seeds' visit order, the report's words, the desk's view ----
+
+def on_site(login, user_ids):
+    desk = login("disp")
+    response = desk.post("/orders/new", {**ORDER, "description": "客户来电：无法上网", "technician_id": str(user_ids["techa"])})
+    order_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    phone = Phone(login("techa"))
+    for to, fields in (("accepted", None), ("appointed", {"appointment_start": "2099-01-01T09:00", "appointment_end": "2099-01-01T11:00"}),
+                       ("on_site", None)):
+        assert phone.act(order_id, to, fields=fields)["status"] == "applied"
+    return order_id, phone, desk
+
+
+def in_briefcase(phone, order_id):
+    return any(c["id"] == order_id and not c["deleted"] for c in phone.pull(None)["changes"] if c["table"] == "orders")
+
+
+def test_the_report_says_what_the_technician_wrote_not_the_guides_instruction(login, user_ids, db, app):
+    from tests.test_playbooks import THE_ISSUES_PATH, record
+    order_id, phone, desk = on_site(login, user_ids)
+    assert record(phone, order_id, THE_ISSUES_PATH, "reterminate_drop")["status"] == "applied"
+    assert phone.act(order_id, "restored", fields={"found": "入户皮线在门框处压断", "done": "更换 5 米皮线，重新冷接"})["status"] == "applied"
+    png = signature_png()
+    Uploader(phone.session).send(png, "image/png")
+    assert sign(phone, order_id, make_report(db, order_id, hashlib.sha256(png).hexdigest()), remarks="")["status"] == "applied"
+    stored = json.loads(db.execute("SELECT report FROM signoffs WHERE order_id = ?", [order_id]).fetchone()[0])
+    assert (stored["found"], stored["done"]) == ("入户皮线在门框处压断", "更换 5 米皮线，重新冷接")
+    assert "重做两端皮线光缆头" not in json.dumps(stored, ensure_ascii=False)  # the guide's instruction text
+    # The desk's order page shows the sign-off: answers, signature, report link.
+    page = desk.get(f"/orders/{order_id}").text
+    row = next(iter(db.query("SELECT * FROM signoffs WHERE order_id = ?", [order_id])))
+    assert 'id="signoff"' in page and "钱女士" in page and "10 / 10" in page
+    assert f"/r/{row['id']}/" in page and "/customer.png" in page and 'id="report-link-1"' in page
+    token = page.split(f"/r/{row['id']}/", 1)[1].split("/", 1)[0]
+    image = desk.get(f"/r/{row['id']}/{token}/customer.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def test_a_returned_order_stays_on_the_phone_until_signed_or_the_reason_is_given(login, user_ids, db):
+    order_id, phone, desk = on_site(login, user_ids)
+    assert phone.act(order_id, "restored", fields={"found": "光猫死机", "done": "重启光猫"})["status"] == "applied"
+    assert phone.act(order_id, "returned", fields=CLOSURE)["status"] == "applied"
+    assert in_briefcase(phone, order_id)  # the customer can still sign on the phone
+    png = signature_png()
+    Uploader(phone.session).send(png, "image/png")
+    cursor = phone.pull(None)["cursor"]
+    assert sign(phone, order_id, make_report(db, order_id, hashlib.sha256(png).hexdigest()))["status"] == "applied"
+    gone = [c for c in phone.pull(cursor)["changes"] if c["table"] == "orders" and c["id"] == order_id]
+    assert gone and gone[0]["deleted"] == 1 and not in_briefcase(phone, order_id)
+
+    second, phone2, _desk = on_site(login, user_ids)
+    assert phone2.act(second, "restored", fields={"found": "光猫死机", "done": "重启光猫"})["status"] == "applied"
+    assert phone2.act(second, "returned", fields={**CLOSURE, "unsigned_reason": "客户外出，家中老人不会签字"})["status"] == "applied"
+    assert not in_briefcase(phone2, second)
+    assert "客户外出，家中老人不会签字" in desk.get(f"/orders/{second}").text

@@ -221,6 +221,18 @@ def _context(db, row):
             "pdf_url": _report_url(row["id"], pdf=True)}
 
 
+def signoffs_for_desk(db, order_id):
+    """The order's sign-offs for the desk's order page: who signed when, the answers, the signature, the report."""
+    rows = []
+    key = current_app.config["SECRET_KEY"]
+    for row in db.query("SELECT * FROM signoffs WHERE order_id = ? ORDER BY version", [order_id]):
+        token = report.report_token(key, row["id"])
+        rows.append({**row, "survey": json.loads(row["survey"]), "report_url": _report_url(row["id"]),
+                     "pdf_url": _report_url(row["id"], pdf=True),
+                     "signature_url": url_for("signoff.signature", signoff_id=row["id"], which="customer", token=token)})
+    return rows
+
+
 def _check_token(signoff_id, token):
     expected = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
     if not hmac.compare_digest(expected.encode(), (token or "").encode()):  # str compare raises on non-ASCII

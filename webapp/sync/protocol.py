@@ -188,7 +188,7 @@ def _changes_after(db, user, cursor, top):
         order = one(db, "SELECT * FROM orders WHERE id = ?", [int(key["key"])])
         if order is None:
             continue
-        if briefcase.in_briefcase(order, user.id):
+        if briefcase.in_briefcase(db, order, user.id):
             changes.append(_order_change(db, order))
         elif briefcase.ever_held(db, order["id"], user.id):
             changes.append({"table": "orders", "id": order["id"], "version": order["version"], "deleted": 1, "data": None})
