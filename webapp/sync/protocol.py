@@ -21,6 +21,9 @@ MAX_BODY_MB = 2  # Config.MAX_CONTENT_LENGTH
 # What a phone sends in place of a change too large to send: the server refuses it by name,
 # so its seq is used up and the outbox behind it moves on (offline/sync.js pushAll).
 TOO_LARGE = "sync.too_large"
+# What a phone sends in place of a step the technician took back before it was sent
+# (offline/outbox.js withdraw): it uses up its seq and changes nothing.
+WITHDRAWN = "sync.withdrawn"
 PULL_PAGE = 100
 
 
@@ -117,6 +120,8 @@ def _apply_one(ctx, m):
     if m["name"] == TOO_LARGE:
         return {"seq": seq, "status": "rejected",
                 "error": _("This change was too large to send (over %(mb)d MB); it is kept on the phone.", mb=MAX_BODY_MB)}
+    if m["name"] == WITHDRAWN:
+        return {"seq": seq, "status": "applied", "withdrawn": True}
     mutator = MUTATORS.get(m["name"])
     if mutator is None:
         return {"seq": seq, "status": "rejected", "error": _("This app version sent a change the server does not know (%(name)s).", name=m["name"][:60])}

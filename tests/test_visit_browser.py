@@ -1,0 +1,182 @@
+"""Issue 15 on a 390 × 844 phone in Chromium: the whole visit in the seeds' order, four hours offline
+on the phone's own clock (Playwright's clock), then synced: every step at its phone time. And the
+faults the issue found on the way: double taps, undo, mistakes caught on the phone, kept input."""
+import datetime
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_browser import log_in as desk_log_in, shot
+from tests.test_fault_finding_browser import tap_answer
+from tests.test_offline_browser import (ORDER, dispatch_order, go_offline, log_in, open_job, phone_profile, photo_file,  # noqa: F401
+                                        ready_offline, server)
+from tests.test_signoff_browser import draw
+from webapp.timeutil import to_text
+
+pytestmark = pytest.mark.browser
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+OUTBOX = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open(document.body.dataset.db);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const request = open.result.transaction("outbox").objectStore("outbox").getAll();
+    request.onsuccess = () => resolve(request.result.map((e) => ({seq: e.seq, name: e.name, action: (e.args || {}).action || null,
+                                                                    occurred_at: e.occurred_at})));
+  };
+})"""
+
+
+def backdate(db, order_id, hours):
+    """Move an order's creation, dispatch and clocks `hours` back, as if it came in before the visit."""
+    for table, columns, key in (("orders", ("created_at", "dispatched_at", "updated_at"), "id"),
+                                ("order_events", ("at",), "order_id"),
+                                ("order_clocks", ("started_at", "due_at", "warn_at"), "order_id")):
+        assignments = ", ".join(f"{c} = strftime('%Y-%m-%dT%H:%M:%SZ', {c}, '-{hours} hours')" for c in columns)
+        db.execute(f"UPDATE {table} SET {assignments} WHERE {key} = ?", [order_id])
+
+
+def local_input(moment):
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+
+
+def outbox(page, user_id):
+    page.evaluate(f"() => {{ document.body.dataset.db = 'ontrack-u{user_id}'; }}")
+    return page.evaluate(OUTBOX)
+
+
+def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone_time(app, server, db, user_ids, phone_profile, browser, tmp_path):  # noqa: F811
+    order_id, desk = dispatch_order(app, user_ids, description="客户来电：光猫 LOS 红灯闪烁，无法上网")
+    backdate(db, order_id, 5)
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    start = now - datetime.timedelta(hours=4, minutes=30)
+    context = phone_profile()
+    context.clock.install(time=start)  # the phone's clock: the visit starts 4 h 30 min ago
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    go_offline(server, context)
+
+    def later(minutes):
+        page.clock.fast_forward(minutes * 60_000)
+
+    page.locator("button[data-action=accept]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已签收")
+    later(4)
+    page.fill("input[name=appointment_start]", local_input(start + datetime.timedelta(minutes=40)))
+    page.fill("input[name=appointment_end]", local_input(start + datetime.timedelta(minutes=100)))
+    page.locator("button[data-action=make_appointment]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已预约")
+    later(21)
+    page.locator("button[data-action=depart]").tap()
+    later(28)
+    page.locator("button[data-action=arrive]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已到场")
+    shot(page, "50-visit-steps-on-site")
+
+    # Diagnose: the FTTH guide, a note, a photo, a Wi-Fi survey.
+    later(6)
+    page.locator("[data-start-run=ftth]").tap()
+    tap_answer(page, "常亮")
+    tap_answer(page, "闪烁")
+    page.fill("#measure-form input[name=value]", "-29.5")
+    page.locator("#measure-form button").tap()
+    tap_answer(page, "没有")
+    tap_answer(page, "正常")
+    tap_answer(page, "通")
+    later(9)
+    page.locator("#conclude-form button").tap()
+    expect(page.locator("#diagnosis")).to_contain_text("重做两端皮线光缆头")
+    later(12)
+    page.fill("#note-form textarea", "入户皮线在门框处被压，收光 -29.5 dBm")
+    page.locator("#note-form button").tap()
+    later(7)
+    page.fill("#photo-form input[name=caption]", "门框处的皮线")
+    page.set_input_files("#photo-form input[type=file]", str(photo_file(tmp_path)))
+    expect(page.locator("#photos figure")).to_have_count(1)
+    later(15)
+    page.locator("#wifi .wifi-new > summary").tap()
+    rows = page.locator("#wifi-typed tbody tr")
+    for i, (ssid, channel, signal) in enumerate([("客户家", "1", "-48"), ("邻居A", "6", "-60"), ("邻居B", "11", "-70")]):
+        rows.nth(i).locator("[name=ssid]").fill(ssid)
+        rows.nth(i).locator("[name=channel]").fill(channel)
+        rows.nth(i).locator("[name=signal]").fill(signal)
+    page.fill("#wifi-typed [name=own_ssid]", "客户家")
+    page.locator("#wifi-typed button[type=submit]").tap()
+    page.locator("[data-wifi-save]").tap()
+
+    # Restore: what was found and done, in the technician's words.
+    later(100)
+    restore = page.locator("form[data-form=restore]")
+    restore.locator("textarea[name=found]").fill("入户皮线在门框处压断，收光 -29.5 dBm")
+    restore.locator("textarea[name=done]").fill("更换 5 米皮线并重新冷接，复测收光 -18.2 dBm")
+    shot(page, "51-visit-restore-asks-what-was-found")
+    restore.locator("button[data-action=restore]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已修复")
+
+    # The customer confirms and signs: the report says what the technician wrote.
+    later(12)
+    page.locator("[data-step=sign] a").tap()
+    form = page.locator("#signoff-form")
+    expect(form.locator("dl.details")).to_contain_text("入户皮线在门框处压断")
+    expect(form.locator("dl.details")).to_contain_text("更换 5 米皮线并重新冷接")
+    form.locator("input[name=solved][value=yes]").check()
+    form.locator("input[name=attitude][value=satisfied]").check()
+    form.locator("input[name=charged][value=no]").check()
+    form.locator("label.score-choice", has_text="10").click()
+    draw(page, "#pad-customer")
+    shot(page, "52-visit-customer-signs")
+    form.locator("button[type=submit]").tap()
+    expect(page.locator("#signoff")).to_contain_text("钱女士 已签字")
+
+    # The closure reply last, pre-filled with the technician's words; no "无" to type.
+    later(18)
+    closure = page.locator("form[data-form=return]")
+    expect(closure.locator("textarea[name=cause]")).to_have_value("入户皮线在门框处压断，收光 -29.5 dBm")
+    expect(closure.locator("textarea[name=unsigned_reason]")).to_have_count(0)  # signed: no reason needed
+    closure.locator("textarea[name=phenomenon]").fill("光猫 LOS 红灯闪烁，无法上网")
+    closure.locator("input[name=holder_informed]").check()
+    later(22)
+    shot(page, "53-visit-closure-last")
+    closure.locator("button[data-action=return]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已返单")
+    shot(page, "54-visit-all-steps-done-offline")
+    queued = outbox(page, user_ids["techa"])
+    assert len(queued) == 11 and all(e["name"] != "sync.withdrawn" for e in queued)
+    first, last = (datetime.datetime.fromisoformat(queued[i]["occurred_at"].replace("Z", "+00:00")) for i in (0, -1))
+    assert last - first >= datetime.timedelta(hours=4)
+    assert db.execute("SELECT COUNT(*) FROM order_events WHERE order_id = ?", [order_id]).fetchone()[0] == 2
+
+    # Back in signal four hours later: everything arrives, each step at its phone time.
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    events = list(db.query("SELECT action, at, details FROM order_events WHERE order_id = ? AND actor_id = ? ORDER BY id",
+                           [order_id, user_ids["techa"]]))
+    assert [e["action"] for e in events] == ["accept", "make_appointment", "depart", "arrive", "record_run", "add_note",
+                                             "attach_photo", "wifi_survey", "restore", "sign_off", "return"]
+    for event, entry in zip(events, sorted(queued, key=lambda e: e["seq"])):
+        phone_time = to_text(datetime.datetime.fromisoformat(entry["occurred_at"].replace("Z", "+00:00")))
+        details = json.loads(event["details"])
+        assert event["at"] == phone_time and details["device_time_used"] is True, (event, entry)
+        assert details["received_at"] >= to_text(now)  # the audit keeps both times
+    order = next(iter(db.query("SELECT * FROM orders WHERE id = ?", [order_id])))
+    assert order["state"] == "returned" and order["breached"] == 0
+    assert json.loads(order["closure"])["equipment_replaced"] == "无"
+    signed = json.loads(db.execute("SELECT report FROM signoffs WHERE order_id = ?", [order_id]).fetchone()[0])
+    assert signed["found"].startswith("入户皮线在门框处压断") and signed["done"].startswith("更换 5 米皮线")
+    assert context.errors == []
+
+    # The desk's order page: sign-off, signature, answers, report link, and both times in the timeline.
+    desk_page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    desk_log_in(desk_page, server.url, "disp")
+    desk_page.goto(f"{server.url}/orders/{order_id}")
+    expect(desk_page.locator("#signoff")).to_contain_text("10 / 10")
+    expect(desk_page.locator("#signoff img.signature-image")).to_be_visible()
+    expect(desk_page.locator("#signoff a", has_text="已签字的报告")).to_be_visible()
+    expect(desk_page.locator(".timeline")).to_contain_text("到达服务器")
+    shot(desk_page, "55-desk-order-signoff-and-both-times")
