@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import log_in as desk_log_in, shot
 from tests.test_fault_finding_browser import tap_answer
-from tests.test_offline_browser import (ORDER, dispatch_order, go_offline, log_in, open_job, phone_profile, photo_file,  # noqa: F401
+from tests.test_offline_browser import (dispatch_order, go_offline, log_in, open_job, phone_profile, photo_file, tap_through,  # noqa: F401
                                         ready_offline, server)
 from tests.test_signoff_browser import draw
 from webapp.timeutil import to_text
@@ -180,3 +180,104 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     expect(desk_page.locator("#signoff a", has_text="已签字的报告")).to_be_visible()
     expect(desk_page.locator(".timeline")).to_contain_text("到达服务器")
     shot(desk_page, "55-desk-order-signoff-and-both-times")
+
+
+def test_a_double_tap_on_arrived_does_not_restore_and_a_queued_step_can_be_undone(app, server, db, user_ids, phone_profile):  # noqa: F811
+    order_id, desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    tap_through(page, "accept", "make_appointment", "depart")
+    arrive = page.locator("button[data-action=arrive]")
+    expect(arrive).to_be_visible()
+    box = arrive.bounding_box()
+    x, y = box["x"] + box["width"] * 0.85, box["y"] + box["height"] / 2
+    page.touchscreen.tap(x, y)       # a double tap, as fingers do it
+    page.wait_for_timeout(250)
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(800)
+    expect(page.locator(".order-head")).to_contain_text("已到场")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "4")
+    # "Restored" asks first what was found and done.
+    page.locator("button[data-action=restore]").tap()
+    expect(page.locator("form[data-form=restore] .error")).to_contain_text("请填写“您发现了什么”")
+    expect(page.locator(".order-head")).to_contain_text("已到场")
+    shot(page, "56-double-tap-kept-on-site-restore-asks")
+    # A queued step can be taken back until it is sent.
+    page.locator("[data-undo=arrive]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已出发")
+    expect(page.locator("[data-undo=depart]")).to_be_visible()
+    shot(page, "57-arrival-undone")
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    trail = [r[0] for r in db.execute("SELECT action FROM order_events WHERE order_id = ? ORDER BY id", [order_id])]
+    assert trail == ["create", "dispatch", "accept", "make_appointment", "depart"]
+    assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "en_route"
+    assert db.execute("SELECT MAX(seq), COUNT(*) FROM mutation_log").fetchone() == (4, 4)  # no gap: the next change applies
+    page.locator("button[data-action=arrive]").tap()
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "on_site"
+    assert context.errors == []
+
+
+def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(app, server, db, user_ids, phone_profile):  # noqa: F811
+    order_id, desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    tap_through(page, "accept")
+    waiting = page.locator("#sync-waiting")
+    expect(waiting).to_have_attribute("data-count", "1")
+    # A past appointment: caught here, not after a round trip, and the times stay as typed.
+    yesterday = datetime.datetime.now(SHANGHAI) - datetime.timedelta(days=1)
+    page.fill("input[name=appointment_start]", yesterday.strftime("%Y-%m-%dT09:00"))
+    page.fill("input[name=appointment_end]", yesterday.strftime("%Y-%m-%dT11:00"))
+    page.locator("button[data-action=make_appointment]").tap()
+    expect(page.locator("form[data-form=make_appointment] .error")).to_contain_text("预约时段已过")
+    expect(page.locator("input[name=appointment_end]")).to_have_value(yesterday.strftime("%Y-%m-%dT11:00"))
+    expect(waiting).to_have_attribute("data-count", "1")
+    # A reject reason of spaces: caught here too.
+    page.locator("details", has=page.locator("form[data-form=reject]")).locator("summary").tap()
+    page.fill("form[data-form=reject] textarea[name=reason]", "   ")
+    page.locator("button[data-action=reject]").tap()
+    expect(page.locator("form[data-form=reject] .error")).to_contain_text("请填写“原因”")
+    expect(waiting).to_have_attribute("data-count", "1")
+    shot(page, "58-mistakes-caught-on-the-phone")
+    tap_through(page, "make_appointment", "depart", "arrive")
+    restore = page.locator("form[data-form=restore]")
+    restore.locator("textarea[name=found]").fill("光猫死机，所有灯常亮不闪")
+    restore.locator("textarea[name=done]").fill("断电重启光猫，业务恢复")
+    restore.locator("button[data-action=restore]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已修复")
+    closure = page.locator("form[data-form=return]")
+    closure.locator("textarea[name=phenomenon]").fill("无法上网，光猫灯常亮")
+    closure.locator("textarea[name=cause]").fill("无")
+    closure.locator("input[name=holder_informed]").check()
+    closure.locator("button[data-action=return]").tap()
+    expect(closure.locator(".error")).to_contain_text("请填写“客户未签字的原因”")
+    closure.locator("textarea[name=unsigned_reason]").fill("客户外出，家中老人不便签字")
+    closure.locator("button[data-action=return]").tap()
+    expect(closure.locator(".error")).to_contain_text("故障原因须具体")
+    # The phone restarts before the reply is sent: what was typed is still there.
+    page.reload()
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    closure = page.locator("form[data-form=return]")
+    expect(closure.locator("textarea[name=phenomenon]")).to_have_value("无法上网，光猫灯常亮")
+    expect(closure.locator("textarea[name=unsigned_reason]")).to_have_value("客户外出，家中老人不便签字")
+    expect(closure.locator("input[name=holder_informed]")).to_be_checked()
+    closure.locator("textarea[name=cause]").fill("光猫长时间运行死机")
+    shot(page, "59-closure-kept-after-reload")
+    closure.locator("button[data-action=return]").tap()  # "equipment replaced" left empty: nothing to type
+    expect(page.locator(".order-head")).to_contain_text("已返单")
+    expect(waiting).to_have_attribute("data-count", "6")
+    server.up()
+    context.set_offline(False)
+    page.locator("#sync-now").tap()
+    expect(waiting).to_have_attribute("data-count", "0", timeout=30000)
+    order = next(iter(db.query("SELECT state, closure FROM orders WHERE id = ?", [order_id])))
+    closure_row = json.loads(order["closure"])
+    assert order["state"] == "returned" and closure_row["equipment_replaced"] == "无"
+    assert closure_row["unsigned_reason"] == "客户外出，家中老人不便签字" and closure_row["cause"] == "光猫长时间运行死机"
+    assert db.execute("SELECT COUNT(*) FROM mutation_log WHERE status != 'applied'").fetchone()[0] == 0  # no round trip refused
+    assert context.errors == []
