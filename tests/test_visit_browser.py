@@ -281,3 +281,30 @@ def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(a
     assert closure_row["unsigned_reason"] == "客户外出，家中老人不便签字" and closure_row["cause"] == "光猫长时间运行死机"
     assert db.execute("SELECT COUNT(*) FROM mutation_log WHERE status != 'applied'").fetchone()[0] == 0  # no round trip refused
     assert context.errors == []
+
+
+def test_the_callback_form_warns_in_the_customers_rest_hours_and_files_average_with_its_cause(app, live_server, browser, login, user_ids, db):
+    import time_machine
+    from tests.test_signoff import returned_order
+    order_id = returned_order(login, user_ids, db, app, 1)
+    callback_id = db.execute("SELECT id FROM callbacks WHERE order_id = ?", [order_id]).fetchone()[0]
+    night = datetime.datetime.now(SHANGHAI).replace(hour=3, minute=16, second=0, microsecond=0) + datetime.timedelta(days=1)
+    with time_machine.travel(night, tick=True):  # the server's clock: 03:16 in Shanghai
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+        desk_log_in(page, live_server, "disp")
+        page.goto(f"{live_server}/callbacks/{callback_id}")
+        expect(page.locator("#rest-hours-warning")).to_contain_text("休息时间")
+        page.check("input[name=solved][value=yes]")
+        page.check("input[name=attitude][value=average]")
+        page.check("input[name=charged][value=no]")
+        page.locator("label.score-choice", has_text="6").click()
+        page.check("input[name=cause][value=network]")
+        page.locator("#callback-form button[type=submit]").click()
+        expect(page.locator("#errors")).to_contain_text("休息时间")
+        expect(page.locator("input[name=attitude][value=average]")).to_be_checked()  # the answers stay
+        shot(page, "60-callback-rest-hours-warning")
+        page.check("input[name=rest_hours_agreed]")
+        page.locator("#callback-form button[type=submit]").click()
+        page.wait_for_url(f"{live_server}/orders/*")
+    row = next(iter(db.query("SELECT * FROM callbacks WHERE id = ?", [callback_id])))
+    assert (row["result"], row["cause"]) == ("dissatisfied", "network") and row["followup_order_id"]
