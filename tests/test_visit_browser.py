@@ -75,7 +75,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     later(28)
     page.locator("button[data-action=arrive]").tap()
     expect(page.locator(".order-head")).to_contain_text("已到场")
-    shot(page, "50-visit-steps-on-site")
+    shot(page, "70-visit-steps-on-site")
 
     # Diagnose: the FTTH guide, a note, a photo, a Wi-Fi survey.
     later(6)
@@ -113,7 +113,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     restore = page.locator("form[data-form=restore]")
     restore.locator("textarea[name=found]").fill("入户皮线在门框处压断，收光 -29.5 dBm")
     restore.locator("textarea[name=done]").fill("更换 5 米皮线并重新冷接，复测收光 -18.2 dBm")
-    shot(page, "51-visit-restore-asks-what-was-found")
+    shot(page, "71-visit-restore-asks-what-was-found")
     restore.locator("button[data-action=restore]").tap()
     expect(page.locator(".order-head")).to_contain_text("已修复")
 
@@ -128,7 +128,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     form.locator("input[name=charged][value=no]").check()
     form.locator("label.score-choice", has_text="10").click()
     draw(page, "#pad-customer")
-    shot(page, "52-visit-customer-signs")
+    shot(page, "72-visit-customer-signs")
     form.locator("button[type=submit]").tap()
     expect(page.locator("#signoff")).to_contain_text("钱女士 已签字")
 
@@ -140,10 +140,10 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     closure.locator("textarea[name=phenomenon]").fill("光猫 LOS 红灯闪烁，无法上网")
     closure.locator("input[name=holder_informed]").check()
     later(22)
-    shot(page, "53-visit-closure-last")
+    shot(page, "73-visit-closure-last")
     closure.locator("button[data-action=return]").tap()
     expect(page.locator(".order-head")).to_contain_text("已返单")
-    shot(page, "54-visit-all-steps-done-offline")
+    shot(page, "74-visit-all-steps-done-offline")
     queued = outbox(page, user_ids["techa"])
     assert len(queued) == 11 and all(e["name"] != "sync.withdrawn" for e in queued)
     first, last = (datetime.datetime.fromisoformat(queued[i]["occurred_at"].replace("Z", "+00:00")) for i in (0, -1))
@@ -179,7 +179,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     expect(desk_page.locator("#signoff img.signature-image")).to_be_visible()
     expect(desk_page.locator("#signoff a", has_text="已签字的报告")).to_be_visible()
     expect(desk_page.locator(".timeline")).to_contain_text("到达服务器")
-    shot(desk_page, "55-desk-order-signoff-and-both-times")
+    shot(desk_page, "75-desk-order-signoff-and-both-times")
 
 
 def test_a_double_tap_on_arrived_does_not_restore_and_a_queued_step_can_be_undone(app, server, db, user_ids, phone_profile):  # noqa: F811
@@ -201,12 +201,12 @@ def test_a_double_tap_on_arrived_does_not_restore_and_a_queued_step_can_be_undon
     page.locator("button[data-action=restore]").tap()
     expect(page.locator("form[data-form=restore] .error")).to_contain_text("请填写“您发现了什么”")
     expect(page.locator(".order-head")).to_contain_text("已到场")
-    shot(page, "56-double-tap-kept-on-site-restore-asks")
+    shot(page, "76-double-tap-kept-on-site-restore-asks")
     # A queued step can be taken back until it is sent.
     page.locator("[data-undo=arrive]").tap()
     expect(page.locator(".order-head")).to_contain_text("已出发")
     expect(page.locator("[data-undo=depart]")).to_be_visible()
-    shot(page, "57-arrival-undone")
+    shot(page, "77-arrival-undone")
     server.up()
     context.set_offline(False)
     page.locator("#sync-now").tap()
@@ -243,7 +243,7 @@ def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(a
     page.locator("button[data-action=reject]").tap()
     expect(page.locator("form[data-form=reject] .error")).to_contain_text("请填写“原因”")
     expect(waiting).to_have_attribute("data-count", "1")
-    shot(page, "58-mistakes-caught-on-the-phone")
+    shot(page, "78-mistakes-caught-on-the-phone")
     tap_through(page, "make_appointment", "depart", "arrive")
     restore = page.locator("form[data-form=restore]")
     restore.locator("textarea[name=found]").fill("光猫死机，所有灯常亮不闪")
@@ -267,7 +267,7 @@ def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(a
     expect(closure.locator("textarea[name=unsigned_reason]")).to_have_value("客户外出，家中老人不便签字")
     expect(closure.locator("input[name=holder_informed]")).to_be_checked()
     closure.locator("textarea[name=cause]").fill("光猫长时间运行死机")
-    shot(page, "59-closure-kept-after-reload")
+    shot(page, "79-closure-kept-after-reload")
     closure.locator("button[data-action=return]").tap()  # "equipment replaced" left empty: nothing to type
     expect(page.locator(".order-head")).to_contain_text("已返单")
     expect(waiting).to_have_attribute("data-count", "6")
@@ -302,7 +302,7 @@ def test_the_callback_form_warns_in_the_customers_rest_hours_and_files_average_w
         page.locator("#callback-form button[type=submit]").click()
         expect(page.locator("#errors")).to_contain_text("休息时间")
         expect(page.locator("input[name=attitude][value=average]")).to_be_checked()  # the answers stay
-        shot(page, "60-callback-rest-hours-warning")
+        shot(page, "80-callback-rest-hours-warning")
         page.check("input[name=rest_hours_agreed]")
         page.locator("#callback-form button[type=submit]").click()
         page.wait_for_url(f"{live_server}/orders/*")
