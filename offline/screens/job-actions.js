@@ -151,7 +151,7 @@ async function visitRows(order, byName, playbooks) {
   const signed = (order.signoffs || []).length > 0;
   const lifecycle = (name) => {
     const event = lastEvent(order, name);
-    if (byName[name] && !(name === "make_appointment" && event)) { return null; }  // open now: drawn by the caller
+    if (byName[name]) { return null; }  // open now: drawn by the caller
     return event ? doneRow(name, label("action", name), event.at, undoable(name)) : laterRow(name, label("action", name));
   };
   const rows = [];
