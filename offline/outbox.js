@@ -1,6 +1,6 @@
 // Every write the technician makes goes here: queued in the outbox (store.js) with the server
 // version it is based on, shown at once through the order view, sent by the sync loop.
-import { shared } from "./context.js";
+import { boot, shared } from "./context.js";
 import { baseVersion } from "./order-view.js";
 
 const S = self.ONTrackStore;
@@ -18,4 +18,35 @@ export async function queue(orderId, name, args, blobs) {
   wakeBackgroundSync();
   await shared.render();
   shared.requestSync();
+}
+
+// The order's last lifecycle step while it still waits to be sent (null when there is none, or
+// a signature was queued after it): the step the technician may take back.
+export async function undoableStep(orderId) {
+  const entries = (await shared.db.getAllFromIndex("outbox", "order_id", orderId)).sort((a, b) => a.seq - b.seq);
+  const steps = entries.filter((e) => e.name === "order.transition");
+  const last = steps[steps.length - 1];
+  if (!last || last.state !== "pending") { return null; }
+  return entries.some((e) => e.seq > last.seq && e.name === "order.sign_off") ? null : last;
+}
+
+// Take back a queued step that has not been sent. Its number stays in the outbox as
+// "sync.withdrawn", which the server consumes without effect: numbers never get a gap, and a
+// step the server did receive after all (an answer lost on the way) keeps its original result.
+// Runs under the sync loop's lock, so the step cannot be on its way meanwhile. Resolves to false
+// when a sync is running (try again in a moment) or the step was sent already.
+export async function withdraw(seq) {
+  const take = async () => {
+    const tx = shared.db.transaction("outbox", "readwrite");
+    const entry = await tx.store.get(seq);
+    if (!entry || entry.state !== "pending") { await tx.done; return false; }
+    await tx.store.put(Object.assign(entry, { name: "sync.withdrawn", args: { name: entry.name }, withdrawn: entry.args }));
+    await tx.done;
+    return true;
+  };
+  const done = navigator.locks
+    ? await navigator.locks.request(`ontrack-sync-${boot.user.id}`, { ifAvailable: true }, (lock) => (lock ? take() : false))
+    : await take();
+  await shared.render();
+  return done;
 }

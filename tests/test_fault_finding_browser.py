@@ -66,10 +66,12 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(page.locator("#diagnosis")).to_contain_text("重做两端皮线光缆头")
     expect(page.locator("#diagnosis")).to_contain_text("-29.5 dBm · 过弱")
 
-    page.locator("button[data-action=restore]").tap()
+    expect(page.locator("#restore-guide")).to_contain_text("重做两端皮线光缆头")  # the guide's word, shown, not signed
+    tap_through(page, "restore")
     form = page.locator("form[data-form=return]")
-    expect(form.locator("textarea[name=cause]")).to_contain_text("-29.5 dBm")
-    expect(form.locator("textarea[name=handling_process]")).to_contain_text("重做两端皮线光缆头")
+    expect(form.locator("textarea[name=phenomenon]")).to_contain_text("-29.5 dBm")
+    expect(form.locator("textarea[name=cause]")).to_have_value("入户皮线弯折")          # the technician's own words
+    expect(form.locator("textarea[name=handling_process]")).to_have_value("重新熔接皮线")
     expect(form.locator("select[name=classification]")).to_have_value("drop_cable")
     expect(form.locator("select[name=result]")).to_have_value("recovered")  # the seed's repair (000 L49)
     shot(page, "23-closure-prefilled")
@@ -125,7 +127,7 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     assert run["outcome"] == "fttb_678" and run["playbook_version"] == engine.load()["version"]
     assert '"H5.1"' not in run["steps"] and '"D678"' not in run["steps"]
     # a conclusion the seed does not call a repair never pre-selects "Recovered" in the closure reply
-    page.locator("button[data-action=restore]").tap()
+    tap_through(page, "restore")
     result = page.locator("form[data-form=return] select[name=result]")
     expect(result).to_have_value("")
     expect(result).to_have_attribute("required", "")

@@ -126,11 +126,15 @@ def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
 
 
 def tap_through(page, *actions):
-    """Tap the job page's next-step buttons in order; an appointment gets a window in 2099."""
+    """Tap the job page's next-step buttons in order; an appointment gets a window in 2099, and
+    "restored" says what was found and done (the phone asks for both first)."""
     for action in actions:
         if action == "make_appointment":
             page.fill("input[name=appointment_start]", "2099-01-01T09:00")
             page.fill("input[name=appointment_end]", "2099-01-01T11:00")
+        if action == "restore":
+            page.fill("form[data-form=restore] textarea[name=found]", "入户皮线弯折")
+            page.fill("form[data-form=restore] textarea[name=done]", "重新熔接皮线")
         page.locator(f"button[data-action={action}]").tap()
 
 
@@ -195,7 +199,7 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
     page.fill("#photo-form input[name=caption]", "ONT 面板")
     page.set_input_files("#photo-form input[type=file]", str(photo_file(tmp_path)))
     expect(page.locator("#photos figure")).to_have_count(1)
-    page.locator("button[data-action=restore]").tap()
+    tap_through(page, "restore")
     expect(page.locator(".order-head")).to_contain_text("已修复")
     shot(page, "11-offline-visit-in-progress")
     form = page.locator("form[data-form=return]")
@@ -203,6 +207,7 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
     form.locator("textarea[name=cause]").fill("入户皮线弯折，收光 -29.5 dBm")
     form.locator("textarea[name=handling_process]").fill("重新熔接皮线两端，复测 -18.2 dBm")
     form.locator("textarea[name=equipment_replaced]").fill("无")
+    form.locator("textarea[name=unsigned_reason]").fill("客户不在家，家人不便签字")
     form.locator("input[name=holder_informed]").check()
     form.locator("button[data-action=return]").tap()
     expect(page.locator(".order-head")).to_contain_text("已返单")

@@ -1,39 +1,77 @@
-// The job page's next step: the lifecycle actions open now (accept, depart, arrive, …), the
-// appointment, the closure reply (pre-filled from the last fault-finding run), reject and
-// unsolved. Each is one form that queues an order.transition.
+// The job page's visit, step by step in the seeds' order (domain reference §6.2, §6.12, §9.2
+// #15–17): accept, appointment, set off, arrive, diagnose, restored (with what was found and
+// done), the customer confirms and signs, the closure reply last. Each step keeps its own row,
+// so the button for the next step never appears under the finger that tapped the last one;
+// a step still waiting to be sent can be taken back. Forms are checked here before anything is
+// queued, and what was typed is kept (drafts.js) through errors, redraws and reloads.
 import { html, nothing } from "../html.js";
 import { boot } from "../context.js";
 import { t, label, lang, LED_WORDS } from "../i18n.js";
-import { localInput, nowInput } from "../time.js";
+import { localInput, nowInput, when } from "../time.js";
 import { nextSteps, reference, targetOf } from "../order-view.js";
-import { queue } from "../outbox.js";
+import { queue, undoableStep, withdraw } from "../outbox.js";
+import { dropDraft, keepDraft, loadDraft } from "../drafts.js";
 import { datetime, field, formFields, select, textarea } from "../ui.js";
 
 const R = self.ONTrackRunner;
-const QUICK = ["accept", "depart", "arrive", "restore", "resume"];
+// "Undo" right after a step is the second tap of a double tap, not a wish (issue 15 item 2).
+const DOUBLE_TAP_MS = 700;
+let lastStepAt = 0;
+// Causes the server refuses as not specific (webapp/orders/forms.py ClosureForm.validate_cause).
+const VAGUE_CAUSES = ["unknown", "none", "n/a", "不详", "未知", "无"];
+
+function showFormError(form, text) {
+  let error = form.querySelector(":scope > .error");
+  if (!error) {
+    error = form.insertBefore(document.createElement("p"), form.lastElementChild);
+    error.className = "error";
+    error.setAttribute("role", "alert");
+  }
+  error.textContent = text;
+  error.hidden = !text;
+}
+
+// The mistake in a form the server would refuse, in words, or "" (issue 15 item 12).
+function mistakeIn(form, fields) {
+  const blank = [...form.querySelectorAll("[required]")].find((control) => control.type !== "checkbox" && !String(control.value).trim());
+  if (blank) {
+    const title = blank.closest("label") ? blank.closest("label").querySelector("span").textContent.replace(/\s*\*$/, "") : blank.name;
+    return t("Fill in “%(field)s”.", { field: title });
+  }
+  const unticked = [...form.querySelectorAll("input[type=checkbox][required]")].find((box) => !box.checked);
+  if (unticked) { return t("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."); }
+  if (form.dataset.form === "make_appointment") {
+    if (fields.appointment_end <= fields.appointment_start) { return t("The appointment must end after it starts."); }
+    if (fields.appointment_end <= nowInput()) { return t("The appointment window is already over; choose a time in the future."); }
+  }
+  if (form.dataset.form === "return") {
+    const cause = (fields.cause || "").trim();
+    if (VAGUE_CAUSES.includes(cause.toLowerCase()) || cause.length < 4) { return t("The cause must be specific: say what was wrong."); }
+  }
+  return "";
+}
 
 async function submitAction(event, order) {
   event.preventDefault();
   const form = event.target;
   const fields = formFields(form);
+  const mistake = mistakeIn(form, fields);
+  showFormError(form, mistake);
+  if (mistake) { return; }
+  Object.keys(fields).forEach((name) => { if (typeof fields[name] === "string") { fields[name] = fields[name].trim(); } });
   const reason = fields.reason || "";
   delete fields.reason;
   const args = { order_id: order.id, to: form.dataset.to, action: form.dataset.form };
-  if (reason) { args.reason = reason.trim(); }
+  if (reason) { args.reason = reason; }
   if (Object.keys(fields).length) { args.fields = fields; }
-  if (args.action === "make_appointment" && fields.appointment_end <= fields.appointment_start) {
-    const error = form.querySelector(".error") || form.insertBefore(document.createElement("p"), form.lastElementChild);
-    error.className = "error";
-    error.setAttribute("role", "alert");
-    error.textContent = t("The appointment must end after it starts.");
-    return;
-  }
+  lastStepAt = Date.now();
   await queue(order.id, "order.transition", args);
-  form.reset();
+  await dropDraft(order.id, form.dataset.form);
 }
 
 const actionForm = (order, action, inner, primary) => html`<form class="action-form" data-form=${action.name}
-    data-to=${targetOf(action, order)} @submit=${(e) => submitAction(e, order)}>${inner || nothing}
+    data-to=${targetOf(action, order)} novalidate @submit=${(e) => submitAction(e, order)} @input=${keepDraft(order.id, action.name)}
+    @change=${keepDraft(order.id, action.name)}>${inner || nothing}
   <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${label("action", action.name)}</button></form>`;
 
 // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
@@ -43,48 +81,124 @@ function resultSelect(prefilled) {
   return select("result", [["", t("Choose: the guide's conclusion is not a repair")], ...results], "", true);
 }
 
-function closureForm(order, action, playbooks) {
-  const arrived = order.events.filter((e) => e.action === "arrive").pop();
-  const now = nowInput();
+const lastEvent = (order, action) => order.events.filter((e) => e.action === action).pop();
+
+// The closure reply, last: pre-filled from what the technician wrote on restoring, then the guide's run.
+function closureForm(order, action, playbooks, draft) {
+  const arrived = lastEvent(order, "arrive");
+  const said = (lastEvent(order, "restore") || {}).details || {};
   const lastRun = (order.runs || []).slice(-1)[0];
   const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;  // the guide version the run followed
-  const pre = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
+  const run = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
+  const pre = Object.assign({}, run, said.found ? { cause: said.found } : {}, said.done ? { handling_process: said.done } : {}, draft);
+  const unsigned = !(order.signoffs || []).length;
   return actionForm(order, action, html`
-    ${lastRun && pre.cause !== undefined ? html`<p class="muted small" id="closure-prefilled">${t("Filled in from the fault-finding run; check and correct it.")}</p>` : nothing}
+    ${lastRun && run.cause !== undefined ? html`<p class="muted small" id="closure-prefilled">${t("Filled in from the fault-finding run; check and correct it.")}</p>` : nothing}
     ${field(t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true)}
-    ${field(t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true)}
+    ${field(t("Arrival time"), datetime("arrival_time", pre.arrival_time || (arrived ? localInput(arrived.at) : nowInput())), true)}
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
-    ${field(t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true)}
-    ${field(t("Result"), resultSelect(pre.result))}
-    ${field(t("Recovery time"), datetime("recovery_time", now), true)}
+    ${field(t("Equipment replaced (faulty model × qty → new model × qty)"), textarea("equipment_replaced", false, pre.equipment_replaced))}
+    <p class="muted small">${t("Leave it empty when nothing was replaced.")}</p>
+    ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result))}
+    ${field(t("Recovery time"), datetime("recovery_time", pre.recovery_time || nowInput()), true)}
     ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
-    ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations)) :
-      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required> ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}`, true);
+    ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
+    ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
+      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
+        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}`, true);
 }
 
-function appointmentForm(order, action) {
+function appointmentForm(order, action, draft) {
   const moving = order.state === "appointed";
-  return html`<h2>${moving ? t("Change the appointment") : t("Appointment")}</h2>${actionForm(order, action, html`
-    ${field(t("From"), datetime("appointment_start", localInput(order.appointment_start)), true)}
-    ${field(t("Until"), datetime("appointment_end", localInput(order.appointment_end)), true)}
-    ${moving ? field(t("Reason for the change"), textarea("reason", true), true) : nothing}`, !moving)}`;
+  return actionForm(order, action, html`
+    ${field(t("From"), datetime("appointment_start", draft.appointment_start || localInput(order.appointment_start)), true)}
+    ${field(t("Until"), datetime("appointment_end", draft.appointment_end || localInput(order.appointment_end)), true)}
+    ${moving ? field(t("Reason for the change"), textarea("reason", true, draft.reason), true) : nothing}`, !moving);
+}
+
+// Restoring asks first what was found and what was done (issue 15 item 2): the customer signs these words.
+function restoreForm(order, action, playbooks, draft) {
+  const lastRun = (order.runs || []).slice(-1)[0];
+  const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;
+  const conclusion = followed && followed.outcomes[lastRun.outcome] ? followed.outcomes[lastRun.outcome].text[lang] : "";
+  return actionForm(order, action, html`
+    ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}: ${conclusion}</p>` : nothing}
+    ${field(t("What you found"), textarea("found", true, draft.found), true)}
+    ${field(t("What you did"), textarea("done", true, draft.done), true)}`, true);
+}
+
+async function undo(seq) {
+  if (Date.now() - lastStepAt < DOUBLE_TAP_MS) { return; }
+  lastStepAt = Date.now();
+  if (!(await withdraw(seq))) {
+    const box = document.getElementById("steps-error");
+    if (box) { box.textContent = t("This step is being sent right now; it can no longer be taken back."); box.hidden = false; }
+  }
+}
+
+const doneRow = (name, words, at, undoable) => html`<li class="step done" data-step=${name}><span class="step-mark" aria-hidden="true">✓</span>
+  <span class="step-words">${words}${at ? html` <time>${when(at)}</time>` : nothing}</span>
+  ${undoable ? html`<button class="btn small undo" type="button" data-undo=${name} @click=${() => undo(undoable.seq)}>${t("Undo")}</button>` : nothing}</li>`;
+const laterRow = (name, words) => html`<li class="step later" data-step=${name}><span class="step-mark" aria-hidden="true">○</span><span class="step-words">${words}</span></li>`;
+const nowRow = (name, body) => html`<li class="step now" data-step=${name}>${body}</li>`;
+
+// One row per step of the visit: done (with its time, and "undo" while it waits to be sent), open now, or later.
+async function visitRows(order, byName, playbooks) {
+  const pending = await undoableStep(order.id);
+  const undoable = (action) => (pending && pending.args.action === action ? pending : null);
+  const draft = async (name) => loadDraft(order.id, name);
+  const signed = (order.signoffs || []).length > 0;
+  const lifecycle = (name) => {
+    const event = lastEvent(order, name);
+    if (byName[name]) { return null; }  // open now: drawn by the caller
+    return event ? doneRow(name, label("action", name), event.at, undoable(name)) : laterRow(name, label("action", name));
+  };
+  const rows = [];
+  for (const name of ["accept", "make_appointment", "depart", "arrive"]) {
+    if (byName[name] && name === "make_appointment") {
+      const done = lastEvent(order, name);
+      rows.push(done ? html`${doneRow(name, `${label("action", name)} ${when(order.appointment_start)}–${(when(order.appointment_end) || "").slice(-5)}`, done.at, undoable(name))}
+        <li class="step change"><details><summary>${t("Change the appointment")}</summary>${appointmentForm(order, byName[name], await draft(name))}</details></li>`
+        : nowRow(name, html`<h2>${t("Appointment")}</h2>${appointmentForm(order, byName[name], await draft(name))}`));
+    } else {
+      rows.push(lifecycle(name) || nowRow(name, actionForm(order, byName[name], null, true)));
+    }
+  }
+  const runs = order.runs || [];
+  const diagnosed = runs.length > 0 || !!lastEvent(order, "restore");
+  rows.push(diagnosed ? doneRow("diagnose", t("Fault-finding"), runs.length ? runs[runs.length - 1].occurred_at : null, null)
+    : order.state === "on_site" ? nowRow("diagnose", html`<a class="btn wide" href="#diagnosis">${t("Find the fault: the guides below")} ↓</a>`)
+      : laterRow("diagnose", t("Fault-finding")));
+  rows.push(byName.restore ? nowRow("restore", restoreForm(order, byName.restore, playbooks, await draft("restore"))) : lifecycle("restore"));
+  const sign = signed ? doneRow("sign", t("Customer sign-off"), order.signoffs[order.signoffs.length - 1].signed_at, null)
+    : ["restored", "returned"].includes(order.state) ? nowRow("sign", html`<a class="btn wide primary" href="#signoff">${t("The customer confirms and signs")} ↓</a>`)
+      : laterRow("sign", t("Customer sign-off"));
+  rows.push(sign);
+  rows.push(byName.return ? nowRow("return", html`<h2>${t("Closure reply")}</h2>${signed ? nothing
+    : html`<p class="muted small">${t("Without a signature, say why the customer did not sign.")}</p>`}${closureForm(order, byName.return, playbooks, await draft("return"))}`)
+    : lifecycle("return"));
+  return rows;
 }
 
 const tucked = (order, action, inner) => html`<details class="card"><summary>${label("action", action.name)}</summary>${actionForm(order, action, inner)}</details>`;
 
-// {main, extra}: the next-step section's content, and reject/unsolved for lower on the page.
+// {main, extra}: the visit's steps for the next-step section, and reject/unsolved for lower on the page.
 export async function actionsView(order) {
   const byName = Object.fromEntries((await nextSteps(order)).map((a) => [a.name, a]));
-  const main = QUICK.filter((name) => byName[name]).map((name) => actionForm(order, byName[name], null, true));
-  if (byName.make_appointment) { main.push(appointmentForm(order, byName.make_appointment)); }
-  if (byName.return) { main.push(html`<h2>${t("Closure reply")}</h2>${closureForm(order, byName.return, await reference("playbooks"))}`); }
+  const playbooks = await reference("playbooks");
   const extra = [];
-  if (byName.reject) { extra.push(tucked(order, byName.reject, field(t("Reason"), textarea("reason", true), true))); }
-  if (byName.mark_unsolved) {
-    extra.push(tucked(order, byName.mark_unsolved, html`${field(t("Why it cannot be solved now"), textarea("reason", true), true)}
-      ${field(t("Expected resolution date"), html`<input type="date" name="legacy_expected_date">`)}
-      <label class="check"><input type="checkbox" name="no_expected_date" value="y"> ${t("No expected resolution date")}</label>`));
+  if (byName.reject) {
+    const draft = await loadDraft(order.id, "reject");
+    extra.push(tucked(order, byName.reject, field(t("Reason"), textarea("reason", true, draft.reason), true)));
   }
-  return { main: main.length ? main : html`<p class="muted">${t("Nothing for you to do on this order now.")}</p>`, extra };
+  if (byName.mark_unsolved) {
+    const draft = await loadDraft(order.id, "mark_unsolved");
+    extra.push(tucked(order, byName.mark_unsolved, html`${field(t("Why it cannot be solved now"), textarea("reason", true, draft.reason), true)}
+      ${field(t("Expected resolution date"), html`<input type="date" name="legacy_expected_date" value=${draft.legacy_expected_date || ""}>`)}
+      <label class="check"><input type="checkbox" name="no_expected_date" value="y" ?checked=${draft.no_expected_date === true}> ${t("No expected resolution date")}</label>`));
+  }
+  const resume = byName.resume ? actionForm(order, byName.resume, null, true) : nothing;
+  const main = html`${resume}<ol class="visit-steps">${await visitRows(order, byName, playbooks)}</ol><p class="error" id="steps-error" role="alert" hidden></p>`;
+  return { main, extra };
 }

@@ -29,12 +29,12 @@ export function visitSummary(o, data) {
       if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
     });
   });
-  const last = runs[runs.length - 1];
-  const followed = last && data ? R.treeFor(data, last.playbook_version) : null;
-  const conclusion = followed && followed.outcomes[last.outcome] ? followed.outcomes[last.outcome].text.zh : "";
+  // The technician's own words (on restoring, else in the closure reply), never the guide's
+  // instruction text; webapp/signoff/content.py `written` says the same on the server.
+  const said = (o.events.filter((e) => e.action === "restore").pop() || {}).details || {};
   return {
-    found: closure.cause || closure.phenomenon || conclusion || o.description || "",
-    done: closure.process || conclusion || "",
+    found: said.found || closure.cause || closure.phenomenon || "",
+    done: said.done || closure.process || "",
     measurements,
     photos: o.attachments.filter((a) => a.kind === "photo").map((a) => a.sha256),
   };

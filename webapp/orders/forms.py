@@ -131,22 +131,40 @@ class UnsolvedForm(FlaskForm):
         return valid
 
 
+class RestoreForm(FlaskForm):
+    """Service restored: what the technician found and did, in their own words (issue 15 items 2, 3).
+
+    The phone asks for both before it offers "restored"; the visit report the customer signs
+    says these words, not the guide's instruction text. Optional here, so an older phone's
+    queued "restored" still applies.
+    """
+
+    found = TextAreaField(_l("What you found"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+    done = TextAreaField(_l("What you did"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+
 class ClosureForm(FlaskForm):
-    """The closure reply of the EMOS template (§9.2 #15, #16)."""
+    """The closure reply of the EMOS template (§9.2 #15, #16).
+
+    Replaced equipment left blank means none was replaced. `unsigned_reason` is why the
+    customer did not sign (the order stays on the phone until signed or this is given).
+    """
 
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     # Not `process`: that name is WTForms' own Form.process method.
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
-    equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
-                                       validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty)"),
+                                       validators=[Optional(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options(labels.CLOSURE_RESULTS.items()))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     classification = SelectField(_l("Fault classification"), choices=options(labels.CLOSURE_CLASSES.items()))
     confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
                                validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
+    unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
+                                    validators=[Optional(), Length(max=MEDIUM), no_control_characters])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,5 +190,5 @@ class NoteForm(FlaskForm):
 ACTION_FORMS = {
     "dispatch": AssignForm, "reassign": AssignForm, "reject": ReasonForm, "reopen": ReasonForm,
     "make_appointment": AppointmentForm, "suspend": SuspendForm, "mark_unsolved": UnsolvedForm,
-    "return": ClosureForm,
+    "return": ClosureForm, "restore": RestoreForm,
 }

@@ -102,6 +102,11 @@ def group_fault_of(db, order_id):
     return interception.active_link(db, order_id)
 
 
+def signoffs_of(db, order_id):
+    from ..signoff.routes import signoffs_for_desk
+    return signoffs_for_desk(db, order_id)
+
+
 def led_checks_of(db, order_id):
     from ..led import checks
     return checks.for_order(db, order_id)
@@ -129,6 +134,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
+        "signoffs": signoffs_of(db, order_id),
     }
     return render_template(template, **context), status
 
@@ -229,9 +235,14 @@ def fields_from(form, action):
     if isinstance(form, forms.UnsolvedForm):
         return {"reason": form.reason.data.strip(),
                 "legacy_expected_date": None if form.no_expected_date.data else form.legacy_expected_date.data}
+    if isinstance(form, forms.RestoreForm):
+        return {name: (getattr(form, name).data or "").strip() for name in ("found", "done")}
     if isinstance(form, forms.ClosureForm):
         closure = {name: getattr(form, name).data for name in (
             "phenomenon", "cause", "equipment_replaced", "result", "classification", "confirmation")}
+        closure["equipment_replaced"] = (closure["equipment_replaced"] or "").strip() or _("none")
+        if (form.unsigned_reason.data or "").strip():
+            closure["unsigned_reason"] = form.unsigned_reason.data.strip()
         closure["process"] = form.handling_process.data
         closure["arrival_time"] = form.arrival_time.data.strftime("%Y-%m-%d %H:%M")
         closure["recovery_time"] = form.recovery_time.data.strftime("%Y-%m-%d %H:%M")

@@ -212,6 +212,8 @@ def _changes_for(db, order, action, fields, user, now, tz):
                        suspended_seconds=order["suspended_seconds"] + int(paused.total_seconds()))
         engine.shift_open_clocks(db, order["id"], paused)
         details = {"suspended_seconds": int(paused.total_seconds())}
+    elif action == "restore":
+        details = {name: fields[name] for name in ("found", "done") if fields.get(name)}
     elif action in ("return", "reply_group_fault"):
         changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
         details = fields["closure"]
@@ -251,12 +253,23 @@ def _add_note(db, order, user, text, now, tz, uid=None, evidence=None):
 
 
 def timeline(db, order_id):
-    """Return the order's audit trail, oldest first, with the actor's name (a person's, or the calling system's)."""
-    return list(db.query(
+    """Return the order's audit trail, oldest first, with the actor's name (a person's, or the calling system's).
+
+    A step from a phone also carries both of its times: `phone_time` (when the phone says it
+    happened) and `received_at` (when it reached the server), when they differ from `at`.
+    """
+    events = list(db.query(
         # An API client's steps carry its name in the details (issue 19): the desk shows who did it.
         "SELECT e.*, COALESCE(u.display_name, json_extract(e.details, '$.api_client')) AS actor_name FROM order_events e"
         " LEFT JOIN users u ON u.id = e.actor_id"
         " WHERE e.order_id = ? ORDER BY e.at, e.id", [order_id]))
+    for event in events:
+        details = json.loads(event["details"] or "{}")
+        if details.get("received_at") and details["received_at"] != event["at"]:
+            event["received_at"] = details["received_at"]
+        if details.get("device_time") and details["device_time"] != event["at"]:
+            event["phone_time"] = details["device_time"]
+    return events
 
 
 def clocks(db, order_id):

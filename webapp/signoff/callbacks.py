@@ -5,11 +5,16 @@
   satisfied), no contact to call (anonymous), or marked sensitive by the desk.
 - "Not convenient now" books a time, outside the customer's rest hours.
 - The answers give satisfied / basically satisfied / dissatisfied. Satisfied needs the problem
-  solved, a satisfied attitude and the configured score (10 by default, the 10086 rule).
-- Satisfied or basically satisfied closes the order. Dissatisfied needs a cause: technician →
-  a follow-up for the supervisor; network → a revisit (the order is reopened as a new linked
-  order); business → a follow-up for marketing. A problem not solved always reopens the order,
-  and the new order counts as a repeat complaint.
+  solved, a satisfied attitude and the configured score (10 by default, the 10086 rule, seed 004).
+  An "average" attitude is in the seed's "dissatisfied or average" branch (§6.9 questionnaire B,
+  seed 000), so it is filed as dissatisfied, like a problem not solved or a score under 6.
+- Any answer short of satisfied asks which aspect to improve (questionnaire B): the cause
+  (technician / network / business) is required and kept. Dissatisfied acts on it (§6.2 item 6):
+  technician → a follow-up for the supervisor; network → a revisit (the order is reopened as a
+  new linked order); business → a follow-up for marketing. A problem not solved always reopens
+  the order, and the new order counts as a repeat complaint. Otherwise the order is closed.
+- Calling in the customer's rest hours needs the customer's own yes, even when they said
+  "convenient now" (§6.9 "one avoid": avoid the rest time).
 """
 import datetime
 import json
@@ -45,8 +50,8 @@ def schedule(db, order, now, window_days, satisfied_score):
 
 
 def classify(answers, satisfied_score):
-    """satisfied / basically / dissatisfied from the questionnaire."""
-    if not answers["solved"] or answers["attitude"] == "dissatisfied" or answers["score"] < 6:
+    """satisfied / basically / dissatisfied from the questionnaire (see the module's rules)."""
+    if not answers["solved"] or answers["attitude"] in ("dissatisfied", "average") or answers["score"] < 6:
         return "dissatisfied"
     if answers["attitude"] == "satisfied" and answers["score"] >= satisfied_score:
         return "satisfied"
@@ -54,6 +59,7 @@ def classify(answers, satisfied_score):
 
 
 def in_rest_hours(moment, tz):
+    """Say whether `moment` falls in the customer's rest hours (REST_HOURS, local time)."""
     hour = moment.astimezone(tz).hour
     return any(start <= hour < end for start, end in REST_HOURS)
 
@@ -72,7 +78,7 @@ def record(db, callback, answers, cause, user, now, tz, satisfied_score):
     """Store the answers and act on them; return (result, new_order_id or None)."""
     from ..orders import store
     result = classify(answers, satisfied_score)
-    if result == "dissatisfied" and cause not in CAUSES:
+    if result != "satisfied" and cause not in CAUSES:
         raise ValueError("cause")
     order = one(db, "SELECT * FROM orders WHERE id = ?", [callback["order_id"]])
     from ..webhooks import outbox  # the raising system hears of the callback before the reopen or close it brings
@@ -92,7 +98,7 @@ def record(db, callback, answers, cause, user, now, tz, satisfied_score):
     db.conn.execute(
         "UPDATE callbacks SET status = 'done', answers = ?, result = ?, cause = ?, followup_order_id = ?, done_by = ?,"
         " done_at = ? WHERE id = ?",
-        [json.dumps(answers, ensure_ascii=False), result, cause if result == "dissatisfied" else None, new_order_id,
+        [json.dumps(answers, ensure_ascii=False), result, cause if result != "satisfied" else None, new_order_id,
          user.id, to_text(now), callback["id"]])
     return result, new_order_id
 

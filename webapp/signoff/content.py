@@ -5,13 +5,27 @@ follow REPORT_KEYS in report.py.
 """
 import json
 
+from ..db import one
 from ..jobs.routes import address_of
 from ..playbooks import engine
 
 
-def summary(db, order):
-    """found / done / measurements / photos of a visit, from the closure reply and fault-finding runs."""
+def written(db, order):
+    """(found, done) in the technician's own words: what they wrote on restoring, else in the closure reply.
+
+    Never the guide's instruction text (issue 15 item 3): "重做两端皮线光缆头" is what the guide
+    says to do, not what was done.
+    """
     closure = json.loads(order["closure"]) if order.get("closure") else {}
+    restored = one(db, "SELECT details FROM order_events WHERE order_id = ? AND action = 'restore' ORDER BY at DESC, id DESC"
+                       " LIMIT 1", [order["id"]])
+    said = json.loads(restored["details"] or "{}") if restored else {}
+    found = said.get("found") or closure.get("cause") or closure.get("phenomenon") or ""
+    return found, said.get("done") or closure.get("process") or ""
+
+
+def summary(db, order):
+    """found / done / measurements / photos of a visit: the technician's words and readings, the photos."""
     runs = list(db.query("SELECT steps, outcome, playbook_version FROM diagnostic_runs WHERE order_id = ?"
                          " ORDER BY created_at, id", [order["id"]]))
     measurements = []
@@ -19,11 +33,7 @@ def summary(db, order):
         for line in engine.describe(engine.tree(run["playbook_version"]), json.loads(run["steps"]), "zh"):
             if line["value"] is not None:
                 measurements.append({"what": line["question"], "value": line["answer"]})
-    last = runs[-1] if runs else None
-    followed = engine.tree(last["playbook_version"]) if last else None
-    conclusion = followed["outcomes"].get(last["outcome"], {}).get("text", {}).get("zh", "") if last else ""
-    found = closure.get("cause") or closure.get("phenomenon") or conclusion or order.get("description") or ""
-    done = closure.get("process") or conclusion or ""
+    found, done = written(db, order)
     photos = [r["sha256"] for r in db.query("SELECT sha256 FROM attachments WHERE order_id = ? AND kind = 'photo'"
                                             " ORDER BY created_at, id", [order["id"]])]
     return {"found": found, "done": done, "measurements": measurements, "photos": photos}

@@ -221,6 +221,18 @@ def _context(db, row):
             "pdf_url": _report_url(row["id"], pdf=True)}
 
 
+def signoffs_for_desk(db, order_id):
+    """The order's sign-offs for the desk's order page: who signed when, the answers, the signature, the report."""
+    rows = []
+    key = current_app.config["SECRET_KEY"]
+    for row in db.query("SELECT * FROM signoffs WHERE order_id = ? ORDER BY version", [order_id]):
+        token = report.report_token(key, row["id"])
+        rows.append({**row, "survey": json.loads(row["survey"]), "report_url": _report_url(row["id"]),
+                     "pdf_url": _report_url(row["id"], pdf=True),
+                     "signature_url": url_for("signoff.signature", signoff_id=row["id"], which="customer", token=token)})
+    return rows
+
+
 def _check_token(signoff_id, token):
     expected = report.report_token(current_app.config["SECRET_KEY"], signoff_id)
     if not hmac.compare_digest(expected.encode(), (token or "").encode()):  # str compare raises on non-ASCII
@@ -325,7 +337,8 @@ def callback_form(callback_id):
         except ValueError as exc:
             errors.append(str(exc))
     return render_template("callbacks/form.html", row=row, order=order, form=form, errors=errors, values=request.form,
-                           answers=json.loads(row["answers"]) if row["answers"] else None), 422 if errors else 200
+                           answers=json.loads(row["answers"]) if row["answers"] else None,
+                           rest_hours=callbacks.in_rest_hours(utcnow(), local_zone())), 422 if errors else 200
 
 
 def _callback_post(db, row, data):
@@ -350,11 +363,16 @@ def _callback_post(db, row, data):
             flash(_("Marked as not to be called back."), "ok")
         else:
             answers = survey_from_form(data)
+            if callbacks.in_rest_hours(now, tz):
+                if data.get("rest_hours_agreed") != "y":
+                    raise ValueError(_("It is the customer's rest time (before 8:00, 12:00–14:00, after 21:00): book another "
+                                       "time, or tick that the customer asked to talk now."))
+                answers["rest_hours_agreed"] = True
             try:
                 result, new_id = callbacks.record(db, row, answers, data.get("cause") or None, current_user, now, tz,
                                                   current_app.config["SATISFIED_SCORE"])
             except ValueError:
-                raise ValueError(_("The customer is dissatisfied: say whether because of the technician, the network or the business.")) from None
+                raise ValueError(_("The customer is not fully satisfied: say whether because of the technician, the network or the business.")) from None
             except store.Refused as refused:
                 raise ValueError(str(refused)) from None
             flash(_("Callback recorded: %(result)s.", result=RESULT_WORDS().get(result, result)), "ok")

@@ -78,7 +78,17 @@ def on_action(db, order, action, at, tz):
             _start_clock(db, order["id"], policy, at, tz, calendar, clock)
         elif action in policy["stop_on"] and clock and not clock["stopped_at"]:
             db.conn.execute("UPDATE order_clocks SET stopped_at = ? WHERE id = ?", [to_text(at), clock["id"]])
+            if clock["breached_at"] and at <= from_text(clock["due_at"]):
+                _withdraw_breach(db, order["id"], clock["id"])
     refresh_next_due(db, order["id"])
+
+
+def _withdraw_breach(db, order_id, clock_id):
+    """A step done in time on a phone without signal reached the server after the sweep called
+    the deadline missed: the clock was met, so the breach goes (the notice sent stays as sent)."""
+    db.conn.execute("UPDATE order_clocks SET breached_at = NULL WHERE id = ?", [clock_id])
+    db.conn.execute("UPDATE orders SET breached = EXISTS (SELECT 1 FROM order_clocks WHERE order_id = ?"
+                    " AND breached_at IS NOT NULL) WHERE id = ?", [order_id, order_id])
 
 
 def _start_clock(db, order_id, policy, at, tz, calendar, existing):

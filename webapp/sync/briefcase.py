@@ -1,8 +1,10 @@
 """What a technician's phone holds: their open orders with everything needed on site.
 
 An order is in the briefcase while it is assigned to the technician and in one of the states
-of their job list. When it leaves (reassigned, returned, rejected), pull sends a tombstone to
-every technician who ever held it, and to nobody else.
+of their job list, and after its closure reply until the customer has signed or the reply says
+why they did not (issue 15 item 3: the customer signs on the phone, the server accepts it).
+When it leaves (reassigned, returned and signed, rejected), pull sends a tombstone to every
+technician who ever held it, and to nobody else.
 """
 import json
 
@@ -21,9 +23,19 @@ ORDER_COLUMNS = (
 HISTORY_LIMIT = 5
 
 
-def in_briefcase(order, user_id):
+# A returned order still waiting for the customer's signature (SQL over `orders`).
+AWAITING_SIGNATURE = ("(orders.state = 'returned' AND COALESCE(json_extract(orders.closure, '$.unsigned_reason'), '') = ''"
+                      " AND NOT EXISTS (SELECT 1 FROM signoffs s WHERE s.order_id = orders.id))")
+
+
+def in_briefcase(db, order, user_id):
     """Say whether this order belongs on this technician's phone now."""
-    return order["technician_id"] == user_id and order["state"] in ACTIVE_STATES
+    if order["technician_id"] != user_id:
+        return False
+    if order["state"] in ACTIVE_STATES:
+        return True
+    return order["state"] == "returned" and one(db, f"SELECT 1 AS yes FROM orders WHERE id = ? AND {AWAITING_SIGNATURE}",
+                                                [order["id"]]) is not None
 
 
 def ever_held(db, order_id, user_id):
@@ -114,5 +126,5 @@ def history(db, order):
 def open_orders(db, user_id):
     """The technician's orders that belong on the phone now."""
     marks = ",".join("?" * len(ACTIVE_STATES))
-    return list(db.query(f"SELECT * FROM orders WHERE technician_id = ? AND state IN ({marks}) ORDER BY id",
-                         [user_id, *ACTIVE_STATES]))
+    return list(db.query(f"SELECT * FROM orders WHERE technician_id = ? AND (state IN ({marks}) OR {AWAITING_SIGNATURE})"
+                         " ORDER BY id", [user_id, *ACTIVE_STATES]))

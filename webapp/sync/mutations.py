@@ -29,9 +29,6 @@ from ..timeutil import UTC, from_text, to_text
 from . import briefcase, uploads
 
 CLOCK_SKEW = datetime.timedelta(minutes=2)
-# What happened on site is recorded at the phone's time when that time is plausible (contract §7).
-DEVICE_TIME_ACTIONS = frozenset({"arrive", "restore", "make_appointment", "add_note", "attach_photo", "record_run",
-                                 "wifi_survey", "sign_off", "led_check", "led_confirm"})
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_INT = 2 ** 62  # what SQLite's INTEGER holds, with room
@@ -52,35 +49,54 @@ class Conflict(Exception):
 class Context:
     """Who sends the batch, when the server received it, the local zone, and the jobs it leaves behind."""
 
-    def __init__(self, db, user, received, tz):
+    def __init__(self, db, user, received, tz, client_id=None):
         self.db, self.user, self.received, self.tz = db, user, received, tz
+        self.client_id = client_id  # the sending phone: its earlier steps are judged by its own clock
         # (job, *args) to queue once the push has committed: jobs read what the push wrote.
         self.after_commit = []
 
 
-def judge_time(db, order, occurred_at, received, action):
+def judge_time(ctx, order, occurred_at):
     """Return (moment to record, evidence for the audit trail) for a mutation made on a phone.
 
-    The phone's time is used for what happened on site when it is plausible: not in the
-    future (beyond a small clock skew) and not before the order's last recorded step.
+    Everything a phone sends happened on the phone, so its time is recorded when plausible
+    (design/sync-protocol.md §7): not in the future (beyond CLOCK_SKEW), not before the order
+    was created, and not before the order's previous step. The previous step is judged by the
+    time the same phone gave it (`_previous_step`), so a visit recorded offline for hours keeps
+    every step's own time instead of the first sync's (issue 15 item 1). The evidence keeps
+    both times (`device_time`, `received_at`) and which phone sent it (`client_id`).
     """
-    evidence = {"received_at": to_text(received), "device_time": None}
+    received = ctx.received
+    evidence = {"received_at": to_text(received), "device_time": None, "client_id": ctx.client_id}
     device = _parse_time(occurred_at)
     if device is None:
         return received, evidence
     evidence["device_time"] = to_text(device)
-    if action not in DEVICE_TIME_ACTIONS:
-        return received, evidence
-    last = one(db, "SELECT MAX(at) AS at FROM order_events WHERE order_id = ? AND action != 'add_note'", [order["id"]])
-    floor = from_text(last["at"]) if last and last["at"] else from_text(order["created_at"])
     if device > received + CLOCK_SKEW:
         evidence["device_time_ignored"] = "in the future"
-    elif device < floor:
+    elif device < from_text(order["created_at"]):
+        evidence["device_time_ignored"] = "before the order was created"
+    elif device < _previous_step(ctx.db, order["id"], ctx.client_id):
         evidence["device_time_ignored"] = "before the order's last recorded step"
     else:
         evidence["device_time_used"] = True
         return min(device, received), evidence
     return received, evidence
+
+
+def _previous_step(db, order_id, client_id):
+    """The time of the order's latest step, as the phone `client_id` recorded its own steps.
+
+    A step from the same phone counts at the phone's time for it (even one the server could not
+    use), a step by anyone else at the time recorded for it; a note by someone else is no step
+    (the desk writes notes at any time), and neither is what the system did (sweeps, banners).
+    """
+    row = one(db, "SELECT MAX(CASE WHEN json_extract(details, '$.client_id') = :phone"
+                  " AND json_extract(details, '$.device_time') IS NOT NULL THEN json_extract(details, '$.device_time')"
+                  " ELSE at END) AS at FROM order_events WHERE order_id = :order AND actor_id IS NOT NULL"
+                  " AND (action != 'add_note' OR json_extract(details, '$.client_id') = :phone)",
+              {"phone": client_id or "", "order": order_id})
+    return from_text(row["at"]) if row and row["at"] else datetime.datetime.min.replace(tzinfo=UTC)
 
 
 def _parse_time(text):
@@ -224,7 +240,7 @@ def transition(ctx, args, base_version, occurred_at):
     if action is None:
         raise Rejected(_("A technician cannot move an order to “%(state)s”.", state=labels.label(to, "state")))
     fields = _form_fields(action, args)
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, action)
+    when, evidence = judge_time(ctx, order, occurred_at)
     try:
         store._apply(ctx.db, order, action, ctx.user, fields, when, ctx.tz, evidence=evidence)
     except Refused as refused:
@@ -243,7 +259,7 @@ def add_note(ctx, args, base_version, occurred_at):
     note_key, done = own_key(ctx, "order_notes", note_id, column="uid", author="author_id")
     if done:
         return {"row_version": order["version"]}
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "add_note")
+    when, evidence = judge_time(ctx, order, occurred_at)
     try:
         store._add_note(ctx.db, order, ctx.user, form.text.data.strip(), when, ctx.tz, uid=note_key, evidence=evidence)
     except Refused as refused:
@@ -266,7 +282,7 @@ def attach_photo(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _usable_blob(ctx, sha, _("The photo itself never reached the server (or could not be read as an image); take it again."))
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "attach_photo")
+    when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO attachments (id, order_id, kind, sha256, caption, taken_at, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -305,7 +321,7 @@ def record_run(ctx, args, base_version, occurred_at):
     if conclusion.get("gap") and not note:
         raise Rejected(_("The guide does not cover this case: describe what you saw in the note."))
     steps = [{key: step[key] for key in ("node", "answer", "value", "checked") if key in step} for step in args["steps"]]
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "record_run")
+    when, evidence = judge_time(ctx, order, occurred_at)
     stamp = to_text(ctx.received)
     ctx.db.conn.execute(
         "INSERT INTO diagnostic_runs (id, order_id, playbook, playbook_version, steps, outcome, note, created_by,"
@@ -354,7 +370,7 @@ def wifi_survey(ctx, args, base_version, occurred_at):
         raise Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc))) from None
     except ValueError as exc:
         raise Rejected(str(exc)) from None
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "wifi_survey")
+    when, evidence = judge_time(ctx, order, occurred_at)
     recommendation, findings = wifi_guidance.to_store(result["recommendation"], result["findings"])
     ctx.db.conn.execute(
         "INSERT INTO wifi_surveys (id, order_id, source, format, country, own_ssid, networks, recommendation, findings,"
@@ -406,7 +422,7 @@ def sign_off(ctx, args, base_version, occurred_at):
     signature = _signature_blob(ctx, args.get("signature_sha256"))
     test_report = _test_report(ctx, order, args, shown)
     version = one(ctx.db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "sign_off")
+    when, evidence = judge_time(ctx, order, occurred_at)
     body = content.build(ctx.db, order, current_app.config["OPERATOR_NAME"], ctx.user.display_name, signer,
                          role, survey, signature, to_text(when))
     if remarks:
@@ -506,7 +522,7 @@ def led_check(ctx, args, base_version, occurred_at):
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_check")
+    when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
         " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
@@ -545,7 +561,7 @@ def led_confirm(ctx, args, base_version, occurred_at):
     except ValueError:
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     found = checks.corrections(json.loads(check["reading"]), states)
-    when, evidence = judge_time(ctx.db, order, occurred_at, ctx.received, "led_confirm")
+    when, evidence = judge_time(ctx, order, occurred_at)
     # The check found (the sender's own under a derived key when its id collided), never its namesake.
     ctx.db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
                         " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check["id"], json.dumps(states), json.dumps(found),

@@ -22,6 +22,9 @@ MAX_BODY_MB = 2  # Config.MAX_CONTENT_LENGTH
 # What a phone sends in place of a change too large to send: the server refuses it by name,
 # so its seq is used up and the outbox behind it moves on (offline/sync.js pushAll).
 TOO_LARGE = "sync.too_large"
+# What a phone sends in place of a step the technician took back before it was sent
+# (offline/outbox.js withdraw): it uses up its seq and changes nothing.
+WITHDRAWN = "sync.withdrawn"
 PULL_PAGE = 100
 
 
@@ -77,7 +80,7 @@ def check_mutations(body):
 def push(db, user, body, received, tz):
     """Apply a batch of mutations from one device; return {last_seq, results}."""
     client_id, mutations = check_mutations(body)
-    ctx = Context(db, user, received, tz)
+    ctx = Context(db, user, received, tz, client_id)
     results = []
     with transaction(db):
         client = _client(db, client_id, user, received, create=True)
@@ -118,6 +121,8 @@ def _apply_one(ctx, m):
     if m["name"] == TOO_LARGE:
         return {"seq": seq, "status": "rejected",
                 "error": _("This change was too large to send (over %(mb)d MB); it is kept on the phone.", mb=MAX_BODY_MB)}
+    if m["name"] == WITHDRAWN:
+        return {"seq": seq, "status": "applied", "withdrawn": True}
     mutator = MUTATORS.get(m["name"])
     if mutator is None:
         return {"seq": seq, "status": "rejected", "error": _("This app version sent a change the server does not know (%(name)s).", name=m["name"][:60])}
@@ -193,7 +198,7 @@ def _changes_after(db, user, cursor, top):
         order = one(db, "SELECT * FROM orders WHERE id = ?", [int(key["key"])])
         if order is None:
             continue
-        if briefcase.in_briefcase(order, user.id):
+        if briefcase.in_briefcase(db, order, user.id):
             changes.append(_order_change(db, order))
         elif briefcase.ever_held(db, order["id"], user.id):
             changes.append({"table": "orders", "id": order["id"], "version": order["version"], "deleted": 1, "data": None})

@@ -1,0 +1,24 @@
+// What the technician typed into a form and has not saved yet, per order and form, kept in the
+// phone's database (the "meta" store) so a reload, a crash or a sync's redraw never loses it.
+// A form opts in with @input=${keepDraft(orderId, name)}; its template reads loadDraft() for values.
+import { shared } from "./context.js";
+import { formFields } from "./ui.js";
+
+const S = self.ONTrackStore;
+const key = (orderId, form) => `draft:${orderId}:${form}`;
+
+// {field: value} typed into this order's form `form` (empty when nothing was kept).
+export async function loadDraft(orderId, form) {
+  return (await S.getMeta(shared.db, key(orderId, form))) || {};
+}
+
+// An input handler that keeps the whole form as typed.
+export const keepDraft = (orderId, form) => (event) => {
+  const target = event.currentTarget || event.target.form;
+  S.setMeta(shared.db, key(orderId, form), formFields(target)).catch(() => {});
+};
+
+// Forget a form's draft once what it holds is queued.
+export async function dropDraft(orderId, form) {
+  await shared.db.delete("meta", key(orderId, form));
+}
