@@ -60,6 +60,9 @@ class Config:
     # Group faults (domain reference §9.3 item 22): the seed's "超过10户以上" is read as "more than"
     # (more_than, default) or "10 or more" (or_more). The account mapping upload may be large.
     GROUP_FAULT_BOUNDARY = os.environ.get("ONTRACK_GROUP_FAULT_BOUNDARY", "more_than")
+    # The NE5000E each machine room's customers ping in the slow-speed reply (§6.4): "room=IP;room=IP".
+    # From configuration only: the seed's internal addresses are never stored (§9.6 item 34).
+    MACHINE_ROOMS = os.environ.get("ONTRACK_MACHINE_ROOMS", "")
     ACCOUNT_MAP_MAX_BYTES = int(os.environ.get("ONTRACK_ACCOUNT_MAP_MAX_MB", "200")) * 1024 * 1024
     # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
     PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server

@@ -551,6 +551,17 @@ MIGRATIONS = [
             SELECT json_extract(details, '$.technician_id'), order_id FROM order_events
             WHERE action IN ('dispatch', 'reassign') AND json_extract(details, '$.technician_id') IS NOT NULL""",
     ],
+    # The complaint desk (issue 21, domain reference §6.4, §6.8): each complaint order's classification and
+    # slow-speed reply, as the desk last saved them (every save is also in the order's audit trail).
+    [
+        """CREATE TABLE complaint_records (
+            order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+            classification TEXT,
+            slow_speed_reply TEXT,
+            updated_by INTEGER REFERENCES users (id),
+            updated_at TEXT NOT NULL
+        )""",
+    ],
 ]
 
 
