@@ -562,6 +562,22 @@ MIGRATIONS = [
             updated_at TEXT NOT NULL
         )""",
     ],
+    # The fault classification list of the closure reply, configured by the operator (§6.4, §9.2 item 15: the
+    # seed's 宽带故障分类.xls is absent), seeded with the codes the fault-finding guides already use.
+    [
+        """CREATE TABLE fault_classifications (
+            code TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1
+        )""",
+        """INSERT INTO fault_classifications (code, name_zh, name_en, position) VALUES
+            ('drop_cable', '皮线/光纤', 'Drop cable / fibre', 10), ('ont', '光猫(ONT)', 'ONT / modem', 20),
+            ('router', '客户路由器', 'Customer router', 30), ('account', '账号或认证', 'Account or authentication', 40),
+            ('network', '网络侧', 'Network side', 50), ('customer', '客户侧', 'Customer side', 60),
+            ('group_fault', '群障', 'Group fault', 70), ('other', '其他', 'Other', 80)""",
+    ],
 ]
 
 

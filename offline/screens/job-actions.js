@@ -43,6 +43,31 @@ function resultSelect(prefilled) {
   return select("result", [["", t("Choose: the guide's conclusion is not a repair")], ...results], "", true);
 }
 
+// The EMOS reply's rows (domain reference §6.4): other specialties with their arrival and recovery
+// times, and replaced equipment as faulty model × qty → replacement model × qty. Blank rows are ignored.
+const SPECIALTY_ROWS = 2;
+const EQUIPMENT_ROWS = 3;
+const optionalTime = (name) => html`<input type="datetime-local" name=${name}>`;
+const quantity = (name) => html`<input type="number" name=${name} min="1" max="999" inputmode="numeric">`;
+
+function specialtyRows() {
+  return html`<fieldset class="closure-rows" id="closure-specialties"><legend>${t("Other specialties involved")}</legend>
+    ${[...Array(SPECIALTY_ROWS).keys()].map((i) => html`<div class="grid">
+      ${field(t("Other specialty involved"), html`<input name=${`specialties-${i}-specialty`} maxlength="60">`)}
+      ${field(t("Arrived"), optionalTime(`specialties-${i}-arrival_time`))}
+      ${field(t("Recovered"), optionalTime(`specialties-${i}-recovery_time`))}</div>`)}</fieldset>`;
+}
+
+function equipmentRows() {
+  return html`<fieldset class="closure-rows" id="closure-equipment"><legend>${t("Equipment replaced")}</legend>
+    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid">
+      ${field(t("Faulty model"), html`<input name=${`equipment-${i}-faulty_model`} maxlength="60">`)}
+      ${field(t("Quantity"), quantity(`equipment-${i}-faulty_qty`))}
+      ${field(t("Replacement model"), html`<input name=${`equipment-${i}-new_model`} maxlength="60">`)}
+      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`))}</div>`)}
+    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y"> ${t("No equipment was replaced")}</label></fieldset>`;
+}
+
 function closureForm(order, action, playbooks) {
   const arrived = order.events.filter((e) => e.action === "arrive").pop();
   const now = nowInput();
@@ -55,10 +80,13 @@ function closureForm(order, action, playbooks) {
     ${field(t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true)}
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
-    ${field(t("Equipment replaced (faulty model × qty → new model × qty, or “none”)"), textarea("equipment_replaced", true), true)}
+    ${specialtyRows()}
+    ${equipmentRows()}
     ${field(t("Result"), resultSelect(pre.result))}
     ${field(t("Recovery time"), datetime("recovery_time", now), true)}
     ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
+    <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${boot.user.name || ""}>`)}
+      ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${boot.user.phone || ""}>`)}</div>
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations)) :
       html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required> ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}`, true);
 }

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, FloatField, Form, FormField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..orders.forms import LOCAL_INPUT, PHONE, SHORT, MEDIUM, no_control_characters, options, plausible_date, text
 from . import rules
@@ -76,3 +76,14 @@ class ClassificationForm(FlaskForm):
     personal_safety = BooleanField(MAJOR_CRITERIA["personal_safety"])
     vip_customer = BooleanField(MAJOR_CRITERIA["vip_customer"])
     top_management = BooleanField(MAJOR_CRITERIA["top_management"])
+
+
+class FaultClassForm(FlaskForm):
+    """One fault class of the closure reply's list (the operator's own list, §9.2 item 15)."""
+
+    code = StringField(_l("Code"), validators=[InputRequired(), Regexp(r"^[a-z][a-z0-9_]{1,39}$", message=_l(
+        "A code is 2 to 40 lower-case letters, digits or '_', starting with a letter."))])
+    name_zh = text(_l("Name (Chinese)"), SHORT, required=True)
+    name_en = text(_l("Name (English)"), SHORT, required=True)
+    position = IntegerField(_l("Position in the list"), default=100, validators=[Optional(), NumberRange(0, 10_000)])
+    active = BooleanField(_l("Offered in closure replies"), default=True)

@@ -71,6 +71,8 @@ def _attach(form, problems):
     """Put each rule's problem next to its field; return the ones that belong to no single field."""
     loose = []
     for name, message, params in problems:
+        if "scope" in params:
+            params = {**params, "scope": str(forms.SCOPES.get(params["scope"], params["scope"]))}
         text = _(message, **params)
         if name.startswith("rows-"):
             _rows, index, sub = name.split("-", 2)
@@ -138,3 +140,29 @@ def save_classification(order_id):
     store.save(get_db(), order_id, current_user, "classification", value, utcnow())
     flash(_("Classification saved: %(importance)s.", importance=_("major complaint") if value["major"] else _("general complaint")), "ok")
     return redirect(url_for("complaints.desk", order_id=order_id), code=303)
+
+
+@bp.route("/complaints/fault-classes", methods=["GET", "POST"])
+@login_required
+def fault_classes_page():
+    """The supervisor's fault classification list: add a class, rename, reorder or retire one (never delete:
+    old replies keep their class)."""
+    if current_user.role != "supervisor":
+        abort(403)
+    from ..db import transaction
+    from .fault_classes import all_classes
+    db = get_db()
+    form = forms.FaultClassForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("complaints/fault_classes.html", classes=all_classes(db), form=form,
+                                   errors=form_errors(form)), 422
+        with transaction(db):
+            db.conn.execute(
+                "INSERT INTO fault_classifications (code, name_zh, name_en, position, active) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,"
+                " position = excluded.position, active = excluded.active",
+                [form.code.data, form.name_zh.data, form.name_en.data, form.position.data or 0, int(form.active.data)])
+        flash(_("Fault class %(code)s saved.", code=form.code.data), "ok")
+        return redirect(url_for("complaints.fault_classes_page"), code=303)
+    return render_template("complaints/fault_classes.html", classes=all_classes(db), form=forms.FaultClassForm(formdata=None))

@@ -40,7 +40,7 @@ def boot_data():
     """What the app needs before it can draw anything: who, the words, the zone."""
     closure = forms.ClosureForm(formdata=None, meta={"csrf": False})
     return {
-        "user": {"id": current_user.id, "name": current_user.display_name},
+        "user": {"id": current_user.id, "name": current_user.display_name, "phone": current_user.phone},
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
         "operator": current_app.config["OPERATOR_NAME"],

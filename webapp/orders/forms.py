@@ -3,8 +3,9 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (SelectChoice, BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import labels
 
@@ -125,30 +126,72 @@ class UnsolvedForm(FlaskForm):
         return valid
 
 
+class EquipmentRow(Form):
+    """One replaced item: faulty model × quantity → replacement model × quantity (§6.4)."""
+
+    faulty_model = text(_l("Faulty model"), 60)
+    faulty_qty = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, 999)])
+    new_model = text(_l("Replacement model"), 60)
+    new_qty = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, 999)])
+
+
+class SpecialtyRow(Form):
+    """Another specialty involved (transmission, power, OLT…), with its arrival and recovery times (§6.4)."""
+
+    specialty = text(_l("Other specialty involved"), 60)
+    arrival_time = DateTimeLocalField(_l("Arrived"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+    recovery_time = DateTimeLocalField(_l("Recovered"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+
+
 class ClosureForm(FlaskForm):
-    """The closure reply of the EMOS template (§9.2 #15, #16)."""
+    """The closure reply of the EMOS template (§6.4; §9.2 #15, #16)."""
 
     phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
     arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     # Not `process`: that name is WTForms' own Form.process method.
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    specialties = FieldList(FormField(SpecialtyRow), min_entries=1, max_entries=10)
+    equipment = FieldList(FormField(EquipmentRow), min_entries=2, max_entries=10)
+    no_equipment_replaced = BooleanField(_l("No equipment was replaced"))
+    # Free text, as phones before issue 21 sent it; new forms use the rows above.
     equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
-                                       validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+                                       validators=[Optional(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options([("recovered", _l("Recovered")), ("not_recovered", _l("Not recovered"))]))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
-    classification = SelectField(_l("Fault classification"), choices=options([
-        ("drop_cable", _l("Drop cable / fibre")), ("ont", _l("ONT / modem")), ("router", _l("Customer router")),
-        ("account", _l("Account or authentication")), ("network", _l("Network side")), ("customer", _l("Customer side")),
-        ("other", _l("Other"))]))
+    classification = SelectField(_l("Fault classification"), choices=[])
+    handler = text(_l("Handled by"), SHORT)
+    handler_phone = StringField(_l("Handler's phone"), validators=[Optional(), PHONE])
     confirmation = SelectField(_l("Restoration confirmed by"), choices=options([
         ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
         validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
 
+    def __init__(self, *args, **kwargs):
+        """Offer the operator's active fault classes (webapp/complaints/fault_classes.py)."""
+        super().__init__(*args, **kwargs)
+        from ..complaints.fault_classes import active_choices
+        from ..db import get_db
+        self.classification.choices = options(active_choices(get_db()))
+
     def validate_cause(self, field):
         if field.data and field.data.strip().lower() in {"unknown", "none", "n/a", "不详", "未知", "无"}:
             raise ValidationError(_l("The cause must be specific: say what was wrong."))
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then every equipment and specialty row, and that equipment is listed or declared none."""
+        from ..complaints import closure
+        valid = super().validate(extra_validators)
+        for rows, check in ((self.equipment, closure.check_equipment_row), (self.specialties, closure.check_specialty_row)):
+            for entry in rows:
+                for key, message in check(entry.form.data):
+                    entry.form[key].errors = [*entry.form[key].errors, _l(message)]
+                    valid = False
+        listed = any(not closure._blank(e.form.data, closure.EQUIPMENT_KEYS) for e in self.equipment)
+        if not (listed or self.no_equipment_replaced.data or (self.equipment_replaced.data or "").strip()):
+            self.no_equipment_replaced.errors = [_l("List the replaced equipment, or tick “no equipment was replaced”.")]
+            valid = False
+        return valid
 
 
 class NoteForm(FlaskForm):

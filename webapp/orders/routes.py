@@ -99,6 +99,16 @@ def group_fault_of(db, order_id):
     return interception.active_link(db, order_id)
 
 
+def emos_reply_of(db, order):
+    """The closure reply laid out as the complaint system's template, with the fault class's name."""
+    from ..complaints import closure as emos, fault_classes
+    closure = store.closure_of(order)
+    if not closure:
+        return {"closure_class": "", "emos_reply": ""}
+    name = fault_classes.name_of(db, closure.get("classification"))
+    return {"closure_class": name, "emos_reply": emos.reply_text(closure, name)}
+
+
 def led_checks_of(db, order_id):
     from ..led import checks
     return checks.for_order(db, order_id)
@@ -122,7 +132,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "technician": next(iter(db.query("SELECT * FROM users WHERE id = ?", [order["technician_id"]])), None),
         "forms": action_forms(order, current_user, submitted),
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
-        "errors": list(errors), "closure": store.closure_of(order),
+        "errors": list(errors), "closure": store.closure_of(order), **emos_reply_of(db, order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
@@ -227,11 +237,25 @@ def fields_from(form, action):
         return {"reason": form.reason.data.strip(),
                 "legacy_expected_date": None if form.no_expected_date.data else form.legacy_expected_date.data}
     if isinstance(form, forms.ClosureForm):
-        closure = {name: getattr(form, name).data for name in (
-            "phenomenon", "cause", "equipment_replaced", "result", "classification", "confirmation")}
-        closure["process"] = form.handling_process.data
-        closure["arrival_time"] = form.arrival_time.data.strftime("%Y-%m-%d %H:%M")
-        closure["recovery_time"] = form.recovery_time.data.strftime("%Y-%m-%d %H:%M")
-        closure["holder_informed"] = bool(form.holder_informed.data)
-        return {"closure": closure}
+        return {"closure": closure_from(form)}
     return {}
+
+
+def closure_from(form):
+    """The closure reply as stored: the EMOS fields, the specialty and equipment rows (blank ones dropped)."""
+    from ..complaints.closure import EQUIPMENT_KEYS, SPECIALTY_KEYS, _blank, equipment_text
+    minute = "%Y-%m-%d %H:%M"
+    closure = {name: getattr(form, name).data for name in (
+        "phenomenon", "cause", "result", "classification", "confirmation", "handler", "handler_phone")}
+    closure["process"] = form.handling_process.data
+    closure["arrival_time"] = form.arrival_time.data.strftime(minute)
+    closure["recovery_time"] = form.recovery_time.data.strftime(minute)
+    closure["holder_informed"] = bool(form.holder_informed.data)
+    closure["specialties"] = [{"specialty": row["specialty"], "arrival_time": row["arrival_time"].strftime(minute),
+                               "recovery_time": row["recovery_time"].strftime(minute)}
+                              for row in form.specialties.data if not _blank(row, SPECIALTY_KEYS)]
+    closure["equipment"] = [{key: row[key] for key in EQUIPMENT_KEYS}
+                            for row in form.equipment.data if not _blank(row, EQUIPMENT_KEYS)]
+    closure["equipment_replaced"] = (equipment_text(closure["equipment"]) or (form.equipment_replaced.data or "").strip()
+                                     or "无")
+    return closure

@@ -190,8 +190,11 @@ def _changes_for(db, order, action, fields, user, now, tz):
         engine.shift_open_clocks(db, order["id"], paused)
         details = {"suspended_seconds": int(paused.total_seconds())}
     elif action in ("return", "reply_group_fault"):
-        changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
-        details = fields["closure"]
+        closure = dict(fields["closure"])
+        if action == "return":
+            closure = _complete_closure(db, closure, user)
+        changes["closure"] = json.dumps(closure, ensure_ascii=False)
+        details = closure
     elif action == "mark_unsolved":
         expected = fields.get("legacy_expected_date")
         changes["legacy_expected_date"] = expected.isoformat() if expected else None
@@ -202,6 +205,16 @@ def _changes_for(db, order, action, fields, user, now, tz):
                               is_repeat=order["order_type"] == "complaint")
         details = {"new_order_id": new_id}
     return changes, details, new_id
+
+
+def _complete_closure(db, closure, user):
+    """Name the handler (the person returning it, unless another is given) and check the fault class is offered now."""
+    from ..complaints.fault_classes import is_active
+    if not is_active(db, closure.get("classification")):
+        raise Refused(N_("Choose a fault classification from the current list."))
+    if not (closure.get("handler") or "").strip():
+        closure["handler"], closure["handler_phone"] = user.display_name, closure.get("handler_phone") or user.phone
+    return closure
 
 
 def add_note(db, order_id, user, text, now, tz):
