@@ -23,19 +23,25 @@ ALLOWED = {
     "close": {"returned", "unsolved"},
     "reopen": {"returned", "closed"},
     "reply_group_fault": {"created", "rejected"},  # an intercepted order answered after a group fault (§5.3)
+    # issue 21 item 4: the desk finishes orders nobody needs to visit
+    "cancel_duplicate": {"created", "rejected", "dispatched", "accepted", "appointed"},
+    "close_remotely": {"created", "rejected", "dispatched", "accepted", "appointed"},
+    "return_to_queue": {"dispatched", "accepted", "appointed"},
 }
 TARGET = {"dispatch": "dispatched", "reassign": "dispatched", "accept": "accepted", "reject": "rejected",
           "make_appointment": "appointed", "depart": "en_route", "arrive": "on_site", "suspend": "suspended",
           "restore": "restored", "return": "returned", "mark_unsolved": "unsolved", "close": "closed",
-          "reopen": "closed", "reply_group_fault": "returned"}
+          "reopen": "closed", "reply_group_fault": "returned", "cancel_duplicate": "cancelled",
+          "close_remotely": "returned", "return_to_queue": "rejected"}
 ROLE_FOR = {"dispatch": "dispatcher", "reassign": "dispatcher", "suspend": "supervisor", "close": "dispatcher",
-            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher"}
+            "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher",
+            "cancel_duplicate": "dispatcher", "close_remotely": "dispatcher", "return_to_queue": "supervisor"}
 CLOSURE = {"phenomenon": "LOS flashing", "arrival_time": "2026-11-23 09:10", "cause": "drop cable bent",
            "process": "re-terminated both ends", "equipment_replaced": "none", "result": "recovered",
            "recovery_time": "2026-11-23 09:50", "holder_informed": True}
 FIELDS = {"technician_id": 7, "reason": "customer moved the visit", "appointment_start": "a", "appointment_end": "b",
           "customer_consent": "agreed by phone 09:00", "approver_id": 3, "closure": CLOSURE,
-          "resume_state": "on_site", "access_type": "ftth"}
+          "resume_state": "on_site", "access_type": "ftth", "duplicate_of": "WO-20261130-0001"}
 
 
 def test_the_table_covers_every_action():

@@ -15,7 +15,7 @@ STATES = {
     "appointed": _l("Appointment made"), "en_route": _l("En route"), "on_site": _l("On site"),
     "suspended": _l("Suspended"), "restored": _l("Restored, awaiting confirmation"),
     "returned": _l("Returned"), "rejected": _l("Rejected to dispatch"), "unsolved": _l("Unsolved (legacy)"),
-    "closed": _l("Closed"),
+    "closed": _l("Closed"), "cancelled": _l("Cancelled as a duplicate"),
 }
 ACTIONS = {
     "create": _l("Created"), "dispatch": _l("Assign"), "reassign": _l("Reassign"), "accept": _l("Accept"),
@@ -27,6 +27,9 @@ ACTIONS = {
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
     "reply_group_fault": _l("Answered with the group-fault reply"),
+    "cancel_duplicate": _l("Cancel as a duplicate"), "close_remotely": _l("Close: solved without a visit"),
+    "return_to_queue": _l("Send back to the queue (misdispatched)"), "edit": _l("Details corrected"),
+    "classification": _l("Complaint classified"), "slow_speed_reply": _l("Slow-speed reply saved"),
     "group_fault_intercepted": _l("Intercepted by group fault: dispatch held"),
     "group_fault_flagged": _l("Area under group fault"), "group_fault_released": _l("Group-fault hold lifted"),
 }
@@ -94,7 +97,7 @@ CLOSURE_FIELDS = {
 FIELDS = {
     "technician_id": _l("Technician"), "reason": _l("Reason"), "appointment_start": _l("Appointment start"),
     "appointment_end": _l("Appointment end"), "customer_consent": _l("Customer consent"),
-    "approver_id": _l("Approver"), "closure": _l("Closure reply"),
+    "approver_id": _l("Approver"), "closure": _l("Closure reply"), "duplicate_of": _l("Order it duplicates"),
 }
 LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing"), "unsure": _l("unsure")}
 LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "blue": _l("blue"), "white": _l("white"),

@@ -578,6 +578,10 @@ MIGRATIONS = [
             ('network', '网络侧', 'Network side', 50), ('customer', '客户侧', 'Customer side', 60),
             ('group_fault', '群障', 'Group fault', 70), ('other', '其他', 'Other', 80)""",
     ],
+    # Orders the desk finishes (issue 21 item 4): a cancelled duplicate points at the order it repeats.
+    [
+        "ALTER TABLE orders ADD COLUMN duplicate_of_id INTEGER REFERENCES orders (id)",
+    ],
 ]
 
 

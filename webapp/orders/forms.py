@@ -194,6 +194,70 @@ class ClosureForm(FlaskForm):
         return valid
 
 
+class DuplicateForm(FlaskForm):
+    """Cancel an order that repeats another one: the other order's number (issue 21 item 4)."""
+
+    duplicate_of = StringField(_l("Order it duplicates (order number)"), validators=[DataRequired(), Length(max=40),
+                                                                                    no_control_characters])
+    reason = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+
+REMOTE_METHODS = {"remote": _l("Solved remotely by the desk"), "preprocessing": _l("Solved by customer-service pre-processing")}
+
+
+class RemoteCloseForm(FlaskForm):
+    """Close an order solved without a visit (§6.12's remote-handling path, §2.10): what was wrong, what was done."""
+
+    method = SelectField(_l("How it was solved"), choices=options(REMOTE_METHODS.items()))
+    phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
+    handling_process = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    classification = SelectField(_l("Fault classification"), choices=[])
+    customer_confirmed = BooleanField(_l("The customer confirmed the service works again"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        """Offer the operator's active fault classes."""
+        super().__init__(*args, **kwargs)
+        from ..complaints.fault_classes import active_choices
+        from ..db import get_db
+        self.classification.choices = options(active_choices(get_db()))
+
+    validate_cause = ClosureForm.validate_cause
+
+
+MISDISPATCH_REASONS = {
+    "not_our_department": _l("Not our department's order"), "wrong_area": _l("Wrong area or team"),
+    "duplicate_dispatch": _l("Dispatched twice"), "broadband_complaint": _l("A broadband complaint for the complaint desk"),
+    "other": _l("Other (say which)")}
+
+
+class MisdispatchForm(FlaskForm):
+    """Send a misdispatched order back to the queue with the reason (派单驳回, §6.3)."""
+
+    reason_code = SelectField(_l("Why it is sent back"), choices=options(MISDISPATCH_REASONS.items()))
+    reason = TextAreaField(_l("Details"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then that "other" says which."""
+        valid = super().validate(extra_validators)
+        if self.reason_code.data == "other" and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, _l("Say why the order is sent back.")]
+            return False
+        return valid
+
+
+class EditOrderForm(OrderForm):
+    """Correct an open order's details. Type and access type stay: the order's clocks were started for them."""
+
+    order_type = None
+    access_type = None
+    technician_id = None
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then the dial-up code as a new order would."""
+        return OrderForm.validate(self, extra_validators)
+
+
 class NoteForm(FlaskForm):
     """A progress note."""
 
@@ -203,5 +267,6 @@ class NoteForm(FlaskForm):
 ACTION_FORMS = {
     "dispatch": AssignForm, "reassign": AssignForm, "reject": ReasonForm, "reopen": ReasonForm,
     "make_appointment": AppointmentForm, "suspend": SuspendForm, "mark_unsolved": UnsolvedForm,
-    "return": ClosureForm,
+    "return": ClosureForm, "cancel_duplicate": DuplicateForm, "close_remotely": RemoteCloseForm,
+    "return_to_queue": MisdispatchForm,
 }

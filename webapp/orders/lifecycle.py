@@ -24,9 +24,10 @@ STATES = (
     "rejected",    # 驳回 (back to dispatch)
     "unsolved",    # 问题遗留库
     "closed",      # 归档
+    "cancelled",   # 撤单: a duplicate of another order (issue 21 item 4)
 )
 
-OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved"}
+OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved", "cancelled"}
 # Open and in a technician's hands: what counts as their load and their job list.
 ACTIVE_STATES = ("dispatched", "accepted", "appointed", "en_route", "on_site", "suspended", "restored")
 DISPATCHER_ROLES = frozenset({"dispatcher", "supervisor"})
@@ -72,6 +73,16 @@ ACTIONS = {
         Action("close", frozenset({"returned", "unsolved"}), "closed", DISPATCHER_ROLES),
         Action("reopen", frozenset({"returned", "closed"}), "closed", DISPATCHER_ROLES,
                ("reason",)),
+        # The desk finishes orders nobody needs to visit (issue 21 item 4): a duplicate is cancelled and
+        # linked to the order it repeats; an order solved remotely or by pre-processing is returned with
+        # its reply (§6.12, §2.10); an order sent to the wrong place goes back to the queue with the
+        # reason (派单驳回, §6.3).
+        Action("cancel_duplicate", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
+               "cancelled", DISPATCHER_ROLES, ("duplicate_of",)),
+        Action("close_remotely", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
+               "returned", DISPATCHER_ROLES, ("closure",)),
+        Action("return_to_queue", frozenset({"dispatched", "accepted", "appointed"}), "rejected",
+               DISPATCHER_ROLES, ("reason",)),
         # An order intercepted by a group fault is answered with the reply template when the
         # fault is over (domain reference §5.3, §6.4): no visit, straight to returned.
         Action("reply_group_fault", frozenset({"created", "rejected"}), "returned", DISPATCHER_ROLES,

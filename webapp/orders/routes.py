@@ -52,6 +52,31 @@ def new_order():
     return render_template("orders/new.html", form=form, errors=form_errors(form)), status
 
 
+@bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_order(order_id):
+    """Correct an open order's details (issue 21 item 4); each change is kept in the audit trail."""
+    dispatcher_required()
+    db = get_db()
+    try:
+        order = store.get_order(db, order_id, current_user)
+    except store.NotFound:
+        abort(404)
+    form = fill_choices(forms.EditOrderForm(data=None if request.method == "POST" else order))
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in store.EDITABLE_FIELDS}
+        fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
+        try:
+            changed = store.edit_order(db, order_id, current_user, fields, utcnow())
+        except store.Refused as refused:
+            return render_template("orders/edit.html", form=form, order=order, errors=[explain(refused)]), 409
+        flash(_("Order corrected: %(fields)s.", fields="、".join(str(form[name].label.text) for name in changed))
+              if changed else _("Nothing was changed."), "ok")
+        return redirect(url_for("orders.show", order_id=order_id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("orders/edit.html", form=form, order=order, errors=form_errors(form)), status
+
+
 @bp.route("/orders/<int:order_id>")
 @login_required
 def show(order_id):
@@ -238,6 +263,14 @@ def fields_from(form, action):
                 "legacy_expected_date": None if form.no_expected_date.data else form.legacy_expected_date.data}
     if isinstance(form, forms.ClosureForm):
         return {"closure": closure_from(form)}
+    if isinstance(form, forms.DuplicateForm):
+        return {"duplicate_of": form.duplicate_of.data.strip(), "reason": (form.reason.data or "").strip()}
+    if isinstance(form, forms.MisdispatchForm):
+        words = str(forms.MISDISPATCH_REASONS[form.reason_code.data])
+        details = (form.reason.data or "").strip()
+        return {"reason": f"{words}：{details}" if details else words, "reason_code": form.reason_code.data}
+    if isinstance(form, forms.RemoteCloseForm):
+        return {"closure": remote_closure_from(form)}
     return {}
 
 
@@ -259,3 +292,13 @@ def closure_from(form):
     closure["equipment_replaced"] = (equipment_text(closure["equipment"]) or (form.equipment_replaced.data or "").strip()
                                      or "无")
     return closure
+
+
+def remote_closure_from(form):
+    """The reply of an order solved without a visit: the desk person handled it, no arrival, no equipment."""
+    now = datetime.datetime.now(local_zone()).strftime("%Y-%m-%d %H:%M")
+    return {"phenomenon": form.phenomenon.data, "cause": form.cause.data, "process": form.handling_process.data,
+            "arrival_time": "", "recovery_time": now, "result": "recovered", "classification": form.classification.data,
+            "handler": current_user.display_name, "handler_phone": current_user.phone, "equipment": [],
+            "equipment_replaced": "无", "specialties": [], "remote_method": form.method.data,
+            "customer_confirmed": True}

@@ -14,6 +14,10 @@ ORDER_FIELDS = (
 )
 
 
+# What the desk may correct on an open order; the type and access type stay (the clocks were started for them).
+EDITABLE_FIELDS = tuple(name for name in ORDER_FIELDS if name not in ("order_type", "access_type"))
+
+
 class NotFound(Exception):
     """The order does not exist, or this person may not see it (the two look the same)."""
 
@@ -101,6 +105,8 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
     record_event(db, order_id, user.id, action, order["state"], target, now,
                  reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
+    if target == "cancelled" or action == "close_remotely":  # nobody will visit: no clock may run on
+        engine.stop_all(db, order_id, now)
     # Reaching "returned" stops the clocks and books the callback whichever way it was reached.
     engine.on_action(db, {**order, **changes}, "return" if target == "returned" else action, now, tz)
     if target == "returned":
@@ -195,6 +201,18 @@ def _changes_for(db, order, action, fields, user, now, tz):
             closure = _complete_closure(db, closure, user)
         changes["closure"] = json.dumps(closure, ensure_ascii=False)
         details = closure
+    elif action == "cancel_duplicate":
+        original = _duplicated_order(db, order, fields["duplicate_of"])
+        changes["duplicate_of_id"] = original["id"]
+        details = {"duplicate_of": original["order_no"], "duplicate_of_id": original["id"]}
+    elif action == "close_remotely":
+        from ..complaints.fault_classes import is_active
+        if not is_active(db, fields["closure"].get("classification")):
+            raise Refused(N_("Choose a fault classification from the current list."))
+        changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
+        details = fields["closure"]
+    elif action == "return_to_queue":
+        details = {"reason_code": fields.get("reason_code"), "previous_technician_id": order["technician_id"]}
     elif action == "mark_unsolved":
         expected = fields.get("legacy_expected_date")
         changes["legacy_expected_date"] = expected.isoformat() if expected else None
@@ -215,6 +233,41 @@ def _complete_closure(db, closure, user):
     if not (closure.get("handler") or "").strip():
         closure["handler"], closure["handler_phone"] = user.display_name, closure.get("handler_phone") or user.phone
     return closure
+
+
+def edit_order(db, order_id, user, fields, now):
+    """Correct an open order's details; return the names of the fields that changed (none: nothing written).
+
+    Each change is kept as [before, after] in an "edit" event. Raises Refused on a finished order.
+    """
+    with transaction(db):
+        order = get_order(db, order_id, user)
+        if order["state"] not in OPEN_STATES:
+            raise Refused(N_("Only an open order can be corrected; this one is “%(state)s”."), state=order["state"])
+        changes = {name: fields.get(name) if name == "dialup_error" else (fields.get(name) or "")
+                   for name in EDITABLE_FIELDS}
+        changes = {name: value for name, value in changes.items() if value != order[name]}
+        if not changes:
+            return []
+        version = order["version"] + 1
+        assignments = ", ".join(f"[{name}] = ?" for name in changes)
+        db.conn.execute(f"UPDATE orders SET {assignments}, updated_at = ?, version = ? WHERE id = ?",
+                        [*changes.values(), to_text(now), version, order_id])
+        record_event(db, order_id, user.id, "edit", order["state"], order["state"], now,
+                     details={name: [order[name], value] for name, value in changes.items()}, version=version)
+        return list(changes)
+
+
+def _duplicated_order(db, order, order_no):
+    """The order a duplicate repeats, by its number: another order, not itself cancelled."""
+    original = one(db, "SELECT id, order_no, state FROM orders WHERE order_no = ? COLLATE NOCASE", [order_no.strip()])
+    if original is None:
+        raise Refused(N_("There is no order %(no)s: give the number of the order this one duplicates."), no=order_no)
+    if original["id"] == order["id"]:
+        raise Refused(N_("An order cannot duplicate itself: give the other order's number."))
+    if original["state"] == "cancelled":
+        raise Refused(N_("Order %(no)s is itself a cancelled duplicate: give the order that stays."), no=original["order_no"])
+    return original
 
 
 def add_note(db, order_id, user, text, now, tz):

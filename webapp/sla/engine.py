@@ -95,6 +95,13 @@ def _start_clock(db, order_id, policy, at, tz, calendar, existing):
             [order_id, policy["code"], *values])
 
 
+def stop_all(db, order_id, at):
+    """Stop every running clock of an order that needs no more work (a cancelled duplicate)."""
+    db.conn.execute("UPDATE order_clocks SET stopped_at = ? WHERE order_id = ? AND stopped_at IS NULL",
+                    [to_text(at), order_id])
+    refresh_next_due(db, order_id)
+
+
 def shift_open_clocks(db, order_id, paused):
     """Push every running clock of an order back by the time it was suspended."""
     for clock in db.query("SELECT * FROM order_clocks WHERE order_id = ? AND stopped_at IS NULL", [order_id]):
