@@ -124,13 +124,33 @@ def test_home_orders_record_that_the_account_holder_was_told():
         check("return", "restored", "technician", is_assignee=True, fields={**FIELDS, "closure": closure})
 
 
+CONFIRMED = {"confirmed_by": "客服 李娜", "confirmed_at": "2026-11-23 10:05"}
+
+
 @pytest.mark.parametrize("confirmation,ok", [("customer", True), ("nms", True), (None, False), ("phoned", False)])
 def test_enterprise_orders_need_restoration_confirmed(confirmation, ok):
-    fields = {**FIELDS, "access_type": "enterprise", "closure": {**CLOSURE, "confirmation": confirmation}}
+    fields = {**FIELDS, "access_type": "enterprise", "closure": {**CLOSURE, **CONFIRMED, "confirmation": confirmation}}
     if ok:
         assert check("return", "restored", "technician", is_assignee=True, fields=fields) == "returned"
     else:
         with pytest.raises(Refused, match="enterprise"):
+            check("return", "restored", "technician", is_assignee=True, fields=fields)
+
+
+@pytest.mark.parametrize("by, at, ok", [
+    ("客服 李娜", "2026-11-23 10:05", True),
+    ("网管值班 王强", "2026-11-23 09:50", True),    # at the recovery time itself
+    ("客服 李娜", "2026-11-23 09:49", False),        # a minute before the recovery: not a confirmation of it
+    ("", "2026-11-23 10:05", False), ("客服 李娜", "", False),
+])
+def test_enterprise_restoration_is_confirmed_by_someone_at_a_time(by, at, ok):
+    """§7.4 #9, §9.2 item 16: who confirmed (customer service or the NMS duty officer) and when."""
+    closure = {**CLOSURE, "confirmation": "customer", "confirmed_by": by, "confirmed_at": at}
+    fields = {**FIELDS, "access_type": "enterprise", "closure": closure}
+    if ok:
+        assert check("return", "restored", "technician", is_assignee=True, fields=fields) == "returned"
+    else:
+        with pytest.raises(Refused):
             check("return", "restored", "technician", is_assignee=True, fields=fields)
 
 

@@ -63,6 +63,9 @@ class Config:
     # The NE5000E each machine room's customers ping in the slow-speed reply (§6.4): "room=IP;room=IP".
     # From configuration only: the seed's internal addresses are never stored (§9.6 item 34).
     MACHINE_ROOMS = os.environ.get("ONTRACK_MACHINE_ROOMS", "")
+    # A new repair or complaint at the same account or address within this many days is a repeat (§9.2 item 19).
+    # The seeds give no number ("repeat complaints in a short time", 004): 30 days, like the console's repeat count.
+    REPEAT_WINDOW_DAYS = int(os.environ.get("ONTRACK_REPEAT_WINDOW_DAYS", "30"))
     ACCOUNT_MAP_MAX_BYTES = int(os.environ.get("ONTRACK_ACCOUNT_MAP_MAX_MB", "200")) * 1024 * 1024
     # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
     PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server

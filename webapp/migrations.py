@@ -582,6 +582,13 @@ MIGRATIONS = [
     [
         "ALTER TABLE orders ADD COLUMN duplicate_of_id INTEGER REFERENCES orders (id)",
     ],
+    # Repeat orders (issue 21 item 8, §9.2 item 19): a new order at the same account or address within the
+    # repeat window points at the earlier one; indexes so finding it stays cheap with a city's history.
+    [
+        "ALTER TABLE orders ADD COLUMN repeat_of_id INTEGER REFERENCES orders (id)",
+        "CREATE INDEX orders_account_created ON orders (broadband_account, created_at) WHERE broadband_account != ''",
+        "CREATE INDEX orders_address_created ON orders (district, community, building, unit, created_at)",
+    ],
 ]
 
 

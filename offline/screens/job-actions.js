@@ -88,7 +88,16 @@ function closureForm(order, action, playbooks) {
     <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${boot.user.name || ""}>`)}
       ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${boot.user.phone || ""}>`)}</div>
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations)) :
-      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required> ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}`, true);
+      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required> ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
+    ${confirmedFields(order.access_type === "enterprise", now)}`, true);
+}
+
+// Who confirmed the restoration and when (§9.2 item 16): for an enterprise line the customer-service agent or
+// the NMS duty officer, required; for a home line who was told, with the time it was done.
+function confirmedFields(enterprise, now) {
+  return html`<div class="grid">
+    ${field(t("Confirmed by (name)"), html`<input name="confirmed_by" maxlength="80" ?required=${enterprise}>`, enterprise)}
+    ${field(t("Confirmed at"), html`<input type="datetime-local" name="confirmed_at" ?required=${enterprise} value=${now}>`, enterprise)}</div>`;
 }
 
 function appointmentForm(order, action) {

@@ -166,6 +166,9 @@ class ClosureForm(FlaskForm):
         ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
         validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
+    # Who confirmed the restoration (or was told of it) and when (§9.2 item 16, §7.4 #9).
+    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
+    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
 
     def __init__(self, *args, **kwargs):
         """Offer the operator's active fault classes (webapp/complaints/fault_classes.py)."""

@@ -137,8 +137,13 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
         if fields.get("access_type") == "enterprise":
             if closure.get("confirmation") not in ("customer", "nms"):
                 raise Refused(N_("An enterprise order needs the restoration confirmed by the customer or by the NMS alarm clearing."))
+            # §7.4 #9: by whom (the customer-service agent or the NMS duty officer) and when, not before recovery.
+            if not (closure.get("confirmed_by") or "").strip() or not closure.get("confirmed_at"):
+                raise Refused(N_("Say who confirmed the restoration (customer service or the NMS duty officer) and when."))
         elif not closure.get("holder_informed"):
             raise Refused(N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
+        if closure.get("confirmed_at") and closure["confirmed_at"] < str(closure.get("recovery_time") or ""):
+            raise Refused(N_("The restoration cannot be confirmed before the recovery time."))
     if action_name == "resume":
         return fields.get("resume_state") or "accepted"
     return action.target

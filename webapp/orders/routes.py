@@ -284,6 +284,8 @@ def closure_from(form):
     closure["arrival_time"] = form.arrival_time.data.strftime(minute)
     closure["recovery_time"] = form.recovery_time.data.strftime(minute)
     closure["holder_informed"] = bool(form.holder_informed.data)
+    closure["confirmed_by"] = (form.confirmed_by.data or "").strip()
+    closure["confirmed_at"] = form.confirmed_at.data.strftime(minute) if form.confirmed_at.data else ""
     closure["specialties"] = [{"specialty": row["specialty"], "arrival_time": row["arrival_time"].strftime(minute),
                                "recovery_time": row["recovery_time"].strftime(minute)}
                               for row in form.specialties.data if not _blank(row, SPECIALTY_KEYS)]

@@ -54,12 +54,53 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
     row.update(order_no=next_order_no(db, now, tz), state="created", created_by=actor_id,
                created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
                is_repeat=int(is_repeat))
+    repeat_of = None if parent_order_id else find_repeat(db, row, now)
+    if repeat_of:
+        row.update(is_repeat=1, repeat_of_id=repeat_of["id"])
     order_id = insert(db, "orders", row)
-    record_event(db, order_id, actor_id, "create", None, "created", now, version=1)
+    record_event(db, order_id, actor_id, "create", None, "created", now, version=1,
+                 details={"repeat_of": repeat_of["order_no"], "matched_on": repeat_of["matched_on"]} if repeat_of else None)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
     from ..groupfaults import interception
     interception.on_new_order(db, {**row, "id": order_id, "version": 1}, now)
     return order_id
+
+
+REPEAT_TYPES = ("repair", "complaint")
+
+
+def repeat_window_days():
+    """The configured repeat window in days (ONTRACK_REPEAT_WINDOW_DAYS)."""
+    from flask import current_app, has_app_context
+    from ..config import Config
+    return (current_app.config if has_app_context() else vars(Config))["REPEAT_WINDOW_DAYS"]
+
+
+def find_repeat(db, row, now, window_days=None):
+    """Return the latest earlier order this new one repeats, with `matched_on`, or None (§9.2 item 19).
+
+    A repair or complaint repeats an order (any type, not a cancelled duplicate) created at most
+    `window_days` days before `now` at the same broadband account or the same full address
+    (district, community, building and unit all given).
+    """
+    if row["order_type"] not in REPEAT_TYPES:
+        return None
+    since = to_text(now - datetime.timedelta(days=repeat_window_days() if window_days is None else window_days))
+    candidates = []
+    if row["broadband_account"].strip():
+        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE broadband_account = ? AND created_at >= ?"
+                        " AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [row["broadband_account"].strip(), since])
+        if found:
+            candidates.append({**found, "matched_on": "account"})
+    address = [row[name].strip() for name in ("district", "community", "building", "unit")]
+    if all(address):
+        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE district = ? AND community = ? AND building = ?"
+                        " AND unit = ? AND created_at >= ? AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [*address, since])
+        if found:
+            candidates.append({**found, "matched_on": "address"})
+    return max(candidates, key=lambda c: (c["created_at"], c["id"])) if candidates else None
 
 
 def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None, version=None):
@@ -198,7 +239,7 @@ def _changes_for(db, order, action, fields, user, now, tz):
     elif action in ("return", "reply_group_fault"):
         closure = dict(fields["closure"])
         if action == "return":
-            closure = _complete_closure(db, closure, user)
+            closure = _complete_closure(db, closure, user, now, tz)
         changes["closure"] = json.dumps(closure, ensure_ascii=False)
         details = closure
     elif action == "cancel_duplicate":
@@ -225,13 +266,17 @@ def _changes_for(db, order, action, fields, user, now, tz):
     return changes, details, new_id
 
 
-def _complete_closure(db, closure, user):
-    """Name the handler (the person returning it, unless another is given) and check the fault class is offered now."""
+def _complete_closure(db, closure, user, now, tz):
+    """Name the handler (the person returning it, unless another is given), check the fault class is offered now,
+    and date a home order's "holder informed" tick to the return when no other time was given (§9.2 item 16)."""
     from ..complaints.fault_classes import is_active
     if not is_active(db, closure.get("classification")):
         raise Refused(N_("Choose a fault classification from the current list."))
     if not (closure.get("handler") or "").strip():
         closure["handler"], closure["handler_phone"] = user.display_name, closure.get("handler_phone") or user.phone
+    if closure.get("holder_informed") and not closure.get("confirmed_at"):
+        closure["confirmed_at"] = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        closure["confirmed_by"] = closure.get("confirmed_by") or user.display_name
     return closure
 
 
