@@ -31,10 +31,10 @@ TECHNICIANS = [
 STAFF = [("dispatch1", "调度员 周敏", "dispatcher"), ("dispatch2", "调度员 吴芳", "dispatcher"),
          ("admin", "主管 郑华", "supervisor")]
 # How many of every 300 orders end in each state: a Monday morning with a backlog.
-STATE_MIX = {"created": 30, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
+STATE_MIX = {"created": 27, "cancelled": 3, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
              "suspended": 8, "restored": 12, "returned": 40, "closed": 40, "rejected": 10, "unsolved": 10}
 PATHS = {
-    "created": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
+    "created": [], "cancelled": ["cancel_duplicate"], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
     "appointed": ["dispatch", "accept", "make_appointment"],
     "en_route": ["dispatch", "accept", "make_appointment", "depart"],
     "on_site": ["dispatch", "accept", "make_appointment", "depart", "arrive"],
@@ -114,9 +114,14 @@ def _make_order(db, rng, users, final_state, now, tz):
     for action, gap in zip(path, gaps):
         moment = min(moment + datetime.timedelta(minutes=gap), now)
         # The supervisor suspends (their approval is theirs to give); the desk dispatches and closes.
-        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close") else tech
+        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel_duplicate") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
+        if action == "cancel_duplicate":  # a second call about an order already taken: the earlier order stays
+            earlier = one(db, "SELECT order_no FROM orders WHERE id < ? ORDER BY id DESC LIMIT 1", [order_id])
+            if earlier is None:  # the very first order has nothing to duplicate: it stays created
+                return
+            fields = {"duplicate_of": earlier["order_no"]}
         store.apply_action(db, order_id, action, actor, fields, moment, tz)
 
 
@@ -142,5 +147,6 @@ def _action_fields(rng, action, tech, users, moment, now, tz, more_steps):
         return {"closure": {"phenomenon": "用户无法上网，光猫LOS灯闪烁", "arrival_time": local,
                             "cause": "入户皮线光缆弯折导致光衰过大", "process": "重新熔接入户皮线两端，复测收光-18.5dBm",
                             "equipment_replaced": "无", "result": "recovered", "recovery_time": local,
-                            "classification": "drop_cable", "confirmation": "customer", "holder_informed": True}}
+                            "classification": "drop_cable", "confirmation": "customer", "holder_informed": True,
+                            "confirmed_by": "客服 陈洁", "confirmed_at": local}}
     return {}
