@@ -83,6 +83,8 @@ POLICIES = {
     "complaint_acknowledge": _l("Complaint acknowledged (24 h)"),
     "complaint_investigation": _l("Complaint investigated (5 working days)"),
     "complaint_solution": _l("Complaint solution (7 working days)"),
+    "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
+    "installation_progress": _l("Installation progress report (10 working days)"),
 }
 ESCALATION_TITLES = {
     "branch customer-response centre director": _l("branch customer-response centre director"),

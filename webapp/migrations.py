@@ -589,6 +589,22 @@ MIGRATIONS = [
         "CREATE INDEX orders_account_created ON orders (broadband_account, created_at) WHERE broadband_account != ''",
         "CREATE INDEX orders_address_created ON orders (district, community, building, unit, created_at)",
     ],
+    # Installation orders (issue 21 item 9; §7.3 step 5, §7.4): the required completion time and every extension
+    # request, with when it was filed, so the timeouts can be counted as the Dongli rules count them.
+    [
+        "ALTER TABLE orders ADD COLUMN due_at TEXT",
+        """CREATE TABLE installation_extensions (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            requested_at TEXT NOT NULL,
+            previous_due_at TEXT NOT NULL,
+            new_due_at TEXT NOT NULL,
+            cause TEXT NOT NULL CHECK (cause IN ('customer', 'other')),
+            reason TEXT NOT NULL,
+            requested_by INTEGER REFERENCES users (id)
+        )""",
+        "CREATE INDEX installation_extensions_order ON installation_extensions (order_id, requested_at)",
+    ],
 ]
 
 

@@ -71,12 +71,18 @@ class OrderForm(FlaskForm):
     splitter = text(_l("Splitter"), 60)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=LONG), no_control_characters])
     technician_id = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
+    # Installation orders (§7.3): the required completion date; warnings start 1 week before (3 days if urgent).
+    due_date = DateField(_l("Due date (installation)"), validators=[Optional(), plausible_date])
 
     def validate(self, extra_validators=None):
-        """Check the fields, then that a dial-up error symptom names its code."""
+        """Check the fields, then that a dial-up error symptom names its code and an installation its due date."""
         valid = super().validate(extra_validators)
         if self.symptom.data == "dialup_error" and not self.dialup_error.data:
             self.dialup_error.errors = [*self.dialup_error.errors, _l("Choose the dial-up error code the customer sees.")]
+            return False
+        if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is None \
+                and not self.due_date.errors:
+            self.due_date.errors = [_l("An installation order needs its due date.")]
             return False
         return valid
 
@@ -255,6 +261,7 @@ class EditOrderForm(OrderForm):
     order_type = None
     access_type = None
     technician_id = None
+    due_date = None  # moved only by an extension request (§7.4)
 
     def validate(self, extra_validators=None):
         """Check the fields, then the dial-up code as a new order would."""

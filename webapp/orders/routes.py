@@ -34,6 +34,9 @@ def new_order():
         db, now, tz = get_db(), utcnow(), local_zone()
         fields = {name: getattr(form, name).data for name in store.ORDER_FIELDS}
         fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
+        if form.order_type.data == "installation" and form.due_date.data:
+            from ..installations.rules import due_from_date
+            fields["due_at"] = due_from_date(form.due_date.data, tz)
         with transaction(db):
             order_id = store.create_order(db, fields, current_user.id, now, tz)
         held = group_fault_of(db, order_id)
@@ -124,6 +127,14 @@ def group_fault_of(db, order_id):
     return interception.active_link(db, order_id)
 
 
+def installation_of(db, order, submitted=None):
+    """An installation order's due date, warnings, extensions and timeouts, with the extension form."""
+    from ..installations import forms as installation_forms, store as installations
+    summary = installations.summary(db, order, utcnow())
+    form = submitted[1] if submitted and submitted[0] == "extension" else installation_forms.ExtensionForm(formdata=None)
+    return {"installation": summary, "extension_form": form}
+
+
 def emos_reply_of(db, order):
     """The closure reply laid out as the complaint system's template, with the fault class's name."""
     from ..complaints import closure as emos, fault_classes
@@ -160,6 +171,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "errors": list(errors), "closure": store.closure_of(order), **emos_reply_of(db, order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
+        **installation_of(db, order, submitted),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
     }
     return render_template(template, **context), status

@@ -54,6 +54,7 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
     row.update(order_no=next_order_no(db, now, tz), state="created", created_by=actor_id,
                created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
                is_repeat=int(is_repeat))
+    row["due_at"] = to_text(fields["due_at"]) if fields.get("due_at") else None
     repeat_of = None if parent_order_id else find_repeat(db, row, now)
     if repeat_of:
         row.update(is_repeat=1, repeat_of_id=repeat_of["id"])
@@ -61,6 +62,8 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
     record_event(db, order_id, actor_id, "create", None, "created", now, version=1,
                  details={"repeat_of": repeat_of["order_no"], "matched_on": repeat_of["matched_on"]} if repeat_of else None)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
+    from ..installations import store as installations
+    installations.on_new_order(db, order_id, row, now)
     from ..groupfaults import interception
     interception.on_new_order(db, {**row, "id": order_id, "version": 1}, now)
     return order_id
@@ -300,6 +303,9 @@ def edit_order(db, order_id, user, fields, now):
                         [*changes.values(), to_text(now), version, order_id])
         record_event(db, order_id, user.id, "edit", order["state"], order["state"], now,
                      details={name: [order[name], value] for name, value in changes.items()}, version=version)
+        if "priority" in changes and order["order_type"] == "installation" and order["due_at"]:
+            from ..installations import store as installations  # urgent or not moves the warning (3 days / 1 week)
+            installations.arm_due_clock(db, order_id, from_text(order["due_at"]), changes["priority"] == "urgent", now)
         return list(changes)
 
 
