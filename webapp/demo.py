@@ -102,10 +102,13 @@ def _order_fields(rng):
 
 
 def _make_order(db, rng, users, final_state, now, tz):
-    fields = _order_fields(rng)
+    fields = order_fields = _order_fields(rng)
+    order_type = fields["order_type"]
     path = PATHS[final_state]
     gaps = [rng.randint(3, 50) for _ in path]
     start = now - datetime.timedelta(minutes=sum(gaps) + rng.randint(5, 60 * (4 if len(path) < 4 else 30)))
+    if order_type == "installation":  # due in 3 to 20 days: some already inside their warning week
+        fields["due_at"] = start + datetime.timedelta(days=rng.randint(3, 20))
     with transaction(db):
         order_id = store.create_order(db, fields, users[rng.choice(["dispatch1", "dispatch2"])].id, start, tz)
     tech = users[rng.choice([f"tech{i}" for i in range(1, 9)])]
@@ -117,6 +120,10 @@ def _make_order(db, rng, users, final_state, now, tz):
         actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel_duplicate") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
+        if action == "return" and order_type == "installation":  # what the installation left on site (issue 21)
+            fields["closure"]["installed"] = {"ont_model": order_fields["ont_model"], "ont_serial": order_fields["ont_serial"],
+                                              "loid": f"L{rng.randint(10**8, 10**9 - 1)}", "registration_sn": "",
+                                              "router_model": rng.choice(["TP-Link AX3000", "Huawei WS5200", ""]), "router_serial": ""}
         if action == "cancel_duplicate":  # a second call about an order already taken: the earlier order stays
             earlier = one(db, "SELECT order_no FROM orders WHERE id < ? ORDER BY id DESC LIMIT 1", [order_id])
             if earlier is None:  # the very first order has nothing to duplicate: it stays created

@@ -605,6 +605,29 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX installation_extensions_order ON installation_extensions (order_id, requested_at)",
     ],
+    # The equipment an installation left on site (issue 21 item 10): the ONT with the LOID or SN it registered
+    # with, and the router, found again by account or address when a repair order comes.
+    [
+        """CREATE TABLE installed_equipment (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL UNIQUE REFERENCES orders (id),
+            broadband_account TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL DEFAULT '',
+            building TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            ont_model TEXT NOT NULL DEFAULT '',
+            ont_serial TEXT NOT NULL,
+            loid TEXT NOT NULL DEFAULT '',
+            registration_sn TEXT NOT NULL DEFAULT '',
+            router_model TEXT NOT NULL DEFAULT '',
+            router_serial TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER REFERENCES users (id),
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX installed_equipment_account ON installed_equipment (broadband_account, recorded_at)",
+        "CREATE INDEX installed_equipment_address ON installed_equipment (district, community, building, unit, recorded_at)",
+    ],
 ]
 
 

@@ -50,6 +50,18 @@ const EQUIPMENT_ROWS = 3;
 const optionalTime = (name) => html`<input type="datetime-local" name=${name}>`;
 const quantity = (name) => html`<input type="number" name=${name} min="1" max="999" inputmode="numeric">`;
 
+// What an installation leaves on site (issue 21 item 10): the ONT with the LOID or SN it registered with, the router.
+function installedFields(order) {
+  const input = (name, value) => html`<input name=${name} maxlength="40" autocapitalize="characters" .defaultValue=${value || ""}>`;
+  return html`<fieldset class="closure-rows" id="closure-installed"><legend>${t("Installed equipment")}</legend><div class="grid">
+    ${field(t("ONT model installed"), input("installed_ont_model", order.ont_model))}
+    ${field(t("ONT serial number"), input("installed_ont_serial", order.ont_serial), true)}
+    ${field(t("LOID used for registration"), input("loid"))}
+    ${field(t("SN used for registration"), input("registration_sn"))}
+    ${field(t("Router model"), input("router_model"))}
+    ${field(t("Router serial number"), input("router_serial"))}</div></fieldset>`;
+}
+
 function specialtyRows() {
   return html`<fieldset class="closure-rows" id="closure-specialties"><legend>${t("Other specialties involved")}</legend>
     ${[...Array(SPECIALTY_ROWS).keys()].map((i) => html`<div class="grid">
@@ -80,6 +92,7 @@ function closureForm(order, action, playbooks) {
     ${field(t("Arrival time"), datetime("arrival_time", arrived ? localInput(arrived.at) : now), true)}
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
+    ${order.order_type === "installation" ? installedFields(order) : nothing}
     ${specialtyRows()}
     ${equipmentRows()}
     ${field(t("Result"), resultSelect(pre.result))}

@@ -28,6 +28,11 @@ function detailsView(o) {
     [t("Address"), o.address],
     [t("Equipment"), `${o.ont_model || "—"} ${o.ont_serial || ""} · OLT ${o.olt || "—"} · PON ${o.pon_port || "—"} · ${t("Splitter")} ${o.splitter || "—"}`],
   ];
+  if (o.installed) {
+    const i = o.installed;
+    rows.push([t("On site since the installation"), `ONT ${i.ont_model || "—"} ${i.ont_serial}` + (i.loid ? ` · LOID ${i.loid}` : "") +
+      (i.registration_sn ? ` · SN ${i.registration_sn}` : "") + ` · ${t("Router")} ${i.router_model || "—"} ${i.router_serial || ""}`]);
+  }
   if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
   if (o.next_due_at) { rows.push([t("Due"), when(o.next_due_at)]); }
   if (o.description) { rows.push([t("Description"), o.description]); }

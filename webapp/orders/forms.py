@@ -172,6 +172,13 @@ class ClosureForm(FlaskForm):
         ("customer", _l("Customer, through customer service")), ("nms", _l("NMS alarm cleared (night or unreachable)"))]),
         validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
+    # What an installation leaves on site (issue 21 item 10), so a later repair visit sees it.
+    installed_ont_model = text(_l("ONT model installed"), 40)
+    installed_ont_serial = text(_l("ONT serial number"), 40)
+    loid = text(_l("LOID used for registration"), 40)
+    registration_sn = text(_l("SN used for registration"), 40)
+    router_model = text(_l("Router model"), 40)
+    router_serial = text(_l("Router serial number"), 40)
     # Who confirmed the restoration (or was told of it) and when (§9.2 item 16, §7.4 #9).
     confirmed_by = text(_l("Confirmed by (name)"), SHORT)
     confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])

@@ -142,6 +142,10 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
                 raise Refused(N_("Say who confirmed the restoration (customer service or the NMS duty officer) and when."))
         elif not closure.get("holder_informed"):
             raise Refused(N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
+        if fields.get("order_type") == "installation":
+            installed = closure.get("installed") or {}
+            if not installed.get("ont_serial") or not (installed.get("loid") or installed.get("registration_sn")):
+                raise Refused(N_("An installation is returned with the ONT's serial number and the LOID or SN it registered with."))
         if closure.get("confirmed_at") and closure["confirmed_at"] < str(closure.get("recovery_time") or ""):
             raise Refused(N_("The restoration cannot be confirmed before the recovery time."))
     if action_name == "resume":

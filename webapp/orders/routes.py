@@ -169,6 +169,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "forms": action_forms(order, current_user, submitted),
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order), **emos_reply_of(db, order),
+        "installed_on_site": store.on_site_equipment(db, order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         **installation_of(db, order, submitted),
@@ -286,6 +287,9 @@ def fields_from(form, action):
     return {}
 
 
+INSTALLED_FIELDS = ("ont_model", "ont_serial", "loid", "registration_sn", "router_model", "router_serial")
+
+
 def closure_from(form):
     """The closure reply as stored: the EMOS fields, the specialty and equipment rows (blank ones dropped)."""
     from ..complaints.closure import EQUIPMENT_KEYS, SPECIALTY_KEYS, _blank, equipment_text
@@ -296,6 +300,10 @@ def closure_from(form):
     closure["arrival_time"] = form.arrival_time.data.strftime(minute)
     closure["recovery_time"] = form.recovery_time.data.strftime(minute)
     closure["holder_informed"] = bool(form.holder_informed.data)
+    installed = {name: (form[f"installed_{name}" if name.startswith("ont_") else name].data or "").strip()
+                 for name in INSTALLED_FIELDS}
+    if any(installed.values()):
+        closure["installed"] = installed
     closure["confirmed_by"] = (form.confirmed_by.data or "").strip()
     closure["confirmed_at"] = form.confirmed_at.data.strftime(minute) if form.confirmed_at.data else ""
     closure["specialties"] = [{"specialty": row["specialty"], "arrival_time": row["arrival_time"].strftime(minute),

@@ -134,6 +134,7 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     fields = dict(fields)
     fields["resume_state"] = order["resume_state"]
     fields["access_type"] = order["access_type"]
+    fields["order_type"] = order["order_type"]
     if "technician_id" in fields:
         _check_technician(db, fields["technician_id"])
     if action == "suspend":
@@ -243,6 +244,8 @@ def _changes_for(db, order, action, fields, user, now, tz):
         closure = dict(fields["closure"])
         if action == "return":
             closure = _complete_closure(db, closure, user, now, tz)
+            if order["order_type"] == "installation" and closure.get("installed"):
+                changes.update(_record_installed(db, order, closure["installed"], user, now))
         changes["closure"] = json.dumps(closure, ensure_ascii=False)
         details = closure
     elif action == "cancel_duplicate":
@@ -307,6 +310,33 @@ def edit_order(db, order_id, user, fields, now):
             from ..installations import store as installations  # urgent or not moves the warning (3 days / 1 week)
             installations.arm_due_clock(db, order_id, from_text(order["due_at"]), changes["priority"] == "urgent", now)
         return list(changes)
+
+
+def _record_installed(db, order, installed, user, now):
+    """Keep what the installation left on site, keyed by account and address; return the order's ONT columns."""
+    insert(db, "installed_equipment", {
+        **{name: order[name] for name in ("broadband_account", "district", "community", "building", "unit")},
+        **installed, "order_id": order["id"], "recorded_by": user.id, "recorded_at": to_text(now)})
+    return {"ont_model": installed.get("ont_model") or order["ont_model"], "ont_serial": installed["ont_serial"]}
+
+
+def on_site_equipment(db, order):
+    """The latest equipment an installation recorded at this order's account or full address (None if none).
+
+    Returns a dict with ont_model, ont_serial, loid, registration_sn, router_model, router_serial, recorded_at
+    and the installation's order_no.
+    """
+    sql = ("SELECT e.*, o.order_no FROM installed_equipment e JOIN orders o ON o.id = e.order_id WHERE {where}"
+           " AND e.order_id != ? ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1")
+    if order["broadband_account"]:
+        found = one(db, sql.format(where="e.broadband_account = ?"), [order["broadband_account"], order["id"]])
+        if found:
+            return found
+    address = [order[name] for name in ("district", "community", "building", "unit")]
+    if all(address):
+        return one(db, sql.format(where="e.district = ? AND e.community = ? AND e.building = ? AND e.unit = ?"),
+                   [*address, order["id"]])
+    return None
 
 
 def _duplicated_order(db, order, order_no):
