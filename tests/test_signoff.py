@@ -32,7 +32,9 @@ def signature_png(text="钱"):
 
 def restored_order(login, user_ids, db, access_type="ftth", contact_phone="13912345678"):
     desk = login("disp")
-    response = desk.post("/orders/new", {**ORDER, "access_type": access_type, "contact_phone": contact_phone,
+    line = {"customer_grade": "diamond", "line_scope": "local", "enterprise_service": "internet_access",
+            "circuit_id": "GZ-ZX-000123"} if access_type == "enterprise" else {}
+    response = desk.post("/orders/new", {**ORDER, **line, "access_type": access_type, "contact_phone": contact_phone,
                                          "technician_id": str(user_ids["techa"])})
     order_id = int(response.headers["Location"].rsplit("/", 1)[1])
     phone = Phone(login("techa"))

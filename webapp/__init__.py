@@ -145,8 +145,9 @@ def _register_blueprints(app):
     from .groupfaults import bp as groupfaults_bp
     from .complaints import bp as complaints_bp
     from .installations import bp as installations_bp
+    from .enterprise import bp as enterprise_bp
     for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
-               groupfaults_bp, complaints_bp, installations_bp):
+               groupfaults_bp, complaints_bp, installations_bp, enterprise_bp):
         app.register_blueprint(bp)
 
 

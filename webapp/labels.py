@@ -27,6 +27,7 @@ ACTIONS = {
     "record_run": _l("Fault-finding"), "wifi_survey": _l("Wi-Fi survey"),
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
     "reply_group_fault": _l("Answered with the group-fault reply"),
+    "fault_report": _l("Fault report filed"), "extension": _l("Extension request"),
     "cancel_duplicate": _l("Cancel as a duplicate"), "close_remotely": _l("Close: solved without a visit"),
     "return_to_queue": _l("Send back to the queue (misdispatched)"), "edit": _l("Details corrected"),
     "classification": _l("Complaint classified"), "slow_speed_reply": _l("Slow-speed reply saved"),
@@ -85,6 +86,7 @@ POLICIES = {
     "complaint_solution": _l("Complaint solution (7 working days)"),
     "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
     "installation_progress": _l("Installation progress report (10 working days)"),
+    "enterprise_fault_report": _l("Enterprise fault report (2 working days)"),
 }
 ESCALATION_TITLES = {
     "branch customer-response centre director": _l("branch customer-response centre director"),

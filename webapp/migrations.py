@@ -628,6 +628,42 @@ MIGRATIONS = [
         "CREATE INDEX installed_equipment_account ON installed_equipment (broadband_account, recorded_at)",
         "CREATE INDEX installed_equipment_address ON installed_equipment (district, community, building, unit, recorded_at)",
     ],
+    # Enterprise lines (issue 21 item 11; §7.4, §7.6, §9.5 item 28): the customer's grade, the line's scope, the
+    # service, the circuit id and the service level, which names a row of the per-customer / per-service SLA
+    # table (seeded with the Dongli duty limits); the 2-working-day fault report.
+    [
+        "ALTER TABLE orders ADD COLUMN customer_grade TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN line_scope TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN enterprise_service TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN circuit_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN service_level TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE enterprise_sla (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            customer TEXT NOT NULL DEFAULT '',
+            service TEXT NOT NULL DEFAULT '',
+            sign_minutes INTEGER NOT NULL,
+            contact_minutes INTEGER NOT NULL,
+            progress_minutes INTEGER NOT NULL,
+            escalate_director_minutes INTEGER NOT NULL,
+            escalate_vp_minutes INTEGER NOT NULL,
+            report_working_days INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        )""",
+        """INSERT INTO enterprise_sla VALUES ('dongli', '东丽分公司集团客户响应中心', '', '', 10, 15, 30, 120, 180, 2,
+            '001_0f71c2c57f075d23.txt: sign within 5-10 min; contact result within 15 min of dispatch; progress every 30 min;
+ escalate at 120 min (centre director) and 180 min (O&M VP); fault report within 2 working days')""",
+        """CREATE TABLE enterprise_fault_reports (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            cause TEXT NOT NULL,
+            process TEXT NOT NULL,
+            participants TEXT NOT NULL,
+            filed_by INTEGER REFERENCES users (id),
+            filed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX orders_enterprise_service ON orders (enterprise_service, created_at) WHERE enterprise_service != ''",
+    ],
 ]
 
 

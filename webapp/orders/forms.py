@@ -71,6 +71,17 @@ class OrderForm(FlaskForm):
     splitter = text(_l("Splitter"), 60)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=LONG), no_control_characters])
     technician_id = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
+    # Enterprise lines (§7.6, §9.5 item 28): who the customer is, how far the line reaches, what it carries.
+    customer_grade = SelectField(_l("Customer grade"), choices=options([("", "—"), ("provincial", _l("Provincial group customer")),
+                                 ("diamond", _l("City-level diamond customer")), ("city", _l("City-level customer")),
+                                 ("ordinary", _l("Ordinary group customer"))]), validators=[Optional()])
+    line_scope = SelectField(_l("Line reaches"), choices=options([("", "—"), ("local", _l("Within the city")),
+                             ("cross_city", _l("Across cities")), ("cross_province", _l("Across provinces"))]), validators=[Optional()])
+    enterprise_service = SelectField(_l("Enterprise service"), choices=options([
+        ("", "—"), ("group_sms", _l("Group SMS")), ("gprs_apn", _l("GPRS enterprise APN")), ("internet_access", _l("Internet access")),
+        ("voice_line", _l("Voice private line")), ("circuit_rental", _l("Circuit rental")), ("other", _l("Other"))]), validators=[Optional()])
+    circuit_id = text(_l("Circuit id"), 60)
+    service_level = SelectField(_l("Service level (SLA table)"), choices=[], validators=[Optional()])
     # Installation orders (§7.3): the required completion date; warnings start 1 week before (3 days if urgent).
     due_date = DateField(_l("Due date (installation)"), validators=[Optional(), plausible_date])
 
@@ -79,6 +90,11 @@ class OrderForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.symptom.data == "dialup_error" and not self.dialup_error.data:
             self.dialup_error.errors = [*self.dialup_error.errors, _l("Choose the dial-up error code the customer sees.")]
+            return False
+        if self.order_type is not None and self.access_type.data == "enterprise" and not (
+                self.customer_grade.data and self.line_scope.data and self.enterprise_service.data and self.circuit_id.data):
+            self.circuit_id.errors = [*self.circuit_id.errors,
+                                      _l("An enterprise order needs the customer grade, the line's reach, the service and the circuit id.")]
             return False
         if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is None \
                 and not self.due_date.errors:

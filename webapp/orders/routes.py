@@ -135,6 +135,13 @@ def installation_of(db, order, submitted=None):
     return {"installation": summary, "extension_form": form}
 
 
+def enterprise_of(db, order, submitted=None):
+    """An enterprise order's line, SLA row, serious-fault judgement and fault reports, with the report form."""
+    from ..enterprise import routes as enterprise_routes, store as enterprise
+    form = submitted[1] if submitted and submitted[0] == "fault_report" else enterprise_routes.FaultReportForm(formdata=None)
+    return {"enterprise": enterprise.summary(db, order, utcnow()), "fault_report_form": form}
+
+
 def emos_reply_of(db, order):
     """The closure reply laid out as the complaint system's template, with the fault class's name."""
     from ..complaints import closure as emos, fault_classes
@@ -172,7 +179,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "installed_on_site": store.on_site_equipment(db, order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
-        **installation_of(db, order, submitted),
+        **installation_of(db, order, submitted), **enterprise_of(db, order, submitted),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
     }
     return render_template(template, **context), status

@@ -11,6 +11,8 @@ ORDER_FIELDS = (
     "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name", "contact_name",
     "contact_phone", "holder_phone", "broadband_account", "district", "community", "building", "unit",
     "address_detail", "ont_model", "ont_serial", "olt", "pon_port", "splitter", "description",
+    # enterprise lines (§7.6, §9.5 item 28; webapp/enterprise)
+    "customer_grade", "line_scope", "enterprise_service", "circuit_id", "service_level",
 )
 
 

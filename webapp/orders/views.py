@@ -66,6 +66,10 @@ def fill_choices(form):
         form.technician_id.choices = forms.options([("", blank)] + options)
     if getattr(form, "approver_id", None) is not None:
         form.approver_id.choices = forms.options(supervisor_choices())
+    if getattr(form, "service_level", None) is not None:
+        db = get_db()
+        form.service_level.choices = forms.options([("", "—")] + [(r["code"], r["name"]) for r in
+                                                    db.query("SELECT code, name FROM enterprise_sla ORDER BY name")])
     if getattr(form, "district", None) is not None:
         form.district.choices = forms.options(district_choices())
     return form
