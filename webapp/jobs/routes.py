@@ -44,6 +44,7 @@ def boot_data():
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
         "operator": current_app.config["OPERATOR_NAME"],
+        "sms_template": current_app.config["SMS_APPOINTMENT_TEMPLATE"],
         "strings": offline_words(),
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
