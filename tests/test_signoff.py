@@ -257,8 +257,8 @@ def answer(desk, callback_id, **fields):
     ({"solved": "yes", "attitude": "average", "score": "8"}, "closed", None, False, False),
     ({"solved": "yes", "attitude": "dissatisfied", "score": "7", "cause": "technician"}, "closed", "supervisor_fix", False, False),
     ({"solved": "yes", "attitude": "satisfied", "score": "3", "cause": "business"}, "closed", "marketing", False, False),
-    ({"solved": "yes", "attitude": "satisfied", "score": "4", "cause": "network"}, "closed", None, True, False),
-    ({"solved": "no", "attitude": "satisfied", "score": "6", "cause": "network"}, "closed", None, True, True),
+    ({"solved": "yes", "attitude": "satisfied", "score": "4", "cause": "network"}, "closed", "revisit", True, False),
+    ({"solved": "no", "attitude": "satisfied", "score": "6", "cause": "network"}, "closed", "revisit", True, True),
     ({"solved": "no", "attitude": "dissatisfied", "score": "1", "cause": "technician"}, "closed", "supervisor_fix", True, True),
 ])
 def test_callback_answers_close_the_order_or_bring_it_back(login, user_ids, db, app, fields, state, followup, new_order, repeat):

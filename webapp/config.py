@@ -66,6 +66,8 @@ class Config:
     # A new repair or complaint at the same account or address within this many days is a repeat (§9.2 item 19).
     # The seeds give no number ("repeat complaints in a short time", 004): 30 days, like the console's repeat count.
     REPEAT_WINDOW_DAYS = int(os.environ.get("ONTRACK_REPEAT_WINDOW_DAYS", "30"))
+    # A dissatisfied callback's follow-up is due this many days later ("a time-limited fix", §6.2 #6: no number).
+    FOLLOWUP_DAYS = int(os.environ.get("ONTRACK_FOLLOWUP_DAYS", "3"))
     # The city's appointment SMS (§6.2 #2), sent from the technician's own phone through an sms: link, so it
     # works offline. Placeholders: {operator} {customer} {technician} {phone} {window} {order_no}.
     SMS_APPOINTMENT_TEMPLATE = os.environ.get(

@@ -87,6 +87,9 @@ POLICIES = {
     "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
     "installation_progress": _l("Installation progress report (10 working days)"),
     "enterprise_fault_report": _l("Enterprise fault report (2 working days)"),
+    "followup_supervisor_fix": _l("Follow-up for you: supervise a time-limited fix"),
+    "followup_revisit": _l("Follow-up for you: see the revisit through"),
+    "followup_marketing": _l("Follow-up for you: the business question (marketing)"),
 }
 ESCALATION_TITLES = {
     "branch customer-response centre director": _l("branch customer-response centre director"),

@@ -664,6 +664,16 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX orders_enterprise_service ON orders (enterprise_service, created_at) WHERE enterprise_service != ''",
     ],
+    # Follow-ups someone owns (issue 21 item 5; §6.2 #6, §9.2 item 18): a dissatisfied callback's follow-up has
+    # an owner, a due time and a done state with what was done.
+    [
+        "ALTER TABLE order_followups ADD COLUMN owner_id INTEGER REFERENCES users (id)",
+        "ALTER TABLE order_followups ADD COLUMN due_at TEXT",
+        "ALTER TABLE order_followups ADD COLUMN done_at TEXT",
+        "ALTER TABLE order_followups ADD COLUMN done_by INTEGER REFERENCES users (id)",
+        "ALTER TABLE order_followups ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX order_followups_owner_open ON order_followups (owner_id, done_at, due_at)",
+    ],
 ]
 
 

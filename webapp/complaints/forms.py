@@ -87,3 +87,9 @@ class FaultClassForm(FlaskForm):
     name_en = text(_l("Name (English)"), SHORT, required=True)
     position = IntegerField(_l("Position in the list"), default=100, validators=[Optional(), NumberRange(0, 10_000)])
     active = BooleanField(_l("Offered in closure replies"), default=True)
+
+
+class FollowupDoneForm(FlaskForm):
+    """What was done about a follow-up (§6.2 #6)."""
+
+    outcome = TextAreaField(_l("What was done"), validators=[InputRequired(), Length(max=500), no_control_characters])

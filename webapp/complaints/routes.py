@@ -166,3 +166,34 @@ def fault_classes_page():
         flash(_("Fault class %(code)s saved.", code=form.code.data), "ok")
         return redirect(url_for("complaints.fault_classes_page"), code=303)
     return render_template("complaints/fault_classes.html", classes=all_classes(db), form=forms.FaultClassForm(formdata=None))
+
+
+@bp.route("/followups", methods=["GET"])
+@login_required
+def followup_list():
+    """The follow-ups list: mine (a supervisor: everyone's), open ones first by due time."""
+    dispatcher_required()
+    from . import followups
+    show_done = request.args.get("done") == "1"
+    return render_template("complaints/followups.html", rows=followups.listing(get_db(), current_user, show_done),
+                           form=forms.FollowupDoneForm(formdata=None), show_done=show_done, now=utcnow())
+
+
+@bp.route("/followups/<path:followup_id>/done", methods=["POST"])
+@login_required
+def followup_done(followup_id):
+    """Mark a follow-up done with what was done (its owner or a supervisor)."""
+    dispatcher_required()
+    from ..db import transaction
+    from . import followups
+    form = forms.FollowupDoneForm()
+    if not form.validate():
+        flash(_("Say what was done."), "error")
+        return redirect(url_for("complaints.followup_list"), code=303)
+    db = get_db()
+    with transaction(db):
+        done = followups.mark_done(db, followup_id, current_user, form.outcome.data.strip(), utcnow())
+    if not done:
+        abort(404)
+    flash(_("Follow-up done."), "ok")
+    return redirect(url_for("complaints.followup_list"), code=303)
