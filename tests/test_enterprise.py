@@ -116,3 +116,23 @@ def test_three_ordinary_customers_make_the_page_say_serious(app, db, login):
         lone = store.create_order(db, {**LINE, "customer_grade": "ordinary", "customer_name": "企业X",
                                        "enterprise_service": "voice_line", "order_type": "repair"}, None, now - 200 * M, TZ)
     assert 'id="serious-fault"' not in login("disp").get(f"/orders/{lone}").text
+
+
+def test_participants_and_loop_tests(login, user_ids, db):
+    desk = login("disp")
+    response = desk.post("/orders/new", {**LINE, "service_level": "dongli"})
+    order_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    for role, name in (("duty", "值班 周敏"), ("outsourced", "代维 张工"), ("leader", "客响中心主任"), ("customer", "医院网管 李科长")):
+        assert desk.post(f"/orders/{order_id}/participants", {"role": role, "name": name}).status_code == 303
+    assert desk.post(f"/orders/{order_id}/participants", {"role": "king", "name": "x"}).status_code == 422
+    now = datetime.datetime.now(TZ)
+    test = {"loop_point": "客户端光端机", "result": "failed", "tested_at": (now - 10 * M).strftime("%Y-%m-%dT%H:%M")}
+    assert desk.post(f"/orders/{order_id}/loop-tests", test).status_code == 303
+    future = {**test, "tested_at": (now + 60 * M).strftime("%Y-%m-%dT%H:%M")}
+    assert desk.post(f"/orders/{order_id}/loop-tests", future).status_code == 409
+    page = desk.get(f"/orders/{order_id}").text
+    assert "代维 张工" in page and "客户端光端机" in page
+    assert [r["role"] for r in db.query("SELECT role FROM enterprise_participants ORDER BY id")] == ["duty", "outsourced", "leader", "customer"]
+    home = desk.post("/orders/new", ORDER)
+    home_id = int(home.headers["Location"].rsplit("/", 1)[1])
+    assert desk.post(f"/orders/{home_id}/loop-tests", test).status_code == 409

@@ -28,6 +28,7 @@ ACTIONS = {
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
     "reply_group_fault": _l("Answered with the group-fault reply"),
     "fault_report": _l("Fault report filed"), "extension": _l("Extension request"),
+    "participant": _l("Participant recorded"), "loop_test": _l("Loop test"),
     "cancel_duplicate": _l("Cancel as a duplicate"), "close_remotely": _l("Close: solved without a visit"),
     "return_to_queue": _l("Send back to the queue (misdispatched)"), "edit": _l("Details corrected"),
     "classification": _l("Complaint classified"), "slow_speed_reply": _l("Slow-speed reply saved"),

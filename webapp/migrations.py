@@ -674,6 +674,30 @@ MIGRATIONS = [
         "ALTER TABLE order_followups ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX order_followups_owner_open ON order_followups (owner_id, done_at, due_at)",
     ],
+    # An enterprise fault's participants and its loop-test log (issue 21 item 12; §7.4 #8, §9.2 item 14, §9.5 item 29).
+    [
+        """CREATE TABLE enterprise_participants (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            role TEXT NOT NULL CHECK (role IN ('duty', 'outsourced', 'helper', 'leader', 'customer')),
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            added_by INTEGER REFERENCES users (id),
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX enterprise_participants_order ON enterprise_participants (order_id)",
+        """CREATE TABLE enterprise_loop_tests (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            loop_point TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
+            tested_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            added_by INTEGER REFERENCES users (id),
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX enterprise_loop_tests_order ON enterprise_loop_tests (order_id, tested_at)",
+    ],
 ]
 
 

@@ -138,8 +138,13 @@ def installation_of(db, order, submitted=None):
 def enterprise_of(db, order, submitted=None):
     """An enterprise order's line, SLA row, serious-fault judgement and fault reports, with the report form."""
     from ..enterprise import routes as enterprise_routes, store as enterprise
-    form = submitted[1] if submitted and submitted[0] == "fault_report" else enterprise_routes.FaultReportForm(formdata=None)
-    return {"enterprise": enterprise.summary(db, order, utcnow()), "fault_report_form": form}
+    def form(name, form_class):
+        return submitted[1] if submitted and submitted[0] == name else form_class(formdata=None)
+
+    return {"enterprise": enterprise.summary(db, order, utcnow()),
+            "fault_report_form": form("fault_report", enterprise_routes.FaultReportForm),
+            "participant_form": form("participant", enterprise_routes.ParticipantForm),
+            "loop_test_form": form("loop_test", enterprise_routes.LoopTestForm), "participant_roles": enterprise_routes.PARTICIPANT_ROLES}
 
 
 def emos_reply_of(db, order):
