@@ -31,6 +31,14 @@ export const datetime = (name, value) => html`<input type="datetime-local" name=
 // A phone link without spaces ("tel:13912345678").
 export const telHref = (phone) => `tel:${(phone || "").replace(/\s/g, "")}`;
 
+// A template's {name} placeholders filled in (unknown ones stay as written, so a typo in the template shows).
+export const fillTemplate = (template, values) =>
+  (template || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name] ?? "") : whole));
+
+// A link that opens the phone's own messages app with the text ready (§6.2 #2: sent from the technician's
+// phone, so it works offline). "?&body=" is read by both Android and iOS.
+export const smsHref = (phone, body) => `sms:${(phone || "").replace(/[^\d+]/g, "")}?&body=${encodeURIComponent(body)}`;
+
 // {name: value} of a form; checkboxes as true/false.
 export function formFields(form) {
   const fields = {};

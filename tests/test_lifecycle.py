@@ -25,20 +25,25 @@ ALLOWED = {
     "reply_group_fault": {"created", "rejected"},  # an intercepted order answered after a group fault (§5.3)
     # Withdrawn by the system that raised it (issue 19), until the technician is on site.
     "cancel": {"created", "rejected", "dispatched", "accepted", "appointed", "en_route", "suspended"},
+    # issue 21 item 4: the desk finishes orders nobody needs to visit
+    "cancel_duplicate": {"created", "rejected", "dispatched", "accepted", "appointed"},
+    "close_remotely": {"created", "rejected", "dispatched", "accepted", "appointed"},
+    "return_to_queue": {"dispatched", "accepted", "appointed"},
 }
 TARGET = {"dispatch": "dispatched", "reassign": "dispatched", "accept": "accepted", "reject": "rejected",
           "make_appointment": "appointed", "depart": "en_route", "arrive": "on_site", "suspend": "suspended",
           "restore": "restored", "return": "returned", "mark_unsolved": "unsolved", "close": "closed",
-          "reopen": "closed", "reply_group_fault": "returned", "cancel": "cancelled"}
+          "reopen": "closed", "reply_group_fault": "returned", "cancel": "cancelled", "cancel_duplicate": "cancelled",
+          "close_remotely": "returned", "return_to_queue": "rejected"}
 ROLE_FOR = {"dispatch": "dispatcher", "reassign": "dispatcher", "suspend": "supervisor", "close": "dispatcher",
             "reopen": "supervisor", "resume": "technician", "mark_unsolved": "technician", "reply_group_fault": "dispatcher",
-            "cancel": "dispatcher"}
+            "cancel": "dispatcher", "cancel_duplicate": "dispatcher", "close_remotely": "dispatcher", "return_to_queue": "supervisor"}
 CLOSURE = {"phenomenon": "LOS flashing", "arrival_time": "2026-11-23 09:10", "cause": "drop cable bent",
            "process": "re-terminated both ends", "equipment_replaced": "none", "result": "recovered",
            "recovery_time": "2026-11-23 09:50", "holder_informed": True}
 FIELDS = {"technician_id": 7, "reason": "customer moved the visit", "appointment_start": "a", "appointment_end": "b",
           "customer_consent": "agreed by phone 09:00", "approver_id": 3, "closure": CLOSURE,
-          "resume_state": "on_site", "access_type": "ftth"}
+          "resume_state": "on_site", "access_type": "ftth", "duplicate_of": "WO-20261130-0001"}
 
 
 def test_the_table_covers_every_action():
@@ -121,13 +126,33 @@ def test_home_orders_record_that_the_account_holder_was_told():
         check("return", "restored", "technician", is_assignee=True, fields={**FIELDS, "closure": closure})
 
 
+CONFIRMED = {"confirmed_by": "客服 李娜", "confirmed_at": "2026-11-23 10:05"}
+
+
 @pytest.mark.parametrize("confirmation,ok", [("customer", True), ("nms", True), (None, False), ("phoned", False)])
 def test_enterprise_orders_need_restoration_confirmed(confirmation, ok):
-    fields = {**FIELDS, "access_type": "enterprise", "closure": {**CLOSURE, "confirmation": confirmation}}
+    fields = {**FIELDS, "access_type": "enterprise", "closure": {**CLOSURE, **CONFIRMED, "confirmation": confirmation}}
     if ok:
         assert check("return", "restored", "technician", is_assignee=True, fields=fields) == "returned"
     else:
         with pytest.raises(Refused, match="enterprise"):
+            check("return", "restored", "technician", is_assignee=True, fields=fields)
+
+
+@pytest.mark.parametrize("by, at, ok", [
+    ("客服 李娜", "2026-11-23 10:05", True),
+    ("网管值班 王强", "2026-11-23 09:50", True),    # at the recovery time itself
+    ("客服 李娜", "2026-11-23 09:49", False),        # a minute before the recovery: not a confirmation of it
+    ("", "2026-11-23 10:05", False), ("客服 李娜", "", False),
+])
+def test_enterprise_restoration_is_confirmed_by_someone_at_a_time(by, at, ok):
+    """§7.4 #9, §9.2 item 16: who confirmed (customer service or the NMS duty officer) and when."""
+    closure = {**CLOSURE, "confirmation": "customer", "confirmed_by": by, "confirmed_at": at}
+    fields = {**FIELDS, "access_type": "enterprise", "closure": closure}
+    if ok:
+        assert check("return", "restored", "technician", is_assignee=True, fields=fields) == "returned"
+    else:
+        with pytest.raises(Refused):
             check("return", "restored", "technician", is_assignee=True, fields=fields)
 
 

@@ -206,7 +206,7 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
     form.locator("textarea[name=phenomenon]").fill("LOS 红灯闪烁，无法上网")
     form.locator("textarea[name=cause]").fill("入户皮线弯折，收光 -29.5 dBm")
     form.locator("textarea[name=handling_process]").fill("重新熔接皮线两端，复测 -18.2 dBm")
-    form.locator("textarea[name=equipment_replaced]").fill("无")
+    form.locator("input[name=no_equipment_replaced]").check()
     form.locator("textarea[name=unsigned_reason]").fill("客户不在家，家人不便签字")
     form.locator("input[name=holder_informed]").check()
     form.locator("button[data-action=return]").tap()

@@ -32,7 +32,9 @@ def signature_png(text="钱"):
 
 def restored_order(login, user_ids, db, access_type="ftth", contact_phone="13912345678"):
     desk = login("disp")
-    response = desk.post("/orders/new", {**ORDER, "access_type": access_type, "contact_phone": contact_phone,
+    line = {"customer_grade": "diamond", "line_scope": "local", "enterprise_service": "internet_access",
+            "circuit_id": "GZ-ZX-000123"} if access_type == "enterprise" else {}
+    response = desk.post("/orders/new", {**ORDER, **line, "access_type": access_type, "contact_phone": contact_phone,
                                          "technician_id": str(user_ids["techa"])})
     order_id = int(response.headers["Location"].rsplit("/", 1)[1])
     phone = Phone(login("techa"))
@@ -257,8 +259,8 @@ def answer(desk, callback_id, **fields):
     ({"solved": "yes", "attitude": "satisfied", "score": "8", "cause": "technician"}, "closed", None, False, False),
     ({"solved": "yes", "attitude": "dissatisfied", "score": "7", "cause": "technician"}, "closed", "supervisor_fix", False, False),
     ({"solved": "yes", "attitude": "satisfied", "score": "3", "cause": "business"}, "closed", "marketing", False, False),
-    ({"solved": "yes", "attitude": "satisfied", "score": "4", "cause": "network"}, "closed", None, True, False),
-    ({"solved": "no", "attitude": "satisfied", "score": "6", "cause": "network"}, "closed", None, True, True),
+    ({"solved": "yes", "attitude": "satisfied", "score": "4", "cause": "network"}, "closed", "revisit", True, False),
+    ({"solved": "no", "attitude": "satisfied", "score": "6", "cause": "network"}, "closed", "revisit", True, True),
     ({"solved": "no", "attitude": "dissatisfied", "score": "1", "cause": "technician"}, "closed", "supervisor_fix", True, True),
 ])
 def test_callback_answers_close_the_order_or_bring_it_back(login, user_ids, db, app, fields, state, followup, new_order, repeat):

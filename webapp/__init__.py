@@ -164,8 +164,11 @@ def _register_blueprints(app):
     from .admin import bp as admin_bp
     from .reports import bp as reports_bp
     from .notify import bp as notify_bp
+    from .complaints import bp as complaints_bp
+    from .installations import bp as installations_bp
+    from .enterprise import bp as enterprise_bp
     for bp in (auth_bp, orders_bp, dispatch_bp, jobs_bp, sla_bp, sync_bp, pwa_bp, playbooks_bp, wifi_bp, signoff_bp,
-               groupfaults_bp, admin_bp, reports_bp, notify_bp):
+               groupfaults_bp, admin_bp, reports_bp, notify_bp, complaints_bp, installations_bp, enterprise_bp):
         app.register_blueprint(bp)
     from . import api, webhooks
     api.init_app(app)

@@ -62,6 +62,20 @@ class Config:
     # Group faults (domain reference §9.3 item 22): the seed's "超过10户以上" is read as "more than"
     # (more_than, default) or "10 or more" (or_more). The account mapping upload may be large.
     GROUP_FAULT_BOUNDARY = os.environ.get("ONTRACK_GROUP_FAULT_BOUNDARY", "more_than")
+    # The NE5000E each machine room's customers ping in the slow-speed reply (§6.4): "room=IP;room=IP".
+    # From configuration only: the seed's internal addresses are never stored (§9.6 item 34).
+    MACHINE_ROOMS = os.environ.get("ONTRACK_MACHINE_ROOMS", "")
+    # A new repair or complaint at the same account or address within this many days is a repeat (§9.2 item 19).
+    # The seeds give no number ("repeat complaints in a short time", 004): 30 days, like the console's repeat count.
+    REPEAT_WINDOW_DAYS = int(os.environ.get("ONTRACK_REPEAT_WINDOW_DAYS", "30"))
+    # A dissatisfied callback's follow-up is due this many days later ("a time-limited fix", §6.2 #6: no number).
+    FOLLOWUP_DAYS = int(os.environ.get("ONTRACK_FOLLOWUP_DAYS", "3"))
+    # The city's appointment SMS (§6.2 #2), sent from the technician's own phone through an sms: link, so it
+    # works offline. Placeholders: {operator} {customer} {technician} {phone} {window} {order_no}.
+    SMS_APPOINTMENT_TEMPLATE = os.environ.get(
+        "ONTRACK_SMS_TEMPLATE",
+        "【{operator}】{customer}您好，我是宽带装维人员{technician}，已与您预约{window}上门处理宽带工单{order_no}。"
+        "如时间有变，请直接致电我：{phone}，无需拨打10086。")
     ACCOUNT_MAP_MAX_BYTES = int(os.environ.get("ONTRACK_ACCOUNT_MAP_MAX_MB", "200")) * 1024 * 1024
     # Serving a city (webapp/operations.py, README "Put it on the technicians' phones").
     PUBLIC_URL = os.environ.get("ONTRACK_PUBLIC_URL", "")  # https://ontrack.example.cn: links that leave the server

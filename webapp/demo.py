@@ -34,7 +34,7 @@ STAFF = [("dispatch1", "调度员 周敏", "dispatcher"), ("dispatch2", "调度�
 STATE_MIX = {"created": 25, "cancelled": 5, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
              "suspended": 8, "restored": 12, "returned": 40, "closed": 40, "rejected": 10, "unsolved": 10}
 PATHS = {
-    "created": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
+    "created": [], "cancelled": ["cancel_duplicate"], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
     "appointed": ["dispatch", "accept", "make_appointment"],
     "en_route": ["dispatch", "accept", "make_appointment", "depart"],
     "on_site": ["dispatch", "accept", "make_appointment", "depart", "arrive"],
@@ -103,10 +103,13 @@ def _order_fields(rng):
 
 
 def _make_order(db, rng, users, final_state, now, tz):
-    fields = _order_fields(rng)
+    fields = order_fields = _order_fields(rng)
+    order_type = fields["order_type"]
     path = PATHS[final_state]
     gaps = [rng.randint(3, 50) for _ in path]
     start = now - datetime.timedelta(minutes=sum(gaps) + rng.randint(5, 60 * (4 if len(path) < 4 else 30)))
+    if order_type == "installation":  # due in 3 to 20 days: some already inside their warning week
+        fields["due_at"] = start + datetime.timedelta(days=rng.randint(3, 20))
     with transaction(db):
         order_id = store.create_order(db, fields, users[rng.choice(["dispatch1", "dispatch2"])].id, start, tz)
     tech = users[rng.choice([f"tech{i}" for i in range(1, 9)])]
@@ -115,9 +118,18 @@ def _make_order(db, rng, users, final_state, now, tz):
     for action, gap in zip(path, gaps):
         moment = min(moment + datetime.timedelta(minutes=gap), now)
         # The supervisor suspends (their approval is theirs to give); the desk dispatches and closes.
-        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel") else tech
+        actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel", "cancel_duplicate") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
+        if action == "return" and order_type == "installation":  # what the installation left on site (issue 21)
+            fields["closure"]["installed"] = {"ont_model": order_fields["ont_model"], "ont_serial": order_fields["ont_serial"],
+                                              "loid": f"L{rng.randint(10**8, 10**9 - 1)}", "registration_sn": "",
+                                              "router_model": rng.choice(["TP-Link AX3000", "Huawei WS5200", ""]), "router_serial": ""}
+        if action == "cancel_duplicate":  # a second call about an order already taken: the earlier order stays
+            earlier = one(db, "SELECT order_no FROM orders WHERE id < ? ORDER BY id DESC LIMIT 1", [order_id])
+            if earlier is None:  # the very first order has nothing to duplicate: it stays created
+                return
+            fields = {"duplicate_of": earlier["order_no"]}
         store.apply_action(db, order_id, action, actor, fields, moment, tz)
 
 
@@ -145,5 +157,6 @@ def _action_fields(rng, action, tech, users, moment, now, tz, more_steps):
         return {"closure": {"phenomenon": "用户无法上网，光猫LOS灯闪烁", "arrival_time": local,
                             "cause": "入户皮线光缆弯折导致光衰过大", "process": "重新熔接入户皮线两端，复测收光-18.5dBm",
                             "equipment_replaced": "无", "result": "recovered", "recovery_time": local,
-                            "classification": "drop_cable", "confirmation": "customer", "holder_informed": True}}
+                            "classification": "drop_cable", "confirmation": "customer", "holder_informed": True,
+                            "confirmed_by": "客服 陈洁", "confirmed_at": local}}
     return {}

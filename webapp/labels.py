@@ -15,7 +15,7 @@ STATES = {
     "appointed": _l("Appointment made"), "en_route": _l("En route"), "on_site": _l("On site"),
     "suspended": _l("Suspended"), "restored": _l("Restored, awaiting confirmation"),
     "returned": _l("Returned"), "rejected": _l("Rejected to dispatch"), "unsolved": _l("Unsolved (legacy)"),
-    "closed": _l("Closed"), "cancelled": _l("Cancelled by the system that raised it"),
+    "closed": _l("Closed"), "cancelled": _l("Cancelled"),
 }
 ACTIONS = {
     "create": _l("Created"), "dispatch": _l("Assign"), "reassign": _l("Reassign"), "accept": _l("Accept"),
@@ -28,6 +28,11 @@ ACTIONS = {
     "sign_off": _l("Customer sign-off"), "led_check": _l("LED photo check"), "led_confirm": _l("LEDs confirmed"),
     "reply_group_fault": _l("Answered with the group-fault reply"),
     "cancel": _l("Cancelled"), "update_fields": _l("Details changed by the raising system"),
+    "fault_report": _l("Fault report filed"), "extension": _l("Extension request"),
+    "participant": _l("Participant recorded"), "loop_test": _l("Loop test"),
+    "cancel_duplicate": _l("Cancel as a duplicate"), "close_remotely": _l("Close: solved without a visit"),
+    "return_to_queue": _l("Send back to the queue (misdispatched)"), "edit": _l("Details corrected"),
+    "classification": _l("Complaint classified"), "slow_speed_reply": _l("Slow-speed reply saved"),
     "group_fault_intercepted": _l("Intercepted by group fault: dispatch held"),
     "group_fault_flagged": _l("Area under group fault"), "group_fault_released": _l("Group-fault hold lifted"),
 }
@@ -82,6 +87,12 @@ POLICIES = {
     "complaint_acknowledge": _l("Complaint acknowledged (24 h)"),
     "complaint_investigation": _l("Complaint investigated (5 working days)"),
     "complaint_solution": _l("Complaint solution (7 working days)"),
+    "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
+    "installation_progress": _l("Installation progress report (10 working days)"),
+    "enterprise_fault_report": _l("Enterprise fault report (2 working days)"),
+    "followup_supervisor_fix": _l("Follow-up for you: supervise a time-limited fix"),
+    "followup_revisit": _l("Follow-up for you: see the revisit through"),
+    "followup_marketing": _l("Follow-up for you: the business question (marketing)"),
 }
 ESCALATION_TITLES = {
     "branch customer-response centre director": _l("branch customer-response centre director"),
@@ -96,7 +107,7 @@ CLOSURE_FIELDS = {
 FIELDS = {
     "technician_id": _l("Technician"), "reason": _l("Reason"), "appointment_start": _l("Appointment start"),
     "appointment_end": _l("Appointment end"), "customer_consent": _l("Customer consent"),
-    "approver_id": _l("Approver"), "closure": _l("Closure reply"),
+    "approver_id": _l("Approver"), "closure": _l("Closure reply"), "duplicate_of": _l("Order it duplicates"),
 }
 LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing"), "unsure": _l("unsure")}
 LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "blue": _l("blue"), "white": _l("white"),

@@ -732,6 +732,153 @@ MIGRATIONS = [
     [
         "CREATE INDEX IF NOT EXISTS notices_user_created ON notices (user_id, created_at)",
     ],
+    # The complaint desk (issue 21, domain reference §6.4, §6.8): each complaint order's classification and
+    # slow-speed reply, as the desk last saved them (every save is also in the order's audit trail).
+    [
+        """CREATE TABLE complaint_records (
+            order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+            classification TEXT,
+            slow_speed_reply TEXT,
+            updated_by INTEGER REFERENCES users (id),
+            updated_at TEXT NOT NULL
+        )""",
+    ],
+    # The fault classification list of the closure reply, configured by the operator (§6.4, §9.2 item 15: the
+    # seed's 宽带故障分类.xls is absent), seeded with the codes the fault-finding guides already use.
+    [
+        """CREATE TABLE fault_classifications (
+            code TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1
+        )""",
+        """INSERT INTO fault_classifications (code, name_zh, name_en, position) VALUES
+            ('drop_cable', '皮线/光纤', 'Drop cable / fibre', 10), ('ont', '光猫(ONT)', 'ONT / modem', 20),
+            ('router', '客户路由器', 'Customer router', 30), ('account', '账号或认证', 'Account or authentication', 40),
+            ('network', '网络侧', 'Network side', 50), ('customer', '客户侧', 'Customer side', 60),
+            ('group_fault', '群障', 'Group fault', 70), ('other', '其他', 'Other', 80)""",
+    ],
+    # Orders the desk finishes (issue 21 item 4): a cancelled duplicate points at the order it repeats.
+    [
+        "ALTER TABLE orders ADD COLUMN duplicate_of_id INTEGER REFERENCES orders (id)",
+    ],
+    # Repeat orders (issue 21 item 8, §9.2 item 19): a new order at the same account or address within the
+    # repeat window points at the earlier one; indexes so finding it stays cheap with a city's history.
+    [
+        "ALTER TABLE orders ADD COLUMN repeat_of_id INTEGER REFERENCES orders (id)",
+        "CREATE INDEX orders_account_created ON orders (broadband_account, created_at) WHERE broadband_account != ''",
+        "CREATE INDEX orders_address_created ON orders (district, community, building, unit, created_at)",
+    ],
+    # Installation orders (issue 21 item 9; §7.3 step 5, §7.4): the required completion time and every extension
+    # request, with when it was filed, so the timeouts can be counted as the Dongli rules count them.
+    [
+        "ALTER TABLE orders ADD COLUMN due_at TEXT",
+        """CREATE TABLE installation_extensions (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            requested_at TEXT NOT NULL,
+            previous_due_at TEXT NOT NULL,
+            new_due_at TEXT NOT NULL,
+            cause TEXT NOT NULL CHECK (cause IN ('customer', 'other')),
+            reason TEXT NOT NULL,
+            requested_by INTEGER REFERENCES users (id)
+        )""",
+        "CREATE INDEX installation_extensions_order ON installation_extensions (order_id, requested_at)",
+    ],
+    # The equipment an installation left on site (issue 21 item 10): the ONT with the LOID or SN it registered
+    # with, and the router, found again by account or address when a repair order comes.
+    [
+        """CREATE TABLE installed_equipment (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL UNIQUE REFERENCES orders (id),
+            broadband_account TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL DEFAULT '',
+            building TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            ont_model TEXT NOT NULL DEFAULT '',
+            ont_serial TEXT NOT NULL,
+            loid TEXT NOT NULL DEFAULT '',
+            registration_sn TEXT NOT NULL DEFAULT '',
+            router_model TEXT NOT NULL DEFAULT '',
+            router_serial TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER REFERENCES users (id),
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX installed_equipment_account ON installed_equipment (broadband_account, recorded_at)",
+        "CREATE INDEX installed_equipment_address ON installed_equipment (district, community, building, unit, recorded_at)",
+    ],
+    # Enterprise lines (issue 21 item 11; §7.4, §7.6, §9.5 item 28): the customer's grade, the line's scope, the
+    # service, the circuit id and the service level, which names a row of the per-customer / per-service SLA
+    # table (seeded with the Dongli duty limits); the 2-working-day fault report.
+    [
+        "ALTER TABLE orders ADD COLUMN customer_grade TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN line_scope TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN enterprise_service TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN circuit_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE orders ADD COLUMN service_level TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE enterprise_sla (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            customer TEXT NOT NULL DEFAULT '',
+            service TEXT NOT NULL DEFAULT '',
+            sign_minutes INTEGER NOT NULL,
+            contact_minutes INTEGER NOT NULL,
+            progress_minutes INTEGER NOT NULL,
+            escalate_director_minutes INTEGER NOT NULL,
+            escalate_vp_minutes INTEGER NOT NULL,
+            report_working_days INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        )""",
+        """INSERT INTO enterprise_sla VALUES ('dongli', '东丽分公司集团客户响应中心', '', '', 10, 15, 30, 120, 180, 2,
+            '001_0f71c2c57f075d23.txt: sign within 5-10 min; contact result within 15 min of dispatch; progress every 30 min;
+ escalate at 120 min (centre director) and 180 min (O&M VP); fault report within 2 working days')""",
+        """CREATE TABLE enterprise_fault_reports (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            cause TEXT NOT NULL,
+            process TEXT NOT NULL,
+            participants TEXT NOT NULL,
+            filed_by INTEGER REFERENCES users (id),
+            filed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX orders_enterprise_service ON orders (enterprise_service, created_at) WHERE enterprise_service != ''",
+    ],
+    # Follow-ups someone owns (issue 21 item 5; §6.2 #6, §9.2 item 18): a dissatisfied callback's follow-up has
+    # an owner, a due time and a done state with what was done.
+    [
+        "ALTER TABLE order_followups ADD COLUMN owner_id INTEGER REFERENCES users (id)",
+        "ALTER TABLE order_followups ADD COLUMN due_at TEXT",
+        "ALTER TABLE order_followups ADD COLUMN done_at TEXT",
+        "ALTER TABLE order_followups ADD COLUMN done_by INTEGER REFERENCES users (id)",
+        "ALTER TABLE order_followups ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX order_followups_owner_open ON order_followups (owner_id, done_at, due_at)",
+    ],
+    # An enterprise fault's participants and its loop-test log (issue 21 item 12; §7.4 #8, §9.2 item 14, §9.5 item 29).
+    [
+        """CREATE TABLE enterprise_participants (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            role TEXT NOT NULL CHECK (role IN ('duty', 'outsourced', 'helper', 'leader', 'customer')),
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            added_by INTEGER REFERENCES users (id),
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX enterprise_participants_order ON enterprise_participants (order_id)",
+        """CREATE TABLE enterprise_loop_tests (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            loop_point TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('passed', 'failed')),
+            tested_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            added_by INTEGER REFERENCES users (id),
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX enterprise_loop_tests_order ON enterprise_loop_tests (order_id, tested_at)",
+    ],
 ]
 
 

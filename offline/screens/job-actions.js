@@ -81,12 +81,51 @@ function resultSelect(prefilled) {
   return select("result", [["", t("Choose: the guide's conclusion is not a repair")], ...results], "", true);
 }
 
+// The EMOS reply's rows (domain reference §6.4): other specialties with their arrival and recovery
+// times, and replaced equipment as faulty model × qty → replacement model × qty. Blank rows are ignored.
+const SPECIALTY_ROWS = 2;
+const EQUIPMENT_ROWS = 3;
+const optionalTime = (name, pre) => html`<input type="datetime-local" name=${name} .defaultValue=${pre[name] || ""}>`;
+const quantity = (name, pre) => html`<input type="number" name=${name} min="1" max="999" inputmode="numeric" .defaultValue=${pre[name] || ""}>`;
+const rowText = (name, pre) => html`<input name=${name} maxlength="60" .defaultValue=${pre[name] || ""}>`;
+
+// What an installation leaves on site (issue 21 item 10): the ONT with the LOID or SN it registered with, the router.
+function installedFields(order, pre) {
+  const input = (name, value) => html`<input name=${name} maxlength="40" autocapitalize="characters" .defaultValue=${pre[name] || value || ""}>`;
+  return html`<fieldset class="closure-rows" id="closure-installed"><legend>${t("Installed equipment")}</legend><div class="grid">
+    ${field(t("ONT model installed"), input("installed_ont_model", order.ont_model))}
+    ${field(t("ONT serial number"), input("installed_ont_serial", order.ont_serial), true)}
+    ${field(t("LOID used for registration"), input("loid"))}
+    ${field(t("SN used for registration"), input("registration_sn"))}
+    ${field(t("Router model"), input("router_model"))}
+    ${field(t("Router serial number"), input("router_serial"))}</div></fieldset>`;
+}
+
+function specialtyRows(pre) {
+  return html`<fieldset class="closure-rows" id="closure-specialties"><legend>${t("Other specialties involved")}</legend>
+    ${[...Array(SPECIALTY_ROWS).keys()].map((i) => html`<div class="grid">
+      ${field(t("Other specialty involved"), rowText(`specialties-${i}-specialty`, pre))}
+      ${field(t("Arrived"), optionalTime(`specialties-${i}-arrival_time`, pre))}
+      ${field(t("Recovered"), optionalTime(`specialties-${i}-recovery_time`, pre))}</div>`)}</fieldset>`;
+}
+
+function equipmentRows(pre) {
+  return html`<fieldset class="closure-rows" id="closure-equipment"><legend>${t("Equipment replaced")}</legend>
+    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid">
+      ${field(t("Faulty model"), rowText(`equipment-${i}-faulty_model`, pre))}
+      ${field(t("Quantity"), quantity(`equipment-${i}-faulty_qty`, pre))}
+      ${field(t("Replacement model"), rowText(`equipment-${i}-new_model`, pre))}
+      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}
+    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label></fieldset>`;
+}
+
 const lastEvent = (order, action) => order.events.filter((e) => e.action === action).pop();
 
 // The closure reply, last: pre-filled from what the technician wrote on restoring, then the guide's run.
 function closureForm(order, action, playbooks, draft) {
   const arrived = lastEvent(order, "arrive");
   const said = (lastEvent(order, "restore") || {}).details || {};
+  const now = nowInput();
   const lastRun = (order.runs || []).slice(-1)[0];
   const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;  // the guide version the run followed
   const run = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
@@ -98,15 +137,27 @@ function closureForm(order, action, playbooks, draft) {
     ${field(t("Arrival time"), datetime("arrival_time", pre.arrival_time || (arrived ? localInput(arrived.at) : nowInput())), true)}
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
-    ${field(t("Equipment replaced (faulty model × qty → new model × qty)"), textarea("equipment_replaced", false, pre.equipment_replaced))}
-    <p class="muted small">${t("Leave it empty when nothing was replaced.")}</p>
+    ${order.order_type === "installation" ? installedFields(order, pre) : nothing}
+    ${specialtyRows(pre)}
+    ${equipmentRows(pre)}
     ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result))}
-    ${field(t("Recovery time"), datetime("recovery_time", pre.recovery_time || nowInput()), true)}
+    ${field(t("Recovery time"), datetime("recovery_time", pre.recovery_time || now), true)}
     ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
+    <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
+      ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
     ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
       html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
-        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}`, true);
+        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
+    ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
+}
+
+// Who confirmed the restoration and when (§9.2 item 16): for an enterprise line the customer-service agent or
+// the NMS duty officer, required; for a home line who was told, with the time it was done.
+function confirmedFields(enterprise, at, by) {
+  return html`<div class="grid">
+    ${field(t("Confirmed by (name)"), html`<input name="confirmed_by" maxlength="80" ?required=${enterprise} .defaultValue=${by || ""}>`, enterprise)}
+    ${field(t("Confirmed at"), html`<input type="datetime-local" name="confirmed_at" ?required=${enterprise} value=${at}>`, enterprise)}</div>`;
 }
 
 function appointmentForm(order, action, draft) {

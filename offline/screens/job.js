@@ -8,7 +8,7 @@ import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, sha256, shrink } from "../photos.js";
-import { dueMark, pendingMark, showError, stateChip, telHref } from "../ui.js";
+import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
@@ -28,10 +28,30 @@ function detailsView(o) {
     [t("Address"), o.address],
     [t("Equipment"), `${o.ont_model || "—"} ${o.ont_serial || ""} · OLT ${o.olt || "—"} · PON ${o.pon_port || "—"} · ${t("Splitter")} ${o.splitter || "—"}`],
   ];
+  if (o.installed) {
+    const i = o.installed;
+    rows.push([t("On site since the installation"), `ONT ${i.ont_model || "—"} ${i.ont_serial}` + (i.loid ? ` · LOID ${i.loid}` : "") +
+      (i.registration_sn ? ` · SN ${i.registration_sn}` : "") + ` · ${t("Router")} ${i.router_model || "—"} ${i.router_serial || ""}`]);
+  }
   if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
   if (o.next_due_at) { rows.push([t("Due"), dueMark(o)]); }
   if (o.description) { rows.push([t("Description"), o.description]); }
   return html`<section class="card"><dl class="details">${rows.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl></section>`;
+}
+
+// The appointment SMS in the city's template (boot.sms_template, ONTRACK_SMS_TEMPLATE): who comes, when, and the
+// technician's own number, so the customer calls them instead of 10086 (§6.2 #2; §9.2 item 13).
+function appointmentSms(o) {
+  const start = local(o.appointment_start) || {};
+  const end = local(o.appointment_end) || {};
+  return fillTemplate(boot.sms_template, { operator: boot.operator, customer: o.contact_name || o.customer_name,
+    technician: boot.user.name, phone: boot.user.phone || "", window: `${start.date || ""} ${start.time || ""}–${end.time || ""}`,
+    order_no: o.order_no, date: start.date || "" });
+}
+
+// The messages app opens with the text; the order's notes keep that it was prepared (it syncs when it can).
+function noteSms(o) {
+  queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text: `${t("Appointment SMS prepared on the technician's phone")}: ${appointmentSms(o)}` });
 }
 
 async function addNote(event, o) {
@@ -106,7 +126,9 @@ export async function jobScreen(o) {
   const view = html`${back}
     <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state)} <small class="muted">${o.order_no}</small></p></div>
     ${await attentionView(o.id)}
-    <div class="job-buttons big"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call the customer")}</a><a class="btn" href=${o.map.geo}>${t("Open in map")}</a></div>
+    <div class="job-buttons big"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call the customer")}</a><a class="btn" href=${o.map.geo}>${t("Open in map")}</a>
+      ${o.appointment_start ? html`<a class="btn" id="appointment-sms" href=${smsHref(o.contact_phone, appointmentSms(o))}
+        @click=${() => noteSms(o)}>${t("Send the appointment SMS")}</a>` : nothing}</div>
     <section class="card next-step" id="next-step">${steps.main}</section>
     ${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
     ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;

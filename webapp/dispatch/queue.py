@@ -13,6 +13,10 @@ TECHNICIAN_PAGE = 50
 # deadline has passed. A suspended order's clocks are paused (shifted on resume), so it is not.
 OVERDUE = "o.state != 'suspended' AND o.next_due_at <= ?"
 URGENT_UNASSIGNED_FIRST = "NOT (o.state IN ('created', 'rejected') AND o.priority IN ('urgent', 'high')), "
+# An installation order whose due-date or progress-report warning has started (§7.3 step 5; webapp/installations).
+PROVISIONING_WARNING = ("(o.order_type = 'installation' AND EXISTS (SELECT 1 FROM order_clocks c WHERE c.order_id = o.id"
+                        " AND c.policy_code IN ('installation_due', 'installation_progress') AND c.stopped_at IS NULL"
+                        " AND c.warn_at <= ?))")
 
 
 def queue(db, filters, now, limit=PAGE_SIZE):
@@ -28,8 +32,8 @@ def queue(db, filters, now, limit=PAGE_SIZE):
         states = sorted(OPEN_STATES)
         where.append(f"o.state IN ({','.join('?' * len(states))})")
         params.extend(states)
-        where.append("(o.state IN ('created', 'rejected') OR o.next_due_at <= ?)")
-        params.append(to_text(now + AT_RISK_WITHIN))
+        where.append(f"(o.state IN ('created', 'rejected') OR o.next_due_at <= ? OR {PROVISIONING_WARNING})")
+        params.extend([to_text(now + AT_RISK_WITHIN), to_text(now)])
     elif view == "open":
         states = sorted(OPEN_STATES)
         where.append(f"o.state IN ({','.join('?' * len(states))})")
@@ -56,9 +60,9 @@ def queue(db, filters, now, limit=PAGE_SIZE):
         " o.community, o.building, o.next_due_at, o.next_due_policy, o.breached, o.technician_id,"
         " o.appointment_start, u.display_name AS technician_name,"
         " EXISTS (SELECT 1 FROM group_fault_links l WHERE l.order_id = o.id AND l.released_at IS NULL"
-        " AND l.kind = 'intercepted') AS held_by_group_fault"
+        f" AND l.kind = 'intercepted') AS held_by_group_fault, {PROVISIONING_WARNING} AS provisioning_warning"
         " FROM page JOIN orders o ON o.id = page.id LEFT JOIN users u ON u.id = o.technician_id"
-        f" ORDER BY {order}", [*params, limit]))
+        f" ORDER BY {order}", [*params, limit, to_text(now)]))
     total = db.execute(f"SELECT COUNT(*) FROM orders o WHERE {clause}", params).fetchone()[0]
     return rows, total
 

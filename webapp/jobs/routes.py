@@ -41,10 +41,11 @@ def boot_data():
     """What the app needs before it can draw anything: who, the words, the zone."""
     closure = forms.ClosureForm(formdata=None, meta={"csrf": False})
     return {
-        "user": {"id": current_user.id, "name": current_user.display_name},
+        "user": {"id": current_user.id, "name": current_user.display_name, "phone": current_user.phone},
         "tz": current_app.config["TIMEZONE"],
         "lang": "en" if str(get_locale()) == "en" else "zh",
         "operator": current_app.config["OPERATOR_NAME"],
+        "sms_template": current_app.config["SMS_APPOINTMENT_TEMPLATE"],
         "strings": offline_words(),
         "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],

@@ -3,8 +3,9 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (SelectChoice, BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import labels
 from ..textclean import half_width
@@ -76,12 +77,34 @@ class OrderForm(FlaskForm):
     splitter = text(_l("Splitter"), 60)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=LONG), no_control_characters])
     technician_id = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
+    # Enterprise lines (§7.6, §9.5 item 28): who the customer is, how far the line reaches, what it carries.
+    customer_grade = SelectField(_l("Customer grade"), choices=options([("", "—"), ("provincial", _l("Provincial group customer")),
+                                 ("diamond", _l("City-level diamond customer")), ("city", _l("City-level customer")),
+                                 ("ordinary", _l("Ordinary group customer"))]), validators=[Optional()])
+    line_scope = SelectField(_l("Line reaches"), choices=options([("", "—"), ("local", _l("Within the city")),
+                             ("cross_city", _l("Across cities")), ("cross_province", _l("Across provinces"))]), validators=[Optional()])
+    enterprise_service = SelectField(_l("Enterprise service"), choices=options([
+        ("", "—"), ("group_sms", _l("Group SMS")), ("gprs_apn", _l("GPRS enterprise APN")), ("internet_access", _l("Internet access")),
+        ("voice_line", _l("Voice private line")), ("circuit_rental", _l("Circuit rental")), ("other", _l("Other"))]), validators=[Optional()])
+    circuit_id = text(_l("Circuit id"), 60)
+    service_level = SelectField(_l("Service level (SLA table)"), choices=[], validators=[Optional()])
+    # Installation orders (§7.3): the required completion date; warnings start 1 week before (3 days if urgent).
+    due_date = DateField(_l("Due date (installation)"), validators=[Optional(), plausible_date])
 
     def validate(self, extra_validators=None):
-        """Check the fields, then that a dial-up error symptom names its code."""
+        """Check the fields, then that a dial-up error symptom names its code and an installation its due date."""
         valid = super().validate(extra_validators)
         if self.symptom.data == "dialup_error" and not self.dialup_error.data:
             self.dialup_error.errors = [*self.dialup_error.errors, _l("Choose the dial-up error code the customer sees.")]
+            return False
+        if self.order_type is not None and self.access_type.data == "enterprise" and not (
+                self.customer_grade.data and self.line_scope.data and self.enterprise_service.data and self.circuit_id.data):
+            self.circuit_id.errors = [*self.circuit_id.errors,
+                                      _l("An enterprise order needs the customer grade, the line's reach, the service and the circuit id.")]
+            return False
+        if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is None \
+                and not self.due_date.errors:
+            self.due_date.errors = [_l("An installation order needs its due date.")]
             return False
         return valid
 
@@ -143,10 +166,27 @@ class RestoreForm(FlaskForm):
     done = TextAreaField(_l("What you did"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
 
 
-class ClosureForm(FlaskForm):
-    """The closure reply of the EMOS template (§9.2 #15, #16).
+class EquipmentRow(Form):
+    """One replaced item: faulty model × quantity → replacement model × quantity (§6.4)."""
 
-    Replaced equipment left blank means none was replaced. `unsigned_reason` is why the
+    faulty_model = text(_l("Faulty model"), 60)
+    faulty_qty = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, 999)])
+    new_model = text(_l("Replacement model"), 60)
+    new_qty = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, 999)])
+
+
+class SpecialtyRow(Form):
+    """Another specialty involved (transmission, power, OLT…), with its arrival and recovery times (§6.4)."""
+
+    specialty = text(_l("Other specialty involved"), 60)
+    arrival_time = DateTimeLocalField(_l("Arrived"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+    recovery_time = DateTimeLocalField(_l("Recovered"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+
+
+class ClosureForm(FlaskForm):
+    """The closure reply of the EMOS template (§6.4; §9.2 #15, #16).
+
+    Replaced equipment is listed in rows or declared none. `unsigned_reason` is why the
     customer did not sign (the order stays on the phone until signed or this is given).
     """
 
@@ -155,30 +195,123 @@ class ClosureForm(FlaskForm):
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
     # Not `process`: that name is WTForms' own Form.process method.
     handling_process = TextAreaField(_l("Handling process"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
-    equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty)"),
+    specialties = FieldList(FormField(SpecialtyRow), min_entries=1, max_entries=10)
+    equipment = FieldList(FormField(EquipmentRow), min_entries=2, max_entries=10)
+    no_equipment_replaced = BooleanField(_l("No equipment was replaced"))
+    # Free text, as phones before issue 21 sent it; new forms use the rows above.
+    equipment_replaced = TextAreaField(_l("Equipment replaced (faulty model × qty → new model × qty, or “none”)"),
                                        validators=[Optional(), Length(max=MEDIUM), no_control_characters])
     result = SelectField(_l("Result"), choices=options(labels.CLOSURE_RESULTS.items()))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
-    classification = SelectField(_l("Fault classification"), choices=options(labels.CLOSURE_CLASSES.items()))
+    classification = SelectField(_l("Fault classification"), choices=[])
+    handler = text(_l("Handled by"), SHORT)
+    handler_phone = StringField(_l("Handler's phone"), validators=[Optional(), PHONE])
     confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
                                validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
     unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
                                     validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+    # What an installation leaves on site (issue 21 item 10), so a later repair visit sees it.
+    installed_ont_model = text(_l("ONT model installed"), 40)
+    installed_ont_serial = text(_l("ONT serial number"), 40)
+    loid = text(_l("LOID used for registration"), 40)
+    registration_sn = text(_l("SN used for registration"), 40)
+    router_model = text(_l("Router model"), 40)
+    router_serial = text(_l("Router serial number"), 40)
+    # Who confirmed the restoration (or was told of it) and when (§9.2 item 16, §7.4 #9).
+    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
+    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
 
     def __init__(self, *args, **kwargs):
+        """Offer the operator's active fault classes (webapp/complaints/fault_classes.py)."""
         super().__init__(*args, **kwargs)
-        # The supervisor edits the list (issue 22: classification lists differ by province).
-        from flask import has_app_context
-        if has_app_context():
-            from ..admin.lists import closure_choices
-            from ..db import get_db
-            built_in = [(c.value, c.label) for c in self.classification.choices]
-            self.classification.choices = options(closure_choices(get_db(), built_in))
+        from ..complaints.fault_classes import active_choices
+        from ..db import get_db
+        self.classification.choices = options(active_choices(get_db()))
 
     def validate_cause(self, field):
         if field.data and field.data.strip().lower() in {"unknown", "none", "n/a", "不详", "未知", "无"}:
             raise ValidationError(_l("The cause must be specific: say what was wrong."))
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then every equipment and specialty row, and that equipment is listed or declared none."""
+        from ..complaints import closure
+        valid = super().validate(extra_validators)
+        for rows, check in ((self.equipment, closure.check_equipment_row), (self.specialties, closure.check_specialty_row)):
+            for entry in rows:
+                for key, message in check(entry.form.data):
+                    entry.form[key].errors = [*entry.form[key].errors, _l(message)]
+                    valid = False
+        listed = any(not closure._blank(e.form.data, closure.EQUIPMENT_KEYS) for e in self.equipment)
+        if not (listed or self.no_equipment_replaced.data or (self.equipment_replaced.data or "").strip()):
+            self.no_equipment_replaced.errors = [_l("List the replaced equipment, or tick “no equipment was replaced”.")]
+            valid = False
+        return valid
+
+
+class DuplicateForm(FlaskForm):
+    """Cancel an order that repeats another one: the other order's number (issue 21 item 4)."""
+
+    duplicate_of = StringField(_l("Order it duplicates (order number)"), validators=[DataRequired(), Length(max=40),
+                                                                                    no_control_characters])
+    reason = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+
+REMOTE_METHODS = {"remote": _l("Solved remotely by the desk"), "preprocessing": _l("Solved by customer-service pre-processing")}
+
+
+class RemoteCloseForm(FlaskForm):
+    """Close an order solved without a visit (§6.12's remote-handling path, §2.10): what was wrong, what was done."""
+
+    method = SelectField(_l("How it was solved"), choices=options(REMOTE_METHODS.items()))
+    phenomenon = TextAreaField(_l("Fault phenomenon"), validators=[DataRequired(), Length(max=MEDIUM), no_control_characters])
+    cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(min=4, max=MEDIUM), no_control_characters])
+    handling_process = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    classification = SelectField(_l("Fault classification"), choices=[])
+    customer_confirmed = BooleanField(_l("The customer confirmed the service works again"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        """Offer the operator's active fault classes."""
+        super().__init__(*args, **kwargs)
+        from ..complaints.fault_classes import active_choices
+        from ..db import get_db
+        self.classification.choices = options(active_choices(get_db()))
+
+    validate_cause = ClosureForm.validate_cause
+
+
+MISDISPATCH_REASONS = {
+    "not_our_department": _l("Not our department's order"), "wrong_area": _l("Wrong area or team"),
+    "duplicate_dispatch": _l("Dispatched twice"), "broadband_complaint": _l("A broadband complaint for the complaint desk"),
+    "other": _l("Other (say which)")}
+
+
+class MisdispatchForm(FlaskForm):
+    """Send a misdispatched order back to the queue with the reason (派单驳回, §6.3)."""
+
+    reason_code = SelectField(_l("Why it is sent back"), choices=options(MISDISPATCH_REASONS.items()))
+    reason = TextAreaField(_l("Details"), validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then that "other" says which."""
+        valid = super().validate(extra_validators)
+        if self.reason_code.data == "other" and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, _l("Say why the order is sent back.")]
+            return False
+        return valid
+
+
+class EditOrderForm(OrderForm):
+    """Correct an open order's details. Type and access type stay: the order's clocks were started for them."""
+
+    order_type = None
+    access_type = None
+    technician_id = None
+    due_date = None  # moved only by an extension request (§7.4)
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then the dial-up code as a new order would."""
+        return OrderForm.validate(self, extra_validators)
 
 
 class NoteForm(FlaskForm):
@@ -190,5 +323,6 @@ class NoteForm(FlaskForm):
 ACTION_FORMS = {
     "dispatch": AssignForm, "reassign": AssignForm, "reject": ReasonForm, "reopen": ReasonForm,
     "make_appointment": AppointmentForm, "suspend": SuspendForm, "mark_unsolved": UnsolvedForm,
-    "return": ClosureForm, "restore": RestoreForm,
+    "return": ClosureForm, "restore": RestoreForm, "cancel_duplicate": DuplicateForm, "close_remotely": RemoteCloseForm,
+    "return_to_queue": MisdispatchForm,
 }

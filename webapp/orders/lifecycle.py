@@ -24,7 +24,7 @@ STATES = (
     "rejected",    # 驳回 (back to dispatch)
     "unsolved",    # 问题遗留库
     "closed",      # 归档
-    "cancelled",   # 撤单: withdrawn by the system that raised it before the visit
+    "cancelled",   # 撤单: withdrawn by the system that raised it before the visit, or a duplicate (issue 21 item 4)
 )
 
 OPEN_STATES = frozenset(STATES) - {"returned", "closed", "unsolved", "cancelled"}
@@ -74,6 +74,16 @@ ACTIONS = {
         Action("close", frozenset({"returned", "unsolved"}), "closed", DISPATCHER_ROLES),
         Action("reopen", frozenset({"returned", "closed"}), "closed", DISPATCHER_ROLES,
                ("reason",)),
+        # The desk finishes orders nobody needs to visit (issue 21 item 4): a duplicate is cancelled and
+        # linked to the order it repeats; an order solved remotely or by pre-processing is returned with
+        # its reply (§6.12, §2.10); an order sent to the wrong place goes back to the queue with the
+        # reason (派单驳回, §6.3).
+        Action("cancel_duplicate", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
+               "cancelled", DISPATCHER_ROLES, ("duplicate_of",)),
+        Action("close_remotely", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
+               "returned", DISPATCHER_ROLES, ("closure",)),
+        Action("return_to_queue", frozenset({"dispatched", "accepted", "appointed"}), "rejected",
+               DISPATCHER_ROLES, ("reason",)),
         # An order intercepted by a group fault is answered with the reply template when the
         # fault is over (domain reference §5.3, §6.4): no visit, straight to returned.
         Action("reply_group_fault", frozenset({"created", "rejected"}), "returned", DISPATCHER_ROLES,
@@ -132,8 +142,17 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
         if fields.get("access_type") == "enterprise":
             if closure.get("confirmation") not in ("customer", "nms"):
                 raise Refused(N_("An enterprise order needs the restoration confirmed by the customer or by the NMS alarm clearing."))
+            # §7.4 #9: by whom (the customer-service agent or the NMS duty officer) and when, not before recovery.
+            if not (closure.get("confirmed_by") or "").strip() or not closure.get("confirmed_at"):
+                raise Refused(N_("Say who confirmed the restoration (customer service or the NMS duty officer) and when."))
         elif not closure.get("holder_informed"):
             raise Refused(N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
+        if fields.get("order_type") == "installation":
+            installed = closure.get("installed") or {}
+            if not installed.get("ont_serial") or not (installed.get("loid") or installed.get("registration_sn")):
+                raise Refused(N_("An installation is returned with the ONT's serial number and the LOID or SN it registered with."))
+        if closure.get("confirmed_at") and closure["confirmed_at"] < str(closure.get("recovery_time") or ""):
+            raise Refused(N_("The restoration cannot be confirmed before the recovery time."))
     if action_name == "resume":
         return fields.get("resume_state") or "accepted"
     return action.target

@@ -34,6 +34,9 @@ def new_order():
         db, now, tz = get_db(), utcnow(), local_zone()
         fields = {name: getattr(form, name).data for name in store.ORDER_FIELDS}
         fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
+        if form.order_type.data == "installation" and form.due_date.data:
+            from ..installations.rules import due_from_date
+            fields["due_at"] = due_from_date(form.due_date.data, tz)
         with transaction(db):
             order_id = store.create_order(db, fields, current_user.id, now, tz)
         held = group_fault_of(db, order_id)
@@ -50,6 +53,31 @@ def new_order():
         return redirect(url_for("orders.show", order_id=order_id), code=303)
     status = 422 if request.method == "POST" else 200
     return render_template("orders/new.html", form=form, errors=form_errors(form)), status
+
+
+@bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_order(order_id):
+    """Correct an open order's details (issue 21 item 4); each change is kept in the audit trail."""
+    dispatcher_required()
+    db = get_db()
+    try:
+        order = store.get_order(db, order_id, current_user)
+    except store.NotFound:
+        abort(404)
+    form = fill_choices(forms.EditOrderForm(data=None if request.method == "POST" else order))
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in store.EDITABLE_FIELDS}
+        fields["dialup_error"] = fields["dialup_error"] if form.symptom.data == "dialup_error" else None
+        try:
+            changed = store.edit_order(db, order_id, current_user, fields, utcnow())
+        except store.Refused as refused:
+            return render_template("orders/edit.html", form=form, order=order, errors=[explain(refused)]), 409
+        flash(_("Order corrected: %(fields)s.", fields="、".join(str(form[name].label.text) for name in changed))
+              if changed else _("Nothing was changed."), "ok")
+        return redirect(url_for("orders.show", order_id=order_id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("orders/edit.html", form=form, order=order, errors=form_errors(form)), status
 
 
 @bp.route("/orders/<int:order_id>")
@@ -107,6 +135,36 @@ def signoffs_of(db, order_id):
     return signoffs_for_desk(db, order_id)
 
 
+def installation_of(db, order, submitted=None):
+    """An installation order's due date, warnings, extensions and timeouts, with the extension form."""
+    from ..installations import forms as installation_forms, store as installations
+    summary = installations.summary(db, order, utcnow())
+    form = submitted[1] if submitted and submitted[0] == "extension" else installation_forms.ExtensionForm(formdata=None)
+    return {"installation": summary, "extension_form": form}
+
+
+def enterprise_of(db, order, submitted=None):
+    """An enterprise order's line, SLA row, serious-fault judgement and fault reports, with the report form."""
+    from ..enterprise import routes as enterprise_routes, store as enterprise
+    def form(name, form_class):
+        return submitted[1] if submitted and submitted[0] == name else form_class(formdata=None)
+
+    return {"enterprise": enterprise.summary(db, order, utcnow()),
+            "fault_report_form": form("fault_report", enterprise_routes.FaultReportForm),
+            "participant_form": form("participant", enterprise_routes.ParticipantForm),
+            "loop_test_form": form("loop_test", enterprise_routes.LoopTestForm), "participant_roles": enterprise_routes.PARTICIPANT_ROLES}
+
+
+def emos_reply_of(db, order):
+    """The closure reply laid out as the complaint system's template, with the fault class's name."""
+    from ..complaints import closure as emos, fault_classes
+    closure = store.closure_of(order)
+    if not closure:
+        return {"closure_class": "", "emos_reply": ""}
+    name = fault_classes.name_of(db, closure.get("classification"))
+    return {"closure_class": name, "emos_reply": emos.reply_text(closure, name)}
+
+
 def led_checks_of(db, order_id):
     from ..led import checks
     return checks.for_order(db, order_id)
@@ -130,9 +188,11 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "technician": next(iter(db.query("SELECT * FROM users WHERE id = ?", [order["technician_id"]])), None),
         "forms": action_forms(order, current_user, submitted),
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
-        "errors": list(errors), "closure": store.closure_of(order),
+        "errors": list(errors), "closure": store.closure_of(order), **emos_reply_of(db, order),
+        "installed_on_site": store.on_site_equipment(db, order),
         "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
+        **installation_of(db, order, submitted), **enterprise_of(db, order, submitted),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
         "signoffs": signoffs_of(db, order_id),
     }
@@ -238,14 +298,54 @@ def fields_from(form, action):
     if isinstance(form, forms.RestoreForm):
         return {name: (getattr(form, name).data or "").strip() for name in ("found", "done")}
     if isinstance(form, forms.ClosureForm):
-        closure = {name: getattr(form, name).data for name in (
-            "phenomenon", "cause", "equipment_replaced", "result", "classification", "confirmation")}
-        closure["equipment_replaced"] = (closure["equipment_replaced"] or "").strip() or _("none")
-        if (form.unsigned_reason.data or "").strip():
-            closure["unsigned_reason"] = form.unsigned_reason.data.strip()
-        closure["process"] = form.handling_process.data
-        closure["arrival_time"] = form.arrival_time.data.strftime("%Y-%m-%d %H:%M")
-        closure["recovery_time"] = form.recovery_time.data.strftime("%Y-%m-%d %H:%M")
-        closure["holder_informed"] = bool(form.holder_informed.data)
-        return {"closure": closure}
+        return {"closure": closure_from(form)}
+    if isinstance(form, forms.DuplicateForm):
+        return {"duplicate_of": form.duplicate_of.data.strip(), "reason": (form.reason.data or "").strip()}
+    if isinstance(form, forms.MisdispatchForm):
+        words = str(forms.MISDISPATCH_REASONS[form.reason_code.data])
+        details = (form.reason.data or "").strip()
+        return {"reason": f"{words}：{details}" if details else words, "reason_code": form.reason_code.data}
+    if isinstance(form, forms.RemoteCloseForm):
+        return {"closure": remote_closure_from(form)}
     return {}
+
+
+INSTALLED_FIELDS = ("ont_model", "ont_serial", "loid", "registration_sn", "router_model", "router_serial")
+
+
+def closure_from(form):
+    """The closure reply as stored: the EMOS fields, the specialty and equipment rows (blank ones dropped)."""
+    from ..complaints.closure import EQUIPMENT_KEYS, SPECIALTY_KEYS, _blank, equipment_text
+    minute = "%Y-%m-%d %H:%M"
+    closure = {name: getattr(form, name).data for name in (
+        "phenomenon", "cause", "result", "classification", "confirmation", "handler", "handler_phone")}
+    closure["process"] = form.handling_process.data
+    closure["arrival_time"] = form.arrival_time.data.strftime(minute)
+    closure["recovery_time"] = form.recovery_time.data.strftime(minute)
+    closure["holder_informed"] = bool(form.holder_informed.data)
+    if (form.unsigned_reason.data or "").strip():
+        closure["unsigned_reason"] = form.unsigned_reason.data.strip()
+    installed = {name: (form[f"installed_{name}" if name.startswith("ont_") else name].data or "").strip()
+                 for name in INSTALLED_FIELDS}
+    if any(installed.values()):
+        closure["installed"] = installed
+    closure["confirmed_by"] = (form.confirmed_by.data or "").strip()
+    closure["confirmed_at"] = form.confirmed_at.data.strftime(minute) if form.confirmed_at.data else ""
+    closure["specialties"] = [{"specialty": row["specialty"], "arrival_time": row["arrival_time"].strftime(minute),
+                               "recovery_time": row["recovery_time"].strftime(minute)}
+                              for row in form.specialties.data if not _blank(row, SPECIALTY_KEYS)]
+    closure["equipment"] = [{key: row[key] for key in EQUIPMENT_KEYS}
+                            for row in form.equipment.data if not _blank(row, EQUIPMENT_KEYS)]
+    closure["equipment_replaced"] = (equipment_text(closure["equipment"]) or (form.equipment_replaced.data or "").strip()
+                                     or "无")
+    return closure
+
+
+def remote_closure_from(form):
+    """The reply of an order solved without a visit: the desk person handled it, no arrival, no equipment."""
+    now = datetime.datetime.now(local_zone()).strftime("%Y-%m-%d %H:%M")
+    return {"phenomenon": form.phenomenon.data, "cause": form.cause.data, "process": form.handling_process.data,
+            "arrival_time": "", "recovery_time": now, "result": "recovered", "classification": form.classification.data,
+            "handler": current_user.display_name, "handler_phone": current_user.phone, "equipment": [],
+            "equipment_replaced": "无", "specialties": [], "remote_method": form.method.data,
+            "customer_confirmed": True}

@@ -11,7 +11,13 @@ ORDER_FIELDS = (
     "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name", "contact_name",
     "contact_phone", "holder_phone", "broadband_account", "district", "community", "building", "unit",
     "address_detail", "ont_model", "ont_serial", "olt", "pon_port", "splitter", "description",
+    # enterprise lines (§7.6, §9.5 item 28; webapp/enterprise)
+    "customer_grade", "line_scope", "enterprise_service", "circuit_id", "service_level",
 )
+
+
+# What the desk may correct on an open order; the type and access type stay (the clocks were started for them).
+EDITABLE_FIELDS = tuple(name for name in ORDER_FIELDS if name not in ("order_type", "access_type"))
 
 
 class NotFound(Exception):
@@ -61,12 +67,57 @@ def create_order(db, fields, actor_id, now, tz, parent_order_id=None, is_repeat=
                created_at=stamp, updated_at=stamp, parent_order_id=parent_order_id,
                is_repeat=int(is_repeat), api_client_id=api_client_id, external_id=external_id,
                external_request_hash=request_hash)
+    row["due_at"] = to_text(fields["due_at"]) if fields.get("due_at") else None
+    repeat_of = None if parent_order_id else find_repeat(db, row, now)
+    if repeat_of:
+        row.update(is_repeat=1, repeat_of_id=repeat_of["id"])
     order_id = insert(db, "orders", row)
+    if repeat_of:
+        evidence = {**(evidence or {}), "repeat_of": repeat_of["order_no"], "matched_on": repeat_of["matched_on"]}
     record_event(db, order_id, actor_id, "create", None, "created", now, details=evidence, version=1)
     engine.on_action(db, {**row, "id": order_id}, "create", now, tz)
+    from ..installations import store as installations
+    installations.on_new_order(db, order_id, row, now)
     from ..groupfaults import interception
     interception.on_new_order(db, {**row, "id": order_id, "version": 1}, now)
     return order_id
+
+
+REPEAT_TYPES = ("repair", "complaint")
+
+
+def repeat_window_days():
+    """The configured repeat window in days (ONTRACK_REPEAT_WINDOW_DAYS)."""
+    from flask import current_app, has_app_context
+    from ..config import Config
+    return (current_app.config if has_app_context() else vars(Config))["REPEAT_WINDOW_DAYS"]
+
+
+def find_repeat(db, row, now, window_days=None):
+    """Return the latest earlier order this new one repeats, with `matched_on`, or None (§9.2 item 19).
+
+    A repair or complaint repeats an order (any type, not a cancelled duplicate) created at most
+    `window_days` days before `now` at the same broadband account or the same full address
+    (district, community, building and unit all given).
+    """
+    if row["order_type"] not in REPEAT_TYPES:
+        return None
+    since = to_text(now - datetime.timedelta(days=repeat_window_days() if window_days is None else window_days))
+    candidates = []
+    if row["broadband_account"].strip():
+        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE broadband_account = ? AND created_at >= ?"
+                        " AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [row["broadband_account"].strip(), since])
+        if found:
+            candidates.append({**found, "matched_on": "account"})
+    address = [row[name].strip() for name in ("district", "community", "building", "unit")]
+    if all(address):
+        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE district = ? AND community = ? AND building = ?"
+                        " AND unit = ? AND created_at >= ? AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [*address, since])
+        if found:
+            candidates.append({**found, "matched_on": "address"})
+    return max(candidates, key=lambda c: (c["created_at"], c["id"])) if candidates else None
 
 
 def record_event(db, order_id, actor_id, action, from_state, to_state, now, reason="", details=None, version=None):
@@ -104,6 +155,7 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     fields = dict(fields)
     fields["resume_state"] = order["resume_state"]
     fields["access_type"] = order["access_type"]
+    fields["order_type"] = order["order_type"]
     if "technician_id" in fields:
         _check_technician(db, fields["technician_id"])
     if action == "suspend":
@@ -119,6 +171,8 @@ def _apply(db, order, action, user, fields, now, tz, evidence=None):
     db.conn.execute(f"UPDATE orders SET {assignments} WHERE id = ?", [*changes.values(), order_id])
     record_event(db, order_id, user.id, action, order["state"], target, now,
                  reason=fields.get("reason", ""), details={**details, **(evidence or {})}, version=changes["version"])
+    if target == "cancelled" or action == "close_remotely":  # nobody will visit: no clock may run on
+        engine.stop_all(db, order_id, now)
     from ..notify import notices
     notices.on_order_action(db, order, {**order, **changes}, action, user, now)
     # Reaching "returned" stops the clocks and books the callback whichever way it was reached.
@@ -215,8 +269,25 @@ def _changes_for(db, order, action, fields, user, now, tz):
     elif action == "restore":
         details = {name: fields[name] for name in ("found", "done") if fields.get(name)}
     elif action in ("return", "reply_group_fault"):
+        closure = dict(fields["closure"])
+        if action == "return":
+            closure = _complete_closure(db, closure, user, now, tz)
+            if order["order_type"] == "installation" and closure.get("installed"):
+                changes.update(_record_installed(db, order, closure["installed"], user, now))
+        changes["closure"] = json.dumps(closure, ensure_ascii=False)
+        details = closure
+    elif action == "cancel_duplicate":
+        original = _duplicated_order(db, order, fields["duplicate_of"])
+        changes["duplicate_of_id"] = original["id"]
+        details = {"duplicate_of": original["order_no"], "duplicate_of_id": original["id"]}
+    elif action == "close_remotely":
+        from ..complaints.fault_classes import is_active
+        if not is_active(db, fields["closure"].get("classification")):
+            raise Refused(N_("Choose a fault classification from the current list."))
         changes["closure"] = json.dumps(fields["closure"], ensure_ascii=False)
         details = fields["closure"]
+    elif action == "return_to_queue":
+        details = {"reason_code": fields.get("reason_code"), "previous_technician_id": order["technician_id"]}
     elif action == "mark_unsolved":
         expected = fields.get("legacy_expected_date")
         changes["legacy_expected_date"] = expected.isoformat() if expected else None
@@ -232,6 +303,85 @@ def _changes_for(db, order, action, fields, user, now, tz):
                         [to_text(now), order["id"]])
         details = {"reason": fields["reason"]}
     return changes, details, new_id
+
+
+def _complete_closure(db, closure, user, now, tz):
+    """Name the handler (the person returning it, unless another is given), check the fault class is offered now,
+    and date a home order's "holder informed" tick to the return when no other time was given (§9.2 item 16)."""
+    from ..complaints.fault_classes import is_active
+    if not is_active(db, closure.get("classification")):
+        raise Refused(N_("Choose a fault classification from the current list."))
+    if not (closure.get("handler") or "").strip():
+        closure["handler"], closure["handler_phone"] = user.display_name, closure.get("handler_phone") or user.phone
+    if closure.get("holder_informed") and not closure.get("confirmed_at"):
+        closure["confirmed_at"] = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        closure["confirmed_by"] = closure.get("confirmed_by") or user.display_name
+    return closure
+
+
+def edit_order(db, order_id, user, fields, now):
+    """Correct an open order's details; return the names of the fields that changed (none: nothing written).
+
+    Each change is kept as [before, after] in an "edit" event. Raises Refused on a finished order.
+    """
+    with transaction(db):
+        order = get_order(db, order_id, user)
+        if order["state"] not in OPEN_STATES:
+            raise Refused(N_("Only an open order can be corrected; this one is “%(state)s”."), state=order["state"])
+        changes = {name: fields.get(name) if name == "dialup_error" else (fields.get(name) or "")
+                   for name in EDITABLE_FIELDS}
+        changes = {name: value for name, value in changes.items() if value != order[name]}
+        if not changes:
+            return []
+        version = order["version"] + 1
+        assignments = ", ".join(f"[{name}] = ?" for name in changes)
+        db.conn.execute(f"UPDATE orders SET {assignments}, updated_at = ?, version = ? WHERE id = ?",
+                        [*changes.values(), to_text(now), version, order_id])
+        record_event(db, order_id, user.id, "edit", order["state"], order["state"], now,
+                     details={name: [order[name], value] for name, value in changes.items()}, version=version)
+        if "priority" in changes and order["order_type"] == "installation" and order["due_at"]:
+            from ..installations import store as installations  # urgent or not moves the warning (3 days / 1 week)
+            installations.arm_due_clock(db, order_id, from_text(order["due_at"]), changes["priority"] == "urgent", now)
+        return list(changes)
+
+
+def _record_installed(db, order, installed, user, now):
+    """Keep what the installation left on site, keyed by account and address; return the order's ONT columns."""
+    insert(db, "installed_equipment", {
+        **{name: order[name] for name in ("broadband_account", "district", "community", "building", "unit")},
+        **installed, "order_id": order["id"], "recorded_by": user.id, "recorded_at": to_text(now)})
+    return {"ont_model": installed.get("ont_model") or order["ont_model"], "ont_serial": installed["ont_serial"]}
+
+
+def on_site_equipment(db, order):
+    """The latest equipment an installation recorded at this order's account or full address (None if none).
+
+    Returns a dict with ont_model, ont_serial, loid, registration_sn, router_model, router_serial, recorded_at
+    and the installation's order_no.
+    """
+    sql = ("SELECT e.*, o.order_no FROM installed_equipment e JOIN orders o ON o.id = e.order_id WHERE {where}"
+           " AND e.order_id != ? ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1")
+    if order["broadband_account"]:
+        found = one(db, sql.format(where="e.broadband_account = ?"), [order["broadband_account"], order["id"]])
+        if found:
+            return found
+    address = [order[name] for name in ("district", "community", "building", "unit")]
+    if all(address):
+        return one(db, sql.format(where="e.district = ? AND e.community = ? AND e.building = ? AND e.unit = ?"),
+                   [*address, order["id"]])
+    return None
+
+
+def _duplicated_order(db, order, order_no):
+    """The order a duplicate repeats, by its number: another order, not itself cancelled."""
+    original = one(db, "SELECT id, order_no, state FROM orders WHERE order_no = ? COLLATE NOCASE", [order_no.strip()])
+    if original is None:
+        raise Refused(N_("There is no order %(no)s: give the number of the order this one duplicates."), no=order_no)
+    if original["id"] == order["id"]:
+        raise Refused(N_("An order cannot duplicate itself: give the other order's number."))
+    if original["state"] == "cancelled":
+        raise Refused(N_("Order %(no)s is itself a cancelled duplicate: give the order that stays."), no=original["order_no"])
+    return original
 
 
 def add_note(db, order_id, user, text, now, tz):

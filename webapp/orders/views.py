@@ -60,13 +60,17 @@ def district_choices(db=None):
 
 def fill_choices(form):
     """Load the select options a form needs from the database."""
-    if hasattr(form, "technician_id"):
+    if getattr(form, "technician_id", None) is not None:
         options = technician_choices()
         blank = _("— not yet —") if isinstance(form, forms.OrderForm) else _("— choose a technician —")
         form.technician_id.choices = forms.options([("", blank)] + options)
-    if hasattr(form, "approver_id"):
+    if getattr(form, "approver_id", None) is not None:
         form.approver_id.choices = forms.options(supervisor_choices())
-    if hasattr(form, "district"):
+    if getattr(form, "service_level", None) is not None:
+        db = get_db()
+        form.service_level.choices = forms.options([("", "—")] + [(r["code"], r["name"]) for r in
+                                                    db.query("SELECT code, name FROM enterprise_sla ORDER BY name")])
+    if getattr(form, "district", None) is not None:
         form.district.choices = forms.options(district_choices())
     return form
 

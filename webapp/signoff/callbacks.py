@@ -91,10 +91,9 @@ def record(db, callback, answers, cause, user, now, tz, satisfied_score):
         db.conn.execute("UPDATE orders SET is_repeat = ? WHERE id = ?", [int(not answers["solved"] or order["is_repeat"]), new_order_id])
     elif order["state"] == "returned":
         store._apply(db, order, "close", user, {}, now, tz)
-    if result == "dissatisfied" and cause in ("technician", "business"):
-        kind = FOLLOWUP_BY_CAUSE[cause]
-        db.conn.execute("INSERT INTO order_followups (id, order_id, run_id, kind, created_at) VALUES (?, ?, NULL, ?, ?)",
-                        [f"callback-{callback['id']}:{kind}", order["id"], kind, to_text(now)])
+    if result == "dissatisfied" and cause in CAUSES:
+        from ..complaints import followups
+        followups.open_followup(db, callback, order, FOLLOWUP_BY_CAUSE[cause], user, now, new_order_id)
     db.conn.execute(
         "UPDATE callbacks SET status = 'done', answers = ?, result = ?, cause = ?, followup_order_id = ?, done_by = ?,"
         " done_at = ? WHERE id = ?",

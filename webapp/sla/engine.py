@@ -65,9 +65,29 @@ def applies(policy, order):
     return order["order_type"] in policy["order_types"] and order["access_type"] in policy["access_types"]
 
 
+# An enterprise order's service level names a row of the per-customer / per-service SLA table
+# (webapp/enterprise, seeded with the Dongli limits): its numbers replace these policies' amounts.
+ENTERPRISE_AMOUNTS = {
+    "enterprise_sign": "sign_minutes", "enterprise_contact": "contact_minutes", "enterprise_progress": "progress_minutes",
+    "enterprise_escalation_120": "escalate_director_minutes", "enterprise_escalation_180": "escalate_vp_minutes",
+    "enterprise_fault_report": "report_working_days",
+}
+
+
+def _with_service_level(db, policies, order):
+    level = order.get("service_level") if order.get("access_type") == "enterprise" else None
+    row = level and one(db, "SELECT * FROM enterprise_sla WHERE code = ?", [level])
+    if not row:
+        return policies
+    return [{**p, "amount": row[ENTERPRISE_AMOUNTS[p["code"]]]} if p["code"] in ENTERPRISE_AMOUNTS else p for p in policies]
+
+
 def on_action(db, order, action, at, tz):
-    """Start, stop or re-arm the order's clocks for an action that just happened at `at`."""
-    policies = [p for p in load_policies(db) if applies(p, order)]
+    """Start, stop or re-arm the order's clocks for an action that just happened at `at`.
+
+    An enterprise order with a service level runs on its SLA table row's limits (ENTERPRISE_AMOUNTS).
+    """
+    policies = _with_service_level(db, [p for p in load_policies(db) if applies(p, order)], order)
     calendar = None
     for policy in policies:
         clock = one(db, "SELECT * FROM order_clocks WHERE order_id = ? AND policy_code = ?",
@@ -103,6 +123,13 @@ def _start_clock(db, order_id, policy, at, tz, calendar, existing):
         db.conn.execute(
             "INSERT INTO order_clocks (order_id, policy_code, started_at, due_at, warn_at) VALUES (?, ?, ?, ?, ?)",
             [order_id, policy["code"], *values])
+
+
+def stop_all(db, order_id, at):
+    """Stop every running clock of an order that needs no more work (a cancelled duplicate)."""
+    db.conn.execute("UPDATE order_clocks SET stopped_at = ? WHERE order_id = ? AND stopped_at IS NULL",
+                    [to_text(at), order_id])
+    refresh_next_due(db, order_id)
 
 
 def shift_open_clocks(db, order_id, paused):

@@ -68,6 +68,10 @@ def bundle(db, order):
         "SELECT policy_code, due_at, stopped_at, breached_at FROM order_clocks WHERE order_id = ?"
         " ORDER BY due_at", [order_id]))
     data["history"] = history(db, order)
+    from ..orders.store import on_site_equipment
+    installed = on_site_equipment(db, order)
+    data["installed"] = {key: installed[key] for key in ("order_no", "ont_model", "ont_serial", "loid", "registration_sn",
+                                                         "router_model", "router_serial", "recorded_at")} if installed else None
     data["runs"] = [
         {**run, "steps": json.loads(run["steps"])}
         for run in db.query("SELECT id, playbook, playbook_version, steps, outcome, note, occurred_at, created_at"

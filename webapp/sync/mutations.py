@@ -178,12 +178,15 @@ def _usable_blob(ctx, sha, message):
 
 
 def _foreign_changes(ctx, order, base_version):
-    """Steps someone else took on the order after the version the phone saw."""
+    """Steps someone else took on the order after the version the phone saw.
+
+    Notes and corrected details (an edited address or phone) do not stop a technician's queued step.
+    """
     if base_version is None or base_version >= order["version"]:
         return []
     return list(ctx.db.query(
         "SELECT e.*, u.display_name AS actor FROM order_events e LEFT JOIN users u ON u.id = e.actor_id"
-        " WHERE e.order_id = ? AND e.version > ? AND e.action != 'add_note' AND e.actor_id IS NOT ?"
+        " WHERE e.order_id = ? AND e.version > ? AND e.action NOT IN ('add_note', 'edit') AND e.actor_id IS NOT ?"
         " ORDER BY e.id", [order["id"], base_version, ctx.user.id]))
 
 

@@ -1,0 +1,109 @@
+"""Installation orders (issue 21 item 9; domain reference §7.3 step 5, §7.4, §9.5 item 31): the due date, the warning
+1 week before (3 days when urgent), the warning after 10 working days without a progress report, extension requests
+filed before the deadline, and timeouts counted cumulatively."""
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from webapp.db import transaction
+from webapp.installations import rules
+from webapp.orders import store
+from webapp.sla import engine
+from webapp.timeutil import to_text
+from tests.test_order_flow import ORDER, state
+
+TZ = ZoneInfo("Asia/Shanghai")
+DUE = datetime.datetime(2026, 12, 18, 23, 59, tzinfo=TZ)   # a Friday
+WEEK, DAY, MINUTE = datetime.timedelta(weeks=1), datetime.timedelta(days=1), datetime.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("urgent, now, on", [
+    (False, DUE - WEEK, True), (False, DUE - WEEK - MINUTE, False),
+    (True, DUE - 3 * DAY, True), (True, DUE - 3 * DAY - MINUTE, False), (True, DUE - WEEK, False),
+    (False, DUE + DAY, True),
+])
+def test_due_date_warning_edges(urgent, now, on):
+    assert rules.warning_due(DUE, urgent, now) is on
+
+
+def ext(requested, previous, cause="customer"):
+    return rules.Extension(requested, previous, previous + WEEK, cause)
+
+
+@pytest.mark.parametrize("extensions, current_due, completed, now, timeouts", [
+    ([], DUE, None, DUE, 0),                                        # at the deadline itself: not yet late
+    ([], DUE, None, DUE + MINUTE, 1),
+    ([], DUE, DUE - DAY, DUE + WEEK, 0),                            # finished in time
+    ([ext(DUE - DAY, DUE)], DUE + WEEK, None, DUE + DAY, 0),         # filed before the deadline, customer's cause
+    ([ext(DUE + MINUTE, DUE)], DUE + WEEK, None, DUE + DAY, 1),      # filed a minute late
+    ([ext(DUE - DAY, DUE, "other")], DUE + WEEK, None, DUE + DAY, 1),  # not the customer: still overdue
+    ([ext(DUE - DAY, DUE), ext(DUE + WEEK + MINUTE, DUE + WEEK)], DUE + 2 * WEEK, None, DUE + 3 * WEEK, 2),  # cumulative
+])
+def test_timeouts_are_counted(extensions, current_due, completed, now, timeouts):
+    assert rules.count_timeouts(extensions, current_due, completed, now) == timeouts
+
+
+def make(app, db, at, due=DUE, priority="normal"):
+    with app.app_context(), transaction(db):
+        return store.create_order(db, {**ORDER, "order_type": "installation", "symptom": "new_install", "priority": priority,
+                                       "due_at": due}, None, at, TZ)
+
+
+def clock(db, order_id, code):
+    return next(iter(db.query("SELECT * FROM order_clocks WHERE order_id = ? AND policy_code = ?", [order_id, code])))
+
+
+def test_the_clocks_warn_on_time_and_the_sweep_tells_the_desk(app, db):
+    created = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=TZ)   # a Tuesday
+    order_id = make(app, db, created)
+    assert clock(db, order_id, "installation_due")["warn_at"] == to_text(DUE - WEEK)
+    urgent = make(app, db, created, priority="urgent")
+    assert clock(db, urgent, "installation_due")["warn_at"] == to_text(DUE - 3 * DAY)
+    # 10 working days after Tuesday 1 December: the end of Tuesday 15 December.
+    progress = clock(db, order_id, "installation_progress")
+    assert progress["due_at"] == to_text(datetime.datetime(2026, 12, 15, 23, 59, 59, tzinfo=TZ))
+    with app.app_context(), transaction(db):
+        engine.sweep(db, datetime.datetime(2026, 12, 11, 23, 58, tzinfo=TZ))
+        assert not list(db.query("SELECT * FROM notices WHERE order_id = ?", [order_id]))
+        engine.sweep(db, DUE - WEEK)
+    kinds = {(n["kind"], n["policy_code"]) for n in db.query("SELECT * FROM notices WHERE order_id = ?", [order_id])}
+    assert kinds == {("warning", "installation_due")}
+
+
+def test_a_progress_note_rearms_the_ten_working_days(app, db, login, user_ids):
+    desk = login("disp")
+    response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install",
+                                         "due_date": "2026-12-31"})
+    assert response.status_code == 303, response.text
+    order_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    before = clock(db, order_id, "installation_progress")["due_at"]
+    assert desk.post(f"/orders/{order_id}/notes", {"text": "已完成光缆勘查，下周施工"}).status_code == 303
+    assert clock(db, order_id, "installation_progress")["due_at"] >= before
+    assert desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install"}).status_code == 422
+
+
+def test_extension_requests_through_the_desk(app, db, login, user_ids):
+    desk = login("disp")
+    soon = (datetime.datetime.now(TZ) + datetime.timedelta(days=2)).date()
+    response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install", "due_date": soon.isoformat()})
+    order_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = desk.get(f"/orders/{order_id}").text
+    assert 'id="provisioning-warnings"' in page                        # due within the week
+    assert f"order-{order_id}" in desk.get("/dispatch/").text and "provisioning-warning" in desk.get("/dispatch/").text
+    later = (soon + datetime.timedelta(days=10)).isoformat()
+    assert desk.post(f"/orders/{order_id}/extension", {"new_due_date": soon.isoformat(), "cause": "customer",
+                                                       "reason": "客户装修"}).status_code == 409   # not later
+    assert desk.post(f"/orders/{order_id}/extension", {"new_due_date": later, "cause": "customer"}).status_code == 422
+    assert desk.post(f"/orders/{order_id}/extension", {"new_due_date": later, "cause": "customer",
+                                                       "reason": "客户装修未完，约定延期"}).status_code == 303
+    order = state(db, order_id)
+    assert order["due_at"] == to_text(rules.due_from_date(soon + datetime.timedelta(days=10), TZ))
+    page = desk.get(f"/orders/{order_id}").text
+    assert 'id="installation-timeouts">0<' in page and 'id="provisioning-warnings"' not in page
+    even_later = (soon + datetime.timedelta(days=20)).isoformat()
+    assert desk.post(f"/orders/{order_id}/extension", {"new_due_date": even_later, "cause": "other",
+                                                       "reason": "设备未到货"}).status_code == 303
+    assert 'id="installation-timeouts">1<' in desk.get(f"/orders/{order_id}").text
+    assert login("techb").post(f"/orders/{order_id}/extension", {"new_due_date": even_later, "cause": "customer",
+                                                                 "reason": "x"}).status_code in (403, 404)
