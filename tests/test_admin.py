@@ -173,11 +173,11 @@ def test_sla_policy_edits_are_validated_and_audited(login, db):
 def test_lists_and_devices_are_edited_and_audited(login, db):
     boss = login("boss")
     assert "网络质量" in boss.get("/admin/lists").text
-    assert boss.post("/admin/lists/fault_class", {"code": "olt", "label": "OLT 故障", "active": "1"}).status_code == 303
-    assert boss.post("/admin/lists/fault_class", {"code": "olt", "label": "OLT 设备故障"}).status_code == 303
-    assert boss.post("/admin/lists/fault_class", {"code": "bad code", "label": "x"}).status_code == 422
+    assert boss.post("/admin/lists/complaint_focus", {"code": "olt", "label": "OLT 故障", "active": "1"}).status_code == 303
+    assert boss.post("/admin/lists/complaint_focus", {"code": "olt", "label": "OLT 设备故障"}).status_code == 303
+    assert boss.post("/admin/lists/complaint_focus", {"code": "bad code", "label": "x"}).status_code == 422
     assert boss.post("/admin/lists/nonsense", {"code": "a", "label": "x"}).status_code == 422
-    row = db.execute_returning_dicts("SELECT * FROM classifications WHERE list = 'fault_class' AND code = 'olt'")[0]
+    row = db.execute_returning_dicts("SELECT * FROM classifications WHERE list = 'complaint_focus' AND code = 'olt'")[0]
     assert (row["label"], row["active"]) == ("OLT 设备故障", 0)
     assert boss.post("/admin/devices", {"model": "HG8245Q2", "vendor": "华为", "kind": "ont",
                                         "access_types": ["ftth"], "active": "1"}).status_code == 303
@@ -187,16 +187,22 @@ def test_lists_and_devices_are_edited_and_audited(login, db):
     assert [r["entity_key"] for r in audit_rows(db, "device")] == ["HG8245Q2"]
 
 
-def test_the_closure_form_offers_the_edited_fault_classes(login, db, user_ids):
+def test_the_fault_classes_are_edited_from_the_lists_page_and_audited(login, db, user_ids):
+    """One list of fault classes (webapp/complaints/fault_classes.py): the lists page leads there, and its changes are audited."""
     boss = login("boss")
-    assert boss.post("/admin/lists/fault_class", {"code": "splitter", "label": "分光器故障", "active": "1"}).status_code == 303
-    assert boss.post("/admin/lists/fault_class", {"code": "router", "label": "客户路由器"}).status_code == 303  # retired
+    assert "/complaints/fault-classes" in boss.get("/admin/lists").text
+    assert boss.post("/complaints/fault-classes", {"code": "splitter", "name_zh": "分光器故障", "name_en": "Splitter",
+                                                   "position": "15", "active": "y"}).status_code == 303
+    assert boss.post("/complaints/fault-classes", {"code": "router", "name_zh": "客户路由器", "name_en": "Customer router",
+                                                   "position": "30"}).status_code == 303  # retired
     _order_for(db, user_ids, "techa")
     page = login("techa").get("/jobs/").text
     boot = json.loads(page.split('<script type="application/json" id="boot">')[1].split("</script>")[0])
     assert ["splitter", "分光器故障"] in boot["closure_classes"]
     assert "router" not in [code for code, _ in boot["closure_classes"]]
     assert ["drop_cable", "皮线/光纤"] in boot["closure_classes"]
+    keys = [(r["entity_key"], r["action"]) for r in audit_rows(db, "classification")]
+    assert keys == [("fault_class:splitter", "create"), ("fault_class:router", "update")]
 
 
 def test_command_line_calendar_and_policy_changes_are_audited_too(app, db):

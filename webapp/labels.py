@@ -131,7 +131,7 @@ AUDIT_FIELDS = {"display_name": _l("Name"), "role": _l("Role"), "phone": _l("Pho
 NOTICE_KINDS = {"warning": _l("Warning"), "breach": _l("Breach"), "assigned": _l("New order for you"),
                 "reassigned": _l("Order taken off you"), "changed": _l("Order changed")}
 LISTS = {"complaint_focus": _l("Complaint focus area"), "handling_result": _l("Handling result"),
-         "complaint_validity": _l("Complaint validity"), "fault_class": _l("Fault classification"), "skill": _l("Skills")}
+         "complaint_validity": _l("Complaint validity"), "skill": _l("Skills")}
 DEVICE_KINDS = {"ont": _l("ONT (optical modem)"), "router": _l("Router"), "switch": _l("Switch"),
                 "transceiver": _l("Fibre transceiver"), "other": _l("Other")}
 SLA_KINDS = {"minutes": _l("minutes"), "working_days": _l("working days"), "same_day": _l("same day")}

@@ -20,10 +20,8 @@ SEED_LISTS = {
     "handling_result": [("solved", "已解决"), ("no_expected_time", "无预计解决时间"), ("unsolved", "未解决")],
     # 002_773505b4e61b5741.txt, 000_41ab61d21fea1cf7.txt: valid / invalid complaint
     "complaint_validity": [("valid", "有效投诉"), ("invalid", "无效投诉")],
-    # 002_773505b4e61b5741.txt: the broadband fault classification file is referenced but absent (§6.8):
-    # the closure form's own starting list (webapp/orders/forms.py), for the operator to replace.
-    "fault_class": [("drop_cable", "皮线/光纤"), ("ont", "光猫(ONT)"), ("router", "客户路由器"), ("account", "账号或认证"),
-                    ("network", "网络侧"), ("customer", "客户侧"), ("other", "其他")],
+    # The closure reply's fault classification (§6.8) has its own bilingual, ordered list:
+    # webapp/complaints/fault_classes.py, edited at /complaints/fault-classes (linked from the lists page).
     # the skills dispatch matches on (ONTrack's own list)
     "skill": [("FTTH", "FTTH"), ("FTTB", "FTTB"), ("enterprise", "政企专线"), ("wifi", "无线组网")],
 }
@@ -71,19 +69,6 @@ def save_entry(db, actor_id, name, code, label, active, now):
             insert(db, "classifications", {"list": name, **after})
         audit.record(db, actor_id, "classification", f"{name}:{code}", "update" if before else "create", before, after, now)
     return True
-
-
-def closure_choices(db, built_in):
-    """The closure form's fault classifications from the editable list, in the reader's language where possible.
-
-    `built_in` is the form's own [(code, translated label)]: an entry still carrying its seeded label shows the
-    built-in translation; a renamed or added one shows what the supervisor typed. Empty list: the built-in choices.
-    """
-    seeded = dict(SEED_LISTS["fault_class"])
-    translated = dict(built_in)
-    chosen = [(row["code"], translated[row["code"]] if row["code"] in translated and seeded.get(row["code"]) == row["label"]
-               else row["label"]) for row in entries(db, "fault_class", active_only=True)]
-    return chosen or list(built_in)
 
 
 def devices(db):

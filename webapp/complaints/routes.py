@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..db import get_db
+from ..db import get_db, one
 from ..orders import store as orders
 from ..orders.routes import dispatcher_required
 from ..orders.views import form_errors, local_zone
@@ -157,7 +157,15 @@ def fault_classes_page():
         if not form.validate():
             return render_template("complaints/fault_classes.html", classes=all_classes(db), form=form,
                                    errors=form_errors(form)), 422
+        from ..admin import audit
         with transaction(db):
+            before = one(db, "SELECT code, name_zh, name_en, position, active FROM fault_classifications WHERE code = ?",
+                         [form.code.data])
+            after = {"code": form.code.data, "name_zh": form.name_zh.data, "name_en": form.name_en.data,
+                     "position": form.position.data or 0, "active": int(form.active.data)}
+            if before != after:  # every administrative change is in the audit log (issue 22)
+                audit.record(db, current_user.id, "classification", f"fault_class:{form.code.data}",
+                             "update" if before else "create", before, after, utcnow())
             db.conn.execute(
                 "INSERT INTO fault_classifications (code, name_zh, name_en, position, active) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,"
