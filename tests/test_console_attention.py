@@ -16,7 +16,13 @@ def create(desk, **changes):
 def test_every_new_order_gets_a_deadline_from_the_seed_policies(login, db):
     desk = login("disp")
     for order_type, access in (("repair", "ftth"), ("installation", "fttb"), ("complaint", "ftth"), ("repair", "enterprise")):
-        order_id = create(desk, order_type=order_type, access_type=access)
+        # An installation order needs its due date (issue 21 item 9).
+        # An enterprise order needs its customer grade, line scope, service and circuit id (issue 21 item 11).
+        due = {"due_date": "2027-01-15"} if order_type == "installation" else {}
+        if access == "enterprise":
+            due = {"customer_grade": "provincial", "line_scope": "local", "enterprise_service": "internet_access",
+                   "circuit_id": "GZ-ZX-000123"}
+        order_id = create(desk, order_type=order_type, access_type=access, **due)
         row = next(iter(db.query("SELECT next_due_at, next_due_policy FROM orders WHERE id = ?", [order_id])))
         assert row["next_due_at"], (order_type, access)
         page = desk.get(f"/orders/{order_id}").text
