@@ -47,6 +47,11 @@ function mistakeIn(form, fields) {
   if (form.dataset.form === "return") {
     const cause = (fields.cause || "").trim();
     if (VAGUE_CAUSES.includes(cause.toLowerCase()) || cause.length < 4) { return t("The cause must be specific: say what was wrong."); }
+    // Replaced equipment is listed in the rows or declared none (ClosureForm.validate, issue 21 item 3).
+    const listed = Object.keys(fields).some((name) => /^equipment-\d+-(faulty_model|new_model)$/.test(name) && String(fields[name]).trim());
+    if (!listed && !fields.no_equipment_replaced && !String(fields.equipment_replaced || "").trim()) {
+      return t("List the replaced equipment, or tick “no equipment was replaced”.");
+    }
   }
   return "";
 }
