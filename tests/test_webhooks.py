@@ -102,3 +102,18 @@ def test_the_desk_log_shows_deliveries_to_supervisors_only_and_replays(app, logi
         assert db.execute("SELECT status FROM webhook_deliveries WHERE id = ?", [delivery_id]).fetchone()[0] == "delivered"
         assert boss.post(f"/webhooks/{client_id}/replay", {"csrf_token": ""}).status_code == 400
         db.conn.close()
+
+
+def test_the_desk_cancelling_a_duplicate_tells_the_raising_system(app, login):
+    """An order the desk cancels as a duplicate (issue 21 item 4) reaches its raising system as order.cancelled."""
+    with Receiver() as receiver:
+        token, receiver.secret = make_client(app, webhook=receiver.url)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        first = client.post("/api/v1/orders", json=ORDER).json
+        second = client.post("/api/v1/orders", json={**ORDER, "external_id": ORDER["external_id"] + "-again"}).json
+        desk = login("disp")
+        assert desk.post(f"/orders/{second['id']}/act/cancel_duplicate", {"duplicate_of": first["order_no"]}).status_code == 303
+        assert receiver.types_for(second["id"]) == ["order.created", "order.cancelled"]
+        payload = receiver.accepted[-1][1]
+        assert payload["data"]["duplicate_of"] == first["order_no"], payload

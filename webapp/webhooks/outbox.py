@@ -18,6 +18,8 @@ EVENT_OF_ACTION = {
     "accept": "order.accepted", "arrive": "order.on_site", "restore": "order.restored",
     "return": "order.returned", "reply_group_fault": "order.returned", "sign_off": "order.signed_off",
     "reopen": "order.reopened", "cancel": "order.cancelled",
+    # The desk finishes an order nobody needs to visit (issue 21 item 4): the raising system hears of it too.
+    "cancel_duplicate": "order.cancelled", "close_remotely": "order.returned",
 }
 EVENT_TYPES = (*dict.fromkeys(EVENT_OF_ACTION.values()), "order.appointment_made", "order.appointment_changed",
                "order.callback_done")
@@ -70,12 +72,14 @@ def _data(order, event):
     if event["action"] == "make_appointment":
         data["appointment"] = {"start": order["appointment_start"], "end": order["appointment_end"],
                                "made_at": order["appointment_made_at"], "reason": event["reason"]}
-    elif event["action"] in ("return", "reply_group_fault"):
+    elif event["action"] in ("return", "reply_group_fault", "close_remotely"):
         data["closure"] = json.loads(order["closure"]) if order["closure"] else details
     elif event["action"] == "reopen":
         data.update(reason=event["reason"], new_order_id=details.get("new_order_id"))
-    elif event["action"] in ("cancel", "reject"):
+    elif event["action"] in ("cancel", "reject", "cancel_duplicate"):
         data["reason"] = event["reason"]
+        if details.get("duplicate_of"):
+            data["duplicate_of"] = details["duplicate_of"]
     elif event["action"] == "sign_off":
         data.update(signer=event["reason"], signoff_id=details.get("signoff_id"), report_hash=details.get("report_hash"))
     return data
