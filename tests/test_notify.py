@@ -81,9 +81,21 @@ def test_technicians_hear_of_new_reassigned_and_changed_orders(db, user_ids, pho
     store.apply_action(db, order_id, "suspend", boss, {"customer_consent": "客户同意", "approver_id": user_ids["boss"],
                                                        "reason": "客户出差"}, now, SHANGHAI)
     assert tech_notices(db, user_ids["techb"])[-1] == ("changed", "suspend")
-    # the technician's notices page lists them (the phone's list is helper i15b's, carried by the pull)
-    page = phone("techb").session.get("/notices").text
-    assert "WO-" in page
+    # a technician's notices live in the phone app, carried by the sync pull
+    assert phone("techb").session.get("/notices").headers["Location"].endswith("/jobs/notices")
+
+
+def test_technicians_hear_of_the_desks_corrections_and_of_an_order_sent_back_to_the_queue(db, user_ids):
+    """Issue 21's desk actions reach the holder too: a corrected order is "changed", one sent back is taken off them."""
+    now = utcnow()
+    disp, boss = load_user(db, user_ids["disp"]), load_user(db, user_ids["boss"])
+    order_id = new_order(db, user_ids, now)
+    store.assign(db, order_id, disp, user_ids["techa"], now, SHANGHAI)
+    assert store.edit_order(db, order_id, disp, {**store.get_order_row(db, order_id), "building": "7 栋"}, now) == ["building"]
+    assert tech_notices(db, user_ids["techa"])[-1] == ("changed", "edit")
+    store.apply_action(db, order_id, "return_to_queue", boss, {"reason": "不属于本网格", "reason_code": "wrong_area"},
+                       now, SHANGHAI)
+    assert tech_notices(db, user_ids["techa"])[-1] == ("reassigned", "return_to_queue")
 
 
 def _browser_subscription(endpoint):

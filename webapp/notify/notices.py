@@ -9,7 +9,12 @@ from ..db import insert
 from ..timeutil import to_text
 
 # Actions the desk takes on an order a technician holds that change what the technician should do.
-CHANGING_ACTIONS = frozenset({"suspend", "resume", "mark_unsolved", "close", "reopen", "reply_group_fault"})
+CHANGING_ACTIONS = frozenset({"suspend", "resume", "mark_unsolved", "close", "reopen", "reply_group_fault",
+                              # the desk's corrections and the orders it finishes without a visit (issue 21 item 4),
+                              # and a withdrawal by the raising system (issue 19)
+                              "edit", "cancel", "cancel_duplicate", "close_remotely"})
+# Actions that take the order off its technician without giving it to another (issue 21 item 4: 派单驳回).
+TAKING_ACTIONS = frozenset({"return_to_queue"})
 
 
 def notify_technician(db, order_id, technician_id, kind, detail, now, policy_code=""):
@@ -22,6 +27,7 @@ def on_order_action(db, before, after, action, actor, now):
     """Tell the technicians concerned about an action that just changed an order (caller's transaction).
 
     - dispatch / reassign: the new holder gets "assigned"; the previous holder, if another person, "reassigned";
+    - return_to_queue: the holder gets "reassigned" (the order is taken off them);
     - any other desk action on an order someone holds: the holder gets "changed".
     A technician is never told about what they did themselves.
     """
@@ -31,5 +37,7 @@ def on_order_action(db, before, after, action, actor, now):
             notify_technician(db, before["id"], new_holder, "assigned", action, now)
         if old_holder and old_holder != new_holder and old_holder != actor.id:
             notify_technician(db, before["id"], old_holder, "reassigned", action, now)
+    elif action in TAKING_ACTIONS and old_holder and old_holder != actor.id:
+        notify_technician(db, before["id"], old_holder, "reassigned", action, now)
     elif action in CHANGING_ACTIONS and old_holder and old_holder != actor.id:
         notify_technician(db, before["id"], old_holder, "changed", action, now)

@@ -339,6 +339,8 @@ def edit_order(db, order_id, user, fields, now):
                         [*changes.values(), to_text(now), version, order_id])
         record_event(db, order_id, user.id, "edit", order["state"], order["state"], now,
                      details={name: [order[name], value] for name, value in changes.items()}, version=version)
+        from ..notify import notices
+        notices.on_order_action(db, order, {**order, **changes}, "edit", user, now)
         if "priority" in changes and order["order_type"] == "installation" and order["due_at"]:
             from ..installations import store as installations  # urgent or not moves the warning (3 days / 1 week)
             installations.arm_due_clock(db, order_id, from_text(order["due_at"]), changes["priority"] == "urgent", now)
