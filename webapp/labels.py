@@ -131,7 +131,7 @@ AUDIT_FIELDS = {"display_name": _l("Name"), "role": _l("Role"), "phone": _l("Pho
                 "workdays": _l("Make-up workdays"), "amount": _l("Limit"), "warn_minutes": _l("Warn before (min)"),
                 "escalate_role": _l("Escalates to"), "code": _l("Code"), "label": _l("Label"), "model": _l("Model"),
                 "vendor": _l("Vendor"), "kind": _l("Kind"), "access_types": _l("Access types"),
-                "name": _l("Name"), "scopes": _l("Scopes"), "all_orders": _l("Sees every order"),
+                "name": _l("System name"), "scopes": _l("Scopes"), "all_orders": _l("Sees every order"),
                 "webhook_url": _l("Webhook address"), "token": _l("Token (first characters)")}
 API_SCOPES = {"orders:read": _l("Read orders"), "orders:write": _l("Create and change orders"),
               "alarms:write": _l("Send alarms and the account mapping")}
