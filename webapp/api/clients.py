@@ -63,15 +63,14 @@ def check_webhook_url(url):
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urlsplit(url) if len(url) <= MAX_URL and not any(ch.isspace() for ch in url) else None
-    if parts is None:
+    if len(url) > MAX_URL or any(ch.isspace() or ch < " " or ch == "\x7f" for ch in url):
         raise ClientError(N_("The webhook address must be one line of at most 500 characters, without spaces."))
-    if parts.scheme.lower() not in ("http", "https"):
+    if not url.lower().startswith(("https://", "http://")):
         raise ClientError(N_("The webhook address must start with https:// or http://; “%(url)s” does not "
                              "(webhooks are sent by HTTP POST, so other kinds of address cannot receive them)."), url=url)
     try:
-        host = parts.hostname
-        parts.port  # noqa: B018  (a port that is not a number raises here)
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port  # a port that is not a number raises ValueError
     except ValueError:
         host = None
     if not host:
