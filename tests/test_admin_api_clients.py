@@ -135,5 +135,10 @@ def test_the_command_line_uses_the_same_functions_and_is_audited_too(app, db):
     assert runner.invoke(args=["api-client", "webhook", "nms", "https://nms.example.cn/h"]).exit_code == 0
     rotated = runner.invoke(args=["api-client", "rotate-secret", "nms"])
     assert rotated.exit_code == 0 and "whsec_" in rotated.output
+    token = result.output.rsplit(": ", 1)[1].strip()
+    assert app.test_client().post("/api/v1/alarms", json={}, headers={"Authorization": f"Bearer {token}"}).status_code == 422
+    logged = runner.invoke(args=["api-client", "calls", "nms"])
+    assert logged.exit_code == 0 and "POST\t/api/v1/alarms\t422" in logged.output
+    assert "last used 20" in runner.invoke(args=["api-client", "list"]).output
     rows = list(db.query("SELECT actor_id, action FROM audit_log WHERE entity = 'api_client' ORDER BY id"))
     assert [(r["actor_id"], r["action"]) for r in rows] == [(None, "create"), (None, "update"), (None, "rotate_secret")]

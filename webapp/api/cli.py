@@ -156,5 +156,5 @@ def replay_command(name, delivery_ids, failed, since):
 @with_appcontext
 def calls_command(name, limit):
     """The client's last API calls (method, path, status, time)."""
-    for row in get_db().query("SELECT * FROM api_calls WHERE client_name = ? ORDER BY id DESC LIMIT ?", [name, limit]):
+    for row in clients.calls(get_db(), name, limit):
         click.echo(f"{row['at']}\t{row['method']}\t{row['path']}\t{row['status']}\t{row['duration_ms']} ms")

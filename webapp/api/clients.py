@@ -216,3 +216,8 @@ def listing(db):
         row["tokens"] = [t["prefix"] for t in db.query(
             "SELECT prefix FROM api_tokens WHERE client_id = ? AND revoked_at IS NULL ORDER BY id", [row["id"]])]
     return rows
+
+
+def calls(db, name, limit=50):
+    """The client's last API calls, newest first: rows of api_calls (method, path, status, at, duration_ms)."""
+    return list(db.query("SELECT * FROM api_calls WHERE client_name = ? ORDER BY id DESC LIMIT ?", [name, limit]))
