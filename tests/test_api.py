@@ -246,3 +246,33 @@ def test_a_batch_creates_each_once_and_reports_refusals_in_place(crm, db):
     assert [r["status"] for r in again] == [200, 409] and again[0]["order"]["id"] == results[0]["order"]["id"]
     assert db.execute("SELECT COUNT(*) FROM orders WHERE external_id LIKE 'B-%'").fetchone()[0] == 2
     assert crm.post("/api/v1/orders/batch", json={"orders": [first] * 101}).status_code == 422
+
+
+def test_a_patch_that_moves_an_order_under_a_published_group_fault_holds_it_as_a_create_would(app, crm, db, user_ids):
+    """Issue 19 × §5.2 "客服将进行群障拦截": interception runs again when the raising system moves the order."""
+    from webapp.auth.users import load_user
+    from webapp.orders import store
+    from webapp.orders.lifecycle import Refused
+    from tests.test_groupfaults import SHANGHAI, alarm, publish
+    now = utcnow()
+    publish(db, user_ids, alarm(db, user_ids, when=now), when=now)  # OLT-DC-01, PON 0/1/1, published
+    waiting = crm.post("/api/v1/orders", json=ORDER).json
+    dispatched = crm.post("/api/v1/orders", json={**ORDER, "external_id": "CRM-2026-0002"}).json
+    elsewhere = crm.post("/api/v1/orders", json={**ORDER, "external_id": "CRM-2026-0003"}).json
+    assert waiting["group_fault"] is None  # created outside the fault's area
+    store.assign(db, dispatched["id"], load_user(db, user_ids["disp"]), user_ids["techa"], now, SHANGHAI)
+
+    untouched = crm.patch(f"/api/v1/orders/{waiting['id']}", json={"description": "光猫 PON 灯闪"}).json
+    assert untouched["group_fault"] is None
+    other_port = crm.patch(f"/api/v1/orders/{elsewhere['id']}", json={"olt": "OLT-DC-01", "pon_port": "0/1/9"}).json
+    assert other_port["group_fault"] is None
+    moved = crm.patch(f"/api/v1/orders/{waiting['id']}", json={"olt": "OLT-DC-01", "pon_port": "0/1/1"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json["group_fault"]["held"] is True and moved.json["group_fault"]["wording"].startswith("您所在区域")
+    assert [s["action"] for s in moved.json["timeline"]][-2:] == ["update_fields", "group_fault_intercepted"]
+    with pytest.raises(Refused, match="held"):
+        store.assign(db, waiting["id"], load_user(db, user_ids["disp"]), user_ids["techa"], now, SHANGHAI)
+    flagged = crm.patch(f"/api/v1/orders/{dispatched['id']}", json={"olt": "OLT-DC-01", "pon_port": "0/1/1"}).json
+    assert flagged["group_fault"]["held"] is False and flagged["state"] == "dispatched"  # its technician sees the banner
+    again = crm.patch(f"/api/v1/orders/{waiting['id']}", json={"pon_port": "0/1/1", "unit": "2-301"}).json
+    assert [s["action"] for s in again["timeline"]].count("group_fault_intercepted") == 1  # linked once

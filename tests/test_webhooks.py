@@ -117,3 +117,40 @@ def test_the_desk_cancelling_a_duplicate_tells_the_raising_system(app, login):
         assert receiver.types_for(second["id"]) == ["order.created", "order.cancelled"]
         payload = receiver.accepted[-1][1]
         assert payload["data"]["duplicate_of"] == first["order_no"], payload
+
+
+def test_signing_secrets_are_sealed_at_rest_with_the_operators_key_and_a_lost_key_fails_plainly(app):
+    """docs/api.md "Signing secrets at rest": Fernet with ONTRACK_WEBHOOK_SECRET_KEYS, rotated by reseal-secrets."""
+    import pytest
+    from cryptography.fernet import Fernet
+    from webapp.api import sealing
+    key, newer = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["WEBHOOK_SECRET_KEYS"] = key
+    with Receiver() as receiver:
+        with app.app_context():
+            token, receiver.secret = make_client(app, webhook=receiver.url)
+        db = connect(app.config["DATABASE"])
+        stored = db.execute("SELECT webhook_secret FROM api_clients WHERE name = 'crm'").fetchone()[0]
+        assert stored.startswith("fernet:") and receiver.secret.removeprefix("whsec_") not in stored
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        order = client.post("/api/v1/orders", json=ORDER).json
+        assert receiver.types_for(order["id"]) == ["order.created"] and receiver.rejected_signatures == 0
+
+        app.config["WEBHOOK_SECRET_KEYS"] = ""  # the key was not deployed: nothing goes out, and the log says why
+        assert client.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户撤销"}).status_code == 200
+        assert receiver.seen == 1
+        waiting = db.execute("SELECT status, last_error FROM webhook_deliveries ORDER BY id DESC LIMIT 1").fetchone()
+        assert waiting[0] == "pending" and "ONTRACK_WEBHOOK_SECRET_KEYS" in waiting[1]
+
+        app.config["WEBHOOK_SECRET_KEYS"] = f"{newer},{key}"  # rotation: the new key first, the old one still opens
+        result = app.test_cli_runner().invoke(args=["api-client", "reseal-secrets"])
+        assert result.exit_code == 0 and "sealed 1" in result.output
+        resealed = db.execute("SELECT webhook_secret FROM api_clients WHERE name = 'crm'").fetchone()[0]
+        assert sealing.unseal(resealed, [newer]) == receiver.secret
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(resealed, [key])
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(resealed, [])
+        assert sealing.unseal("whsec_plain", []) == "whsec_plain"  # stored before a key was set: still usable
+        db.conn.close()

@@ -95,6 +95,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("ONTRACK_RATELIMIT_STORAGE_URI", "memory://")
     WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
+    # Webhook signing secrets at rest (docs/api.md "Signing secrets at rest"): Fernet keys, comma-separated, the first
+    # seals new secrets and all unseal (rotation). Unset: secrets are stored as they are (the database is the secret).
+    WEBHOOK_SECRET_KEYS = os.environ.get("ONTRACK_WEBHOOK_SECRET_KEYS", "")
     API_CALL_LOG_DAYS = int(os.environ.get("ONTRACK_API_CALL_LOG_DAYS", "90"))  # api_calls rows older than this go
     # Notifications (issue 22): Web Push's VAPID key (made on first start in the instance folder unless
     # given) and the contact push services may write to; the server's SMS gateway (log-only without a URL).

@@ -119,15 +119,22 @@ LED_PROBLEMS = {
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.
 AUDIT_ENTITIES = {"user": _l("Person"), "holiday_year": _l("Holiday calendar"), "sla_policy": _l("SLA policy"),
-                  "classification": _l("Classification list"), "device": _l("Device catalog")}
+                  "classification": _l("Classification list"), "device": _l("Device catalog"),
+                  "api_client": _l("API client")}
 AUDIT_ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "deactivate": _l("Deactivated"),
-                 "reactivate": _l("Reactivated"), "reset_password": _l("Password reset"), "replace": _l("Year replaced")}
+                 "reactivate": _l("Reactivated"), "reset_password": _l("Password reset"), "replace": _l("Year replaced"),
+                 "issue_token": _l("Token issued"), "revoke_token": _l("Token revoked"),
+                 "rotate_secret": _l("Webhook signing secret replaced")}
 AUDIT_FIELDS = {"display_name": _l("Name"), "role": _l("Role"), "phone": _l("Phone"), "district": _l("District"),
                 "grid": _l("Grid"), "skills": _l("Skills"), "company": _l("Outsourced company"), "username": _l("Username"),
                 "active": _l("Active"), "password": _l("Password"), "holidays": _l("Holidays"),
                 "workdays": _l("Make-up workdays"), "amount": _l("Limit"), "warn_minutes": _l("Warn before (min)"),
                 "escalate_role": _l("Escalates to"), "code": _l("Code"), "label": _l("Label"), "model": _l("Model"),
-                "vendor": _l("Vendor"), "kind": _l("Kind"), "access_types": _l("Access types")}
+                "vendor": _l("Vendor"), "kind": _l("Kind"), "access_types": _l("Access types"),
+                "name": _l("System name"), "scopes": _l("Scopes"), "all_orders": _l("Sees every order"),
+                "webhook_url": _l("Webhook address"), "token": _l("Token (first characters)")}
+API_SCOPES = {"orders:read": _l("Read orders"), "orders:write": _l("Create and change orders"),
+              "alarms:write": _l("Send alarms and the account mapping")}
 NOTICE_KINDS = {"warning": _l("Warning"), "breach": _l("Breach"), "assigned": _l("New order for you"),
                 "reassigned": _l("Order taken off you"), "changed": _l("Order changed")}
 LISTS = {"complaint_focus": _l("Complaint focus area"), "handling_result": _l("Handling result"),
@@ -157,7 +164,7 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
            "closure": CLOSURE_FIELDS, "title": ESCALATION_TITLES, "led_state": LED_STATES, "led_color": LED_COLORS,
            "led_problem": LED_PROBLEMS, "gf_class": GF_CLASSES, "gf_type": GF_TYPES, "gf_service": GF_SERVICES,
            "gf_status": GF_STATUSES, "gf_timer": GF_TIMERS, "gf_company": GF_COMPANIES, "gf_matched": GF_MATCHED_ON, "gf_event": GF_EVENTS, "gf_outcome": GF_OUTCOMES,
-           "audit_entity": AUDIT_ENTITIES, "audit_action": AUDIT_ACTIONS, "audit_field": AUDIT_FIELDS,
+           "audit_entity": AUDIT_ENTITIES, "audit_action": AUDIT_ACTIONS, "audit_field": AUDIT_FIELDS, "api_scope": API_SCOPES,
            "notice_kind": NOTICE_KINDS, "list": LISTS, "device_kind": DEVICE_KINDS, "sla_kind": SLA_KINDS,
            "closure_result": CLOSURE_RESULTS, "closure_class": CLOSURE_CLASSES, "closure_confirmation": CLOSURE_CONFIRMATIONS,
            "skill": SKILLS, "callback_exemption": CALLBACK_EXEMPTIONS, "followup": CALLBACK_FOLLOWUPS}

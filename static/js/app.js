@@ -36,6 +36,19 @@
     link.textContent = link.dataset.busyText;
     window.addEventListener("pageshow", function () { link.removeAttribute("aria-busy"); }, { once: true });
   });
+  // A "copy" button next to a value shown once (an API token, a webhook secret): data-copy names the input.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    var field = button && document.querySelector(button.dataset.copy);
+    if (!field) { return; }
+    function done() { button.textContent = button.dataset.copiedText; }
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { if (document.execCommand("copy")) { done(); } });
+    } else if (document.execCommand("copy")) {
+      done();
+    }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) { showStatus(""); }
   });

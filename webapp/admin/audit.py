@@ -8,7 +8,7 @@ import json
 from ..db import insert
 from ..timeutil import to_text
 
-ENTITIES = ("user", "holiday_year", "sla_policy", "classification", "device")
+ENTITIES = ("user", "holiday_year", "sla_policy", "classification", "device", "api_client")
 
 
 def record(db, actor_id, entity, key, action, before, after, now):

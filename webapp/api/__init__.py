@@ -91,6 +91,8 @@ def _log_call(response):
             "INSERT INTO api_calls (client_id, client_name, method, path, status, at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [client["id"] if client else None, name, request.method, request.path[:300], response.status_code,
              to_text(utcnow()), round(elapsed, 1)])
+        if client:
+            get_db().conn.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [to_text(utcnow()), client["token_id"]])
     except sqlite3.Error as exc:  # the answer matters more than its log line; the log file still has it
         log.warning("api call not recorded: %s", exc)
     return response

@@ -42,7 +42,7 @@ def list_command():
     for row in clients.listing(get_db()):
         state = "active" if row["active"] else f"revoked {row['revoked_at']}"
         click.echo(f"{row['name']}\t{row['scopes']}\t{state}\t{'all orders' if row['all_orders'] else 'own orders'}\t"
-                   f"{row['webhook_url'] or '-'}\t{' '.join(row['tokens']) or '-'}")
+                   f"{row['webhook_url'] or '-'}\t{' '.join(row['tokens']) or '-'}\tlast used {row['last_used_at'] or '-'}")
 
 
 @api_client_cli.command("token")
@@ -97,6 +97,30 @@ def webhook_command(name, url):
         click.echo(f"webhooks of {name} stopped")
 
 
+@api_client_cli.command("rotate-secret")
+@click.argument("name")
+@with_appcontext
+def rotate_secret_command(name):
+    """Give the client's webhook a new signing secret (same address); prints it once."""
+    try:
+        secret = clients.rotate_webhook_secret(get_db(), name)
+    except clients.ClientError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"signing secret (Standard Webhooks; give it to the receiver): {secret}")
+
+
+@api_client_cli.command("reseal-secrets")
+@with_appcontext
+def reseal_secrets_command():
+    """Seal every stored webhook secret with the first key of ONTRACK_WEBHOOK_SECRET_KEYS (after adding or rotating a key)."""
+    from . import sealing
+    try:
+        count = sealing.reseal_all(get_db())
+    except sealing.SealError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"sealed {count} webhook secret(s)")
+
+
 @api_client_cli.command("deliveries")
 @click.argument("name")
 @click.option("--failed", is_flag=True, help="only the ones that gave up")
@@ -132,5 +156,5 @@ def replay_command(name, delivery_ids, failed, since):
 @with_appcontext
 def calls_command(name, limit):
     """The client's last API calls (method, path, status, time)."""
-    for row in get_db().query("SELECT * FROM api_calls WHERE client_name = ? ORDER BY id DESC LIMIT ?", [name, limit]):
+    for row in clients.calls(get_db(), name, limit):
         click.echo(f"{row['at']}\t{row['method']}\t{row['path']}\t{row['status']}\t{row['duration_ms']} ms")

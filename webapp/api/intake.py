@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from ..db import one, transaction
+from ..groupfaults import interception
 from ..orders import store
 from ..orders.lifecycle import OPEN_STATES, N_, Refused
 from ..timeutil import to_text
@@ -128,6 +129,8 @@ def update(db, client, order_id, changes, version, now):
                            details={"api_client": client["name"],
                                     "changed": {name: [order[name], value] for name, value in changed.items()}},
                            version=values["version"])
+        if set(changed) & set(interception.POSITION_FIELDS):  # moved: under a group fault now? (as a create is)
+            interception.on_moved_order(db, {**order, **values}, now)
         return values["version"]
 
 
@@ -163,7 +166,6 @@ def describe(db, order, with_timeline=True):
     """The order as the API shows it (the OrderSchema shape)."""
     technician = one(db, "SELECT display_name, phone FROM users WHERE id = ?", [order["technician_id"]]) \
         if order["technician_id"] else None
-    from ..groupfaults import interception
     link = interception.active_link(db, order["id"])
     view = {name: order[name] for name in ("id", "order_no", "external_id", "state", "version", "created_at",
                                            "updated_at", "parent_order_id", *store.ORDER_FIELDS)}

@@ -100,6 +100,27 @@ def on_new_order(db, order, now):
     return fault
 
 
+POSITION_FIELDS = ("broadband_account", "olt", "pon_port", "district", "community", "building")
+
+
+def on_moved_order(db, order, now):
+    """Match an open order again after its account or network position changed; return the fault linked, or None.
+
+    `order` is the order as it now is (POSITION_FIELDS changed by an API PATCH). As a new order
+    is, it is linked to the earliest-published fault covering it: held when it has no technician
+    yet, flagged otherwise (as at publication, `link_area`). An order already linked keeps its link
+    (the desk releases it); an order moved out of a fault's area is left to the desk too.
+    """
+    if order["state"] not in OPEN_STATES or active_link(db, order["id"]):
+        return None
+    found = match(db, order)
+    if found is None:
+        return None
+    fault, how = found
+    _link(db, fault, order, "intercepted" if order["state"] in NOT_YET_DISPATCHED else "flagged", how, now)
+    return fault
+
+
 def link_area(db, fault, now):
     """Link the open orders already in the fault's area (at publication); return {intercepted, flagged}."""
     states = sorted(OPEN_STATES)
