@@ -71,7 +71,7 @@ function judge(event) {
   const box = row.querySelector(".verdict-box");
   const read = readValue(indicator, raw);
   const passed = read.problem ? null : passes(indicator, read.value);
-  row.classList.toggle("indicator-fail", passed === false || (read.problem && read.problem !== "missing"));
+  row.classList.toggle("indicator-fail", passed === false || Boolean(read.problem && read.problem !== "missing"));
   row.classList.toggle("indicator-pass", passed === true);
   render(verdictMark(indicator, raw), box);
 }
@@ -85,7 +85,7 @@ function indicatorField(indicator) {
   return html`<div class="field indicator" data-indicator=${JSON.stringify(indicator)} data-id=${indicator.id}>
     <span>${indicator.label[lang] || indicator.label.zh} *</span>${control}
     <span class="muted small">${standard ? t("Standard: %(standard)s", { standard }) : (indicator.gap || {})[lang] || ""}</span>
-    <span class="verdict-box"></span></div>`;
+    <span class="verdict-box" aria-live="polite"></span></div>`;
 }
 
 // The test-report part of the sign-off form for an enterprise order.
