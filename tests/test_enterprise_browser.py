@@ -93,3 +93,28 @@ def test_enterprise_test_report_with_a_value_out_of_standard(app, server, db, us
     shot(page, "62-enterprise-test-report-signed")
     page.locator("#report dl").screenshot(path=str(ARTIFACTS / "62b-enterprise-test-report-signed-rows.png"))
     assert context.errors == []
+
+
+def test_the_phone_offers_the_lan_cases_and_walks_case_a_to_its_fix(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Issue 21 item 14 on the phone: the §2.9 checks are offered on an enterprise order and a run through the
+    seed's case A (two cascaded routers on 192.168.1.1 with DHCP on) reaches its fix, offline, then syncs."""
+    order_id, desk = dispatch_order(app, user_ids, **LINE)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    tap_through(page, "accept", "make_appointment", "arrive")
+    expect(page.locator("#diagnosis .btn.primary[data-start-run=lan_cases]")).to_contain_text("政企局域网典型故障")
+    page.locator("[data-start-run=lan_cases]").tap()
+    for node, answer in (("LC1", "经常掉线：一部分电脑能上网、一部分上不了，有时全部上不去"), ("LA1", "有"), ("LA2", "相同"),
+                         ("LA3", "开着")):
+        expect(page.locator("#runner")).to_have_attribute("data-node", node)
+        page.locator("#runner .answers button").get_by_text(answer, exact=True).tap()
+    expect(page.locator("#runner h1")).to_contain_text("192.168.100.1")
+    shot(page, "63-lan-case-a-conclusion")
+    page.locator("#conclude-form button").tap()
+    expect(page.locator("#diagnosis")).to_contain_text("关掉它们的 DHCP")
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    run = next(iter(db.query("SELECT * FROM diagnostic_runs WHERE order_id = ?", [order_id])))
+    assert run["playbook"] == "lan_cases" and run["outcome"] == "cascaded_router_clash"
+    assert "192.168.200.1" in desk.get(f"/orders/{order_id}").text
+    assert context.errors == []
