@@ -120,6 +120,12 @@ def test_a_value_out_of_standard_is_shown_failing_and_needs_the_testers_remark(l
     from webapp.signoff.report import report_token
     page = app.test_client().get(f"/r/{row['id']}/{report_token(app.config['SECRET_KEY'], row['id'])}").text
     assert 'indicator-fail' in page and "不合格" in page and "对端设备未就绪" in page
+    import pypdfium2 as pdfium
+    pdf = app.test_client().get(f"/r/{row['id']}/{report_token(app.config['SECRET_KEY'], row['id'])}/report.pdf")
+    document = pdfium.PdfDocument(pdf.data)
+    text = "".join(page.get_textpage().get_text_range() for page in document).replace("\r", "").replace("\n", "")
+    document.close()
+    assert "挂表测试误码数: 3 (标准: ≤ 0) 不合格" in text and "对端设备未就绪" in text
 
 
 @pytest.mark.parametrize("values, words", [
