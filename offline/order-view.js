@@ -52,6 +52,16 @@ const APPLY = {
       c.pending = c.pending || pending;
     });
   },
+  "order.add_loop_test": (order, a, at, pending) => {
+    if (!order.enterprise) { return; }
+    order.enterprise.loop_tests = order.enterprise.loop_tests.concat([{ uid: a.loop_test_id, loop_point: a.loop_point,
+      result: a.result, tested_at: a.tested_at, note: a.note || "", local: true, pending }]);
+  },
+  "order.add_participant": (order, a, at, pending) => {
+    if (!order.enterprise) { return; }
+    order.enterprise.participants = order.enterprise.participants.concat([{ uid: a.participant_id, role: a.role,
+      name: a.name, phone: a.phone || "", added_at: at, local: true, pending }]);
+  },
   "order.attach_photo": (order, a, at, pending) => {
     order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
       caption: a.caption || "", taken_at: at, local: true, pending }]);

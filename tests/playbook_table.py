@@ -176,6 +176,26 @@ TABLE = (
          ("L4b", "blinking", "L5", 325, "最右侧为电口(网线)指示灯,全亮为正常", "synthesis"),
          ("L5", "yes", "=provider_onsite", 325, "如果上述都未能处理故障,请联系电话站维修人员现场查看", "seed"),
          ),
+    # 关于集团客户专线故障的分析与处理, 1 实例分析 (003 L483): the Shulan cases of §2.9
+    rows("003",
+         ("LC1", "drops", "LA1", 483, "网络经常掉线,而且一部分电脑可以上网,一部分电脑上不了网,有的时候全部上不去网", "seed"),
+         ("LC1", "storm", "LB1", 483, "客户反映外部部分营业网点网速慢不能办公", "seed"),
+         ("LC1", "neither", "L1", 483, "本文主要通过几个实际案例来分析如何解决一些细小问题的故障处理", "synthesis"),
+         ("LA1", "yes", "LA2", 483, "查出A单位局域网内除了主路由器之外又有两个级联的路由器", "seed"),
+         ("LA1", "no", "=not_covered", 483, "查出A单位局域网内除了主路由器之外又有两个级联的路由器", "gap"),
+         ("LA2", "same", "LA3", 483, "发现这两个路由器的LAN地址与主路由器LAN 地址192.168.1.1相同", "seed"),
+         ("LA2", "different", "LA4", 483, "路由器本身有DHCP功能,这就造成了局域网内部分电脑开机上网自动选择的是通过主路由net转换上网", "seed"),
+         ("LA3", "on", "=cascaded_router_clash", 483, "并把这两个路由器DHCP功能关掉了,重新启动局域网内所有设备", "seed"),
+         ("LA3", "off", "=cascaded_router_address", 483, "之后把其中一个路由器LAN地址改成了192.168.100.1,另一个LAN地址改成了192.168.200.1", "synthesis"),
+         ("LA4", "on", "=cascaded_router_dhcp", 483, "而级联的路由器wan口是没有配置的,没有激活的", "synthesis"),
+         ("LA4", "off", "=not_covered", 483, "路由器本身有DHCP功能", "gap"),
+         ("LB1", "yes", "LB2", 483, "首先发现ping外部网点网络延时1 000多ms,丢包率70%", "seed"),
+         ("LB1", "no", "=not_covered", 483, "首先发现ping外部网点网络延时1 000多ms,丢包率70%", "gap"),
+         ("LB2", "yes", "LB3", 483, "经测试在局端关掉几个ADSL端口,发现延时30ms,恢复正常,之后到达关掉ADSL端口的网点", "seed"),
+         ("LB2", "no", "=not_covered", 483, "经测试在局端关掉几个ADSL端口,发现延时30ms", "gap"),
+         ("LB3", "yes", "=second_uplink_storm", 483, "这个是典型的同一ip段同一个vlan交换机接了两个上行链路造成的网络风暴", "seed"),
+         ("LB3", "no", "=not_covered", 483, "两个IP段共同利用同一交换机上行两个办公系统造成的网络风暴", "gap"),
+         ),
 )
 TABLE = [row for group in TABLE for row in group]
 GOES_TO = {(row.node, row.answer): row.goes_to for row in TABLE}
@@ -207,4 +227,6 @@ RESOLVED = {
     "lan_cable": ("003", 325, "或者换网线或者重新更换水晶头"),
     "switch_restarted": ("003", 325, "处理方法:重启交换机"),
     "replace_switch": ("003", 325, "如果未通,判断交换机坏,更换交换机即可"),
+    "cascaded_router_clash": ("003", 483, "重新启动局域网内所有设备,网络恢复正常"),
+    "second_uplink_storm": ("003", 483, "把另一个运营商的线路拔掉之后,网络恢复正常"),
 }

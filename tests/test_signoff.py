@@ -121,8 +121,11 @@ def test_an_enterprise_sign_off_needs_the_signed_test_report(login, user_ids, db
     Uploader(phone.session).send(png, "image/png")
     sha = hashlib.sha256(png).hexdigest()
     assert sign(phone, order_id, make_report(db, order_id, sha))["status"] == "rejected"
-    body = make_report(db, order_id, sha, test_report={"tester": "技术员 A", "tester_signature_sha256": sha,
-                                                         "indicators": [{"name": "丢包率", "value": "0%"}]})
+    free_text = make_report(db, order_id, sha, test_report={"tester": "技术员 A", "tester_signature_sha256": sha,
+                                                              "indicators": [{"name": "丢包率", "value": "0%"}]})
+    assert sign(phone, order_id, free_text, tester_signature_sha256=sha)["status"] == "rejected"  # the template's, now
+    values = {"rx_power_dbm": -20, "dns_latency_ms": 12, "core_ping_loss_pct": 0}  # tests/test_enterprise_test_report.py
+    body = make_report(db, order_id, sha, test_report={"values": values})
     assert sign(phone, order_id, body, tester_signature_sha256=sha)["status"] == "applied"
 
 

@@ -23,7 +23,9 @@ FIELD_NAMES = st.sampled_from(["order_id", "to", "fields", "reason", "note_id", 
                                "kind", "run_id", "playbook", "version", "steps", "outcome", "note", "survey_id", "source",
                                "networks", "own_ssid", "country", "signoff_id", "signer_name", "survey", "signature_sha256",
                                "report", "report_hash", "check_id", "model_id", "labels", "capture", "frames", "seconds",
-                               "tapped", "confirm_id", "states", "remarks", "tester_signature_sha256", "test_indicators"])
+                               "tapped", "confirm_id", "states", "remarks", "tester_signature_sha256", "test_indicators",
+                               "test_remark", "loop_test_id", "loop_point", "result", "tested_at", "participant_id", "role",
+                               "name", "phone"])
 
 
 NETWORK = st.fixed_dictionaries({"ssid": st.one_of(st.text(max_size=40), NASTY_TEXT), "channel": st.one_of(NASTY_NUMBER, NASTY_TEXT,

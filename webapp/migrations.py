@@ -879,6 +879,14 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX enterprise_loop_tests_order ON enterprise_loop_tests (order_id, tested_at)",
     ],
+    # Participants and loop tests added on the phone (issue 21 item 12, phone part): the phone's UUID for each row, so a
+    # replayed order.add_participant / order.add_loop_test finds the row it made (design/sync-protocol.md principle 2).
+    [
+        "ALTER TABLE enterprise_participants ADD COLUMN uid TEXT",
+        "CREATE UNIQUE INDEX enterprise_participants_uid ON enterprise_participants (uid) WHERE uid IS NOT NULL",
+        "ALTER TABLE enterprise_loop_tests ADD COLUMN uid TEXT",
+        "CREATE UNIQUE INDEX enterprise_loop_tests_uid ON enterprise_loop_tests (uid) WHERE uid IS NOT NULL",
+    ],
 ]
 
 

@@ -11,6 +11,7 @@ import { baseVersion, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { sha256 } from "../photos.js";
 import { formFields, pendingMark, scrollToId, select, showError } from "../ui.js";
+import { collect, testReportView } from "./test-report.js";
 
 const R = self.ONTrackRunner;
 const S = self.ONTrackStore;
@@ -62,7 +63,7 @@ function summaryView(s) {
     ${s.photos.length ? html`<dt>${t("Photos")}</dt><dd>${s.photos.length}</dd>` : nothing}</dl>`;
 }
 
-function formView(o, s) {
+function formView(o, s, templates) {
   const enterprise = o.access_type === "enterprise";
   return html`<form id="signoff-form" @submit=${(e) => submit(e, o)}>${summaryView(s)}
     ${question(t("Was the problem solved?"), "solved", YES_NO)}
@@ -73,7 +74,7 @@ function formView(o, s) {
     <label class="field"><span>${t("Suggestions or opinions")}</span><textarea name="suggestions" rows="2" maxlength="500"></textarea></label>
     <label class="field"><span>${t("Name of the person signing")} *</span><input name="signer_name" maxlength="40" required value=${o.contact_name || o.customer_name}></label>
     ${enterprise ? html`<label class="field"><span>${t("Signing as")}</span>${select("signer_role", [["customer", t("customer")], ["account_manager", t("account manager")]])}</label>
-      <label class="field"><span>${t("End-to-end test indicators, one per line (name: value)")} *</span><textarea name="indicators" rows="3" required placeholder="丢包率: 0%"></textarea></label>` : nothing}
+      ${testReportView(templates, (o.enterprise || {}).service)}` : nothing}
     ${pad("pad-customer", t("The customer signs in the box."))}
     ${enterprise ? pad("pad-tester", t("The tester signs the test report.")) : nothing}
     <p class="muted small">${t("The customer may also receive a callback or an SMS survey about this visit.")}</p>
@@ -83,10 +84,11 @@ function formView(o, s) {
 // The job page's sign-off section, once the service is restored.
 export async function signoffView(o, data) {
   if (!["restored", "returned"].includes(o.state)) { return nothing; }
+  const templates = o.access_type === "enterprise" ? await reference("test_templates") : null;
   const done = (o.signoffs || []).map((x) => html`<p class="signed">${t("Signed by %(name)s", { name: x.signer_name })}${x.version ? ` · v${x.version}` : ""}
     · <code class="small">${x.report_hash.slice(0, 16)}…</code>${pendingMark(x)}${x.report_path ? html` · <a href=${x.report_path}>${t("Report")}</a>` : nothing}</p>`);
   return html`<section class="card" id="signoff"><h2>${t("Customer sign-off")}</h2>${done}
-    <details class="signoff-new" ?open=${!done.length}><summary>${done.length ? t("Sign again") : t("Sign on this phone")}</summary>${formView(o, visitSummary(o, data))}</details>
+    <details class="signoff-new" ?open=${!done.length}><summary>${done.length ? t("Sign again") : t("Sign on this phone")}</summary>${formView(o, visitSummary(o, data), templates)}</details>
     <details class="signoff-link"><summary>${t("Or on the customer's own phone")}</summary>
       <button class="btn wide" type="button" data-signoff-link @click=${() => showLink(o)}>${t("Show a QR code for the customer")}</button>
       <div id="signoff-qr" class="qr"></div></details></section>`;
@@ -109,22 +111,17 @@ export function initPads() {
 
 const padBlob = (signature) => new Promise((resolve) => { signature.canvas.toBlob(resolve, "image/png"); });
 
-function testReport(f, testerSha) {
-  return { tester: boot.user.name, tester_signature_sha256: testerSha,
-    indicators: (f.indicators || "").split(/\n/).map((line) => {
-      const cut = line.split(/[:：]/);
-      return { name: cut[0].trim(), value: cut.slice(1).join(":").trim() };
-    }).filter((i) => i.name) };
-}
 
 async function submit(event, order) {
   event.preventDefault();
   const fail = (text) => showError("signoff-error", text);
   const f = formFields(event.target);
   if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
+  const enterprise = order.access_type === "enterprise";
+  const tested = enterprise ? collect(await reference("test_templates"), (order.enterprise || {}).service, f) : null;
+  if (tested && tested.problem) { return fail(tested.problem); }
   const customerPad = pads.get("pad-customer"), testerPad = pads.get("pad-tester");
   if (!hasInk(customerPad)) { return fail(t("The customer has not signed yet.")); }
-  const enterprise = order.access_type === "enterprise";
   if (enterprise && !hasInk(testerPad)) { return fail(t("The tester has not signed yet.")); }
   const survey = { solved: f.solved === "yes", attitude: f.attitude, charged: f.charged === "yes", score: Number(f.score),
                    suggestions: (f.suggestions || "").trim() };
@@ -138,8 +135,9 @@ async function submit(event, order) {
   if (enterprise) {
     const tblob = await padBlob(testerPad), tsha = await sha256(tblob);
     blobs.push({ sha256: tsha, blob: tblob, type: "image/png" });
-    report.test_report = testReport(f, tsha);
-    args.tester_signature_sha256 = tsha;
+    report.test_report = { template: tested.key, template_version: tested.version, tester: boot.user.name,
+      tester_signature_sha256: tsha, indicators: tested.rows, within_standard: tested.within, remark: tested.remark };
+    Object.assign(args, { tester_signature_sha256: tsha, test_indicators: tested.values, test_remark: tested.remark });
   }
   args.report = report;
   args.report_hash = await sha256(new Blob([canonical(report)]));

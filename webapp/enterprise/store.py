@@ -65,26 +65,34 @@ PARTICIPANT_ROLES = ("duty", "outsourced", "helper", "leader", "customer")
 def add_participant(db, order_id, user, role, name, phone, now):
     """Record who took part in an enterprise fault (§7.4 #8: duty, outsourced, helpers, leaders informed, customer staff)."""
     with transaction(db):
-        order = get_order(db, order_id, user)
-        if order["access_type"] != "enterprise":
-            raise Refused(N_("Only an enterprise order has participants and loop tests."))
-        insert(db, "enterprise_participants", {"order_id": order_id, "role": role, "name": name, "phone": phone,
-                                               "added_by": user.id, "added_at": to_text(now)})
-        record_event(db, order_id, user.id, "participant", order["state"], order["state"], now,
-                     details={"role": role, "name": name}, version=order["version"])
+        record_participant(db, get_order(db, order_id, user), user, role, name, phone, now)
+
+
+def record_participant(db, order, user, role, name, phone, now, uid=None, evidence=None):
+    """Insert a participant inside the caller's transaction (the desk's form, or the phone's order.add_participant)."""
+    if order["access_type"] != "enterprise":
+        raise Refused(N_("Only an enterprise order has participants and loop tests."))
+    insert(db, "enterprise_participants", {"order_id": order["id"], "role": role, "name": name, "phone": phone,
+                                           "added_by": user.id, "added_at": to_text(now), "uid": uid})
+    record_event(db, order["id"], user.id, "participant", order["state"], order["state"], now,
+                 details={"role": role, "name": name, **(evidence or {})}, version=order["version"])
 
 
 def add_loop_test(db, order_id, user, loop_point, result, tested_at, note, now):
     """Append a loop test (打环) to the ticket: where the loop was, passed or failed, when (§9.5 item 29)."""
     with transaction(db):
-        order = get_order(db, order_id, user)
-        if order["access_type"] != "enterprise":
-            raise Refused(N_("Only an enterprise order has participants and loop tests."))
-        if tested_at > now + datetime.timedelta(minutes=5):
-            raise Refused(N_("A loop test cannot be in the future."))
-        insert(db, "enterprise_loop_tests", {"order_id": order_id, "loop_point": loop_point, "result": result,
-                                             "tested_at": to_text(tested_at), "note": note, "added_by": user.id,
-                                             "added_at": to_text(now)})
-        record_event(db, order_id, user.id, "loop_test", order["state"], order["state"], now,
-                     details={"loop_point": loop_point, "result": result, "tested_at": to_text(tested_at)},
-                     version=order["version"])
+        record_loop_test(db, get_order(db, order_id, user), user, loop_point, result, tested_at, note, now)
+
+
+def record_loop_test(db, order, user, loop_point, result, tested_at, note, now, uid=None, evidence=None):
+    """Insert a loop test inside the caller's transaction; refuse one in the future (beyond 5 minutes of clock skew)."""
+    if order["access_type"] != "enterprise":
+        raise Refused(N_("Only an enterprise order has participants and loop tests."))
+    if tested_at > now + datetime.timedelta(minutes=5):
+        raise Refused(N_("A loop test cannot be in the future."))
+    insert(db, "enterprise_loop_tests", {"order_id": order["id"], "loop_point": loop_point, "result": result,
+                                         "tested_at": to_text(tested_at), "note": note, "added_by": user.id,
+                                         "added_at": to_text(now), "uid": uid})
+    record_event(db, order["id"], user.id, "loop_test", order["state"], order["state"], now,
+                 details={"loop_point": loop_point, "result": result, "tested_at": to_text(tested_at), **(evidence or {})},
+                 version=order["version"])

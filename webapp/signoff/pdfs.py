@@ -89,7 +89,9 @@ def labels(body):
     return {
         "title": _("Visit report"), "order_no": _("Order"), "customer": _("Customer"), "address": _("Address"),
         "technician": _("Technician"), "found": _("What was found"), "done": _("What was done"),
-        "remarks": _("Technician's remarks"), "measured": _("Measured"), "indicator": _("Test indicator"), "survey": _("Your answers"),
+        "remarks": _("Technician's remarks"), "measured": _("Measured"), "indicator": _("Test indicator"), "standard": _("standard"), "passed": _("within standard"),
+        "failed": _("OUT OF STANDARD"),
+        "test_remark": _("Tester's remark"), "survey": _("Your answers"),
         "survey_line": _("Solved: %(solved)s · Attitude: %(attitude)s · Charged: %(charged)s · Score: %(score)s · %(suggestions)s",
                          solved=_("yes") if survey.get("solved") else _("no"),
                          attitude=attitude_words().get(survey.get("attitude"), ""),

@@ -29,6 +29,15 @@ REPORT_KEYS = ("operator", "order_no", "order_version", "customer", "address", "
                "measurements", "photos", "signer", "signer_role", "survey", "signature_sha256", "signed_at")
 
 
+def indicator_line(item, labels):
+    """One test-report row as text: "name: value (standard: …) pass/FAIL" (webapp/enterprise/test_report.py)."""
+    line = f"{item.get('name', '')}: {item.get('value', '')}"
+    if item.get("standard"):
+        line += f" ({labels.get('standard', '标准')}: {item['standard']})"
+    verdict = {True: labels.get("passed", "合格"), False: labels.get("failed", "不合格")}.get(item.get("passed"))
+    return f"{line} {verdict}" if verdict else line
+
+
 def canonical(report):
     return json.dumps(report, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -179,7 +188,9 @@ def pdf(report, report_hash, signature_png, tester_png=None, font=None, labels=N
     for item in report.get("measurements", []):
         rows.append((labels.get("measured", "测量"), f"{item.get('what', '')}: {item.get('value', '')}"))
     for item in (report.get("test_report") or {}).get("indicators", []):
-        rows.append((labels.get("indicator", "测试指标"), f"{item.get('name', '')}: {item.get('value', '')}"))
+        rows.append((labels.get("indicator", "测试指标"), indicator_line(item, labels)))
+    if (report.get("test_report") or {}).get("remark"):
+        rows.append((labels.get("test_remark", "测试人说明"), report["test_report"]["remark"]))
     rows.append((labels.get("survey", "评价"), labels.get("survey_line") or json.dumps(report.get("survey", {}), ensure_ascii=False)))
     rows.append((labels.get("signer", "签字人"), f"{report.get('signer', '')} {labels.get('signer_role_value', '')}".strip()))
     rows.append((labels.get("signed_at", "签字时间"), labels.get("signed_at_value") or report.get("signed_at", "")))

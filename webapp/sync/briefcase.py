@@ -87,6 +87,8 @@ def bundle(db, order):
     data["led_checks"] = led_checks.for_order(db, order_id)
     from ..groupfaults import interception
     data["group_fault"] = interception.for_phone(db, order_id)
+    from ..enterprise import phone as enterprise_phone
+    data["enterprise"] = enterprise_phone.for_phone(db, order)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

@@ -23,6 +23,7 @@ from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
 from ..sla import notices as sla_notices
+from ..enterprise import phone as enterprise_phone
 from ..signoff import ink as signature_ink, report as signoff_report
 from ..wifi import guidance as wifi_guidance, parsers as wifi_parsers
 from ..timeutil import UTC, from_text, to_text
@@ -388,12 +389,12 @@ def wifi_survey(ctx, args, base_version, occurred_at):
 
 
 SIGNATURE_BOX = (2000, 800)  # the largest signature kept, in pixels (signature pads are far smaller)
-MAX_INDICATORS = 30
 
 
 def sign_off(ctx, args, base_version, occurred_at):
     """order.sign_off {order_id, signoff_id, signer_name, signer_role?, survey, signature_sha256, remarks?,
-    tester_signature_sha256?, test_indicators? | report.test_report, report_hash?}.
+    tester_signature_sha256?, test_indicators? ({indicator id: value}) | report.test_report.values, test_remark?,
+    report_hash?}.
 
     The report's facts (operator, order, customer, address, technician, found, done, readings,
     photos) are built here from the server's own records; the phone contributes only what
@@ -470,21 +471,48 @@ def _signature_blob(ctx, sha):
 
 
 def _test_report(ctx, order, args, shown):
-    """An enterprise line's end-to-end test report: the indicators as measured, signed by the tester."""
+    """An enterprise line's end-to-end test report: the template's indicators as measured, each judged against its
+    standard here (webapp/enterprise/test_report.py), signed by the tester; a value out of standard needs the
+    tester's remark (`test_remark`) saying why."""
+    from ..enterprise import test_report
     if order["access_type"] != "enterprise":
         return None
-    indicators = args.get("test_indicators")
-    if indicators is None and isinstance(shown, dict) and isinstance(shown.get("test_report"), dict):
-        indicators = shown["test_report"].get("indicators")
+    values = args.get("test_indicators")
+    if values is None and isinstance(shown, dict) and isinstance(shown.get("test_report"), dict):
+        values = shown["test_report"].get("values")
     tester = args.get("tester_signature_sha256")
-    if not tester or not isinstance(indicators, list) or not indicators or len(indicators) > MAX_INDICATORS:
+    if not tester or not isinstance(values, dict) or not values:
         raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
-    clean = []
-    for item in indicators:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("value", ""), str):
-            raise Rejected(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
-        clean.append({"name": item["name"].strip()[:100], "value": item.get("value", "").strip()[:100]})
-    return {"tester": ctx.user.display_name, "tester_signature_sha256": _signature_blob(ctx, tester), "indicators": clean}
+    try:
+        template, rows, within = test_report.check(order["enterprise_service"], values)
+    except test_report.IndicatorError as bad:
+        raise Rejected(_indicator_problem(bad)) from None
+    remark = _text(args, "test_remark", test_report.MAX_REMARK)
+    if not within and len(remark) < 4:
+        raise Rejected(_("Out of standard: %(names)s. Test again, or write in the tester's remark why the report is signed"
+                         " with it.", names="、".join(f"{r['name']} {r['value']}（{r['standard']}）" for r in rows
+                                                    if r["passed"] is False)))
+    return {"template": template, "template_version": test_report.load()["version"], "tester": ctx.user.display_name,
+            "tester_signature_sha256": _signature_blob(ctx, tester), "indicators": rows, "within_standard": within,
+            "remark": remark}
+
+
+def _indicator_problem(bad):
+    """The technician's words for a test-report value that cannot be read."""
+    indicator = bad.indicator if isinstance(bad.indicator, dict) else {"label": {"zh": str(bad.indicator)}}
+    name = indicator["label"]["zh"]
+    if bad.problem == "missing":
+        return _("“%(name)s” is not filled in: the test report needs every indicator of its template.", name=name)
+    if bad.problem == "not_a_number":
+        return _("“%(name)s” must be a number.", name=name)
+    if bad.problem == "out_of_range":
+        low, high = indicator["range"]
+        return _("“%(name)s”: that is not a possible reading (it lies between %(low)s and %(high)s %(unit)s); check the value.",
+                 name=name, low=low, high=high, unit=indicator.get("unit", ""))
+    if bad.problem == "not_yes_no":
+        return _("Answer “%(name)s” with yes or no.", name=name)
+    return _("The test report names an indicator its template does not have (%(name)s); update the app and sign again.",
+             name=name)
 
 
 def led_check(ctx, args, base_version, occurred_at):
@@ -587,4 +615,6 @@ MUTATORS = {
     "order.led_check": led_check,
     "order.led_confirm": led_confirm,
     "notices.mark_read": sla_notices.mark_read,
+    "order.add_loop_test": enterprise_phone.add_loop_test,
+    "order.add_participant": enterprise_phone.add_participant,
 }

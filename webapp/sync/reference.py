@@ -9,6 +9,7 @@ import pathlib
 
 from ..db import one
 from ..orders.lifecycle import ACTIONS, CLOSURE_FIELDS, TECHNICIAN
+from ..enterprise import test_report as enterprise_test_report
 from ..playbooks import engine as playbook_engine
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -51,6 +52,7 @@ def items():
         "playbooks": {**playbook_engine.load(), "archive": playbook_engine.archive()},
         "wifi": wifi_reference(),
         "leds": led_reference(),
+        "test_templates": enterprise_test_report.load(),  # the enterprise end-to-end test report (issue 21 item 13)
     }
 
 
