@@ -317,13 +317,15 @@ def record_run(ctx, args, base_version, occurred_at):
     try:
         outcome = engine.check_run(data, args.get("playbook"), args.get("steps"), order["access_type"])
     except engine.InvalidRun as invalid:
-        raise Rejected(_("This fault-finding run could not have happened: %(why)s", why=str(invalid))) from None
+        raise Rejected(_("This fault-finding run could not have happened: %(why)s",
+                         why=_(invalid.message, **invalid.params))) from None
     if args.get("outcome") != outcome:
         raise Rejected(_("This fault-finding run ends at “%(outcome)s”, not where it says.", outcome=outcome))
     conclusion = data["outcomes"][outcome]
     if conclusion.get("gap") and not note:
         raise Rejected(_("The guide does not cover this case: describe what you saw in the note."))
-    steps = [{key: step[key] for key in ("node", "answer", "value", "checked") if key in step} for step in args["steps"]]
+    kept = ("node", "answer", "value", "checked", *engine.DETAIL_KEYS)  # what was measured and how (issue 21 item 6)
+    steps = [{key: step[key] for key in kept if key in step} for step in args["steps"]]
     when, evidence = judge_time(ctx, order, occurred_at)
     stamp = to_text(ctx.received)
     ctx.db.conn.execute(
