@@ -14,6 +14,7 @@ import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
 import { ledView } from "./led-check.js";
 import { wifiView } from "./wifi-survey.js";
+import { toolCheckView } from "./tool-check.js";
 import { initPads, signoffView } from "./signoff.js";
 
 const S = self.ONTrackStore;
@@ -130,7 +131,7 @@ export async function jobScreen(o) {
       ${o.appointment_start ? html`<a class="btn" id="appointment-sms" href=${smsHref(o.contact_phone, appointmentSms(o))}
         @click=${() => noteSms(o)}>${t("Send the appointment SMS")}</a>` : nothing}</div>
     <section class="card next-step" id="next-step">${steps.main}</section>
-    ${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
+    ${await toolCheckView(o)}${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
     ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;
   return { title: o.order_no, view, drawn: initPads };
 }

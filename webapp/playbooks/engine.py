@@ -36,8 +36,13 @@ class InvalidRun(Exception):
     """A run that could not have happened on this playbook; the message says why (English, for logs)."""
 
     def __init__(self, message, **params):
-        super().__init__(message % params if params else message)
+        super().__init__(message % self.in_language(params, "en") if params else message)
         self.message, self.params = message, params
+
+    @staticmethod
+    def in_language(params, lang):
+        """The params with words given in both languages ({"zh", "en"}) in `lang`."""
+        return {k: v.get(lang, v.get("en")) if isinstance(v, dict) else v for k, v in params.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,8 +124,9 @@ def check_details(data, node_id, node, step):
                                     " cannot be judged: set the power meter to %(judged)s nm and measure again."),
                                  judged=spec["judged"], value=value)
         elif not isinstance(value, str) or value not in spec["options"]:
-            raise InvalidRun(N_("Say how this was done at %(node)s (%(options)s)."), node=node_id,
-                             options=", ".join(spec["options"]))
+            raise InvalidRun(N_("Say how this was done at %(node)s: %(what)s (%(options)s)."), node=node_id,
+                             what={lang: spec["label"][lang] for lang in ("zh", "en")},
+                             options={lang: " / ".join(o[lang] for o in spec["options"].values()) for lang in ("zh", "en")})
 
 
 def reading_answer(node_id, reading, step):

@@ -87,6 +87,8 @@ def bundle(db, order):
     data["led_checks"] = led_checks.for_order(db, order_id)
     from ..groupfaults import interception
     data["group_fault"] = interception.for_phone(db, order_id)
+    from ..measurements.mutations import for_order as measurements_for_order
+    data.update(measurements_for_order(db, order_id))  # tool_check, captures (issue 21 item 6)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

@@ -51,7 +51,14 @@ def items():
         "playbooks": {**playbook_engine.load(), "archive": playbook_engine.archive()},
         "wifi": wifi_reference(),
         "leds": led_reference(),
+        "tools": tool_reference(),
     }
+
+
+def tool_reference():
+    """The tool checklist of a visit's start (§9.6 item 33), so it is ticked offline."""
+    from ..measurements import captures, tools
+    return {**tools.load(), "capture_types": captures.CAPTURE_TYPES, "max_capture_bytes": captures.MAX_CAPTURE_BYTES}
 
 
 def publish(db):
