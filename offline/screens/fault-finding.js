@@ -153,6 +153,13 @@ function showWavelength(event) {
   const form = event.target.form;
   const row = form.querySelector(".wavelength");
   if (row) { row.hidden = event.target.value === "ont_page"; }
+  clearDetailError();
+}
+
+// A changed method or wavelength takes back the word about the previous one.
+function clearDetailError() {
+  const out = document.getElementById("band");
+  if (out && out.classList.contains("error")) { showBand({ error: "" }); }
 }
 
 function detailsFields(node) {
@@ -162,10 +169,10 @@ function detailsFields(node) {
     if (name === "wavelength_nm") {
       const fixedByMethod = (node.details || []).includes("power_method");
       return html`<label class="field wavelength" ?hidden=${fixedByMethod}><span>${spec.label[lang]}</span>
-        <select name="wavelength_nm">${spec.options.map((nm) => html`<option value=${nm} ?selected=${nm === spec.default}>${nm} nm</option>`)}</select></label>`;
+        <select name="wavelength_nm" @change=${clearDetailError}>${spec.options.map((nm) => html`<option value=${nm} ?selected=${nm === spec.default}>${nm} nm</option>`)}</select></label>`;
     }
     return html`<fieldset class="choices detail-${name}"><legend>${spec.label[lang]}</legend>${Object.keys(spec.options).map((code) =>
-      html`<label class="check big-touch"><input type="radio" name=${name} value=${code} required
+      html`<label class="check big-touch"><input type="radio" name=${name} value=${code}
         @change=${name === "power_method" ? showWavelength : null}> ${spec.options[code][lang]}</label>`)}</fieldset>`;
   });
 }
