@@ -121,6 +121,14 @@ def test_a_speed_answer_the_numbers_do_not_give_is_refused(step, why):
         follow("S2.1a.speed", step)
 
 
+def test_the_speed_and_splitter_rules_are_the_thresholds_ones():
+    for node_id in ("S2.1a.speed", "S2.1b.speed"):
+        assert DATA["nodes"][node_id]["reading"]["met_at_ratio"] == THRESHOLDS["speed_test_mbps"]["met_at_ratio"] == 1.0
+    normal = [b for b in DATA["nodes"]["H5.3"]["reading"]["bands"] if b["answer"] == "normal"]
+    assert min(b["ge"] for b in normal) == THRESHOLDS["splitter_port_power_dbm"]["normal_from"]
+    assert max(b["le"] for b in normal if "le" in b) == THRESHOLDS["splitter_port_power_dbm"]["normal_to"]
+
+
 # ---- d. the FTTB port test method (000 B3: laptop on the port, or unbind and move) ----
 
 @pytest.mark.parametrize("method, accepted", [("laptop", True), ("unbind_move", True), ("", False), (None, False),
@@ -334,3 +342,16 @@ def test_a_screenshot_capture_travels_like_a_photo(phone, order_id, db):  # noqa
     assert response.status_code == 204
     assert attach(tech, order_id, run_id, sha, "测速截图.jpg")["status"] == "applied"
     assert db.execute("SELECT content_type FROM run_captures").fetchone()[0] == "image/jpeg"
+
+
+def test_the_visit_report_pdf_prints_how_each_reading_was_taken(app, phone, order_id, db):  # noqa: F811
+    from tests.test_signoff_pdf_text import pdf_text, sample, white_png
+    from webapp.signoff import content, report
+    record(phone("techa"), order_id, FIBRE_RUN, "reterminate_drop")
+    record(phone("techa"), order_id, SLOW_RUN, "test_good_after_restart", playbook="slow")
+    order = dict(next(iter(db.query("SELECT * FROM orders WHERE id = ?", [order_id]))))
+    with app.app_context():
+        body = sample(measurements=content.summary(db, order)["measurements"])
+    text = pdf_text(report.pdf(body, report.digest(body), white_png())).replace("\r", "").replace("\n", "")
+    for words in ("PON 光功率计 · 1490 nm", "-21.4 dBm", "实测 35.5 Mbps / 签约 100 Mbps", "光猫管理页面"):
+        assert words in text, words
