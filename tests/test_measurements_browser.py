@@ -23,7 +23,7 @@ def answer(page, text):
     page.locator("#runner .answers button").get_by_text(text, exact=True).tap()
 
 
-def test_tools_power_with_method_speed_test_and_a_capture_reach_the_desk(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+def test_tools_power_with_method_speed_test_and_a_capture_reach_the_desk(app, server, db, user_ids, phone_profile, tmp_path, browser):  # noqa: F811
     order_id, desk = dispatch_order(app, user_ids, symptom="slow")
     context = phone_profile()
     page = context.new_page()
@@ -112,5 +112,20 @@ def test_tools_power_with_method_speed_test_and_a_capture_reach_the_desk(app, se
     assert "slow-site.pcap" in order_page and "打开 www.example.cn 时抓包" in order_page
     assert db.execute("SELECT content_type FROM run_captures").fetchone()[0] == "application/vnd.tcpdump.pcap"
     assert context.errors == []
-    desk_page = context.new_page()  # the desk's order page as a dispatcher sees it, for the screenshot
+    desk_page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # the dispatcher's order page, to look at
+    log_in_desk(desk_page, server.url)
+    desk_page.goto(f"{server.url}/orders/{order_id}")
+    expect(desk_page.locator("#tool-check")).to_contain_text("缺少")
+    expect(desk_page.locator(".run-captures a")).to_have_text("slow-site.pcap")
+    desk_page.locator("#diagnosis details.run").first.evaluate("d => d.open = true")
+    shot(desk_page, "64-desk-order-measurements")
     desk_page.close()
+
+
+def log_in_desk(page, base):
+    from tests.conftest import PASSWORD
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "disp")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/dispatch/")
