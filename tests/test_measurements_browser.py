@@ -129,3 +129,29 @@ def log_in_desk(page, base):
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/dispatch/")
+
+
+TYPED = [  # (typed, unit, value read, or a word of the message)
+    ("-18.5", "dBm", -18.5, None), ("－１８.５", "dBm", -18.5, None), ("−18.5 dBm", "dBm", -18.5, None),
+    ("-18.5dB", "dBm", -18.5, None), ("0.014 mW", "dBm", None, "mW"), ("NaN", "dBm", None, "数字"),
+    ("Infinity", "dBm", None, "数字"), ("1e5", "dBm", None, "数字"), ("-18.5abc", "dBm", None, "abc"), ("", "dBm", None, "数字"),
+    ("100", "Mbps", 100, None), ("100M", "Mbps", 100, None), ("１００ Mbps", "Mbps", 100, None), ("100兆", "Mbps", 100, None),
+    ("35,5 Mb/s", "Mbps", 35.5, None), ("12.5 MB/s", "Mbps", None, "兆字节"), ("1G", "Mbps", None, "Gbps"),
+    ("800 kbps", "Mbps", None, "kbps"), ("20ms", "ms", 20, None), ("0.02 s", "ms", None, "s"),
+]
+
+
+def test_typed_readings_with_and_without_units(server, user_ids, phone_profile):  # noqa: F811
+    """ui.js reads full-width digits and signs; readings.js reads a unit that means the asked one and says
+    what is wrong with one that does not (the server checks the number again: tests/test_measurements.py)."""
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    read = page.evaluate("""async (cases) => { const m = await import("/offline/readings.js");
+        return cases.map(([typed, unit]) => m.readTyped(typed, unit)); }""", [[c[0], c[1]] for c in TYPED])
+    for (typed, _unit, value, word), got in zip(TYPED, read):
+        if value is not None:
+            assert got == {"value": value}, typed
+        else:
+            assert "value" not in got and word in got["error"], (typed, got)
