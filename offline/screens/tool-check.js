@@ -53,7 +53,7 @@ export async function toolCheckView(o) {
     const names = (ids) => ids.map((id) => (list.items.find((i) => i.id === id) || { [lang]: id })[lang]).join("、");
     return html`<section class="card" id="tool-check" data-checked="1"><h2>${t("Tool checklist")}</h2>
       <p><time>${when(last.occurred_at)}</time>${pendingMark(last)}</p>
-      ${missing.length ? html`<p class="error">${t("Missing")}: ${names(missing)}</p><p class="muted">${last.note}</p>`
+      ${missing.length ? html`<p class="error">${t("Missing")}${lang === "en" ? ": " : "："}${names(missing)}</p><p class="muted">${last.note}</p>`
         : html`<p class="chip ok">${t("Every tool on the list")}</p>`}
       ${BEFORE_WORK.includes(o.state) ? html`<button class="btn" type="button" @click=${reopen}>${t("Check again")}</button>` : nothing}</section>`;
   }
