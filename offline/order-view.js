@@ -62,6 +62,17 @@ const APPLY = {
     order.enterprise.participants = order.enterprise.participants.concat([{ uid: a.participant_id, role: a.role,
       name: a.name, phone: a.phone || "", added_at: at, local: true, pending }]);
   },
+  "order.tool_check": (order, a, at, pending) => {
+    const carried = a.carried || [];
+    order.tool_check = { id: a.check_id, carried, missing: null, note: a.note || "", occurred_at: at, local: true, pending };
+    order.events = order.events.concat([event(at, "tool_check", order.state, pending)]);
+  },
+  "order.attach_capture": (order, a, at, pending) => {
+    const held = Object.assign({}, order.captures || {});
+    held[a.run_id] = (held[a.run_id] || []).concat([{ id: a.capture_id, run_id: a.run_id, sha256: a.sha256,
+      file_name: a.file_name, caption: a.caption || "", occurred_at: at, local: true, pending }]);
+    order.captures = held;
+  },
   "order.attach_photo": (order, a, at, pending) => {
     order.attachments = order.attachments.concat([{ id: a.photo_id, kind: a.kind || "photo", sha256: a.sha256,
       caption: a.caption || "", taken_at: at, local: true, pending }]);

@@ -28,6 +28,35 @@
     return null;
   }
 
+  // What a step recorded beside its answer (issue 21 item 6; engine.py check_details): how and at which
+  // wavelength an optical power was measured, the port-test method. null when it is all there, else
+  // {detail, code}: "missing" or "wavelength" (the seed's bands are for 1490 nm only).
+  function detailProblem(data, node, step) {
+    var names = node.details || [];
+    for (var i = 0; i < names.length; i++) {
+      var spec = data.details[names[i]], value = step[names[i]];
+      if (names[i] === "wavelength_nm") {
+        if (spec.options.indexOf(value) < 0) { return { detail: names[i], code: "missing" }; }
+        if (value !== spec.judged) { return { detail: names[i], code: "wavelength" }; }
+      } else if (typeof value !== "string" || !Object.prototype.hasOwnProperty.call(spec.options, value)) {
+        return { detail: names[i], code: "missing" };
+      }
+    }
+    return null;
+  }
+
+  // The answer a choice node's reading gives (engine.py reading_answer): a band's answer for a
+  // splitter-port power, met / not met for a speed test (measured >= met_at_ratio x subscribed).
+  function readingAnswer(reading, step) {
+    if (checkValue(reading, step.value)) { throw new Invalid("impossible reading"); }
+    if (reading.bands) { return bandOf(reading, step.value).answer; }
+    var sub = step.subscribed_mbps;
+    if (typeof sub !== "number" || !isFinite(sub) || sub < reading.subscribed.min || sub > reading.subscribed.max) {
+      throw new Invalid("no subscribed rate");
+    }
+    return step.value >= sub * reading.met_at_ratio ? reading.met : reading.not_met;
+  }
+
   // The playbooks of a run's version: the current ones, an archived one, or null if unknown.
   function treeFor(data, version) {
     if (!version || version === data.version) { return data; }
@@ -49,6 +78,7 @@
       if (checkValue(node, step.value)) { throw new Invalid("impossible reading at " + nodeId); }
       var band = bandOf(node, step.value);
       if (step.answer != null && step.answer !== band.code) { throw new Invalid("wrong band at " + nodeId); }
+      if (detailProblem(data, node, step)) { throw new Invalid("details missing at " + nodeId); }
       return { branch: band, band: band };
     }
     if (node.kind === "checklist") {
@@ -57,9 +87,11 @@
         throw new Invalid("every item of " + nodeId + " must be ticked");
       }
     }
+    if (node.reading && readingAnswer(node.reading, step) !== step.answer) { throw new Invalid("the reading disagrees at " + nodeId); }
     var branch = typeof step.answer === "string" ? node.answers[step.answer] : null;
     if (!branch) { throw new Invalid("no answer " + step.answer + " at " + nodeId); }
     if (answerIds(node, accessType).indexOf(step.answer) < 0) { throw new Invalid("the order's access type is " + accessType); }
+    if (detailProblem(data, node, step)) { throw new Invalid("details missing at " + nodeId); }
     return { branch: branch, band: null };
   }
 
@@ -112,21 +144,42 @@
     return question + (lang === "en" ? ": " : "：") + answer;
   }
 
-  // Readable lines of a run: question, answer (a reading with its band), what was done.
+  // What was recorded beside an answer, in words (engine.py detail_words): ["PON 光功率计", "1490 nm"].
+  function detailWords(data, node, step, lang) {
+    return (node.details || []).filter(function (name) { return step[name] != null; }).map(function (name) {
+      if (name === "wavelength_nm") { return step[name] + " nm"; }
+      var option = data.details[name].options[step[name]];
+      return option ? option[lang] : String(step[name]);
+    });
+  }
+
+  // Readable lines of a run: question, answer (a reading with its band and how it was measured), what
+  // was done, and the number a line rests on (value; engine.py describe).
   function describe(data, steps, lang, ledWords) {
     return steps.map(function (step) {
       var node = data.nodes[step.node];
-      var answer, did = null;
+      var parts, did = null, value = null;
       if (node.kind === "measure") {
         var band = bandOf(node, step.value);
-        answer = step.value + " " + node.unit + " · " + band.label[lang];
+        parts = [step.value + " " + node.unit, band.label[lang]];
         did = band.did ? band.did[lang] : null;
+        value = step.value;
       } else {
         var branch = node.answers[step.answer];
-        answer = node.kind === "led" ? ledWords[step.answer] : (branch.label ? branch.label[lang] : step.answer);
+        parts = [node.kind === "led" ? ledWords[step.answer] : (branch.label ? branch.label[lang] : step.answer)];
         did = branch.did ? branch.did[lang] : null;
+        var reading = node.reading;
+        if (reading && step.value != null) {
+          value = step.value;
+          if (reading.bands) {
+            parts.push(step.value + " " + reading.unit, bandOf(reading, step.value).label[lang]);
+          } else {
+            parts.push(reading.shown[lang].replace("{measured}", String(step.value)).replace("{subscribed}", String(step.subscribed_mbps)));
+          }
+        }
       }
-      return { node: step.node, kind: node.kind, question: node.ask[lang], answer: answer, did: did };
+      var answer = parts.concat(node.kind === "led" ? [] : detailWords(data, node, step, lang)).join(" · ");
+      return { node: step.node, kind: node.kind, question: node.ask[lang], answer: answer, did: did, value: value };
     });
   }
 
@@ -136,11 +189,11 @@
   function closureFrom(data, run, lang, ledWords) {
     data = treeFor(data, run.playbook_version || run.version) || data;
     var lines = describe(data, run.steps, lang, ledWords);
-    var seen = lines.filter(function (l) { return l.kind === "led" || l.kind === "measure"; })
+    var seen = lines.filter(function (l) { return l.kind === "led" || l.value != null; })
       .map(function (l) { return qa(l.question, l.answer, lang); });
     var done = lines.filter(function (l) { return l.did; }).map(function (l) { return l.did; });
     var outcome = data.outcomes[run.outcome];
-    var measured = lines.filter(function (l) { return l.kind === "measure"; }).map(function (l) { return l.question + " " + l.answer; });
+    var measured = lines.filter(function (l) { return l.value != null; }).map(function (l) { return l.question + " " + l.answer; });
     return {
       phenomenon: seen.join("；"),
       cause: (measured.length ? measured.join("；") + "。" : "") + done.join("；"),
@@ -152,6 +205,7 @@
 
   root.ONTrackRunner = {
     LED_STATES: LED_STATES, Invalid: Invalid, bandOf: bandOf, checkValue: checkValue, follow: follow,
+    detailProblem: detailProblem, readingAnswer: readingAnswer,
     treeFor: treeFor, answerIds: answerIds,
     playbook: playbook, position: position, checkRun: checkRun, suggested: suggested, describe: describe,
     closureFrom: closureFrom, qa: qa

@@ -41,12 +41,14 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "-29.5")
     expect(page.locator("#band")).to_contain_text("过弱")
+    page.locator("#measure-form").get_by_label("PON 光功率计").check()  # how it was measured (issue 21 item 6)
     shot(page, "21-runner-optical-power-judged")
     page.locator("#measure-form button[type=submit]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.2")
     page.locator("[data-run-back]").tap()                  # change an answer
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "−29.5")  # the minus sign a Chinese keyboard gives
+    page.locator("#measure-form").get_by_label("PON 光功率计").check()
     page.locator("#measure-form button[type=submit]").tap()
     tap_answer(page, "没有")                               # H5.2: no tight bend
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.3")
@@ -58,7 +60,9 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     page.goto(f"{server.url}/jobs/{order_id}")
     page.locator("[data-resume-run]").tap()                # ...and resumed where it stopped
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.3")
-    tap_answer(page, "正常")                               # splitter port normal
+    page.fill("#reading-form input[name=value]", "-21.4")  # the splitter port's power, in dBm: normal
+    expect(page.locator("#band")).to_contain_text("正常")
+    page.locator("#reading-form button[type=submit]").tap()
     tap_answer(page, "通")                                 # red-light pen passes
     expect(page.locator("#runner h1")).to_contain_text("重做两端皮线光缆头")
     shot(page, "22-runner-conclusion")

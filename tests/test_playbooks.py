@@ -118,16 +118,17 @@ def test_dns_and_wifi_thresholds(node, value, band):
     assert engine.band_of({**DATA["nodes"][node], "id": node}, value)["code"] == band
 
 
+METER = {"power_method": "power_meter", "wavelength_nm": 1490}
 THE_ISSUES_PATH = [{"node": "H1", "answer": "on"}, {"node": "H2", "answer": "blinking"},
-                   {"node": "H5.1", "value": -29.5}, {"node": "H5.2", "answer": "no"},
-                   {"node": "H5.3", "answer": "normal"}, {"node": "H5.3a", "answer": "passes"}]
+                   {"node": "H5.1", "value": -29.5, **METER}, {"node": "H5.2", "answer": "no"},
+                   {"node": "H5.3", "answer": "normal", "value": -21.4, "wavelength_nm": 1490}, {"node": "H5.3a", "answer": "passes"}]
 
 
 @pytest.mark.parametrize("steps, why", [
     (THE_ISSUES_PATH[1:], "should be H1"),
-    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": 15}] + THE_ISSUES_PATH[3:], "not a possible reading"),
-    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": -29.5, "answer": "good"}] + THE_ISSUES_PATH[3:], "is “too_weak”"),
-    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": "-29.5"}] + THE_ISSUES_PATH[3:], "needs a measured number"),
+    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": 15, **METER}] + THE_ISSUES_PATH[3:], "not a possible reading"),
+    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": -29.5, "answer": "good", **METER}] + THE_ISSUES_PATH[3:], "is “too_weak”"),
+    (THE_ISSUES_PATH[:2] + [{"node": "H5.1", "value": "-29.5", **METER}] + THE_ISSUES_PATH[3:], "needs a measured number"),
     (THE_ISSUES_PATH[:-1], "without a conclusion"),
     (THE_ISSUES_PATH + [{"node": "H6", "answer": "ok"}], "goes on after"),
     ([{"node": "H1", "answer": "purple"}], "not an answer"),
@@ -149,7 +150,7 @@ def test_a_recorded_run_is_kept_with_its_version_and_shown_to_the_desk(login, ph
     assert record(tech, order_id, THE_ISSUES_PATH, "reterminate_drop")["status"] == "applied"
     run = next(iter(db.query("SELECT * FROM diagnostic_runs")))
     assert run["playbook_version"] == DATA["version"] and run["outcome"] == "reterminate_drop"
-    assert json.loads(run["steps"])[2] == {"node": "H5.1", "value": -29.5}
+    assert json.loads(run["steps"])[2] == {"node": "H5.1", "value": -29.5, **METER}
     page = login("disp").get(f"/orders/{order_id}").text
     assert "重做两端皮线光缆头" in page and "-29.5 dBm · 过弱" in page and "红光笔" in page
     pulled = tech.pull(cursor=None)
@@ -171,7 +172,8 @@ def test_a_conclusion_that_asks_the_back_end_becomes_a_desk_task(login, phone, o
 
 
 def test_an_escalation_becomes_a_follow_up_on_the_order(login, phone, order_id, db):  # noqa: F811
-    steps = THE_ISSUES_PATH[:4] + [{"node": "H5.3", "answer": "abnormal"}, {"node": "H5.3b", "answer": "abnormal"},
+    steps = THE_ISSUES_PATH[:4] + [{"node": "H5.3", "answer": "abnormal", "value": -31, "wavelength_nm": 1490},
+                                   {"node": "H5.3b", "answer": "abnormal", "value": -30.2, "wavelength_nm": 1490},
                                    {"node": "H5.4", "answer": "yes"}]
     assert record(phone("techa"), order_id, steps, "escalate_upstream")["status"] == "applied"
     assert db.execute("SELECT kind FROM order_followups").fetchone()[0] == "two_maintainers_upstream"
@@ -205,8 +207,16 @@ def test_supervisors_read_every_tree_with_its_version(login):
 # ---- issue 16: one test per numbered line; each fails on the trees of version 2026.11-1 ----
 
 def steps_of(*answers):
-    """[(node, answer or measured value), ...] as a run records them."""
-    return [{"node": node, "value": a} if isinstance(a, (int, float)) else {"node": node, "answer": a} for node, a in answers]
+    """[(node, answer or measured value), ...] as a run records them, with what the current trees record
+    beside them (measured with a power meter at 1490 nm, a reading that gives the answer; issue 21 item 6)."""
+    steps = []
+    for node_id, a in answers:
+        step = {"node": node_id, "value": a} if isinstance(a, (int, float)) else {"node": node_id, "answer": a}
+        node = DATA["nodes"].get(node_id, {})
+        if "reading" in node and "answer" in step:
+            step = next((s for s in engine.sample_readings(node_id, node) if s["answer"] == a), step)
+        steps.append({**step, **engine.sample_details(DATA, node)})
+    return steps
 
 
 def paths(playbook, data=DATA):
@@ -292,7 +302,7 @@ def test_5_the_router_path_fixes_a_scanned_idle_channel_before_wds_and_band_advi
     ("slow", POOR_TEST_GOOD_LINE[:3]),
 ])
 def test_6_a_reading_between_minus_25_and_minus_28_is_within_standard_and_the_technician_chooses(playbook, before):
-    power = before + [{"node": before[-1]["node"] == "H2" and "H5.1" or "S2.1.ftth", "value": -26.5}]
+    power = before + [{"node": before[-1]["node"] == "H2" and "H5.1" or "S2.1.ftth", "value": -26.5, **METER}]
     choice_id = engine.position(DATA, playbook, power)["node"]
     choice = DATA["nodes"][choice_id]
     assert choice["kind"] == "choice" and "标准范围" in choice["ask"]["zh"] and "边缘" in choice["ask"]["zh"]
@@ -323,7 +333,7 @@ OLD_SLOW_RUN = steps_of(("S1", "all"), ("S2.1a", 20), ("S2.1a.speed", "ok"), ("S
 
 
 def test_the_version_went_up_and_the_old_trees_are_kept():
-    assert DATA["version"] == "2026.12-1" and OLD["version"] == "2026.11-1"
+    assert DATA["version"] == "2026.12-2" and OLD["version"] == "2026.11-1"
     assert {"2026.11-2", "2026.11-3"} <= set(engine.archive())
     assert engine.tree("2026.11-1") is OLD and engine.tree(DATA["version"]) is DATA and engine.tree("2020.1") is None
     assert engine.check_run(OLD, "slow", OLD_SLOW_RUN) == "fixed_by_restart"
@@ -437,6 +447,7 @@ def test_678_with_a_reading_within_standard_asks_the_back_end_for_the_ont_data(r
     steps = LEDS_NORMAL_TO_678 + [{"node": "D678", "answer": "no"}]
     power = engine.position(DATA, "ftth", steps)["node"]
     assert DATA["nodes"][power]["kind"] == "measure"
-    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": reading}]) == "check_ont_data"
-    marginal = engine.position(DATA, "ftth", steps + [{"node": power, "value": -26.5}])["node"]
-    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": -26.5}, {"node": marginal, "answer": "no"}]) == "check_ont_data"
+    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": reading, **METER}]) == "check_ont_data"
+    marginal = engine.position(DATA, "ftth", steps + [{"node": power, "value": -26.5, **METER}])["node"]
+    assert engine.check_run(DATA, "ftth", steps + [{"node": power, "value": -26.5, **METER},
+                                                   {"node": marginal, "answer": "no"}]) == "check_ont_data"

@@ -47,6 +47,7 @@ def test_full_width_numbers_and_the_minus_key(app, server, user_ids, phone_profi
     expect(page.locator("#band")).to_contain_text("过弱")
     page.fill("#measure-form input[name=value]", "－２９．５")
     expect(page.locator("#band")).to_contain_text("过弱")
+    page.locator("#measure-form").get_by_label("光猫管理页面").check()  # how it was measured (issue 21 item 6)
     shot(page, "15-11-runner-full-width-minus")
     page.locator("#measure-form button[type=submit]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.2")

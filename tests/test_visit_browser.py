@@ -83,9 +83,11 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     tap_answer(page, "常亮")
     tap_answer(page, "闪烁")
     page.fill("#measure-form input[name=value]", "-29.5")
+    page.locator("#measure-form").get_by_label("PON 光功率计").check()  # how it was measured (issue 21 item 6)
     page.locator("#measure-form button[type=submit]").tap()
     tap_answer(page, "没有")
-    tap_answer(page, "正常")
+    page.fill("#reading-form input[name=value]", "-21")          # the splitter port, in dBm: normal
+    page.locator("#reading-form button[type=submit]").tap()
     tap_answer(page, "通")
     later(9)
     page.locator("#conclude-form button").tap()

@@ -30,6 +30,7 @@ ACTIONS = {
     "cancel": _l("Cancelled"), "update_fields": _l("Details changed by the raising system"),
     "fault_report": _l("Fault report filed"), "extension": _l("Extension request"),
     "participant": _l("Participant recorded"), "loop_test": _l("Loop test"),
+    "tool_check": _l("Tool checklist"), "attach_capture": _l("Capture attached"),
     "cancel_duplicate": _l("Cancel as a duplicate"), "close_remotely": _l("Close: solved without a visit"),
     "return_to_queue": _l("Send back to the queue (misdispatched)"), "edit": _l("Details corrected"),
     "classification": _l("Complaint classified"), "slow_speed_reply": _l("Slow-speed reply saved"),

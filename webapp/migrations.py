@@ -887,6 +887,40 @@ MIGRATIONS = [
         "ALTER TABLE enterprise_loop_tests ADD COLUMN uid TEXT",
         "CREATE UNIQUE INDEX enterprise_loop_tests_uid ON enterprise_loop_tests (uid) WHERE uid IS NOT NULL",
     ],
+    # The tool checklist at the start of a visit (§9.6 item 33) and captures on slow-speed runs (§9.1 item 6),
+    # issue 21 item 6. Both reach the phone's briefcase through the change log.
+    [
+        """CREATE TABLE tool_checks (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            carried TEXT NOT NULL,
+            missing TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users (id),
+            occurred_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX tool_checks_order ON tool_checks (order_id, occurred_at)",
+        """CREATE TABLE run_captures (
+            id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            run_id TEXT NOT NULL REFERENCES diagnostic_runs (id),
+            sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+            file_name TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users (id),
+            occurred_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX run_captures_order ON run_captures (order_id)",
+        "CREATE INDEX run_captures_sha ON run_captures (sha256)",
+        """CREATE TRIGGER tool_checks_insert_changes AFTER INSERT ON tool_checks
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+        """CREATE TRIGGER run_captures_insert_changes AFTER INSERT ON run_captures
+            BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
+    ],
 ]
 
 

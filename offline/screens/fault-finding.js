@@ -7,8 +7,10 @@ import { shared } from "../context.js";
 import { t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId, signKey, typedNumber } from "../ui.js";
+import { pendingMark, scrollToId, signKey } from "../ui.js";
+import { readTyped } from "../readings.js";
 import { ledSuggestion } from "./led-check.js";
+import { capturesView } from "./captures.js";
 
 const R = self.ONTrackRunner;
 const S = self.ONTrackStore;
@@ -54,7 +56,7 @@ export async function diagnosisView(o, data) {
       const version = r.playbook_version ? html` <small class="muted">${t("guide version")} <span class="run-version">${r.playbook_version}</span>${
         r.playbook_version !== data.version ? ` (${t("an older version; now %(version)s", { version: data.version })})` : ""}</small>` : nothing;
       return html`<div class="run-done" data-version=${r.playbook_version || ""}><b>${book ? book.title[lang] : r.playbook}</b> ⟶
-        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${version}${stepList(followed, r.steps)}</div>`;
+        ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${version}${stepList(followed, r.steps)}${capturesView(o, r)}</div>`;
     })}
     ${suggested.map((p) => start(p, true))}
     <details><summary>${t("Other guides")}</summary>${others.map((p) => start(p, false))}</details></section>`;
@@ -65,8 +67,9 @@ export async function diagnosisView(o, data) {
 const questionWords = (q) => (/[？?]\s*$/.test(q) ? q : `${q}${lang === "en" ? ":" : "："}`);
 
 function judge(node, text) {
-  const value = typedNumber(text);
-  if (!isFinite(value)) { return { error: t("Type a number.") }; }
+  const typed = readTyped(text, node.unit);
+  if (typed.error) { return typed; }
+  const value = typed.value;
   if (R.checkValue(node, value)) {
     return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
       { value, unit: node.unit, min: node.min, max: node.max }) };
@@ -115,9 +118,131 @@ async function submitReading(event, node) {
   const typed = form.elements.value.value;
   const judged = judge(node, typed);
   if (judged.error) { showBand(judged); return; }
+  const details = detailsOf(form, node);
+  if (details.error) { showBand(details); return; }
   form.reset();  // the next question may be drawn into the same form
   showBand({ error: "" });
-  await answer({ value: judged.value });
+  await answer({ value: judged.value, ...details.step });
+}
+
+// ---- what is recorded beside an answer (issue 21 item 6): method, wavelength, port-test method ----
+
+// {step: {power_method?, wavelength_nm?, port_test_method?}} from a form, or {error} in words.
+function detailsOf(form, node) {
+  const data = shared.playbookData;
+  const step = {};
+  for (const name of node.details || []) {
+    const spec = data.details[name];
+    if (name === "wavelength_nm") {
+      // The ONT's page shows the downstream (1490 nm) received power; the meter's wavelength is chosen.
+      const viaPage = step.power_method === "ont_page";
+      const chosen = viaPage ? spec.judged : Number(form.elements.wavelength_nm ? form.elements.wavelength_nm.value : NaN);
+      if (!spec.options.includes(chosen)) { return { error: t("Choose the wavelength the power meter was set to.") }; }
+      if (chosen !== spec.judged) { return { error: spec.refused[lang] }; }
+      step.wavelength_nm = chosen;
+    } else {
+      const picked = form.querySelector(`input[name=${name}]:checked`);
+      if (!picked) { return { error: t("Say how it was measured or tested: %(what)s.", { what: spec.label[lang] }) }; }
+      step[name] = picked.value;
+    }
+  }
+  return { step };
+}
+
+function showWavelength(event) {
+  const form = event.target.form;
+  const row = form.querySelector(".wavelength");
+  if (row) { row.hidden = event.target.value === "ont_page"; }
+  clearDetailError();
+}
+
+// A changed method or wavelength takes back the word about the previous one.
+function clearDetailError() {
+  const out = document.getElementById("band");
+  if (out && out.classList.contains("error")) { showBand({ error: "" }); }
+}
+
+function detailsFields(node) {
+  const data = shared.playbookData;
+  return (node.details || []).map((name) => {
+    const spec = data.details[name];
+    if (name === "wavelength_nm") {
+      const fixedByMethod = (node.details || []).includes("power_method");
+      return html`<label class="field wavelength" ?hidden=${fixedByMethod}><span>${spec.label[lang]}</span>
+        <select name="wavelength_nm" @change=${clearDetailError}>${spec.options.map((nm) => html`<option value=${nm} ?selected=${nm === spec.default}>${nm} nm</option>`)}</select></label>`;
+    }
+    return html`<fieldset class="choices detail-${name}"><legend>${spec.label[lang]}</legend>${Object.keys(spec.options).map((code) =>
+      html`<label class="check big-touch"><input type="radio" name=${name} value=${code}
+        @change=${name === "power_method" ? showWavelength : null}> ${spec.options[code][lang]}</label>`)}</fieldset>`;
+  });
+}
+
+// A choice whose answer comes from a number (splitter-port dBm, speed test Mbps): {value, answer, words} or {error}.
+function judgeReading(node, form) {
+  const reading = node.reading;
+  const measured = readTyped(form.elements.value.value, reading.unit);
+  if (measured.error) { return measured; }
+  const step = { value: measured.value };
+  if (R.checkValue(reading, step.value)) {
+    return { error: t("%(value)s %(unit)s is not a possible reading (%(min)s to %(max)s); check it.",
+      { value: step.value, unit: reading.unit, min: reading.min, max: reading.max }) };
+  }
+  if (reading.subscribed) {
+    const sub = readTyped(form.elements.subscribed_mbps.value, reading.unit);
+    if (sub.error) { return { error: `${reading.subscribed.ask[lang]}: ${sub.error}` }; }
+    if (R.checkValue(reading.subscribed, sub.value)) {
+      return { error: t("The subscribed rate must be %(min)s to %(max)s Mbps.", { min: reading.subscribed.min, max: reading.subscribed.max }) };
+    }
+    step.subscribed_mbps = sub.value;
+  }
+  step.answer = R.readingAnswer(reading, step);
+  const band = reading.bands ? R.bandOf(reading, step.value) : null;
+  return { ...step, code: band ? band.code : step.answer, words: `${node.answers[step.answer].label[lang]}${band ? ` · ${band.label[lang]}` : ""}` };
+}
+
+function typedChoiceReading(event, node) {
+  const judged = judgeReading(node, event.target.form);
+  const blank = event.target.value.trim() === "";
+  showBand(judged.error ? { error: blank ? "" : judged.error } : { band: { code: judged.code, label: { [lang]: judged.words } } });
+}
+
+async function submitChoiceReading(event, node) {
+  event.preventDefault();
+  const form = event.target;
+  const judged = judgeReading(node, form);
+  if (judged.error) { showBand(judged); return; }
+  const details = detailsOf(form, node);
+  if (details.error) { showBand(details); return; }
+  // The subscribed rate is asked again after the restart (S2.1b.speed): the phone offers what was typed.
+  if (judged.subscribed_mbps) { shared.lastSubscribedMbps = judged.subscribed_mbps; }
+  form.reset();
+  showBand({ error: "" });
+  const step = { answer: judged.answer, value: judged.value, ...details.step };
+  if (judged.subscribed_mbps != null) { step.subscribed_mbps = judged.subscribed_mbps; }
+  await answer(step);
+}
+
+function readingForm(node) {
+  const reading = node.reading;
+  return html`<form id="reading-form" @submit=${(e) => submitChoiceReading(e, node)}>
+    <label class="field"><span>${reading.ask[lang]} (${reading.unit})</span><span class="signed"><input name="value" type="text"
+      inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedChoiceReading(e, node)}>${reading.min < 0 ? signKey() : nothing}</span></label>
+    ${reading.subscribed ? html`<label class="field"><span>${reading.subscribed.ask[lang]} (${reading.unit})</span><input name="subscribed_mbps"
+      type="text" inputmode="decimal" autocomplete="off" required .value=${shared.lastSubscribedMbps ? String(shared.lastSubscribedMbps) : ""}
+      @input=${(e) => typedChoiceReading(e, node)}></label>` : nothing}
+    ${reading.rule ? html`<p class="muted">${reading.rule[lang]}</p>` : nothing}${reading.note ? html`<p class="muted">${reading.note[lang]}</p>` : nothing}
+    ${detailsFields(node)}
+    <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
+}
+
+async function submitDetailedChoice(event, node) {
+  event.preventDefault();
+  const details = detailsOf(event.target, node);
+  if (details.error) { showBand(details); return; }
+  const chosen = event.submitter ? event.submitter.value : null;
+  if (!chosen) { return; }
+  event.target.reset();
+  await answer({ answer: chosen, ...details.step });
 }
 
 async function submitChecklist(event) {
@@ -162,12 +287,18 @@ async function answersView(o, run, node) {
   if (node.kind === "measure") {
     return html`<form id="measure-form" @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
       <span class="signed"><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}>${node.min < 0 ? signKey() : nothing}</span></label>
-      <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
+      ${detailsFields(node)}<p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
   }
   if (node.kind === "checklist") {
     return html`<form id="checklist-form" @submit=${submitChecklist}>${node.items.map((i) => html`<label class="check big-touch">
       <input type="checkbox" name="item" value=${i.id} required> ${i[lang]}</label>`)}
       ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
+  }
+  if (node.reading) { return readingForm(node); }
+  if (node.details) {
+    return html`<form id="detailed-choice-form" @submit=${(e) => submitDetailedChoice(e, node)}>${detailsFields(node)}
+      <p id="band" class="band" aria-live="polite"></p>${R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch"
+        type="submit" data-answer=${a} value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
   }
   return R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
 }
@@ -175,6 +306,7 @@ async function answersView(o, run, node) {
 // The runner screen for an open run: {title, view}; playbooks: the reference data.
 export async function runnerScreen(o, run, playbooks) {
   const data = R.treeFor(playbooks, run.version) || playbooks;  // the guide version the run started on
+  shared.playbookData = data;
   const book = R.playbook(data, run.playbook);
   const where = R.position(data, run);
   const last = run.steps.length ? R.describe(data, run.steps.slice(-1), lang, LED_WORDS)[0] : null;

@@ -14,6 +14,7 @@ import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
 import { ledView } from "./led-check.js";
 import { wifiView } from "./wifi-survey.js";
+import { toolCheckView } from "./tool-check.js";
 import { initPads, signoffView } from "./signoff.js";
 import { enterpriseView } from "./enterprise-line.js";
 
@@ -131,7 +132,7 @@ export async function jobScreen(o) {
       ${o.appointment_start ? html`<a class="btn" id="appointment-sms" href=${smsHref(o.contact_phone, appointmentSms(o))}
         @click=${() => noteSms(o)}>${t("Send the appointment SMS")}</a>` : nothing}</div>
     <section class="card next-step" id="next-step">${steps.main}</section>
-    ${enterpriseView(o)}${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
+    ${await toolCheckView(o)}${enterpriseView(o)}${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
     ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;
   return { title: o.order_no, view, drawn: initPads };
 }

@@ -27,7 +27,7 @@ export function visitSummary(o, data) {
   runs.forEach((r) => {
     if (!data) { return; }
     R.describe(R.treeFor(data, r.playbook_version) || data, r.steps, "zh", boot.report_led_words).forEach((l) => {
-      if (l.kind === "measure") { measurements.push({ what: l.question, value: l.answer }); }
+      if (l.value != null) { measurements.push({ what: l.question, value: l.answer }); }
     });
   });
   // The technician's own words (on restoring, else in the closure reply), never the guide's

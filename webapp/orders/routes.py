@@ -165,6 +165,17 @@ def emos_reply_of(db, order):
     return {"closure_class": name, "emos_reply": emos.reply_text(closure, name)}
 
 
+def measurements_of(db, order_id):
+    """The tool checklist at the visit's start and the captures on slow-speed runs (issue 21 item 6)."""
+    from ..measurements import mutations as measurements, tools
+    from ..playbooks.routes import lang
+    found = measurements.for_order(db, order_id)
+    check = found["tool_check"]
+    if check:
+        check = {**check, "carried_words": tools.words(check["carried"], lang()), "missing_words": tools.words(check["missing"], lang())}
+    return {"tool_check": check, "run_captures": found["captures"]}
+
+
 def led_checks_of(db, order_id):
     from ..led import checks
     return checks.for_order(db, order_id)
@@ -194,7 +205,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         **installation_of(db, order, submitted), **enterprise_of(db, order, submitted),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),
-        "signoffs": signoffs_of(db, order_id),
+        "signoffs": signoffs_of(db, order_id), **measurements_of(db, order_id),
     }
     return render_template(template, **context), status
 

@@ -89,6 +89,8 @@ def bundle(db, order):
     data["group_fault"] = interception.for_phone(db, order_id)
     from ..enterprise import phone as enterprise_phone
     data["enterprise"] = enterprise_phone.for_phone(db, order)
+    from ..measurements.mutations import for_order as measurements_for_order
+    data.update(measurements_for_order(db, order_id))  # tool_check, captures (issue 21 item 6)
     data["followups"] = [r["kind"] for r in db.query("SELECT kind FROM order_followups WHERE order_id = ? ORDER BY created_at", [order_id])]
     return data
 

@@ -112,6 +112,12 @@ def _parse_time(text):
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+def _language():
+    """"zh" or "en": the language of the person whose phone sent the change."""
+    from flask_babel import get_locale
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
 def _order_id(args):
     value = args.get("order_id")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
@@ -172,9 +178,15 @@ def own_key(ctx, table, phone_id, column="id", author="created_by"):
     raise Rejected(_("This change's id is already taken; the app makes a new one when you do it again."))
 
 
-def _usable_blob(ctx, sha, message):
-    """Refuse a blob the sender neither uploaded nor may see on an order (the same words as a missing one)."""
+def _usable_blob(ctx, sha, message, images_only=True):
+    """Refuse a blob the sender neither uploaded nor may see on an order (the same words as a missing one).
+
+    Photos, LED photos and signatures must be images: a capture file (pcap, text) is only ever a
+    slow-speed run's capture (issue 21 item 6).
+    """
     if not isinstance(sha, str) or not SHA256.match(sha) or not uploads.may_use(ctx.db, ctx.user, sha):
+        raise Rejected(message)
+    if images_only and not uploads.is_image(ctx.db, sha):
         raise Rejected(message)
 
 
@@ -318,13 +330,15 @@ def record_run(ctx, args, base_version, occurred_at):
     try:
         outcome = engine.check_run(data, args.get("playbook"), args.get("steps"), order["access_type"])
     except engine.InvalidRun as invalid:
-        raise Rejected(_("This fault-finding run could not have happened: %(why)s", why=str(invalid))) from None
+        raise Rejected(_("This fault-finding run could not have happened: %(why)s",
+                         why=_(invalid.message, **invalid.in_language(invalid.params, _language())))) from None
     if args.get("outcome") != outcome:
         raise Rejected(_("This fault-finding run ends at “%(outcome)s”, not where it says.", outcome=outcome))
     conclusion = data["outcomes"][outcome]
     if conclusion.get("gap") and not note:
         raise Rejected(_("The guide does not cover this case: describe what you saw in the note."))
-    steps = [{key: step[key] for key in ("node", "answer", "value", "checked") if key in step} for step in args["steps"]]
+    kept = ("node", "answer", "value", "checked", *engine.DETAIL_KEYS)  # what was measured and how (issue 21 item 6)
+    steps = [{key: step[key] for key in kept if key in step} for step in args["steps"]]
     when, evidence = judge_time(ctx, order, occurred_at)
     stamp = to_text(ctx.received)
     ctx.db.conn.execute(
@@ -618,3 +632,12 @@ MUTATORS = {
     "order.add_loop_test": enterprise_phone.add_loop_test,
     "order.add_participant": enterprise_phone.add_participant,
 }
+
+
+def _register_measurements():
+    """The tool checklist and the slow-speed captures own their mutations (webapp/measurements/)."""
+    from ..measurements import mutations as measurement_mutations
+    MUTATORS.update(measurement_mutations.MUTATORS)
+
+
+_register_measurements()

@@ -53,7 +53,14 @@ def items():
         "wifi": wifi_reference(),
         "leds": led_reference(),
         "test_templates": enterprise_test_report.load(),  # the enterprise end-to-end test report (issue 21 item 13)
+        "tools": tool_reference(),
     }
+
+
+def tool_reference():
+    """The tool checklist of a visit's start (§9.6 item 33), so it is ticked offline."""
+    from ..measurements import captures, tools
+    return {**tools.load(), "capture_types": captures.CAPTURE_TYPES, "max_capture_bytes": captures.MAX_CAPTURE_BYTES}
 
 
 def publish(db):

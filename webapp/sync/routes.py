@@ -119,6 +119,8 @@ def blob(sha256):
     row = one(db, "SELECT * FROM blobs WHERE sha256 = ?", [sha256])
     if row is None or not uploads.may_use(db, current_user, sha256):
         abort(404)
-    response = send_from_directory(_root(), row["path"], mimetype=row["content_type"], max_age=86400)
+    capture = not row["content_type"].startswith("image/")  # a pcap or text capture: downloaded, never shown inline
+    response = send_from_directory(_root(), row["path"], mimetype=row["content_type"], max_age=86400,
+                                   as_attachment=capture, download_name=row["path"] if capture else None)
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     return response

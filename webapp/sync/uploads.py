@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 
 from .. import images
 from ..db import one, transaction
+from ..measurements import captures
 from ..timeutil import to_text
 
 MAX_FILE_BYTES = images.MAX_BYTES
@@ -77,7 +78,8 @@ def may_use(db, user, sha):
     return one(db, f"""SELECT 1 AS yes FROM orders o WHERE ({visible}) AND o.id IN (
                 SELECT order_id FROM attachments WHERE sha256 = :sha
                 UNION SELECT order_id FROM led_checks WHERE sha256 = :sha OR thumb_sha256 = :sha
-                UNION SELECT order_id FROM signoffs WHERE signature_sha256 = :sha OR tester_signature_sha256 = :sha)
+                UNION SELECT order_id FROM signoffs WHERE signature_sha256 = :sha OR tester_signature_sha256 = :sha
+                UNION SELECT order_id FROM run_captures WHERE sha256 = :sha)
                 LIMIT 1""", {"sha": sha, "user": user.id}) is not None
 
 
@@ -108,10 +110,15 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
         raise UploadError(_("The photo file is empty (0 bytes); take it again."))
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise UploadError(_("size must be the file's size in bytes."), 400)
-    if size > MAX_FILE_BYTES:
+    if content_type in captures.CAPTURE_TYPES:  # a slow-speed run's capture (issue 21 item 6): kept as it is
+        if size > captures.MAX_CAPTURE_BYTES:
+            raise UploadError(_("The capture is too large (%(mb)d MB at most); capture a shorter time or send the part that "
+                                "shows the slow page.", mb=captures.MAX_CAPTURE_BYTES // 1024 // 1024), 413)
+    elif content_type not in CONTENT_TYPES:
+        raise UploadError(_("Only photos and screenshots (JPEG, PNG, WebP, HEIC or AVIF), packet captures (pcap, pcapng) "
+                            "or text files can be uploaded."), 415)
+    elif size > MAX_FILE_BYTES:
         raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
-    if content_type not in CONTENT_TYPES:
-        raise UploadError(_("Only photos can be uploaded (JPEG, PNG, WebP, HEIC or AVIF)."), 415)
     with transaction(db):
         if owns(db, user.id, sha):
             return 200, {"complete": True}
@@ -201,6 +208,9 @@ def _finish(db, user, row, path, root, now):
     if hashlib.sha256(data).hexdigest() != row["sha256"]:
         # A damaged transfer is worth retrying from the start: forget this upload.
         _fail(db, row, path, _("The photo arrived damaged (its checksum does not match); it will be sent again."), retry=True)
+    if row["content_type"] in captures.CAPTURE_TYPES:
+        _finish_capture(db, user, row, path, root, now, data)
+        return
     try:
         encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]])
     except UploadError as exc:
@@ -217,6 +227,38 @@ def _finish(db, user, row, path, root, now):
         _record_owner(db, row["sha256"], user.id)
         db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
     path.unlink(missing_ok=True)
+
+
+CAPTURE_PROBLEMS = {
+    "empty": lambda: _("The capture file is empty (0 bytes); save it again."),
+    "too_big": lambda: _("The capture is too large (%(mb)d MB at most); capture a shorter time or send the part that shows "
+                         "the slow page.", mb=captures.MAX_CAPTURE_BYTES // 1024 // 1024),
+    "format": lambda: _("The file is not the packet capture it claims to be (pcap or pcapng); save it again from the capture tool."),
+    "text": lambda: _("The text file is not readable text (UTF-8 or GBK); export it again as text."),
+}
+
+
+def _finish_capture(db, user, row, path, root, now, data):
+    """Store a checked capture byte for byte (a pcap or a text export; never decoded as an image)."""
+    try:
+        extension = captures.check_capture(data, row["content_type"])
+    except captures.CaptureProblem as problem:
+        _fail(db, row, path, CAPTURE_PROBLEMS[problem.code]())
+    name = f"{row['sha256']}.{extension}"
+    _write_blob(root / name, data)
+    with transaction(db):
+        db.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content_type, size, width, height, path, uploaded_by,"
+                        " created_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?)",
+                        [row["sha256"], row["content_type"], len(data), name, user.id, to_text(now)])
+        _record_owner(db, row["sha256"], user.id)
+        db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
+    path.unlink(missing_ok=True)
+
+
+def is_image(db, sha):
+    """Say whether a stored blob is an image (a photo, signature or screenshot), not a capture file."""
+    row = one(db, "SELECT content_type FROM blobs WHERE sha256 = ?", [sha])
+    return row is not None and row["content_type"].startswith("image/")
 
 
 def _write_blob(path, data):
