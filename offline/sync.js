@@ -159,9 +159,11 @@
 
   async function pullAll(db, clientId) {
     var cursor = await S.getMeta(db, "cursor");
+    var noticesTag = await S.getMeta(db, "notices_tag");  // the server sends the notices only when they changed
     var lastSeq = 0;
     for (;;) {
-      var url = "/api/sync/pull?client_id=" + encodeURIComponent(clientId) + (cursor != null ? "&cursor=" + cursor : "");
+      var url = "/api/sync/pull?client_id=" + encodeURIComponent(clientId) + (cursor != null ? "&cursor=" + cursor : "") +
+        (noticesTag ? "&notices_tag=" + encodeURIComponent(noticesTag) : "");
       var r = await request(url);
       var body = await r.json().catch(function () { return {}; });
       if (r.status === 403) { throw new Problem("device", body.error); }
@@ -186,6 +188,7 @@
       await tx.objectStore("notices").clear();
       for (var n = 0; n < body.notices.length; n++) { await tx.objectStore("notices").put(body.notices[n]); }
     }
+    if (body.notices_tag) { await tx.objectStore("meta").put(body.notices_tag, "notices_tag"); }
     if (body.reset) {
       await tx.objectStore("orders").clear();
       await tx.objectStore("reference").clear();

@@ -109,10 +109,13 @@ class Phone:
     def pull(self, cursor="keep"):
         cursor = self.cursor if cursor == "keep" else cursor
         url = f"/api/sync/pull?client_id={self.client_id}" + (f"&cursor={cursor}" if cursor is not None else "")
+        if getattr(self, "notices_tag", None):  # as the phone does: the notices come only when they changed
+            url += f"&notices_tag={self.notices_tag}"
         response = self.session.get(url)
         assert response.status_code == 200, response.text
         body = response.json
         self.cursor = body["cursor"]
+        self.notices_tag = body.get("notices_tag", getattr(self, "notices_tag", None))
         return body
 
     def act(self, order_id, to, fields=None, reason=None, headers=None):

@@ -289,7 +289,23 @@ def test_a_pull_with_nothing_new_answers_empty_and_keeps_the_cursor(login, order
     tech.pull(None)
     top = db.execute("SELECT MAX(sv) FROM change_log").fetchone()[0]
     assert tech.cursor == top
-    assert tech.pull() == {"cursor": top, "reset": False, "more": False, "changes": [], "last_seq": 0}
+    # The new order's notice came with the first pull; an unchanged list is not sent again (only its tag).
+    assert tech.pull() == {"cursor": top, "reset": False, "more": False, "changes": [], "last_seq": 0,
+                           "notices_tag": tech.notices_tag}
     assert tech.note(order_id, "到场")["status"] == "applied"
     changed = tech.pull()
     assert [c["id"] for c in changed["changes"]] == [order_id] and changed["cursor"] > top
+
+
+def test_the_notices_come_again_only_when_they_change(login, order_id, db, user_ids):
+    """Issue 14 + 15: a pull carries the technician's notices only when the phone's tag is stale."""
+    tech = Phone(login("techa"))
+    first = tech.pull(None)
+    assert [n["kinds"] for n in first["notices"]] == [["assigned"]] and first["notices_tag"]
+    assert "notices" not in tech.pull()
+    marked = tech.push([tech.mutation("notices.mark_read", {"ids": first["notices"][0]["ids"]})]).json["results"][0]
+    assert marked["status"] == "applied", marked
+    after_read = tech.pull()
+    assert after_read["notices"][0]["read"] is True and after_read["notices_tag"] != first["notices_tag"]
+    tech.notices_tag = None  # a phone that lost its copy (or an older app) gets the list every time
+    assert "notices" in tech.pull()

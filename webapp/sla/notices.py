@@ -8,6 +8,7 @@ import datetime
 
 from flask_babel import gettext as _
 
+from ..db import one
 from ..timeutil import to_text
 
 PHONE_DAYS = 14  # how far back the phone keeps notices already read (unread ones stay until read)
@@ -59,6 +60,18 @@ def for_phone(db, user_id, now):
         " WHERE n.user_id = ? AND n.role = 'technician' AND (n.read_at IS NULL OR n.created_at >= ?) ORDER BY n.created_at DESC, n.id DESC LIMIT ?",
         [user_id, since, PHONE_LIMIT])
     return group_events(list(rows))
+
+
+def phone_tag(db, user_id, now):
+    """A short text that changes whenever the list `for_phone` gives would change: "count:max id:last read".
+
+    The pull sends the list only when the phone's tag differs (issue 14: most pulls carry nothing), so a
+    notice made, read or aged out of the PHONE_DAYS window reaches the phone on its next pull.
+    """
+    since = to_text(now - datetime.timedelta(days=PHONE_DAYS))
+    row = one(db, "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top, COALESCE(MAX(read_at), '') AS read FROM notices"
+                  " WHERE user_id = ? AND role = 'technician' AND (read_at IS NULL OR created_at >= ?)", [user_id, since])
+    return f"{row['n']}:{row['top']}:{row['read']}"
 
 
 def mark_read(ctx, args, base_version, occurred_at):

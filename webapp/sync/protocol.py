@@ -150,8 +150,12 @@ def _previous_result(db, user, client_id, seq):
     return json.loads(row["result"]) if row else {"seq": seq, "status": "applied"}
 
 
-def pull(db, user, client_id, cursor):
-    """Return the changes this technician may see after `cursor` (a full snapshot when it is unusable)."""
+def pull(db, user, client_id, cursor, notices_tag=None):
+    """Return the changes this technician may see after `cursor` (a full snapshot when it is unusable).
+
+    The last page carries `notices_tag` and, unless the phone's `notices_tag` is already that one (and
+    this is no snapshot), the technician's notices (webapp/sla/notices.py).
+    """
     check_client_id(client_id)
     db.conn.execute("BEGIN")  # one snapshot: cursor, last_seq and rows agree
     try:
@@ -165,7 +169,10 @@ def pull(db, user, client_id, cursor):
         else:
             result = _changes_after(db, user, cursor, top)
         if not result["more"]:  # the technician's notices ride on the last page (read offline on the phone)
-            result["notices"] = sla_notices.for_phone(db, user.id, utcnow())
+            now = utcnow()
+            result["notices_tag"] = sla_notices.phone_tag(db, user.id, now)
+            if result["reset"] or notices_tag != result["notices_tag"]:
+                result["notices"] = sla_notices.for_phone(db, user.id, now)
     finally:
         db.conn.execute("COMMIT")
     return {**result, "last_seq": last_seq}

@@ -57,7 +57,8 @@ def pull():
     except ValueError:
         cursor = None  # unusable cursor: a full snapshot
     try:
-        answer = protocol.pull(get_db(), current_user, request.args.get("client_id"), cursor)
+        answer = protocol.pull(get_db(), current_user, request.args.get("client_id"), cursor,
+                               request.args.get("notices_tag", "")[:80] or None)
         metrics.observe_pull(answer["reset"])
         return jsonify(answer)
     except protocol.BadRequest as exc:
