@@ -31,3 +31,28 @@ def test_a_holiday_after_a_deadline_does_not_move_it_after_the_policy_amount_cha
                                                        "holidays": "2027-01-01 元旦\n2027-10-01 ~ 2027-10-03 国庆节\n2027-10-12 test"})
     assert response.status_code == 303, response.text
     assert due() == datetime.date(2027, 10, 8)  # fails: moved to 11 Oct (recomputed with the new amount of 10)
+
+
+def _report_with_group(label):
+    from webapp.reports.kpi import KPIS
+    figures = {kpi: (1, 2) for kpi in KPIS}
+    return {"first": "2026-11-01", "last": "2026-11-30", "totals": figures, "breaches": {},
+            "by": {"technician": [{"key": 7, "figures": figures, "breaches": {}}]}}, (lambda dimension, key: label)
+
+
+def test_exported_names_never_become_spreadsheet_formulas():
+    # A person's name (or company, district) set to a formula must reach Excel as text (OWASP CSV injection).
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from webapp.reports import export
+    hostile = '=HYPERLINK("http://evil.cn","点我")'
+    report, name_of = _report_with_group(hostile)
+    book = load_workbook(io.BytesIO(export.to_xlsx(report, name_of, {})))
+    cells = [cell for row in book["technician"].iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert cells and all(cell.data_type != "f" for cell in cells)  # fails: written as a live formula
+    rows = list(csv.reader(io.StringIO(export.to_csv(report, name_of).lstrip("\ufeff"))))
+    groups = [row[1] for row in rows[1:] if "HYPERLINK" in row[1]]
+    assert groups and all(not group.startswith(("=", "+", "-", "@")) for group in groups)  # fails: starts with '='
