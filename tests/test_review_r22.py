@@ -56,3 +56,12 @@ def test_exported_names_never_become_spreadsheet_formulas():
     rows = list(csv.reader(io.StringIO(export.to_csv(report, name_of).lstrip("\ufeff"))))
     groups = [row[1] for row in rows[1:] if "HYPERLINK" in row[1]]
     assert groups and all(not group.startswith(("=", "+", "-", "@")) for group in groups)  # fails: starts with '='
+
+
+def test_superscript_digits_in_ids_are_refused_not_a_500(login, user_ids):
+    # '²'.isdigit() is True but int('²') raises ValueError: every such check answers 500 today.
+    disp = login("disp")
+    assert disp.post("/notices/read-all", {"order_id": "²"}).status_code < 500  # fails: 500
+    for url in ("/dispatch/?technician_id=²", "/dispatch/?limit=²", "/dispatch/technicians?after=²"):
+        assert disp.get(url).status_code < 500, url  # fails: 500
+    assert disp.post("/dispatch/assign", {"order_id": "²", "technician_id": str(user_ids["techa"])}).status_code < 500
