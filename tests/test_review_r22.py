@@ -65,3 +65,26 @@ def test_superscript_digits_in_ids_are_refused_not_a_500(login, user_ids):
     for url in ("/dispatch/?technician_id=²", "/dispatch/?limit=²", "/dispatch/technicians?after=²"):
         assert disp.get(url).status_code < 500, url  # fails: 500
     assert disp.post("/dispatch/assign", {"order_id": "²", "technician_id": str(user_ids["techa"])}).status_code < 500
+
+
+def test_last_months_district_figures_do_not_move_when_the_desk_corrects_the_district_today(db, user_ids):
+    # Issue 22: "a report for last month does not change when an order is edited today".
+    from webapp.auth.users import load_user
+    from webapp.reports import kpi
+    created = datetime.datetime(2026, 10, 15, 10, 0, tzinfo=SHANGHAI)
+    with transaction(db):
+        order_id = store.create_order(db, {"order_type": "complaint", "access_type": "ftth", "symptom": "slow",
+                                           "customer_name": "李女士", "contact_phone": "13800000002", "district": "东城区"},
+                                      user_ids["disp"], created, SHANGHAI)
+    october = (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31), SHANGHAI)
+
+    def by_district():
+        return {group["key"]: group["figures"]["complaint_same_day"] for group in kpi.report(db, *october)["by"]["district"]}
+    before = by_district()
+    assert before.get("东城区") == [0, 1]
+    other = next(row["name"] for row in db.query("SELECT name FROM districts WHERE name != '东城区'"))
+    desk = load_user(db, user_ids["disp"])
+    fields = dict(store.get_order(db, order_id, desk))
+    fields["district"] = other
+    assert store.edit_order(db, order_id, desk, fields, datetime.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)) == ["district"]
+    assert by_district() == before  # fails: October's complaint moved to the other district
