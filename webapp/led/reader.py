@@ -7,7 +7,7 @@ is only a small prior. The steps:
    is measured in the working image or as a fraction of its long side, never of the original,
    so a small photo is judged like a large one.
 2. Spots at four scales (an image pyramid, OpenCV): a *lit* spot is brighter or more colourful
-   than all eight points around it; a *window* (an LED that is off, or a pinhole) is lighter
+   than every point of a circle around it; a *window* (an LED that is off, or a pinhole) is lighter
    or darker than them. Edges, printed labels and broad reflections have a neighbour like
    themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
    printed label on a black case looks like that and a lit LED does not.
@@ -66,16 +66,21 @@ RETAKE = {
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
 PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
 HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 60.0}
-# p(lit) as a rising step function of a light's evidence: [(evidence up to, p)], fitted by
-# bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark.
-CALIBRATION = {  # by how well the row was placed: "sure" when no other placement comes close
-    "sure": [(0.522, 0.0), (3.885, 0.96), (13.297, 1.0)],
-    "doubtful": [(0.411, 0.165), (1.942, 0.431), (7.616, 0.676), (13.158, 0.857)],
-}
-SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
+# Fitted by bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark:
+# p(lit) as a rising step function of a light's evidence, [(evidence up to, p)], on rows placed
+# where the lights are; p(the row is placed right) from the best placement's share of the likely
+# ones, "stray" when lit spots lie off the row; and how often a light is lit at all.
+CALIBRATION = [(0.001, 0.023), (0.644, 0.02), (3.722, 0.852), (13.676, 0.996)]
+ROW_RIGHT = {"clean": [(0.305, 0.062), (0.439, 0.529), (0.87, 0.643), (1.0, 0.971)],
+             "stray": [(0.985, 0.214), (1.0, 0.75)]}
+PRIOR_LIT = 0.46
+BETWEEN_WINDOW = 1.0  # what a window-like mark between two slots costs a placement (a lit one costs 2.5)
+EMPTY_BETWEEN = 0.3  # what a slot showing nothing between two that show something costs a placement
+PLACEMENTS = 6  # ways of laying the slots on the row weighed against each other
+PLACEMENT_SCALE = 0.6  # score difference at which one placement is e (2.7) times likelier than another
 SURE = 0.9  # a light is reported on/off only with at least this probability
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
-DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+LIT_SCALE, WINDOW_SCALE = 25.0, 40.0  # grey levels at which a spot's evidence is two thirds of its most
 
 
 class PhotoError(ValueError):
@@ -125,17 +130,19 @@ def split_sheet(image, count):
 # ---- spots ----
 
 def _ring():
+    """Every point of a circle FAR pixels out. Eight points were not enough: a thin cable or a
+    printed stroke at an angle between them passed between the points and counted as a spot."""
     ring = np.zeros((2 * FAR + 1, 2 * FAR + 1), np.uint8)
-    for dy, dx in DIRS:
-        ring[FAR + int(round(dy * FAR * (0.71 if dx else 1))), FAR + int(round(dx * FAR * (0.71 if dy else 1)))] = 1
+    for angle in np.linspace(0, 2 * math.pi, 8 * FAR, endpoint=False):
+        ring[FAR + int(round(FAR * math.sin(angle))), FAR + int(round(FAR * math.cos(angle)))] = 1
     return ring
 
 
-RING = _ring()  # the eight points a spot is compared with
+RING = _ring()  # the points a spot is compared with
 
 
 def _spot(channel):
-    """(bright, dark): how much each point stands above / below all eight points FAR away."""
+    """(bright, dark): how much each point stands above / below every point of a circle FAR away."""
     centre = cv2.blur(channel, (3, 3))
     bright = centre - cv2.dilate(centre, RING, borderType=cv2.BORDER_REPLICATE)
     dark = cv2.erode(centre, RING, borderType=cv2.BORDER_REPLICATE) - centre
@@ -209,12 +216,18 @@ class _Spot:
         return 2.0 * self.lit + self.window
 
 
+def _soft(excess, scale):
+    """0 … 1, rising with how far a point stands out beyond the noise, never flat: a pinhole
+    at 120 grey levels outranks a letter's bowl at 15 (a clipped scale made them equal)."""
+    return 1.0 - np.exp(-np.maximum(excess, 0) / scale)
+
+
 def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place."""
     found = []
     for k, level in enumerate(levels):
-        lit_norm = np.clip((level.lit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, 1.5)
-        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, 1.0)
+        lit_norm = 1.5 * _soft(level.lit - 4 * level.lit_noise, max(LIT_SCALE, 6 * level.lit_noise))
+        win_norm = _soft(level.window - 3 * level.window_noise, max(WINDOW_SCALE, 5 * level.window_noise))
         score = 2 * lit_norm + win_norm
         peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
         ys, xs = np.nonzero(peaks)
@@ -292,12 +305,24 @@ def _inside(points, width, height, margin):
             & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
 
 
-def _fit_slots(line, spots, slots, roles, size):
-    """Place the model's slots on one line: the best (first, span) and its rival's score.
+class _Placement:
+    """One way of laying the model's slots on the photo: its score, each slot's point (working
+    pixels), the spacing between neighbouring lights and the lights' radius."""
+    __slots__ = ("score", "points", "spacing", "radius")
+
+    def __init__(self, score, points, spacing, radius):
+        self.score, self.points, self.spacing, self.radius = score, points, spacing, radius
+
+    def same_as(self, other):
+        return bool(np.all(np.hypot(*(self.points - other.points).T) <= 0.3 * min(self.spacing, other.spacing)))
+
+
+def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
+    """Place the model's slots on one line: the `keep` best distinct placements, best first.
 
     A placement scores the spots under its slots (lit ones count double), loses for lit spots
     between its ends that fall on no slot, and gains a little when the power light is lit.
-    Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
+    Returns [_Placement], empty when no placement fits.
     """
     _score, origin, (ux, uy), _level, members = line
     width, height = size
@@ -314,7 +339,7 @@ def _fit_slots(line, spots, slots, roles, size):
     if n == 1 or not len(a):
         best = int(np.argmax(value))
         only = spots[members[best]]
-        return float(value[best]), 0.0, origin, (ux, uy), np.array([t[best]]), radius, None, np.array([[only.x, only.y]])
+        return [_Placement(float(value[best]), np.array([[only.x, only.y]]), 8 * radius, radius)]
     sa, sb = np.triu_indices(n, 1)
     ta, tb = np.minimum(t[a], t[b]), np.maximum(t[a], t[b])
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
@@ -322,7 +347,7 @@ def _fit_slots(line, spots, slots, roles, size):
     spacing = span * gap
     ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
-        return None
+        return []
     span, first, spacing = span[ok], first[ok], spacing[ok]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
@@ -335,45 +360,61 @@ def _fit_slots(line, spots, slots, roles, size):
     total = under.sum(1)
     on_slot = matched.any(1)  # (hyp, spots)
     between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
-    total -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    # Spots between the ends that fall on no slot: lights stand apart on plain plastic, while
+    # letters, vent holes and pegboard have marks between any slots laid on them.
+    total -= ((between & ~on_slot) * (2.5 * lit + BETWEEN_WINDOW * win)[None, :]).sum(1)
+    # A slot that shows nothing between two that show something is less likely than one that
+    # shows its window: a placement at half the lights' spacing leaves every other slot empty.
+    shown = under > 0.25
+    inner = (np.cumsum(shown, 1) > 0) & (np.cumsum(shown[:, ::-1], 1)[:, ::-1] > 0)
+    total -= EMPTY_BETWEEN * (inner & ~shown).sum(1)
     power = [k for k, role in enumerate(roles) if role == "power"]
     if power:
         total += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
     total[~inside] = -1e9
-    best = int(np.argmax(total))
-    if total[best] < -1e8:
-        return None
-    moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
-    rival = float(total[moved].max()) if moved.any() else -1e9
-    rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
-    # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
-    # a line drawn through two spots does not drift off the others (tilt, perspective).
-    points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
-    on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
-    on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
-    spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
-    if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
-        design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
-        target = np.array([(spots[m].x, spots[m].y) for _, m in on])
-        (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
-        if math.hypot(bx, by) > 0:
-            points = np.stack([ax + bx * slots, ay + by * slots], -1)
-    return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
+    found = []
+    for h in np.argsort(total)[::-1]:
+        if total[h] < -1e8 or len(found) >= keep:
+            break
+        if any(abs(first[h] - first[g]) < 0.5 * spacing[g] and abs(spacing[h] / spacing[g] - 1) < 0.25 for g in found):
+            continue
+        found.append(int(h))
+    placements = []
+    for h in found:
+        # Refit the row through the lit spots on its slots: P(slot) = A + B · slot, least squares,
+        # so a line drawn through two spots does not drift off the others (tilt, perspective).
+        where = np.stack([origin[0] + pos[h] * ux, origin[1] + pos[h] * uy], -1)
+        on = [(k, members[int(np.argmin(distance[h, k]))]) for k in range(n) if matched[h, k].any()]
+        on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
+        spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
+        if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
+            design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
+            target = np.array([(spots[m].x, spots[m].y) for _, m in on])
+            (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
+            if math.hypot(bx, by) > 0:
+                where = np.stack([ax + bx * slots, ay + by * slots], -1)
+        placements.append(_Placement(float(total[h]), where, float(spacing[h]), radius))
+    return placements
 
 
 def _locate(spots, model, size):
-    """The row: the best slot placement over the best lines, or None when no row stands out."""
+    """The ways the row may lie, best first (distinct placements over the best lines); empty when none."""
     leds = model["leds"]
     slots = [led["x"] for led in leds]
     if any(x is None for x in slots):
         slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
     roles = [led.get("role") for led in leds]
-    best = None
+    every = []
     for line in _lines(spots, len(leds)):
-        fit = _fit_slots(line, spots, slots, roles, size)
-        if fit is not None and (best is None or fit[0] > best[0]):
-            best = fit
-    return best
+        every.extend(_fit_slots(line, spots, slots, roles, size))
+    every.sort(key=lambda p: -p.score)
+    kept = []
+    for placement in every:
+        if not any(placement.same_as(other) for other in kept):
+            kept.append(placement)
+        if len(kept) >= PLACEMENTS:
+            break
+    return kept
 
 
 # ---- quality ----
@@ -412,12 +453,10 @@ def _frame_problems(rgb, lum):
 
 # ---- states and colours ----
 
-def _p_lit(evidence, placed="sure"):
-    """The calibrated probability that a light is lit, from its evidence (lit spot / row noise)
-    and how well its row was placed ("sure" or "doubtful")."""
-    table = CALIBRATION[placed]
+def _step(table, value):
+    """A calibrated step function [(up to, p)] at `value` (the last step beyond its end)."""
     for top, p in table:
-        if evidence <= top:
+        if value <= top:
             return p
     return table[-1][1]
 
@@ -474,7 +513,11 @@ def read(images, model):
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
     are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
-    a row that cannot be found is a retake, never "all off".
+    a row that cannot be found is a retake, never "all off". A read photo also has "row": where
+    the row was placed ("from"/"to", fractions of the image; "spacing", of its long side), the
+    placement's score against its best rival ("fit", "rival", its share "weight" of the likely
+    placements and the calibrated chance "p_right" that it is right), lit spots it leaves
+    unexplained ("stray_lit", "placed"), for bench/explain_led.py.
     """
     width, height = images[0].size
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
@@ -495,47 +538,41 @@ def read(images, model):
         return _retake(problems[:1], {"sharpness": sharpness})
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
-    row = _locate(spots, model, (width, height))
+    placements = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
-    if row is None or row[0] < 2.0:
+    if not placements or placements[0].score < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         if reason is None:
             tiny = [s for s in spots if s.level == 0 and s.lit > 0.5]
             reason = "too_far" if len(tiny) >= 2 else "no_panel"
         return _retake([reason], {"sharpness": sharpness})
-    score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
-    spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
+    best = placements[0]
+    spacing, radius, points = best.spacing, best.radius, best.points
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
     if spacing < 7.0:
         return _retake(["too_far"], {"sharpness": sharpness})
+    # How likely each placement is, from how much worse it explains the photo than the best:
+    # a light's p(lit) is weighed over them, so it is unsure only where the placements that
+    # could be right read it differently.
+    weights = np.exp((np.array([p.score for p in placements]) - best.score) / PLACEMENT_SCALE)
+    share = float(weights[0] / weights.sum())
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
-    fit_margin = score - rival
-    fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
-    slot_points = [tuple(p) for p in points]
     stray = [sp for sp in spots if sp.lit >= 1.0
-             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+             and min(math.hypot(sp.x - x, sp.y - y) for x, y in points) > max(0.3 * spacing, 2 * sp.radius)]
     # Lit spots that the row does not explain: the row may be the wrong one.
-    stray_trust = 0.75 if stray else 1.0
-    placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
+    placed = "stray" if stray else "clean"
+    p_row = _step(ROW_RIGHT[placed], share)
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
     leds = model["leds"]
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
-        series = [_p_lit(e, placed) for e in evidence]
+        # Lit as the evidence says if the row is where it was placed, else as often as lights are.
+        series = [p_row * _step(CALIBRATION, e) + (1 - p_row) * PRIOR_LIT for e in evidence]
         state, p_state, p_lit = _state(series)
-        if rival_pos is not None and fit_confidence < 0.95:
-            # Another placement of the slots that explains the photo almost as well: where it
-            # reads this light differently, the light is only as sure as the placement.
-            rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
-            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
-            if other != state:
-                p_state *= fit_confidence
-        if state == "off":  # lit spots the row does not explain: perhaps it is not the row
-            p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "placed": placed,
                 "x": round(x / width, 4), "y": round(y / height, 4)}
@@ -550,8 +587,14 @@ def read(images, model):
             item["color_confidence"] = round(colour_p, 2)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
         out.append(item)
+    first, last = points[0], points[-1]
+    row_info = {"from": [round(float(first[0]) / width, 4), round(float(first[1]) / height, 4)],
+                "to": [round(float(last[0]) / width, 4), round(float(last[1]) / height, 4)],
+                "spacing": round(spacing / long_side, 4), "fit": round(best.score, 2),
+                "rival": round(placements[1].score, 2) if len(placements) > 1 else None,
+                "weight": round(share, 3), "p_right": round(p_row, 3), "stray_lit": len(stray), "placed": placed}
     return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
-            "steady_known": len(images) > 1}
+            "steady_known": len(images) > 1, "row": row_info}
 
 
 def _state(series):
