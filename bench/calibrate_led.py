@@ -2,8 +2,9 @@
 
 Renders single photos from seeds the benchmark and the tests never use (90000 on) and reads
 them. The renderer knows where each light is (`where`), so a reading's row is right when every
-light was placed within 0.3 of the spacing of its true centre. Fitted on one half, with the
-other half printed as a check (stated probability against how often it came true):
+light was placed within 0.3 of the spacing of its true centre. The tables to paste are fitted on
+every sample; the same fit on one half is checked on the other (stated probability against how
+often it came true):
 
 - CALIBRATION: p(lit) as a rising step function of a light's evidence, on rows placed right
   (isotonic regression, pool-adjacent-violators, steps of at least 25 lights);
@@ -100,8 +101,9 @@ def main():
     (x, y), rows, every = samples(args.cases)
     half = len(x) // 2
     table = isotonic(x[:half], y[:half])
-    print(f"CALIBRATION ({len(x)} lights on rows placed right; fitted on {half}):")
-    print("    CALIBRATION = " + str([(round(math.exp(top), 3), p) for top, p in table]))
+    print(f"CALIBRATION ({len(x)} lights on rows placed right), fitted on all of them (to paste):")
+    print("    CALIBRATION = " + str([(round(math.exp(top), 3), p) for top, p in isotonic(x, y)]))
+    print(f"  the same fit on the first {half}, checked on the rest:")
     check(table, x[half:], y[half:])
     print("ROW_RIGHT:")
     for placed, (share, right) in rows.items():
@@ -110,7 +112,9 @@ def main():
             print(f"    {placed}: only {len(share)} rows; keep one step at their rate {right.mean() if len(right) else 0:.2f}")
             continue
         table = isotonic(share[:half], right[:half], smallest=12)
-        print(f"    \"{placed}\": {[(round(top, 3), p) for top, p in table]},  ({len(share)} rows, {right.mean():.0%} right)")
+        print(f"    \"{placed}\": {[(round(top, 3), p) for top, p in isotonic(share, right, smallest=12)]},"
+              f"  ({len(share)} rows, {right.mean():.0%} right; fitted on all, to paste)")
+        print(f"  the same fit on the first {half}, checked on the rest:")
         check(table, share[half:], right[half:])
     print(f"PRIOR_LIT = {np.mean(every):.2f}  ({len(every)} lights)")
 

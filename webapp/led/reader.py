@@ -70,12 +70,14 @@ HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 
 # p(lit) as a rising step function of a light's evidence, [(evidence up to, p)], on rows placed
 # where the lights are; p(the row is placed right) from the best placement's share of the likely
 # ones, "stray" when lit spots lie off the row; and how often a light is lit at all.
-CALIBRATION = [(0.001, 0.023), (0.644, 0.02), (3.722, 0.852), (13.676, 0.996)]
-ROW_RIGHT = {"clean": [(0.305, 0.062), (0.439, 0.529), (0.87, 0.643), (1.0, 0.971)],
-             "stray": [(0.985, 0.214), (1.0, 0.75)]}
-PRIOR_LIT = 0.46
+CALIBRATION = [(0.001, 0.017), (0.042, 0.017), (0.097, 0.026), (0.311, 0.021), (0.589, 0.079), (2.056, 0.889),
+               (13.844, 0.998)]
+ROW_RIGHT = {"clean": [(0.304, 0.048), (0.376, 0.471), (0.61, 0.65), (0.839, 0.75), (0.991, 0.893), (1.0, 0.984)],
+             "stray": [(1.0, 0.21)]}
+PRIOR_LIT = 0.50
 BETWEEN_WINDOW = 1.0  # what a window-like mark between two slots costs a placement (a lit one costs 2.5)
 EMPTY_BETWEEN = 0.3  # what a slot showing nothing between two that show something costs a placement
+BEYOND = 1.0  # what the strongest mark one spacing past either end costs a placement, per unit of its value
 PLACEMENTS = 6  # ways of laying the slots on the row weighed against each other
 PLACEMENT_SCALE = 0.6  # score difference at which one placement is e (2.7) times likelier than another
 SURE = 0.9  # a light is reported on/off only with at least this probability
@@ -363,6 +365,11 @@ def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
     # Spots between the ends that fall on no slot: lights stand apart on plain plastic, while
     # letters, vent holes and pegboard have marks between any slots laid on them.
     total -= ((between & ~on_slot) * (2.5 * lit + BETWEEN_WINDOW * win)[None, :]).sum(1)
+    # The row does not go on past its ends: a mark one spacing beyond the first or the last slot,
+    # on the line, says the slots sit one light too far along (the first or last light missed).
+    beyond = np.stack([pos[:, 0] - spacing, pos[:, -1] + spacing], 1)  # (hyp, 2)
+    past = (np.abs(beyond[:, :, None] - t[None, None, :]) <= tol[:, None, None]).any(1)  # (hyp, spots)
+    total -= BEYOND * (past * value[None, :]).max(1)
     # A slot that shows nothing between two that show something is less likely than one that
     # shows its window: a placement at half the lights' spacing leaves every other slot empty.
     shown = under > 0.25
