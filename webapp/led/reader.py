@@ -7,21 +7,27 @@ is only a small prior. The steps:
    is measured in the working image or as a fraction of its long side, never of the original,
    so a small photo is judged like a large one.
 2. Spots at four scales (an image pyramid, OpenCV): a *lit* spot is brighter or more colourful
-   than every point of a circle around it; a *window* (an LED that is off, or a pinhole) is lighter
-   or darker than them. Edges, printed labels and broad reflections have a neighbour like
-   themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
-   printed label on a black case looks like that and a lit LED does not.
+   than every point of a circle around it; a *window* (an LED that is off, or a pinhole) is
+   lighter or darker than them. Edges, cables, strokes of print and broad reflections have a
+   neighbour on the circle like themselves and score low; a pale (uncoloured, unclipped) bright
+   spot counts little, since a printed label on a black case looks like that and a lit LED does
+   not. How far a spot stands out is graded, never capped: a pinhole at 120 grey levels
+   outranks the bowl of a letter at 15.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best. Lights are ordered left to
-   right, or top to bottom when the row is nearer vertical than horizontal.
-4. Each slot's evidence (how far its lit spot stands above the row's noise) becomes a
-   probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
-   A light is "on" or "off" only when that probability says so, else "unsure"; when another
-   placement of the slots explains the photo almost as well, a light it reads differently is
-   "unsure" too. In a burst each frame is read so: never lit is off, always lit is on,
-   anything between is blinking (flashing). A single photo cannot tell flashing from steady
-   (`steady_known` is False).
+   are placed where they explain the lit spots and windows best. A placement loses for marks
+   between its slots (letters, vents, pegboard), for a mark one spacing past either end (the
+   row goes on: a light missed at the end), and a little for empty slots between shown ones
+   (half the lights' spacing). Lights are ordered left to right, or top to bottom when the row
+   is nearer vertical than horizontal.
+4. The best placements are weighed against each other (PLACEMENT_SCALE); the best one's share
+   becomes the chance that the row is placed right (ROW_RIGHT). Each slot's evidence (how far
+   its lit spot stands above the noise) becomes p(lit) on a row placed right (CALIBRATION);
+   on a misplaced row a light is lit as often as lights are (PRIOR_LIT). All three are fitted
+   on held-out renders by bench/calibrate_led.py, never on the real photos. A light is "on" or
+   "off" only when the result says so with SURE, else "unsure" with the way it leans. In a
+   burst each frame is read so: never lit is off, always lit is on, anything between is
+   blinking (flashing). A single photo cannot tell flashing from steady (`steady_known` is False).
 5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
    photographs yellow-green, amber orange-yellow, red orange-red; a white LED clips all three
    channels), limited to the colours the catalog says that light has.
@@ -322,8 +328,9 @@ class _Placement:
 def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
     """Place the model's slots on one line: the `keep` best distinct placements, best first.
 
-    A placement scores the spots under its slots (lit ones count double), loses for lit spots
-    between its ends that fall on no slot, and gains a little when the power light is lit.
+    A placement scores the spots under its slots (lit ones count double), loses for spots
+    between its ends that fall on no slot, for the strongest spot one spacing past either end
+    and for empty slots between shown ones, and gains a little when the power light is lit.
     Returns [_Placement], empty when no placement fits.
     """
     _score, origin, (ux, uy), _level, members = line
@@ -554,7 +561,7 @@ def read(images, model):
             reason = "too_far" if len(tiny) >= 2 else "no_panel"
         return _retake([reason], {"sharpness": sharpness})
     best = placements[0]
-    spacing, radius, points = best.spacing, best.radius, best.points
+    spacing, points = best.spacing, best.points
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
     if spacing < 7.0:
@@ -589,7 +596,9 @@ def read(images, model):
             brightest = int(np.argmax(series))
             frgb = rgbs[brightest]
             fv, fc, _ = chans[brightest]
-            colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
+            # The ring looked at (2.5 radii) reaches past the clipped core (a spot found at a fine
+            # scale is only the core) and stays short of halfway to the next light.
+            colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, 0.16 * spacing), led["colors"])
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
