@@ -387,7 +387,8 @@ def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
         total += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
     total[~inside] = -1e9
     found = []
-    for h in np.argsort(total)[::-1]:
+    order = np.argsort(total)[::-1][:40 * keep]  # near-duplicates of the best come first; enough are looked at
+    for h in order:
         if total[h] < -1e8 or len(found) >= keep:
             break
         if any(abs(first[h] - first[g]) < 0.5 * spacing[g] and abs(spacing[h] / spacing[g] - 1) < 0.25 for g in found):
