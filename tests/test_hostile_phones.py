@@ -205,6 +205,17 @@ def test_open_uploads_are_capped_per_person_and_unfinished_ones_expire(app, logi
     assert techa.create(b"x" * 1000, sha="f" * 64).status_code == 201
 
 
+def test_a_signal_no_radio_can_hear_is_refused_with_the_range(login, order_id, db, app):  # noqa: F811
+    phone = Phone(login("techa"))
+    for bad in (-1e308, 1e308, 500, -129, 21):
+        outcome = result_of(phone, "order.wifi_survey", survey_args(order_id, signal_dbm=bad))
+        assert outcome["status"] == "rejected" and "-128" in outcome["error"] and "dBm" in outcome["error"], bad
+        assert "信号" in outcome["error"], outcome["error"]
+    assert db.execute("SELECT COUNT(*) FROM wifi_surveys").fetchone()[0] == 0
+    for edge in (-128, 20, -45.5):
+        assert result_of(phone, "order.wifi_survey", survey_args(order_id, signal_dbm=edge))["status"] == "applied", edge
+
+
 def test_image_decodes_wait_for_a_free_slot(app):
     data = jpeg(size=(400, 300))
     finished = threading.Event()

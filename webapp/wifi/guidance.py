@@ -20,6 +20,8 @@ import json
 import math
 import pathlib
 
+from flask_babel import gettext as _
+
 from .channels import BLOCKS_5, domain, freq_of, span, spans
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -32,6 +34,10 @@ GOOD_SIGNAL_DBM = -70
 MAX_SSID = 64
 MAX_SECURITY = 100
 NUMBER_FIELDS = ("signal_dbm", "freq_mhz", "center_mhz", "channel", "width_mhz")
+# A received signal a scan can report, in dBm: radiotap's antenna signal is a signed octet
+# (−128 at the bottom), and nothing is heard stronger than the +20 dBm a 2.4 GHz router may
+# transmit in China (MIIT 2002-353). Outside this a number is a typing slip, not a reading.
+SIGNAL_RANGE_DBM = (-128, 20)
 
 
 def _finite(n):
@@ -39,12 +45,20 @@ def _finite(n):
 
 
 def check_networks(networks):
-    """Refuse a survey with a non-finite number or an over-long SSID or security string (ValueError, for the technician)."""
+    """Refuse a survey with a non-finite number, a signal outside SIGNAL_RANGE_DBM, or an over-long SSID or security string.
+
+    Raises ValueError with a sentence for the technician.
+    """
     for n in networks:
         if not _finite(n):
-            raise ValueError("A network's signal or frequency is not a number.")
+            raise ValueError(_("A network's signal or frequency is not a number."))
+        low, high = SIGNAL_RANGE_DBM
+        if n.get("signal_dbm") is not None and not low <= n["signal_dbm"] <= high:
+            raise ValueError(_("A signal of %(signal)s dBm cannot be heard: a Wi-Fi signal lies between %(low)d and"
+                               " %(high)d dBm (typically −90 to −30).", signal=f"{n['signal_dbm']:g}", low=low, high=high))
         if len(n.get("ssid") or "") > MAX_SSID or len(n.get("security") or "") > MAX_SECURITY:
-            raise ValueError(f"An SSID is at most {MAX_SSID} characters and a security type at most {MAX_SECURITY}.")
+            raise ValueError(_("An SSID is at most %(ssid)d characters and a security type at most %(security)d.",
+                               ssid=MAX_SSID, security=MAX_SECURITY))
 
 
 def usable(networks):
