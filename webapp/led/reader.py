@@ -574,10 +574,11 @@ def read(images, model):
     share = float(weights[0] / weights.sum())
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
-    # Lit spots that the row does not explain: the row may be the wrong one. A spot nearer a slot
-    # than halfway to the next is that light's own (its bloom, found at a coarser scale).
+    # Lit spots that the row does not explain: the row may be the wrong one. A spot within one
+    # spacing of a slot is taken for that light's own (its bloom, or the label it lights, found
+    # at a coarser scale), not for a light of another row.
     stray = [sp for sp in spots if sp.lit >= 1.0
-             and min(math.hypot(sp.x - x, sp.y - y) for x, y in points) > max(0.5 * spacing, 2 * sp.radius)]
+             and min(math.hypot(sp.x - x, sp.y - y) for x, y in points) > max(spacing, 2 * sp.radius)]
     placed = "stray" if stray else "clean"
     p_row = _step(ROW_RIGHT[placed], share)
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
