@@ -81,6 +81,7 @@ CALIBRATION = [(0.001, 0.017), (0.042, 0.017), (0.097, 0.026), (0.311, 0.021), (
 ROW_RIGHT = {"clean": [(0.304, 0.048), (0.376, 0.471), (0.61, 0.65), (0.839, 0.75), (0.991, 0.893), (1.0, 0.984)],
              "stray": [(1.0, 0.21)]}
 PRIOR_LIT = 0.50
+RIVAL_RIGHT = 0.25  # when the best placement is wrong, how often one of the others is right
 BETWEEN_WINDOW = 1.0  # what a window-like mark between two slots costs a placement (a lit one costs 2.5)
 EMPTY_BETWEEN = 0.3  # what a slot showing nothing between two that show something costs a placement
 BEYOND = 1.0  # what the strongest mark one spacing past either end costs a placement, per unit of its value
@@ -88,7 +89,7 @@ PLACEMENTS = 6  # ways of laying the slots on the row weighed against each other
 PLACEMENT_SCALE = 0.6  # score difference at which one placement is e (2.7) times likelier than another
 SURE = 0.9  # a light is reported on/off only with at least this probability
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
-LIT_SCALE, WINDOW_SCALE = 25.0, 40.0  # grey levels at which a spot's evidence is two thirds of its most
+LIT_SCALE, WINDOW_SCALE = 25.0, 12.0  # grey levels at which a spot's evidence is two thirds of its most
 
 
 class PhotoError(ValueError):
@@ -584,11 +585,26 @@ def read(images, model):
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
     leds = model["leds"]
+    rivals = placements[1:]
+    rival_weights = weights[1:] / weights[1:].sum() if rivals else []
+    rival_scales = [[k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * r.spacing] or [0] for r in rivals]
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
-        # Lit as the evidence says if the row is where it was placed, else as often as lights are.
-        series = [p_row * _step(CALIBRATION, e) + (1 - p_row) * PRIOR_LIT for e in evidence]
+        # Lit as the evidence says if the row is where it was placed; if it is not, as the other
+        # likely placements read this light (weighed as likely as they are). A light every
+        # likely placement reads alike is as sure as its evidence; one they read differently
+        # is only as sure as the placement.
+        if rivals:
+            elsewhere = np.zeros(len(frame_levels))
+            for weight, rival, rival_scale in zip(rival_weights, rivals, rival_scales):
+                rx, ry = rival.points[k]
+                elsewhere += weight * np.array([_step(CALIBRATION, _evidence(fl, rival_scale, rx, ry, rival.spacing))
+                                                for fl in frame_levels])
+            elsewhere = RIVAL_RIGHT * elsewhere + (1 - RIVAL_RIGHT) * PRIOR_LIT
+        else:
+            elsewhere = np.full(len(frame_levels), PRIOR_LIT)
+        series = [p_row * _step(CALIBRATION, e) + (1 - p_row) * other for e, other in zip(evidence, elsewhere)]
         state, p_state, p_lit = _state(series)
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "placed": placed,
