@@ -22,6 +22,7 @@ import argparse
 import collections
 import io
 import json
+import math
 import os
 import pathlib
 import statistics
@@ -57,9 +58,10 @@ class Tally:
 
     def add(self, truths, result, bad=None, case=None):
         ok = result["quality"]["ok"]
-        if ok and case is not None and not bad:
+        if ok and case is not None and not bad and len(case["where"]) > 1:
+            # Placed right: every light within 0.3 of the drawn lights' spacing of where it was drawn.
             width, height = reader.Image.open(io.BytesIO(case["photos"][0])).size
-            spacing = result["row"]["spacing"] * max(width, height)
+            spacing = min(math.dist(a, b) for a, b in zip(case["where"], case["where"][1:]))
             self.rows[0] += all(((led["x"] * width - x) ** 2 + (led["y"] * height - y) ** 2) ** 0.5 <= 0.3 * spacing
                                 for led, (x, y) in zip(result["leds"], case["where"]))
             self.rows[1] += 1

@@ -1,7 +1,7 @@
 """Why the LED reader read each light as it did: per-light evidence on the real photos (or any photo).
 
-For each photo: where the row was placed (first and last light, spacing), how sure the
-placement is against its best rival, and per light the expected position, the pixels measured
+For each photo: where the row was placed (first and last light, spacing) and which of the
+reader's calibrations it used, and per light the expected position, the pixels measured
 there (brightest value, chroma and hue within a quarter of the spacing), the lit evidence and
 p(lit), the state and, beside it, what truth.json says. Nothing here changes the reader; it
 reads the photos the tests and the benchmark read.
@@ -50,12 +50,13 @@ def explain(name, data, labels, truth=None):
     if not result["quality"]["ok"]:
         print(f"  retake: {', '.join(result['quality']['problems'])}")
         return
-    row = result["row"]
-    print(f"  row from {row['from']} to {row['to']} (fractions of the image), spacing {row['spacing']:.3f} of the long side;"
-          f" fit {row['fit']} against rival {row['rival']} → its share {row['weight']:.2f} of the likely placements,"
-          f" {row['stray_lit']} lit spots off the row, calibration '{row['placed']}'")
+    leds = result["leds"]
+    points = [(led["x"] * image.width, led["y"] * image.height) for led in leds]
+    spacing = min((math.dist(a, b) for a, b in zip(points, points[1:])), default=8.0)
+    print(f"  row from ({leds[0]['x']:.3f}, {leds[0]['y']:.3f}) to ({leds[-1]['x']:.3f}, {leds[-1]['y']:.3f})"
+          f" (fractions of the image), spacing {spacing:.0f} working pixels; calibration '{leds[0].get('placed')}'")
     rgb = np.asarray(image)
-    reach = max(2, int(0.25 * row["spacing"] * max(image.size)))
+    reach = max(2, int(0.25 * spacing))
     print(f"  {'light':<9}{'at (x, y)':<17}{'max V':>6}{'chroma':>7}{'hue':>5}{'evidence':>9}{'p(lit)':>8}  {'read':<16}{'truth':<8}")
     for k, led in enumerate(result["leds"]):
         x, y = led["x"] * image.width, led["y"] * image.height

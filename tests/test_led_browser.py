@@ -64,9 +64,6 @@ def chip(scope, label):
     return scope.locator(".led-chip").filter(has_text=label).first
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18, regression of this session: the reader's stated chance that this "
-                   "12-light row is placed right is 0.75 (the best placement has only ~0.7 of the likely ones, and "
-                   "renders with that share are right 75 % of the time), so POWER and LAN2 read 'unsure' instead of 'on'")
 def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone, browser):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     page = camera_phone.new_page()

@@ -7,27 +7,21 @@ is only a small prior. The steps:
    is measured in the working image or as a fraction of its long side, never of the original,
    so a small photo is judged like a large one.
 2. Spots at four scales (an image pyramid, OpenCV): a *lit* spot is brighter or more colourful
-   than every point of a circle around it; a *window* (an LED that is off, or a pinhole) is
-   lighter or darker than them. Edges, cables, strokes of print and broad reflections have a
-   neighbour on the circle like themselves and score low; a pale (uncoloured, unclipped) bright
-   spot counts little, since a printed label on a black case looks like that and a lit LED does
-   not. How far a spot stands out is graded, never capped: a pinhole at 120 grey levels
-   outranks the bowl of a letter at 15.
+   than all eight points around it; a *window* (an LED that is off, or a pinhole) is lighter
+   or darker than them. Edges, printed labels and broad reflections have a neighbour like
+   themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
+   printed label on a black case looks like that and a lit LED does not.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best. A placement loses for marks
-   between its slots (letters, vents, pegboard), for a mark one spacing past either end (the
-   row goes on: a light missed at the end), and a little for empty slots between shown ones
-   (half the lights' spacing). Lights are ordered left to right, or top to bottom when the row
-   is nearer vertical than horizontal.
-4. The best placements are weighed against each other (PLACEMENT_SCALE); the best one's share
-   becomes the chance that the row is placed right (ROW_RIGHT). Each slot's evidence (how far
-   its lit spot stands above the noise) becomes p(lit) on a row placed right (CALIBRATION);
-   on a misplaced row a light is lit as often as lights are (PRIOR_LIT). All three are fitted
-   on held-out renders by bench/calibrate_led.py, never on the real photos. A light is "on" or
-   "off" only when the result says so with SURE, else "unsure" with the way it leans. In a
-   burst each frame is read so: never lit is off, always lit is on, anything between is
-   blinking (flashing). A single photo cannot tell flashing from steady (`steady_known` is False).
+   are placed where they explain the lit spots and windows best. Lights are ordered left to
+   right, or top to bottom when the row is nearer vertical than horizontal.
+4. Each slot's evidence (how far its lit spot stands above the row's noise) becomes a
+   probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
+   A light is "on" or "off" only when that probability says so, else "unsure"; when another
+   placement of the slots explains the photo almost as well, a light it reads differently is
+   "unsure" too. In a burst each frame is read so: never lit is off, always lit is on,
+   anything between is blinking (flashing). A single photo cannot tell flashing from steady
+   (`steady_known` is False).
 5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
    photographs yellow-green, amber orange-yellow, red orange-red; a white LED clips all three
    channels), limited to the colours the catalog says that light has.
@@ -72,24 +66,16 @@ RETAKE = {
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
 PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
 HUE_REACH = {"red": 22.0, "orange": 18.0, "green": 50.0, "blue": 45.0, "other": 60.0}
-# Fitted by bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark:
-# p(lit) as a rising step function of a light's evidence, [(evidence up to, p)], on rows placed
-# where the lights are; p(the row is placed right) from the best placement's share of the likely
-# ones, "stray" when lit spots lie off the row; and how often a light is lit at all.
-CALIBRATION = [(0.001, 0.017), (0.042, 0.017), (0.097, 0.026), (0.311, 0.021), (0.589, 0.079), (2.056, 0.889),
-               (13.844, 0.998)]
-ROW_RIGHT = {"clean": [(0.304, 0.048), (0.376, 0.471), (0.61, 0.65), (0.839, 0.75), (0.991, 0.893), (1.0, 0.984)],
-             "stray": [(1.0, 0.21)]}
-PRIOR_LIT = 0.50
-RIVAL_RIGHT = 0.25  # when the best placement is wrong, how often one of the others is right
-BETWEEN_WINDOW = 1.0  # what a window-like mark between two slots costs a placement (a lit one costs 2.5)
-EMPTY_BETWEEN = 0.3  # what a slot showing nothing between two that show something costs a placement
-BEYOND = 1.0  # what the strongest mark one spacing past either end costs a placement, per unit of its value
-PLACEMENTS = 6  # ways of laying the slots on the row weighed against each other
-PLACEMENT_SCALE = 0.6  # score difference at which one placement is e (2.7) times likelier than another
+# p(lit) as a rising step function of a light's evidence: [(evidence up to, p)], fitted by
+# bench/calibrate_led.py (isotonic regression) on renders held out from the benchmark.
+CALIBRATION = {  # by how well the row was placed: "sure" when no other placement comes close
+    "sure": [(0.522, 0.0), (3.885, 0.96), (13.297, 1.0)],
+    "doubtful": [(0.411, 0.165), (1.942, 0.431), (7.616, 0.676), (13.158, 0.857)],
+}
+SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
 SURE = 0.9  # a light is reported on/off only with at least this probability
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
-LIT_SCALE, WINDOW_SCALE = 25.0, 12.0  # grey levels at which a spot's evidence is two thirds of its most
+DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
 class PhotoError(ValueError):
@@ -139,19 +125,17 @@ def split_sheet(image, count):
 # ---- spots ----
 
 def _ring():
-    """Every point of a circle FAR pixels out. Eight points were not enough: a thin cable or a
-    printed stroke at an angle between them passed between the points and counted as a spot."""
     ring = np.zeros((2 * FAR + 1, 2 * FAR + 1), np.uint8)
-    for angle in np.linspace(0, 2 * math.pi, 8 * FAR, endpoint=False):
-        ring[FAR + int(round(FAR * math.sin(angle))), FAR + int(round(FAR * math.cos(angle)))] = 1
+    for dy, dx in DIRS:
+        ring[FAR + int(round(dy * FAR * (0.71 if dx else 1))), FAR + int(round(dx * FAR * (0.71 if dy else 1)))] = 1
     return ring
 
 
-RING = _ring()  # the points a spot is compared with
+RING = _ring()  # the eight points a spot is compared with
 
 
 def _spot(channel):
-    """(bright, dark): how much each point stands above / below every point of a circle FAR away."""
+    """(bright, dark): how much each point stands above / below all eight points FAR away."""
     centre = cv2.blur(channel, (3, 3))
     bright = centre - cv2.dilate(centre, RING, borderType=cv2.BORDER_REPLICATE)
     dark = cv2.erode(centre, RING, borderType=cv2.BORDER_REPLICATE) - centre
@@ -225,18 +209,12 @@ class _Spot:
         return 2.0 * self.lit + self.window
 
 
-def _soft(excess, scale):
-    """0 … 1, rising with how far a point stands out beyond the noise, never flat: a pinhole
-    at 120 grey levels outranks a letter's bowl at 15 (a clipped scale made them equal)."""
-    return 1.0 - np.exp(-np.maximum(excess, 0) / scale)
-
-
 def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place."""
     found = []
     for k, level in enumerate(levels):
-        lit_norm = 1.5 * _soft(level.lit - 4 * level.lit_noise, max(LIT_SCALE, 6 * level.lit_noise))
-        win_norm = _soft(level.window - 3 * level.window_noise, max(WINDOW_SCALE, 5 * level.window_noise))
+        lit_norm = np.clip((level.lit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, 1.5)
+        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, 1.0)
         score = 2 * lit_norm + win_norm
         peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
         ys, xs = np.nonzero(peaks)
@@ -314,25 +292,12 @@ def _inside(points, width, height, margin):
             & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
 
 
-class _Placement:
-    """One way of laying the model's slots on the photo: its score, each slot's point (working
-    pixels), the spacing between neighbouring lights and the lights' radius."""
-    __slots__ = ("score", "points", "spacing", "radius")
+def _fit_slots(line, spots, slots, roles, size):
+    """Place the model's slots on one line: the best (first, span) and its rival's score.
 
-    def __init__(self, score, points, spacing, radius):
-        self.score, self.points, self.spacing, self.radius = score, points, spacing, radius
-
-    def same_as(self, other):
-        return bool(np.all(np.hypot(*(self.points - other.points).T) <= 0.3 * min(self.spacing, other.spacing)))
-
-
-def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
-    """Place the model's slots on one line: the `keep` best distinct placements, best first.
-
-    A placement scores the spots under its slots (lit ones count double), loses for spots
-    between its ends that fall on no slot, for the strongest spot one spacing past either end
-    and for empty slots between shown ones, and gains a little when the power light is lit.
-    Returns [_Placement], empty when no placement fits.
+    A placement scores the spots under its slots (lit ones count double), loses for lit spots
+    between its ends that fall on no slot, and gains a little when the power light is lit.
+    Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
     """
     _score, origin, (ux, uy), _level, members = line
     width, height = size
@@ -349,7 +314,7 @@ def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
     if n == 1 or not len(a):
         best = int(np.argmax(value))
         only = spots[members[best]]
-        return [_Placement(float(value[best]), np.array([[only.x, only.y]]), 8 * radius, radius)]
+        return float(value[best]), 0.0, origin, (ux, uy), np.array([t[best]]), radius, None, np.array([[only.x, only.y]])
     sa, sb = np.triu_indices(n, 1)
     ta, tb = np.minimum(t[a], t[b]), np.maximum(t[a], t[b])
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
@@ -357,7 +322,7 @@ def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
     spacing = span * gap
     ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
-        return []
+        return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
@@ -370,67 +335,45 @@ def _fit_slots(line, spots, slots, roles, size, keep=PLACEMENTS):
     total = under.sum(1)
     on_slot = matched.any(1)  # (hyp, spots)
     between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
-    # Spots between the ends that fall on no slot: lights stand apart on plain plastic, while
-    # letters, vent holes and pegboard have marks between any slots laid on them.
-    total -= ((between & ~on_slot) * (2.5 * lit + BETWEEN_WINDOW * win)[None, :]).sum(1)
-    # The row does not go on past its ends: a mark one spacing beyond the first or the last slot,
-    # on the line, says the slots sit one light too far along (the first or last light missed).
-    beyond = np.stack([pos[:, 0] - spacing, pos[:, -1] + spacing], 1)  # (hyp, 2)
-    past = (np.abs(beyond[:, :, None] - t[None, None, :]) <= tol[:, None, None]).any(1)  # (hyp, spots)
-    total -= BEYOND * (past * value[None, :]).max(1)
-    # A slot that shows nothing between two that show something is less likely than one that
-    # shows its window: a placement at half the lights' spacing leaves every other slot empty.
-    shown = under > 0.25
-    inner = (np.cumsum(shown, 1) > 0) & (np.cumsum(shown[:, ::-1], 1)[:, ::-1] > 0)
-    total -= EMPTY_BETWEEN * (inner & ~shown).sum(1)
+    total -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
     power = [k for k, role in enumerate(roles) if role == "power"]
     if power:
         total += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
     total[~inside] = -1e9
-    found = []
-    order = np.argsort(total)[::-1][:40 * keep]  # near-duplicates of the best come first; enough are looked at
-    for h in order:
-        if total[h] < -1e8 or len(found) >= keep:
-            break
-        if any(abs(first[h] - first[g]) < 0.5 * spacing[g] and abs(spacing[h] / spacing[g] - 1) < 0.25 for g in found):
-            continue
-        found.append(int(h))
-    placements = []
-    for h in found:
-        # Refit the row through the lit spots on its slots: P(slot) = A + B · slot, least squares,
-        # so a line drawn through two spots does not drift off the others (tilt, perspective).
-        where = np.stack([origin[0] + pos[h] * ux, origin[1] + pos[h] * uy], -1)
-        on = [(k, members[int(np.argmin(distance[h, k]))]) for k in range(n) if matched[h, k].any()]
-        on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
-        spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
-        if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
-            design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
-            target = np.array([(spots[m].x, spots[m].y) for _, m in on])
-            (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
-            if math.hypot(bx, by) > 0:
-                where = np.stack([ax + bx * slots, ay + by * slots], -1)
-        placements.append(_Placement(float(total[h]), where, float(spacing[h]), radius))
-    return placements
+    best = int(np.argmax(total))
+    if total[best] < -1e8:
+        return None
+    moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
+    rival = float(total[moved].max()) if moved.any() else -1e9
+    rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
+    # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
+    # a line drawn through two spots does not drift off the others (tilt, perspective).
+    points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
+    on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
+    on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
+    spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
+    if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
+        design = np.stack([np.ones(len(on)), slots[[k for k, _ in on]]], 1)
+        target = np.array([(spots[m].x, spots[m].y) for _, m in on])
+        (ax, ay), (bx, by) = np.linalg.lstsq(design, target, rcond=None)[0]
+        if math.hypot(bx, by) > 0:
+            points = np.stack([ax + bx * slots, ay + by * slots], -1)
+    return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
 
 
 def _locate(spots, model, size):
-    """The ways the row may lie, best first (distinct placements over the best lines); empty when none."""
+    """The row: the best slot placement over the best lines, or None when no row stands out."""
     leds = model["leds"]
     slots = [led["x"] for led in leds]
     if any(x is None for x in slots):
         slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
     roles = [led.get("role") for led in leds]
-    every = []
+    best = None
     for line in _lines(spots, len(leds)):
-        every.extend(_fit_slots(line, spots, slots, roles, size))
-    every.sort(key=lambda p: -p.score)
-    kept = []
-    for placement in every:
-        if not any(placement.same_as(other) for other in kept):
-            kept.append(placement)
-        if len(kept) >= PLACEMENTS:
-            break
-    return kept
+        fit = _fit_slots(line, spots, slots, roles, size)
+        if fit is not None and (best is None or fit[0] > best[0]):
+            best = fit
+    return best
 
 
 # ---- quality ----
@@ -469,10 +412,12 @@ def _frame_problems(rgb, lum):
 
 # ---- states and colours ----
 
-def _step(table, value):
-    """A calibrated step function [(up to, p)] at `value` (the last step beyond its end)."""
+def _p_lit(evidence, placed="sure"):
+    """The calibrated probability that a light is lit, from its evidence (lit spot / row noise)
+    and how well its row was placed ("sure" or "doubtful")."""
+    table = CALIBRATION[placed]
     for top, p in table:
-        if value <= top:
+        if evidence <= top:
             return p
     return table[-1][1]
 
@@ -529,11 +474,7 @@ def read(images, model):
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
     are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
-    a row that cannot be found is a retake, never "all off". A read photo also has "row": where
-    the row was placed ("from"/"to", fractions of the image; "spacing", of its long side), the
-    placement's score against its best rival ("fit", "rival", its share "weight" of the likely
-    placements and the calibrated chance "p_right" that it is right), lit spots it leaves
-    unexplained ("stray_lit", "placed"), for bench/explain_led.py.
+    a row that cannot be found is a retake, never "all off".
     """
     width, height = images[0].size
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
@@ -554,58 +495,47 @@ def read(images, model):
         return _retake(problems[:1], {"sharpness": sharpness})
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
-    placements = _locate(spots, model, (width, height))
+    row = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
-    if not placements or placements[0].score < 2.0:
+    if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         if reason is None:
             tiny = [s for s in spots if s.level == 0 and s.lit > 0.5]
             reason = "too_far" if len(tiny) >= 2 else "no_panel"
         return _retake([reason], {"sharpness": sharpness})
-    best = placements[0]
-    spacing, points = best.spacing, best.points
+    score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
+    spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
     if spacing < 7.0:
         return _retake(["too_far"], {"sharpness": sharpness})
-    # How likely each placement is, from how much worse it explains the photo than the best:
-    # a light's p(lit) is weighed over them, so it is unsure only where the placements that
-    # could be right read it differently.
-    weights = np.exp((np.array([p.score for p in placements]) - best.score) / PLACEMENT_SCALE)
-    share = float(weights[0] / weights.sum())
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
-    # Lit spots that the row does not explain: the row may be the wrong one. A spot within one
-    # spacing of a slot is taken for that light's own (its bloom, or the label it lights, found
-    # at a coarser scale), not for a light of another row.
+    fit_margin = score - rival
+    fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
+    slot_points = [tuple(p) for p in points]
     stray = [sp for sp in spots if sp.lit >= 1.0
-             and min(math.hypot(sp.x - x, sp.y - y) for x, y in points) > max(spacing, 2 * sp.radius)]
-    placed = "stray" if stray else "clean"
-    p_row = _step(ROW_RIGHT[placed], share)
+             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+    # Lit spots that the row does not explain: the row may be the wrong one.
+    stray_trust = 0.75 if stray else 1.0
+    placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
     out = []
     leds = model["leds"]
-    rivals = placements[1:]
-    rival_weights = weights[1:] / weights[1:].sum() if rivals else []
-    rival_scales = [[k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * r.spacing] or [0] for r in rivals]
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
-        # Lit as the evidence says if the row is where it was placed; if it is not, as the other
-        # likely placements read this light (weighed as likely as they are). A light every
-        # likely placement reads alike is as sure as its evidence; one they read differently
-        # is only as sure as the placement.
-        if rivals:
-            elsewhere = np.zeros(len(frame_levels))
-            for weight, rival, rival_scale in zip(rival_weights, rivals, rival_scales):
-                rx, ry = rival.points[k]
-                elsewhere += weight * np.array([_step(CALIBRATION, _evidence(fl, rival_scale, rx, ry, rival.spacing))
-                                                for fl in frame_levels])
-            elsewhere = RIVAL_RIGHT * elsewhere + (1 - RIVAL_RIGHT) * PRIOR_LIT
-        else:
-            elsewhere = np.full(len(frame_levels), PRIOR_LIT)
-        series = [p_row * _step(CALIBRATION, e) + (1 - p_row) * other for e, other in zip(evidence, elsewhere)]
+        series = [_p_lit(e, placed) for e in evidence]
         state, p_state, p_lit = _state(series)
+        if rival_pos is not None and fit_confidence < 0.95:
+            # Another placement of the slots that explains the photo almost as well: where it
+            # reads this light differently, the light is only as sure as the placement.
+            rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
+            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
+            if other != state:
+                p_state *= fit_confidence
+        if state == "off":  # lit spots the row does not explain: perhaps it is not the row
+            p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "placed": placed,
                 "x": round(x / width, 4), "y": round(y / height, 4)}
@@ -615,21 +545,13 @@ def read(images, model):
             brightest = int(np.argmax(series))
             frgb = rgbs[brightest]
             fv, fc, _ = chans[brightest]
-            # The ring looked at (2.5 radii) reaches past the clipped core (a spot found at a fine
-            # scale is only the core) and stays short of halfway to the next light.
-            colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, 0.16 * spacing), led["colors"])
+            colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
         out.append(item)
-    first, last = points[0], points[-1]
-    row_info = {"from": [round(float(first[0]) / width, 4), round(float(first[1]) / height, 4)],
-                "to": [round(float(last[0]) / width, 4), round(float(last[1]) / height, 4)],
-                "spacing": round(spacing / long_side, 4), "fit": round(best.score, 2),
-                "rival": round(placements[1].score, 2) if len(placements) > 1 else None,
-                "weight": round(share, 3), "p_right": round(p_row, 3), "stray_lit": len(stray), "placed": placed}
     return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
-            "steady_known": len(images) > 1, "row": row_info}
+            "steady_known": len(images) > 1}
 
 
 def _state(series):
