@@ -253,6 +253,28 @@ class _Scene:
             pixels += (255 * c["glare_strength"] * np.exp(-((xx - gx) / sx) ** 2 - ((yy - gy) / sy) ** 2))[..., None]
         self.pixels = pixels
 
+    def _coeffs(self, shake):
+        """The perspective transform from the photo to the panel's canvas (PIL's PERSPECTIVE)."""
+        c, (w, h), m = self.c, self.size, self.margin
+        theta = math.radians(c["tilt"])
+        cos, sin = math.cos(theta), math.sin(theta)
+        sx, sy = shake[0] * w, shake[1] * w
+        cx, cy = self.cx, self.cy
+        k = c["keystone"]
+        scale = 1 + k / 2
+        return (cos * scale, -sin * scale, (cx + cos * (m - cx) - sin * (m - cy) - sx) * scale,
+                sin * scale, cos * scale, (cy + sin * (m - cx) + cos * (m - cy) - sy) * scale, 0.0, k / h)
+
+    def where(self, shake=(0.0, 0.0)):
+        """Each light's centre in the photo, in pixels: [(x, y)], left to right as the model lists them."""
+        a, b, cc, d, e, f, g, hh = self._coeffs(shake)
+        inverse = np.linalg.inv(np.array([[a, b, cc], [d, e, f], [g, hh, 1.0]]))
+        found = []
+        for x in self.positions:
+            u, v, s = inverse @ np.array([x, self.cy, 1.0])
+            found.append((float(u / s), float(v / s)))
+        return found
+
     def frame(self, lit, shake, seed):
         """One frame: `lit` is [(position index, hue, gain)] (hue None: a white light), `shake` a shift as fractions of the width."""
         c, (w, h), r, m = self.c, self.size, self.radius, self.margin
@@ -287,15 +309,7 @@ class _Scene:
             patch += core * (colour * 0.4 + 255 * 0.6 * gain)
         rgba = np.concatenate([np.clip(pixels, 0, 255), self.alpha * 255], axis=2).astype(np.uint8)
         image = Image.fromarray(rgba, "RGBA")
-        theta = math.radians(c["tilt"])
-        cos, sin = math.cos(theta), math.sin(theta)
-        sx, sy = shake[0] * w, shake[1] * w
-        cx, cy = self.cx, self.cy
-        k = c["keystone"]
-        scale = 1 + k / 2
-        coeffs = (cos * scale, -sin * scale, (cx + cos * (m - cx) - sin * (m - cy) - sx) * scale,
-                  sin * scale, cos * scale, (cy + sin * (m - cx) + cos * (m - cy) - sy) * scale, 0.0, k / h)
-        turned = np.asarray(image.transform((w, h), Image.Transform.PERSPECTIVE, coeffs,
+        turned = np.asarray(image.transform((w, h), Image.Transform.PERSPECTIVE, self._coeffs(shake),
                                             resample=Image.Resampling.BILINEAR), dtype=np.float32)
         alpha = turned[..., 3:] / 255.0
         image = Image.fromarray(np.clip(turned[..., :3] * alpha + self.background * (1 - alpha), 0, 255).astype(np.uint8))
@@ -324,7 +338,8 @@ def jpeg(image, quality):
 
 
 def make_case(seed, kind="single", bad=None, model_id=None, size=None):
-    """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes]}.
+    """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes],
+    "where": [(x, y) pixels of each light in the first frame]}.
 
     `kind` is "single" (one 1200×900 photo, or 900×1200 in portrait) or "burst" (32 frames of
     the guide's band, 800×320, 10 frames a second). `model_id` None picks a catalog model or,
@@ -357,6 +372,7 @@ def make_case(seed, kind="single", bad=None, model_id=None, size=None):
     # left to right (their positions are the renderer's secret).
     told = catalog.custom([led["label"] for led in model["leds"]]) if model["id"] == "custom" else model
     return {"seed": seed, "kind": kind, "model": model, "told": told, "bad": bad, "conditions": c, "photos": photos,
+            "where": scene.where(),
             "truth": [{"label": s["label"], "state": s["state"], "color": s["color"]} for s in states]}
 
 
