@@ -69,10 +69,14 @@ async function submitAction(event, order) {
   await dropDraft(order.id, form.dataset.form);
 }
 
+// "预约" makes the appointment; once one exists the same step moves it, and says so ("改约", issue 15 item 15).
+const buttonWord = (order, action) => (action.name === "make_appointment" && order.state === "appointed"
+  ? t("Change the appointment") : label("action", action.name));
+
 const actionForm = (order, action, inner, primary) => html`<form class="action-form" data-form=${action.name}
     data-to=${targetOf(action, order)} novalidate @submit=${(e) => submitAction(e, order)} @input=${keepDraft(order.id, action.name)}
     @change=${keepDraft(order.id, action.name)}>${inner || nothing}
-  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${label("action", action.name)}</button></form>`;
+  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${buttonWord(order, action)}</button></form>`;
 
 // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
 function resultSelect(prefilled) {
