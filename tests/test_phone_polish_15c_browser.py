@@ -1,12 +1,17 @@
 """Issue 15 item 15 leftovers in Chromium (issue 15c): chart labels neither overlap nor are cut, the
 LED check's chosen photo survives a reload until it is queued, and a made appointment is changed
 with "改约", not a second "预约"."""
+import re
+
 import pytest
+from flask_babel import force_locale
 from playwright.sync_api import expect
+
+from webapp import labels
 
 from tests.test_browser import PHONE, shot
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, open_job, phone_profile, photo_file, ready_offline, server, tap_through)
+    dispatch_order, go_offline, go_online, open_job, phone_profile, photo_file, ready_offline, server, tap_through)
 from webapp.reports import charts
 
 pytestmark = pytest.mark.browser
@@ -102,6 +107,17 @@ def test_an_led_photo_chosen_and_tapped_survives_a_reload_until_it_is_saved(app,
     page.reload()
     expect(page.locator(".led-check")).to_have_count(1)
     expect(page.locator("#led-draft")).to_have_count(0)  # discarded stays discarded
+
+    # Synced and read (a flat dark photo: retake): the timeline says why in words, not the reader's codes.
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    page.locator("#sync-now").tap()
+    expect(page.locator(".led-retake")).to_be_visible(timeout=30000)
+    with app.test_request_context(), force_locale("zh_Hans_CN"):
+        problems = [str(words) for words in labels.LED_PROBLEMS.values()]
+    line = page.locator(".timeline li", has_text="指示灯拍照检查")
+    expect(line.locator(".muted")).to_have_text(re.compile("|".join(map(re.escape, problems))))
+    assert not re.search(r"[a-z]+_[a-z]+", page.locator(".timeline").inner_text())
     assert context.errors == []
 
 
@@ -116,4 +132,38 @@ def test_a_made_appointment_is_changed_with_gaiyue_not_a_second_yuyue(app, serve
     change.locator("summary").tap()
     expect(change.locator("button[data-action=make_appointment]")).to_have_text("改约")
     shot(page, "15c-change-appointment")
+    assert context.errors == []
+
+
+def box(locator):
+    found = locator.bounding_box()
+    return found["width"], found["height"]
+
+
+def test_the_visits_small_targets_are_44_px_and_checkboxes_sit_by_their_words(app, server, user_ids, phone_profile):  # noqa: F811
+    """Found walking the visit at 390 × 844 (issue 15c): the way back, the header's links, the Wi-Fi rows,
+    the satisfaction score; the closure reply's checkboxes stretched across the form away from their words."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    assert min(box(page.locator("a.back"))) >= 44
+    for link in page.locator("header .topbar a, header .topbar button.link").all():
+        if link.is_visible():
+            width, height = box(link)
+            assert width >= 44 and height >= 44, (link.inner_text(), width, height)
+    page.locator("#wifi .wifi-new > summary").tap()
+    assert box(page.locator("#wifi-typed tbody tr [name=ssid]").first)[1] >= 44
+    tap_through(page, "accept", "make_appointment", "depart", "arrive", "restore")
+    checkbox = page.locator("form[data-form=return] input[name=no_equipment_replaced]")
+    words = checkbox.locator("xpath=..")
+    assert box(checkbox)[0] <= 26 and box(words)[1] >= 44
+    gap = words.evaluate("(l) => { const range = document.createRange(); range.selectNodeContents(l);"
+                         " const rects = [...range.getClientRects()]; const box = l.querySelector('input').getBoundingClientRect();"
+                         " return Math.min(...rects.filter((r) => r.left > box.right).map((r) => r.left)) - box.right; }")
+    assert gap < 16, f"the checkbox is {gap} px from its words"
+    page.locator("[data-step=sign] a").tap()
+    score = page.locator("#signoff-form label.score-choice span").first
+    assert min(box(score)) >= 44
+    shot(page, "15c-signoff-targets")
+    page.locator("form[data-form=return]").scroll_into_view_if_needed()
+    shot(page, "15c-closure-checkboxes")
     assert context.errors == []

@@ -4,7 +4,7 @@
 // are the playbooks reference data (webapp/playbooks/playbooks.json).
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, lang, LED_WORDS } from "../i18n.js";
+import { colon, t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { pendingMark, scrollToId, signKey, typedNumber } from "../ui.js";
@@ -45,8 +45,8 @@ export async function diagnosisView(o, data) {
   const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id}
     @click=${() => startRun(o, p.id)}>${p.title[lang]}</button>`;
   return html`<section class="card" id="diagnosis"><h2>${t("Fault-finding")}</h2>
-    ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue")}:
-      ${R.playbook(data, r.playbook).title[lang]} (${t("%(n)d answered", { n: r.steps.length })})</button>`)}
+    ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue: %(guide)s (%(n)d answered)",
+      { guide: R.playbook(data, r.playbook).title[lang], n: r.steps.length })}</button>`)}
     ${(o.runs || []).map((r) => {
       const followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       const outcome = followed.outcomes[r.outcome];
@@ -143,8 +143,8 @@ async function conclude(event, order, run, data) {
 function conclusionView(o, run, data, outcomeId) {
   const outcome = data.outcomes[outcomeId];
   return html`<section class="card runner conclusion ${outcome.gap ? "gap" : ""}" id="runner" data-node="END"><h1>${outcome.text[lang]}</h1>
-    ${(outcome.tasks || []).map((k) => html`<p class="chip">${t("Desk task")}: ${data.tasks[k][lang]}</p>`)}
-    ${(outcome.followups || []).map((k) => html`<p class="chip breach">${t("Follow-up")}: ${data.followups[k][lang]}</p>`)}
+    ${(outcome.tasks || []).map((k) => html`<p class="chip">${t("Desk task")}${colon}${data.tasks[k][lang]}</p>`)}
+    ${(outcome.followups || []).map((k) => html`<p class="chip breach">${t("Follow-up")}${colon}${data.followups[k][lang]}</p>`)}
     ${stepList(data, run.steps)}
     <form id="conclude-form" @submit=${(e) => conclude(e, o, run, data)}><label class="field"><span>${outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")}</span>
       <textarea name="note" rows="3" maxlength="2000" ?required=${outcome.gap}></textarea></label>

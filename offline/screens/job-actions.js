@@ -6,7 +6,7 @@
 // queued, and what was typed is kept (drafts.js) through errors, redraws and reloads.
 import { html, nothing } from "../html.js";
 import { boot } from "../context.js";
-import { t, label, lang, LED_WORDS } from "../i18n.js";
+import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
 import { localInput, nowInput, when } from "../time.js";
 import { nextSteps, reference, targetOf } from "../order-view.js";
 import { queue, undoableStep, withdraw } from "../outbox.js";
@@ -178,7 +178,7 @@ function restoreForm(order, action, playbooks, draft) {
   const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;
   const conclusion = followed && followed.outcomes[lastRun.outcome] ? followed.outcomes[lastRun.outcome].text[lang] : "";
   return actionForm(order, action, html`
-    ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}: ${conclusion}</p>` : nothing}
+    ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}${colon}${conclusion}</p>` : nothing}
     ${field(t("What you found"), textarea("found", true, draft.found), true)}
     ${field(t("What you did"), textarea("done", true, draft.done), true)}`, true);
 }

@@ -4,7 +4,7 @@
 // (guide positions, tree answers) are led.js; the catalog is the "leds" reference data.
 import { html, svg, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, label, LED_WORDS } from "../i18n.js";
+import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
@@ -83,7 +83,7 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
 
 function checkStatus(check, reading) {
   if (check.reading && check.reading.quality && !check.reading.quality.ok) {
-    return html`<p class="flash flash-warn led-retake">${t("Take it again")}: ${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
+    return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
   const differ = (check.confirmed || []).filter((s, i) => reading[i] && reading[i].state !== s.state).length;
