@@ -83,7 +83,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     tap_answer(page, "常亮")
     tap_answer(page, "闪烁")
     page.fill("#measure-form input[name=value]", "-29.5")
-    page.locator("#measure-form button").tap()
+    page.locator("#measure-form button[type=submit]").tap()
     tap_answer(page, "没有")
     tap_answer(page, "正常")
     tap_answer(page, "通")
@@ -139,6 +139,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     expect(closure.locator("textarea[name=unsigned_reason]")).to_have_count(0)  # signed: no reason needed
     closure.locator("textarea[name=phenomenon]").fill("光猫 LOS 红灯闪烁，无法上网")
     closure.locator("input[name=holder_informed]").check()
+    closure.locator("input[name=no_equipment_replaced]").check()  # a tick, no "无" to type
     later(22)
     shot(page, "73-visit-closure-last")
     closure.locator("button[data-action=return]").tap()
@@ -268,7 +269,10 @@ def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(a
     expect(closure.locator("input[name=holder_informed]")).to_be_checked()
     closure.locator("textarea[name=cause]").fill("光猫长时间运行死机")
     shot(page, "79-closure-kept-after-reload")
-    closure.locator("button[data-action=return]").tap()  # "equipment replaced" left empty: nothing to type
+    closure.locator("button[data-action=return]").tap()  # "equipment replaced" left empty and not ticked
+    expect(closure.locator(".error")).to_contain_text("未更换设备")  # caught on the phone, not after a round trip
+    closure.locator("input[name=no_equipment_replaced]").check()  # a tick, nothing to type
+    closure.locator("button[data-action=return]").tap()
     expect(page.locator(".order-head")).to_contain_text("已返单")
     expect(waiting).to_have_attribute("data-count", "6")
     server.up()

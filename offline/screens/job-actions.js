@@ -47,6 +47,9 @@ function mistakeIn(form, fields) {
   if (form.dataset.form === "return") {
     const cause = (fields.cause || "").trim();
     if (VAGUE_CAUSES.includes(cause.toLowerCase()) || cause.length < 4) { return t("The cause must be specific: say what was wrong."); }
+    // As the server's ClosureForm: replaced equipment is listed, or "none" is ticked (no "无" to type).
+    const listed = Object.keys(fields).some((name) => /^equipment-\d+-/.test(name) && String(fields[name]).trim());
+    if (!listed && !fields.no_equipment_replaced) { return t("List the replaced equipment, or tick “no equipment was replaced”."); }
   }
   return "";
 }
