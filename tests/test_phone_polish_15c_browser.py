@@ -160,6 +160,9 @@ def test_the_visits_small_targets_are_44_px_and_checkboxes_sit_by_their_words(ap
                          " const rects = [...range.getClientRects()]; const box = l.querySelector('input').getBoundingClientRect();"
                          " return Math.min(...rects.filter((r) => r.left > box.right).map((r) => r.left)) - box.right; }")
     assert gap < 16, f"the checkbox is {gap} px from its words"
+    model, quantity = (page.locator(f"form[data-form=return] [name=equipment-0-{name}]") for name in ("faulty_model", "faulty_qty"))
+    assert model.bounding_box()["y"] == quantity.bounding_box()["y"], "a model and its quantity share a row"
+    assert checkbox.bounding_box()["y"] < model.bounding_box()["y"], "'none replaced', the usual answer, comes first"
     page.locator("[data-step=sign] a").tap()
     score = page.locator("#signoff-form label.score-choice span").first
     assert min(box(score)) >= 44

@@ -117,13 +117,14 @@ function specialtyRows(pre) {
 }
 
 function equipmentRows(pre) {
+  // "None replaced" first: the usual answer, one tap, before three rows of model and quantity.
   return html`<fieldset class="closure-rows" id="closure-equipment"><legend>${t("Equipment replaced")}</legend>
-    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid">
+    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label>
+    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid equipment-row">
       ${field(t("Faulty model"), rowText(`equipment-${i}-faulty_model`, pre))}
       ${field(t("Quantity"), quantity(`equipment-${i}-faulty_qty`, pre))}
       ${field(t("Replacement model"), rowText(`equipment-${i}-new_model`, pre))}
-      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}
-    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label></fieldset>`;
+      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}</fieldset>`;
 }
 
 const lastEvent = (order, action) => order.events.filter((e) => e.action === action).pop();
