@@ -170,3 +170,26 @@ def test_the_visits_small_targets_are_44_px_and_checkboxes_sit_by_their_words(ap
     page.locator("form[data-form=return]").scroll_into_view_if_needed()
     shot(page, "15c-closure-checkboxes")
     assert context.errors == []
+
+
+def test_the_phones_forms_say_what_is_missing_in_its_own_words_not_the_browsers(app, server, user_ids, phone_profile):  # noqa: F811
+    """Walking the visit (issue 15c), an empty reading showed Chromium's "Please fill out this field." in English:
+    the runner, the note and the sign-off check what is missing themselves, in the technician's language."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    page.locator("#note-form button[type=submit]").tap()
+    expect(page.locator("#note-error")).to_have_text("请填写“进展备注”。")
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    page.locator("[data-start-run=ftth]").tap()
+    page.locator("#runner .answers button").get_by_text("常亮", exact=True).tap()
+    page.locator("#runner .answers button").get_by_text("闪烁", exact=True).tap()
+    page.locator("#measure-form button[type=submit]").tap()
+    expect(page.locator("#band")).to_have_text("请输入数字。")
+    assert page.locator("#measure-form").evaluate("(f) => f.noValidate")
+    page.locator(".runner-nav button", has_text="暂停").tap()  # pause the guide: back to the job page
+    tap_through(page, "restore")
+    page.locator("[data-step=sign] a").tap()
+    page.locator("#signoff-form button[type=submit]").tap()
+    expect(page.locator("#signoff-error")).to_contain_text("请回答所有问题")
+    assert page.locator("#signoff-form").evaluate("(f) => f.noValidate") and page.locator("#note-form").evaluate("(f) => f.noValidate")
+    assert context.errors == []

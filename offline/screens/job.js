@@ -58,14 +58,16 @@ async function addNote(event, o) {
   event.preventDefault();
   const form = event.target;
   const text = form.elements.text.value.trim();
+  showError("note-error", text ? "" : t("Fill in “%(field)s”.", { field: t("Progress note") }));
   if (!text) { return; }
   await queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text });
   form.reset();
 }
 
 const notesView = (o) => html`<section class="card" id="notes"><h2>${t("Progress note")}</h2>
-  <form id="note-form" @submit=${(e) => addNote(e, o)}><label class="field"><textarea name="text" rows="3" required maxlength="2000"
-    aria-label=${t("Progress note")}></textarea></label><button class="btn" type="submit">${t("Add note")}</button></form>
+  <form id="note-form" novalidate @submit=${(e) => addNote(e, o)}><label class="field"><textarea name="text" rows="3" required maxlength="2000"
+    aria-label=${t("Progress note")}></textarea></label><p class="error" id="note-error" role="alert" hidden></p>
+    <button class="btn" type="submit">${t("Add note")}</button></form>
   ${o.notes.slice().reverse().map((n) => html`<p class="note"><time>${when(n.at)}</time> ${n.author || boot.user.name}${colon}${n.text}${pendingMark(n)}</p>`)}
   </section>`;
 

@@ -64,7 +64,7 @@ function summaryView(s) {
 
 function formView(o, s) {
   const enterprise = o.access_type === "enterprise";
-  return html`<form id="signoff-form" @submit=${(e) => submit(e, o)}>${summaryView(s)}
+  return html`<form id="signoff-form" novalidate @submit=${(e) => submit(e, o)}>${summaryView(s)}
     ${question(t("Was the problem solved?"), "solved", YES_NO)}
     ${question(t("How was the technician's attitude?"), "attitude", ATTITUDES)}
     ${question(t("Were you charged?"), "charged", YES_NO)}
@@ -122,6 +122,10 @@ async function submit(event, order) {
   const fail = (text) => showError("signoff-error", text);
   const f = formFields(event.target);
   if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
+  if (!(f.signer_name || "").trim()) { return fail(t("Fill in “%(field)s”.", { field: t("Name of the person signing") })); }
+  if ("indicators" in f && !f.indicators.trim()) {
+    return fail(t("Fill in “%(field)s”.", { field: t("End-to-end test indicators, one per line (name: value)") }));
+  }
   const customerPad = pads.get("pad-customer"), testerPad = pads.get("pad-tester");
   if (!hasInk(customerPad)) { return fail(t("The customer has not signed yet.")); }
   const enterprise = order.access_type === "enterprise";
