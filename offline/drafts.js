@@ -18,6 +18,11 @@ export const keepDraft = (orderId, form) => (event) => {
   S.setMeta(shared.db, key(orderId, form), formFields(target)).catch(() => {});
 };
 
+// Keep a draft that is not a form's fields (the LED check's chosen photo and taps: a Blob is stored as is).
+export async function keepValue(orderId, form, value) {
+  await S.setMeta(shared.db, key(orderId, form), value);
+}
+
 // Forget a form's draft once what it holds is queued.
 export async function dropDraft(orderId, form) {
   await shared.db.delete("meta", key(orderId, form));

@@ -21,6 +21,7 @@ function place(fault) {
 // One order's part of the banner: which job, the fault, what to tell the customer, when it comes back.
 function faultItem(order, words, single) {
   const { t, when } = words;
+  const sep = words.colon || ": ";
   const fault = order.group_fault;
   const item = document.createElement("li");
   item.className = "group-fault-item";
@@ -30,10 +31,10 @@ function faultItem(order, words, single) {
   }
   item.append(line("p", t("Group fault %(no)s", { no: fault.fault_no }) + (place(fault) ? " · " + place(fault) : ""), "muted small"));
   const wording = line("p", "", "group-fault-wording");
-  wording.append(line("b", t("What to tell the customer") + ": "), document.createTextNode(fault.wording || ""));
+  wording.append(line("b", t("What to tell the customer") + sep), document.createTextNode(fault.wording || ""));
   item.append(wording);
   const expected = fault.expected_recovery_at ? when(fault.expected_recovery_at) : t("not yet known");
-  item.append(line("p", t("Expected recovery") + ": " + expected, "group-fault-recovery"));
+  item.append(line("p", t("Expected recovery") + sep + expected, "group-fault-recovery"));
   return item;
 }
 

@@ -11,6 +11,9 @@ export function t(key, params) {
   return text.replace(/%\((\w+)\)[sd]/g, (_, name) => (params && name in params ? params[name] : ""));
 }
 
+// The colon after a label in the person's language: "：" in Chinese text, ": " in English (as webapp/filters.py colon()).
+export const colon = lang === "en" ? ": " : "：";
+
 // The catalogue's word for a code (state, action, symptom, …), as the desk shows it.
 export function label(kind, value) { return (boot.labels[kind] || {})[value] || value || ""; }
 

@@ -5,7 +5,7 @@
 // the service worker precaches every module for offline use.
 import { html, nothing, render } from "./html.js";
 import { shared } from "./context.js";
-import { t } from "./i18n.js";
+import { colon, t } from "./i18n.js";
 import { when } from "./time.js";
 import { allOrders, orderView, reference } from "./order-view.js";
 import { groupFaultBanner } from "./groupfault-banner.js";
@@ -46,7 +46,7 @@ export async function draw(afterSync) {
   // "Area under group fault" above the screen, for this job or any job in the list (offline too).
   const [screen, shown] = await Promise.all([screenFor(id), id ? orderView(id).then((o) => [o]) : allOrders()]);
   if (ticket !== latestDraw) { return; }  // a newer draw (another URL, fresher data) was asked for meanwhile
-  const banner = groupFaultBanner(shown, { t, when });
+  const banner = groupFaultBanner(shown, { t, when, colon });
   if (!(afterSync && shared.lastInput >= started)) {
     if (!app.dataset.drawn) { app.replaceChildren(); app.dataset.drawn = "1"; }  // the server's "opening…" line
     render(html`${banner || nothing}${screen.view}`, app);

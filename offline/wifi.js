@@ -159,6 +159,36 @@
     return node;
   }
 
+  // The networks' names over their shapes, never over one another nor past the chart's edges
+  // (issue 15 item 15): this phone's own network first, then the strongest; a name is moved below
+  // its peak, then a line further down, and left out when there is no free place (the network
+  // list under the chart names every one).
+  var NAME_FONT = 10;  // as .wifi-chart .label in app.css
+  function nameWidth(text) {
+    var w = 0;
+    for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 0x2e7f ? NAME_FONT : NAME_FONT * 0.7; }
+    return w;
+  }
+  function placeNames(svg, names, area) {
+    var placed = [];
+    names.sort(function (a, b) { return (b.own - a.own) || (b.signal - a.signal); });
+    names.forEach(function (name) {
+      var w = nameWidth(name.text), h = NAME_FONT + 1;
+      var cx = Math.max(area.left + w / 2 + 1, Math.min(area.right - w / 2 - 1, name.x));
+      var tries = [name.peak - 2, name.peak + h + 1, name.peak + 2 * h + 1, name.peak + 3 * h + 1];
+      for (var i = 0; i < tries.length; i++) {
+        var box = { x0: cx - w / 2, x1: cx + w / 2, y0: tries[i] - NAME_FONT, y1: tries[i] + 2 };
+        if (box.y0 < 0 || box.y1 > area.bottom) { continue; }
+        var clash = placed.some(function (o) { return box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1; });
+        if (!clash) {
+          placed.push(box);
+          shape(svg, "text", { "class": "label", x: cx, y: tries[i] }, name.text);
+          return;
+        }
+      }
+    });
+  }
+
   // An <svg class="wifi-chart"> of one band ("2.4" | "5"), or null when the country has no channels there.
   function chart(ref, analysis, band) {
     var allowed = domain(ref, analysis.country);
@@ -192,6 +222,7 @@
       var a = freqOf(block[0], band) - 10, b = freqOf(block[block.length - 1], band) + 10;
       shape(svg, "rect", { "class": "recommended", x: x(a), y: top, width: x(b) - x(a), height: H - top - bottom });
     }
+    var names = [];
     analysis.networks.filter(function (net) { return net.band === band; }).forEach(function (net) {
       var s = spanOf(net), own = analysis.own_ssid && net.ssid === analysis.own_ssid;
       var c = own ? "#0b62c4" : colour(net.ssid || net.bssid || "?");
@@ -200,9 +231,10 @@
         " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + " Z" });
       shape(path, "title", {}, (net.ssid || "(hidden)") + " " + net.signal_dbm + " dBm ch " + net.channel);
       if (net.signal_dbm > -85) {
-        shape(svg, "text", { "class": "label", x: (x(s[0]) + x(s[1])) / 2, y: peak - 2 }, (net.ssid || "?").slice(0, 12));
+        names.push({ text: (net.ssid || "?").slice(0, 12), x: (x(s[0]) + x(s[1])) / 2, peak: peak, signal: net.signal_dbm, own: own ? 1 : 0 });
       }
     });
+    placeNames(svg, names, { left: left, right: W, top: top, bottom: H - bottom });
     channels.forEach(function (ch, i) {
       if (band === "5" && channels.length > 16 && i % 2) { return; }
       shape(svg, "text", { "class": "axis", "text-anchor": "middle", x: x(freqOf(ch, band)), y: H - 8 }, ch);

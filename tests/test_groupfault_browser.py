@@ -71,7 +71,7 @@ def test_the_next_job_in_a_group_fault_area_shows_the_banner_offline(app, server
     banner = page.locator("#group-fault-banner")
     expect(banner.locator(".group-fault-wording")).to_contain_text(WORDING)  # shown as text, never as markup
     expect(banner.locator(".group-fault-wording b")).to_have_count(1)  # only our own label is bold
-    expect(banner.locator(".group-fault-recovery")).to_contain_text("01-01 18:30")
+    expect(banner.locator(".group-fault-recovery")).to_have_text("预计恢复时间：01-01 18:30")  # Chinese colon (issue 15c)
     shot(page, "40-group-fault-banner-list")
     page.locator(f"#job-{in_area} .job-main").tap()
     expect(page.locator(".order-head")).to_contain_text("吴女士")

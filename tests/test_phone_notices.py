@@ -21,13 +21,10 @@ def test_a_warning_and_a_breach_of_one_order_in_one_minute_are_one_line_on_the_p
     warnings, breaches = sweep_later(db)
     assert warnings >= 3 and breaches >= 3
     body = phone("techa").pull()
-    # (each order's "new order for you" notice of dispatch time is a line of its own minute)
-    assert sorted(e["order_id"] for e in body["notices"] if e["kinds"] == ["assigned"]) == [first, second]
-    events = [e for e in body["notices"] if e["kinds"] != ["assigned"]]
+    events = [e for e in body["notices"] if e["kinds"][0] in ("warning", "breach")]  # not the dispatch's "assigned"
     assert sorted(e["order_id"] for e in events) == [first, second], "one line per order and minute, only techa's"
     stored = {row["order_id"]: row["n"] for row in db.query(
-        "SELECT order_id, COUNT(*) AS n FROM notices WHERE user_id = ? AND kind != 'assigned' GROUP BY order_id",
-        [user_ids["techa"]])}
+        "SELECT order_id, COUNT(*) AS n FROM notices WHERE user_id = ? AND kind IN ('warning', 'breach') GROUP BY order_id", [user_ids["techa"]])}
     for event in events:
         assert sorted(event["ids"]) == event["ids"] and len(event["ids"]) == stored[event["order_id"]]
         assert event["kinds"] == ["warning"] and not event["read"]
@@ -69,3 +66,28 @@ def test_a_technician_opening_the_old_notices_page_lands_in_the_phone_app(login)
     assert response.status_code == 303 and response.headers["Location"].endswith("/jobs/notices")
     page = login("techa").get("/jobs/notices")
     assert page.status_code == 200 and page.headers["X-ONTrack-Shell"] == "1"
+
+
+def desk_row(notice_id, kind, at, detail, order_id=7):
+    return {**row(notice_id, kind, at, order_id=order_id, policy=""), "detail": detail}
+
+
+def test_desk_changes_are_lines_of_their_own_latest_first_with_the_desks_action():
+    events = sla_notices.group_events([
+        row(1, "warning", "2026-11-30T03:10:02Z"),
+        desk_row(2, "assigned", "2026-11-30T03:10:05Z", "dispatch"),
+        desk_row(3, "reassigned", "2026-11-30T03:10:30Z", "reassign"),
+        desk_row(4, "changed", "2026-11-30T03:12:00Z", "suspend")])
+    assert [(e["ids"], e["kinds"], e["details"], e["policies"]) for e in events] == [
+        ([4], ["changed"], ["suspend"], []),
+        ([2, 3], ["reassigned", "assigned"], ["reassign", "dispatch"], []),  # where the order stands now leads
+        ([1], ["warning"], [], ["first_response"])]  # an SLA clock is never folded into a desk change
+
+
+def test_the_pull_carries_a_reassignment_in_both_technicians_notices_with_the_action(app, db, user_ids, phone):
+    order_id, desk = dispatch_order(app, user_ids)
+    assert desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])}).status_code == 303
+    techa = [(e["kinds"], e["details"]) for e in phone("techa").pull()["notices"] if e["order_id"] == order_id]
+    techb = [(e["kinds"], e["details"]) for e in phone("techb").pull()["notices"] if e["order_id"] == order_id]
+    assert techa == [(["reassigned", "assigned"], ["reassign", "dispatch"])]
+    assert techb == [(["assigned"], ["reassign"])]

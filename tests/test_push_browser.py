@@ -43,6 +43,28 @@ def test_a_pushed_notice_is_shown_by_the_service_worker(live_server, browser):
             break
         page.wait_for_timeout(250)
     assert shown == [["ONTrack", "新派工单 · WO-20261130-0001", "ontrack-order-7"]]
-    # the notices page offers the subscription button
+    # the phone's notices screen (where /notices sends a technician) offers the subscription button
     page.goto(f"{live_server}/notices")
-    expect(page.locator("#push-enable")).to_be_visible()
+    expect(page).to_have_url(f"{live_server}/jobs/notices")
+    expect(page.locator("#push-enable")).to_have_text("在这部手机上即时接收通知")
+    expect(page.locator("#push-unsupported")).to_have_count(0)
+
+
+def test_a_browser_without_push_gets_a_plain_line_and_no_button(live_server, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context.add_init_script("delete window.PushManager;")  # as on phones whose browser has no push service
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "techa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(f"{live_server}/jobs/")
+    page.locator(".notices-link").click()
+    expect(page.locator("#push-unsupported")).to_contain_text("此浏览器不支持推送通知")
+    expect(page.locator("#push-enable")).to_have_count(0)
+
+
+def test_the_push_module_is_in_the_app_shells_precache(live_server, browser):
+    import urllib.request
+    body = urllib.request.urlopen(f"{live_server}/sw.js").read().decode()
+    assert '"/offline/push.js"' in body and "push-subscribe" not in body

@@ -273,7 +273,9 @@ def test_mistakes_are_caught_on_the_phone_and_what_was_typed_survives_a_reload(a
     expect(closure.locator("input[name=holder_informed]")).to_be_checked()
     closure.locator("textarea[name=cause]").fill("光猫长时间运行死机")
     shot(page, "79-closure-kept-after-reload")
-    closure.locator("input[name=no_equipment_replaced]").check()  # nothing replaced: a tick, not "无" typed
+    closure.locator("button[data-action=return]").tap()  # "equipment replaced" left empty and not ticked
+    expect(closure.locator(".error")).to_contain_text("未更换设备")  # caught on the phone, not after a round trip
+    closure.locator("input[name=no_equipment_replaced]").check()  # a tick, nothing to type
     closure.locator("button[data-action=return]").tap()
     expect(page.locator(".order-head")).to_contain_text("已返单")
     expect(waiting).to_have_attribute("data-count", "6")

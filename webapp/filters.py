@@ -65,9 +65,26 @@ def colon():
     return ": " if str(get_locale()) == "en" else "："
 
 
+def event_reason(event):
+    """An event's reason in the reader's words.
+
+    An LED check's is stored as codes by the reader (webapp/led/checks.py store_reading):
+    "POWER:on PON:blinking" (each light and its state) or "too_dark,blurry" (why the photo could not
+    be read); both are shown in words ("POWER 常亮 · PON 闪烁", "太暗、模糊"). Other reasons are what a
+    person typed, shown as typed.
+    """
+    reason = event["reason"] or ""
+    if event["action"] != "led_check" or not reason:
+        return reason
+    if ":" not in reason:
+        return "、".join(labels.label(code, "led_problem") for code in reason.split(","))
+    lights = (token.rpartition(":") for token in reason.split())
+    return " · ".join(f"{light} {labels.label(state, 'led_state')}" for light, _, state in lights)
+
+
 def init_app(app):
     """Register the filters."""
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
                                  label=labels.label, skills_words=labels.skills_words,
-                                 question_words=question_words)
+                                 question_words=question_words, event_reason=event_reason)

@@ -2,13 +2,13 @@
 // the technician has read them (design/sync-protocol.md, "Conflicts").
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, label } from "../i18n.js";
+import { colon, t, label } from "../i18n.js";
 import { when } from "../time.js";
 import { stateChip } from "../ui.js";
 
 function what(item) {
   if (item.name === "order.transition") { return label("action", item.args.action); }
-  if (item.name === "order.add_note") { return `${t("Progress note")}: “${item.args.text}”`; }
+  if (item.name === "order.add_note") { return `${t("Progress note")}${colon}“${item.args.text}”`; }
   return t("Photo");
 }
 
@@ -22,7 +22,7 @@ const itemView = (i) => {
   return html`<li class="attention-item ${i.status}" data-seq=${i.seq}>
     <p><b>${row.order_no || `#${i.order_id}`}</b> · ${what(i)} · <small>${when(i.occurred_at)}</small></p>
     <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")} ${i.error}</p>
-    ${row.state ? html`<p>${t("Now")}: ${stateChip(row.state)}</p>` : nothing}
+    ${row.state ? html`<p>${t("Now")}${colon}${stateChip(row.state)}</p>` : nothing}
     <button class="btn" type="button" data-dismiss=${i.seq} @click=${() => dismiss(i.seq)}>${t("Understood")}</button></li>`;
 };
 

@@ -4,10 +4,10 @@
 // are the playbooks reference data (webapp/playbooks/playbooks.json).
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, lang, LED_WORDS } from "../i18n.js";
+import { colon, t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { pendingMark, scrollToId, signKey } from "../ui.js";
+import { pendingMark, scrollToId, showError, signKey, typedNumber } from "../ui.js";
 import { readTyped } from "../readings.js";
 import { ledSuggestion } from "./led-check.js";
 import { capturesView } from "./captures.js";
@@ -47,8 +47,8 @@ export async function diagnosisView(o, data) {
   const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id}
     @click=${() => startRun(o, p.id)}>${p.title[lang]}</button>`;
   return html`<section class="card" id="diagnosis"><h2>${t("Fault-finding")}</h2>
-    ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue")}:
-      ${R.playbook(data, r.playbook).title[lang]} (${t("%(n)d answered", { n: r.steps.length })})</button>`)}
+    ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue: %(guide)s (%(n)d answered)",
+      { guide: R.playbook(data, r.playbook).title[lang], n: r.steps.length })}</button>`)}
     ${(o.runs || []).map((r) => {
       const followed = R.treeFor(data, r.playbook_version) || data;  // the guide version the run followed
       const outcome = followed.outcomes[r.outcome];
@@ -247,7 +247,12 @@ async function submitDetailedChoice(event, node) {
 
 async function submitChecklist(event) {
   event.preventDefault();
-  const ticked = Array.from(event.target.querySelectorAll("input[name=item]")).filter((box) => box.checked).map((box) => box.value);
+  const boxes = Array.from(event.target.querySelectorAll("input[name=item]"));
+  if (boxes.some((box) => box.required && !box.checked)) {
+    showError("checklist-error", t("Tick each item once you have checked it."));
+    return;
+  }
+  const ticked = boxes.filter((box) => box.checked).map((box) => box.value);
   event.target.reset();
   await answer({ answer: event.submitter ? event.submitter.value : "done", checked: ticked });
 }
@@ -257,7 +262,7 @@ async function conclude(event, order, run, data) {
   const form = event.target;
   const outcome = R.position(data, run).outcome;
   const note = form.elements.note.value.trim();
-  if (data.outcomes[outcome].gap && !note) { form.reportValidity(); return; }
+  if (data.outcomes[outcome].gap && !note) { showError("conclude-error", t("The guide does not cover this: describe what you see.")); return; }
   const args = { order_id: order.id, run_id: run.id, playbook: run.playbook, version: run.version, steps: run.steps, outcome, note };
   await shared.db.delete("runs", run.id);
   shared.openRunId = null;
@@ -268,11 +273,12 @@ async function conclude(event, order, run, data) {
 function conclusionView(o, run, data, outcomeId) {
   const outcome = data.outcomes[outcomeId];
   return html`<section class="card runner conclusion ${outcome.gap ? "gap" : ""}" id="runner" data-node="END"><h1>${outcome.text[lang]}</h1>
-    ${(outcome.tasks || []).map((k) => html`<p class="chip">${t("Desk task")}: ${data.tasks[k][lang]}</p>`)}
-    ${(outcome.followups || []).map((k) => html`<p class="chip breach">${t("Follow-up")}: ${data.followups[k][lang]}</p>`)}
+    ${(outcome.tasks || []).map((k) => html`<p class="chip">${t("Desk task")}${colon}${data.tasks[k][lang]}</p>`)}
+    ${(outcome.followups || []).map((k) => html`<p class="chip breach">${t("Follow-up")}${colon}${data.followups[k][lang]}</p>`)}
     ${stepList(data, run.steps)}
-    <form id="conclude-form" @submit=${(e) => conclude(e, o, run, data)}><label class="field"><span>${outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")}</span>
+    <form id="conclude-form" novalidate @submit=${(e) => conclude(e, o, run, data)}><label class="field"><span>${outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")}</span>
       <textarea name="note" rows="3" maxlength="2000" ?required=${outcome.gap}></textarea></label>
+      <p class="error" id="conclude-error" role="alert" hidden></p>
       <button class="btn primary wide big-touch" type="submit">${t("Save the result")}</button></form></section>`;
 }
 
@@ -285,13 +291,15 @@ async function answersView(o, run, node) {
       html` <small class="from-photo">${t("as confirmed on the LED photo")}</small>` : nothing}</button>`);
   }
   if (node.kind === "measure") {
-    return html`<form id="measure-form" @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
+    // novalidate: the app says what is wrong in the technician's words, not the browser's (issue 15c).
+    return html`<form id="measure-form" novalidate @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
       <span class="signed"><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}>${node.min < 0 ? signKey() : nothing}</span></label>
       ${detailsFields(node)}<p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
   }
   if (node.kind === "checklist") {
-    return html`<form id="checklist-form" @submit=${submitChecklist}>${node.items.map((i) => html`<label class="check big-touch">
+    return html`<form id="checklist-form" novalidate @submit=${submitChecklist}>${node.items.map((i) => html`<label class="check big-touch">
       <input type="checkbox" name="item" value=${i.id} required> ${i[lang]}</label>`)}
+      <p class="error" id="checklist-error" role="alert" hidden></p>
       ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
   }
   if (node.reading) { return readingForm(node); }

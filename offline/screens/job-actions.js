@@ -6,7 +6,7 @@
 // queued, and what was typed is kept (drafts.js) through errors, redraws and reloads.
 import { html, nothing } from "../html.js";
 import { boot } from "../context.js";
-import { t, label, lang, LED_WORDS } from "../i18n.js";
+import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
 import { localInput, nowInput, when } from "../time.js";
 import { nextSteps, reference, targetOf } from "../order-view.js";
 import { queue, undoableStep, withdraw } from "../outbox.js";
@@ -74,10 +74,14 @@ async function submitAction(event, order) {
   await dropDraft(order.id, form.dataset.form);
 }
 
+// "预约" makes the appointment; once one exists the same step moves it, and says so ("改约", issue 15 item 15).
+const buttonWord = (order, action) => (action.name === "make_appointment" && order.state === "appointed"
+  ? t("Change the appointment") : label("action", action.name));
+
 const actionForm = (order, action, inner, primary) => html`<form class="action-form" data-form=${action.name}
     data-to=${targetOf(action, order)} novalidate @submit=${(e) => submitAction(e, order)} @input=${keepDraft(order.id, action.name)}
     @change=${keepDraft(order.id, action.name)}>${inner || nothing}
-  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${label("action", action.name)}</button></form>`;
+  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${buttonWord(order, action)}</button></form>`;
 
 // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
 function resultSelect(prefilled) {
@@ -115,13 +119,14 @@ function specialtyRows(pre) {
 }
 
 function equipmentRows(pre) {
+  // "None replaced" first: the usual answer, one tap, before three rows of model and quantity.
   return html`<fieldset class="closure-rows" id="closure-equipment"><legend>${t("Equipment replaced")}</legend>
-    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid">
+    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label>
+    ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid equipment-row">
       ${field(t("Faulty model"), rowText(`equipment-${i}-faulty_model`, pre))}
       ${field(t("Quantity"), quantity(`equipment-${i}-faulty_qty`, pre))}
       ${field(t("Replacement model"), rowText(`equipment-${i}-new_model`, pre))}
-      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}
-    <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label></fieldset>`;
+      ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}</fieldset>`;
 }
 
 const lastEvent = (order, action) => order.events.filter((e) => e.action === action).pop();
@@ -179,7 +184,7 @@ function restoreForm(order, action, playbooks, draft) {
   const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;
   const conclusion = followed && followed.outcomes[lastRun.outcome] ? followed.outcomes[lastRun.outcome].text[lang] : "";
   return actionForm(order, action, html`
-    ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}: ${conclusion}</p>` : nothing}
+    ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}${colon}${conclusion}</p>` : nothing}
     ${field(t("What you found"), textarea("found", true, draft.found), true)}
     ${field(t("What you did"), textarea("done", true, draft.done), true)}`, true);
 }

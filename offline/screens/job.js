@@ -3,7 +3,7 @@
 // Each section comes from its own module; this one draws the page around them.
 import { html, nothing } from "../html.js";
 import { boot, shared } from "../context.js";
-import { t, label } from "../i18n.js";
+import { colon, t, label } from "../i18n.js";
 import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
@@ -53,22 +53,24 @@ function appointmentSms(o) {
 
 // The messages app opens with the text; the order's notes keep that it was prepared (it syncs when it can).
 function noteSms(o) {
-  queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text: `${t("Appointment SMS prepared on the technician's phone")}: ${appointmentSms(o)}` });
+  queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text: `${t("Appointment SMS prepared on the technician's phone")}${colon}${appointmentSms(o)}` });
 }
 
 async function addNote(event, o) {
   event.preventDefault();
   const form = event.target;
   const text = form.elements.text.value.trim();
+  showError("note-error", text ? "" : t("Fill in “%(field)s”.", { field: t("Progress note") }));
   if (!text) { return; }
   await queue(o.id, "order.add_note", { order_id: o.id, note_id: S.uuid(), text });
   form.reset();
 }
 
 const notesView = (o) => html`<section class="card" id="notes"><h2>${t("Progress note")}</h2>
-  <form id="note-form" @submit=${(e) => addNote(e, o)}><label class="field"><textarea name="text" rows="3" required maxlength="2000"
-    aria-label=${t("Progress note")}></textarea></label><button class="btn" type="submit">${t("Add note")}</button></form>
-  ${o.notes.slice().reverse().map((n) => html`<p class="note"><time>${when(n.at)}</time> ${n.author || boot.user.name}: ${n.text}${pendingMark(n)}</p>`)}
+  <form id="note-form" novalidate @submit=${(e) => addNote(e, o)}><label class="field"><textarea name="text" rows="3" required maxlength="2000"
+    aria-label=${t("Progress note")}></textarea></label><p class="error" id="note-error" role="alert" hidden></p>
+    <button class="btn" type="submit">${t("Add note")}</button></form>
+  ${o.notes.slice().reverse().map((n) => html`<p class="note"><time>${when(n.at)}</time> ${n.author || boot.user.name}${colon}${n.text}${pendingMark(n)}</p>`)}
   </section>`;
 
 async function attachPhoto(event, o) {
@@ -100,11 +102,21 @@ async function photosView(o) {
 // An event's action in words: a second appointment is a change of appointment (改约), not another 预约.
 const actionWords = (e) => (e.action === "make_appointment" && e.from_state === "appointed" ? t("Changed the appointment") : label("action", e.action));
 
+// An event's reason in words: an LED check's is the reader's codes (webapp/filters.py event_reason).
+function reasonWords(e) {
+  if (e.action !== "led_check" || !e.reason) { return e.reason; }
+  if (!e.reason.includes(":")) { return e.reason.split(",").map((code) => label("led_problem", code)).join("、"); }
+  return e.reason.split(" ").map((token) => {
+    const at = token.lastIndexOf(":");
+    return `${token.slice(0, at)} ${label("led_state", token.slice(at + 1))}`;
+  }).join(" · ");
+}
+
 function timelineView(o) {
   const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
     ${actionWords(e)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
-    ${e.reason ? html`<span class="muted">${e.reason}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
+    ${e.reason ? html`<span class="muted">${reasonWords(e)}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
 }
 
 function historyView(o) {
@@ -113,7 +125,7 @@ function historyView(o) {
     ${h.order_no} · ${label("symptom", h.symptom)} · ${label("state", h.state)}${h.cause ? html`<br><small class="muted">${h.cause}</small>` : nothing}</li>`)}</ul></section>`;
 }
 
-const back = html`<p><a data-nav href="/jobs/">← ${t("My jobs")}</a></p>`;
+const back = html`<p class="back-row"><a class="back" data-nav href="/jobs/">← ${t("My jobs")}</a></p>`;
 
 // The screen for an order that is not on this phone.
 export async function missingJobScreen(id) {

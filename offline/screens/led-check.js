@@ -4,13 +4,14 @@
 // (guide positions, tree answers) are led.js; the catalog is the "leds" reference data.
 import { html, svg, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { t, label, LED_WORDS } from "../i18n.js";
+import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, sha256, shrink } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
+import { dropDraft, keepValue, loadDraft } from "../drafts.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
@@ -24,6 +25,21 @@ const RETAKE_WORDS = {
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}
+// The draft is also kept in the phone's database (drafts.js) until it is queued, so a reload, a
+// crash or the phone killing the browser behind the camera app never loses the photo or the taps.
+const DRAFT_FORM = "led-photo";
+const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM, Object.fromEntries(Object.entries(d).filter(([k]) => k !== "url")))
+  .catch(() => {});
+
+// The draft of this order: the one in memory, else the one kept in the database (after a reload).
+async function draftOf(orderId) {
+  if (draft && draft.order_id === orderId) { return draft; }
+  if (draft) { return null; }  // another order's draft is open: one at a time
+  const kept = await loadDraft(orderId, DRAFT_FORM);
+  if (!(kept.blob instanceof Blob) || !kept.model) { return null; }
+  draft = { ...kept, url: URL.createObjectURL(kept.blob) };
+  return draft;
+}
 const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
@@ -67,7 +83,7 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
 
 function checkStatus(check, reading) {
   if (check.reading && check.reading.quality && !check.reading.quality.ok) {
-    return html`<p class="flash flash-warn led-retake">${t("Take it again")}: ${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
+    return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
   const differ = (check.confirmed || []).filter((s, i) => reading[i] && reading[i].state !== s.state).length;
@@ -130,7 +146,7 @@ export async function ledView(o) {
   if (!ref) { return nothing; }
   const checks = o.led_checks || [];
   const saved = await Promise.all(checks.map((c) => checkView(ref, c)));
-  const mine = draft && draft.order_id === o.id ? draft : null;
+  const mine = await draftOf(o.id);
   return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}${mine ? draftView(ref, mine) : nothing}
     ${newCheckForm(ref, o, checks.length || mine)}</section>`;
 }
@@ -148,6 +164,7 @@ function chosenModel(ref, form) {
 async function startDraft(orderId, taken) {
   draft = Object.assign({ order_id: orderId, url: URL.createObjectURL(taken.blob),
     states: taken.model.leds.map((led) => ({ label: led.label, state: "off", color: null })) }, taken);
+  await keepLedDraft(draft);
   await shared.render();
   scrollToId("led-draft");
 }
@@ -185,10 +202,22 @@ async function saveDraft() {
   if (d.seconds) { args.seconds = d.seconds; }
   URL.revokeObjectURL(d.url);
   draft = null;
-  await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: "image/jpeg" }]);
+  // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails.
+  await dropDraft(d.order_id, DRAFT_FORM);
+  try {
+    await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: "image/jpeg" }]);
+  } catch (err) {
+    await keepLedDraft(d);
+    throw err;
+  }
 }
 
-async function discardDraft() { draft = null; await shared.render(); }
+async function discardDraft() {
+  const d = draft;
+  draft = null;
+  if (d) { URL.revokeObjectURL(d.url); await dropDraft(d.order_id, DRAFT_FORM); }
+  await shared.render();
+}
 
 async function checkOnScreen(checkId) {
   const id = Number(location.pathname.split("/").pop());
@@ -201,6 +230,7 @@ async function tapLight(key, index) {
   const ref = await reference("leds");
   let states, model;
   if (key === "draft") {
+    if (!draft) { return; }
     ({ states, model } = draft);
   } else {
     const { check } = await checkOnScreen(key);
@@ -212,6 +242,7 @@ async function tapLight(key, index) {
   st.state = L.nextState(st.state);
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
+  if (key === "draft") { await keepLedDraft(draft); }
   await shared.render();
 }
 

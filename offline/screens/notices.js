@@ -1,16 +1,23 @@
-// The technician's notices: SLA warnings and breaches of their orders, carried by every sync pull
-// into the briefcase (webapp/sla/notices.py), so they are read offline. One line per event: a
-// warning and a breach of the same order in the same minute come from the server as one event.
+// The technician's notices: SLA warnings and breaches of their orders, and the desk's changes to
+// them (a new order, one taken off them, one changed), carried by every sync pull into the
+// briefcase (webapp/sla/notices.py), so they are read offline. One line per event: a warning and
+// a breach of the same order in the same minute come from the server as one event.
 // "Mark all read" is queued in the outbox like any other change and shown at once.
+// The card that turns on Web Push is here too (push.js).
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
 import { t, label } from "../i18n.js";
 import { when } from "../time.js";
+import { pushCard } from "../push.js";
 
 const S = self.ONTrackStore;
 const MARK_READ = "notices.mark_read";
 
-const kindWord = (kind) => ({ breach: t("Breach"), warning: t("Warning") }[kind] || t("Notice"));
+// Each kind in the desk's words (labels "notice_kind", webapp/labels.py NOTICE_KINDS).
+// A kind this version of the app does not know yet is a "Notice", never a raw code.
+const kindWord = (kind) => (label("notice_kind", kind) !== kind ? label("notice_kind", kind) : t("Notice"));
+// A notice about an order taken off this technician never leads to it, even while the phone still holds it.
+const leadsToOrder = (e, onPhone) => onPhone && e.kinds[0] !== "reassigned";
 
 // The events on the phone, newest first, with notices marked read by queued changes already read.
 export async function noticeEvents() {
@@ -50,14 +57,18 @@ async function markAllRead(events) {
 
 const eventView = (e, onPhone) => {
   const grave = e.kinds[0];
+  const details = (e.details || []).map((action) => label("action", action));
   const words = html`<span class="chip notice-${grave}">${kindWord(grave)}</span>
     ${e.kinds.length > 1 ? html`<small class="muted">(${e.kinds.slice(1).map(kindWord).join("、")})</small>` : nothing}
     ${e.policies.map((code) => label("policy", code)).join("、")}
+    ${details.length ? html`<div class="notice-detail">${t("Desk action: %(actions)s", { actions: details.join("、") })}</div>` : nothing}
     ${e.titles.length ? html`<div>${e.titles.map((title) => t("Escalated to the %(title)s", { title: label("title", title) })).join("；")}</div>` : nothing}
     <div><b>${e.order_no}</b> · ${e.customer_name} · <time datetime=${e.created_at}>${when(e.created_at)}</time></div>`;
-  return html`<li class="card notice notice-${grave} ${e.read ? "read" : "unread"}" data-event=${e.id}>
-    ${onPhone ? html`<a class="notice-main" data-nav href="/jobs/${e.order_id}">${words}</a>`
-      : html`<div class="notice-main">${words}<small class="muted">${t("This order is no longer on your phone.")}</small></div>`}</li>`;
+  // Taken off and given back later: the newer "new order for you" line leads to it, this one says what happened then.
+  const gone = onPhone ? nothing : html`<small class="muted">${t("This order is no longer on your phone.")}</small>`;
+  return html`<li class="card notice notice-${grave} ${e.read ? "read" : "unread"}" data-event=${e.id} data-kind=${grave}>
+    ${leadsToOrder(e, onPhone) ? html`<a class="notice-main" data-nav href="/jobs/${e.order_id}">${words}</a>`
+      : html`<div class="notice-main">${words}${gone}</div>`}</li>`;
 };
 
 // The notices screen: {title, view}.
@@ -70,6 +81,7 @@ export async function noticesScreen() {
       ${unread ? html`<button class="btn" type="button" id="notices-read-all" @click=${() => markAllRead(events)}>${t("Mark all read")}</button>` : nothing}</p>
     <ul class="notices" id="notices">${events.length ? events.map((e) => eventView(e, held.has(e.order_id)))
       : html`<li class="muted">${t("No notices.")}</li>`}</ul>
+    ${pushCard()}
     <p><a class="btn" data-nav href="/jobs/">${t("My jobs")}</a></p>`;
   return { title: t("Notices"), view };
 }

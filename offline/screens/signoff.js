@@ -65,7 +65,7 @@ function summaryView(s) {
 
 function formView(o, s, templates) {
   const enterprise = o.access_type === "enterprise";
-  return html`<form id="signoff-form" @submit=${(e) => submit(e, o)}>${summaryView(s)}
+  return html`<form id="signoff-form" novalidate @submit=${(e) => submit(e, o)}>${summaryView(s)}
     ${question(t("Was the problem solved?"), "solved", YES_NO)}
     ${question(t("How was the technician's attitude?"), "attitude", ATTITUDES)}
     ${question(t("Were you charged?"), "charged", YES_NO)}
@@ -117,6 +117,7 @@ async function submit(event, order) {
   const fail = (text) => showError("signoff-error", text);
   const f = formFields(event.target);
   if (!f.solved || !f.attitude || !f.charged || !f.score) { return fail(t("Answer every question: solved, attitude, charged and a score from 1 to 10.")); }
+  if (!(f.signer_name || "").trim()) { return fail(t("Fill in “%(field)s”.", { field: t("Name of the person signing") })); }
   const enterprise = order.access_type === "enterprise";
   const tested = enterprise ? collect(await reference("test_templates"), (order.enterprise || {}).service, f) : null;
   if (tested && tested.problem) { return fail(tested.problem); }

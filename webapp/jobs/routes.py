@@ -14,7 +14,7 @@ from . import bp
 from .words import offline_words
 
 LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color", "policy",
-               "title")
+               "title", "notice_kind", "led_problem")
 
 
 @bp.before_request

@@ -3,6 +3,10 @@
 The sweep raises a warning and, when nothing was done, a breach of the same order; when both
 come in the same minute (a sweep that caught up, a short policy) they are one event for the
 technician, so the phone shows one line per order and minute, the graver kind first.
+The desk's changes to the technician's orders (issue 22: "assigned", "reassigned", "changed",
+each with the desk's action as `detail`) are events of their own, apart from the SLA clocks':
+several desk actions on one order in one minute are one line, led by the latest, since that
+says where the order stands now (taken off, given back, …).
 """
 import datetime
 
@@ -15,6 +19,7 @@ PHONE_DAYS = 14  # how far back the phone keeps notices already read (unread one
 PHONE_LIMIT = 100  # notices read per pull, newest first (before grouping)
 MAX_IDS = 500  # ids one "mark read" may name
 SEVERITY = {"breach": 0, "warning": 1}  # graver first; kinds added later sort after these
+SLA_KINDS = frozenset(SEVERITY)
 
 
 def _minute(stamp):
@@ -23,31 +28,40 @@ def _minute(stamp):
 
 
 def group_events(rows):
-    """Fold notice rows into events: one per (order, minute), newest first.
+    """Fold notice rows into events: one per (order, minute, SLA clock or desk change), newest first.
 
-    rows: dicts with id, order_id, order_no, customer_name, kind, policy_code, title, created_at,
-    read_at. Returns dicts {id, ids, order_id, order_no, customer_name, kinds, policies, titles,
-    created_at, read}: `id` is the event's first notice id, `kinds` graver first, `read` only when
-    every notice in it was read.
+    rows: dicts with id, order_id, order_no, customer_name, kind, policy_code, title, detail,
+    created_at, read_at. Returns dicts {id, ids, order_id, order_no, customer_name, kinds, policies,
+    titles, details, created_at, read}: `id` is the event's first notice id; `kinds` graver first for
+    the SLA clocks, latest first for the desk's changes (with `details`, the desk's action codes, in
+    the same order); `read` only when every notice in it was read.
     """
     events = {}
     for row in rows:
-        key = (row["order_id"], _minute(row["created_at"]))
+        family = "sla" if row["kind"] in SLA_KINDS else "desk"
+        key = (row["order_id"], _minute(row["created_at"]), family)
         event = events.get(key)
         if event is None:
             event = events[key] = {"id": row["id"], "ids": [], "order_id": row["order_id"], "order_no": row["order_no"],
                                    "customer_name": row["customer_name"], "kinds": [], "policies": [], "titles": [],
-                                   "created_at": row["created_at"], "read": True}
+                                   "details": [], "created_at": row["created_at"], "read": True}
         event["id"] = min(event["id"], row["id"])
         event["ids"].append(row["id"])
         event["created_at"] = min(event["created_at"], row["created_at"])
         event["read"] = event["read"] and row["read_at"] is not None
-        for field, value in (("kinds", row["kind"]), ("policies", row["policy_code"]), ("titles", row["title"])):
-            if value and value not in event[field]:
-                event[field].append(value)
-    for event in events.values():
+        event.setdefault("_rows", []).append(row)
+    for (_, _, family), event in events.items():
         event["ids"].sort()
-        event["kinds"].sort(key=lambda kind: SEVERITY.get(kind, len(SEVERITY)))
+        rows_in = event.pop("_rows")
+        if family == "desk":
+            rows_in.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
+        for row in rows_in:
+            for field, value in (("kinds", row["kind"]), ("policies", row["policy_code"]), ("titles", row["title"]),
+                                 ("details", row.get("detail"))):
+                if value and value not in event[field]:
+                    event[field].append(value)
+        if family == "sla":
+            event["kinds"].sort(key=lambda kind: SEVERITY.get(kind, len(SEVERITY)))
     return sorted(events.values(), key=lambda e: (e["created_at"], e["id"]), reverse=True)
 
 
@@ -55,7 +69,7 @@ def for_phone(db, user_id, now):
     """The technician's unread notices and those read in the last PHONE_DAYS days, as events (see group_events)."""
     since = to_text(now - datetime.timedelta(days=PHONE_DAYS))
     rows = db.query(
-        "SELECT n.id, n.order_id, n.kind, n.policy_code, n.title, n.created_at, n.read_at, o.order_no, o.customer_name"
+        "SELECT n.id, n.order_id, n.kind, n.policy_code, n.title, n.detail, n.created_at, n.read_at, o.order_no, o.customer_name"
         " FROM notices n JOIN orders o ON o.id = n.order_id"
         " WHERE n.user_id = ? AND n.role = 'technician' AND (n.read_at IS NULL OR n.created_at >= ?) ORDER BY n.created_at DESC, n.id DESC LIMIT ?",
         [user_id, since, PHONE_LIMIT])
