@@ -19,3 +19,43 @@ def test_an_integer_past_pythons_digit_limit_is_a_problem_not_a_500(crm):  # noq
                         content_type="application/json")
     assert response.status_code in (400, 422), response.status_code
     assert response.mimetype == "application/problem+json"
+
+
+def test_patch_cannot_blank_a_field_that_create_requires(crm):  # noqa: F811
+    from tests.test_api import ORDER
+    created = crm.post("/api/v1/orders", json=ORDER)
+    assert created.status_code == 201
+    patched = crm.patch(f"/api/v1/orders/{created.json['id']}", json={"customer_name": ""})
+    assert patched.status_code == 422, patched.json.get("customer_name")
+    assert "customer_name" in patched.json["errors"]
+
+
+def test_a_whitespace_only_customer_name_is_refused(crm):  # noqa: F811
+    from tests.test_api import ORDER
+    response = crm.post("/api/v1/orders", json={**ORDER, "external_id": "BLANK-1", "customer_name": "   "})
+    assert response.status_code == 422
+
+
+def test_an_order_suspended_while_the_technician_is_on_site_cannot_be_cancelled_by_the_api(app, crm, login, user_ids, db):  # noqa: F811
+    """docs/api.md: cancel is possible "until the technician is on site"; suspending from on_site must not reopen it."""
+    from tests.conftest import Phone
+    from tests.test_api import ORDER
+    from webapp.auth.users import load_user
+    from webapp.orders import store
+    from webapp.timeutil import utcnow
+    from zoneinfo import ZoneInfo
+    order = crm.post("/api/v1/orders", json=ORDER).json
+    desk = login("disp")
+    desk.post("/dispatch/assign", {"order_id": str(order["id"]), "technician_id": str(user_ids["techa"])})
+    tech = Phone(login("techa"))
+    assert tech.act(order["id"], "accepted")["status"] == "applied"
+    window = {"appointment_start": "2099-01-01T09:00", "appointment_end": "2099-01-01T11:00"}
+    assert tech.act(order["id"], "appointed", fields=window)["status"] == "applied"
+    assert tech.act(order["id"], "on_site")["status"] == "applied"
+    boss, disp = load_user(db, user_ids["boss"]), load_user(db, user_ids["disp"])
+    store.approve_suspension(db, order["id"], boss, utcnow())
+    store.apply_action(db, order["id"], "suspend", disp,
+                       {"customer_consent": "客户同意", "approver_id": boss.id, "reason": "客户临时外出"},
+                       utcnow(), ZoneInfo("Asia/Shanghai"))
+    refused = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    assert refused.status_code == 422, refused.json.get("state")
