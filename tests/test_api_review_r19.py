@@ -59,3 +59,26 @@ def test_an_order_suspended_while_the_technician_is_on_site_cannot_be_cancelled_
                        utcnow(), ZoneInfo("Asia/Shanghai"))
     refused = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
     assert refused.status_code == 422, refused.json.get("state")
+
+
+def test_apps_made_at_once_by_two_worker_threads_each_get_the_api(tmp_path):
+    """The job worker's threads call create_app() together at start (webapp/background/tasks.py _app); the API's
+    module-level Api object is shared, so a race left 'api_v1 is already registered' in the worker's log."""
+    import threading
+    from webapp import create_app
+    apps, errors = [], []
+
+    def make(i):
+        try:
+            apps.append(create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"),
+                                    "BLOB_FOLDER": str(tmp_path / "blobs"),
+                                    "SECRET_KEY": "test-secret-key-test-secret-key-0123"}))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all("api_v1" in app.blueprints for app in apps)
