@@ -1,0 +1,84 @@
+"""Review r19: hostile JSON bodies must be 400/422 problems, never 500 (issue 19: "no 500 for any input")."""
+import pytest
+
+from tests.test_api import crm, make_client  # noqa: F401  (fixtures)
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+BIG_INT = b'{"affected_users": 1' + b"0" * 5000 + b"}"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/orders", "/api/v1/orders/batch"])
+def test_deeply_nested_json_is_a_problem_not_a_500(crm, path):  # noqa: F811
+    response = crm.post(path, data=DEEP, content_type="application/json")
+    assert response.status_code in (400, 413, 422), response.status_code
+    assert response.mimetype == "application/problem+json"
+
+
+def test_an_integer_past_pythons_digit_limit_is_a_problem_not_a_500(crm):  # noqa: F811
+    response = crm.post("/api/v1/orders", data=BIG_INT.replace(b"affected_users", b"external_id"),
+                        content_type="application/json")
+    assert response.status_code in (400, 422), response.status_code
+    assert response.mimetype == "application/problem+json"
+
+
+def test_patch_cannot_blank_a_field_that_create_requires(crm):  # noqa: F811
+    from tests.test_api import ORDER
+    created = crm.post("/api/v1/orders", json=ORDER)
+    assert created.status_code == 201
+    patched = crm.patch(f"/api/v1/orders/{created.json['id']}", json={"customer_name": ""})
+    assert patched.status_code == 422, patched.json.get("customer_name")
+    assert "customer_name" in patched.json["errors"]
+
+
+def test_a_whitespace_only_customer_name_is_refused(crm):  # noqa: F811
+    from tests.test_api import ORDER
+    response = crm.post("/api/v1/orders", json={**ORDER, "external_id": "BLANK-1", "customer_name": "   "})
+    assert response.status_code == 422
+
+
+def test_an_order_suspended_while_the_technician_is_on_site_cannot_be_cancelled_by_the_api(app, crm, login, user_ids, db):  # noqa: F811
+    """docs/api.md: cancel is possible "until the technician is on site"; suspending from on_site must not reopen it."""
+    from tests.conftest import Phone
+    from tests.test_api import ORDER
+    from webapp.auth.users import load_user
+    from webapp.orders import store
+    from webapp.timeutil import utcnow
+    from zoneinfo import ZoneInfo
+    order = crm.post("/api/v1/orders", json=ORDER).json
+    desk = login("disp")
+    desk.post("/dispatch/assign", {"order_id": str(order["id"]), "technician_id": str(user_ids["techa"])})
+    tech = Phone(login("techa"))
+    assert tech.act(order["id"], "accepted")["status"] == "applied"
+    window = {"appointment_start": "2099-01-01T09:00", "appointment_end": "2099-01-01T11:00"}
+    assert tech.act(order["id"], "appointed", fields=window)["status"] == "applied"
+    assert tech.act(order["id"], "on_site")["status"] == "applied"
+    boss, disp = load_user(db, user_ids["boss"]), load_user(db, user_ids["disp"])
+    store.approve_suspension(db, order["id"], boss, utcnow())
+    store.apply_action(db, order["id"], "suspend", disp,
+                       {"customer_consent": "客户同意", "approver_id": boss.id, "reason": "客户临时外出"},
+                       utcnow(), ZoneInfo("Asia/Shanghai"))
+    refused = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    assert refused.status_code == 422, refused.json.get("state")
+
+
+def test_apps_made_at_once_by_two_worker_threads_each_get_the_api(tmp_path):
+    """The job worker's threads call create_app() together at start (webapp/background/tasks.py _app); the API's
+    module-level Api object is shared, so a race left 'api_v1 is already registered' in the worker's log."""
+    import threading
+    from webapp import create_app
+    apps, errors = [], []
+
+    def make(i):
+        try:
+            apps.append(create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"),
+                                    "BLOB_FOLDER": str(tmp_path / "blobs"),
+                                    "SECRET_KEY": "test-secret-key-test-secret-key-0123"}))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all("api_v1" in app.blueprints for app in apps)
