@@ -176,6 +176,9 @@ class Phone:
         self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.client_id, self.seq, self.cursor = str(uuid.uuid4()), 0, None
         self.outbox, self.token = [], None
+        # One push at a time, as the app sends its outbox: two pushes in flight from one phone
+        # could each be answered with a last_seq covering changes the other one carried.
+        self.pushing = asyncio.Lock()
         self.acknowledged = {}  # mutation_id -> (kind, row id, status)
         self.sent = {}  # mutation_id -> (kind, row id) of every change ever put in the outbox
         self.reassigned_away = set()  # order ids a bench dispatcher gave (or tried to give) to someone else
@@ -204,6 +207,10 @@ class Phone:
         self.sent[self.outbox[-1]["mutation_id"]] = (name, row_id)
 
     async def push(self, rec, kind="push"):
+        async with self.pushing:
+            await self._push(rec, kind)
+
+    async def _push(self, rec, kind):
         if not self.outbox:
             return
         body = {"client_id": self.client_id,
@@ -214,8 +221,12 @@ class Phone:
             return  # kept in the outbox; sent again next time (503: after Retry-After, as the phone does)
         result = json.loads(answer[1])
         by_seq = {r["seq"]: r["status"] for r in result["results"]}
-        for m in [m for m in self.outbox if m["seq"] <= result["last_seq"]]:
-            status = by_seq.get(m["seq"], "no result")  # every seq up to last_seq must have its answer
+        sent = {m["seq"] for m in body["mutations"]}
+        answered = [m for m in self.outbox if m["seq"] <= result["last_seq"]]
+        for m in answered:
+            status = by_seq.get(m["seq"], "no result")  # every seq this push carried up to last_seq has its answer
+            if m["seq"] not in sent:
+                continue  # queued while this push was out: stays in the outbox, sent with the next push
             if status == "conflict" and m["args"].get("order_id") in self.reassigned_away:
                 # The protocol's right answer if a dispatcher did take that order away: the end
                 # check reads the order's holder and counts it an error otherwise.
@@ -224,7 +235,7 @@ class Phone:
             elif status != "applied":
                 rec.errors[f"{kind}: {status}"] += 1
             self.acknowledged[m["mutation_id"]] = (m["name"], m["_row"], status)
-        self.outbox = [m for m in self.outbox if m["seq"] > result["last_seq"]]
+        self.outbox = [m for m in self.outbox if m["seq"] > result["last_seq"] or m["seq"] not in sent]
 
     async def pull(self, rec, kind="pull"):
         while True:
