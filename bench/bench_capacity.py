@@ -168,12 +168,18 @@ class Recorder:
         return status, body, headers
 
 
+def connector():
+    """Connections kept open 4 s at most: gunicorn closes an idle one after 5 s (keepalive), and a
+    client that reuses a connection the server has just closed gets a reset (run 8's one error)."""
+    return aiohttp.TCPConnector(keepalive_timeout=4)
+
+
 class Phone:
     """One technician's phone: their session, client_id, outbox and cursor."""
 
     def __init__(self, base, username, orders):
         self.base, self.username, self.orders = base, username, orders
-        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector())
         self.client_id, self.seq, self.cursor = str(uuid.uuid4()), 0, None
         self.outbox, self.token = [], None
         # One push at a time, as the app sends its outbox: two pushes in flight from one phone
@@ -299,7 +305,7 @@ class Phone:
 class Dispatcher:
     def __init__(self, base, username):
         self.base, self.username = base, username
-        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector())
         self.token, self.loads = None, 0
 
     async def login(self, rec):
@@ -641,7 +647,7 @@ async def main(args):
         for session in [p.session for p in phones] + [d.session for d in dispatchers]:
             await session.close()
         stack.stop()
-    good = [r for r in results if r["ok"]]
+    good = [r for r in results if r["ok"] and r["technicians"]]  # not the step with no phones
     print("\n== summary ==")
     print(f"   every change arrived exactly once: {'yes' if not problems else 'NO'} ({counts['acknowledged']} acknowledged:"
           f" {counts['applied']} applied, {counts['conflict']} refused as reassigned away (each checked: the order is"
@@ -650,9 +656,12 @@ async def main(args):
           f"{'; problems: ' + repr(problems[:5]) if problems else ''})")
     if final.errors:
         print(f"   errors while the outboxes were emptied after the last step: {dict(final.errors)}")
-    if results:
-        top = max(results, key=lambda r: r["technicians"])["cost"]
-        print(f"   DERIVED from the measured CPU cost at the largest step ({top['cpu_ms_per_technician_minute']} ms of server CPU"
+    # A step whose job queue backed up did not spend the CPU its LED readings need: not a cost to trust.
+    kept_up = [r for r in results if r["technicians"] and 0 <= r["queue_depth"] <= 10]
+    if kept_up:
+        top = max(kept_up, key=lambda r: r["technicians"])["cost"]
+        print(f"   DERIVED from the measured CPU cost at the largest step whose job queue kept up"
+              f" ({top['cpu_ms_per_technician_minute']} ms of server CPU"
               f" per technician-minute): {psutil.cpu_count()} dedicated cores carry about {top['derived_technicians_at_70pct']}"
               f" technicians at 70 % busy ({top['derived_technicians_at_100pct']} at 100 %) — an estimate, not a measurement")
     if good:
@@ -661,7 +670,7 @@ async def main(args):
               f" ({best['simulated']} simulated × {args.compression}), {best['requests_per_s']} requests/s")
     else:
         print("   no step met zero errors and p95 < 300 ms for every kind")
-    phones_good = [r for r in results if r["phones_ok"]]
+    phones_good = [r for r in results if r["phones_ok"] and r["technicians"]]
     if phones_good:
         best = max(phones_good, key=lambda r: r["technicians"])
         print(f"   largest N with zero errors and p95 < 300 ms for the phones' requests (console aside): {best['technicians']}")
