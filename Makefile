@@ -74,6 +74,7 @@ bench: translations chromium
 	$(BIN)/python bench/bench_groupfault.py
 	$(BIN)/python bench/bench_console.py
 	$(BIN)/python bench/bench_pull.py
+	$(BIN)/python bench/bench_sync_cpu.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_kpi.py
 

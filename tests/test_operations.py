@@ -171,6 +171,9 @@ def test_metrics_count_pushes_pulls_and_latency_for_the_box_only(app, login, pho
                  "ontrack_sync_mutations_total", "ontrack_job_queue_depth"):
         assert name in text, name
     assert re.search(r'ontrack_sync_mutations_total\{status="applied"\} [1-9]', text)
+    # Each request's own CPU (its thread's), by endpoint: what bench_capacity divides per kind of request.
+    cpu = re.search(r'ontrack_request_cpu_seconds_total\{endpoint="sync.pull",method="GET"\} (\S+)', text)
+    assert cpu and float(cpu.group(1)) > 0
     outsider = app.test_client().get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert outsider.status_code == 403
 

@@ -73,3 +73,26 @@ def test_the_phone_records_who_was_told_and_when(login, phone, user_ids, db):
     closure = json.loads(state(db, order_id)["closure"])
     assert closure["confirmed_by"] == "户主 周先生" and closure["confirmed_at"] == told["confirmed_at"].replace("T", " ")
     assert "户主 周先生" in login("disp").get(f"/orders/{order_id}").text
+
+
+def test_the_account_lookups_use_the_account_index(app, db):
+    """The repeat check of a new order and the history in a phone's order bundle read orders by
+    broadband account through orders_account_created, never the whole orders table (issue 14,
+    capacity: before, both scanned every order, the repeat check inside the write transaction)."""
+    from webapp.db import one
+    from webapp.sync import briefcase
+    first = create(app, db, T0)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        second = create(app, db, T0 + datetime.timedelta(days=1))
+        with app.test_request_context("/"):
+            bundle = briefcase.bundle(db, one(db, "SELECT * FROM orders WHERE id = ?", [second]))
+    finally:
+        db.conn.set_trace_callback(None)
+    assert [h["id"] for h in bundle["history"]] == [first]
+    by_account = [sql for sql in statements if "FROM orders WHERE broadband_account" in sql]
+    assert len(by_account) >= 2
+    for sql in by_account:
+        plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        assert "orders_account_created" in plan and "SCAN orders" not in plan, (sql, plan)

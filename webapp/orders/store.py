@@ -105,8 +105,9 @@ def find_repeat(db, row, now, window_days=None):
     since = to_text(now - datetime.timedelta(days=repeat_window_days() if window_days is None else window_days))
     candidates = []
     if row["broadband_account"].strip():
-        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE broadband_account = ? AND created_at >= ?"
-                        " AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
+        # "!= ''" lets SQLite use the partial index orders_account_created (a bound value could be '').
+        found = one(db, "SELECT id, order_no, created_at FROM orders WHERE broadband_account = ? AND broadband_account != ''"
+                        " AND created_at >= ? AND state != 'cancelled' ORDER BY created_at DESC, id DESC LIMIT 1",
                     [row["broadband_account"].strip(), since])
         if found:
             candidates.append({**found, "matched_on": "account"})

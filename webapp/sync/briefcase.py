@@ -115,7 +115,9 @@ def signoff_path(signoff_id):
 def history(db, order):
     """Earlier orders on the same broadband account or at the same address, newest first."""
     if order["broadband_account"]:
-        where, params = "broadband_account = ?", [order["broadband_account"]]
+        # "!= ''" lets SQLite use the partial index orders_account_created (it cannot tell that a
+        # bound value is not ''): without it every bundle read the whole orders table.
+        where, params = "broadband_account = ? AND broadband_account != ''", [order["broadband_account"]]
     else:
         where = "district = ? AND community = ? AND building = ? AND unit = ? AND address_detail = ?"
         params = [order["district"], order["community"], order["building"], order["unit"], order["address_detail"]]
