@@ -130,10 +130,13 @@ def reschedule_working_day_clocks(db, old_calendar, new_calendar, tz):
     """Give every running working-day clock the deadline the new calendar gives (inside the caller's transaction).
 
     The time an order was suspended (already added to its deadline) is kept: only the calendar part moves.
+    Each clock is recomputed with the amount and warning it started with (stored on the clock), not the
+    policy's current values: an edited policy applies to clocks started from then on only.
     """
     moved = 0
     clocks = list(db.query(
-        "SELECT c.id, c.order_id, c.started_at, c.due_at, p.amount, p.warn_minutes FROM order_clocks c"
+        "SELECT c.id, c.order_id, c.started_at, c.due_at, COALESCE(c.amount, p.amount) AS amount,"
+        " COALESCE(c.warn_minutes, p.warn_minutes) AS warn_minutes FROM order_clocks c"
         " JOIN sla_policies p ON p.code = c.policy_code"
         " WHERE c.stopped_at IS NULL AND c.breached_at IS NULL AND p.kind = 'working_days'"))
     for clock in clocks:
