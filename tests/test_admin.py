@@ -274,3 +274,13 @@ def test_an_implausible_year_of_holidays_is_refused_with_the_reason(login, db):
     response = boss.post("/admin/holidays?year=2027", {"year": "2027", "holidays": sixty_one, "workdays": ""})
     assert response.status_code == 422 and "60" in response.text
     assert db.execute_returning_dicts("SELECT COUNT(*) AS n FROM holidays")[0]["n"] == before
+
+
+def test_a_policy_title_follows_its_edited_amount(login, db):
+    boss = login("boss")
+    assert "投诉解决方案（7 个工作日）" in boss.get("/admin/policies").text
+    assert boss.post("/admin/policies/complaint_solution", {"amount": "9", "warn_minutes": "480",
+                                                           "escalate_role": "supervisor", "active": "1"}).status_code == 303
+    page = boss.get("/admin/policies").text
+    assert "投诉解决方案（9 个工作日）" in page and "投诉解决方案（7 个工作日）" not in page
+    assert "投诉受理回复（24 小时）" in page and "政企 120 分钟升级" in page
