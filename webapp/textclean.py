@@ -44,12 +44,12 @@ def half_width(text):
     return _MINUS_SIGNS.sub("-", unicodedata.normalize("NFKC", text))
 
 
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
 MAX_ID = 2 ** 63 - 1  # SQLite's INTEGER PRIMARY KEY limit
 
 
 def whole_number(text, maximum=MAX_ID):
-    """`text` as a non-negative int when it is 1-18 ASCII digits no larger than `maximum`, else None.
+    """`text` as a non-negative int when it is 1-19 ASCII digits no larger than `maximum`, else None.
 
     str.isdigit() accepts '²' or '٣', which int() then refuses (a 500): ids and counts from forms and
     query strings go through this instead, and a caller treats None as a bad or ignored value.
