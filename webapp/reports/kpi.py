@@ -74,6 +74,14 @@ def _events_by_order(db, start, end):
     return grouped
 
 
+def _events_of(db, order_id):
+    """One order's events as _events_by_order gives them, oldest first."""
+    return [{"at": from_text(r["at"]), "action": r["action"], "actor_id": r["actor_id"],
+             "details": json.loads(r["details"] or "{}") if r["action"] in DETAILED else {}}
+            for r in db.query("SELECT at, action, actor_id, details FROM order_events WHERE order_id = ? ORDER BY at, id",
+                              [order_id])]
+
+
 def _orders(db, ids):
     rows = {}
     ids = list(ids)
@@ -165,7 +173,9 @@ def _callback_facts(db, start, end, by_order):
             "SELECT c.order_id, c.status, c.due_at, c.done_at, c.result, c.created_at, c.exempt_reason, o.district"
             " FROM callbacks c JOIN orders o ON o.id = c.order_id"
             " WHERE (c.created_at >= ? AND c.created_at < ?) OR (c.done_at >= ? AND c.done_at < ?)", [s, e, s, e]):
-        events = by_order.get(row["order_id"]) or []
+        if row["order_id"] not in by_order:  # an order quiet around the period: its trail is read all the same
+            by_order[row["order_id"]] = _events_of(db, row["order_id"])
+        events = by_order[row["order_id"]]
         booked = from_text(row["created_at"])
         holder = _holder_at(events, booked)
         if s <= row["created_at"] < e and row["status"] != "exempt":
