@@ -258,3 +258,29 @@ def test_a_technician_holding_open_orders_keeps_the_role_until_they_are_reassign
     assert db.execute_returning_dicts("SELECT role FROM users WHERE id = ?", [user_ids["techb"]])[0]["role"] == "technician"
     page = boss.post(f"/admin/people/{user_ids['techb']}/active", {"active": "0"}, follow_redirects=True).text
     assert "flash-warn" in page
+
+
+def test_an_implausible_year_of_holidays_is_refused_with_the_reason(login, db):
+    # A whole year pasted as holidays (365 dates in one range-free list) or hundreds of lines is refused, not saved.
+    boss = login("boss")
+    before = db.execute_returning_dicts("SELECT COUNT(*) AS n FROM holidays")[0]["n"]
+    every_day = "\n".join(f"2027-{m:02d}-01 ~ 2027-{m:02d}-14 假\n2027-{m:02d}-15 ~ 2027-{m:02d}-28 假" for m in range(1, 13))
+    many_lines = "\n".join(["2027-10-01 国庆节"] * 101)
+    for holidays, fragment in ((every_day, "336"), (many_lines, "100")):
+        response = boss.post("/admin/holidays?year=2027", {"year": "2027", "holidays": holidays, "workdays": ""})
+        assert response.status_code == 422
+        assert fragment in response.text and 'id="errors"' in response.text
+    sixty_one = "\n".join(f"2027-{m:02d}-01 ~ 2027-{m:02d}-05 假" for m in range(1, 13)) + "\n2027-12-20 假"
+    response = boss.post("/admin/holidays?year=2027", {"year": "2027", "holidays": sixty_one, "workdays": ""})
+    assert response.status_code == 422 and "60" in response.text
+    assert db.execute_returning_dicts("SELECT COUNT(*) AS n FROM holidays")[0]["n"] == before
+
+
+def test_a_policy_title_follows_its_edited_amount(login, db):
+    boss = login("boss")
+    assert "投诉解决方案（7 个工作日）" in boss.get("/admin/policies").text
+    assert boss.post("/admin/policies/complaint_solution", {"amount": "9", "warn_minutes": "480",
+                                                           "escalate_role": "supervisor", "active": "1"}).status_code == 303
+    page = boss.get("/admin/policies").text
+    assert "投诉解决方案（9 个工作日）" in page and "投诉解决方案（7 个工作日）" not in page
+    assert "投诉受理回复（24 小时）" in page and "政企 120 分钟升级" in page

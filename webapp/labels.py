@@ -1,5 +1,5 @@
 """The words people see for coded values (states, types, actions, SLA policies), translatable."""
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, ngettext
 
 ORDER_TYPES = {"installation": _l("Installation"), "repair": _l("Repair"), "complaint": _l("Complaint")}
 ACCESS_TYPES = {"ftth": _l("FTTH"), "fttb": _l("FTTB"), "enterprise": _l("Enterprise line")}
@@ -76,21 +76,23 @@ GF_OUTCOMES = {"closed": _l("closed with the reply"), "released": _l("released t
 GF_MATCHED_ON = {"account": _l("broadband account"), "olt": _l("OLT"), "pon_port": _l("PON port"), "onu": _l("ONU"),
                  "address": _l("address")}
 ROLES = {"dispatcher": _l("Dispatcher"), "technician": _l("Technician"), "supervisor": _l("Supervisor")}
+# A title with %(limit)s shows the policy's current amount (sla_policies.amount, edited on the admin page),
+# filled in by policy_title; the seeded amounts are in webapp/sla/policies.json.
 POLICIES = {
-    "arrival_appointment": _l("Appointment within 30 min of arrival"),
-    "first_appointment": _l("First appointment response (30 min)"),
+    "arrival_appointment": _l("Appointment within %(limit)s of arrival"),
+    "first_appointment": _l("First appointment response (%(limit)s)"),
     "complaint_same_day": _l("Complaint cleared the same day"),
-    "enterprise_sign": _l("Enterprise ticket signed (10 min)"),
-    "enterprise_contact": _l("Enterprise contact result (15 min)"),
-    "enterprise_progress": _l("Enterprise progress note (every 30 min)"),
-    "enterprise_escalation_120": _l("Enterprise escalation at 120 min"),
-    "enterprise_escalation_180": _l("Enterprise escalation at 180 min"),
-    "complaint_acknowledge": _l("Complaint acknowledged (24 h)"),
-    "complaint_investigation": _l("Complaint investigated (5 working days)"),
-    "complaint_solution": _l("Complaint solution (7 working days)"),
+    "enterprise_sign": _l("Enterprise ticket signed (%(limit)s)"),
+    "enterprise_contact": _l("Enterprise contact result (%(limit)s)"),
+    "enterprise_progress": _l("Enterprise progress note (every %(limit)s)"),
+    "enterprise_escalation_120": _l("Enterprise escalation at %(limit)s"),
+    "enterprise_escalation_180": _l("Enterprise escalation at %(limit)s"),
+    "complaint_acknowledge": _l("Complaint acknowledged (%(limit)s)"),
+    "complaint_investigation": _l("Complaint investigated (%(limit)s)"),
+    "complaint_solution": _l("Complaint solution (%(limit)s)"),
     "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
-    "installation_progress": _l("Installation progress report (10 working days)"),
-    "enterprise_fault_report": _l("Enterprise fault report (2 working days)"),
+    "installation_progress": _l("Installation progress report (%(limit)s)"),
+    "enterprise_fault_report": _l("Enterprise fault report (%(limit)s)"),
     "followup_supervisor_fix": _l("Follow-up for you: supervise a time-limited fix"),
     "followup_revisit": _l("Follow-up for you: see the revisit through"),
     "followup_marketing": _l("Follow-up for you: the business question (marketing)"),
@@ -192,7 +194,47 @@ def label(value, kind):
     text = _translated.get(key)
     if text is None:
         text = _translated[key] = str(_TABLES[kind].get(value, value))
+    if kind == "policy" and "%(limit)s" in text:
+        return text % {"limit": policy_limit(value)}
     return text
+
+
+def policy_limit(code):
+    """The policy's current limit in words ("7 个工作日", "30 分钟", "24 小时"), read once per request.
+
+    From sla_policies (the admin page edits it), so a title follows an edited amount; outside a request,
+    or for a code not in the table, the seeded amount of webapp/sla/policies.json.
+    """
+    from flask import g, has_app_context
+    amounts = g.get("policy_amounts") if has_app_context() else None
+    if amounts is None:
+        amounts = _policy_amounts()
+        if has_app_context():
+            g.policy_amounts = amounts
+    kind, amount = amounts.get(code, (None, None))
+    return limit_words(kind, amount) if kind else ""
+
+
+def _policy_amounts():
+    from flask import has_app_context
+    if has_app_context():
+        from .db import get_db
+        return {row["code"]: (row["kind"], row["amount"]) for row in get_db().query("SELECT code, kind, amount FROM sla_policies")}
+    import json
+    from .sla.engine import POLICY_FILE
+    data = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
+    return {p["code"]: (p["kind"], p["amount"]) for p in (data if isinstance(data, list) else data["policies"])}
+
+
+def limit_words(kind, amount):
+    """An SLA limit in words: a day or more of whole hours as hours, other minutes as minutes, working days as such."""
+    if kind == "working_days":
+        return ngettext("%(num)d working day", "%(num)d working days", amount)
+    if kind == "minutes" and amount >= 1440 and amount % 60 == 0:  # a day or more reads as hours (24 小时), as the seeds word it
+        return ngettext("%(num)d h", "%(num)d h", amount // 60)
+    if kind == "minutes":
+        return ngettext("%(num)d min", "%(num)d min", amount)
+    return ""
 
 
 def choices(table):

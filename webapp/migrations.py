@@ -921,6 +921,15 @@ MIGRATIONS = [
         """CREATE TRIGGER run_captures_insert_changes AFTER INSERT ON run_captures
             BEGIN INSERT INTO change_log (kind, key) VALUES ('order', NEW.order_id); END""",
     ],
+    [
+        # A clock keeps the amount and warning it started with: an edited policy or a saved holiday calendar
+        # must not recompute a running clock with the new amount (the admin page promises "from now on").
+        "ALTER TABLE order_clocks ADD COLUMN amount INTEGER",
+        "ALTER TABLE order_clocks ADD COLUMN warn_minutes INTEGER",
+        """UPDATE order_clocks SET amount = (SELECT amount FROM sla_policies p WHERE p.code = policy_code),
+            warn_minutes = (SELECT warn_minutes FROM sla_policies p WHERE p.code = policy_code)
+            WHERE stopped_at IS NULL""",
+    ],
 ]
 
 

@@ -42,3 +42,25 @@ def half_width(text):
     if not isinstance(text, str):
         return text
     return _MINUS_SIGNS.sub("-", unicodedata.normalize("NFKC", text))
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2 ** 63 - 1  # SQLite's INTEGER PRIMARY KEY limit
+
+
+def whole_number(text, maximum=MAX_ID):
+    """`text` as a non-negative int when it is 1-19 ASCII digits no larger than `maximum`, else None.
+
+    str.isdigit() accepts '²' or '٣', which int() then refuses (a 500): ids and counts from forms and
+    query strings go through this instead, and a caller treats None as a bad or ignored value.
+    """
+    text = (text or "").strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
+def whole_numbers(values, limit=500):
+    """The values of a repeated field that are whole numbers (see whole_number), at most `limit` of them."""
+    return [number for number in (whole_number(value) for value in values) if number is not None][:limit]

@@ -24,6 +24,11 @@ from . import audit
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 LINE = re.compile(rf"^\s*{DATE}(?:\s*(?:~|～|至|到|—|–|\.\.|-)\s*{DATE})?\s*(.*?)\s*$")
 MAX_RANGE_DAYS = 15  # the longest arrangement (Spring Festival, National Day) is 8-9 days
+# A State Council notice gives about 28-30 days off a year (7 festivals, weekends shifted into them included)
+# and 5-8 make-up workdays; twice that is still plausible, more is a paste of the wrong text (a whole year).
+MAX_HOLIDAYS = 60
+MAX_WORKDAYS = 20
+MAX_LINES = 100
 
 
 class NoticeError(ValueError):
@@ -48,7 +53,11 @@ def parse_notice(text, year):
     Every date must fall in `year` (the notice is for one year); a range runs from its first to its last day.
     """
     days = {}
-    for line_no, line in enumerate((text or "").splitlines(), start=1):
+    lines = (text or "").splitlines()
+    if sum(1 for line in lines if line.strip()) > MAX_LINES:
+        raise NoticeError(N_("More than %(lines)d lines: a year's notice has one line per holiday (about 7)."),
+                          lines=MAX_LINES)
+    for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         match = LINE.match(line)
@@ -103,8 +112,17 @@ def save_year(db, actor_id, year, holidays, workdays, now, tz):
     """Replace a year's holidays and make-up workdays, audit it, and move running working-day deadlines.
 
     `holidays`/`workdays` are {date: name}. A day cannot be both; a make-up workday must be a Saturday or
-    Sunday (a weekday is a working day already). Returns how many running clocks got a new deadline.
+    Sunday (a weekday is a working day already). More than MAX_HOLIDAYS holidays or MAX_WORKDAYS make-up
+    workdays in a year is refused (NoticeError): State Council notices (国务院办公厅关于…部分节假日安排的通知)
+    give about 30 days off and 5-8 make-up workdays. Returns how many running clocks got a new deadline.
     """
+    if len(holidays) > MAX_HOLIDAYS:
+        raise NoticeError(N_("%(count)d holiday dates in one year: a State Council notice gives about 30 days off"
+                             " (weekends shifted into the holidays included), so at most %(most)d are accepted."),
+                          count=len(holidays), most=MAX_HOLIDAYS)
+    if len(workdays) > MAX_WORKDAYS:
+        raise NoticeError(N_("%(count)d make-up workdays in one year: a State Council notice lists 5 to 8,"
+                             " so at most %(most)d are accepted."), count=len(workdays), most=MAX_WORKDAYS)
     both = sorted(set(holidays) & set(workdays))
     if both:
         raise NoticeError(N_("%(day)s is listed both as a holiday and as a make-up workday."), day=both[0].isoformat())
@@ -130,10 +148,13 @@ def reschedule_working_day_clocks(db, old_calendar, new_calendar, tz):
     """Give every running working-day clock the deadline the new calendar gives (inside the caller's transaction).
 
     The time an order was suspended (already added to its deadline) is kept: only the calendar part moves.
+    Each clock is recomputed with the amount and warning it started with (stored on the clock), not the
+    policy's current values: an edited policy applies to clocks started from then on only.
     """
     moved = 0
     clocks = list(db.query(
-        "SELECT c.id, c.order_id, c.started_at, c.due_at, p.amount, p.warn_minutes FROM order_clocks c"
+        "SELECT c.id, c.order_id, c.started_at, c.due_at, COALESCE(c.amount, p.amount) AS amount,"
+        " COALESCE(c.warn_minutes, p.warn_minutes) AS warn_minutes FROM order_clocks c"
         " JOIN sla_policies p ON p.code = c.policy_code"
         " WHERE c.stopped_at IS NULL AND c.breached_at IS NULL AND p.kind = 'working_days'"))
     for clock in clocks:

@@ -7,6 +7,7 @@ open, then writes its result in one short `BEGIN IMMEDIATE` transaction. A job m
 import datetime
 import json
 import logging
+import threading
 
 from flask import current_app, has_app_context
 from huey import crontab
@@ -15,6 +16,9 @@ from . import beat, huey
 
 log = logging.getLogger("ontrack.jobs")
 _worker_app = {}
+# The worker runs its periodic tasks on several threads at once: without the lock two of them build the app
+# together, and flask-smorest refuses the second registration of the same component (bearerAuth).
+_worker_app_lock = threading.Lock()
 LOST_JOB_MINUTES = 5
 
 
@@ -22,10 +26,11 @@ def _app():
     """The app whose configuration a job uses: the caller's in immediate mode, else the worker's own."""
     if has_app_context():
         return current_app._get_current_object()
-    if "app" not in _worker_app:
-        from .. import create_app
-        _worker_app["app"] = create_app()
-    return _worker_app["app"]
+    with _worker_app_lock:
+        if "app" not in _worker_app:
+            from .. import create_app
+            _worker_app["app"] = create_app()
+        return _worker_app["app"]
 
 
 @huey.on_startup()

@@ -10,6 +10,7 @@ from ..orders.lifecycle import STATES
 from ..orders.views import district_choices, explain, local_zone
 from ..groupfaults.registry import figures as group_fault_figures
 from ..signoff.callbacks import figures as callback_figures
+from ..textclean import whole_number, whole_numbers
 from ..timeutil import utcnow
 from . import bp
 from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician, technician_load
@@ -34,9 +35,9 @@ def read_filters(source):
         filters["state"] = ""
     if filters["order_type"] not in labels.ORDER_TYPES:
         filters["order_type"] = ""
-    if not filters["technician_id"].isdigit():
+    if whole_number(filters["technician_id"]) is None:
         filters["technician_id"] = ""
-    if not filters["limit"].isdigit() or int(filters["limit"]) == PAGE_SIZE:
+    if whole_number(filters["limit"]) in (None, PAGE_SIZE):
         filters["limit"] = ""
     return filters
 
@@ -46,7 +47,7 @@ def queue_context(filters):
     db, now = get_db(), utcnow()
     limit = min(int(filters["limit"] or PAGE_SIZE), MAX_PAGE_SIZE)
     rows, total = queue(db, filters, now, limit)
-    selected = {int(v) for v in request.values.getlist("order_id") if v.isdigit()}
+    selected = set(whole_numbers(request.values.getlist("order_id"), limit=MAX_PAGE_SIZE))
     return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
             "selected": selected, "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
@@ -55,7 +56,7 @@ def technician_panel(source, district=""):
     """The technicians' panel: one page of the search (`q`) after `after`, least loaded first."""
     search = (source.get("q") or "").strip()[:40]
     after = source.get("after") or ""
-    page = technician_load(get_db(), district=district, search=search, after=int(after) if after.isdigit() else None)
+    page = technician_load(get_db(), district=district, search=search, after=whole_number(after))
     return {**page, "search": search, "district": district}
 
 
@@ -106,18 +107,18 @@ def technicians_partial():
 def assign():
     """Assign (or reassign) every selected order to one technician; report each refusal."""
     db, now, tz = get_db(), utcnow(), local_zone()
-    ids = [int(v) for v in request.form.getlist("order_id") if v.isdigit()][:500]
+    ids = whole_numbers(request.form.getlist("order_id"))
     # The select above the queue, or a panel row's button (sent after it): the last one chosen wins.
-    technician = next((v for v in reversed(request.form.getlist("technician_id")) if v), "")
+    technician = whole_number(next((v for v in reversed(request.form.getlist("technician_id")) if v), ""))
     # The console's filters travel as filter_* fields: `technician_id` here is the assignee.
     back = console_url(read_filters({key: request.form.get(f"filter_{key}") for key in FILTER_KEYS}))
-    if not ids or not technician.isdigit():
+    if not ids or technician is None:
         flash(_("Tick at least one order and choose a technician."), "error")
         return redirect(back, code=303)
     done = 0
     for order_id in ids:
         try:
-            store.assign(db, order_id, current_user, int(technician), now, tz)
+            store.assign(db, order_id, current_user, technician, now, tz)
             done += 1
         except store.NotFound:
             flash(_("Order %(id)d was not found.", id=order_id), "error")

@@ -10,6 +10,7 @@ import io
 import re
 
 from ..orders.lifecycle import Refused
+from ..textclean import whole_number
 from . import registry, rules
 
 ALIASES = {
@@ -51,9 +52,9 @@ def parse_row(values, tz, now):
     if occurred is None:
         raise ValueError(f"time {values.get('occurred_at')!r} is not YYYY-MM-DD HH:MM")
     count = (values.get("affected_users") or "0").strip()
-    if not (count.isascii() and count.isdigit()):
+    if whole_number(count) is None:
         raise ValueError(f"affected users {count[:20]!r} is not a whole number")
-    if int(count) > MAX_AFFECTED:
+    if whole_number(count) > MAX_AFFECTED:
         raise ValueError(f"affected users {count[:20]!r} is more than {MAX_AFFECTED}")
     fields = {name: (values.get(name) or "").strip() for name in MAX_LENGTHS}
     for name, text in fields.items():

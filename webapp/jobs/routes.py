@@ -47,7 +47,7 @@ def boot_data():
         "operator": current_app.config["OPERATOR_NAME"],
         "sms_template": current_app.config["SMS_APPOINTMENT_TEMPLATE"],
         "strings": offline_words(),
-        "labels": {kind: {code: str(text) for code, text in labels._TABLES[kind].items()} for kind in LABEL_KINDS},
+        "labels": {kind: {code: labels.label(code, kind) for code in labels._TABLES[kind]} for kind in LABEL_KINDS},
         "closure_classes": [[c.value, str(c.label)] for c in closure.classification.choices],
         "closure_confirmations": [[c.value, str(c.label)] for c in closure.confirmation.choices],
         "report_led_words": LED_WORDS["zh"],  # the visit report is in Chinese, worded as the server's (signoff/content.py)

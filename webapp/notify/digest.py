@@ -45,16 +45,16 @@ def make_daily(db, now, tz):
 
 def sms_text(body):
     """The digest in one SMS (Chinese, the desk's language): the day, the total and the policies most breached."""
-    from ..labels import POLICIES
     top = sorted(body["by_policy"].items(), key=lambda item: -item[1])[:3]
-    with_words = "，".join(f"{_zh(POLICIES.get(code, code))} {n}" for code, n in top)
+    with_words = "，".join(f"{_zh_label(code)} {n}" for code, n in top)
     return f"ONTrack {body['day']} 超时 {body['total']} 次" + (f"：{with_words}" if with_words else "") + "。详见通知页。"
 
 
-def _zh(lazy):
+def _zh_label(code):
     from flask_babel import force_locale
+    from ..labels import label
     with force_locale("zh_Hans_CN"):
-        return str(lazy)
+        return label(code, "policy")
 
 
 def send_by_sms(db, body, gateway):

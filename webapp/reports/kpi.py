@@ -21,6 +21,14 @@ Each figure is (met, total) per group; the rules and their sources:
 - one_visit_fix: of orders returned in the period, how many were fixed with a single on-site arrival.
 - breaches: SLA breaches recorded in the period, per policy, as they were recorded (district,
   technician and company at the breach).
+
+Facts as they were at the time (issue 22: "a report for last month does not change when an order is
+edited today"): a case is filed under the district the order had at the case's moment, read back from
+the audit trail — each desk correction is an `edit` event whose details hold {field: [before, after]}
+(orders/store.py edit_order), so the district at a moment is the "before" of the first later edit that
+changed it, else the current one. order_type and is_repeat never change after the order's creating
+transaction (EDITABLE_FIELDS leaves order_type out; is_repeat is set when the order is created), and a
+callback's exemption is decided when it is booked, so those are read from their rows as they are.
 """
 import datetime
 import json
@@ -35,6 +43,8 @@ ACKNOWLEDGE = datetime.timedelta(hours=24)
 CLEARING = frozenset({"restore", "return", "mark_unsolved", "close", "reply_group_fault"})
 ACKNOWLEDGING = frozenset({"accept", "make_appointment", "reject"})
 END_OF_DAY = datetime.time(23, 59, 59)
+# Only these events' details are decoded: who got an assignment, and what a desk correction changed.
+DETAILED = frozenset({"dispatch", "reassign", "edit"})
 # Events are read from a little before and after the period, so a dispatch at 23:50 finds its appointment at 00:10.
 MARGIN = datetime.timedelta(days=2)
 
@@ -59,9 +69,17 @@ def _events_by_order(db, start, end):
         # Only an assignment's details are read (who got it, their company then): decoding every event's JSON
         # was most of a month's report.
         grouped.setdefault(order_id, []).append({"at": from_text(at), "action": action, "actor_id": actor_id,
-                                                 "details": json.loads(details or "{}") if action in ("dispatch", "reassign")
+                                                 "details": json.loads(details or "{}") if action in DETAILED
                                                  else {}})
     return grouped
+
+
+def _events_of(db, order_id):
+    """One order's events as _events_by_order gives them, oldest first."""
+    return [{"at": from_text(r["at"]), "action": r["action"], "actor_id": r["actor_id"],
+             "details": json.loads(r["details"] or "{}") if r["action"] in DETAILED else {}}
+            for r in db.query("SELECT at, action, actor_id, details FROM order_events WHERE order_id = ? ORDER BY at, id",
+                              [order_id])]
 
 
 def _orders(db, ids):
@@ -87,6 +105,14 @@ def _holder_at(events, moment):
     return holder
 
 
+def district_at(order, events, moment):
+    """The order's district at `moment`: the "before" of the first later edit that changed it, else the current one."""
+    for event in events:
+        if event["at"] > moment and event["action"] == "edit" and "district" in event["details"]:
+            return event["details"]["district"][0]
+    return order["district"]
+
+
 def _fact(kpi, district, holder, met):
     return {"kpi": kpi, "district": district or "", "technician": holder[0], "company": holder[1] or "", "met": bool(met)}
 
@@ -106,11 +132,11 @@ def facts(db, start, end, tz):
 
 
 def _order_facts(order, events, start, end, tz, by_order):
-    district = order["district"]
     for index, event in enumerate(events):
         inside = start <= event["at"] < end
         if not inside:
             continue
+        district = district_at(order, events, event["at"])
         if event["action"] in ("dispatch", "reassign"):
             later = events[index + 1:]
             appointment = None
@@ -147,13 +173,17 @@ def _callback_facts(db, start, end, by_order):
             "SELECT c.order_id, c.status, c.due_at, c.done_at, c.result, c.created_at, c.exempt_reason, o.district"
             " FROM callbacks c JOIN orders o ON o.id = c.order_id"
             " WHERE (c.created_at >= ? AND c.created_at < ?) OR (c.done_at >= ? AND c.done_at < ?)", [s, e, s, e]):
-        events = by_order.get(row["order_id"]) or []
-        holder = _holder_at(events, from_text(row["created_at"]))
+        if row["order_id"] not in by_order:  # an order quiet around the period: its trail is read all the same
+            by_order[row["order_id"]] = _events_of(db, row["order_id"])
+        events = by_order[row["order_id"]]
+        booked = from_text(row["created_at"])
+        holder = _holder_at(events, booked)
         if s <= row["created_at"] < e and row["status"] != "exempt":
-            yield _fact("callback_coverage", row["district"], holder,
+            yield _fact("callback_coverage", district_at(row, events, booked), holder,
                         row["done_at"] is not None and row["done_at"] <= row["due_at"])
         if row["done_at"] and s <= row["done_at"] < e and row["result"]:
-            yield _fact("satisfaction", row["district"], holder, row["result"] == "satisfied")
+            yield _fact("satisfaction", district_at(row, events, from_text(row["done_at"])), holder,
+                        row["result"] == "satisfied")
 
 
 def breaches(db, start, end):

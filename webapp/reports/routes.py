@@ -83,6 +83,6 @@ def export_report(fmt):
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
         return Response(export.to_csv(report, _names(db)), mimetype="text/csv", headers=headers)
-    titles = {**KPI_TITLES, **labels.POLICIES}
+    titles = {**KPI_TITLES, **{code: labels.label(code, "policy") for code in labels.POLICIES}}
     return Response(export.to_xlsx(report, _names(db), titles), headers=headers,
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

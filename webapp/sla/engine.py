@@ -114,15 +114,17 @@ def _withdraw_breach(db, order_id, clock_id):
 def _start_clock(db, order_id, policy, at, tz, calendar, existing):
     due = due_at(policy["kind"], policy["amount"], at, tz, calendar or WorkCalendar())
     warn = due - datetime.timedelta(minutes=policy["warn_minutes"])
-    values = [to_text(at), to_text(due), to_text(warn)]
+    # The amount (an enterprise row's own, when it has one) is kept on the clock: a later policy edit applies
+    # to clocks started from then on only, and a holiday calendar saved later recomputes with this amount.
+    values = [to_text(at), to_text(due), to_text(warn), policy["amount"], policy["warn_minutes"]]
     if existing:
         db.conn.execute(
-            "UPDATE order_clocks SET started_at = ?, due_at = ?, warn_at = ?, stopped_at = NULL,"
-            " warned_at = NULL, breached_at = NULL WHERE id = ?", [*values, existing["id"]])
+            "UPDATE order_clocks SET started_at = ?, due_at = ?, warn_at = ?, amount = ?, warn_minutes = ?,"
+            " stopped_at = NULL, warned_at = NULL, breached_at = NULL WHERE id = ?", [*values, existing["id"]])
     else:
         db.conn.execute(
-            "INSERT INTO order_clocks (order_id, policy_code, started_at, due_at, warn_at) VALUES (?, ?, ?, ?, ?)",
-            [order_id, policy["code"], *values])
+            "INSERT INTO order_clocks (order_id, policy_code, started_at, due_at, warn_at, amount, warn_minutes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [order_id, policy["code"], *values])
 
 
 def stop_all(db, order_id, at):

@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..db import get_db, one, transaction
+from ..textclean import whole_number
 from ..timeutil import to_text, utcnow
 from . import bp
 
@@ -108,10 +109,10 @@ def mark_all_read():
     db = get_db()
     filters = _filters(request.form)
     clause, params = _where(current_user, {**filters, "unread": True})
-    order_id = request.form.get("order_id", "")
-    if order_id.isdigit():
+    order_id = whole_number(request.form.get("order_id"))
+    if order_id is not None:
         clause += " AND n.order_id = ?"
-        params.append(int(order_id))
+        params.append(order_id)
     with transaction(db):
         db.conn.execute(
             f"UPDATE notices SET read_at = ?, read_by = ? WHERE id IN (SELECT n.id FROM notices n JOIN orders o"

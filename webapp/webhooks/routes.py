@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import get_db, one
+from ..textclean import whole_numbers
 from . import delivery, outbox
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -45,7 +46,7 @@ def replay(client_id):
     db = get_db()
     if one(db, "SELECT id FROM api_clients WHERE id = ?", [client_id]) is None:
         abort(404)
-    chosen = [int(v) for v in request.form.getlist("delivery_id") if v.isdigit()][:500]
+    chosen = whole_numbers(request.form.getlist("delivery_id"))
     chains = delivery.replay(db, client_id, chosen or None, failed_only=not chosen)
     outbox.queue(chains)
     flash(_("Queued again: %(n)d order(s).", n=len(chains)), "ok")
