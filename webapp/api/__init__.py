@@ -17,6 +17,8 @@ from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from ..db import get_db
@@ -43,9 +45,23 @@ def _rate_key():
     return "addr:" + (get_remote_address() or "")
 
 
+class AppJSONParser(FlaskParser):
+    """webargs reading bodies with the app's strict JSON (webapp/strict_json.py) through request.get_json.
+
+    webargs' own json.loads let a 100,000-deep array (RecursionError) or a 5,000-digit integer
+    (Python's int_max_str_digits) through as a 500 (review r19); Flask's get_json turns any
+    ValueError of the app's loader into a 400, answered here as a problem."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return req.get_json(force=True)
+
+
 api = OpenApi()
 limiter = Limiter(key_func=_rate_key, default_limits=[])
 bp = Blueprint("api_v1", __name__, url_prefix=PREFIX, description="Orders in, events out, alarms in.")
+bp.ARGUMENTS_PARSER = AppJSONParser()
 # Once, here: each limit() call adds a limit, and the tests create many apps in one process.
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
