@@ -82,3 +82,14 @@ def test_apps_made_at_once_by_two_worker_threads_each_get_the_api(tmp_path):
         thread.join()
     assert errors == []
     assert all("api_v1" in app.blueprints for app in apps)
+
+
+def test_cancelling_a_cancelled_order_again_answers_the_same_order(crm):  # noqa: F811
+    """Decided (docs/api.md): a retried cancel is idempotent — 200 with the order, no second timeline entry."""
+    from tests.test_api import ORDER
+    order = crm.post("/api/v1/orders", json={**ORDER, "external_id": "CANCEL-TWICE"}).json
+    first = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    again = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    assert first.status_code == again.status_code == 200
+    assert again.json["state"] == "cancelled" and again.json["version"] == first.json["version"]
+    assert len(again.json["timeline"]) == len(first.json["timeline"])
