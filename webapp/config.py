@@ -93,6 +93,9 @@ class Config:
     # seconds (Standard Webhooks' suggested schedule; one more attempt than delays, then 'failed').
     API_RATE_LIMIT = os.environ.get("ONTRACK_API_RATE_LIMIT", "600 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("ONTRACK_RATELIMIT_STORAGE_URI", "memory://")
+    # gunicorn's web processes (webapp/gunicorn_conf.py reads the same variable): with memory:// each process
+    # counts API_RATE_LIMIT / WEB_WORKERS, so the documented limit holds for the whole server.
+    WEB_WORKERS = int(os.environ.get("ONTRACK_WEB_WORKERS", "2"))
     WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
     # Webhook signing secrets at rest (docs/api.md "Signing secrets at rest"): Fernet keys, comma-separated, the first
