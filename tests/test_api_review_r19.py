@@ -93,3 +93,35 @@ def test_cancelling_a_cancelled_order_again_answers_the_same_order(crm):  # noqa
     assert first.status_code == again.status_code == 200
     assert again.json["state"] == "cancelled" and again.json["version"] == first.json["version"]
     assert len(again.json["timeline"]) == len(first.json["timeline"])
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/hook",
+                                 "http://[::1]/hook", "http://2130706433/hook", "https://10.0.0.5/hook",
+                                 "http://[::ffff:127.0.0.1]/hook"])
+def test_a_webhook_to_an_internal_address_is_refused(app, url):
+    """SSRF (review r19): refused when configured unless the operator's allowlist names the network."""
+    from webapp.api import clients
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = ""
+    with app.app_context(), pytest.raises(clients.ClientError):
+        clients.check_webhook_url(url)
+
+
+def test_the_allowlist_and_https_in_production(app):
+    from webapp.api import clients
+    with app.app_context():
+        assert clients.check_webhook_url("http://127.0.0.1:9/hook")  # the test config allows 127.0.0.1/32
+        with pytest.raises(clients.ClientError):
+            clients.check_webhook_url("http://127.0.0.2:9/hook")
+        app.config["ENV_NAME"] = "production"
+        with pytest.raises(clients.ClientError, match="https"):
+            clients.check_webhook_url("http://93.184.215.14/hook")
+        assert clients.check_webhook_url("https://93.184.215.14/hook")
+
+
+def test_delivery_checks_the_address_again(app):
+    """DNS can change after configuration: the send itself refuses an internal address."""
+    from webapp.webhooks import delivery
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = ""
+    with app.app_context():
+        status, error = delivery.post("http://127.0.0.1:9/hook", {}, "{}", 1)
+    assert status is None and error.startswith("refused")
