@@ -125,3 +125,8 @@ def test_delivery_checks_the_address_again(app):
     with app.app_context():
         status, error = delivery.post("http://127.0.0.1:9/hook", {}, "{}", 1)
     assert status is None and error.startswith("refused")
+
+
+def test_replay_since_garbage_says_the_date_is_invalid(app):
+    result = app.test_cli_runner().invoke(args=["api-client", "replay", "crm", "--since", "garbage"])
+    assert result.exit_code != 0 and "not a date-time" in result.output
