@@ -5,6 +5,10 @@ import shutil
 import threading
 import uuid
 
+# The tests' webhook receivers listen on loopback, which webhooks refuse unless the operator allows it
+# (webapp/webhooks/addresses.py): allowed for this one address, set before the config is read.
+os.environ.setdefault("ONTRACK_WEBHOOK_ALLOW_PRIVATE", "127.0.0.1/32")
+
 import pytest
 from werkzeug.serving import make_server
 
@@ -29,7 +33,9 @@ PEOPLE = [
 def app(tmp_path):
     """An app on its own database file with four people and two districts."""
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "ontrack.sqlite3"), "BLOB_FOLDER": str(tmp_path / "blobs"),
-                      "SECRET_KEY": "test-secret-key-test-secret-key-0123"})
+                      "SECRET_KEY": "test-secret-key-test-secret-key-0123",
+                      # the tests' webhook receivers listen on loopback; production allows only public addresses
+                      "WEBHOOK_ALLOW_PRIVATE": "127.0.0.1/32"})
     db = connect(app.config["DATABASE"])
     with transaction(db):
         for name in ("东城区", "西城区"):

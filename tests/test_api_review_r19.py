@@ -82,3 +82,51 @@ def test_apps_made_at_once_by_two_worker_threads_each_get_the_api(tmp_path):
         thread.join()
     assert errors == []
     assert all("api_v1" in app.blueprints for app in apps)
+
+
+def test_cancelling_a_cancelled_order_again_answers_the_same_order(crm):  # noqa: F811
+    """Decided (docs/api.md): a retried cancel is idempotent — 200 with the order, no second timeline entry."""
+    from tests.test_api import ORDER
+    order = crm.post("/api/v1/orders", json={**ORDER, "external_id": "CANCEL-TWICE"}).json
+    first = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    again = crm.post(f"/api/v1/orders/{order['id']}/cancel", json={"reason": "客户取消"})
+    assert first.status_code == again.status_code == 200
+    assert again.json["state"] == "cancelled" and again.json["version"] == first.json["version"]
+    assert len(again.json["timeline"]) == len(first.json["timeline"])
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/hook",
+                                 "http://[::1]/hook", "http://2130706433/hook", "https://10.0.0.5/hook",
+                                 "http://[::ffff:127.0.0.1]/hook"])
+def test_a_webhook_to_an_internal_address_is_refused(app, url):
+    """SSRF (review r19): refused when configured unless the operator's allowlist names the network."""
+    from webapp.api import clients
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = ""
+    with app.app_context(), pytest.raises(clients.ClientError):
+        clients.check_webhook_url(url)
+
+
+def test_the_allowlist_and_https_in_production(app):
+    from webapp.api import clients
+    with app.app_context():
+        assert clients.check_webhook_url("http://127.0.0.1:9/hook")  # the test config allows 127.0.0.1/32
+        with pytest.raises(clients.ClientError):
+            clients.check_webhook_url("http://127.0.0.2:9/hook")
+        app.config["ENV_NAME"] = "production"
+        with pytest.raises(clients.ClientError, match="https"):
+            clients.check_webhook_url("http://93.184.215.14/hook")
+        assert clients.check_webhook_url("https://93.184.215.14/hook")
+
+
+def test_delivery_checks_the_address_again(app):
+    """DNS can change after configuration: the send itself refuses an internal address."""
+    from webapp.webhooks import delivery
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = ""
+    with app.app_context():
+        status, error = delivery.post("http://127.0.0.1:9/hook", {}, "{}", 1)
+    assert status is None and error.startswith("refused")
+
+
+def test_replay_since_garbage_says_the_date_is_invalid(app):
+    result = app.test_cli_runner().invoke(args=["api-client", "replay", "crm", "--since", "garbage"])
+    assert result.exit_code != 0 and "not a date-time" in result.output

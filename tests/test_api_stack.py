@@ -29,7 +29,8 @@ FAST_RETRIES = "0.3,0.5,0.8,1,1,1,1,1,1,1"
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     stack = Stack(tmp_path_factory.mktemp("api-stack"), processes=("web", "worker"),
-                  extra_env={"ONTRACK_WEBHOOK_RETRY_SECONDS": FAST_RETRIES, "ONTRACK_API_RATE_LIMIT": "100000 per minute"})
+                  extra_env={"ONTRACK_WEBHOOK_RETRY_SECONDS": FAST_RETRIES, "ONTRACK_API_RATE_LIMIT": "100000 per minute",
+                             "ONTRACK_WEBHOOK_ALLOW_PRIVATE": "127.0.0.1/32"})  # the receiver is on loopback
     stack.prepare()
     stack.start()
     yield stack

@@ -309,3 +309,13 @@ def test_the_notices_come_again_only_when_they_change(login, order_id, db, user_
     assert after_read["notices"][0]["read"] is True and after_read["notices_tag"] != first["notices_tag"]
     tech.notices_tag = None  # a phone that lost its copy (or an older app) gets the list every time
     assert "notices" in tech.pull()
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000,
+                                 b'{"client_id": "abcdefgh-1234", "mutations": [], "n": 1' + b"0" * 5000 + b"}"])
+def test_a_hostile_json_push_is_a_400_not_a_500(login, raw):
+    """Review r19: the body that crashed /api/v1 (RecursionError, Python's 4,300-digit limit) is a plain 400 here too."""
+    tech = login("techa")
+    response = tech.client.post("/api/sync/push", data=raw, content_type="application/json",
+                                headers={"X-CSRFToken": tech.token})
+    assert response.status_code == 400 and response.json["error"]

@@ -93,7 +93,13 @@ class Config:
     # seconds (Standard Webhooks' suggested schedule; one more attempt than delays, then 'failed').
     API_RATE_LIMIT = os.environ.get("ONTRACK_API_RATE_LIMIT", "600 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("ONTRACK_RATELIMIT_STORAGE_URI", "memory://")
+    # gunicorn's web processes (webapp/gunicorn_conf.py reads the same variable): with memory:// each process
+    # counts API_RATE_LIMIT / WEB_WORKERS, so the documented limit holds for the whole server.
+    WEB_WORKERS = int(os.environ.get("ONTRACK_WEB_WORKERS", "2"))
     WEBHOOK_RETRY_SECONDS = os.environ.get("ONTRACK_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
+    # Webhooks go to public addresses only (SSRF, webapp/webhooks/addresses.py): "1" allows any address, or
+    # a comma-separated CIDR list allows those networks (and plain http to them in production).
+    WEBHOOK_ALLOW_PRIVATE = os.environ.get("ONTRACK_WEBHOOK_ALLOW_PRIVATE", "")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONTRACK_WEBHOOK_TIMEOUT_SECONDS", "10"))
     # Webhook signing secrets at rest (docs/api.md "Signing secrets at rest"): Fernet keys, comma-separated, the first
     # seals new secrets and all unseal (rotation). Unset: secrets are stored as they are (the database is the secret).

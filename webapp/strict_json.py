@@ -17,6 +17,7 @@ import math
 from flask.json.provider import DefaultJSONProvider
 
 MAX_DEPTH = 32  # the deepest ONTrack message (a push: body → mutations → args → fields) is about 6
+MAX_INT_DIGITS = 40  # no ONTrack number has more; Python refuses past 4,300 digits anyway (int_max_str_digits)
 
 
 def _refuse_constant(name):
@@ -28,6 +29,12 @@ def _finite_float(text):
     if not math.isfinite(value):
         raise ValueError(f"{text[:20]} is out of range")
     return value
+
+
+def _bounded_int(text):
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(text.lstrip('-'))} digits is longer than any ONTrack number ({MAX_INT_DIGITS})")
+    return int(text)
 
 
 def depth(value):
@@ -46,9 +53,10 @@ def depth(value):
 
 
 def loads(text):
-    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range and deep nesting."""
+    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range, integers of more than
+    MAX_INT_DIGITS digits, deep nesting and bytes that are not UTF-8 (review r19: each was a 500)."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     if depth(value) > MAX_DEPTH:

@@ -3,7 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..db import get_db
-from ..timeutil import utcnow
+from ..timeutil import to_text, utcnow
 from . import clients
 
 
@@ -134,6 +134,19 @@ def deliveries_command(name, failed, limit):
                    f"attempts {row['attempts']}\t{row['last_status'] or '-'}\t{row['last_error'] or ''}")
 
 
+def _since(text):
+    """--since as stored text (UTC); a time without a zone is read as UTC, as the help says."""
+    import datetime
+    try:
+        moment = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{text}” is not a date-time; give e.g. 2026-11-30T00:00:00Z",
+                                 param_hint="--since") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return to_text(moment)
+
+
 @api_client_cli.command("replay")
 @click.argument("name")
 @click.option("--delivery", "delivery_ids", multiple=True, type=int, help="a delivery id from `deliveries` (repeatable)")
@@ -145,6 +158,7 @@ def replay_command(name, delivery_ids, failed, since):
     from ..webhooks import delivery, outbox
     if not (delivery_ids or failed or since):
         raise click.ClickException("say what to replay: --delivery ID, --failed or --since TIME")
+    since = _since(since) if since else None
     chains = delivery.replay(get_db(), _client(name)["id"], list(delivery_ids), failed, since)
     outbox.queue(chains)
     click.echo(f"queued again: {len(chains)} order(s)")

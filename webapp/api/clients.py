@@ -58,7 +58,8 @@ def check_webhook_url(url):
     """The webhook address trimmed ('' = none), or raise ClientError saying plainly what is wrong.
 
     Only http and https (Standard Webhooks delivers by HTTP POST), with a host, no spaces, at most
-    500 characters.
+    500 characters; the host must resolve to public addresses only, and https is needed in
+    production, unless the operator's allowlist says otherwise (webapp/webhooks/addresses.py).
     """
     url = (url or "").strip()
     if not url:
@@ -75,6 +76,17 @@ def check_webhook_url(url):
         host = None
     if not host:
         raise ClientError(N_("The webhook address “%(url)s” has no valid host name after the http:// or https://."), url=url)
+    from ..webhooks import addresses
+    try:
+        addresses.check(parts.scheme.lower(), host, _port, unresolved_ok=True)
+    except addresses.AddressRefused as exc:
+        if exc.reason.startswith("https"):
+            raise ClientError(N_("The webhook address must use https:// in production: “%(url)s”."), url=url) from None
+        if exc.address:
+            raise ClientError(N_("The webhook address “%(url)s” leads to an internal address (%(address)s); only public "
+                                 "addresses can receive webhooks unless ONTRACK_WEBHOOK_ALLOW_PRIVATE allows it."),
+                              url=url, address=exc.address) from None
+        raise ClientError(N_("The host name of the webhook address “%(url)s” cannot be found."), url=url) from None
     return url
 
 

@@ -135,9 +135,18 @@ def update(db, client, order_id, changes, version, now):
 
 
 def cancel(db, client, order_id, reason, now, tz):
-    """Withdraw an order before the technician is on site (lifecycle action 'cancel'); Refused otherwise."""
+    """Withdraw an order before the technician is on site (lifecycle action 'cancel'); Refused otherwise.
+
+    A suspended order counts where it will resume: one suspended while on site (resume_state
+    on_site or restored, webapp/orders/store.py) is refused as the on-site order is (review r19).
+    Cancelling an order already cancelled changes nothing and is not an error (a retried call
+    gets the same answer)."""
     with transaction(db):
         order = visible(db, client, order_id)
+        if order["state"] == "cancelled":
+            return
+        if order["state"] == "suspended" and order.get("resume_state") in ("on_site", "restored"):
+            raise Refused(N_("The technician has been on site: the order can no longer be cancelled."))
         store._apply(db, order, "cancel", ApiActor(client), {"reason": reason}, now, tz,
                      evidence={"api_client": client["name"]})
 

@@ -24,9 +24,19 @@ def _implausible():
     raise ValidationError("Give a time between 1970 and 2999.")
 
 
-def text(max_length, required=False, description=None, **kwargs):
-    """A trimmed-by-the-caller text field of at most `max_length` characters, no control characters."""
-    checks = [validate.Length(min=1 if required else 0, max=max_length), _clean]
+def _not_blank(text):
+    if not text.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def text(max_length, required=False, description=None, blank=None, **kwargs):
+    """A trimmed-by-the-caller text field of at most `max_length` characters, no control characters.
+
+    A required field (and one with blank=False: the update schema's copy of a required field) must
+    hold more than spaces, as the desk form's DataRequired demands (review r19)."""
+    checks = [validate.Length(max=max_length), _clean]
+    if required or blank is False:
+        checks.append(_not_blank)
     return fields.String(required=required, validate=checks, metadata={"description": description} if description else {},
                          **kwargs)
 
@@ -117,12 +127,12 @@ class OrderUpdateSchema(Strict):
     symptom = choice(labels.SYMPTOMS)
     dialup_error = fields.String(allow_none=True, validate=validate.OneOf(labels.DIALUP_ERRORS))
     priority = choice(labels.PRIORITIES)
-    customer_name = text(80)
+    customer_name = text(80, blank=False)
     contact_name = text(80)
     contact_phone = fields.String(validate=validate.Regexp(PHONE))
     holder_phone = fields.String(validate=validate.Regexp(PHONE + "|^$"))
     broadband_account = text(40)
-    district = text(80)
+    district = text(80, blank=False)
     community = text(80)
     building = text(20)
     unit = text(20)

@@ -42,7 +42,18 @@ def _next(db, client_id, order_id):
 
 
 def post(url, headers, body, timeout):
-    """POST one delivery; return (HTTP status or None, error text)."""
+    """POST one delivery; return (HTTP status or None, error text).
+
+    The host is checked again first (webapp/webhooks/addresses.py): DNS may point it inside since it was configured."""
+    from urllib.parse import urlsplit
+    from . import addresses
+    try:
+        parts = urlsplit(url)
+        addresses.check(parts.scheme.lower(), parts.hostname or "", parts.port)
+    except addresses.AddressRefused as exc:
+        return None, f"refused: {exc}"
+    except ValueError as exc:
+        return None, f"refused: {exc}"
     try:
         response = requests.post(url, data=body.encode("utf-8"), timeout=timeout, allow_redirects=False,
                                  headers={**headers, "Content-Type": "application/json", "User-Agent": USER_AGENT})
