@@ -9,6 +9,7 @@ at /api/v1/openapi.json, with a readable page at /api/v1/docs.
 """
 import hashlib
 import logging
+import threading
 import sqlite3
 import time
 from functools import wraps
@@ -164,8 +165,21 @@ def _flatten(errors, prefix=""):
     return flat
 
 
+# The module's Api keeps the spec of the app it was last given: apps made at once in one process (the job
+# worker's threads at start) must not interleave their registrations ("bearerAuth" / "api_v1" registered twice).
+_INIT_LOCK = threading.Lock()
+
+
 def init_app(app):
-    """Register the API, its OpenAPI document and docs page, the rate limiter; exempt the API from CSRF."""
+    """Register the API, its OpenAPI document and docs page, the rate limiter; exempt the API from CSRF.
+
+    Safe to call from several threads at once (one app at a time, under _INIT_LOCK).
+    """
+    with _INIT_LOCK:
+        _init_app(app)
+
+
+def _init_app(app):
     from .. import csrf
     app.config.setdefault("API_TITLE", "ONTrack API")
     app.config.setdefault("API_VERSION", "v1")
