@@ -89,7 +89,7 @@ POLICIES = {
     "complaint_investigation": _l("Complaint investigated (5 working days)"),
     "complaint_solution": _l("Complaint solution (7 working days)"),
     "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
-    "installation_progress": _l("Installation progress report (10 working days)"),
+    "installation_progress": _l("Circuit warning (10 working days before due)"),
     "enterprise_fault_report": _l("Enterprise fault report (2 working days)"),
     "followup_supervisor_fix": _l("Follow-up for you: supervise a time-limited fix"),
     "followup_revisit": _l("Follow-up for you: see the revisit through"),
