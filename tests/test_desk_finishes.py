@@ -47,9 +47,9 @@ def test_cancel_a_duplicate(login, user_ids, db):
     original_no = state(db, original)["order_no"]
     # another customer (account and full address both differ) is refused, and the message says why
     response = desk.post(f"/orders/{duplicate}/act/cancel_duplicate", {"duplicate_of": state(db, stranger)["order_no"]})
-    assert response.status_code == 409 and "another customer" in response.text
+    assert response.status_code == 409 and "宽带账号" in response.text
     response = desk.post(f"/orders/{duplicate}/act/cancel_duplicate", {"duplicate_of": state(db, finished)["order_no"]})
-    assert response.status_code == 409 and "already finished" in response.text
+    assert response.status_code == 409 and "已结束" in response.text
     # the same full address with no account in common is the same customer
     same_flat = new_order(login, user_ids, desk, community="幸福里", building="3号楼", unit="3单元")
     assert desk.post(f"/orders/{same_flat}/act/cancel_duplicate", {"duplicate_of": state(db, stranger)["order_no"]}).status_code == 303

@@ -126,8 +126,11 @@ def test_participants_and_loop_tests(login, user_ids, db):
         assert desk.post(f"/orders/{order_id}/participants", {"role": role, "name": name}).status_code == 303
     assert desk.post(f"/orders/{order_id}/participants", {"role": "king", "name": "x"}).status_code == 422
     now = datetime.datetime.now(TZ)
-    test = {"loop_point": "客户端光端机", "result": "failed", "tested_at": (now - 10 * M).strftime("%Y-%m-%dT%H:%M")}
+    test = {"loop_point": "客户端光端机", "result": "failed", "tested_at": now.strftime("%Y-%m-%dT%H:%M")}
     assert desk.post(f"/orders/{order_id}/loop-tests", test).status_code == 303
+    for before in ((now - 10 * M).strftime("%Y-%m-%dT%H:%M"), "1970-01-01T00:00"):   # before the order existed
+        response = desk.post(f"/orders/{order_id}/loop-tests", {**test, "tested_at": before})
+        assert response.status_code == 409 and "创建" in response.text
     future = {**test, "tested_at": (now + 60 * M).strftime("%Y-%m-%dT%H:%M")}
     assert desk.post(f"/orders/{order_id}/loop-tests", future).status_code == 409
     page = desk.get(f"/orders/{order_id}").text
