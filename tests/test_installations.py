@@ -124,3 +124,14 @@ def test_extension_requests_through_the_desk(app, db, login, user_ids):
     assert 'id="installation-timeouts">1<' in desk.get(f"/orders/{order_id}").text
     assert login("techb").post(f"/orders/{order_id}/extension", {"new_due_date": even_later, "cause": "customer",
                                                                  "reason": "x"}).status_code in (403, 404)
+
+
+def test_a_new_installation_order_refuses_a_due_date_in_the_past(login, db):
+    desk = login("disp")
+    today = datetime.datetime.now(TZ).date()
+    for past in ("2020-01-01", (today - DAY).isoformat()):
+        response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install", "due_date": past})
+        assert response.status_code == 422 and "过去" in response.text, past
+    response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install",
+                                         "due_date": today.isoformat()})
+    assert response.status_code == 303   # today itself: due at the end of the day
