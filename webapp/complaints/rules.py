@@ -83,13 +83,18 @@ def check_row(row):
     if not (domain.strip() or ip.strip() or attribute.strip()):
         return []
     problems = []
-    if normal_domain(domain) is None:
+    if not domain.strip():
+        problems.append(("domain", N_("Fill in the domain name."), {}))
+    elif normal_domain(domain) is None:
         problems.append(("domain", N_("“%(value)s” is not a domain name: write it like www.example.cn."), {"value": domain}))
-    try:
-        ipaddress.ip_address(ip.strip())
-    except ValueError:
-        problems.append(("ip", N_("“%(value)s” is not an IP address: write the address the domain resolved to, "
-                                  "like 120.232.1.10."), {"value": ip}))
+    if not ip.strip():
+        problems.append(("ip", N_("Fill in the IP address the domain resolved to."), {}))
+    else:
+        try:
+            ipaddress.ip_address(ip.strip())
+        except ValueError:
+                problems.append(("ip", N_("“%(value)s” is not an IP address: write the address the domain resolved to, "
+                                      "like 120.232.1.10."), {"value": ip}))
     if attribute not in RESOURCE_ATTRIBUTES:
         problems.append(("resource_attribute", N_("Choose where the resource is (its resource attribute)."), {}))
     return problems
