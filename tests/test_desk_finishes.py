@@ -39,9 +39,20 @@ def test_correct_the_details_keeps_before_and_after(login, user_ids, db, phone):
 
 def test_cancel_a_duplicate(login, user_ids, db):
     desk = login("disp")
-    original = new_order(login, user_ids, desk)
-    duplicate = new_order(login, user_ids, desk)
+    original = new_order(login, user_ids, desk, broadband_account="bj0000777")
+    duplicate = new_order(login, user_ids, desk, community="幸福里", building="3号楼", unit="2单元", broadband_account="bj0000777")
+    stranger = new_order(login, user_ids, desk, community="幸福里", building="3号楼", unit="3单元", broadband_account="bj0000888")
+    finished = new_order(login, user_ids, desk, broadband_account="bj0000777")
+    db.conn.execute("UPDATE orders SET state = 'closed' WHERE id = ?", [finished])
     original_no = state(db, original)["order_no"]
+    # another customer (account and full address both differ) is refused, and the message says why
+    response = desk.post(f"/orders/{duplicate}/act/cancel_duplicate", {"duplicate_of": state(db, stranger)["order_no"]})
+    assert response.status_code == 409 and "宽带账号" in response.text
+    response = desk.post(f"/orders/{duplicate}/act/cancel_duplicate", {"duplicate_of": state(db, finished)["order_no"]})
+    assert response.status_code == 409 and "已结束" in response.text
+    # the same full address with no account in common is the same customer
+    same_flat = new_order(login, user_ids, desk, community="幸福里", building="3号楼", unit="3单元")
+    assert desk.post(f"/orders/{same_flat}/act/cancel_duplicate", {"duplicate_of": state(db, stranger)["order_no"]}).status_code == 303
     for bad in ("WO-00000000-0000", state(db, duplicate)["order_no"], ""):
         response = desk.post(f"/orders/{duplicate}/act/cancel_duplicate", {"duplicate_of": bad})
         assert response.status_code in (409, 422), bad

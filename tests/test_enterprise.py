@@ -126,8 +126,11 @@ def test_participants_and_loop_tests(login, user_ids, db):
         assert desk.post(f"/orders/{order_id}/participants", {"role": role, "name": name}).status_code == 303
     assert desk.post(f"/orders/{order_id}/participants", {"role": "king", "name": "x"}).status_code == 422
     now = datetime.datetime.now(TZ)
-    test = {"loop_point": "客户端光端机", "result": "failed", "tested_at": (now - 10 * M).strftime("%Y-%m-%dT%H:%M")}
+    test = {"loop_point": "客户端光端机", "result": "failed", "tested_at": now.strftime("%Y-%m-%dT%H:%M")}
     assert desk.post(f"/orders/{order_id}/loop-tests", test).status_code == 303
+    for before in ((now - 10 * M).strftime("%Y-%m-%dT%H:%M"), "1970-01-01T00:00"):   # before the order existed
+        response = desk.post(f"/orders/{order_id}/loop-tests", {**test, "tested_at": before})
+        assert response.status_code == 409 and "创建" in response.text
     future = {**test, "tested_at": (now + 60 * M).strftime("%Y-%m-%dT%H:%M")}
     assert desk.post(f"/orders/{order_id}/loop-tests", future).status_code == 409
     page = desk.get(f"/orders/{order_id}").text
@@ -136,3 +139,20 @@ def test_participants_and_loop_tests(login, user_ids, db):
     home = desk.post("/orders/new", ORDER)
     home_id = int(home.headers["Location"].rsplit("/", 1)[1])
     assert desk.post(f"/orders/{home_id}/loop-tests", test).status_code == 409
+
+
+def test_the_dongli_fault_clocks_do_not_run_on_an_enterprise_installation(login, db):
+    """001_0f71c2c57f075d23.txt: the sign / contact / progress / escalation / fault-report limits are for faults."""
+    desk = login("disp")
+    made = {}
+    for order_type, symptom in (("installation", "new_install"), ("repair", "no_service")):
+        fields = {**LINE, "order_type": order_type, "symptom": symptom, "service_level": "dongli"}
+        if order_type == "installation":
+            fields["due_date"] = (datetime.datetime.now(TZ) + datetime.timedelta(days=30)).date().isoformat()
+        response = desk.post("/orders/new", fields)
+        assert response.status_code == 303, response.text
+        made[order_type] = int(response.headers["Location"].rsplit("/", 1)[1])
+    codes = {kind: {c["policy_code"] for c in db.query("SELECT policy_code FROM order_clocks WHERE order_id = ?", [order_id])}
+             for kind, order_id in made.items()}
+    assert not {code for code in codes["installation"] if code.startswith("enterprise_")}, codes
+    assert "enterprise_escalation_120" in codes["repair"]

@@ -35,6 +35,7 @@ def test_enterprise_test_report_with_a_value_out_of_standard(app, server, db, us
     people.locator("input[name=name]").fill("代维 张工")
     people.locator("button[type=submit]").tap()
     expect(page.locator("#participants")).to_contain_text("代维 张工")
+    expect(page.locator("#participant-form input[name=name]")).to_have_value("")   # cleared for the next one
     shot(page, "60-enterprise-loop-tests-offline")
     card.screenshot(path=str(ARTIFACTS / "60b-enterprise-line-card.png"))
 

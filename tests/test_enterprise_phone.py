@@ -27,7 +27,7 @@ def line_id(login, user_ids):
 
 def loop_test(order_id, **changes):
     return {"order_id": order_id, "loop_test_id": str(uuid.uuid4()), "loop_point": "接入机房 ODF 12 芯",
-            "result": "failed", "tested_at": local_minutes(-10), "note": "环回不通，故障在接入机房之前", **changes}
+            "result": "failed", "tested_at": local_minutes(0), "note": "环回不通，故障在接入机房之前", **changes}
 
 
 def participant(order_id, **changes):

@@ -1,5 +1,5 @@
 """Installation orders (issue 21 item 9; domain reference §7.3 step 5, §7.4, §9.5 item 31): the due date, the warning
-1 week before (3 days when urgent), the warning after 10 working days without a progress report, extension requests
+1 week before (3 days when urgent), the circuit warning 10 working days before the due date (seed 003 line 311), extension requests
 filed before the deadline, and timeouts counted cumulatively."""
 import datetime
 from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ from webapp.db import transaction
 from webapp.installations import rules
 from webapp.orders import store
 from webapp.sla import engine
-from webapp.timeutil import to_text
+from webapp.timeutil import from_text, to_text
 from tests.test_order_flow import ORDER, state
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -60,28 +60,42 @@ def test_the_clocks_warn_on_time_and_the_sweep_tells_the_desk(app, db):
     assert clock(db, order_id, "installation_due")["warn_at"] == to_text(DUE - WEEK)
     urgent = make(app, db, created, priority="urgent")
     assert clock(db, urgent, "installation_due")["warn_at"] == to_text(DUE - 3 * DAY)
-    # 10 working days after Tuesday 1 December: the end of Tuesday 15 December.
-    progress = clock(db, order_id, "installation_progress")
-    assert progress["due_at"] == to_text(datetime.datetime(2026, 12, 15, 23, 59, 59, tzinfo=TZ))
+    # Seed 003 line 311: the circuit warning comes 10 working days before the required completion time.
+    # DUE is the end of Friday 18 December: 10 working days back is the end of Friday 4 December.
+    circuit = clock(db, order_id, "installation_progress")
+    assert from_text(circuit["warn_at"]) == datetime.datetime(2026, 12, 4, 23, 59, tzinfo=TZ) == DUE - 14 * DAY
+    assert circuit["due_at"] == to_text(DUE)
     with app.app_context(), transaction(db):
-        engine.sweep(db, datetime.datetime(2026, 12, 11, 23, 58, tzinfo=TZ))
+        engine.sweep(db, DUE - 14 * DAY - datetime.timedelta(minutes=1))
         # (the 30-minute appointment clock of every new order has its own notices; only the installation's are counted)
         assert not list(db.query("SELECT * FROM notices WHERE order_id = ? AND policy_code LIKE 'installation%'", [order_id]))
+        engine.sweep(db, DUE - 14 * DAY)
+        assert {n["policy_code"] for n in db.query("SELECT * FROM notices WHERE order_id = ? AND kind = 'warning'"
+                                                    " AND policy_code LIKE 'installation%'", [order_id])} == {"installation_progress"}
         engine.sweep(db, DUE - WEEK)
+        engine.sweep(db, DUE + DAY)
     kinds = {(n["kind"], n["policy_code"]) for n in db.query(
         "SELECT * FROM notices WHERE order_id = ? AND policy_code LIKE 'installation%'", [order_id])}
-    assert kinds == {("warning", "installation_due")}
+    # warning-only: the circuit warning never breaches; the due-date clock does.
+    assert kinds == {("warning", "installation_progress"), ("warning", "installation_due"), ("breach", "installation_due")}
 
 
-def test_a_progress_note_rearms_the_ten_working_days(app, db, login, user_ids):
+def test_an_urgent_order_with_less_than_ten_working_days_goes_straight_to_the_pool(app, db):
+    created = datetime.datetime(2026, 12, 10, 10, 0, tzinfo=TZ)   # 6 working days before Friday 18 December
+    urgent = make(app, db, created, priority="urgent")
+    assert clock(db, urgent, "installation_progress")["warn_at"] == to_text(created)
+
+
+def test_a_note_does_not_move_the_circuit_warning(app, db, login, user_ids):
     desk = login("disp")
     response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install",
-                                         "due_date": "2026-12-31"})
+                                         "due_date": "2027-03-31"})
     assert response.status_code == 303, response.text
     order_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    before = clock(db, order_id, "installation_progress")["due_at"]
+    before = clock(db, order_id, "installation_progress")["warn_at"]
+    assert from_text(before) == datetime.datetime(2027, 3, 17, 23, 59, tzinfo=TZ)   # Wed 31 Mar back 10 working days
     assert desk.post(f"/orders/{order_id}/notes", {"text": "已完成光缆勘查，下周施工"}).status_code == 303
-    assert clock(db, order_id, "installation_progress")["due_at"] >= before
+    assert clock(db, order_id, "installation_progress")["warn_at"] == before
     assert desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install"}).status_code == 422
 
 
@@ -102,10 +116,22 @@ def test_extension_requests_through_the_desk(app, db, login, user_ids):
     order = state(db, order_id)
     assert order["due_at"] == to_text(rules.due_from_date(soon + datetime.timedelta(days=10), TZ))
     page = desk.get(f"/orders/{order_id}").text
-    assert 'id="installation-timeouts">0<' in page and 'id="provisioning-warnings"' not in page
+    # no longer due within the week, but 10 days away is inside the 10-working-day circuit warning (seed 003 line 311)
+    assert 'id="installation-timeouts">0<' in page and "Due within" not in page and 'id="circuit-warning"' in page
     even_later = (soon + datetime.timedelta(days=20)).isoformat()
     assert desk.post(f"/orders/{order_id}/extension", {"new_due_date": even_later, "cause": "other",
                                                        "reason": "设备未到货"}).status_code == 303
     assert 'id="installation-timeouts">1<' in desk.get(f"/orders/{order_id}").text
     assert login("techb").post(f"/orders/{order_id}/extension", {"new_due_date": even_later, "cause": "customer",
                                                                  "reason": "x"}).status_code in (403, 404)
+
+
+def test_a_new_installation_order_refuses_a_due_date_in_the_past(login, db):
+    desk = login("disp")
+    today = datetime.datetime.now(TZ).date()
+    for past in ("2020-01-01", (today - DAY).isoformat()):
+        response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install", "due_date": past})
+        assert response.status_code == 422 and "过去" in response.text, past
+    response = desk.post("/orders/new", {**ORDER, "order_type": "installation", "symptom": "new_install",
+                                         "due_date": today.isoformat()})
+    assert response.status_code == 303   # today itself: due at the end of the day

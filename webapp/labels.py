@@ -91,7 +91,7 @@ POLICIES = {
     "complaint_investigation": _l("Complaint investigated (%(limit)s)"),
     "complaint_solution": _l("Complaint solution (%(limit)s)"),
     "installation_due": _l("Installation due (warned 1 week before, 3 days if urgent)"),
-    "installation_progress": _l("Installation progress report (%(limit)s)"),
+    "installation_progress": _l("Circuit warning (%(limit)s before the due date)"),
     "enterprise_fault_report": _l("Enterprise fault report (%(limit)s)"),
     "followup_supervisor_fix": _l("Follow-up for you: supervise a time-limited fix"),
     "followup_revisit": _l("Follow-up for you: see the revisit through"),

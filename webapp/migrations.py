@@ -930,6 +930,15 @@ MIGRATIONS = [
             warn_minutes = (SELECT warn_minutes FROM sla_policies p WHERE p.code = policy_code)
             WHERE stopped_at IS NULL""",
     ],
+    # Review r21: policies already seeded in a database keep their old rows (seed_policies inserts only new
+    # codes). The Dongli enterprise fault clocks watch fault orders only (001_0f71c2c57f075d23.txt); the
+    # installation circuit warning is set from the due date, 10 working days before it (003 line 311).
+    [
+        "UPDATE sla_policies SET order_types = '[\"repair\", \"complaint\"]' WHERE code IN ('enterprise_sign',"
+        " 'enterprise_contact', 'enterprise_progress', 'enterprise_escalation_120', 'enterprise_escalation_180',"
+        " 'enterprise_fault_report')",
+        "UPDATE sla_policies SET start_on = '[]', rearm_on = '[]', escalate_role = '' WHERE code = 'installation_progress'",
+    ],
 ]
 
 

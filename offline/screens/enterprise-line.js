@@ -19,6 +19,7 @@ async function addLoopTest(event, o) {
   const f = formFields(event.target);
   if (!f.loop_point.trim() || !f.tested_at) { return showError("loop-test-error", t("Say where the loop was and when.")); }
   if (f.tested_at > localInput(new Date(Date.now() + 5 * 60000).toISOString())) { return showError("loop-test-error", t("A loop test cannot be in the future.")); }
+  if (o.created_at && f.tested_at < localInput(o.created_at).slice(0, 16)) { return showError("loop-test-error", t("A loop test cannot be before the order was created (%(created)s).", { created: localInput(o.created_at).replace("T", " ") })); }
   showError("loop-test-error", "");
   await queue(o.id, "order.add_loop_test", { order_id: o.id, loop_test_id: S.uuid(), loop_point: f.loop_point.trim(),
     result: f.result, tested_at: f.tested_at, note: (f.note || "").trim() });
@@ -31,6 +32,7 @@ async function addParticipant(event, o) {
   showError("participant-error", "");
   await queue(o.id, "order.add_participant", { order_id: o.id, participant_id: S.uuid(), role: f.role,
     name: f.name.trim(), phone: (f.phone || "").trim() });
+  event.target.reset();   // ready for the next participant
 }
 
 const loopRow = (l) => html`<li class=${`loop-${l.result}`}><strong>${l.loop_point}</strong> · ${l.result === "passed" ? t("passes") : t("fails")}

@@ -44,6 +44,7 @@ export function readValue(indicator, raw) {
   if (indicator.kind === "yes_no") { return ["yes", "no"].includes(raw) ? { value: raw } : { problem: "missing" }; }
   const value = typedNumber(raw);
   if (Number.isNaN(value)) { return { problem: "not_a_number" }; }
+  if (indicator.whole && !Number.isInteger(value)) { return { problem: "not_whole" }; }   // a count (bit errors)
   if (value < indicator.range[0] || value > indicator.range[1]) { return { problem: "out_of_range" }; }
   return { value };
 }
@@ -106,6 +107,7 @@ export function collect(templates, service, fields) {
     const read = readValue(indicator, fields[`ind_${indicator.id}`]);
     const name = indicator.label[lang] || indicator.label.zh;
     if (read.problem === "missing") { return { problem: t("“%(name)s” is not filled in: the test report needs every indicator of its template.", { name }) }; }
+    if (read.problem === "not_whole") { return { problem: t("“%(name)s” is a count: give a whole number.", { name }) }; }
     if (read.problem) { return { problem: t("“%(name)s”: that is not a possible reading (it lies between %(low)s and %(high)s %(unit)s); check the value.",
       { name, low: indicator.range[0], high: indicator.range[1], unit: indicator.unit || "" }) }; }
     values[indicator.id] = read.value;

@@ -83,13 +83,18 @@ def check_row(row):
     if not (domain.strip() or ip.strip() or attribute.strip()):
         return []
     problems = []
-    if normal_domain(domain) is None:
+    if not domain.strip():
+        problems.append(("domain", N_("Fill in the domain name."), {}))
+    elif normal_domain(domain) is None:
         problems.append(("domain", N_("“%(value)s” is not a domain name: write it like www.example.cn."), {"value": domain}))
-    try:
-        ipaddress.ip_address(ip.strip())
-    except ValueError:
-        problems.append(("ip", N_("“%(value)s” is not an IP address: write the address the domain resolved to, "
-                                  "like 120.232.1.10."), {"value": ip}))
+    if not ip.strip():
+        problems.append(("ip", N_("Fill in the IP address the domain resolved to."), {}))
+    else:
+        try:
+            ipaddress.ip_address(ip.strip())
+        except ValueError:
+                problems.append(("ip", N_("“%(value)s” is not an IP address: write the address the domain resolved to, "
+                                      "like 120.232.1.10."), {"value": ip}))
     if attribute not in RESOURCE_ATTRIBUTES:
         problems.append(("resource_attribute", N_("Choose where the resource is (its resource attribute)."), {}))
     return problems
@@ -140,10 +145,14 @@ def check_slow_speed_reply(reply):
 
 
 def _completeness(scope, complete_rows, complained_text):
-    """The §6.4 row-count rule for a scope, given the rows that are complete."""
-    if scope in MIN_ROWS and len(complete_rows) < MIN_ROWS[scope]:
-        return [("rows", N_("Scope “%(scope)s” needs at least %(needed)d domains with their IPs; %(count)d given."),
-                 {"scope": scope, "needed": MIN_ROWS[scope], "count": len(complete_rows)})]
+    """The §6.4 row-count rule for a scope, given the rows that are complete.
+
+    The count is of DIFFERENT domains (§6.4 "at least 5 domains + IPs"): the same domain typed five times is one.
+    """
+    distinct = len({normal_domain(row["domain"]) for row in complete_rows})
+    if scope in MIN_ROWS and distinct < MIN_ROWS[scope]:
+        return [("rows", N_("Scope “%(scope)s” needs at least %(needed)d different domains with their IPs; %(count)d given."),
+                 {"scope": scope, "needed": MIN_ROWS[scope], "count": distinct})]
     if scope != "individual":
         return []
     domains, bad = complained_domains(complained_text)

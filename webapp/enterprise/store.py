@@ -85,11 +85,20 @@ def add_loop_test(db, order_id, user, loop_point, result, tested_at, note, now):
 
 
 def record_loop_test(db, order, user, loop_point, result, tested_at, note, now, uid=None, evidence=None):
-    """Insert a loop test inside the caller's transaction; refuse one in the future (beyond 5 minutes of clock skew)."""
+    """Insert a loop test inside the caller's transaction (Refused when it cannot be).
+
+    `tested_at` is an aware datetime typed to the minute. Refused: in the future (beyond 5 minutes of clock
+    skew), or before the order was created (its minute): a loop test belongs to this fault (§7.4 #8), so a 1970
+    date is a slip, not a record.
+    """
     if order["access_type"] != "enterprise":
         raise Refused(N_("Only an enterprise order has participants and loop tests."))
     if tested_at > now + datetime.timedelta(minutes=5):
         raise Refused(N_("A loop test cannot be in the future."))
+    created = from_text(order["created_at"])
+    if tested_at < created.replace(second=0, microsecond=0):
+        raise Refused(N_("A loop test cannot be before the order was created (%(created)s)."),
+                      created=created.astimezone(tested_at.tzinfo).strftime("%Y-%m-%d %H:%M"))
     insert(db, "enterprise_loop_tests", {"order_id": order["id"], "loop_point": loop_point, "result": result,
                                          "tested_at": to_text(tested_at), "note": note, "added_by": user.id,
                                          "added_at": to_text(now), "uid": uid})

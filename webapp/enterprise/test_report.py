@@ -16,13 +16,15 @@ import json
 import math
 import pathlib
 
+from ..textclean import half_width
+
 HERE = pathlib.Path(__file__).resolve().parent
 MAX_REMARK = 500
 YES_NO = ("yes", "no")
 
 
 class IndicatorError(ValueError):
-    """A value that cannot be read; `problem` is "missing", "not_a_number", "out_of_range", "not_yes_no" or "unknown"."""
+    """A value that cannot be read; `problem` is "missing", "not_a_number", "not_whole", "out_of_range", "not_yes_no" or "unknown"."""
 
     def __init__(self, problem, indicator):
         super().__init__(f"{problem}: {indicator.get('id') if isinstance(indicator, dict) else indicator}")
@@ -68,11 +70,14 @@ def read_value(indicator, raw):
         raise IndicatorError("not_a_number", indicator)
     if isinstance(raw, str):
         try:
-            raw = float(raw.strip().replace("−", "-").replace("，", ".").replace(",", "."))
+            # the shared reader: full-width digits and minus ("－18.5"), dashes, as the guides read them
+            raw = float(half_width(raw).strip().replace(",", "."))
         except ValueError:
             raise IndicatorError("not_a_number", indicator) from None
     if not isinstance(raw, (int, float)) or not math.isfinite(raw):
         raise IndicatorError("not_a_number", indicator)
+    if indicator.get("whole") and not float(raw).is_integer():
+        raise IndicatorError("not_whole", indicator)   # a count (bit errors) has no fraction
     low, high = indicator["range"]
     if not low <= raw <= high:
         raise IndicatorError("out_of_range", indicator)

@@ -1,18 +1,19 @@
 """Provisioning rules for installation orders, plain Python (no Flask).
 
 Sources: domain reference §7.3 step 5 (seed 003_80ad9b14419477b7.txt: warn 1 week before the required
-completion time, 3 days for urgent circuits; an automatic warning after 10 working days without a progress
-report) and §7.4 (seed 001_0f71c2c57f075d23.txt: extensions only for customer-caused delays, filed before
+completion time, 3 days for urgent circuits — line 305; line 311: the system warns every circuit that needs no
+progress report 10 working days before the required completion time, urgent orders with less than that go
+straight to the circuit-warning pool. The seed names no "N days without a progress note" rule.) and §7.4 (seed 001_0f71c2c57f075d23.txt: extensions only for customer-caused delays, filed before
 the circuit's deadline or it is a timeout; non-customer causes always count as overdue; each missed
-extension counts as one more timeout), §9.5 item 31. The 10-working-day clock is the SLA policy
-"installation_progress" (webapp/sla/policies.json); the due-date clock "installation_due" is set here.
+extension counts as one more timeout), §9.5 item 31. Both clocks are set from the due date in
+webapp/installations/store.py: "installation_due" and the circuit warning "installation_progress" (policies.json).
 """
 import datetime
 from dataclasses import dataclass
 
 WARN_BEFORE = datetime.timedelta(weeks=1)
 WARN_BEFORE_URGENT = datetime.timedelta(days=3)
-PROGRESS_WORKING_DAYS = 10
+CIRCUIT_WARNING_WORKING_DAYS = 10
 END_OF_DAY = datetime.time(23, 59)
 
 

@@ -3,6 +3,7 @@ from ..db import insert, one, transaction
 from ..orders.lifecycle import OPEN_STATES, N_, Refused
 from ..orders.store import get_order, record_event
 from ..sla import engine
+from ..sla.clock import working_days_before
 from ..timeutil import from_text, to_text
 from . import rules
 
@@ -10,14 +11,25 @@ DUE_POLICY = "installation_due"
 PROGRESS_POLICY = "installation_progress"
 
 
-def arm_due_clock(db, order_id, due, urgent, now):
-    """Start (or move) the order's due-date clock: due at `due`, warning 1 week before (3 days if urgent)."""
-    values = [to_text(now), to_text(due), to_text(rules.warn_at(due, urgent))]
+def _set_clock(db, order_id, code, started, due, warn):
     db.conn.execute(
         "INSERT INTO order_clocks (order_id, policy_code, started_at, due_at, warn_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (order_id, policy_code) DO UPDATE SET started_at = excluded.started_at, due_at = excluded.due_at,"
         " warn_at = excluded.warn_at, stopped_at = NULL, warned_at = NULL, breached_at = NULL",
-        [order_id, DUE_POLICY, *values])
+        [order_id, code, to_text(started), to_text(due), to_text(warn)])
+
+
+def arm_due_clock(db, order_id, due, urgent, now):
+    """Start (or move) the order's two clocks from its required completion time `due` (aware datetime).
+
+    "installation_due": due at `due`, warning 1 week before (3 days if urgent) — seed 003 line 305.
+    "installation_progress", the circuit warning (电路预警): warns 10 working days before `due` (seed 003
+    line 311, §7.3 step 5); an urgent order with less than that left warns at once (straight to the pool).
+    It is warning-only: the due-date clock carries the breach.
+    """
+    _set_clock(db, order_id, DUE_POLICY, now, due, rules.warn_at(due, urgent))
+    pool_at = working_days_before(due, rules.CIRCUIT_WARNING_WORKING_DAYS, due.tzinfo, engine.load_calendar(db))
+    _set_clock(db, order_id, PROGRESS_POLICY, now, due, max(pool_at, now))
     engine.refresh_next_due(db, order_id)
 
 
@@ -74,8 +86,8 @@ def summary(db, order, now):
         "warn_at": to_text(rules.warn_at(due, order["priority"] == "urgent")) if due else None,
         "due_warning": running and rules.warning_due(due, order["priority"] == "urgent", now),
         "overdue": running and now > due,
-        "progress_due_at": progress["due_at"] if progress and not progress["stopped_at"] else None,
-        "no_progress": bool(progress and not progress["stopped_at"] and from_text(progress["due_at"]) <= now),
+        "circuit_warning_at": progress["warn_at"] if progress and not progress["stopped_at"] else None,
+        "circuit_warning": bool(progress and not progress["stopped_at"] and from_text(progress["warn_at"]) <= now),
         "extensions": [(e, rules.judge_extension(e)) for e in extensions],
         "timeouts": rules.count_timeouts(extensions, due, completed, now),
     }

@@ -40,6 +40,13 @@ def plausible_date(form, field):
                                  last=PLAUSIBLE_YEARS[-1]))
 
 
+def _local_today():
+    """Today's date in the service's time zone (Asia/Shanghai)."""
+    import datetime
+    from .views import local_zone
+    return datetime.datetime.now(local_zone()).date()
+
+
 def phone_digits(value):
     """A typed phone number trimmed, its full-width digits (Chinese input methods) made plain."""
     return half_width(value).strip() if isinstance(value, str) else value
@@ -105,6 +112,11 @@ class OrderForm(FlaskForm):
         if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is None \
                 and not self.due_date.errors:
             self.due_date.errors = [_l("An installation order needs its due date.")]
+            return False
+        if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is not None \
+                and not self.due_date.errors and self.due_date.data < _local_today():
+            # the same rule as the extension request (webapp/installations/store.file_extension): never in the past
+            self.due_date.errors = [_l("The due date cannot be in the past.")]
             return False
         return valid
 

@@ -376,15 +376,36 @@ def on_site_equipment(db, order):
 
 
 def _duplicated_order(db, order, order_no):
-    """The order a duplicate repeats, by its number: another order, not itself cancelled."""
-    original = one(db, "SELECT id, order_no, state FROM orders WHERE order_no = ? COLLATE NOCASE", [order_no.strip()])
+    """The order a duplicate repeats, by its number (Refused otherwise, with why).
+
+    It must be another order, not cancelled or finished (closed, unsolved: the one that stays must still be
+    worked), for the same customer: the same broadband account, or the same full address (district,
+    community, building and unit, as find_repeat matches repeats, §9.2 item 19).
+    """
+    original = one(db, "SELECT * FROM orders WHERE order_no = ? COLLATE NOCASE", [order_no.strip()])
     if original is None:
         raise Refused(N_("There is no order %(no)s: give the number of the order this one duplicates."), no=order_no)
     if original["id"] == order["id"]:
         raise Refused(N_("An order cannot duplicate itself: give the other order's number."))
     if original["state"] == "cancelled":
         raise Refused(N_("Order %(no)s is itself a cancelled duplicate: give the order that stays."), no=original["order_no"])
+    if original["state"] in ("closed", "unsolved"):
+        raise Refused(N_("Order %(no)s is already finished: it cannot stand for this one. Handle this order itself."),
+                      no=original["order_no"])
+    if not _same_customer(order, original):
+        raise Refused(N_("Order %(no)s is for another customer: neither the broadband account nor the full address"
+                         " (district, community, building, unit) is the same."), no=original["order_no"])
     return original
+
+
+def _same_customer(order, other):
+    """Say whether two orders share a broadband account or a full address (all four parts given and equal)."""
+    account = (order["broadband_account"] or "").strip()
+    if account and account == (other["broadband_account"] or "").strip():
+        return True
+    parts = ("district", "community", "building", "unit")
+    mine = [(order[p] or "").strip() for p in parts]
+    return all(mine) and mine == [(other[p] or "").strip() for p in parts]
 
 
 def add_note(db, order_id, user, text, now, tz):

@@ -40,6 +40,21 @@ def add_working_days(start, count, tz, calendar):
     return datetime.datetime.combine(day, END_OF_DAY, tzinfo=tz)
 
 
+def working_days_before(end, count, tz, calendar):
+    """Return the same local time `count` working days before the local day of `end` (aware datetime).
+
+    The mirror of add_working_days: a circuit due at the end of Friday 18 December is 10 working days
+    away at the end of Friday 4 December (weekends and holidays skipped).
+    """
+    local = end.astimezone(tz)
+    day, remaining = local.date(), count
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return datetime.datetime.combine(day, local.timetz())
+
+
 def end_of_local_day(start, tz):
     """Return the last second of the local day `start` falls on."""
     return datetime.datetime.combine(start.astimezone(tz).date(), END_OF_DAY, tzinfo=tz)

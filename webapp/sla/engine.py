@@ -175,6 +175,8 @@ def sweep(db, now):
         " WHERE c.stopped_at IS NULL AND c.breached_at IS NULL AND c.due_at <= ? AND o.state != 'suspended'", [stamp]))
     for clock in due_breaches:
         policy = policies.get(clock["policy_code"])
+        if policy and not policy["escalate_role"]:
+            continue  # a warning-only clock (the circuit warning, policies.json): its order's due-date clock breaches
         db.conn.execute("UPDATE order_clocks SET breached_at = ? WHERE id = ?", [stamp, clock["id"]])
         # Kept as it was at the breach (who held the order, where, for which company): KPI reports read this.
         db.conn.execute("INSERT INTO sla_breaches (order_id, policy_code, due_at, breached_at, district, technician_id, company)"

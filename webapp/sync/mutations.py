@@ -519,6 +519,8 @@ def _indicator_problem(bad):
         return _("“%(name)s” is not filled in: the test report needs every indicator of its template.", name=name)
     if bad.problem == "not_a_number":
         return _("“%(name)s” must be a number.", name=name)
+    if bad.problem == "not_whole":
+        return _("“%(name)s” is a count: give a whole number.", name=name)
     if bad.problem == "out_of_range":
         low, high = indicator["range"]
         return _("“%(name)s”: that is not a possible reading (it lies between %(low)s and %(high)s %(unit)s); check the value.",
