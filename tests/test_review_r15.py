@@ -42,3 +42,11 @@ def test_a_scan_read_after_a_photo_was_refused_no_longer_says_not_a_scan(app, se
     page.set_input_files("#wifi-file input[type=file]", str(scan))
     expect(page.locator("[data-wifi-save]")).to_be_visible()
     expect(page.locator("#wifi-error")).to_be_hidden()
+
+
+def test_a_building_typed_with_its_suffix_is_not_shown_as_1_dong_dong(app):
+    """Review r15: the dispatcher types the building as it is written on the wall, "1栋"; the
+    address on the order page, the phone and the map link read "1栋栋"."""
+    from webapp.jobs.routes import address_of
+    order = {"district": "东城区", "community": "评审小区", "building": "1栋", "unit": "1单元", "address_detail": "101"}
+    assert "栋栋" not in address_of(order)
