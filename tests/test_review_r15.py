@@ -15,7 +15,7 @@ def visible_text(html):
 def test_the_people_list_shows_skills_in_words_not_the_code_enterprise(login, lang):
     boss = login("boss")
     boss.post(f"/lang/{lang}")
-    text = visible_text(boss.get("/admin/").text)
+    text = visible_text(boss.get("/admin/people").text)
     assert "技术员 B" in text
     assert not re.search(r"\benterprise\b", text), "the people list shows the raw skill code 'enterprise'"
 

@@ -90,6 +90,7 @@ async function analyseFile(event, order) {
   if (!input.files.length) { return; }
   const why = notAScan(input.files[0]);
   if (why) { showError("wifi-error", why); return; }
+  showError("wifi-error", "");  // a refusal of the file picked before no longer stands
   const body = new FormData();
   body.append("scan", input.files[0]);
   const own = document.querySelector("#wifi-typed [name=own_ssid]");

@@ -26,7 +26,11 @@ def _technicians_only():
 
 def address_of(order):
     """The address as one line, district first, as a map app expects it."""
-    parts = [order["district"], order["community"], order["building"] and f"{order['building']}栋",
+    # "1" becomes "1栋"; a building typed as written on the wall ("1栋", "1号楼", "A座") is kept as typed.
+    building = (order["building"] or "").strip()
+    if building and building[-1].isascii() and building[-1].isalnum():
+        building += "栋"
+    parts = [order["district"], order["community"], building,
              order["unit"] and f"{order['unit']}", order["address_detail"]]
     return " ".join(p for p in parts if p)
 
