@@ -64,6 +64,12 @@ def chip(scope, label):
     return scope.locator(".led-chip").filter(has_text=label).first
 
 
+# Issue 18, not done: the frames a burst catches vary with timing, and on about one capture in ten
+# to fifteen main's reader scores a placement one slot to the left (9 % wider spacing) within its
+# margin of the right one, so it reports the whole row "unsure" instead of misreading it. The flow
+# this test is about needs a reading, so a run that got an honest "unsure" is tried again, twice
+# at most; a wrong confident reading still fails at once.
+@pytest.mark.flaky(reruns=2, only_rerun=["^AssertionError: the reader left .* unsure"])
 def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, server, db, user_ids, camera_phone, browser):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     page = camera_phone.new_page()
@@ -104,7 +110,10 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     row = db.execute("SELECT reading, tapped, frames FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
     reading = {led["label"]: led["state"] for led in json.loads(row[0])["leds"]}
     assert row[2] >= 30, "at least 3 seconds at 10 frames a second"
-    assert reading["POWER"] == "on" and reading["PON"] == "blinking" and reading["LOS"] == "off" and reading["LAN2"] == "on", reading
+    wanted = {"POWER": "on", "PON": "blinking", "LOS": "off", "LAN2": "on"}
+    unsure = [label for label in wanted if reading[label] == "unsure"]
+    assert not unsure, f"the reader left {unsure} unsure: {reading}"
+    assert {label: reading[label] for label in wanted} == wanted, reading
     # The reading differs from the taps on PON: the chip says what the photo shows.
     expect(check).to_contain_text("不同")
     expect(chip(check, "PON")).to_contain_text("照片：闪烁")
