@@ -88,14 +88,27 @@ def districts(db):
     return [row["name"] for row in db.query("SELECT name FROM districts ORDER BY name")]
 
 
+def _person(db, user_id):
+    """The person's row, inside the caller's transaction; Invalid when there is none."""
+    before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    if before is None:
+        raise Invalid(N_("No such person."))
+    return before
+
+
+def _check_password(password, username):
+    """Invalid unless the password is strong enough (webapp.auth.users.weak_password)."""
+    if weak_password(password or "", username):
+        raise Invalid(N_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
+                         "not only digits and not the username."))
+
+
 def create_person(db, actor_id, username, password, fields, now):
     """Create an active person and audit it; return the new id. Raises Invalid."""
     username = (username or "").strip()
     if not USERNAME.match(username):
         raise Invalid(N_("The username must be 1 to 40 letters, digits, '-' or '_'."))
-    if weak_password(password or "", username):
-        raise Invalid(N_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
-                         "not only digits and not the username."))
+    _check_password(password, username)
     with transaction(db):
         clean = _clean({"display_name": username, **fields}, districts(db))
         if "role" not in clean:
@@ -112,9 +125,7 @@ def create_person(db, actor_id, username, password, fields, now):
 def update_person(db, actor_id, user_id, fields, now):
     """Change a person's editable fields; a new role ends their sessions. Raises Invalid."""
     with transaction(db):
-        before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
-        if before is None:
-            raise Invalid(N_("No such person."))
+        before = _person(db, user_id)
         clean = _clean(fields, districts(db))
         if user_id == actor_id and clean.get("role", before["role"]) != before["role"]:
             raise Invalid(N_("You cannot change your own role."))
@@ -136,9 +147,7 @@ def update_person(db, actor_id, user_id, fields, now):
 def set_active(db, actor_id, user_id, active, now):
     """Deactivate (ending every session) or reactivate a person; their orders and history stay. Raises Invalid."""
     with transaction(db):
-        before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
-        if before is None:
-            raise Invalid(N_("No such person."))
+        before = _person(db, user_id)
         if user_id == actor_id:
             raise Invalid(N_("You cannot deactivate yourself."))
         if bool(before["active"]) == bool(active):
@@ -155,12 +164,8 @@ def set_active(db, actor_id, user_id, active, now):
 def reset_password(db, actor_id, user_id, password, now):
     """Give a person a new password chosen by the supervisor, ending their sessions. Raises Invalid."""
     with transaction(db):
-        before = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
-        if before is None:
-            raise Invalid(N_("No such person."))
-        if weak_password(password or "", before["username"]):
-            raise Invalid(N_("Choose a stronger password: at least 10 characters, at least 5 different ones, "
-                             "not only digits and not the username."))
+        before = _person(db, user_id)
+        _check_password(password, before["username"])
         db.conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
                         [generate_password_hash(password), user_id])
         # The audit says that it happened, never the password or its hash.
