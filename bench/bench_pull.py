@@ -16,21 +16,14 @@ Prints requests/s and p50/p95 per server, and the server CPU per pull.
 """
 import argparse
 import concurrent.futures
-import http.cookiejar
-import json
 import os
 import pathlib
-import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-import uuid
 
-import psutil
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,48 +31,21 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_console  # noqa: E402
 import bench_dispatch  # noqa: E402
+from http_phone import HttpPhone, process_cpu  # noqa: E402
 
 TECH_PASSWORD = "bench-technician-password"
 
 
-class PhoneClient:
-    """One technician's phone: session cookie, client_id, cursor."""
+class PhoneClient(HttpPhone):
+    """One technician's phone whose pull answers how long it took (every page of it), in seconds."""
 
     def __init__(self, base, username):
-        self.base, self.client_id, self.cursor = base, str(uuid.uuid4()), None
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        page = self.opener.open(base + "/login").read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        self.opener.open(base + "/login", data=urllib.parse.urlencode(
-            {"username": username, "password": TECH_PASSWORD, "csrf_token": token}).encode()).read()
-        self.pull()
+        super().__init__(base, username, TECH_PASSWORD, timeout=30)
 
     def pull(self):
-        """Seconds the pull took (every page of it)."""
         started = time.perf_counter()
-        while True:
-            url = f"{self.base}/api/sync/pull?client_id={self.client_id}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-            with self.opener.open(request, timeout=30) as response:
-                body = response.read()
-                if response.headers.get("Content-Encoding") == "gzip":
-                    import gzip
-                    body = gzip.decompress(body)
-            answer = json.loads(body)
-            self.cursor = answer["cursor"]
-            if not answer["more"]:
-                return time.perf_counter() - started
-
-
-def cpu_seconds(process):
-    total = 0.0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            times = p.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+        self.pull_pages()
+        return time.perf_counter() - started
 
 
 def hammer(phones, seconds, threads):
@@ -121,10 +87,9 @@ def main(argv=None):
         results = {name: {"latencies": [], "cpu": 0.0, "wall": 0.0} for name in servers}
         for _ in range(args.rounds):
             for name, server in servers.items():
-                process = psutil.Process(server.process.pid)
-                cpu, wall = cpu_seconds(process), time.monotonic()
+                cpu, wall = process_cpu(server.process.pid), time.monotonic()
                 results[name]["latencies"] += hammer(phones[name], args.seconds, args.threads)
-                results[name]["cpu"] += cpu_seconds(process) - cpu
+                results[name]["cpu"] += process_cpu(server.process.pid) - cpu
                 results[name]["wall"] += time.monotonic() - wall
         print(f"ONTrack pulls with nothing new: 20,000 open orders, 2,000 technicians, {args.phones} phones taking turns,"
               f" {args.threads} client threads, {args.rounds} × {args.seconds} s per server, alternated;"

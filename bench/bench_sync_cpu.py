@@ -25,12 +25,10 @@ note "applied") and every note is counted in the database afterwards.
 """
 import argparse
 import concurrent.futures
-import http.cookiejar
 import json
 import os
 import pathlib
 import random
-import re
 import shutil
 import sqlite3
 import statistics
@@ -41,49 +39,30 @@ import urllib.parse
 import urllib.request
 import uuid
 
-import psutil
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_capacity  # noqa: E402  (imports no webapp module before its seed() sets the database)
+from http_phone import HttpPhone, process_cpu  # noqa: E402
 from tests.stack import Stack  # noqa: E402
 
 TECH_PASSWORD = bench_capacity.PASSWORD
 ACTIVE = ("dispatched", "accepted", "appointed", "en_route", "on_site", "restored")
 
 
-class Phone:
-    """One technician's phone: session cookie, CSRF token, client_id, seq, cursor, open orders."""
+class Phone(HttpPhone):
+    """One technician's phone with its open orders, the push's CSRF token and its outbox's seq."""
 
     def __init__(self, base, username, orders):
-        self.base, self.orders = base, orders
-        self.client_id, self.seq, self.cursor, self.sent = str(uuid.uuid4()), 0, None, []
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        page = self.opener.open(base + "/login").read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        self.opener.open(base + "/login", data=urllib.parse.urlencode(
-            {"username": username, "password": TECH_PASSWORD, "csrf_token": token}).encode()).read()
-        self.token = json.loads(self.opener.open(base + "/api/session").read())["csrf_token"]
-        self.pull()
+        self.orders, self.seq, self.sent = orders, 0, []
+        super().__init__(base, username, TECH_PASSWORD)
+        self.token = self.api_token()
 
     def pull(self):
         """Every page of a pull; return the number of requests."""
-        requests = 0
-        while True:
-            url = f"{self.base}/api/sync/pull?client_id={self.client_id}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-            with self.opener.open(request, timeout=60) as response:
-                body = response.read()
-                if response.headers.get("Content-Encoding") == "gzip":
-                    import gzip
-                    body = gzip.decompress(body)
-            requests += 1
-            answer = json.loads(body)
-            self.cursor = answer["cursor"]
-            if not answer["more"]:
-                return requests
+        return self.pull_pages()
 
     def push(self, rng):
         mutations = []
@@ -105,15 +84,7 @@ class Phone:
 
 
 def server_cpu(server):
-    process = psutil.Process(server.process.pid)
-    total = 0.0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            times = p.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return process_cpu(server.process.pid)
 
 
 def run_all(phones, action, threads):
