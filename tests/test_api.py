@@ -200,6 +200,8 @@ def test_rate_limit_answers_429_problem_with_retry_after(tmp_path):
     answers = [client.get("/api/v1/orders", headers={"Authorization": f"Bearer {token}"}) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[-1].mimetype == "application/problem+json" and int(answers[-1].headers["Retry-After"]) > 0
+    # The answers that were served say how much is left, but not to come back later.
+    assert all("Retry-After" not in a.headers and a.headers["X-RateLimit-Limit"] == "3" for a in answers[:3])
 
 
 def test_made_up_tokens_share_their_address_counter(tmp_path):

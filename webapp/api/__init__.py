@@ -165,6 +165,17 @@ def _flatten(errors, prefix=""):
     return flat
 
 
+def _retry_after_only_when_refused(response):
+    """Drop the Retry-After Flask-Limiter adds to every limited answer, unless the answer says "come back later".
+
+    RFC 9110 §10.2.3 gives Retry-After a meaning on 503 and 3xx, RFC 6585 §4 on 429; on a 200 a client
+    would wait for nothing. The X-RateLimit-* headers stay on every API answer.
+    """
+    if response.status_code not in (429, 503) and request.path.startswith(PREFIX) and "X-RateLimit-Limit" in response.headers:
+        del response.headers["Retry-After"]
+    return response
+
+
 # The module's Api keeps the spec of the app it was last given: apps made at once in one process (the job
 # worker's threads at start) must not interleave their registrations ("bearerAuth" / "api_v1" registered twice).
 _INIT_LOCK = threading.Lock()
@@ -190,6 +201,8 @@ def _init_app(app):
     from . import alarms, docs, orders  # noqa: F401  (routes register on bp)
     api.init_app(app, spec_kwargs={"info": {"description": docs.INTRO}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
+    app.after_request(_retry_after_only_when_refused)
     limiter.init_app(app)
     csrf.exempt(bp)
     api.register_blueprint(bp)
