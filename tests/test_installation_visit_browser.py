@@ -58,6 +58,7 @@ def test_an_installation_order_shows_installation_steps_and_words_offline(app, s
     page.fill("form[data-form=restore] textarea[name=done]", "布放皮线，安装光猫并用 LOID 注册，测速正常")
     page.locator("button[data-action=restore]").tap()
     expect(page.locator(".visit-steps [data-step=restore]")).to_contain_text("已装通")
+    expect(page.locator(".order-head")).to_contain_text("已装通待确认")
     expect(page.locator(".timeline")).to_contain_text("已装通")
     shot(page, "sfix-installation-restored")
 

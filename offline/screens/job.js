@@ -143,7 +143,7 @@ export async function jobScreen(o) {
   const playbooks = await reference("playbooks");
   const steps = await actionsView(o);
   const view = html`${back}
-    <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state)} <small class="muted">${o.order_no}</small></p></div>
+    <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state, o.order_type)} <small class="muted">${o.order_no}</small></p></div>
     ${await attentionView(o.id)}
     <div class="job-buttons big"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call the customer")}</a><a class="btn" href=${o.map.geo}>${t("Open in map")}</a>
       ${o.appointment_start ? html`<a class="btn" id="appointment-sms" href=${smsHref(o.contact_phone, appointmentSms(o))}
