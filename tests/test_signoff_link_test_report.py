@@ -64,3 +64,17 @@ def test_a_home_line_link_needs_no_test_report(login, user_ids, db, app):
     assert created.status_code == 201
     page = app.test_client().get("/s/" + created.json["url"].rsplit("/s/", 1)[1])
     assert page.status_code == 200 and 'id="test-report"' not in page.text
+
+
+def test_hostile_test_reports_get_a_sentence_not_a_500(login, user_ids, db):
+    order_id, phone = restored_order(login, user_ids, db, access_type="enterprise")
+    for body in ({"test_indicators": {**GOOD, "rx_power_dbm": {"x": 1}}, "tester_signature": DATA_URL},
+                 {"test_indicators": {**GOOD, "rx_power_dbm": True}, "tester_signature": DATA_URL},
+                 {"test_indicators": {**GOOD, "made_up": 1}, "tester_signature": DATA_URL},
+                 {"test_indicators": [1, 2], "tester_signature": DATA_URL},
+                 {"test_indicators": GOOD, "tester_signature": 42},
+                 {"test_indicators": GOOD, "tester_signature": "data:image/png;base64,AAAA"},
+                 {"test_indicators": GOOD, "test_remark": "x" * 501, "tester_signature": DATA_URL}):
+        refused = link_with(phone, order_id, **body)
+        assert refused.status_code == 422 and refused.json["error"], body
+    assert db.execute("SELECT COUNT(*) FROM signoff_links").fetchone()[0] == 0

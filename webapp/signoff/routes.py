@@ -94,8 +94,9 @@ def _link_test_report(order, body):
         raise ValueError(_("Out of standard: %(names)s. Test again, or write in the tester's remark why the report is signed"
                            " with it.", names="、".join(f"{r['name']} {r['value']}（{r['standard']}）" for r in rows
                                                       if r["passed"] is False)))
+    signature = body.get("tester_signature")
     try:
-        png = _signature_png(body.get("tester_signature") or "")
+        png = _signature_png(signature if isinstance(signature, str) else "")
     except ValueError:
         raise ValueError(_("The tester has not signed yet.")) from None
     return {"template": template, "template_version": test_report.load()["version"], "tester": current_user.display_name,
