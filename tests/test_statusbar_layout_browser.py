@@ -81,6 +81,8 @@ def test_the_status_bar_never_covers_the_job_page(app, server, user_ids, phone_p
         for width, height in ((390, 844), (360, 640)):
             page.set_viewport_size({"width": width, "height": height})
             bar_clear_of_the_page(page, f"{state} {width}×{height}")
+            page.locator("#note-form button").evaluate("button => button.scrollIntoView({block: 'start'})")
+            page.screenshot(path=f"test-artifacts/sfix-statusbar-{state}-{width}-scrolled.png")  # the viewport, as the phone shows it
             page.evaluate("window.scrollTo(0, 0)")
             shot(page, f"sfix-statusbar-{state}-{width}")
     assert context.errors == []
