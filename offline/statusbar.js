@@ -10,6 +10,13 @@ const S = self.ONTrackStore;
 const bar = document.getElementById("sync-status");
 let othersCache = null;
 
+// The bar stays at the top while the page scrolls; whatever is scrolled into view (a tap target, a
+// focused field, a "#part" link, a screen's own scrollIntoView) must stop below it, not under it.
+// Its height changes with its words (one line online, three offline at 360 px), so it is measured.
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--sync-bar-height", `${bar.offsetHeight}px`);
+}).observe(bar);
+
 function problemWords(code) {
   return {
     offline: t("No connection: changes are kept on this phone."),

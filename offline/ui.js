@@ -4,7 +4,9 @@ import { html, nothing } from "./html.js";
 import { t, label } from "./i18n.js";
 import { when } from "./time.js";
 
-export const stateChip = (state) => html`<span class="chip state-${state}">${label("state", state)}</span>`;
+// An order's state; an installation that is "restored" is installed and working, not repaired (§7.3 step 7).
+export const stateChip = (state, orderType) => html`<span class="chip state-${state}">${state === "restored" && orderType === "installation"
+  ? t("Installed, awaiting confirmation") : label("state", state)}</span>`;
 
 // An order's next deadline: its time, a filled "overdue" mark once passed (not colour alone), or
 // "paused" while suspended (its clocks stand still and move on by the suspended time on resume).

@@ -161,31 +161,71 @@
 
   // The networks' names over their shapes, never over one another nor past the chart's edges
   // (issue 15 item 15): this phone's own network first, then the strongest; a name is moved below
-  // its peak, then a line further down, and left out when there is no free place (the network
-  // list under the chart names every one).
+  // its peak, then a line further down, and left out when there is no free place. In a block of
+  // flats a scan holds hundreds of networks (issue 15, field fault: 1,500 names piled into an
+  // unreadable heap), so a channel names at most its strongest NAMES_PER_CHANNEL and says "+N" for
+  // the rest, on a strip kept free at the foot of the chart; the list under the chart names all.
   var NAME_FONT = 10;  // as .wifi-chart .label in app.css
+  var NAMES_PER_CHANNEL = 2;
+  var GAP = 1;  // between two names' boxes, so neighbours never touch
+  var measurer = null;
+  // A name's width at NAME_FONT in the page's own font (the SVG inherits it); estimated where no
+  // canvas is at hand (a worker), generously: CJK a full em, other characters 0.95 em.
   function nameWidth(text) {
+    if (measurer === null && typeof document !== "undefined") {
+      var context = document.createElement("canvas").getContext("2d");
+      if (context) {
+        context.font = NAME_FONT + "px " + getComputedStyle(document.documentElement).fontFamily;
+        measurer = context;
+      }
+    }
+    if (measurer) { return Math.ceil(measurer.measureText(text).width) + 1; }
     var w = 0;
-    for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 0x2e7f ? NAME_FONT : NAME_FONT * 0.7; }
+    for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 0x2e7f ? NAME_FONT : NAME_FONT * 0.95; }
     return w;
   }
-  function placeNames(svg, names, area) {
-    var placed = [];
-    names.sort(function (a, b) { return (b.own - a.own) || (b.signal - a.signal); });
-    names.forEach(function (name) {
-      var w = nameWidth(name.text), h = NAME_FONT + 1;
-      var cx = Math.max(area.left + w / 2 + 1, Math.min(area.right - w / 2 - 1, name.x));
-      var tries = [name.peak - 2, name.peak + h + 1, name.peak + 2 * h + 1, name.peak + 3 * h + 1];
-      for (var i = 0; i < tries.length; i++) {
-        var box = { x0: cx - w / 2, x1: cx + w / 2, y0: tries[i] - NAME_FONT, y1: tries[i] + 2 };
-        if (box.y0 < 0 || box.y1 > area.bottom) { continue; }
-        var clash = placed.some(function (o) { return box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1; });
-        if (!clash) {
-          placed.push(box);
-          shape(svg, "text", { "class": "label", x: cx, y: tries[i] }, name.text);
-          return;
-        }
+  // Put `text` centred near x at the first baseline of `tries` where its box meets no placed box;
+  // false when none is free.
+  function place(svg, placed, area, text, x, tries, extraClass) {
+    var w = nameWidth(text);
+    var cx = Math.max(area.left + w / 2 + 1, Math.min(area.right - w / 2 - 1, x));
+    for (var i = 0; i < tries.length; i++) {
+      var box = { x0: cx - w / 2 - GAP, x1: cx + w / 2 + GAP, y0: tries[i] - NAME_FONT - GAP, y1: tries[i] + 2 + GAP };
+      if (box.y0 < 0 || box.y1 > area.bottom) { continue; }
+      var clash = placed.some(function (o) { return box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1; });
+      if (!clash) {
+        placed.push(box);
+        shape(svg, "text", { "class": "label" + (extraClass ? " " + extraClass : ""), x: cx, y: tries[i] }, text);
+        return true;
       }
+    }
+    return false;
+  }
+  // channels: [{x, nets: [{text, x, peak, signal, own}]}], one per channel that has networks.
+  function placeNames(svg, channels, area) {
+    var h = NAME_FONT + 2 + 2 * GAP;  // a box: from NAME_FONT above the baseline to 2 below, and a gap each side
+    var strip = area.bottom - 2 * h;  // the foot of the chart, kept for the "+N" counts
+    var names = [];
+    channels.forEach(function (ch) {
+      ch.nets.sort(function (a, b) { return (b.own - a.own) || (b.signal - a.signal); });
+      ch.nets.forEach(function (net, i) {
+        if (net.own || (i < NAMES_PER_CHANNEL && net.signal > -85)) { names.push({ net: net, channel: ch }); }
+      });
+      ch.named = 0;
+    });
+    var placed = [];
+    names.sort(function (a, b) { return (b.net.own - a.net.own) || (b.net.signal - a.net.signal); });
+    names.forEach(function (name) {
+      var p = name.net.peak;
+      var tries = [p - 2, p + h, p + 2 * h, p + 3 * h];
+      if (place(svg, placed, { left: area.left, right: area.right, bottom: strip }, name.net.text, name.net.x, tries)) {
+        name.channel.named += 1;
+      }
+    });
+    var base = area.bottom - GAP - 2;
+    channels.forEach(function (ch) {
+      var more = ch.nets.length - ch.named;
+      if (more > 0) { place(svg, placed, area, "+" + more, ch.x, [base, base - h], "more"); }
     });
   }
 
@@ -222,7 +262,7 @@
       var a = freqOf(block[0], band) - 10, b = freqOf(block[block.length - 1], band) + 10;
       shape(svg, "rect", { "class": "recommended", x: x(a), y: top, width: x(b) - x(a), height: H - top - bottom });
     }
-    var names = [];
+    var byChannel = {};
     analysis.networks.filter(function (net) { return net.band === band; }).forEach(function (net) {
       var s = spanOf(net), own = analysis.own_ssid && net.ssid === analysis.own_ssid;
       var c = own ? "#0b62c4" : colour(net.ssid || net.bssid || "?");
@@ -230,11 +270,10 @@
       var path = shape(svg, "path", { "class": "net" + (own ? " own" : ""), stroke: c, fill: c, d: "M" + x(s[0]) + " " + base +
         " L" + (x(s[0]) + slope) + " " + peak + " L" + (x(s[1]) - slope) + " " + peak + " L" + x(s[1]) + " " + base + " Z" });
       shape(path, "title", {}, (net.ssid || "(hidden)") + " " + net.signal_dbm + " dBm ch " + net.channel);
-      if (net.signal_dbm > -85) {
-        names.push({ text: (net.ssid || "?").slice(0, 12), x: (x(s[0]) + x(s[1])) / 2, peak: peak, signal: net.signal_dbm, own: own ? 1 : 0 });
-      }
+      var ch = byChannel[net.channel] || (byChannel[net.channel] = { x: x(freqOf(net.channel, band)), nets: [] });
+      ch.nets.push({ text: (net.ssid || "?").slice(0, 12), x: (x(s[0]) + x(s[1])) / 2, peak: peak, signal: net.signal_dbm, own: own ? 1 : 0 });
     });
-    placeNames(svg, names, { left: left, right: W, top: top, bottom: H - bottom });
+    placeNames(svg, Object.keys(byChannel).map(function (k) { return byChannel[k]; }), { left: left, right: W, top: top, bottom: H - bottom });
     channels.forEach(function (ch, i) {
       if (band === "5" && channels.length > 16 && i % 2) { return; }
       shape(svg, "text", { "class": "axis", "text-anchor": "middle", x: x(freqOf(ch, band)), y: H - 8 }, ch);

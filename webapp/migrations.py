@@ -939,6 +939,11 @@ MIGRATIONS = [
         " 'enterprise_fault_report')",
         "UPDATE sla_policies SET start_on = '[]', rearm_on = '[]', escalate_role = '' WHERE code = 'installation_progress'",
     ],
+    # An enterprise line's end-to-end test report travels with the customer's own-phone link (issue 21 field fault):
+    # the customer sees what was tested before signing, and the signed report carries it (JSON, NULL otherwise).
+    [
+        "ALTER TABLE signoff_links ADD COLUMN test_report TEXT",
+    ],
 ]
 
 

@@ -46,7 +46,9 @@ export async function diagnosisView(o, data) {
   const others = data.playbooks.filter((p) => !suggested.includes(p));
   const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id}
     @click=${() => startRun(o, p.id)}>${p.title[lang]}</button>`;
-  return html`<section class="card" id="diagnosis"><h2>${t("Fault-finding")}</h2>
+  // An installation follows its own steps (installation-steps.js); the guides are for a service that does not come up.
+  const installing = o.order_type === "installation";
+  return html`<section class="card" id="diagnosis"><h2>${installing ? t("If the service does not come up: fault-finding") : t("Fault-finding")}</h2>
     ${unfinished.map((r) => html`<button class="btn wide" type="button" data-resume-run=${r.id} @click=${() => show(r.id)}>${t("Continue: %(guide)s (%(n)d answered)",
       { guide: R.playbook(data, r.playbook).title[lang], n: r.steps.length })}</button>`)}
     ${(o.runs || []).map((r) => {
@@ -58,7 +60,7 @@ export async function diagnosisView(o, data) {
       return html`<div class="run-done" data-version=${r.playbook_version || ""}><b>${book ? book.title[lang] : r.playbook}</b> ⟶
         ${outcome ? outcome.text[lang] : r.outcome}${pendingMark(r)}${version}${stepList(followed, r.steps)}${capturesView(o, r)}</div>`;
     })}
-    ${suggested.map((p) => start(p, true))}
+    ${suggested.map((p) => start(p, !installing))}
     <details><summary>${t("Other guides")}</summary>${others.map((p) => start(p, false))}</details></section>`;
 }
 

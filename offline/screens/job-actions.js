@@ -39,7 +39,10 @@ function mistakeIn(form, fields) {
     return t("Fill in “%(field)s”.", { field: title });
   }
   const unticked = [...form.querySelectorAll("input[type=checkbox][required]")].find((box) => !box.checked);
-  if (unticked) { return t("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."); }
+  if (unticked) {
+    return form.dataset.installation ? t("Tell the account holder and the contact-phone holder that the service is installed and working, then tick it.")
+      : t("Tell the account holder and the contact-phone holder that the service is repaired, then tick it.");
+  }
   if (form.dataset.form === "make_appointment") {
     if (fields.appointment_end <= fields.appointment_start) { return t("The appointment must end after it starts."); }
     if (fields.appointment_end <= nowInput()) { return t("The appointment window is already over; choose a time in the future."); }
@@ -74,11 +77,17 @@ async function submitAction(event, order) {
   await dropDraft(order.id, form.dataset.form);
 }
 
+const installing = (order) => order.order_type === "installation";
+
+// A step's words: an installation is not repaired but installed and working (§7.3 step 7, §6.2 rule 4).
+const stepWord = (order, name) => (name === "restore" && installing(order) ? t("Installed and working") : label("action", name));
+
 // "预约" makes the appointment; once one exists the same step moves it, and says so ("改约", issue 15 item 15).
 const buttonWord = (order, action) => (action.name === "make_appointment" && order.state === "appointed"
-  ? t("Change the appointment") : label("action", action.name));
+  ? t("Change the appointment") : stepWord(order, action.name));
 
 const actionForm = (order, action, inner, primary) => html`<form class="action-form" data-form=${action.name}
+    data-installation=${installing(order) ? "1" : nothing}
     data-to=${targetOf(action, order)} novalidate @submit=${(e) => submitAction(e, order)} @input=${keepDraft(order.id, action.name)}
     @change=${keepDraft(order.id, action.name)}>${inner || nothing}
   <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${buttonWord(order, action)}</button></form>`;
@@ -158,7 +167,8 @@ function closureForm(order, action, playbooks, draft) {
     ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
       html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
-        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
+        ${installing(order) ? t("The account holder and contact-phone holder were told the service is installed and working")
+          : t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
     ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
 }
 
@@ -185,8 +195,8 @@ function restoreForm(order, action, playbooks, draft) {
   const conclusion = followed && followed.outcomes[lastRun.outcome] ? followed.outcomes[lastRun.outcome].text[lang] : "";
   return actionForm(order, action, html`
     ${conclusion ? html`<p class="muted small" id="restore-guide">${t("The guide concluded")}${colon}${conclusion}</p>` : nothing}
-    ${field(t("What you found"), textarea("found", true, draft.found), true)}
-    ${field(t("What you did"), textarea("done", true, draft.done), true)}`, true);
+    ${field(installing(order) ? t("What you found on site") : t("What you found"), textarea("found", true, draft.found), true)}
+    ${field(installing(order) ? t("What you installed and set up") : t("What you did"), textarea("done", true, draft.done), true)}`, true);
 }
 
 async function undo(seq) {
@@ -213,7 +223,7 @@ async function visitRows(order, byName, playbooks) {
   const lifecycle = (name) => {
     const event = lastEvent(order, name);
     if (byName[name]) { return null; }  // open now: drawn by the caller
-    return event ? doneRow(name, label("action", name), event.at, undoable(name)) : laterRow(name, label("action", name));
+    return event ? doneRow(name, stepWord(order, name), event.at, undoable(name)) : laterRow(name, stepWord(order, name));
   };
   const rows = [];
   for (const name of ["accept", "make_appointment", "depart", "arrive"]) {
@@ -228,9 +238,13 @@ async function visitRows(order, byName, playbooks) {
   }
   const runs = order.runs || [];
   const diagnosed = runs.length > 0 || !!lastEvent(order, "restore");
-  rows.push(diagnosed ? doneRow("diagnose", t("Fault-finding"), runs.length ? runs[runs.length - 1].occurred_at : null, null)
-    : order.state === "on_site" ? nowRow("diagnose", html`<a class="btn wide" href="#diagnosis">${t("Find the fault: the guides below")} ↓</a>`)
-      : laterRow("diagnose", t("Fault-finding")));
+  // An installation installs and commissions (its steps below); a repair finds the fault (the guides below).
+  const [work, workLink, workHref] = installing(order)
+    ? [t("Installation and commissioning"), t("Install and commission: the steps below"), "#installation-steps"]
+    : [t("Fault-finding"), t("Find the fault: the guides below"), "#diagnosis"];
+  rows.push(diagnosed ? doneRow("diagnose", work, runs.length ? runs[runs.length - 1].occurred_at : null, null)
+    : order.state === "on_site" ? nowRow("diagnose", html`<a class="btn wide" href=${workHref}>${workLink} ↓</a>`)
+      : laterRow("diagnose", work));
   rows.push(byName.restore ? nowRow("restore", restoreForm(order, byName.restore, playbooks, await draft("restore"))) : lifecycle("restore"));
   const sign = signed ? doneRow("sign", t("Customer sign-off"), order.signoffs[order.signoffs.length - 1].signed_at, null)
     : ["restored", "returned"].includes(order.state) ? nowRow("sign", html`<a class="btn wide primary" href="#signoff">${t("The customer confirms and signs")} ↓</a>`)

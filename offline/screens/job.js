@@ -17,6 +17,7 @@ import { wifiView } from "./wifi-survey.js";
 import { toolCheckView } from "./tool-check.js";
 import { initPads, signoffView } from "./signoff.js";
 import { enterpriseView } from "./enterprise-line.js";
+import { installationStepsView } from "./installation-steps.js";
 
 const S = self.ONTrackStore;
 
@@ -100,7 +101,11 @@ async function photosView(o) {
 }
 
 // An event's action in words: a second appointment is a change of appointment (改约), not another 预约.
-const actionWords = (e) => (e.action === "make_appointment" && e.from_state === "appointed" ? t("Changed the appointment") : label("action", e.action));
+// An installation's "restore" is the service installed and working, not repaired.
+function actionWords(e, o) {
+  if (e.action === "make_appointment" && e.from_state === "appointed") { return t("Changed the appointment"); }
+  return e.action === "restore" && o.order_type === "installation" ? t("Installed and working") : label("action", e.action);
+}
 
 // An event's reason in words: an LED check's is the reader's codes (webapp/filters.py event_reason).
 function reasonWords(e) {
@@ -115,7 +120,7 @@ function reasonWords(e) {
 function timelineView(o) {
   const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
-    ${actionWords(e)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
+    ${actionWords(e, o)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
     ${e.reason ? html`<span class="muted">${reasonWords(e)}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
 }
 
@@ -138,13 +143,13 @@ export async function jobScreen(o) {
   const playbooks = await reference("playbooks");
   const steps = await actionsView(o);
   const view = html`${back}
-    <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state)} <small class="muted">${o.order_no}</small></p></div>
+    <div class="order-head" data-order=${o.id}><h1>${o.customer_name}</h1><p>${stateChip(o.state, o.order_type)} <small class="muted">${o.order_no}</small></p></div>
     ${await attentionView(o.id)}
     <div class="job-buttons big"><a class="btn" href=${telHref(o.contact_phone)}>${t("Call the customer")}</a><a class="btn" href=${o.map.geo}>${t("Open in map")}</a>
       ${o.appointment_start ? html`<a class="btn" id="appointment-sms" href=${smsHref(o.contact_phone, appointmentSms(o))}
         @click=${() => noteSms(o)}>${t("Send the appointment SMS")}</a>` : nothing}</div>
     <section class="card next-step" id="next-step">${steps.main}</section>
-    ${await toolCheckView(o)}${enterpriseView(o)}${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
+    ${await toolCheckView(o)}${enterpriseView(o)}${await installationStepsView(o)}${await diagnosisView(o, playbooks)}${await ledView(o)}${await wifiView(o)}${await signoffView(o, playbooks)}
     ${detailsView(o)}${notesView(o)}${await photosView(o)}${steps.extra}${historyView(o)}${timelineView(o)}`;
   return { title: o.order_no, view, drawn: initPads };
 }

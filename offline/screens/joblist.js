@@ -17,7 +17,7 @@ const lateMark = (o) => (o.appointment_start && local(o.appointment_start).date 
 const card = (o) => {
   const slot = o.appointment_start ? `${when(o.appointment_start)}–${(local(o.appointment_end) || {}).time}` : t("No appointment yet");
   return html`<li class="job card" id="job-${o.id}">
-    <a class="job-main" data-nav href="/jobs/${o.id}"><div class="job-top">${stateChip(o.state)} <small class="muted">${o.order_no}</small></div>
+    <a class="job-main" data-nav href="/jobs/${o.id}"><div class="job-top">${stateChip(o.state, o.order_type)} <small class="muted">${o.order_no}</small></div>
       <div class="job-when">${slot}${lateMark(o)}</div>
       <div class="job-who">${o.customer_name} · ${label("order_type", o.order_type)} · ${label("symptom", o.symptom)}</div>
       <div class="job-where muted">${o.address}</div></a>

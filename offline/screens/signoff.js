@@ -90,6 +90,7 @@ export async function signoffView(o, data) {
   return html`<section class="card" id="signoff"><h2>${t("Customer sign-off")}</h2>${done}
     <details class="signoff-new" ?open=${!done.length}><summary>${done.length ? t("Sign again") : t("Sign on this phone")}</summary>${formView(o, visitSummary(o, data), templates)}</details>
     <details class="signoff-link"><summary>${t("Or on the customer's own phone")}</summary>
+      ${o.access_type === "enterprise" ? html`<p class="muted small">${t("Fill in the test report and the tester's signature above first: the customer's phone shows the report.")}</p>` : nothing}
       <button class="btn wide" type="button" data-signoff-link @click=${() => showLink(o)}>${t("Show a QR code for the customer")}</button>
       <div id="signoff-qr" class="qr"></div></details></section>`;
 }
@@ -148,14 +149,34 @@ async function submit(event, order) {
   scrollToId("signoff");
 }
 
+// An enterprise line's test report for the link, from the sign-off form above (typed and signed by the tester):
+// {test_indicators, test_remark, tester_signature} or {problem}. The customer's phone shows it before they sign.
+async function linkTestReport(order) {
+  const form = document.getElementById("signoff-form");
+  const tested = collect(await reference("test_templates"), (order.enterprise || {}).service, formFields(form));
+  const testerPad = pads.get("pad-tester");
+  const problem = tested.problem || (!hasInk(testerPad) ? t("The tester has not signed yet.") : "");
+  if (problem) {
+    form.closest("details").open = true;  // where the report is filled in
+    return { problem };
+  }
+  return { test_indicators: tested.values, test_remark: tested.remark, tester_signature: testerPad.canvas.toDataURL("image/png") };
+}
+
 // The QR code comes from the server as SVG markup: shown as an image, so it is never parsed into the page.
 async function showLink(order) {
   const box = document.getElementById("signoff-qr");
   let view;
   try {
+    const request = { order_id: order.id };
+    if (order.access_type === "enterprise") {
+      const tested = await linkTestReport(order);
+      if (tested.problem) { throw new Error(tested.problem); }
+      Object.assign(request, tested);
+    }
     const who = await (await fetch("/api/session", { credentials: "same-origin", cache: "no-store" })).json();
     const response = await fetch("/api/signoff-links", { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": who.csrf_token }, body: JSON.stringify({ order_id: order.id }) });
+      headers: { "Content-Type": "application/json", "X-CSRFToken": who.csrf_token }, body: JSON.stringify(request) });
     const body = await response.json();
     if (!response.ok) { throw new Error(body.error || String(response.status)); }
     const qr = URL.createObjectURL(new Blob([body.qr_svg], { type: "image/svg+xml" }));

@@ -22,6 +22,8 @@ from ..sync import uploads
 from ..textclean import visible
 from ..timeutil import from_text, to_text, utcnow
 from ..background import tasks
+from ..enterprise import test_report
+from ..sync.mutations import _indicator_problem as indicator_problem  # one wording for an unreadable indicator
 from . import bp, callbacks, content, pdfs, report
 
 SIGNATURE_LIMIT = 600 * 1024
@@ -47,15 +49,58 @@ def create_link():
         return jsonify(error=_("Not found, or not yours to see.")), 404
     if order["state"] not in SIGNABLE_STATES:
         return jsonify(error=_("The customer signs after the service is restored.")), 409
+    tested = tester_png = None
+    if order["access_type"] == "enterprise":
+        try:
+            tested, tester_png = _link_test_report(order, body)
+        except ValueError as exc:
+            return jsonify(error=str(exc)), 422
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + datetime.timedelta(minutes=current_app.config["SIGNOFF_LINK_MINUTES"])
     with transaction(db):
-        db.conn.execute("INSERT INTO signoff_links (token_hash, order_id, created_by, created_at, expires_at)"
-                        " VALUES (?, ?, ?, ?, ?)", [_hash(token), order["id"], current_user.id, to_text(now), to_text(expires)])
+        if tested:
+            tested["tester_signature_sha256"] = uploads.store_bytes(
+                db, tester_png, "image/png", current_user.id, uploads.blob_dir(current_app.config["BLOB_FOLDER"]), now)
+        db.conn.execute("INSERT INTO signoff_links (token_hash, order_id, created_by, created_at, expires_at, test_report)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", [_hash(token), order["id"], current_user.id, to_text(now), to_text(expires),
+                                                       json.dumps(tested, ensure_ascii=False) if tested else None])
     url = public_url("signoff.customer_page", token=token)
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1d2733", light="#fff")
     return jsonify(url=url, qr_svg=qr, expires_at=to_text(expires)), 201
+
+
+def _link_test_report(order, body):
+    """An enterprise line's end-to-end test report for the customer's own phone, as the on-phone sign-off takes it
+    (webapp/sync/mutations.py sign_off): `test_indicators` {indicator id: value} judged here against the line's
+    template (webapp/enterprise/test_report.py, seed 001: every indicator filled in), `test_remark` needed when a
+    value is out of standard, and the tester's signature `tester_signature` (a PNG data URL).
+
+    Returns (report without the signature's sha256, signature PNG bytes); raises ValueError in the technician's words.
+    """
+    values = body.get("test_indicators")
+    if not isinstance(values, dict) or not values:
+        raise ValueError(_("An enterprise line needs the end-to-end test report with its indicators, signed by the tester."))
+    try:
+        template, rows, within = test_report.check(order["enterprise_service"], values)
+    except test_report.IndicatorError as bad:
+        raise ValueError(indicator_problem(bad)) from None
+    remark = body.get("test_remark") or ""
+    if not isinstance(remark, str) or len(remark) > test_report.MAX_REMARK:
+        raise ValueError(_("“%(field)s” is not valid text of at most %(limit)d characters.", field="test_remark",
+                           limit=test_report.MAX_REMARK))
+    remark = visible(remark.strip())
+    if not within and len(remark) < 4:
+        raise ValueError(_("Out of standard: %(names)s. Test again, or write in the tester's remark why the report is signed"
+                           " with it.", names="、".join(f"{r['name']} {r['value']}（{r['standard']}）" for r in rows
+                                                      if r["passed"] is False)))
+    signature = body.get("tester_signature")
+    try:
+        png = _signature_png(signature if isinstance(signature, str) else "")
+    except ValueError:
+        raise ValueError(_("The tester has not signed yet.")) from None
+    return {"template": template, "template_version": test_report.load()["version"], "tester": current_user.display_name,
+            "indicators": rows, "within_standard": within, "remark": remark}, png
 
 
 def _hash(token):
@@ -111,8 +156,10 @@ def customer_page(token):
             else:
                 return redirect(_report_url(signoff_id), code=303)
     summary = content.summary(db, order)
+    tested = json.loads(link["test_report"]) if link["test_report"] else None
     return render_template("signoff/customer.html", order=order, summary=summary, form=form, errors=errors,
-                           values=request.form, technician=_technician_name(db, order),
+                           values=request.form, technician=_technician_name(db, order), test_report=tested,
+                           test_title=test_report.template_for(order["enterprise_service"])[1]["title"] if tested else None,
                            operator=current_app.config["OPERATOR_NAME"]), 422 if errors else 200
 
 
@@ -149,13 +196,17 @@ def _sign_by_link(db, link, order, data):
         sha = uploads.store_bytes(db, png, "image/png", None, uploads.blob_dir(current_app.config["BLOB_FOLDER"]), now)
         body = content.build(db, order, current_app.config["OPERATOR_NAME"], _technician_name(db, order), signer,
                              "customer", survey, sha, to_text(now))
+        tested = json.loads(fresh["test_report"]) if fresh["test_report"] else None
+        if tested:  # what the customer saw above the signature box, as the on-phone sign-off signs it
+            body["test_report"] = tested
         signoff_id = secrets.token_hex(16)
         version = one(db, "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM signoffs WHERE order_id = ?", [order["id"]])["v"]
         digest = report.digest(body)
         db.conn.execute(
-            "INSERT INTO signoffs (id, order_id, version, channel, report, report_hash, signature_sha256, signer_name,"
-            " survey, signed_at, created_by, created_at) VALUES (?, ?, ?, 'link', ?, ?, ?, ?, ?, ?, NULL, ?)",
-            [signoff_id, order["id"], version, report.canonical(body).decode(), digest, sha, signer,
+            "INSERT INTO signoffs (id, order_id, version, channel, report, report_hash, signature_sha256, tester_signature_sha256,"
+            " signer_name, survey, signed_at, created_by, created_at) VALUES (?, ?, ?, 'link', ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            [signoff_id, order["id"], version, report.canonical(body).decode(), digest, sha,
+             tested["tester_signature_sha256"] if tested else None, signer,
              json.dumps(survey, ensure_ascii=False), to_text(now), to_text(now)])
         db.conn.execute("UPDATE signoff_links SET used_at = ?, signoff_id = ? WHERE token_hash = ?",
                         [to_text(now), signoff_id, fresh["token_hash"]])

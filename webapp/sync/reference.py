@@ -10,6 +10,7 @@ import pathlib
 from ..db import one
 from ..orders.lifecycle import ACTIONS, CLOSURE_FIELDS, TECHNICIAN
 from ..enterprise import test_report as enterprise_test_report
+from ..installations import steps as installation_steps
 from ..playbooks import engine as playbook_engine
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -54,6 +55,7 @@ def items():
         "leds": led_reference(),
         "test_templates": enterprise_test_report.load(),  # the enterprise end-to-end test report (issue 21 item 13)
         "tools": tool_reference(),
+        "installation_steps": installation_steps.load(),  # an installation's visit steps (§6.2, §7.3)
     }
 
 
