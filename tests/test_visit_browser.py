@@ -194,8 +194,9 @@ def test_a_double_tap_on_arrived_does_not_restore_and_a_queued_step_can_be_undon
     tap_through(page, "accept", "make_appointment", "depart")
     arrive = page.locator("button[data-action=arrive]")
     expect(arrive).to_be_visible()
-    arrive.scroll_into_view_if_needed()  # below the sticky status bar, which keeps its own space
-    page.wait_for_timeout(300)  # measured once the page has settled
+    # In the middle of the screen, away from the fixed status bar, and measured once the page has settled.
+    arrive.evaluate("button => button.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
     box = arrive.bounding_box()
     x, y = box["x"] + box["width"] * 0.85, box["y"] + box["height"] / 2
     page.touchscreen.tap(x, y)       # a double tap, as fingers do it
