@@ -175,8 +175,15 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
 
 def skills_words(skills):
     """A technician's comma-separated skill codes in words ("FTTH,enterprise" → "FTTH、政企专线")."""
-    words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
-    return "、".join(words) if str(get_locale()) != "en" else ", ".join(words)
+    # A city has a handful of skill sets and the console shows one per technician, three times
+    # over: each set is put in words once per process and language, as label() does.
+    locale = str(get_locale())
+    key = (locale, "skills", skills or "")
+    text = _translated.get(key)
+    if text is None:
+        words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
+        text = _translated[key] = "、".join(words) if locale != "en" else ", ".join(words)
+    return text
 
 
 _translated = {}
