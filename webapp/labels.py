@@ -212,14 +212,19 @@ def policy_limit(code):
     From sla_policies (the admin page edits it), so a title follows an edited amount; outside a request,
     or for a code not in the table, the seeded amount of webapp/sla/policies.json.
     """
+    kind, amount = policy_amount(code)
+    return limit_words(kind, amount) if kind else ""
+
+
+def policy_amount(code):
+    """The policy's current (kind, amount), (None, None) for an unknown code; read once per request as policy_limit says."""
     from flask import g, has_app_context
     amounts = g.get("policy_amounts") if has_app_context() else None
     if amounts is None:
         amounts = _policy_amounts()
         if has_app_context():
             g.policy_amounts = amounts
-    kind, amount = amounts.get(code, (None, None))
-    return limit_words(kind, amount) if kind else ""
+    return amounts.get(code, (None, None))
 
 
 def _policy_amounts():

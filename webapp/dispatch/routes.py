@@ -13,6 +13,7 @@ from ..signoff.callbacks import figures as callback_figures
 from ..textclean import whole_number, whole_numbers
 from ..timeutil import utcnow
 from . import bp
+from .fragments import queue_row, technician_row
 from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician, technician_load
 
 FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "overdue", "limit")
@@ -23,6 +24,11 @@ FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "over
 def _dispatchers_only():
     if not current_user.is_dispatcher:
         abort(403)
+
+
+@bp.context_processor
+def _rows():
+    return {"technician_row": technician_row}
 
 
 def read_filters(source):
@@ -49,7 +55,7 @@ def queue_context(filters):
     rows, total = queue(db, filters, now, limit)
     selected = set(whole_numbers(request.values.getlist("order_id"), limit=MAX_PAGE_SIZE))
     return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
-            "selected": selected, "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
+            "selected": selected, "queue_row": lambda order: queue_row(order, selected, now), "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
 
 def technician_panel(source, district=""):
