@@ -6,6 +6,7 @@ plain definition, worked out in Python over every order row.
 """
 import datetime
 import random
+import re
 
 import pytest
 
@@ -159,3 +160,61 @@ def test_an_assignment_through_the_console_moves_the_load(login, db, user_ids):
     assert after[user_ids["techa"]] == before[user_ids["techa"]]
     assert after[user_ids["techb"]] == before[user_ids["techb"]] + 1
     assert after == loads_by_definition(db)
+
+
+# ---- rows rendered once per exact content (webapp/dispatch/fragments.py)
+
+def fresh_row(order, checked, now):
+    """The row as the template renders it, kept nowhere."""
+    from flask import get_template_attribute
+    return str(get_template_attribute("dispatch/_queue_row.html", "row")(order, checked, now))
+
+
+def test_a_kept_row_is_the_row_rendered_afresh_at_every_moment_and_tick(app, city):
+    """Kept rows are keyed on what they show: whatever was kept before, each equals a fresh rendering
+    as the minutes, hours and deadlines go by (the time left in words, the deadline's colour)."""
+    from webapp.dispatch.fragments import queue_row
+    with app.test_request_context("/dispatch/queue", headers={"Accept-Language": "zh-CN"}):
+        rows, _ = queue(city, {"view": "open"}, NOW, 500)
+        timed = [o for o in rows if o["next_due_at"] and o["state"] != "suspended"]
+        assert len(timed) > 50
+        for seconds in (0, 1, 30, 61, 119, 600, 3599, 3600, 3601, 7200, 2 * 86400, 0, 61):
+            now = NOW + datetime.timedelta(seconds=seconds)
+            for order in timed:
+                for selected in (set(), {order["id"]}):
+                    assert str(queue_row(order, selected, now)) == fresh_row(order, order["id"] in selected, now)
+        chinese = str(queue_row(timed[0], set(), NOW))
+    with app.test_request_context("/dispatch/queue", headers={"Accept-Language": "en"}):
+        english = str(queue_row(timed[0], set(), NOW))
+        assert english == fresh_row(timed[0], False, NOW) != chinese
+
+
+def test_the_console_shows_a_renamed_technician_and_a_reassigned_order_at_once(login, db, user_ids):
+    """Neither a technician's name (not in the change log) nor an order's holder is read from a kept row."""
+    desk = login("disp")
+    assert desk.post("/orders/new", {"order_type": "repair", "access_type": "ftth", "symptom": "no_service",
+                                     "priority": "urgent", "customer_name": "王先生", "contact_phone": "13800000001",
+                                     "district": "东城区", "technician_id": str(user_ids["techa"])}).status_code == 303
+    order_id = db.execute("SELECT MAX(id) FROM orders").fetchone()[0]
+    view = {"view": "open"}
+
+    def row_of(html):
+        return html[html.index(f'id="order-{order_id}"'):].split("</tr>")[0]
+
+    def panel_row_of(html, name):
+        return next(part for part in html.split("<tr>") if f">{name}</a>" in part)
+
+    assert "技术员 A" in row_of(desk.get("/dispatch/queue", query_string=view).text)
+    load = int(re.search(r'class="load [^"]+">(\d+)<', panel_row_of(desk.get("/dispatch/technicians").text, "技术员 A")).group(1))
+    db.execute("UPDATE users SET display_name = '技术员 甲' WHERE id = ?", [user_ids["techa"]])
+    db.conn.commit()
+    assert "技术员 甲" in row_of(desk.get("/dispatch/queue", query_string=view).text)
+    assert "技术员 甲" in desk.get("/dispatch/technicians").text
+    assert desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])}).status_code == 303
+    row = row_of(desk.get("/dispatch/queue", query_string=view).text)
+    assert "技术员 B" in row and "技术员 甲" not in row
+    panel = desk.get("/dispatch/technicians").text
+    assert f'">{load - 1}<' in panel_row_of(panel, "技术员 甲")
+    # The ticked box follows the request, not the kept row.
+    assert "checked" in row_of(desk.get("/dispatch/queue", query_string={**view, "order_id": str(order_id)}).text)
+    assert "checked" not in row_of(desk.get("/dispatch/queue", query_string=view).text)

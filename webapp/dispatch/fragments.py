@@ -14,17 +14,13 @@ from flask_babel import get_locale
 from .. import labels
 from ..filters import risk, time_left_parts
 
-MAX_KEPT = 4096  # rows kept per process; past it the cache starts again (a few KB each)
-
-
 class Fragments:
     """Rendered HTML of one template macro, by key. The caller's key must hold every value the macro shows."""
 
-    def __init__(self, template, macro, limit=MAX_KEPT):
+    def __init__(self, template, macro, limit):
         self.template, self.macro, self.limit = template, macro, limit
         self.kept = {}
         self.lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def render(self, key, *args):
         """The macro's Markup for `args`, rendered now or earlier with the same key."""
@@ -32,11 +28,9 @@ class Fragments:
             return get_template_attribute(self.template, self.macro)(*args)
         html = self.kept.get(key)
         if html is not None:
-            self.hits += 1
             return html
         html = get_template_attribute(self.template, self.macro)(*args)
         with self.lock:
-            self.misses += 1
             if len(self.kept) >= self.limit:
                 self.kept.clear()
             self.kept[key] = html
@@ -48,8 +42,10 @@ def _kept(template):
     name = f"ontrack_fragments:{template}"
     kept = current_app.extensions.get(name)
     if kept is None:
-        # While templates reload on change (debug), a kept row could outlive its template: keep none.
-        kept = current_app.extensions[name] = Fragments(template, "row", limit=0 if current_app.jinja_env.auto_reload else MAX_KEPT)
+        # CONSOLE_KEEP_ROWS rows (a few KB each; past it the cache starts again). While templates reload
+        # on change (debug), a kept row could outlive its template: none is kept then.
+        limit = 0 if current_app.jinja_env.auto_reload else current_app.config["CONSOLE_KEEP_ROWS"]
+        kept = current_app.extensions[name] = Fragments(template, "row", limit)
     return kept
 
 
