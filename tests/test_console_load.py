@@ -218,3 +218,49 @@ def test_the_console_shows_a_renamed_technician_and_a_reassigned_order_at_once(l
     # The ticked box follows the request, not the kept row.
     assert "checked" in row_of(desk.get("/dispatch/queue", query_string={**view, "order_id": str(order_id)}).text)
     assert "checked" not in row_of(desk.get("/dispatch/queue", query_string=view).text)
+
+
+# ---- conditional polling: 304 when the browser already shows exactly the part
+
+def test_an_unchanged_polled_part_answers_304_and_a_changed_one_its_new_content(login, db, user_ids):
+    desk = login("disp")
+    assert desk.post("/orders/new", {"order_type": "repair", "access_type": "ftth", "symptom": "no_service",
+                                     "priority": "urgent", "customer_name": "王先生", "contact_phone": "13800000001",
+                                     "district": "东城区"}).status_code == 303
+    order_id = db.execute("SELECT MAX(id) FROM orders").fetchone()[0]
+    htmx = {"HX-Request": "true"}
+    for path in ("/dispatch/queue", "/dispatch/technicians"):
+        first = desk.get(path, headers=htmx)
+        tag = first.headers["ETag"]
+        assert first.status_code == 200 and tag.startswith('W/"')
+        again = desk.get(path, headers={**htmx, "If-None-Match": tag})
+        if again.status_code == 200:  # the minute turned between the two ("updated 09:41"): a new tag, then 304
+            tag = again.headers["ETag"]
+            again = desk.get(path, headers={**htmx, "If-None-Match": tag})
+        assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+        assert again.headers["Cache-Control"] == "no-store"
+        assert desk.get(path, headers={**htmx, "If-None-Match": 'W/"something else"'}).status_code == 200
+    queue_tag = desk.get("/dispatch/queue", headers=htmx).headers["ETag"]
+    panel_tag = desk.get("/dispatch/technicians", headers=htmx).headers["ETag"]
+    # A change: the order goes to 技术员 A. Both parts come back whole, with the change and a new tag.
+    assert desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techa"])}).status_code == 303
+    queue_now = desk.get("/dispatch/queue", headers={**htmx, "If-None-Match": queue_tag})
+    assert queue_now.status_code == 200 and queue_now.headers["ETag"] != queue_tag
+    assert "技术员 A" in queue_now.text.split(f'id="order-{order_id}"')[1].split("</tr>")[0]
+    panel_now = desk.get("/dispatch/technicians", headers={**htmx, "If-None-Match": panel_tag})
+    assert panel_now.status_code == 200 and panel_now.headers["ETag"] != panel_tag
+    # A filter asked for with the tag of another filter's page gets its own page.
+    other = desk.get("/dispatch/queue", query_string={"view": "all"}, headers={**htmx, "If-None-Match": queue_now.headers["ETag"]})
+    assert other.status_code == 200 and other.headers["HX-Replace-Url"] == "/dispatch/?view=all"
+
+
+def test_the_compressed_part_keeps_its_tag(login):
+    """Compression must not turn the tag into one the next request cannot match (weak tags are left alone)."""
+    desk = login("disp")
+    headers = {"HX-Request": "true", "Accept-Encoding": "br, gzip"}
+    first = desk.get("/dispatch/queue", headers=headers)
+    assert first.headers["Content-Encoding"] in ("br", "gzip")
+    again = desk.get("/dispatch/queue", headers={**headers, "If-None-Match": first.headers["ETag"]})
+    if again.status_code == 200:
+        again = desk.get("/dispatch/queue", headers={**headers, "If-None-Match": again.headers["ETag"]})
+    assert again.status_code == 304

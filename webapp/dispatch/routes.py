@@ -93,7 +93,7 @@ def queue_partial():
     filters = read_filters(request.values)
     response = current_app.make_response(render_template("dispatch/_queue.html", **queue_context(filters)))
     response.headers["HX-Replace-Url"] = console_url(filters)
-    return response
+    return unless_unchanged(response)
 
 
 def console_url(filters):
@@ -106,7 +106,21 @@ def technicians_partial():
     """The technicians' panel alone: refreshed, searched or paged."""
     district = request.args.get("district", "")
     district = district if district in {value for value, _ in district_choices()} else ""
-    return render_template("dispatch/_technicians.html", panel=technician_panel(request.args, district))
+    return unless_unchanged(current_app.make_response(
+        render_template("dispatch/_technicians.html", panel=technician_panel(request.args, district))))
+
+
+def unless_unchanged(response):
+    """The polled part as rendered, or 304 Not Modified when the browser already shows exactly that.
+
+    The ETag is a digest of the part itself (weak: the compressed bytes differ), so it changes with
+    anything the part shows: an order, a name, the time left in words, the minute it was updated.
+    The console's script (static/js/app.js) sends back the ETag of what it shows and keeps it on a
+    304: nothing is compressed or sent, and the browser redraws nothing. Pages are never stored in
+    the HTTP cache (Cache-Control: no-store), so the script, not the cache, holds the tag.
+    """
+    response.add_etag(weak=True)
+    return response.make_conditional(request)
 
 
 @bp.route("/assign", methods=["POST"])
