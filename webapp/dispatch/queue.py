@@ -47,17 +47,27 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     if view == "attention":
         parts = [(" AND ".join([part, *where]), [*part_params, *params]) for part, part_params in attention_parts(now)]
         # Each part's own first page, then the first page of those: the page of the whole, since
-        # the parts do not overlap. Each part is read from an index (unassigned: state, priority,
-        # due; due soon: state, due; provisioning: the running installation clocks), where one
-        # pass over every open order with the whole condition cost 12 ms of CPU at 20,000 open
-        # orders, and as much again for the count (bench/bench_console.py).
+        # the parts do not overlap; the total is the parts' counts added. Each part is read from an
+        # index (unassigned: state, priority, due; due soon: state, due; provisioning: the running
+        # installation clocks), where one pass over every open order with the whole condition cost
+        # 12 ms of CPU at 20,000 open orders, and as much again for the count (docs/scaling.md).
         # Only the first part holds unassigned orders: in the others the urgent-first term is the
         # same for every row, and leaving it out lets their page come from the (state, due) index.
-        by_due = "o.next_due_at IS NULL, o.next_due_at, o.id"
-        page = " UNION ALL ".join(f"SELECT * FROM (SELECT o.id FROM orders o WHERE {clause} ORDER BY"
-                                  f" {order if n == 0 else by_due} LIMIT ?)" for n, (clause, _) in enumerate(parts))
-        page_params = [value for _, part_params in parts for value in (*part_params, limit)]
-        page = f"SELECT o.id FROM ({page}) p JOIN orders o ON o.id = p.id ORDER BY {order} LIMIT ?"
+        # The due-soon part goes state by state: each state's page then comes in deadline order
+        # straight from the (state, due) index, however many orders are due (in a city where most
+        # orders are overdue, sorting them all for one page cost 5 ms).
+        # Each part's page carries its sort key (urgent-first term, deadline, id) read from the
+        # index, so the pages are merged without reading their rows.
+        soon = to_text(now + AT_RISK_WITHIN)
+        urgent = URGENT_UNASSIGNED_FIRST.rstrip(", ")
+        pages = [(urgent, f"{parts[0][0]} ORDER BY {order}", parts[0][1])]
+        pages += [("1", f"o.state = ? AND o.next_due_at <= ?{''.join(' AND ' + w for w in where)} ORDER BY o.next_due_at, o.id",
+                   [state, soon, *params]) for state in sorted(OPEN_STATES - {"created", "rejected"})]
+        pages += [("1", f"{parts[2][0]} ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id", parts[2][1])]
+        page = " UNION ALL ".join(f"SELECT * FROM (SELECT o.id, {first} AS first, o.next_due_at AS due FROM orders o"
+                                  f" WHERE {clause} LIMIT ?)" for first, clause, _ in pages)
+        page_params = [value for _, _, page_params in pages for value in (*page_params, limit)]
+        page = f"SELECT id FROM ({page}) ORDER BY first, due IS NULL, due, id LIMIT ?"
         page_params.append(limit)
         count = " + ".join(f"(SELECT COUNT(*) FROM orders o WHERE {clause})" for clause, _ in parts)
         count_params = [value for _, part_params in parts for value in part_params]

@@ -28,6 +28,7 @@ def _dispatchers_only():
 
 @bp.context_processor
 def _rows():
+    """The technicians' panel renders its rows through the kept fragments (webapp/dispatch/fragments.py)."""
     return {"technician_row": technician_row}
 
 
@@ -55,7 +56,8 @@ def queue_context(filters):
     rows, total = queue(db, filters, now, limit)
     selected = set(whole_numbers(request.values.getlist("order_id"), limit=MAX_PAGE_SIZE))
     return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
-            "selected": selected, "queue_row": lambda order: queue_row(order, selected, now), "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
+            "selected": selected, "queue_row": lambda order: queue_row(order, selected, now),
+            "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
 
 def technician_panel(source, district=""):
