@@ -264,3 +264,28 @@ def test_the_compressed_part_keeps_its_tag(login):
     if again.status_code == 200:
         again = desk.get("/dispatch/queue", headers={**headers, "If-None-Match": again.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_migration_counts_the_loads_of_a_database_that_had_orders_before(tmp_path, monkeypatch):
+    """A city upgraded to this version: the loads table starts from its orders, then follows them."""
+    from webapp import migrations
+    from webapp.db import connect
+    version = next(n for n, statements in enumerate(migrations.MIGRATIONS)
+                   if any("CREATE TABLE technician_loads" in s for s in statements))
+    db = connect(str(tmp_path / "old.sqlite3"))
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:version])
+    migrations.migrate(db)
+    db.conn.executemany("INSERT INTO users (username, password_hash, display_name, role, created_at)"
+                        " VALUES (?, 'x', ?, 'technician', '2026-12-01T00:00:00Z')", [("t1", "一"), ("t2", "二")])
+    ids = [row["id"] for row in db.query("SELECT id FROM users ORDER BY id")]
+    db.conn.executemany(
+        "INSERT INTO orders (order_no, order_type, access_type, state, district, technician_id, customer_name, created_at,"
+        " updated_at, symptom, contact_phone) VALUES (?, 'repair', 'ftth', ?, '东城区', ?, '客户', '2026-12-01T00:00:00Z',"
+        " '2026-12-01T00:00:00Z', 'no_service', '13800000001')",
+        [(f"WO-OLD-{n}", state, ids[n % 2]) for n, state in enumerate(sorted(STATES) * 3)])
+    db.conn.commit()
+    monkeypatch.undo()
+    migrations.migrate(db)
+    assert shown_loads(db) == loads_by_definition(db) and all(shown_loads(db).values())
+    db.execute("UPDATE orders SET state = 'closed' WHERE technician_id = ? AND state = 'on_site'", [ids[0]])
+    assert shown_loads(db) == loads_by_definition(db)
