@@ -9,12 +9,17 @@ capacity bench's city: issue 14):
   * GET /dispatch/queue       the queue partial htmx polls every 10 s ("attention" view),
   * GET /dispatch/queue?view=open&district=…   the open queue of one district,
   * GET /dispatch/technicians the technicians' panel htmx refreshes every 30 s,
+  * the same two polled as the console's script polls them: with the ETag of what it shows,
+    answered 304 Not Modified while nothing it shows has changed,
 
-with the bytes on the wire. The baseline runs in the same run: the same requests, alternated
-one for one with the current code's (so a busy machine slows both alike), against a second
-gunicorn serving the code of an earlier commit (`--baseline`, default 45ff59f: main before
-the console work) exported with `git archive`, on a copy of the same database without the
-indexes added since. Every answer is checked: status 200 and, for the queue, the same rows.
+with the bytes on the wire and the server CPU each request cost (the CPU seconds gunicorn's
+processes spent over the run of that request, from /proc through psutil, divided by the
+requests: the figure a shared machine hardly changes). The baseline runs in the same run: the
+same requests, alternated one for one with the current code's (so a busy machine slows both
+alike), against a second gunicorn serving the code of an earlier commit (`--baseline`, default
+baa355b: main before the console-under-load work) exported with `git archive`, on a copy of the
+same database without the objects added since (`--drop`). Every answer is checked: status 200
+and, for the queue, the same rows.
 
     .venv/bin/python bench/bench_console.py [--orders 20000] [--technicians 2000] [--reps 40] [--baseline REV]
 
@@ -22,6 +27,7 @@ The exit code is 0 whatever the figures: it is a benchmark, not a test.
 """
 import argparse
 import http.cookiejar
+import json
 import os
 import pathlib
 import re
@@ -33,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -42,8 +49,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_dispatch  # noqa: E402  (the city builder: districts, technicians, open orders, one SLA sweep)
 
+import psutil  # noqa: E402
+
 BIN = pathlib.Path(sys.executable).parent
-NEW_INDEXES = ("orders_district_state_due", "orders_repeat_created", "orders_state_technician")
+# What the migration "the dispatcher console under load" added, dropped from the baseline's copy.
+NEW_OBJECTS = ("TRIGGER orders_insert_load", "TRIGGER orders_update_load", "TRIGGER orders_delete_load",
+               "TABLE technician_loads", "INDEX orders_state_priority_due", "INDEX order_clocks_policy_open_warn")
+# Before 45ff59f's console work (the default baseline until 1 December 2026): --baseline 45ff59f --drop 45ff59f
+OBJECTS_AFTER = {"45ff59f": ("INDEX orders_district_state_due", "INDEX orders_repeat_created",
+                             "INDEX orders_state_technician", *NEW_OBJECTS)}
 ROW = re.compile(rb'<tr id="order-(\d+)"')
 
 
@@ -61,12 +75,12 @@ def export_baseline(revision, folder):
 
 
 def copy_database(source, target, drop=()):
-    """Copy with SQLite's backup API and drop the named indexes (the baseline's schema)."""
+    """Copy with SQLite's backup API and drop the named objects ("INDEX name", "TRIGGER name", "TABLE name")."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     src.backup(dst)
     src.close()
     for name in drop:
-        dst.execute(f"DROP INDEX IF EXISTS {name}")
+        dst.execute(f"DROP {name.split()[0]} IF EXISTS {name.split()[1]}")
     dst.execute("ANALYZE")
     dst.commit()
     dst.close()
@@ -94,6 +108,18 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn in {tree} did not start; see {folder / 'web.log'}")
 
+    def cpu_seconds(self):
+        """User + system CPU seconds gunicorn's processes (master and workers) have spent so far."""
+        total = 0.0
+        parent = psutil.Process(self.process.pid)
+        for process in [parent, *parent.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
     def stop(self):
         self.process.terminate()
         try:
@@ -108,6 +134,7 @@ class Desk:
 
     def __init__(self, base, username):
         self.base = base
+        self.tags = {}  # path -> (ETag, body) of its last whole answer
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = self.opener.open(base + "/login").read().decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -116,14 +143,29 @@ class Desk:
         self.opener.open(base + "/login", data=form).read()
         assert b"/dispatch/" in self.opener.open(base + "/dispatch/").read(), "login failed"
 
-    def get(self, path, htmx=False):
-        """(seconds to the last byte, status, bytes on the wire, body as sent)."""
+    def get(self, path, htmx=False, conditional=False):
+        """(seconds to the last byte, status, bytes on the wire, body as sent).
+
+        conditional: send back the ETag of this path's last answer, as the console's script does
+        when it polls; a 304 gives the body last shown (what the browser keeps on screen).
+        """
         headers = {"Accept-Encoding": "br, gzip", **({"HX-Request": "true"} if htmx else {})}
+        if conditional and path in self.tags:
+            headers["If-None-Match"] = self.tags[path][0]
         started = time.perf_counter()
-        with self.opener.open(urllib.request.Request(self.base + path, headers=headers), timeout=60) as response:
-            body = response.read()
-            encoding = response.headers.get("Content-Encoding", "")
-        return time.perf_counter() - started, response.status, len(body), decode(body, encoding)
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, headers=headers), timeout=60) as response:
+                body = response.read()
+                status, encoding, tag = response.status, response.headers.get("Content-Encoding", ""), response.headers.get("ETag")
+        except urllib.error.HTTPError as answer:
+            if answer.code != 304:
+                raise
+            answer.read()
+            return time.perf_counter() - started, 304, 0, self.tags[path][1]
+        seconds, shown = time.perf_counter() - started, decode(body, encoding)
+        if tag:
+            self.tags[path] = (tag, shown)
+        return seconds, status, len(body), shown
 
 
 def decode(body, encoding):
@@ -148,12 +190,17 @@ def run(args, folder):
     tree = folder / "tree"
     tree.mkdir()
     started = time.perf_counter()
+    load_before = os.getloadavg()
     summary = bench_dispatch.build_city(database, args.orders, args.technicians)
-    copy_database(database, folder / "baseline" / "ontrack.sqlite3", drop=NEW_INDEXES)
+    copy_database(database, folder / "baseline" / "ontrack.sqlite3", drop=OBJECTS_AFTER.get(args.drop, NEW_OBJECTS))
     export_baseline(args.baseline, tree)
     print(f"ONTrack dispatcher console over HTTP: {args.orders:,} open orders, {args.technicians:,} technicians;"
           f" {summary['unassigned']:,} unassigned, {summary['breached']:,} breached (built in {time.perf_counter() - started:.0f} s)")
+    (folder / "unkept").mkdir()
     servers = {"current": Server(ROOT, database, folder / "current"),
+               # The same code with no rendered row kept: what the queries and indexes alone buy, and
+               # what a load costs when every row on it is new (a restart, a dispatcher paging on).
+               "current, no rows kept": Server(ROOT, database, folder / "unkept", {"ONTRACK_CONSOLE_KEEP_ROWS": "0"}),
                "baseline": Server(tree, folder / "baseline" / "ontrack.sqlite3", folder / "baseline")}
     try:
         desks = {name: Desk(server.url, "disp1") for name, server in servers.items()}
@@ -162,25 +209,49 @@ def run(args, folder):
                     ("queue partial, attention", "/dispatch/queue", True),
                     ("queue partial, open, one district", "/dispatch/queue?" + urllib.parse.urlencode(
                         {"view": "open", "district": district}), True),
-                    ("technicians panel", "/dispatch/technicians", True)]
+                    ("technicians panel", "/dispatch/technicians", True),
+                    # As the console's script polls: with the ETag of what it shows (304 when unchanged).
+                    ("queue partial, attention, polled", "/dispatch/queue", True, True),
+                    ("technicians panel, polled", "/dispatch/technicians", True, True)]
         print(f"gunicorn as `make run` starts it (2 × 8 threads), one dispatcher, {args.reps} requests each,"
-              f" baseline = {args.baseline} (alternated one for one)")
-        print(f"\n{'request':<36}{'current p50 / p95 / max ms':>30}{'KB':>7}{'baseline p50 / p95 / max ms':>32}{'KB':>7}{'p50 speed-up':>14}")
-        for label, path, htmx in requests:
-            times = {"current": [], "baseline": []}
-            sizes, rows = {}, {}
+              f" baseline = {args.baseline} (alternated one for one); load average before building:"
+              f" {' '.join(f'{x:.1f}' for x in load_before)}, now: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"\n{'request':<36}{'server':<24}{'p50 / p95 / max ms':>26}{'CPU ms':>9}{'KB':>7}{'CPU vs baseline':>17}")
+        results = []
+        for label, path, htmx, *polled in requests:
+            times = {name: [] for name in servers}
+            cpu = {name: 0.0 for name in servers}
+            sizes, rows, unchanged = {name: 0 for name in servers}, {}, {name: 0 for name in servers}
             for rep in range(args.reps + 3):
                 for name, desk in desks.items():
-                    seconds, status, size, body = desk.get(path, htmx)
-                    assert status == 200, f"{name} {path}: {status}"
-                    sizes[name], rows[name] = size, ROW.findall(body)
+                    spent = servers[name].cpu_seconds()
+                    seconds, status, size, body = desk.get(path, htmx, conditional=bool(polled))
+                    assert status == 200 or (polled and status == 304), f"{name} {path}: {status}"
+                    rows[name] = ROW.findall(body)
                     if rep >= 3:  # three warm-ups
                         times[name].append(seconds * 1000)
-            assert rows["current"] == rows["baseline"], f"{path}: the two servers show different queue rows"
-            now, before = figures(times["current"]), figures(times["baseline"])
-            print(f"{label:<36}{now[0]:>10.1f} /{now[1]:>7.1f} /{now[2]:>7.1f}{sizes['current'] / 1024:>7.1f}"
-                  f"{before[0]:>12.1f} /{before[1]:>7.1f} /{before[2]:>7.1f}{sizes['baseline'] / 1024:>7.1f}"
-                  f"{before[0] / now[0]:>13.1f}x")
+                        cpu[name] += servers[name].cpu_seconds() - spent
+                        sizes[name] += size / args.reps
+                        unchanged[name] += status == 304
+            assert all(found == rows["baseline"] for found in rows.values()), f"{path}: the servers show different queue rows"
+            per_request = {name: cpu[name] * 1000 / args.reps for name in servers}
+            for n, name in enumerate(servers):
+                p50, p95, top = figures(times[name])
+                ratio = f"{per_request['baseline'] / per_request[name]:.1f}x less" if per_request[name] and name != "baseline" else ""
+                print(f"{label if n == 0 else '':<36}{name:<24}{p50:>10.1f} /{p95:>6.1f} /{top:>6.1f}"
+                      f"{per_request[name]:>9.1f}{sizes[name] / 1024:>7.1f}{ratio:>17}"
+                      + (f"   {unchanged[name]} of {args.reps} answered 304" if polled else ""))
+                results.append({"request": label, "server": name, "p50_ms": round(p50, 1), "p95_ms": round(p95, 1),
+                                "max_ms": round(top, 1), "cpu_ms": round(per_request[name], 2), "kb": round(sizes[name] / 1024, 1),
+                                "not_modified": unchanged[name]})
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        (ROOT / "bench" / "out").mkdir(exist_ok=True)
+        (ROOT / "bench" / "out" / "console.json").write_text(json.dumps(
+            {"commit": commit, "baseline": args.baseline, "orders": args.orders, "technicians": args.technicians,
+             "reps": args.reps, "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+             "load_average": [round(x, 1) for x in os.getloadavg()], "results": results}, indent=1))
+        print("\nCPU ms: user + system CPU of gunicorn's processes over each request, averaged (clock ticks of 10 ms,"
+              " so a figure is good to about 10 ms / the number of requests)")
     finally:
         for server in servers.values():
             server.stop()
@@ -192,7 +263,10 @@ def main(argv=None):
     parser.add_argument("--orders", type=int, default=20000)
     parser.add_argument("--technicians", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=40)
-    parser.add_argument("--baseline", default="45ff59f", help="git revision to compare with (default: main before the console work)")
+    parser.add_argument("--baseline", default="baa355b",
+                        help="git revision to compare with (default: main before the console-under-load work)")
+    parser.add_argument("--drop", default="", help="schema of which baseline to give it: 45ff59f drops the console"
+                        " indexes of 30 November too; by default only what the console-under-load migration added")
     args = parser.parse_args(argv)
     folder = pathlib.Path(tempfile.mkdtemp(prefix="ontrack-console-"))
     try:

@@ -165,7 +165,7 @@ def add_open_orders(db, rng, count, crews, dispatchers, now, tz, batch=5000):
 def open_order(rng, order_id, order_no, state, created_at, crews, dispatcher_id, now):
     """Return one order row in `state`, consistent with how it would have got there."""
     fields = demo._order_fields(rng)
-    row = {name: fields[name] for name in ORDER_FIELDS}
+    row = {name: fields.get(name, "") for name in ORDER_FIELDS}  # enterprise-line fields: empty, as the migration leaves them
     due = between(rng, now - datetime.timedelta(hours=3), now + datetime.timedelta(days=2))
     policy, _ = CLOCK_POLICY[row["access_type"]]
     row.update(id=order_id, order_no=order_no, state=state, technician_id=None, dispatched_at=None,

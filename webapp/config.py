@@ -20,6 +20,8 @@ class Config:
     WIFI_SCAN_WAIT_SECONDS = float(os.environ.get("ONTRACK_WIFI_SCAN_WAIT_SECONDS", "3"))
     TIMEZONE = os.environ.get("ONTRACK_TIMEZONE", "Asia/Shanghai")
     BOARD_REFRESH_SECONDS = int(os.environ.get("ONTRACK_BOARD_REFRESH_SECONDS", "10"))
+    # Rendered console rows kept per server process and kind (webapp/dispatch/fragments.py); 0 keeps none.
+    CONSOLE_KEEP_ROWS = int(os.environ.get("ONTRACK_CONSOLE_KEEP_ROWS", "4096"))
 
     # Login throttling, per name and address together: after this many failures within the window
     # the next try waits 1 minute, then 2, 4, … (never more than the window).

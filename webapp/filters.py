@@ -27,18 +27,29 @@ def localtime(text, fmt="short"):
 
 def time_left(text, now=None):
     """Say how long until a deadline, or how long since it passed, in a few characters."""
+    parts = time_left_parts(text, now)
+    if parts is None:
+        return ""
+    unit, n, overdue = parts
+    amount = _("%(n)d d", n=n) if unit == "d" else _("%(n)d h", n=n) if unit == "h" else _("%(n)d min", n=n)
+    return _("%(amount)s overdue", amount=amount) if overdue else amount
+
+
+def time_left_parts(text, now=None):
+    """What time_left says, before it is put in words: (unit "d", "h" or "min", whole units, overdue), or None.
+
+    Two deadlines with the same parts read the same (webapp/dispatch/fragments.py keys rendered rows on it).
+    """
     due = from_text(text)
     if due is None:
-        return ""
+        return None
     seconds = int((due - (now or utcnow())).total_seconds())
     minutes = abs(seconds) // 60
     if minutes >= 48 * 60:
-        amount = _("%(n)d d", n=minutes // (24 * 60))
-    elif minutes >= 120:
-        amount = _("%(n)d h", n=minutes // 60)
-    else:
-        amount = _("%(n)d min", n=minutes)
-    return amount if seconds >= 0 else _("%(amount)s overdue", amount=amount)
+        return "d", minutes // (24 * 60), seconds < 0
+    if minutes >= 120:
+        return "h", minutes // 60, seconds < 0
+    return "min", minutes, seconds < 0
 
 
 def risk(text, now=None):

@@ -175,8 +175,15 @@ _TABLES = {"order_type": ORDER_TYPES, "access_type": ACCESS_TYPES, "symptom": SY
 
 def skills_words(skills):
     """A technician's comma-separated skill codes in words ("FTTH,enterprise" → "FTTH、政企专线")."""
-    words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
-    return "、".join(words) if str(get_locale()) != "en" else ", ".join(words)
+    # A city has a handful of skill sets and the console shows one per technician, three times
+    # over: each set is put in words once per process and language, as label() does.
+    locale = str(get_locale())
+    key = (locale, "skills", skills or "")
+    text = _translated.get(key)
+    if text is None:
+        words = [label(code.strip(), "skill") for code in (skills or "").split(",") if code.strip()]
+        text = _translated[key] = "、".join(words) if locale != "en" else ", ".join(words)
+    return text
 
 
 _translated = {}
@@ -205,14 +212,19 @@ def policy_limit(code):
     From sla_policies (the admin page edits it), so a title follows an edited amount; outside a request,
     or for a code not in the table, the seeded amount of webapp/sla/policies.json.
     """
+    kind, amount = policy_amount(code)
+    return limit_words(kind, amount) if kind else ""
+
+
+def policy_amount(code):
+    """The policy's current (kind, amount), (None, None) for an unknown code; read once per request as policy_limit says."""
     from flask import g, has_app_context
     amounts = g.get("policy_amounts") if has_app_context() else None
     if amounts is None:
         amounts = _policy_amounts()
         if has_app_context():
             g.policy_amounts = amounts
-    kind, amount = amounts.get(code, (None, None))
-    return limit_words(kind, amount) if kind else ""
+    return amounts.get(code, (None, None))
 
 
 def _policy_amounts():

@@ -13,8 +13,26 @@
   }
   var zh = (document.documentElement.lang || "zh-CN").indexOf("zh") === 0;
   try { localStorage.setItem("ontrack-lang", zh ? "zh" : "en"); } catch (e) { /* the offline page falls back to the browser's */ }
+  // The dispatcher's polled parts (#queue, #technicians) answer 304 when the browser already shows
+  // exactly what they would send (webapp/dispatch/routes.py unless_unchanged): each part's ETag is
+  // kept here and sent back, and a 304 leaves the part as it is (htmx would swap in its empty body).
+  var shownTags = {};
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = csrfToken();
+    var target = event.detail.target;
+    if (event.detail.verb === "get" && target && shownTags[target.id]) {
+      event.detail.headers["If-None-Match"] = shownTags[target.id];
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var target = event.detail.target;
+    if (!xhr || !target || !target.id) { return; }
+    if (xhr.status === 304) {
+      event.detail.shouldSwap = false;
+    } else if (xhr.status === 200 && (target.id === "queue" || target.id === "technicians")) {
+      shownTags[target.id] = xhr.getResponseHeader("ETag") || undefined;
+    }
   });
   document.addEventListener("htmx:sendError", function () {
     showStatus(zh ? "网络不通：未能连接服务器，请稍后重试。" : "No connection: the server could not be reached. Try again shortly.");

@@ -25,16 +25,11 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     The "attention" view is what a dispatcher must act on: unassigned or sent back, or with
     a deadline inside the next hour (or already passed). There, an unassigned urgent or high
     order comes first: only the dispatcher can move it, whatever the technicians' deadlines.
+    rows: dicts of the order's columns the queue shows (see _queue.html); total: every match.
     """
     where, params = [], []
     view = filters.get("view") or "attention"
-    if view == "attention":
-        states = sorted(OPEN_STATES)
-        where.append(f"o.state IN ({','.join('?' * len(states))})")
-        params.extend(states)
-        where.append(f"(o.state IN ('created', 'rejected') OR o.next_due_at <= ? OR {PROVISIONING_WARNING})")
-        params.extend([to_text(now + AT_RISK_WITHIN), to_text(now)])
-    elif view == "open":
+    if view == "open":
         states = sorted(OPEN_STATES)
         where.append(f"o.state IN ({','.join('?' * len(states))})")
         params.extend(states)
@@ -48,23 +43,69 @@ def queue(db, filters, now, limit=PAGE_SIZE):
     if filters.get("overdue"):
         where.append(f"o.state IN ({','.join('?' * len(OPEN_STATES))}) AND {OVERDUE}")
         params.extend([*sorted(OPEN_STATES), to_text(now)])
-    clause = " AND ".join(where) or "1"
-    # The page's ids first, from the (state, next_due_at) or (district, state, next_due_at) index
-    # alone; only those rows are then read in full. Sorting every matching row with all its
-    # columns cost 20–60 ms on a city of 20,000 open orders (bench/bench_dispatch.py).
     order = f"{URGENT_UNASSIGNED_FIRST if view == 'attention' else ''}o.next_due_at IS NULL, o.next_due_at, o.id"
+    if view == "attention":
+        parts = [(" AND ".join([part, *where]), [*part_params, *params]) for part, part_params in attention_parts(now)]
+        # Each part's own first page, then the first page of those: the page of the whole, since
+        # the parts do not overlap; the total is the parts' counts added. Each part is read from an
+        # index (unassigned: state, priority, due; due soon: state, due; provisioning: the running
+        # installation clocks), where one pass over every open order with the whole condition cost
+        # 12 ms of CPU at 20,000 open orders, and as much again for the count (docs/scaling.md).
+        # Only the first part holds unassigned orders: in the others the urgent-first term is the
+        # same for every row, and leaving it out lets their page come from the (state, due) index.
+        # The due-soon part goes state by state: each state's page then comes in deadline order
+        # straight from the (state, due) index, however many orders are due (in a city where most
+        # orders are overdue, sorting them all for one page cost 5 ms).
+        # Each part's page carries its sort key (urgent-first term, deadline, id) read from the
+        # index, so the pages are merged without reading their rows.
+        soon = to_text(now + AT_RISK_WITHIN)
+        urgent = URGENT_UNASSIGNED_FIRST.rstrip(", ")
+        pages = [(urgent, f"{parts[0][0]} ORDER BY {order}", parts[0][1])]
+        pages += [("1", f"o.state = ? AND o.next_due_at <= ?{''.join(' AND ' + w for w in where)} ORDER BY o.next_due_at, o.id",
+                   [state, soon, *params]) for state in sorted(OPEN_STATES - {"created", "rejected"})]
+        pages += [("1", f"{parts[2][0]} ORDER BY o.next_due_at IS NULL, o.next_due_at, o.id", parts[2][1])]
+        page = " UNION ALL ".join(f"SELECT * FROM (SELECT o.id, {first} AS first, o.next_due_at AS due FROM orders o"
+                                  f" WHERE {clause} LIMIT ?)" for first, clause, _ in pages)
+        page_params = [value for _, _, page_params in pages for value in (*page_params, limit)]
+        page = f"SELECT id FROM ({page}) ORDER BY first, due IS NULL, due, id LIMIT ?"
+        page_params.append(limit)
+        count = " + ".join(f"(SELECT COUNT(*) FROM orders o WHERE {clause})" for clause, _ in parts)
+        count_params = [value for _, part_params in parts for value in part_params]
+    else:
+        clause = " AND ".join(where) or "1"
+        page, page_params = f"SELECT o.id FROM orders o WHERE {clause} ORDER BY {order} LIMIT ?", [*params, limit]
+        count, count_params = f"(SELECT COUNT(*) FROM orders o WHERE {clause})", params
+    # The page's ids first, from an index alone; only those rows are then read in full. Sorting
+    # every matching row with all its columns cost 20–60 ms on a city of 20,000 open orders
+    # (bench/bench_dispatch.py).
     rows = list(db.query(
-        f"WITH page AS MATERIALIZED (SELECT o.id FROM orders o WHERE {clause}"
-        f" ORDER BY {order} LIMIT ?)"
+        f"WITH page AS MATERIALIZED ({page})"
         " SELECT o.id, o.order_no, o.order_type, o.access_type, o.priority, o.state, o.customer_name, o.district,"
         " o.community, o.building, o.next_due_at, o.next_due_policy, o.breached, o.technician_id,"
         " o.appointment_start, u.display_name AS technician_name,"
         " EXISTS (SELECT 1 FROM group_fault_links l WHERE l.order_id = o.id AND l.released_at IS NULL"
         f" AND l.kind = 'intercepted') AS held_by_group_fault, {PROVISIONING_WARNING} AS provisioning_warning"
         " FROM page JOIN orders o ON o.id = page.id LEFT JOIN users u ON u.id = o.technician_id"
-        f" ORDER BY {order}", [*params, limit, to_text(now)]))
-    total = db.execute(f"SELECT COUNT(*) FROM orders o WHERE {clause}", params).fetchone()[0]
+        f" ORDER BY {order}", [*page_params, to_text(now)]))
+    total = db.execute(f"SELECT {count}", count_params).fetchone()[0]
     return rows, total
+
+
+def attention_parts(now):
+    """The "attention" view as three conditions that never overlap: [(SQL on orders o, params)].
+
+    Their union is exactly "open, and unassigned or sent back, or due within the hour (or past),
+    or with an installation's provisioning warning started": unassigned or sent back; else due
+    within the hour; else (not due within the hour, or no deadline) a provisioning warning.
+    """
+    others = sorted(OPEN_STATES - {"created", "rejected"})
+    marks = ",".join("?" * len(others))
+    soon = to_text(now + AT_RISK_WITHIN)
+    return [("o.state IN ('created', 'rejected')", []),
+            (f"o.state IN ({marks}) AND o.next_due_at <= ?", [*others, soon]),
+            (f"o.state IN ({marks}) AND (o.next_due_at IS NULL OR o.next_due_at > ?) AND o.order_type = 'installation'"
+             " AND o.id IN (SELECT c.order_id FROM order_clocks c WHERE c.policy_code IN ('installation_due',"
+             " 'installation_progress') AND c.stopped_at IS NULL AND c.warn_at <= ?)", [*others, soon, to_text(now)])]
 
 
 def technician_load(db, district="", search="", after=None, limit=TECHNICIAN_PAGE):
@@ -85,10 +126,10 @@ def technician_load(db, district="", search="", after=None, limit=TECHNICIAN_PAG
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern, pattern]
     total = db.execute(f"SELECT COUNT(*) FROM users u WHERE {' AND '.join(where)}", params).fetchone()[0]
-    placeholders = ",".join("?" * len(ACTIVE_STATES))
-    loaded = (f"SELECT u.id, u.username, u.display_name, u.district, u.skills, u.phone, COALESCE(l.n, 0) AS load"
-              f" FROM users u LEFT JOIN (SELECT technician_id, COUNT(*) AS n FROM orders WHERE state IN ({placeholders})"
-              f" AND technician_id IS NOT NULL GROUP BY technician_id) l ON l.technician_id = u.id WHERE {' AND '.join(where)}")
+    # Loads kept by trigger (migration "the dispatcher console under load"): counting every
+    # technician's active orders at each load cost 4-6 ms of CPU at 20,000 open orders.
+    loaded = ("SELECT u.id, u.username, u.display_name, u.district, u.skills, u.phone, COALESCE(l.load, 0) AS load"
+              f" FROM users u LEFT JOIN technician_loads l ON l.technician_id = u.id WHERE {' AND '.join(where)}")
     keyset, keyset_params = "1", []
     if after is not None:
         # After that technician; from the start when they are no longer in the list (deactivated, another search).
@@ -97,7 +138,7 @@ def technician_load(db, district="", search="", after=None, limit=TECHNICIAN_PAG
         keyset_params = [after, after]
     rows = list(db.query(f"WITH loaded AS MATERIALIZED ({loaded}) SELECT * FROM loaded WHERE {keyset}"
                          " ORDER BY load, display_name, id LIMIT ?",
-                         [*ACTIVE_STATES, *params, *keyset_params, -1 if limit is None else limit + 1]))
+                         [*params, *keyset_params, -1 if limit is None else limit + 1]))
     if limit is None:
         return {"rows": rows, "total": total, "next_after": None}
     next_after = rows[limit - 1]["id"] if len(rows) > limit else None
@@ -115,13 +156,20 @@ def technician(db, technician_id):
 
 
 def counts(db, now):
-    """Headline figures for the console: unassigned, at risk, breached and open."""
+    """Headline figures for the console: unassigned, at risk, breached and open.
+
+    Returns {unassigned, at_risk, overdue, open}: counts of open orders, each read from the
+    (state, next_due_at) index; one pass over every open order's row cost 7 ms at 20,000.
+    """
     soon = to_text(now + AT_RISK_WITHIN)
     stamp = to_text(now)
     open_states = sorted(OPEN_STATES)
-    marks = ",".join("?" * len(open_states))
+    running = sorted(OPEN_STATES - {"suspended"})  # a suspended order's clocks are paused: never at risk or overdue
+    marks, running_marks = ",".join("?" * len(open_states)), ",".join("?" * len(running))
     row = db.execute(
-        f"SELECT SUM(o.state IN ('created','rejected')), SUM(o.state != 'suspended' AND o.next_due_at > ? AND o.next_due_at <= ?),"
-        f" SUM({OVERDUE}), COUNT(*) FROM orders o WHERE o.state IN ({marks})",
-        [stamp, soon, stamp, *open_states]).fetchone()
-    return {"unassigned": row[0] or 0, "at_risk": row[1] or 0, "overdue": row[2] or 0, "open": row[3] or 0}
+        "SELECT (SELECT COUNT(*) FROM orders o WHERE o.state IN ('created', 'rejected')),"
+        f" (SELECT COUNT(*) FROM orders o WHERE o.state IN ({running_marks}) AND o.next_due_at > ? AND o.next_due_at <= ?),"
+        f" (SELECT COUNT(*) FROM orders o WHERE o.state IN ({running_marks}) AND o.next_due_at <= ?),"
+        f" (SELECT COUNT(*) FROM orders o WHERE o.state IN ({marks}))",
+        [*running, stamp, soon, *running, stamp, *open_states]).fetchone()
+    return {"unassigned": row[0], "at_risk": row[1], "overdue": row[2], "open": row[3]}

@@ -13,6 +13,7 @@ from ..signoff.callbacks import figures as callback_figures
 from ..textclean import whole_number, whole_numbers
 from ..timeutil import utcnow
 from . import bp
+from .fragments import queue_row, technician_row
 from .queue import MAX_PAGE_SIZE, PAGE_SIZE, VIEWS, counts, queue, technician, technician_load
 
 FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "overdue", "limit")
@@ -23,6 +24,12 @@ FILTER_KEYS = ("view", "district", "order_type", "state", "technician_id", "over
 def _dispatchers_only():
     if not current_user.is_dispatcher:
         abort(403)
+
+
+@bp.context_processor
+def _rows():
+    """The technicians' panel renders its rows through the kept fragments (webapp/dispatch/fragments.py)."""
+    return {"technician_row": technician_row}
 
 
 def read_filters(source):
@@ -49,7 +56,8 @@ def queue_context(filters):
     rows, total = queue(db, filters, now, limit)
     selected = set(whole_numbers(request.values.getlist("order_id"), limit=MAX_PAGE_SIZE))
     return {"rows": rows, "total": total, "filters": filters, "now": now, "counts": counts(db, now),
-            "selected": selected, "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
+            "selected": selected, "queue_row": lambda order: queue_row(order, selected, now),
+            "next_limit": min(limit * 2, MAX_PAGE_SIZE) if total > limit < MAX_PAGE_SIZE else None}
 
 
 def technician_panel(source, district=""):
@@ -87,7 +95,7 @@ def queue_partial():
     filters = read_filters(request.values)
     response = current_app.make_response(render_template("dispatch/_queue.html", **queue_context(filters)))
     response.headers["HX-Replace-Url"] = console_url(filters)
-    return response
+    return unless_unchanged(response)
 
 
 def console_url(filters):
@@ -100,7 +108,21 @@ def technicians_partial():
     """The technicians' panel alone: refreshed, searched or paged."""
     district = request.args.get("district", "")
     district = district if district in {value for value, _ in district_choices()} else ""
-    return render_template("dispatch/_technicians.html", panel=technician_panel(request.args, district))
+    return unless_unchanged(current_app.make_response(
+        render_template("dispatch/_technicians.html", panel=technician_panel(request.args, district))))
+
+
+def unless_unchanged(response):
+    """The polled part as rendered, or 304 Not Modified when the browser already shows exactly that.
+
+    The ETag is a digest of the part itself (weak: the compressed bytes differ), so it changes with
+    anything the part shows: an order, a name, the time left in words, the minute it was updated.
+    The console's script (static/js/app.js) sends back the ETag of what it shows and keeps it on a
+    304: nothing is compressed or sent, and the browser redraws nothing. Pages are never stored in
+    the HTTP cache (Cache-Control: no-store), so the script, not the cache, holds the tag.
+    """
+    response.add_etag(weak=True)
+    return response.make_conditional(request)
 
 
 @bp.route("/assign", methods=["POST"])
