@@ -189,8 +189,8 @@ function installationReplyForm(order, action, draft) {
     ${field(t("Installed and working at"), datetime("recovery_time", pre.recovery_time || (restored ? localInput(restored.at) : now)), true)}
     <label class="check"><input type="checkbox" name="customer_accepted" value="y" required ?checked=${pre.customer_accepted === true}
       data-unticked=${t("The customer tests the service and accepts it; then tick it.")}> ${t("The customer tested the service and accepted it")}</label>
-    <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
-      ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
+    <div class="grid">${field(t("Installed by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
+      ${field(t("Installer's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
     ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
     ${order.access_type === "enterprise" ? field(t("Installation confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
       html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>

@@ -310,8 +310,8 @@ class InstallationReplyForm(FlaskForm):
                                        validators=[InputRequired(), plausible_date])
     customer_accepted = BooleanField(_l("The customer tested the service and accepted it"),
                                      validators=[DataRequired(_l("The customer tests the service and accepts it; then tick it."))])
-    handler = text(_l("Handled by"), SHORT)
-    handler_phone = StringField(_l("Handler's phone"), validators=[Optional(), PHONE])
+    handler = text(_l("Installed by"), SHORT)
+    handler_phone = StringField(_l("Installer's phone"), validators=[Optional(), PHONE])
     confirmation = SelectField(_l("Installation confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
                                validators=[Optional()])
     holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is installed and working"))
