@@ -68,3 +68,64 @@ def test_an_installation_order_shows_installation_steps_and_words_offline(app, s
     expect(page.locator("#installation-steps")).to_have_count(0)
     expect(page.locator(".visit-steps [data-step=restore] .step-words")).to_have_text("已修复")
     assert context.errors == []
+
+
+def test_an_installation_closure_reply_asks_what_was_installed_tested_and_accepted_not_a_fault(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """The phone's 回单 of an installation (§6.2, §7.3 steps 6–7; forms.InstallationReplyForm), offline at 390×844."""
+    import json
+
+    from tests.test_offline_browser import go_online
+    order_id, _ = dispatch_order(app, user_ids, **INSTALLATION)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    page.fill("form[data-form=restore] textarea[name=found]", "分光器 3 号口空闲")
+    page.fill("form[data-form=restore] textarea[name=done]", "布放皮线，安装光猫并用 LOID 注册")
+    page.locator("button[data-action=restore]").tap()
+
+    form = page.locator("form[data-form=return]")
+    for words in ("安装开通内容", "安装的设备", "接入端口", "业务调测", "收光功率（dBm）", "测速下行速率（Mbit/s）", "装通时间",
+                  "客户已现场测试并验收", "业务已装通"):
+        expect(form).to_contain_text(words)
+    for fault_field in ("[name=phenomenon]", "[name=cause]", "[name=classification]", "[name=no_equipment_replaced]",
+                        "[name=result]", "#closure-specialties"):
+        expect(form.locator(fault_field)).to_have_count(0)
+    assert "故障" not in form.inner_text() and "修复" not in form.inner_text()
+    expect(form.locator("textarea[name=handling_process]")).to_have_value("布放皮线，安装光猫并用 LOID 注册")  # what was done
+    expect(form.locator("button[data-action=return]")).to_be_visible()
+    form.scroll_into_view_if_needed()
+    form.screenshot(path=str(_artifact("sfix2-installation-reply-form")))
+
+    form.locator("input[name=installed_ont_serial]").fill("48575443ABCD1234")
+    form.locator("input[name=loid]").fill("gz0012345")
+    form.locator("input[name=port]").fill("3栋 OBD-02 第5口")
+    form.locator("input[name=rx_power]").fill("-30")
+    form.locator("input[name=download_mbps]").fill("948 Mbps")
+    form.locator("textarea[name=unsigned_reason]").fill("客户外出，家人不便签字")
+    form.locator("input[name=holder_informed]").check()
+    form.locator("button[data-action=return]").tap()
+    expect(form.locator(".error")).to_contain_text("请客户现场测试并验收")
+    form.locator("input[name=customer_accepted]").check()
+    form.locator("button[data-action=return]").tap()
+    expect(form.locator(".error")).to_contain_text("不在标准范围 −28 至 −8 dBm")  # §4.1, before anything is queued
+    form.locator(".error").scroll_into_view_if_needed()
+    page.screenshot(path=str(_artifact("sfix2-installation-reply-refused")))  # the viewport: 390×844
+    form.locator("input[name=rx_power]").fill("－１９．６")  # a Chinese keyboard's full-width minus and digits
+    form.locator("button[data-action=return]").tap()
+    expect(page.locator(".order-head")).to_contain_text("已返单")
+
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    expect(page.locator("#sync-problem")).to_have_count(0)
+    row = db.execute("SELECT state, closure FROM orders WHERE id = ?", [order_id]).fetchone()
+    reply = json.loads(row[1])
+    assert row[0] == "returned" and reply["port"] == "3栋 OBD-02 第5口" and reply["customer_accepted"] is True
+    assert reply["tests"]["rx_power_dbm"] == -19.6 and reply["tests"]["download_mbps"] == 948
+    assert reply["installed"]["loid"] == "gz0012345" and "cause" not in reply and "classification" not in reply
+    assert context.errors == []
+
+
+def _artifact(name):
+    from tests.test_browser import ARTIFACTS
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}.png"

@@ -4,7 +4,12 @@ import json
 
 import pytest
 
-from tests.test_order_flow import CLOSURE, local_input, new_order, state
+from tests.test_order_flow import local_input, new_order, state
+
+# An installation's closure reply (webapp/orders/forms.py InstallationReplyForm): what was installed, not a fault.
+INSTALLATION_REPLY = {"arrival_time": local_input(-60), "handling_process": "入户放皮线，安装光猫和路由器，开通宽带",
+                      "port": "3栋 OBD-02 第5口", "rx_power": "-19.6", "download_mbps": "948",
+                      "recovery_time": local_input(-5), "customer_accepted": True}
 
 INSTALLED = {"installed_ont_model": "HG8145V5", "installed_ont_serial": "48575443ABCD1234", "loid": "gz0012345",
              "registration_sn": "", "router_model": "TP-Link AX3000", "router_serial": "22123Q7000123"}
@@ -17,7 +22,7 @@ def returned_installation(login, phone, user_ids, closure):
     for to, fields in (("accepted", None), ("appointed", {"appointment_start": local_input(60), "appointment_end": local_input(120)}),
                        ("on_site", None), ("restored", None)):
         assert tech.act(order_id, to, fields=fields)["status"] == "applied", to
-    return order_id, tech, tech.act(order_id, "returned", fields={**CLOSURE, "holder_informed": True, **closure})
+    return order_id, tech, tech.act(order_id, "returned", fields={**INSTALLATION_REPLY, "holder_informed": True, **closure})
 
 
 @pytest.mark.parametrize("closure, ok", [

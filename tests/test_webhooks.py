@@ -154,3 +154,140 @@ def test_signing_secrets_are_sealed_at_rest_with_the_operators_key_and_a_lost_ke
             sealing.unseal(resealed, [])
         assert sealing.unseal("whsec_plain", []) == "whsec_plain"  # stored before a key was set: still usable
         db.conn.close()
+
+
+# --- DNS rebinding: delivery connects to exactly the address that was checked -----------------------------
+
+PUBLIC = "93.184.215.14"  # a global address (ipaddress.is_global); nothing of ours listens there
+
+
+class RebindingResolver:
+    """A stand-in for socket.getaddrinfo: `name` answers `answers` in turn (the last one from then on).
+
+    Any other host (an IP literal, localhost) goes to the real resolver, as a DNS server is never
+    asked for those. `asked` counts the lookups of `name`.
+    """
+
+    def __init__(self, name, *answers):
+        import socket
+        self.name, self.answers, self.asked, self.real = name, list(answers), 0, socket.getaddrinfo
+
+    def __call__(self, host, port, family=0, type=0, proto=0, flags=0):
+        import socket
+        if host != self.name:
+            return self.real(host, port, family, type, proto, flags)
+        answer = self.answers[min(self.asked, len(self.answers) - 1)]
+        self.asked += 1
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer, int(port or 0)))]
+
+
+def _order_through(app, token):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client.post("/api/v1/orders", json=ORDER).json  # its order.created is delivered at once
+
+
+def _last_delivery(app):
+    db = connect(app.config["DATABASE"])
+    try:
+        return db.execute("SELECT status, last_error FROM webhook_deliveries ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        db.conn.close()
+
+
+def test_a_name_that_rebinds_to_loopback_after_the_check_does_not_reach_the_local_server(app, monkeypatch):
+    import socket
+    monkeypatch.setenv("ONTRACK_WEBHOOK_ALLOW_PRIVATE", "")
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = ""  # nothing internal allowed: the check must see a public address
+    with Receiver() as receiver:
+        # Configured while the name does not resolve yet (accepted; each delivery checks).
+        token, receiver.secret = make_client(app, webhook=f"http://rebind.example.test:{receiver.port}/hooks")
+        resolver = RebindingResolver("rebind.example.test", PUBLIC, "127.0.0.1")
+        monkeypatch.setattr(socket, "getaddrinfo", resolver)
+        _order_through(app, token)
+        assert receiver.seen == 0 and receiver.hosts == []  # the second answer (127.0.0.1) was never used
+        assert resolver.asked == 1  # resolved once, for the check; the connection went to what was checked
+        status, error = _last_delivery(app)
+        assert status == "pending" and PUBLIC in error, error
+
+
+def test_a_name_for_an_allowed_local_address_is_delivered_signed_with_its_own_host_header(app, monkeypatch):
+    import socket
+    with Receiver() as receiver:  # tests allow 127.0.0.1/32 (ONTRACK_WEBHOOK_ALLOW_PRIVATE, tests/conftest.py)
+        token, receiver.secret = make_client(app, webhook=f"http://hooks.example.test:{receiver.port}/hooks")
+        resolver = RebindingResolver("hooks.example.test", "127.0.0.1")
+        monkeypatch.setattr(socket, "getaddrinfo", resolver)
+        order = _order_through(app, token)
+        assert receiver.types_for(order["id"]) == ["order.created"] and receiver.rejected_signatures == 0
+        assert receiver.hosts == [f"hooks.example.test:{receiver.port}"]
+        assert resolver.asked == 1
+        assert _last_delivery(app)[0] == "delivered"
+
+
+def test_a_local_name_is_refused_at_delivery_without_the_operators_allowance(app, monkeypatch):
+    import socket
+    with Receiver() as receiver:
+        token, receiver.secret = make_client(app, webhook=f"http://hooks.example.test:{receiver.port}/hooks")
+        monkeypatch.setattr(socket, "getaddrinfo", RebindingResolver("hooks.example.test", "127.0.0.1"))
+        monkeypatch.setenv("ONTRACK_WEBHOOK_ALLOW_PRIVATE", "")
+        app.config["WEBHOOK_ALLOW_PRIVATE"] = ""
+        _order_through(app, token)
+        assert receiver.seen == 0
+        status, error = _last_delivery(app)
+        assert status == "pending" and error.startswith("refused: an internal address") and "127.0.0.1" in error
+
+
+def _tls_for(tmp_path, name):
+    """A test CA (written to ca.pem) and a server context whose certificate is for DNS name `name`."""
+    import ssl
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ONTrack test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    leaf = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "server.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "server.pem")
+    return context
+
+
+def test_https_to_the_checked_address_sends_the_host_name_as_sni_and_checks_the_certificate_for_it(app, monkeypatch, tmp_path):
+    import socket
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    monkeypatch.setattr(socket, "getaddrinfo", RebindingResolver("hooks.example.test", "127.0.0.1"))
+    with Receiver(tls=_tls_for(tmp_path, "hooks.example.test")) as receiver:
+        token, receiver.secret = make_client(app, webhook=f"https://hooks.example.test:{receiver.port}/hooks")
+        order = _order_through(app, token)
+        assert receiver.types_for(order["id"]) == ["order.created"] and receiver.rejected_signatures == 0
+        assert receiver.server_names == ["hooks.example.test"]
+        assert receiver.hosts == [f"hooks.example.test:{receiver.port}"]
+
+
+def test_https_refuses_a_certificate_for_another_name_at_the_checked_address(app, monkeypatch, tmp_path):
+    import socket
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    monkeypatch.setattr(socket, "getaddrinfo", RebindingResolver("hooks.example.test", "127.0.0.1"))
+    with Receiver(tls=_tls_for(tmp_path, "other.example.test")) as receiver:
+        token, receiver.secret = make_client(app, webhook=f"https://hooks.example.test:{receiver.port}/hooks")
+        _order_through(app, token)
+        assert receiver.seen == 0
+        status, error = _last_delivery(app)
+        assert status == "pending" and "SSLError" in error and "hooks.example.test" in error, error

@@ -2,7 +2,9 @@
 
 It answers 500 to the first `fail_first` deliveries it is sent (and to anything whose
 signature does not verify), and records every delivery it accepted with 204. `accepted` holds
-(webhook-id, payload) in arrival order; `rejected_signatures` counts forged or broken ones.
+(webhook-id, payload) in arrival order; `rejected_signatures` counts forged or broken ones;
+`hosts` the Host header of each request. Given an ssl.SSLContext `tls`, it speaks https and
+`server_names` records the TLS SNI each client sent.
 """
 import http.server
 import json
@@ -12,8 +14,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
 class Receiver:
-    def __init__(self, secret="", fail_first=0):
+    def __init__(self, secret="", fail_first=0, tls=None):
         self.secret = secret
+        self.hosts = []
+        self.server_names = []
         self.fail_first = fail_first
         self.seen = 0
         self.accepted = []
@@ -25,6 +29,7 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.hosts.append(self.headers.get("Host"))
                 status = receiver.receive(dict(self.headers.items()), body)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -34,7 +39,12 @@ class Receiver:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
+        if tls is not None:
+            tls.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://127.0.0.1:{self.port}/hooks"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def receive(self, headers, body):

@@ -121,7 +121,8 @@ def _make_order(db, rng, users, final_state, now, tz):
         actor = users["admin"] if action == "suspend" else dispatcher if action in ("dispatch", "close", "cancel", "cancel_duplicate") else tech
         more = path.index(action) < len(path) - 1
         fields = _action_fields(rng, action, tech, users, moment, now, tz, more)
-        if action == "return" and order_type == "installation":  # what the installation left on site (issue 21)
+        if action == "return" and order_type == "installation":  # an installation's reply: what was installed (issue 21)
+            fields["closure"] = _installation_reply(fields["closure"])
             fields["closure"]["installed"] = {"ont_model": order_fields["ont_model"], "ont_serial": order_fields["ont_serial"],
                                               "loid": f"L{rng.randint(10**8, 10**9 - 1)}", "registration_sn": "",
                                               "router_model": rng.choice(["TP-Link AX3000", "Huawei WS5200", ""]), "router_serial": ""}
@@ -131,6 +132,14 @@ def _make_order(db, rng, users, final_state, now, tz):
                 return
             fields = {"duplicate_of": earlier["order_no"]}
         store.apply_action(db, order_id, action, actor, fields, moment, tz)
+
+
+def _installation_reply(repair_reply):
+    """The 装机回单 of a demo installation (orders/routes.py installation_reply_from), at the repair reply's times."""
+    keep = ("arrival_time", "recovery_time", "confirmation", "holder_informed", "confirmed_by", "confirmed_at")
+    return {**{key: repair_reply[key] for key in keep}, "process": "入户布放皮线，安装光猫并用 LOID 注册，开通宽带",
+            "port": "OBD-02 第5口", "tests": {"rx_power_dbm": -19.5, "download_mbps": 932.0, "other": ""},
+            "customer_accepted": True, "result": "installed"}
 
 
 def _action_fields(rng, action, tech, users, moment, now, tz, more_steps):

@@ -97,5 +97,5 @@ def init_app(app):
     """Register the filters."""
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.filters.update(localtime=localtime, time_left=time_left, risk=risk,
-                                 label=labels.label, skills_words=labels.skills_words,
+                                 label=labels.label, order_label=labels.order_label, skills_words=labels.skills_words,
                                  question_words=question_words, event_reason=event_reason)

@@ -206,6 +206,19 @@ def label(value, kind):
     return text
 
 
+# An installation is not repaired but installed and working (§6.2 rule 4, §7.3 step 7): its "restore" step and
+# "restored" state have their own words, as on the phone (offline/ui.js stateChip, offline/screens/job.js).
+INSTALLATION_WORDS = {("action", "restore"): _l("Installed and working"),
+                      ("state", "restored"): _l("Installed, awaiting confirmation")}
+
+
+def order_label(value, kind, order_type=None):
+    """label(value, kind) in the words of an order of `order_type`: an installation's step says 已装通, not 已修复."""
+    if order_type == "installation" and (kind, value) in INSTALLATION_WORDS:
+        return str(INSTALLATION_WORDS[(kind, value)])
+    return label(value, kind)
+
+
 def policy_limit(code):
     """The policy's current limit in words ("7 个工作日", "30 分钟", "24 小时"), read once per request.
 

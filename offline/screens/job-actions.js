@@ -11,7 +11,8 @@ import { localInput, nowInput, when } from "../time.js";
 import { nextSteps, reference, targetOf } from "../order-view.js";
 import { queue, undoableStep, withdraw } from "../outbox.js";
 import { dropDraft, keepDraft, loadDraft } from "../drafts.js";
-import { datetime, field, formFields, select, textarea } from "../ui.js";
+import { datetime, field, formFields, select, signKey, textarea } from "../ui.js";
+import { readTyped } from "../readings.js";
 
 const R = self.ONTrackRunner;
 // "Undo" right after a step is the second tap of a double tap, not a wish (issue 15 item 2).
@@ -40,6 +41,7 @@ function mistakeIn(form, fields) {
   }
   const unticked = [...form.querySelectorAll("input[type=checkbox][required]")].find((box) => !box.checked);
   if (unticked) {
+    if (unticked.dataset.unticked) { return unticked.dataset.unticked; }
     return form.dataset.installation ? t("Tell the account holder and the contact-phone holder that the service is installed and working, then tick it.")
       : t("Tell the account holder and the contact-phone holder that the service is repaired, then tick it.");
   }
@@ -47,6 +49,7 @@ function mistakeIn(form, fields) {
     if (fields.appointment_end <= fields.appointment_start) { return t("The appointment must end after it starts."); }
     if (fields.appointment_end <= nowInput()) { return t("The appointment window is already over; choose a time in the future."); }
   }
+  if (form.dataset.form === "return" && form.dataset.installation) { return installationMistake(fields); }
   if (form.dataset.form === "return") {
     const cause = (fields.cause || "").trim();
     if (VAGUE_CAUSES.includes(cause.toLowerCase()) || cause.length < 4) { return t("The cause must be specific: say what was wrong."); }
@@ -56,6 +59,29 @@ function mistakeIn(form, fields) {
       return t("List the replaced equipment, or tick “no equipment was replaced”.");
     }
   }
+  return "";
+}
+
+// ONT received optical power, standard range (domain reference §4.1): InstallationReplyForm.RX_POWER_RANGE.
+const RX_POWER_RANGE = [-28, -8];
+
+// What the server would refuse in an installation's reply (webapp/orders/forms.py InstallationReplyForm);
+// the readings are replaced by the numbers read, so "－21.5 dBm" goes as -21.5.
+function installationMistake(fields) {
+  if (!String(fields.loid || "").trim() && !String(fields.registration_sn || "").trim()) {
+    return t("Give the LOID or the SN the ONT registered with.");
+  }
+  const power = readTyped(fields.rx_power, "dBm");
+  if (power.error) { return `${t("Received optical power (dBm)")}${colon}${power.error}`; }
+  if (power.value < RX_POWER_RANGE[0] || power.value > RX_POWER_RANGE[1]) {
+    return t("A received optical power of %(value)s dBm is outside the standard range of -28 to -8 dBm: fix the line before the installation is accepted.",
+      { value: String(power.value) });
+  }
+  const speed = readTyped(fields.download_mbps, "Mbps");
+  if (speed.error) { return `${t("Download speed measured (Mbit/s)")}${colon}${speed.error}`; }
+  if (speed.value < 0) { return t("Give the download speed measured, in Mbit/s."); }
+  fields.rx_power = String(power.value);
+  fields.download_mbps = String(speed.value);
   return "";
 }
 
@@ -140,8 +166,41 @@ function equipmentRows(pre) {
 
 const lastEvent = (order, action) => order.events.filter((e) => e.action === action).pop();
 
+// An installation's closure reply (装机回单, §6.2, §7.3 steps 6–7): what was installed and opened, on which port,
+// the commissioning tests and the acceptance; no fault fields (webapp/orders/forms.py InstallationReplyForm).
+function installationReplyForm(order, action, draft) {
+  const arrived = lastEvent(order, "arrive");
+  const restored = lastEvent(order, "restore");
+  const said = (restored || {}).details || {};
+  const now = nowInput();
+  const pre = Object.assign({}, said.done ? { handling_process: said.done } : {}, draft);
+  const unsigned = !(order.signoffs || []).length;
+  const reading = (name, signed) => html`<span class="signed"><input name=${name} type="text" inputmode="decimal" autocomplete="off"
+    required .defaultValue=${pre[name] || ""}>${signed ? signKey() : nothing}</span>`;
+  return actionForm(order, action, html`
+    ${field(t("Arrival time"), datetime("arrival_time", pre.arrival_time || (arrived ? localInput(arrived.at) : nowInput())), true)}
+    ${field(t("What was installed and opened"), textarea("handling_process", true, pre.handling_process), true)}
+    ${installedFields(order, pre)}
+    ${field(t("Access port (splitter / OBD port)"), html`<input name="port" maxlength="60" required .defaultValue=${pre.port || ""}>`, true)}
+    <fieldset class="closure-rows" id="closure-tests"><legend>${t("Commissioning tests")}</legend><div class="grid">
+      ${field(t("Received optical power (dBm)"), reading("rx_power", true), true)}
+      ${field(t("Download speed measured (Mbit/s)"), reading("download_mbps", false), true)}</div>
+      ${field(t("Other services tested (IPTV, voice …)"), textarea("other_tests", false, pre.other_tests))}</fieldset>
+    ${field(t("Installed and working at"), datetime("recovery_time", pre.recovery_time || (restored ? localInput(restored.at) : now)), true)}
+    <label class="check"><input type="checkbox" name="customer_accepted" value="y" required ?checked=${pre.customer_accepted === true}
+      data-unticked=${t("The customer tests the service and accepts it; then tick it.")}> ${t("The customer tested the service and accepted it")}</label>
+    <div class="grid">${field(t("Installed by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
+      ${field(t("Installer's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
+    ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
+    ${order.access_type === "enterprise" ? field(t("Installation confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
+      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
+        ${t("The account holder and contact-phone holder were told the service is installed and working")}</label>`}
+    ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
+}
+
 // The closure reply, last: pre-filled from what the technician wrote on restoring, then the guide's run.
 function closureForm(order, action, playbooks, draft) {
+  if (installing(order)) { return installationReplyForm(order, action, draft); }
   const arrived = lastEvent(order, "arrive");
   const said = (lastEvent(order, "restore") || {}).details || {};
   const now = nowInput();
@@ -156,7 +215,6 @@ function closureForm(order, action, playbooks, draft) {
     ${field(t("Arrival time"), datetime("arrival_time", pre.arrival_time || (arrived ? localInput(arrived.at) : nowInput())), true)}
     ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
     ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
-    ${order.order_type === "installation" ? installedFields(order, pre) : nothing}
     ${specialtyRows(pre)}
     ${equipmentRows(pre)}
     ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result))}
@@ -167,8 +225,7 @@ function closureForm(order, action, playbooks, draft) {
     ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
       html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
-        ${installing(order) ? t("The account holder and contact-phone holder were told the service is installed and working")
-          : t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
+        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
     ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
 }
 

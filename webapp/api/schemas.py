@@ -222,7 +222,7 @@ class OrderSchema(Schema):
     description = fields.String(required=True)
     technician = fields.Nested(TechnicianSchema, allow_none=True)
     appointment = fields.Nested(AppointmentSchema, allow_none=True)
-    closure = fields.Dict(allow_none=True, metadata={"description": "the closure reply (回单, §9.2 item 15) once returned"})
+    closure = fields.Dict(allow_none=True, metadata={"description": "the closure reply (回单, §9.2 item 15) once returned; an installation's reports what was installed (port, tests, installed, customer_accepted), not a fault"})
     group_fault = fields.Nested(GroupFaultLinkSchema, allow_none=True)
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
 

@@ -3,8 +3,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (SelectChoice, BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (SelectChoice, BooleanField, DateField, DateTimeLocalField, FieldList, FloatField, Form, FormField,
+                     IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import labels
@@ -261,6 +261,80 @@ class ClosureForm(FlaskForm):
         return valid
 
 
+class TypedFloatField(FloatField):
+    """A decimal number as typed on a Chinese keyboard too ("－２１．５" → -21.5), with a sentence when it is none."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                self.data = float(half_width(str(valuelist[0])).strip().replace(",", "."))
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Type a number, for example -21.5.")) from None
+        else:
+            self.data = None
+
+
+# ONT received optical power (domain reference §4.1, seed 000): -8 to -28 dBm is the standard range.
+RX_POWER_RANGE = (-28.0, -8.0)
+
+
+class InstallationReplyForm(FlaskForm):
+    """The closure reply (回单) of an installation order: what was installed and opened, not a fault.
+
+    An installation reports the equipment left on site (issue 21 item 10), the port the line is on,
+    the commissioning tests (业务调试, §7.3 step 6: the ONT's received optical power in dBm, which must
+    be in the standard range -28 to -8 dBm of §4.1, and the download speed measured in Mbit/s) and the
+    acceptance (竣工交付, §7.3 step 7): the customer tested it, and the account holder and the
+    contact-phone holder were told it is installed and working (§6.2 rule 4). No fault phenomenon,
+    cause or fault classification. Stored by routes.installation_reply_from.
+    """
+
+    arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
+    handling_process = TextAreaField(_l("What was installed and opened"),
+                                     validators=[DataRequired(), Length(max=LONG), no_control_characters])
+    installed_ont_model = text(_l("ONT model installed"), 40)
+    installed_ont_serial = text(_l("ONT serial number"), 40, required=True)
+    loid = text(_l("LOID used for registration"), 40)
+    registration_sn = text(_l("SN used for registration"), 40)
+    router_model = text(_l("Router model"), 40)
+    router_serial = text(_l("Router serial number"), 40)
+    port = text(_l("Access port (splitter / OBD port)"), 60, required=True)
+    rx_power = TypedFloatField(_l("Received optical power (dBm)"), validators=[InputRequired(_l("Give the received optical power in dBm."))])
+    download_mbps = TypedFloatField(_l("Download speed measured (Mbit/s)"),
+                                    validators=[InputRequired(_l("Give the download speed measured, in Mbit/s.")),
+                                                NumberRange(0, 100000)])
+    other_tests = TextAreaField(_l("Other services tested (IPTV, voice …)"),
+                                validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+    recovery_time = DateTimeLocalField(_l("Installed and working at"), format=LOCAL_INPUT,
+                                       validators=[InputRequired(), plausible_date])
+    customer_accepted = BooleanField(_l("The customer tested the service and accepted it"),
+                                     validators=[DataRequired(_l("The customer tests the service and accepts it; then tick it."))])
+    handler = text(_l("Installed by"), SHORT)
+    handler_phone = StringField(_l("Installer's phone"), validators=[Optional(), PHONE])
+    confirmation = SelectField(_l("Installation confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
+                               validators=[Optional()])
+    holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is installed and working"))
+    unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
+                                    validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
+    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+
+    def validate_rx_power(self, field):
+        low, high = RX_POWER_RANGE
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(_l("A received optical power of %(value)s dBm is outside the standard range of -28 to "
+                                     "-8 dBm: fix the line before the installation is accepted.") % {"value": f"{field.data:g}"})
+
+    def validate(self, extra_validators=None):
+        """Check the fields, then that the ONT's LOID or SN is given (issue 21 item 10)."""
+        valid = super().validate(extra_validators)
+        if not ((self.loid.data or "").strip() or (self.registration_sn.data or "").strip()):
+            self.loid.errors = [*self.loid.errors, _l("Give the LOID or the SN the ONT registered with.")]
+            valid = False
+        return valid
+
+
 class DuplicateForm(FlaskForm):
     """Cancel an order that repeats another one: the other order's number (issue 21 item 4)."""
 
@@ -338,3 +412,13 @@ ACTION_FORMS = {
     "return": ClosureForm, "restore": RestoreForm, "cancel_duplicate": DuplicateForm, "close_remotely": RemoteCloseForm,
     "return_to_queue": MisdispatchForm,
 }
+
+
+def form_for(action, order_type=None):
+    """The form class of `action` on an order of `order_type` (None when the action takes no fields).
+
+    An installation's closure reply reports what was installed (InstallationReplyForm), a repair's the fault.
+    """
+    if action == "return" and order_type == "installation":
+        return InstallationReplyForm
+    return ACTION_FORMS.get(action)

@@ -100,6 +100,9 @@ CLOSURE_FIELDS = (
     "phenomenon", "arrival_time", "cause", "process", "equipment_replaced",
     "result", "recovery_time",
 )
+# An installation's closure reply (装机回单): what was installed and opened, the port, the tests, the acceptance
+# (§6.2, §7.3 steps 6–7; webapp/orders/forms.py InstallationReplyForm); no fault fields.
+INSTALLATION_REPLY_FIELDS = ("arrival_time", "process", "port", "tests", "recovery_time")
 
 
 class Refused(Exception):
@@ -133,26 +136,7 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
     if action_name == "make_appointment" and state == "appointed" and not (fields.get("reason") or "").strip():
         raise Refused(N_("Changing an appointment needs a reason."))
     if action_name == "return":
-        missing = [name for name in CLOSURE_FIELDS if not str(fields["closure"].get(name) or "").strip()]
-        if missing:
-            raise Refused(N_("The closure reply is missing: %(fields)s."), fields=", ".join(missing))
-        closure = fields["closure"]
-        # §9.2 #16: an enterprise line is confirmed by the customer or the NMS before the
-        # technician leaves; a home line records that the account holder was told.
-        if fields.get("access_type") == "enterprise":
-            if closure.get("confirmation") not in ("customer", "nms"):
-                raise Refused(N_("An enterprise order needs the restoration confirmed by the customer or by the NMS alarm clearing."))
-            # §7.4 #9: by whom (the customer-service agent or the NMS duty officer) and when, not before recovery.
-            if not (closure.get("confirmed_by") or "").strip() or not closure.get("confirmed_at"):
-                raise Refused(N_("Say who confirmed the restoration (customer service or the NMS duty officer) and when."))
-        elif not closure.get("holder_informed"):
-            raise Refused(N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
-        if fields.get("order_type") == "installation":
-            installed = closure.get("installed") or {}
-            if not installed.get("ont_serial") or not (installed.get("loid") or installed.get("registration_sn")):
-                raise Refused(N_("An installation is returned with the ONT's serial number and the LOID or SN it registered with."))
-        if closure.get("confirmed_at") and closure["confirmed_at"] < str(closure.get("recovery_time") or ""):
-            raise Refused(N_("The restoration cannot be confirmed before the recovery time."))
+        _check_reply(fields)
     if action_name == "resume":
         return fields.get("resume_state") or "accepted"
     return action.target
@@ -167,3 +151,42 @@ def allowed_actions(state, role, *, is_assignee=False):
                 continue
             names.append(action.name)
     return names
+
+
+def _check_reply(fields):
+    """Refuse a closure reply that misses what its order type reports (§9.2 #15, #16; §6.2 rule 4; §7.4 #9).
+
+    A repair reports the fault (CLOSURE_FIELDS); an installation what was installed, tested and accepted
+    (INSTALLATION_REPLY_FIELDS, the ONT's serial and its LOID or SN), in its own words: installed, not repaired.
+    """
+    closure = fields["closure"]
+    installation = fields.get("order_type") == "installation"
+    required = INSTALLATION_REPLY_FIELDS if installation else CLOSURE_FIELDS
+    missing = [name for name in required if not str(closure.get(name) or "").strip()]
+    if missing:
+        raise Refused(N_("The closure reply is missing: %(fields)s."), fields=", ".join(missing))
+    # §9.2 #16: an enterprise line is confirmed by the customer or the NMS before the
+    # technician leaves; a home line records that the account holder was told.
+    if fields.get("access_type") == "enterprise":
+        if closure.get("confirmation") not in ("customer", "nms"):
+            raise Refused(N_("An enterprise installation needs the service confirmed by the customer or by the NMS.")
+                          if installation else
+                          N_("An enterprise order needs the restoration confirmed by the customer or by the NMS alarm clearing."))
+        # §7.4 #9: by whom (the customer-service agent or the NMS duty officer) and when, not before recovery.
+        if not (closure.get("confirmed_by") or "").strip() or not closure.get("confirmed_at"):
+            raise Refused(N_("Say who confirmed the installation (customer service or the NMS duty officer) and when.")
+                          if installation else
+                          N_("Say who confirmed the restoration (customer service or the NMS duty officer) and when."))
+    elif not closure.get("holder_informed"):
+        raise Refused(N_("Tell the account holder and the contact-phone holder that the service is installed and working, then tick it.")
+                      if installation else
+                      N_("Tell the account holder and the contact-phone holder that the service is repaired, then tick it."))
+    if installation:
+        installed = closure.get("installed") or {}
+        if not installed.get("ont_serial") or not (installed.get("loid") or installed.get("registration_sn")):
+            raise Refused(N_("An installation is returned with the ONT's serial number and the LOID or SN it registered with."))
+        if not closure.get("customer_accepted"):
+            raise Refused(N_("The customer tests the service and accepts it; then tick it."))
+    if closure.get("confirmed_at") and closure["confirmed_at"] < str(closure.get("recovery_time") or ""):
+        raise Refused(N_("The installation cannot be confirmed before it was installed and working.") if installation
+                      else N_("The restoration cannot be confirmed before the recovery time."))

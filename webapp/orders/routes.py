@@ -159,7 +159,7 @@ def emos_reply_of(db, order):
     """The closure reply laid out as the complaint system's template, with the fault class's name."""
     from ..complaints import closure as emos, fault_classes
     closure = store.closure_of(order)
-    if not closure:
+    if not closure or order["order_type"] == "installation":  # an installation's reply has no fault template
         return {"closure_class": "", "emos_reply": ""}
     name = fault_classes.name_of(db, closure.get("classification"))
     return {"closure_class": name, "emos_reply": emos.reply_text(closure, name)}
@@ -218,11 +218,11 @@ def act(order_id, action):
         abort(404)
     db = get_db()
     try:
-        store.get_order(db, order_id, current_user)
+        order = store.get_order(db, order_id, current_user)
     except store.NotFound:
         abort(404)
     desk_only()
-    form = fill_choices(forms.ACTION_FORMS.get(action, forms.FlaskForm)())
+    form = fill_choices((forms.form_for(action, order["order_type"]) or forms.FlaskForm)())
     if not form.validate_on_submit():
         return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422, (action, form))
     try:
@@ -310,6 +310,8 @@ def fields_from(form, action):
         return {name: (getattr(form, name).data or "").strip() for name in ("found", "done")}
     if isinstance(form, forms.ClosureForm):
         return {"closure": closure_from(form)}
+    if isinstance(form, forms.InstallationReplyForm):
+        return {"closure": installation_reply_from(form)}
     if isinstance(form, forms.DuplicateForm):
         return {"duplicate_of": form.duplicate_of.data.strip(), "reason": (form.reason.data or "").strip()}
     if isinstance(form, forms.MisdispatchForm):
@@ -350,6 +352,30 @@ def closure_from(form):
     closure["equipment_replaced"] = (equipment_text(closure["equipment"]) or (form.equipment_replaced.data or "").strip()
                                      or "无")
     return closure
+
+
+def installation_reply_from(form):
+    """An installation's closure reply as stored: what was installed and opened, the port, the tests, the acceptance.
+
+    {"process": text, "arrival_time"/"recovery_time": "YYYY-MM-DD HH:MM" (local; recovery = installed and working),
+    "installed": {INSTALLED_FIELDS}, "port": text, "tests": {"rx_power_dbm": float, "download_mbps": float,
+    "other": text}, "customer_accepted": True, "result": "installed", holder_informed, confirmation, confirmed_by/at,
+    handler, handler_phone, unsigned_reason?}. No fault fields (forms.InstallationReplyForm).
+    """
+    minute = "%Y-%m-%d %H:%M"
+    reply = {name: getattr(form, name).data for name in ("confirmation", "handler", "handler_phone", "port")}
+    reply.update(process=form.handling_process.data, arrival_time=form.arrival_time.data.strftime(minute),
+                 recovery_time=form.recovery_time.data.strftime(minute), result="installed",
+                 customer_accepted=bool(form.customer_accepted.data), holder_informed=bool(form.holder_informed.data))
+    reply["installed"] = {name: (form[f"installed_{name}" if name.startswith("ont_") else name].data or "").strip()
+                          for name in INSTALLED_FIELDS}
+    reply["tests"] = {"rx_power_dbm": form.rx_power.data, "download_mbps": form.download_mbps.data,
+                      "other": (form.other_tests.data or "").strip()}
+    if (form.unsigned_reason.data or "").strip():
+        reply["unsigned_reason"] = form.unsigned_reason.data.strip()
+    reply["confirmed_by"] = (form.confirmed_by.data or "").strip()
+    reply["confirmed_at"] = form.confirmed_at.data.strftime(minute) if form.confirmed_at.data else ""
+    return reply
 
 
 def remote_closure_from(form):

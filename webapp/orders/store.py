@@ -272,7 +272,7 @@ def _changes_for(db, order, action, fields, user, now, tz):
     elif action in ("return", "reply_group_fault"):
         closure = dict(fields["closure"])
         if action == "return":
-            closure = _complete_closure(db, closure, user, now, tz)
+            closure = _complete_closure(db, closure, user, now, tz, order["order_type"] == "installation")
             if order["order_type"] == "installation" and closure.get("installed"):
                 changes.update(_record_installed(db, order, closure["installed"], user, now))
         changes["closure"] = json.dumps(closure, ensure_ascii=False)
@@ -306,11 +306,12 @@ def _changes_for(db, order, action, fields, user, now, tz):
     return changes, details, new_id
 
 
-def _complete_closure(db, closure, user, now, tz):
-    """Name the handler (the person returning it, unless another is given), check the fault class is offered now,
-    and date a home order's "holder informed" tick to the return when no other time was given (§9.2 item 16)."""
+def _complete_closure(db, closure, user, now, tz, installation=False):
+    """Name the handler (the person returning it, unless another is given), check the fault class is offered now
+    (a repair's: an installation's reply has none), and date a home order's "holder informed" tick to the return
+    when no other time was given (§9.2 item 16)."""
     from ..complaints.fault_classes import is_active
-    if not is_active(db, closure.get("classification")):
+    if not installation and not is_active(db, closure.get("classification")):
         raise Refused(N_("Choose a fault classification from the current list."))
     if not (closure.get("handler") or "").strip():
         closure["handler"], closure["handler_phone"] = user.display_name, closure.get("handler_phone") or user.phone

@@ -92,7 +92,7 @@ def action_forms(order, user, submitted=None):
     names = allowed_actions(order["state"], user.role, is_assignee=order["technician_id"] == user.id)
     result = {}
     for name in names:
-        form_class = forms.ACTION_FORMS.get(name, forms.FlaskForm)
+        form_class = forms.form_for(name, order["order_type"]) or forms.FlaskForm
         result[name] = fill_choices(form_class(formdata=None, data=_current_values(order, name)))
     if submitted and submitted[0] in result:
         result[submitted[0]] = submitted[1]

@@ -213,9 +213,9 @@ def action_for(order, to):
     return None
 
 
-def _form_fields(action, args):
-    """Validate the fields of an action with the same form the web page uses."""
-    form_class = forms.ACTION_FORMS.get(action)
+def _form_fields(action, args, order_type=None):
+    """Validate the fields of an action with the same form the web page uses (an installation's reply has its own)."""
+    form_class = forms.form_for(action, order_type)
     if form_class is None:
         return {}
     raw = args.get("fields") or {}
@@ -249,13 +249,13 @@ def transition(ctx, args, base_version, occurred_at):
     if foreign:
         last = foreign[-1]
         raise Conflict(_("While you were offline, %(who)s did “%(what)s” on order %(no)s; it is now “%(state)s”.",
-                         who=last["actor"] or _("the system"), what=labels.label(last["action"], "action"),
-                         no=order["order_no"], state=labels.label(order["state"], "state")),
+                         who=last["actor"] or _("the system"), what=labels.order_label(last["action"], "action", order["order_type"]),
+                         no=order["order_no"], state=labels.order_label(order["state"], "state", order["order_type"])),
                        briefcase.bundle(ctx.db, order))
     action = action_for(order, to)
     if action is None:
         raise Rejected(_("A technician cannot move an order to “%(state)s”.", state=labels.label(to, "state")))
-    fields = _form_fields(action, args)
+    fields = _form_fields(action, args, order["order_type"])
     when, evidence = judge_time(ctx, order, occurred_at)
     try:
         store._apply(ctx.db, order, action, ctx.user, fields, when, ctx.tz, evidence=evidence)

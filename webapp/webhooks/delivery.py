@@ -9,11 +9,16 @@ across retries and replays, so a receiver can drop a repeat. Sending happens wit
 transaction open; each result is written in its own short one.
 """
 import datetime
+import ipaddress
 import json
+import os
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import requests.adapters
+import urllib3
 from standardwebhooks.webhooks import Webhook
 
 from ..api import sealing
@@ -41,26 +46,88 @@ def _next(db, client_id, order_id):
                    " ORDER BY d.event_id LIMIT 1", [client_id, order_id])
 
 
+class PinnedAddress(requests.adapters.HTTPAdapter):
+    """A requests transport adapter for a URL whose host was replaced by the IP address that was checked.
+
+    The connection goes to that address; TLS still sends the original `host_name` as SNI and
+    checks the certificate against it (urllib3's server_hostname / assert_hostname pool
+    arguments, which urllib3 drops for plain http). No retries: the delivery schedule retries.
+    """
+
+    def __init__(self, host_name):
+        self.host_name = host_name
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
+        super().init_poolmanager(connections, maxsize, block, server_hostname=self.host_name,
+                                 assert_hostname=self.host_name, **pool_kwargs)
+
+
+def _ca_bundle():
+    """What requests would verify with from the environment (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), else certifi's."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
+def _could_not_connect(exc):
+    """True when the request never reached a server (refused, unreachable, connect timeout): safe to try another address."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(reason, urllib3.exceptions.ConnectTimeoutError)
+
+
 def post(url, headers, body, timeout):
     """POST one delivery; return (HTTP status or None, error text).
 
-    The host is checked again first (webapp/webhooks/addresses.py): DNS may point it inside since it was configured."""
-    from urllib.parse import urlsplit
+    The host name is resolved once and every address checked (webapp/webhooks/addresses.py: DNS
+    may point it inside since it was configured); the request then connects to exactly a checked
+    address, in the resolver's order (the next only when one cannot be connected to), so a name
+    that answers a public address to the check and 127.0.0.1 a moment later (DNS rebinding) cannot
+    send it inside. The Host header, TLS SNI and certificate check use the URL's host name.
+    Environment proxies are not used (they would resolve the name again).
+    """
     from . import addresses
     try:
         parts = urlsplit(url)
-        addresses.check(parts.scheme.lower(), parts.hostname or "", parts.port)
+        scheme, port = parts.scheme.lower(), parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        checked = addresses.check(scheme, host, port)
     except addresses.AddressRefused as exc:
         return None, f"refused: {exc}"
-    except ValueError as exc:
+    except (ValueError, UnicodeError) as exc:
         return None, f"refused: {exc}"
+    default_port = 443 if scheme == "https" else 80
+    literal = _is_ip(host)
+    shown_host = f"[{host}]" if ":" in host else host
+    host_header = shown_host if port in (None, default_port) else f"{shown_host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    error = "the host name has no address"
+    for ip in checked:
+        shown_ip = f"[{ip}]" if ip.version == 6 else str(ip)
+        netloc = f"{userinfo + '@' if userinfo else ''}{shown_ip}:{port or default_port}"
+        pinned = urlunsplit(parts._replace(netloc=netloc))
+        with requests.Session() as session:
+            session.trust_env = False
+            if not literal:
+                session.mount(f"{scheme}://", PinnedAddress(host))
+            try:
+                response = session.post(pinned, data=body.encode("utf-8"), timeout=timeout, allow_redirects=False,
+                                        verify=_ca_bundle(),
+                                        headers={**headers, "Host": host_header, "Content-Type": "application/json",
+                                                 "User-Agent": USER_AGENT})
+                response.close()
+                return response.status_code, "" if response.ok else f"HTTP {response.status_code}"
+            except requests.RequestException as exc:
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                if not _could_not_connect(exc):
+                    break
+    return None, error
+
+
+def _is_ip(host):
     try:
-        response = requests.post(url, data=body.encode("utf-8"), timeout=timeout, allow_redirects=False,
-                                 headers={**headers, "Content-Type": "application/json", "User-Agent": USER_AGENT})
-        response.close()
-        return response.status_code, "" if response.ok else f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        return None, f"{type(exc).__name__}: {str(exc)[:300]}"
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class ChainBusy(Exception):
