@@ -93,10 +93,8 @@ const actionForm = (order, action, inner, primary) => html`<form class="action-f
   <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${buttonWord(order, action)}</button></form>`;
 
 // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
-// An installation's result is installed and working or not (§7.3 step 7), a repair's recovered or not (§9.2 item 15).
-function resultSelect(prefilled, installation) {
-  const results = installation ? [["recovered", t("Installed and working")], ["not_recovered", t("Not installed and working")]]
-    : [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
+function resultSelect(prefilled) {
+  const results = [["recovered", t("Recovered")], ["not_recovered", t("Not recovered")]];
   if (prefilled !== "") { return select("result", results, prefilled); }
   return select("result", [["", t("Choose: the guide's conclusion is not a repair")], ...results], "", true);
 }
@@ -121,20 +119,20 @@ function installedFields(order, pre) {
     ${field(t("Router serial number"), input("router_serial"))}</div></fieldset>`;
 }
 
-function specialtyRows(pre, installation) {
+function specialtyRows(pre) {
   return html`<fieldset class="closure-rows" id="closure-specialties"><legend>${t("Other specialties involved")}</legend>
     ${[...Array(SPECIALTY_ROWS).keys()].map((i) => html`<div class="grid">
       ${field(t("Other specialty involved"), rowText(`specialties-${i}-specialty`, pre))}
       ${field(t("Arrived"), optionalTime(`specialties-${i}-arrival_time`, pre))}
-      ${field(installation ? t("Finished at") : t("Recovered"), optionalTime(`specialties-${i}-recovery_time`, pre))}</div>`)}</fieldset>`;
+      ${field(t("Recovered"), optionalTime(`specialties-${i}-recovery_time`, pre))}</div>`)}</fieldset>`;
 }
 
-function equipmentRows(pre, installation) {
+function equipmentRows(pre) {
   // "None replaced" first: the usual answer, one tap, before three rows of model and quantity.
   return html`<fieldset class="closure-rows" id="closure-equipment"><legend>${t("Equipment replaced")}</legend>
     <label class="check"><input type="checkbox" name="no_equipment_replaced" value="y" ?checked=${pre.no_equipment_replaced === true}> ${t("No equipment was replaced")}</label>
     ${[...Array(EQUIPMENT_ROWS).keys()].map((i) => html`<div class="grid equipment-row">
-      ${field(installation ? t("Removed model") : t("Faulty model"), rowText(`equipment-${i}-faulty_model`, pre))}
+      ${field(t("Faulty model"), rowText(`equipment-${i}-faulty_model`, pre))}
       ${field(t("Quantity"), quantity(`equipment-${i}-faulty_qty`, pre))}
       ${field(t("Replacement model"), rowText(`equipment-${i}-new_model`, pre))}
       ${field(t("Quantity"), quantity(`equipment-${i}-new_qty`, pre))}</div>`)}</fieldset>`;
@@ -152,21 +150,19 @@ function closureForm(order, action, playbooks, draft) {
   const run = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
   const pre = Object.assign({}, run, said.found ? { cause: said.found } : {}, said.done ? { handling_process: said.done } : {}, draft);
   const unsigned = !(order.signoffs || []).length;
-  // The EMOS reply's fields (§9.2 item 15) in an installation's words (§6.2, §7.3 step 7): the same fields, nothing of a fault.
-  const inst = installing(order);
   return actionForm(order, action, html`
     ${lastRun && run.cause !== undefined ? html`<p class="muted small" id="closure-prefilled">${t("Filled in from the fault-finding run; check and correct it.")}</p>` : nothing}
-    ${field(inst ? t("What was to be installed") : t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true)}
+    ${field(t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true)}
     ${field(t("Arrival time"), datetime("arrival_time", pre.arrival_time || (arrived ? localInput(arrived.at) : nowInput())), true)}
-    ${field(inst ? t("What you found on site") : t("Cause"), textarea("cause", true, pre.cause), true)}
-    ${field(inst ? t("What you installed and set up") : t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
-    ${inst ? installedFields(order, pre) : nothing}
-    ${specialtyRows(pre, inst)}
-    ${equipmentRows(pre, inst)}
-    ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result, inst))}
-    ${field(inst ? t("Installed and working at") : t("Recovery time"), datetime("recovery_time", pre.recovery_time || now), true)}
-    ${field(inst ? t("Problem classification") : t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
-    <div class="grid">${field(inst ? t("Installed by") : t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
+    ${field(t("Cause"), textarea("cause", true, pre.cause), true)}
+    ${field(t("Handling process"), textarea("handling_process", true, pre.handling_process), true)}
+    ${order.order_type === "installation" ? installedFields(order, pre) : nothing}
+    ${specialtyRows(pre)}
+    ${equipmentRows(pre)}
+    ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result))}
+    ${field(t("Recovery time"), datetime("recovery_time", pre.recovery_time || now), true)}
+    ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
+    <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
       ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
     ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
     ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
