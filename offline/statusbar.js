@@ -17,6 +17,18 @@ new ResizeObserver(() => {
   document.documentElement.style.setProperty("--sync-bar-height", `${bar.offsetHeight}px`);
 }).observe(bar);
 
+// scroll-padding-top covers what the browser scrolls; a field it does not scroll (already inside the
+// viewport, only behind the bar: tapped or reached by Tab with its top edge under the bar) is moved
+// down below the bar here, with the same half-line of space.
+document.addEventListener("focusin", (event) => {
+  const target = event.target;
+  if (!(target instanceof Element) || bar.contains(target) || bar.hidden) { return; }
+  const under = bar.getBoundingClientRect().bottom - target.getBoundingClientRect().top;
+  if (under > 0 && target.getBoundingClientRect().bottom > 0) {
+    window.scrollBy({ top: -(under + parseFloat(getComputedStyle(document.documentElement).fontSize) / 2), behavior: "instant" });
+  }
+});
+
 function problemWords(code) {
   return {
     offline: t("No connection: changes are kept on this phone."),

@@ -96,3 +96,24 @@ def add_participant(ctx, args, base_version, occurred_at):
     except Refused as refused:
         raise Rejected(explain(refused)) from None
     return {"row_version": order["version"]}
+
+
+def indicator_problem(bad):
+    """The technician's words for a test-report value that cannot be read (a test_report.IndicatorError `bad`), one wording
+    for the on-phone sign-off (webapp/sync/mutations.py) and the customer's own-phone link (webapp/signoff/routes.py)."""
+    indicator = bad.indicator if isinstance(bad.indicator, dict) else {"label": {"zh": str(bad.indicator)}}
+    name = indicator["label"]["zh"]
+    if bad.problem == "missing":
+        return _("“%(name)s” is not filled in: the test report needs every indicator of its template.", name=name)
+    if bad.problem == "not_a_number":
+        return _("“%(name)s” must be a number.", name=name)
+    if bad.problem == "not_whole":
+        return _("“%(name)s” is a count: give a whole number.", name=name)
+    if bad.problem == "out_of_range":
+        low, high = indicator["range"]
+        return _("“%(name)s”: that is not a possible reading (it lies between %(low)s and %(high)s %(unit)s); check the value.",
+                 name=name, low=low, high=high, unit=indicator.get("unit", ""))
+    if bad.problem == "not_yes_no":
+        return _("Answer “%(name)s” with yes or no.", name=name)
+    return _("The test report names an indicator its template does not have (%(name)s); update the app and sign again.",
+             name=name)

@@ -99,8 +99,20 @@ class OrderForm(FlaskForm):
     due_date = DateField(_l("Due date (installation)"), validators=[Optional(), plausible_date])
 
     def validate(self, extra_validators=None):
-        """Check the fields, then that a dial-up error symptom names its code and an installation its due date."""
+        """Check the fields, then that a dial-up error symptom names its code and an installation its due date.
+
+        An installation's symptom is always "new_install" (新装; labels.SYMPTOMS, as webapp/demo.py makes them): the
+        list opens on a fault's symptom, which the technician would otherwise read on an installation. "new_install"
+        on a repair or complaint is refused.
+        """
+        if self.order_type is not None and self.order_type.data == "installation":
+            self.symptom.data = "new_install"
         valid = super().validate(extra_validators)
+        if self.order_type is not None and self.order_type.data != "installation" and self.symptom.data == "new_install":
+            self.symptom.errors = [*self.symptom.errors,
+                                   _l("“New installation” is the symptom of an installation order: choose the order type "
+                                      "“Installation”, or the symptom the customer reports.")]
+            return False
         if self.symptom.data == "dialup_error" and not self.dialup_error.data:
             self.dialup_error.errors = [*self.dialup_error.errors, _l("Choose the dial-up error code the customer sees.")]
             return False

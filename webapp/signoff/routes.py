@@ -23,7 +23,7 @@ from ..textclean import visible
 from ..timeutil import from_text, to_text, utcnow
 from ..background import tasks
 from ..enterprise import test_report
-from ..sync.mutations import _indicator_problem as indicator_problem  # one wording for an unreadable indicator
+from ..enterprise.phone import indicator_problem  # one wording for an unreadable indicator
 from . import bp, callbacks, content, pdfs, report
 
 SIGNATURE_LIMIT = 600 * 1024

@@ -358,7 +358,7 @@ def record_run(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
-MAX_SURVEY_NETWORKS = 1000
+MAX_SURVEY_NETWORKS = wifi_guidance.MAX_NETWORKS  # the analysis keeps at most these (webapp/wifi/guidance.py)
 
 
 def wifi_survey(ctx, args, base_version, occurred_at):
@@ -500,7 +500,7 @@ def _test_report(ctx, order, args, shown):
     try:
         template, rows, within = test_report.check(order["enterprise_service"], values)
     except test_report.IndicatorError as bad:
-        raise Rejected(_indicator_problem(bad)) from None
+        raise Rejected(enterprise_phone.indicator_problem(bad)) from None
     remark = _text(args, "test_remark", test_report.MAX_REMARK)
     if not within and len(remark) < 4:
         raise Rejected(_("Out of standard: %(names)s. Test again, or write in the tester's remark why the report is signed"
@@ -509,26 +509,6 @@ def _test_report(ctx, order, args, shown):
     return {"template": template, "template_version": test_report.load()["version"], "tester": ctx.user.display_name,
             "tester_signature_sha256": _signature_blob(ctx, tester), "indicators": rows, "within_standard": within,
             "remark": remark}
-
-
-def _indicator_problem(bad):
-    """The technician's words for a test-report value that cannot be read."""
-    indicator = bad.indicator if isinstance(bad.indicator, dict) else {"label": {"zh": str(bad.indicator)}}
-    name = indicator["label"]["zh"]
-    if bad.problem == "missing":
-        return _("“%(name)s” is not filled in: the test report needs every indicator of its template.", name=name)
-    if bad.problem == "not_a_number":
-        return _("“%(name)s” must be a number.", name=name)
-    if bad.problem == "not_whole":
-        return _("“%(name)s” is a count: give a whole number.", name=name)
-    if bad.problem == "out_of_range":
-        low, high = indicator["range"]
-        return _("“%(name)s”: that is not a possible reading (it lies between %(low)s and %(high)s %(unit)s); check the value.",
-                 name=name, low=low, high=high, unit=indicator.get("unit", ""))
-    if bad.problem == "not_yes_no":
-        return _("Answer “%(name)s” with yes or no.", name=name)
-    return _("The test report names an indicator its template does not have (%(name)s); update the app and sign again.",
-             name=name)
 
 
 def led_check(ctx, args, base_version, occurred_at):

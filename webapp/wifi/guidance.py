@@ -38,6 +38,7 @@ NUMBER_FIELDS = ("signal_dbm", "freq_mhz", "center_mhz", "channel", "width_mhz")
 # (−128 at the bottom), and nothing is heard stronger than the +20 dBm a 2.4 GHz router may
 # transmit in China (MIIT 2002-353). Outside this a number is a typing slip, not a reading.
 SIGNAL_RANGE_DBM = (-128, 20)
+MAX_NETWORKS = 1000  # networks one survey on the order holds (the sync mutation order.wifi_survey refuses more)
 
 
 def _finite(n):
@@ -206,15 +207,31 @@ def _num(value):
     return int(value) if float(value).is_integer() else round(value, 1)
 
 
+def strongest(networks, limit=MAX_NETWORKS):
+    """(at most `limit` networks, the strongest kept; how many were left out). A network of unknown signal counts as weakest."""
+    if len(networks) <= limit:
+        return networks, 0
+    ranked = sorted(networks, key=lambda n: -(n["signal_dbm"] if n.get("signal_dbm") is not None else 999))
+    return ranked[:limit], len(networks) - limit
+
+
 def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
     """The whole answer: format, networks, recommendation per band, findings.
 
     A network whose signal or frequency is NaN or infinite (a broken driver, a hostile file) is
     left out and counted in a finding: no non-finite number reaches the scoring or the answer.
+    A scan of more than MAX_NETWORKS (what a survey on the order holds) keeps the strongest and says
+    how many of the weakest were left out, so that what is shown is what can be saved.
     """
     networks, left_out = usable(networks)
+    heard = len(networks)
+    networks, too_many = strongest(networks)
     result = recommend(networks, country, own_ssid, lang)
     findings_ = result["findings"]
+    if too_many:
+        params = {"count": heard, "kept": len(networks), "left_out": too_many}
+        findings_ = [{"code": "too_many_networks", "severity": "info", "params": params,
+                      "message": say("too_many_networks", lang, **params)}] + findings_
     if left_out:
         findings_ = [{"code": "unreadable_networks", "severity": "warning", "params": {"count": left_out},
                       "message": say("unreadable_networks", lang, count=left_out)}] + findings_

@@ -415,10 +415,21 @@ def parse_airport(text):
 
 # ---- WiGLE CSV ----
 
+def _is_int(value):
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def parse_wigle(text):
+    """WiGLE's CSV (an optional "WigleWifi-…" line, then the header). A last row cut short of the header's columns
+    (the app stopped while writing, a partial copy) is left out; any other unreadable row is refused, by its line."""
     lines = text.splitlines()
+    skipped = 0
     if lines and lines[0].startswith("WigleWifi-"):
-        lines = lines[1:]
+        lines, skipped = lines[1:], 1
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     needed = {"MAC", "SSID", "AuthMode", "Channel", "RSSI"}
     if not reader.fieldnames or not needed <= set(reader.fieldnames):
@@ -432,7 +443,10 @@ def parse_wigle(text):
             rssi = int(row["RSSI"])
             freq = int(row["Frequency"]) if row.get("Frequency") else None
         except (TypeError, ValueError):
-            raise ScanFormatError(f"A WiGLE row has no number where one belongs: {str(row)[:60]!r}") from None
+            if reader.line_num == len(lines) and None in row.values():
+                break  # the file stops inside its last row
+            bad = next(key for key in ("Channel", "RSSI", "Frequency") if row.get(key) is None or not _is_int(row[key]))
+            raise ScanFormatError(f"Line {reader.line_num + skipped} of the WiGLE file has no number in {bad}.") from None
         if not _MAC.fullmatch(row["MAC"] or ""):
             raise ScanFormatError("A WiGLE Wi-Fi row has no MAC address.")
         result.append(network(row["MAC"], row["SSID"] or "", freq=freq, channel=channel if not freq else None,
