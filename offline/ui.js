@@ -5,8 +5,9 @@ import { t, label } from "./i18n.js";
 import { when } from "./time.js";
 
 // An order's state; an installation that is "restored" is installed and working, not repaired (§7.3 step 7).
-export const stateChip = (state, orderType) => html`<span class="chip state-${state}">${state === "restored" && orderType === "installation"
-  ? t("Installed, awaiting confirmation") : label("state", state)}</span>`;
+export const stateWords = (state, orderType) => (state === "restored" && orderType === "installation"
+  ? t("Installed, awaiting confirmation") : label("state", state));
+export const stateChip = (state, orderType) => html`<span class="chip state-${state}">${stateWords(state, orderType)}</span>`;
 
 // An order's next deadline: its time, a filled "overdue" mark once passed (not colour alone), or
 // "paused" while suspended (its clocks stand still and move on by the suspended time on resume).

@@ -60,6 +60,8 @@ def test_an_installation_order_shows_installation_steps_and_words_offline(app, s
     expect(page.locator(".visit-steps [data-step=restore]")).to_contain_text("已装通")
     expect(page.locator(".order-head")).to_contain_text("已装通待确认")
     expect(page.locator(".timeline")).to_contain_text("已装通")
+    expect(page.locator(".timeline")).to_contain_text("→ 已装通待确认")  # the step's new state, in its words too
+    expect(page.locator(".timeline")).not_to_contain_text("已修复")
     shot(page, "sfix-installation-restored")
 
     # A repair order keeps the repair words.

@@ -8,7 +8,7 @@ import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, sha256, shrink } from "../photos.js";
-import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, telHref } from "../ui.js";
+import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, stateWords, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
 import { diagnosisView } from "./fault-finding.js";
@@ -120,7 +120,7 @@ function reasonWords(e) {
 function timelineView(o) {
   const events = o.events.slice().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return html`<section class="card"><h2>${t("Timeline")}</h2><ol class="timeline">${events.map((e) => html`<li><time>${when(e.at)}</time>
-    ${actionWords(e, o)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${label("state", e.to_state)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
+    ${actionWords(e, o)}${e.from_state && e.to_state && e.to_state !== e.from_state ? ` → ${stateWords(e.to_state, o.order_type)}` : ""}${e.actor ? ` · ${e.actor}` : ""}
     ${e.reason ? html`<span class="muted">${reasonWords(e)}</span>` : nothing}${pendingMark(e)}</li>`)}</ol></section>`;
 }
 
