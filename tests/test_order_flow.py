@@ -26,6 +26,7 @@ def state(db, order_id):
     return next(iter(db.query("SELECT * FROM orders WHERE id = ?", [order_id])))
 
 
+# Its times are taken at import: a test that compares another time with them sets its own (test_repeat_orders).
 CLOSURE = {"phenomenon": "LOS 灯闪红", "arrival_time": local_input(-60), "cause": "入户皮线弯折，收光 -29.5 dBm",
            "handling_process": "重新熔接皮线两端，复测 -18.2 dBm", "equipment_replaced": "无", "result": "recovered",
            "recovery_time": local_input(-5), "classification": "drop_cable"}

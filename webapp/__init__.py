@@ -2,6 +2,7 @@
 import os
 import pathlib
 import secrets
+import threading
 
 from flask import Flask, jsonify, render_template, request, session
 from flask_babel import Babel, get_locale
@@ -32,8 +33,19 @@ babel = Babel()
 htmx = Htmx()
 
 
+# One app is made at a time in a process: the job worker's threads may each make theirs at start, and
+# CPython 3.11 can fail compiling on two threads at once ("AST constructor recursion depth mismatch",
+# python/cpython gh-106905), besides the extensions' module-level state (webapp/api _INIT_LOCK).
+_CREATE_LOCK = threading.RLock()
+
+
 def create_app(test_config=None):
-    """Create and configure an ONTrack app; `test_config` overrides the environment."""
+    """Create and configure an ONTrack app; `test_config` overrides the environment. Safe from several threads."""
+    with _CREATE_LOCK:
+        return _create_app(test_config)
+
+
+def _create_app(test_config):
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.json = StrictJSONProvider(app)
