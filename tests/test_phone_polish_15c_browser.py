@@ -104,6 +104,7 @@ def test_an_led_photo_chosen_and_tapped_survives_a_reload_until_it_is_saved(app,
     expect(page.locator("#led-draft")).to_have_count(0)  # queued: the kept copy is gone, not drawn twice
     page.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
     page.locator("#led-draft [data-led-discard]").tap()
+    expect(page.locator("#led-draft")).to_have_count(0)  # gone from the screen once it is forgotten, then reload
     page.reload()
     expect(page.locator(".led-check")).to_have_count(1)
     expect(page.locator("#led-draft")).to_have_count(0)  # discarded stays discarded
