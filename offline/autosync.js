@@ -3,6 +3,7 @@
 // and on "Sync now". One run at a time; a request during a run runs once more after it.
 import { boot, shared } from "./context.js";
 import { renderStatus } from "./statusbar.js";
+import { arrived, showArriving } from "./order-view.js";
 
 const Y = self.ONTrackSync;
 let failures = 0, timer = null, again = false, syncing = false;
@@ -17,12 +18,23 @@ function schedule() {
   timer = setTimeout(requestSync, wait);
 }
 
+// A pulled page with changes is shown as soon as it arrives, while sync.js is still writing it to
+// IndexedDB (issue 14: the job list paints from the pull's response, not after the writes).
+const showPull = {
+  async arriving(page) {
+    if (!page.reset && !(page.changes || []).length) { return; }
+    showArriving(page);
+    if (!shared.typing) { await shared.render(true); }
+  },
+  settled: arrived,
+};
+
 export async function requestSync() {
   if (syncing) { again = true; return; }
   syncing = true;
   await renderStatus(true);
   let result;
-  try { result = await Y.run(shared.db, boot.user.id); } finally { syncing = false; }
+  try { result = await Y.run(shared.db, boot.user.id, showPull); } finally { syncing = false; }
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
   if (!failures) { quickProbes = []; }
   if (result && result.ok && !shared.typing) { await shared.render(true); } else { await renderStatus(false); }
