@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import pathlib
+import signal
 import statistics
 import subprocess
 import sys
@@ -139,6 +140,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true", help="the Playwright probe only")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped early: the servers are stopped too (finally below)
     folder = pathlib.Path(tempfile.mkdtemp(prefix="ontrack-first-paint-"))
     revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()

@@ -2,8 +2,13 @@
 // Times from the server are UTC ("…Z"); times typed on the phone are already local ("YYYY-MM-DDTHH:MM").
 import { boot } from "./context.js";
 
-const parts = new Intl.DateTimeFormat("en-CA", { timeZone: boot.tz, year: "numeric", month: "2-digit", day: "2-digit",
-  hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+// The first Intl formatter of a page costs 25–75 ms on this box (ICU's set-up; ×4 on a phone):
+// made in a task of its own just after the modules have loaded, not inside their evaluation,
+// where it was the first screen's longest task (issue 14).
+let parts = null;
+const formatter = () => parts || (parts = new Intl.DateTimeFormat("en-CA", { timeZone: boot.tz, year: "numeric",
+  month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }));
+setTimeout(formatter, 0);
 
 // Intl's formatToParts is slow (a job list of 41 orders asked it about a thousand times while
 // sorting and drawing: ≈0.25 s of a phone-speed CPU, issue 14), and the same few server times come
@@ -18,7 +23,7 @@ export function local(value) {
   let found = known.get(value);
   if (!found) {
     const p = {};
-    parts.formatToParts(new Date(value)).forEach((x) => { p[x.type] = x.value; });
+    formatter().formatToParts(new Date(value)).forEach((x) => { p[x.type] = x.value; });
     found = Object.freeze({ date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` });
     if (known.size >= KNOWN_AT_MOST) { known.clear(); }
     known.set(value, found);
