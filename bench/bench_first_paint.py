@@ -1,7 +1,7 @@
 """The technician's landing page on its first load: how soon the job list paints, and what the first sync costs the main thread.
 
 Issue 14 (Lighthouse performance at least 0.98 on /jobs/). Compares an older commit (`--baseline`,
-main by default: the list drawn only once the first sync was written to IndexedDB) with this
+by default where this branch left main: the list drawn only once the first sync was written to IndexedDB) with this
 checkout, each served as `make run` serves it (tests/stack.py: gunicorn and the job worker on a
 fresh demo city; the older commit from `git archive` into a temporary folder). Variants alternate
 run by run, so the load of a shared box falls on both alike.
@@ -18,7 +18,7 @@ Per run and variant:
              the longest task of its "long-tasks" audit.
 Prints each run, the medians and the load average before and after.
 
-    .venv/bin/python bench/bench_first_paint.py [--baseline main] [--runs 3] [--no-lighthouse]
+    .venv/bin/python bench/bench_first_paint.py [--baseline COMMIT] [--runs 3] [--no-lighthouse]
 """
 import argparse
 import json
@@ -136,12 +136,15 @@ def median(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", default="main", help="the commit to compare with (default: main)")
+    parser.add_argument("--baseline", help="the commit to compare with (default: git merge-base HEAD main)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true", help="the Playwright probe only")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped early: the servers are stopped too (finally below)
     folder = pathlib.Path(tempfile.mkdtemp(prefix="ontrack-first-paint-"))
+    if not args.baseline:
+        args.baseline = subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, check=True,
+                                       capture_output=True, text=True).stdout.strip()
     revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()
     roots = {f"old ({revision})": baseline_checkout(args.baseline, folder), "new (this checkout)": ROOT}

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_offline, log_in, phone_profile, ready_offline, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 ORDERS = 30
@@ -94,6 +94,13 @@ def test_the_job_list_is_drawn_before_the_pulled_rows_are_stored(app, server, us
     assert orders_on_phone(page)["ids"] == sorted(ids)
     expect(page.locator("#app .job")).to_have_count(ORDERS)
     shot(page, "14-first-paint-online")
+
+    go_offline(server, context)  # the stored list, from IndexedDB through the cached shell
+    slow_cpu(context, page, 1)
+    page.reload()
+    expect(page.locator("#app .job")).to_have_count(ORDERS)
+    expect(page.locator("#sync-status[data-state=offline]")).to_have_count(1)
+    shot(page, "14-first-paint-offline-reload")
     assert context.errors == []
 
 
