@@ -115,6 +115,9 @@ export function showArriving(page) {
 // The pull is over: what is stored is the truth again.
 export function arrived() { arriving = null; }
 
+// Whether a pull is being shown before it is stored (the phone has heard from the server, even if no job came).
+export const pullArriving = () => arriving !== null;
+
 // The server's copy of an order: arriving, else stored (null: not on this phone).
 function serverCopy(id, stored) {
   if (arriving && arriving.orders.has(id)) { return arriving.orders.get(id); }

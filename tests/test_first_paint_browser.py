@@ -134,3 +134,13 @@ def test_a_sync_cut_off_while_writing_is_pulled_again_and_loses_nothing(app, ser
     assert phone["cursor"] is not None
     expect(page.locator("#app .job")).to_have_count(len(ids))
     assert context.errors == []
+
+
+def test_a_technician_with_no_jobs_is_told_so_after_the_first_sync_not_that_nothing_loaded(app, server, phone_profile):  # noqa: F811
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    expect(page.locator("#jobs-today")).to_contain_text("今天没有预约。")
+    expect(page.locator("#app")).not_to_contain_text("还没有下载到本机")
+    assert context.errors == []
