@@ -190,8 +190,9 @@
   }
 
   // Writing a page of the pull costs the main thread (IndexedDB copies every row as it is put:
-  // a first snapshot of 41 orders took ≈0.6 s on a phone-speed CPU, issue 14). So it is written
-  // in transactions of at most WRITE_SLICE_MS of that work each, and the page gets the main
+  // a first snapshot of 41 orders and the reference data took ≈0.6 s on a phone-speed CPU,
+  // issue 14). So it is written in transactions of about WRITE_SLICE_MS of that work each (one
+  // row more at most: the fault-finding guides are one 200 KB row), and the page gets the main
   // thread back between them (to paint, to answer a tap).
   var WRITE_SLICE_MS = 8;
 
@@ -206,8 +207,7 @@
   // the old rows and forgets the old cursor together: stopped after that, the next pull is a
   // whole snapshot again, not the changes since a cursor whose rows were just cleared.
   async function applyPull(db, body) {
-    var stores = ["orders", "reference", "meta", "notices"];
-    var tx = db.transaction(stores, "readwrite");
+    var tx = db.transaction(["orders", "reference", "meta", "notices"], "readwrite");
     var writes = [];
     if (body.notices) {  // the server sends the whole recent list on a pull's last page: it replaces what the phone had
       writes.push(tx.objectStore("notices").clear());
