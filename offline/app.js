@@ -57,11 +57,12 @@ async function start() {
   forgetShellOnLogout();
   const app = document.getElementById("app");
   app.addEventListener("input", touched);
-  // A phone that never loaded its jobs keeps the server's "Opening your jobs…" line through its
-  // first sync, so the list is drawn once, whole: drawing the empty list first and then the
+  // A phone that never loaded its jobs keeps the server's "Opening your jobs…" line until its
+  // first pull arrives, so the list is drawn once, whole: drawing the empty list first and then the
   // pulled jobs above and inside it moved the page (a layout shift of 0.18, issue 14 Lighthouse).
-  // At most FIRST_LOAD_WAIT_MS: on a stalled connection the "not loaded yet" list shows, and the
-  // jobs are drawn when the sync gets through.
+  // The list is drawn from the pull's response as it arrives (autosync.js), while the rows are
+  // still being written to IndexedDB (sync.js). At most FIRST_LOAD_WAIT_MS: on a stalled
+  // connection the "not loaded yet" list shows, and the jobs are drawn when the sync gets through.
   const firstLoad = navigator.onLine && !(await S.getMeta(shared.db, "cursor"));
   if (firstLoad) { await Promise.race([requestSync(), new Promise((done) => setTimeout(done, FIRST_LOAD_WAIT_MS))]); }
   if (!firstLoad || !app.dataset.drawn) { await draw(); }

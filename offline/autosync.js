@@ -3,9 +3,11 @@
 // and on "Sync now". One run at a time; a request during a run runs once more after it.
 import { boot, shared } from "./context.js";
 import { renderStatus } from "./statusbar.js";
+import { arrived, showArriving } from "./order-view.js";
+import { showUnreadCount } from "./screens/notices.js";
 
 const Y = self.ONTrackSync;
-let failures = 0, timer = null, again = false, syncing = false;
+let failures = 0, timer = null, again = false, syncing = false, drewPull = false;
 // Just after the browser says it is online again, the network often needs a few seconds more
 // (Wi-Fi associating, mobile data attaching): probe again soon instead of backing off.
 const QUICK_PROBES = [2000, 5000, 10000];
@@ -17,15 +19,30 @@ function schedule() {
   timer = setTimeout(requestSync, wait);
 }
 
+// A pulled page with changes is shown as soon as it arrives, while sync.js is still writing it to
+// IndexedDB (issue 14: the job list paints from the pull's response, not after the writes).
+const showPull = {
+  async arriving(page) {
+    if (!page.reset && !(page.changes || []).length) { return; }
+    showArriving(page);
+    if (!shared.typing) { await shared.render(true); drewPull = true; }
+  },
+  settled: arrived,
+};
+
 export async function requestSync() {
   if (syncing) { again = true; return; }
   syncing = true;
+  drewPull = false;
   await renderStatus(true);
   let result;
-  try { result = await Y.run(shared.db, boot.user.id); } finally { syncing = false; }
+  try { result = await Y.run(shared.db, boot.user.id, showPull); } finally { syncing = false; }
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
   if (!failures) { quickProbes = []; }
-  if (result && result.ok && !shared.typing) { await shared.render(true); } else { await renderStatus(false); }
+  // The screen drawn from the pull as it arrived is what the phone now holds: only the bar and the
+  // notices' count change (drawing the whole list again cost ≈0.1 s of a phone's CPU, issue 14).
+  if (result && result.ok && !shared.typing && !drewPull) { await shared.render(true); }
+  else { await Promise.all([renderStatus(false), result && result.ok ? showUnreadCount() : null]); }
   if (again) { again = false; requestSync(); return; }
   schedule();
 }

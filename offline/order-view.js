@@ -86,39 +86,83 @@ export function applyLocal(order, entry) {
   return order;
 }
 
+// An order with nothing queued is shown as it is (screens only read a view, and a stored copy is
+// a fresh one on every read): the deep copy, ≈250 KB of JSON for a list of 41, is for applying changes.
 function viewOf(order, entries) {
+  if (!entries.length) { return order; }
   const view = JSON.parse(JSON.stringify(order));
   entries.slice().sort((x, y) => x.seq - y.seq).forEach((e) => applyLocal(view, e));
   return view;
 }
 
+// A pull on its way into IndexedDB (sync.js writes it in small transactions after the page has
+// shown it): {reset, lastSeq, orders: Map(id → server copy | null when deleted), reference: Map(id → data | null)}.
+// Every read below shows it over what is stored, so a screen drawn mid-write shows the pulled
+// rows at once (issue 14: the job list paints from the pull's response) and a change queued
+// meanwhile is based on the pulled version. Dropped when the pull is over, written or not.
+let arriving = null;
+
+// Show a pulled page ({reset, changes: [{table, id, version, deleted, data}]}) before it is stored.
+export function showArriving(page) {
+  if (!arriving || page.reset) { arriving = { reset: Boolean(page.reset), orders: new Map(), reference: new Map() }; }
+  arriving.lastSeq = page.last_seq || 0;
+  for (const c of page.changes || []) {
+    if (c.table === "reference") { arriving.reference.set(c.id, c.deleted ? null : c.data); }
+    else { arriving.orders.set(c.id, c.deleted ? null : c.data); }
+  }
+}
+
+// The pull is over: what is stored is the truth again.
+export function arrived() { arriving = null; }
+
+// Whether a pull is being shown before it is stored (the phone has heard from the server, even if no job came).
+export const pullArriving = () => arriving !== null;
+
+// The server's copy of an order: arriving, else stored (null: not on this phone).
+function serverCopy(id, stored) {
+  if (arriving && arriving.orders.has(id)) { return arriving.orders.get(id); }
+  return arriving && arriving.reset ? null : stored || null;
+}
+
+// The queued changes to show over an order's copy: those the server has applied (sent, up to the
+// pull's last_seq) are inside an arriving copy already, and leave the outbox once it is stored.
+function stillQueued(id, entries) {
+  if (!arriving || !arriving.orders.has(id)) { return entries; }
+  return entries.filter((e) => !(e.state === "sent" && e.seq <= arriving.lastSeq));
+}
+
 // One order as the phone shows it, or null when it is not (or no longer) on this phone.
 export async function orderView(id) {
   const tx = shared.db.transaction(["orders", "outbox"]);
-  const order = await tx.objectStore("orders").get(id);
+  const stored = await tx.objectStore("orders").get(id);
   const entries = await tx.objectStore("outbox").index("order_id").getAll(id);
   await tx.done;
-  return order ? viewOf(order, entries) : null;
+  const order = serverCopy(id, stored);
+  return order ? viewOf(order, stillQueued(id, entries)) : null;
 }
 
 // Every order on the phone as it shows them.
 export async function allOrders() {
   const tx = shared.db.transaction(["orders", "outbox"]);
-  const orders = await tx.objectStore("orders").getAll();
+  const stored = await tx.objectStore("orders").getAll();
   const entries = await tx.objectStore("outbox").getAll();
   await tx.done;
-  return orders.map((o) => viewOf(o, entries.filter((e) => e.order_id === o.id)));
+  const ids = new Set(stored.map((o) => o.id).concat(arriving ? [...arriving.orders.keys()] : []));
+  const byId = new Map(stored.map((o) => [o.id, o]));
+  return [...ids].map((id) => serverCopy(id, byId.get(id))).filter(Boolean)
+    .map((o) => viewOf(o, stillQueued(o.id, entries.filter((e) => e.order_id === o.id))));
 }
 
 // The server's version of an order, which a change is based on (null for an order not held).
 export async function baseVersion(id) {
-  const stored = await shared.db.get("orders", id);
+  const stored = serverCopy(id, await shared.db.get("orders", id));
   return stored ? stored.version : null;
 }
 
 // Reference data the server sent with the briefcase: "lifecycle", "playbooks", "wifi", "leds".
 export async function reference(id) {
-  const row = await shared.db.get("reference", id);
+  if (arriving && arriving.reference.has(id)) { return arriving.reference.get(id); }
+  const row = arriving && arriving.reset ? null : await shared.db.get("reference", id);
   return row ? row.data : null;
 }
 

@@ -98,6 +98,8 @@ export async function renderStatus(syncing) {
   ];
   if (attention) { bits.push(html`<a href="/jobs/#attention" data-nav class="attention-link">${t("%(n)d need attention", { n: attention })}</a>`); }
   if (others) { bits.push(html`<span class="muted">${t("%(n)d changes of another person are kept on this phone until they log in.", { n: others })}</span>`); }
-  render(html`${bits.map((bit, i) => (i ? html` · ${bit}` : bit))} <button class="btn small" type="button" id="sync-now" ?disabled=${syncing}
+  // The words wrap beside the button, never the button under them: the bar keeps its one-line
+  // height from "Syncing…" to "Everything is synced · Last sync …" (a layout shift, issue 14).
+  render(html`<span class="sync-words">${bits.map((bit, i) => (i ? html` · ${bit}` : bit))}</span> <button class="btn small" type="button" id="sync-now" ?disabled=${syncing}
     @click=${() => shared.requestSync()}>${syncing ? t("Syncing…") : t("Sync now")}</button>`, bar);
 }

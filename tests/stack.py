@@ -27,16 +27,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def procfile():
-    """{name: command} from the repository's Procfile."""
-    lines = (ROOT / "Procfile").read_text().splitlines()
+def procfile(root=ROOT):
+    """{name: command} from the repository's Procfile (of `root`, a checkout of this repository)."""
+    lines = (root / "Procfile").read_text().splitlines()
     return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
 class Stack:
-    """The web server, the job worker and optionally Litestream, on `folder`, listening on a free port."""
+    """The web server, the job worker and optionally Litestream, on `folder`, listening on a free port.
 
-    def __init__(self, folder, processes=("web", "worker"), extra_env=None):
+    `root`: the checkout whose code runs (this one by default; bench/bench_first_paint.py runs an older commit's).
+    """
+
+    def __init__(self, folder, processes=("web", "worker"), extra_env=None, root=ROOT):
+        self.root = pathlib.Path(root)
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -60,15 +64,15 @@ class Stack:
     def prepare(self):
         """Run `flask prepare` (migrations, demo data on a new database) as `make run` does."""
         done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "prepare", "--url", self.url + "/"],
-                              cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
+                              cwd=self.root, env=self.env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     def start(self, *names):
-        commands = procfile()
+        commands = procfile(self.root)
         for name in names or self.processes:
             with open(self.folder / f"{name}.log", "ab") as log:  # the child keeps its own copy of the file
-                self.running[name] = subprocess.Popen(["bash", "-c", "exec " + commands[name]], cwd=ROOT, env=self.env,
+                self.running[name] = subprocess.Popen(["bash", "-c", "exec " + commands[name]], cwd=self.root, env=self.env,
                                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if "web" in (names or self.processes):
             self.wait_until_up()

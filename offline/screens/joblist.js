@@ -3,7 +3,7 @@
 import { html, nothing } from "../html.js";
 import { t, label } from "../i18n.js";
 import { local, localInput, today, when } from "../time.js";
-import { allOrders } from "../order-view.js";
+import { allOrders, pullArriving } from "../order-view.js";
 import { stateChip, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 
@@ -38,7 +38,7 @@ export async function jobListScreen(db) {
   const todays = dated.filter((o) => local(o.appointment_start).date <= day);
   const later = dated.filter((o) => local(o.appointment_start).date > day);
   const done = orders.filter((o) => FINISHED.includes(o.state));
-  const neverLoaded = !orders.length && !(await S.getMeta(db, "cursor"));
+  const neverLoaded = !orders.length && !pullArriving() && !(await S.getMeta(db, "cursor"));
   const view = html`<h1>${t("My jobs")}</h1>${await attentionView(null)}
     ${neverLoaded ? html`<p class="card muted">${t("Your jobs have not been loaded onto this phone yet. Connect once to load them.")}</p>` : nothing}
     ${toAppoint.length ? group(t("Make an appointment"), "jobs-to-appoint", toAppoint, true) : nothing}

@@ -9,7 +9,7 @@ from .. import CONTENT_SECURITY_POLICY, labels
 from ..db import get_db, one
 from ..orders import forms
 from ..playbooks.engine import LED_WORDS
-from ..pwa.routes import offline_url
+from ..pwa.routes import offline_url, start_modules
 from . import bp
 from .words import offline_words
 
@@ -67,7 +67,8 @@ SHELL_CSP = CONTENT_SECURITY_POLICY + "; require-trusted-types-for 'script'; tru
 
 def shell():
     """The one page every job URL answers with; the app draws the screen from the briefcase."""
-    response = current_app.make_response(render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url))
+    page = render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url, start_modules=start_modules())
+    response = current_app.make_response(page)
     response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = SHELL_CSP
