@@ -46,6 +46,7 @@ import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from http_phone import cpu_of  # noqa: E402
 from tests.stack import Stack  # noqa: E402
 
 PASSWORD = "ontrack-demo"
@@ -382,14 +383,7 @@ def server_processes(stack, names=("web", "worker")):
 
 def cpu_seconds(processes):
     """User + system CPU seconds these processes have used (from /proc/<pid>/stat, through psutil)."""
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return cpu_of(processes)
 
 
 # What each endpoint's CPU is booked under (the server's own per-request thread CPU, /metrics).

@@ -48,8 +48,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_dispatch  # noqa: E402  (the city builder: districts, technicians, open orders, one SLA sweep)
+from http_phone import process_cpu  # noqa: E402
 
-import psutil  # noqa: E402
 
 BIN = pathlib.Path(sys.executable).parent
 # What the migration "the dispatcher console under load" added, dropped from the baseline's copy.
@@ -110,15 +110,7 @@ class Server:
 
     def cpu_seconds(self):
         """User + system CPU seconds gunicorn's processes (master and workers) have spent so far."""
-        total = 0.0
-        parent = psutil.Process(self.process.pid)
-        for process in [parent, *parent.children(recursive=True)]:
-            try:
-                times = process.cpu_times()
-                total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
-        return total
+        return process_cpu(self.process.pid)
 
     def stop(self):
         self.process.terminate()

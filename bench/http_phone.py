@@ -48,14 +48,19 @@ class HttpPhone:
                 return requests
 
 
-def process_cpu(pid):
-    """CPU seconds (user + system) used so far by process `pid` and all its children (gunicorn's workers)."""
-    process = psutil.Process(pid)
+def cpu_of(processes):
+    """CPU seconds (user + system) these psutil processes have used so far (from /proc/<pid>/stat); gone ones count 0."""
     total = 0.0
-    for p in [process, *process.children(recursive=True)]:
+    for p in processes:
         try:
             times = p.cpu_times()
             total += times.user + times.system
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+def process_cpu(pid):
+    """CPU seconds used so far by process `pid` and all its children (gunicorn's master and workers)."""
+    process = psutil.Process(pid)
+    return cpu_of([process, *process.children(recursive=True)])
