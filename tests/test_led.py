@@ -94,20 +94,42 @@ def test_real_all_off_panels_read_off_or_unsure_never_lit():
             assert all(led["state"] in ("off", "unsure") for led in result["leds"]), (photo["file"], result["leds"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18, not done: the blue stripes of the AT&T logo beside the column "
-                   "outrank the column of lights (a coloured print darker than the plastic still counts half)")
 def test_the_real_vertical_column_is_read_top_to_bottom():
     photo, result = next((p, r) for p, r in real_readings() if p["file"] == "panel_03.jpg")
     xs, ys = [led["x"] for led in result["leds"]], [led["y"] for led in result["leds"]]
     assert max(xs) - min(xs) < 0.1 and ys == sorted(ys) and ys[-1] - ys[0] > 0.1
 
 
-def clean_case(tilt, place, scale, model_id="zte-f660", lit=("POWER", "PON", "LAN2"), panel=(38, 38, 42), size=(1200, 900)):
+def test_real_lights_read_right_when_decided_and_the_easy_rows_are_decided():
+    """On the real photos a decided light (on or off, not unsure) is right; the straight-on
+    photos with clear lights and windows (01, 02, 04, 06, 07) are mostly decided."""
+    decided = 0
+    for photo, result in real_readings():
+        for truth, led in zip(photo["leds"], result["leds"]):
+            if led["state"] != "unsure" and truth["state"] != "unknown":
+                assert led["state"] == truth["state"], (photo["file"], truth["label"], led)
+            if photo["file"] in {"panel_01.jpg", "panel_02.jpg", "panel_04.jpg", "panel_06.jpg", "panel_07.jpg"}:
+                decided += led["state"] != "unsure"
+    assert decided >= 18, decided  # of 24 lights
+
+
+def test_coloured_print_and_cables_do_not_outrank_the_lights():
+    """The AT&T logo beside panel_03's column and the yellow fibre cords around panel_04 are
+    colourful but give no light: the rows are placed on the lights."""
+    readings = {p["file"]: r for p, r in real_readings()}
+    column = readings["panel_03.jpg"]["leds"]
+    assert all(led["x"] > 0.8 for led in column), column  # the column is at the right edge
+    row = readings["panel_04.jpg"]["leds"]
+    assert all(0.35 < led["y"] < 0.5 for led in row) and row[0]["x"] < row[-1]["x"], row  # under the labels
+
+
+def clean_case(tilt, place, scale, model_id="zte-f660", lit=("POWER", "PON", "LAN2"), panel=(38, 38, 42), size=(1200, 900),
+               hidden=False):
     """One clear photo of a panel, the row where `place` puts it and turned by `tilt` degrees."""
     model = catalog.model(model_id)
     c = led_render.conditions(random.Random(1))
     c.update(tilt=tilt, place=place, scale=scale, keystone=0.0, glare=False, light=0.9, panel=panel, blur=0.0004,
-             noise=2.0, labels=True, hidden=False, vents=False, speckle=False, clutter="shelf", dim=False, window=20,
+             noise=2.0, labels=True, hidden=hidden, vents=False, speckle=False, clutter="shelf", dim=False, window=20,
              exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     scene = led_render._Scene(model, c, size, 5)
     image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
@@ -143,6 +165,17 @@ def test_white_labels_on_a_black_case_are_not_lights():
     model, images = clean_case(0, (0.5, 0.5), 0.8, lit=())
     result = reader.read(images, model)
     assert not result["quality"]["ok"] or all(led["state"] in ("off", "unsure") for led in result["leds"])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18, not done: the printed labels beside hidden lights are taken for "
+                   "the lights' dark windows, so the row is placed on the labels and read all off")
+@pytest.mark.parametrize("panel", [(236, 236, 232), (22, 22, 24)])
+def test_hidden_until_lit_lights_all_dark_are_never_a_confident_all_off(panel):
+    """No window shows when such a panel is dark: "all off" (no power, to the fault tree)
+    cannot be seen, so the lights are unsure or the photo is retaken."""
+    model, images = clean_case(0, (0.5, 0.5), 0.7, lit=(), panel=panel, hidden=True)
+    result = reader.read(images, model)
+    assert not result["quality"]["ok"] or all(led["state"] == "unsure" for led in result["leds"]), result["leds"]
 
 
 def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():
@@ -348,7 +381,10 @@ def test_a_burst_is_read_when_it_syncs_and_the_technicians_correction_is_kept(ap
     rows = db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ?", [check_id]).fetchall()
     assert len(rows) == 1
     correction = json.loads(rows[0][0])
-    assert [c["label"] for c in correction] == ["LAN4"] and correction[0]["read"]["state"] == was
+    # LAN4 as read, plus any light the reader left unsure (the technician's tap settles it).
+    by_label = {c["label"]: c for c in correction}
+    assert by_label["LAN4"]["read"]["state"] == was
+    assert all(label == "LAN4" or c["read"]["state"] == "unsure" for label, c in by_label.items()), correction
     page = login("disp").get(f"/orders/{order_id}")
     assert "LAN4" in page.text and "layout unverified" in page.text.lower() or "灯位未核实" in page.text
 

@@ -10,7 +10,9 @@ is only a small prior. The steps:
    than all eight points around it; a *window* (an LED that is off, or a pinhole) is lighter
    or darker than them. Edges, printed labels and broad reflections have a neighbour like
    themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
-   printed label on a black case looks like that and a lit LED does not.
+   printed label on a black case looks like that and a lit LED does not. For finding the row
+   a lit spot must also give light (be brighter than around it): a logo, coloured print or a
+   fibre cord is colourful but not brighter than what is beside it.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
    are placed where they explain the lit spots and windows best. Lights are ordered left to
@@ -19,7 +21,10 @@ is only a small prior. The steps:
    probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
    A light is "on" or "off" only when that probability says so, else "unsure"; when another
    placement of the slots explains the photo almost as well, a light it reads differently is
-   "unsure" too. In a burst each frame is read so: never lit is off, always lit is on,
+   "unsure" too. "Off" needs the light's unlit window seen at its slot, "on" from a coloured
+   spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
+   row read all off with any light unsure is all "unsure" (the tree reads all off as no
+   power). In a burst each frame is read so: never lit is off, always lit is on,
    anything between is blinking (flashing). A single photo cannot tell flashing from steady
    (`steady_known` is False).
 5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
@@ -38,7 +43,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-11-30.1"
+VERSION = "2026-12-01.1"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -73,8 +78,19 @@ CALIBRATION = {  # by how well the row was placed: "sure" when no other placemen
     "doubtful": [(0.411, 0.165), (1.942, 0.431), (7.616, 0.676), (13.158, 0.857)],
 }
 SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
+# An "off" light is only as sure as its unlit window (lens or pinhole) is seen: a window
+# spot of at least WINDOW_SEEN (noise units) within WINDOW_REACH of the spacing of its slot,
+# else the light is at most UNSEEN_OFF sure (so "unsure"). A light lit only by colour in a
+# spot no brighter than the panel (a dim LED, or an unlit lens of coloured plastic: they
+# photograph alike) is at most DARK_GLOW sure.
+WINDOW_SEEN, WINDOW_REACH, UNSEEN_OFF = 0.3, 0.12, 0.75
+DARK_GLOW = 0.75
+PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
+EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
+LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
+LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
@@ -163,6 +179,10 @@ class _Level:
         glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
         bright_glow, _, _ = _spot(glow)
         self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
+        # For finding the row, a light must give light: brighter than the points around it.
+        # Print, logos and cables are colourful but no brighter than what is beside them.
+        self.bright_v = bright_v
+        self.emit = bright_glow * np.clip((bright_v + 3) / 15, EMIT_FLOOR, 1)
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
@@ -213,8 +233,8 @@ def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place."""
     found = []
     for k, level in enumerate(levels):
-        lit_norm = np.clip((level.lit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, 1.5)
-        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, 1.0)
+        lit_norm = np.clip((level.emit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
+        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, WIN_CAP)
         score = 2 * lit_norm + win_norm
         peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
         ys, xs = np.nonzero(peaks)
@@ -245,7 +265,7 @@ def _direction(dx, dy):
     return (dx, dy) if dy > 0 else (-dx, -dy)
 
 
-def _lines(spots, count, limit=10):
+def _lines(spots, count, limit=LINES_TRIED):
     """The best lines through pairs of spots of like size: (score, origin, direction, level, inliers).
 
     A line is ranked by its `count` strongest spots (the model's number of lights), so a row of
@@ -307,6 +327,10 @@ def _fit_slots(line, spots, slots, roles, size):
     win = np.array([spots[m].window for m in members])
     value = 2.0 * lit + win
     radius = spots[members[0]].radius  # the strongest spot's size: the lights' size
+    # Lights sit on the row's line; their printed labels sit beside it. A spot off the line by
+    # more than a few lights' size (or, far along a bent row, 5 % of the way) counts less.
+    perp = np.array([abs((spots[m].y - origin[1]) * ux - (spots[m].x - origin[0]) * uy) for m in members])
+    value = value * np.clip(1 - (perp / np.maximum(PERP_REACH * radius + 1, 0.05 * np.abs(t))) ** 2, 0.1, 1)
     slots = np.asarray(slots, dtype=np.float64)
     n = len(slots)
     gap = float(np.min(np.diff(slots))) if n > 1 else 1.0
@@ -422,6 +446,37 @@ def _p_lit(evidence, placed="sure"):
     return table[-1][1]
 
 
+def _window(levels, scales, x, y, spacing):
+    """How clearly an unlit window (an LED's lens or pinhole, lighter or darker than the
+    panel) is seen at a slot: its strongest window spot over that scale's noise floor."""
+    best = 0.0
+    for k in scales:
+        level = levels[k]
+        win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+        best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
+    return best
+
+
+def _brighter(levels, scales, x, y, spacing):
+    """How much brighter (grey levels of V) than the points around it a slot's lit spot is:
+    at the strongest lit point near the slot, over the scales where lights fit."""
+    best, brighter = -1e9, 0.0
+    for k in scales:
+        level = levels[k]
+        h, w = level.lit.shape
+        reach = max(1, int(round(0.25 * spacing / level.scale)))
+        cx, cy = int(round(x / level.scale)), int(round(y / level.scale))
+        x0, x1, y0, y1 = max(0, cx - reach), min(w, cx + reach + 1), max(0, cy - reach), min(h, cy + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        patch = level.lit[y0:y1, x0:x1] / max(10.0, 5 * level.lit_noise)
+        iy, ix = np.unravel_index(int(np.argmax(patch)), patch.shape)
+        if patch[iy, ix] > best:
+            py, px = y0 + iy, x0 + ix  # the lit point's own light: its core may be a point or two away
+            best, brighter = float(patch[iy, ix]), float(level.bright_v[max(0, py - 2):py + 3, max(0, px - 2):px + 3].max())
+    return brighter
+
+
 def _evidence(levels, scales, x, y, spacing):
     """A slot's lit evidence: its strongest lit spot over that scale's noise floor, within a
     quarter of the spacing of the slot."""
@@ -514,9 +569,12 @@ def read(images, model):
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     slot_points = [tuple(p) for p in points]
-    stray = [sp for sp in spots if sp.lit >= 1.0
+    row_lit = max([sp.lit for sp in spots if min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points)
+                   <= max(0.3 * spacing, 2 * sp.radius)] or [0.0])
+    stray = [sp for sp in spots if sp.lit >= max(1.0, 0.7 * row_lit)
              and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
-    # Lit spots that the row does not explain: the row may be the wrong one.
+    # Lit spots that the row does not explain, nearly as strong as its own lights: the row may
+    # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
@@ -534,8 +592,14 @@ def read(images, model):
             other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
             if other != state:
                 p_state *= fit_confidence
+        if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
+            # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit
+            # lens of coloured plastic. Both photograph alike; say so.
+            p_state = min(p_state, DARK_GLOW)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
+            if _window(levels, scales, x, y, spacing) < WINDOW_SEEN:  # nothing seen there at all
+                p_state = min(p_state, UNSEEN_OFF)
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "placed": placed,
                 "x": round(x / width, 4), "y": round(y / height, 4)}
@@ -550,6 +614,12 @@ def read(images, model):
             item["color_confidence"] = round(colour_p, 2)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
         out.append(item)
+    if all(item.get("lean", item["state"]) == "off" for item in out) and any(item["state"] == "unsure" for item in out):
+        # "All off" means "no power" to the fault tree: it stands only when every light's dark
+        # window was seen. A row placed on windows alone, some of them unseen, may not be the row.
+        for item in out:
+            if item["state"] == "off":
+                item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
     return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
             "steady_known": len(images) > 1}
 
