@@ -445,3 +445,15 @@ def test_checks_corrections_are_only_real_differences():
     assert checks.corrections(reading, same) == []
     changed = [{"label": "POWER", "state": "on", "color": "green"}, {"label": "LOS", "state": "blinking", "color": "red"}]
     assert [c["label"] for c in checks.corrections(reading, changed)] == ["LOS"]
+
+
+def test_an_unsure_light_confirmed_along_its_lean_is_settled_not_corrected():
+    """An honest "unsure" the technician settles the way the reader leaned is no correction; against the lean it is."""
+    reading = {"leds": [{"label": "LAN3", "state": "unsure", "lean": "off", "color": None, "confidence": 0.63},
+                        {"label": "LAN4", "state": "unsure", "lean": "on", "color": "green", "confidence": 0.7}]}
+    settled = [{"label": "LAN3", "state": "off", "color": None}, {"label": "LAN4", "state": "on", "color": "green"}]
+    assert checks.corrections(reading, settled) == []
+    against = [{"label": "LAN3", "state": "on", "color": "green"}, {"label": "LAN4", "state": "on", "color": "green"}]
+    found = checks.corrections(reading, against)
+    assert [c["label"] for c in found] == ["LAN3"] and found[0]["read"] == {
+        "state": "unsure", "lean": "off", "color": None, "confidence": 0.63}

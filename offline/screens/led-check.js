@@ -72,13 +72,19 @@ function overlay(src, frame, frames, spots, states, id, key) {
     <image href=${src} x="0" y="0" width=${w} height=${h * (frames || 1)} preserveAspectRatio="none"></image>${marks}</svg>`;
 }
 
+// What the photo says of a light: its state, or for an "unsure" light the state it leans to (none
+// when it does not lean). Confirming an unsure light along its lean settles it; it corrects nothing
+// (webapp/led/checks.py corrections, the same rule).
+const photoSays = (read) => (read ? (read.state === "unsure" ? read.lean || null : read.state) : null);
+const differsFrom = (read, st) => { const said = photoSays(read); return Boolean(said) && said !== st.state; };
+
 const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
-  const differs = read && read.state !== st.state;
+  const differs = differsFrom(read, st);
   const unsure = read && read.confidence < 0.8;
   return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
     data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
-    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>` : nothing}</button>`;
+    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[photoSays(read)] })}</small>` : nothing}</button>`;
 })}</div>`;
 
 function checkStatus(check, reading) {
@@ -86,7 +92,7 @@ function checkStatus(check, reading) {
     return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
-  const differ = (check.confirmed || []).filter((s, i) => reading[i] && reading[i].state !== s.state).length;
+  const differ = (check.confirmed || []).filter((s, i) => differsFrom(reading[i], s)).length;
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
   const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })

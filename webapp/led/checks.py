@@ -113,15 +113,25 @@ def check_states(states, labels):
 
 
 def corrections(reading, states):
-    """Where the technician's states differ from the reader's: the field ground truth."""
+    """Where the technician's states differ from the reader's: the field ground truth.
+
+    reading: the reader's result ({"leds": [{"label", "state", "lean"?, "color", "confidence"}]});
+    states: the confirmed [{"label", "state", "color"}]. An "unsure" light confirmed in the state it
+    leans to was settled, not corrected; against its lean it counts (one with no lean said nothing). Returns
+    [{"label", "read": {...}, "confirmed": {...}}]; the phone counts the same way
+    (offline/screens/led-check.js photoSays).
+    """
     read = {led["label"]: led for led in reading.get("leds", [])}
     found = []
     for item in states:
         guess = read.get(item["label"])
         if guess is None:
             continue
-        if guess["state"] != item["state"] or (item["state"] != "off" and item["color"] and guess.get("color") != item["color"]):
-            found.append({"label": item["label"], "read": {"state": guess["state"], "color": guess.get("color"),
+        said = guess.get("lean") if guess["state"] == "unsure" else guess["state"]
+        if said is None:
+            continue
+        if said != item["state"] or (item["state"] != "off" and item["color"] and guess.get("color") != item["color"]):
+            found.append({"label": item["label"], "read": {"state": guess["state"], "lean": guess.get("lean"), "color": guess.get("color"),
                                                            "confidence": guess.get("confidence")},
                           "confirmed": {"state": item["state"], "color": item["color"]}})
     return found
