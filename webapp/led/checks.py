@@ -144,14 +144,16 @@ def for_order(db, order_id):
                         " WHERE f.check_id = c.id) AS confirmations FROM led_checks c LEFT JOIN users u ON u.id = c.created_by"
                         " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
         model = catalog.model(row["model_id"])
+        reading = json.loads(row["reading"])
+        confirmed = json.loads(row["confirmed"]) if row["confirmed"] else None
         result.append({
             "id": row["id"], "model_id": row["model_id"], "model_kind": row["model_kind"],
             "model_name": f"{model['vendor']} {model['name']}" if model else "",
             "verified": bool(model and model["verified"]), "labels": json.loads(row["labels"]),
             "capture": row["capture"], "sha256": row["sha256"], "thumb_sha256": row["thumb_sha256"],
-            "frames": row["frames"], "seconds": row["seconds"], "reading": json.loads(row["reading"]),
-            "tapped": json.loads(row["tapped"]) if row["tapped"] else None,
-            "confirmed": json.loads(row["confirmed"]) if row["confirmed"] else None,
+            "frames": row["frames"], "seconds": row["seconds"], "reading": reading,
+            "tapped": json.loads(row["tapped"]) if row["tapped"] else None, "confirmed": confirmed,
+            "corrected": [c["label"] for c in corrections(reading, confirmed)] if confirmed else [],
             "confirmed_at": row["confirmed_at"], "occurred_at": row["occurred_at"], "created_at": row["created_at"],
             "technician": row["technician"], "confirmations": row["confirmations"],
         })
