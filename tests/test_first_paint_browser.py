@@ -104,6 +104,10 @@ def test_the_job_list_is_drawn_before_the_pulled_rows_are_stored(app, server, us
     assert context.errors == []
 
 
+# The cut must fall between the write transactions; when the app's own timed sync (autosync.js, every
+# 30 s; the CPU is slowed 6×) stores the rows first, the cut fell on nothing and the run says nothing
+# of exactly-once: it is tried again, twice at most. A cursor past the stored rows fails at once.
+@pytest.mark.flaky(reruns=2, only_rerun=["^AssertionError: the writes were not cut part-way"])
 @pytest.mark.parametrize("fresh", [True, False], ids=["first-sync-reset", "changes-since-a-cursor"])
 def test_a_sync_cut_off_while_writing_is_pulled_again_and_loses_nothing(app, server, user_ids, phone_profile, fresh):  # noqa: F811
     ids = [dispatch_order(app, user_ids, customer_name=f"客户{n}")[0] for n in range(3)]
@@ -117,11 +121,11 @@ def test_a_sync_cut_off_while_writing_is_pulled_again_and_loses_nothing(app, ser
         ids += [dispatch_order(app, user_ids, customer_name=f"新客户{n}")[0] for n in range(3, ORDERS)]
     slow_cpu(context, page)
     seen = page.evaluate(CUT_A_SYNC_SHORT, {"fresh": fresh})
-    assert seen["writes"] >= 2, seen  # the writes were cut off part-way
+    assert seen["writes"] >= 2, f"the writes were not cut part-way: {seen}"
     # Exactly once: the cursor is the one from before the pull (none after a reset's first
     # transaction), never one that covers rows that were not stored.
     assert seen["cursor"] == (None if fresh else seen["before"]), seen
-    assert 0 < seen["stored"] < len(ids), seen
+    assert 0 < seen["stored"] < len(ids), f"the writes were not cut part-way: {seen}"
 
     page.reload()  # the app again: its sync pulls from the cursor it has, and gets the missing rows
     ready_offline(page)
