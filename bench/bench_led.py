@@ -15,7 +15,10 @@
 4. Reliability: stated confidence against observed accuracy, on the labelled set (seeds held
    out from bench/calibrate_led.py's) and on the real photos.
 
-Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15]
+With --baseline REV (a commit, e.g. main) the labelled set and the real photos are also read by
+that commit's webapp/led/reader.py, the same renders in the same run, and both are printed.
+
+Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15] [--baseline main]
 The exit code is 0 even when a target is missed: this is a benchmark, not a test.
 """
 import argparse
@@ -23,9 +26,11 @@ import collections
 import io
 import json
 import math
+import importlib.util
 import os
 import pathlib
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -126,25 +131,40 @@ class Tally:
             print(f"  {', '.join(problems)}: {n}")
 
 
-def labelled(count):
-    tally = Tally()
+def reader_at(rev):
+    """The reader module as it is at commit `rev` (git show), importable beside this tree's."""
+    source = subprocess.run(["git", "show", f"{rev}:webapp/led/reader.py"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    name = "webapp.led.reader_baseline"
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "webapp.led"
+    exec(compile(source, f"{rev}:webapp/led/reader.py", "exec"), module.__dict__)
+    sys.modules[name] = module
+    return module
+
+
+def labelled(count, readers):
+    """Read the labelled set with each of `readers` ({name: module}): {name: Tally}."""
+    tallies = {name: Tally() for name in readers}
     start = time.perf_counter()
     for case in led_render.labelled_set(count):
-        result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
-        tally.add(case["truth"], result, case["bad"], case)
-    print(f"\nLabelled set: {count} renders (seeds 1000–{999 + count}), rendered and read in "
-          f"{time.perf_counter() - start:.0f} s")
-    return tally
+        for name, module in readers.items():
+            result = module.read([module.open_photo(p) for p in case["photos"]], case["told"])
+            tallies[name].add(case["truth"], result, case["bad"], case)
+    print(f"\nLabelled set: {count} renders (seeds 1000–{999 + count}), rendered and read by "
+          f"{len(readers)} reader(s) in {time.perf_counter() - start:.0f} s")
+    return tallies
 
 
-def real_photos():
+def real_photos(module=reader, name="this tree"):
     """Read the real photos with their lights named from truth.json (none is a catalog model)."""
     tally = Tally()
     truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
-    print(f"\nReal photos ({PHOTOS}):")
+    print(f"\nReal photos ({PHOTOS}), {name}:")
     for photo in truth:
         model = catalog.custom(photo["labels_csv"].split(","))
-        result = reader.read([reader.open_photo((PHOTOS / photo["file"]).read_bytes())], model)
+        result = module.read([module.open_photo((PHOTOS / photo["file"]).read_bytes())], model)
         tally.add(photo["leds"], result)
         if not result["quality"]["ok"]:
             print(f"  {photo['file']}: retake ({', '.join(result['quality']['problems'])})")
@@ -157,7 +177,7 @@ def real_photos():
 
 def reliability(tallies):
     print("\n== Reliability: stated confidence against observed accuracy (lights read on, off or flashing) ==")
-    print("  " + "".join(f"{name:>30}" for name, _ in tallies))
+    print("  " + "".join(f"{name:>34}" for name, _ in tallies))
     for low in range(10):
         bucket = low / 10
         cells = []
@@ -165,7 +185,7 @@ def reliability(tallies):
             ok, total = tally.reliability.get(bucket, (0, 0))
             cells.append(f"{bucket:.1f}–{bucket + 0.1:.1f}: {ok}/{total} = {ok / total:.0%}" if total else "")
         if any(cells):
-            print("  " + "".join(f"{c:>30}" for c in cells))
+            print("  " + "".join(f"{c:>34}" for c in cells))
 
 
 def speed_report(reps):
@@ -217,13 +237,20 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=330)
     parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--baseline", help="also read with this commit's reader (e.g. main), same renders")
     args = parser.parse_args()
     speed_report(args.reps)
-    rendered = labelled(args.cases)
-    real = real_photos()
-    rendered.report("Labelled set (renders)")
-    real.report("Real photos (../shared/led-photos)")
-    reliability([("labelled set", rendered), ("real photos", real)])
+    readers = {"this tree": reader}
+    if args.baseline:
+        readers[f"baseline {args.baseline}"] = reader_at(args.baseline)
+    rendered = labelled(args.cases, readers)
+    real = {name: real_photos(module, name) for name, module in readers.items()}
+    columns = []
+    for name in readers:
+        rendered[name].report(f"Labelled set (renders), {name}")
+        real[name].report(f"Real photos (../shared/led-photos), {name}")
+        columns += [(f"labelled set, {name}", rendered[name]), (f"real photos, {name}", real[name])]
+    reliability(columns)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@ them, and fits p(lit) as a rising step function of the light's evidence (isotoni
 pool-adjacent-violators, steps of at least 25 lights) on one half; prints the table to paste
 into webapp/led/reader.py and how it scores on the other half.
 
-Run from the project root:  .venv/bin/python bench/calibrate_led.py [--cases 120]
+With --rates N it fits reader.RIGHT_RATE instead: how often a decided light was right, by
+capture, state and how firmly the row was placed, on N renders of seeds 20000 on (single photos
+and bursts as the benchmark draws them).
+
+Run from the project root:  .venv/bin/python bench/calibrate_led.py [--cases 120] [--rates 330]
 """
 import argparse
 import math
@@ -61,10 +65,50 @@ def p_of(table, x):
     return table[-1][1]
 
 
+RATES_START = 20000
+
+
+def rates(count):
+    """reader.RIGHT_RATE: how often a decided light was right, by capture, state and placement.
+
+    Reads labelled_set(count, start=RATES_START) (single photos and bursts, as the benchmark
+    draws them, on seeds it never uses) with the rates switched off, so each light's own
+    decision is counted; prints the table to paste and each group's count.
+    """
+    saved, reader.RIGHT_RATE = reader.RIGHT_RATE, {}
+    groups = {}
+    try:
+        for case in led_render.labelled_set(count, start=RATES_START):
+            if case["bad"]:
+                continue
+            result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+            capture = "burst" if case["kind"] == "burst" else "photo"
+            firm = "firm" if reader.row_shown(result["leds"]) >= reader.SHOWN_FIRM else "loose"
+            for truth, led in zip(case["truth"], result["leds"]):
+                state = led["state"]
+                if state == "unsure":
+                    continue  # unsure before any rate: not a decision
+                for key in ((capture, state, firm), (capture, state)):
+                    right, total = groups.get(key, (0, 0))
+                    groups[key] = (right + (truth["state"] == state), total + 1)
+    finally:
+        reader.RIGHT_RATE = saved
+    print("RIGHT_RATE = {")
+    for key, (right, total) in sorted(groups.items(), key=lambda item: (len(item[0]), item[0])):
+        if total >= 10:
+            name = "(" + ", ".join(f'"{part}"' for part in key) + ")"
+            print(f"    {name}: {right / total:.2f},  # {right}/{total}")
+    print("}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=120)
+    parser.add_argument("--rates", type=int, metavar="CASES", help="fit reader.RIGHT_RATE instead, on this many renders")
     args = parser.parse_args()
+    if args.rates:
+        rates(args.rates)
+        return
     for placed, (x, y) in samples(args.cases).items():
         half = len(x) // 2
         if half < 25:

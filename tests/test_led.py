@@ -201,10 +201,7 @@ def test_a_burst_tells_blinking_from_steady():
     assert single["steady_known"] is False and {led["state"] for led in single["leds"]} <= {"on", "off", "unsure"}
 
 
-@pytest.mark.parametrize("kind", [pytest.param(kind, marks=pytest.mark.xfail(
-    strict=True, reason="issue 18, not done: a row a few percent of the frame wide is often matched to clutter "
-                        "and read as all unsure instead of 'too far'")) if kind == "too_far" else kind
-    for kind in led_render.BAD_KINDS])
+@pytest.mark.parametrize("kind", led_render.BAD_KINDS)
 def test_each_kind_of_bad_photo_is_sent_back_with_a_reason(kind):
     caught = 0
     for seed in range(5):
