@@ -24,8 +24,12 @@ is only a small prior. The steps:
    "unsure" too. "Off" needs the light's unlit window seen at its slot, "on" from a coloured
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
-   all off as no power). In a burst each frame is read so: never lit is off, always lit is on,
-   anything between is blinking (flashing). A single photo cannot tell flashing from steady
+   all off as no power). Last, a light's confidence is at most how often a decision of its
+   kind (capture, state, and whether most of the row's lights show at their slots) was right
+   on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
+   "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
+   and most windows unseen was not found: a retake. In a burst each frame is read so: never
+   lit is off, always lit is on, anything between is blinking (flashing). A single photo cannot tell flashing from steady
    (`steady_known` is False).
 5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
    photographs yellow-green, amber orange-yellow, red orange-red; a white LED clips all three
