@@ -97,6 +97,21 @@ def _create_app(test_config):
     return app
 
 
+def compile_templates(app):
+    """Compile every template under `templates/` into the app's Jinja cache; returns how many.
+
+    For the production server (wsgi.py, gunicorn preloads it before forking): no request thread
+    then compiles a template, so two threads never compile at once. CPython 3.11 can fail when two
+    threads build ASTs together ("SystemError: AST constructor recursion depth mismatch",
+    python/cpython gh-106905), and Jinja builds one for each template the first time it is used.
+    """
+    names = [name for name in app.jinja_env.list_templates() if name.endswith(".html")]
+    with _CREATE_LOCK:
+        for name in names:
+            app.jinja_env.get_template(name)
+    return len(names)
+
+
 def _instance_secret(instance_path):
     """Keep a random development key in the instance folder (never in the repository)."""
     path = pathlib.Path(instance_path) / "secret_key"
