@@ -4,7 +4,7 @@ import pathlib
 import secrets
 import threading
 
-from flask import Flask, jsonify, render_template, request, session
+from flask import Flask, has_request_context, jsonify, render_template, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -165,7 +165,13 @@ def _init_extensions(app):
 
 
 def _select_locale():
-    """Use the language the person chose, else the browser's, else Simplified Chinese."""
+    """Use the language the person chose, else the browser's, else Simplified Chinese.
+
+    Outside a request (the `flask` commands, jobs that did not force a locale) messages are in
+    English, as the rest of the command line speaks.
+    """
+    if not has_request_context():
+        return "en"
     chosen = session.get("lang")
     if chosen in Config.LANGUAGES:
         return chosen
