@@ -126,10 +126,12 @@ class OrderForm(FlaskForm):
             self.due_date.errors = [_l("An installation order needs its due date.")]
             return False
         if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is not None \
-                and not self.due_date.errors and self.due_date.data < _local_today():
-            # the same rule as the extension request (webapp/installations/store.file_extension): never in the past
-            self.due_date.errors = [_l("The due date cannot be in the past.")]
-            return False
+                and not self.due_date.errors:
+            from ..installations.rules import due_date_mistake  # one rule with the API (webapp/api/schemas.py)
+            mistake = due_date_mistake(self.due_date.data, _local_today())
+            if mistake:
+                self.due_date.errors = [_l(mistake)]
+                return False
         return valid
 
 
