@@ -1,5 +1,5 @@
 """Installation orders in the database: the due-date clock, extension requests, and what the order page shows."""
-from ..db import insert, one, transaction
+from ..db import insert, transaction
 from ..orders.lifecycle import OPEN_STATES, N_, Refused
 from ..orders.store import get_order, record_event
 from ..sla import engine
