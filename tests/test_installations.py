@@ -138,11 +138,14 @@ def test_an_upgraded_city_drops_the_circuit_warning_of_its_home_installations(ap
                         " SELECT ?, policy_code, started_at, due_at, warn_at FROM order_clocks WHERE order_id = ?"
                         " AND policy_code = 'installation_progress'", [home, line])
         db.conn.execute("UPDATE orders SET next_due_policy = 'installation_progress' WHERE id IN (?, ?)", [home, line])
+        db.conn.executemany("INSERT INTO notices (order_id, policy_code, kind, role, created_at) VALUES"
+                            " (?, 'installation_progress', 'warning', 'dispatcher', '2026-12-04T15:59:00Z')", [[home], [line]])
         db.conn.execute("DELETE FROM schema_migrations WHERE version = ?", [len(migrations.MIGRATIONS)])
     assert migrations.migrate(db) == [len(migrations.MIGRATIONS)]
     assert not list(db.query("SELECT 1 FROM order_clocks WHERE order_id = ? AND policy_code = 'installation_progress'", [home]))
     assert state(db, home)["next_due_policy"] == "installation_due" and state(db, home)["next_due_at"] == to_text(DUE)
     assert state(db, line)["next_due_policy"] == "installation_progress"    # an enterprise circuit keeps its warning
+    assert [n["order_id"] for n in db.query("SELECT order_id FROM notices WHERE policy_code = 'installation_progress'")] == [line]
     policy = next(iter(db.query("SELECT access_types FROM sla_policies WHERE code = 'installation_progress'")))
     assert policy["access_types"] == '["enterprise"]'
 
