@@ -1,6 +1,5 @@
 """The installed equipment recorded (issue 21 item 10): an installation is returned with the ONT serial and the LOID
 or SN it registered with (and the router), and a later repair at the same account sees it on the desk and the phone."""
-import json
 
 import pytest
 

@@ -14,7 +14,7 @@ from tests.conftest import Phone, csrf_from
 from tests.test_uploads import Uploader
 from webapp.db import transaction
 from webapp.signoff import callbacks, report
-from webapp.timeutil import to_text, utcnow
+from webapp.timeutil import utcnow
 
 ORDER = {"order_type": "repair", "access_type": "ftth", "symptom": "no_service", "priority": "normal",
          "customer_name": "钱女士", "contact_name": "钱女士", "contact_phone": "13912345678", "district": "东城区",
