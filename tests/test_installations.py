@@ -128,6 +128,8 @@ def test_a_home_installation_has_the_due_date_warning_and_no_circuit_warning(app
 def test_an_upgraded_city_drops_the_circuit_warning_of_its_home_installations(app, db):
     """A database from before: the policy watched home lines and a home installation's clock ran; the migration ends it."""
     from webapp import migrations
+    version = 1 + next(n for n, statements in enumerate(migrations.MIGRATIONS)
+                       if any("DELETE FROM notices WHERE policy_code = 'installation_progress'" in s for s in statements))
     created = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
     home, line = make(app, db, created, access=HOME), make(app, db, created)
     installation_clocks_only(db, home, line)
@@ -140,8 +142,8 @@ def test_an_upgraded_city_drops_the_circuit_warning_of_its_home_installations(ap
         db.conn.execute("UPDATE orders SET next_due_policy = 'installation_progress' WHERE id IN (?, ?)", [home, line])
         db.conn.executemany("INSERT INTO notices (order_id, policy_code, kind, role, created_at) VALUES"
                             " (?, 'installation_progress', 'warning', 'dispatcher', '2026-12-04T15:59:00Z')", [[home], [line]])
-        db.conn.execute("DELETE FROM schema_migrations WHERE version = ?", [len(migrations.MIGRATIONS)])
-    assert migrations.migrate(db) == [len(migrations.MIGRATIONS)]
+        db.conn.execute("DELETE FROM schema_migrations WHERE version = ?", [version])
+    assert migrations.migrate(db) == [version]
     assert not list(db.query("SELECT 1 FROM order_clocks WHERE order_id = ? AND policy_code = 'installation_progress'", [home]))
     assert state(db, home)["next_due_policy"] == "installation_due" and state(db, home)["next_due_at"] == to_text(DUE)
     assert state(db, line)["next_due_policy"] == "installation_progress"    # an enterprise circuit keeps its warning
