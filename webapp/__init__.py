@@ -4,7 +4,7 @@ import pathlib
 import secrets
 import threading
 
-from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask import Flask, abort, has_request_context, jsonify, render_template, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -136,6 +136,7 @@ def _large_upload_limits():
 
 def _init_extensions(app):
     app.before_request(_large_upload_limits)  # first: CSRF protection below reads the form
+    app.before_request(_json_body_is_an_object)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
@@ -176,6 +177,21 @@ def _select_locale():
     if chosen in Config.LANGUAGES:
         return chosen
     return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh_Hans_CN"
+
+
+def _json_body_is_an_object():
+    """A JSON body sent to a page's form must be an object: anything else is a 400.
+
+    Flask-WTF reads a JSON body as the form (ImmutableMultiDict(request.get_json())), which fails
+    on an array, a string or a number: a 500 on every form, the login page included (review r1).
+    The JSON routes under /api/ read and check their own bodies.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json or request.path.startswith("/api/"):
+        return None
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):
+        abort(400)
+    return None
 
 
 def _wants_json():

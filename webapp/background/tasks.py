@@ -142,7 +142,7 @@ def push_notices():
         from ..notify.routes import describe_for_push
         from ..timeutil import utcnow
         sent, failed = push.send_pending(get_db(), app.config["VAPID_PRIVATE_KEY_FILE"], app.config["PUSH_SUBJECT"],
-                                         utcnow(), describe_for_push)
+                                         utcnow(), describe_for_push, allow_insecure=app.config["PUSH_ALLOW_INSECURE"])
         return sent, failed
 
 
