@@ -11,6 +11,7 @@ import logging
 import os
 import pathlib
 import re
+import time
 import urllib.parse
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -149,7 +150,7 @@ def pending(db, now):
         " ORDER BY n.id LIMIT 500", [to_text(now), SEND_WINDOW]))
 
 
-def send_pending(db, private_key_file, subject, now, describe, timeout=10, allow_insecure=False):
+def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_insecure=False, budget=30):
     """Push every pending notice to its person's subscriptions; return (sent, failed).
 
     `describe(notice)` gives (title, body) in the reader's language. The sending happens with no
@@ -157,13 +158,23 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=10, allow
     is marked pushed whether or not a phone took it: the list and the sync are the guaranteed path.
     Each endpoint's address is checked again before sending (DNS can change since it was stored);
     one that now names an internal address is not called (`allow_insecure`: as in check_subscription).
+
+    The run shares the job worker with the minute's sweep, so it is bounded: each request waits at
+    most `timeout` seconds, a subscription that failed is not tried again in the same run, and after
+    `budget` seconds the rest of the run's notices are left to the list (review r1: five silent
+    endpoints held a worker thread 100 s for two notices).
     """
     notices = pending(db, now)
     sent = failed = 0
     gone, errors = [], {}
+    deadline = time.monotonic() + budget
     for notice in notices:
+        if time.monotonic() > deadline:
+            break
         title, body = describe(notice)
         for sub in db.query("SELECT * FROM push_subscriptions WHERE user_id = ?", [notice["user_id"]]):
+            if sub["id"] in errors or time.monotonic() > deadline:
+                continue
             info = {"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}}
             refusal = _send_refusal(sub["endpoint"], allow_insecure)
             if refusal:
