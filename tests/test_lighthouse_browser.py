@@ -36,8 +36,6 @@ def reports(tmp_path_factory):
         stack.stop()
 
 
-
-
 # The technician's landing page was 0.97-0.98 until the server drew the list into a first load's page
 # (webapp/jobs/first_list.py): its LCP waited for the scripts, /api/session and the first pull on slow 4G.
 @pytest.mark.parametrize("page", PAGES)
