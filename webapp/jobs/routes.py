@@ -10,7 +10,7 @@ from ..db import get_db, one
 from ..orders import forms
 from ..playbooks.engine import LED_WORDS
 from ..pwa.routes import offline_url, start_modules
-from . import bp, first_list
+from . import bp
 from .words import offline_words
 
 LABEL_KINDS = ("order_type", "access_type", "symptom", "priority", "state", "action", "led_state", "led_color", "policy",
@@ -71,6 +71,7 @@ def first_load():
     A browser's navigation (not the app's own fetch of the shell, not the service worker's copy)
     from a phone that does not say it holds this technician's briefcase.
     """
+    from . import first_list  # here: first_list reads the briefcase (sync/briefcase.py), which imports this module
     return (request.headers.get("Sec-Fetch-Mode") == "navigate"
             and request.cookies.get(first_list.BRIEFCASE_COOKIE) != str(current_user.id))
 
@@ -81,6 +82,7 @@ def shell(with_list=False):
     with_list: the job list drawn into it (a first load); such a page is not the shell the
     service worker keeps (no X-ONTrack-Shell), since offline it would show a list from the past.
     """
+    from . import first_list  # see first_load
     boot = boot_data()
     first = first_list.job_list(get_db(), current_user.id, boot["strings"], boot["lang"]) if with_list else None
     page = render_template("jobs/app.html", boot=boot, offline_url=offline_url, start_modules=start_modules(), first=first)
