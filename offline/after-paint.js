@@ -5,6 +5,14 @@
 (function () {
   "use strict";
   var app = document.currentScript.dataset.app;
-  // requestAnimationFrame runs just before the next paint; the timeout, just after it.
-  requestAnimationFrame(function () { setTimeout(function () { import(app); }, 0); });
+  var started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    import(app);
+  }
+  // requestAnimationFrame runs just before the next paint, the timeout just after it. A page opened
+  // in a background tab paints nothing and gets no animation frame: it starts on the timer instead.
+  requestAnimationFrame(function () { setTimeout(start, 0); });
+  setTimeout(start, 1000);
 })();
