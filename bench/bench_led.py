@@ -1,8 +1,11 @@
 """Benchmark the LED reader: the labelled set, the real photos, reliability, and time on 12-MP photos.
 
-1. Speed. A rendered 4000×3000 JPEG (12 megapixels) read on one core: decode + read with
-   JPEG draft mode (the product) against full decoding (the baseline), median of repeated
-   runs, with the peak memory Python allocated. Target ≤ 150 ms.
+1. Speed. A rendered 4000×3000 JPEG (12 megapixels) and a real 12-megapixel phone photo
+   read on one core: decode + read with JPEG draft mode (the product), median of repeated
+   runs, beside the same photos read by the reader of another revision (`--baseline`, main
+   by default: `git archive` of it into a temporary folder, run in a worker process pinned to
+   the same core, the two taking turns run by run) and by full decoding, with the peak memory
+   Python allocated. Target ≤ 150 ms.
 2. The labelled set from tests/led_render.py (330 cases by default: catalog models and
    unknown panels, single photos and 3.2-second bursts, rows anywhere in the frame at any
    angle, clutter, hidden-until-lit lights; one in seven is a bad photo). LED-state accuracy
@@ -15,7 +18,8 @@
 4. Reliability: stated confidence against observed accuracy, on the labelled set (seeds held
    out from bench/calibrate_led.py's) and on the real photos.
 
-Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15]
+Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15] [--baseline main]
+                            .venv/bin/python bench/bench_led.py --speed-only
 The exit code is 0 even when a target is missed: this is a benchmark, not a test.
 """
 import argparse
@@ -26,7 +30,10 @@ import math
 import os
 import pathlib
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 
@@ -35,6 +42,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# In the baseline's timing worker, `webapp` comes from that revision's files (the renderer
+# and this script from this checkout).
+READER_ROOT = os.environ.get("BENCH_LED_READER")
+if READER_ROOT:
+    sys.path.insert(0, READER_ROOT)
 
 from tests import led_render  # noqa: E402
 from webapp.led import catalog, reader  # noqa: E402
@@ -168,12 +180,62 @@ def reliability(tallies):
             print("  " + "".join(f"{c:>30}" for c in cells))
 
 
-def speed_report(reps):
+def pin():
+    """Pin this process to the first core it may use; says how it runs."""
     try:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-        cores = "one core (pinned)"
+        return "one core (pinned)"
     except (AttributeError, OSError):
-        cores = "not pinned"
+        return "not pinned"
+
+
+def timed_read(data, model, draft=True):
+    """(wall ms, CPU ms, result) of decoding `data` and reading `model` from it."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = reader.read([reader.open_photo(data, draft=draft)], model)
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, result
+
+
+def timing_worker():
+    """The baseline's side: one JSON request a line ({"photo": path, "model": {...}}), one
+    timing a line back ({"wall", "cpu", "states"})."""
+    pin()
+    for line in sys.stdin:
+        request = json.loads(line)
+        wall, cpu, result = timed_read(pathlib.Path(request["photo"]).read_bytes(), request["model"])
+        states = [led["state"] for led in result["leds"]] or result["quality"]["problems"]
+        print(json.dumps({"wall": wall, "cpu": cpu, "states": states}), flush=True)
+
+
+class Baseline:
+    """Another revision's reader (`git archive` of `rev`'s webapp/ into a temporary folder),
+    in a worker process on the same core, asked for one timing at a time."""
+
+    def __init__(self, rev):
+        self.folder = tempfile.TemporaryDirectory(prefix="bench-led-")
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "webapp"], capture_output=True, check=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(self.folder.name, filter="data")
+        env = dict(os.environ, BENCH_LED_READER=self.folder.name)
+        self.worker = subprocess.Popen([sys.executable, __file__, "--timing-worker"], env=env, text=True,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def time(self, photo_path, model):
+        self.worker.stdin.write(json.dumps({"photo": str(photo_path), "model": model}) + "\n")
+        self.worker.stdin.flush()
+        line = self.worker.stdout.readline()
+        if not line:
+            raise RuntimeError("the baseline's timing worker stopped")
+        return json.loads(line)
+
+    def close(self):
+        self.worker.stdin.close()
+        self.worker.wait(timeout=30)
+        self.folder.cleanup()
+
+
+def speed_report(reps, baseline_rev="main"):
+    cores = pin()
     case = led_render.make_case(4242, "single", model_id="huawei-hg8245h", size=(4000, 3000))
     # Phones save 12-MP photos at high quality (3–5 MB); the rendered panel is saved again at
     # quality 95 so the decoder has about as much to do.
@@ -181,44 +243,69 @@ def speed_report(reps):
     out = io.BytesIO()
     image.save(out, "JPEG", quality=95)
     photo = out.getvalue()
-    print(f"\n12-megapixel JPEG ({len(photo) / 1e6:.1f} MB, 4000×3000), {cores}, median of {reps}:")
-    results = {}
-    for label, draft in (("draft-mode decoding (product)", True), ("full decoding (baseline)", False)):
-        times = []
-        for _ in range(reps):
-            start = time.perf_counter()
-            result = reader.read([reader.open_photo(photo, draft=draft)], case["model"])
-            times.append((time.perf_counter() - start) * 1000)
-        tracemalloc.start()
-        reader.read([reader.open_photo(photo, draft=draft)], case["model"])
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        right = sum(t["state"] == g["state"] for t, g in zip(case["truth"], result["leds"]))
-        if not result["leds"]:
-            right = f"retake ({', '.join(result['quality']['problems'])}), 0"
-        results[draft] = statistics.median(times)
-        print(f"  {label:<32} {results[draft]:7.1f} ms   peak Python memory {peak:6.1f} MB   "
-              f"{right}/{len(case['truth'])} LEDs right")
-    print(f"  draft mode is {results[False] / results[True]:.1f}× faster; target ≤ 150 ms {verdict(results[True] <= 150)}")
     real = PHOTOS / "panel_01.jpg"  # a real phone photo, 4032×3024
+    photos = [("rendered", photo, case["model"], case["truth"])]
     if real.exists():
-        data = real.read_bytes()
-        model = catalog.custom(["POWER", "LOS", "PON", "LAN"])
-        times = []
-        for _ in range(reps):
-            start = time.perf_counter()
-            reader.read([reader.open_photo(data)], model)
-            times.append((time.perf_counter() - start) * 1000)
-        print(f"  a real 12-megapixel phone photo ({real.name}, {len(data) / 1e6:.1f} MB): {statistics.median(times):.1f} ms"
-              f"  target ≤ 150 ms {verdict(statistics.median(times) <= 150)}")
+        photos.append(("real", real.read_bytes(), catalog.custom(["POWER", "LOS", "PON", "LAN"]), None))
+    baseline = Baseline(baseline_rev) if baseline_rev else None
+    print(f"\n12-megapixel photos, decode + read, {cores}, median of {reps} (wall time; CPU time beside it):")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-led-") as folder:
+            for name, data, model, truth in photos:
+                path = pathlib.Path(folder) / f"{name}.jpg"
+                path.write_bytes(data)
+                ours, theirs = [], []
+                for _ in range(reps):  # the two readers take turns, so a busy spell slows both
+                    wall, cpu, result = timed_read(data, model)
+                    ours.append((wall, cpu))
+                    if baseline:
+                        answer = baseline.time(path, model)
+                        theirs.append((answer["wall"], answer["cpu"]))
+                states = [led["state"] for led in result["leds"]] or result["quality"]["problems"]
+                if name == "rendered":
+                    print(f"  rendered 4000×3000 JPEG (quality 95, {len(data) / 1e6:.1f} MB), "
+                          f"{sum(t['state'] == s for t, s in zip(truth, states))}/{len(truth)} LEDs right:")
+                else:
+                    print(f"  a real phone photo ({real.name}, 4032×3024, {len(data) / 1e6:.1f} MB):")
+                rows = [("this checkout, draft mode (product)", ours)]
+                if baseline:
+                    rows.insert(0, (f"{baseline_rev} (baseline, same run)", theirs))
+                    if answer["states"] != states:
+                        print(f"    the readers disagree: {baseline_rev} {answer['states']}, this checkout {states}")
+                if name == "rendered":
+                    full = [timed_read(data, model, draft=False)[:2] for _ in range(reps)]
+                    rows.append(("this checkout, full decoding", full))
+                for label, times in rows:
+                    wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
+                    print(f"    {label:<40} {wall:7.1f} ms   CPU {cpu:7.1f} ms")
+                if baseline:
+                    before, after = (statistics.median(t[0] for t in times) for times in (theirs, ours))
+                    print(f"    {before / after:.2f}× the baseline's speed; target ≤ 150 ms {verdict(after <= 150)}")
+                else:
+                    print(f"    target ≤ 150 ms {verdict(statistics.median(t[0] for t in ours) <= 150)}")
+    finally:
+        if baseline:
+            baseline.close()
+    tracemalloc.start()
+    reader.read([reader.open_photo(photo)], case["model"])
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(f"  peak Python memory reading the rendered photo: {peak:.1f} MB")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=330)
     parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--baseline", default="main", help="the revision timed beside this checkout ('' for none)")
+    parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--timing-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    speed_report(args.reps)
+    if args.timing_worker:
+        return timing_worker()
+    speed_report(args.reps, args.baseline)
+    if args.speed_only:
+        return
     rendered = labelled(args.cases)
     real = real_photos()
     rendered.report("Labelled set (renders)")
