@@ -18,11 +18,15 @@
 4. Reliability: stated confidence against observed accuracy, on the labelled set (seeds held
    out from bench/calibrate_led.py's) and on the real photos.
 
-Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15] [--baseline main]
+With --compare, every reading of (2) and (3) is also made by the baseline's reader and the
+readings that differ in anything (states, confidences, colours, places, quality) are counted.
+
+Run from the project root:  .venv/bin/python bench/bench_led.py [--cases 330] [--reps 15] [--baseline main] [--compare]
                             .venv/bin/python bench/bench_led.py --speed-only
 The exit code is 0 even when a target is missed: this is a benchmark, not a test.
 """
 import argparse
+import base64
 import collections
 import io
 import json
@@ -138,26 +142,29 @@ class Tally:
             print(f"  {', '.join(problems)}: {n}")
 
 
-def labelled(count):
+def labelled(count, differences):
     tally = Tally()
     start = time.perf_counter()
-    for case in led_render.labelled_set(count):
+    for seed, case in enumerate(led_render.labelled_set(count), 1000):
         result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
         tally.add(case["truth"], result, case["bad"], case)
+        differences.check(f"seed {seed}", case["photos"], case["told"], result)
     print(f"\nLabelled set: {count} renders (seeds 1000–{999 + count}), rendered and read in "
           f"{time.perf_counter() - start:.0f} s")
     return tally
 
 
-def real_photos():
+def real_photos(differences):
     """Read the real photos with their lights named from truth.json (none is a catalog model)."""
     tally = Tally()
     truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
     print(f"\nReal photos ({PHOTOS}):")
     for photo in truth:
         model = catalog.custom(photo["labels_csv"].split(","))
-        result = reader.read([reader.open_photo((PHOTOS / photo["file"]).read_bytes())], model)
+        data = (PHOTOS / photo["file"]).read_bytes()
+        result = reader.read([reader.open_photo(data)], model)
         tally.add(photo["leds"], result)
+        differences.check(photo["file"], [data], model, result)
         if not result["quality"]["ok"]:
             print(f"  {photo['file']}: retake ({', '.join(result['quality']['problems'])})")
             continue
@@ -189,29 +196,31 @@ def pin():
         return "not pinned"
 
 
-def timed_read(data, model, draft=True):
-    """(wall ms, CPU ms, result) of decoding `data` and reading `model` from it."""
+def timed_read(photos, model, draft=True):
+    """(wall ms, CPU ms, result) of decoding `photos` (JPEG bytes: one photo or a burst's
+    frames) and reading `model` from them."""
     wall, cpu = time.perf_counter(), time.process_time()
-    result = reader.read([reader.open_photo(data, draft=draft)], model)
+    result = reader.read([reader.open_photo(data, draft=draft) for data in photos], model)
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, result
 
 
 def timing_worker():
-    """The baseline's side: one JSON request a line ({"photo": path, "model": {...}}), one
-    timing a line back ({"wall", "cpu", "states"})."""
+    """The baseline's side: one JSON request a line ({"photos": [base64], "model": {...}}),
+    one answer a line back ({"wall", "cpu", "result"})."""
     pin()
     for line in sys.stdin:
         request = json.loads(line)
-        wall, cpu, result = timed_read(pathlib.Path(request["photo"]).read_bytes(), request["model"])
-        states = [led["state"] for led in result["leds"]] or result["quality"]["problems"]
-        print(json.dumps({"wall": wall, "cpu": cpu, "states": states}), flush=True)
+        photos = [base64.b64decode(photo) for photo in request["photos"]]
+        wall, cpu, result = timed_read(photos, request["model"])
+        print(json.dumps({"wall": wall, "cpu": cpu, "result": result}), flush=True)
 
 
 class Baseline:
     """Another revision's reader (`git archive` of `rev`'s webapp/ into a temporary folder),
-    in a worker process on the same core, asked for one timing at a time."""
+    in a worker process on the same core, asked for one reading at a time."""
 
     def __init__(self, rev):
+        self.rev = rev
         self.folder = tempfile.TemporaryDirectory(prefix="bench-led-")
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "webapp"], capture_output=True, check=True)
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -220,8 +229,10 @@ class Baseline:
         self.worker = subprocess.Popen([sys.executable, __file__, "--timing-worker"], env=env, text=True,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def time(self, photo_path, model):
-        self.worker.stdin.write(json.dumps({"photo": str(photo_path), "model": model}) + "\n")
+    def read(self, photos, model):
+        """The worker's {"wall", "cpu", "result"} for `photos` (bytes) read as `model`."""
+        request = {"photos": [base64.b64encode(photo).decode() for photo in photos], "model": model}
+        self.worker.stdin.write(json.dumps(request) + "\n")
         self.worker.stdin.flush()
         line = self.worker.stdout.readline()
         if not line:
@@ -234,7 +245,29 @@ class Baseline:
         self.folder.cleanup()
 
 
-def speed_report(reps, baseline_rev="main"):
+class Differences:
+    """Readings of this checkout that differ from the baseline's (the whole result: every
+    light's state, lean, colour, confidence, p(lit), evidence and place, and the quality)."""
+
+    def __init__(self, baseline):
+        self.baseline, self.compared, self.differ = baseline, 0, []
+
+    def check(self, name, photos, model, result):
+        if self.baseline is None:
+            return
+        theirs = self.baseline.read(photos, model)["result"]
+        self.compared += 1
+        if json.loads(json.dumps(result)) != theirs:
+            self.differ.append(name)
+
+    def report(self):
+        if self.baseline is not None:
+            print(f"\nReadings that differ from {self.baseline.rev}'s reader (whole result): {len(self.differ)} of "
+                  f"{self.compared}" + (f": {', '.join(self.differ[:20])}" if self.differ else ""))
+
+
+def speed_report(reps, baseline=None):
+    """Time both 12-MP photos with this checkout's reader (and `baseline`'s, taking turns)."""
     cores = pin()
     case = led_render.make_case(4242, "single", model_id="huawei-hg8245h", size=(4000, 3000))
     # Phones save 12-MP photos at high quality (3–5 MB); the rendered panel is saved again at
@@ -247,45 +280,36 @@ def speed_report(reps, baseline_rev="main"):
     photos = [("rendered", photo, case["model"], case["truth"])]
     if real.exists():
         photos.append(("real", real.read_bytes(), catalog.custom(["POWER", "LOS", "PON", "LAN"]), None))
-    baseline = Baseline(baseline_rev) if baseline_rev else None
     print(f"\n12-megapixel photos, decode + read, {cores}, median of {reps} (wall time; CPU time beside it):")
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-led-") as folder:
-            for name, data, model, truth in photos:
-                path = pathlib.Path(folder) / f"{name}.jpg"
-                path.write_bytes(data)
-                ours, theirs = [], []
-                for _ in range(reps):  # the two readers take turns, so a busy spell slows both
-                    wall, cpu, result = timed_read(data, model)
-                    ours.append((wall, cpu))
-                    if baseline:
-                        answer = baseline.time(path, model)
-                        theirs.append((answer["wall"], answer["cpu"]))
-                states = [led["state"] for led in result["leds"]] or result["quality"]["problems"]
-                if name == "rendered":
-                    print(f"  rendered 4000×3000 JPEG (quality 95, {len(data) / 1e6:.1f} MB), "
-                          f"{sum(t['state'] == s for t, s in zip(truth, states))}/{len(truth)} LEDs right:")
-                else:
-                    print(f"  a real phone photo ({real.name}, 4032×3024, {len(data) / 1e6:.1f} MB):")
-                rows = [("this checkout, draft mode (product)", ours)]
-                if baseline:
-                    rows.insert(0, (f"{baseline_rev} (baseline, same run)", theirs))
-                    if answer["states"] != states:
-                        print(f"    the readers disagree: {baseline_rev} {answer['states']}, this checkout {states}")
-                if name == "rendered":
-                    full = [timed_read(data, model, draft=False)[:2] for _ in range(reps)]
-                    rows.append(("this checkout, full decoding", full))
-                for label, times in rows:
-                    wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
-                    print(f"    {label:<40} {wall:7.1f} ms   CPU {cpu:7.1f} ms")
-                if baseline:
-                    before, after = (statistics.median(t[0] for t in times) for times in (theirs, ours))
-                    print(f"    {before / after:.2f}× the baseline's speed; target ≤ 150 ms {verdict(after <= 150)}")
-                else:
-                    print(f"    target ≤ 150 ms {verdict(statistics.median(t[0] for t in ours) <= 150)}")
-    finally:
+    for name, data, model, truth in photos:
+        ours, theirs = [], []
+        for _ in range(reps):  # the two readers take turns, so a busy spell slows both
+            wall, cpu, result = timed_read([data], model)
+            ours.append((wall, cpu))
+            if baseline:
+                answer = baseline.read([data], model)
+                theirs.append((answer["wall"], answer["cpu"]))
+        states = [led["state"] for led in result["leds"]] or result["quality"]["problems"]
+        if name == "rendered":
+            print(f"  rendered 4000×3000 JPEG (quality 95, {len(data) / 1e6:.1f} MB), "
+                  f"{sum(t['state'] == s for t, s in zip(truth, states))}/{len(truth)} LEDs right:")
+        else:
+            print(f"  a real phone photo ({real.name}, 4032×3024, {len(data) / 1e6:.1f} MB):")
+        rows = [("this checkout, draft mode (product)", ours)]
         if baseline:
-            baseline.close()
+            rows.insert(0, (f"{baseline.rev} (baseline, same run)", theirs))
+        if name == "rendered":
+            rows.append(("this checkout, full decoding", [timed_read([data], model, draft=False)[:2] for _ in range(reps)]))
+        for label, times in rows:
+            wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
+            print(f"    {label:<40} {wall:7.1f} ms   CPU {cpu:7.1f} ms")
+        after = statistics.median(t[0] for t in ours)
+        if baseline:
+            same = answer["result"] == json.loads(json.dumps(result))
+            print(f"    {statistics.median(t[0] for t in theirs) / after:.2f}× the baseline's speed, "
+                  f"{'the same reading' if same else 'A DIFFERENT READING'}; target ≤ 150 ms {verdict(after <= 150)}")
+        else:
+            print(f"    target ≤ 150 ms {verdict(after <= 150)}")
     tracemalloc.start()
     reader.read([reader.open_photo(photo)], case["model"])
     peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -298,19 +322,28 @@ def main():
     parser.add_argument("--cases", type=int, default=330)
     parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--baseline", default="main", help="the revision timed beside this checkout ('' for none)")
+    parser.add_argument("--compare", action="store_true",
+                        help="also read the labelled set and the real photos with the baseline and count the differences")
     parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--timing-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.timing_worker:
         return timing_worker()
-    speed_report(args.reps, args.baseline)
-    if args.speed_only:
-        return
-    rendered = labelled(args.cases)
-    real = real_photos()
-    rendered.report("Labelled set (renders)")
-    real.report("Real photos (../shared/led-photos)")
-    reliability([("labelled set", rendered), ("real photos", real)])
+    baseline = Baseline(args.baseline) if args.baseline else None
+    try:
+        speed_report(args.reps, baseline)
+        if args.speed_only:
+            return
+        differences = Differences(baseline if args.compare else None)
+        rendered = labelled(args.cases, differences)
+        real = real_photos(differences)
+        rendered.report("Labelled set (renders)")
+        real.report("Real photos (../shared/led-photos)")
+        reliability([("labelled set", rendered), ("real photos", real)])
+        differences.report()
+    finally:
+        if baseline:
+            baseline.close()
 
 
 if __name__ == "__main__":

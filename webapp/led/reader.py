@@ -201,10 +201,16 @@ class _Level:
 
 
 def _channels(rgb):
+    """(V, chroma, luminance) float32 maps of a float32 RGB array: max, max − min, BT.601 luma."""
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    v = np.maximum(np.maximum(r, g), b)
-    c = v - np.minimum(np.minimum(r, g), b)
-    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    v = np.maximum(r, g)
+    np.maximum(v, b, out=v)
+    c = np.minimum(r, g)
+    np.minimum(c, b, out=c)
+    np.subtract(v, c, out=c)
+    lum = 0.299 * r
+    lum += 0.587 * g
+    lum += 0.114 * b
     return v, c, lum
 
 
@@ -235,9 +241,14 @@ def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place (at most POOL)."""
     found = []  # per level: (x, y, level, lit, window) arrays, working pixels and noise units
     for k, level in enumerate(levels):
-        lit_norm = np.clip((level.emit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
-        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, WIN_CAP)
-        score = 2 * lit_norm + win_norm
+        lit_norm = level.emit - 4 * level.lit_noise  # in noise units, 0 to LIT_CAP (in place: same values)
+        lit_norm /= max(12.0, 6 * level.lit_noise)
+        np.clip(lit_norm, 0, LIT_CAP, out=lit_norm)
+        win_norm = level.window - 3 * level.window_noise
+        win_norm /= max(8.0, 5 * level.window_noise)
+        np.clip(win_norm, 0, WIN_CAP, out=win_norm)
+        score = 2 * lit_norm
+        score += win_norm
         peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
         ys, xs = np.nonzero(peaks)
         if len(xs) > 4 * POOL:
