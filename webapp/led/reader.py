@@ -269,7 +269,8 @@ def _spots(levels):
         kept.append(_Spot(float(x[n]), float(y[n]), int(level[n]), float(lit[n]), float(window[n])))
         if len(kept) >= POOL:
             break
-        free &= np.hypot(x - x[n], y - y[n]) > 2.5 * np.maximum(radius, radius[n])
+        rest = slice(n + 1, None)
+        free[rest] &= np.hypot(x[rest] - x[n], y[rest] - y[n]) > 2.5 * np.maximum(radius[rest], radius[n])
     return kept
 
 
