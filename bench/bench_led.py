@@ -329,7 +329,12 @@ def main():
     args = parser.parse_args()
     if args.timing_worker:
         return timing_worker()
-    baseline = Baseline(args.baseline) if args.baseline else None
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = Baseline(args.baseline)
+        except (subprocess.CalledProcessError, OSError) as problem:  # not a git checkout, or no such revision
+            print(f"No baseline: git archive {args.baseline} failed ({problem}); timing this checkout alone.")
     try:
         speed_report(args.reps, baseline)
         if args.speed_only:

@@ -321,17 +321,17 @@ def _lines(spots, count, limit=LINES_TRIED):
     score = (-np.sort(ranked, axis=1)).sum(1)
     # Best first, skipping a line when 70 % of its spots are on a line already taken.
     size = near.sum(1)
-    open_ = size >= 2
+    untaken = size >= 2
     counts = near.astype(np.int32)
     lines = []
     for p in np.argsort(score)[::-1]:
-        if not open_[p]:
+        if not untaken[p]:
             continue
         members = np.flatnonzero(near[p])
         lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
         if len(lines) >= limit:
             break
-        open_ &= counts[:, members].sum(1) < 0.7 * size
+        untaken &= counts[:, members].sum(1) < 0.7 * size
     return lines
 
 
@@ -400,14 +400,14 @@ def _fit_slots(line, spots, slots, roles, size):
     total = np.full(len(pos), -1e9)
     total[inside] = scored
     best = int(np.argmax(total))
-    matched, distance = matched[np.searchsorted(inside, best)], distance[np.searchsorted(inside, best)]
+    row = int(np.searchsorted(inside, best))  # the best placement among those scored
     moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
     rival = float(total[moved].max()) if moved.any() else -1e9
     rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
     # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
     # a line drawn through two spots does not drift off the others (tilt, perspective).
     points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
-    on = [(k, members[int(np.argmin(distance[k]))]) for k in range(n) if matched[k].any()]
+    on = [(k, members[int(np.argmin(distance[row, k]))]) for k in range(n) if matched[row, k].any()]
     on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
     spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
     if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
