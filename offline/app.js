@@ -5,7 +5,7 @@
 // Online or offline, it is the same path. Screens live in screens/, one module each.
 import { boot, shared, touched } from "./context.js";
 import { draw, startRouter } from "./router.js";
-import { requestSync, watchConnection } from "./autosync.js";
+import { markBriefcase, requestSync, watchConnection } from "./autosync.js";
 
 const S = self.ONTrackStore;
 const FIRST_LOAD_WAIT_MS = 4000;
@@ -57,16 +57,19 @@ async function start() {
   forgetShellOnLogout();
   const app = document.getElementById("app");
   app.addEventListener("input", touched);
-  // A phone that never loaded its jobs keeps the server's "Opening your jobs…" line until its
-  // first pull arrives, so the list is drawn once, whole: drawing the empty list first and then the
+  // A phone that never loaded its jobs keeps what the server drew (its list, drawn into the page on
+  // a first load, webapp/jobs/first_list.py; else the "Opening your jobs…" line) until its first
+  // pull arrives, so the list is drawn once, whole: drawing the empty list first and then the
   // pulled jobs above and inside it moved the page (a layout shift of 0.18, issue 14 Lighthouse).
   // The list is drawn from the pull's response as it arrives (autosync.js), while the rows are
   // still being written to IndexedDB (sync.js). At most FIRST_LOAD_WAIT_MS: on a stalled
   // connection the "not loaded yet" list shows, and the jobs are drawn when the sync gets through.
-  const firstLoad = navigator.onLine && !(await S.getMeta(shared.db, "cursor"));
+  const holds = Boolean(await S.getMeta(shared.db, "cursor"));
+  const firstLoad = navigator.onLine && !holds;
   if (firstLoad) { await Promise.race([requestSync(), new Promise((done) => setTimeout(done, FIRST_LOAD_WAIT_MS))]); }
-  if (!firstLoad || !app.dataset.drawn) { await draw(); }
+  if (!firstLoad || !(app.dataset.drawn || app.dataset.adopted)) { await draw(); }
   document.body.dataset.ready = "1";
+  if (holds) { markBriefcase(); }
   if (!firstLoad) { requestSync(); }
 }
 

@@ -21,14 +21,34 @@ function schedule() {
 
 // A pulled page with changes is shown as soon as it arrives, while sync.js is still writing it to
 // IndexedDB (issue 14: the job list paints from the pull's response, not after the writes).
+// A first pull of the same snapshot as the list the server drew into the page (webapp/jobs/first_list.py,
+// data-snapshot) holds exactly what is on screen: that drawing is kept, not drawn again (a whole list
+// in lit-html, the longest task of the first load, issue 14); the next draw replaces it.
+// Nothing of the phone's own goes over it: no queued change, nothing that needs attention.
+async function serverDrewIt(page) {
+  const app = document.getElementById("app");
+  if (!(page.reset && !page.more && !app.dataset.drawn && app.dataset.snapshot === String(page.cursor))) { return false; }
+  const [queued, attention] = await Promise.all([shared.db.count("outbox"), shared.db.count("attention")]);
+  return !queued && !attention;
+}
+
 const showPull = {
   async arriving(page) {
     if (!page.reset && !(page.changes || []).length) { return; }
     showArriving(page);
+    if (await serverDrewIt(page)) { document.getElementById("app").dataset.adopted = "1"; drewPull = true; return; }
     if (!shared.typing) { await shared.render(true); drewPull = true; }
   },
   settled: arrived,
 };
+
+// Tells the server that this phone holds this technician's briefcase, so /jobs/ comes as the bare
+// shell and the list is drawn from IndexedDB (with the queued changes over it); without it the server
+// draws the list into the page for the first load (webapp/jobs/first_list.py). No secret: a user id.
+export function markBriefcase() {
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `ontrack_briefcase=${boot.user.id}; Path=/jobs; Max-Age=31536000; SameSite=Strict${secure}`;
+}
 
 export async function requestSync() {
   if (syncing) { again = true; return; }
@@ -38,6 +58,7 @@ export async function requestSync() {
   let result;
   try { result = await Y.run(shared.db, boot.user.id, showPull); } finally { syncing = false; }
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
+  if (result && result.ok) { markBriefcase(); }
   if (!failures) { quickProbes = []; }
   // The screen drawn from the pull as it arrived is what the phone now holds: only the bar and the
   // notices' count change (drawing the whole list again cost ≈0.1 s of a phone's CPU, issue 14).

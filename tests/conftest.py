@@ -1,9 +1,11 @@
 """Fixtures: a fresh SQLite file per test, a logged-in client per role, and real Chromium."""
+import datetime
 import os
 import re
 import shutil
 import threading
 import uuid
+from zoneinfo import ZoneInfo
 
 # The tests' webhook receivers listen on loopback, which webhooks refuse unless the operator allows it
 # (webapp/webhooks/addresses.py): allowed for this one address, set before the config is read.
@@ -134,6 +136,16 @@ class Phone:
         response = self.push([self.mutation("order.transition", args)], headers=headers)
         assert response.status_code == 200, response.text
         return response.json["results"][0]
+
+    def restore(self, order_id):
+        """Take an order dispatched to this technician to "restored" as a visit does: accept, an appointment from an hour
+        from now, on site, restored; each step must apply. What every closure-reply test starts from."""
+        start = datetime.datetime.now(ZoneInfo("Asia/Shanghai")) + datetime.timedelta(hours=1)
+        window = {"appointment_start": f"{start:%Y-%m-%dT%H:%M}",
+                  "appointment_end": f"{start + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}"}
+        for to, fields in (("accepted", None), ("appointed", window), ("on_site", None), ("restored", None)):
+            result = self.act(order_id, to, fields=fields)
+            assert result["status"] == "applied", (to, result)
 
     def note(self, order_id, text):
         response = self.push([self.mutation("order.add_note", {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": text})])

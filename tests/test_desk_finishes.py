@@ -96,3 +96,36 @@ def test_send_a_misdispatched_order_back_to_the_queue(login, user_ids, db, reaso
         # back in the queue: it can be dispatched again
         assert desk.post(f"/orders/{order_id}/act/dispatch", {"technician_id": str(user_ids["techa"])}).status_code == 303
     assert login("techb").post(f"/orders/{order_id}/act/return_to_queue", {"reason_code": "wrong_area"}).status_code in (403, 404)
+
+
+def test_an_installation_is_not_closed_without_a_visit(login, user_ids, db):
+    """§2.10's remote handling answers faults and complaints; an installation is installed, tested and accepted at the
+    address (§6.2, §7.3 steps 2, 6–7): the desk is not offered a remote close for it, and one sent anyway is refused
+    with the reason, in installation words, before any fault field is asked for."""
+    desk = login("disp")
+    repair = new_order(login, user_ids, desk)
+    installation = new_order(login, user_ids, desk, order_type="installation", symptom="new_install", due_date="2027-01-15")
+    assert 'data-action="close_remotely"' in desk.get(f"/orders/{repair}").text
+    page = desk.get(f"/orders/{installation}").text
+    assert 'data-action="close_remotely"' not in page and 'data-action="cancel_duplicate"' in page
+    form = {"method": "remote", "phenomenon": "新装", "cause": "后台已开通账号", "handling_process": "远程开通",
+            "classification": "account", "customer_confirmed": "y"}
+    for sent in (form, {}):
+        response = desk.post(f"/orders/{installation}/act/close_remotely", sent)
+        assert response.status_code == 409, response.text
+        said = response.text.split('id="errors"')[1].split("</div>")[0]
+        assert "装机工单不能不上门就关闭" in said and "故障" not in said, said
+    order = state(db, installation)
+    assert order["state"] == "dispatched" and order["closure"] in (None, "") and running_clocks(db, installation) > 0
+    assert "close_remotely" not in events(db, installation)
+
+
+def test_the_state_machine_refuses_a_remote_close_by_order_type():
+    from webapp.orders import lifecycle
+    assert "close_remotely" not in lifecycle.allowed_actions("dispatched", "dispatcher", order_type="installation")
+    assert "close_remotely" in lifecycle.allowed_actions("dispatched", "dispatcher", order_type="complaint")
+    with pytest.raises(lifecycle.Refused) as refused:
+        lifecycle.check("close_remotely", "dispatched", "dispatcher", fields={"order_type": "installation", "closure": {"x": 1}})
+    assert "installation" in refused.value.message and "visit" in refused.value.message
+    assert lifecycle.check("close_remotely", "dispatched", "dispatcher",
+                           fields={"order_type": "repair", "closure": {"x": 1}}) == "returned"

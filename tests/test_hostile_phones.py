@@ -89,7 +89,7 @@ def test_a_non_finite_number_is_never_accepted_stored_or_sent(login, order_id, d
                                          headers={"X-CSRFToken": phone.session.token})
     assert analysed.status_code == 422, analysed.text
     answer = strict(analysed.data)
-    assert "not a real number" in answer["error"] and "networks" not in answer
+    assert "不是一个真实的数" in answer["error"] and "networks" not in answer
 
 
 # ---- 2. other people's photos by hash ----

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.test_installed_equipment import INSTALLATION_REPLY, INSTALLED, returned_installation
-from tests.test_order_flow import CLOSURE, local_input, new_order, state
+from tests.test_order_flow import CLOSURE, new_order, state
 from webapp.orders import lifecycle
 
 
@@ -34,9 +34,7 @@ def test_the_desk_shows_an_installation_reply_and_timeline_in_installation_words
 def test_a_repairs_timeline_still_says_repaired(login, phone, user_ids):
     order_id = new_order(login, user_ids)
     tech = phone("techb")
-    for to, fields in (("accepted", None), ("appointed", {"appointment_start": local_input(60), "appointment_end": local_input(120)}),
-                       ("on_site", None), ("restored", None)):
-        assert tech.act(order_id, to, fields=fields)["status"] == "applied", to
+    tech.restore(order_id)
     timeline = login("disp").get(f"/orders/{order_id}").text.split('class="card timeline"')[1]
     assert "已修复" in timeline and "已装通" not in timeline
 
@@ -90,3 +88,24 @@ def test_the_state_machine_words_its_refusals_by_order_type():
     assert "repaired" in refused.value.message
     assert lifecycle.check("return", "restored", "technician", is_assignee=True,
                            fields={**installation, "closure": {**installation["closure"], "holder_informed": True}}) == "returned"
+
+
+def test_the_reply_forms_share_their_ending_in_each_order_types_words(app):
+    """One ending (handler, phone, confirmation, holder told, why unsigned, confirmed by/at, equipment on site) for both
+    replies, labelled in each one's words: a mistake in it is named as the technician's form names it."""
+    from webapp.orders import forms
+    with app.test_request_context():
+        installation = forms.InstallationReplyForm(meta={"csrf": False})
+        repair = forms.ClosureForm(meta={"csrf": False})
+        assert str(installation.handler_phone.label.text) == "装机人员电话" and str(repair.handler_phone.label.text) == "处理人员电话"
+        assert "装通" in str(installation.holder_informed.label.text) and "修复" in str(repair.holder_informed.label.text)
+        assert installation.installed_ont_serial.flags.required and not repair.installed_ont_serial.flags.required
+        ending = {"handler", "handler_phone", "confirmation", "holder_informed", "unsigned_reason", "confirmed_by", "confirmed_at"}
+        assert ending <= set(installation._fields) and ending <= set(repair._fields)
+        # the repair's words stay on the repair after an installation form was made (no label shared between them)
+        assert str(forms.ClosureForm(meta={"csrf": False}).handler.label.text) == "故障处理人员"
+
+
+def test_a_bad_installer_phone_is_named_in_installation_words(login, phone, user_ids):
+    _order_id, _tech, result = returned_installation(login, phone, user_ids, {**INSTALLED, "handler_phone": "call me"})
+    assert result["status"] == "rejected" and "装机人员电话" in result["error"], result

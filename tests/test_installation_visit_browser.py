@@ -87,7 +87,7 @@ def test_an_installation_closure_reply_asks_what_was_installed_tested_and_accept
 
     form = page.locator("form[data-form=return]")
     for words in ("安装开通内容", "安装的设备", "接入端口", "业务调测", "收光功率（dBm）", "测速下行速率（Mbit/s）", "装通时间",
-                  "客户已现场测试并验收", "业务已装通"):
+                  "客户已现场测试并验收", "业务已装通", "装机人员", "装机人员电话"):  # the shared ending, in installation words
         expect(form).to_contain_text(words)
     for fault_field in ("[name=phenomenon]", "[name=cause]", "[name=classification]", "[name=no_equipment_replaced]",
                         "[name=result]", "#closure-specialties"):

@@ -36,16 +36,9 @@ def reports(tmp_path_factory):
         stack.stop()
 
 
-# The technician's landing page: 0.97 (runs 0.97/0.93/0.97) before issue 14's first-paint work, 0.97–0.98 after it
-# (runs 0.97/0.97/0.98 and 0.88/0.98/0.98 on this box at load 8–10; bench/bench_first_paint.py). Its layout shift is
-# gone (CLS 0.08 → 0.007) and no write to IndexedDB comes before the list paints, but Lighthouse's simulated LCP
-# stays at 2.15–2.3 s (score 0.93–0.95): the list needs the pull, behind /jobs/, the scripts, /api/session and the
-# 37 KB pull on simulated slow 4G; and one long task in a run still costs 0.05–0.1. Not yet reliably ≥ 0.98: issue 14
-# stays open for it; the dispatcher's page is held to 0.98.
-TECHNICIAN_BELOW_TARGET = pytest.mark.xfail(strict=False, reason="issue 14: technician landing page at 0.97–0.98, not reliably ≥ 0.98")
-
-
-@pytest.mark.parametrize("page", [pytest.param("technician", marks=TECHNICIAN_BELOW_TARGET), "dispatcher"])
+# The technician's landing page was 0.97-0.98 until the server drew the list into a first load's page
+# (webapp/jobs/first_list.py): its LCP waited for the scripts, /api/session and the first pull on slow 4G.
+@pytest.mark.parametrize("page", PAGES)
 def test_landing_page_performance(reports, page):
     result = reports[page]
     assert result["performance"] >= MIN_PERFORMANCE, result

@@ -139,6 +139,9 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     closure = page.locator("form[data-form=return]")
     expect(closure.locator("textarea[name=cause]")).to_have_value("入户皮线在门框处压断，收光 -29.5 dBm")
     expect(closure.locator("textarea[name=unsigned_reason]")).to_have_count(0)  # signed: no reason needed
+    for words in ("故障处理人员", "处理人员电话", "已告知开户人和联系电话机主业务已修复"):  # the shared ending, in a repair's words
+        expect(closure).to_contain_text(words)
+    expect(closure).not_to_contain_text("装机人员")
     closure.locator("textarea[name=phenomenon]").fill("光猫 LOS 红灯闪烁，无法上网")
     closure.locator("input[name=holder_informed]").check()
     closure.locator("button[data-action=return]").tap()  # nothing said of the equipment: the phone asks, queues nothing

@@ -75,5 +75,5 @@ def test_the_laptop_page_scans_with_pywifi(app, live_server, browser):
         shot(page, "31-wifi-laptop-scan")
         app.config["WIFI_CTRL_DIR"] = "/nonexistent-wpa"
         page.locator("#scan-button").click()
-        expect(page.locator("#scan-error")).to_contain_text("No wpa_supplicant control directory")
+        expect(page.locator("#scan-error")).to_contain_text("没有 wpa_supplicant 控制目录")
         context.close()

@@ -4,7 +4,7 @@ import pathlib
 import secrets
 import threading
 
-from flask import Flask, jsonify, render_template, request, session
+from flask import Flask, abort, has_request_context, jsonify, render_template, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -97,6 +97,21 @@ def _create_app(test_config):
     return app
 
 
+def compile_templates(app):
+    """Compile every template under `templates/` into the app's Jinja cache; returns how many.
+
+    For the production server (wsgi.py, gunicorn preloads it before forking): no request thread
+    then compiles a template, so two threads never compile at once. CPython 3.11 can fail when two
+    threads build ASTs together ("SystemError: AST constructor recursion depth mismatch",
+    python/cpython gh-106905), and Jinja builds one for each template the first time it is used.
+    """
+    names = [name for name in app.jinja_env.list_templates() if name.endswith(".html")]
+    with _CREATE_LOCK:
+        for name in names:
+            app.jinja_env.get_template(name)
+    return len(names)
+
+
 def _instance_secret(instance_path):
     """Keep a random development key in the instance folder (never in the repository)."""
     path = pathlib.Path(instance_path) / "secret_key"
@@ -121,6 +136,7 @@ def _large_upload_limits():
 
 def _init_extensions(app):
     app.before_request(_large_upload_limits)  # first: CSRF protection below reads the form
+    app.before_request(_json_body_is_an_object)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
@@ -150,11 +166,32 @@ def _init_extensions(app):
 
 
 def _select_locale():
-    """Use the language the person chose, else the browser's, else Simplified Chinese."""
+    """Use the language the person chose, else the browser's, else Simplified Chinese.
+
+    Outside a request (the `flask` commands, jobs that did not force a locale) messages are in
+    English, as the rest of the command line speaks.
+    """
+    if not has_request_context():
+        return "en"
     chosen = session.get("lang")
     if chosen in Config.LANGUAGES:
         return chosen
     return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh_Hans_CN"
+
+
+def _json_body_is_an_object():
+    """A JSON body sent to a page's form must be an object: anything else is a 400.
+
+    Flask-WTF reads a JSON body as the form (ImmutableMultiDict(request.get_json())), which fails
+    on an array, a string or a number: a 500 on every form, the login page included (review r1).
+    The JSON routes under /api/ read and check their own bodies.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json or request.path.startswith("/api/"):
+        return None
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):
+        abort(400)
+    return None
 
 
 def _wants_json():

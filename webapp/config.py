@@ -112,6 +112,7 @@ class Config:
     VAPID_PRIVATE_KEY_FILE = os.environ.get("ONTRACK_VAPID_PRIVATE_KEY_FILE", "")
     PUSH_SUBJECT = os.environ.get("ONTRACK_PUSH_SUBJECT", "mailto:noc@example.cn")
     PUSH_ALLOW_INSECURE = False  # tests: a push-service stand-in on http://127.0.0.1
+    PUSH_ALLOW_PRIVATE = os.environ.get("ONTRACK_PUSH_ALLOW_PRIVATE", "")  # networks push endpoints may be in (as WEBHOOK_ALLOW_PRIVATE)
     SMS_GATEWAY_URL = os.environ.get("ONTRACK_SMS_GATEWAY_URL", "")
     SMS_GATEWAY_KEY = os.environ.get("ONTRACK_SMS_GATEWAY_KEY", "")
 

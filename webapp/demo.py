@@ -34,7 +34,7 @@ STAFF = [("dispatch1", "调度员 周敏", "dispatcher"), ("dispatch2", "调度�
 STATE_MIX = {"created": 25, "cancelled": 5, "dispatched": 35, "accepted": 30, "appointed": 45, "en_route": 15, "on_site": 25,
              "suspended": 8, "restored": 12, "returned": 40, "closed": 40, "rejected": 10, "unsolved": 10}
 PATHS = {
-    "created": [], "cancelled": ["cancel_duplicate"], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
+    "created": [], "dispatched": ["dispatch"], "accepted": ["dispatch", "accept"],
     "appointed": ["dispatch", "accept", "make_appointment"],
     "en_route": ["dispatch", "accept", "make_appointment", "depart"],
     "on_site": ["dispatch", "accept", "make_appointment", "depart", "arrive"],

@@ -977,6 +977,23 @@ MIGRATIONS = [
         "CREATE INDEX orders_state_priority_due ON orders (state, priority, next_due_at)",
         "CREATE INDEX order_clocks_policy_open_warn ON order_clocks (policy_code, stopped_at, warn_at)",
     ],
+    # The circuit warning (电路预警, §7.3 step 5) watches enterprise circuits only: a home FTTH/FTTB installation
+    # armed one before this and showed it on the order page, the console, the phone and in the notices. Its clock
+    # and the notices it raised go (they were never true), and the order's next deadline is taken again from the
+    # clocks left (what engine.refresh_next_due would store).
+    [
+        "UPDATE sla_policies SET access_types = '[\"enterprise\"]' WHERE code = 'installation_progress'",
+        """DELETE FROM order_clocks WHERE policy_code = 'installation_progress'
+            AND order_id IN (SELECT id FROM orders WHERE access_type != 'enterprise')""",
+        """DELETE FROM notices WHERE policy_code = 'installation_progress'
+            AND order_id IN (SELECT id FROM orders WHERE access_type != 'enterprise')""",
+        """UPDATE orders SET
+            next_due_at = (SELECT c.due_at FROM order_clocks c WHERE c.order_id = orders.id AND c.stopped_at IS NULL
+                           ORDER BY c.due_at LIMIT 1),
+            next_due_policy = (SELECT c.policy_code FROM order_clocks c WHERE c.order_id = orders.id AND c.stopped_at IS NULL
+                               ORDER BY c.due_at LIMIT 1)
+            WHERE next_due_policy = 'installation_progress' AND access_type != 'enterprise'""",
+    ],
 ]
 
 

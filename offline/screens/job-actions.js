@@ -174,7 +174,6 @@ function installationReplyForm(order, action, draft) {
   const said = (restored || {}).details || {};
   const now = nowInput();
   const pre = Object.assign({}, said.done ? { handling_process: said.done } : {}, draft);
-  const unsigned = !(order.signoffs || []).length;
   const reading = (name, signed) => html`<span class="signed"><input name=${name} type="text" inputmode="decimal" autocomplete="off"
     required .defaultValue=${pre[name] || ""}>${signed ? signKey() : nothing}</span>`;
   return actionForm(order, action, html`
@@ -189,13 +188,8 @@ function installationReplyForm(order, action, draft) {
     ${field(t("Installed and working at"), datetime("recovery_time", pre.recovery_time || (restored ? localInput(restored.at) : now)), true)}
     <label class="check"><input type="checkbox" name="customer_accepted" value="y" required ?checked=${pre.customer_accepted === true}
       data-unticked=${t("The customer tests the service and accepts it; then tick it.")}> ${t("The customer tested the service and accepted it")}</label>
-    <div class="grid">${field(t("Installed by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
-      ${field(t("Installer's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
-    ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
-    ${order.access_type === "enterprise" ? field(t("Installation confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
-      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
-        ${t("The account holder and contact-phone holder were told the service is installed and working")}</label>`}
-    ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
+    ${replyEnding(order, pre, now, { handler: t("Installed by"), phone: t("Installer's phone"), confirmedBy: t("Installation confirmed by"),
+      holderTold: t("The account holder and contact-phone holder were told the service is installed and working") })}`, true);
 }
 
 // The closure reply, last: pre-filled from what the technician wrote on restoring, then the guide's run.
@@ -208,7 +202,6 @@ function closureForm(order, action, playbooks, draft) {
   const followed = lastRun && playbooks ? R.treeFor(playbooks, lastRun.playbook_version) : null;  // the guide version the run followed
   const run = followed && followed.outcomes[lastRun.outcome] ? R.closureFrom(playbooks, lastRun, lang, LED_WORDS) : {};
   const pre = Object.assign({}, run, said.found ? { cause: said.found } : {}, said.done ? { handling_process: said.done } : {}, draft);
-  const unsigned = !(order.signoffs || []).length;
   return actionForm(order, action, html`
     ${lastRun && run.cause !== undefined ? html`<p class="muted small" id="closure-prefilled">${t("Filled in from the fault-finding run; check and correct it.")}</p>` : nothing}
     ${field(t("Fault phenomenon"), textarea("phenomenon", true, pre.phenomenon), true)}
@@ -220,21 +213,27 @@ function closureForm(order, action, playbooks, draft) {
     ${field(t("Result"), resultSelect(pre.result === undefined ? run.result : pre.result))}
     ${field(t("Recovery time"), datetime("recovery_time", pre.recovery_time || now), true)}
     ${field(t("Fault classification"), select("classification", boot.closure_classes, pre.classification))}
-    <div class="grid">${field(t("Handled by"), html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
-      ${field(t("Handler's phone"), html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
-    ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
-    ${order.access_type === "enterprise" ? field(t("Restoration confirmed by"), select("confirmation", boot.closure_confirmations, pre.confirmation)) :
-      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
-        ${t("The account holder and contact-phone holder were told the service is repaired")}</label>`}
-    ${confirmedFields(order.access_type === "enterprise", pre.confirmed_at || now, pre.confirmed_by)}`, true);
+    ${replyEnding(order, pre, now, { handler: t("Handled by"), phone: t("Handler's phone"), confirmedBy: t("Restoration confirmed by"),
+      holderTold: t("The account holder and contact-phone holder were told the service is repaired") })}`, true);
 }
 
-// Who confirmed the restoration and when (§9.2 item 16): for an enterprise line the customer-service agent or
-// the NMS duty officer, required; for a home line who was told, with the time it was done.
-function confirmedFields(enterprise, at, by) {
-  return html`<div class="grid">
-    ${field(t("Confirmed by (name)"), html`<input name="confirmed_by" maxlength="80" ?required=${enterprise} .defaultValue=${by || ""}>`, enterprise)}
-    ${field(t("Confirmed at"), html`<input type="datetime-local" name="confirmed_at" ?required=${enterprise} value=${at}>`, enterprise)}</div>`;
+// What both closure replies end with (webapp/orders/forms.py ReplyForm), in the words of the order's type: who
+// handled it and their phone (§6.4), why the customer did not sign, how it was confirmed — an enterprise line by the
+// customer or the NMS, a home line by telling the account holder (§9.2 item 16, §6.2 rule 4) — and by whom and when:
+// for an enterprise line the customer-service agent or the NMS duty officer, required; for a home line who was told.
+// words: {handler, phone, confirmedBy, holderTold}.
+function replyEnding(order, pre, now, words) {
+  const enterprise = order.access_type === "enterprise";
+  const unsigned = !(order.signoffs || []).length;
+  return html`<div class="grid">${field(words.handler, html`<input name="handler" maxlength="80" .defaultValue=${pre.handler || boot.user.name || ""}>`)}
+      ${field(words.phone, html`<input name="handler_phone" type="tel" inputmode="tel" maxlength="20" .defaultValue=${pre.handler_phone || boot.user.phone || ""}>`)}</div>
+    ${unsigned ? field(t("Why the customer did not sign"), textarea("unsigned_reason", true, pre.unsigned_reason), true) : nothing}
+    ${enterprise ? field(words.confirmedBy, select("confirmation", boot.closure_confirmations, pre.confirmation)) :
+      html`<label class="check"><input type="checkbox" name="holder_informed" value="y" required ?checked=${pre.holder_informed === true}>
+        ${words.holderTold}</label>`}
+    <div class="grid">
+    ${field(t("Confirmed by (name)"), html`<input name="confirmed_by" maxlength="80" ?required=${enterprise} .defaultValue=${pre.confirmed_by || ""}>`, enterprise)}
+    ${field(t("Confirmed at"), html`<input type="datetime-local" name="confirmed_at" ?required=${enterprise} value=${pre.confirmed_at || now}>`, enterprise)}</div>`;
 }
 
 function appointmentForm(order, action, draft) {

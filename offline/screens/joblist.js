@@ -15,7 +15,7 @@ const lateMark = (o) => (o.appointment_start && local(o.appointment_start).date 
   ? html` <span class="chip late">${t("Late: appointment was %(date)s", { date: local(o.appointment_start).date.slice(5) })}</span>` : nothing);
 
 const card = (o) => {
-  const slot = o.appointment_start ? `${when(o.appointment_start)}–${(local(o.appointment_end) || {}).time}` : t("No appointment yet");
+  const slot = o.appointment_start ? `${when(o.appointment_start)}–${(local(o.appointment_end) || { time: "" }).time}` : t("No appointment yet");
   return html`<li class="job card" id="job-${o.id}">
     <a class="job-main" data-nav href="/jobs/${o.id}"><div class="job-top">${stateChip(o.state, o.order_type)} <small class="muted">${o.order_no}</small></div>
       <div class="job-when">${slot}${lateMark(o)}</div>

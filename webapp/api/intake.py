@@ -13,6 +13,7 @@ import json
 
 from ..db import one, transaction
 from ..groupfaults import interception
+from ..installations.rules import due_from_date
 from ..orders import store
 from ..orders.lifecycle import OPEN_STATES, N_, Refused
 from ..timeutil import to_text
@@ -37,7 +38,8 @@ class ApiActor:
 
 def request_hash(fields):
     """SHA-256 of a create's fields in canonical JSON (what 'the same create' means)."""
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    # default=str: a due date as "YYYY-MM-DD"; a create without one hashes as before it existed.
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def _check_district(db, district):
@@ -90,6 +92,8 @@ def _create(db, client, fields, now, tz):
     values = {name: fields.get(name) for name in store.ORDER_FIELDS}
     if values["symptom"] != "dialup_error":
         values["dialup_error"] = None
+    if fields.get("due_date") is not None:  # an installation's (schemas.OrderCreateSchema checked it)
+        values["due_at"] = due_from_date(fields["due_date"], tz)
     order_id = store.create_order(db, values, None, now, tz, api_client_id=client["id"],
                                   external_id=fields["external_id"], request_hash=digest,
                                   evidence={"api_client": client["name"]})
@@ -177,7 +181,7 @@ def describe(db, order, with_timeline=True):
         if order["technician_id"] else None
     link = interception.active_link(db, order["id"])
     view = {name: order[name] for name in ("id", "order_no", "external_id", "state", "version", "created_at",
-                                           "updated_at", "parent_order_id", *store.ORDER_FIELDS)}
+                                           "updated_at", "parent_order_id", "due_at", *store.ORDER_FIELDS)}
     view.update(
         technician={"name": technician["display_name"], "phone": technician["phone"]} if technician else None,
         appointment={"start": order["appointment_start"], "end": order["appointment_end"],

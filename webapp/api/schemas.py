@@ -3,6 +3,7 @@
 Field names are the order's own (domain reference §6, §9.2); limits are the desk form's
 (webapp/orders/forms.py), so an order raised by another system is as clean as a typed one.
 """
+import datetime
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -87,12 +88,42 @@ class OrderFieldsSchema(Strict):
             raise ValidationError("Give the dial-up error code the customer sees.", "dialup_error")
 
 
+def _plausible_day(day):
+    if not 1970 <= day.year < 3000:
+        raise ValidationError("Give a date between 1970 and 2999.")
+
+
 class OrderCreateSchema(OrderFieldsSchema):
-    """A new order; `external_id` is the caller's own id for it and the idempotency key."""
+    """A new order; `external_id` is the caller's own id for it and the idempotency key.
+
+    An installation names its due date, as on the desk's form (webapp/orders/forms.py OrderForm): the seeds give
+    no installation time limit to take instead (domain reference §6.2), and the date starts the §7.3 warnings.
+    """
 
     external_id = fields.String(required=True, validate=[validate.Length(min=1, max=80), validate.Regexp(r"^[\x21-\x7e]+$")],
                                 metadata={"description": "your system's order id (printable ASCII, no spaces): "
                                                          "sending the same create again returns the same order"})
+    due_date = fields.Date(format="%Y-%m-%d", allow_none=True, validate=_plausible_day, metadata={"description": (
+        "installation orders only, and required for them: the last day (YYYY-MM-DD, China time) the line must be "
+        "installed by; due at the end of that day, not in the past. It starts the warning 1 week before (3 days when "
+        "urgent) and, on an enterprise line, the circuit warning 10 working days before (domain reference §7.3). "
+        "Moved later only by the desk's extension request")})
+
+    @validates_schema
+    def _installation_due_date(self, data, **kwargs):
+        """The desk form's rule: an installation has a due date, not in the past; another order type has none."""
+        if data.get("order_type") != "installation":
+            if data.get("due_date") is not None:
+                raise ValidationError("Only an installation order has a due date.", "due_date")
+            return
+        if data.get("due_date") is None:
+            raise ValidationError("An installation order needs its due date: the last day (YYYY-MM-DD) it must be "
+                                  "installed by.", "due_date")
+        from ..installations.rules import due_date_mistake
+        from ..orders.views import local_zone
+        mistake = due_date_mistake(data["due_date"], datetime.datetime.now(local_zone()).date())
+        if mistake:
+            raise ValidationError(mistake, "due_date")
 
 
 class OrderBatchSchema(Strict):
@@ -222,6 +253,8 @@ class OrderSchema(Schema):
     description = fields.String(required=True)
     technician = fields.Nested(TechnicianSchema, allow_none=True)
     appointment = fields.Nested(AppointmentSchema, allow_none=True)
+    due_at = fields.String(allow_none=True, metadata={"description": "an installation's required completion time (the end "
+                                                                    "of its due date, China time), " + TIME})
     closure = fields.Dict(allow_none=True, metadata={"description": "the closure reply (回单, §9.2 item 15) once returned; an installation's reports what was installed (port, tests, installed, customer_accepted), not a fault"})
     group_fault = fields.Nested(GroupFaultLinkSchema, allow_none=True)
     timeline = fields.List(fields.Nested(TimelineEntrySchema))

@@ -13,7 +13,7 @@ import os
 import pathlib
 import time
 
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 HEARTBEAT_KEY = "worker-heartbeat"
@@ -37,7 +37,7 @@ def make_huey():
     immediate = os.environ.get("ONTRACK_JOBS_IMMEDIATE", "") in ("1", "true", "yes")
     redis_url = os.environ.get("ONTRACK_REDIS_URL")
     if redis_url:
-        return RedisHuey("ontrack", url=redis_url, immediate=immediate, results=False)
+        return PriorityRedisHuey("ontrack", url=redis_url, immediate=immediate, results=False)  # priorities, as SQLite
     return SqliteHuey("ontrack", filename=jobs_database(), immediate=immediate, results=False, timeout=10)
 
 

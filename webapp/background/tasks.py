@@ -33,6 +33,11 @@ def _app():
         return _worker_app["app"]
 
 
+# Priorities: the queue hands out the highest first, so the minute's sweep and webhooks never wait
+# behind a phone's batch of LED readings (one push may queue 200 of them; review r1).
+SWEEP_PRIORITY, DELIVERY_PRIORITY = 100, 50
+
+
 @huey.on_startup()
 def _started():
     beat()
@@ -75,7 +80,7 @@ def render_report_pdf(signoff_id, locale):
 
 # ---- webhooks to the operator's systems (issue 19) ----
 
-@huey.task()
+@huey.task(priority=DELIVERY_PRIORITY)
 def deliver_webhooks(client_id, order_id):
     """Send the due webhook deliveries of one client for one order, in order (webapp/webhooks/delivery.py).
 
@@ -99,7 +104,7 @@ def deliver_webhooks(client_id, order_id):
 
 # ---- every minute: SLA timers and the rest of the sweep, upload expiry, the heartbeat ----
 
-@huey.periodic_task(crontab(minute="*"))
+@huey.periodic_task(crontab(minute="*"), priority=SWEEP_PRIORITY)
 def every_minute():
     """Run the timers (SLA warnings and breaches, and whatever else the sweep covers); expire unfinished uploads."""
     beat()
@@ -142,7 +147,7 @@ def push_notices():
         from ..notify.routes import describe_for_push
         from ..timeutil import utcnow
         sent, failed = push.send_pending(get_db(), app.config["VAPID_PRIVATE_KEY_FILE"], app.config["PUSH_SUBJECT"],
-                                         utcnow(), describe_for_push)
+                                         utcnow(), describe_for_push, allow_insecure=app.config["PUSH_ALLOW_INSECURE"])
         return sent, failed
 
 

@@ -11,10 +11,28 @@ webapp/installations/store.py: "installation_due" and the circuit warning "insta
 import datetime
 from dataclasses import dataclass
 
+
+def N_(message):
+    """Mark a message for translation (extracted as N_; the caller translates it). Not lifecycle's: that import
+    would load the orders package and Flask, and these rules are plain Python."""
+    return message
+
+
 WARN_BEFORE = datetime.timedelta(weeks=1)
 WARN_BEFORE_URGENT = datetime.timedelta(days=3)
 CIRCUIT_WARNING_WORKING_DAYS = 10
 END_OF_DAY = datetime.time(23, 59)
+
+
+def due_date_mistake(day, today):
+    """Why `day` (a date) cannot be a new installation's due date, as a msgid, or None when it can.
+
+    The one rule for the desk's form and the API (and the same as an extension request's, store.file_extension):
+    never in the past; today itself is fine (due at the end of the day). `today` is the local date (Asia/Shanghai).
+    """
+    if day < today:
+        return N_("The due date cannot be in the past.")
+    return None
 
 
 def due_from_date(day, tz):

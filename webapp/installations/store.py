@@ -1,5 +1,5 @@
 """Installation orders in the database: the due-date clock, extension requests, and what the order page shows."""
-from ..db import insert, one, transaction
+from ..db import insert, transaction
 from ..orders.lifecycle import OPEN_STATES, N_, Refused
 from ..orders.store import get_order, record_event
 from ..sla import engine
@@ -19,24 +19,31 @@ def _set_clock(db, order_id, code, started, due, warn):
         [order_id, code, to_text(started), to_text(due), to_text(warn)])
 
 
-def arm_due_clock(db, order_id, due, urgent, now):
-    """Start (or move) the order's two clocks from its required completion time `due` (aware datetime).
+def arm_due_clock(db, order_id, due, urgent, now, circuit):
+    """Start (or move) the order's clocks from its required completion time `due` (aware datetime).
 
     "installation_due": due at `due`, warning 1 week before (3 days if urgent) — seed 003 line 305.
-    "installation_progress", the circuit warning (电路预警): warns 10 working days before `due` (seed 003
-    line 311, §7.3 step 5); an urgent order with less than that left warns at once (straight to the pool).
-    It is warning-only: the due-date clock carries the breach.
+    "installation_progress", the circuit warning (电路预警), only when `circuit` (an enterprise line): warns 10
+    working days before `due` (seed 003 line 311, §7.3 step 5); an urgent order with less than that left warns
+    at once (straight to the pool). It is warning-only: the due-date clock carries the breach. A home FTTH/FTTB
+    installation has no circuit: §7.3 is the enterprise in-sales method, its 电路预警 column is for circuits.
     """
     _set_clock(db, order_id, DUE_POLICY, now, due, rules.warn_at(due, urgent))
-    pool_at = working_days_before(due, rules.CIRCUIT_WARNING_WORKING_DAYS, due.tzinfo, engine.load_calendar(db))
-    _set_clock(db, order_id, PROGRESS_POLICY, now, due, max(pool_at, now))
+    if circuit:
+        pool_at = working_days_before(due, rules.CIRCUIT_WARNING_WORKING_DAYS, due.tzinfo, engine.load_calendar(db))
+        _set_clock(db, order_id, PROGRESS_POLICY, now, due, max(pool_at, now))
     engine.refresh_next_due(db, order_id)
+
+
+def has_circuit(order):
+    """Say whether an order is a circuit the circuit warning watches: an enterprise line (§7.3, §7.4)."""
+    return order["access_type"] == "enterprise"
 
 
 def on_new_order(db, order_id, row, now):
     """Arm the due-date clock of a new installation order that has a due date (inside the caller's transaction)."""
     if row["order_type"] == "installation" and row.get("due_at"):
-        arm_due_clock(db, order_id, from_text(row["due_at"]), row["priority"] == "urgent", now)
+        arm_due_clock(db, order_id, from_text(row["due_at"]), row["priority"] == "urgent", now, has_circuit(row))
 
 
 def file_extension(db, order_id, user, new_due, cause, reason, now):
@@ -60,7 +67,7 @@ def file_extension(db, order_id, user, new_due, cause, reason, now):
             "order_id": order_id, "requested_at": to_text(now), "previous_due_at": order["due_at"],
             "new_due_at": to_text(new_due), "cause": cause, "reason": reason, "requested_by": user.id})
         db.conn.execute("UPDATE orders SET due_at = ? WHERE id = ?", [to_text(new_due), order_id])
-        arm_due_clock(db, order_id, new_due, order["priority"] == "urgent", now)
+        arm_due_clock(db, order_id, new_due, order["priority"] == "urgent", now, has_circuit(order))
         judged = rules.judge_extension(extension)
         record_event(db, order_id, user.id, "extension", order["state"], order["state"], now, reason=reason,
                      details={"previous_due_at": order["due_at"], "new_due_at": to_text(new_due), "cause": cause,
@@ -78,7 +85,8 @@ def summary(db, order, now):
     extensions = [rules.Extension(from_text(e["requested_at"]), from_text(e["previous_due_at"]),
                                   from_text(e["new_due_at"]), e["cause"]) for e in
                   db.query("SELECT * FROM installation_extensions WHERE order_id = ? ORDER BY requested_at, id", [order["id"]])]
-    due_clock, progress = clocks.get(DUE_POLICY), clocks.get(PROGRESS_POLICY)
+    due_clock = clocks.get(DUE_POLICY)
+    progress = clocks.get(PROGRESS_POLICY) if has_circuit(order) else None
     completed = from_text(due_clock["stopped_at"]) if due_clock else None
     running = due is not None and completed is None
     return {

@@ -1,7 +1,7 @@
 """The technician's app: one page that draws the job list and every job from the phone's briefcase."""
 from urllib.parse import quote
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -65,11 +65,32 @@ def boot_data():
 SHELL_CSP = CONTENT_SECURITY_POLICY + "; require-trusted-types-for 'script'; trusted-types lit-html ontrack-sw"
 
 
-def shell():
-    """The one page every job URL answers with; the app draws the screen from the briefcase."""
-    page = render_template("jobs/app.html", boot=boot_data(), offline_url=offline_url, start_modules=start_modules())
+def first_load():
+    """Whether this is a phone's first load of its list, drawn by the server (webapp/jobs/first_list.py).
+
+    A browser's navigation (not the app's own fetch of the shell, not the service worker's copy)
+    from a phone that does not say it holds this technician's briefcase.
+    """
+    from . import first_list  # here: first_list reads the briefcase (sync/briefcase.py), which imports this module
+    return (request.headers.get("Sec-Fetch-Mode") == "navigate"
+            and request.cookies.get(first_list.BRIEFCASE_COOKIE) != str(current_user.id))
+
+
+def shell(with_list=False):
+    """The one page every job URL answers with; the app draws the screen from the briefcase.
+
+    with_list: the job list drawn into it (a first load); such a page is not the shell the
+    service worker keeps (no X-ONTrack-Shell), since offline it would show a list from the past.
+    """
+    from . import first_list  # see first_load
+    boot = boot_data()
+    first = first_list.job_list(get_db(), current_user.id, boot["strings"], boot["lang"]) if with_list else None
+    page = render_template("jobs/app.html", boot=boot, offline_url=offline_url, start_modules=start_modules(), first=first)
     response = current_app.make_response(page)
-    response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
+    if first is None:
+        response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
+    else:
+        response.headers["X-ONTrack-Drawn"] = "1"
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = SHELL_CSP
     return response
@@ -77,8 +98,8 @@ def shell():
 
 @bp.route("/")
 def job_list():
-    """The technician's list: drawn on the phone from what it holds."""
-    return shell()
+    """The technician's list: drawn on the phone from what it holds (by the server too on its first load)."""
+    return shell(with_list=first_load())
 
 
 @bp.route("/notices")

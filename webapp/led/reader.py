@@ -181,12 +181,14 @@ def _ring():
 RING = _ring()  # the eight points a spot is compared with
 
 
-def _spot(channel):
-    """(bright, dark): how much each point stands above / below all eight points FAR away."""
+def _spot(channel, dark=True):
+    """(bright, dark, centre): how much each point stands above / below all eight points FAR
+    away (float32 maps like `channel`); `dark` is None unless asked for."""
     centre = cv2.blur(channel, (3, 3))
     bright = centre - cv2.dilate(centre, RING, borderType=cv2.BORDER_REPLICATE)
-    dark = cv2.erode(centre, RING, borderType=cv2.BORDER_REPLICATE) - centre
-    return bright, dark, centre
+    if not dark:
+        return bright, None, centre
+    return bright, cv2.erode(centre, RING, borderType=cv2.BORDER_REPLICATE) - centre, centre
 
 
 def _noise(spot_map):
@@ -202,13 +204,13 @@ class _Level:
 
     def __init__(self, v, c, lum, scale):
         self.scale = scale  # working pixels per pixel of this level
-        bright_v, _, _ = _spot(v)
+        bright_v, _, _ = _spot(v, dark=False)
         # A lit LED is more colourful than what is around it (its ring), or clipped to white
         # (its core). A coloured spot darker than its surroundings is more often print (a
         # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
         # White print that does not clip is not lit.
         glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
-        bright_glow, _, _ = _spot(glow)
+        bright_glow, _, _ = _spot(glow, dark=False)
         self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
@@ -230,10 +232,16 @@ class _Level:
 
 
 def _channels(rgb):
+    """(V, chroma, luminance) float32 maps of a float32 RGB array: max, max − min, BT.601 luma."""
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    v = np.maximum(np.maximum(r, g), b)
-    c = v - np.minimum(np.minimum(r, g), b)
-    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    v = np.maximum(r, g)
+    np.maximum(v, b, out=v)
+    c = np.minimum(r, g)
+    np.minimum(c, b, out=c)
+    np.subtract(v, c, out=c)
+    lum = 0.299 * r
+    lum += 0.587 * g
+    lum += 0.114 * b
     return v, c, lum
 
 
@@ -261,27 +269,39 @@ class _Spot:
 
 
 def _spots(levels):
-    """Candidate LEDs at every scale, strongest first, one per place."""
-    found = []
+    """Candidate LEDs at every scale, strongest first, one per place (at most POOL)."""
+    found = []  # per level: (x, y, level, lit, window) arrays, working pixels and noise units
     for k, level in enumerate(levels):
-        lit_norm = np.clip((level.emit - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
-        win_norm = np.clip((level.window - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, WIN_CAP)
-        score = 2 * lit_norm + win_norm
+        lit_norm = level.emit - 4 * level.lit_noise  # in noise units, 0 to LIT_CAP (in place: same values)
+        lit_norm /= max(12.0, 6 * level.lit_noise)
+        np.clip(lit_norm, 0, LIT_CAP, out=lit_norm)
+        win_norm = level.window - 3 * level.window_noise
+        win_norm /= max(8.0, 5 * level.window_noise)
+        np.clip(win_norm, 0, WIN_CAP, out=win_norm)
+        score = 2 * lit_norm
+        score += win_norm
         peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
         ys, xs = np.nonzero(peaks)
         if len(xs) > 4 * POOL:
             keep = np.argsort(score[ys, xs])[::-1][:4 * POOL]
             ys, xs = ys[keep], xs[keep]
-        for y, x in zip(ys, xs):
-            wx, wy = (x + 0.5) * level.scale - 0.5, (y + 0.5) * level.scale - 0.5
-            found.append(_Spot(wx, wy, k, float(lit_norm[y, x]), float(win_norm[y, x])))
-    found.sort(key=lambda s: -(s.weight + 0.01 * s.lit + 0.001 * s.level))
+        found.append(((xs + 0.5) * level.scale - 0.5, (ys + 0.5) * level.scale - 0.5, np.full(len(xs), k),
+                      lit_norm[ys, xs].astype(np.float64), win_norm[ys, xs].astype(np.float64)))
+    x, y, level, lit, window = (np.concatenate(column) for column in zip(*found))
+    order = np.argsort(-(2.0 * lit + window + 0.01 * lit + 0.001 * level), kind="stable")  # _Spot.weight first
+    x, y, level, lit, window = x[order], y[order], level[order], lit[order], window[order]
+    radius = 2.0 * 2.0 ** level
+    # Strongest first, each kept unless a kept spot is within 2.5 radii (the larger one's).
+    free = np.ones(len(x), bool)
     kept = []
-    for spot in found:
-        if all(math.hypot(spot.x - o.x, spot.y - o.y) > 2.5 * max(spot.radius, o.radius) for o in kept):
-            kept.append(spot)
+    for n in range(len(x)):
+        if not free[n]:
+            continue
+        kept.append(_Spot(float(x[n]), float(y[n]), int(level[n]), float(lit[n]), float(window[n])))
         if len(kept) >= POOL:
             break
+        rest = slice(n + 1, None)
+        free[rest] &= np.hypot(x[rest] - x[n], y[rest] - y[n]) > 2.5 * np.maximum(radius[rest], radius[n])
     return kept
 
 
@@ -319,22 +339,30 @@ def _lines(spots, count, limit=LINES_TRIED):
     if not len(i):
         return []
     normal = np.stack([-d[:, 1], d[:, 0]], 1) / length[:, None]
-    offset = np.abs(((xy[None, :, :] - xy[i][:, None, :]) * normal[:, None, :]).sum(2))  # (pairs, spots)
+    offset = np.abs((xy[None, :, 0] - xy[i, 0][:, None]) * normal[:, :1]
+                    + (xy[None, :, 1] - xy[i, 1][:, None]) * normal[:, 1:])  # (pairs, spots)
     line_level = np.maximum(level[i], level[j])
     # Real rows bend a little (perspective, a curved case, where a spot's peak falls).
     tolerance = np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
     near = (offset <= tolerance[:, None]) & (np.abs(level[None, :] - line_level[:, None]) <= 1)
-    ranked = -np.sort(-(near * weight[None, :]), axis=1)[:, :max(2, count)]
-    score = ranked.sum(1)
-    lines, seen = [], []
+    top = max(2, count)
+    ranked = -(near * weight[None, :])
+    if top < ranked.shape[1]:
+        ranked = np.partition(ranked, top - 1, axis=1)[:, :top]
+    score = (-np.sort(ranked, axis=1)).sum(1)
+    # Best first, skipping a line when 70 % of its spots are on a line already taken.
+    size = near.sum(1)
+    untaken = size >= 2
+    counts = near.astype(np.int32)
+    lines = []
     for p in np.argsort(score)[::-1]:
-        members = frozenset(np.nonzero(near[p])[0].tolist())
-        if len(members) < 2 or any(len(members & s) >= 0.7 * len(members) for s in seen):
+        if not untaken[p]:
             continue
-        seen.append(members)
-        lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), sorted(members)))
+        members = np.flatnonzero(near[p])
+        lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
         if len(lines) >= limit:
             break
+        untaken &= counts[:, members].sum(1) < 0.7 * size
     return lines
 
 
@@ -381,30 +409,36 @@ def _fit_slots(line, spots, slots, roles, size):
     span, first, spacing = span[ok], first[ok], spacing[ok]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
-    inside = _inside(points, width, height, radius)
-    tol = np.maximum(1.5, 0.22 * spacing)
-    distance = np.abs(pos[:, :, None] - t[None, None, :])  # (hyp, slots, spots)
+    inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
+    if not len(inside):
+        return None
+    tol = np.maximum(1.5, 0.22 * spacing[inside])
+    distance = np.abs(pos[inside, :, None] - t[None, None, :])  # (hyp inside, slots, spots)
     matched = distance <= tol[:, None, None]
-    closeness = np.clip(1 - (distance / tol[:, None, None]) ** 2, 0, 1)
-    under = (closeness * value[None, None, :]).max(2)
-    total = under.sum(1)
-    on_slot = matched.any(1)  # (hyp, spots)
-    between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
-    total -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    closeness = distance / tol[:, None, None]
+    np.square(closeness, out=closeness)
+    np.subtract(1, closeness, out=closeness)
+    np.clip(closeness, 0, 1, out=closeness)
+    closeness *= value[None, None, :]
+    under = closeness.max(2)
+    scored = under.sum(1)
+    on_slot = matched.any(1)  # (hyp inside, spots)
+    between = (t[None, :] >= pos[inside, :1] - tol[:, None]) & (t[None, :] <= pos[inside, -1:] + tol[:, None])
+    scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
     power = [k for k, role in enumerate(roles) if role == "power"]
     if power:
-        total += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
-    total[~inside] = -1e9
+        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    total = np.full(len(pos), -1e9)
+    total[inside] = scored
     best = int(np.argmax(total))
-    if total[best] < -1e8:
-        return None
+    row = int(np.searchsorted(inside, best))  # the best placement among those scored
     moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
     rival = float(total[moved].max()) if moved.any() else -1e9
     rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
     # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
     # a line drawn through two spots does not drift off the others (tilt, perspective).
     points = np.stack([origin[0] + pos[best] * ux, origin[1] + pos[best] * uy], -1)
-    on = [(k, members[int(np.argmin(distance[best, k]))]) for k in range(n) if matched[best, k].any()]
+    on = [(k, members[int(np.argmin(distance[row, k]))]) for k in range(n) if matched[row, k].any()]
     on = [(k, m) for k, m in on if spots[m].lit >= 0.5]  # lit lights pin the row; print and holes may not
     spread = (slots[on[-1][0]] - slots[on[0][0]]) if on else 0.0
     if len(on) >= 3 and spread >= 0.5:  # only when they pin the row down along most of its length
@@ -457,7 +491,8 @@ def _edge_width(lum):
 def _frame_problems(rgb, lum):
     """What is wrong with a frame as a whole, judged in fractions of the frame."""
     problems = []
-    clipped = float((rgb[::4, ::4].min(2) >= 250).mean())
+    sample = rgb[::4, ::4]
+    clipped = float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
     if clipped > 0.15:
         problems.append("over_exposed")
     if float(np.percentile(lum[::4, ::4], 99.5)) < 70:

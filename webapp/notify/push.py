@@ -11,14 +11,16 @@ import logging
 import os
 import pathlib
 import re
+import time
 import urllib.parse
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid01
 from pywebpush import WebPushException, webpush
 
-from ..orders.lifecycle import N_
 from ..db import one, transaction
+from ..orders.lifecycle import N_
+from ..webhooks import addresses
 from ..timeutil import to_text
 
 log = logging.getLogger("ontrack.push")
@@ -27,6 +29,7 @@ B64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 MAX_ENDPOINT = 1000
 PUSH_TTL_SECONDS = 12 * 3600  # a notice older than a working shift is better read in the list
 SEND_WINDOW = "-1 hour"  # notices older than this are not pushed any more (the list has them)
+MAX_SUBSCRIPTIONS = 5  # per person (a phone and a spare, browsers re-subscribing): the oldest go first
 
 
 class BadSubscription(ValueError):
@@ -70,7 +73,10 @@ def _decoded_length(text):
 def check_subscription(body, allow_insecure=False):
     """Return (endpoint, p256dh, auth) of a browser's PushSubscription JSON, or raise BadSubscription.
 
-    The endpoint must be https (a push service); `allow_insecure` admits http on this machine, for tests.
+    The endpoint must be https (a push service) on a public address: a technician must not make the
+    server's job worker call its own network (the cloud metadata service, the LAN, loopback: server-side
+    request forgery, review r1), the same rule as webhooks (webapp/webhooks/addresses.py), widened only by
+    ONTRACK_PUSH_ALLOW_PRIVATE. `allow_insecure` admits http on this machine, for tests.
     p256dh is a 65-byte uncompressed P-256 point, auth a 16-byte secret (RFC 8291 §3).
     """
     if not isinstance(body, dict) or not isinstance(body.get("keys"), dict):
@@ -78,24 +84,49 @@ def check_subscription(body, allow_insecure=False):
     endpoint = body.get("endpoint")
     if not isinstance(endpoint, str) or len(endpoint) > MAX_ENDPOINT:
         raise BadSubscription(N_("This is not a push subscription."))
-    parts = urllib.parse.urlsplit(endpoint)
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        raise BadSubscription(N_("This is not a push subscription.")) from None
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if not parts.hostname or not (parts.scheme == "https" or (allow_insecure and local and parts.scheme == "http")):
         raise BadSubscription(N_("A push service address must start with https://."))
+    if not (allow_insecure and local):
+        refusal = endpoint_refusal(parts.scheme, parts.hostname, port, unresolved_ok=True)
+        if refusal:
+            raise BadSubscription(N_("A push service is on the internet: this address is in a private network."))
     p256dh, auth = body["keys"].get("p256dh"), body["keys"].get("auth")
     if _decoded_length(p256dh) != 65 or _decoded_length(auth) != 16:
         raise BadSubscription(N_("The subscription's keys are not valid."))
     return endpoint, p256dh, auth
 
 
+def endpoint_refusal(scheme, host, port, unresolved_ok=False):
+    """Why the server may not send to this push endpoint (English, for the log), or None when it may."""
+    try:
+        addresses.check(scheme, host, port, unresolved_ok=unresolved_ok, allow_key="PUSH_ALLOW_PRIVATE")
+    except addresses.AddressRefused as refused:
+        return str(refused)
+    return None
+
+
 def subscribe(db, user_id, body, now, allow_insecure=False):
-    """Store (or move to this person) a phone's subscription; return its id. Raises BadSubscription."""
+    """Store (or move to this person) a phone's subscription; return its id. Raises BadSubscription.
+
+    A person keeps at most MAX_SUBSCRIPTIONS: a new one pushes out their oldest (each costs the job
+    worker a request per notice).
+    """
     endpoint, p256dh, auth = check_subscription(body, allow_insecure)
     with transaction(db):
         db.conn.execute(
             "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,"
-            " auth = excluded.auth, last_error = NULL", [user_id, endpoint, p256dh, auth, to_text(now)])
+            " auth = excluded.auth, last_error = NULL, created_at = excluded.created_at",
+            [user_id, endpoint, p256dh, auth, to_text(now)])
+        db.conn.execute(
+            "DELETE FROM push_subscriptions WHERE user_id = ? AND id NOT IN (SELECT id FROM push_subscriptions"
+            " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)", [user_id, user_id, MAX_SUBSCRIPTIONS])
         return one(db, "SELECT id FROM push_subscriptions WHERE endpoint = ?", [endpoint])["id"]
 
 
@@ -119,20 +150,37 @@ def pending(db, now):
         " ORDER BY n.id LIMIT 500", [to_text(now), SEND_WINDOW]))
 
 
-def send_pending(db, private_key_file, subject, now, describe, timeout=10):
+def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_insecure=False, budget=30):
     """Push every pending notice to its person's subscriptions; return (sent, failed).
 
     `describe(notice)` gives (title, body) in the reader's language. The sending happens with no
     transaction open; a subscription the push service says is gone (404/410) is deleted. Each notice
     is marked pushed whether or not a phone took it: the list and the sync are the guaranteed path.
+    Each endpoint's address is checked again before sending (DNS can change since it was stored);
+    one that now names an internal address is not called (`allow_insecure`: as in check_subscription).
+
+    The run shares the job worker with the minute's sweep, so it is bounded: each request waits at
+    most `timeout` seconds, a subscription that failed is not tried again in the same run, and after
+    `budget` seconds the rest of the run's notices are left to the list (review r1: five silent
+    endpoints held a worker thread 100 s for two notices).
     """
     notices = pending(db, now)
     sent = failed = 0
     gone, errors = [], {}
+    deadline = time.monotonic() + budget
     for notice in notices:
+        if time.monotonic() > deadline:
+            break
         title, body = describe(notice)
         for sub in db.query("SELECT * FROM push_subscriptions WHERE user_id = ?", [notice["user_id"]]):
+            if sub["id"] in errors or time.monotonic() > deadline:
+                continue
             info = {"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}}
+            refusal = _send_refusal(sub["endpoint"], allow_insecure)
+            if refusal:
+                failed += 1
+                errors[sub["id"]] = refusal[:200]
+                continue
             try:
                 webpush(info, payload(notice, title, body), vapid_private_key=private_key_file,
                         vapid_claims={"sub": subject}, ttl=PUSH_TTL_SECONDS, timeout=timeout)
@@ -157,3 +205,10 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=10):
     if failed:
         log.info("push: %d sent, %d failed", sent, failed)
     return sent, failed
+
+
+def _send_refusal(endpoint, allow_insecure):
+    parts = urllib.parse.urlsplit(endpoint)
+    if allow_insecure and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return endpoint_refusal(parts.scheme, parts.hostname, parts.port)

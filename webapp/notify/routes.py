@@ -41,7 +41,7 @@ def push_subscribe():
 @login_required
 def push_unsubscribe():
     """Forget this phone's subscription."""
-    body = request.get_json(silent=True) or {}
-    if isinstance(body.get("endpoint"), str):
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and isinstance(body.get("endpoint"), str):
         push.unsubscribe(get_db(), current_user.id, body["endpoint"])
     return jsonify(ok=True)

@@ -126,10 +126,12 @@ class OrderForm(FlaskForm):
             self.due_date.errors = [_l("An installation order needs its due date.")]
             return False
         if self.order_type is not None and self.order_type.data == "installation" and self.due_date.data is not None \
-                and not self.due_date.errors and self.due_date.data < _local_today():
-            # the same rule as the extension request (webapp/installations/store.file_extension): never in the past
-            self.due_date.errors = [_l("The due date cannot be in the past.")]
-            return False
+                and not self.due_date.errors:
+            from ..installations.rules import due_date_mistake  # one rule with the API (webapp/api/schemas.py)
+            mistake = due_date_mistake(self.due_date.data, _local_today())
+            if mistake:
+                self.due_date.errors = [_l(mistake)]
+                return False
         return valid
 
 
@@ -207,7 +209,42 @@ class SpecialtyRow(Form):
     recovery_time = DateTimeLocalField(_l("Recovered"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
 
 
-class ClosureForm(FlaskForm):
+class ReplyForm(FlaskForm):
+    """What every closure reply (回单) ends with: who handled it and their phone (§6.4), who confirmed it and when, or
+    that the account holder and the contact-phone holder were told (§9.2 item 16, §7.4 #9, §6.2 rule 4), why the
+    customer did not sign, and the equipment left on site (issue 21 item 10).
+
+    Labelled in a repair's words; a reply of another order type gives its own in WORDS ({field name: label}).
+    """
+
+    WORDS = {}
+
+    handler = text(_l("Handled by"), SHORT)
+    handler_phone = StringField(_l("Handler's phone"), validators=[Optional(), PHONE])
+    confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
+                               validators=[Optional()])
+    holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
+    unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
+                                    validators=[Optional(), Length(max=MEDIUM), no_control_characters])
+    # Who confirmed the restoration (or was told of it) and when (§9.2 item 16, §7.4 #9).
+    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
+    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
+    # What an installation leaves on site (issue 21 item 10), so a later repair visit sees it.
+    installed_ont_model = text(_l("ONT model installed"), 40)
+    installed_ont_serial = text(_l("ONT serial number"), 40)
+    loid = text(_l("LOID used for registration"), 40)
+    registration_sn = text(_l("SN used for registration"), 40)
+    router_model = text(_l("Router model"), 40)
+    router_serial = text(_l("Router serial number"), 40)
+
+    def __init__(self, *args, **kwargs):
+        """Label the fields in this reply's words."""
+        super().__init__(*args, **kwargs)
+        for name, words in self.WORDS.items():
+            self[name].label.text = words
+
+
+class ClosureForm(ReplyForm):
     """The closure reply of the EMOS template (§6.4; §9.2 #15, #16).
 
     Replaced equipment is listed in rows or declared none. `unsigned_reason` is why the
@@ -228,23 +265,6 @@ class ClosureForm(FlaskForm):
     result = SelectField(_l("Result"), choices=options(labels.CLOSURE_RESULTS.items()))
     recovery_time = DateTimeLocalField(_l("Recovery time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     classification = SelectField(_l("Fault classification"), choices=[])
-    handler = text(_l("Handled by"), SHORT)
-    handler_phone = StringField(_l("Handler's phone"), validators=[Optional(), PHONE])
-    confirmation = SelectField(_l("Restoration confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
-                               validators=[Optional()])
-    holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is repaired"))
-    unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
-                                    validators=[Optional(), Length(max=MEDIUM), no_control_characters])
-    # What an installation leaves on site (issue 21 item 10), so a later repair visit sees it.
-    installed_ont_model = text(_l("ONT model installed"), 40)
-    installed_ont_serial = text(_l("ONT serial number"), 40)
-    loid = text(_l("LOID used for registration"), 40)
-    registration_sn = text(_l("SN used for registration"), 40)
-    router_model = text(_l("Router model"), 40)
-    router_serial = text(_l("Router serial number"), 40)
-    # Who confirmed the restoration (or was told of it) and when (§9.2 item 16, §7.4 #9).
-    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
-    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
 
     def __init__(self, *args, **kwargs):
         """Offer the operator's active fault classes (webapp/complaints/fault_classes.py)."""
@@ -291,7 +311,7 @@ class TypedFloatField(FloatField):
 RX_POWER_RANGE = (-28.0, -8.0)
 
 
-class InstallationReplyForm(FlaskForm):
+class InstallationReplyForm(ReplyForm):
     """The closure reply (回单) of an installation order: what was installed and opened, not a fault.
 
     An installation reports the equipment left on site (issue 21 item 10), the port the line is on,
@@ -302,15 +322,14 @@ class InstallationReplyForm(FlaskForm):
     cause or fault classification. Stored by routes.installation_reply_from.
     """
 
+    WORDS = {"handler": _l("Installed by"), "handler_phone": _l("Installer's phone"),
+             "confirmation": _l("Installation confirmed by"),
+             "holder_informed": _l("The account holder and contact-phone holder were told the service is installed and working")}
+
     arrival_time = DateTimeLocalField(_l("Arrival time"), format=LOCAL_INPUT, validators=[InputRequired(), plausible_date])
     handling_process = TextAreaField(_l("What was installed and opened"),
                                      validators=[DataRequired(), Length(max=LONG), no_control_characters])
-    installed_ont_model = text(_l("ONT model installed"), 40)
     installed_ont_serial = text(_l("ONT serial number"), 40, required=True)
-    loid = text(_l("LOID used for registration"), 40)
-    registration_sn = text(_l("SN used for registration"), 40)
-    router_model = text(_l("Router model"), 40)
-    router_serial = text(_l("Router serial number"), 40)
     port = text(_l("Access port (splitter / OBD port)"), 60, required=True)
     rx_power = TypedFloatField(_l("Received optical power (dBm)"), validators=[InputRequired(_l("Give the received optical power in dBm."))])
     download_mbps = TypedFloatField(_l("Download speed measured (Mbit/s)"),
@@ -322,15 +341,6 @@ class InstallationReplyForm(FlaskForm):
                                        validators=[InputRequired(), plausible_date])
     customer_accepted = BooleanField(_l("The customer tested the service and accepted it"),
                                      validators=[DataRequired(_l("The customer tests the service and accepts it; then tick it."))])
-    handler = text(_l("Installed by"), SHORT)
-    handler_phone = StringField(_l("Installer's phone"), validators=[Optional(), PHONE])
-    confirmation = SelectField(_l("Installation confirmed by"), choices=options(labels.CLOSURE_CONFIRMATIONS.items()),
-                               validators=[Optional()])
-    holder_informed = BooleanField(_l("The account holder and contact-phone holder were told the service is installed and working"))
-    unsigned_reason = TextAreaField(_l("Why the customer did not sign"),
-                                    validators=[Optional(), Length(max=MEDIUM), no_control_characters])
-    confirmed_by = text(_l("Confirmed by (name)"), SHORT)
-    confirmed_at = DateTimeLocalField(_l("Confirmed at"), format=LOCAL_INPUT, validators=[Optional(), plausible_date])
 
     def validate_rx_power(self, field):
         low, high = RX_POWER_RANGE

@@ -48,6 +48,8 @@ class Action:
     assignee_only: bool = True  # a technician may act only on an order assigned to them
     notes: dict = field(default_factory=dict)
     offered: bool = True  # shown on the order page; False: only another feature's workflow applies it
+    order_types: frozenset | None = None  # the order types it is for (None: every type)
+    wrong_type: str = ""  # why another order type may not (a msgid)
 
 
 ACTIONS = {
@@ -80,8 +82,14 @@ ACTIONS = {
         # reason (派单驳回, §6.3).
         Action("cancel_duplicate", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
                "cancelled", DISPATCHER_ROLES, ("duplicate_of",)),
+        # Not an installation: §2.10's remote handling answers complaints and faults; an installation is a visit —
+        # the survey at the address (§7.3 step 2), the line installed and tested, the customer's acceptance
+        # (§6.2, §7.3 steps 6–7) — and for a late one the desk urges the technician (催单, §2.10 D3).
         Action("close_remotely", frozenset({"created", "rejected", "dispatched", "accepted", "appointed"}),
-               "returned", DISPATCHER_ROLES, ("closure",)),
+               "returned", DISPATCHER_ROLES, ("closure",), order_types=frozenset({"repair", "complaint"}),
+               wrong_type=N_("An installation cannot be closed without a visit: the line is installed and tested at the "
+                             "customer's address and the customer accepts it there. If it repeats another order, cancel "
+                             "it as a duplicate; if it is late, urge the technician.")),
         Action("return_to_queue", frozenset({"dispatched", "accepted", "appointed"}), "rejected",
                DISPATCHER_ROLES, ("reason",)),
         # An order intercepted by a group fault is answered with the reply template when the
@@ -128,6 +136,8 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
         raise Refused(N_("An order that is “%(state)s” cannot be “%(action)s”; allowed from: %(sources)s."),
                       state=state, action=action_name, sources=", ".join(sorted(action.sources)))
     fields = fields or {}
+    if not for_order_type(action, fields.get("order_type")):
+        raise Refused(action.wrong_type)
     for name in action.required:
         value = fields.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -142,11 +152,16 @@ def check(action_name, state, role, *, is_assignee=False, fields=None):
     return action.target
 
 
-def allowed_actions(state, role, *, is_assignee=False):
-    """List the actions this person could take on an order in `state` (fields aside)."""
+def for_order_type(action, order_type):
+    """Say whether `action` is for an order of `order_type` (None: not known here, so not refused for it)."""
+    return action.order_types is None or order_type is None or order_type in action.order_types
+
+
+def allowed_actions(state, role, *, is_assignee=False, order_type=None):
+    """List the actions this person could take on an order in `state` of `order_type` (fields aside)."""
     names = []
     for action in ACTIONS.values():
-        if state in action.sources and role in action.roles and action.offered:
+        if state in action.sources and role in action.roles and action.offered and for_order_type(action, order_type):
             if role == "technician" and action.assignee_only and not is_assignee:
                 continue
             names.append(action.name)

@@ -223,6 +223,9 @@ def act(order_id, action):
         abort(404)
     desk_only()
     form = fill_choices((forms.form_for(action, order["order_type"]) or forms.FlaskForm)())
+    wrong_type = store.wrong_order_type(action, order)
+    if wrong_type:  # say so before the form's fields: they are not this order type's (a remote close's fault cause)
+        return _rerender(order_id, [explain(wrong_type)], 409)
     if not form.validate_on_submit():
         return _rerender(order_id, form_errors(form) or [_("Check the form and try again.")], 422, (action, form))
     try:

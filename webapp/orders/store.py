@@ -5,7 +5,7 @@ import json
 from ..db import insert, one, transaction
 from ..sla import engine
 from ..timeutil import from_text, to_text
-from .lifecycle import ACTIONS, OPEN_STATES, N_, Refused, check
+from .lifecycle import ACTIONS, OPEN_STATES, N_, Refused, check, for_order_type
 
 ORDER_FIELDS = (
     "order_type", "access_type", "symptom", "dialup_error", "priority", "customer_name", "contact_name",
@@ -452,6 +452,13 @@ def clocks(db, order_id):
     return list(db.query(
         "SELECT c.*, p.kind, p.amount, p.escalate_role, p.escalate_title FROM order_clocks c"
         " JOIN sla_policies p ON p.code = c.policy_code WHERE c.order_id = ? ORDER BY c.due_at", [order_id]))
+
+
+def wrong_order_type(action, order):
+    """A Refused saying why `action` is not for this order's type (a remote close of an installation), or None."""
+    if for_order_type(ACTIONS[action], order["order_type"]):
+        return None
+    return Refused(ACTIONS[action].wrong_type)
 
 
 def is_action(name):

@@ -89,7 +89,8 @@ def action_forms(order, user, submitted=None):
 
     A refused action's own `submitted` (action, form) pair replaces the empty form.
     """
-    names = allowed_actions(order["state"], user.role, is_assignee=order["technician_id"] == user.id)
+    names = allowed_actions(order["state"], user.role, is_assignee=order["technician_id"] == user.id,
+                            order_type=order["order_type"])
     result = {}
     for name in names:
         form_class = forms.form_for(name, order["order_type"]) or forms.FlaskForm

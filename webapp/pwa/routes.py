@@ -10,8 +10,7 @@ import json
 import posixpath
 import re
 
-from flask import Response, current_app, render_template, request, send_from_directory, url_for
-from flask_babel import gettext as _
+from flask import Response, current_app, render_template, request, url_for
 
 from .. import ROOT
 from . import bp

@@ -20,7 +20,7 @@ import datetime
 import json
 
 from ..db import one
-from ..timeutil import from_text, to_text
+from ..timeutil import to_text
 
 CAUSES = ("technician", "network", "business")
 FOLLOWUP_BY_CAUSE = {"technician": "supervisor_fix", "network": "revisit", "business": "marketing"}

@@ -50,7 +50,7 @@ def group_events(rows):
         event["created_at"] = min(event["created_at"], row["created_at"])
         event["read"] = event["read"] and row["read_at"] is not None
         event.setdefault("_rows", []).append(row)
-    for (_, _, family), event in events.items():
+    for (_user, _kind, family), event in events.items():
         event["ids"].sort()
         rows_in = event.pop("_rows")
         if family == "desk":

@@ -319,6 +319,24 @@ def store_bytes(db, data, content_type, user_id, root, now):
     return sha
 
 
+def store_clean(db, encoded, content_type, width, height, user_id, root, now):
+    """Store an image this server has just re-encoded (no metadata left); return its SHA-256.
+
+    The file is written before the short transaction that records it, so no file I/O happens
+    while the write lock is held (issue 14 item 2). Call it outside any transaction.
+    """
+    sha = hashlib.sha256(encoded).hexdigest()
+    name = f"{sha}.{'png' if content_type == 'image/png' else 'jpg'}"
+    if not (root / name).exists():
+        _write_blob(root / name, encoded)
+    with transaction(db):
+        db.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content_type, size, width, height, path, uploaded_by, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [sha, content_type, len(encoded), width, height, name, user_id,
+                                                          to_text(now)])
+        _record_owner(db, sha, user_id)
+    return sha
+
+
 def reencode(data, expected_format, fit=None, max_pixels=MAX_PIXELS):
     """Open an image safely and write it again without metadata; return (bytes, type, width, height).
 

@@ -25,14 +25,18 @@ class AddressRefused(ValueError):
         self.reason, self.host, self.address = reason, host, address
 
 
-def policy():
-    """(allow: "all" or a list of ip_network, production: bool) from the app's config, else the environment."""
+def policy(allow_key="WEBHOOK_ALLOW_PRIVATE"):
+    """(allow: "all" or a list of ip_network, production: bool) from the app's config, else the environment.
+
+    `allow_key` names the setting: WEBHOOK_ALLOW_PRIVATE (env ONTRACK_WEBHOOK_ALLOW_PRIVATE) for webhooks,
+    PUSH_ALLOW_PRIVATE (ONTRACK_PUSH_ALLOW_PRIVATE) for Web Push endpoints.
+    """
     try:
         from flask import current_app, has_app_context
         config = current_app.config if has_app_context() else {}
     except ImportError:  # pragma: no cover
         config = {}
-    raw = str(config.get("WEBHOOK_ALLOW_PRIVATE", os.environ.get("ONTRACK_WEBHOOK_ALLOW_PRIVATE", ""))).strip()
+    raw = str(config.get(allow_key, os.environ.get(f"ONTRACK_{allow_key}", ""))).strip()
     production = config.get("ENV_NAME", os.environ.get("ONTRACK_ENV", "development").strip().lower()) == "production"
     if raw.lower() in ("1", "all", "true", "yes"):
         return "all", production
@@ -54,14 +58,14 @@ def _internal(ip):
             or ip.is_unspecified or not ip.is_global)
 
 
-def check(scheme, host, port, unresolved_ok=False):
+def check(scheme, host, port, unresolved_ok=False, allow_key="WEBHOOK_ALLOW_PRIVATE"):
     """Resolve `host` and raise AddressRefused unless every address may receive webhooks.
 
     `scheme` "http"/"https"; `port` an int or None. A name that does not resolve is refused, or
     passed when `unresolved_ok` (configuration time: the receiver's DNS may not exist yet; each
-    delivery checks again). Returns the list of addresses checked.
+    delivery checks again). `allow_key` as in policy(). Returns the list of addresses checked.
     """
-    allow, production = policy()
+    allow, production = policy(allow_key)
     if production and scheme != "https" and allow != "all" and not allow:
         raise AddressRefused("https is required in production", host)
     try:

@@ -11,6 +11,8 @@ entry in the list when that entry has none; it is not added a second time.
 """
 import re
 
+from flask_babel import gettext as _
+
 from . import parsers
 from .channels import block_centre, freq_of
 
@@ -27,8 +29,8 @@ def parse_macos(text):
     try:
         interfaces = [i for entry in data["SPAirPortDataType"] for i in entry.get("spairport_airport_interfaces", [])]
     except (KeyError, TypeError, AttributeError):
-        raise parsers.ScanFormatError("This system_profiler JSON has no SPAirPortDataType interfaces: run "
-                                      "'system_profiler -json SPAirPortDataType'.") from None
+        raise parsers.ScanFormatError(_("This system_profiler JSON has no SPAirPortDataType interfaces: run"
+                                        " 'system_profiler -json SPAirPortDataType'.")) from None
     result = []
     for interface in interfaces:
         if not isinstance(interface, dict):
@@ -77,7 +79,7 @@ def _channel(value):
         return int(paired.group(1)), None, 20, None
     if re.fullmatch(r"\d+", text):
         return int(text), None, 20, None
-    raise parsers.ScanFormatError(f"A macOS network has no channel ONTrack can read: {text[:40]!r}")
+    raise parsers.ScanFormatError(_("A macOS network has no channel ONTrack can read: %(value)s", value=repr(text[:40])))
 
 
 def _signal(value):

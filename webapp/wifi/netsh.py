@@ -2,6 +2,8 @@
 shape of the lines, not their labels. Signal % → dBm as % / 2 − 100 (Windows' linear scale)."""
 import re
 
+from flask_babel import gettext as _
+
 from .channels import freq_of
 from .parsers import _MAC, COMMANDS, NoNetworksError, ScanFormatError, network
 
@@ -19,7 +21,7 @@ def parse_netsh(text):
         line = BIDI_MARKS.sub("", raw.rstrip("\r"))
         if ":" not in line:
             continue
-        key, _, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
+        key, _sep, value = line.partition(":") if not _MAC.search(line) else _split_mac_line(line)
         key, value = key.strip(), value.strip()
         if re.match(r"^SSID\s+\d+$", key) and not line[:1].isspace():
             _flush_netsh(current, result)
@@ -45,11 +47,12 @@ def parse_netsh(text):
             current["channel"] = int(value)
     _flush_netsh(current, result)
     if not ssid_blocks:
-        raise ScanFormatError("No 'SSID n :' blocks: not 'netsh wlan show networks mode=bssid' output.")
+        raise ScanFormatError(_("No 'SSID n :' blocks: not 'netsh wlan show networks mode=bssid' output."))
     if not result:
-        raise NoNetworksError(
-            f"This netsh output names {ssid_blocks} network(s) but has no BSSID, signal or channel lines: run "
-            f"'{COMMANDS['netsh']}' (mode=bssid is needed); some Wi-Fi drivers never give them, then scan with a phone app.")
+        raise NoNetworksError(_(
+            "This netsh output names %(count)d network(s) but has no BSSID, signal or channel lines: run '%(command)s'"
+            " (mode=bssid is needed); some Wi-Fi drivers never give them, then scan with a phone app.",
+            count=ssid_blocks, command=COMMANDS["netsh"]))
     return result
 
 
@@ -63,7 +66,7 @@ def _flush_netsh(current, result):
     if current is None:
         return
     if current["signal"] is None or current["channel"] is None:
-        raise ScanFormatError(f"BSSID {current['bssid'] or '(no address)'} has no signal or channel.")
+        raise ScanFormatError(_("BSSID %(bssid)s has no signal or channel.", bssid=current["bssid"] or _("(no address)")))
     band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
     freq = freq_of(current["channel"], band)
     result.append(network(current["bssid"], current["ssid"], freq=freq, signal=current["signal"] / 2 - 100,

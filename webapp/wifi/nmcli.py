@@ -4,14 +4,19 @@ their shape, so SSIDs with spaces and "--" for hidden ones read right). Signal %
 0.6 × % − 100 (NetworkManager's level-to-quality, inverted)."""
 import re
 
+from flask_babel import gettext as _
+
 from .parsers import MAC, _MAC, ScanFormatError, finite, network
 
 # `nmcli dev wifi list` without -f (NetworkManager ≥ 1.16; older ones had no BSSID column).
 NMCLI_DEFAULT_FIELDS = ["in-use", "bssid", "ssid", "mode", "chan", "rate", "signal", "bars", "security"]
 NMCLI_ALL_FIELDS = ["name", "ssid", "ssid-hex", "bssid", "mode", "chan", "freq", "rate", "signal", "bars", "security",
                     "wpa-flags", "rsn-flags", "device", "active", "in-use", "dbus-path"]
-NMCLI_TABLE_HELP = ("run 'nmcli -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' (or the same with -t) "
-                    "so every network comes with its BSSID")
+NMCLI_TABLE_COMMAND = "nmcli -f IN-USE,BSSID,SSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list"
+
+
+def _table_help():
+    return _("run '%(command)s' (or the same with -t) so every network comes with its BSSID", command=NMCLI_TABLE_COMMAND)
 # One pattern per column of nmcli's table, so SSIDs with spaces fall between columns that have a shape.
 _TABLE_COLUMNS = {
     "in-use": r"\*?", "active": r"\S+", "bssid": MAC, "ssid": r".*?", "ssid-hex": r"\S+", "name": r"\S+",
@@ -78,20 +83,22 @@ def parse_nmcli(text):
         return _nmcli_table(table, rows)
     rows = [_split_nmcli(line) for line in rows]
     if not rows:
-        raise ScanFormatError("No nmcli rows.")
+        raise ScanFormatError(_("No nmcli rows."))
     if fields is None:
         if all(len(r) == len(NMCLI_DEFAULT_FIELDS) for r in rows):
             fields = NMCLI_DEFAULT_FIELDS
         elif all(len(r) == len(NMCLI_DEFAULT_FIELDS) - 1 for r in rows):  # NetworkManager < 1.16: no BSSID
-            raise ScanFormatError(f"This nmcli output has no BSSID field, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
+            raise ScanFormatError(_("This nmcli output has no BSSID field, which cannot tell networks apart: %(help)s.",
+                                      help=_table_help()))
         else:
-            raise ScanFormatError("nmcli output without its field list: run 'nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list' and keep the command line.")
+            raise ScanFormatError(_("nmcli output without its field list: run '%(command)s' and keep the command line.",
+                                      command="nmcli -t -f SSID,BSSID,CHAN,FREQ,SIGNAL,SECURITY dev wifi list"))
     if "bssid" not in fields or "signal" not in fields or not ({"freq", "chan"} & set(fields)):
-        raise ScanFormatError(f"nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields: {NMCLI_TABLE_HELP}.")
+        raise ScanFormatError(_("nmcli output needs the BSSID, SIGNAL and CHAN or FREQ fields: %(help)s.", help=_table_help()))
     result = []
     for row in rows:
         if len(row) != len(fields):
-            raise ScanFormatError(f"An nmcli row has {len(row)} fields, not {len(fields)}.")
+            raise ScanFormatError(_("An nmcli row has %(count)d fields, not %(expected)d.", count=len(row), expected=len(fields)))
         result.append(_nmcli_network(dict(zip(fields, row))))
     return result
 
@@ -99,9 +106,10 @@ def parse_nmcli(text):
 def _nmcli_table(columns, rows):
     """nmcli's table (no -t): columns found by their header, values by their shape."""
     if "bssid" not in columns:
-        raise ScanFormatError(f"This is nmcli's table without a BSSID column, which cannot tell networks apart: {NMCLI_TABLE_HELP}.")
+        raise ScanFormatError(_("This is nmcli's table without a BSSID column, which cannot tell networks apart: %(help)s.",
+                                  help=_table_help()))
     if not ({"chan", "freq"} & set(columns)):
-        raise ScanFormatError(f"This nmcli table has no CHAN or FREQ column: {NMCLI_TABLE_HELP}.")
+        raise ScanFormatError(_("This nmcli table has no CHAN or FREQ column: %(help)s.", help=_table_help()))
     parts = []
     for i, name in enumerate(columns):
         pattern = f"(?P<{name.replace('-', '_')}>{_TABLE_COLUMNS.get(name, r'.*?')})"
@@ -111,20 +119,20 @@ def _nmcli_table(columns, rows):
     for line in rows:
         match = row_pattern.match(line)
         if not match:
-            raise ScanFormatError(f"A row of the nmcli table is not readable: {line.strip()[:60]!r}")
+            raise ScanFormatError(_("A row of the nmcli table is not readable: %(line)s", line=repr(line.strip()[:60])))
         result.append(_nmcli_network({k.replace("_", "-"): v for k, v in match.groupdict().items()}))
     return result
 
 
 def _nmcli_network(values):
     if not (_MAC.fullmatch(values["bssid"]) or not values["bssid"].strip() or values["bssid"].strip() == "--"):
-        raise ScanFormatError(f"Not a BSSID in nmcli output: {values['bssid'][:30]!r}")
+        raise ScanFormatError(_("Not a BSSID in nmcli output: %(value)s", value=repr(values["bssid"][:30])))
     try:
-        pct = finite(values["signal"], "A signal level")
+        pct = finite(values["signal"], "signal")
         freq = int(values["freq"].split()[0]) if values.get("freq") else None
         chan = int(values["chan"]) if values.get("chan") else None
     except (ValueError, IndexError):
-        raise ScanFormatError("A number in the nmcli output is not a number.") from None
+        raise ScanFormatError(_("A number in the nmcli output is not a number.")) from None
     security = (values.get("security") or "").strip()
     ssid = values.get("ssid", "")
     ssid = "" if ssid.strip() == "--" and "ssid-hex" not in values else ssid

@@ -26,6 +26,8 @@ import json
 import math
 import re
 
+from flask_babel import gettext as _
+
 from .channels import band_of, block_centre, channel_of, freq_of
 from .elements import operating_channel_of
 
@@ -62,35 +64,41 @@ def bssid_identity(text):
     return value
 
 
-def finite(value, what="A number"):
-    """`value` as a float; NaN or ±infinity is a ScanFormatError (a tool never prints them for a real scan)."""
+def finite(value, what="number"):
+    """`value` as a float; NaN or ±infinity is a ScanFormatError (a tool never prints them for a real scan).
+
+    `what` names the field in the message: "signal", "frequency", "centre", "width" or "number".
+    """
     number = float(value)
     if not math.isfinite(number):
-        raise ScanFormatError(f"{what} in the scan is not a real number ({value!r}): the file was damaged or made by hand.")
+        names = {"signal": _("A signal level"), "frequency": _("A frequency"), "centre": _("A centre frequency"),
+                 "width": _("A channel width"), "number": _("A number")}
+        raise ScanFormatError(_("%(what)s in the scan is not a real number (%(value)s): the file was damaged or made by"
+                                " hand.", what=names[what], value=repr(value)))
     return number
 
 
 def decode_file(data):
     """Bytes of an uploaded or saved scan → text (UTF-8, UTF-16 from PowerShell, else GBK from Chinese Windows)."""
     if len(data) > MAX_BYTES:
-        raise ScanFormatError("The file is too large for a Wi-Fi scan (8 MB at most).")
+        raise ScanFormatError(_("The file is too large for a Wi-Fi scan (8 MB at most)."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ScanFormatError("The file claims to be UTF-16 text but is not.") from None
+            raise ScanFormatError(_("The file claims to be UTF-16 text but is not.")) from None
     unmarked = _utf16_without_bom(data)
     if unmarked:
         try:
             return data.decode(unmarked)
         except UnicodeDecodeError:
-            raise ScanFormatError("The file looks like UTF-16 text but is not.") from None
+            raise ScanFormatError(_("The file looks like UTF-16 text but is not.")) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ScanFormatError("The file is not text.")
+    raise ScanFormatError(_("The file is not text."))
 
 
 def _utf16_without_bom(data):
@@ -192,9 +200,9 @@ def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, securit
     Raises ScanFormatError for NaN/infinite numbers.
     """
     if signal is not None:
-        signal = finite(signal, "A signal level")
+        signal = finite(signal, "signal")
     if freq is not None:
-        freq = int(round(finite(freq, "A frequency")))
+        freq = int(round(finite(freq, "frequency")))
     if freq is None and channel is not None:
         freq = freq_of(channel, band)
     if channel is None and freq is not None:
@@ -259,21 +267,21 @@ def parse_wpa(text):
     try:
         start = next(i for i, l in enumerate(lines) if l.strip().startswith("bssid / frequency / signal level"))
     except StopIteration:
-        raise ScanFormatError("No 'bssid / frequency / signal level / flags / ssid' header: not wpa_cli output.") from None
+        raise ScanFormatError(_("No 'bssid / frequency / signal level / flags / ssid' header: not wpa_cli output.")) from None
     result = []
     for line in lines[start + 1:]:
         if not line.strip():
             continue
         cols = line.split("\t")
         if len(cols) < 4 or not (_MAC.fullmatch(cols[0]) or not cols[0].strip()):
-            raise ScanFormatError(f"A line of the wpa_cli output is not readable: {line[:60]!r}")
+            raise ScanFormatError(_("A line of the %(tool)s output is not readable: %(line)s", tool="wpa_cli", line=repr(line[:60])))
         level = cols[2].strip()
         if level.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            finite(level, "A signal level")
+            finite(level, "signal")
         try:
             freq, level = int(cols[1]), int(level)
         except ValueError:
-            raise ScanFormatError(f"Frequency or signal is not a number: {line[:60]!r}") from None
+            raise ScanFormatError(_("Frequency or signal is not a number: %(line)s", line=repr(line[:60]))) from None
         if level > 0:  # old drivers report a 0–255 quality, not dBm
             level = level / 255 * 60 - 100
         result.append(network(cols[0], cols[4] if len(cols) > 4 else "", freq=freq, signal=level,
@@ -286,7 +294,7 @@ def parse_wpa(text):
 def parse_iw(text):
     blocks = re.split(rf"(?m)^BSS ({MAC})", text)
     if len(blocks) < 3:
-        raise ScanFormatError("No 'BSS <mac>' blocks: not 'iw scan' output.")
+        raise ScanFormatError(_("No 'BSS <mac>' blocks: not 'iw scan' output."))
     result = []
     for mac, body in zip(blocks[1::2], blocks[2::2]):
         freq = _search(r"(?m)^\s*freq:\s*([\d.]+)", body)
@@ -307,7 +315,7 @@ def parse_iw(text):
         elif re.search(r"capability:.*Privacy", body):
             security = "WEP"
         if freq is None or signal is None:
-            raise ScanFormatError(f"The block of BSS {mac} has no frequency or signal.")
+            raise ScanFormatError(_("The block of BSS %(mac)s has no frequency or signal.", mac=mac))
         result.append(network(mac, ssid_match.group(1).rstrip("\r") if ssid_match else "", freq=int(freq),
                               signal=float(signal), width=width, center=center, center2=center2, security=security))
     return result
@@ -339,7 +347,7 @@ def _parse_cells(text, tool):
     (already dBm), `Channel: 52`, `Band: 6 GHz`, and HT/VHT/HE/EHT Operation blocks for the width."""
     cells = re.split(rf"(?m)^\s*Cell \d+ - Address: ?({MAC})?[ \t]*$", text)
     if len(cells) < 3:
-        raise ScanFormatError(f"No 'Cell NN - Address:' lines: not '{tool} scan' output.")
+        raise ScanFormatError(_("No 'Cell NN - Address:' lines: not '%(tool)s scan' output.", tool=tool))
     result = []
     for mac, body in zip(cells[1::2], cells[2::2]):
         mac = mac or ""
@@ -350,7 +358,7 @@ def _parse_cells(text, tool):
         if dbm is None:
             level = re.search(r"Signal level[:=]\s*(\d+)/(\d+)", body)
             if level is None or int(level.group(2)) == 0:
-                raise ScanFormatError(f"Cell {mac or '(no address)'} has no signal level.")
+                raise ScanFormatError(_("Cell %(mac)s has no signal level.", mac=mac or _("(no address)")))
             dbm = int(level.group(1)) / int(level.group(2)) * 50 - 100
         essid = re.search(r'ESSID:\s?"(.*)"', body)
         width, center, center2 = operating_channel_of(body, freq) if freq else (20, None, None)
@@ -387,7 +395,7 @@ def parse_airport(text):
     try:
         header_index = next(i for i, l in enumerate(lines) if re.search(r"\bSSID BSSID\s+RSSI CHANNEL", l))
     except StopIteration:
-        raise ScanFormatError("No 'SSID BSSID RSSI CHANNEL' header: not 'airport -s' output.") from None
+        raise ScanFormatError(_("No 'SSID BSSID RSSI CHANNEL' header: not 'airport -s' output.")) from None
     ssid_end = lines[header_index].index("SSID BSSID") + 4
     row = re.compile(rf"^\s*(?P<bssid>{MAC})?\s+(?P<rssi>-\d+)\s+(?P<channel>\d+)(?:,(?P<ext>[+-]?\d+))?\s+(?P<ht>[YN])\s+(?P<cc>\S+)\s+(?P<security>.*)$")
     result = []
@@ -396,7 +404,7 @@ def parse_airport(text):
             continue
         match = row.match(line[ssid_end:])
         if not match:
-            raise ScanFormatError(f"A line of the airport output is not readable: {line[:60]!r}")
+            raise ScanFormatError(_("A line of the %(tool)s output is not readable: %(line)s", tool="airport", line=repr(line[:60])))
         channel = int(match["channel"])
         width, center = 20, None
         freq = freq_of(channel)
@@ -433,7 +441,7 @@ def parse_wigle(text):
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     needed = {"MAC", "SSID", "AuthMode", "Channel", "RSSI"}
     if not reader.fieldnames or not needed <= set(reader.fieldnames):
-        raise ScanFormatError("No WiGLE header (MAC,SSID,AuthMode,…,Channel,RSSI): not a WiGLE CSV.")
+        raise ScanFormatError(_("No WiGLE header (MAC,SSID,AuthMode,…,Channel,RSSI): not a WiGLE CSV."))
     result = []
     for row in reader:
         if (row.get("Type") or "WIFI") != "WIFI":
@@ -446,9 +454,10 @@ def parse_wigle(text):
             if reader.line_num == len(lines) and None in row.values():
                 break  # the file stops inside its last row
             bad = next(key for key in ("Channel", "RSSI", "Frequency") if row.get(key) is None or not _is_int(row[key]))
-            raise ScanFormatError(f"Line {reader.line_num + skipped} of the WiGLE file has no number in {bad}.") from None
+            raise ScanFormatError(_("Line %(line)d of the WiGLE file has no number in %(column)s.", line=reader.line_num + skipped,
+                                      column=bad)) from None
         if not _MAC.fullmatch(row["MAC"] or ""):
-            raise ScanFormatError("A WiGLE Wi-Fi row has no MAC address.")
+            raise ScanFormatError(_("A WiGLE Wi-Fi row has no MAC address."))
         result.append(network(row["MAC"], row["SSID"] or "", freq=freq, channel=channel if not freq else None,
                               signal=rssi, security=flags_to_security(row["AuthMode"])))
     return result
@@ -460,22 +469,22 @@ def parse_termux(text):
     try:
         rows = json.loads(text)
     except ValueError:
-        raise ScanFormatError("Not JSON.") from None
+        raise ScanFormatError(_("Not JSON.")) from None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ScanFormatError("termux-wifi-scaninfo gives a JSON list of networks.")
+        raise ScanFormatError(_("termux-wifi-scaninfo gives a JSON list of networks."))
     result = []
     for r in rows:
         try:
-            freq = finite(r["frequency_mhz"], "A frequency")
+            freq = finite(r["frequency_mhz"], "frequency")
             width = _width_mhz(r.get("channel_bandwidth_mhz"))
-            center = finite(r["center_frequency_mhz"], "A centre frequency") if r.get("center_frequency_mhz") else None
-            rssi = finite(r["rssi"], "A signal level")
+            center = finite(r["center_frequency_mhz"], "centre") if r.get("center_frequency_mhz") else None
+            rssi = finite(r["rssi"], "signal")
         except ScanFormatError:
             raise
         except (KeyError, TypeError, ValueError):
-            raise ScanFormatError("A termux network lacks frequency_mhz or rssi.") from None
+            raise ScanFormatError(_("A termux network lacks frequency_mhz or rssi.")) from None
         if r.get("bssid") not in (None, "") and not (isinstance(r["bssid"], str) and _MAC.fullmatch(r["bssid"])):
-            raise ScanFormatError("A termux network's BSSID is not a MAC address.")
+            raise ScanFormatError(_("A termux network's BSSID is not a MAC address."))
         result.append(network(r.get("bssid"), r.get("ssid") if isinstance(r.get("ssid"), str) else "", freq=freq,
                               signal=rssi, width=width, center=center))
     return result
@@ -490,7 +499,7 @@ def _width_mhz(value):
     if text == "80+80":
         return 160
     try:
-        width = int(finite(text, "A channel width")) if text else 20
+        width = int(finite(text, "width")) if text else 20
     except ValueError:
         return 20
     return width if width in WIDTHS_MHZ else 20
@@ -501,27 +510,27 @@ def parse_ontrack(text):
         data = json.loads(text)
         rows = data["networks"]
     except (ValueError, KeyError, TypeError):
-        raise ScanFormatError("Not an ONTrack scan (JSON with \"networks\").") from None
+        raise ScanFormatError(_("Not an ONTrack scan (JSON with \"networks\").")) from None
     if not isinstance(rows, list):
-        raise ScanFormatError("\"networks\" must be a list.")
+        raise ScanFormatError(_("\"networks\" must be a list."))
     result = []
     for r in rows:
         if not isinstance(r, dict):
-            raise ScanFormatError("Each network must be an object.")
+            raise ScanFormatError(_("Each network must be an object."))
         try:
-            freq = finite(r["freq_mhz"], "A frequency") if r.get("freq_mhz") is not None else None
+            freq = finite(r["freq_mhz"], "frequency") if r.get("freq_mhz") is not None else None
             channel = int(r["channel"]) if freq is None else None
             # null: heard but of unknown strength (a macOS scan analysed before); a missing key is refused
-            signal = finite(r["signal_dbm"], "A signal level") if r["signal_dbm"] is not None else None
+            signal = finite(r["signal_dbm"], "signal") if r["signal_dbm"] is not None else None
             width = _width_mhz(r.get("width_mhz"))
-            centres = [finite(r[key], "A centre frequency") if r.get(key) else None for key in ("center_mhz", "center2_mhz")]
+            centres = [finite(r[key], "centre") if r.get(key) else None for key in ("center_mhz", "center2_mhz")]
         except ScanFormatError:
             raise
         except (KeyError, TypeError, ValueError):
-            raise ScanFormatError("A network lacks its channel or signal.") from None
+            raise ScanFormatError(_("A network lacks its channel or signal.")) from None
         bssid = r.get("bssid")
         if bssid not in (None, "") and (not isinstance(bssid, str) or not _MAC.fullmatch(bssid)):
-            raise ScanFormatError("A BSSID is not a MAC address.")
+            raise ScanFormatError(_("A BSSID is not a MAC address."))
         ssid = r.get("ssid") if isinstance(r.get("ssid"), str) else ""
         result.append(network(bssid, ssid, freq=freq, channel=channel, signal=signal, width=width,
                               center=centres[0], center2=centres[1], security=str(r.get("security") or "")))
@@ -565,21 +574,21 @@ def detect(text):
             or re.search(r"(?m)^\s*(?:IN-USE|\*)?\s*(?:BSSID\s+)?SSID\s+.*\bSIGNAL\b", head) \
             or any(nmcli_command(line) is not None for line in head.splitlines()[:3]):
         return "nmcli"
-    raise ScanFormatError(f"This is not a Wi-Fi scan ONTrack can read ({READABLE}).")
+    raise ScanFormatError(_("This is not a Wi-Fi scan ONTrack can read (%(formats)s).", formats=READABLE))
 
 
 def _detect_json(text):
     try:
         data = json.loads(text)
     except ValueError:
-        raise ScanFormatError("The file looks like JSON but is not valid JSON.") from None
+        raise ScanFormatError(_("The file looks like JSON but is not valid JSON.")) from None
     if isinstance(data, dict) and "networks" in data:
         return "ontrack"
     if isinstance(data, dict) and "SPAirPortDataType" in data:
         return "macos"
     if isinstance(data, list):
         return "termux"
-    raise ScanFormatError(f"This JSON is not a Wi-Fi scan ONTrack can read ({READABLE}).")
+    raise ScanFormatError(_("This JSON is not a Wi-Fi scan ONTrack can read (%(formats)s).", formats=READABLE))
 
 
 def parse(text, fmt="auto"):
@@ -593,7 +602,8 @@ def parse(text, fmt="auto"):
     if fmt in (None, "auto"):
         fmt = detect(text)
     if fmt not in PARSERS:
-        raise ScanFormatError(f"Unknown format {fmt!r}; one of: auto, {', '.join(FORMATS)}.")
+        raise ScanFormatError(_("Unknown format %(format)s; one of: auto, %(formats)s.", format=repr(fmt),
+                                  formats=", ".join(FORMATS)))
     if fmt in ("macos", "termux", "ontrack"):
         text = json_text(text) or text
     try:
@@ -602,9 +612,11 @@ def parse(text, fmt="auto"):
         raise
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, csv.Error,
             RecursionError) as exc:
-        raise ScanFormatError(f"The {fmt} output could not be read ({type(exc).__name__}).") from None
+        raise ScanFormatError(_("The %(tool)s output could not be read (%(error)s).", tool=fmt,
+                                error=type(exc).__name__)) from None
     usable = strongest_per_bssid(networks)
     if networks and not usable:
-        raise NoNetworksError(f"The {fmt} output names {len(networks)} network(s) but none on a Wi-Fi band ONTrack "
-                              f"knows: run '{COMMANDS[fmt]}' again and keep its whole output.")
+        raise NoNetworksError(_("The %(tool)s output names %(count)d network(s) but none on a Wi-Fi band ONTrack knows: run"
+                                " '%(command)s' again and keep its whole output.", tool=fmt, count=len(networks),
+                                command=COMMANDS[fmt]))
     return fmt, usable

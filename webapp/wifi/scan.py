@@ -16,6 +16,8 @@ import socket
 import threading
 import time
 
+from flask_babel import gettext as _
+
 from .parsers import network, strongest_per_bssid
 
 LOCK = threading.Lock()
@@ -32,9 +34,9 @@ def live_scan(iface=None, ctrl_dir=None, wait=3.0, timeout=5.0):
         import pywifi
         from pywifi import _wifiutil_linux
     except NotImplementedError:
-        raise ScanError("pywifi scans only on Linux and Windows; on this computer export a scan file instead.") from None
+        raise ScanError(_("pywifi scans only on Linux and Windows; on this computer export a scan file instead.")) from None
     except ImportError:
-        raise ScanError("pywifi is not installed.") from None
+        raise ScanError(_("pywifi is not installed.")) from None
     with LOCK:
         old_dir, old_timeout = _wifiutil_linux.CTRL_IFACE_DIR, socket.getdefaulttimeout()
         directory = ctrl_dir or old_dir
@@ -47,20 +49,20 @@ def live_scan(iface=None, ctrl_dir=None, wait=3.0, timeout=5.0):
             time.sleep(wait)
             results = chosen.scan_results()
         except FileNotFoundError:
-            raise ScanError(f"No wpa_supplicant control directory at {directory}: wpa_supplicant is not running with a "
-                            f"control interface (e.g. it runs under NetworkManager only). Start it with "
-                            f"ctrl_interface=DIR={directory}, or export a scan with nmcli or iw instead.") from None
+            raise ScanError(_("No wpa_supplicant control directory at %(dir)s: wpa_supplicant is not running with a control"
+                              " interface (e.g. it runs under NetworkManager only). Start it with ctrl_interface=DIR=%(dir)s,"
+                              " or export a scan with nmcli or iw instead.", dir=directory)) from None
         except PermissionError:
-            raise ScanError(f"No permission to use {directory}: run as root, or add yourself to the group named in "
-                            f"wpa_supplicant's ctrl_interface GROUP= setting.") from None
+            raise ScanError(_("No permission to use %(dir)s: run as root, or add yourself to the group named in"
+                              " wpa_supplicant's ctrl_interface GROUP= setting.", dir=directory)) from None
         except (socket.timeout, TimeoutError) as exc:
             _close_abandoned_sockets(exc.__traceback__)
-            raise ScanError(f"wpa_supplicant did not answer within {timeout:g} s.") from None
+            raise ScanError(_("wpa_supplicant did not answer within %(seconds)s s.", seconds=f"{timeout:g}")) from None
         except IndexError:
-            raise ScanError("wpa_supplicant's reply was longer than pywifi can read (4096 bytes, about 55 networks); "
-                            "scan with 'iw dev IF scan' and import the file instead.") from None
+            raise ScanError(_("wpa_supplicant's reply was longer than pywifi can read (4096 bytes, about 55 networks); scan with"
+                              " 'iw dev IF scan' and import the file instead.")) from None
         except ConnectionRefusedError:
-            raise ScanError(f"Nothing listens on the control socket in {directory}.") from None
+            raise ScanError(_("Nothing listens on the control socket in %(dir)s.", dir=directory)) from None
         finally:
             _close_pywifi_sockets(_wifiutil_linux)
             socket.setdefaulttimeout(old_timeout)
@@ -70,14 +72,15 @@ def live_scan(iface=None, ctrl_dir=None, wait=3.0, timeout=5.0):
 
 def _choose(interfaces, name, directory):
     if not interfaces:
-        raise ScanError(f"wpa_supplicant has no interface in {directory}.")
+        raise ScanError(_("wpa_supplicant has no interface in %(dir)s.", dir=directory))
     if name is None:
         stations = [i for i in interfaces if not i.name().startswith("p2p-")]
         return (stations or interfaces)[0]
     for candidate in interfaces:
         if candidate.name() == name:
             return candidate
-    raise ScanError(f"No interface {name!r}; wpa_supplicant has: {', '.join(i.name() for i in interfaces)}.")
+    raise ScanError(_("No interface %(name)s; wpa_supplicant has: %(names)s.", name=repr(name),
+                           names=", ".join(i.name() for i in interfaces)))
 
 
 def _close_abandoned_sockets(traceback):
