@@ -185,3 +185,19 @@ def test_english_is_switchable(login):
     d.post("/lang/en", {"next": "/dispatch/"})
     page = d.get("/dispatch/").text
     assert "Assign the ticked orders to" in page and 'lang="en"' in page
+
+
+def test_one_address_trying_a_password_on_every_name_is_throttled(app, login):
+    """Review r1: the name-and-address throttle let one address try a common password on every account.
+    Past LOGIN_MAX_FAILURES_PER_ADDRESS failures over any names, that address waits too; others do not."""
+    from tests.conftest import PASSWORD, csrf_from
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 12
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    token = csrf_from(guesser.get("/login").text)
+    for n in range(12):  # two tries on each of six names: each name alone stays under its own limit of 5
+        answer = guesser.post("/login", data={"username": f"user{n // 2}", "password": "123456", "csrf_token": token})
+        assert answer.status_code == 401, n
+    answer = guesser.post("/login", data={"username": "techa", "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 429 and int(answer.headers["Retry-After"]) > 0
+    login("techa")  # the same person from their own address is not locked out

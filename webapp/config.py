@@ -1,4 +1,5 @@
 """Configuration read from the environment (microblog's Config idiom)."""
+import logging
 import os
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -27,6 +28,8 @@ class Config:
     # the next try waits 1 minute, then 2, 4, … (never more than the window).
     LOGIN_MAX_FAILURES = int(os.environ.get("ONTRACK_LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("ONTRACK_LOGIN_WINDOW_MINUTES", "15"))
+    # One address's failures over every name (one password tried on every account): well above a depot's typos.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("ONTRACK_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
     # How many reverse proxies stand in front of the app (0: none). Their X-Forwarded-For/-Proto/-Host
     # are trusted for that many hops, so throttling and logs see the real address.
     PROXY_COUNT = int(os.environ.get("ONTRACK_PROXY_COUNT", "0"))
@@ -148,3 +151,10 @@ def check_production_safety(config):
                 "ONTRACK_PUBLIC_URL must be set to the https:// address the phones use (for example "
                 "https://ontrack.example.cn) in production: the session cookie is Secure, and links in "
                 "QR codes and reports are built on it. See README, 'Put it on the technicians' phones'.")
+        if not config.get("PROXY_COUNT"):
+            # Production runs behind the https proxy (the cookie is Secure); with no proxy counted, every
+            # phone has the proxy's address, so the login throttle would lock out everyone at once (review r1).
+            logging.getLogger("ontrack").warning(
+                "ONTRACK_PROXY_COUNT is 0 in production: if a reverse proxy (the shipped Caddyfile) stands in front "
+                "of ONTrack, set ONTRACK_PROXY_COUNT=1, or every phone looks like the proxy's address to the login "
+                "throttle and the logs. See README, 'Put it on the technicians' phones'.")

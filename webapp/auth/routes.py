@@ -51,7 +51,8 @@ def login():
         db, now = get_db(), utcnow()
         cfg = current_app.config
         ip = request.remote_addr or "?"  # the client's own address once ProxyFix has read X-Forwarded-For
-        wait = wait_seconds(db, form.username.data, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        wait = wait_seconds(db, form.username.data, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"],
+                            cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
         if wait:
             flash(_("Too many failed attempts. Wait %(minutes)d minutes and try again.",
                     minutes=max(1, (wait + 59) // 60)), "error")
@@ -103,7 +104,8 @@ def change_password():
         db, now, cfg = get_db(), utcnow(), current_app.config
         ip = request.remote_addr or "?"
         # The same throttle as the login: a borrowed, unlocked session must not guess the current password.
-        wait = wait_seconds(db, current_user.username, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        wait = wait_seconds(db, current_user.username, ip, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"],
+                            cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
         if wait:
             errors.append(_("Too many failed attempts. Wait %(minutes)d minutes and try again.",
                             minutes=max(1, (wait + 59) // 60)))

@@ -91,17 +91,28 @@ def end_sessions(db, user_id):
         db.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
 
 
-def wait_seconds(db, username, ip, now, max_failures, window_minutes):
+def wait_seconds(db, username, ip, now, max_failures, window_minutes, max_per_address=None):
     """Seconds this name from this address must still wait before trying again (0: go ahead).
 
     Failures are counted for the name and the address together, so neither a shared address
     (a depot, a proxy) nor a stranger guessing someone's name locks anyone else out. After
     `max_failures` within the window the wait is 1 minute, then doubles with each further
-    failure, capped at the window; it runs from the last failure.
+    failure, capped at the window; it runs from the last failure. `max_per_address` also
+    counts the address's failures over every name (one address trying one common password on
+    every account, review r1), with the same waits; it is set well above what a depot's
+    technicians mistype behind one address.
     """
     since = to_text(now - datetime.timedelta(minutes=window_minutes))
     row = one(db, "SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE username = ? AND ip = ? AND at > ?",
               [username.lower()[:80], ip, since])
+    wait = _wait(row, max_failures, window_minutes, now)
+    if max_per_address:
+        row = one(db, "SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE ip = ? AND at > ?", [ip, since])
+        wait = max(wait, _wait(row, max_per_address, window_minutes, now))
+    return wait
+
+
+def _wait(row, max_failures, window_minutes, now):
     beyond = row["n"] - max_failures
     if beyond < 0:
         return 0
