@@ -58,6 +58,8 @@ class Context:
         # signature sha256 → (shows ink, the blob to keep or None when unreadable), worked out before
         # the write lock by prepare_signatures.
         self.signatures = {}
+        # id(a wifi_survey's args) → its channel analysis or the Rejected to raise (prepare_surveys).
+        self.analyses = {}
 
 
 def judge_time(ctx, order, occurred_at):
@@ -383,14 +385,12 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _holder(ctx, order)
-    try:
-        _fmt, checked = wifi_parsers.parse(json.dumps({"networks": networks}), "ontrack")
-        wifi_guidance.check_networks(checked)
-        result = wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8], own)
-    except wifi_parsers.ScanFormatError as exc:
-        raise Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc))) from None
-    except ValueError as exc:
-        raise Rejected(str(exc)) from None
+    prepared = ctx.analyses.get(id(args))
+    if prepared is None:
+        prepared = _survey_analysis(args, source, networks, own)
+    if isinstance(prepared, Rejected):
+        raise prepared
+    result = prepared
     when, evidence = judge_time(ctx, order, occurred_at)
     recommendation, findings = wifi_guidance.to_store(result["recommendation"], result["findings"])
     ctx.db.conn.execute(
@@ -403,6 +403,37 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     store.record_event(ctx.db, order["id"], ctx.user.id, "wifi_survey", order["state"], order["state"], when,
                        reason=summary, details={"survey_id": survey_id, **evidence}, version=order["version"])
     return {"row_version": order["version"]}
+
+
+def _survey_analysis(args, source, networks, own):
+    """The server's own reading of a survey's networks (guidance.analyze), or the Rejected to raise."""
+    try:
+        _fmt, checked = wifi_parsers.parse(json.dumps({"networks": networks}), "ontrack")
+        wifi_guidance.check_networks(checked)
+        return wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8],
+                                     own)
+    except wifi_parsers.ScanFormatError as exc:
+        return Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc)))
+    except ValueError as exc:
+        return Rejected(str(exc))
+
+
+def prepare_surveys(ctx, mutations):
+    """Before the push takes the write lock: the channel analysis of each Wi-Fi survey in the batch
+    (up to 1,000 networks: 31 ms each, 120 ms for 5,000; review r1), into ctx.analyses by the
+    mutation's args. The survey is still checked in full when it is applied."""
+    for m in mutations:
+        args = m["args"]
+        if m.get("name") != "order.wifi_survey" or args.get("source") not in ("typed", "file", "scan"):
+            continue
+        networks = args.get("networks")
+        if not isinstance(networks, list) or len(networks) > MAX_SURVEY_NETWORKS:
+            continue
+        try:
+            own = _text(args, "own_ssid", wifi_guidance.MAX_SSID) or None
+        except Rejected:
+            continue
+        ctx.analyses[id(args)] = _survey_analysis(args, args["source"], networks, own)
 
 
 SIGNATURE_BOX = (2000, 800)  # the largest signature kept, in pixels (signature pads are far smaller)

@@ -14,7 +14,7 @@ from ..textclean import visible_tree
 from ..sla import notices as sla_notices
 from ..timeutil import to_text, utcnow
 from . import briefcase
-from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected, prepare_signatures
+from .mutations import CLIENT_ID, MAX_INT, MUTATORS, Conflict, Context, Rejected, prepare_signatures, prepare_surveys
 
 log = logging.getLogger("ontrack.sync")
 MAX_BATCH = 200
@@ -81,7 +81,8 @@ def push(db, user, body, received, tz):
     """Apply a batch of mutations from one device; return {last_seq, results}."""
     client_id, mutations = check_mutations(body)
     ctx = Context(db, user, received, tz, client_id)
-    prepare_signatures(ctx, mutations)  # decoding and file writing before the write lock
+    prepare_signatures(ctx, mutations)  # decoding, file writing and analysis before the write lock
+    prepare_surveys(ctx, mutations)
     results = []
     with transaction(db):
         client = _client(db, client_id, user, received, create=True)
