@@ -10,10 +10,13 @@ import { markBriefcase, requestSync, watchConnection } from "./autosync.js";
 const S = self.ONTrackStore;
 const FIRST_LOAD_WAIT_MS = 4000;
 
-// The first visit came before the service worker: keep this page as the offline shell now.
+// The first visit came before the service worker, or the page was drawn with the list: keep the
+// shell as the offline page now, unless the kept one is already this person's (a shared phone
+// whose last person's session ran out keeps their shell until someone replaces it).
 async function keepShell() {
   const cache = await caches.open("ontrack-shell");
-  if (await cache.match("/jobs/")) { return; }
+  const kept = await cache.match("/jobs/");
+  if (kept && kept.headers.get("X-ONTrack-Shell") === String(boot.user.id)) { return; }
   const response = await fetch("/jobs/", { credentials: "same-origin", cache: "no-store" });
   if (response.ok && response.headers.get("X-ONTrack-Shell")) { await cache.put("/jobs/", response); }
 }

@@ -43,6 +43,12 @@ workbox.routing.registerRoute(
       var response = await withTimeout(fetch(ctx.request), NETWORK_TIMEOUT_MS);
       if (response.ok && !response.redirected && response.headers.get("X-ONTrack-Shell")) {
         await cache.put("/jobs/", response.clone());
+      } else if (response.ok && !response.redirected && response.headers.get("X-ONTrack-Drawn")) {
+        // A page drawn for this person is never kept; a kept shell of someone else goes now.
+        var kept = await cache.match("/jobs/");
+        if (kept && kept.headers.get("X-ONTrack-Shell") !== response.headers.get("X-ONTrack-Drawn")) {
+          await cache.delete("/jobs/");
+        }
       }
       return response;
     } catch (err) {

@@ -38,7 +38,7 @@ def test_technician_b_cannot_see_or_change_a_s_order(login, order_of_a, db):
 
 def test_technician_a_sees_and_accepts_their_order(login, order_of_a, db):
     a = login("techa")
-    assert a.get("/jobs/").headers["X-ONTrack-Shell"] == "1"  # the app draws the list from its briefcase
+    assert a.get("/jobs/").headers["X-ONTrack-Shell"].isdigit()  # the app draws the list from its briefcase
     assert "王先生" in str(a.get("/api/sync/pull?client_id=phone-of-a-0001").json)
     assert a.get(f"/jobs/{order_of_a}").status_code == 200
     assert Phone(a).act(order_of_a, "accepted")["status"] == "applied"

@@ -26,7 +26,7 @@ def test_a_first_load_gets_the_technicians_own_list_drawn_in_the_page(login, use
     theirs = dispatch(login, user_ids, "techb", customer_name="别人的客户")
     page = login("techa").get("/jobs/", headers=NAVIGATE)
     assert page.status_code == 200
-    assert page.headers.get("X-ONTrack-Drawn") == "1" and "X-ONTrack-Shell" not in page.headers
+    assert page.headers.get("X-ONTrack-Drawn", "").isdigit() and "X-ONTrack-Shell" not in page.headers
     assert sorted(cards(page)) == sorted(mine) and theirs not in cards(page)
     assert "别人的客户" not in page.text and "客户0" in page.text
     assert re.search(r'<div id="app" data-snapshot="\d+">', page.text)
@@ -39,7 +39,7 @@ def test_the_app_fetching_its_shell_and_a_phone_holding_the_briefcase_get_the_ba
     fetched = techa.get("/jobs/")  # the app's own fetch (keepShell): the service worker's copy
     techa.client.set_cookie("ontrack_briefcase", str(user_ids["techa"]), path="/jobs")
     for page in (fetched, techa.get("/jobs/", headers=NAVIGATE)):
-        assert page.headers.get("X-ONTrack-Shell") == "1" and "X-ONTrack-Drawn" not in page.headers
+        assert page.headers.get("X-ONTrack-Shell", "").isdigit() and "X-ONTrack-Drawn" not in page.headers
         assert cards(page) == [] and "data-snapshot" not in page.text and 'rel="modulepreload"' in page.text
 
 
@@ -48,10 +48,10 @@ def test_a_phone_that_held_another_technicians_briefcase_gets_the_list_drawn(log
     techa = login("techa")
     techa.client.set_cookie("ontrack_briefcase", str(user_ids["techb"]), path="/jobs")
     page = techa.get("/jobs/", headers=NAVIGATE)
-    assert page.headers.get("X-ONTrack-Drawn") == "1" and cards(page) == [order]
+    assert page.headers.get("X-ONTrack-Drawn", "").isdigit() and cards(page) == [order]
 
 
 def test_a_job_page_is_never_drawn_by_the_server(login, user_ids):
     order = dispatch(login, user_ids, "techa")
     page = login("techa").get(f"/jobs/{order}", headers=NAVIGATE)
-    assert page.headers.get("X-ONTrack-Shell") == "1" and cards(page) == []
+    assert page.headers.get("X-ONTrack-Shell", "").isdigit() and cards(page) == []

@@ -180,16 +180,22 @@ def _select_locale():
 
 
 def _json_body_is_an_object():
-    """A JSON body sent to a page's form must be an object: anything else is a 400.
+    """A JSON body sent to a page's form must be an object of texts (or lists of texts), as a form
+    is: anything else is a 400.
 
-    Flask-WTF reads a JSON body as the form (ImmutableMultiDict(request.get_json())), which fails
-    on an array, a string or a number: a 500 on every form, the login page included (review r1).
+    Flask-WTF reads a JSON body as the form (ImmutableMultiDict(request.get_json())): an array, a
+    string or a number fails there (review r1), and a number, a true/false or an object where the
+    form has text fails in the view (review r2): a 500 on every form, the login page included.
     The JSON routes under /api/ read and check their own bodies.
     """
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json or request.path.startswith("/api/"):
         return None
     body = request.get_json(silent=True)
-    if body is not None and not isinstance(body, dict):
+    if body is None:
+        return None
+    if not isinstance(body, dict) or not all(
+            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            for value in body.values()):
         abort(400)
     return None
 

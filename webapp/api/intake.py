@@ -135,6 +135,9 @@ def update(db, client, order_id, changes, version, now):
                            version=values["version"])
         if set(changed) & set(interception.POSITION_FIELDS):  # moved: under a group fault now? (as a create is)
             interception.on_moved_order(db, {**order, **values}, now)
+        if {"priority", "access_type"} & set(changed):  # an installation's warnings follow, as at the desk
+            from ..installations import store as installations
+            installations.rearm(db, {**order, **values}, now)
         return values["version"]
 
 

@@ -35,6 +35,19 @@ def arm_due_clock(db, order_id, due, urgent, now, circuit):
     engine.refresh_next_due(db, order_id)
 
 
+def rearm(db, order, now):
+    """After the desk or another system changed an installation's priority or access type (`order`: the row
+    as it is now): the due-date warning moves (1 week, or 3 days when urgent) and the circuit warning is
+    set up for an enterprise line or dropped for a home one, as when the order was made (review r2)."""
+    if order["order_type"] != "installation" or not order["due_at"]:
+        return
+    circuit = has_circuit(order)
+    if not circuit:
+        db.conn.execute("DELETE FROM order_clocks WHERE order_id = ? AND policy_code = ? AND stopped_at IS NULL",
+                        [order["id"], PROGRESS_POLICY])
+    arm_due_clock(db, order["id"], from_text(order["due_at"]), order["priority"] == "urgent", now, circuit)
+
+
 def has_circuit(order):
     """Say whether an order is a circuit the circuit warning watches: an enterprise line (§7.3, §7.4)."""
     return order["access_type"] == "enterprise"

@@ -87,10 +87,12 @@ def shell(with_list=False):
     first = first_list.job_list(get_db(), current_user.id, boot["strings"], boot["lang"]) if with_list else None
     page = render_template("jobs/app.html", boot=boot, offline_url=offline_url, start_modules=start_modules(), first=first)
     response = current_app.make_response(page)
+    # Both name whose page it is: the service worker keeps only a shell as the offline page, and a
+    # kept shell of someone else (a session that ran out on a shared phone) is replaced (review r2).
     if first is None:
-        response.headers["X-ONTrack-Shell"] = "1"  # the service worker keeps only this page as the shell
+        response.headers["X-ONTrack-Shell"] = str(current_user.id)
     else:
-        response.headers["X-ONTrack-Drawn"] = "1"
+        response.headers["X-ONTrack-Drawn"] = str(current_user.id)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = SHELL_CSP
     return response

@@ -14,6 +14,7 @@ import re
 import time
 import urllib.parse
 
+import requests
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid01
 from pywebpush import WebPushException, webpush
@@ -168,6 +169,10 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
     sent = failed = 0
     gone, errors = [], {}
     deadline = time.monotonic() + budget
+    # A push service answers 201 or an error, never a redirect: one is not followed (it could lead the
+    # worker into the server's own network past the address check; review r2).
+    session = requests.Session()
+    session.max_redirects = 0
     for notice in notices:
         if time.monotonic() > deadline:
             break
@@ -183,7 +188,7 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
                 continue
             try:
                 webpush(info, payload(notice, title, body), vapid_private_key=private_key_file,
-                        vapid_claims={"sub": subject}, ttl=PUSH_TTL_SECONDS, timeout=timeout)
+                        vapid_claims={"sub": subject}, ttl=PUSH_TTL_SECONDS, timeout=timeout, requests_session=session)
                 sent += 1
             except WebPushException as error:
                 failed += 1
@@ -194,6 +199,7 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
             except Exception as error:  # a push service that is down must not stop the others
                 failed += 1
                 errors[sub["id"]] = type(error).__name__
+    session.close()
     with transaction(db):
         stamp = to_text(now)
         for notice in notices:

@@ -343,9 +343,9 @@ def edit_order(db, order_id, user, fields, now):
                      details={name: [order[name], value] for name, value in changes.items()}, version=version)
         from ..notify import notices
         notices.on_order_action(db, order, {**order, **changes}, "edit", user, now)
-        if "priority" in changes and order["order_type"] == "installation" and order["due_at"]:
+        if {"priority", "access_type"} & set(changes):
             from ..installations import store as installations  # urgent or not moves the warning (3 days / 1 week)
-            installations.arm_due_clock(db, order_id, from_text(order["due_at"]), changes["priority"] == "urgent", now)
+            installations.rearm(db, {**order, **changes}, now)
         return list(changes)
 
 

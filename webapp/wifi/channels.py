@@ -3,6 +3,8 @@ import functools
 import json
 import pathlib
 
+from flask_babel import gettext as _
+
 HERE = pathlib.Path(__file__).resolve().parent
 
 
@@ -158,7 +160,8 @@ def domain(country):
     code = (country or "CN").upper()
     code = data["aliases"].get(code, code)
     if code not in data["domains"]:
-        raise ValueError(f"unknown country {country!r}; known: {', '.join(sorted(data['domains']))}")
+        raise ValueError(_("unknown country %(country)s; known: %(known)s", country=repr(country),
+                           known=", ".join(sorted(data["domains"]))))
     return {"code": code, **data["domains"][code]}
 
 

@@ -149,7 +149,7 @@ def json_text(text):
         body = "\n".join(lines[i:])
         try:
             json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested thousands deep: no tool writes that
             continue
         return body
     return None
@@ -580,7 +580,7 @@ def detect(text):
 def _detect_json(text):
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ScanFormatError(_("The file looks like JSON but is not valid JSON.")) from None
     if isinstance(data, dict) and "networks" in data:
         return "ontrack"
