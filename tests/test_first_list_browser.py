@@ -68,7 +68,7 @@ def test_the_server_draws_the_list_the_app_draws(playwright, browser_type_launch
         page = context.new_page()
         slow_cpu(context, page, 4)
         first = page.goto(city.url + "/jobs/")
-        assert first.headers.get("x-ontrack-drawn") == "1"
+        assert first.headers.get("x-ontrack-drawn", "").isdigit()
         expect(page.locator("body[data-ready='1']")).to_have_count(1)
         wait_js(page, "document.cookie.includes('ontrack_briefcase=')")
         seen = page.evaluate("window.__seen")
@@ -109,7 +109,7 @@ def test_a_reload_draws_from_the_phone_and_the_offline_shell_is_bare(playwright,
         assert cards > 0
 
         again = page.reload()  # the phone holds the briefcase now: the bare shell, the list from IndexedDB
-        assert again.headers.get("x-ontrack-shell") == "1" and "x-ontrack-drawn" not in again.headers
+        assert again.headers.get("x-ontrack-shell", "").isdigit() and "x-ontrack-drawn" not in again.headers
         expect(page.locator("#app[data-drawn='1'] .job")).to_have_count(cards)
         assert context.errors == []
     finally:
