@@ -29,8 +29,14 @@ def test_a_pushed_notice_is_shown_by_the_service_worker(live_server, browser):
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(500)
-    registration = next(r for r in registrations if r["scopeURL"].startswith(live_server) and not r["isDeleted"])
+    ours = []
+    for _ in range(40):  # the protocol reports the registrations when it gets to it (slow on a busy machine)
+        ours = [r for r in registrations if r["scopeURL"].startswith(live_server) and not r["isDeleted"]]
+        if ours:
+            break
+        page.wait_for_timeout(250)
+    assert ours, registrations
+    registration = ours[0]
     message = {"notice_id": 1, "order_id": 7, "kind": "assigned", "title": "ONTrack", "body": "新派工单 · WO-20261130-0001",
                "url": "/jobs/"}
     cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": registration["registrationId"],
