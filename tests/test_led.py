@@ -176,6 +176,16 @@ def test_hidden_until_lit_lights_all_dark_are_never_a_confident_all_off(panel):
     assert not result["quality"]["ok"] or all(led["state"] == "unsure" for led in result["leds"]), result["leds"]
 
 
+@pytest.mark.parametrize("panel", [(22, 22, 24), (38, 38, 42)])
+def test_a_dark_light_between_two_lit_ones_is_off_even_when_its_lens_does_not_show(panel):
+    """Its place is fixed by the lit lights on both sides; outside them nothing shows a light is there."""
+    model, images = clean_case(0, (0.5, 0.5), 0.7, lit=("PON", "LAN2"), panel=panel, hidden=True)
+    leds = {led["label"]: led for led in reader.read(images, model)["leds"]}
+    assert [leds[k]["state"] for k in ("PON", "LOS", "LAN1", "LAN2")] == ["on", "off", "off", "on"], leds
+    assert leds["LOS"]["window"] < reader.WINDOW_SEEN and leds["LAN1"]["window"] < reader.WINDOW_SEEN  # unseen lenses
+    assert leds["POWER"]["state"] == "unsure" and leds["POWER"]["lean"] == "off", leds["POWER"]  # before the first lit one
+
+
 def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():
     wall = Image.new("RGB", (1200, 900), (180, 170, 160))
     ImageDraw.Draw(wall).rectangle([100, 500, 900, 560], fill=(120, 110, 100))

@@ -21,7 +21,8 @@ is only a small prior. The steps:
    probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
    A light is "on" or "off" only when that probability says so, else "unsure"; when another
    placement of the slots explains the photo almost as well, a light it reads differently is
-   "unsure" too. "Off" needs the light's unlit window seen at its slot, "on" from a coloured
+   "unsure" too. "Off" needs the light's unlit window seen at its slot, or its place fixed by
+   lights read lit on both sides of it on a row placed for sure; "on" from a coloured
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). Last, a light's confidence is at most how often a decision of its
@@ -671,8 +672,6 @@ def read(images, model):
         window = _window(levels, scales, x, y, spacing)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
-            if window < WINDOW_SEEN:  # nothing seen there at all
-                p_state = min(p_state, UNSEEN_OFF)
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "window": round(window, 3), "placed": placed,
                 "fit": round(fit_confidence, 3),
@@ -686,6 +685,14 @@ def read(images, model):
             item["color_confidence"] = round(colour_p, 2)
         out.append(item)
         stated.append(p_state)
+    # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
+    # row placed for sure: its place is then fixed by its neighbours (a dark lens on a dark case
+    # shows nothing). Anywhere else nothing says a light is there.
+    pinned = [k for k, item in enumerate(out) if item["state"] in ("on", "blinking") and stated[k] >= SURE]
+    for k, item in enumerate(out):
+        between = placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
+        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
+            stated[k] = min(stated[k], UNSEEN_OFF)
     firm = row_shown(out) >= SHOWN_FIRM
     for item, p_state in zip(out, stated):
         state = item["state"]
