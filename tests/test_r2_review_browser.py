@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.test_offline_browser import (dispatch_order, go_offline, log_in, phone_profile, ready_offline,  # noqa: F401
                                         server, wait_js)
 
@@ -35,10 +34,7 @@ def test_a_shared_phone_never_shows_the_last_persons_list(app, server, user_ids,
 
     page.locator("form[action='/logout'] button").click()
     page.wait_for_url(f"{server.url}/login")
-    page.fill("input[name=username]", "techb")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{server.url}/jobs/")
+    log_in(page, server.url, "techb")
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
     expect(page.locator(f"#job-{theirs}")).to_contain_text("乙的客户")
     assert page.locator(f"#job-{mine}").count() == 0 and "甲的客户" not in page.content()
@@ -84,11 +80,7 @@ def test_after_a_session_runs_out_the_next_persons_offline_shell_is_theirs(app, 
     expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户")
 
     context.clear_cookies()  # A's session runs out (no logout on this phone)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=username]", "techb")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{server.url}/jobs/")
+    log_in(page, server.url, "techb")
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
     expect(page.locator(f"#job-{theirs}")).to_contain_text("乙的客户")
     wait_js(page, "document.cookie.includes('ontrack_briefcase=')")

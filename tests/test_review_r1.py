@@ -12,19 +12,15 @@ import uuid
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.stack import Browser, Stack
-from tests.test_operations_stack import Device, open_orders
+from tests.stack import Browser
+from tests.test_operations_stack import Device, demo_stack, open_orders  # noqa: F401  (fixture)
 from webapp.demo import DEMO_PASSWORD
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
+def city(demo_stack):  # noqa: F811  (the fixture above)
     """The demo city as `make run` serves it: gunicorn and the job worker over real HTTP."""
-    stack = Stack(tmp_path_factory.mktemp("r1-stack"), processes=("web", "worker"))
-    stack.prepare()
-    stack.start()
-    yield stack
-    stack.stop()
+    return demo_stack
 
 
 def signed_orders(stack, username):
@@ -153,16 +149,21 @@ def test_a_json_body_that_is_not_an_object_gets_a_400_at_the_login_form_not_a_50
     assert answer.status_code < 500, (answer.status_code, answer.text[:200])
 
 
-def test_a_json_array_posted_to_a_desk_form_gets_a_400_not_a_500(app, login, db):
-    """The same through the desk: a dispatcher's session posting a JSON array to the order note form
-    (/orders/<id>/notes) answers 500 "系统出错，您填写的内容未保存"."""
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    desk = login("disp")
+def new_repair_order(desk):
+    """A repair order created at the desk by `desk` (a logged-in dispatcher)."""
     created = desk.post("/orders/new", data={"order_type": "repair", "access_type": "ftth", "symptom": "no_service",
                                               "priority": "normal", "customer_name": "钱女士", "contact_phone": "13912345678",
                                               "district": "东城区", "community": "幸福里小区", "building": "3",
                                               "unit": "2单元502", "broadband_account": "gz12345678"})
     assert created.status_code in (302, 303), created.text[:300]
+
+
+def test_a_json_array_posted_to_a_desk_form_gets_a_400_not_a_500(app, login, db):
+    """The same through the desk: a dispatcher's session posting a JSON array to the order note form
+    (/orders/<id>/notes) answers 500 "系统出错，您填写的内容未保存"."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    desk = login("disp")
+    new_repair_order(desk)
     order_id = next(iter(db.query("SELECT MAX(id) AS id FROM orders")))["id"]
     assert desk.get(f"/orders/{order_id}").status_code == 200
     answer = desk.client.post(f"/orders/{order_id}/notes", data="[1, 2]",
@@ -224,11 +225,7 @@ def test_one_technicians_push_subscriptions_cannot_hold_the_worker_past_its_minu
     port = listener.getsockname()[1]
     tech = user_ids["techa"]
     desk = login("disp")
-    created = desk.post("/orders/new", data={"order_type": "repair", "access_type": "ftth", "symptom": "no_service",
-                                              "priority": "normal", "customer_name": "钱女士", "contact_phone": "13912345678",
-                                              "district": "东城区", "community": "幸福里小区", "building": "3",
-                                              "unit": "2单元502", "broadband_account": "gz12345678"})
-    assert created.status_code in (302, 303), created.text[:300]
+    new_repair_order(desk)
     with app.test_request_context("/"):
         now = utcnow()
         with transaction(db):
