@@ -12,7 +12,10 @@ is only a small prior. The steps:
    themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
    printed label on a black case looks like that and a lit LED does not. For finding the row
    a lit spot must also give light (be brighter than around it): a logo, coloured print or a
-   fibre cord is colourful but not brighter than what is beside it.
+   fibre cord is colourful but not brighter than what is beside it. A candidate's lit score
+   is then checked against the 8 points between those directions too: a cable or a stroke
+   a few pixels wide between two directions misses the first eight, continues both ways and
+   drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
    are placed where they explain the lit spots and windows best. Lights are ordered left to
@@ -47,7 +50,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.1"
+VERSION = "2026-12-01.3"  # .3: lines (cables, cords) are no longer lit spots when finding the row (h5-ledrow)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -126,10 +129,6 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
 BETWEEN = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
                 for a in (22.5 + 45 * k for k in range(8)))
-# The 8 axes through a point (0°, 22.5°, … 157.5°): one end FAR away, (dy, dx) in level pixels; the
-# other end is opposite. A line (a cable's edge, a stroke) runs along one of them within 11.25°.
-AXES = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
-             for a in (22.5 * k for k in range(8)))
 
 
 class PhotoError(ValueError):
@@ -223,9 +222,8 @@ class _Level:
         # Print, logos and cables are colourful but no brighter than what is beside them.
         self.bright_v = bright_v
         self.emit = bright_glow * np.clip((bright_v + 3) / 15, EMIT_FLOOR, 1)
-        light, dark, lum_centre = _spot(lum)
+        light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark)
-        self.lum_centre, self.light, self.dark = lum_centre, light, dark
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
         self.centres = (v_centre, glow_centre)
@@ -266,33 +264,6 @@ class _Level:
         b_v = np.minimum(bright_v[ys, xs], v_c[ys, xs] - near_v)
         b_glow = np.minimum(bright_glow[ys, xs], glow_c[ys, xs] - near_glow)
         return b_glow * np.clip((b_v + 3) / 15, EMIT_FLOOR, 1)
-
-    def unridged(self, xs, ys):
-        """The window score at the level points (xs, ys) (int arrays), where a line through the
-        point does not count: lighter (darker) than the lighter (darker) end of every axis.
-
-        A cable or a stroke is lighter or darker than the panel or wall beside it all along its
-        length, and between two of the ring's directions it misses all eight of them: without this
-        look, a row of "windows" is fitted along it. A line continues both ways, so on one of the 8
-        axes through the point both ends are on it; a lens with its label on one side is not.
-        """
-        lum = self.lum_centre
-        h, w = lum.shape
-        # Each end is the lightest (darkest) point within a pixel of it: a line a pixel or two wide
-        # at this scale, 11° off the axis, passes a pixel from its ends.
-        box = np.ones((3, 3), np.uint8)
-        lightest, darkest = cv2.dilate(lum, box), cv2.erode(lum, box)
-        ridge = np.full(len(xs), -np.inf, np.float32)  # the lightest axis at its darker end
-        valley = np.full(len(xs), np.inf, np.float32)  # the darkest axis at its lighter end
-        for dy, dx in AXES:
-            one = np.clip(ys + dy, 0, h - 1), np.clip(xs + dx, 0, w - 1)
-            other = np.clip(ys - dy, 0, h - 1), np.clip(xs - dx, 0, w - 1)
-            np.maximum(ridge, np.minimum(lightest[one], lightest[other]), out=ridge)
-            np.minimum(valley, np.maximum(darkest[one], darkest[other]), out=valley)
-        centre = lum[ys, xs]
-        light = np.minimum(self.light[ys, xs], centre - ridge)
-        dark = np.minimum(self.dark[ys, xs], valley - centre)
-        return np.maximum(light, dark)
 
 
 def _channels(rgb):
@@ -352,7 +323,7 @@ def _spots(levels):
         # A second look at the candidates' light with 16 points around them: lines (cables,
         # cords, coloured strokes) between the ring's directions drop out; spots keep their scores.
         lit = np.clip((level.unlined(xs, ys) - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
-        win = np.clip((level.unridged(xs, ys) - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), 0, WIN_CAP)
+        win = win_norm[ys, xs]
         spot = 2 * lit + win > 0.15
         xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win[spot]
         found.append(((xs + 0.5) * level.scale - 0.5, (ys + 0.5) * level.scale - 0.5, np.full(len(xs), k),
