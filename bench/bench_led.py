@@ -148,7 +148,7 @@ def labelled(count, differences):
     for seed, case in enumerate(led_render.labelled_set(count), 1000):
         result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
         tally.add(case["truth"], result, case["bad"], case)
-        differences.check(f"seed {seed}", case["photos"], case["told"], result)
+        differences.check(f"seed {seed}", case["photos"], case["told"], result, case["truth"], case["bad"], case)
     print(f"\nLabelled set: {count} renders (seeds 1000–{999 + count}), rendered and read in "
           f"{time.perf_counter() - start:.0f} s")
     return tally
@@ -164,7 +164,7 @@ def real_photos(differences):
         data = (PHOTOS / photo["file"]).read_bytes()
         result = reader.read([reader.open_photo(data)], model)
         tally.add(photo["leds"], result)
-        differences.check(photo["file"], [data], model, result)
+        differences.check(photo["file"], [data], model, result, photo["leds"], kind="real")
         if not result["quality"]["ok"]:
             print(f"  {photo['file']}: retake ({', '.join(result['quality']['problems'])})")
             continue
@@ -251,11 +251,15 @@ class Differences:
 
     def __init__(self, baseline):
         self.baseline, self.compared, self.differ = baseline, 0, []
+        # The baseline's own tallies of the same readings: "before" beside "after", same run.
+        self.tallies = {"labelled": Tally(), "real": Tally()}
 
-    def check(self, name, photos, model, result):
+    def check(self, name, photos, model, result, truths=None, bad=None, case=None, kind="labelled"):
         if self.baseline is None:
             return
         theirs = self.baseline.read(photos, model)["result"]
+        if truths is not None:
+            self.tallies[kind].add(truths, theirs, bad, case)
         self.compared += 1
         if json.loads(json.dumps(result)) != theirs:
             self.differ.append(name)
@@ -344,7 +348,13 @@ def main():
         real = real_photos(differences)
         rendered.report("Labelled set (renders)")
         real.report("Real photos (../shared/led-photos)")
-        reliability([("labelled set", rendered), ("real photos", real)])
+        tallies = [("labelled set", rendered), ("real photos", real)]
+        if args.compare and baseline:
+            differences.tallies["labelled"].report(f"Labelled set read by {baseline.rev}'s reader (before, same renders)")
+            differences.tallies["real"].report(f"Real photos read by {baseline.rev}'s reader (before)")
+            tallies += [(f"labelled, {baseline.rev}", differences.tallies["labelled"]),
+                        (f"real, {baseline.rev}", differences.tallies["real"])]
+        reliability(tallies)
         differences.report()
     finally:
         if baseline:

@@ -12,7 +12,10 @@ is only a small prior. The steps:
    themselves and score low; a pale (uncoloured, unclipped) bright spot counts little, since a
    printed label on a black case looks like that and a lit LED does not. For finding the row
    a lit spot must also give light (be brighter than around it): a logo, coloured print or a
-   fibre cord is colourful but not brighter than what is beside it.
+   fibre cord is colourful but not brighter than what is beside it. A candidate's lit score
+   is then checked against the 8 points between those directions too: a cable or a stroke
+   a few pixels wide between two directions misses the first eight, continues both ways and
+   drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
    are placed where they explain the lit spots and windows best. Lights are ordered left to
@@ -48,7 +51,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.1"
+VERSION = "2026-12-01.3"  # .3: lines (cables, cords) are no longer lit spots when finding the row (h5-ledrow)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -124,6 +127,9 @@ EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings 
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+# The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
+BETWEEN = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
+                for a in (22.5 + 45 * k for k in range(8)))
 
 
 class PhotoError(ValueError):
@@ -205,13 +211,13 @@ class _Level:
 
     def __init__(self, v, c, lum, scale):
         self.scale = scale  # working pixels per pixel of this level
-        bright_v, _, _ = _spot(v, dark=False)
+        bright_v, _, v_centre = _spot(v, dark=False)
         # A lit LED is more colourful than what is around it (its ring), or clipped to white
         # (its core). A coloured spot darker than its surroundings is more often print (a
         # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
         # White print that does not clip is not lit.
         glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
-        bright_glow, _, _ = _spot(glow, dark=False)
+        bright_glow, _, glow_centre = _spot(glow, dark=False)
         self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
@@ -219,6 +225,10 @@ class _Level:
         self.emit = bright_glow * np.clip((bright_v + 3) / 15, EMIT_FLOOR, 1)
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark)
+        # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
+        # ring-relative scores measured from them.
+        self.centres = (v_centre, glow_centre)
+        self.bright = (bright_v, bright_glow)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
 
     def at(self, array, x, y, reach):
@@ -230,6 +240,31 @@ class _Level:
         if x0 >= x1 or y0 >= y1:
             return 0.0
         return float(array[y0:y1, x0:x1].max())
+
+
+    def unlined(self, xs, ys):
+        """The emit score at the level points (xs, ys) (int arrays), measured against 16 points
+        FAR away instead of 8: the 8 between the ring's directions too.
+
+        A cable, a fibre cord or a coloured stroke is a line: it continues both ways, and a line
+        a few pixels wide running between two of the ring's directions misses all eight of
+        them, so it scores as a lit spot all along its length and a row is fitted along it. A
+        light is a spot at every angle. Only candidate spots get this look, never every pixel.
+        Windows keep the 8-point score: an unlit lens sits in its outline and among printed
+        labels, which the extra points would take for a line through it.
+        """
+        v_c, glow_c = self.centres
+        bright_v, bright_glow = self.bright
+        h, w = v_c.shape
+        near_v = np.full(len(xs), -np.inf, np.float32)
+        near_glow = near_v.copy()
+        for dy, dx in BETWEEN:
+            yy, xx = np.clip(ys + dy, 0, h - 1), np.clip(xs + dx, 0, w - 1)
+            np.maximum(near_v, v_c[yy, xx], out=near_v)
+            np.maximum(near_glow, glow_c[yy, xx], out=near_glow)
+        b_v = np.minimum(bright_v[ys, xs], v_c[ys, xs] - near_v)
+        b_glow = np.minimum(bright_glow[ys, xs], glow_c[ys, xs] - near_glow)
+        return b_glow * np.clip((b_v + 3) / 15, EMIT_FLOOR, 1)
 
 
 def _channels(rgb):
@@ -286,8 +321,14 @@ def _spots(levels):
         if len(xs) > 4 * POOL:
             keep = np.argsort(score[ys, xs])[::-1][:4 * POOL]
             ys, xs = ys[keep], xs[keep]
+        # A second look at the candidates' light with 16 points around them: lines (cables,
+        # cords, coloured strokes) between the ring's directions drop out; spots keep their scores.
+        lit = np.clip((level.unlined(xs, ys) - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
+        win = win_norm[ys, xs]
+        spot = 2 * lit + win > 0.15
+        xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win[spot]
         found.append(((xs + 0.5) * level.scale - 0.5, (ys + 0.5) * level.scale - 0.5, np.full(len(xs), k),
-                      lit_norm[ys, xs].astype(np.float64), win_norm[ys, xs].astype(np.float64)))
+                      lit.astype(np.float64), win.astype(np.float64)))
     x, y, level, lit, window = (np.concatenate(column) for column in zip(*found))
     order = np.argsort(-(2.0 * lit + window + 0.01 * lit + 0.001 * level), kind="stable")  # _Spot.weight first
     x, y, level, lit, window = x[order], y[order], level[order], lit[order], window[order]
