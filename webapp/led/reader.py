@@ -25,7 +25,7 @@ is only a small prior. The steps:
    A light is "on" or "off" only when that probability says so, else "unsure"; when another
    placement of the slots explains the photo almost as well, a light it reads differently is
    "unsure" too. "Off" needs the light's unlit window seen at its slot, or its place fixed by
-   lights read lit on both sides of it on a row placed for sure; "on" from a coloured
+   lights read lit on both sides of it on a row placed for sure (single photos); "on" from a coloured
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). Last, a light's confidence is at most how often a decision of its
@@ -727,11 +727,13 @@ def read(images, model):
         out.append(item)
         stated.append(p_state)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
-    # row placed for sure: its place is then fixed by its neighbours (a dark lens on a dark case
-    # shows nothing). Anywhere else nothing says a light is there.
-    pinned = [k for k, item in enumerate(out) if item["state"] in ("on", "blinking") and stated[k] >= SURE]
+    # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
+    # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
+    # row is found on every frame's brightest pixels, and lights read lit there have pinned rows
+    # placed on clutter: lit lights were read off on dev renders 5002, 6092 and 6146.)
+    pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     for k, item in enumerate(out):
-        between = placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
+        between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
             stated[k] = min(stated[k], UNSEEN_OFF)
     firm = row_shown(out) >= SHOWN_FIRM
