@@ -121,6 +121,7 @@ RIGHT_RATE = {
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
+REFINED = 8  # the best placements on a line that are refined by least squares
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
@@ -371,6 +372,52 @@ def _inside(points, width, height, margin):
             & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
 
 
+def _placement_scores(pos, spacing, t, value, lit, power):
+    """Scores of slot placements on a line: `pos` (placements, slots) and the line's spots at
+    `t` (working pixels along it) with their `value` and `lit` score; `spacing` (placements,)
+    the placements' least spacing. A slot scores its best spot within 0.22 spacing (less the
+    farther off it is); a lit spot between the row's ends on no slot costs 2.5 × its lit
+    score; the power light (`power`: its slot index, if any) lit earns 0.4.
+    Returns (scores, matched (placements, slots, spots), distance (same shape, pixels))."""
+    tol = np.maximum(1.5, 0.22 * spacing)
+    distance = np.abs(pos[:, :, None] - t[None, None, :])  # (placements, slots, spots)
+    matched = distance <= tol[:, None, None]
+    closeness = distance / tol[:, None, None]
+    np.square(closeness, out=closeness)
+    np.subtract(1, closeness, out=closeness)
+    np.clip(closeness, 0, 1, out=closeness)
+    closeness *= value[None, None, :]
+    scored = closeness.max(2).sum(1)
+    on_slot = matched.any(1)  # (placements, spots)
+    between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
+    scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    if power:
+        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    return scored, matched, distance
+
+
+def _refine(pos, slots, t, value, matched, distance, spacing, rounds=2):
+    """A placement refitted by least squares: t = first + span · slot through the strongest
+    spot on each slot (weighted by its value), the spots matched again each round. `pos` is
+    (slots,) positions along the line (working pixels), `matched` and `distance` (slots, spots)
+    as from _placement_scores. Returns (pos, first, span), or None when under two slots hold a spot."""
+    for _round in range(rounds):
+        on = np.flatnonzero(matched.any(1))
+        if len(on) < 2 or np.ptp(slots[on]) <= 0:
+            return None
+        nearest = np.argmax(np.where(matched[on], value[None, :] * (1 - (distance[on] / (0.22 * spacing)) ** 2), -1), 1)
+        weight = np.sqrt(np.maximum(value[nearest], 1e-3))
+        design = np.stack([np.ones(len(on)), slots[on]], 1) * weight[:, None]
+        (first, span), *_ = np.linalg.lstsq(design, t[nearest] * weight, rcond=None)
+        if span <= 0:
+            return None
+        pos = first + span * slots
+        spacing = span * float(np.min(np.diff(slots)))
+        distance = np.abs(pos[:, None] - t[None, :])
+        matched = distance <= max(1.5, 0.22 * spacing)
+    return pos, float(first), float(span)
+
+
 def _fit_slots(line, spots, slots, roles, size):
     """Place the model's slots on one line: the best (first, span) and its rival's score.
 
@@ -403,7 +450,7 @@ def _fit_slots(line, spots, slots, roles, size):
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
     first = (ta[:, None] - span.reshape(len(a), -1) * slots[sa][None, :]).ravel()
     spacing = span * gap
-    ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
+    ok = (spacing >= 2.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
         return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
@@ -412,22 +459,26 @@ def _fit_slots(line, spots, slots, roles, size):
     inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
     if not len(inside):
         return None
-    tol = np.maximum(1.5, 0.22 * spacing[inside])
-    distance = np.abs(pos[inside, :, None] - t[None, None, :])  # (hyp inside, slots, spots)
-    matched = distance <= tol[:, None, None]
-    closeness = distance / tol[:, None, None]
-    np.square(closeness, out=closeness)
-    np.subtract(1, closeness, out=closeness)
-    np.clip(closeness, 0, 1, out=closeness)
-    closeness *= value[None, None, :]
-    under = closeness.max(2)
-    scored = under.sum(1)
-    on_slot = matched.any(1)  # (hyp inside, spots)
-    between = (t[None, :] >= pos[inside, :1] - tol[:, None]) & (t[None, :] <= pos[inside, -1:] + tol[:, None])
-    scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
     power = [k for k, role in enumerate(roles) if role == "power"]
-    if power:
-        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    scored, matched, distance = _placement_scores(pos[inside], spacing[inside], t, value, lit, power)
+    # The placements from pairs of spots are only as exact as those two spots' places (a
+    # coarse spot's peak may be a fifth of a spacing off): refine the best few by least squares
+    # through every spot on their slots, and score them again.
+    for h in np.argsort(scored)[::-1][:REFINED]:
+        k = inside[h]
+        refined = _refine(pos[k], slots, t, value, matched[h], distance[h], spacing[k])
+        if refined is None:
+            continue
+        new_pos, new_first, new_span = refined
+        new_spacing = new_span * gap
+        if not 2.5 * radius <= new_spacing <= 45 * radius:
+            continue
+        if not _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1)[None], width, height, radius)[0]:
+            continue
+        new_score, new_matched, new_distance = _placement_scores(new_pos[None], np.array([new_spacing]), t, value, lit, power)
+        if new_score[0] > scored[h]:
+            pos[k], first[k], span[k], spacing[k] = new_pos, new_first, new_span, new_spacing
+            scored[h], matched[h], distance[h] = new_score[0], new_matched[0], new_distance[0]
     total = np.full(len(pos), -1e9)
     total[inside] = scored
     best = int(np.argmax(total))
