@@ -450,7 +450,7 @@ def _fit_slots(line, spots, slots, roles, size):
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
     first = (ta[:, None] - span.reshape(len(a), -1) * slots[sa][None, :]).ravel()
     spacing = span * gap
-    ok = (spacing >= 2.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
+    ok = (spacing >= 2.0 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
         return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
@@ -471,7 +471,7 @@ def _fit_slots(line, spots, slots, roles, size):
             continue
         new_pos, new_first, new_span = refined
         new_spacing = new_span * gap
-        if not 2.5 * radius <= new_spacing <= 45 * radius:
+        if not 2.0 * radius <= new_spacing <= 45 * radius:
             continue
         if not _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1)[None], width, height, radius)[0]:
             continue
