@@ -121,6 +121,7 @@ RIGHT_RATE = {
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
+BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
 REFINED = 8  # the best placements on a line that are refined by least squares
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
@@ -391,6 +392,11 @@ def _placement_scores(pos, spacing, t, value, lit, power):
     on_slot = matched.any(1)  # (placements, spots)
     between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
     scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    # A lit spot just beyond either end (within BEYOND spacings) is likelier a light the
+    # placement left out (a span too short, or a row shifted along) than something else.
+    beyond = ((t[None, :] >= pos[:, :1] - BEYOND * spacing[:, None]) & (t[None, :] < pos[:, :1] - tol[:, None])) | (
+        (t[None, :] <= pos[:, -1:] + BEYOND * spacing[:, None]) & (t[None, :] > pos[:, -1:] + tol[:, None]))
+    scored -= BEYOND_COST * (beyond * lit[None, :]).sum(1)
     if power:
         scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
     return scored, matched, distance
