@@ -402,26 +402,34 @@ def _placement_scores(pos, spacing, t, value, lit, power):
     return scored, matched, distance
 
 
-def _refine(pos, slots, t, value, matched, distance, spacing, rounds=2):
-    """A placement refitted by least squares: t = first + span · slot through the strongest
-    spot on each slot (weighted by its value), the spots matched again each round. `pos` is
-    (slots,) positions along the line (working pixels), `matched` and `distance` (slots, spots)
-    as from _placement_scores. Returns (pos, first, span), or None when under two slots hold a spot."""
+def _refine(pos, slots, t, value, matched, distance, spacing, gap, rounds=2):
+    """Placements refitted by weighted least squares: t = first + span · slot through the
+    strongest spot on each slot (weighted by its value), the spots matched again each round.
+    `pos` is (placements, slots) positions along the line (working pixels), `matched` and
+    `distance` (placements, slots, spots) as from _placement_scores, `spacing` (placements,)
+    and `gap` the least gap between slots. Returns (pos, first, span, ok): ok is False where
+    under two slots hold a spot (that placement is returned unchanged)."""
+    ok = np.ones(len(pos), bool)
+    first = span = None
     for _round in range(rounds):
-        on = np.flatnonzero(matched.any(1))
-        if len(on) < 2 or np.ptp(slots[on]) <= 0:
-            return None
-        nearest = np.argmax(np.where(matched[on], value[None, :] * (1 - (distance[on] / (0.22 * spacing)) ** 2), -1), 1)
-        weight = np.sqrt(np.maximum(value[nearest], 1e-3))
-        design = np.stack([np.ones(len(on)), slots[on]], 1) * weight[:, None]
-        (first, span), *_ = np.linalg.lstsq(design, t[nearest] * weight, rcond=None)
-        if span <= 0:
-            return None
-        pos = first + span * slots
-        spacing = span * float(np.min(np.diff(slots)))
-        distance = np.abs(pos[:, None] - t[None, :])
-        matched = distance <= max(1.5, 0.22 * spacing)
-    return pos, float(first), float(span)
+        tol = np.maximum(1.5, 0.22 * spacing)[:, None, None]
+        pull = np.where(matched, value[None, None, :] * (1 - (distance / tol) ** 2), -1.0)
+        nearest = np.argmax(pull, 2)  # (placements, slots)
+        w = np.where(matched.any(2), value[nearest], 0.0)
+        y = t[nearest]
+        sw, sx, sy = w.sum(1), (w * slots).sum(1), (w * y).sum(1)
+        sxx, sxy = (w * slots ** 2).sum(1), (w * slots * y).sum(1)
+        det = sw * sxx - sx ** 2
+        ok &= ((w > 0).sum(1) >= 2) & (det > 1e-9 * np.maximum(sw, 1e-9) ** 2)
+        safe = np.where(ok, det, 1.0)
+        span = np.where(ok, (sw * sxy - sx * sy) / safe, 0.0)
+        ok &= span > 0
+        first = np.where(ok, (sy - span * sx) / np.maximum(sw, 1e-9), 0.0)
+        pos = np.where(ok[:, None], first[:, None] + span[:, None] * slots[None, :], pos)
+        spacing = np.where(ok, span * gap, spacing)
+        distance = np.abs(pos[:, :, None] - t[None, None, :])
+        matched = distance <= np.maximum(1.5, 0.22 * spacing)[:, None, None]
+    return pos, first, span, ok
 
 
 def _fit_slots(line, spots, slots, roles, size):
@@ -460,6 +468,11 @@ def _fit_slots(line, spots, slots, roles, size):
     if not ok.any():
         return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
+    # Many pairs of spots give nearly the same placement: score each once (to 1 % of the
+    # spacing in place and 0.3 % in spacing; the best are refined below).
+    key = np.stack([np.round(first / (0.01 * spacing)), np.round(np.log(spacing) / 0.003)], 1)
+    once = np.sort(np.unique(key, axis=0, return_index=True)[1])  # in the order found: ties fall as before
+    span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
     inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
@@ -470,21 +483,20 @@ def _fit_slots(line, spots, slots, roles, size):
     # The placements from pairs of spots are only as exact as those two spots' places (a
     # coarse spot's peak may be a fifth of a spacing off): refine the best few by least squares
     # through every spot on their slots, and score them again.
-    for h in np.argsort(scored)[::-1][:REFINED]:
-        k = inside[h]
-        refined = _refine(pos[k], slots, t, value, matched[h], distance[h], spacing[k])
-        if refined is None:
-            continue
-        new_pos, new_first, new_span = refined
-        new_spacing = new_span * gap
-        if not 2.0 * radius <= new_spacing <= 45 * radius:
-            continue
-        if not _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1)[None], width, height, radius)[0]:
-            continue
-        new_score, new_matched, new_distance = _placement_scores(new_pos[None], np.array([new_spacing]), t, value, lit, power)
-        if new_score[0] > scored[h]:
-            pos[k], first[k], span[k], spacing[k] = new_pos, new_first, new_span, new_spacing
-            scored[h], matched[h], distance[h] = new_score[0], new_matched[0], new_distance[0]
+    top = np.argsort(scored)[::-1][:REFINED]
+    new_pos, new_first, new_span, ok_refit = _refine(pos[inside[top]], slots, t, value, matched[top], distance[top],
+                                                     spacing[inside[top]], gap)
+    new_spacing = new_span * gap
+    ok_refit &= (new_spacing >= 2.0 * radius) & (new_spacing <= 45 * radius)
+    ok_refit &= _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
+    if ok_refit.any():
+        top, new_pos, new_first, new_span, new_spacing = (
+            top[ok_refit], new_pos[ok_refit], new_first[ok_refit], new_span[ok_refit], new_spacing[ok_refit])
+        new_score, new_matched, new_distance = _placement_scores(new_pos, new_spacing, t, value, lit, power)
+        better = new_score > scored[top]
+        h, k = top[better], inside[top[better]]
+        pos[k], first[k], span[k], spacing[k] = new_pos[better], new_first[better], new_span[better], new_spacing[better]
+        scored[h], matched[h], distance[h] = new_score[better], new_matched[better], new_distance[better]
     total = np.full(len(pos), -1e9)
     total[inside] = scored
     best = int(np.argmax(total))
