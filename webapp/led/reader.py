@@ -470,8 +470,8 @@ def _fit_slots(line, spots, slots, roles, size):
     span, first, spacing = span[ok], first[ok], spacing[ok]
     # Many pairs of spots give nearly the same placement: score each once (to 1 % of the
     # spacing in place and 0.3 % in spacing; the best are refined below).
-    key = np.stack([np.round(first / (0.01 * spacing)), np.round(np.log(spacing) / 0.003)], 1)
-    once = np.sort(np.unique(key, axis=0, return_index=True)[1])  # in the order found: ties fall as before
+    key = np.round(first / (0.01 * spacing)).astype(np.int64) * 4096 + np.round(np.log(spacing) / 0.003).astype(np.int64)
+    once = np.sort(np.unique(key, return_index=True)[1])  # in the order found: ties fall as before
     span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
