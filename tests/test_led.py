@@ -180,10 +180,13 @@ def test_a_placement_is_refined_through_every_spot_on_its_slots():
     t = truth + np.array([0.0, 2, -2, 1, -1, 0, 2, -2, 1, -1, 0, 0])  # where the spots' peaks fell
     t[0], t[-1] = truth[0] - 12.0, truth[-1] + 14.0  # the two that set the placement, off by ~0.2 spacing
     value = np.full(len(t), 3.0)
-    pos = t[0] + (t[-1] - t[0]) * slots
-    spacing = float((t[-1] - t[0]) * 0.07)
-    distance = np.abs(pos[:, None] - t[None, :])
-    refined, first, span = reader._refine(pos, slots, t, value, distance <= 0.22 * spacing, distance, spacing)
+    pos = (t[0] + (t[-1] - t[0]) * slots)[None, :]  # one placement
+    spacing = np.array([(t[-1] - t[0]) * 0.07])
+    distance = np.abs(pos[:, :, None] - t[None, None, :])
+    refined, first, span, ok = reader._refine(pos, slots, t, value, distance <= 0.22 * spacing[0], distance, spacing,
+                                              0.07)
+    assert ok[0]
+    refined, pos = refined[0], pos[0]
     assert np.abs(refined - truth).max() < 0.1 * 900 * 0.07
     assert np.abs(refined - truth).max() < 0.5 * np.abs(pos - truth).max()
 
