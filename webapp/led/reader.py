@@ -51,7 +51,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.3"  # .3: lines (cables, cords) are no longer lit spots when finding the row (h5-ledrow)
+VERSION = "2026-12-01.5"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -125,6 +125,8 @@ RIGHT_RATE = {
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
+BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
+REFINED = 8  # the best placements on a line that are refined by least squares
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
@@ -413,6 +415,65 @@ def _inside(points, width, height, margin):
             & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
 
 
+def _placement_scores(pos, spacing, t, value, lit, power):
+    """Scores of slot placements on a line: `pos` (placements, slots) and the line's spots at
+    `t` (working pixels along it) with their `value` and `lit` score; `spacing` (placements,)
+    the placements' least spacing. A slot scores its best spot within 0.22 spacing (less the
+    farther off it is); a lit spot between the row's ends on no slot costs 2.5 × its lit
+    score; the power light (`power`: its slot index, if any) lit earns 0.4.
+    Returns (scores, matched (placements, slots, spots), distance (same shape, pixels))."""
+    tol = np.maximum(1.5, 0.22 * spacing)
+    distance = np.abs(pos[:, :, None] - t[None, None, :])  # (placements, slots, spots)
+    matched = distance <= tol[:, None, None]
+    closeness = distance / tol[:, None, None]
+    np.square(closeness, out=closeness)
+    np.subtract(1, closeness, out=closeness)
+    np.clip(closeness, 0, 1, out=closeness)
+    closeness *= value[None, None, :]
+    scored = closeness.max(2).sum(1)
+    on_slot = matched.any(1)  # (placements, spots)
+    between = (t[None, :] >= pos[:, :1] - tol[:, None]) & (t[None, :] <= pos[:, -1:] + tol[:, None])
+    scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
+    # A lit spot just beyond either end (within BEYOND spacings) is likelier a light the
+    # placement left out (a span too short, or a row shifted along) than something else.
+    beyond = ((t[None, :] >= pos[:, :1] - BEYOND * spacing[:, None]) & (t[None, :] < pos[:, :1] - tol[:, None])) | (
+        (t[None, :] <= pos[:, -1:] + BEYOND * spacing[:, None]) & (t[None, :] > pos[:, -1:] + tol[:, None]))
+    scored -= BEYOND_COST * (beyond * lit[None, :]).sum(1)
+    if power:
+        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    return scored, matched, distance
+
+
+def _refine(pos, slots, t, value, matched, distance, spacing, gap, rounds=2):
+    """Placements refitted by weighted least squares: t = first + span · slot through the
+    strongest spot on each slot (weighted by its value), the spots matched again each round.
+    `pos` is (placements, slots) positions along the line (working pixels), `matched` and
+    `distance` (placements, slots, spots) as from _placement_scores, `spacing` (placements,)
+    and `gap` the least gap between slots. Returns (pos, first, span, ok): ok is False where
+    under two slots hold a spot (that placement is returned unchanged)."""
+    ok = np.ones(len(pos), bool)
+    first = span = None
+    for _round in range(rounds):
+        tol = np.maximum(1.5, 0.22 * spacing)[:, None, None]
+        pull = np.where(matched, value[None, None, :] * (1 - (distance / tol) ** 2), -1.0)
+        nearest = np.argmax(pull, 2)  # (placements, slots)
+        w = np.where(matched.any(2), value[nearest], 0.0)
+        y = t[nearest]
+        sw, sx, sy = w.sum(1), (w * slots).sum(1), (w * y).sum(1)
+        sxx, sxy = (w * slots ** 2).sum(1), (w * slots * y).sum(1)
+        det = sw * sxx - sx ** 2
+        ok &= ((w > 0).sum(1) >= 2) & (det > 1e-9 * np.maximum(sw, 1e-9) ** 2)
+        safe = np.where(ok, det, 1.0)
+        span = np.where(ok, (sw * sxy - sx * sy) / safe, 0.0)
+        ok &= span > 0
+        first = np.where(ok, (sy - span * sx) / np.maximum(sw, 1e-9), 0.0)
+        pos = np.where(ok[:, None], first[:, None] + span[:, None] * slots[None, :], pos)
+        spacing = np.where(ok, span * gap, spacing)
+        distance = np.abs(pos[:, :, None] - t[None, None, :])
+        matched = distance <= np.maximum(1.5, 0.22 * spacing)[:, None, None]
+    return pos, first, span, ok
+
+
 def _fit_slots(line, spots, slots, roles, size):
     """Place the model's slots on one line: the best (first, span) and its rival's score.
 
@@ -445,31 +506,39 @@ def _fit_slots(line, spots, slots, roles, size):
     span = ((tb[:, None] - ta[:, None]) / (slots[sb] - slots[sa])[None, :]).ravel()
     first = (ta[:, None] - span.reshape(len(a), -1) * slots[sa][None, :]).ravel()
     spacing = span * gap
-    ok = (spacing >= 3.5 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
+    ok = (spacing >= 2.0 * radius) & (spacing <= 45 * radius)  # lights stand apart by more than their size
     if not ok.any():
         return None
     span, first, spacing = span[ok], first[ok], spacing[ok]
+    # Many pairs of spots give nearly the same placement: score each once (to 1 % of the
+    # spacing in place and 0.3 % in spacing; the best are refined below).
+    key = np.round(first / (0.01 * spacing)).astype(np.int64) * 4096 + np.round(np.log(spacing) / 0.003).astype(np.int64)
+    once = np.sort(np.unique(key, return_index=True)[1])  # in the order found: ties fall as before
+    span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
     inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
     if not len(inside):
         return None
-    tol = np.maximum(1.5, 0.22 * spacing[inside])
-    distance = np.abs(pos[inside, :, None] - t[None, None, :])  # (hyp inside, slots, spots)
-    matched = distance <= tol[:, None, None]
-    closeness = distance / tol[:, None, None]
-    np.square(closeness, out=closeness)
-    np.subtract(1, closeness, out=closeness)
-    np.clip(closeness, 0, 1, out=closeness)
-    closeness *= value[None, None, :]
-    under = closeness.max(2)
-    scored = under.sum(1)
-    on_slot = matched.any(1)  # (hyp inside, spots)
-    between = (t[None, :] >= pos[inside, :1] - tol[:, None]) & (t[None, :] <= pos[inside, -1:] + tol[:, None])
-    scored -= 2.5 * ((between & ~on_slot) * lit[None, :]).sum(1)
     power = [k for k, role in enumerate(roles) if role == "power"]
-    if power:
-        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+    scored, matched, distance = _placement_scores(pos[inside], spacing[inside], t, value, lit, power)
+    # The placements from pairs of spots are only as exact as those two spots' places (a
+    # coarse spot's peak may be a fifth of a spacing off): refine the best few by least squares
+    # through every spot on their slots, and score them again.
+    top = np.argsort(scored)[::-1][:REFINED]
+    new_pos, new_first, new_span, ok_refit = _refine(pos[inside[top]], slots, t, value, matched[top], distance[top],
+                                                     spacing[inside[top]], gap)
+    new_spacing = new_span * gap
+    ok_refit &= (new_spacing >= 2.0 * radius) & (new_spacing <= 45 * radius)
+    ok_refit &= _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
+    if ok_refit.any():
+        top, new_pos, new_first, new_span, new_spacing = (
+            top[ok_refit], new_pos[ok_refit], new_first[ok_refit], new_span[ok_refit], new_spacing[ok_refit])
+        new_score, new_matched, new_distance = _placement_scores(new_pos, new_spacing, t, value, lit, power)
+        better = new_score > scored[top]
+        h, k = top[better], inside[top[better]]
+        pos[k], first[k], span[k], spacing[k] = new_pos[better], new_first[better], new_span[better], new_spacing[better]
+        scored[h], matched[h], distance[h] = new_score[better], new_matched[better], new_distance[better]
     total = np.full(len(pos), -1e9)
     total[inside] = scored
     best = int(np.argmax(total))
