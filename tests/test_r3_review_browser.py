@@ -1,0 +1,113 @@
+"""Review r3 in Chromium (390×844): the LED check with real and hostile photos, online and offline.
+
+Real photos are read from ../shared/led-photos (never copied); screenshots go to /tmp/r3/."""
+import io
+import json
+import pathlib
+
+import pytest
+from PIL import Image, ImageOps
+from playwright.sync_api import expect
+
+from tests.test_offline_browser import (dispatch_order, go_offline, go_online, open_job, phone_profile,  # noqa: F401
+                                        server)
+
+pytestmark = pytest.mark.browser
+PHOTOS = pathlib.Path("/work/shared/led-photos")
+TRUTH = {t["file"]: t for t in json.loads((PHOTOS / "truth.json").read_text())} if PHOTOS.is_dir() else {}
+MODELS = {"panel_01.jpg": "zte-f6005", "panel_02.jpg": "sercomm-fg1000r", "panel_03.jpg": "nokia-g-010g-a",
+          "panel_04.jpg": "zte-f601", "panel_05.jpg": "cig-g-97cp", "panel_06.jpg": "zte-f6005v3",
+          "panel_07.jpg": "zyxel-pmg5100-t1", "panel_08.jpg": "nokia-g-010g-t"}
+SHOTS = pathlib.Path("/tmp/r3")
+
+
+def snap(page, name):
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def jpeg(image, quality=92):
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def pick(page, model_id, name, data, mime="image/jpeg"):
+    page.locator("#leds select[name=model]").select_option(model_id)
+    page.locator("#leds input[name=led-photo]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def save_and_read(page, index):
+    """Save the draft, let it sync, wait for the server's reading on check number `index`."""
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible()
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(index + 1)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    check = page.locator(".led-check").nth(0)
+    for _ in range(6):
+        if check.locator(".led-read, .led-retake").count():
+            break
+        page.locator("#sync-now").tap()
+        page.wait_for_timeout(2000)
+    expect(check.locator(".led-read, .led-retake").first).to_be_visible(timeout=30000)
+    return check
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+def test_a_small_photo_all_unsure_tells_the_technician_what_to_retake(app, server, user_ids, phone_profile):  # noqa: F811
+    """panel_01 (a person reads it easily; POWER, PON, LAN lit) sent as a 160×120 photo (a crop, a thumbnail from a chat
+    app): the reader leaves the lights "unsure" with the quality gate passed (the history says "看不准"). The phone
+    shows each chip as "灭" (off: the draft's untouched default, stored as `confirmed`, wins over the reading) with
+    only a yellow outline, and "read from the photo: check each light" — no word of why it is unsure or what to
+    change. Issue 18: say which lights are unsure, what to retake and why."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    image = ImageOps.exif_transpose(Image.open(PHOTOS / "panel_01.jpg")).convert("RGB").resize((160, 120))
+    pick(page, "zte-f6005", "small.jpg", jpeg(image))
+    check = save_and_read(page, 0)
+    check.scroll_into_view_if_needed()
+    snap(page, "r3-small-photo-all-unsure")
+    said = check.inner_text()
+    timeline = page.locator(".timeline li", has_text="指示灯拍照检查").first.inner_text()
+    assert "看不准" in timeline, timeline  # the reader left the lights unsure (the order's history says so)
+    shown = [c.inner_text() for c in check.locator(".led-chip").all()]
+    assert not any("灭" in c for c in shown), f"lights the photo could not read are shown as off: {shown}"
+    assert check.locator(".led-retake").count() or any(w in said for w in ("太远", "靠近", "重拍", "再拍")), \
+        f"the lights unsure and nothing says what to retake or why: {said!r}"
+    assert context.errors == []
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+def test_a_photo_saved_without_taps_never_feeds_all_off_into_the_fault_tree(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """A technician photographs the lit ZTE F6005 (panel_01: POWER, PON, LAN on) offline and taps "save", leaving the
+    lights for the reader ("the photo is read when it syncs"). The draft's lights start "off" and are sent as `tapped`,
+    which the server and the phone store as `confirmed` (webapp/sync/mutations.py order.led_check; order-view.js). So
+    with no tap and no "confirm these lights", the FTTH guide's Power question offers "off" "as confirmed on the LED
+    photo" — the "no power" branch issue 18 warns of — offline at once, and online after the reading comes back,
+    whatever it says. Should be: only the technician's confirmation feeds the tree."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    pick(page, "zte-f6005", "panel_01.jpg", (PHOTOS / "panel_01.jpg").read_bytes())
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible()
+    snap(page, "r3-draft-untapped")
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    page.locator("[data-start-run=ftth]").tap()
+    expect(page.locator("#runner")).to_be_visible()
+    page.wait_for_timeout(500)
+    snap(page, "r3-tree-offline-after-untapped-save")
+    suggested = page.locator("#runner button.suggested")
+    offline_said = suggested.get_attribute("data-answer") if suggested.count() else None
+
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    stored = db.execute("SELECT tapped, confirmed, reading FROM led_checks").fetchall()
+    assert len(stored) == 1
+    confirmations = db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]
+    assert offline_said is None, (
+        f"offline, saved without a tap: the tree's first LED question suggests {offline_said!r} 'as confirmed on the "
+        f"LED photo' (POWER is lit); stored confirmed={stored[0][1]}, confirmations={confirmations}")
+    assert stored[0][1] is None, f"untapped lights stored as the technician's confirmation: {stored[0][1]}"
