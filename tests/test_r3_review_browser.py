@@ -111,3 +111,42 @@ def test_a_photo_saved_without_taps_never_feeds_all_off_into_the_fault_tree(app,
         f"offline, saved without a tap: the tree's first LED question suggests {offline_said!r} 'as confirmed on the "
         f"LED photo' (POWER is lit); stored confirmed={stored[0][1]}, confirmations={confirmations}")
     assert stored[0][1] is None, f"untapped lights stored as the technician's confirmation: {stored[0][1]}"
+
+
+def hostile_files():
+    """(name, mime, bytes): the files a phone's picker can hand over that are not a readable panel photo."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    huge = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 180001)) + chunk(b"IEND", b""))
+    real = (PHOTOS / "panel_01.jpg").read_bytes()
+    return [("empty.jpg", "image/jpeg", b""), ("IMG_0001.HEIC", "image/heic", b"not an image at all\n" * 20),
+            ("truncated.jpg", "image/jpeg", real[: len(real) // 3]), ("huge.png", "image/png", huge)]
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+@pytest.mark.parametrize("online", [True, False])
+def test_hostile_files_on_the_led_check_are_refused_in_chinese(app, server, user_ids, phone_profile, online):  # noqa: F811
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    if not online:
+        go_offline(server, context)
+    said = {}
+    for name, mime, data in hostile_files():
+        pick(page, "zte-f6005", name, data, mime)
+        page.wait_for_timeout(1500)
+        snap(page, f"r3-hostile-{'on' if online else 'off'}-{name}")
+        error = page.locator("#led-error")
+        said[name] = (error.inner_text() if error.count() and error.is_visible() else None,
+                      page.locator("#led-draft").count())
+        if page.locator("#led-draft").count():
+            page.locator("#led-draft [data-led-discard]").tap()
+    print(said)
+    assert context.errors == []
+    for name, (words, drafts) in said.items():
+        if name == "truncated.jpg":
+            continue  # a browser draws what it has
+        assert words and drafts == 0, f"{name}: {said[name]}"
