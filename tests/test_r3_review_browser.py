@@ -150,3 +150,33 @@ def test_hostile_files_on_the_led_check_are_refused_in_chinese(app, server, user
         if name == "truncated.jpg":
             continue  # a browser draws what it has
         assert words and drafts == 0, f"{name}: {said[name]}"
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+def test_confirming_a_reading_confirms_what_the_photo_read_not_the_untouched_draft(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Online: the lit ZTE F6005 (panel_01) saved without taps; the reader reads POWER, PON, LAN on (0.92) and LOS off.
+    The screen says "read from the photo: check each light, tap any that is wrong, then confirm". The technician
+    agrees with the photo and taps "confirm these lights". What is stored as confirmed must be what the photo read
+    (POWER on): not the draft's untouched "off" for every light. Seen: the chips say "POWER · 灭 照片：常亮", the
+    header "照片读数与你点选的有 3 个灯不同" (the technician tapped nothing), and confirm stores all four "off"."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    pick(page, "zte-f6005", "panel_01.jpg", (PHOTOS / "panel_01.jpg").read_bytes())
+    check = save_and_read(page, 0)
+    reading = json.loads(db.execute("SELECT reading FROM led_checks").fetchone()[0])
+    read = {led["label"]: led["state"] for led in reading["leds"]}
+    assert read["POWER"] == "on", reading  # the reader got it right
+    check.scroll_into_view_if_needed()
+    snap(page, "r3-read-before-confirm")
+    chips = [c.inner_text() for c in check.locator(".led-chip").all()]
+    check.locator("[data-led-confirm]").tap()
+    for _ in range(100):
+        if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
+            break
+        page.wait_for_timeout(200)
+    snap(page, "r3-after-confirm")
+    rows = db.execute("SELECT states FROM led_confirmations").fetchall()
+    assert rows, "no confirmation stored"
+    confirmed = {s["label"]: s["state"] for s in json.loads(rows[-1][0])}
+    assert confirmed == {k: v for k, v in read.items() if v != "unsure"} | {k: confirmed[k] for k, v in read.items() if v == "unsure"}, (
+        f"the photo read {read}, the chips showed {chips}, one tap on confirm stored {confirmed}")
