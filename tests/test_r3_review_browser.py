@@ -180,3 +180,29 @@ def test_confirming_a_reading_confirms_what_the_photo_read_not_the_untouched_dra
     confirmed = {s["label"]: s["state"] for s in json.loads(rows[-1][0])}
     assert confirmed == {k: v for k, v in read.items() if v != "unsure"} | {k: confirmed[k] for k, v in read.items() if v == "unsure"}, (
         f"the photo read {read}, the chips showed {chips}, one tap on confirm stored {confirmed}")
+
+
+def test_a_photo_sent_back_for_a_retake_feeds_nothing_into_the_fault_tree(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Online: a photo of a wall (no panel) saved without taps. The reader answers "take it again: no row of lights
+    found" — and yet the FTTH guide's Power question offers "off" "as confirmed on the LED photo" (the draft's
+    untouched lights, stored as confirmed). A photo sent back for a retake says nothing of the lights."""
+    import random
+    rng = random.Random(1)
+    wall = Image.new("RGB", (1600, 1200), (200, 190, 170))
+    px = wall.load()
+    for _ in range(20000):
+        px[rng.randrange(1600), rng.randrange(1200)] = (180, 170, 150)
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    pick(page, "zte-f6005", "wall.jpg", jpeg(wall))
+    check = save_and_read(page, 0)
+    expect(check.locator(".led-retake")).to_be_visible()
+    check.scroll_into_view_if_needed()
+    snap(page, "r3-wall-retake")
+    page.locator("[data-start-run=ftth]").tap()
+    expect(page.locator("#runner")).to_be_visible()
+    page.wait_for_timeout(500)
+    snap(page, "r3-wall-then-tree")
+    suggested = page.locator("#runner button.suggested")
+    said = suggested.get_attribute("data-answer") if suggested.count() else None
+    assert said is None, f"a photo of a wall, sent back for a retake, makes the tree suggest Power {said!r} 'as confirmed'"
