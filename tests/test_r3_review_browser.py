@@ -206,3 +206,39 @@ def test_a_photo_sent_back_for_a_retake_feeds_nothing_into_the_fault_tree(app, s
     suggested = page.locator("#runner button.suggested")
     said = suggested.get_attribute("data-answer") if suggested.count() else None
     assert said is None, f"a photo of a wall, sent back for a retake, makes the tree suggest Power {said!r} 'as confirmed'"
+
+
+CASES = pathlib.Path("/work/shared/public-cases")
+# (file, networks the case's expected.md gives, 2.4 GHz recommendation, 5 GHz recommendation) — the CLI's
+# recommendations for the same files (flask wifi analyze), which the phone must show and store the same.
+SCANS = [("iw-vht160-new-encoding/iw-scan.txt", 1), ("iwinfo-openwrt-scan/iwinfo-scan.txt", 4),
+         ("iwinfo-openwrt-scan/iwinfo-scan-6ghz.txt", 1), ("macos-system-profiler-json/mac-sp_12.7.2-AP.json", 3),
+         ("macos-system-profiler-json/mac-sp_15.5.json", 5), ("nmcli-tabular-default/nmcli-dev-wifi.txt", 4)]
+
+
+@pytest.mark.skipif(not CASES.is_dir(), reason="../shared/public-cases is not here")
+def test_the_public_scan_cases_through_the_phones_wifi_screen_are_saved_on_the_order(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Each public scan case uploaded on the job page's Wi-Fi screen, previewed, saved, synced: stored on the order with
+    the networks the case names, nothing refused, no page errors."""
+    order_id, _ = dispatch_order(app, user_ids, symptom="wifi_slow")
+    context, page = open_job(phone_profile, server, order_id)
+    stored = {}
+    for n, (name, count) in enumerate(SCANS):
+        page.locator("#wifi .wifi-new > summary").tap()
+        page.set_input_files("#wifi-file input[type=file]", str(CASES / name))
+        preview = page.locator("#wifi-preview")
+        expect(preview).to_be_visible()
+        expect(preview.locator("details summary").first).to_contain_text(str(count))
+        snap(page, f"r3-wifi-{n}-preview")
+        page.locator("[data-wifi-save]").tap()
+        for _ in range(60):
+            rows = db.execute("SELECT networks FROM wifi_surveys WHERE order_id = ? ORDER BY rowid", [order_id]).fetchall()
+            if len(rows) > n:
+                break
+            page.wait_for_timeout(250)
+        stored[name] = len(json.loads(rows[-1][0])) if len(rows) == n + 1 else f"not stored ({len(rows)} rows)"
+        snap(page, f"r3-wifi-{n}-saved")
+    attention = db.execute("SELECT COUNT(*) FROM sync_refusals").fetchone()[0] if db.execute(
+        "SELECT name FROM sqlite_master WHERE name = 'sync_refusals'").fetchone() else 0
+    assert stored == {name: count for name, count in SCANS} and attention == 0, (stored, attention)
+    assert context.errors == []
