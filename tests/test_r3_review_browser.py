@@ -242,3 +242,23 @@ def test_the_public_scan_cases_through_the_phones_wifi_screen_are_saved_on_the_o
         "SELECT name FROM sqlite_master WHERE name = 'sync_refusals'").fetchone() else 0
     assert stored == {name: count for name, count in SCANS} and attention == 0, (stored, attention)
     assert context.errors == []
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+def test_every_light_the_reader_calls_unsure_is_marked_unsure_on_the_phone(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """The CIG G-97CP (panel_05, POWER lit) online, saved without taps: the reader says every light "unsure" with
+    confidence 0.83. The phone marks a chip unsure only when confidence < 0.8 (led-check.js chips), so no chip gets the
+    yellow outline; with no lean nothing "differs" either, and each chip reads "灭" (the draft's default): POWER shown
+    off with no sign of doubt, under "read from the photo: check each light". A light read "unsure" must look unsure."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    pick(page, "cig-g-97cp", "panel_05.jpg", (PHOTOS / "panel_05.jpg").read_bytes())
+    check = save_and_read(page, 0)
+    reading = json.loads(db.execute("SELECT reading FROM led_checks").fetchone()[0])
+    unsure = [i for i, led in enumerate(reading["leds"]) if led["state"] == "unsure"]
+    assert unsure, reading  # the premise: the reader left lights unsure
+    check.scroll_into_view_if_needed()
+    snap(page, "r3-panel05-unsure")
+    unmarked = [(reading["leds"][i]["label"], reading["leds"][i]["confidence"], check.locator(".led-chip").nth(i).inner_text())
+                for i in unsure if "unsure" not in (check.locator(".led-chip").nth(i).get_attribute("class") or "")]
+    assert unmarked == [], f"read 'unsure' but shown with no doubt mark: {unmarked}"
