@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, open_job, phone_profile,  # noqa: F401
                                         server)
 
@@ -262,3 +263,38 @@ def test_every_light_the_reader_calls_unsure_is_marked_unsure_on_the_phone(app, 
     unmarked = [(reading["leds"][i]["label"], reading["leds"][i]["confidence"], check.locator(".led-chip").nth(i).inner_text())
                 for i in unsure if "unsure" not in (check.locator(".led-chip").nth(i).get_attribute("class") or "")]
     assert unmarked == [], f"read 'unsure' but shown with no doubt mark: {unmarked}"
+
+
+def test_a_job_tapped_on_the_drawn_list_before_the_app_has_started_opens(app, server, user_ids, phone_profile):  # noqa: F811
+    """A first load on slow 4G: the server-drawn list paints, and the technician taps a job before the app's modules
+    have arrived (app.js held back here). The tap is a plain navigation to /jobs/<id>, answered with the bare shell;
+    the job page must then open (customer shown), and the list must still be there going back."""
+    mine, _ = dispatch_order(app, user_ids, technician="techa", customer_name="甲的客户")
+    context = phone_profile()
+    page = context.new_page()
+
+    held = []
+    page.route("**/offline/app.js*", lambda route: held.append(route))
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", "techa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/jobs/", wait_until="commit")
+    expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户")
+    snap(page, "r3-first-list-drawn")
+    assert page.locator("body[data-ready='1']").count() == 0
+    page.locator(f"#job-{mine} .job-main").tap()
+    page.wait_for_timeout(500)
+    page.unroute("**/offline/app.js*", None)
+    for route in held:
+        try:
+            route.continue_()
+        except Exception:
+            pass
+    expect(page.locator("body[data-ready='1']")).to_have_count(1, timeout=30000)
+    expect(page.locator("#app")).to_contain_text("甲的客户", timeout=15000)
+    snap(page, "r3-job-after-early-tap")
+    assert f"/jobs/{mine}" in page.url
+    page.go_back()
+    expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户", timeout=15000)
+    assert context.errors == []
