@@ -76,3 +76,15 @@ def test_a_row_whose_light_count_differs_from_the_model_is_not_read_with_confide
     sure = [(led["label"], led["state"], led["confidence"]) for led in result["leds"]
             if led["state"] != "unsure" and led["confidence"] >= CONFIDENT]
     assert sure == [], f"{name} ({TRUTH[name]['model']}) read as {wrong_model}: stated as sure: {sure}"
+
+
+# A burst is one scene filmed for 3 seconds. Frames of two different scenes (the phone swung away, or, through the
+# CLI, two photos named in one call) are read as lights "blinking": panel_01 (lit) then panel_07 (all off) gives
+# POWER, PON, LAN "blinking" 0.73 and LOS "off" 0.99, with the quality gate passed. Frames that do not show the same
+# panel in the same place are a retake ("hold the phone still"), not flashing lights.
+def test_a_burst_whose_frames_show_different_panels_is_a_retake_not_flashing():
+    model = catalog.custom(catalog.parse_labels("POWER,LOS,PON,LAN"))
+    frames = [reader.open_photo((PHOTOS / name).read_bytes()) for name in ("panel_01.jpg", "panel_07.jpg")]
+    result = reader.read(frames, model)
+    flashing = [(led["label"], led["confidence"]) for led in result["leds"] if led["state"] == "blinking"]
+    assert not result["quality"]["ok"] or flashing == [], f"two different panels read as flashing lights: {flashing}"
