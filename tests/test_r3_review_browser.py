@@ -298,3 +298,27 @@ def test_a_job_tapped_on_the_drawn_list_before_the_app_has_started_opens(app, se
     page.go_back()
     expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户", timeout=15000)
     assert context.errors == []
+
+
+def test_logout_and_back_in_then_offline_the_list_is_still_there(app, server, user_ids, phone_profile):  # noqa: F811
+    """The same technician logs out (the phone forgets the shell and the briefcase cookie) and back in: the list is
+    drawn again, and after going out of coverage a reload still shows their own job."""
+    from tests.test_offline_browser import log_in, ready_offline
+    mine, _ = dispatch_order(app, user_ids, technician="techa", customer_name="甲的客户")
+    theirs, _ = dispatch_order(app, user_ids, technician="techb", customer_name="乙的客户")
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator("form[action='/logout'] button").click()
+    page.wait_for_url(f"{server.url}/login")
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户")
+    go_offline(server, context)
+    page.reload()
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    expect(page.locator(f"#job-{mine}")).to_contain_text("甲的客户")
+    assert "乙的客户" not in page.content()
+    snap(page, "r3-relogin-offline")
+    assert context.errors == []
