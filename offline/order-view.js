@@ -39,7 +39,7 @@ const APPLY = {
   "order.led_check": (order, a, at, pending) => {
     const tapped = a.tapped || null;
     order.led_checks = (order.led_checks || []).concat([{ id: a.check_id, model_id: a.model_id || "custom",
-      model_kind: a.model_kind || "ont", labels: a.model_id ? tapped.map((s) => s.label) : a.labels.split(","),
+      model_kind: a.model_kind || "ont", labels: a.labels ? a.labels.split(",") : (tapped || []).map((s) => s.label),
       capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
       confirmed: tapped, occurred_at: at, local: true, pending }]);
     order.events = order.events.concat([event(at, "led_check", order.state, pending)]);

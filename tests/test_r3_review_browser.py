@@ -56,6 +56,7 @@ def save_and_read(page, index):
 
 
 @pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+@pytest.mark.xfail(strict=True, reason="not fixed (issue 18 open): a row read all unsure is not yet a retake with a reason")
 def test_a_small_photo_all_unsure_tells_the_technician_what_to_retake(app, server, user_ids, phone_profile):  # noqa: F811
     """panel_01 (a person reads it easily; POWER, PON, LAN lit) sent as a 160×120 photo (a crop, a thumbnail from a chat
     app): the reader leaves the lights "unsure" with the quality gate passed (the history says "看不准"). The phone

@@ -81,7 +81,7 @@ const differsFrom = (read, st) => { const said = photoSays(read); return Boolean
 const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
   const differs = differsFrom(read, st);
-  const unsure = read && read.confidence < 0.8;
+  const unsure = read && (read.state === "unsure" || read.confidence < 0.9);  // the reader's SURE
   return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
     data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[photoSays(read)] })}</small>` : nothing}</button>`;
@@ -202,9 +202,13 @@ async function saveDraft() {
   const d = draft;
   if (!d) { return; }
   const sha = await sha256(d.blob);
+  // Only lights the technician tapped are their word: a draft saved untouched sends no taps (its
+  // every-light-off start is not a confirmation, and must not reach the fault tree; review r3).
+  const touched = d.touched || d.states.some((s) => s.state !== "off");
   const args = { order_id: d.order_id, check_id: S.uuid(), capture: d.capture, sha256: sha, frames: d.frames,
-                 tapped: d.states, frame: d.frame, model_kind: d.model.kind };
-  if (d.model.id === "custom") { args.labels = d.model.labels.join(","); } else { args.model_id = d.model.id; }
+                 tapped: touched ? d.states : null, frame: d.frame, model_kind: d.model.kind,
+                 labels: d.states.map((s) => s.label).join(",") };
+  if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
   URL.revokeObjectURL(d.url);
   draft = null;
@@ -248,7 +252,7 @@ async function tapLight(key, index) {
   st.state = L.nextState(st.state);
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
-  if (key === "draft") { await keepLedDraft(draft); }
+  if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }
   await shared.render();
 }
 
