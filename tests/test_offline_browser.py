@@ -1,5 +1,8 @@
 """The technician app in real Chromium on a phone viewport: a whole visit offline, the browser
 restarted offline, then synced exactly once; and a conflict shown under "needs attention"."""
+import io
+import pathlib
+import shutil
 import threading
 
 import pytest
@@ -8,7 +11,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, Session
-from tests.test_browser import PHONE, shot
+from tests.test_browser import ARTIFACTS, PHONE, shot
 
 pytestmark = pytest.mark.browser
 ORDER = {"order_type": "repair", "access_type": "ftth", "symptom": "no_service", "priority": "normal",
@@ -291,7 +294,11 @@ def test_queued_changes_survive_an_expired_session_and_another_persons_login(app
     shot(page, "15-session-expired-changes-kept")
 
     # A colleague borrows the phone: their app opens, A's queue stays put and is not sent as theirs.
-    log_in(page, server.url, "techb")
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", "techb")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/jobs/")
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
     expect(page.locator("#sync-status")).to_contain_text("另一位同事的 1 条未发送记录")
     expect(page.locator(f"#job-{order_id}")).to_have_count(0)
@@ -302,7 +309,10 @@ def test_queued_changes_survive_an_expired_session_and_another_persons_login(app
     page.wait_for_url(f"{server.url}/login")
 
     # A logs in again: the sync resumes and the note arrives once.
-    log_in(page, server.url, "techa")
+    page.fill("input[name=username]", "techa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/jobs/")
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=20000)
     notes = list(db.query("SELECT n.text, u.username FROM order_notes n JOIN users u ON u.id = n.author_id"))
     assert notes == [{"text": "客户不在家，已留言", "username": "techa"}]
