@@ -153,6 +153,24 @@ def test_a_row_anywhere_in_the_frame_at_any_angle_is_found(tilt, place, scale):
     assert leaning_on & lit, result["leds"]  # the lit lights were found
 
 
+def read_beside_cables(model, lit, panel, colours, size):
+    """(where the lights were drawn, the reading) of a panel with four 12-pixel cables of `colours` below it."""
+    c = led_render.conditions(random.Random(1))
+    c.update(tilt=4, place=(0.45, 0.2), scale=0.55, keystone=0.0, glare=False, light=0.9, panel=panel,
+             blur=0.0004, noise=2.0, labels=True, hidden=False, vents=False, speckle=False, clutter="plain", dim=False,
+             window=20, exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
+    scene = led_render._Scene(model, c, size, 5)
+    image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
+                        (0.0, 0.0), 77)
+    draw = ImageDraw.Draw(image)
+    for (x0, y0, angle), colour in zip([(60, 520, 20), (300, 880, -68), (700, 420, 160), (1150, 560, 200)], colours):
+        x1, y1 = x0 + 900 * math.cos(math.radians(angle)), y0 - 900 * math.sin(math.radians(angle))
+        draw.line([(x0, y0), (x1, y1)], fill=colour, width=12)
+    where = scene.where()
+    assert max(y for _, y in where) < 380  # the cables stay below the panel
+    return where, reader.read([reader.open_photo(led_render.jpeg(image, 88))], model)
+
+
 @pytest.mark.parametrize("model_id, lit", [("zte-f660", ("POWER", "PON", "LAN2")), ("huawei-hg8245h", ("POWER", "PON"))])
 def test_cables_across_the_frame_do_not_take_the_row_from_the_lights(model_id, lit):
     """Fibre cords and network cables (yellow, green, blue, a few pixels wide at the coarse
@@ -162,22 +180,9 @@ def test_cables_across_the_frame_do_not_take_the_row_from_the_lights(model_id, l
     the lights' closest spacing of where it was drawn (the same photo without cables is placed
     within 0.46; a row fitted to a cable was 1–13 spacings off), and the lit lights read lit."""
     model = catalog.model(model_id)
-    c = led_render.conditions(random.Random(1))
-    c.update(tilt=4, place=(0.45, 0.2), scale=0.55, keystone=0.0, glare=False, light=0.9, panel=(38, 38, 42),
-             blur=0.0004, noise=2.0, labels=True, hidden=False, vents=False, speckle=False, clutter="plain", dim=False,
-             window=20, exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     size = (1200, 900)
-    scene = led_render._Scene(model, c, size, 5)
-    image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
-                        (0.0, 0.0), 77)
-    draw = ImageDraw.Draw(image)
-    for (x0, y0, angle), colour in zip([(60, 520, 20), (300, 880, -68), (700, 420, 160), (1150, 560, 200)],
-                                       [(230, 200, 40), (60, 170, 70), (40, 90, 200), (230, 200, 40)]):
-        x1, y1 = x0 + 900 * math.cos(math.radians(angle)), y0 - 900 * math.sin(math.radians(angle))
-        draw.line([(x0, y0), (x1, y1)], fill=colour, width=12)
-    where = scene.where()
-    assert max(y for _, y in where) < 380  # the cables stay below the panel
-    result = reader.read([reader.open_photo(led_render.jpeg(image, 88))], model)
+    where, result = read_beside_cables(model, lit, (38, 38, 42),
+                                       [(230, 200, 40), (60, 170, 70), (40, 90, 200), (230, 200, 40)], size)
     assert result["quality"]["ok"], result["quality"]
     spacing = min(math.dist(a, b) for a, b in zip(where, where[1:]))
     for led, (x, y) in zip(result["leds"], where):
@@ -198,27 +203,15 @@ def test_grey_and_black_cables_do_not_take_the_row_from_the_lights_windows(panel
     was drawn (as bench_led counts a row placed right) and the lit lights leaning on."""
     model = catalog.model("zte-f660")
     lit = ("POWER", "PON")
-    c = led_render.conditions(random.Random(1))
-    c.update(tilt=4, place=(0.45, 0.2), scale=0.55, keystone=0.0, glare=False, light=0.9, panel=panel,
-             blur=0.0004, noise=2.0, labels=True, hidden=False, vents=False, speckle=False, clutter="plain", dim=False,
-             window=20, exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     size = (1200, 900)
-    scene = led_render._Scene(model, c, size, 5)
-    image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
-                        (0.0, 0.0), 77)
-    draw = ImageDraw.Draw(image)
-    for (x0, y0, angle), colour in zip([(60, 520, 20), (300, 880, -68), (700, 420, 160), (1150, 560, 200)],
-                                       [(200, 200, 195), (25, 25, 25), (235, 235, 230), (25, 25, 25)]):
-        x1, y1 = x0 + 900 * math.cos(math.radians(angle)), y0 - 900 * math.sin(math.radians(angle))
-        draw.line([(x0, y0), (x1, y1)], fill=colour, width=12)
-    where = scene.where()
-    assert max(y for _, y in where) < 380  # the cables stay below the panel
-    result = reader.read([reader.open_photo(led_render.jpeg(image, 88))], model)
+    where, result = read_beside_cables(model, lit, panel, [(200, 200, 195), (25, 25, 25), (235, 235, 230), (25, 25, 25)], size)
     assert result["quality"]["ok"], result["quality"]
     spacing = min(math.dist(a, b) for a, b in zip(where, where[1:]))
     for led, (x, y) in zip(result["leds"], where):
         assert math.dist((led["x"] * size[0], led["y"] * size[1]), (x, y)) <= 0.3 * spacing, (led, (x, y))
         assert led.get("lean", led["state"]) == ("on" if led["label"] in lit else "off"), led
+
+
 def placed_right(case, result):
     """Every light read within 0.3 of the drawn spacing of where the renderer drew it (bench_led.Tally)."""
     width, height = Image.open(io.BytesIO(case["photos"][0])).size
