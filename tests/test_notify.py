@@ -2,6 +2,7 @@
 the SMS gateway against a real local HTTP server, the desk's notices per order, the daily digest."""
 import base64
 import datetime
+import functools
 import http.server
 import json
 import os
@@ -164,6 +165,58 @@ def test_a_subscription_the_push_service_says_is_gone_is_dropped(app, db, user_i
         assert push.send_pending(db, app.config["VAPID_PRIVATE_KEY_FILE"], "mailto:a@example.cn", utcnow(),
                                  describe_for_push, allow_insecure=True) == (0, 1)
     assert db.execute_returning_dicts("SELECT COUNT(*) AS n FROM push_subscriptions")[0]["n"] == 0
+
+
+def _stored_subscription(db, user_id, endpoint):
+    """A subscription as stored earlier (when its name answered a public address); returns the browser's key."""
+    key, auth, body = _browser_subscription(endpoint)
+    with transaction(db):
+        insert(db, "push_subscriptions", {"user_id": user_id, "endpoint": endpoint, "p256dh": body["keys"]["p256dh"],
+                                          "auth": body["keys"]["auth"], "created_at": to_text(utcnow())})
+    return key, auth
+
+
+def _push_now(app, db, user_ids, user="techa"):
+    from webapp.background import tasks
+    order_id = new_order(db, user_ids, utcnow())
+    store.assign(db, order_id, load_user(db, user_ids["disp"]), user_ids[user], utcnow(), SHANGHAI)
+    with app.app_context():
+        tasks.push_notices()
+    return order_id
+
+
+def test_a_push_endpoint_that_rebinds_to_loopback_after_the_check_is_not_sent_to(app, db, user_ids, stand_in, monkeypatch):
+    """DNS rebinding: the endpoint's name answers a public address to the check, then 127.0.0.1. The
+    push is sent to the checked address only (nothing listens there), never to the local server."""
+    import socket
+    from tests.test_webhooks import PUBLIC, RebindingResolver
+    app.config["PUSH_ALLOW_PRIVATE"] = ""  # nothing internal allowed
+    _stored_subscription(db, user_ids["techa"], f"http://push.example.test:{stand_in.server_address[1]}/push/x")
+    resolver = RebindingResolver("push.example.test", PUBLIC, "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(push, "send_pending", functools.partial(push.send_pending, timeout=1))
+    _push_now(app, db, user_ids)
+    assert stand_in.received == []  # the second answer (127.0.0.1) was never used
+    assert resolver.asked == 1  # resolved once, for the check
+    assert db.execute_returning_dicts("SELECT last_error FROM push_subscriptions")[0]["last_error"]
+
+
+def test_a_push_endpoint_named_in_an_allowed_network_is_sent_with_its_own_host_and_vapid_audience(app, db, user_ids,
+                                                                                                  stand_in, monkeypatch):
+    import socket
+    from tests.test_webhooks import RebindingResolver
+    app.config["PUSH_ALLOW_PRIVATE"] = "127.0.0.1/32"  # a push service inside the operator's network
+    origin = f"http://push.example.test:{stand_in.server_address[1]}"
+    key, auth = _stored_subscription(db, user_ids["techa"], f"{origin}/push/inside")
+    resolver = RebindingResolver("push.example.test", "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    order_id = _push_now(app, db, user_ids)
+    assert [r["path"] for r in stand_in.received] == ["/push/inside"] and resolver.asked == 1
+    request = stand_in.received[0]
+    assert request["headers"]["host"] == f"push.example.test:{stand_in.server_address[1]}"
+    _verify_vapid(request["headers"]["authorization"], origin, app.config["VAPID_PUBLIC_KEY"])
+    message = json.loads(http_ece.decrypt(request["body"], private_key=key, auth_secret=auth, version="aes128gcm"))
+    assert message["order_id"] == order_id
 
 
 def test_bad_subscriptions_are_refused(app, login):

@@ -22,6 +22,7 @@ from pywebpush import WebPushException, webpush
 from ..db import one, transaction
 from ..orders.lifecycle import N_
 from ..webhooks import addresses
+from ..webhooks.delivery import PinnedAddress, ca_bundle
 from ..timeutil import to_text
 
 log = logging.getLogger("ontrack.push")
@@ -158,7 +159,8 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
     transaction open; a subscription the push service says is gone (404/410) is deleted. Each notice
     is marked pushed whether or not a phone took it: the list and the sync are the guaranteed path.
     Each endpoint's address is checked again before sending (DNS can change since it was stored);
-    one that now names an internal address is not called (`allow_insecure`: as in check_subscription).
+    one that now names an internal address is not called, and the request goes to exactly the address
+    checked (pinned_session: no second lookup to rebind). `allow_insecure`: as in check_subscription.
 
     The run shares the job worker with the minute's sweep, so it is bounded: each request waits at
     most `timeout` seconds, a subscription that failed is not tried again in the same run, and after
@@ -169,10 +171,6 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
     sent = failed = 0
     gone, errors = [], {}
     deadline = time.monotonic() + budget
-    # A push service answers 201 or an error, never a redirect: one is not followed (it could lead the
-    # worker into the server's own network past the address check; review r2).
-    session = requests.Session()
-    session.max_redirects = 0
     for notice in notices:
         if time.monotonic() > deadline:
             break
@@ -181,14 +179,17 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
             if sub["id"] in errors or time.monotonic() > deadline:
                 continue
             info = {"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}}
-            refusal = _send_refusal(sub["endpoint"], allow_insecure)
-            if refusal:
+            try:
+                session = pinned_session(sub["endpoint"], allow_insecure)
+            except addresses.AddressRefused as refused:
                 failed += 1
-                errors[sub["id"]] = refusal[:200]
+                errors[sub["id"]] = str(refused)[:200]
                 continue
             try:
-                webpush(info, payload(notice, title, body), vapid_private_key=private_key_file,
-                        vapid_claims={"sub": subject}, ttl=PUSH_TTL_SECONDS, timeout=timeout, requests_session=session)
+                with session:
+                    webpush(info, payload(notice, title, body), vapid_private_key=private_key_file,
+                            vapid_claims={"sub": subject}, ttl=PUSH_TTL_SECONDS, timeout=timeout,
+                            requests_session=session)
                 sent += 1
             except WebPushException as error:
                 failed += 1
@@ -199,7 +200,6 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
             except Exception as error:  # a push service that is down must not stop the others
                 failed += 1
                 errors[sub["id"]] = type(error).__name__
-    session.close()
     with transaction(db):
         stamp = to_text(now)
         for notice in notices:
@@ -213,8 +213,63 @@ def send_pending(db, private_key_file, subject, now, describe, timeout=4, allow_
     return sent, failed
 
 
-def _send_refusal(endpoint, allow_insecure):
+class PinnedEndpoint(PinnedAddress):
+    """A requests adapter that sends every request to one checked IP address of the push service.
+
+    The URL's host name is resolved once, by the address check, and the connection goes to exactly
+    that address: a name that answers a public address to the check and 127.0.0.1 a moment later
+    (DNS rebinding) cannot turn the worker against the server's own network. The Host header, TLS
+    SNI and the certificate check keep the host name (PinnedAddress). A request for another host
+    (a redirect; none are followed) is refused.
+    """
+
+    def __init__(self, host_name, address):
+        super().__init__(host_name)
+        self.address = address
+
+    def send(self, request, **kwargs):
+        parts = urllib.parse.urlsplit(request.url)
+        if (parts.hostname or "").encode("idna").decode("ascii") != self.host_name:
+            raise requests.exceptions.InvalidURL(f"not the checked push host: {parts.hostname}")
+        shown = f"[{self.address}]" if self.address.version == 6 else str(self.address)
+        default = 443 if parts.scheme == "https" else 80
+        request.headers["Host"] = parts.netloc.rpartition("@")[2]
+        request.url = urllib.parse.urlunsplit(parts._replace(netloc=f"{shown}:{parts.port or default}"))
+        return super().send(request, **kwargs)
+
+
+def pinned_session(endpoint, allow_insecure=False):
+    """A requests.Session that sends to `endpoint` only at the address checked now.
+
+    The endpoint's host is resolved and every address checked (webapp/webhooks/addresses.py,
+    ONTRACK_PUSH_ALLOW_PRIVATE; DNS can change since the subscription was stored); the session
+    connects to the first checked address (PinnedEndpoint). No redirects (a push service answers
+    201 or an error; review r2), no environment proxies (they would resolve the name again).
+    `allow_insecure`: a loopback IP literal is sent to unchecked (tests).
+    Raises addresses.AddressRefused (its text in English, for the subscription's last error).
+    """
     parts = urllib.parse.urlsplit(endpoint)
-    if allow_insecure and parts.hostname in ("127.0.0.1", "localhost", "::1"):
-        return None
-    return endpoint_refusal(parts.scheme, parts.hostname, parts.port)
+    session = requests.Session()
+    session.max_redirects = 0
+    session.trust_env = False
+    session.verify = ca_bundle()  # an operator's own CA (REQUESTS_CA_BUNDLE), as for webhooks
+    host = parts.hostname or ""
+    if allow_insecure and host in ("127.0.0.1", "localhost", "::1"):
+        return session
+    try:
+        host = host.encode("idna").decode("ascii")
+        checked = addresses.check(parts.scheme, host, parts.port, allow_key="PUSH_ALLOW_PRIVATE")
+    except (ValueError, UnicodeError) as exc:
+        session.close()
+        raise addresses.AddressRefused(f"not a usable push endpoint ({exc})", host) from None
+    except addresses.AddressRefused:
+        session.close()
+        raise
+    if not checked:
+        session.close()
+        raise addresses.AddressRefused("the host name does not resolve", host)
+    if host != str(checked[0]):
+        adapter = PinnedEndpoint(host, checked[0])
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session

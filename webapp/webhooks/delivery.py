@@ -63,7 +63,7 @@ class PinnedAddress(requests.adapters.HTTPAdapter):
                                  assert_hostname=self.host_name, **pool_kwargs)
 
 
-def _ca_bundle():
+def ca_bundle():
     """What requests would verify with from the environment (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), else certifi's."""
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
 
@@ -110,7 +110,7 @@ def post(url, headers, body, timeout):
                 session.mount(f"{scheme}://", PinnedAddress(host))
             try:
                 response = session.post(pinned, data=body.encode("utf-8"), timeout=timeout, allow_redirects=False,
-                                        verify=_ca_bundle(),
+                                        verify=ca_bundle(),
                                         headers={**headers, "Host": host_header, "Content-Type": "application/json",
                                                  "User-Agent": USER_AGENT})
                 response.close()
