@@ -49,8 +49,6 @@ def confident_wrong(result, truth_leds):
 # panel_04, LOS "on" 0.92 on panel_02 (the fault tree's fibre-cut branch). It cannot know which end
 # is POWER from the lights alone; an asymmetric row whose direction is unknown is "unsure" (or a
 # retake asking to hold the phone the way the labels read), not the mirror image stated as sure.
-@pytest.mark.xfail(strict=True, reason="not fixed (issue 18 open): a row's direction is taken from the photo as held; "
-                   "the phone's numbered marks on the photo show the order the technician confirms")
 @pytest.mark.parametrize("name, degrees", [("panel_04.jpg", 180), ("panel_02.jpg", 180), ("panel_02.jpg", 90),
                                            ("panel_01.jpg", 90)])
 def test_a_panel_turned_over_is_not_read_back_to_front_with_confidence(name, degrees):
@@ -68,8 +66,6 @@ def test_a_panel_turned_over_is_not_read_back_to_front_with_confidence(name, deg
 # photo (POWER, PON on; LOS off) read as an F6005 says LOS "on" 0.92; the all-off Nokia G-010G-T
 # read as a Sercomm FG1000R says ALARM "on" 0.92 — a lit light invented on a dark panel. A row
 # whose lights do not match the model's count is a retake ("is this the right model?") or unsure.
-@pytest.mark.xfail(strict=True, reason="not fixed (issue 18 open): the model's count is fitted onto the row found; "
-                   "a row with more or fewer lights is not yet told apart")
 @pytest.mark.parametrize("name, wrong_model", [("panel_04.jpg", "zte-f6005"), ("panel_08.jpg", "sercomm-fg1000r")])
 def test_a_row_whose_light_count_differs_from_the_model_is_not_read_with_confidence(name, wrong_model):
     model = catalog.model(wrong_model)

@@ -118,6 +118,7 @@ LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "b
 LED_PROBLEMS = {
     "too_dark": _l("too dark"), "blurry": _l("blurred"), "over_exposed": _l("too bright or glare"),
     "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),
+    "check_model": _l("is this the model?"),
 }
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.

@@ -21,6 +21,7 @@ const RETAKE_WORDS = {
   over_exposed: t("Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off."),
   too_far: t("Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo."),
   no_panel: t("No row of lights found: take the photo straight at the side with the lights, the whole row in the frame."),
+  check_model: t("Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again."),
   unreadable: t("This file is not a photo the phone can read."),
 };
 

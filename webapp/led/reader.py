@@ -19,7 +19,14 @@ is only a small prior. The steps:
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
    are placed where they explain the lit spots and windows best. Lights are ordered left to
-   right, or top to bottom when the row is nearer vertical than horizontal.
+   right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
+   is a hypothesis (_direction_doubt): an asymmetric catalog layout that fits one way better,
+   or a power light read off beside lit lights (impossible), settles or questions it; a row
+   across the photo is taken as held unless questioned, a column is not settled without such
+   evidence, and lights that read otherwise from the other end are then "unsure". A row that
+   goes on beyond the model's lights (_more_lights: a window or lit spot one step past an end)
+   is a retake asking whether the model is right ("check_model") when placed for sure, else
+   every light is "unsure".
 4. Each slot's evidence (how far its lit spot stands above the row's noise) becomes a
    probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
    A light is "on" or "off" only when that probability says so, else "unsure"; when another
@@ -41,7 +48,8 @@ is only a small prior. The steps:
 
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
 frame and of the lights' spacing), glare, too far (lights closer than a few pixels), or no row
-found. A row that cannot be located is always a retake, never "all off".
+found, or a row with more lights than the model chosen (check_model). A row that cannot be located is always a
+retake, never "all off".
 """
 import math
 
@@ -51,7 +59,8 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.5"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights
+VERSION = "2026-12-01.6-h9"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+# lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -74,6 +83,7 @@ RETAKE = {
     "over_exposed": "Too bright or glare over the lights: tilt the phone a little so the reflection moves off them; flash off.",
     "too_far": "Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo.",
     "no_panel": "No row of lights found: take the photo straight at the side with the lights, the whole row in the frame.",
+    "check_model": "Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again.",
 }
 # Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
@@ -99,6 +109,15 @@ DARK_GLOW = 0.75
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
 ALL_OFF_SEEN = 8.0
+# Which end of a row is first (_direction_doubt): the model's layout settles it when it fits the
+# row as read at least LAYOUT_SURE (placement score) better than mirrored; where nothing
+# settles it, a light that reads otherwise from the other end is at most DIRECTION_DOUBT sure.
+LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
+# A row goes on beyond the model's lights (_more_lights) when one step beyond an end shows a
+# window at least MORE_LIKE × the row's median window and MORE_WINDOW, or a lit spot at least
+# MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
+# (always the right model) this fires on rows placed shifted along the real row, read all unsure.
+MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -564,18 +583,37 @@ def _fit_slots(line, spots, slots, roles, size):
 
 
 def _locate(spots, model, size):
-    """The row: the best slot placement over the best lines, or None when no row stands out."""
+    """The row: the best slot placement over the best lines, or None when no row stands out.
+
+    Returns _fit_slots' tuple and, last, how much better the model's layout fits that line as
+    read (left to right, or top to bottom) than mirrored (read the other way): 0.0 for an
+    evenly spaced layout, which fits both ways alike."""
     leds = model["leds"]
     slots = [led["x"] for led in leds]
     if any(x is None for x in slots):
         slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
     roles = [led.get("role") for led in leds]
-    best = None
+    best = best_line = None
     for line in _lines(spots, len(leds)):
         fit = _fit_slots(line, spots, slots, roles, size)
         if fit is not None and (best is None or fit[0] > best[0]):
-            best = fit
-    return best
+            best, best_line = fit, line
+    if best is None:
+        return None
+    return best + (_layout_margin(best_line, best[0], spots, slots, roles, size),)
+
+
+def _layout_margin(line, score, spots, slots, roles, size):
+    """How much better (placement score) the layout `slots` (fractions along the row) fits `line`
+    in the reading direction than mirrored, i.e. read from the other end; `score` is its fit as
+    read. 0.0 when the layout is symmetric (evenly spaced lights, or groups alike at both ends):
+    then only the photo as held and the lights' states tell which end comes first."""
+    slots = np.asarray(slots, dtype=np.float64)
+    mirrored = np.sort(slots[-1] + slots[0] - slots)
+    if len(slots) < 3 or np.allclose(mirrored, slots, atol=0.02 * max(1e-9, slots[-1] - slots[0])):
+        return 0.0
+    fit = _fit_slots(line, spots, mirrored, roles[::-1], size)
+    return float(score - fit[0]) if fit is not None else 10.0
 
 
 # ---- quality ----
@@ -743,7 +781,7 @@ def read(images, model):
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
         return _retake([reason or _unfound(spots)], {"sharpness": sharpness})
-    score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
+    score, rival, origin, (ux, uy), pos, radius, rival_pos, points, layout_margin = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
@@ -807,6 +845,7 @@ def read(images, model):
         between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
             stated[k] = min(stated[k], UNSEEN_OFF)
+    stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin)
     firm = row_shown(out) >= SHOWN_FIRM
     for item, p_state in zip(out, stated):
         state = item["state"]
@@ -819,16 +858,95 @@ def read(images, model):
         # Nothing lit and most slots show no window either: the row was not found (a panel
         # too far to see, or none), whatever line the slots were fitted to.
         return _retake([_unfound(spots)], {"sharpness": sharpness})
-    if all(item.get("lean", item["state"]) == "off" for item in out) and (
+    if _more_lights(levels, scales, points, out):
+        if placed == "sure":
+            return _retake(["check_model"], {"sharpness": sharpness})
+        for item in out:
+            if item["state"] != "unsure":
+                item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
+                            confidence=min(item["confidence"], UNSEEN_OFF))
+    doubtful_lit = [item for item in out if item.get("lean", item["state"]) != "off"]
+    if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
             any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN):
         # "All off" means "no power" to the fault tree: it stands only when every light's dark
         # window was seen clearly. A row placed on windows alone, some of them unseen or faint,
         # may not be the row: the printed labels of a hidden-until-lit panel look like faint windows.
+        # A row read off but for one light only perhaps lit is perhaps all off: white print whose
+        # brightest pixels touch the clip level (a logo on a black case) reads as a faint lit core.
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
     return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
             "steady_known": len(images) > 1}
+
+
+def _beyond(levels, scales, points):
+    """What shows one step beyond each end of the row (the step between the end light and
+    its neighbour): [(lit evidence, how much brighter, window)] for the place before the first
+    light and after the last. A model with fewer lights than the row leaves lights there."""
+    points = np.asarray(points, dtype=np.float64)
+    found = []
+    for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
+        x, y = 2 * end - neighbour
+        step = float(np.hypot(*(end - neighbour)))
+        found.append((_evidence(levels, scales, x, y, step), _brighter(levels, scales, x, y, step),
+                      _window(levels, scales, x, y, step)))
+    return found
+
+
+def _more_lights(levels, scales, points, out):
+    """Whether the row goes on beyond the model's lights (the technician picked a model with
+    fewer lights than the panel): one step beyond an end (_beyond) a lit spot as strong as the
+    row's lit lights, or a window clearer than its windows (MORE_LIKE, MORE_WINDOW, MORE_LIT).
+    Then which light is which is not known: on a row placed for sure the model is likely wrong
+    (read()'s retake "check_model"), else the row may be placed shifted (every light unsure)."""
+    if len(points) < 2:
+        return False
+    lit = [item["evidence"] for item in out if item["state"] != "off" and item.get("lean", "on") != "off"]
+    windows = [item["window"] for item in out]
+    for evidence, brighter, window in _beyond(levels, scales, points):
+        if window >= max(MORE_WINDOW, MORE_LIKE * float(np.median(windows))):
+            return True
+        if lit and brighter > 0 and evidence >= max(MORE_LIT, MORE_LIKE * float(np.median(lit))):
+            return True
+    return False
+
+
+def _possible(states, roles):
+    """Whether a row's states (by slot) can be: with any light lit the unit has power, so a
+    power light off beside lit lights cannot be (domain H1/B1/R1: no power ends the tree)."""
+    lit = [state != "off" for state in states]
+    return not any(role == "power" and not lit[k] and any(lit[:k] + lit[k + 1:]) for k, role in enumerate(roles))
+
+
+def _direction_doubt(out, stated, roles, vertical, layout_margin):
+    """Each light's stated probability (list like `stated`), lowered to DIRECTION_DOUBT where the
+    row's direction is not settled and the light reads otherwise taken from the other end.
+
+    Lights are ordered left to right, or top to bottom on a column (_direction), but nothing in
+    the lights' places says which end the first light is: a unit mounted upside down, or a
+    photo turned over without EXIF orientation, shows the row mirrored. The direction as held
+    stands when the model's layout fits it better than mirrored (`layout_margin` ≥ LAYOUT_SURE,
+    an asymmetric catalog layout), or when the mirrored reading cannot be (_possible: a power
+    light off beside lit lights) and the reading as held can. Otherwise a row across an
+    upright photo (`vertical` False) is still taken as held, unless the layout favours the
+    mirror or the reading as held cannot be and the mirrored one can; a column (a wall-mounted
+    unit, or a row photographed on its side) is not settled either way. `out` are read()'s
+    items (state "on", "off" or "blinking"), `roles` the model's roles by slot. A light that reads
+    alike from both ends is then only as sure as the light it would be from the other end. (The
+    other end's reading is the lights' states in reverse: exact for an evenly spaced row; an
+    asymmetric layout's mirror falls elsewhere, but such a layout mostly settles the direction.)"""
+    states = [item["state"] for item in out]
+    mirrored = states[::-1]
+    if states == mirrored:
+        return stated
+    as_held, other = _possible(states, roles), _possible(mirrored, roles)
+    settled = layout_margin >= LAYOUT_SURE or (as_held and not other)
+    against = layout_margin <= -LAYOUT_SURE or (other and not as_held)
+    if settled and not layout_margin <= -LAYOUT_SURE or not vertical and not against:
+        return stated
+    return [min(p, DIRECTION_DOUBT) if state != back else min(p, p_back)
+            for p, state, back, p_back in zip(stated, states, mirrored, stated[::-1])]
 
 
 def row_shown(leds):
