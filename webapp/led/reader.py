@@ -51,7 +51,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.5"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights
+VERSION = "2026-12-01.6-h10"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights; .6 too far: a row under 6 % of the frame; glare over an unread row
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -99,6 +99,14 @@ DARK_GLOW = 0.75
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
 ALL_OFF_SEEN = 8.0
+# A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
+# read: good renders' rows span at least 9.5 % of it, the real photos' at least 12.7 %
+# (../shared/led-photos 08), too-far renders (tests/led_render.py) at most 4.2 %.
+TOO_FAR_SPAN = 0.06
+# A row none of whose lights could be decided, in a frame at least SOME_GLARE clipped white, is
+# over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03), the
+# over-exposed renders that _frame_problems' 15 % misses 0–14 %.
+SOME_GLARE = 0.08
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -703,6 +711,18 @@ def _unfound(spots):
     return "too_far" if small > large else "no_panel"
 
 
+def _row_too_small(points, long_side):
+    """Whether a row of lights at `points` ((slots, 2) working pixels) spans under TOO_FAR_SPAN
+    of the frame's long side (working pixels): a panel too far away, whatever the resolution."""
+    return len(points) > 1 and math.dist(points[0], points[-1]) < TOO_FAR_SPAN * long_side
+
+
+def _glare_over(rgb):
+    """Whether at least SOME_GLARE of the frame `rgb` (float32 working RGB, one frame) is
+    clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
+    return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
+
+
 def _retake(problems, extra=None):
     quality = {"ok": False, "problems": problems}
     quality.update(extra or {})
@@ -747,7 +767,7 @@ def read(images, model):
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
-    if spacing < 7.0:
+    if spacing < 7.0 or _row_too_small(points, long_side):  # lights a few pixels apart, or a tiny row
         return _retake(["too_far"], {"sharpness": sharpness})
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
@@ -819,6 +839,10 @@ def read(images, model):
         # Nothing lit and most slots show no window either: the row was not found (a panel
         # too far to see, or none), whatever line the slots were fitted to.
         return _retake([_unfound(spots)], {"sharpness": sharpness})
+    if all(item["state"] == "unsure" for item in out) and _glare_over(rgbs[middle]):
+        # Nothing could be decided and a glare covers part of the frame: it hides the lights
+        # (a row read all unsure is common without glare: dim or hidden lights, clutter).
+        return _retake(["over_exposed"], {"sharpness": sharpness})
     if all(item.get("lean", item["state"]) == "off" for item in out) and (
             any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN):
         # "All off" means "no power" to the fault tree: it stands only when every light's dark
