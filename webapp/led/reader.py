@@ -40,8 +40,10 @@ is only a small prior. The steps:
    channels), limited to the colours the catalog says that light has.
 
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
-frame and of the lights' spacing), glare, too far (lights closer than a few pixels), or no row
-found. A row that cannot be located is always a retake, never "all off".
+frame and of the lights' spacing), glare (over 15 % of the frame, or over 8 % when no light could
+be decided), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
+with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot), or
+no row found. A row that cannot be located is always a retake, never "all off".
 """
 import math
 
@@ -51,7 +53,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.6-h10"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights; .6 too far: a row under 6 % of the frame; glare over an unread row
+VERSION = "2026-12-01.6-h10"  # .3 cables not lit; .4 placements refined; .5 unseen off between lit; .6 too far, glare
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -726,9 +728,9 @@ def _unfound(spots):
 def _row_too_small(points, spots, long_side):
     """Whether a row of lights at `points` ((slots, 2) working pixels) is a panel too far away:
     it spans under TOO_FAR_SPAN of the frame's long side (working pixels), whatever the
-    resolution, and at least TOO_FAR_SHARE of the frame's `spots` lie within TOO_FAR_SPAN of the long side
-    of its middle (the panel is what the frame shows). A row that small among spots all over
-    the frame is more often clutter fitted in a photo whose real row was missed."""
+    resolution, and at least TOO_FAR_SHARE of the frame's `spots` lie within TOO_FAR_SPAN of
+    the long side of its middle (the panel is what the frame shows). A row that small among
+    spots all over the frame is more often clutter fitted in a photo whose real row was missed."""
     if len(points) < 2 or math.dist(points[0], points[-1]) >= TOO_FAR_SPAN * long_side:
         return False
     mx, my = (points[0][0] + points[-1][0]) / 2, (points[0][1] + points[-1][1]) / 2
