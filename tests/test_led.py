@@ -322,6 +322,43 @@ def test_each_kind_of_bad_photo_is_sent_back_with_a_reason(kind):
     assert caught >= 3, (kind, caught)
 
 
+@pytest.mark.parametrize("scale", [0.04, 0.065])
+@pytest.mark.parametrize("panel", [(38, 38, 42), (236, 236, 232)])
+def test_a_panel_too_far_away_is_sent_back_as_too_far_at_any_size(scale, panel):
+    """A row spanning 3–5 % of the frame is a retake that says "move closer", in a 1200×900
+    photo and the same photo at half size (issue 18: judged in fractions of the frame)."""
+    model, images = clean_case(0, (0.5, 0.5), scale, panel=panel)
+    half = [images[0].resize((images[0].width // 2, images[0].height // 2))]
+    for photo in (images, half):
+        result = reader.read(photo, model)
+        assert not result["quality"]["ok"] and result["quality"]["problems"] == ["too_far"], result["quality"]
+
+
+@pytest.mark.parametrize("factor", [1.0, 0.25])
+def test_a_row_a_few_percent_of_the_frame_long_is_too_far_whatever_the_resolution(factor):
+    """The row's span and where the frame's spots are, both in fractions of the frame."""
+    long_side = 1000 * factor
+    def row(span):
+        return np.array([(500 * factor + span * factor * k / 4, 400 * factor) for k in range(5)])
+    def spots(points):
+        return [reader._Spot(float(x), float(y), 0, 1.0, 1.0) for x, y in points]
+    tiny = row(40)
+    assert reader._row_too_small(tiny, spots(tiny), long_side)
+    assert not reader._row_too_small(row(150), spots(row(150)), long_side)
+    clutter = spots(tiny) + spots([(50 * factor + 80 * factor * k, 700 * factor) for k in range(10)])
+    assert not reader._row_too_small(tiny, clutter, long_side)  # a small row among clutter: not told apart
+
+
+def test_a_glare_that_hides_every_light_is_over_exposed():
+    """Glare over part of the frame (under the 15 % that is always a retake) that leaves no light
+    decided is a retake naming the glare, not a reading of nothing but "unsure"."""
+    named = 0
+    for seed in range(400, 410):
+        result = read_case(led_render.make_case(seed, "single", bad="over_exposed"))
+        named += result["quality"]["problems"] == ["over_exposed"]
+    assert named >= 8, named
+
+
 def read_case(case):
     return reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
 

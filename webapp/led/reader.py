@@ -47,9 +47,11 @@ is only a small prior. The steps:
    channels), limited to the colours the catalog says that light has.
 
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
-frame and of the lights' spacing), glare, too far (lights closer than a few pixels), or no row
-found, or a row with more lights than the model chosen (check_model). A row that cannot be located is always a
-retake, never "all off".
+frame and of the lights' spacing), glare (over 15 % of the frame, or over 8 % when no light could
+be decided), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
+with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
+no row found, or a row with more lights than the model chosen (check_model). A row that cannot
+be located is always a retake, never "all off".
 """
 import math
 
@@ -59,8 +61,9 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.6-h9"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
-# lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure
+VERSION = "2026-12-01.6"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+# lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
+# too far by the row's span, glare over an unread row
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -118,6 +121,22 @@ LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
 # (always the right model) this fires on rows placed shifted along the real row, read all unsure.
 MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
+# A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
+# read: good renders' rows span at least 9.5 % of it, the real photos' at least 12.7 %
+# (../shared/led-photos 08), too-far renders (tests/led_render.py) at most 4.2 %.
+TOO_FAR_SPAN = 0.06
+# ... and when at least TOO_FAR_SHARE of the frame's spots are at that row (the panel is all the
+# frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
+# small 5–62 % (the real row was missed; a retake there would be named wrongly).
+TOO_FAR_SHARE = 0.75
+# A row none of whose lights could be decided, in a frame at least SOME_GLARE clipped white, is
+# over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03), the
+# over-exposed renders that _frame_problems' 15 % misses 0–14 %.
+SOME_GLARE = 0.08
+# A frame whose only spots (at most PANEL_SPOTS) include a clear coarse window (level 2 or 3,
+# at least PANEL_WINDOW noise units: WIN_CAP is 2) shows a panel too far away seen whole as one
+# spot: dev too-far renders show one such spot, dev frames without a panel none or faint ones (≤ 0.5).
+PANEL_SPOTS, PANEL_WINDOW = 3, 1.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -735,10 +754,33 @@ def _colour(rgb, v, c, x, y, r, allowed):
 def _unfound(spots):
     """Why no row was found: "too_far" when what was seen is mostly small spots (a panel a few
     percent of the frame wide shows only spots of the finest scale, or a couple of coarse
-    blurs), else "no_panel"."""
+    blurs), or when the only things that stand out are at most PANEL_SPOTS clear coarse windows
+    (the panel itself, seen whole as one spot a few percent of the frame across); else
+    "no_panel" (nothing stands out, or clutter)."""
+    if 0 < len(spots) <= PANEL_SPOTS and any(s.level >= 2 and s.window >= PANEL_WINDOW for s in spots):
+        return "too_far"
     small = sum(s.weight for s in spots if s.level <= 1)
     large = sum(s.weight for s in spots if s.level >= 2)
     return "too_far" if small > large else "no_panel"
+
+
+def _row_too_small(points, spots, long_side):
+    """Whether a row of lights at `points` ((slots, 2) working pixels) is a panel too far away:
+    it spans under TOO_FAR_SPAN of the frame's long side (working pixels), whatever the
+    resolution, and at least TOO_FAR_SHARE of the frame's `spots` lie within TOO_FAR_SPAN of
+    the long side of its middle (the panel is what the frame shows). A row that small among
+    spots all over the frame is more often clutter fitted in a photo whose real row was missed."""
+    if len(points) < 2 or math.dist(points[0], points[-1]) >= TOO_FAR_SPAN * long_side:
+        return False
+    mx, my = (points[0][0] + points[-1][0]) / 2, (points[0][1] + points[-1][1]) / 2
+    near = sum(math.hypot(sp.x - mx, sp.y - my) <= TOO_FAR_SPAN * long_side for sp in spots)
+    return near >= TOO_FAR_SHARE * len(spots)
+
+
+def _glare_over(rgb):
+    """Whether at least SOME_GLARE of the frame `rgb` (float32 working RGB, one frame) is
+    clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
+    return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
 
 
 def _retake(problems, extra=None):
@@ -785,7 +827,7 @@ def read(images, model):
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
         return _retake(["blurry"], {"sharpness": sharpness})
-    if spacing < 7.0:
+    if spacing < 7.0 or _row_too_small(points, spots, long_side):  # lights a few pixels apart, or a tiny row
         return _retake(["too_far"], {"sharpness": sharpness})
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
@@ -865,6 +907,10 @@ def read(images, model):
             if item["state"] != "unsure":
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
                             confidence=min(item["confidence"], UNSEEN_OFF))
+    if all(item["state"] == "unsure" for item in out) and _glare_over(rgbs[middle]):
+        # Nothing could be decided and a glare covers part of the frame: it hides the lights
+        # (a row read all unsure is common without glare: dim or hidden lights, clutter).
+        return _retake(["over_exposed"], {"sharpness": sharpness})
     doubtful_lit = [item for item in out if item.get("lean", item["state"]) != "off"]
     if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
             any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN):
