@@ -439,6 +439,32 @@ def test_the_command_prints_the_reading_as_json(app, tmp_path):
     assert listing.exit_code == 0 and "huawei-hg8245h" in listing.output and "unverified" in listing.output
 
 
+
+def test_the_command_runs_alone_as_python_dash_m(tmp_path):
+    """`python -m webapp.led.cli` is the same command without the app: help, a reading, and usage when misused."""
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "webapp.led.cli", *args], cwd=root, capture_output=True,
+                              text=True, timeout=120)
+    shown = run("--help")
+    assert shown.returncode == 0 and "Usage: python -m webapp.led.cli" in shown.stdout and "--model" in shown.stdout
+    case = led_render.make_case(11, "single", model_id="huawei-hg8546m")
+    photo = tmp_path / "panel.jpg"
+    photo.write_bytes(case["photos"][0])
+    read = run(str(photo), "--model", "huawei-hg8546m", "--json")
+    assert read.returncode in (0, 1), read.stderr
+    body = json.loads(read.stdout)
+    assert body["model"] == "huawei-hg8546m" and set(body) == {"model", "quality", "leds"}
+    assert [led["label"] for led in body["leds"]] in ([t["label"] for t in case["truth"]], [])
+    text = run(str(photo), "--model", "huawei-hg8546m")
+    assert text.returncode == read.returncode and text.stdout.strip() and "{" not in text.stdout
+    for args in ((), (str(photo),), (str(photo), "--model", "no-such-box")):
+        refused = run(*args)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stderr.strip(), args
+
 # ---- through sync: the photo, the reading, the technician's confirmation ----
 
 def upload(session, data):

@@ -1,4 +1,10 @@
-"""flask --app wsgi led analyze PHOTO …: read an ONT's or router's LEDs, for scripts and support staff."""
+"""Read an ONT's or router's LEDs from the command line, for scripts and support staff.
+
+    flask --app wsgi led analyze PHOTO … --model ID      (with the app's other commands)
+    python -m webapp.led.cli PHOTO … --model ID          (the same command alone: it needs no app)
+
+Its words are English, like every other command of webapp/cli.py (support staff's terminals).
+"""
 import json
 import sys
 
@@ -39,11 +45,11 @@ def analyze_files(paths, model):
     }
 
 
-@led_cli.command("analyze")
+@led_cli.command("analyze", with_appcontext=False)  # reads files only: no database, no app
 @click.argument("photos", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_id", default=None, help="A catalog model id (see `led models`).")
+@click.option("--model", "model_id", default=None, help="A catalog model id (`flask --app wsgi led models` lists them).")
 @click.option("--leds", "labels", default=None, help='For a model not in the catalog: its LEDs left to right, "POWER,PON,LOS,LAN1".')
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
 def analyze_command(photos, model_id, labels, as_json):
     """Read the LEDs in PHOTO (several photos are one burst, in time order).
 
@@ -74,10 +80,14 @@ def analyze_command(photos, model_id, labels, as_json):
     sys.exit(0 if result["quality"]["ok"] else 1)
 
 
-@led_cli.command("models")
+@led_cli.command("models", with_appcontext=False)
 def models_command():
     """List the device catalog (every layout is unverified until checked against a real panel)."""
     for model in catalog.models():
         mark = "verified" if model["verified"] else "unverified"
         click.echo(f"{model['id']:<24} {model['vendor']} {model['name']} ({mark}): "
                    + " ".join(led["label"] for led in model["leds"]))
+
+
+if __name__ == "__main__":  # python -m webapp.led.cli PHOTO … --model ID
+    analyze_command.main(prog_name="python -m webapp.led.cli")
