@@ -311,6 +311,39 @@ def test_a_burst_tells_blinking_from_steady():
     assert single["steady_known"] is False and {led["state"] for led in single["leds"]} <= {"on", "off", "unsure"}
 
 
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is not here")
+def test_a_burst_whose_frames_do_not_show_one_scene_is_a_retake_not_flashing():
+    """A burst is one scene held still for 3 seconds (its lights may flash, the hand shakes a little). Frames of
+    two panels, of a panel panned by 3 % of the frame or turned 15°, or of different sizes are sent back ("moved")
+    with a message that says what to do; the same panel held still, or drifting by 1 %, is read."""
+    def photo(name):
+        return Image.open(PHOTOS / name).convert("RGB")
+
+    def framed(image, left):  # the phone pointed `left` (a fraction of the long side) further right
+        side = max(image.size)
+        shift = round(left * side)
+        return reader.open_photo(jpeg_bytes(image.crop((shift, 0, image.width - round(0.04 * side) + shift,
+                                                        image.height)), quality=90))
+    panel_01, panel_02 = photo("panel_01.jpg"), photo("panel_02.jpg")
+    model = catalog.custom(catalog.parse_labels("POWER,LOS,PON,LAN"))
+    still = [framed(panel_01, left) for left in (0.0, 0.005, 0.01, 0.005, 0.0, 0.01)]
+    hostile = {
+        "two panels": [framed(panel_01, 0.0), framed(panel_02.resize(panel_01.size), 0.0)] * 3,
+        "panned 3 %": [framed(panel_01, 0.0)] * 3 + [framed(panel_01, 0.03)] * 3,
+        "turned 15°": [framed(panel_01, 0.0)] * 3 + [framed(panel_01.rotate(15, resample=Image.Resampling.BILINEAR), 0.0)] * 3,
+        "two sizes": [framed(panel_01, 0.0), framed(panel_01.crop((0, 0, panel_01.height, panel_01.height)), 0.0)],
+    }
+    read = reader.read(still, model)
+    assert read["quality"]["ok"], read["quality"]
+    assert {led["label"]: led["state"] for led in read["leds"]}["POWER"] == "on"
+    for kind, frames in hostile.items():
+        result = reader.read(frames, model)
+        assert result["quality"]["problems"] == ["moved"] and result["leds"] == [], (kind, result["quality"])
+    assert "hold it still" in reader.RETAKE["moved"]
+    rendered = read_case(led_render.make_case(11, "burst", model_id="huawei-hg8546m"))  # a hand's drift, lights flashing
+    assert rendered["quality"]["ok"], rendered["quality"]
+
 @pytest.mark.parametrize("kind", led_render.BAD_KINDS)
 def test_each_kind_of_bad_photo_is_sent_back_with_a_reason(kind):
     caught = 0
@@ -417,7 +450,7 @@ def test_the_command_prints_the_reading_as_json(app, tmp_path):
     result = runner.invoke(args=["led", "analyze", *paths, "--model", "huawei-hg8546m", "--json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
-    assert body["model"] == "huawei-hg8546m" and body["quality"] == {"ok": True, "problems": []}
+    assert body["model"] == "huawei-hg8546m" and body["quality"]["ok"] is True and body["quality"]["problems"] == []
     assert [led["label"] for led in body["leds"]] == [t["label"] for t in case["truth"]]
     assert all(led["state"] != "off" for led, t in zip(body["leds"], case["truth"]) if t["state"] != "off")
     assert all(set(led) == {"label", "state", "color", "confidence"} for led in body["leds"])

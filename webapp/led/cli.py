@@ -40,7 +40,9 @@ def analyze_files(paths, model):
     return {
         "model": model["id"],
         "quality": {"ok": result["quality"]["ok"],
-                    "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]]},
+                    "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]],
+                    **({"advice": [{"code": code, "message": reader.ADVICE.get(code) or reader.RETAKE[code]}
+                                   for code in result["quality"]["advice"]]} if result["quality"].get("advice") else {})},
         "leds": [{key: led[key] for key in ("label", "state", "color", "confidence")} for led in result["leds"]],
     }
 
@@ -75,6 +77,8 @@ def analyze_command(photos, model_id, labels, as_json):
     else:
         for problem in result["quality"]["problems"]:
             click.echo(f"retake: {problem['message']}")
+        for advice in result["quality"].get("advice", []):
+            click.echo(f"hardly read: {advice['message']}")
         for led in result["leds"]:
             click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {led['confidence']:.2f}")
     sys.exit(0 if result["quality"]["ok"] else 1)
