@@ -294,6 +294,18 @@ def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():
     assert all(code in reader.RETAKE for code in result["quality"]["problems"])
 
 
+def test_a_plain_wall_is_no_panel_however_the_phone_encodes_it():
+    """A speckled wall (no panel) as drawn, and re-encoded at 0.85 as the phone re-encodes every photo
+    (offline/photos.js): both "no row of lights found", never "blurred" or "too far" from JPEG speckle."""
+    rng = random.Random(1)
+    wall = Image.new("RGB", (1600, 1200), (200, 190, 170))
+    pixels = wall.load()
+    for _ in range(20000):
+        pixels[rng.randrange(1600), rng.randrange(1200)] = (180, 170, 150)
+    for quality in (92, 85):
+        result = reader.read([reader.open_photo(jpeg_bytes(wall, quality=quality))], catalog.model("zte-f6005"))
+        assert result["quality"]["problems"] == ["no_panel"], (quality, result["quality"])
+
 def test_a_burst_tells_blinking_from_steady():
     model = catalog.model("huawei-hg8245h")
     c = led_render.conditions(random.Random(2), burst=True)

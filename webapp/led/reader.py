@@ -155,6 +155,7 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # about 0, the same photo turned 15° under 0.1), measured on a SCENE_SIDE-pixel grey image
 # whose brightest tenth (the lights, which flash) is clipped off and whose broad shading is removed.
 SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE = 256, 0.025, 0.3
+SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
 BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
 BETWEEN = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
                 for a in (22.5 + 45 * k for k in range(8)))
@@ -834,7 +835,8 @@ def read(images, model):
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if _looks_blurred(edge, blurred, spots) else None
-        return _retake([reason or _unfound(spots)], {"sharpness": sharpness})
+        # JPEG speckle (spots under SPECKLE) says nothing of how far a panel is (a plain wall, re-encoded).
+        return _retake([reason or _unfound([spot for spot in spots if spot.weight >= SPECKLE])], {"sharpness": sharpness})
     score, rival, origin, (ux, uy), pos, radius, rival_pos, points = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
