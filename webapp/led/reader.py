@@ -53,7 +53,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.6-h8"  # .6-h8 a burst whose frames show different scenes is a retake ("moved"); .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights
+VERSION = "2026-12-01.6-h8"  # .6-h8 bursts of different scenes a retake ("moved"), advice with rows read all unsure, speckle is no "blurred"; .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between lit lights
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -148,7 +148,6 @@ BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's en
 REFINED = 8  # the best placements on a line that are refined by least squares
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
-# The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
 # A burst shows one scene when every frame matches its middle frame with a normalised correlation
 # of at least SCENE_ALIKE shifted by at most SCENE_SHIFT of the long side (a hand's drift over 3
 # seconds: renders drift up to 1.6 % each way), and no match shifted further is better by
@@ -160,6 +159,7 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
 SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
 BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
+# The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
 BETWEEN = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
                 for a in (22.5 + 45 * k for k in range(8)))
 
