@@ -509,6 +509,9 @@ def test_the_command_runs_alone_as_python_dash_m(tmp_path):
     for args in ((), (str(photo),), (str(photo), "--model", "no-such-box")):
         refused = run(*args)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stderr.strip(), args
+    if PHOTOS.is_dir():  # two photos named in one call are one burst: of two panels, it is sent back
+        two = run(str(PHOTOS / "panel_01.jpg"), str(PHOTOS / "panel_07.jpg"), "--leds", "POWER,LOS,PON,LAN")
+        assert two.returncode == 1 and "retake: The phone moved during the burst" in two.stdout, two.stdout
 
 # ---- through sync: the photo, the reading, the technician's confirmation ----
 
