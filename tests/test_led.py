@@ -294,6 +294,18 @@ def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():
     assert all(code in reader.RETAKE for code in result["quality"]["problems"])
 
 
+def test_a_plain_wall_is_no_panel_however_the_phone_encodes_it():
+    """A speckled wall (no panel) as drawn, and re-encoded at 0.85 as the phone re-encodes every photo
+    (offline/photos.js): both "no row of lights found", never "blurred" or "too far" from JPEG speckle."""
+    rng = random.Random(1)
+    wall = Image.new("RGB", (1600, 1200), (200, 190, 170))
+    pixels = wall.load()
+    for _ in range(20000):
+        pixels[rng.randrange(1600), rng.randrange(1200)] = (180, 170, 150)
+    for quality in (92, 85):
+        result = reader.read([reader.open_photo(jpeg_bytes(wall, quality=quality))], catalog.model("zte-f6005"))
+        assert result["quality"]["problems"] == ["no_panel"], (quality, result["quality"])
+
 def test_a_burst_tells_blinking_from_steady():
     model = catalog.model("huawei-hg8245h")
     c = led_render.conditions(random.Random(2), burst=True)
@@ -310,6 +322,39 @@ def test_a_burst_tells_blinking_from_steady():
     single = reader.read(frames[:1], model)
     assert single["steady_known"] is False and {led["state"] for led in single["leds"]} <= {"on", "off", "unsure"}
 
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is not here")
+def test_a_burst_whose_frames_do_not_show_one_scene_is_a_retake_not_flashing():
+    """A burst is one scene held still for 3 seconds (its lights may flash, the hand shakes a little). Frames of
+    two panels, of a panel panned by 3 % of the frame or turned 15°, or of different sizes are sent back ("moved")
+    with a message that says what to do; the same panel held still, or drifting by 1 %, is read."""
+    def photo(name):
+        return Image.open(PHOTOS / name).convert("RGB")
+
+    def framed(image, left):  # the phone pointed `left` (a fraction of the long side) further right
+        side = max(image.size)
+        shift = round(left * side)
+        return reader.open_photo(jpeg_bytes(image.crop((shift, 0, image.width - round(0.04 * side) + shift,
+                                                        image.height)), quality=90))
+    panel_01, panel_02 = photo("panel_01.jpg"), photo("panel_02.jpg")
+    model = catalog.custom(catalog.parse_labels("POWER,LOS,PON,LAN"))
+    still = [framed(panel_01, left) for left in (0.0, 0.005, 0.01, 0.005, 0.0, 0.01)]
+    hostile = {
+        "two panels": [framed(panel_01, 0.0), framed(panel_02.resize(panel_01.size), 0.0)] * 3,
+        "panned 3 %": [framed(panel_01, 0.0)] * 3 + [framed(panel_01, 0.03)] * 3,
+        "turned 15°": [framed(panel_01, 0.0)] * 3 + [framed(panel_01.rotate(15, resample=Image.Resampling.BILINEAR), 0.0)] * 3,
+        "two sizes": [framed(panel_01, 0.0), framed(panel_01.crop((0, 0, panel_01.height, panel_01.height)), 0.0)],
+    }
+    read = reader.read(still, model)
+    assert read["quality"]["ok"], read["quality"]
+    assert {led["label"]: led["state"] for led in read["leds"]}["POWER"] == "on"
+    for kind, frames in hostile.items():
+        result = reader.read(frames, model)
+        assert result["quality"]["problems"] == ["moved"] and result["leds"] == [], (kind, result["quality"])
+    assert "hold it still" in reader.RETAKE["moved"]
+    rendered = read_case(led_render.make_case(11, "burst", model_id="huawei-hg8546m"))  # a hand's drift, lights flashing
+    assert rendered["quality"]["ok"], rendered["quality"]
 
 @pytest.mark.parametrize("kind", led_render.BAD_KINDS)
 def test_each_kind_of_bad_photo_is_sent_back_with_a_reason(kind):
@@ -454,7 +499,7 @@ def test_the_command_prints_the_reading_as_json(app, tmp_path):
     result = runner.invoke(args=["led", "analyze", *paths, "--model", "huawei-hg8546m", "--json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
-    assert body["model"] == "huawei-hg8546m" and body["quality"] == {"ok": True, "problems": []}
+    assert body["model"] == "huawei-hg8546m" and body["quality"]["ok"] is True and body["quality"]["problems"] == []
     assert [led["label"] for led in body["leds"]] == [t["label"] for t in case["truth"]]
     assert all(led["state"] != "off" for led, t in zip(body["leds"], case["truth"]) if t["state"] != "off")
     assert all(set(led) == {"label", "state", "color", "confidence"} for led in body["leds"])
@@ -475,6 +520,35 @@ def test_the_command_prints_the_reading_as_json(app, tmp_path):
     listing = runner.invoke(args=["led", "models"])
     assert listing.exit_code == 0 and "huawei-hg8245h" in listing.output and "unverified" in listing.output
 
+
+
+def test_the_command_runs_alone_as_python_dash_m(tmp_path):
+    """`python -m webapp.led.cli` is the same command without the app: help, a reading, and usage when misused."""
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "webapp.led.cli", *args], cwd=root, capture_output=True,
+                              text=True, timeout=120)
+    shown = run("--help")
+    assert shown.returncode == 0 and "Usage: python -m webapp.led.cli" in shown.stdout and "--model" in shown.stdout
+    case = led_render.make_case(11, "single", model_id="huawei-hg8546m")
+    photo = tmp_path / "panel.jpg"
+    photo.write_bytes(case["photos"][0])
+    read = run(str(photo), "--model", "huawei-hg8546m", "--json")
+    assert read.returncode in (0, 1), read.stderr
+    body = json.loads(read.stdout)
+    assert body["model"] == "huawei-hg8546m" and set(body) == {"model", "quality", "leds"}
+    assert [led["label"] for led in body["leds"]] in ([t["label"] for t in case["truth"]], [])
+    text = run(str(photo), "--model", "huawei-hg8546m")
+    assert text.returncode == read.returncode and text.stdout.strip() and "{" not in text.stdout
+    for args in ((), (str(photo),), (str(photo), "--model", "no-such-box")):
+        refused = run(*args)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stderr.strip(), args
+    if PHOTOS.is_dir():  # two photos named in one call are one burst: of two panels, it is sent back
+        two = run(str(PHOTOS / "panel_01.jpg"), str(PHOTOS / "panel_07.jpg"), "--leds", "POWER,LOS,PON,LAN")
+        assert two.returncode == 1 and "retake: The phone moved during the burst" in two.stdout, two.stdout
 
 # ---- through sync: the photo, the reading, the technician's confirmation ----
 

@@ -82,7 +82,6 @@ def test_a_row_whose_light_count_differs_from_the_model_is_not_read_with_confide
 # CLI, two photos named in one call) are read as lights "blinking": panel_01 (lit) then panel_07 (all off) gives
 # POWER, PON, LAN "blinking" 0.73 and LOS "off" 0.99, with the quality gate passed. Frames that do not show the same
 # panel in the same place are a retake ("hold the phone still"), not flashing lights.
-@pytest.mark.xfail(strict=True, reason="not fixed (issue 18 open): a burst's frames are not checked to show one scene")
 def test_a_burst_whose_frames_show_different_panels_is_a_retake_not_flashing():
     model = catalog.custom(catalog.parse_labels("POWER,LOS,PON,LAN"))
     frames = [reader.open_photo((PHOTOS / name).read_bytes()) for name in ("panel_01.jpg", "panel_07.jpg")]

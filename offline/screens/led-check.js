@@ -22,7 +22,13 @@ const RETAKE_WORDS = {
   too_far: t("Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo."),
   no_panel: t("No row of lights found: take the photo straight at the side with the lights, the whole row in the frame."),
   check_model: t("Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again."),
+  moved: t("The phone moved during the burst: hold it still, pointed at the lights, for the whole burst, then take it again."),
   unreadable: t("This file is not a photo the phone can read."),
+};
+// Said with a reading whose lights are (nearly) all unsure (webapp/led/reader.py ADVICE).
+const ADVICE_WORDS = {
+  small_photo: t("The photo is too small to read the lights: take it with the phone's camera, close to the lights, not a thumbnail, a screenshot or a photo sent through a chat app."),
+  unsure: t("Most lights could not be read for sure: look at them yourself and tap what you see, or take the photo again straight at the lights, closer, with no reflection on them."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}
@@ -77,7 +83,8 @@ function overlay(src, frame, frames, spots, states, id, key) {
 // when it does not lean). Confirming an unsure light along its lean settles it; it corrects nothing
 // (webapp/led/checks.py corrections, the same rule).
 const photoSays = (read) => (read ? (read.state === "unsure" ? read.lean || null : read.state) : null);
-const differsFrom = (read, st) => { const said = photoSays(read); return Boolean(said) && said !== st.state; };
+// A chip left "unsure" (the reading itself, untouched) differs from nothing: its lean is no reading to correct.
+const differsFrom = (read, st) => { const said = photoSays(read); return Boolean(said) && st.state !== "unsure" && said !== st.state; };
 
 const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
@@ -98,7 +105,8 @@ function checkStatus(check, reading) {
   const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
       : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
-  return html`<p class="led-read">${words}</p>${check.capture === "photo" ?
+  const advice = (check.reading.quality && check.reading.quality.advice) || [];
+  return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${t("The photo could hardly be read")}${colon}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" ?
     html`<p class="muted small">${t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")}</p>` : nothing}`;
 }
 

@@ -1,4 +1,10 @@
-"""flask --app wsgi led analyze PHOTO …: read an ONT's or router's LEDs, for scripts and support staff."""
+"""Read an ONT's or router's LEDs from the command line, for scripts and support staff.
+
+    flask --app wsgi led analyze PHOTO … --model ID      (with the app's other commands)
+    python -m webapp.led.cli PHOTO … --model ID          (the same command alone: it needs no app)
+
+Its words are English, like every other command of webapp/cli.py (support staff's terminals).
+"""
 import json
 import sys
 
@@ -34,16 +40,18 @@ def analyze_files(paths, model):
     return {
         "model": model["id"],
         "quality": {"ok": result["quality"]["ok"],
-                    "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]]},
+                    "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]],
+                    **({"advice": [{"code": code, "message": reader.ADVICE.get(code) or reader.RETAKE[code]}
+                                   for code in result["quality"]["advice"]]} if result["quality"].get("advice") else {})},
         "leds": [{key: led[key] for key in ("label", "state", "color", "confidence")} for led in result["leds"]],
     }
 
 
-@led_cli.command("analyze")
+@led_cli.command("analyze", with_appcontext=False)  # reads files only: no database, no app
 @click.argument("photos", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_id", default=None, help="A catalog model id (see `led models`).")
+@click.option("--model", "model_id", default=None, help="A catalog model id (`flask --app wsgi led models` lists them).")
 @click.option("--leds", "labels", default=None, help='For a model not in the catalog: its LEDs left to right, "POWER,PON,LOS,LAN1".')
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
 def analyze_command(photos, model_id, labels, as_json):
     """Read the LEDs in PHOTO (several photos are one burst, in time order).
 
@@ -69,15 +77,21 @@ def analyze_command(photos, model_id, labels, as_json):
     else:
         for problem in result["quality"]["problems"]:
             click.echo(f"retake: {problem['message']}")
+        for advice in result["quality"].get("advice", []):
+            click.echo(f"hardly read: {advice['message']}")
         for led in result["leds"]:
             click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {led['confidence']:.2f}")
     sys.exit(0 if result["quality"]["ok"] else 1)
 
 
-@led_cli.command("models")
+@led_cli.command("models", with_appcontext=False)
 def models_command():
     """List the device catalog (every layout is unverified until checked against a real panel)."""
     for model in catalog.models():
         mark = "verified" if model["verified"] else "unverified"
         click.echo(f"{model['id']:<24} {model['vendor']} {model['name']} ({mark}): "
                    + " ".join(led["label"] for led in model["leds"]))
+
+
+if __name__ == "__main__":  # python -m webapp.led.cli PHOTO … --model ID
+    analyze_command.main(prog_name="python -m webapp.led.cli")

@@ -52,6 +52,9 @@ be decided), too far (lights closer than a few pixels, or a row spanning under 6
 with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
 no row found, or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
+A burst whose frames do not show one scene (the phone swung away, two photos given as one
+burst) is a retake too ("moved", _burst_moved): its lights changing from frame to frame would
+otherwise read as flashing.
 """
 import math
 
@@ -63,7 +66,8 @@ from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_che
 
 VERSION = "2026-12-01.6"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
-# too far by the row's span, glare over an unread row
+# too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
+# rows read nearly all unsure, JPEG speckle is no "blurred"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
@@ -87,7 +91,22 @@ RETAKE = {
     "too_far": "Too far: the lights are too small to read. Move closer so the row of lights fills at least a fifth of the photo.",
     "no_panel": "No row of lights found: take the photo straight at the side with the lights, the whole row in the frame.",
     "check_model": "Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again.",
+    "moved": "The phone moved during the burst: hold it still, pointed at the lights, for the whole burst, then take it again.",
 }
+# Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
+# would read better. "too_far" is RETAKE's.
+ADVICE = {
+    "small_photo": "The photo is too small to read the lights: take it with the phone's camera, close to the "
+                   "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
+    "unsure": "Most lights could not be read for sure: look at them yourself and tap what you see, or take the "
+              "photo again straight at the lights, closer, with no reflection on them.",
+}
+# A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
+# when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
+# wide read all unsure; a phone photo is 2048), "too_far" when its lights were placed under
+# ADVICE_SPACING working pixels apart, else "unsure". (The placed spacing of a row read all unsure
+# is a weak sign: the real panel_05, lights ~117 pixels apart, is placed at 22.)
+ADVICE_UNSURE, ADVICE_SIDE, ADVICE_SPACING = 0.75, 640, 12.0
 # Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
 PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
@@ -169,6 +188,19 @@ BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's en
 REFINED = 8  # the best placements on a line that are refined by least squares
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+# A burst shows one scene when every frame matches its middle frame with a normalised correlation
+# of at least SCENE_ALIKE shifted by at most SCENE_SHIFT of the long side (a hand's drift over 3
+# seconds: renders drift up to 1.6 % each way), and no match shifted further is better by
+# SCENE_CLEAR (a pan). Dev bursts (160 of seeds 5000–5399 and 6000–6239): correlation 0.58 and up,
+# a farther match better by 0.13 at most (a panel drifting over a static pegboard); two real
+# photos about 0; a real photo panned by 3 % better farther by 0.05–0.45, by 4 % 0.18–0.65.
+# None of 584 dev bursts (5000–5399, 6000–6239) is sent back; of the 8 real panels: two photos 8/8,
+# turned 8° 8/8, panned 3 % 2/8, 4 % 7/8, frames of another shape 8/8.
+# Measured on a SCENE_SIDE-pixel grey image whose brightest tenth (the lights, which flash) is
+# clipped off and whose broad shading is removed (_scene).
+SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
+SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
+BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
 BETWEEN = tuple((int(round(FAR * math.sin(math.radians(a)))), int(round(FAR * math.cos(math.radians(a)))))
                 for a in (22.5 + 45 * k for k in range(8)))
@@ -783,6 +815,65 @@ def _glare_over(rgb):
     return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
 
 
+def _scene(lum):
+    """A frame's look for _burst_moved: its grey image at SCENE_SIDE pixels (long side), the
+    brightest tenth clipped (lit lights), broad shading removed (exposure, vignetting)."""
+    h, w = lum.shape
+    scale = SCENE_SIDE / max(h, w)
+    grey = cv2.resize(lum, (max(16, round(w * scale)), max(16, round(h * scale))), interpolation=cv2.INTER_AREA)
+    grey = np.minimum(grey, np.percentile(grey, 90)).astype(np.float32)
+    return cv2.GaussianBlur(grey, (0, 0), 1.2) - cv2.GaussianBlur(grey, (0, 0), 6.0)
+
+
+def _burst_moved(sizes, lums):
+    """Whether a burst's frames fail to show one scene: frames of different sizes, or a frame
+    whose best match with the middle frame within SCENE_SHIFT of the long side is under
+    SCENE_ALIKE, or worse by SCENE_CLEAR than a match shifted further (the phone panned).
+    `sizes` are the frames' (width, height), `lums` their luminance maps (float32). A single
+    photo has not moved."""
+    if len(set(sizes)) > 1:
+        return True
+    if len(lums) < 2:
+        return False
+    looks = [_scene(lum) for lum in lums]
+    ref = looks[len(looks) // 2]
+    limit = SCENE_SHIFT * max(ref.shape)
+    margin = min(int(math.ceil(1.6 * limit)), (min(ref.shape) - 8) // 2)  # shifts looked at, pixels
+    if margin < 1:
+        return False
+    middle = np.ascontiguousarray(ref[margin:-margin, margin:-margin])
+    yy, xx = np.mgrid[-margin:margin + 1, -margin:margin + 1]
+    near = np.hypot(yy, xx) <= limit
+    for look in looks:
+        # Normalised correlation of the middle frame's centre at every shift up to `margin`.
+        # (Phase correlation was tried first: it matched one flashing light, or one hole of a
+        # pegboard, to the next.)
+        alike = cv2.matchTemplate(look, middle, cv2.TM_CCOEFF_NORMED)
+        best_near = float(alike[near].max())
+        if best_near < SCENE_ALIKE or float(alike.max()) > best_near + SCENE_CLEAR:
+            return True
+    return False
+
+
+def _advice(leds, spacing, long_side):
+    """What to tell the technician with a reading whose lights are (nearly) all "unsure": [code]
+    from ADVICE or RETAKE, from the photo's `long_side` and the lights' `spacing` (working
+    pixels); [] when the reading stands on its own."""
+    if not leds or sum(led["state"] == "unsure" for led in leds) < ADVICE_UNSURE * len(leds):
+        return []
+    if long_side < ADVICE_SIDE:
+        return ["small_photo"]
+    return ["too_far"] if spacing < ADVICE_SPACING else ["unsure"]
+
+
+def _looks_blurred(edge, blurred, spots):
+    """Whether a photo with no row found is blurred rather than of no panel: its edges are wide
+    (`blurred`), or it has no sharp edge at all (`edge` None) yet shows a spot that stands out
+    (weight ≥ BLUR_SPOT: a light smeared into a blob). A plain wall shows no edge either, and its
+    JPEG speckle makes a spot or two of weight under 0.2 (a phone re-encodes every photo at 0.85)."""
+    return blurred or edge is None and any(spot.weight >= BLUR_SPOT for spot in spots)
+
+
 def _retake(problems, extra=None):
     quality = {"ok": False, "problems": problems}
     quality.update(extra or {})
@@ -792,7 +883,8 @@ def _retake(problems, extra=None):
 def read(images, model):
     """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
 
-    Returns {"quality": {"ok", "problems": [codes], "sharpness"}, "leds": [...], "steady_known"};
+    Returns {"quality": {"ok", "problems": [codes], "sharpness", "advice"?: [codes]}, "leds": [...],
+    "steady_known"}; "advice" (_advice) comes with a row read with nearly every light "unsure";
     each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
@@ -800,6 +892,7 @@ def read(images, model):
     a row that cannot be found is a retake, never "all off".
     """
     width, height = images[0].size
+    sizes = [im.size for im in images]  # frames of one burst are all one size (_burst_moved)
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
     long_side = max(width, height)
     rgbs = [np.asarray(im, dtype=np.float32) for im in images]
@@ -816,13 +909,16 @@ def read(images, model):
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
     if problems:  # glare over everything, or even the brightest things (the lights) are dim
         return _retake(problems[:1], {"sharpness": sharpness})
+    if _burst_moved(sizes, [ch[2] for ch in chans]):
+        return _retake(["moved"], {"sharpness": sharpness})
     levels = _pyramid(v, c, lum)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
-        reason = "too_dark" if "too_dark" in problems else "blurry" if blurred or edge is None and spots else None
-        return _retake([reason or _unfound(spots)], {"sharpness": sharpness})
+        reason = "too_dark" if "too_dark" in problems else "blurry" if _looks_blurred(edge, blurred, spots) else None
+        # JPEG speckle (spots under SPECKLE) says nothing of how far a panel is (a plain wall, re-encoded).
+        return _retake([reason or _unfound([spot for spot in spots if spot.weight >= SPECKLE])], {"sharpness": sharpness})
     score, rival, origin, (ux, uy), pos, radius, rival_pos, points, layout_margin = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
@@ -922,8 +1018,11 @@ def read(images, model):
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
-    return {"quality": {"ok": True, "problems": [], "sharpness": sharpness}, "leds": out,
-            "steady_known": len(images) > 1}
+    quality = {"ok": True, "problems": [], "sharpness": sharpness}
+    advice = _advice(out, spacing, long_side)
+    if advice:  # read, but hardly: say what would read better
+        quality["advice"] = advice
+    return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
 
 
 def _beyond(levels, scales, points):
