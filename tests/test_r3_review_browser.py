@@ -202,6 +202,12 @@ def test_a_photo_sent_back_for_a_retake_feeds_nothing_into_the_fault_tree(app, s
     expect(check.locator(".led-retake")).to_be_visible()
     check.scroll_into_view_if_needed()
     snap(page, "r3-wall-retake")
+    # Its lights were never read: each chip is the technician's to tap ("看不准", marked), none shown as off.
+    chips = check.locator(".led-chip")
+    assert chips.count() == 4
+    for chip in chips.all():
+        assert "灭" not in chip.inner_text() and "看不准" in chip.inner_text(), chip.inner_text()
+        assert "unsure" in (chip.get_attribute("class") or "")
     page.locator("[data-start-run=ftth]").tap()
     expect(page.locator("#runner")).to_be_visible()
     page.wait_for_timeout(500)

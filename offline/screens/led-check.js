@@ -59,11 +59,12 @@ function modelOf(ref, check) {
 const readingOf = (check) => (check.reading && check.reading.leds && check.reading.leds.length ? check.reading.leds : null);
 
 // What a check's chips show: the technician's unsent taps, else their confirmation, else the
-// reading, else every light off.
+// reading, else every light "unsure": a photo not read yet, or sent back for a retake, says
+// nothing of the lights (showing them off would read as "no power"), so each is the technician's to tap.
 function shownStates(check) {
   const reading = readingOf(check);
   return edits[check.id] || check.confirmed || (reading ? reading.map((l) => ({ label: l.label, state: l.state, color: l.color }))
-    : check.labels.map((l) => ({ label: l, state: "off", color: null })));
+    : check.labels.map((l) => ({ label: l, state: "unsure", color: null })));
 }
 
 // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
@@ -89,7 +90,7 @@ const differsFrom = (read, st) => { const said = photoSays(read); return Boolean
 const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
   const differs = differsFrom(read, st);
-  const unsure = read && (read.state === "unsure" || read.confidence < 0.9);  // the reader's SURE
+  const unsure = st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9));  // the reader's SURE
   return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
     data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[photoSays(read)] })}</small>` : nothing}</button>`;
@@ -111,7 +112,7 @@ function checkStatus(check, reading) {
 }
 
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
-const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
+const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
 
 async function checkView(ref, check) {
   const model = modelOf(ref, check);
