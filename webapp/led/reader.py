@@ -186,6 +186,7 @@ EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings 
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
 BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
 REFINED = 8  # the best placements on a line that are refined by least squares
+POWER_LIT = 0.4  # what a placement earns when the power light's slot holds a lit spot
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # A burst shows one scene when every frame matches its middle frame with a normalised correlation
@@ -492,7 +493,7 @@ def _placement_scores(pos, spacing, t, value, lit, power):
     `t` (working pixels along it) with their `value` and `lit` score; `spacing` (placements,)
     the placements' least spacing. A slot scores its best spot within 0.22 spacing (less the
     farther off it is); a lit spot between the row's ends on no slot costs 2.5 × its lit
-    score; the power light (`power`: its slot index, if any) lit earns 0.4.
+    score; the power light (`power`: its slot index, if any) lit earns POWER_LIT.
     Returns (scores, matched (placements, slots, spots), distance (same shape, pixels))."""
     tol = np.maximum(1.5, 0.22 * spacing)
     distance = np.abs(pos[:, :, None] - t[None, None, :])  # (placements, slots, spots)
@@ -512,7 +513,7 @@ def _placement_scores(pos, spacing, t, value, lit, power):
         (t[None, :] <= pos[:, -1:] + BEYOND * spacing[:, None]) & (t[None, :] > pos[:, -1:] + tol[:, None]))
     scored -= BEYOND_COST * (beyond * lit[None, :]).sum(1)
     if power:
-        scored += 0.4 * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
+        scored += POWER_LIT * (matched[:, power[0], :] * (lit[None, :] > 0.5)).any(1)
     return scored, matched, distance
 
 
@@ -646,6 +647,10 @@ def _locate(spots, model, size):
     roles = [led.get("role") for led in leds]
     best = best_line = None
     for line in _lines(spots, len(leds)):
+        if best is not None and line[0] + POWER_LIT < best[0] - 1e-9:
+            # A placement scores at most its line's strongest spots (each slot one spot, its value at
+            # most the spot's weight) plus POWER_LIT: no line after this one (best first) can win.
+            break
         fit = _fit_slots(line, spots, slots, roles, size)
         if fit is not None and (best is None or fit[0] > best[0]):
             best, best_line = fit, line
