@@ -673,3 +673,12 @@ def test_an_unsure_light_confirmed_along_its_lean_is_settled_not_corrected():
     found = checks.corrections(reading, against)
     assert [c["label"] for c in found] == ["LAN3"] and found[0]["read"] == {
         "state": "unsure", "lean": "off", "color": None, "confidence": 0.63}
+
+
+@pytest.mark.parametrize("size", [(4000, 3), (64, 64000), (1000, 1), (2, 2000), (40, 15)])
+def test_a_photo_a_few_pixels_thin_is_a_retake_not_a_crash(size):
+    """Review r4: a 4000×3 or 64×64000 image raised cv2.error in the blur check (a job retried forever)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(out, "PNG")
+    result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(["POWER", "PON"]))
+    assert result["quality"] == {"ok": False, "problems": ["no_panel"], "sharpness": 0.0} and result["leds"] == []

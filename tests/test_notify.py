@@ -219,6 +219,18 @@ def test_a_push_endpoint_named_in_an_allowed_network_is_sent_with_its_own_host_a
     assert message["order_id"] == order_id
 
 
+@pytest.mark.parametrize("endpoint", ["https://127.0.0.1\\@8.8.8.8/push", "https://127.0.0.1:443\\@push.example.com/x",
+                                      "https://push.example.com\\x/y", "https://push.example.com/a b"])
+def test_a_push_endpoint_the_connecting_parser_reads_otherwise_is_refused_when_stored_and_when_sent(endpoint):
+    """Review r4: urllib.parse sees host 8.8.8.8 in "https://127.0.0.1\\@8.8.8.8/push" (checked: public) where
+    urllib3, which connects, stops at the backslash and reaches 127.0.0.1:443."""
+    _, _, body = _browser_subscription(endpoint)
+    with pytest.raises(push.BadSubscription):
+        push.check_subscription(body)
+    with pytest.raises(push.addresses.AddressRefused):
+        push.pinned_session(endpoint)
+
+
 def test_bad_subscriptions_are_refused(app, login):
     tech = login("techa")
     _, _, good = _browser_subscription("http://127.0.0.1:9/push/x")  # plain http is refused outside tests

@@ -1,6 +1,8 @@
 """Webhook deliveries (webapp/webhooks): retries run out into 'failed', the chain moves on, replay resends the same id."""
 import datetime
 
+import pytest
+
 from tests.test_api import ORDER, make_client
 from tests.webhook_receiver import Receiver
 from webapp.db import connect
@@ -222,6 +224,18 @@ def test_a_name_for_an_allowed_local_address_is_delivered_signed_with_its_own_ho
         assert receiver.hosts == [f"hooks.example.test:{receiver.port}"]
         assert resolver.asked == 1
         assert _last_delivery(app)[0] == "delivered"
+
+
+def test_a_webhook_address_the_connecting_parser_reads_otherwise_reaches_nothing(app):
+    """Review r4: "http://127.0.0.1:PORT\\@8.8.8.8/hook" is 8.8.8.8 to urllib.parse (checked) and 127.0.0.1:PORT to
+    urllib3, which connected there and returned 200. Refused when configured and when delivered."""
+    from webapp.api import clients
+    with Receiver() as receiver:
+        url = f"http://127.0.0.1:{receiver.port}\\@8.8.8.8/hooks"
+        status, error = delivery.post(url, {}, "{}", 2)
+        assert status is None and error.startswith("refused") and receiver.seen == 0 and receiver.hosts == []
+        with pytest.raises(clients.ClientError):
+            clients.check_webhook_url(url)
 
 
 def test_a_local_name_is_refused_at_delivery_without_the_operators_allowance(app, monkeypatch):

@@ -78,6 +78,11 @@ def check_webhook_url(url):
         raise ClientError(N_("The webhook address “%(url)s” has no valid host name after the http:// or https://."), url=url)
     from ..webhooks import addresses
     try:
+        addresses.read_alike(url)
+    except addresses.AddressRefused:
+        raise ClientError(N_("The webhook address “%(url)s” has no valid host name after the http:// or https://."),
+                          url=url) from None
+    try:
         addresses.check(parts.scheme.lower(), host, _port, unresolved_ok=True)
     except addresses.AddressRefused as exc:
         if exc.reason.startswith("https"):

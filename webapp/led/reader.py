@@ -70,6 +70,7 @@ VERSION = "2026-12-01.6"  # .3 lines (cables) are not lit spots; .4 slot placeme
 # rows read nearly all unsure, JPEG speckle is no "blurred"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
+MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
 LEVELS = 4  # pyramid levels: spots of radius about 2, 4, 8 and 16 working pixels
 FAR = 5  # at every level, a spot is compared with points this many pixels away
 MAX_BYTES = FILE_BYTES
@@ -897,6 +898,8 @@ def read(images, model):
     a row that cannot be found is a retake, never "all off".
     """
     width, height = images[0].size
+    if min(width, height) < MIN_SIDE:  # a strip a few pixels thin shows no row (and the pyramid needs room)
+        return _retake(["no_panel"], {"sharpness": 0.0})
     sizes = [im.size for im in images]  # frames of one burst are all one size (_burst_moved)
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
     long_side = max(width, height)

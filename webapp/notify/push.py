@@ -91,6 +91,10 @@ def check_subscription(body, allow_insecure=False):
         port = parts.port
     except ValueError:
         raise BadSubscription(N_("This is not a push subscription.")) from None
+    try:
+        addresses.read_alike(endpoint)
+    except addresses.AddressRefused:
+        raise BadSubscription(N_("This is not a push subscription.")) from None
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if not parts.hostname or not (parts.scheme == "https" or (allow_insecure and local and parts.scheme == "http")):
         raise BadSubscription(N_("A push service address must start with https://."))
@@ -248,6 +252,7 @@ def pinned_session(endpoint, allow_insecure=False):
     `allow_insecure`: a loopback IP literal is sent to unchecked (tests).
     Raises addresses.AddressRefused (its text in English, for the subscription's last error).
     """
+    addresses.read_alike(endpoint)
     parts = urllib.parse.urlsplit(endpoint)
     session = requests.Session()
     session.max_redirects = 0

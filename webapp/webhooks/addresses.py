@@ -25,6 +25,32 @@ class AddressRefused(ValueError):
         self.reason, self.host, self.address = reason, host, address
 
 
+def read_alike(url):
+    """Raise AddressRefused unless Python's URL parser (urllib.parse, which the checks use) and the
+    one that connects (urllib3, under requests) read the same scheme, host and port from `url`.
+
+    They differ on text such as "https://127.0.0.1\\@8.8.8.8/": urllib.parse sees the host 8.8.8.8
+    (checked, public) where urllib3 stops at the backslash and connects to 127.0.0.1 (review r4).
+    A backslash, whitespace or a control character in an address is refused outright.
+    """
+    from urllib.parse import urlsplit
+    from urllib3.util import parse_url
+    if any(ch == "\\" or ch.isspace() or ch < " " or ch == "\x7f" for ch in url):
+        raise AddressRefused("a backslash, space or control character in the address", url[:100])
+    def name(host):  # as it goes on the wire: IDNA for a name in another script
+        host = (host or "").strip("[]").lower()
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+
+    try:
+        ours, theirs = urlsplit(url), parse_url(url)
+        same = ((ours.scheme or "").lower() == (theirs.scheme or "").lower()
+                and name(ours.hostname) == name(theirs.host) and ours.port == theirs.port)
+    except (ValueError, UnicodeError):
+        same = False
+    if not same:
+        raise AddressRefused("an address read two ways", url[:100])
+
+
 def policy(allow_key="WEBHOOK_ALLOW_PRIVATE"):
     """(allow: "all" or a list of ip_network, production: bool) from the app's config, else the environment.
 

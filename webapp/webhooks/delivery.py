@@ -89,6 +89,7 @@ def post(url, headers, body, timeout):
         parts = urlsplit(url)
         scheme, port = parts.scheme.lower(), parts.port
         host = (parts.hostname or "").encode("idna").decode("ascii")
+        addresses.read_alike(url)
         checked = addresses.check(scheme, host, port)
     except addresses.AddressRefused as exc:
         return None, f"refused: {exc}"
