@@ -74,7 +74,7 @@ def read_led_check(check_id):
             return False
         try:
             reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
-        except Exception:  # whatever breaks this photo's reading (a reader bug, a blob file that cannot be read) ends
+        except Exception:  # whatever breaks this photo's reading (a reader bug, a file that cannot be read) must end
             log.exception("LED check %s: reading attempt %d of %d failed", check_id, attempt, checks.MAX_READ_ATTEMPTS)
             if attempt < checks.MAX_READ_ATTEMPTS:
                 raise RetryTask()  # huey tries again after retry_delay, without logging the traceback a second time
