@@ -14,8 +14,11 @@ from playwright.sync_api import expect
 
 from tests import led_render
 from tests.test_browser import PHONE, shot
+from tests.conftest import Phone, Session
+from tests.test_led import upload
+from tests.test_led_read_attempts import NOT_READ_ZH, blob_path, photo, push_check, read_again, reading_of
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, log_in, ready_offline, server, wait_js)
+    dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, ready_offline, server, wait_js)
 from webapp.led import catalog
 
 pytestmark = pytest.mark.browser
@@ -173,3 +176,34 @@ def log_in_desk(page, base):
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/dispatch/**")
+
+
+def test_a_photo_the_server_could_not_read_asks_the_technician_to_tap_the_lights(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Issue 18 item 8: a check given up as "not_read" (its stored file cannot be read, three attempts) says so on the
+    phone, asks for no retake, and the technician's taps and confirmation still go through."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    tech = Session(app, "techa")
+    sha = upload(tech, photo())
+    path = blob_path(app, db, sha)
+    path.unlink()
+    path.mkdir()
+    check_id = push_check(Phone(tech), order_id, sha)
+    read_again(app, check_id)
+    read_again(app, check_id)
+    assert reading_of(db, check_id)["quality"]["problems"] == ["not_read"]
+    context, page = open_job(phone_profile, server, order_id)
+    check = page.locator(".led-check").first
+    expect(check.locator(".led-not-read")).to_have_text(NOT_READ_ZH)
+    expect(check.locator(".led-retake")).to_have_count(0)
+    chips = check.locator(".led-chip")
+    assert chips.count() == len(catalog.model("huawei-hg8546m")["leds"])
+    for index in range(chips.count()):  # every light "unsure": one tap each says it is on
+        chips.nth(index).tap()
+    check.locator("[data-led-confirm]").tap()
+    for _ in range(100):  # the confirmation goes through the outbox and syncs
+        if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
+            break
+        page.wait_for_timeout(200)
+    states = json.loads(db.execute("SELECT confirmed FROM led_checks WHERE id = ?", [check_id]).fetchone()[0])
+    assert [s["state"] for s in states] == ["on"] * len(states)
+    assert context.errors == []

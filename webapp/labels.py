@@ -120,7 +120,7 @@ LED_PROBLEMS = {
     "too_far": _l("too far"), "no_panel": _l("no panel found"), "unreadable": _l("not a readable photo"),
     "check_model": _l("is this the model?"),
     "moved": _l("moved during the burst"), "small_photo": _l("photo too small"),
-    "unsure": _l("lights could not be read for sure"),
+    "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
 }
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.

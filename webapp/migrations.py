@@ -994,6 +994,18 @@ MIGRATIONS = [
                                ORDER BY c.due_at LIMIT 1)
             WHERE next_due_policy = 'installation_progress' AND access_type != 'enterprise'""",
     ],
+    # An LED reading's attempts (issue 18 item 8), counted before each reading starts: a photo that breaks the
+    # reader, a blob file that cannot be read or a worker killed half-way ends after a bounded number of attempts
+    # with a final "not_read" reading (webapp/led/checks.py), instead of being queued again every minute forever.
+    # Kept apart from led_checks, whose every update is logged for sync: a counter there would send every phone a
+    # change at each attempt.
+    [
+        """CREATE TABLE led_read_attempts (
+            check_id TEXT PRIMARY KEY REFERENCES led_checks (id),
+            attempts INTEGER NOT NULL,
+            last_at TEXT NOT NULL
+        )""",
+    ],
 ]
 
 

@@ -97,6 +97,10 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
 })}</div>`;
 
 function checkStatus(check, reading) {
+  // The server gave up reading this photo (webapp/led/checks.py not_read): no retake asked, the technician's eyes decide.
+  if (check.reading && check.reading.quality && (check.reading.quality.problems || []).includes("not_read")) {
+    return html`<p class="flash flash-warn led-not-read">${t("The photo could not be read automatically: look at the lights and tap what you see.")}</p>`;
+  }
   if (check.reading && check.reading.quality && !check.reading.quality.ok) {
     return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }

@@ -11,6 +11,7 @@ import threading
 
 from flask import current_app, has_app_context
 from huey import crontab
+from huey.exceptions import RetryTask
 
 from . import beat, huey
 
@@ -50,17 +51,34 @@ def read_led_check(check_id):
     """Read the photo (or burst) of LED check `check_id` and store the reading and a thumbnail.
 
     The phone gets the reading on its next pull (the row's update is logged for sync). A check
-    already read is left alone.
+    already read is left alone. Each run is an attempt, counted in the database before the reading
+    starts (checks.begin_attempt): a reading that raises is logged with its traceback and tried
+    again in 10 s; after checks.MAX_READ_ATTEMPTS attempts (those of a worker killed half-way
+    included, which the minute's sweep queues again) the check gets the final reading "not_read",
+    and the technician taps the lights themselves.
     """
     app = _app()
     with app.app_context():
         from ..db import get_db
         from ..led import checks
+        from ..timeutil import utcnow
         db = get_db()
         row = checks.pending_check(db, check_id)
         if row is None:
             return None
-        reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
+        attempt = checks.begin_attempt(db, check_id, utcnow())
+        if attempt > checks.MAX_READ_ATTEMPTS:  # the last ones ended with no reading and no error: a worker killed
+            log.warning("LED check %s: %d reading attempts ended without a reading; stored as not read",
+                        check_id, attempt - 1)
+            checks.store_reading(db, row, checks.not_read(), None)
+            return False
+        try:
+            reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
+        except Exception:  # whatever breaks this photo's reading (a reader bug, a file that cannot be read) must end
+            log.exception("LED check %s: reading attempt %d of %d failed", check_id, attempt, checks.MAX_READ_ATTEMPTS)
+            if attempt < checks.MAX_READ_ATTEMPTS:
+                raise RetryTask()  # huey tries again after retry_delay, without logging the traceback a second time
+            reading, thumb_sha = checks.not_read(), None
         checks.store_reading(db, row, reading, thumb_sha)
         return reading["quality"]["ok"]
 
