@@ -26,6 +26,9 @@ MODEL = "huawei-hg8546m"
 LONG_AGO = "2000-01-01T00:00:00Z"
 NOT_READ_ZH = "照片无法自动识别：请亲眼看灯，点选你看到的状态。"
 NOT_READ_EN = "The photo could not be read automatically: look at the lights and tap what you see."
+# The order page (dispatchers, the desk) cannot tap: it says whose eyes the lights are read by.
+DESK_ZH = "照片无法自动识别：指示灯以装维人员亲眼所见为准。"
+DESK_EN = "The photo could not be read automatically: the lights are as the technician read them by eye."
 
 
 def photo():
@@ -120,9 +123,9 @@ def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuin
 
     # The order page says what to do, Chinese first; the timeline names it.
     page = login("disp").get(f"/orders/{order_id}")
-    assert NOT_READ_ZH in page.text and page.text.count("无法自动识别") >= 2  # the message, and the timeline's line
+    assert DESK_ZH in page.text and page.text.count("无法自动识别") >= 2  # the message, and the timeline's line
     english = login("disp").get(f"/orders/{order_id}", headers={"Accept-Language": "en"})
-    assert NOT_READ_EN in english.text
+    assert DESK_EN in english.text
 
     # The technician's taps still count on such a check.
     labels = json.loads(db.execute("SELECT labels FROM led_checks WHERE id = ?", [check_id]).fetchone()[0])
@@ -152,7 +155,7 @@ def test_a_photo_read_on_its_second_attempt_is_read_normally(app, login, order_i
     assert [led["label"] for led in reading["leds"]] == [led["label"] for led in checks.catalog.model(MODEL)["leds"]]
     assert attempts_of(db, check_id) == 2 and len(tracebacks(caplog, check_id)) == 1
     page = login("disp").get(f"/orders/{order_id}")
-    assert NOT_READ_ZH not in page.text
+    assert NOT_READ_ZH not in page.text and DESK_ZH not in page.text
 
 
 WORKER = """
