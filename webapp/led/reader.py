@@ -292,15 +292,25 @@ class _Level:
         # (its core). A coloured spot darker than its surroundings is more often print (a
         # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
         # White print that does not clip is not lit.
-        glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
+        # (Computed where V is above CLIP_FROM only: elsewhere the glow is the chroma.)
+        clipped = np.flatnonzero(v > CLIP_FROM)
+        glow = c
+        if len(clipped):
+            glow = c.copy()
+            core = CLIP_GAIN * np.clip(v.ravel()[clipped] - CLIP_FROM, 0, 255 - CLIP_FROM)
+            glow.ravel()[clipped] = np.maximum(c.ravel()[clipped], core)
         bright_glow, _, glow_centre = _spot(glow, dark=False)
-        self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
+        self.lit = bright_glow.copy()
+        np.multiply(bright_glow, 0.5, out=self.lit, where=bright_v < -4)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
         self.bright_v = bright_v
-        self.emit = bright_glow * np.clip((bright_v + 3) / 15, EMIT_FLOOR, 1)
+        self.emit = np.add(bright_v, 3)
+        self.emit /= 15
+        np.clip(self.emit, EMIT_FLOOR, 1, out=self.emit)
+        self.emit *= bright_glow
         light, dark, _ = _spot(lum)
-        self.window = np.maximum(light, dark)
+        self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
         self.centres = (v_centre, glow_centre)
@@ -384,25 +394,35 @@ def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place (at most POOL)."""
     found = []  # per level: (x, y, level, lit, window) arrays, working pixels and noise units
     for k, level in enumerate(levels):
-        lit_norm = level.emit - 4 * level.lit_noise  # in noise units, 0 to LIT_CAP (in place: same values)
+        # A point's score (2 × lit + window, in noise units, each clipped at 0) is above 0 only
+        # where its emit or window map is above its noise floor: the maps are scored at those
+        # points only (the same float32 arithmetic, point by point), every other point is 0.
+        lit_floor, win_floor = np.float32(4 * level.lit_noise), np.float32(3 * level.window_noise)
+        h, w = level.emit.shape
+        where = np.flatnonzero((level.emit > lit_floor) | (level.window > win_floor))
+        lit_norm = level.emit.ravel()[where] - 4 * level.lit_noise  # noise units, 0 to LIT_CAP
         lit_norm /= max(12.0, 6 * level.lit_noise)
         np.clip(lit_norm, 0, LIT_CAP, out=lit_norm)
-        win_norm = level.window - 3 * level.window_noise
+        win_norm = level.window.ravel()[where] - 3 * level.window_noise
         win_norm /= max(8.0, 5 * level.window_noise)
         np.clip(win_norm, 0, WIN_CAP, out=win_norm)
         score = 2 * lit_norm
         score += win_norm
-        peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
-        ys, xs = np.nonzero(peaks)
+        # A peak is above 0.15 and no lower than any point within 2 (5 × 5; beyond the frame nothing).
+        score_map = np.zeros((h, w), np.float32)
+        score_map.ravel()[where] = score
+        highest = cv2.dilate(score_map, np.ones((5, 5), np.uint8)).ravel()[where]
+        peak = (score > 0.15) & (score >= highest)
+        ys, xs = np.divmod(where[peak], w)
+        win_norm = win_norm[peak]
         if len(xs) > 4 * POOL:
-            keep = np.argsort(score[ys, xs])[::-1][:4 * POOL]
-            ys, xs = ys[keep], xs[keep]
+            keep = np.argsort(score[peak])[::-1][:4 * POOL]
+            ys, xs, win_norm = ys[keep], xs[keep], win_norm[keep]
         # A second look at the candidates' light with 16 points around them: lines (cables,
         # cords, coloured strokes) between the ring's directions drop out; spots keep their scores.
         lit = np.clip((level.unlined(xs, ys) - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
-        win = win_norm[ys, xs]
-        spot = 2 * lit + win > 0.15
-        xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win[spot]
+        spot = 2 * lit + win_norm > 0.15
+        xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win_norm[spot]
         found.append(((xs + 0.5) * level.scale - 0.5, (ys + 0.5) * level.scale - 0.5, np.full(len(xs), k),
                       lit.astype(np.float64), win.astype(np.float64)))
     x, y, level, lit, window = (np.concatenate(column) for column in zip(*found))
