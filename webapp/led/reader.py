@@ -354,7 +354,21 @@ class _Level:
 
 
 def _channels(rgb):
-    """(V, chroma, luminance) float32 maps of a float32 RGB array: max, max − min, BT.601 luma."""
+    """(V, chroma, luminance) float32 maps of an RGB array (uint8 or float32, height × width × 3):
+    max, max − min, BT.601 luma. From uint8, V and chroma are taken in 8 bits (exact) and the luma
+    is the same float32 arithmetic as from float32."""
+    if rgb.dtype == np.uint8:
+        r, g, b = cv2.split(rgb)
+        v = np.maximum(r, g)
+        np.maximum(v, b, out=v)
+        c = np.minimum(r, g)
+        np.minimum(c, b, out=c)
+        np.subtract(v, c, out=c)
+        lum = np.multiply(r, np.float32(0.299), dtype=np.float32)
+        part = np.multiply(g, np.float32(0.587), dtype=np.float32)
+        lum += part
+        lum += np.multiply(b, np.float32(0.114), out=part, dtype=np.float32)
+        return v.astype(np.float32), c.astype(np.float32), lum
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     v = np.maximum(r, g)
     np.maximum(v, b, out=v)
@@ -923,8 +937,9 @@ def read(images, model):
     sizes = [im.size for im in images]  # frames of one burst are all one size (_burst_moved)
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
     long_side = max(width, height)
-    rgbs = [np.asarray(im, dtype=np.float32) for im in images]
-    chans = [_channels(rgb) for rgb in rgbs]
+    pixels = [np.asarray(im) for im in images]
+    rgbs = [p.astype(np.float32) for p in pixels]
+    chans = [_channels(p) for p in pixels]
     if len(rgbs) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
