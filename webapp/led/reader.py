@@ -304,11 +304,9 @@ class _Level:
         np.multiply(bright_glow, 0.5, out=self.lit, where=bright_v < -4)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
+        # (The emit score, self.emit, is worked out where asked: _spots needs it only where the
+        # glow stands out, emit_at.)
         self.bright_v = bright_v
-        self.emit = np.add(bright_v, 3)
-        self.emit /= 15
-        np.clip(self.emit, EMIT_FLOOR, 1, out=self.emit)
-        self.emit *= bright_glow
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
@@ -316,6 +314,20 @@ class _Level:
         self.centres = (v_centre, glow_centre)
         self.bright = (bright_v, bright_glow)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
+
+    def emit_at(self, where):
+        """The emit score at the flat indices `where` (int array) of this level's maps: the glow's
+        lit score, times up to 1 as the point is brighter than around it (EMIT_FLOOR when not)."""
+        emit = np.add(self.bright_v.ravel()[where], 3)
+        emit /= 15
+        np.clip(emit, EMIT_FLOOR, 1, out=emit)
+        emit *= self.bright[1].ravel()[where]
+        return emit
+
+    @property
+    def emit(self):
+        """The emit score map (emit_at at every point)."""
+        return self.emit_at(slice(None)).reshape(self.bright_v.shape)
 
     def at(self, array, x, y, reach):
         """Max of `array` within `reach` level pixels of the working point (x, y)."""
@@ -409,12 +421,13 @@ def _spots(levels):
     found = []  # per level: (x, y, level, lit, window) arrays, working pixels and noise units
     for k, level in enumerate(levels):
         # A point's score (2 × lit + window, in noise units, each clipped at 0) is above 0 only
-        # where its emit or window map is above its noise floor: the maps are scored at those
-        # points only (the same float32 arithmetic, point by point), every other point is 0.
+        # where its emit or window map is above its noise floor, and emit is at most the glow's
+        # lit score (emit_at): the maps are scored where the glow or the window stands above
+        # the floor (the same float32 arithmetic, point by point), every other point is 0.
         lit_floor, win_floor = np.float32(4 * level.lit_noise), np.float32(3 * level.window_noise)
-        h, w = level.emit.shape
-        where = np.flatnonzero((level.emit > lit_floor) | (level.window > win_floor))
-        lit_norm = level.emit.ravel()[where] - 4 * level.lit_noise  # noise units, 0 to LIT_CAP
+        h, w = level.window.shape
+        where = np.flatnonzero((level.bright[1] > lit_floor) | (level.window > win_floor))
+        lit_norm = level.emit_at(where) - 4 * level.lit_noise  # noise units, 0 to LIT_CAP
         lit_norm /= max(12.0, 6 * level.lit_noise)
         np.clip(lit_norm, 0, LIT_CAP, out=lit_norm)
         win_norm = level.window.ravel()[where] - 3 * level.window_noise
@@ -491,8 +504,12 @@ def _lines(spots, count, limit=LINES_TRIED):
     if not len(i):
         return []
     normal = np.stack([-d[:, 1], d[:, 0]], 1) / length[:, None]
-    offset = np.abs((xy[None, :, 0] - xy[i, 0][:, None]) * normal[:, :1]
-                    + (xy[None, :, 1] - xy[i, 1][:, None]) * normal[:, 1:])  # (pairs, spots)
+    offset = np.subtract(xy[None, :, 0], xy[i, 0][:, None])  # |(spot − anchor) · normal|: (pairs, spots)
+    offset *= normal[:, :1]
+    across = np.subtract(xy[None, :, 1], xy[i, 1][:, None])
+    across *= normal[:, 1:]
+    offset += across
+    np.abs(offset, out=offset)
     line_level = np.maximum(level[i], level[j])
     # Real rows bend a little (perspective, a curved case, where a spot's peak falls).
     tolerance = np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
@@ -505,7 +522,7 @@ def _lines(spots, count, limit=LINES_TRIED):
     # Best first, skipping a line when 70 % of its spots are on a line already taken.
     size = near.sum(1)
     untaken = size >= 2
-    counts = near.astype(np.int32)
+    counts = near.astype(np.float64)  # spots shared with a line: counts @ its members (exact)
     lines = []
     for p in np.argsort(score)[::-1]:
         if not untaken[p]:
@@ -514,7 +531,9 @@ def _lines(spots, count, limit=LINES_TRIED):
         lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
         if len(lines) >= limit:
             break
-        untaken &= counts[:, members].sum(1) < 0.7 * size
+        taken = np.zeros(len(spots))
+        taken[members] = 1.0
+        untaken &= counts @ taken < 0.7 * size
     return lines
 
 
