@@ -816,11 +816,12 @@ def _evidence(levels, scales, x, y, spacing):
 
 
 def _colour(rgb, v, c, x, y, r, allowed):
-    """The light's colour class and a confidence, from the chroma-weighted hue of its ring."""
+    """The light's colour class and a confidence, from the chroma-weighted hue of its ring (`rgb` the
+    working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps)."""
     reach = max(2, int(round(2.5 * r)))
     y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
     rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
-    patch, chroma, value = rgb[rows, cols], c[rows, cols], v[rows, cols]
+    patch, chroma, value = rgb[rows, cols].astype(np.float32), c[rows, cols], v[rows, cols]
     if patch.size == 0:
         return allowed[0], 0.4
     weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
@@ -869,7 +870,7 @@ def _row_too_small(points, spots, long_side):
 
 
 def _glare_over(rgb):
-    """Whether at least SOME_GLARE of the frame `rgb` (float32 working RGB, one frame) is
+    """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
     return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
 
@@ -956,17 +957,16 @@ def read(images, model):
     sizes = [im.size for im in images]  # frames of one burst are all one size (_burst_moved)
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
     long_side = max(width, height)
-    pixels = [np.asarray(im) for im in images]
-    rgbs = [p.astype(np.float32) for p in pixels]
+    pixels = [np.asarray(im) for im in images]  # uint8 RGB (height × width × 3)
     chans = [_channels(p) for p in pixels]
-    if len(rgbs) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
+    if len(pixels) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
     else:
         v, c, lum = chans[0]
-    middle = len(rgbs) // 2
-    problems = _frame_problems(rgbs[middle], chans[middle][2])
+    middle = len(pixels) // 2
+    problems = _frame_problems(pixels[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
     if problems:  # glare over everything, or even the brightest things (the lights) are dim
@@ -992,10 +992,10 @@ def read(images, model):
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     slot_points = [tuple(p) for p in points]
-    row_lit = max([sp.lit for sp in spots if min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points)
-                   <= max(0.3 * spacing, 2 * sp.radius)] or [0.0])
-    stray = [sp for sp in spots if sp.lit >= max(1.0, 0.7 * row_lit)
-             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+    at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
+               for sp in spots]
+    row_lit = max([sp.lit for sp, on in zip(spots, at_slot) if on] or [0.0])
+    stray = [sp for sp, on in zip(spots, at_slot) if sp.lit >= max(1.0, 0.7 * row_lit) and not on]
     # Lit spots that the row does not explain, nearly as strong as its own lights: the row may
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
@@ -1028,7 +1028,7 @@ def read(images, model):
                 "x": round(x / width, 4), "y": round(y / height, 4)}
         if state != "off":
             brightest = int(np.argmax(series))
-            frgb = rgbs[brightest]
+            frgb = pixels[brightest]
             fv, fc, _ = chans[brightest]
             colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
             item["color"] = colour
@@ -1065,7 +1065,7 @@ def read(images, model):
             if item["state"] != "unsure":
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
                             confidence=min(item["confidence"], UNSEEN_OFF))
-    if all(item["state"] == "unsure" for item in out) and _glare_over(rgbs[middle]):
+    if all(item["state"] == "unsure" for item in out) and _glare_over(pixels[middle]):
         # Nothing could be decided and a glare covers part of the frame: it hides the lights
         # (a row read all unsure is common without glare: dim or hidden lights, clutter).
         return _retake(["over_exposed"], {"sharpness": sharpness})
