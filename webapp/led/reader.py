@@ -370,7 +370,7 @@ def _channels(rgb):
     max, max − min, BT.601 luma. From uint8, V and chroma are taken in 8 bits (exact) and the luma
     is the same float32 arithmetic as from float32."""
     if rgb.dtype == np.uint8:
-        r, g, b = cv2.split(rgb)
+        r, g, b = cv2.split(rgb)[:3]
         v = np.maximum(r, g)
         np.maximum(v, b, out=v)
         c = np.minimum(r, g)
