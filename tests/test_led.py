@@ -699,3 +699,19 @@ def test_the_8_bit_channels_and_the_sparse_spot_scores_are_the_float32_ones():
     assert np.array_equal(level.emit, everywhere)
     where = np.flatnonzero(bright_glow > np.float32(4 * level.lit_noise))
     assert len(where) and np.array_equal(level.emit_at(where), everywhere.ravel()[where])
+
+
+def test_the_noise_floor_counted_not_sorted_is_the_upper_quartiles():
+    """_noise skips sorting when three quarters of its sample are at most 1.0: the same number as
+    the upper quartile's, on maps at the floor, just above it and with ties at 1.0."""
+    rng = np.random.default_rng(11)
+    floor = 0
+    for k in range(600):
+        shape = tuple(int(n) for n in rng.integers(8, 50, 2))
+        spot_map = (rng.normal(0, rng.uniform(0.1, 3), shape) + rng.choice([-1, 0, 0.5, 1.0])).astype(np.float32)
+        if k % 3 == 0:
+            spot_map = np.round(spot_map * 4) / 4
+        expected = max(1.5, float(np.percentile(spot_map[::3, ::3], 75)) / 0.67)
+        assert reader._noise(spot_map) == expected
+        floor += expected == 1.5
+    assert 100 < floor < 550  # both ways were taken
