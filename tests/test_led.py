@@ -682,3 +682,36 @@ def test_a_photo_a_few_pixels_thin_is_a_retake_not_a_crash(size):
     Image.new("RGB", size, (200, 200, 200)).save(out, "PNG")
     result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(["POWER", "PON"]))
     assert result["quality"] == {"ok": False, "problems": ["no_panel"], "sharpness": 0.0} and result["leds"] == []
+
+
+def test_the_8_bit_channels_and_the_sparse_spot_scores_are_the_float32_ones():
+    """The reader's speed-ups compute the same numbers, not nearly the same: V, chroma and luma
+    from 8-bit pixels equal those from float32 ones, and the emit map scored only where the glow
+    stands out (_spots) equals the map worked out everywhere."""
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    pixels[:20] = 255  # clipped white: the glow's core term
+    for ours, theirs in zip(reader._channels(pixels), reader._channels(pixels.astype(np.float32))):
+        assert ours.dtype == theirs.dtype == np.float32 and np.array_equal(ours, theirs)
+    level = reader._pyramid(*reader._channels(pixels))[0]
+    bright_v, bright_glow = level.bright
+    everywhere = bright_glow * np.clip((bright_v + 3) / 15, reader.EMIT_FLOOR, 1)
+    assert np.array_equal(level.emit, everywhere)
+    where = np.flatnonzero(bright_glow > np.float32(4 * level.lit_noise))
+    assert len(where) and np.array_equal(level.emit_at(where), everywhere.ravel()[where])
+
+
+def test_the_noise_floor_counted_not_sorted_is_the_upper_quartiles():
+    """_noise skips sorting when three quarters of its sample are at most 1.0: the same number as
+    the upper quartile's, on maps at the floor, just above it and with ties at 1.0."""
+    rng = np.random.default_rng(11)
+    floor = 0
+    for k in range(600):
+        shape = tuple(int(n) for n in rng.integers(8, 50, 2))
+        spot_map = (rng.normal(0, rng.uniform(0.1, 3), shape) + rng.choice([-1, 0, 0.5, 1.0])).astype(np.float32)
+        if k % 3 == 0:
+            spot_map = np.round(spot_map * 4) / 4
+        expected = max(1.5, float(np.percentile(spot_map[::3, ::3], 75)) / 0.67)
+        assert reader._noise(spot_map) == expected
+        floor += expected == 1.5
+    assert 100 < floor < 550  # both ways were taken

@@ -83,7 +83,8 @@ def open_checked(data, formats=FORMATS, before_load=None):
 def upright(image):
     """The image turned as its EXIF orientation (1–8) says, without the tag; ImageProblem("damaged") if it cannot be."""
     try:
-        return ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # no copy when there is nothing to turn
+        return image
     except (OSError, ValueError, SyntaxError, KeyError, TypeError, struct.error):
         raise ImageProblem("damaged") from None
 
@@ -108,7 +109,7 @@ def to_8bit(image, keep_alpha=False):
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_PIXELS):

@@ -278,8 +278,13 @@ def _noise(spot_map):
     """How far points stand out where nothing is, at least 1.5 (JPEG noise).
 
     Most points are on plain surfaces or edges, where the map is near zero or below it: the
-    upper quartile is two thirds of the noise's standard deviation."""
-    return max(1.5, float(np.percentile(spot_map[::3, ::3], 75)) / 0.67)
+    upper quartile is two thirds of the noise's standard deviation. When at least three
+    quarters of the sample are at most 1.0 (1.0 / 0.67 < 1.5) the quartile is too, and the floor
+    holds: counted, not sorted."""
+    sample = spot_map[::3, ::3]
+    if np.count_nonzero(sample > 1.0) <= sample.size - 1 - math.ceil(0.75 * (sample.size - 1)):
+        return 1.5
+    return max(1.5, float(np.percentile(sample, 75)) / 0.67)
 
 
 class _Level:
@@ -292,20 +297,42 @@ class _Level:
         # (its core). A coloured spot darker than its surroundings is more often print (a
         # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
         # White print that does not clip is not lit.
-        glow = np.maximum(c, CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM))
+        # (Computed where V is above CLIP_FROM only: elsewhere the glow is the chroma.)
+        clipped = np.flatnonzero(v > CLIP_FROM)
+        glow = c
+        if len(clipped):
+            glow = c.copy()
+            core = CLIP_GAIN * np.clip(v.ravel()[clipped] - CLIP_FROM, 0, 255 - CLIP_FROM)
+            glow.ravel()[clipped] = np.maximum(c.ravel()[clipped], core)
         bright_glow, _, glow_centre = _spot(glow, dark=False)
-        self.lit = np.where(bright_v >= -4, bright_glow, 0.5 * bright_glow)
+        self.lit = bright_glow.copy()
+        np.multiply(bright_glow, 0.5, out=self.lit, where=bright_v < -4)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
+        # (The emit score, self.emit, is worked out where asked: _spots needs it only where the
+        # glow stands out, emit_at.)
         self.bright_v = bright_v
-        self.emit = bright_glow * np.clip((bright_v + 3) / 15, EMIT_FLOOR, 1)
         light, dark, _ = _spot(lum)
-        self.window = np.maximum(light, dark)
+        self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
         self.centres = (v_centre, glow_centre)
         self.bright = (bright_v, bright_glow)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
+
+    def emit_at(self, where):
+        """The emit score at the flat indices `where` (int array) of this level's maps: the glow's
+        lit score, times up to 1 as the point is brighter than around it (EMIT_FLOOR when not)."""
+        emit = np.add(self.bright_v.ravel()[where], 3)
+        emit /= 15
+        np.clip(emit, EMIT_FLOOR, 1, out=emit)
+        emit *= self.bright[1].ravel()[where]
+        return emit
+
+    @property
+    def emit(self):
+        """The emit score map (emit_at at every point)."""
+        return self.emit_at(slice(None)).reshape(self.bright_v.shape)
 
     def at(self, array, x, y, reach):
         """Max of `array` within `reach` level pixels of the working point (x, y)."""
@@ -344,7 +371,21 @@ class _Level:
 
 
 def _channels(rgb):
-    """(V, chroma, luminance) float32 maps of a float32 RGB array: max, max − min, BT.601 luma."""
+    """(V, chroma, luminance) float32 maps of an RGB array (uint8 or float32, height × width × 3):
+    max, max − min, BT.601 luma. From uint8, V and chroma are taken in 8 bits (exact) and the luma
+    is the same float32 arithmetic as from float32."""
+    if rgb.dtype == np.uint8:
+        r, g, b = cv2.split(rgb)[:3]
+        v = np.maximum(r, g)
+        np.maximum(v, b, out=v)
+        c = np.minimum(r, g)
+        np.minimum(c, b, out=c)
+        np.subtract(v, c, out=c)
+        lum = np.multiply(r, np.float32(0.299), dtype=np.float32)
+        part = np.multiply(g, np.float32(0.587), dtype=np.float32)
+        lum += part
+        lum += np.multiply(b, np.float32(0.114), out=part, dtype=np.float32)
+        return v.astype(np.float32), c.astype(np.float32), lum
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     v = np.maximum(r, g)
     np.maximum(v, b, out=v)
@@ -384,25 +425,36 @@ def _spots(levels):
     """Candidate LEDs at every scale, strongest first, one per place (at most POOL)."""
     found = []  # per level: (x, y, level, lit, window) arrays, working pixels and noise units
     for k, level in enumerate(levels):
-        lit_norm = level.emit - 4 * level.lit_noise  # in noise units, 0 to LIT_CAP (in place: same values)
+        # A point's score (2 × lit + window, in noise units, each clipped at 0) is above 0 only
+        # where its emit or window map is above its noise floor, and emit is at most the glow's
+        # lit score (emit_at): the maps are scored where the glow or the window stands above
+        # the floor (the same float32 arithmetic, point by point), every other point is 0.
+        lit_floor, win_floor = np.float32(4 * level.lit_noise), np.float32(3 * level.window_noise)
+        h, w = level.window.shape
+        where = np.flatnonzero((level.bright[1] > lit_floor) | (level.window > win_floor))
+        lit_norm = level.emit_at(where) - 4 * level.lit_noise  # noise units, 0 to LIT_CAP
         lit_norm /= max(12.0, 6 * level.lit_noise)
         np.clip(lit_norm, 0, LIT_CAP, out=lit_norm)
-        win_norm = level.window - 3 * level.window_noise
+        win_norm = level.window.ravel()[where] - 3 * level.window_noise
         win_norm /= max(8.0, 5 * level.window_noise)
         np.clip(win_norm, 0, WIN_CAP, out=win_norm)
         score = 2 * lit_norm
         score += win_norm
-        peaks = (score > 0.15) & (score >= cv2.dilate(score, np.ones((5, 5), np.uint8)))
-        ys, xs = np.nonzero(peaks)
+        # A peak is above 0.15 and no lower than any point within 2 (5 × 5; beyond the frame nothing).
+        score_map = np.zeros((h, w), np.float32)
+        score_map.ravel()[where] = score
+        highest = cv2.dilate(score_map, np.ones((5, 5), np.uint8)).ravel()[where]
+        peak = (score > 0.15) & (score >= highest)
+        ys, xs = np.divmod(where[peak], w)
+        win_norm = win_norm[peak]
         if len(xs) > 4 * POOL:
-            keep = np.argsort(score[ys, xs])[::-1][:4 * POOL]
-            ys, xs = ys[keep], xs[keep]
+            keep = np.argsort(score[peak])[::-1][:4 * POOL]
+            ys, xs, win_norm = ys[keep], xs[keep], win_norm[keep]
         # A second look at the candidates' light with 16 points around them: lines (cables,
         # cords, coloured strokes) between the ring's directions drop out; spots keep their scores.
         lit = np.clip((level.unlined(xs, ys) - 4 * level.lit_noise) / max(12.0, 6 * level.lit_noise), 0, LIT_CAP)
-        win = win_norm[ys, xs]
-        spot = 2 * lit + win > 0.15
-        xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win[spot]
+        spot = 2 * lit + win_norm > 0.15
+        xs, ys, lit, win = xs[spot], ys[spot], lit[spot], win_norm[spot]
         found.append(((xs + 0.5) * level.scale - 0.5, (ys + 0.5) * level.scale - 0.5, np.full(len(xs), k),
                       lit.astype(np.float64), win.astype(np.float64)))
     x, y, level, lit, window = (np.concatenate(column) for column in zip(*found))
@@ -457,8 +509,12 @@ def _lines(spots, count, limit=LINES_TRIED):
     if not len(i):
         return []
     normal = np.stack([-d[:, 1], d[:, 0]], 1) / length[:, None]
-    offset = np.abs((xy[None, :, 0] - xy[i, 0][:, None]) * normal[:, :1]
-                    + (xy[None, :, 1] - xy[i, 1][:, None]) * normal[:, 1:])  # (pairs, spots)
+    offset = np.subtract(xy[None, :, 0], xy[i, 0][:, None])  # |(spot − anchor) · normal|: (pairs, spots)
+    offset *= normal[:, :1]
+    across = np.subtract(xy[None, :, 1], xy[i, 1][:, None])
+    across *= normal[:, 1:]
+    offset += across
+    np.abs(offset, out=offset)
     line_level = np.maximum(level[i], level[j])
     # Real rows bend a little (perspective, a curved case, where a spot's peak falls).
     tolerance = np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
@@ -471,7 +527,7 @@ def _lines(spots, count, limit=LINES_TRIED):
     # Best first, skipping a line when 70 % of its spots are on a line already taken.
     size = near.sum(1)
     untaken = size >= 2
-    counts = near.astype(np.int32)
+    counts = near.astype(np.float64)  # spots shared with a line: counts @ its members (exact)
     lines = []
     for p in np.argsort(score)[::-1]:
         if not untaken[p]:
@@ -480,7 +536,9 @@ def _lines(spots, count, limit=LINES_TRIED):
         lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
         if len(lines) >= limit:
             break
-        untaken &= counts[:, members].sum(1) < 0.7 * size
+        taken = np.zeros(len(spots))
+        taken[members] = 1.0
+        untaken &= counts @ taken < 0.7 * size
     return lines
 
 
@@ -763,11 +821,12 @@ def _evidence(levels, scales, x, y, spacing):
 
 
 def _colour(rgb, v, c, x, y, r, allowed):
-    """The light's colour class and a confidence, from the chroma-weighted hue of its ring."""
+    """The light's colour class and a confidence, from the chroma-weighted hue of its ring (`rgb` the
+    working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps)."""
     reach = max(2, int(round(2.5 * r)))
     y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
     rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
-    patch, chroma, value = rgb[rows, cols], c[rows, cols], v[rows, cols]
+    patch, chroma, value = rgb[rows, cols].astype(np.float32), c[rows, cols], v[rows, cols]
     if patch.size == 0:
         return allowed[0], 0.4
     weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
@@ -816,7 +875,7 @@ def _row_too_small(points, spots, long_side):
 
 
 def _glare_over(rgb):
-    """Whether at least SOME_GLARE of the frame `rgb` (float32 working RGB, one frame) is
+    """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
     return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
 
@@ -903,16 +962,16 @@ def read(images, model):
     sizes = [im.size for im in images]  # frames of one burst are all one size (_burst_moved)
     images = [im if im.size == (width, height) else im.resize((width, height)) for im in images]
     long_side = max(width, height)
-    rgbs = [np.asarray(im, dtype=np.float32) for im in images]
-    chans = [_channels(rgb) for rgb in rgbs]
-    if len(rgbs) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
+    pixels = [np.asarray(im) for im in images]  # uint8 RGB (height × width × 3)
+    chans = [_channels(p) for p in pixels]
+    if len(pixels) > 1:  # the burst at a glance: every pixel at its brightest, for finding the row
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
     else:
         v, c, lum = chans[0]
-    middle = len(rgbs) // 2
-    problems = _frame_problems(rgbs[middle], chans[middle][2])
+    middle = len(pixels) // 2
+    problems = _frame_problems(pixels[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
     if problems:  # glare over everything, or even the brightest things (the lights) are dim
@@ -938,10 +997,10 @@ def read(images, model):
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     slot_points = [tuple(p) for p in points]
-    row_lit = max([sp.lit for sp in spots if min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points)
-                   <= max(0.3 * spacing, 2 * sp.radius)] or [0.0])
-    stray = [sp for sp in spots if sp.lit >= max(1.0, 0.7 * row_lit)
-             and min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) > max(0.3 * spacing, 2 * sp.radius)]
+    at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
+               for sp in spots]
+    row_lit = max([sp.lit for sp, on in zip(spots, at_slot) if on] or [0.0])
+    stray = [sp for sp, on in zip(spots, at_slot) if sp.lit >= max(1.0, 0.7 * row_lit) and not on]
     # Lit spots that the row does not explain, nearly as strong as its own lights: the row may
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
@@ -974,7 +1033,7 @@ def read(images, model):
                 "x": round(x / width, 4), "y": round(y / height, 4)}
         if state != "off":
             brightest = int(np.argmax(series))
-            frgb = rgbs[brightest]
+            frgb = pixels[brightest]
             fv, fc, _ = chans[brightest]
             colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
             item["color"] = colour
@@ -1011,7 +1070,7 @@ def read(images, model):
             if item["state"] != "unsure":
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
                             confidence=min(item["confidence"], UNSEEN_OFF))
-    if all(item["state"] == "unsure" for item in out) and _glare_over(rgbs[middle]):
+    if all(item["state"] == "unsure" for item in out) and _glare_over(pixels[middle]):
         # Nothing could be decided and a glare covers part of the frame: it hides the lights
         # (a row read all unsure is common without glare: dim or hidden lights, clutter).
         return _retake(["over_exposed"], {"sharpness": sharpness})
