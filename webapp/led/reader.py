@@ -142,6 +142,7 @@ LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
 # (always the right model) this fires on rows placed shifted along the real row, read all unsure.
 MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
+BEYOND_FIT = 0.3  # ... looked for at scales whose spots (radius) are at most this share of the step (_beyond)
 # A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
 # read: good renders' rows span at least 9.5 % of it, the real photos' at least 12.7 %
 # (../shared/led-photos 08), too-far renders (tests/led_render.py) at most 4.2 %.
@@ -1120,14 +1121,19 @@ def read(images, model):
 def _beyond(levels, scales, points):
     """What shows one step beyond each end of the row (the step between the end light and
     its neighbour): [(lit evidence, how much brighter, window)] for the place before the first
-    light and after the last. A model with fewer lights than the row leaves lights there."""
+    light and after the last. A model with fewer lights than the row leaves lights there. It is
+    looked at only at the `scales` whose spots (radius 2·2^k working pixels) are at most
+    BEYOND_FIT of the step: a coarser "window" there is the case's edge or corner against what is
+    behind it, which can outscore the lights' faint windows in a dark photo (review r4: panel_04
+    at 0.5× exposure was "check_model")."""
     points = np.asarray(points, dtype=np.float64)
     found = []
     for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
         x, y = 2 * end - neighbour
         step = float(np.hypot(*(end - neighbour)))
-        found.append((_evidence(levels, scales, x, y, step), _brighter(levels, scales, x, y, step),
-                      _window(levels, scales, x, y, step)))
+        fit = [k for k in scales if 2.0 * 2 ** k <= BEYOND_FIT * step] or scales[:1]
+        found.append((_evidence(levels, fit, x, y, step), _brighter(levels, fit, x, y, step),
+                      _window(levels, fit, x, y, step)))
     return found
 
 
