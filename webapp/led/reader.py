@@ -155,6 +155,10 @@ TOO_FAR_SHARE = 0.75
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
 CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
+# A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
+# clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
+# (panel_04, its lights then unreadable anyway) and 1.3× at most 46 %.
+CLIPPED_HARD = 0.6
 # In such a frame a light is read lit only from evidence of at least CLIPPED_LIT (noise units):
 # the real photos brightened 1.3–1.5× showed lit lights at 2.4–10.8, and wrong rows (panel_04,
 # placed at 3× the spacing) lit at 1.8–2.2.
@@ -368,7 +372,7 @@ def _gives_light(bright_v, v_centre):
     There brightness cannot be compared: a lit LED on a case that a bright photo clipped
     (review r4: panel_01 at 1.15× exposure, the case's V at 255 around the green lights) is no
     brighter than the case in V, only more colourful. Only used in a frame clipped over
-    SOME_GLARE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
+    CLIPPED_SHARE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
     clip, is not a light (the real panel_03's row was lost to one). Arrays alike (float32) in and out."""
     saturated = (v_centre >= CLIP_FROM) & (v_centre - bright_v >= CLIP_FROM)
     return np.where(saturated, np.maximum(bright_v, SATURATED_GIVES), bright_v)
@@ -986,10 +990,11 @@ def read(images, model):
     problems = _frame_problems(rgbs[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
-    # A frame clipped white over CLIPPED_SHARE is read all the same (a white case in a bright
-    # photo clips without hiding its lights) and sent back as over-exposed only when the lights
-    # cannot be read through it (_under_glare), or no row is read at all.
-    clipped = problems == ["over_exposed"]
+    # A single photo clipped white over CLIPPED_SHARE (up to CLIPPED_HARD) is read all the same (a
+    # white case in a bright photo clips without hiding its lights) and sent back as over-exposed
+    # only when the lights cannot be read through it (_under_glare), or no row is read at all.
+    # (A burst's glare gate is as before: not measured on altered bursts.)
+    clipped = problems == ["over_exposed"] and len(images) == 1 and _clipped_share(rgbs[middle]) <= CLIPPED_HARD
     if problems and not clipped:  # even the brightest things (the lights) are dim
         return _retake(problems[:1], {"sharpness": sharpness})
 
@@ -997,7 +1002,7 @@ def read(images, model):
         return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
     if _burst_moved(sizes, [ch[2] for ch in chans]):
         return _retake(["moved"], {"sharpness": sharpness})
-    bright_case = _clipped_share(rgbs[middle]) >= SOME_GLARE  # _gives_light
+    bright_case = _clipped_share(rgbs[middle]) > CLIPPED_SHARE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
