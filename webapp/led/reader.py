@@ -386,8 +386,16 @@ def _clip_glow(v, bright_v):
     until it clips (review r4: the unlit panel_07 at 1.5× exposure, the bezels' highlights at
     255 beside a case at 230–250) stands a few grey levels above its surroundings.
     `v` and `bright_v` are float32 maps of one level; returns a float32 map like them."""
-    stands = np.clip((bright_v - CLIP_ABOVE) / CLIP_RAMP, 0, 1)
-    return CLIP_GAIN * np.clip(v - CLIP_FROM, 0, 255 - CLIP_FROM) * stands
+    glow = v - CLIP_FROM
+    np.clip(glow, 0, 255 - CLIP_FROM, out=glow)
+    if not glow.any():  # nothing clipped: the usual frame
+        return glow
+    stands = bright_v - CLIP_ABOVE
+    stands *= 1.0 / CLIP_RAMP
+    np.clip(stands, 0, 1, out=stands)
+    glow *= stands
+    glow *= CLIP_GAIN
+    return glow
 
 
 def _channels(rgb):
