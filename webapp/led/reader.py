@@ -64,10 +64,11 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.6"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.7-h12"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
-# rows read nearly all unsure, JPEG speckle is no "blurred"
+# rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
+# bright case clips is read (sent back only with its lights under the glare)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -141,6 +142,7 @@ LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
 # (always the right model) this fires on rows placed shifted along the real row, read all unsure.
 MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
+BEYOND_FIT = 0.3  # ... looked for at scales whose spots (radius) are at most this share of the step (_beyond)
 # A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
 # read: good renders' rows span at least 9.5 % of it, the real photos' at least 12.7 %
 # (../shared/led-photos 08), too-far renders (tests/led_render.py) at most 4.2 %.
@@ -149,6 +151,18 @@ TOO_FAR_SPAN = 0.06
 # frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
 # small 5–62 % (the real row was missed; a retake there would be named wrongly).
 TOO_FAR_SHARE = 0.75
+# A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
+# read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
+# the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
+CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
+# A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
+# clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
+# (panel_04, its lights then unreadable anyway) and 1.3× at most 46 %.
+CLIPPED_HARD = 0.6
+# In such a frame a light is read lit only from evidence of at least CLIPPED_LIT (noise units):
+# the real photos brightened 1.3–1.5× showed lit lights at 2.4–10.8, and wrong rows (panel_04,
+# placed at 3× the spacing) lit at 1.8–2.2.
+CLIPPED_LIT = 2.3
 # A row none of whose lights could be decided, in a frame at least SOME_GLARE clipped white, is
 # over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03), the
 # over-exposed renders that _frame_problems' 15 % misses 0–14 %.
@@ -183,6 +197,9 @@ RIGHT_RATE = {
     ("photo", "on", "loose"): 0.97,  # 103/106
 }  # refitted 2026-12-01 for VERSION .5 (seeds 20000–20329)
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
+# ... when it stands above its ring (_clip_glow) by CLIP_ABOVE grey levels (none) to CLIP_ABOVE + CLIP_RAMP (in full)
+CLIP_ABOVE, CLIP_RAMP = 12.0, 24.0
+SATURATED_GIVES = 12.0  # how much brighter than around it a point with clipped V counts (_gives_light)
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
 BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
@@ -290,28 +307,30 @@ def _noise(spot_map):
 class _Level:
     """One pyramid level of a frame (or a burst's summary): lit and window maps and their noise."""
 
-    def __init__(self, v, c, lum, scale):
+    def __init__(self, v, c, lum, scale, clipped=False):
         self.scale = scale  # working pixels per pixel of this level
         bright_v, _, v_centre = _spot(v, dark=False)
         # A lit LED is more colourful than what is around it (its ring), or clipped to white
         # (its core). A coloured spot darker than its surroundings is more often print (a
         # logo) than a light, but a dim LED on white plastic is darker too: it counts half.
-        # White print that does not clip is not lit.
-        # (Computed where V is above CLIP_FROM only: elsewhere the glow is the chroma.)
-        clipped = np.flatnonzero(v > CLIP_FROM)
+        # White print that does not clip is not lit, nor is a clipped point that hardly
+        # stands above its ring (_clip_glow: a bright case's edge or label pushed to white).
+        # (Worked out where V is above CLIP_FROM only: elsewhere the glow is the chroma.)
+        hot = np.flatnonzero(v > CLIP_FROM)
         glow = c
-        if len(clipped):
+        if len(hot):
             glow = c.copy()
-            core = CLIP_GAIN * np.clip(v.ravel()[clipped] - CLIP_FROM, 0, 255 - CLIP_FROM)
-            glow.ravel()[clipped] = np.maximum(c.ravel()[clipped], core)
+            glow.ravel()[hot] = np.maximum(c.ravel()[hot], _clip_glow(v.ravel()[hot], bright_v.ravel()[hot]))
         bright_glow, _, glow_centre = _spot(glow, dark=False)
         self.lit = bright_glow.copy()
         np.multiply(bright_glow, 0.5, out=self.lit, where=bright_v < -4)
         # For finding the row, a light must give light: brighter than the points around it.
         # Print, logos and cables are colourful but no brighter than what is beside them.
         # (The emit score, self.emit, is worked out where asked: _spots needs it only where the
-        # glow stands out, emit_at.)
-        self.bright_v = bright_v
+        # glow stands out, emit_at.) Where V itself is clipped brightness cannot be measured
+        # (_gives_light).
+        self.clipped = clipped
+        self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
@@ -366,8 +385,43 @@ class _Level:
             np.maximum(near_v, v_c[yy, xx], out=near_v)
             np.maximum(near_glow, glow_c[yy, xx], out=near_glow)
         b_v = np.minimum(bright_v[ys, xs], v_c[ys, xs] - near_v)
+        if self.clipped:
+            b_v = _gives_light(b_v, v_c[ys, xs])
         b_glow = np.minimum(bright_glow[ys, xs], glow_c[ys, xs] - near_glow)
         return b_glow * np.clip((b_v + 3) / 15, EMIT_FLOOR, 1)
+
+
+def _gives_light(bright_v, v_centre):
+    """How much brighter than the points around it (grey levels of V) a point counts: `bright_v`,
+    but at least SATURATED_GIVES where the point's own V (`v_centre`, smoothed) and the
+    brightest of the eight points around it (`v_centre` − `bright_v`) are both clipped (≥ CLIP_FROM).
+    There brightness cannot be compared: a lit LED on a case that a bright photo clipped
+    (review r4: panel_01 at 1.15× exposure, the case's V at 255 around the green lights) is no
+    brighter than the case in V, only more colourful. Only used in a frame clipped over
+    CLIPPED_SHARE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
+    clip, is not a light (the real panel_03's row was lost to one). Arrays alike (float32) in and out."""
+    saturated = (v_centre >= CLIP_FROM) & (v_centre - bright_v >= CLIP_FROM)
+    return np.where(saturated, np.maximum(bright_v, SATURATED_GIVES), bright_v)
+
+
+def _clip_glow(v, bright_v):
+    """How much a clipped point counts as colour (a white LED's core): CLIP_GAIN × its V above
+    CLIP_FROM, in full only where it stands at least CLIP_ABOVE + CLIP_RAMP grey levels above all
+    eight points around it (`bright_v`, _spot's), none where under CLIP_ABOVE. A white LED gives
+    light: its core stands far above the panel around it. A white case or label brightened
+    until it clips (review r4: the unlit panel_07 at 1.5× exposure, the bezels' highlights at
+    255 beside a case at 230–250) stands a few grey levels above its surroundings.
+    `v` and `bright_v` are float32 maps of one level; returns a float32 map like them."""
+    glow = v - CLIP_FROM
+    np.clip(glow, 0, 255 - CLIP_FROM, out=glow)
+    if not glow.any():  # nothing clipped: the usual frame
+        return glow
+    stands = bright_v - CLIP_ABOVE
+    stands *= 1.0 / CLIP_RAMP
+    np.clip(stands, 0, 1, out=stands)
+    glow *= stands
+    glow *= CLIP_GAIN
+    return glow
 
 
 def _channels(rgb):
@@ -398,13 +452,13 @@ def _channels(rgb):
     return v, c, lum
 
 
-def _pyramid(v, c, lum):
+def _pyramid(v, c, lum, clipped=False):
     levels = []
     for k in range(LEVELS):
         if k:
             size = (max(8, v.shape[1] // 2), max(8, v.shape[0] // 2))
             v, c, lum = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
-        levels.append(_Level(v, c, lum, 2 ** k))
+        levels.append(_Level(v, c, lum, 2 ** k, clipped))
     return levels
 
 
@@ -757,9 +811,7 @@ def _edge_width(lum):
 def _frame_problems(rgb, lum):
     """What is wrong with a frame as a whole, judged in fractions of the frame."""
     problems = []
-    sample = rgb[::4, ::4]
-    clipped = float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
-    if clipped > 0.15:
+    if _clipped_share(rgb) > CLIPPED_SHARE:
         problems.append("over_exposed")
     if float(np.percentile(lum[::4, ::4], 99.5)) < 70:
         problems.append("too_dark")
@@ -874,6 +926,36 @@ def _row_too_small(points, spots, long_side):
     return near >= TOO_FAR_SHARE * len(spots)
 
 
+def _under_glare(leds, rgb, spacing):
+    """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
+    clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
+    lit spot, evidence under 1, and no window) where at least GLARE_COVER of the frame within
+    GLARE_REACH × `spacing` (working pixels) of them is clipped white (a glare or a blown-out
+    photo over them). A white case in a bright photo clips around its lights, whose windows and
+    lit spots still show (review r4: the real photos brightened 1.3–1.5× clip 20–70 % of the
+    frame and read; panel_01's unlit LOS shows no window even unaltered).
+    `leds` are read()'s items (x, y fractions of the frame), `rgb` the float32 working frame."""
+    if all(led["state"] == "unsure" for led in leds):
+        return True
+    height, width = rgb.shape[:2]
+    reach = max(2, int(round(GLARE_REACH * spacing)))
+    covered = 0
+    for led in leds:
+        if led["evidence"] >= 1 or led["window"] >= WINDOW_SEEN:
+            continue
+        x, y = int(round(led["x"] * width)), int(round(led["y"] * height))
+        patch = rgb[max(0, y - reach):y + reach + 1, max(0, x - reach):x + reach + 1]
+        covered += bool(patch.size) and float((patch.min(2) >= 250).mean()) >= GLARE_COVER
+    return covered >= GLARE_LIGHTS * len(leds)
+
+
+def _clipped_share(rgb):
+    """The share of the frame `rgb` (float32 working RGB) clipped white (every channel ≥ 250),
+    measured on every fourth pixel each way."""
+    sample = rgb[::4, ::4]
+    return float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
+
+
 def _glare_over(rgb):
     """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
@@ -974,24 +1056,33 @@ def read(images, model):
     problems = _frame_problems(pixels[middle], chans[middle][2])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
-    if problems:  # glare over everything, or even the brightest things (the lights) are dim
+    # A single photo clipped white over CLIPPED_SHARE (up to CLIPPED_HARD) is read all the same (a
+    # white case in a bright photo clips without hiding its lights) and sent back as over-exposed
+    # only when the lights cannot be read through it (_under_glare), or no row is read at all.
+    # (A burst's glare gate is as before: not measured on altered bursts.)
+    clipped = problems == ["over_exposed"] and len(images) == 1 and _clipped_share(pixels[middle]) <= CLIPPED_HARD
+    if problems and not clipped:  # even the brightest things (the lights) are dim
         return _retake(problems[:1], {"sharpness": sharpness})
+
+    def retake(code):
+        return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
     if _burst_moved(sizes, [ch[2] for ch in chans]):
         return _retake(["moved"], {"sharpness": sharpness})
-    levels = _pyramid(v, c, lum)
+    bright_case = _clipped_share(pixels[middle]) > CLIPPED_SHARE  # _gives_light
+    levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if _looks_blurred(edge, blurred, spots) else None
         # JPEG speckle (spots under SPECKLE) says nothing of how far a panel is (a plain wall, re-encoded).
-        return _retake([reason or _unfound([spot for spot in spots if spot.weight >= SPECKLE])], {"sharpness": sharpness})
+        return retake(reason or _unfound([spot for spot in spots if spot.weight >= SPECKLE]))
     score, rival, origin, (ux, uy), pos, radius, rival_pos, points, layout_margin = row
     spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 8 * radius
     if blurred:
-        return _retake(["blurry"], {"sharpness": sharpness})
+        return retake("blurry")
     if spacing < 7.0 or _row_too_small(points, spots, long_side):  # lights a few pixels apart, or a tiny row
-        return _retake(["too_far"], {"sharpness": sharpness})
+        return retake("too_far")
     # Every scale at which a light fits between its neighbours may show it lit.
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
     fit_margin = score - rival
@@ -1005,7 +1096,7 @@ def read(images, model):
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
-    frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch) for ch in chans]
+    frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     out, stated = [], []
     leds = model["leds"]
     for k, led in enumerate(leds):
@@ -1023,6 +1114,10 @@ def read(images, model):
         if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
             # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit
             # lens of coloured plastic. Both photograph alike; say so.
+            p_state = min(p_state, DARK_GLOW)
+        if clipped and state == "on" and float(np.median(evidence)) < CLIPPED_LIT:
+            # In a frame clipped over CLIPPED_SHARE a lit light's ring clips too, and coloured
+            # fringes along clipped edges look like weak lit spots: only a clear one is lit.
             p_state = min(p_state, DARK_GLOW)
         window = _window(levels, scales, x, y, spacing)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
@@ -1062,10 +1157,10 @@ def read(images, model):
             sum(item["window"] >= WINDOW_SEEN for item in out) < 0.5 * len(out)):
         # Nothing lit and most slots show no window either: the row was not found (a panel
         # too far to see, or none), whatever line the slots were fitted to.
-        return _retake([_unfound(spots)], {"sharpness": sharpness})
+        return retake(_unfound(spots))
     if _more_lights(levels, scales, points, out):
         if placed == "sure":
-            return _retake(["check_model"], {"sharpness": sharpness})
+            return retake("check_model")
         for item in out:
             if item["state"] != "unsure":
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
@@ -1085,6 +1180,8 @@ def read(images, model):
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
+    if clipped and _under_glare(out, pixels[middle], spacing):
+        return retake("over_exposed")
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side)
     if advice:  # read, but hardly: say what would read better
@@ -1095,14 +1192,19 @@ def read(images, model):
 def _beyond(levels, scales, points):
     """What shows one step beyond each end of the row (the step between the end light and
     its neighbour): [(lit evidence, how much brighter, window)] for the place before the first
-    light and after the last. A model with fewer lights than the row leaves lights there."""
+    light and after the last. A model with fewer lights than the row leaves lights there. It is
+    looked at only at the `scales` whose spots (radius 2·2^k working pixels) are at most
+    BEYOND_FIT of the step: a coarser "window" there is the case's edge or corner against what is
+    behind it, which can outscore the lights' faint windows in a dark photo (review r4: panel_04
+    at 0.5× exposure was "check_model")."""
     points = np.asarray(points, dtype=np.float64)
     found = []
     for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
         x, y = 2 * end - neighbour
         step = float(np.hypot(*(end - neighbour)))
-        found.append((_evidence(levels, scales, x, y, step), _brighter(levels, scales, x, y, step),
-                      _window(levels, scales, x, y, step)))
+        fit = [k for k in scales if 2.0 * 2 ** k <= BEYOND_FIT * step] or scales[:1]
+        found.append((_evidence(levels, fit, x, y, step), _brighter(levels, fit, x, y, step),
+                      _window(levels, fit, x, y, step)))
     return found
 
 
