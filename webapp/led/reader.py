@@ -47,8 +47,8 @@ is only a small prior. The steps:
    channels), limited to the colours the catalog says that light has.
 
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
-frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when no light could
-be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
+frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
+could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
 with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
 no row found, or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
@@ -68,7 +68,7 @@ VERSION = "2026-12-01.7-h13"  # .3 lines (cables) are not lit spots; .4 slot pla
 # between lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are
 # unsure; too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice
 # with rows read nearly all unsure, JPEG speckle is no "blurred"; .7 a row read mostly unsure whose lights sit in
-# clipped white is over-exposed, and a glare of 4.5 % of the frame over a row read all unsure
+# clipped white, or under a glare of 4.5 % of the frame, is over-exposed
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -150,11 +150,11 @@ TOO_FAR_SPAN = 0.06
 # frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
 # small 5–62 % (the real row was missed; a retake there would be named wrongly).
 TOO_FAR_SHARE = 0.75
-# A row none of whose lights could be decided, in a frame at least SOME_GLARE clipped white, is
-# over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03), the
-# over-exposed renders that _frame_problems' 15 % misses 0–14 %. (Was 8 %: of the dev renders
-# (seeds 5000–5399) read all unsure, the good clip at most 2.0 %, the over-exposed whose glare
-# missed the row 2.8–7.4 %.)
+# A row read mostly unsure (ADVICE_UNSURE of its lights), in a frame at least SOME_GLARE clipped
+# white, is over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03),
+# the over-exposed renders that _frame_problems' 15 % misses 0–14 %. (Was 8 % with every light
+# unsure: of the dev renders (seeds 5000–5399) read with half their lights or more unsure, the good
+# clip at most 2.4 %, the over-exposed whose glare missed the row 2.8–10.4 %.)
 SOME_GLARE = 0.045
 # A frame whose only spots (at most PANEL_SPOTS) include a clear coarse window (level 2 or 3,
 # at least PANEL_WINDOW noise units: WIN_CAP is 2) shows a panel too far away seen whole as one
@@ -1062,11 +1062,10 @@ def read(images, model):
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
-    if all(item["state"] == "unsure" for item in out) and _glare_over(rgbs[middle]) or (
-            _mostly_unsure(out) and _lights_washed_out(rgbs[middle], points, spacing)):
-        # Nothing could be decided and a glare covers part of the frame, or the lights sit in
-        # clipped white: it hides them (a row read all unsure is common without glare: dim or
-        # hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
+    if _mostly_unsure(out) and (_glare_over(rgbs[middle]) or _lights_washed_out(rgbs[middle], points, spacing)):
+        # Hardly anything could be decided and a glare covers part of the frame, or the lights
+        # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
+        # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side)
