@@ -47,8 +47,8 @@ is only a small prior. The steps:
    channels), limited to the colours the catalog says that light has.
 
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
-frame and of the lights' spacing), glare (over 15 % of the frame, or over 8 % when no light could
-be decided), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
+frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
+could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
 with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
 no row found, or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
@@ -64,11 +64,12 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.7-h12"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.7"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
-# bright case clips is read (sent back only with its lights under the glare)
+# bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
+# lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -163,14 +164,24 @@ CLIPPED_HARD = 0.6
 # the real photos brightened 1.3–1.5× showed lit lights at 2.4–10.8, and wrong rows (panel_04,
 # placed at 3× the spacing) lit at 1.8–2.2.
 CLIPPED_LIT = 2.3
-# A row none of whose lights could be decided, in a frame at least SOME_GLARE clipped white, is
-# over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03), the
-# over-exposed renders that _frame_problems' 15 % misses 0–14 %.
-SOME_GLARE = 0.08
+# A row read mostly unsure (ADVICE_UNSURE of its lights), in a frame at least SOME_GLARE clipped
+# white, is over-exposed: dev renders' good frames clip at most 2 %, the real photos' 2.6 % (03),
+# the over-exposed renders that _frame_problems' 15 % misses 0–14 %. (Was 8 % with every light
+# unsure: of the dev renders (seeds 5000–5399) read with half their lights or more unsure, the good
+# clip at most 2.4 %, the over-exposed whose glare missed the row 2.8–10.4 %.)
+SOME_GLARE = 0.045
 # A frame whose only spots (at most PANEL_SPOTS) include a clear coarse window (level 2 or 3,
 # at least PANEL_WINDOW noise units: WIN_CAP is 2) shows a panel too far away seen whole as one
 # spot: dev too-far renders show one such spot, dev frames without a panel none or faint ones (≤ 0.5).
 PANEL_SPOTS, PANEL_WINDOW = 3, 1.5
+# A row read mostly unsure (ADVICE_UNSURE) whose lights sit in clipped white is over-exposed: the
+# panel around them is burnt out (a white case over-exposed, or a glare over the row) and a lit
+# light cannot stand out of it. A light sits in clipped white when at least WASHED_OUT of the
+# pixels within half the lights' spacing of it are clipped (all three channels ≥ 250), and the
+# row when at least half its lights do. Dev renders (seeds 5000–5399) read mostly unsure: the
+# over-exposed ones whose row is burnt out 0.75–1.0 of the pixels at most lights, the good ones
+# at most 0.6 at any light and 0.05 at the median light (a lit LED's clipped core is small).
+WASHED_OUT = 0.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -962,6 +973,35 @@ def _glare_over(rgb):
     return float((rgb[::4, ::4].min(2) >= 250).mean()) >= SOME_GLARE
 
 
+def _mostly_unsure(leds):
+    """Whether at least ADVICE_UNSURE of a read row's `leds` (read()'s items) are "unsure"."""
+    return bool(leds) and sum(led["state"] == "unsure" for led in leds) >= ADVICE_UNSURE * len(leds)
+
+
+def _lights_washed_out(rgb, points, spacing):
+    """Whether at least half the lights at `points` ((slots, 2) working pixels) sit in clipped
+    white: WASHED_OUT or more of the pixels of the frame `rgb` (float32 working RGB, one frame)
+    within half the lights' `spacing` (working pixels) of the light are clipped in all three
+    channels. Measured in working pixels and fractions of the spacing, so a small photo is
+    judged like a large one."""
+    height, width = rgb.shape[:2]
+    reach = max(1.0, 0.5 * spacing)
+    step = max(1, int(reach // 6))  # about 100 pixels sampled per light, whatever the spacing
+    washed = 0
+    for x, y in points:
+        x0, x1 = max(0, int(x - reach)), min(width, int(x + reach) + 1)
+        y0, y1 = max(0, int(y - reach)), min(height, int(y + reach) + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        ys, xs = np.mgrid[y0:y1:step, x0:x1:step]
+        disc = (xs - x) ** 2 + (ys - y) ** 2 <= reach ** 2
+        if not disc.any():
+            continue
+        clipped = rgb[y0:y1:step, x0:x1:step].min(2) >= 250
+        washed += float(clipped[disc].mean()) >= WASHED_OUT
+    return washed >= 0.5 * len(points)
+
+
 def _scene(lum):
     """A frame's look for _burst_moved: its grey image at SCENE_SIDE pixels (long side), the
     brightest tenth clipped (lit lights), broad shading removed (exposure, vignetting)."""
@@ -1006,7 +1046,7 @@ def _advice(leds, spacing, long_side):
     """What to tell the technician with a reading whose lights are (nearly) all "unsure": [code]
     from ADVICE or RETAKE, from the photo's `long_side` and the lights' `spacing` (working
     pixels); [] when the reading stands on its own."""
-    if not leds or sum(led["state"] == "unsure" for led in leds) < ADVICE_UNSURE * len(leds):
+    if not _mostly_unsure(leds):
         return []
     if long_side < ADVICE_SIDE:
         return ["small_photo"]
@@ -1165,10 +1205,6 @@ def read(images, model):
             if item["state"] != "unsure":
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
                             confidence=min(item["confidence"], UNSEEN_OFF))
-    if all(item["state"] == "unsure" for item in out) and _glare_over(pixels[middle]):
-        # Nothing could be decided and a glare covers part of the frame: it hides the lights
-        # (a row read all unsure is common without glare: dim or hidden lights, clutter).
-        return _retake(["over_exposed"], {"sharpness": sharpness})
     doubtful_lit = [item for item in out if item.get("lean", item["state"]) != "off"]
     if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
             any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN):
@@ -1182,6 +1218,11 @@ def read(images, model):
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
     if clipped and _under_glare(out, pixels[middle], spacing):
         return retake("over_exposed")
+    if _mostly_unsure(out) and (_glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
+        # Hardly anything could be decided and a glare covers part of the frame, or the lights
+        # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
+        # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
+        return _retake(["over_exposed"], {"sharpness": sharpness})
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side)
     if advice:  # read, but hardly: say what would read better
