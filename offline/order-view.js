@@ -41,7 +41,8 @@ const APPLY = {
     order.led_checks = (order.led_checks || []).concat([{ id: a.check_id, model_id: a.model_id || "custom",
       model_kind: a.model_kind || "ont", labels: a.labels ? a.labels.split(",") : (tapped || []).map((s) => s.label),
       capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
-      confirmed: tapped, occurred_at: at, local: true, pending }]);
+      // Taps on every light confirm them; taps on some (the rest "unsure") wait for the reading (as the server does).
+      confirmed: tapped && tapped.every((s) => s.state !== "unsure") ? tapped : null, occurred_at: at, local: true, pending }]);
     order.events = order.events.concat([event(at, "led_check", order.state, pending)]);
   },
   "order.led_confirm": (order, a, at, pending) => {

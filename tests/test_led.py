@@ -605,6 +605,35 @@ def test_a_burst_is_read_when_it_syncs_and_the_technicians_correction_is_kept(ap
     assert "LAN4" in page.text and "layout unverified" in page.text.lower() or "灯位未核实" in page.text
 
 
+def test_taps_on_some_lights_saved_with_the_photo_are_no_confirmation(login, order_id, db):  # noqa: F811
+    """Review r5: a draft tapped on POWER only was saved as POWER on and every other light confirmed "off", which
+    the fault tree then offered. Untapped lights are "unsure": kept as taps, confirmed by nobody; taps on every
+    light are the technician's confirmation."""
+    tech = login("techa")
+    phone = Phone(tech)
+    sha = upload(tech, led_render.make_case(41, "single", model_id="zte-f670l")["photos"][0])
+    labels = [led["label"] for led in catalog.model("zte-f670l")["leds"]]
+    some = [{"label": label, "state": "on" if k == 0 else "unsure", "color": "green" if k == 0 else None}
+            for k, label in enumerate(labels)]
+    every = [{"label": label, "state": "on" if k == 0 else "off", "color": "green" if k == 0 else None}
+             for k, label in enumerate(labels)]
+    kept = {}
+    for name, tapped in (("some", some), ("every", every), ("none", [dict(s, state="unsure", color=None) for s in some])):
+        check_id = str(uuid.uuid4())
+        result = phone.push([phone.mutation("order.led_check", {
+            "order_id": order_id, "check_id": check_id, "model_id": "zte-f670l", "capture": "photo", "sha256": sha,
+            "frames": 1, "tapped": tapped})]).json["results"][0]
+        assert result["status"] == "applied", result
+        kept[name] = db.execute("SELECT tapped, confirmed, confirmed_at, id FROM led_checks WHERE id = ?", [check_id]).fetchone()
+    assert json.loads(kept["some"][0]) == some and kept["some"][1] is None and kept["some"][2] is None
+    assert json.loads(kept["every"][1]) == every and kept["every"][2]
+    assert kept["none"][0] is None and kept["none"][1] is None
+    checks_pulled = next(c["data"] for c in phone.pull(None)["changes"] if c["table"] == "orders" and c["id"] == order_id)["led_checks"]
+    pulled = {c["id"]: c for c in checks_pulled}
+    assert [pulled[kept[name][3]]["confirmed"] is None for name in ("some", "every", "none")] == [True, False, True]
+    assert pulled[kept["some"][3]]["tapped"] == some
+
+
 def test_a_bad_photo_comes_back_as_a_retake_and_wrong_checks_are_refused(login, order_id, db):  # noqa: F811
     tech = login("techa")
     phone = Phone(tech)

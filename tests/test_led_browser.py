@@ -124,13 +124,14 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     # One tap on PON moves it from on to flashing, as the photo says.
     chip(check, "PON").tap()
     expect(chip(check, "PON")).to_contain_text("闪烁")
-    # LAN2 was left off in the taps; the photo says steady. The technician says it is flashing
-    # (traffic the burst missed): two taps, off → on → flashing, a correction against the photo.
-    expect(chip(check, "LAN2")).to_contain_text("照片：常亮")
-    chip(check, "LAN2").tap()
+    # LAN2 was not tapped: it shows what the photo says, steady (untapped lights are no word of the
+    # technician's, review r5). The technician says it is flashing (traffic the burst missed): one
+    # tap, on → flashing, a correction against the photo.
     expect(chip(check, "LAN2")).to_contain_text("常亮")
+    expect(chip(check, "LAN2")).not_to_contain_text("照片：")
     chip(check, "LAN2").tap()
     expect(chip(check, "LAN2")).to_contain_text("闪烁")
+    expect(chip(check, "LAN2")).to_contain_text("照片：常亮")
     check.locator("[data-led-confirm]").tap()
     for _ in range(100):  # the confirmation goes through the outbox and syncs
         if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:

@@ -61,10 +61,15 @@ const readingOf = (check) => (check.reading && check.reading.leds && check.readi
 // What a check's chips show: the technician's unsent taps, else their confirmation, else the
 // reading, else every light "unsure": a photo not read yet, or sent back for a retake, says
 // nothing of the lights (showing them off would read as "no power"), so each is the technician's to tap.
+// Taps saved with the photo on some lights only (the rest "unsure") are no confirmation: each
+// tapped light shows the tap, the others the reading.
 function shownStates(check) {
+  if (edits[check.id] || check.confirmed) { return edits[check.id] || check.confirmed; }
   const reading = readingOf(check);
-  return edits[check.id] || check.confirmed || (reading ? reading.map((l) => ({ label: l.label, state: l.state, color: l.color }))
-    : check.labels.map((l) => ({ label: l, state: "unsure", color: null })));
+  const shown = reading ? reading.map((l) => ({ label: l.label, state: l.state, color: l.color }))
+    : check.labels.map((l) => ({ label: l, state: "unsure", color: null }));
+  const taps = check.tapped || [];
+  return shown.map((s, i) => (taps[i] && taps[i].state !== "unsure" ? { label: s.label, state: taps[i].state, color: taps[i].color } : s));
 }
 
 // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
@@ -105,7 +110,7 @@ function checkStatus(check, reading) {
     return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
-  const differ = (check.confirmed || []).filter((s, i) => differsFrom(reading[i], s)).length;
+  const differ = (check.confirmed || check.tapped || []).filter((s, i) => differsFrom(reading[i], s)).length;  // untapped: "unsure"
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
   const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
@@ -183,7 +188,7 @@ function chosenModel(ref, form) {
 
 async function startDraft(orderId, taken) {
   draft = Object.assign({ order_id: orderId, url: URL.createObjectURL(taken.blob),
-    states: taken.model.leds.map((led) => ({ label: led.label, state: "off", color: null })) }, taken);
+    states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
   await keepLedDraft(draft);
   await shared.render();
   scrollToId("led-draft");
@@ -216,9 +221,11 @@ async function saveDraft() {
   const d = draft;
   if (!d) { return; }
   const sha = await sha256(d.blob);
-  // Only lights the technician tapped are their word: a draft saved untouched sends no taps (its
-  // every-light-off start is not a confirmation, and must not reach the fault tree; review r3).
-  const touched = d.touched || d.states.some((s) => s.state !== "off");
+  // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
+  // saved untouched sends no taps, and lights left untapped stay "unsure" — the photo's reading fills
+  // them in and the technician confirms the whole row later (reviews r3, r5: an "off" start sent
+  // untapped lights to the fault tree as confirmed off).
+  const touched = d.touched || d.states.some((s) => s.state !== "unsure");
   const args = { order_id: d.order_id, check_id: S.uuid(), capture: d.capture, sha256: sha, frames: d.frames,
                  tapped: touched ? d.states : null, frame: d.frame, model_kind: d.model.kind,
                  labels: d.states.map((s) => s.label).join(",") };

@@ -123,16 +123,19 @@ def store_thumb(db, data, user_id, folder, now):
     return uploads.store_bytes(db, data, "image/jpeg", user_id, uploads.blob_dir(folder), now)
 
 
-def check_states(states, labels):
-    """The technician's states for each LED, left to right; ValueError when they do not fit the check."""
+def check_states(states, labels, partial=False):
+    """The technician's states for each LED, left to right: [{label, state, color}]; ValueError when they
+    do not fit the check. With `partial` (the taps saved with a photo) a light may also be "unsure": not
+    tapped, left to the reading; such taps are no confirmation (review r5)."""
     if not isinstance(states, list) or len(states) != len(labels):
         raise ValueError("count")
+    allowed = catalog.STATES + ("unsure",) if partial else catalog.STATES
     clean = []
     for item, label in zip(states, labels):
-        if not isinstance(item, dict) or item.get("label") != label or item.get("state") not in catalog.STATES:
+        if not isinstance(item, dict) or item.get("label") != label or item.get("state") not in allowed:
             raise ValueError("state")
         color = item.get("color")
-        if item["state"] == "off":
+        if item["state"] in ("off", "unsure"):
             color = None
         elif color is not None and color not in catalog.COLORS:
             raise ValueError("color")

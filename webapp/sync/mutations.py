@@ -618,9 +618,13 @@ def led_check(ctx, args, base_version, occurred_at):
     tapped = None
     if args.get("tapped") is not None:
         try:
-            tapped = checks.check_states(args["tapped"], labels)
+            tapped = checks.check_states(args["tapped"], labels, partial=True)
         except ValueError:
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
+    if tapped and all(item["state"] == "unsure" for item in tapped):
+        tapped = None  # nothing said
+    # Taps on every light are the technician's confirmation; taps on some wait for the reading (review r5).
+    confirmed = tapped if tapped and all(item["state"] != "unsure" for item in tapped) else None
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
@@ -631,7 +635,7 @@ def led_check(ctx, args, base_version, occurred_at):
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
          seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None,
-         json.dumps(tapped) if tapped else None, to_text(when) if tapped else None, ctx.user.id, evidence["device_time"],
+         json.dumps(confirmed) if confirmed else None, to_text(when) if confirmed else None, ctx.user.id, evidence["device_time"],
          to_text(ctx.received)])
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
                        reason="", details={"check_id": check_id, "model": model["id"], **evidence},

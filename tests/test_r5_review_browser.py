@@ -1,0 +1,50 @@
+"""Review r5's finding on the phone (390×844, real Chromium): lights a technician did not tap are not confirmed."""
+import pathlib
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_offline_browser import (  # noqa: F401  (fixtures)
+    dispatch_order, go_offline, log_in, phone_profile, ready_offline, server)
+
+pytestmark = pytest.mark.browser
+PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos"
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository (CI has it)")
+def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """The draft used to start every light "off": tapping only POWER saved LOS, PON and LAN as confirmed off, and the
+    FTTH guide offered PON 灭 "as confirmed on the LED photo" for panel_01, whose PON is lit. Untapped lights stay
+    "unsure" (看不准) and the guide offers nothing for them."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    section = page.locator("#leds")
+    go_offline(server, context)
+    section.locator("select[name=model]").select_option("zte-f6005")
+    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_01.jpg"))  # POWER, PON, LAN lit
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    chips = draft.locator(".led-chip")
+    expect(chips.nth(1)).to_contain_text("看不准")  # not said yet: never "灭" before anyone looked
+    chips.nth(0).tap()  # only POWER
+    expect(chips.nth(0)).not_to_contain_text("看不准")
+    draft.locator("[data-led-save]").tap()
+    saved = page.locator(".led-check").first
+    expect(saved).to_be_visible(timeout=10000)
+    expect(saved.locator(".led-chip").nth(1)).to_contain_text("看不准")
+    page.locator("[data-start-run=ftth]").tap()
+    page.wait_for_timeout(800)
+    suggested = []
+    for _ in range(3):
+        button = page.locator("#runner button.suggested")
+        if not button.count():
+            break
+        suggested.append((page.locator("#runner").get_attribute("data-node"), button.get_attribute("data-answer")))
+        button.tap()
+        page.wait_for_timeout(300)
+    assert suggested == [], f"lights nobody confirmed offered to the fault tree: {suggested}"
+    assert context.errors == []
