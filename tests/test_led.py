@@ -757,7 +757,9 @@ def test_lights_in_clipped_white_are_over_exposed_not_a_reading_of_unsure_lights
     assert result["quality"]["problems"] == ["over_exposed"] and result["leds"] == [], result["quality"]
 
 
-@pytest.mark.parametrize("seed", [5077, 5157, 5212, 5277])  # 5077: one light of 12 read "off"
+# (5277 was one too: with a case clipped over 4 % able to give light (BRIGHT_CASE) it is read, every decided light
+# right, rather than sent back.)
+@pytest.mark.parametrize("seed", [5077, 5157, 5212])  # 5077: one light of 12 read "off"
 def test_a_glare_of_a_few_percent_of_the_frame_over_an_unread_row_is_over_exposed(seed):
     result = read_case(led_render.make_case(seed, "single", bad="over_exposed"))
     assert result["quality"]["problems"] == ["over_exposed"], result["quality"]

@@ -64,12 +64,13 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.7"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.8"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
 # bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
-# lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed
+# lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
+# lets lights on it give light by colour, a burst is judged by the problems most of its frames show
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -156,6 +157,13 @@ TOO_FAR_SHARE = 0.75
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
 CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
+# Where the frame is clipped white over BRIGHT_CASE, a point whose surroundings clip too may give
+# light by colour alone (_gives_light): real good photos clip at most 2.6 % (../shared/led-photos
+# 03), dev good renders 2.4 %; the real photos brightened 1.2× clip 5–6.4 %, and with 15 % here
+# (CLIPPED_SHARE) they read all unsure and went back as over-exposed while 1.25× read right (review
+# r5). Dev over-exposed renders (seeds 5000–5399) clipped 4–15 %: 5 of 80 are then read (every
+# decided light right) instead of sent back; good photos and decided lights unchanged.
+BRIGHT_CASE = 0.04
 # A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
 # clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
 # (panel_04, its lights then unreadable anyway) and 1.3× at most 46 %.
@@ -409,7 +417,7 @@ def _gives_light(bright_v, v_centre):
     There brightness cannot be compared: a lit LED on a case that a bright photo clipped
     (review r4: panel_01 at 1.15× exposure, the case's V at 255 around the green lights) is no
     brighter than the case in V, only more colourful. Only used in a frame clipped over
-    CLIPPED_SHARE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
+    BRIGHT_CASE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
     clip, is not a light (the real panel_03's row was lost to one). Arrays alike (float32) in and out."""
     saturated = (v_centre >= CLIP_FROM) & (v_centre - bright_v >= CLIP_FROM)
     return np.where(saturated, np.maximum(bright_v, SATURATED_GIVES), bright_v)
@@ -829,6 +837,22 @@ def _frame_problems(rgb, lum):
     return problems
 
 
+def _burst_problems(pixels, lums):
+    """(problems, index of the frame to judge the photo by) for the frames `pixels` (uint8 RGB) and their
+    luminance maps `lums`: a problem of the burst is one at least half its frames show, and the frame
+    judged is the one nearest the middle that shows just those. A frame or two of a burst caught while
+    the camera's exposure settles (too bright, or black) say nothing of the panel (review r5: one frame
+    at 1.3× in the middle of 30 sent the burst back as over-exposed, two black frames of 8 as too dark).
+    A single photo is its own judge."""
+    each = [_frame_problems(rgb, lum) for rgb, lum in zip(pixels, lums)]
+    middle = len(pixels) // 2
+    if len(each) == 1:
+        return each[0], 0
+    problems = [code for code in ("over_exposed", "too_dark") if 2 * sum(code in p for p in each) >= len(each)]
+    alike = [k for k, p in enumerate(each) if p == problems] or [middle]
+    return problems, min(alike, key=lambda k: (abs(k - middle), k))
+
+
 # ---- states and colours ----
 
 def _p_lit(evidence, placed="sure"):
@@ -1092,8 +1116,7 @@ def read(images, model):
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
     else:
         v, c, lum = chans[0]
-    middle = len(pixels) // 2
-    problems = _frame_problems(pixels[middle], chans[middle][2])
+    problems, middle = _burst_problems(pixels, [ch[2] for ch in chans])
     edge = _edge_width(chans[middle][2])
     sharpness = round(1.0 / max(edge, 1e-3), 3) if edge else 0.0
     # A single photo clipped white over CLIPPED_SHARE (up to CLIPPED_HARD) is read all the same (a
@@ -1108,7 +1131,7 @@ def read(images, model):
         return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
     if _burst_moved(sizes, [ch[2] for ch in chans]):
         return _retake(["moved"], {"sharpness": sharpness})
-    bright_case = _clipped_share(pixels[middle]) > CLIPPED_SHARE  # _gives_light
+    bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
