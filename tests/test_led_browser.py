@@ -196,6 +196,7 @@ def test_a_photo_the_server_could_not_read_asks_the_technician_to_tap_the_lights
     check = page.locator(".led-check").first
     expect(check.locator(".led-not-read")).to_have_text(NOT_READ_ZH)
     expect(check.locator(".led-retake")).to_have_count(0)
+    expect(check.locator("svg .mark")).to_have_count(0)  # no marks where no light was found (review r5)
     chips = check.locator(".led-chip")
     assert chips.count() == len(catalog.model("huawei-hg8546m")["leds"])
     for index in range(chips.count()):  # every light "unsure": one tap each says it is on

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, log_in, phone_profile, ready_offline, server)
+    dispatch_order, go_offline, go_online, log_in, phone_profile, ready_offline, server)
 
 pytestmark = pytest.mark.browser
 PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos"
@@ -47,4 +47,19 @@ def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, p
         button.tap()
         page.wait_for_timeout(300)
     assert suggested == [], f"lights nobody confirmed offered to the fault tree: {suggested}"
+    # Online, the reading comes back: the tapped light keeps the tap, the others show the photo's reading; the
+    # hint on flashing names this model's own lights (the ZTE F6005: LOS, PON, LAN), not a fixed list.
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    page.goto(f"{server.url}/jobs/")
+    page.locator(f"#job-{order_id} .job-main").tap()
+    saved = page.locator(".led-check").first
+    for _ in range(20):  # the reading is made by the job after the push; pulled on "sync now"
+        page.locator("#sync-now").tap()
+        if saved.locator(".led-read").count():
+            break
+        page.wait_for_timeout(500)
+    expect(saved.locator(".led-read")).to_be_visible(timeout=30000)
+    expect(saved.locator(".led-flash-hint")).to_contain_text("LOS · PON · LAN")
+    expect(saved.locator(".led-chip").nth(0)).to_contain_text("常亮")
     assert context.errors == []

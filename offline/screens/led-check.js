@@ -101,7 +101,12 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[photoSays(read)] })}</small>` : nothing}</button>`;
 })}</div>`;
 
-function checkStatus(check, reading) {
+// The lights whose flashing means something to the fault tree (PON registering, LOS, LAN or WAN traffic):
+// what a single photo cannot tell. Named as the model names them (the Nokia's ALARM is its LOS).
+const FLASHING_ROLES = ["pon", "los", "lan", "wan"];
+const flashingLights = (model) => (model ? model.leds.filter((led) => FLASHING_ROLES.includes(led.tree)).map((led) => led.label) : []);
+
+function checkStatus(check, reading, model) {
   // The server gave up reading this photo (webapp/led/checks.py not_read): no retake asked, the technician's eyes decide.
   if (check.reading && check.reading.quality && (check.reading.quality.problems || []).includes("not_read")) {
     return html`<p class="flash flash-warn led-not-read">${t("The photo could not be read automatically: look at the lights and tap what you see.")}</p>`;
@@ -116,8 +121,8 @@ function checkStatus(check, reading) {
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
       : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
   const advice = (check.reading.quality && check.reading.quality.advice) || [];
-  return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${t("The photo could hardly be read")}${colon}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" ?
-    html`<p class="muted small">${t("One photo cannot show flashing: for PON, LOS or LAN record a 3-second burst, or watch them and tap.")}</p>` : nothing}`;
+  return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${t("The photo could hardly be read")}${colon}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" && flashingLights(model).length ?
+    html`<p class="muted small led-flash-hint">${t("One photo cannot show flashing: for %(lights)s record a 3-second burst, or watch them and tap.", { lights: flashingLights(model).join(" · ") })}</p>` : nothing}`;
 }
 
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
@@ -130,12 +135,15 @@ async function checkView(ref, check) {
   const { held, src } = await photoSrc(shared.db, check.sha256, check.thumb_sha256 || check.sha256);
   const frames = held && held.blob && check.capture === "burst" ? check.frames : 1;
   const frame = check.frame || (check.reading && check.reading.frame) || { width: 4, height: 3 };
-  const spots = reading ? reading.map((l) => ({ x: l.x, y: l.y })) : L.guideSpots(ref, model.leds);
+  // Marks go where the reading found the lights; before the reading, where the capture guide put them; a photo
+  // sent back or not read shows none (the guide's places would sit on cables and print: review r5).
+  const unread = check.reading && check.reading.quality && !check.reading.quality.ok;
+  const spots = reading ? reading.map((l) => ({ x: l.x, y: l.y })) : unread ? [] : L.guideSpots(ref, model.leds);
   const states = shownStates(check);
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    ${checkStatus(check, reading, model)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
     ${check.confirmations && !edits[check.id] ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
       : html`<button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
 }
