@@ -502,7 +502,8 @@ def test_the_command_prints_the_reading_as_json(app, tmp_path):
     assert body["model"] == "huawei-hg8546m" and body["quality"]["ok"] is True and body["quality"]["problems"] == []
     assert [led["label"] for led in body["leds"]] == [t["label"] for t in case["truth"]]
     assert all(led["state"] != "off" for led, t in zip(body["leds"], case["truth"]) if t["state"] != "off")
-    assert all(set(led) == {"label", "state", "color", "confidence"} for led in body["leds"])
+    assert all(set(led) - {"lean"} == {"label", "state", "color", "confidence"} for led in body["leds"])
+    assert all(("lean" in led) <= (led["state"] == "unsure") for led in body["leds"])
 
     blurred = tmp_path / "blurred.jpg"
     blurred.write_bytes(led_render.make_case(12, "single", bad="blurry", model_id="zte-f660")["photos"][0])
@@ -546,6 +547,10 @@ def test_the_command_runs_alone_as_python_dash_m(tmp_path):
     for args in ((), (str(photo),), (str(photo), "--model", "no-such-box")):
         refused = run(*args)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stderr.strip(), args
+    if PHOTOS.is_dir():  # an unsure light says what it leans to, never a bare number (review r5: "unsure 0.81")
+        unsure = run(str(PHOTOS / "panel_05.jpg"), "--leds", "POWER,ALARM,PON,LAN")
+        rows = [line.split() for line in unsure.stdout.splitlines() if " unsure " in f" {line} "]
+        assert rows and all(row[2] == "leans" or row[2:] == ["(no", "lean)"] for row in rows), unsure.stdout
     if PHOTOS.is_dir():  # two photos named in one call are one burst: of two panels, it is sent back
         two = run(str(PHOTOS / "panel_01.jpg"), str(PHOTOS / "panel_07.jpg"), "--leds", "POWER,LOS,PON,LAN")
         assert two.returncode == 1 and "retake: The phone moved during the burst" in two.stdout, two.stdout

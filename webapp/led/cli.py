@@ -43,7 +43,7 @@ def analyze_files(paths, model):
                     "problems": [{"code": code, "message": reader.RETAKE[code]} for code in result["quality"]["problems"]],
                     **({"advice": [{"code": code, "message": reader.ADVICE.get(code) or reader.RETAKE[code]}
                                    for code in result["quality"]["advice"]]} if result["quality"].get("advice") else {})},
-        "leds": [{key: led[key] for key in ("label", "state", "color", "confidence")} for led in result["leds"]],
+        "leds": [{key: led[key] for key in ("label", "state", "color", "confidence", "lean") if key in led} for led in result["leds"]],
     }
 
 
@@ -80,8 +80,16 @@ def analyze_command(photos, model_id, labels, as_json):
         for advice in result["quality"].get("advice", []):
             click.echo(f"hardly read: {advice['message']}")
         for led in result["leds"]:
-            click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {led['confidence']:.2f}")
+            click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {_said(led)}")
     sys.exit(0 if result["quality"]["ok"] else 1)
+
+
+def _said(led):
+    """How sure: "0.96" for an on/off/blinking light; for an "unsure" one, the state it leans to and how likely that
+    is ("leans off 0.81"), never a bare number that would read as 81 % sure of "unsure" (review r5)."""
+    if led["state"] != "unsure":
+        return f"{led['confidence']:.2f}"
+    return f"leans {led['lean']} {led['confidence']:.2f}" if led.get("lean") else "(no lean)"
 
 
 @led_cli.command("models", with_appcontext=False)
