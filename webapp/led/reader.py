@@ -184,11 +184,12 @@ PANEL_SPOTS, PANEL_WINDOW = 3, 1.5
 # at most 0.6 at any light and 0.05 at the median light (a lit LED's clipped core is small).
 WASHED_OUT = 0.5
 # A row placed through its lit lights but turned off their line onto the labels printed beside
-# them (_lens_row): when the slots at which (within LENS_PIN of the spacing) at least LENS_LIT_SLOTS clearly lit spots (lit score
-# LENS_LIT or more) sit are not all on the placed row within LENS_OFF of the spacing, the row is
-# also tried through those lit spots (turned by up to LENS_TURN degrees and stretched by up to
-# LENS_STRETCH each way) and taken when its slots show windows and lit spots (each capped at
-# LENS_CAP noise units) LENS_GAIN more in all than the placed row's.
+# them (_lens_row): when at least LENS_LIT_SLOTS slots hold a clearly lit spot (lit score LENS_LIT
+# or more, within LENS_PIN of the spacing) and the row moved onto those spots moves a slot LENS_OFF
+# of the spacing or more, the moved row (turned by LENS_TURN degrees, stretched by LENS_STRETCH) is
+# taken when its slots show windows and lit spots (each capped at LENS_CAP noise units) LENS_GAIN
+# more in all than the placed row's. Of the dev renders (seeds 5000–5399) it changed one reading:
+# an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
@@ -811,10 +812,10 @@ def _lens_row(levels, scales, spots, points, spacing):
     to 480 pixels, or read at 1,008, had its row run from the POWER light up onto the printed
     labels beside the lights, whose dark letters score as windows, and read the lit LAN "off").
 
-    The slots holding a clearly lit spot (LENS_LIT, within LENS_PIN of the `spacing`) pin the row: with at
-    least LENS_LIT_SLOTS of them, and a slot LENS_OFF of the spacing or more off the line through
-    them, the placed row is moved (turned, stretched and shifted as a whole) so those slots sit on
-    their lit spots, then turned and stretched a little more (LENS_TURN, LENS_STRETCH: two lit spots
+    The slots holding a clearly lit spot (LENS_LIT, within LENS_PIN of the `spacing`) pin the row:
+    with at least LENS_LIT_SLOTS of them, and a slot LENS_OFF of the spacing or more off the row
+    pinned to them, the placed row is moved (turned, stretched and shifted as a whole) so those
+    slots sit on their lit spots, then turned and stretched a little more (LENS_TURN, LENS_STRETCH: two lit spots
     only give a direction to a few degrees). Each row is scored by what its slots show in the maps
     (the strongest window or lit evidence near each slot, capped at LENS_CAP): an unlit lens is a
     window at its slot on the lit lights' line, while the label row shows the print only at some
