@@ -190,10 +190,12 @@ def test_cables_across_the_frame_do_not_take_the_row_from_the_lights(model_id, l
         assert led.get("lean", led["state"]) == ("on" if led["label"] in lit else "off"), led
 
 
-@pytest.mark.xfail(reason="not fixed (h6): a cable's window spots outrank faint lenses; a check of "
-                          "windows along axes fixed these and broke rows of small lenses (see bench/README.md)",
-                   strict=False)
-@pytest.mark.parametrize("panel", [(38, 38, 42), (236, 236, 232)])
+@pytest.mark.parametrize("panel", [
+    pytest.param((38, 38, 42), marks=pytest.mark.xfail(
+        reason="not fixed (h6): a cable's window spots outrank faint lenses; a check of windows along axes "
+               "fixed these and broke rows of small lenses (see bench/README.md)", strict=False)),
+    (236, 236, 232),  # placed right since h15: a row turned off its lit lights is turned back (_lens_row)
+])
 def test_grey_and_black_cables_do_not_take_the_row_from_the_lights_windows(panel):
     """Network cables and power leads (black, grey, white: no colour, so not lit spots) at
     angles between the spot test's eight directions: lighter or darker than the wall all along

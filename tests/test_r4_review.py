@@ -103,3 +103,56 @@ def test_a_photo_blown_out_white_is_still_over_exposed(seed):
     case = led_render.make_case(seed, "single", "over_exposed")
     result = reader.read([reader.open_photo(case["photos"][0])], case["told"])
     assert result["quality"]["problems"] == ["over_exposed"]
+
+
+# ---- a row run onto the printed labels (issue 18) ----
+
+@real
+def test_dim_lit_light_in_a_shrunk_photo_is_not_read_off():
+    # Review r4: panel_02 shrunk to 480×270 had its row run from the POWER light up onto the
+    # printed labels beside the lights (dark letters score as windows): the lit LAN read "off" 0.92.
+    truth = _truth("panel_02.jpg")
+    result = _read(ImageOps.contain(_photo("panel_02.jpg"), (480, 480)), truth["labels_csv"])
+    lan = next(led for led in result["leds"] if led["label"] == "LAN")
+    assert lan["state"] != "off"
+
+
+@real
+def test_a_row_run_onto_the_labels_at_1008_pixels_reads_its_lit_lights():
+    # The same photo read at work_side 1,008: the row ran onto the labels and every light was "unsure".
+    truth = _truth("panel_02.jpg")
+    image = reader.open_photo((PHOTOS / "panel_02.jpg").read_bytes(), work_side=1008)
+    result = reader.read([image], catalog.custom(catalog.parse_labels(truth["labels_csv"])))
+    states = {led["label"]: led["state"] for led in result["leds"]}
+    assert states["POWER"] == states["GPON"] == "on"
+    assert "on" not in (states["UPGRADE"], states["LOS"], states["ALARM"])
+
+
+def _panel_with_labels():
+    """A grey panel, 6 lights 40 pixels apart on y = 100 (two lit green, four dark lenses), and a dark
+    printed word 22 pixels above each. Returns (levels, spots, lights (6, 2) working pixels)."""
+    from PIL import ImageDraw
+    image = Image.new("RGB", (400, 200), (150, 150, 150))
+    draw = ImageDraw.Draw(image)
+    lights = np.array([(80.0 + 40 * k, 100.0) for k in range(6)])
+    for k, (x, y) in enumerate(lights):
+        if k < 2:
+            draw.ellipse([x - 5, y - 5, x + 5, y + 5], fill=(120, 255, 60))
+        else:
+            draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=(30, 30, 30))
+        draw.text((x, y - 22), "LABEL", fill=(40, 40, 40), anchor="mm")
+    v, c, lum = reader._channels(np.asarray(image))
+    levels = reader._pyramid(v, c, lum)
+    return levels, reader._spots(levels), lights
+
+
+def test_a_row_turned_onto_the_labels_is_turned_back_onto_the_lit_lights():
+    levels, spots, lights = _panel_with_labels()
+    tilted = lights + np.array([[0.0, -4.4 * k] for k in range(6)])  # from the lit lights up to the labels
+    moved = reader._lens_row(levels, [0, 1, 2], spots, tilted, 40.0)
+    assert np.abs(moved - lights).max() <= 0.3 * 40
+
+
+def test_a_row_on_the_lit_lights_is_left_as_placed():
+    levels, spots, lights = _panel_with_labels()
+    assert reader._lens_row(levels, [0, 1, 2], spots, lights, 40.0) is lights

@@ -64,13 +64,14 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.8"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.9"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
 # bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
 # lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
-# lets lights on it give light by colour, a burst is judged by the problems most of its frames show
+# lets lights on it give light by colour, a burst is judged by the problems most of its frames show; .9 a row run
+# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -190,6 +191,15 @@ PANEL_SPOTS, PANEL_WINDOW = 3, 1.5
 # over-exposed ones whose row is burnt out 0.75–1.0 of the pixels at most lights, the good ones
 # at most 0.6 at any light and 0.05 at the median light (a lit LED's clipped core is small).
 WASHED_OUT = 0.5
+# A row placed through its lit lights but turned off their line onto the labels printed beside
+# them (_lens_row): when at least LENS_LIT_SLOTS slots hold a clearly lit spot (lit score LENS_LIT
+# or more, within LENS_PIN of the spacing) and the row moved onto those spots moves a slot LENS_OFF
+# of the spacing or more, the moved row (turned by LENS_TURN degrees, stretched by LENS_STRETCH) is
+# taken when its slots show windows and lit spots (each capped at LENS_CAP noise units) LENS_GAIN
+# more in all than the placed row's. Of the dev renders (seeds 5000–5399) it changed one reading:
+# an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
+LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
+LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -804,6 +814,70 @@ def _layout_margin(line, score, spots, slots, roles, size):
     return float(score - fit[0]) if fit is not None else 10.0
 
 
+def _lens_row(levels, scales, spots, points, spacing):
+    """The row's slot `points` ((slots, 2) working pixels), turned back onto the line of its lit
+    lights when it was placed through them but off their line (review r4: the real panel_02 shrunk
+    to 480 pixels, or read at 1,008, had its row run from the POWER light up onto the printed
+    labels beside the lights, whose dark letters score as windows, and read the lit LAN "off").
+
+    The slots holding a clearly lit spot (LENS_LIT, within LENS_PIN of the `spacing`) pin the row:
+    with at least LENS_LIT_SLOTS of them, and a slot LENS_OFF of the spacing or more off the row
+    pinned to them, the placed row is moved (turned, stretched and shifted as a whole) so those
+    slots sit on their lit spots, then turned and stretched a little more (LENS_TURN, LENS_STRETCH: two lit spots
+    only give a direction to a few degrees). Each row is scored by what its slots show in the maps
+    (the strongest window or lit evidence near each slot, capped at LENS_CAP): an unlit lens is a
+    window at its slot on the lit lights' line, while the label row shows the print only at some
+    scales. The best moved row is returned when it scores LENS_GAIN more than the placed row, else
+    `points` unchanged. Lengths in working pixels."""
+    n = len(points)
+    if n < 3:
+        return points
+    lit_spots = [sp for sp in spots if sp.lit >= LENS_LIT]
+    pinned = []
+    for k, (x, y) in enumerate(points):
+        near = [sp for sp in lit_spots if math.hypot(sp.x - x, sp.y - y) <= LENS_PIN * spacing]
+        if near:
+            best = max(near, key=lambda sp: sp.lit)
+            pinned.append((k, best.x, best.y))
+    if len(pinned) < LENS_LIT_SLOTS or len(pinned) == n:
+        return points
+    old = np.asarray(points, dtype=np.float64)
+    at = old[[k for k, _, _ in pinned]]
+    lit = np.array([(x, y) for _, x, y in pinned])
+    # The similarity (turn, stretch, shift) taking the pinned slots onto their lit spots, least squares.
+    a, b = at - at.mean(0), lit - lit.mean(0)
+    za, zb = a[:, 0] + 1j * a[:, 1], b[:, 0] + 1j * b[:, 1]
+    norm = float((np.abs(za) ** 2).sum())
+    if norm < (0.5 * spacing) ** 2:
+        return points
+    m = complex((np.conj(za) * zb).sum() / norm)
+    # How far a slot of the placed row is off the row pinned to the lit lights.
+    rel = (old[:, 0] - at.mean(0)[0]) + 1j * (old[:, 1] - at.mean(0)[1])
+    pinned_row = lit.mean(0)[0] + 1j * lit.mean(0)[1] + m * rel
+    if float(np.abs(pinned_row - (old[:, 0] + 1j * old[:, 1])).max()) < LENS_OFF * spacing:
+        return points
+
+    def shown(row):
+        total = 0.0
+        for x, y in row:
+            window = _window(levels, scales, x, y, spacing)
+            evidence = _evidence(levels, scales, x, y, spacing)
+            total += min(LENS_CAP, max(window, evidence))
+        return total
+
+    best_row, best_score = old, shown(old)
+    start = best_score
+    for turn in LENS_TURN:
+        for stretch in LENS_STRETCH:
+            mm = m * stretch * complex(math.cos(math.radians(turn)), math.sin(math.radians(turn)))
+            z = lit.mean(0)[0] + 1j * lit.mean(0)[1] + mm * rel
+            row = np.stack([z.real, z.imag], 1)
+            score = shown(row)
+            if score > best_score:
+                best_row, best_score = row, score
+    return best_row if best_score >= start + LENS_GAIN else points
+
+
 # ---- quality ----
 
 def _edge_width(lum):
@@ -1150,6 +1224,8 @@ def read(images, model):
     scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
+    if len(images) == 1:  # (in a burst, found on every pixel at its brightest, it misread 2 dev rows: off as blinking)
+        points = _lens_row(levels, scales, spots, points, spacing)
     slot_points = [tuple(p) for p in points]
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
