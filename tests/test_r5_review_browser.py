@@ -63,3 +63,36 @@ def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, p
     expect(saved.locator(".led-flash-hint")).to_contain_text("LOS · PON · LAN")
     expect(saved.locator(".led-chip").nth(0)).to_contain_text("常亮")
     assert context.errors == []
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository (CI has it)")
+def test_an_older_confirmed_check_is_not_offered_once_a_newer_one_was_taken(app, server, db, user_ids, phone_profile,  # noqa: F811
+                                                                           tmp_path):
+    """Review r6: check 1 confirmed with every light tapped (POWER off); the power fixed, check 2 saved with only POWER
+    tapped "on". The guide offered check 1's POWER "off" (it skipped the unconfirmed newer check). Only the newest
+    check counts: not confirmed yet, it offers nothing."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    section = page.locator("#leds")
+    go_offline(server, context)
+    for number, taps in enumerate(([3, 1, 1, 1], [1])):  # POWER off (on, flashing, off), the rest on; then POWER on only
+        photo = tmp_path / f"panel-{number}.jpg"  # a new file each time (the same one again fires no change)
+        photo.write_bytes((PHOTOS / "panel_01.jpg").read_bytes())
+        section.locator("select[name=model]").select_option("zte-f6005")
+        section.locator("input[name=led-photo]").set_input_files(str(photo))
+        draft = page.locator("#led-draft")
+        expect(draft).to_be_visible(timeout=15000)
+        for index, count in enumerate(taps):
+            for _ in range(count):
+                draft.locator(".led-chip").nth(index).tap()
+        draft.locator("[data-led-save]").tap()
+        expect(page.locator("#led-draft")).to_have_count(0)
+    expect(page.locator(".led-check")).to_have_count(2)
+    page.locator("[data-start-run=ftth]").tap()
+    page.wait_for_timeout(800)
+    assert page.locator("#runner button.suggested").count() == 0, page.locator("#runner").inner_text()
+    assert context.errors == []

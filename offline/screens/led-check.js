@@ -302,10 +302,10 @@ export async function ledSuggestion(o, playbookId, node) {
   const ref = await reference("leds");
   if (!ref) { return null; }
   const wantRouter = playbookId === "router" || /^Router/.test(node.led);
-  for (const check of (o.led_checks || []).slice().reverse()) {
-    if ((check.model_kind === "router") !== wantRouter || !check.confirmed) { continue; }
-    const answers = L.treeAnswers(L.confirmedLeds(check, modelOf(ref, check)), check.model_kind);
-    if (node.led in answers) { return answers[node.led]; }
-  }
-  return null;
+  // Only the newest check of the device counts: an older confirmation is stale once a newer photo was taken (the
+  // power fixed since, review r6), and a newer check not confirmed yet says nothing until it is.
+  const newest = (o.led_checks || []).filter((check) => (check.model_kind === "router") === wantRouter).pop();
+  if (!newest || !newest.confirmed) { return null; }
+  const answers = L.treeAnswers(L.confirmedLeds(newest, modelOf(ref, newest)), newest.model_kind);
+  return node.led in answers ? answers[node.led] : null;
 }
