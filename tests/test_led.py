@@ -636,6 +636,9 @@ def test_taps_on_some_lights_saved_with_the_photo_are_no_confirmation(login, ord
     assert json.loads(kept["every"][1]) == every and kept["every"][2]
     assert kept["none"][0] is None and kept["none"][1] is None
     checks_pulled = next(c["data"] for c in phone.pull(None)["changes"] if c["table"] == "orders" and c["id"] == order_id)["led_checks"]
+    # The order page shows the taps as taps (not confirmed), Chinese first.
+    page = login("disp").get(f"/orders/{order_id}")
+    assert page.status_code == 200 and page.text.count("已点选，未确认") == 1, page.text
     pulled = {c["id"]: c for c in checks_pulled}
     assert [pulled[kept[name][3]]["confirmed"] is None for name in ("some", "every", "none")] == [True, False, True]
     assert pulled[kept["some"][3]]["tapped"] == some
