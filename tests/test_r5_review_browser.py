@@ -11,19 +11,24 @@ pytestmark = pytest.mark.browser
 PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos"
 
 
-@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository (CI has it)")
-def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, phone_profile):  # noqa: F811
-    """The draft used to start every light "off": tapping only POWER saved LOS, PON and LAN as confirmed off, and the
-    FTTH guide offered PON 灭 "as confirmed on the LED photo" for panel_01, whose PON is lit. Untapped lights stay
-    "unsure" (看不准) and the guide offers nothing for them."""
+def job_offline(app, server, user_ids, phone_profile):  # noqa: F811
+    """A technician's phone (390×844) on a new order's job page, then offline → (order_id, context, page, #leds)."""
     order_id, _desk = dispatch_order(app, user_ids)
     context = phone_profile()
     page = context.new_page()
     log_in(page, server.url, "techa")
     ready_offline(page)
     page.locator(f"#job-{order_id} .job-main").tap()
-    section = page.locator("#leds")
     go_offline(server, context)
+    return order_id, context, page, page.locator("#leds")
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository (CI has it)")
+def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """The draft used to start every light "off": tapping only POWER saved LOS, PON and LAN as confirmed off, and the
+    FTTH guide offered PON 灭 "as confirmed on the LED photo" for panel_01, whose PON is lit. Untapped lights stay
+    "unsure" (看不准) and the guide offers nothing for them."""
+    order_id, context, page, section = job_offline(app, server, user_ids, phone_profile)
     section.locator("select[name=model]").select_option("zte-f6005")
     section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_01.jpg"))  # POWER, PON, LAN lit
     draft = page.locator("#led-draft")
@@ -71,14 +76,7 @@ def test_an_older_confirmed_check_is_not_offered_once_a_newer_one_was_taken(app,
     """Review r6: check 1 confirmed with every light tapped (POWER off); the power fixed, check 2 saved with only POWER
     tapped "on". The guide offered check 1's POWER "off" (it skipped the unconfirmed newer check). Only the newest
     check counts: not confirmed yet, it offers nothing."""
-    order_id, _desk = dispatch_order(app, user_ids)
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
-    section = page.locator("#leds")
-    go_offline(server, context)
+    order_id, context, page, section = job_offline(app, server, user_ids, phone_profile)
     for number, taps in enumerate(([3, 1, 1, 1], [1])):  # POWER off (on, flashing, off), the rest on; then POWER on only
         photo = tmp_path / f"panel-{number}.jpg"  # a new file each time (the same one again fires no change)
         photo.write_bytes((PHOTOS / "panel_01.jpg").read_bytes())
