@@ -82,14 +82,20 @@ def order_in(pulled, order_id):  # noqa: F811
     return next((c["data"] for c in pulled["changes"] if c["table"] == "orders" and c["id"] == order_id), None)
 
 
-def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuing_it(app, login, order_id, db, caplog):  # noqa: F811
+def check_of_an_unreadable_file(app, login, order_id, db, data):  # noqa: F811
+    """techa uploads the photo `data` and its stored file is replaced by a directory (read_bytes raises
+    IsADirectoryError), then pushes an LED check of it: attempt 1 fails → (phone, the file's path, check id)."""
     tech = login("techa")
     phone = Phone(tech)
-    sha = upload(tech, photo())
+    sha = upload(tech, data)
     path = blob_path(app, db, sha)
     path.unlink()
-    path.mkdir()  # the stored file cannot be read: read_bytes raises IsADirectoryError
-    check_id = push_check(phone, order_id, sha)
+    path.mkdir()
+    return phone, path, push_check(phone, order_id, sha)
+
+
+def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuing_it(app, login, order_id, db, caplog):  # noqa: F811
+    phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())
     phone.pull(None)
     assert reading_of(db, check_id).get("pending") and attempts_of(db, check_id) == 1
     logged = tracebacks(caplog, check_id)
@@ -138,14 +144,8 @@ def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuin
 
 
 def test_a_photo_read_on_its_second_attempt_is_read_normally(app, login, order_id, db, caplog):  # noqa: F811
-    tech = login("techa")
-    phone = Phone(tech)
     data = photo()
-    sha = upload(tech, data)
-    path = blob_path(app, db, sha)
-    path.unlink()
-    path.mkdir()
-    check_id = push_check(phone, order_id, sha)
+    phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, data)
     assert reading_of(db, check_id).get("pending") and attempts_of(db, check_id) == 1
     path.rmdir()
     path.write_bytes(data)  # the file is back (a disk remounted, a restore finished)
@@ -191,13 +191,7 @@ def kill_mid_read(app, db, check_id):
 
 
 def test_a_worker_killed_in_the_middle_of_each_reading_ends_too(app, login, order_id, db, caplog):  # noqa: F811
-    tech = login("techa")
-    phone = Phone(tech)
-    sha = upload(tech, photo())
-    path = blob_path(app, db, sha)
-    path.unlink()
-    path.mkdir()
-    check_id = push_check(phone, order_id, sha)  # attempt 1 fails (a directory)
+    phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())  # attempt 1 fails
     path.rmdir()
     os.mkfifo(path)  # opening it waits for a writer that never comes: the worker is killed there
     for attempt in (2, 3):

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, log_in, phone_profile, ready_offline, server)
+    dispatch_order, go_offline, go_online, open_job, phone_profile, server)
 
 pytestmark = pytest.mark.browser
 PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos"
@@ -14,11 +14,7 @@ PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos"
 def job_offline(app, server, user_ids, phone_profile):  # noqa: F811
     """A technician's phone (390×844) on a new order's job page, then offline → (order_id, context, page, #leds)."""
     order_id, _desk = dispatch_order(app, user_ids)
-    context = phone_profile()
-    page = context.new_page()
-    log_in(page, server.url, "techa")
-    ready_offline(page)
-    page.locator(f"#job-{order_id} .job-main").tap()
+    context, page = open_job(phone_profile, server, order_id)
     go_offline(server, context)
     return order_id, context, page, page.locator("#leds")
 
