@@ -601,8 +601,9 @@ def test_a_burst_is_read_when_it_syncs_and_the_technicians_correction_is_kept(ap
                                                      "states": confirmed})
     assert phone.push([mutation]).json["results"][0]["status"] == "applied"
     assert phone.push([mutation]).json["results"][0]["status"] == "applied"  # sent twice, kept once
-    rows = db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ?", [check_id]).fetchall()
-    assert len(rows) == 1
+    # The taps on every light saved with the burst were the first confirmation; this one is kept beside it, once.
+    rows = db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ? AND id = ?", [check_id, confirm_id]).fetchall()
+    assert len(rows) == 1 and db.execute("SELECT COUNT(*) FROM led_confirmations WHERE check_id = ?", [check_id]).fetchone()[0] == 2
     correction = json.loads(rows[0][0])
     # LAN4 as read, plus any light the reader left unsure (the technician's tap settles it).
     by_label = {c["label"]: c for c in correction}
