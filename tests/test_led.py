@@ -480,6 +480,37 @@ def test_orientation_is_applied_and_draft_mode_decodes_small():
     assert full.size == image.size
 
 
+def jpeg_claiming(width, height):
+    """A small JPEG whose frame header (SOF0) claims `width`×`height` pixels: refused before any decode."""
+    data = bytearray(jpeg_bytes(Image.new("RGB", (64, 48), (90, 90, 90)), quality=90))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_a_48_megapixel_phone_jpeg_is_read_at_half_its_sides_and_more_gets_the_12_megapixel_advice(login, db, tmp_path):
+    """Review r6: 8000×6000 JPEGs (48-MP phone cameras) were refused (40 MP at most). A JPEG decodes at half its sides
+    in the decoder itself (draft), 12 MP, as light as a 12-MP photo (measured: 47 MB peak RSS growth for the upload's
+    decode of either); it is read, and stored at 4000×3000. Beyond 50 MP, or another format beyond 40 MP, the
+    refusal says to use the phone's 12-MP mode."""
+    big = jpeg_bytes(Image.new("RGB", (8000, 6000), (70, 72, 75)), quality=85)
+    assert reader.open_photo(big).size == (reader.WORK_SIDE, 750)
+    assert reader.open_photo(big, draft=False).size == (reader.WORK_SIDE, 750)
+    tech = login("techa")
+    sha = upload(tech, big)
+    assert db.execute("SELECT width, height FROM blobs WHERE sha256 = ?", [sha]).fetchone()[:] == (4000, 3000)
+    for data, kind in ((jpeg_claiming(10_000, 6_000), "image/jpeg"), (png_claiming(9_000, 6_000), "image/png")):
+        with pytest.raises(reader.PhotoError) as error:
+            reader.open_photo(data)
+        assert error.value.code == "pixels"
+        refused = Uploader(tech).send(data, kind)
+        assert refused.status_code == 422 and "1200 万像素" in refused.json["error"], refused.json
+    from webapp.led import cli
+    (tmp_path / "60mp.jpg").write_bytes(jpeg_claiming(10_000, 6_000))
+    with pytest.raises(reader.PhotoError, match="12-megapixel mode"):
+        cli.analyze_files([str(tmp_path / "60mp.jpg")], catalog.model("zte-f670l"))
+
+
 def test_a_burst_sheet_must_split_into_whole_frames():
     sheet = Image.new("RGB", (800, 320 * 12))
     assert len(reader.split_sheet(sheet, 12)) == 12
@@ -601,8 +632,9 @@ def test_a_burst_is_read_when_it_syncs_and_the_technicians_correction_is_kept(ap
                                                      "states": confirmed})
     assert phone.push([mutation]).json["results"][0]["status"] == "applied"
     assert phone.push([mutation]).json["results"][0]["status"] == "applied"  # sent twice, kept once
-    rows = db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ?", [check_id]).fetchall()
-    assert len(rows) == 1
+    # The taps on every light saved with the burst were the first confirmation; this one is kept beside it, once.
+    rows = db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ? AND id = ?", [check_id, confirm_id]).fetchall()
+    assert len(rows) == 1 and db.execute("SELECT COUNT(*) FROM led_confirmations WHERE check_id = ?", [check_id]).fetchone()[0] == 2
     correction = json.loads(rows[0][0])
     # LAN4 as read, plus any light the reader left unsure (the technician's tap settles it).
     by_label = {c["label"]: c for c in correction}

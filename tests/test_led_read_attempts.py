@@ -14,6 +14,8 @@ import sys
 import time
 import uuid
 
+import pytest
+
 from tests import led_render
 from tests.conftest import Phone
 from tests.test_led import upload
@@ -82,6 +84,13 @@ def order_in(pulled, order_id):  # noqa: F811
     return next((c["data"] for c in pulled["changes"] if c["table"] == "orders" and c["id"] == order_id), None)
 
 
+@pytest.fixture
+def worker_retries(monkeypatch):
+    """A failed attempt's retry waits in the queue, as with a worker (ONTRACK_JOBS_IMMEDIATE has none to run it):
+    the test plays huey's retry itself (read_again) or the sweep's."""
+    monkeypatch.setattr(tasks, "retries_wait_for_a_worker", lambda: True)
+
+
 def check_of_an_unreadable_file(app, login, order_id, db, data):  # noqa: F811
     """techa uploads the photo `data` and its stored file is replaced by a directory (read_bytes raises
     IsADirectoryError), then pushes an LED check of it: attempt 1 fails → (phone, the file's path, check id)."""
@@ -94,7 +103,7 @@ def check_of_an_unreadable_file(app, login, order_id, db, data):  # noqa: F811
     return phone, path, push_check(phone, order_id, sha)
 
 
-def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuing_it(app, login, order_id, db, caplog):  # noqa: F811
+def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuing_it(app, login, order_id, db, caplog, worker_retries):  # noqa: F811
     phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())
     phone.pull(None)
     assert reading_of(db, check_id).get("pending") and attempts_of(db, check_id) == 1
@@ -143,7 +152,7 @@ def test_a_photo_that_cannot_be_read_ends_as_not_read_and_the_sweep_stops_queuin
     assert json.loads(db.execute("SELECT corrections FROM led_confirmations WHERE check_id = ?", [check_id]).fetchone()[0]) == []
 
 
-def test_a_photo_read_on_its_second_attempt_is_read_normally(app, login, order_id, db, caplog):  # noqa: F811
+def test_a_photo_read_on_its_second_attempt_is_read_normally(app, login, order_id, db, caplog, worker_retries):  # noqa: F811
     data = photo()
     phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, data)
     assert reading_of(db, check_id).get("pending") and attempts_of(db, check_id) == 1
@@ -190,7 +199,7 @@ def kill_mid_read(app, db, check_id):
     assert worker.returncode == -signal.SIGKILL
 
 
-def test_a_worker_killed_in_the_middle_of_each_reading_ends_too(app, login, order_id, db, caplog):  # noqa: F811
+def test_a_worker_killed_in_the_middle_of_each_reading_ends_too(app, login, order_id, db, caplog, worker_retries):  # noqa: F811
     phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())  # attempt 1 fails
     path.rmdir()
     os.mkfifo(path)  # opening it waits for a writer that never comes: the worker is killed there
@@ -208,3 +217,39 @@ def test_a_worker_killed_in_the_middle_of_each_reading_ends_too(app, login, orde
     assert checks.waiting_since(db, "2999-01-01T00:00:00Z") == []
     every_minute(app)
     assert reading_of(db, check_id) == reading
+
+
+def test_without_a_worker_a_failing_reading_still_ends_as_not_read(app, login, order_id, db, caplog):  # noqa: F811
+    """Review r6: in immediate mode (ONTRACK_JOBS_IMMEDIATE, no worker) the retry went to huey's in-memory schedule,
+    which nothing runs: the check stayed "pending" for good. The attempts now follow one another at once, in the
+    pushing request, and the count ends them."""
+    phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())
+    reading = reading_of(db, check_id)
+    assert not reading.get("pending") and reading["quality"]["problems"] == ["not_read"]
+    assert attempts_of(db, check_id) == checks.MAX_READ_ATTEMPTS and len(tracebacks(caplog, check_id)) == 3
+    assert checks.waiting_since(db, "2999-01-01T00:00:00Z") == []
+
+
+def test_a_job_waiting_behind_a_backlog_is_not_queued_twice_by_the_sweep(app, login, order_id, db, worker_retries):  # noqa: F811
+    """Review r6: a reading job still in the queue after five minutes (a backlog) was queued again by the sweep and the
+    photo read twice. Only a job really lost (neither in the queue nor in its schedule) is queued again."""
+    phone, path, check_id = check_of_an_unreadable_file(app, login, order_id, db, photo())  # attempt 1 failed
+    last_attempt_long_ago(db, check_id)
+    queue = tasks.huey.storage
+    queue.flush_schedule()  # attempt 1's retry, scheduled: say it ran, and failed without a trace (a worker killed)
+    immediate = tasks.huey._immediate
+    tasks.huey._immediate = False  # a queue a worker reads (the same in-memory storage): a job queued waits there
+    try:
+        tasks.read_led_check(check_id)  # the job, queued, behind a backlog
+        assert queue.queue_size() == 1
+        with app.app_context():
+            tasks.every_minute.call_local()  # the sweep run by the worker
+        assert queue.queue_size() == 1 and attempts_of(db, check_id) == 1  # left to its queued job
+        queue.flush_queue()  # the queue wiped: now the job is lost, and the sweep queues it again (once)
+        with app.app_context():
+            tasks.every_minute.call_local()  # the sweep run by the worker
+        assert queue.queue_size() == 1
+        assert [t.args for t in tasks.huey.pending()] == [(check_id,)]
+        queue.flush_queue()
+    finally:
+        tasks.huey._immediate = immediate

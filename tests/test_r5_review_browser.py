@@ -90,3 +90,53 @@ def test_an_older_confirmed_check_is_not_offered_once_a_newer_one_was_taken(app,
     page.wait_for_timeout(800)
     assert page.locator("#runner button.suggested").count() == 0, page.locator("#runner").inner_text()
     assert context.errors == []
+
+
+def test_confirm_on_a_not_read_check_with_some_taps_names_the_lights_still_to_tap(app, server, db, user_ids,  # noqa: F811
+                                                                                  phone_profile):
+    """Review r6: a check the server could not read, saved with POWER tapped only: "Confirm these lights" did nothing
+    at all. It now names, beside the button, the lights still to tap (Chinese first), sends nothing, and confirms once
+    every light has a state."""
+    import json
+    import uuid
+
+    from tests.conftest import Phone, Session
+    from tests.test_led import upload
+    from tests.test_led_read_attempts import MODEL, blob_path, photo, reading_of
+    from webapp.led import catalog
+    order_id, _desk = dispatch_order(app, user_ids)
+    tech = Session(app, "techa")
+    sha = upload(tech, photo())
+    path = blob_path(app, db, sha)
+    path.unlink()
+    path.mkdir()  # every attempt fails: the check ends "not_read" (immediate mode runs the three at once)
+    labels = [led["label"] for led in catalog.model(MODEL)["leds"]]
+    tapped = [{"label": label, "state": "on" if k == 0 else "unsure", "color": "green" if k == 0 else None}
+              for k, label in enumerate(labels)]
+    check_id = str(uuid.uuid4())
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.led_check", {"order_id": order_id, "check_id": check_id, "model_id": MODEL,
+                                                             "capture": "photo", "sha256": sha, "frames": 1,
+                                                             "tapped": tapped})]).json["results"][0]
+    assert result["status"] == "applied", result
+    assert reading_of(db, check_id)["quality"]["problems"] == ["not_read"]
+    context, page = open_job(phone_profile, server, order_id)
+    check = page.locator(".led-check").first
+    expect(check.locator(".led-not-read")).to_be_visible()
+    check.locator("[data-led-confirm]").tap()
+    problem = check.locator(".led-confirm-problem")
+    expect(problem).to_have_text("请点选这些灯，说明你看到的状态，再确认：" + " · ".join(labels[1:]))
+    page.wait_for_timeout(500)
+    assert db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0] == 0
+    chips = check.locator(".led-chip")
+    for index in range(1, chips.count()):  # each light still "unsure": one tap says it is on
+        chips.nth(index).tap()
+    expect(problem).to_have_count(0)
+    check.locator("[data-led-confirm]").tap()
+    for _ in range(100):  # the confirmation goes through the outbox and syncs
+        if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
+            break
+        page.wait_for_timeout(200)
+    states = json.loads(db.execute("SELECT confirmed FROM led_checks WHERE id = ?", [check_id]).fetchone()[0])
+    assert [s["state"] for s in states] == ["on"] * len(labels)
+    assert context.errors == []

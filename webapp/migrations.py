@@ -1006,6 +1006,16 @@ MIGRATIONS = [
             last_at TEXT NOT NULL
         )""",
     ],
+    # Who confirmed an LED check's lights (review r6): the check's current word names its confirming person, and
+    # each confirmation keeps the time of the tap as well as the time it arrived. Earlier checks: the latest
+    # confirmation's author, else (taps on every light saved with the photo) the check's own technician.
+    [
+        "ALTER TABLE led_checks ADD COLUMN confirmed_by INTEGER REFERENCES users (id)",
+        "ALTER TABLE led_confirmations ADD COLUMN confirmed_at TEXT",
+        """UPDATE led_checks SET confirmed_by = COALESCE(
+            (SELECT f.created_by FROM led_confirmations f WHERE f.check_id = led_checks.id ORDER BY f.rowid DESC LIMIT 1),
+            created_by) WHERE confirmed IS NOT NULL""",
+    ],
 ]
 
 

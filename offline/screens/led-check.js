@@ -48,6 +48,7 @@ async function draftOf(orderId) {
   return draft;
 }
 const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
+const confirmProblems = {};  // why "Confirm these lights" did not confirm, by check id, until the next tap or confirm
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
 
@@ -144,8 +145,10 @@ async function checkView(ref, check) {
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
     ${checkStatus(check, reading, model)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
     ${check.confirmations && !edits[check.id] ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
-      : html`<button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
+      : html`${confirmProblems[check.id] ? html`<p class="error led-confirm-problem" role="alert">${confirmProblems[check.id]}</p>` : nothing}
+        <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
 }
 
 const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
@@ -267,6 +270,7 @@ async function checkOnScreen(checkId) {
 // A tap on a light's chip or mark: off → on → flashing.
 async function tapLight(key, index) {
   const ref = await reference("leds");
+  delete confirmProblems[key];
   let states, model;
   if (key === "draft") {
     if (!draft) { return; }
@@ -285,14 +289,20 @@ async function tapLight(key, index) {
   await shared.render();
 }
 
+// Confirm what the chips show (taps, else the reading): every light must have a state by then. A light nobody
+// tapped that the photo could not tell (or a photo not read: review r6, where the button used to do nothing) is
+// named beside the button, and nothing is sent.
 async function confirmCheck(checkId) {
   const { order, check } = await checkOnScreen(checkId);
-  if (!check || (!edits[checkId] && !check.confirmed && !readingOf(check))) { return; }
+  if (!check) { return; }
   const states = shownStates(check);
-  if (states.some((s) => s.state === "unsure")) {  // the photo could not tell: the technician says
-    showError("led-error", t("Tap each light marked unsure to say what you see, then confirm."));
+  const untold = states.filter((s) => s.state === "unsure").map((s) => s.label);
+  if (untold.length) {
+    confirmProblems[checkId] = t("Tap these lights to say what you see, then confirm: %(lights)s", { lights: untold.join(" · ") });
+    await shared.render();
     return;
   }
+  delete confirmProblems[checkId];
   delete edits[checkId];
   await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
 }

@@ -56,31 +56,60 @@ def read_led_check(check_id):
     again in 10 s; after checks.MAX_READ_ATTEMPTS attempts (those of a worker killed half-way
     included, which the minute's sweep queues again) the check gets the final reading "not_read",
     and the technician taps the lights themselves.
+
+    Without a worker (ONTRACK_JOBS_IMMEDIATE) a retry would go to huey's in-memory schedule, which
+    nothing runs, and the check would stay pending for good (review r6): there the attempts follow one
+    another at once, in the caller's thread, and the count ends them the same way.
     """
     app = _app()
     with app.app_context():
         from ..db import get_db
         from ..led import checks
-        from ..timeutil import utcnow
         db = get_db()
-        row = checks.pending_check(db, check_id)
-        if row is None:
-            return None
-        attempt = checks.begin_attempt(db, check_id, utcnow())
-        if attempt > checks.MAX_READ_ATTEMPTS:  # the last ones ended with no reading and no error: a worker killed
-            log.warning("LED check %s: %d reading attempts ended without a reading; stored as not read",
-                        check_id, attempt - 1)
-            checks.store_reading(db, row, checks.not_read(), None)
-            return False
-        try:
-            reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
-        except Exception:  # whatever breaks this photo's reading (a reader bug, a file that cannot be read) must end
-            log.exception("LED check %s: reading attempt %d of %d failed", check_id, attempt, checks.MAX_READ_ATTEMPTS)
-            if attempt < checks.MAX_READ_ATTEMPTS:
-                raise RetryTask()  # huey tries again after retry_delay, without logging the traceback a second time
-            reading, thumb_sha = checks.not_read(), None
-        checks.store_reading(db, row, reading, thumb_sha)
-        return reading["quality"]["ok"]
+        while True:
+            row = checks.pending_check(db, check_id)
+            if row is None:
+                return None
+            done, result = _read_attempt(app, db, row)
+            if done:
+                return result
+
+
+def retries_wait_for_a_worker():
+    """Whether a failed reading's retry can wait in the queue: not in immediate mode, where no worker runs it."""
+    return not huey.immediate
+
+
+def _read_attempt(app, db, row):
+    """One counted reading attempt of LED check `row` → (ended?, the job's result). Not ended: try again now."""
+    from ..led import checks
+    from ..timeutil import utcnow
+    check_id = row["id"]
+    attempt = checks.begin_attempt(db, check_id, utcnow())
+    if attempt > checks.MAX_READ_ATTEMPTS:  # the last ones ended with no reading and no error: a worker killed
+        log.warning("LED check %s: %d reading attempts ended without a reading; stored as not read", check_id, attempt - 1)
+        checks.store_reading(db, row, checks.not_read(), None)
+        return True, False
+    try:
+        reading, thumb_sha = checks.read_stored(db, row, app.config["BLOB_FOLDER"])
+    except Exception:  # whatever breaks this photo's reading (a reader bug, a file that cannot be read) must end
+        log.exception("LED check %s: reading attempt %d of %d failed", check_id, attempt, checks.MAX_READ_ATTEMPTS)
+        if attempt < checks.MAX_READ_ATTEMPTS:
+            if not retries_wait_for_a_worker():
+                return False, None
+            raise RetryTask()  # huey tries again after retry_delay, without logging the traceback a second time
+        reading, thumb_sha = checks.not_read(), None
+    checks.store_reading(db, row, reading, thumb_sha)
+    return True, reading["quality"]["ok"]
+
+
+def queued_led_checks():
+    """Ids of the LED checks whose reading job waits in the queue or in its schedule (a retry due): a job behind a
+    backlog is not lost, and queuing it again would read the photo twice (review r6). Empty in immediate mode."""
+    if huey.immediate:
+        return set()
+    waiting = list(huey.pending()) + list(huey.scheduled())
+    return {task.args[0] for task in waiting if isinstance(task, read_led_check.task_class) and task.args}
 
 
 # ---- visit report PDFs (issue 7) ----
@@ -142,9 +171,13 @@ def every_minute():
         expired = uploads.expire_stale(db, uploads.blob_dir(app.config["BLOB_FOLDER"]), now, app.config["UPLOAD_EXPIRY_HOURS"])
         if expired:
             log.info("expired unfinished uploads: %d", expired)
-        # A reading whose job was lost (the queue refused it, or was wiped) is queued again.
-        for check_id in checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES))):
-            read_led_check(check_id)
+        # A reading whose job was lost (the queue refused it, or was wiped; a worker killed mid-read) is queued
+        # again; one still waiting in the queue behind a backlog is not.
+        waiting = checks.waiting_since(db, to_text(now - datetime.timedelta(minutes=LOST_JOB_MINUTES)))
+        queued = queued_led_checks() if waiting else set()
+        for check_id in waiting:
+            if check_id not in queued:
+                read_led_check(check_id)
         # Webhook chains whose job was lost (a restart, a failed queue) or whose retry is due.
         from ..webhooks import outbox
         outbox.queue(outbox.due_chains(db, now))

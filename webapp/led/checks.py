@@ -104,7 +104,11 @@ def read_stored(db, row, folder):
 
 
 def store_reading(db, row, reading, thumb_sha):
-    """Write the reading in one short transaction; a second run (a retried job) changes nothing."""
+    """Write the reading in one short transaction; a second run (a retried job) changes nothing.
+
+    Confirmations made while the reading was pending had nothing to differ from: their corrections (the field
+    ground truth) are worked out now, against this reading (review r6).
+    """
     summary = " ".join(f"{led['label']}:{led['state']}" for led in reading["leds"]) or ",".join(reading["quality"]["problems"])
     with transaction(db):
         changed = db.conn.execute("UPDATE led_checks SET reading = ?, thumb_sha256 = ? WHERE id = ? AND reading = ?",
@@ -112,6 +116,27 @@ def store_reading(db, row, reading, thumb_sha):
         if changed:
             db.conn.execute("UPDATE order_events SET reason = ? WHERE order_id = ? AND action = 'led_check'"
                             " AND json_extract(details, '$.check_id') = ?", [summary[:500], row["order_id"], row["id"]])
+            for confirmation in db.conn.execute("SELECT id, states FROM led_confirmations WHERE check_id = ?", [row["id"]]).fetchall():
+                found = corrections(reading, json.loads(confirmation[1]))
+                db.conn.execute("UPDATE led_confirmations SET corrections = ? WHERE id = ?", [json.dumps(found), confirmation[0]])
+
+
+def record_confirmation(db, check, states, confirmation_id, user_id, when, received):
+    """Keep `user_id`'s confirmation of LED check row `check` (sqlite3.Row): a new led_confirmations row (every earlier
+    one kept, whoever made it) and the check's current word (confirmed, confirmed_at, confirmed_by). Runs inside the
+    caller's transaction.
+
+    states: [{"label", "state", "color"}] as check_states returns them; when: aware datetime of the tap (judged),
+    received: aware datetime the server got it. Returns the corrections: [] while the reading is pending (store_reading
+    fills them in when it arrives).
+    """
+    found = corrections(json.loads(check["reading"]), states)
+    db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at, confirmed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)", [confirmation_id, check["id"], json.dumps(states), json.dumps(found),
+                                                      user_id, to_text(received), to_text(when)])
+    db.conn.execute("UPDATE led_checks SET confirmed = ?, confirmed_at = ?, confirmed_by = ? WHERE id = ?",
+                    [json.dumps(states), to_text(when), user_id, check["id"]])
+    return found
 
 
 def load_blob(db, folder, sha):
@@ -171,8 +196,10 @@ def corrections(reading, states):
 def for_order(db, order_id):
     """The order's LED checks, newest last, with what the phone and the order page show."""
     result = []
-    for row in db.query("SELECT c.*, u.display_name AS technician, (SELECT COUNT(*) FROM led_confirmations f"
-                        " WHERE f.check_id = c.id) AS confirmations FROM led_checks c LEFT JOIN users u ON u.id = c.created_by"
+    history = confirmations_of(db, order_id)
+    for row in db.query("SELECT c.*, u.display_name AS technician, b.display_name AS confirmed_by_name,"
+                        " (SELECT COUNT(*) FROM led_confirmations f WHERE f.check_id = c.id) AS confirmations"
+                        " FROM led_checks c LEFT JOIN users u ON u.id = c.created_by LEFT JOIN users b ON b.id = c.confirmed_by"
                         " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
         model = catalog.model(row["model_id"])
         reading = json.loads(row["reading"])
@@ -187,5 +214,18 @@ def for_order(db, order_id):
             "corrected": [c["label"] for c in corrections(reading, confirmed)] if confirmed else [],
             "confirmed_at": row["confirmed_at"], "occurred_at": row["occurred_at"], "created_at": row["created_at"],
             "technician": row["technician"], "confirmations": row["confirmations"],
+            "confirmed_by": row["confirmed_by_name"], "earlier_confirmations": history.get(row["id"], [])[:-1],
         })
     return result
+
+
+def confirmations_of(db, order_id):
+    """Every confirmation of the order's LED checks, oldest first → {check_id: [{"by": display name, "at": stored time
+    text of the tap, "states": [...]}]}. The last one is the check's current word; the earlier ones stay for the record
+    (a new holder after a reassignment confirms again, never over the previous technician's row)."""
+    found = {}
+    for row in db.query("SELECT f.check_id, f.states, COALESCE(f.confirmed_at, f.created_at) AS at, u.display_name AS by"
+                        " FROM led_confirmations f JOIN led_checks c ON c.id = f.check_id LEFT JOIN users u ON u.id = f.created_by"
+                        " WHERE c.order_id = ? ORDER BY f.rowid", [order_id]):
+        found.setdefault(row["check_id"], []).append({"by": row["by"], "at": row["at"], "states": json.loads(row["states"])})
+    return found

@@ -35,7 +35,8 @@ def analyze_files(paths, model):
         try:
             images.append(reader.open_photo(data))
         except reader.PhotoError as exc:
-            raise reader.PhotoError(exc.code, f"{path}: {exc}") from None
+            advice = " Set the phone's camera to its 12-megapixel mode (JPEGs up to 50 MP are read)." if exc.code == "pixels" else ""
+            raise reader.PhotoError(exc.code, f"{path}: {exc}{advice}") from None
     result = reader.read(images, model)
     return {
         "model": model["id"],

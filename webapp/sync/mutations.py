@@ -623,7 +623,8 @@ def led_check(ctx, args, base_version, occurred_at):
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
     if tapped and all(item["state"] == "unsure" for item in tapped):
         tapped = None  # nothing said
-    # Taps on every light are the technician's confirmation; taps on some wait for the reading (review r5).
+    # Taps on every light are the technician's confirmation (kept like order.led_confirm's, below); taps on some wait
+    # for the reading (review r5).
     confirmed = tapped if tapped and all(item["state"] != "unsure" for item in tapped) else None
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
@@ -632,11 +633,13 @@ def led_check(ctx, args, base_version, occurred_at):
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
         " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
-         seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None,
-         json.dumps(confirmed) if confirmed else None, to_text(when) if confirmed else None, ctx.user.id, evidence["device_time"],
-         to_text(ctx.received)])
+         seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None, ctx.user.id,
+         evidence["device_time"], to_text(ctx.received)])
+    if confirmed:  # its own id: the check's, which nobody else's confirmation (a phone's UUID) can take
+        checks.record_confirmation(ctx.db, one(ctx.db, "SELECT * FROM led_checks WHERE id = ?", [check_id]), confirmed,
+                                   f"{check_id}/tapped", ctx.user.id, when, ctx.received)
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
                        reason="", details={"check_id": check_id, "model": model["id"], **evidence},
                        version=order["version"])
@@ -648,7 +651,9 @@ def led_check(ctx, args, base_version, occurred_at):
 def led_confirm(ctx, args, base_version, occurred_at):
     """order.led_confirm {order_id, confirm_id, check_id, states}: the technician's word on each LED.
 
-    Every confirmation is kept with where it differs from the reader; the latest one counts.
+    Every confirmation is kept with who made it and where it differs from the reader; the latest one counts. After a
+    reassignment the new holder may confirm the previous technician's check again: a new row beside the old one,
+    which stays for the record (the order page lists both).
     """
     from ..led import checks
     order = _load(ctx, _order_id(args))
@@ -666,14 +671,9 @@ def led_confirm(ctx, args, base_version, occurred_at):
         states = checks.check_states(args.get("states"), json.loads(check["labels"]))
     except ValueError:
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
-    found = checks.corrections(json.loads(check["reading"]), states)
     when, evidence = judge_time(ctx, order, occurred_at)
     # The check found (the sender's own under a derived key when its id collided), never its namesake.
-    ctx.db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", [confirm_id, check["id"], json.dumps(states), json.dumps(found),
-                                                        ctx.user.id, to_text(ctx.received)])
-    ctx.db.conn.execute("UPDATE led_checks SET confirmed = ?, confirmed_at = ? WHERE id = ?",
-                        [json.dumps(states), to_text(when), check["id"]])
+    found = checks.record_confirmation(ctx.db, check, states, confirm_id, ctx.user.id, when, ctx.received)
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_confirm", order["state"], order["state"], when,
                        reason=" ".join(f"{s['label']}:{s['state']}" for s in states)[:500],
                        details={"check_id": check["id"], "corrections": len(found), **evidence}, version=order["version"])

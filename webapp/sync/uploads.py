@@ -350,6 +350,8 @@ def reencode(data, expected_format, fit=None, max_pixels=MAX_PIXELS):
             return images.reencode(data, {expected_format}, as_png=expected_format == "PNG", fit=fit, max_pixels=max_pixels)
     except images.ImageProblem as problem:
         too_many = _("The photo has too many pixels (%(mp)d megapixels at most).", mp=max(1, max_pixels // 1_000_000))
+        if max_pixels >= MAX_PIXELS:  # a phone photo: 48- and 50-MP JPEGs are read at half their sides, more is not
+            too_many = _("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again.")
         raise UploadError({
             "format": _("The file is not the kind of image it claims to be."),
             "pixels": too_many,
