@@ -64,14 +64,16 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.9"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.10-h17"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
 # bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
 # lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
 # lets lights on it give light by colour, a burst is judged by the problems most of its frames show; .9 a row run
-# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row)
+# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row); .10-h17 a row cut by
+# the frame's edge is placed with its cut lights outside the frame, read unsure (_placeable); a row whose lit lights'
+# colours fit the other direction better has its direction in doubt (_colour_direction)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -200,6 +202,11 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
+# A row may be placed with up to CUT_SLOTS of its lights (at least one) outside the frame (_placeable):
+# a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
+# the photo. (The technician is not sent back: the lights in the frame are read, and a row read
+# mostly unsure gets the "unsure" advice, which asks for the lights in full.)
+CUT_SLOTS, CUT_SURE = 0.34, 0.5
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -625,9 +632,31 @@ def _lines(spots, count, limit=LINES_TRIED):
     return lines
 
 
-def _inside(points, width, height, margin):
+def _in_frame(points, width, height, margin):
+    """Which of `points` (..., 2) working pixels lie in the frame, `margin` pixels beyond its edges allowed:
+    a boolean array of the points' leading shape."""
     return ((points[..., 0] >= -margin) & (points[..., 0] <= width - 1 + margin)
-            & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
+            & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin))
+
+
+def _placeable(points, width, height, margin):
+    """Which placements `points` (placements, slots, 2) working pixels may be scored: those with at most
+    CUT_SLOTS of their slots (at least one) outside the frame, beyond `margin`, and at least two in it.
+
+    A row cut by the frame's edge (the phone held a little off to one side) is placed with its last
+    lights outside the frame, where they are read "unsure" (_cut_off). Forced inside the frame, the
+    placement shifted by one light explained the same spots and read each light as its neighbour
+    (review r5: the real panel_04 cropped half a step left of LAN read LOS "on" 0.96)."""
+    inside = _in_frame(points, width, height, margin)
+    n = points.shape[-2]
+    out = n - inside.sum(-1)
+    return (out <= max(1, int(CUT_SLOTS * n))) & (n - out >= min(2, n))
+
+
+def _cut_off(points, width, height, radius):
+    """Which slots at `points` ((slots, 2) working pixels) lie outside the frame by more than the lights'
+    `radius`: their lights are not in the photo, whatever the maps show at the edge nearest them."""
+    return ~_in_frame(np.asarray(points, dtype=np.float64), width, height, radius)
 
 
 def _placement_scores(pos, spacing, t, value, lit, power):
@@ -732,7 +761,7 @@ def _fit_slots(line, spots, slots, roles, size):
     span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
-    inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
+    inside = np.flatnonzero(_placeable(points, width, height, radius))  # only these are scored
     if not len(inside):
         return None
     power = [k for k, role in enumerate(roles) if role == "power"]
@@ -745,7 +774,7 @@ def _fit_slots(line, spots, slots, roles, size):
                                                      spacing[inside[top]], gap)
     new_spacing = new_span * gap
     ok_refit &= (new_spacing >= 2.0 * radius) & (new_spacing <= 45 * radius)
-    ok_refit &= _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
+    ok_refit &= _placeable(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
     if ok_refit.any():
         top, new_pos, new_first, new_span, new_spacing = (
             top[ok_refit], new_pos[ok_refit], new_first[ok_refit], new_span[ok_refit], new_spacing[ok_refit])
@@ -1284,6 +1313,8 @@ def read(images, model):
         between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
             stated[k] = min(stated[k], UNSEEN_OFF)
+    for k in np.flatnonzero(_cut_off(points, width, height, radius)):  # a light outside the photo
+        stated[k] = min(stated[k], CUT_SURE)
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin)
     firm = row_shown(out) >= SHOWN_FIRM
     for item, p_state in zip(out, stated):
