@@ -142,6 +142,9 @@ ALL_OFF_SEEN = 8.0
 # row as read at least LAYOUT_SURE (placement score) better than mirrored; where nothing
 # settles it, a light that reads otherwise from the other end is at most DIRECTION_DOUBT sure.
 LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
+# The lit lights' colours tell the direction too (_colour_direction): a lit light's ring hue fits a
+# catalog colour within COLOUR_FITS (HUE_REACH units) and misfits it beyond COLOUR_MISFITS.
+COLOUR_FITS, COLOUR_MISFITS = 1.0, 1.5
 # A row goes on beyond the model's lights (_more_lights) when one step beyond an end shows a
 # window at least MORE_LIKE × the row's median window and MORE_WINDOW, or a lit spot at least
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
@@ -1038,6 +1041,54 @@ def _colour(rgb, v, c, x, y, r, allowed):
     return name, 0.5 + 0.5 * min(1.0, max(0.0, second - near) / 1.5)
 
 
+def _ring_hue(rgb, v, c, x, y, r):
+    """The chroma-weighted mean hue (degrees) of a lit light's ring at (x, y), radius `r` (working pixels),
+    as _colour measures it; None where nothing coloured shows (a clipped white core, or outside the frame).
+    `rgb` the working RGB (uint8 or float32), `v`, `c` its float32 V and chroma maps."""
+    reach = max(2, int(round(2.5 * r)))
+    if not (0 <= x < rgb.shape[1] and 0 <= y < rgb.shape[0]):
+        return None
+    y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
+    rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
+    patch, chroma, value = rgb[rows, cols].astype(np.float32), c[rows, cols], v[rows, cols]
+    if patch.size == 0:
+        return None
+    weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
+    if weight.sum() <= 0:
+        return None
+    r_, g_, b_ = patch[..., 0], patch[..., 1], patch[..., 2]
+    angle = np.arctan2(math.sqrt(3) * (g_ - b_), 2 * r_ - g_ - b_)
+    return math.degrees(math.atan2((np.sin(angle) * weight).sum(), (np.cos(angle) * weight).sum())) % 360
+
+
+def _hue_off(hue, colours):
+    """How far `hue` (degrees) is from the nearest of `colours` (catalog colour names) as they photograph,
+    in HUE_REACH units; None when none of them has a hue (white)."""
+    far = [abs((hue - PHOTO_HUE[name] + 180) % 360 - 180) / HUE_REACH[name] for name in colours if name in PHOTO_HUE]
+    return min(far) if far else None
+
+
+def _colour_direction(hues, colours):
+    """Which end of the row the lit lights' colours say comes first: +1 the row as read, −1 the other
+    end (a unit mounted upside down, or a photo turned over), 0 when they do not tell.
+
+    `hues` by slot: a lit light's ring hue (_ring_hue) or None (unlit, or no colour seen); `colours` by
+    slot: the catalog's colours of that light. A light's colour fits a slot within COLOUR_FITS (HUE_REACH
+    units) and misfits it beyond COLOUR_MISFITS. Each lit light that fits its slot as read and misfits
+    the slot it would be from the other end (the mirror: slot n−1−k) speaks for the row as read, and the
+    reverse against; the side with more lights wins. (Review r5: the real panel_01 turned 180° read its
+    green PON as the red-only LOS, "on" 0.96: the evenly spaced layout fits both ways alike.)"""
+    n, say = len(hues), 0
+    for k, hue in enumerate(hues):
+        if hue is None:
+            continue
+        held, back = _hue_off(hue, colours[k]), _hue_off(hue, colours[n - 1 - k])
+        if held is None or back is None:
+            continue
+        say += (held <= COLOUR_FITS and back > COLOUR_MISFITS) - (back <= COLOUR_FITS and held > COLOUR_MISFITS)
+    return (say > 0) - (say < 0)
+
+
 def _unfound(spots):
     """Why no row was found: "too_far" when what was seen is mostly small spots (a panel a few
     percent of the frame wide shows only spots of the finest scale, or a couple of coarse
@@ -1267,6 +1318,7 @@ def read(images, model):
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     out, stated = [], []
     leds = model["leds"]
+    hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
@@ -1301,6 +1353,7 @@ def read(images, model):
             colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
+            hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
         out.append(item)
         stated.append(p_state)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
@@ -1315,7 +1368,8 @@ def read(images, model):
             stated[k] = min(stated[k], UNSEEN_OFF)
     for k in np.flatnonzero(_cut_off(points, width, height, radius)):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
-    stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin)
+    stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
+                              _colour_direction(hues, [led["colors"] for led in leds]))
     firm = row_shown(out) >= SHOWN_FIRM
     for item, p_state in zip(out, stated):
         state = item["state"]
@@ -1404,7 +1458,7 @@ def _possible(states, roles):
     return not any(role == "power" and not lit[k] and any(lit[:k] + lit[k + 1:]) for k, role in enumerate(roles))
 
 
-def _direction_doubt(out, stated, roles, vertical, layout_margin):
+def _direction_doubt(out, stated, roles, vertical, layout_margin, colours=0):
     """Each light's stated probability (list like `stated`), lowered to DIRECTION_DOUBT where the
     row's direction is not settled and the light reads otherwise taken from the other end.
 
@@ -1417,7 +1471,10 @@ def _direction_doubt(out, stated, roles, vertical, layout_margin):
     upright photo (`vertical` False) is still taken as held, unless the layout favours the
     mirror or the reading as held cannot be and the mirrored one can; a column (a wall-mounted
     unit, or a row photographed on its side) is not settled either way. `out` are read()'s
-    items (state "on", "off" or "blinking"), `roles` the model's roles by slot. A light that reads
+    items (state "on", "off" or "blinking"), `roles` the model's roles by slot. The lit lights'
+    `colours` (_colour_direction: +1 as read, −1 the other end, 0 silent) settle the direction as
+    held when they fit it, and put it in doubt when they fit the other end better (review r5: the
+    real panel_01 turned 180°), unless the layout settles it. A light that reads
     alike from both ends is then only as sure as the light it would be from the other end. (The
     other end's reading is the lights' states in reverse: exact for an evenly spaced row; an
     asymmetric layout's mirror falls elsewhere, but such a layout mostly settles the direction.)"""
@@ -1426,9 +1483,11 @@ def _direction_doubt(out, stated, roles, vertical, layout_margin):
     if states == mirrored:
         return stated
     as_held, other = _possible(states, roles), _possible(mirrored, roles)
-    settled = layout_margin >= LAYOUT_SURE or (as_held and not other)
-    against = layout_margin <= -LAYOUT_SURE or (other and not as_held)
-    if settled and not layout_margin <= -LAYOUT_SURE or not vertical and not against:
+    settled = layout_margin >= LAYOUT_SURE or (as_held and not other) or colours > 0
+    against = layout_margin <= -LAYOUT_SURE or (other and not as_held) or colours < 0
+    if colours < 0 and layout_margin < LAYOUT_SURE:
+        pass  # the lit lights' colours fit the other end better, and the layout does not settle it
+    elif settled and not layout_margin <= -LAYOUT_SURE or not vertical and not against:
         return stated
     return [min(p, DIRECTION_DOUBT) if state != back else min(p, p_back)
             for p, state, back, p_back in zip(stated, states, mirrored, stated[::-1])]
