@@ -70,9 +70,10 @@ def test_a_cut_row_is_placed_with_its_cut_light_outside_the_frame():
 
 
 def test_cut_off_and_placeable():
-    points = np.array([[[10.0, 5], [50, 5], [90, 5]], [[60.0, 5], [100, 5], [140, 5]], [[90.0, 5], [130, 5], [170, 5]]])
-    assert reader._placeable(points, 120, 20, 2.0).tolist() == [True, True, False]  # one slot of three out, not two
-    assert reader._cut_off(points[1], 120, 20, 2.0).tolist() == [False, False, True]
+    points = np.array([[[x, 5.0] for x in (10, 40, 70, 100)], [[x, 5.0] for x in (40, 70, 100, 130)],
+                       [[x, 5.0] for x in (70, 100, 130, 160)]])
+    assert reader._placeable(points, 120, 20, 2.0).tolist() == [True, True, False]  # one slot of four out, not two
+    assert reader._cut_off(points[1], 120, 20, 2.0).tolist() == [False, False, False, True]
 
 
 def test_colours_tell_the_direction():

@@ -209,7 +209,9 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
 # mostly unsure gets the "unsure" advice, which asks for the lights in full.)
-CUT_SLOTS, CUT_SURE = 0.34, 0.5
+# At least CUT_KEEP of the lights stay in the frame: two lit lights of three fit a row twice as widely
+# spaced with its third light outside (dev render 5008, a burst, read a blinking light where it is off).
+CUT_SLOTS, CUT_SURE, CUT_KEEP = 0.34, 0.5, 3
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -644,7 +646,8 @@ def _in_frame(points, width, height, margin):
 
 def _placeable(points, width, height, margin):
     """Which placements `points` (placements, slots, 2) working pixels may be scored: those with at most
-    CUT_SLOTS of their slots (at least one) outside the frame, beyond `margin`, and at least two in it.
+    CUT_SLOTS of their slots (at least one) outside the frame, beyond `margin`, and CUT_KEEP in it (a
+    short row, all of it).
 
     A row cut by the frame's edge (the phone held a little off to one side) is placed with its last
     lights outside the frame, where they are read "unsure" (_cut_off). Forced inside the frame, the
@@ -653,7 +656,7 @@ def _placeable(points, width, height, margin):
     inside = _in_frame(points, width, height, margin)
     n = points.shape[-2]
     out = n - inside.sum(-1)
-    return (out <= max(1, int(CUT_SLOTS * n))) & (n - out >= min(2, n))
+    return (out <= max(1, int(CUT_SLOTS * n))) & (n - out >= min(CUT_KEEP, n))
 
 
 def _cut_off(points, width, height, radius):
