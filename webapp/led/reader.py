@@ -18,10 +18,13 @@ is only a small prior. The steps:
    drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best. Lights are ordered left to
+   are placed where they explain the lit spots and windows best. A row cut by the frame's edge
+   is placed with its cut lights (up to a third, _placeable) outside the frame, read "unsure".
+   Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
    is a hypothesis (_direction_doubt): an asymmetric catalog layout that fits one way better,
-   or a power light read off beside lit lights (impossible), settles or questions it; a row
+   lit lights whose colours fit the catalog's colours of their slots one way only
+   (_colour_direction), or a power light read off beside lit lights (impossible), settles or questions it; a row
    across the photo is taken as held unless questioned, a column is not settled without such
    evidence, and lights that read otherwise from the other end are then "unsure". A row that
    goes on beyond the model's lights (_more_lights: a window or lit spot one step past an end)
