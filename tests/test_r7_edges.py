@@ -82,3 +82,12 @@ def test_colours_tell_the_direction():
     assert reader._colour_direction([95.0, None, None, 92.0], colours) == 0  # the ends alike, both green
     assert reader._colour_direction([95.0, 5.0, None, 92.0], colours) == 1  # a red light where LOS is
     assert reader._colour_direction([None, None, None, None], colours) == 0
+
+
+def test_a_row_read_mostly_unsure_with_a_light_cut_off_asks_for_the_whole_row():
+    leds = [{"state": "unsure"}] * 4 + [{"state": "on"}]
+    assert reader._advice(leds, 40.0, 2048, cut=True) == ["cut_off"]
+    assert reader._advice(leds, 40.0, 2048) == ["unsure"]
+    assert reader._advice(leds, 40.0, 400, cut=True) == ["small_photo"]
+    assert reader._advice([{"state": "on"}] * 4 + [{"state": "unsure"}], 40.0, 2048, cut=True) == []
+    assert "cut_off" in reader.ADVICE

@@ -110,11 +110,14 @@ ADVICE = {
                    "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
     "unsure": "Most lights could not be read for sure: look at them yourself and tap what you see, or take the "
               "photo again straight at the lights, closer, with no reflection on them.",
+    "cut_off": "Part of the row of lights is outside the photo: take it again with the whole row in the frame, "
+               "from the first light to the last.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
 # wide read all unsure; a phone photo is 2048), "too_far" when its lights were placed under
-# ADVICE_SPACING working pixels apart, else "unsure". (The placed spacing of a row read all unsure
+# ADVICE_SPACING working pixels apart, "cut_off" when a light of the row lies outside the frame
+# (_cut_off), else "unsure". (The placed spacing of a row read all unsure
 # is a weak sign: the real panel_05, lights ~117 pixels apart, is placed at 22.)
 ADVICE_UNSURE, ADVICE_SIDE, ADVICE_SPACING = 0.75, 640, 12.0
 # Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
@@ -211,7 +214,7 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # A row may be placed with up to CUT_SLOTS of its lights (at least one) outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
-# mostly unsure gets the "unsure" advice, which asks for the lights in full.)
+# mostly unsure comes with the advice "cut_off": the whole row in the frame.)
 # At least CUT_KEEP of the lights stay in the frame: two lit lights of three fit a row twice as widely
 # spaced with its third light outside (dev render 5008, a burst, read a blinking light where it is off).
 CUT_SLOTS, CUT_SURE, CUT_KEEP = 0.34, 0.5, 3
@@ -1226,15 +1229,16 @@ def _burst_moved(sizes, lums):
     return False
 
 
-def _advice(leds, spacing, long_side):
+def _advice(leds, spacing, long_side, cut=False):
     """What to tell the technician with a reading whose lights are (nearly) all "unsure": [code]
     from ADVICE or RETAKE, from the photo's `long_side` and the lights' `spacing` (working
-    pixels); [] when the reading stands on its own."""
+    pixels), and whether part of the row is outside the frame (`cut`, _cut_off); [] when the
+    reading stands on its own."""
     if not _mostly_unsure(leds):
         return []
     if long_side < ADVICE_SIDE:
         return ["small_photo"]
-    return ["too_far"] if spacing < ADVICE_SPACING else ["unsure"]
+    return ["too_far"] if spacing < ADVICE_SPACING else ["cut_off"] if cut else ["unsure"]
 
 
 def _looks_blurred(edge, blurred, spots):
@@ -1372,7 +1376,8 @@ def read(images, model):
         between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
             stated[k] = min(stated[k], UNSEEN_OFF)
-    for k in np.flatnonzero(_cut_off(points, width, height, radius)):  # a light outside the photo
+    cut = _cut_off(points, width, height, radius)
+    for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               _colour_direction(hues, [led["colors"] for led in leds]))
@@ -1414,7 +1419,7 @@ def read(images, model):
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
-    advice = _advice(out, spacing, long_side)
+    advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
