@@ -19,7 +19,7 @@ is only a small prior. The steps:
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
    are placed where they explain the lit spots and windows best. A row cut by the frame's edge
-   is placed with its cut lights (up to a third, _placeable) outside the frame, read "unsure".
+   is placed with its cut light (one, _placeable) outside the frame, read "unsure".
    Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
    is a hypothesis (_direction_doubt): an asymmetric catalog layout that fits one way better,
@@ -211,13 +211,17 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
-# A row may be placed with up to CUT_SLOTS of its lights (at least one) outside the frame (_placeable):
+# A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
 # mostly unsure comes with the advice "cut_off": the whole row in the frame.)
 # At least CUT_KEEP of the lights stay in the frame: two lit lights of three fit a row twice as widely
 # spaced with its third light outside (dev render 5008, a burst, read a blinking light where it is off).
-CUT_SLOTS, CUT_SURE, CUT_KEEP = 0.34, 0.5, 3
+# (With up to a third of the lights outside, dev render 5240, 7 lights of which 3 lit, was placed twice
+# as widely spaced with its last two slots outside, and read all unsure.)
+# A slot outside the frame costs CUT_COST (placement score): of two placements explaining the photo
+# alike, the one with the whole row in the photo is taken, and a cut one is no rival to it.
+CUT_SLOTS, CUT_SURE, CUT_KEEP, CUT_COST = 1, 0.5, 3, 0.2
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -652,7 +656,7 @@ def _in_frame(points, width, height, margin):
 
 def _placeable(points, width, height, margin):
     """Which placements `points` (placements, slots, 2) working pixels may be scored: those with at most
-    CUT_SLOTS of their slots (at least one) outside the frame, beyond `margin`, and CUT_KEEP in it (a
+    CUT_SLOTS of their slots outside the frame, beyond `margin`, and CUT_KEEP in it (a
     short row, all of it).
 
     A row cut by the frame's edge (the phone held a little off to one side) is placed with its last
@@ -662,7 +666,25 @@ def _placeable(points, width, height, margin):
     inside = _in_frame(points, width, height, margin)
     n = points.shape[-2]
     out = n - inside.sum(-1)
-    return (out <= max(1, int(CUT_SLOTS * n))) & (n - out >= min(CUT_KEEP, n))
+    return (out <= CUT_SLOTS) & (n - out >= min(CUT_KEEP, n))
+
+
+def _cut_unseen(points, matched, width, height, margin):
+    """Which placements cut by the frame's edge (`points` (placements, slots, 2) working pixels, some
+    slots outside the frame beyond `margin`) show nothing at a slot beside the edge: `matched`
+    (placements, slots, spots) holds no spot for the slot in the frame next to a slot outside it.
+    A row runs on out of the frame only from a light seen at the edge; a row twice as widely spaced
+    as the lights, its last slots out in the void (dev render 5240: 7 lights, 3 lit), is not one."""
+    out = ~_in_frame(points, width, height, margin)
+    beside = np.zeros_like(out)
+    beside[:, 1:] |= out[:, :-1]
+    beside[:, :-1] |= out[:, 1:]
+    return (beside & ~out & ~matched.any(2)).any(1)
+
+
+def _all_in_frame(points, width, height, margin):
+    """Which placements `points` (placements, slots, 2) have every slot in the frame, `margin` pixels allowed."""
+    return _in_frame(points, width, height, margin).all(-1)
 
 
 def _cut_off(points, width, height, radius):
@@ -730,11 +752,13 @@ def _refine(pos, slots, t, value, matched, distance, spacing, gap, rounds=2):
     return pos, first, span, ok
 
 
-def _fit_slots(line, spots, slots, roles, size):
+def _fit_slots(line, spots, slots, roles, size, cut=True):
     """Place the model's slots on one line: the best (first, span) and its rival's score.
 
     A placement scores the spots under its slots (lit ones count double), loses for lit spots
     between its ends that fall on no slot, and gains a little when the power light is lit.
+    With `cut`, a placement may leave a few slots outside the frame (_placeable: a row cut by the
+    frame's edge), else every slot is in the frame.
     Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
     """
     _score, origin, (ux, uy), _level, members = line
@@ -773,11 +797,15 @@ def _fit_slots(line, spots, slots, roles, size):
     span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
-    inside = np.flatnonzero(_placeable(points, width, height, radius))  # only these are scored
+    placeable = _placeable if cut else _all_in_frame
+    inside = np.flatnonzero(placeable(points, width, height, radius))  # only these are scored
     if not len(inside):
         return None
     power = [k for k, role in enumerate(roles) if role == "power"]
     scored, matched, distance = _placement_scores(pos[inside], spacing[inside], t, value, lit, power)
+    if cut:
+        scored[_cut_unseen(points[inside], matched, width, height, radius)] = -1e9
+        scored -= CUT_COST * (~_in_frame(points[inside], width, height, radius)).sum(1)
     # The placements from pairs of spots are only as exact as those two spots' places (a
     # coarse spot's peak may be a fifth of a spacing off): refine the best few by least squares
     # through every spot on their slots, and score them again.
@@ -786,11 +814,15 @@ def _fit_slots(line, spots, slots, roles, size):
                                                      spacing[inside[top]], gap)
     new_spacing = new_span * gap
     ok_refit &= (new_spacing >= 2.0 * radius) & (new_spacing <= 45 * radius)
-    ok_refit &= _placeable(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
+    ok_refit &= placeable(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
     if ok_refit.any():
         top, new_pos, new_first, new_span, new_spacing = (
             top[ok_refit], new_pos[ok_refit], new_first[ok_refit], new_span[ok_refit], new_spacing[ok_refit])
         new_score, new_matched, new_distance = _placement_scores(new_pos, new_spacing, t, value, lit, power)
+        if cut:
+            new_points = np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1)
+            new_score[_cut_unseen(new_points, new_matched, width, height, radius)] = -1e9
+            new_score -= CUT_COST * (~_in_frame(new_points, width, height, radius)).sum(1)
         better = new_score > scored[top]
         h, k = top[better], inside[top[better]]
         pos[k], first[k], span[k], spacing[k] = new_pos[better], new_first[better], new_span[better], new_spacing[better]
@@ -800,6 +832,9 @@ def _fit_slots(line, spots, slots, roles, size):
     best = int(np.argmax(total))
     row = int(np.searchsorted(inside, best))  # the best placement among those scored
     moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
+    whole = _all_in_frame(np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1), width, height, radius)
+    if whole[best]:  # a row wholly in the photo is not questioned by one cut by its edge (_placeable)
+        moved &= whole
     rival = float(total[moved].max()) if moved.any() else -1e9
     rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
     # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
@@ -851,7 +886,9 @@ def _layout_margin(line, score, spots, slots, roles, size):
     mirrored = np.sort(slots[-1] + slots[0] - slots)
     if len(slots) < 3 or np.allclose(mirrored, slots, atol=0.02 * max(1e-9, slots[-1] - slots[0])):
         return 0.0
-    fit = _fit_slots(line, spots, mirrored, roles[::-1], size)
+    # Mirrored placements keep every slot in the frame: one cut by the edge (_placeable) fits the
+    # mirrored layout's groups to a shifted row (dev render 5249, ZTE F660: 11 lights made unsure).
+    fit = _fit_slots(line, spots, mirrored, roles[::-1], size, cut=False)
     return float(score - fit[0]) if fit is not None else 10.0
 
 
