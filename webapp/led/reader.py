@@ -74,9 +74,10 @@ VERSION = "2026-12-01.10-h17"  # .3 lines (cables) are not lit spots; .4 slot pl
 # bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
 # lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
 # lets lights on it give light by colour, a burst is judged by the problems most of its frames show; .9 a row run
-# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row); .10-h17 a row cut by
-# the frame's edge is placed with its cut lights outside the frame, read unsure (_placeable); a row whose lit lights'
-# colours fit the other direction better has its direction in doubt (_colour_direction)
+# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row);
+# .10-h17 a row cut by the frame's edge is placed with its cut light outside the frame, read unsure (_placeable,
+# advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
+# (_colour_direction)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
