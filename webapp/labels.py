@@ -121,6 +121,7 @@ LED_PROBLEMS = {
     "check_model": _l("is this the model?"),
     "moved": _l("moved during the burst"), "small_photo": _l("photo too small"),
     "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
+    "cut_off": _l("part of the row outside the photo"),
 }
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.

@@ -29,6 +29,7 @@ const RETAKE_WORDS = {
 const ADVICE_WORDS = {
   small_photo: t("The photo is too small to read the lights: take it with the phone's camera, close to the lights, not a thumbnail, a screenshot or a photo sent through a chat app."),
   unsure: t("Most lights could not be read for sure: look at them yourself and tap what you see, or take the photo again straight at the lights, closer, with no reflection on them."),
+  cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}

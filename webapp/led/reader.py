@@ -18,10 +18,13 @@ is only a small prior. The steps:
    drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best. Lights are ordered left to
+   are placed where they explain the lit spots and windows best. A row cut by the frame's edge
+   is placed with its cut light (one, _placeable) outside the frame, read "unsure".
+   Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
    is a hypothesis (_direction_doubt): an asymmetric catalog layout that fits one way better,
-   or a power light read off beside lit lights (impossible), settles or questions it; a row
+   lit lights whose colours fit the catalog's colours of their slots one way only
+   (_colour_direction), or a power light read off beside lit lights (impossible), settles or questions it; a row
    across the photo is taken as held unless questioned, a column is not settled without such
    evidence, and lights that read otherwise from the other end are then "unsure". A row that
    goes on beyond the model's lights (_more_lights: a window or lit spot one step past an end)
@@ -64,14 +67,17 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.9"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.10-h17"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
 # bright case clips is read (sent back only with its lights under the glare); a row read mostly unsure whose
 # lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
 # lets lights on it give light by colour, a burst is judged by the problems most of its frames show; .9 a row run
-# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row)
+# from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row);
+# .10-h17 a row cut by the frame's edge is placed with its cut light outside the frame, read unsure (_placeable,
+# advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
+# (_colour_direction)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -105,11 +111,14 @@ ADVICE = {
                    "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
     "unsure": "Most lights could not be read for sure: look at them yourself and tap what you see, or take the "
               "photo again straight at the lights, closer, with no reflection on them.",
+    "cut_off": "Part of the row of lights is outside the photo: take it again with the whole row in the frame, "
+               "from the first light to the last.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
 # wide read all unsure; a phone photo is 2048), "too_far" when its lights were placed under
-# ADVICE_SPACING working pixels apart, else "unsure". (The placed spacing of a row read all unsure
+# ADVICE_SPACING working pixels apart, "cut_off" when a light of the row lies outside the frame
+# (_cut_off), else "unsure". (The placed spacing of a row read all unsure
 # is a weak sign: the real panel_05, lights ~117 pixels apart, is placed at 22.)
 ADVICE_UNSURE, ADVICE_SIDE, ADVICE_SPACING = 0.75, 640, 12.0
 # Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
@@ -140,6 +149,9 @@ ALL_OFF_SEEN = 8.0
 # row as read at least LAYOUT_SURE (placement score) better than mirrored; where nothing
 # settles it, a light that reads otherwise from the other end is at most DIRECTION_DOUBT sure.
 LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
+# The lit lights' colours tell the direction too (_colour_direction): a lit light's ring hue fits a
+# catalog colour within COLOUR_FITS (HUE_REACH units) and misfits it beyond COLOUR_MISFITS.
+COLOUR_FITS, COLOUR_MISFITS = 1.0, 1.5
 # A row goes on beyond the model's lights (_more_lights) when one step beyond an end shows a
 # window at least MORE_LIKE × the row's median window and MORE_WINDOW, or a lit spot at least
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
@@ -200,6 +212,17 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
+# A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
+# a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
+# the photo. (The technician is not sent back: the lights in the frame are read, and a row read
+# mostly unsure comes with the advice "cut_off": the whole row in the frame.)
+# At least CUT_KEEP of the lights stay in the frame: two lit lights of three fit a row twice as widely
+# spaced with its third light outside (dev render 5008, a burst, read a blinking light where it is off).
+# (With up to a third of the lights outside, dev render 5240, 7 lights of which 3 lit, was placed twice
+# as widely spaced with its last two slots outside, and read all unsure.)
+# A slot outside the frame costs CUT_COST (placement score): of two placements explaining the photo
+# alike, the one with the whole row in the photo is taken, and a cut one is no rival to it.
+CUT_SLOTS, CUT_SURE, CUT_KEEP, CUT_COST = 1, 0.5, 3, 0.2
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -625,9 +648,50 @@ def _lines(spots, count, limit=LINES_TRIED):
     return lines
 
 
-def _inside(points, width, height, margin):
+def _in_frame(points, width, height, margin):
+    """Which of `points` (..., 2) working pixels lie in the frame, `margin` pixels beyond its edges allowed:
+    a boolean array of the points' leading shape."""
     return ((points[..., 0] >= -margin) & (points[..., 0] <= width - 1 + margin)
-            & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin)).all(-1)
+            & (points[..., 1] >= -margin) & (points[..., 1] <= height - 1 + margin))
+
+
+def _placeable(points, width, height, margin):
+    """Which placements `points` (placements, slots, 2) working pixels may be scored: those with at most
+    CUT_SLOTS of their slots outside the frame, beyond `margin`, and CUT_KEEP in it (a
+    short row, all of it).
+
+    A row cut by the frame's edge (the phone held a little off to one side) is placed with its last
+    lights outside the frame, where they are read "unsure" (_cut_off). Forced inside the frame, the
+    placement shifted by one light explained the same spots and read each light as its neighbour
+    (review r5: the real panel_04 cropped half a step left of LAN read LOS "on" 0.96)."""
+    inside = _in_frame(points, width, height, margin)
+    n = points.shape[-2]
+    out = n - inside.sum(-1)
+    return (out <= CUT_SLOTS) & (n - out >= min(CUT_KEEP, n))
+
+
+def _cut_unseen(points, matched, width, height, margin):
+    """Which placements cut by the frame's edge (`points` (placements, slots, 2) working pixels, some
+    slots outside the frame beyond `margin`) show nothing at a slot beside the edge: `matched`
+    (placements, slots, spots) holds no spot for the slot in the frame next to a slot outside it.
+    A row runs on out of the frame only from a light seen at the edge; a row twice as widely spaced
+    as the lights, its last slots out in the void (dev render 5240: 7 lights, 3 lit), is not one."""
+    out = ~_in_frame(points, width, height, margin)
+    beside = np.zeros_like(out)
+    beside[:, 1:] |= out[:, :-1]
+    beside[:, :-1] |= out[:, 1:]
+    return (beside & ~out & ~matched.any(2)).any(1)
+
+
+def _all_in_frame(points, width, height, margin):
+    """Which placements `points` (placements, slots, 2) have every slot in the frame, `margin` pixels allowed."""
+    return _in_frame(points, width, height, margin).all(-1)
+
+
+def _cut_off(points, width, height, radius):
+    """Which slots at `points` ((slots, 2) working pixels) lie outside the frame by more than the lights'
+    `radius`: their lights are not in the photo, whatever the maps show at the edge nearest them."""
+    return ~_in_frame(np.asarray(points, dtype=np.float64), width, height, radius)
 
 
 def _placement_scores(pos, spacing, t, value, lit, power):
@@ -689,11 +753,13 @@ def _refine(pos, slots, t, value, matched, distance, spacing, gap, rounds=2):
     return pos, first, span, ok
 
 
-def _fit_slots(line, spots, slots, roles, size):
+def _fit_slots(line, spots, slots, roles, size, cut=True):
     """Place the model's slots on one line: the best (first, span) and its rival's score.
 
     A placement scores the spots under its slots (lit ones count double), loses for lit spots
     between its ends that fall on no slot, and gains a little when the power light is lit.
+    With `cut`, a placement may leave a few slots outside the frame (_placeable: a row cut by the
+    frame's edge), else every slot is in the frame.
     Returns None when no placement fits, else (score, rival score, origin, direction, t-positions, radius).
     """
     _score, origin, (ux, uy), _level, members = line
@@ -732,11 +798,15 @@ def _fit_slots(line, spots, slots, roles, size):
     span, first, spacing = span[once], first[once], spacing[once]
     pos = first[:, None] + span[:, None] * slots[None, :]  # (hyp, slots)
     points = np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1)
-    inside = np.flatnonzero(_inside(points, width, height, radius))  # only these are scored
+    placeable = _placeable if cut else _all_in_frame
+    inside = np.flatnonzero(placeable(points, width, height, radius))  # only these are scored
     if not len(inside):
         return None
     power = [k for k, role in enumerate(roles) if role == "power"]
     scored, matched, distance = _placement_scores(pos[inside], spacing[inside], t, value, lit, power)
+    if cut:
+        scored[_cut_unseen(points[inside], matched, width, height, radius)] = -1e9
+        scored -= CUT_COST * (~_in_frame(points[inside], width, height, radius)).sum(1)
     # The placements from pairs of spots are only as exact as those two spots' places (a
     # coarse spot's peak may be a fifth of a spacing off): refine the best few by least squares
     # through every spot on their slots, and score them again.
@@ -745,11 +815,15 @@ def _fit_slots(line, spots, slots, roles, size):
                                                      spacing[inside[top]], gap)
     new_spacing = new_span * gap
     ok_refit &= (new_spacing >= 2.0 * radius) & (new_spacing <= 45 * radius)
-    ok_refit &= _inside(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
+    ok_refit &= placeable(np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1), width, height, radius)
     if ok_refit.any():
         top, new_pos, new_first, new_span, new_spacing = (
             top[ok_refit], new_pos[ok_refit], new_first[ok_refit], new_span[ok_refit], new_spacing[ok_refit])
         new_score, new_matched, new_distance = _placement_scores(new_pos, new_spacing, t, value, lit, power)
+        if cut:
+            new_points = np.stack([origin[0] + new_pos * ux, origin[1] + new_pos * uy], -1)
+            new_score[_cut_unseen(new_points, new_matched, width, height, radius)] = -1e9
+            new_score -= CUT_COST * (~_in_frame(new_points, width, height, radius)).sum(1)
         better = new_score > scored[top]
         h, k = top[better], inside[top[better]]
         pos[k], first[k], span[k], spacing[k] = new_pos[better], new_first[better], new_span[better], new_spacing[better]
@@ -759,6 +833,9 @@ def _fit_slots(line, spots, slots, roles, size):
     best = int(np.argmax(total))
     row = int(np.searchsorted(inside, best))  # the best placement among those scored
     moved = (np.abs(first - first[best]) >= 0.5 * spacing[best]) | (np.abs(spacing / spacing[best] - 1) >= 0.25)
+    whole = _all_in_frame(np.stack([origin[0] + pos * ux, origin[1] + pos * uy], -1), width, height, radius)
+    if whole[best]:  # a row wholly in the photo is not questioned by one cut by its edge (_placeable)
+        moved &= whole
     rival = float(total[moved].max()) if moved.any() else -1e9
     rival_pos = pos[int(np.argmax(np.where(moved, total, -1e9)))] if moved.any() else None
     # Refit the row through the spots on its slots: P(slot) = A + B · slot, least squares, so
@@ -810,7 +887,9 @@ def _layout_margin(line, score, spots, slots, roles, size):
     mirrored = np.sort(slots[-1] + slots[0] - slots)
     if len(slots) < 3 or np.allclose(mirrored, slots, atol=0.02 * max(1e-9, slots[-1] - slots[0])):
         return 0.0
-    fit = _fit_slots(line, spots, mirrored, roles[::-1], size)
+    # Mirrored placements keep every slot in the frame: one cut by the edge (_placeable) fits the
+    # mirrored layout's groups to a shifted row (dev render 5249, ZTE F660: 11 lights made unsure).
+    fit = _fit_slots(line, spots, mirrored, roles[::-1], size, cut=False)
     return float(score - fit[0]) if fit is not None else 10.0
 
 
@@ -1009,6 +1088,54 @@ def _colour(rgb, v, c, x, y, r, allowed):
     return name, 0.5 + 0.5 * min(1.0, max(0.0, second - near) / 1.5)
 
 
+def _ring_hue(rgb, v, c, x, y, r):
+    """The chroma-weighted mean hue (degrees) of a lit light's ring at (x, y), radius `r` (working pixels),
+    as _colour measures it; None where nothing coloured shows (a clipped white core, or outside the frame).
+    `rgb` the working RGB (uint8 or float32), `v`, `c` its float32 V and chroma maps."""
+    reach = max(2, int(round(2.5 * r)))
+    if not (0 <= x < rgb.shape[1] and 0 <= y < rgb.shape[0]):
+        return None
+    y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
+    rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
+    patch, chroma, value = rgb[rows, cols].astype(np.float32), c[rows, cols], v[rows, cols]
+    if patch.size == 0:
+        return None
+    weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
+    if weight.sum() <= 0:
+        return None
+    r_, g_, b_ = patch[..., 0], patch[..., 1], patch[..., 2]
+    angle = np.arctan2(math.sqrt(3) * (g_ - b_), 2 * r_ - g_ - b_)
+    return math.degrees(math.atan2((np.sin(angle) * weight).sum(), (np.cos(angle) * weight).sum())) % 360
+
+
+def _hue_off(hue, colours):
+    """How far `hue` (degrees) is from the nearest of `colours` (catalog colour names) as they photograph,
+    in HUE_REACH units; None when none of them has a hue (white)."""
+    far = [abs((hue - PHOTO_HUE[name] + 180) % 360 - 180) / HUE_REACH[name] for name in colours if name in PHOTO_HUE]
+    return min(far) if far else None
+
+
+def _colour_direction(hues, colours):
+    """Which end of the row the lit lights' colours say comes first: +1 the row as read, −1 the other
+    end (a unit mounted upside down, or a photo turned over), 0 when they do not tell.
+
+    `hues` by slot: a lit light's ring hue (_ring_hue) or None (unlit, or no colour seen); `colours` by
+    slot: the catalog's colours of that light. A light's colour fits a slot within COLOUR_FITS (HUE_REACH
+    units) and misfits it beyond COLOUR_MISFITS. Each lit light that fits its slot as read and misfits
+    the slot it would be from the other end (the mirror: slot n−1−k) speaks for the row as read, and the
+    reverse against; the side with more lights wins. (Review r5: the real panel_01 turned 180° read its
+    green PON as the red-only LOS, "on" 0.96: the evenly spaced layout fits both ways alike.)"""
+    n, say = len(hues), 0
+    for k, hue in enumerate(hues):
+        if hue is None:
+            continue
+        held, back = _hue_off(hue, colours[k]), _hue_off(hue, colours[n - 1 - k])
+        if held is None or back is None:
+            continue
+        say += (held <= COLOUR_FITS and back > COLOUR_MISFITS) - (back <= COLOUR_FITS and held > COLOUR_MISFITS)
+    return (say > 0) - (say < 0)
+
+
 def _unfound(spots):
     """Why no row was found: "too_far" when what was seen is mostly small spots (a panel a few
     percent of the frame wide shows only spots of the finest scale, or a couple of coarse
@@ -1140,15 +1267,16 @@ def _burst_moved(sizes, lums):
     return False
 
 
-def _advice(leds, spacing, long_side):
+def _advice(leds, spacing, long_side, cut=False):
     """What to tell the technician with a reading whose lights are (nearly) all "unsure": [code]
     from ADVICE or RETAKE, from the photo's `long_side` and the lights' `spacing` (working
-    pixels); [] when the reading stands on its own."""
+    pixels), and whether part of the row is outside the frame (`cut`, _cut_off); [] when the
+    reading stands on its own."""
     if not _mostly_unsure(leds):
         return []
     if long_side < ADVICE_SIDE:
         return ["small_photo"]
-    return ["too_far"] if spacing < ADVICE_SPACING else ["unsure"]
+    return ["too_far"] if spacing < ADVICE_SPACING else ["cut_off"] if cut else ["unsure"]
 
 
 def _looks_blurred(edge, blurred, spots):
@@ -1238,6 +1366,7 @@ def read(images, model):
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     out, stated = [], []
     leds = model["leds"]
+    hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
         x, y = points[k]
         evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
@@ -1272,6 +1401,7 @@ def read(images, model):
             colour, colour_p = _colour(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)), led["colors"])
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
+            hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
         out.append(item)
         stated.append(p_state)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
@@ -1284,7 +1414,11 @@ def read(images, model):
         between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
             stated[k] = min(stated[k], UNSEEN_OFF)
-    stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin)
+    cut = _cut_off(points, width, height, radius)
+    for k in np.flatnonzero(cut):  # a light outside the photo
+        stated[k] = min(stated[k], CUT_SURE)
+    stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
+                              _colour_direction(hues, [led["colors"] for led in leds]))
     firm = row_shown(out) >= SHOWN_FIRM
     for item, p_state in zip(out, stated):
         state = item["state"]
@@ -1323,7 +1457,7 @@ def read(images, model):
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
-    advice = _advice(out, spacing, long_side)
+    advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
@@ -1373,7 +1507,7 @@ def _possible(states, roles):
     return not any(role == "power" and not lit[k] and any(lit[:k] + lit[k + 1:]) for k, role in enumerate(roles))
 
 
-def _direction_doubt(out, stated, roles, vertical, layout_margin):
+def _direction_doubt(out, stated, roles, vertical, layout_margin, colours=0):
     """Each light's stated probability (list like `stated`), lowered to DIRECTION_DOUBT where the
     row's direction is not settled and the light reads otherwise taken from the other end.
 
@@ -1386,7 +1520,10 @@ def _direction_doubt(out, stated, roles, vertical, layout_margin):
     upright photo (`vertical` False) is still taken as held, unless the layout favours the
     mirror or the reading as held cannot be and the mirrored one can; a column (a wall-mounted
     unit, or a row photographed on its side) is not settled either way. `out` are read()'s
-    items (state "on", "off" or "blinking"), `roles` the model's roles by slot. A light that reads
+    items (state "on", "off" or "blinking"), `roles` the model's roles by slot. The lit lights'
+    `colours` (_colour_direction: +1 as read, −1 the other end, 0 silent) settle the direction as
+    held when they fit it, and put it in doubt when they fit the other end better (review r5: the
+    real panel_01 turned 180°), unless the layout settles it. A light that reads
     alike from both ends is then only as sure as the light it would be from the other end. (The
     other end's reading is the lights' states in reverse: exact for an evenly spaced row; an
     asymmetric layout's mirror falls elsewhere, but such a layout mostly settles the direction.)"""
@@ -1395,9 +1532,11 @@ def _direction_doubt(out, stated, roles, vertical, layout_margin):
     if states == mirrored:
         return stated
     as_held, other = _possible(states, roles), _possible(mirrored, roles)
-    settled = layout_margin >= LAYOUT_SURE or (as_held and not other)
-    against = layout_margin <= -LAYOUT_SURE or (other and not as_held)
-    if settled and not layout_margin <= -LAYOUT_SURE or not vertical and not against:
+    settled = layout_margin >= LAYOUT_SURE or (as_held and not other) or colours > 0
+    against = layout_margin <= -LAYOUT_SURE or (other and not as_held) or colours < 0
+    if colours < 0 and layout_margin < LAYOUT_SURE:
+        pass  # the lit lights' colours fit the other end better, and the layout does not settle it
+    elif settled and not layout_margin <= -LAYOUT_SURE or not vertical and not against:
         return stated
     return [min(p, DIRECTION_DOUBT) if state != back else min(p, p_back)
             for p, state, back, p_back in zip(stated, states, mirrored, stated[::-1])]
