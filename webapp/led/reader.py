@@ -202,8 +202,15 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
-PRINT_RISE, PRINT_REACH = 60.0, 0.5
-PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM = 40.0, 0.5, 0.1
+# A lit spot that is a stroke of white print (_print_stroke): at its lit point a spot PRINT_RISE grey
+# levels above the case (the median within PRINT_REACH of the spacing), pale (chroma under PRINT_PALE),
+# at least PRINT_LONG working pixels long, thinner than PRINT_COMPACT (twice its inscribed radius over
+# its length), with a ring around it under PRINT_BLOOM of its rise, beside another letter. The real
+# panel_08's labels (review r6: 2048 px, 1.1×) measure compact 0.19–0.32, bloom ≤ 0.0, chroma 12–17,
+# 1–4 letters beside; the real lit LEDs (panel_02, 04) compact 0.86–0.93; dev renders' lit lights
+# (seeds 5000–5399) compact ≥ 0.9 with glow, or chroma over 40, or no letter beside.
+PRINT_RISE, PRINT_REACH = 100.0, 0.5
+PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM, PRINT_LONG = 40.0, 0.5, 0.1, 6
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -884,14 +891,35 @@ def _lens_row(levels, scales, spots, points, spacing):
 
 # ---- white print taken for a white light ----
 
-def _lit_shape(v, c, x, y, spacing):
-    """The shape of the bright spot nearest a slot, in the working frame's V and chroma maps
-    (float32, working pixels): {"rise", "compact", "bloom", "pale", "letters"}, or None when no
-    point within a quarter of the `spacing` of (x, y) stands PRINT_RISE grey levels above the
+def _lit_point(levels, scales, x, y, spacing):
+    """Where a slot's lit evidence is (_evidence's strongest lit point, over the scales where lights
+    fit), as (x, y, radius) in working pixels, the radius being that scale's spot radius."""
+    best, found = -1e9, (x, y, 1.0)
+    for k in scales:
+        level = levels[k]
+        h, w = level.lit.shape
+        reach = max(1, int(round(0.25 * spacing / level.scale)))
+        cx, cy = int(round(x / level.scale)), int(round(y / level.scale))
+        x0, x1, y0, y1 = max(0, cx - reach), min(w, cx + reach + 1), max(0, cy - reach), min(h, cy + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        patch = level.lit[y0:y1, x0:x1] / max(10.0, 5 * level.lit_noise)
+        iy, ix = np.unravel_index(int(np.argmax(patch)), patch.shape)
+        if patch[iy, ix] > best:
+            best = float(patch[iy, ix])
+            found = ((x0 + ix + 0.5) * level.scale - 0.5, (y0 + iy + 0.5) * level.scale - 0.5, float(level.scale))
+    return found
+
+
+def _lit_shape(v, c, x, y, spacing, near_reach):
+    """The shape of the bright spot at a lit point (x, y) (_lit_point), in the working frame's V and
+    chroma maps (float32, working pixels): {"rise", "compact", "bloom", "pale", "letters", "long"},
+    or None when no point within `near_reach` of (x, y) stands PRINT_RISE grey levels above the
     case around it (no white spot to judge).
 
-    The spot is the points within PRINT_REACH of the spacing that are at least half-way from the
-    case (the median there) up to the brightest point near the slot, connected to it. "compact":
+    The spot is the points within PRINT_REACH of the `spacing` that are at least half-way from the
+    case (the median there) up to the brightest point near (x, y), connected to it ("long": its
+    longest side, pixels; "rise": that point over the case, grey levels). "compact":
     twice its largest inscribed radius over its longest side (a disc ~1, a letter's stroke 0.2–0.4);
     "bloom": how far the points just around it (out to half its size) stand above the case, as a
     share of its rise (a lit LED glows around its core; print on a case has a sharp edge);
@@ -899,7 +927,7 @@ def _lit_shape(v, c, x, y, spacing):
     print: low); "letters": other spots of that brightness at least a third its size nearby (a
     word's letters)."""
     h, w = v.shape
-    reach = max(1, int(round(0.25 * spacing)))
+    reach = max(1, int(round(near_reach)))
     half = max(6, int(round(PRINT_REACH * spacing)))
     cx, cy = int(round(x)), int(round(y))
     x0, x1, y0, y1 = max(0, cx - half), min(w, cx + half + 1), max(0, cy - half), min(h, cy + half + 1)
@@ -930,21 +958,24 @@ def _lit_shape(v, c, x, y, spacing):
     bloom = (float(np.median(patch[ring])) - case) / rise if ring.any() else 0.0
     pale = float(np.percentile(c[y0:y1, x0:x1][around > 0], 97))
     letters = int(np.count_nonzero(np.delete(stats[1:, cv2.CC_STAT_AREA], own - 1) >= area / 3))
-    return {"rise": rise, "compact": compact, "bloom": bloom, "pale": pale, "letters": letters}
+    return {"rise": rise, "compact": compact, "bloom": bloom, "pale": pale, "letters": letters, "long": longest}
 
 
-def _print_stroke(v, c, x, y, spacing):
+def _print_stroke(levels, scales, v, c, x, y, spacing):
     """Whether the lit spot at a slot is a stroke of white print, not a white light: pale (chroma
     under PRINT_PALE around it), not compact (under PRINT_COMPACT: a letter's stroke, thin and
-    long) and without bloom (under PRINT_BLOOM: a sharp edge where a light glows). `v`, `c` the
-    frame's working V and chroma maps (float32), (x, y) the slot and `spacing` the lights' spacing
-    in working pixels. A lit white LED is a compact round or rectangular core with a soft glow
+    long), at least PRINT_LONG pixels long (shorter, a shape is not resolved), without bloom
+    (under PRINT_BLOOM: a sharp edge where a light glows) and among other letters (_lit_shape).
+    `levels` the frame's pyramid and `scales` the levels where lights fit (the lit point is
+    looked for there, as _evidence does), `v`, `c` the frame's working V and chroma maps
+    (float32), (x, y) the slot and `spacing` the lights' spacing, in working pixels. A lit white LED is a compact round or rectangular core with a soft glow
     around it; white labels on a black case clip as the strokes of words (review r6: the real
     panel_08, all off, resized to 2048 pixels and brightened 1.1×, read POWER "on white" 0.96 from
     its printed label)."""
-    shape = _lit_shape(v, c, x, y, spacing)
+    px, py, reach = _lit_point(levels, scales, x, y, spacing)
+    shape = _lit_shape(v, c, px, py, spacing, reach)
     return (shape is not None and shape["pale"] < PRINT_PALE and shape["compact"] < PRINT_COMPACT
-            and shape["bloom"] < PRINT_BLOOM)
+            and shape["bloom"] < PRINT_BLOOM and shape["long"] >= PRINT_LONG and shape["letters"] >= 1)
 
 
 def _printed_row(out, stated, printed):
@@ -1338,7 +1369,8 @@ def read(images, model):
             # In a frame clipped over CLIPPED_SHARE a lit light's ring clips too, and coloured
             # fringes along clipped edges look like weak lit spots: only a clear one is lit.
             p_state = min(p_state, DARK_GLOW)
-        if state == "on" and _print_stroke(*chans[int(np.argmax(series))][:2], x, y, spacing):
+        if state == "on" and _print_stroke(frame_levels[int(np.argmax(series))], scales,
+                                           *chans[int(np.argmax(series))][:2], x, y, spacing):
             # The lit spot is a stroke of white print (a label's letter on a dark case), not a light.
             p_state = min(p_state, DARK_GLOW)
             printed.append(k)
