@@ -207,8 +207,10 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # at least PRINT_LONG working pixels long, thinner than PRINT_COMPACT (twice its inscribed radius over
 # its length), with a ring around it under PRINT_BLOOM of its rise, beside another letter. The real
 # panel_08's labels (review r6: 2048 px, 1.1×) measure compact 0.19–0.32, bloom ≤ 0.0, chroma 12–17,
-# 1–4 letters beside; the real lit LEDs (panel_02, 04) compact 0.86–0.93; dev renders' lit lights
-# (seeds 5000–5399) compact ≥ 0.9 with glow, or chroma over 40, or no letter beside.
+# 1–4 letters beside, rise ~190; the real lit LEDs (panel_02, 04) compact 0.86–0.93. Over panel_08 sent
+# at 1200–2600 px, 0.9–1.3×, turned ±2° (360 photos) this takes the confident wrong states from 13 to 0;
+# of the dev renders (seeds 5000–5399) no decided light changes (a hidden orange light's glow through a
+# label, rise 62, was taken for print at a rise of 60: hence 100), and the real photos read as before.
 PRINT_RISE, PRINT_REACH = 100.0, 0.5
 PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM, PRINT_LONG = 40.0, 0.5, 0.1, 6
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
