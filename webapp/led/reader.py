@@ -895,7 +895,8 @@ def _lens_row(levels, scales, spots, points, spacing):
 
 def _lit_point(levels, scales, x, y, spacing):
     """Where a slot's lit evidence is (_evidence's strongest lit point, over the scales where lights
-    fit), as (x, y, radius) in working pixels, the radius being that scale's spot radius."""
+    fit), as (x, y, reach) in working pixels, `reach` being that level's scale (working pixels per
+    level pixel: how near the point its brightest pixel is looked for); the slot itself when none."""
     best, found = -1e9, (x, y, 1.0)
     for k in scales:
         level = levels[k]
