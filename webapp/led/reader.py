@@ -67,7 +67,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.10-h17"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.10"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -75,9 +75,10 @@ VERSION = "2026-12-01.10-h17"  # .3 lines (cables) are not lit spots; .4 slot pl
 # lights sit in clipped white, or under a glare of 4.5 % of the frame, is over-exposed; .8 a case clipped over 4 %
 # lets lights on it give light by colour, a burst is judged by the problems most of its frames show; .9 a row run
 # from the lit lights onto their printed labels is turned back onto the line of the lit lights (_lens_row);
-# .10-h17 a row cut by the frame's edge is placed with its cut light outside the frame, read unsure (_placeable,
+# .10 a row cut by the frame's edge is placed with its cut light outside the frame, read unsure (_placeable,
 # advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
-# (_colour_direction)
+# (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
+# only by such strokes reads nothing off for sure (_print_stroke, _printed_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -223,6 +224,17 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # A slot outside the frame costs CUT_COST (placement score): of two placements explaining the photo
 # alike, the one with the whole row in the photo is taken, and a cut one is no rival to it.
 CUT_SLOTS, CUT_SURE, CUT_KEEP, CUT_COST = 1, 0.5, 3, 0.2
+# A lit spot that is a stroke of white print (_print_stroke): at its lit point a spot PRINT_RISE grey
+# levels above the case (the median within PRINT_REACH of the spacing), pale (chroma under PRINT_PALE),
+# at least PRINT_LONG working pixels long, thinner than PRINT_COMPACT (twice its inscribed radius over
+# its length), with a ring around it under PRINT_BLOOM of its rise, beside another letter. The real
+# panel_08's labels (review r6: 2048 px, 1.1×) measure compact 0.19–0.32, bloom ≤ 0.0, chroma 12–17,
+# 1–4 letters beside, rise ~190; the real lit LEDs (panel_02, 04) compact 0.86–0.93. Over panel_08 sent
+# at 1200–2600 px, 0.9–1.3×, turned ±2° (360 photos) this takes the confident wrong states from 13 to 0;
+# of the dev renders (seeds 5000–5399) no decided light changes (a hidden orange light's glow through a
+# label, rise 62, was taken for print at a rise of 60: hence 100), and the real photos read as before.
+PRINT_RISE, PRINT_REACH = 100.0, 0.5
+PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM, PRINT_LONG = 40.0, 0.5, 0.1, 6
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
 # How often a decided light was right on renders held out from the benchmark, by capture
@@ -957,6 +969,107 @@ def _lens_row(levels, scales, spots, points, spacing):
     return best_row if best_score >= start + LENS_GAIN else points
 
 
+# ---- white print taken for a white light ----
+
+def _lit_point(levels, scales, x, y, spacing):
+    """Where a slot's lit evidence is (_evidence's strongest lit point, over the scales where lights
+    fit), as (x, y, reach) in working pixels, `reach` being that level's scale (working pixels per
+    level pixel: how near the point its brightest pixel is looked for); the slot itself when none."""
+    best, found = -1e9, (x, y, 1.0)
+    for k in scales:
+        level = levels[k]
+        h, w = level.lit.shape
+        reach = max(1, int(round(0.25 * spacing / level.scale)))
+        cx, cy = int(round(x / level.scale)), int(round(y / level.scale))
+        x0, x1, y0, y1 = max(0, cx - reach), min(w, cx + reach + 1), max(0, cy - reach), min(h, cy + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        patch = level.lit[y0:y1, x0:x1] / max(10.0, 5 * level.lit_noise)
+        iy, ix = np.unravel_index(int(np.argmax(patch)), patch.shape)
+        if patch[iy, ix] > best:
+            best = float(patch[iy, ix])
+            found = ((x0 + ix + 0.5) * level.scale - 0.5, (y0 + iy + 0.5) * level.scale - 0.5, float(level.scale))
+    return found
+
+
+def _lit_shape(v, c, x, y, spacing, near_reach):
+    """The shape of the bright spot at a lit point (x, y) (_lit_point), in the working frame's V and
+    chroma maps (float32, working pixels): {"rise", "compact", "bloom", "pale", "letters", "long"},
+    or None when no point within `near_reach` of (x, y) stands PRINT_RISE grey levels above the
+    case around it (no white spot to judge).
+
+    The spot is the points within PRINT_REACH of the `spacing` that are at least half-way from the
+    case (the median there) up to the brightest point near (x, y), connected to it ("long": its
+    longest side, pixels; "rise": that point over the case, grey levels). "compact":
+    twice its largest inscribed radius over its longest side (a disc ~1, a letter's stroke 0.2–0.4);
+    "bloom": how far the points just around it (out to half its size) stand above the case, as a
+    share of its rise (a lit LED glows around its core; print on a case has a sharp edge);
+    "pale": the 97th percentile of chroma over the spot and that ring (a white light or white
+    print: low); "letters": other spots of that brightness at least a third its size nearby (a
+    word's letters)."""
+    h, w = v.shape
+    reach = max(1, int(round(near_reach)))
+    half = max(6, int(round(PRINT_REACH * spacing)))
+    cx, cy = int(round(x)), int(round(y))
+    x0, x1, y0, y1 = max(0, cx - half), min(w, cx + half + 1), max(0, cy - half), min(h, cy + half + 1)
+    if x1 - x0 < 5 or y1 - y0 < 5:
+        return None
+    patch = v[y0:y1, x0:x1]
+    case = float(np.median(patch))
+    near = v[max(0, cy - reach):min(h, cy + reach + 1), max(0, cx - reach):min(w, cx + reach + 1)]
+    if near.size == 0:
+        return None
+    top = float(near.max())
+    rise = top - case
+    if rise < PRINT_RISE:
+        return None
+    iy, ix = np.unravel_index(int(np.argmax(near)), near.shape)
+    py, px = max(0, cy - reach) + iy - y0, max(0, cx - reach) + ix - x0
+    mask = (patch >= case + 0.5 * rise).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    own = labels[py, px]
+    spot = (labels == own).astype(np.uint8)
+    area = int(stats[own, cv2.CC_STAT_AREA])
+    longest = max(int(stats[own, cv2.CC_STAT_WIDTH]), int(stats[own, cv2.CC_STAT_HEIGHT]))
+    inscribed = float(cv2.distanceTransform(np.pad(spot, 1), cv2.DIST_L2, 3).max())
+    compact = min(1.0, 2.0 * inscribed / max(1, longest))
+    grow = max(2, int(round(0.5 * longest)))
+    around = cv2.dilate(spot, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
+    ring = (around > 0) & (cv2.dilate(spot, np.ones((3, 3), np.uint8)) == 0) & (mask == 0)
+    bloom = (float(np.median(patch[ring])) - case) / rise if ring.any() else 0.0
+    pale = float(np.percentile(c[y0:y1, x0:x1][around > 0], 97))
+    letters = int(np.count_nonzero(np.delete(stats[1:, cv2.CC_STAT_AREA], own - 1) >= area / 3))
+    return {"rise": rise, "compact": compact, "bloom": bloom, "pale": pale, "letters": letters, "long": longest}
+
+
+def _print_stroke(levels, scales, v, c, x, y, spacing):
+    """Whether the lit spot at a slot is a stroke of white print, not a white light: pale (chroma
+    under PRINT_PALE around it), not compact (under PRINT_COMPACT: a letter's stroke, thin and
+    long), at least PRINT_LONG pixels long (shorter, a shape is not resolved), without bloom
+    (under PRINT_BLOOM: a sharp edge where a light glows) and among other letters (_lit_shape).
+    `levels` the frame's pyramid and `scales` the levels where lights fit (the lit point is
+    looked for there, as _evidence does), `v`, `c` the frame's working V and chroma maps
+    (float32), (x, y) the slot and `spacing` the lights' spacing, in working pixels. A lit white LED is a compact round or rectangular core with a soft glow
+    around it; white labels on a black case clip as the strokes of words (review r6: the real
+    panel_08, all off, resized to 2048 pixels and brightened 1.1×, read POWER "on white" 0.96 from
+    its printed label)."""
+    px, py, reach = _lit_point(levels, scales, x, y, spacing)
+    shape = _lit_shape(v, c, px, py, spacing, reach)
+    return (shape is not None and shape["pale"] < PRINT_PALE and shape["compact"] < PRINT_COMPACT
+            and shape["bloom"] < PRINT_BLOOM and shape["long"] >= PRINT_LONG and shape["letters"] >= 1)
+
+
+def _printed_row(out, stated, printed):
+    """`stated` (the lights' probabilities of their states), with every "off" light at most
+    UNSEEN_OFF sure when the row's lit evidence is print only: some light was lit by a stroke of
+    white print (`printed`, indices into `out`) and no other light is read "on" for sure. Such a
+    row was placed on the labels, not on the lights: what it reads off says nothing either."""
+    if not printed or any(item["state"] == "on" and p >= SURE and k not in printed
+                          for k, (item, p) in enumerate(zip(out, stated))):
+        return stated
+    return [min(p, UNSEEN_OFF) if item["state"] == "off" else p for item, p in zip(out, stated)]
+
+
 # ---- quality ----
 
 def _edge_width(lum):
@@ -1364,7 +1477,7 @@ def read(images, model):
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
-    out, stated = [], []
+    out, stated, printed = [], [], []
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
@@ -1387,6 +1500,11 @@ def read(images, model):
             # In a frame clipped over CLIPPED_SHARE a lit light's ring clips too, and coloured
             # fringes along clipped edges look like weak lit spots: only a clear one is lit.
             p_state = min(p_state, DARK_GLOW)
+        if state == "on" and _print_stroke(frame_levels[int(np.argmax(series))], scales,
+                                           *chans[int(np.argmax(series))][:2], x, y, spacing):
+            # The lit spot is a stroke of white print (a label's letter on a dark case), not a light.
+            p_state = min(p_state, DARK_GLOW)
+            printed.append(k)
         window = _window(levels, scales, x, y, spacing)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
@@ -1417,6 +1535,7 @@ def read(images, model):
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
+    stated = _printed_row(out, stated, printed)
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               _colour_direction(hues, [led["colors"] for led in leds]))
     firm = row_shown(out) >= SHOWN_FIRM
