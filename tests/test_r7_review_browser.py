@@ -77,7 +77,7 @@ def test_reassignment_on_the_phones(app, server, db, user_ids, playwright, brows
         print("A attention:", item)
         # named as what it was, not "照片" (the list used to call anything but a state change or a note a photo) …
         what = item.split("·")[1]
-        assert "照片" not in what and "LED" in what and "确认" in what, item
+        assert "照片" not in what and "指示灯确认" in what, item
         # … with the lights A confirmed, so A can tell what was not applied
         for words in ("POWER 常亮", "LOS 灭", "PON 常亮", "LAN 闪烁"):
             assert words in item, (words, item)
