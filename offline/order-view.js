@@ -43,6 +43,8 @@ const APPLY = {
       capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
       // Taps on every light confirm them; taps on some (the rest "unsure") wait for the reading (as the server does).
       confirmed: tapped && tapped.every((s) => s.state !== "unsure") ? tapped : null, occurred_at: at, local: true, pending }]);
+    const added = order.led_checks[order.led_checks.length - 1];
+    if (added.confirmed) { Object.assign(added, { confirmed_by: boot.user.name, confirmed_at: at, confirm_pending: pending }); }
     order.events = order.events.concat([event(at, "led_check", order.state, pending)]);
   },
   "order.led_confirm": (order, a, at, pending) => {

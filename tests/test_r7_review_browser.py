@@ -112,3 +112,32 @@ def test_new_holder_confirms_offline_the_phone_names_who(app, server, db, user_i
         assert not b.errors, b.errors
     finally:
         b.close()
+
+
+def test_the_tree_says_who_confirmed_the_lights_and_when(app, server, db, user_ids, playwright, browser_type_launch_args, tmp_path):  # noqa: F811
+    """After a reassignment B's tree suggests A's states: beside the suggestion, A's name and the local time A confirmed."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    order_id, desk = dispatch_order(app, user_ids)
+    _a_api, check_id = a_check(app, order_id)  # every light tapped: confirmed by A
+    desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])})
+    name_a = db.execute("SELECT display_name FROM users WHERE id = ?", [user_ids["techa"]]).fetchone()[0]
+    at = db.execute("SELECT confirmed_at FROM led_checks WHERE id = ?", [check_id]).fetchone()[0]
+    local = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+    b = new_phone(playwright, browser_type_launch_args, tmp_path / "b")
+    try:
+        page = b.new_page()
+        log_in(page, server.url, "techb")
+        ready_offline(page)
+        page.locator(f"#job-{order_id} .job-main").tap()
+        expect(page.locator(".led-check").first.locator(".led-confirmed-by")).to_contain_text(name_a)
+        page.locator("[data-start-run=ftth]").tap()
+        suggested = page.locator("#runner button.suggested")
+        expect(suggested).to_have_count(1)
+        words = suggested.locator(".from-photo").inner_text()
+        snap(page, "f1-b-tree-suggestion")
+        print("TREE:", page.locator("#runner").get_attribute("data-node"), suggested.get_attribute("data-answer"), words)
+        assert name_a in words and local in words, (words, name_a, local)
+        assert not b.errors, b.errors
+    finally:
+        b.close()

@@ -310,7 +310,9 @@ async function confirmCheck(checkId) {
   await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
 }
 
-// What the order's latest confirmed LED check says for a tree question (node.led), if anything.
+// What the order's latest confirmed LED check says for a tree question (node.led): {state, by (display name),
+// at (ISO time of the confirmation)}, or null. Who and when go beside the suggestion: after a reassignment the
+// states may be the previous technician's, hours old (review r7).
 export async function ledSuggestion(o, playbookId, node) {
   const ref = await reference("leds");
   if (!ref) { return null; }
@@ -320,5 +322,5 @@ export async function ledSuggestion(o, playbookId, node) {
   const newest = (o.led_checks || []).filter((check) => (check.model_kind === "router") === wantRouter).pop();
   if (!newest || !newest.confirmed) { return null; }
   const answers = L.treeAnswers(L.confirmedLeds(newest, modelOf(ref, newest)), newest.model_kind);
-  return node.led in answers ? answers[node.led] : null;
+  return node.led in answers ? { state: answers[node.led], by: newest.confirmed_by || null, at: newest.confirmed_at || null } : null;
 }
