@@ -11,7 +11,7 @@ from tests.conftest import Phone, Session
 from tests.test_led import upload
 from tests.test_led_browser import chip
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, log_in, ready_offline, server)
+    dispatch_order, go_offline, go_online, log_in, phone_profile, ready_offline, server)
 
 pytestmark = pytest.mark.browser
 PHOTO = pathlib.Path(__file__).resolve().parents[2] / "shared" / "led-photos" / "panel_01.jpg"
@@ -141,3 +141,47 @@ def test_the_tree_says_who_confirmed_the_lights_and_when(app, server, db, user_i
         assert not b.errors, b.errors
     finally:
         b.close()
+
+
+def test_one_tap_on_confirm_does_not_send_a_single_photos_steady_to_the_tree(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """A single photo read, nothing tapped, one tap on "Confirm these lights": a light the photo read "on" reaches the
+    tree as lit, not steady: no answer is suggested for it, and the runner asks the technician to watch it (390 px)."""
+    from tests import led_render
+    from tests.test_led_read_attempts import MODEL, push_check, reading_of
+    from tests.test_offline_browser import open_job
+    order_id, _desk = dispatch_order(app, user_ids)
+    a_api = Phone(Session(app, "techa"))
+    shot = led_render.make_case(21, "single", model_id=MODEL)["photos"][0]  # a rendered HG8546M, POWER and PON lit
+    check_id = push_check(a_api, order_id, upload(a_api.session, shot))  # no taps: every light is the photo's word
+    reading = reading_of(db, check_id)
+    read = {led["label"]: led["state"] for led in reading["leds"]}
+    print("READING", read, reading.get("steady_known"))
+    assert reading.get("steady_known") is False and read["POWER"] == "on", read  # the case under test
+    context, page = open_job(phone_profile, server, order_id)
+    assert page.viewport_size["width"] == 390
+    check = page.locator(".led-check").first
+    expect(check.locator(".led-read")).to_be_visible(timeout=20000)
+    expect(check.locator(".led-flash-hint")).to_be_visible()  # the phone's own word: one photo cannot show flashing
+    check.locator("[data-led-confirm]").tap()
+    expect(check.locator(".led-confirmed, .led-confirm-problem")).to_be_visible()
+    if check.locator(".led-confirm-problem").count():  # lights the photo could not tell: the technician taps them
+        for label in [l for l, s in read.items() if s == "unsure"]:
+            chip(check, label).tap()
+        check.locator("[data-led-confirm]").tap()
+    expect(check.locator(".led-confirmed")).to_be_visible()
+    page.locator("[data-start-run=ftth]").tap()
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H1")  # the ONT's power light
+    expect(page.locator("#runner [data-answer=on]")).to_be_visible()
+    snap(page, "g1-tree-lit-from-one-photo")
+    print("TREE H1:", page.locator("#runner").inner_text().replace("\n", " | "))
+    suggested = page.locator("#runner button.suggested")
+    assert suggested.count() == 0, f"a single photo's {suggested.get_attribute('data-answer')!r} offered to the tree as confirmed"
+    expect(page.locator("#runner .led-lit")).to_be_visible()
+    assert "技术员 A" in page.locator("#runner .led-lit").inner_text()
+    # The technician watched it: steady. The next question, LOS, which the photo read off, is still suggested off.
+    page.locator("#runner [data-answer=on]").tap()
+    expect(page.locator("#runner")).to_have_attribute("data-node", "H2")
+    print("NEXT:", page.locator("#runner").inner_text().replace("\n", " | ")[:300])
+    expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "off")
+    expect(page.locator("#runner .led-lit")).to_have_count(0)
+    assert not context.errors, context.errors

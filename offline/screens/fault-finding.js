@@ -291,9 +291,12 @@ async function answersView(o, run, node) {
     const seen = await ledSuggestion(o, run.playbook, node);
     const fromPhoto = seen && seen.by ? t("as confirmed on the LED photo by %(name)s, %(time)s", { name: seen.by, time: when(seen.at) })
       : t("as confirmed on the LED photo");
-    return R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen && seen.state === s ? "suggested" : ""}" type="button"
+    // Lit on a single photo: steady or flashing is the technician's to see, so neither is suggested (led.js confirmedLeds).
+    const lit = seen && seen.state === "lit" ? html`<p class="flash flash-warn led-lit">${t("Lit on the LED photo (%(name)s, %(time)s), but one photo cannot show flashing: watch this light for a few seconds, then choose steady or flashing.",
+      { name: seen.by || "—", time: when(seen.at) })}</p>` : nothing;
+    return [lit, ...R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen && seen.state === s ? "suggested" : ""}" type="button"
       data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen && seen.state === s ?
-      html` <small class="from-photo">${fromPhoto}</small>` : nothing}</button>`);
+      html` <small class="from-photo">${fromPhoto}</small>` : nothing}</button>`)];
   }
   if (node.kind === "measure") {
     // novalidate: the app says what is wrong in the technician's words, not the browser's (issue 15c).
