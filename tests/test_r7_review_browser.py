@@ -105,7 +105,7 @@ def test_new_holder_confirms_offline_the_phone_names_who(app, server, db, user_i
         check.locator("[data-led-confirm]").tap()
         expect(check).to_contain_text("待同步")
         shown = check.locator(".led-confirmed-by").inner_text() if check.locator(".led-confirmed-by").count() else ""
-        snap(page, "d1-b-offline-confirmed")
+        check.screenshot(path=str(OUT / "d1-b-offline-confirmed.png"))
         print("B PHONE offline after confirm:", shown)
         assert names[user_ids["techa"]] not in shown, f"B's own pending confirmation is shown as A's: {shown!r}"
         assert names[user_ids["techb"]] in shown and "待同步" in shown, shown
