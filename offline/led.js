@@ -3,7 +3,8 @@
 // Pure functions over the "leds" reference data; screens/led-check.js and screens/led-camera.js draw the screens and drive the camera.
 (function (root) {
   "use strict";
-  var RANK = { blinking: 2, on: 1, off: 0 };
+  // "lit": on in a single photo, which cannot tell steady from flashing (ranked above "on": it may be flashing).
+  var RANK = { blinking: 3, lit: 2, on: 1, off: 0 };
 
   // The catalog model that matches the order's ONT model text, if one does.
   function modelFor(ref, text) {
@@ -50,12 +51,27 @@
     return result;
   }
 
-  // The states a check stands for: the technician's confirmation, else nothing.
+  // Whether the check's capture could tell a steady light from a flashing one: the reader's steady_known (a
+  // burst: true, one photo: false); before the reading, a burst of more than one frame.
+  function steadyKnown(check) {
+    if (check.reading && typeof check.reading.steady_known === "boolean") { return check.reading.steady_known; }
+    return check.capture === "burst" && (check.frames || 1) > 1;
+  }
+
+  // The states a check stands for: the technician's confirmation, else nothing. A light confirmed "on" as a single
+  // photo read it (the photo said on, or leant to on when unsure), and not tapped "on" with the photo, is "lit": the
+  // confirmation took the photo's word, and one photo cannot show flashing (review r7: one tap on "Confirm these
+  // lights" sent a photo's "PON steady" to the tree). A light the technician tapped to "on" stays "on".
   function confirmedLeds(check, model) {
     if (!check.confirmed) { return null; }
+    var known = steadyKnown(check);
+    var read = (check.reading && check.reading.leds) || [];
+    var taps = check.tapped || [];
     return check.confirmed.map(function (s, i) {
       var led = model ? model.leds[i] : null;
-      return { label: s.label, state: s.state, color: s.color, tree: led ? led.tree : null };
+      var said = read[i] ? (read[i].state === "unsure" ? read[i].lean || null : read[i].state) : null;
+      var fromPhoto = !known && s.state === "on" && said === "on" && !(taps[i] && taps[i].state === "on");
+      return { label: s.label, state: fromPhoto ? "lit" : s.state, color: s.color, tree: led ? led.tree : null };
     });
   }
 
@@ -69,5 +85,5 @@
   function nextState(state) { return state === "off" || state === "unsure" ? "on" : state === "on" ? "blinking" : "off"; }
 
   root.ONTrackLed = { modelFor: modelFor, parseLabels: parseLabels, guideSpots: guideSpots, treeAnswers: treeAnswers,
-                      confirmedLeds: confirmedLeds, nextState: nextState, roleTree: roleTree };
+                      confirmedLeds: confirmedLeds, nextState: nextState, roleTree: roleTree, steadyKnown: steadyKnown };
 })(typeof window !== "undefined" ? window : this);

@@ -1,7 +1,7 @@
 // The one view of an order the phone shows: the server's copy (the briefcase) with the queued
 // changes applied on top, the way the server will apply them. Every screen reads orders from
 // here, so queueing a change *is* the local update (design/sync-protocol.md, "Outbox and view").
-import { shared } from "./context.js";
+import { boot, shared } from "./context.js";
 
 const event = (at, action, state, pending, extra) =>
   Object.assign({ at, action, from_state: state, to_state: state, reason: "", local: true, pending, details: {} }, extra);
@@ -43,12 +43,18 @@ const APPLY = {
       capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
       // Taps on every light confirm them; taps on some (the rest "unsure") wait for the reading (as the server does).
       confirmed: tapped && tapped.every((s) => s.state !== "unsure") ? tapped : null, occurred_at: at, local: true, pending }]);
+    const added = order.led_checks[order.led_checks.length - 1];
+    if (added.confirmed) { Object.assign(added, { confirmed_by: boot.user.name, confirmed_at: at, confirm_pending: pending }); }
     order.events = order.events.concat([event(at, "led_check", order.state, pending)]);
   },
   "order.led_confirm": (order, a, at, pending) => {
     (order.led_checks || []).filter((c) => c.id === a.check_id).forEach((c) => {
       c.confirmed = a.states;
       c.confirmed_at = at;
+      // The phone's own confirmation is its user's until the server's copy (with its name) comes back; never the
+      // previous confirmer's name beside this phone's time (review r7: after a reassignment B's tap read as A's).
+      c.confirmed_by = boot.user.name;
+      c.confirm_pending = pending;
       c.confirmations = (c.confirmations || 0) + 1;
       c.pending = c.pending || pending;
     });

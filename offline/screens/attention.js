@@ -2,14 +2,33 @@
 // the technician has read them (design/sync-protocol.md, "Conflicts").
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
-import { colon, t, label } from "../i18n.js";
+import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { stateChip } from "../ui.js";
 
+// The lights of an LED check or confirmation as the technician said them: "POWER steady on, LOS off, …".
+const lights = (states) => (states || []).map((s) => `${s.label} ${LED_WORDS[s.state] || s.state}`).join(lang === "en" ? ", " : "、");
+
+// What a refused or conflicting change was, by its mutation name (every name the outbox sends), with what it
+// said: the technician reads here what was not applied (review r7: an LED confirmation was listed as "Photo").
+const WHAT = {
+  "order.transition": (a) => label("action", a.action),
+  "order.add_note": (a) => `${t("Progress note")}${colon}“${a.text}”`,
+  "order.record_run": () => t("Fault-finding result"),
+  "order.sign_off": (a) => `${t("Customer sign-off")}${colon}${a.signer_name}`,
+  "order.wifi_survey": () => t("Wi-Fi survey"),
+  "order.led_check": (a) => (a.tapped ? `${t("LED photo check")}${colon}${lights(a.tapped.filter((s) => s.state !== "unsure"))}` : t("LED photo check")),
+  "order.led_confirm": (a) => `${t("LED confirmation")}${colon}${lights(a.states)}`,
+  "order.add_loop_test": (a) => `${t("Loop test")}${colon}${a.loop_point}`,
+  "order.add_participant": (a) => `${t("Participants")}${colon}${a.name}`,
+  "order.tool_check": () => t("Tool checklist"),
+  "order.attach_capture": (a) => `${t("Capture")}${colon}${a.file_name}`,
+  "order.attach_photo": () => t("Photo"),
+};
+
 function what(item) {
-  if (item.name === "order.transition") { return label("action", item.args.action); }
-  if (item.name === "order.add_note") { return `${t("Progress note")}${colon}“${item.args.text}”`; }
-  return t("Photo");
+  const words = WHAT[item.name];
+  return words ? words(item.args) : item.name;
 }
 
 async function dismiss(seq) {

@@ -6,6 +6,7 @@ import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
 import { colon, t, lang, LED_WORDS } from "../i18n.js";
 import { reference } from "../order-view.js";
+import { when } from "../time.js";
 import { queue } from "../outbox.js";
 import { pendingMark, scrollToId, showError, signKey, typedNumber } from "../ui.js";
 import { readTyped } from "../readings.js";
@@ -288,9 +289,14 @@ async function answersView(o, run, node) {
   const tap = (value) => () => answer({ answer: value });
   if (node.kind === "led") {
     const seen = await ledSuggestion(o, run.playbook, node);
-    return R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen === s ? "suggested" : ""}" type="button"
-      data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen === s ?
-      html` <small class="from-photo">${t("as confirmed on the LED photo")}</small>` : nothing}</button>`);
+    const fromPhoto = seen && seen.by ? t("as confirmed on the LED photo by %(name)s, %(time)s", { name: seen.by, time: when(seen.at) })
+      : t("as confirmed on the LED photo");
+    // Lit on a single photo: steady or flashing is the technician's to see, so neither is suggested (led.js confirmedLeds).
+    const lit = seen && seen.state === "lit" ? html`<p class="flash flash-warn led-lit">${t("Lit on the LED photo (%(name)s, %(time)s), but one photo cannot show flashing: watch this light for a few seconds, then choose steady or flashing.",
+      { name: seen.by || "—", time: when(seen.at) })}</p>` : nothing;
+    return [lit, ...R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen && seen.state === s ? "suggested" : ""}" type="button"
+      data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen && seen.state === s ?
+      html` <small class="from-photo">${fromPhoto}</small>` : nothing}</button>`)];
   }
   if (node.kind === "measure") {
     // novalidate: the app says what is wrong in the technician's words, not the browser's (issue 15c).

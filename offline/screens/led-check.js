@@ -146,7 +146,9 @@ async function checkView(ref, check) {
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
     ${checkStatus(check, reading, model)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
-    ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
+    ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
+      ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
+      : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
     ${check.confirmations && !edits[check.id] ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
       : html`${confirmProblems[check.id] ? html`<p class="error led-confirm-problem" role="alert">${confirmProblems[check.id]}</p>` : nothing}
         <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
@@ -308,7 +310,9 @@ async function confirmCheck(checkId) {
   await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
 }
 
-// What the order's latest confirmed LED check says for a tree question (node.led), if anything.
+// What the order's latest confirmed LED check says for a tree question (node.led): {state, by (display name),
+// at (ISO time of the confirmation)}, or null. Who and when go beside the suggestion: after a reassignment the
+// states may be the previous technician's, hours old (review r7).
 export async function ledSuggestion(o, playbookId, node) {
   const ref = await reference("leds");
   if (!ref) { return null; }
@@ -318,5 +322,5 @@ export async function ledSuggestion(o, playbookId, node) {
   const newest = (o.led_checks || []).filter((check) => (check.model_kind === "router") === wantRouter).pop();
   if (!newest || !newest.confirmed) { return null; }
   const answers = L.treeAnswers(L.confirmedLeds(newest, modelOf(ref, newest)), newest.model_kind);
-  return node.led in answers ? answers[node.led] : null;
+  return node.led in answers ? { state: answers[node.led], by: newest.confirmed_by || null, at: newest.confirmed_at || null } : null;
 }
