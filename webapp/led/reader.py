@@ -67,7 +67,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.10"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-01.11"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -78,7 +78,8 @@ VERSION = "2026-12-01.10"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .10 a row cut by the frame's edge is placed with its cut light outside the frame, read unsure (_placeable,
 # advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
-# only by such strokes reads nothing off for sure (_print_stroke, _printed_row)
+# only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
+# is one hole of a lattice (a vent grille) is no evidence it is off (_lattice)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -282,6 +283,7 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # Measured on a SCENE_SIDE-pixel grey image whose brightest tenth (the lights, which flash) is
 # clipped off and whose broad shading is removed (_scene).
 SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
+LATTICE_NEAR, LATTICE_REACH, LATTICE_ANGLE = 12, 16.0, 25.0  # a window in a lattice of holes (_lattice)
 SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
 BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
@@ -537,6 +539,46 @@ class _Spot:
     @property
     def weight(self):
         return 2.0 * self.lit + self.window
+
+
+def _lattice(spots):
+    """Which of `spots` are windows inside a lattice of like windows: a bool array.
+
+    Vent grilles, pegboard and speaker holes are windows repeated in two directions; a row of
+    LEDs repeats in one (its printed labels, beside it, add a second row at most, not a third).
+    A window is in a lattice when like spots (unlit, scale within one level, window within a
+    factor 3) sit on both sides of it along three directions each LATTICE_ANGLE degrees from the others:
+    among its LATTICE_NEAR nearest like spots within LATTICE_REACH of its radii, two steps that
+    cancel (one the other reversed, to a fifth of its length). (Taken as
+    evidence against the holes when placing the row, it moved no dev figure: the rows placed
+    on pegboard there have hidden or faint lenses, branch m19-lattice.)
+    """
+    if len(spots) < 5:
+        return np.zeros(len(spots), bool)
+    xy = np.array([(s.x, s.y) for s in spots])
+    level = np.array([s.level for s in spots])
+    window = np.array([s.window for s in spots])
+    radius = np.array([s.radius for s in spots])
+    unlit = (np.array([s.lit for s in spots]) < 0.5) & (window > 0)
+    step = xy[None, :, :] - xy[:, None, :]  # (spot, other, 2)
+    dist = np.hypot(step[..., 0], step[..., 1])
+    like = (unlit[:, None] & unlit[None, :] & (np.abs(level[:, None] - level[None, :]) <= 1)
+            & (window[None, :] > window[:, None] / 3) & (window[None, :] < 3 * window[:, None])
+            & (dist >= 2.2 * radius[:, None]) & (dist <= LATTICE_REACH * radius[:, None]))
+    near = min(LATTICE_NEAR, len(spots) - 1)
+    nearest = np.argpartition(np.where(like, dist, np.inf), near - 1, axis=1)[:, :near]  # (spot, near)
+    valid = np.take_along_axis(like, nearest, 1)
+    steps = np.take_along_axis(step, nearest[..., None], 1)  # (spot, near, 2)
+    length = np.take_along_axis(dist, nearest, 1)
+    sums = steps[:, :, None, :] + steps[:, None, :, :]
+    cancel = np.hypot(sums[..., 0], sums[..., 1]) <= np.maximum(1.5, 0.2 * length)[:, :, None]
+    paired = (cancel & valid[:, :, None] & valid[:, None, :]).any(2)  # (spot, near): a step with its reverse
+    angle = np.degrees(np.arctan2(steps[..., 1], steps[..., 0])) % 180
+    apart = np.abs(angle[:, :, None] - angle[:, None, :])
+    apart = (np.minimum(apart, 180 - apart) > LATTICE_ANGLE) & paired[:, :, None] & paired[:, None, :]
+    # Three directions (a square lattice has four, a staggered one three): a row of lenses with a
+    # stray spot on either side of one of them, along a second direction, is no lattice (panel_04's ALARM).
+    return (apart[:, :, :, None] & apart[:, :, None, :] & apart[:, None, :, :]).any((1, 2, 3))
 
 
 def _spots(levels):
@@ -1531,6 +1573,14 @@ def read(images, model):
     for k, item in enumerate(out):
         between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
+            stated[k] = min(stated[k], UNSEEN_OFF)
+    # An unlit light's window that is one hole of a lattice of holes (a vent grille) says nothing:
+    # the row may have been fitted to the grille (review r8: half of panel_02 in the frame, its
+    # six slots fitted along the grille's diagonal, read all off at 0.92–0.94, "no power").
+    holes = _lattice(spots)
+    for k, (x, y) in enumerate(slot_points):
+        at = [n for n, sp in enumerate(spots) if math.hypot(sp.x - x, sp.y - y) <= max(0.3 * spacing, 2 * sp.radius)]
+        if out[k]["state"] == "off" and at and holes[at].any():
             stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
