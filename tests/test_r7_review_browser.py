@@ -184,4 +184,7 @@ def test_one_tap_on_confirm_does_not_send_a_single_photos_steady_to_the_tree(app
     print("NEXT:", page.locator("#runner").inner_text().replace("\n", " | ")[:300])
     expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "off")
     expect(page.locator("#runner .led-lit")).to_have_count(0)
+    # ... with a word that one photo may catch a flashing LOS between flashes (the "off" stays suggested).
+    expect(page.locator("#runner .led-dark")).to_contain_text("闪烁")
+    page.screenshot(path=str(OUT / "r7-single-photo-dark-hint.png"))
     assert not context.errors, context.errors

@@ -293,7 +293,10 @@ async function answersView(o, run, node) {
       : t("as confirmed on the LED photo");
     // Lit on a single photo: steady or flashing is the technician's to see, so neither is suggested (led.js confirmedLeds).
     const lit = seen && seen.state === "lit" ? html`<p class="flash flash-warn led-lit">${t("Lit on the LED photo (%(name)s, %(time)s), but one photo cannot show flashing: watch this light for a few seconds, then choose steady or flashing.",
-      { name: seen.by || "—", time: when(seen.at) })}</p>` : nothing;
+      { name: seen.by || "—", time: when(seen.at) })}</p>`
+      // Dark on a single photo: a flashing light may have been caught between flashes (the "off" is still suggested).
+      : seen && seen.state === "off" && seen.steadyKnown === false ? html`<p class="flash led-dark">${t("One photo can catch a flashing light between flashes: if in doubt, watch this light for a few seconds.")}</p>`
+      : nothing;
     return [lit, ...R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen && seen.state === s ? "suggested" : ""}" type="button"
       data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen && seen.state === s ?
       html` <small class="from-photo">${fromPhoto}</small>` : nothing}</button>`)];

@@ -322,5 +322,6 @@ export async function ledSuggestion(o, playbookId, node) {
   const newest = (o.led_checks || []).filter((check) => (check.model_kind === "router") === wantRouter).pop();
   if (!newest || !newest.confirmed) { return null; }
   const answers = L.treeAnswers(L.confirmedLeds(newest, modelOf(ref, newest)), newest.model_kind);
-  return node.led in answers ? { state: answers[node.led], by: newest.confirmed_by || null, at: newest.confirmed_at || null } : null;
+  return node.led in answers ? { state: answers[node.led], by: newest.confirmed_by || null, at: newest.confirmed_at || null,
+    steadyKnown: L.steadyKnown(newest) } : null;
 }
