@@ -194,13 +194,18 @@ def corrections(reading, states):
 
 
 def for_order(db, order_id):
-    """The order's LED checks, newest last, with what the phone and the order page show."""
+    """The order's LED checks in the order they were taken, newest last, with what the phone and the order page show.
+
+    Taken: the time recorded for the check (taken_at: the phone's time when plausible, else the push's receipt), then
+    the order they arrived in (rowid: a push applies its mutations in the phone's outbox order), never the random id
+    (review r7: two checks synced in one push came back in UUID order, and the phone's fault tree takes the last).
+    """
     result = []
     history = confirmations_of(db, order_id)
     for row in db.query("SELECT c.*, u.display_name AS technician, b.display_name AS confirmed_by_name,"
                         " (SELECT COUNT(*) FROM led_confirmations f WHERE f.check_id = c.id) AS confirmations"
                         " FROM led_checks c LEFT JOIN users u ON u.id = c.created_by LEFT JOIN users b ON b.id = c.confirmed_by"
-                        " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
+                        " WHERE c.order_id = ? ORDER BY COALESCE(c.taken_at, c.created_at), c.rowid", [order_id]):
         model = catalog.model(row["model_id"])
         reading = json.loads(row["reading"])
         confirmed = json.loads(row["confirmed"]) if row["confirmed"] else None

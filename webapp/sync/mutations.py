@@ -632,11 +632,11 @@ def led_check(ctx, args, base_version, occurred_at):
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
-        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?)",
+        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at, taken_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
          seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None, ctx.user.id,
-         evidence["device_time"], to_text(ctx.received)])
+         evidence["device_time"], to_text(ctx.received), to_text(when)])
     if confirmed:  # its own id: the check's, which nobody else's confirmation (a phone's UUID) can take
         checks.record_confirmation(ctx.db, one(ctx.db, "SELECT * FROM led_checks WHERE id = ?", [check_id]), confirmed,
                                    f"{check_id}/tapped", ctx.user.id, when, ctx.received)
