@@ -42,3 +42,50 @@ def test_two_checks_synced_in_one_push_keep_the_order_they_were_taken_in(login, 
     assert [r["status"] for r in phone.push(batch).json["results"]] == ["applied", "applied"]
     pulled = next(c["data"] for c in phone.pull(None)["changes"] if c["table"] == "orders" and c["id"] == order_id)
     assert [c["id"] for c in pulled["led_checks"]] == [before, after]
+
+
+@pytest.mark.parametrize("model_id", [["huawei-hg8546m"], {"id": "x"}])
+def test_a_model_id_that_is_not_text_is_refused_not_a_server_error(login, order_id, model_id):  # noqa: F811
+    """A hostile order.led_check with "model_id": [..] raised TypeError (unhashable) inside the push: a 500 that rolls
+    the whole batch back, and the phone's outbox is stuck behind it for good. Expected: "rejected" like a wrong name."""
+    phone = Phone(login("techa"))
+    sha = upload(phone.session, photo())
+    result = phone.push([phone.mutation("order.led_check", check_args(order_id, sha, model_id=model_id))]).json["results"][0]
+    assert result["status"] == "rejected"
+
+
+def test_a_confirmation_id_cannot_block_a_later_check_saved_with_taps(login, order_id, db):  # noqa: F811
+    """order.led_check stores taps on every light as the confirmation "<check_id>/tapped" with a bare INSERT; an earlier
+    order.led_confirm whose confirm_id is that text (any string ≤ 64 is accepted) makes the later check's push fail with
+    IntegrityError (500, batch rolled back, outbox stuck). Expected: the check applies (ids the server makes up itself
+    cannot be taken by a phone's id)."""
+    phone = Phone(login("techa"))
+    sha = upload(phone.session, photo())
+    first = push_check(phone, order_id, sha)
+    future = str(uuid.uuid4())
+    squat = phone.push([phone.mutation("order.led_confirm", {"order_id": order_id, "confirm_id": f"{future}/tapped",
+                                                              "check_id": first, "states": every_light_off()})]).json
+    assert squat["results"][0]["status"] in ("applied", "rejected")
+    result = phone.push([phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "check_id": future,
+                                                             "tapped": every_light_off()})]).json["results"][0]
+    assert result["status"] == "applied"
+    assert len(confirmations(db, future)) == 1
+
+
+def test_a_stored_row_a_mutation_collides_with_refuses_that_mutation_alone(login, order_id, db):  # noqa: F811
+    """Whatever makes one mutation hit an IntegrityError (here a confirmation stored under the id a later check's taps
+    take, as a phone could squat before r7) refuses that mutation, not the batch: the change after it applies."""
+    phone = Phone(login("techa"))
+    sha = upload(phone.session, photo())
+    first = push_check(phone, order_id, sha)
+    future = str(uuid.uuid4())
+    with db.conn:
+        db.conn.execute("INSERT INTO led_confirmations (id, check_id, states, corrections, created_by, created_at)"
+                        " VALUES (?, ?, '[]', '[]', NULL, '2026-01-01T00:00:00Z')", [f"{future}/tapped", first])
+    batch = [phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "check_id": future,
+                                                "tapped": every_light_off()}),
+             phone.mutation("order.led_check", check_args(order_id, sha, model_id=MODEL))]
+    response = phone.push(batch)
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json["results"]] == ["rejected", "applied"]
+    assert not list(db.query("SELECT 1 FROM led_checks WHERE id = ?", [future]))

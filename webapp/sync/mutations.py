@@ -2,8 +2,9 @@
 
 A mutator returns the result for the phone or raises `Rejected` (permanent: the request can
 never succeed; the push undoes its partial writes) or `Conflict` (someone else changed the
-order meanwhile; the phone shows what happened). Anything else is a temporary failure and
-rolls the whole batch back.
+order meanwhile; the phone shows what happened). An error the same body would raise every time
+(an IntegrityError, a TypeError on a field of a type no check foresaw) is refused like `Rejected`
+(sync/protocol.py UNFIT); anything else is a temporary failure and rolls the whole batch back.
 """
 import datetime
 import hashlib
@@ -601,6 +602,9 @@ def led_check(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _holder(ctx, order)
+    for name in ("model_id", "labels", "model_kind"):  # a list or an object here was a TypeError, the batch's 500 (r7)
+        if args.get(name) is not None and not isinstance(args[name], str):
+            raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     try:
         model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("model_kind"))
     except ValueError:
@@ -637,7 +641,7 @@ def led_check(ctx, args, base_version, occurred_at):
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
          seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None, ctx.user.id,
          evidence["device_time"], to_text(ctx.received), to_text(when)])
-    if confirmed:  # its own id: the check's, which nobody else's confirmation (a phone's UUID) can take
+    if confirmed:  # its own id: the check's and "/", which no phone's confirm_id (CLIENT_ID: no "/") can take
         checks.record_confirmation(ctx.db, one(ctx.db, "SELECT * FROM led_checks WHERE id = ?", [check_id]), confirmed,
                                    f"{check_id}/tapped", ctx.user.id, when, ctx.received)
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
@@ -659,6 +663,8 @@ def led_confirm(ctx, args, base_version, occurred_at):
     order = _load(ctx, _order_id(args))
     confirm_id = _text(args, "confirm_id", 64, required=True)
     check_id = _text(args, "check_id", 64, required=True)
+    if not CLIENT_ID.match(confirm_id):  # a phone's UUID; "<check_id>/tapped" is the server's own (led_check), never a phone's
+        raise Rejected(_("This change's id is not valid; the app makes a new one when you do it again."))
     confirm_id, done = own_key(ctx, "led_confirmations", confirm_id)
     if done:
         return {"row_version": order["version"]}
