@@ -1,6 +1,7 @@
 """r7 review findings on the LED check's confirmation workflow (issue 18), as tests.
 
 Each test says what was expected; each failed on main (945f9be) and passes on h19-ledserver."""
+import io
 import json
 import pathlib
 import subprocess
@@ -14,9 +15,11 @@ from PIL import Image
 from tests.conftest import Phone
 from tests.test_led import upload
 from tests.test_led_confirmations import LABELS, confirm, confirmations, every_light_off
-from tests.test_led_read_attempts import MODEL, photo, push_check
+from tests.test_led_read_attempts import MODEL, blob_path, photo, push_check, reading_of
 from tests.test_sync import order_id  # noqa: F401  (fixture)
 from tests.test_uploads import Uploader
+from webapp import images
+from webapp.led import catalog, reader
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -34,7 +37,7 @@ def test_two_checks_synced_in_one_push_keep_the_order_they_were_taken_in(login, 
     phone = Phone(login("techa"))
     sha = upload(phone.session, photo())
     before, after = "ffffffff-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"  # ids sort the other way
-    lit = [{"label": label, "state": "on", "color": "green"} for label in LABELS]
+    lit = [{"label": led["label"], "state": "on", "color": led["colors"][0]} for led in catalog.model(MODEL)["leds"]]
     batch = [phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "check_id": before,
                                                 "tapped": every_light_off()}),
              phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "check_id": after,
@@ -89,3 +92,42 @@ def test_a_stored_row_a_mutation_collides_with_refuses_that_mutation_alone(login
     assert response.status_code == 200
     assert [r["status"] for r in response.json["results"]] == ["rejected", "applied"]
     assert not list(db.query("SELECT 1 FROM led_checks WHERE id = ?", [future]))
+
+
+def test_a_confirmed_colour_must_be_one_the_light_can_show(login, order_id):  # noqa: F811
+    """check_states accepts any catalog colour on any light: the HG8546M's LOS (red only) confirmed "green", its POWER
+    (green only) "blue" are stored as field ground truth. Issue 18: colours "limited to the colours that light can show"."""
+    phone = Phone(login("techa"))
+    check_id = push_check(phone, order_id, upload(phone.session, photo()))
+    states = [{"label": label, "state": "on", "color": "blue"} for label in LABELS]
+    assert confirm(phone, order_id, check_id, states)["status"] == "rejected"
+
+
+def test_a_colour_tapped_with_the_photo_must_be_one_the_light_can_show_and_the_reason_says_so(login, order_id):  # noqa: F811
+    """The taps saved with the photo are checked like a confirmation: LOS (red only) tapped "green" is refused, saying
+    which light and the colours it shows; an uncatalogued panel's lights may show any of the five colours."""
+    tech = login("techa")
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    phone = Phone(tech)
+    sha = upload(phone.session, photo())
+    states = [{"label": label, "state": "on", "color": "red" if label == "LOS" else "green"} for label in LABELS]
+    assert phone.push([phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "tapped": states})]
+                      ).json["results"][0]["status"] == "applied"
+    states = [{"label": label, "state": "on", "color": "green"} for label in LABELS]
+    result = phone.push([phone.mutation("order.led_check", {**check_args(order_id, sha, model_id=MODEL), "tapped": states})]
+                        ).json["results"][0]
+    assert result["status"] == "rejected" and "LOS" in result["error"] and "red" in result["error"], result
+    custom = [{"label": label, "state": "on", "color": "blue"} for label in ("PWR", "NET")]
+    assert phone.push([phone.mutation("order.led_check", {**check_args(order_id, sha, labels="PWR,NET"), "tapped": custom})]
+                      ).json["results"][0]["status"] == "applied"
+
+
+@pytest.mark.parametrize("names", ["X,X,X", "LAN,lan"])
+def test_an_uncatalogued_panel_names_each_light_once(login, order_id, names):  # noqa: F811
+    """"X,X,X" was accepted: three lights under one name, whose corrections and taps cannot be told apart."""
+    tech = login("techa")
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.led_check", check_args(order_id, upload(phone.session, photo()), labels=names))]
+                        ).json["results"][0]
+    assert result["status"] == "rejected" and "same" in result["error"], result

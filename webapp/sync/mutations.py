@@ -587,6 +587,13 @@ def _test_report(ctx, order, args, shown):
             "remark": remark}
 
 
+def _unshown_color(problem):
+    """Why a light's confirmed colour is refused (checks.ColorProblem), in the sender's words."""
+    return _("%(light)s cannot light %(color)s on this model (it shows %(colors)s): tap the colour you see.",
+             light=problem.label, color=labels.label(problem.color, "led_color"),
+             colors="、".join(labels.label(color, "led_color") for color in problem.colors))
+
+
 def led_check(ctx, args, base_version, occurred_at):
     """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
 
@@ -607,7 +614,9 @@ def led_check(ctx, args, base_version, occurred_at):
             raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     try:
         model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("model_kind"))
-    except ValueError:
+    except ValueError as exc:
+        if str(exc) == "duplicate":  # "X,X,X": corrections of one light would stand for another's (review r7)
+            raise Rejected(_("Give each light its own name: two lights have the same one.")) from None
         raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     capture, frames = args.get("capture"), args.get("frames", 1)
     if capture not in ("photo", "burst"):
@@ -622,7 +631,9 @@ def led_check(ctx, args, base_version, occurred_at):
     tapped = None
     if args.get("tapped") is not None:
         try:
-            tapped = checks.check_states(args["tapped"], labels, partial=True)
+            tapped = checks.check_states(args["tapped"], model["leds"], partial=True)
+        except checks.ColorProblem as exc:
+            raise Rejected(_unshown_color(exc)) from None
         except ValueError:
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
     if tapped and all(item["state"] == "unsure" for item in tapped):
@@ -674,7 +685,9 @@ def led_confirm(ctx, args, base_version, occurred_at):
     if check is None:
         raise Rejected(_("This LED check is not on the order; take the photo again."))
     try:
-        states = checks.check_states(args.get("states"), json.loads(check["labels"]))
+        states = checks.check_states(args.get("states"), checks.stored_model(check)["leds"])
+    except checks.ColorProblem as exc:
+        raise Rejected(_unshown_color(exc)) from None
     except ValueError:
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     when, evidence = judge_time(ctx, order, occurred_at)
