@@ -131,3 +131,42 @@ def test_an_uncatalogued_panel_names_each_light_once(login, order_id, names):  #
     result = phone.push([phone.mutation("order.led_check", check_args(order_id, upload(phone.session, photo()), labels=names))]
                         ).json["results"][0]
     assert result["status"] == "rejected" and "same" in result["error"], result
+
+
+def test_a_progressive_48_megapixel_jpeg_is_decoded_in_bounded_memory(tmp_path):
+    """webapp/images.py: a 48-MP JPEG is read at half its sides "47 MB peak, as a 12-MP photo". That holds for a baseline
+    JPEG only: a progressive one (what many apps and editors save) keeps the whole coefficient buffer, 184 MB peak growth
+    in reencode (upload) and 141 MB in the LED reader on this box, with 2 decode slots per web process. Expected: the same
+    bound as a baseline file (or a refusal before decoding)."""
+    path = tmp_path / "p48.jpg"
+    real = Image.open(ROOT.parent / "shared" / "led-photos" / "panel_01.jpg").convert("RGB")  # a real 12-MP phone photo
+    pixels = np.asarray(real.resize((8000, 6000), Image.Resampling.BILINEAR)).astype(np.int16)
+    pixels += np.random.default_rng(1).integers(-6, 7, size=pixels.shape, dtype=np.int16)  # a sensor's noise
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, quality=80, progressive=True)  # ~3.3 MB
+    # The peak is measured from the decode on (Linux: clear_refs 5 resets VmHWM; ru_maxrss would carry pytest's own peak).
+    probe = ("import re, sys; sys.path.insert(0, %r); from webapp import images; data = open(%r, 'rb').read();"
+             "hwm = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1));"
+             "rss = lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1));"
+             "open('/proc/self/clear_refs', 'w').write('5'); base = rss()\n"
+             "try:\n    images.reencode(data, {'JPEG'}); refused = ''\n"
+             "except images.ImageProblem as problem:\n    refused = problem.code\n"
+             "print((hwm() - base) // 1024, refused)") % (str(ROOT), str(path))
+    grown, *refused = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert int(grown) <= 80, f"{grown} MB peak growth decoding a progressive 48-MP JPEG"
+    assert refused in ([], ["pixels"])  # refused before decoding, as too many pixels (the 12-MP advice), or read
+    with pytest.raises(images.ImageProblem) as problem:  # the LED reader's way in: the same refusal
+        images.open_checked(path.read_bytes(), before_load=lambda image: image.draft("RGB", (2000, 1500)))
+    assert problem.value.code == "pixels"
+
+
+def test_a_file_too_large_from_a_high_resolution_mode_is_refused_as_too_many_pixels():
+    """A 48-MP PNG over 15 MB was refused as "too large" only: its header says a high-resolution mode, so it is refused
+    as too many pixels (the words say to use the phone's 12-MP mode); a 12-MP file over 15 MB stays "too big"."""
+    def padded(size):
+        out = io.BytesIO()
+        Image.new("RGB", size, (40, 40, 40)).save(out, "PNG")
+        return out.getvalue() + bytes(images.MAX_BYTES)  # after IEND: more bytes than allowed, the same header
+    for size, code in (((8000, 6000), "pixels"), ((4000, 3000), "too_big")):
+        with pytest.raises(images.ImageProblem) as problem:
+            images.open_checked(padded(size))
+        assert problem.value.code == code, size
