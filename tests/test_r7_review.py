@@ -170,3 +170,17 @@ def test_a_file_too_large_from_a_high_resolution_mode_is_refused_as_too_many_pix
         with pytest.raises(images.ImageProblem) as problem:
             images.open_checked(padded(size))
         assert problem.value.code == code, size
+
+
+def test_a_refused_photo_is_explained_in_the_language_of_who_asks(login, tmp_path):
+    """A 60-MP JPEG refused once (zh) is answered in Chinese to an English request for the same upload: the stored
+    failure reason is the first request's words. Expected: the English sentence."""
+    tech = login("techa")
+    buffer = tmp_path / "p60.jpg"
+    Image.new("RGB", (8944, 6708), (40, 40, 40)).save(buffer, quality=70)
+    data = buffer.read_bytes()
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert Uploader(tech).send(data, chunk=1 << 20).status_code == 422
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    again = Uploader(tech).send(data, chunk=1 << 20)
+    assert again.status_code == 422 and "12-megapixel" in again.json["error"], again.json
