@@ -184,3 +184,17 @@ def test_a_refused_photo_is_explained_in_the_language_of_who_asks(login, tmp_pat
     tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     again = Uploader(tech).send(data, chunk=1 << 20)
     assert again.status_code == 422 and "12-megapixel" in again.json["error"], again.json
+
+
+def test_a_stored_file_the_server_cannot_decode_ends_as_not_read_with_the_reader_version(app, login, order_id, db):  # noqa: F811
+    """A stored LED photo that no longer decodes ended "unreadable" (the phone asked for a retake of a photo it had read
+    itself) with no reader version. Expected: the reading-failed path's "not_read" (the technician reads the lights by
+    eye), with the version."""
+    tech = login("techa")
+    phone = Phone(tech)
+    sha = upload(tech, photo())
+    blob_path(app, db, sha).write_bytes(b"\xff\xd8\xff\xe0 not a whole JPEG any more")
+    check_id = push_check(phone, order_id, sha)  # ONTRACK_JOBS_IMMEDIATE: read during the push
+    reading = reading_of(db, check_id)
+    assert reading["quality"]["problems"] == ["not_read"] and reading["leds"] == []
+    assert reading["reader"] == reader.VERSION

@@ -42,12 +42,15 @@ def stored_model(row):
 
 
 def analyze(data, capture, frames, model):
-    """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes)."""
+    """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes); (not_read(), None)
+    when the file cannot be decoded."""
     try:
         image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
-    except reader.PhotoError:  # stored blobs are readable images; a burst whose frames do not fit is not
-        return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": []}, None
+    except reader.PhotoError:  # stored blobs were re-encoded at upload; a file damaged since or a burst whose frames do
+        # not fit ends as a reading that failed (review r7: "unreadable" made the phone ask for a retake of a photo it had
+        # read itself, and kept no reader version): the technician reads the lights by eye
+        return not_read(), None
     result = reader.read(images, model)
     shown = images[0]
     if capture == "burst" and result["leds"]:
