@@ -198,3 +198,20 @@ def test_a_stored_file_the_server_cannot_decode_ends_as_not_read_with_the_reader
     reading = reading_of(db, check_id)
     assert reading["quality"]["problems"] == ["not_read"] and reading["leds"] == []
     assert reading["reader"] == reader.VERSION
+
+
+def test_an_upload_over_15_mb_from_a_high_resolution_mode_is_told_to_use_the_12_megapixel_mode(login):
+    """The size is refused before any byte arrives: when the phone announces the pixels (width, height), a 48-MP file
+    is told to use the 12-MP mode; without them, or for a 12-MP file, the size limit is said."""
+    tech = login("techa")
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def create(**more):
+        return tech.client.post("/api/uploads", json={"sha256": "a" * 64, "size": images.MAX_BYTES + 1,
+                                                      "content_type": "image/png", **more},
+                                headers={"X-CSRFToken": tech.token})
+    high = create(width=8000, height=6000)
+    assert high.status_code == 413 and "12-megapixel" in high.json["error"], high.json
+    for more in ({}, {"width": 4000, "height": 3000}, {"width": "8000", "height": [6000]}):
+        plain = create(**more)
+        assert plain.status_code == 413 and "12-megapixel" not in plain.json["error"] and "MB" in plain.json["error"]

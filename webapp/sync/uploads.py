@@ -95,11 +95,20 @@ def blob_dir(folder):
     return path
 
 
+def _announced_pixels(body):
+    """width × height the phone announced with an upload (optional whole numbers), 0 when it gave none."""
+    width, height = body.get("width"), body.get("height")
+    if any(isinstance(n, bool) or not isinstance(n, int) or not 0 < n <= 1_000_000 for n in (width, height)):
+        return 0
+    return width * height
+
+
 def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1024):
     """Start (or find) an upload; return (status, json).
 
-    200 {complete: true} only when this person already uploaded this hash; otherwise 201
-    {upload_id, offset}. 429 (code "busy") when the person already holds `max_open`
+    body: {sha256, size, content_type, width?, height?} (the image's pixels, when the phone knows them: a file over
+    MAX_FILE_BYTES from a camera's high-resolution mode is told to use the 12-MP mode). 200 {complete: true} only when
+    this person already uploaded this hash; otherwise 201 {upload_id, offset}. 429 (code "busy") when the person already holds `max_open`
     unfinished uploads or `max_open_bytes` announced bytes.
     """
     if not isinstance(body, dict):
@@ -119,7 +128,9 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
         raise UploadError(_("Only photos and screenshots (JPEG, PNG, WebP, HEIC or AVIF), packet captures (pcap, pcapng) "
                             "or text files can be uploaded."), 415)
     elif size > MAX_FILE_BYTES:
-        raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
+        if _announced_pixels(body) > images.HIGH_RESOLUTION_PIXELS:  # a camera's high-resolution mode (review r7)
+            raise UploadError(REFUSALS["pixels"](), 413)
+        raise UploadError(REFUSALS["too_big"](), 413)
     with transaction(db):
         if owns(db, user.id, sha):
             return 200, {"complete": True}
