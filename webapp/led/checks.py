@@ -47,9 +47,9 @@ def analyze(data, capture, frames, model):
     try:
         image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
-    except reader.PhotoError:  # stored blobs were re-encoded at upload; a file damaged since or a burst whose frames do
-        # not fit ends as a reading that failed (review r7: "unreadable" made the phone ask for a retake of a photo it had
-        # read itself, and kept no reader version): the technician reads the lights by eye
+    except reader.PhotoError:  # stored blobs were re-encoded at upload; a file damaged since, or a burst whose
+        # frames do not fit, ends as a reading that failed (review r7: "unreadable" made the phone ask for a retake
+        # of a photo it had read itself, and kept no reader version): the technician reads the lights by eye
         return not_read(), None
     result = reader.read(images, model)
     shown = images[0]

@@ -674,7 +674,7 @@ def led_confirm(ctx, args, base_version, occurred_at):
     order = _load(ctx, _order_id(args))
     confirm_id = _text(args, "confirm_id", 64, required=True)
     check_id = _text(args, "check_id", 64, required=True)
-    if not CLIENT_ID.match(confirm_id):  # a phone's UUID; "<check_id>/tapped" is the server's own (led_check), never a phone's
+    if not CLIENT_ID.match(confirm_id):  # a phone's UUID: "<check_id>/tapped" stays the server's own (led_check)
         raise Rejected(_("This change's id is not valid; the app makes a new one when you do it again."))
     confirm_id, done = own_key(ctx, "led_confirmations", confirm_id)
     if done:

@@ -106,10 +106,10 @@ def _announced_pixels(body):
 def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1024):
     """Start (or find) an upload; return (status, json).
 
-    body: {sha256, size, content_type, width?, height?} (the image's pixels, when the phone knows them: a file over
-    MAX_FILE_BYTES from a camera's high-resolution mode is told to use the 12-MP mode). 200 {complete: true} only when
-    this person already uploaded this hash; otherwise 201 {upload_id, offset}. 429 (code "busy") when the person already holds `max_open`
-    unfinished uploads or `max_open_bytes` announced bytes.
+    body: {sha256, size, content_type, width?, height?} (the image's pixels, when the phone knows them: a file
+    over MAX_FILE_BYTES from a camera's high-resolution mode is told to use the 12-MP mode). 200 {complete: true}
+    only when this person already uploaded this hash; otherwise 201 {upload_id, offset}. 429 (code "busy") when
+    the person already holds `max_open` unfinished uploads or `max_open_bytes` announced bytes.
     """
     if not isinstance(body, dict):
         raise UploadError(_("The body must be a JSON object."), 400)
@@ -246,7 +246,8 @@ REASON_PREFIX = "reason:"  # uploads.error: "reason:<key of REFUSALS>", or a sen
 # "capture_<code>" for CAPTURE_PROBLEMS).
 REFUSALS = {
     "format": lambda: _("The file is not the kind of image it claims to be."),
-    "pixels": lambda: _("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again."),
+    "pixels": lambda: _("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it"
+                        " again."),
     "too_big": lambda: _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
     "damaged": lambda: _("The photo is damaged or incomplete; take it again."),
     "convert": lambda: _("The server could not convert this photo; take it again or send it as JPEG."),
