@@ -39,7 +39,8 @@ def test_a_confirmation_made_before_the_reading_gets_its_corrections_when_the_re
     path.mkdir()  # the first attempt fails: the reading stays pending while the technician confirms
     check_id = push_check(phone, order_id, sha)
     assert reading_of(db, check_id).get("pending")
-    states = [{"label": label, "state": "blinking", "color": "green"} for label in LABELS]  # what one photo never reads
+    states = [{"label": led["label"], "state": "blinking", "color": led["colors"][0]}  # what one photo never reads
+              for led in catalog.model(MODEL)["leds"]]  # in a colour each light can show (review r7)
     assert confirm(phone, order_id, check_id, states)["status"] == "applied"
     assert json.loads(confirmations(db, check_id)[0]["corrections"]) == []  # nothing read yet to differ from
     path.rmdir()

@@ -32,6 +32,13 @@ MAX_PIXELS = 40_000_000  # 40 megapixels decoded at most: every phone camera's 1
 # no full-size bitmap), 12 MP, as light as a 12-MP photo: measured peak RSS growth 49 MB for an 8000×6000 JPEG against
 # 187 MB for its full decode (review r6). Other formats cannot decode small and keep MAX_PIXELS.
 MAX_JPEG_PIXELS = 51_000_000
+# Except a progressive JPEG: libjpeg keeps every DCT coefficient of the whole image until the last scan, whatever the
+# scale asked, so half the sides saves nothing (review r7, an 8000×6000 progressive JPEG: 184 MB peak growth re-encoded
+# at upload, 141 MB in the LED reader, against 47 MB for the baseline file). Above MAX_PIXELS it is refused before
+# decoding, as "pixels" (the phone's 12-MP mode writes a photo read in full).
+# A file over MAX_BYTES whose header says more than this many pixels comes from a camera's high-resolution mode (a
+# 12-MP mode's photo is 12.2 MP at most): refused as "pixels", so the technician is told to use the 12-MP mode.
+HIGH_RESOLUTION_PIXELS = 13_000_000
 DRAFTED = ("JPEG", "MPO")
 # What each declared format may turn out to be (Pillow's names). MPO is a JPEG with an index.
 FAMILIES = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}, "HEIF": {"HEIF"}, "AVIF": {"AVIF"},
@@ -57,13 +64,14 @@ def open_checked(data, formats=FORMATS, before_load=None):
     """Open and decode `data` as one of `formats` (declared names; JPEG admits MPO).
 
     `before_load(image)` may ask for a smaller decode (JPEG draft). A JPEG of more than MAX_PIXELS (up to
-    MAX_JPEG_PIXELS) is decoded at half its sides when `before_load` asked for nothing smaller. Returns a loaded PIL
-    image at its first frame; raises ImageProblem.
+    MAX_JPEG_PIXELS) is decoded at half its sides when `before_load` asked for nothing smaller; a progressive one is
+    refused ("pixels"), as is a file over MAX_BYTES from a camera's high-resolution mode (HIGH_RESOLUTION_PIXELS).
+    Returns a loaded PIL image at its first frame; raises ImageProblem.
     """
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise ImageProblem("empty")
     if len(data) > MAX_BYTES:
-        raise ImageProblem("too_big")
+        raise ImageProblem("pixels" if header_pixels(data) > HIGH_RESOLUTION_PIXELS else "too_big")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -73,6 +81,8 @@ def open_checked(data, formats=FORMATS, before_load=None):
             limit = MAX_JPEG_PIXELS if image.format in DRAFTED else MAX_PIXELS
             if image.width * image.height > limit:
                 raise ImageProblem("pixels")
+            if image.format in DRAFTED and image.info.get("progressive") and image.width * image.height > MAX_PIXELS:
+                raise ImageProblem("pixels")  # no smaller decode for a progressive JPEG: its coefficients are all kept
             if before_load:
                 before_load(image)
             if image.width * image.height > MAX_PIXELS:  # a 48-MP JPEG no caller asked to decode small
@@ -89,6 +99,17 @@ def open_checked(data, formats=FORMATS, before_load=None):
     except (OSError, ValueError, SyntaxError, EOFError, RuntimeError, IndexError, struct.error):
         raise ImageProblem("damaged") from None
     return image
+
+
+def header_pixels(data):
+    """Width × height an image's header announces (nothing decoded), 0 when it names none that Pillow can read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                return image.width * image.height
+    except Exception:  # noqa: BLE001 - any header Pillow cannot read announces nothing
+        return 0
 
 
 def upright(image):

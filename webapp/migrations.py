@@ -1016,6 +1016,17 @@ MIGRATIONS = [
             (SELECT f.created_by FROM led_confirmations f WHERE f.check_id = led_checks.id ORDER BY f.rowid DESC LIMIT 1),
             created_by) WHERE confirmed IS NOT NULL""",
     ],
+    # When each LED check was taken (review r7): the time recorded for it (the phone's, when plausible, else the
+    # push's receipt), so checks are listed in the order they were taken, not by receipt time and random id (two
+    # checks synced in one push came back in UUID order, and the phone's fault tree takes the last). Ties keep the
+    # push's order (rowid).
+    # Earlier checks: the time of their led_check event, else their receipt.
+    [
+        "ALTER TABLE led_checks ADD COLUMN taken_at TEXT",
+        """UPDATE led_checks SET taken_at = COALESCE(
+            (SELECT e.at FROM order_events e WHERE e.order_id = led_checks.order_id AND e.action = 'led_check'
+             AND json_extract(e.details, '$.check_id') = led_checks.id ORDER BY e.id LIMIT 1), created_at)""",
+    ],
 ]
 
 

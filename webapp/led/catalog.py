@@ -74,7 +74,8 @@ class LabelError(ValueError):
 
 
 def parse_labels(text):
-    """LED names typed left to right ("POWER,PON,LOS,LAN1") → a list; LabelError when unusable."""
+    """LED names typed left to right ("POWER,PON,LOS,LAN1") → a list; LabelError when unusable (none, more than
+    MAX_CUSTOM_LEDS, a name LABEL refuses, or one name twice, in any case)."""
     if not isinstance(text, str):
         raise LabelError("names")
     labels = [part.strip() for part in re.split(r"[,，、;\s]+", text) if part.strip()]
@@ -84,6 +85,8 @@ def parse_labels(text):
         raise LabelError("many")
     if any(not LABEL.match(label) for label in labels):
         raise LabelError("name")
+    if len({label.upper() for label in labels}) != len(labels):  # "X,X,X": one name for two lights mixes their words
+        raise LabelError("duplicate")
     return labels
 
 

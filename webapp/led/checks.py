@@ -34,13 +34,23 @@ def resolve_model(model_id, labels, kind):
     return catalog.custom(catalog.parse_labels(labels), "router" if kind == "router" else "ont")
 
 
+def stored_model(row):
+    """The model of a stored LED check row: its catalog model, or its technician's lights as stored (names checked when
+    the check was pushed; a check stored before a rule on names was added still reads)."""
+    model = catalog.model(row["model_id"]) if row["model_id"] != "custom" else None
+    return model or catalog.custom(json.loads(row["labels"]), "router" if row["model_kind"] == "router" else "ont")
+
+
 def analyze(data, capture, frames, model):
-    """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes)."""
+    """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes); (not_read(), None)
+    when the file cannot be decoded."""
     try:
         image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
-    except reader.PhotoError:  # stored blobs are readable images; a burst whose frames do not fit is not
-        return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": []}, None
+    except reader.PhotoError:  # stored blobs were re-encoded at upload; a file damaged since, or a burst whose
+        # frames do not fit, ends as a reading that failed (review r7: "unreadable" made the phone ask for a retake
+        # of a photo it had read itself, and kept no reader version): the technician reads the lights by eye
+        return not_read(), None
     result = reader.read(images, model)
     shown = images[0]
     if capture == "burst" and result["leds"]:
@@ -93,8 +103,7 @@ def not_read():
 
 def read_stored(db, row, folder):
     """Read a check's stored photo with no transaction open → (reading, thumbnail SHA-256 or None)."""
-    labels = json.loads(row["labels"])
-    model = resolve_model(row["model_id"], ",".join(labels), row["model_kind"])
+    model = stored_model(row)
     data = load_blob(db.conn, folder, row["sha256"])
     if data is None:  # the blob was checked when the check was pushed; it can only vanish by hand
         return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": [], "reader": reader.VERSION}, None
@@ -148,22 +157,37 @@ def store_thumb(db, data, user_id, folder, now):
     return uploads.store_bytes(db, data, "image/jpeg", user_id, uploads.blob_dir(folder), now)
 
 
-def check_states(states, labels, partial=False):
-    """The technician's states for each LED, left to right: [{label, state, color}]; ValueError when they
-    do not fit the check. With `partial` (the taps saved with a photo) a light may also be "unsure": not
-    tapped, left to the reading; such taps are no confirmation (review r5)."""
-    if not isinstance(states, list) or len(states) != len(labels):
+class ColorProblem(ValueError):
+    """A light confirmed in a colour it cannot show: `label`, the `color` said, the light's `colors`."""
+
+    def __init__(self, label, color, colors):
+        super().__init__("color")
+        self.label, self.color, self.colors = label, color, colors
+
+
+def check_states(states, leds, partial=False):
+    """The technician's states for each LED, left to right: [{label, state, color}]. `leds`: the model's lights
+    ([{"label", "colors"}], catalog.model or catalog.custom). ValueError when they do not fit the check; ColorProblem
+    (a ValueError) for a lit light in a colour outside its catalog colours (an uncatalogued panel's: catalog.COLORS;
+    review r7: LOS, red only, confirmed "green" would be kept as field ground truth). With `partial` (the taps saved
+    with a photo) a light may also be "unsure": not tapped, left to the reading; such taps are no confirmation
+    (review r5)."""
+    if not isinstance(states, list) or len(states) != len(leds):
         raise ValueError("count")
     allowed = catalog.STATES + ("unsure",) if partial else catalog.STATES
     clean = []
-    for item, label in zip(states, labels):
-        if not isinstance(item, dict) or item.get("label") != label or item.get("state") not in allowed:
+    for item, led in zip(states, leds):
+        label = led["label"]
+        if not isinstance(item, dict) or item.get("label") != label or not isinstance(item.get("state"), str) \
+                or item["state"] not in allowed:
             raise ValueError("state")
         color = item.get("color")
         if item["state"] in ("off", "unsure"):
             color = None
-        elif color is not None and color not in catalog.COLORS:
+        elif color is not None and (not isinstance(color, str) or color not in catalog.COLORS):
             raise ValueError("color")
+        elif color is not None and color not in led["colors"]:
+            raise ColorProblem(label, color, list(led["colors"]))
         clean.append({"label": label, "state": item["state"], "color": color})
     return clean
 
@@ -194,13 +218,18 @@ def corrections(reading, states):
 
 
 def for_order(db, order_id):
-    """The order's LED checks, newest last, with what the phone and the order page show."""
+    """The order's LED checks in the order they were taken, newest last, with what the phone and the order page show.
+
+    Taken: the time recorded for the check (taken_at: the phone's time when plausible, else the push's receipt), then
+    the order they arrived in (rowid: a push applies its mutations in the phone's outbox order), never the random id
+    (review r7: two checks synced in one push came back in UUID order, and the phone's fault tree takes the last).
+    """
     result = []
     history = confirmations_of(db, order_id)
     for row in db.query("SELECT c.*, u.display_name AS technician, b.display_name AS confirmed_by_name,"
                         " (SELECT COUNT(*) FROM led_confirmations f WHERE f.check_id = c.id) AS confirmations"
                         " FROM led_checks c LEFT JOIN users u ON u.id = c.created_by LEFT JOIN users b ON b.id = c.confirmed_by"
-                        " WHERE c.order_id = ? ORDER BY c.created_at, c.id", [order_id]):
+                        " WHERE c.order_id = ? ORDER BY COALESCE(c.taken_at, c.created_at), c.rowid", [order_id]):
         model = catalog.model(row["model_id"])
         reading = json.loads(row["reading"])
         confirmed = json.loads(row["confirmed"]) if row["confirmed"] else None

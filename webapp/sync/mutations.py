@@ -2,8 +2,9 @@
 
 A mutator returns the result for the phone or raises `Rejected` (permanent: the request can
 never succeed; the push undoes its partial writes) or `Conflict` (someone else changed the
-order meanwhile; the phone shows what happened). Anything else is a temporary failure and
-rolls the whole batch back.
+order meanwhile; the phone shows what happened). An error the same body would raise every time
+(an IntegrityError, a TypeError on a field of a type no check foresaw) is refused like `Rejected`
+(sync/protocol.py UNFIT); anything else is a temporary failure and rolls the whole batch back.
 """
 import datetime
 import hashlib
@@ -586,6 +587,13 @@ def _test_report(ctx, order, args, shown):
             "remark": remark}
 
 
+def _unshown_color(problem):
+    """Why a light's confirmed colour is refused (checks.ColorProblem), in the sender's words."""
+    return _("%(light)s cannot light %(color)s on this model (it shows %(colors)s): tap the colour you see.",
+             light=problem.label, color=labels.label(problem.color, "led_color"),
+             colors="、".join(labels.label(color, "led_color") for color in problem.colors))
+
+
 def led_check(ctx, args, base_version, occurred_at):
     """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
 
@@ -601,9 +609,14 @@ def led_check(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _holder(ctx, order)
+    for name in ("model_id", "labels", "model_kind"):  # a list or an object here was a TypeError, the batch's 500 (r7)
+        if args.get(name) is not None and not isinstance(args[name], str):
+            raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     try:
         model = checks.resolve_model(args.get("model_id"), args.get("labels"), args.get("model_kind"))
-    except ValueError:
+    except ValueError as exc:
+        if str(exc) == "duplicate":  # "X,X,X": corrections of one light would stand for another's (review r7)
+            raise Rejected(_("Give each light its own name: two lights have the same one.")) from None
         raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     capture, frames = args.get("capture"), args.get("frames", 1)
     if capture not in ("photo", "burst"):
@@ -618,7 +631,9 @@ def led_check(ctx, args, base_version, occurred_at):
     tapped = None
     if args.get("tapped") is not None:
         try:
-            tapped = checks.check_states(args["tapped"], labels, partial=True)
+            tapped = checks.check_states(args["tapped"], model["leds"], partial=True)
+        except checks.ColorProblem as exc:
+            raise Rejected(_unshown_color(exc)) from None
         except ValueError:
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
     if tapped and all(item["state"] == "unsure" for item in tapped):
@@ -632,12 +647,12 @@ def led_check(ctx, args, base_version, occurred_at):
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
-        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?)",
+        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at, taken_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
          seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None, ctx.user.id,
-         evidence["device_time"], to_text(ctx.received)])
-    if confirmed:  # its own id: the check's, which nobody else's confirmation (a phone's UUID) can take
+         evidence["device_time"], to_text(ctx.received), to_text(when)])
+    if confirmed:  # its own id: the check's and "/", which no phone's confirm_id (CLIENT_ID: no "/") can take
         checks.record_confirmation(ctx.db, one(ctx.db, "SELECT * FROM led_checks WHERE id = ?", [check_id]), confirmed,
                                    f"{check_id}/tapped", ctx.user.id, when, ctx.received)
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_check", order["state"], order["state"], when,
@@ -659,6 +674,8 @@ def led_confirm(ctx, args, base_version, occurred_at):
     order = _load(ctx, _order_id(args))
     confirm_id = _text(args, "confirm_id", 64, required=True)
     check_id = _text(args, "check_id", 64, required=True)
+    if not CLIENT_ID.match(confirm_id):  # a phone's UUID: "<check_id>/tapped" stays the server's own (led_check)
+        raise Rejected(_("This change's id is not valid; the app makes a new one when you do it again."))
     confirm_id, done = own_key(ctx, "led_confirmations", confirm_id)
     if done:
         return {"row_version": order["version"]}
@@ -668,7 +685,9 @@ def led_confirm(ctx, args, base_version, occurred_at):
     if check is None:
         raise Rejected(_("This LED check is not on the order; take the photo again."))
     try:
-        states = checks.check_states(args.get("states"), json.loads(check["labels"]))
+        states = checks.check_states(args.get("states"), checks.stored_model(check)["leds"])
+    except checks.ColorProblem as exc:
+        raise Rejected(_unshown_color(exc)) from None
     except ValueError:
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     when, evidence = judge_time(ctx, order, occurred_at)

@@ -6,6 +6,7 @@ cursor inside one read transaction, so the cursor, last_seq and the rows agree.
 """
 import json
 import logging
+import sqlite3
 
 from flask_babel import gettext as _
 
@@ -26,6 +27,11 @@ TOO_LARGE = "sync.too_large"
 # (offline/outbox.js withdraw): it uses up its seq and changes nothing.
 WITHDRAWN = "sync.withdrawn"
 PULL_PAGE = 100
+# What one mutation's body can make go wrong every time it is applied (a stored row it collides with, a field of a type
+# no check foresaw): that mutation is refused alone, never the whole batch (a 500 would roll back every change with it
+# and the phone's outbox would stay stuck behind it; review r7). A busy or full database (OperationalError) passes, and
+# fails the batch, which the phone sends again.
+UNFIT = (sqlite3.IntegrityError, TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 
 class BadRequest(Exception):
@@ -133,6 +139,7 @@ def _apply_one(ctx, m):
     if earlier:  # the same change sent again under a new number (a reinstalled app, a restored outbox)
         return {**json.loads(earlier["result"]), "seq": seq}
     ctx.db.conn.execute("SAVEPOINT mutation")
+    jobs = len(ctx.after_commit)
     try:
         outcome = mutator(ctx, m["args"], m.get("base_version"), m.get("occurred_at"))
     except Rejected as exc:
@@ -141,8 +148,15 @@ def _apply_one(ctx, m):
     except Conflict as exc:
         ctx.db.conn.execute("ROLLBACK TO mutation")
         result = {"seq": seq, "status": "conflict", "error": str(exc), "server_row": exc.server_row}
+    except UNFIT as exc:  # the same body fails the same way every time: refused, so the outbox behind it moves on
+        log.exception("%s (seq %d) refused on %s", m["name"][:60], seq, type(exc).__name__)
+        ctx.db.conn.execute("ROLLBACK TO mutation")
+        result = {"seq": seq, "status": "rejected",
+                  "error": _("The server could not apply this change; the fault is logged for the support team.")}
     else:
         result = {"seq": seq, "status": "applied", **outcome}
+    if result["status"] != "applied":
+        del ctx.after_commit[jobs:]  # no job for what was undone
     ctx.db.conn.execute("RELEASE mutation")
     return result
 

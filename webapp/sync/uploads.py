@@ -48,10 +48,11 @@ class UploadError(Exception):
     the start), "busy" (too many unfinished uploads: try later), "refused" (never send it again).
     """
 
-    def __init__(self, message, status=422, code="refused"):
+    def __init__(self, message, status=422, code="refused", reason=None):
         super().__init__(message)
         self.status = status
         self.code = code
+        self.reason = reason  # a key of REFUSALS: what a failed upload keeps, worded again for whoever asks next
 
 
 @contextlib.contextmanager
@@ -94,12 +95,21 @@ def blob_dir(folder):
     return path
 
 
+def _announced_pixels(body):
+    """width × height the phone announced with an upload (optional whole numbers), 0 when it gave none."""
+    width, height = body.get("width"), body.get("height")
+    if any(isinstance(n, bool) or not isinstance(n, int) or not 0 < n <= 1_000_000 for n in (width, height)):
+        return 0
+    return width * height
+
+
 def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1024):
     """Start (or find) an upload; return (status, json).
 
-    200 {complete: true} only when this person already uploaded this hash; otherwise 201
-    {upload_id, offset}. 429 (code "busy") when the person already holds `max_open`
-    unfinished uploads or `max_open_bytes` announced bytes.
+    body: {sha256, size, content_type, width?, height?} (the image's pixels, when the phone knows them: a file
+    over MAX_FILE_BYTES from a camera's high-resolution mode is told to use the 12-MP mode). 200 {complete: true}
+    only when this person already uploaded this hash; otherwise 201 {upload_id, offset}. 429 (code "busy") when
+    the person already holds `max_open` unfinished uploads or `max_open_bytes` announced bytes.
     """
     if not isinstance(body, dict):
         raise UploadError(_("The body must be a JSON object."), 400)
@@ -118,7 +128,9 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
         raise UploadError(_("Only photos and screenshots (JPEG, PNG, WebP, HEIC or AVIF), packet captures (pcap, pcapng) "
                             "or text files can be uploaded."), 415)
     elif size > MAX_FILE_BYTES:
-        raise UploadError(_("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024), 413)
+        if _announced_pixels(body) > images.HIGH_RESOLUTION_PIXELS:  # a camera's high-resolution mode (review r7)
+            raise UploadError(REFUSALS["pixels"](), 413)
+        raise UploadError(REFUSALS["too_big"](), 413)
     with transaction(db):
         if owns(db, user.id, sha):
             return 200, {"complete": True}
@@ -129,7 +141,7 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
         failed = one(db, "SELECT error FROM uploads WHERE sha256 = ? AND user_id = ? AND error IS NOT NULL",
                      [sha, user.id])
         if failed:  # the same bytes failed before: say why at once instead of sending them again
-            raise UploadError(failed["error"])
+            raise UploadError(refusal(failed["error"]))
         held = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ? AND error IS NULL",
                    [user.id])
         if held["n"] >= max_open or held["bytes"] + size > max_open_bytes:
@@ -171,7 +183,7 @@ def append(db, user, upload_id, claimed_offset, stream, length, root, now):
         fcntl.flock(out.fileno(), fcntl.LOCK_EX)
         row = find(db, user, upload_id)  # read again under the lock: another chunk may have moved it on
         if row["error"]:
-            raise UploadError(row["error"])
+            raise UploadError(refusal(row["error"]))
         if claimed_offset != row["received"]:
             raise UploadError(_("Upload-Offset does not match what the server holds (%(n)d).", n=row["received"]), 409)
         if length is None or row["received"] + length > row["size"]:
@@ -214,10 +226,10 @@ def _finish(db, user, row, path, root, now):
     try:
         encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]])
     except UploadError as exc:
-        _fail(db, row, path, str(exc))
+        _fail(db, row, path, str(exc), reason=exc.reason)
     except Exception:  # noqa: BLE001 - whatever went wrong, the upload is marked failed with a reason, never left half-done
         LOG.exception("upload %s (%s) could not be re-encoded", row["id"], row["sha256"])
-        _fail(db, row, path, _("The server could not convert this photo; take it again or send it as JPEG."))
+        _fail(db, row, path, REFUSALS["convert"](), reason="convert")
     name = f"{row['sha256']}.{'png' if content_type == 'image/png' else 'jpg'}"
     _write_blob(root / name, encoded)
     with transaction(db):
@@ -227,6 +239,31 @@ def _finish(db, user, row, path, root, now):
         _record_owner(db, row["sha256"], user.id)
         db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
     path.unlink(missing_ok=True)
+
+
+REASON_PREFIX = "reason:"  # uploads.error: "reason:<key of REFUSALS>", or a sentence kept before review r7
+# Why a stored photo upload was refused, worded when asked (the keys are webapp/images.py's ImageProblem codes, with
+# "capture_<code>" for CAPTURE_PROBLEMS).
+REFUSALS = {
+    "format": lambda: _("The file is not the kind of image it claims to be."),
+    "pixels": lambda: _("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it"
+                        " again."),
+    "too_big": lambda: _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
+    "damaged": lambda: _("The photo is damaged or incomplete; take it again."),
+    "convert": lambda: _("The server could not convert this photo; take it again or send it as JPEG."),
+    "unreadable": lambda: _("This file is not a photo we can read."),
+}
+
+
+def refusal(stored):
+    """The sentence for a failed upload's stored error (REASON_PREFIX + a REFUSALS key, in the asker's language), or
+    the stored sentence itself (kept before review r7)."""
+    key = stored[len(REASON_PREFIX):] if stored.startswith(REASON_PREFIX) else None
+    if key in REFUSALS:
+        return REFUSALS[key]()
+    if key and key.startswith("capture_") and key[len("capture_"):] in CAPTURE_PROBLEMS:
+        return CAPTURE_PROBLEMS[key[len("capture_"):]]()
+    return stored
 
 
 CAPTURE_PROBLEMS = {
@@ -243,7 +280,7 @@ def _finish_capture(db, user, row, path, root, now, data):
     try:
         extension = captures.check_capture(data, row["content_type"])
     except captures.CaptureProblem as problem:
-        _fail(db, row, path, CAPTURE_PROBLEMS[problem.code]())
+        _fail(db, row, path, CAPTURE_PROBLEMS[problem.code](), reason=f"capture_{problem.code}")
     name = f"{row['sha256']}.{extension}"
     _write_blob(root / name, data)
     with transaction(db):
@@ -268,12 +305,16 @@ def _write_blob(path, data):
     os.replace(partial, path)
 
 
-def _fail(db, row, path, message, retry=False):
+def _fail(db, row, path, message, retry=False, reason=None):
+    """Mark an upload failed and raise UploadError(message). What the upload keeps is the `reason` (a key of
+    REFUSALS), worded again in the language of whoever asks next (review r7: the first asker's sentence was kept);
+    a message with no reason is kept as it is."""
     with transaction(db):
         if retry:
             db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
         else:
-            db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?", [message, row["id"]])
+            db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?",
+                            [REASON_PREFIX + reason if reason in REFUSALS else message, row["id"]])
     path.unlink(missing_ok=True)
     raise UploadError(message, 422, "damaged" if retry else "refused")
 
@@ -349,14 +390,11 @@ def reencode(data, expected_format, fit=None, max_pixels=MAX_PIXELS):
         with decode_slot():
             return images.reencode(data, {expected_format}, as_png=expected_format == "PNG", fit=fit, max_pixels=max_pixels)
     except images.ImageProblem as problem:
-        too_many = _("The photo has too many pixels (%(mp)d megapixels at most).", mp=max(1, max_pixels // 1_000_000))
-        if max_pixels >= MAX_PIXELS:  # a phone photo: 48- and 50-MP JPEGs are read at half their sides, more is not
-            too_many = _("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again.")
-        raise UploadError({
-            "format": _("The file is not the kind of image it claims to be."),
-            "pixels": too_many,
-            "bomb": too_many,
-            "too_big": _("The photo is too large (%(mb)d MB at most).", mb=MAX_FILE_BYTES // 1024 // 1024),
-            "damaged": _("The photo is damaged or incomplete; take it again."),
-            "convert": _("The server could not convert this photo; take it again or send it as JPEG."),
-        }.get(problem.code, _("This file is not a photo we can read."))) from None
+        # A phone photo (48- and 50-MP JPEGs are read at half their sides, more is not): worded by its reason, again
+        # for whoever asks next. A smaller bound (a signature) says its own number of megapixels.
+        reason = {"bomb": "pixels"}.get(problem.code, problem.code)
+        reason = reason if reason in REFUSALS else "unreadable"
+        if reason == "pixels" and max_pixels < MAX_PIXELS:
+            raise UploadError(_("The photo has too many pixels (%(mp)d megapixels at most).",
+                                mp=max(1, max_pixels // 1_000_000))) from None
+        raise UploadError(REFUSALS[reason](), reason=reason) from None
