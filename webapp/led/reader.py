@@ -1013,11 +1013,12 @@ def _lens_row(levels, scales, spots, points, spacing):
 
 # ---- white print taken for a white light ----
 
-def _lit_point(levels, scales, x, y, spacing):
-    """Where a slot's lit evidence is (_evidence's strongest lit point, over the scales where lights
-    fit), as (x, y, reach) in working pixels, `reach` being that level's scale (working pixels per
-    level pixel: how near the point its brightest pixel is looked for); the slot itself when none."""
-    best, found = -1e9, (x, y, 1.0)
+def _strongest_lit(levels, scales, x, y, spacing):
+    """A slot's strongest lit point: the point, within a quarter of the `spacing` (working pixels) of
+    the slot (x, y), whose lit response stands highest over its level's noise floor, over the levels
+    `scales` where lights fit (as _evidence looks), as (level, column, row) in that level's pixels;
+    None when the slot is outside every level."""
+    best, found = -1e9, None
     for k in scales:
         level = levels[k]
         h, w = level.lit.shape
@@ -1029,9 +1030,19 @@ def _lit_point(levels, scales, x, y, spacing):
         patch = level.lit[y0:y1, x0:x1] / max(10.0, 5 * level.lit_noise)
         iy, ix = np.unravel_index(int(np.argmax(patch)), patch.shape)
         if patch[iy, ix] > best:
-            best = float(patch[iy, ix])
-            found = ((x0 + ix + 0.5) * level.scale - 0.5, (y0 + iy + 0.5) * level.scale - 0.5, float(level.scale))
+            best, found = float(patch[iy, ix]), (level, x0 + ix, y0 + iy)
     return found
+
+
+def _lit_point(levels, scales, x, y, spacing):
+    """Where a slot's lit evidence is (_strongest_lit), as (x, y, reach) in working pixels, `reach`
+    being that level's scale (working pixels per level pixel: how near the point its brightest pixel
+    is looked for); the slot itself when none."""
+    found = _strongest_lit(levels, scales, x, y, spacing)
+    if found is None:
+        return x, y, 1.0
+    level, px, py = found
+    return (px + 0.5) * level.scale - 0.5, (py + 0.5) * level.scale - 0.5, float(level.scale)
 
 
 def _lit_shape(v, c, x, y, spacing, near_reach):
@@ -1185,23 +1196,14 @@ def _window(levels, scales, x, y, spacing):
 
 
 def _brighter(levels, scales, x, y, spacing):
-    """How much brighter (grey levels of V) than the points around it a slot's lit spot is:
-    at the strongest lit point near the slot, over the scales where lights fit."""
-    best, brighter = -1e9, 0.0
-    for k in scales:
-        level = levels[k]
-        h, w = level.lit.shape
-        reach = max(1, int(round(0.25 * spacing / level.scale)))
-        cx, cy = int(round(x / level.scale)), int(round(y / level.scale))
-        x0, x1, y0, y1 = max(0, cx - reach), min(w, cx + reach + 1), max(0, cy - reach), min(h, cy + reach + 1)
-        if x0 >= x1 or y0 >= y1:
-            continue
-        patch = level.lit[y0:y1, x0:x1] / max(10.0, 5 * level.lit_noise)
-        iy, ix = np.unravel_index(int(np.argmax(patch)), patch.shape)
-        if patch[iy, ix] > best:
-            py, px = y0 + iy, x0 + ix  # the lit point's own light: its core may be a point or two away
-            best, brighter = float(patch[iy, ix]), float(level.bright_v[max(0, py - 2):py + 3, max(0, px - 2):px + 3].max())
-    return brighter
+    """How much brighter (grey levels of V) than the points around it a slot's lit spot is: at its
+    strongest lit point (_strongest_lit), whose own light's core may be a point or two away; 0 when
+    the slot is outside every level."""
+    found = _strongest_lit(levels, scales, x, y, spacing)
+    if found is None:
+        return 0.0
+    level, px, py = found
+    return float(level.bright_v[max(0, py - 2):py + 3, max(0, px - 2):px + 3].max())
 
 
 def _evidence(levels, scales, x, y, spacing):
