@@ -1,6 +1,6 @@
 """r7 review findings on the phone (issue 18), 390 px: who confirmed an LED check offline, what a refused LED
 confirmation said, who and when beside the tree's suggestion, and a single photo's "steady" never reaching the tree."""
-import json
+import contextlib
 import pathlib
 import uuid
 
@@ -24,14 +24,24 @@ def snap(page, name):
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
 
 
-def new_phone(playwright, browser_type_launch_args, folder):
+@contextlib.contextmanager
+def phone_on_job(playwright, browser_type_launch_args, folder, server, username, order_id):  # noqa: F811
+    """A 390-px phone of its own (zh, Asia/Shanghai) with `username` logged in, ready offline, on the job `order_id`'s
+    page → (context, page); closed after. context.errors collects the page's uncaught errors."""
     from tests.test_browser import PHONE
     context = playwright.chromium.launch_persistent_context(
         str(folder), **browser_type_launch_args, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    context.set_default_timeout(15000)
-    context.errors = []
-    context.on("weberror", lambda e: context.errors.append(str(e.error)))
-    return context
+    try:
+        context.set_default_timeout(15000)
+        context.errors = []
+        context.on("weberror", lambda e: context.errors.append(str(e.error)))
+        page = context.new_page()
+        log_in(page, server.url, username)
+        ready_offline(page)
+        page.locator(f"#job-{order_id} .job-main").tap()
+        yield context, page
+    finally:
+        context.close()
 
 
 def a_check(app, order_id, taps=None):
@@ -51,12 +61,7 @@ def test_reassignment_on_the_phones(app, server, db, user_ids, playwright, brows
     """A confirms offline; meanwhile the order goes to B: A's refused confirmation is named as one, with A's lights."""
     order_id, desk = dispatch_order(app, user_ids)
     _a_api, check_id = a_check(app, order_id)
-    a = new_phone(playwright, browser_type_launch_args, tmp_path / "a")
-    try:
-        page = a.new_page()
-        log_in(page, server.url, "techa")
-        ready_offline(page)
-        page.locator(f"#job-{order_id} .job-main").tap()
+    with phone_on_job(playwright, browser_type_launch_args, tmp_path / "a", server, "techa", order_id) as (a, page):
         check = page.locator(".led-check").first
         expect(check.locator(".led-read")).to_be_visible(timeout=20000)
         go_offline(server, a)
@@ -82,8 +87,6 @@ def test_reassignment_on_the_phones(app, server, db, user_ids, playwright, brows
         for words in ("POWER 常亮", "LOS 灭", "PON 常亮", "LAN 闪烁"):
             assert words in item, (words, item)
         assert not a.errors, a.errors
-    finally:
-        a.close()
 
 
 def test_new_holder_confirms_offline_the_phone_names_who(app, server, db, user_ids, playwright, browser_type_launch_args, tmp_path):  # noqa: F811
@@ -92,12 +95,7 @@ def test_new_holder_confirms_offline_the_phone_names_who(app, server, db, user_i
     a_check(app, order_id)
     desk.post("/dispatch/assign", {"order_id": str(order_id), "technician_id": str(user_ids["techb"])})
     names = {r["id"]: r["display_name"] for r in db.query("SELECT id, display_name FROM users")}
-    b = new_phone(playwright, browser_type_launch_args, tmp_path / "b")
-    try:
-        page = b.new_page()
-        log_in(page, server.url, "techb")
-        ready_offline(page)
-        page.locator(f"#job-{order_id} .job-main").tap()
+    with phone_on_job(playwright, browser_type_launch_args, tmp_path / "b", server, "techb", order_id) as (b, page):
         check = page.locator(".led-check").first
         expect(check.locator(".led-confirmed-by")).to_contain_text(names[user_ids["techa"]])
         go_offline(server, b)
@@ -110,8 +108,6 @@ def test_new_holder_confirms_offline_the_phone_names_who(app, server, db, user_i
         assert names[user_ids["techa"]] not in shown, f"B's own pending confirmation is shown as A's: {shown!r}"
         assert names[user_ids["techb"]] in shown and "待同步" in shown, shown
         assert not b.errors, b.errors
-    finally:
-        b.close()
 
 
 def test_the_tree_says_who_confirmed_the_lights_and_when(app, server, db, user_ids, playwright, browser_type_launch_args, tmp_path):  # noqa: F811
@@ -124,12 +120,7 @@ def test_the_tree_says_who_confirmed_the_lights_and_when(app, server, db, user_i
     name_a = db.execute("SELECT display_name FROM users WHERE id = ?", [user_ids["techa"]]).fetchone()[0]
     at = db.execute("SELECT confirmed_at FROM led_checks WHERE id = ?", [check_id]).fetchone()[0]
     local = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
-    b = new_phone(playwright, browser_type_launch_args, tmp_path / "b")
-    try:
-        page = b.new_page()
-        log_in(page, server.url, "techb")
-        ready_offline(page)
-        page.locator(f"#job-{order_id} .job-main").tap()
+    with phone_on_job(playwright, browser_type_launch_args, tmp_path / "b", server, "techb", order_id) as (b, page):
         expect(page.locator(".led-check").first.locator(".led-confirmed-by")).to_contain_text(name_a)
         page.locator("[data-start-run=ftth]").tap()
         suggested = page.locator("#runner button.suggested")
@@ -139,8 +130,6 @@ def test_the_tree_says_who_confirmed_the_lights_and_when(app, server, db, user_i
         print("TREE:", page.locator("#runner").get_attribute("data-node"), suggested.get_attribute("data-answer"), words)
         assert name_a in words and local in words, (words, name_a, local)
         assert not b.errors, b.errors
-    finally:
-        b.close()
 
 
 def test_one_tap_on_confirm_does_not_send_a_single_photos_steady_to_the_tree(app, server, db, user_ids, phone_profile):  # noqa: F811
