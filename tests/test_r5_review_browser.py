@@ -97,11 +97,11 @@ def test_confirm_on_a_not_read_check_with_some_taps_names_the_lights_still_to_ta
     """Review r6: a check the server could not read, saved with POWER tapped only: "Confirm these lights" did nothing
     at all. It now names, beside the button, the lights still to tap (Chinese first), sends nothing, and confirms once
     every light has a state."""
-    import json
     import uuid
 
     from tests.conftest import Phone, Session
     from tests.test_led import upload
+    from tests.test_led_browser import confirm_tapped_on
     from tests.test_led_read_attempts import MODEL, blob_path, photo, reading_of
     from webapp.led import catalog
     order_id, _desk = dispatch_order(app, user_ids)
@@ -128,15 +128,7 @@ def test_confirm_on_a_not_read_check_with_some_taps_names_the_lights_still_to_ta
     expect(problem).to_have_text("请点选这些灯，说明你看到的状态，再确认：" + " · ".join(labels[1:]))
     page.wait_for_timeout(500)
     assert db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0] == 0
-    chips = check.locator(".led-chip")
-    for index in range(1, chips.count()):  # each light still "unsure": one tap says it is on
-        chips.nth(index).tap()
+    # each light still "unsure": one tap says it is on
+    assert confirm_tapped_on(page, check, db, check_id, first=1) == ["on"] * len(labels)
     expect(problem).to_have_count(0)
-    check.locator("[data-led-confirm]").tap()
-    for _ in range(100):  # the confirmation goes through the outbox and syncs
-        if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
-            break
-        page.wait_for_timeout(200)
-    states = json.loads(db.execute("SELECT confirmed FROM led_checks WHERE id = ?", [check_id]).fetchone()[0])
-    assert [s["state"] for s in states] == ["on"] * len(labels)
     assert context.errors == []
