@@ -47,3 +47,14 @@ def test_a_photo_without_any_light_row_is_a_retake_not_a_reading():
     for name, box in [("panel_01.jpg", (0.0, 0.8, 0.2, 1.0)), ("panel_02.jpg", (0.5, 0.0, 1.0, 0.4))]:
         reading, _thumb = checks.analyze(_crop_jpeg(name, box, (1200, 900)), "photo", 1, catalog.model("zte-f6005"))
         assert not reading["quality"]["ok"], (name, reading["quality"], [led["state"] for led in reading["leds"]])
+
+
+# Review r9: the photo is "re-encoded with no metadata", but a JPEG comment (COM segment, where some camera and
+# timestamp apps write the place) is carried over: Pillow's JPEG writer copies image.info["comment"].
+def test_a_jpeg_comment_with_a_place_is_not_served_back():
+    from webapp.sync import uploads
+    image = Image.new("RGB", (800, 600), (200, 210, 220))
+    out = io.BytesIO()
+    image.save(out, "JPEG", comment=b"taken at 39.9075N 116.3972E")
+    encoded = uploads.reencode(out.getvalue(), "JPEG")[0]
+    assert b"39.9075N" not in encoded
