@@ -58,3 +58,22 @@ def test_a_jpeg_comment_with_a_place_is_not_served_back():
     image.save(out, "JPEG", comment=b"taken at 39.9075N 116.3972E")
     encoded = uploads.reencode(out.getvalue(), "JPEG")[0]
     assert b"39.9075N" not in encoded
+
+
+# Review r9: the phone pre-selects the model from the order's "ont_model" by substring (offline/led.js modelFor); the
+# first catalog model whose short name is inside the text wins, so an order for a "ZTE F6005v3" (5 lights: POWER, PON,
+# ALARM, UPDATE, LAN) opens on the F6005 (4 lights: POWER, LOS, PON, LAN) and every light gets another light's name.
+def test_the_model_named_on_the_order_is_the_one_preselected():
+    import shutil
+    import subprocess
+    node = shutil.which("node")
+    if node is None:
+        import pytest
+        pytest.skip("node is not installed")
+    root = pathlib.Path(__file__).resolve().parent.parent
+    script = ("global.window = global; require(process.argv[1]);"
+              "const cat = require(process.argv[2]); const ref = {models: cat.models || cat};"
+              "const m = window.ONTrackLed.modelFor(ref, 'ZTE F6005v3'); console.log(m ? m.id : 'none');")
+    found = subprocess.run([node, "-e", script, str(root / "offline" / "led.js"), str(root / "webapp" / "led" / "catalog.json")],
+                           capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+    assert found == "zte-f6005v3"
