@@ -5,6 +5,7 @@ import pathlib
 
 from PIL import Image
 
+from tests.test_sync import order_id  # noqa: F401  (fixture)
 from tests.test_uploads import Uploader
 
 
@@ -77,3 +78,25 @@ def test_the_model_named_on_the_order_is_the_one_preselected():
     found = subprocess.run([node, "-e", script, str(root / "offline" / "led.js"), str(root / "webapp" / "led" / "catalog.json")],
                            capture_output=True, text=True, timeout=30, check=True).stdout.strip()
     assert found == "zte-f6005v3"
+
+
+# Review r9: on a closed order the server refuses a note ("Notes can only be added to an open order") but takes a new
+# LED check, with taps that stand as its confirmation, weeks after the order was closed and its report signed.
+def test_an_led_check_on_a_closed_order_is_refused_like_a_note(login, order_id, db):  # noqa: F811
+    import uuid
+
+    from tests.conftest import Phone
+    from tests.test_led import upload
+    tech = login("techa")
+    phone = Phone(tech)
+    photo = io.BytesIO()
+    Image.new("RGB", (1200, 900), (90, 90, 90)).save(photo, "JPEG")
+    sha = upload(tech, photo.getvalue())
+    db.execute("UPDATE orders SET state = 'closed' WHERE id = ?", [order_id])  # the order went the whole way meanwhile
+    db.commit()
+    note = phone.push([phone.mutation("order.add_note", {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": "x"})])
+    assert note.json["results"][0]["status"] == "rejected"
+    check = phone.push([phone.mutation("order.led_check", {
+        "order_id": order_id, "check_id": str(uuid.uuid4()), "model_id": "zte-f6005", "capture": "photo", "sha256": sha,
+        "frames": 1, "tapped": [{"label": label, "state": "off", "color": None} for label in ("POWER", "LOS", "PON", "LAN")]})])
+    assert check.json["results"][0]["status"] == "rejected", check.json
