@@ -38,3 +38,36 @@ def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app,
     back = pad.evaluate(DARK_COLUMNS)
     assert len(back["columns"]) > 0.2 * back["width"], f"the signature vanished on the turn back: {len(back['columns'])} ink columns"
     context.close()
+
+
+PHOTOS = CASE.parent.parent / "led-photos"
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
+def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """panel_05 (CIG G-97CP): POWER is lit but faint; the reader says "unsure" (leaning off). Tapped "on", the chip says
+    "照片：灭" (photo: off) in red, and the confirmation says "照片读错的 4 个灯已由你改正" — the photo read nothing
+    wrong, it could not tell. Expected: no "照片：灭" for a light the reader called unsure."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    section = page.locator("#leds")
+    section.locator("select[name=model]").select_option("cig-g-97cp")
+    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_05.jpg"))
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    check = page.locator(".led-check").first
+    for _ in range(20):  # the reading is made by the job after the push; pulled on "sync now"
+        page.locator("#sync-now").tap()
+        if check.locator(".led-read").count():
+            break
+        page.wait_for_timeout(500)
+    power = check.locator(".led-chip").first
+    expect(power).to_contain_text("看不准")
+    reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])
+    assert reading["leds"][0]["state"] == "unsure", reading["leds"][0]
+    power.tap()
+    expect(power).to_contain_text("常亮")
+    assert "照片：灭" not in power.inner_text(), power.inner_text()
+    context.close()
