@@ -1,0 +1,73 @@
+"""Review r9 (browser): a signature drawn with the phone sideways must survive the phone being turned back.
+
+The customer signs in landscape (the public case signature-after-rotation-blank), then hands the phone back and it
+turns to portrait. signature.js re-fits the pad with toData()/fromData() in CSS pixels, so every point right of the
+portrait pad's 340 px falls outside it: the pad is blank again and "签字并保存" answers "客户还没有签名" — the
+customer, who signed, has to be called back. Expected: the strokes are kept (scaled into the new box, or the
+bitmap kept), so ink is still on the pad after the turn back."""
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
+from tests.test_signature_browser import CASE, DARK_COLUMNS, stroke
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app, server, db, user_ids, phone_profile):  # noqa: F811
+    device = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))["device"]
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    tap_through(page, "accept", "make_appointment", "arrive", "restore")
+    expect(page.locator(".order-head")).to_contain_text("已修复")
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    pad = page.locator("#pad-customer")
+    portrait = {"width": device["viewport"]["width"], "height": device["viewport"]["height"]}
+    page.set_viewport_size({"width": portrait["height"], "height": portrait["width"]})  # the customer turns it
+    expect(pad).to_have_js_property("width", int(pad.evaluate("c => c.offsetWidth")) * 2)
+    pad.scroll_into_view_if_needed()
+    stroke(page, "#pad-customer", 0.55, 0.95, 0.40)
+    stroke(page, "#pad-customer", 0.60, 0.90, 0.70)
+    assert pad.evaluate(DARK_COLUMNS)["columns"], "no ink in landscape"
+    page.set_viewport_size(portrait)  # handed back to the technician
+    expect(pad).to_have_js_property("width", int(pad.evaluate("c => c.offsetWidth")) * 2)
+    back = pad.evaluate(DARK_COLUMNS)
+    assert len(back["columns"]) > 0.2 * back["width"], f"the signature vanished on the turn back: {len(back['columns'])} ink columns"
+    context.close()
+
+
+PHOTOS = CASE.parent.parent / "led-photos"
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
+def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """panel_05 (CIG G-97CP): POWER is lit but faint; the reader says "unsure" (leaning off). Tapped "on", the chip says
+    "照片：灭" (photo: off) in red, and the confirmation says "照片读错的 4 个灯已由你改正" — the photo read nothing
+    wrong, it could not tell. Expected: no "照片：灭" for a light the reader called unsure."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    section = page.locator("#leds")
+    section.locator("select[name=model]").select_option("cig-g-97cp")
+    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_05.jpg"))
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    check = page.locator(".led-check").first
+    for _ in range(20):  # the reading is made by the job after the push; pulled on "sync now"
+        page.locator("#sync-now").tap()
+        if check.locator(".led-read").count():
+            break
+        page.wait_for_timeout(500)
+    power = check.locator(".led-chip").first
+    expect(power).to_contain_text("看不准")
+    reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])
+    assert reading["leds"][0]["state"] == "unsure", reading["leds"][0]
+    power.tap()
+    expect(power).to_contain_text("常亮")
+    assert "照片：灭" not in power.inner_text(), power.inner_text()
+    context.close()
