@@ -7,14 +7,35 @@
   var RANK = { blinking: 3, lit: 2, on: 1, off: 0 };
 
   // The catalog model that matches the order's ONT model text, if one does.
+  // The catalog model an order's text names ("ZTE F6005v3", "EchoLife HG8546M", "F601"), or null. Letters and
+  // digits only, case folded; the vendor's series prefix (EchoLife, ZXHN) and a catalog name's trailing version
+  // ("F601 v1") may be left out. The longest name found wins, so "F6005v3" is not taken for the F6005 (review r9);
+  // a name is found only where no other digit runs on ("F601" is not in "F6010").
   function modelFor(ref, text) {
     var wanted = String(text || "").toLowerCase().replace(/[^a-z0-9]/g, "");
     if (!wanted) { return null; }
-    return ref.models.filter(function (m) {
-      var name = m.name.toLowerCase().replace(/[^a-z0-9]/g, "");
-      var short = name.replace(/^(echolife|zxhn)/, "");
-      return wanted.indexOf(short) >= 0 || short.indexOf(wanted) >= 0;
-    })[0] || null;
+    function found(name) {
+      for (var at = wanted.indexOf(name); at >= 0; at = wanted.indexOf(name, at + 1)) {
+        if (!/[0-9]/.test(wanted.charAt(at + name.length)) && !(/[0-9]/.test(name.charAt(0)) && /[0-9]/.test(wanted.charAt(at - 1)))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    var best = null, bestScore = 0;
+    ref.models.forEach(function (m) {
+      var name = m.name.toLowerCase().replace(/[^a-z0-9]/g, "").replace(/^(echolife|zxhn)/, "");
+      var base = name.replace(/v[0-9]+$/, "");
+      // the whole name beats the name without its version; a longer name beats a shorter one
+      var score = found(name) ? 2 * name.length + 1 : (base.length >= 3 && base !== name && found(base)) ? 2 * base.length : 0;
+      if (score > bestScore) { best = m; bestScore = score; }
+    });
+    if (best) { return best; }
+    // else a part of exactly one model's name, four letters or digits at least ("8546" for the HG8546M)
+    var partOf = wanted.length >= 4 ? ref.models.filter(function (m) {
+      return m.name.toLowerCase().replace(/[^a-z0-9]/g, "").indexOf(wanted) >= 0;
+    }) : [];
+    return partOf.length === 1 ? partOf[0] : null;
   }
 
   // LED names typed left to right, as the server reads them; null when unusable.

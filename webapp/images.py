@@ -144,6 +144,9 @@ def to_8bit(image, keep_alpha=False):
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
+KEPT_INFO = ("icc_profile", "transparency")  # image.info entries a re-encoded image keeps: how to show it, nothing about it
+
+
 def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_PIXELS):
     """Open `data` (one of the declared `formats`) and write it again with no metadata.
 
@@ -159,6 +162,9 @@ def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_P
     image = upright(open_checked(data, formats, before_load=bounded))
     try:
         out = io.BytesIO()
+        # Pillow's writers carry some of image.info over (a JPEG's comment, where camera and timestamp apps write the
+        # place: review r9): only how to show the pixels stays (colour profile, a PNG's transparent colour).
+        image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
         if as_png:
             image = to_8bit(image, keep_alpha=True)
             if fit:

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from .. import labels
 from ..db import one
 from ..orders import forms, store
-from ..orders.lifecycle import ACTIONS, STATES, TECHNICIAN, Refused
+from ..orders.lifecycle import ACTIONS, OPEN_STATES, STATES, TECHNICIAN, Refused
 from ..orders.routes import fields_from
 from ..orders.views import explain, form_errors
 from ..playbooks import engine
@@ -159,6 +159,13 @@ def _holder(ctx, order):
     """Findings that make work for the desk (runs, surveys, LED checks, sign-offs) come only from the holder."""
     if order["technician_id"] != ctx.user.id:
         raise _not_yours(order)
+
+
+def _open(order, message):
+    """An LED check or confirmation goes on an open order only, as a note does (orders/store.py _add_note): once the
+    order is closed, returned, unsolved or cancelled its findings stand as they were (review r9)."""
+    if order["state"] not in OPEN_STATES:
+        raise Rejected(message)
 
 
 def _derived_key(ctx, table, phone_id):
@@ -609,6 +616,7 @@ def led_check(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _holder(ctx, order)
+    _open(order, _("LED checks can only be added to an open order."))
     for name in ("model_id", "labels", "model_kind"):  # a list or an object here was a TypeError, the batch's 500 (r7)
         if args.get(name) is not None and not isinstance(args[name], str):
             raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
@@ -680,6 +688,7 @@ def led_confirm(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _holder(ctx, order)
+    _open(order, _("Lights can only be confirmed on an open order."))
     check = one(ctx.db, "SELECT * FROM led_checks WHERE id IN (?, ?) AND order_id = ? ORDER BY created_by = ? DESC LIMIT 1",
                 [check_id, _derived_key(ctx, "led_checks", check_id), order["id"], ctx.user.id])
     if check is None:

@@ -138,9 +138,11 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
                   [sha, user.id, size])
         if row:
             return 201, {"upload_id": row["id"], "offset": row["received"]}
-        failed = one(db, "SELECT error FROM uploads WHERE sha256 = ? AND user_id = ? AND error IS NOT NULL",
-                     [sha, user.id])
-        if failed:  # the same bytes failed before: say why at once instead of sending them again
+        # The same bytes declared the same way failed before: say why at once instead of sending them again. Declared
+        # another way they are another upload: a PNG refused as image/jpeg is taken as image/png (review r9).
+        failed = one(db, "SELECT error FROM uploads WHERE sha256 = ? AND user_id = ? AND content_type = ? AND error IS NOT NULL",
+                     [sha, user.id, content_type])
+        if failed:
             raise UploadError(refusal(failed["error"]))
         held = one(db, "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ? AND error IS NULL",
                    [user.id])
