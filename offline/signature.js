@@ -31,8 +31,27 @@ export function fitPad(pad) {
   canvas.getContext("2d").scale(ratio, ratio);
   fittedRatio.set(pad, ratio);
   pad.clear();  // paints the background at the new size
-  if (strokes.length) { pad.fromData(strokes); }
+  if (strokes.length) { pad.fromData(fitStrokes(strokes, width / ratio, height / ratio)); }
   return true;
+}
+
+const STROKE_MARGIN = 4;  // CSS pixels kept clear of the pad's edge when ink is moved in (about a line's width)
+
+// signature_pad's strokes (toData(): CSS pixels from the pad's top left) for a pad of `width` × `height` CSS
+// pixels: as they were when they fit, so the ink stays under a finger still signing (a turn mid-signature); else
+// all scaled by one factor towards the top left until they fit, so a signature drawn on the wide pad of a phone held
+// sideways is still whole when the phone turns back (review r9: it fell off the narrower pad and the customer's
+// signature was gone).
+export function fitStrokes(strokes, width, height) {
+  let right = 0, bottom = 0;
+  for (const s of strokes) {
+    for (const point of s.points) { right = Math.max(right, point.x); bottom = Math.max(bottom, point.y); }
+  }
+  const factor = Math.min(1, (width - STROKE_MARGIN) / Math.max(right, 1), (height - STROKE_MARGIN) / Math.max(bottom, 1));
+  if (factor >= 1 || factor <= 0) { return strokes; }
+  return strokes.map((s) => Object.assign({}, s, {
+    points: s.points.map((point) => Object.assign({}, point, { x: point.x * factor, y: point.y * factor })),
+  }));
 }
 
 // A signature_pad on `canvas`, fitted now and again on every resize, orientation change and change
@@ -90,4 +109,4 @@ export function hasInk(pad) {
   return found.pixels >= MIN_INK_PIXELS && found.span >= MIN_INK_SPAN;
 }
 
-window.ONTrackSignature = { fitPad, createPad, ink, inkPixels, hasInk };
+window.ONTrackSignature = { fitPad, fitStrokes, createPad, ink, inkPixels, hasInk };

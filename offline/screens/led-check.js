@@ -87,12 +87,14 @@ function overlay(src, frame, frames, spots, states, id, key) {
     <image href=${src} x="0" y="0" width=${w} height=${h * (frames || 1)} preserveAspectRatio="none"></image>${marks}</svg>`;
 }
 
-// What the photo says of a light: its state, or for an "unsure" light the state it leans to (none
-// when it does not lean). Confirming an unsure light along its lean settles it; it corrects nothing
-// (webapp/led/checks.py corrections, the same rule).
-const photoSays = (read) => (read ? (read.state === "unsure" ? read.lean || null : read.state) : null);
-// A chip left "unsure" (the reading itself, untouched) differs from nothing: its lean is no reading to correct.
-const differsFrom = (read, st) => { const said = photoSays(read); return Boolean(said) && st.state !== "unsure" && said !== st.state; };
+// Where a technician's state differs from what the photo read: a light it read "on" or "off" (or flashing) that they
+// tapped otherwise. A light it could not tell ("unsure") was not read wrong, whatever it leaned to (review r9: a
+// faint lit light tapped "on" said "photo: off" and counted as corrected); the chip says the photo could not tell.
+// The server still keeps a confirmation against an unsure light's lean among its corrections, as data on the
+// reader's leans (webapp/led/checks.py corrections); the phone's words are about what the photo said.
+const differsFrom = (read, st) => Boolean(read) && read.state !== "unsure" && st.state !== "unsure" && read.state !== st.state;
+// An unsure light the technician tapped: the photo could not tell it (its lean is no reading).
+const couldNotTell = (read, st) => Boolean(read) && read.state === "unsure" && st.state !== "unsure";
 
 const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
@@ -100,7 +102,8 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
   const unsure = st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9));  // the reader's SURE
   return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
     data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
-    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[photoSays(read)] })}</small>` : nothing}</button>`;
+    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>`
+    : couldNotTell(read, st) ? html`<small class="led-photo-unsure">${t("photo: could not tell")}</small>` : nothing}</button>`;
 })}</div>`;
 
 // The lights whose flashing means something to the fault tree (PON registering, LOS, LAN or WAN traffic):
