@@ -115,6 +115,24 @@ def test_real_lights_read_right_when_decided_and_the_easy_rows_are_decided():
     assert decided >= 18, decided  # of 24 lights
 
 
+def test_a_light_lit_only_by_colour_is_lit_where_an_unlit_lens_of_its_colour_is_seen_colourless():
+    """_colourless_lenses: a light read lit only by colour (no brighter than the panel: a dim LED,
+    or an unlit lens of coloured plastic) is cleared by another light of its colour read off with
+    its window seen and no colour at it; not by a lens of another colour, a faint window or a
+    coloured one (the real panel_03's unlit ALARM lens shows lit evidence 0.95)."""
+    def item(state, evidence, window):
+        return {"state": state, "evidence": evidence, "window": window}
+    green, red = ["green"], ["red"]
+    row = [item("on", 2.5, 3.0), item("off", 0.1, 4.0), item("on", 6.0, 2.0)]
+    assert reader._colourless_lenses(row, [green, green, green]) == [True, False, True]
+    assert reader._colourless_lenses(row, [red, green, green]) == [False, False, True]  # a red LOS: no red lens beside
+    faint = [item("on", 2.5, 3.0), item("off", 0.1, 0.1)]  # the unlit window is not seen
+    assert reader._colourless_lenses(faint, [green, green]) == [False, False]
+    tinted = [item("on", 2.5, 3.0), item("off", 0.95, 4.0)]  # the unlit lens shows colour itself
+    assert reader._colourless_lenses(tinted, [green, green]) == [False, False]
+    assert reader._colourless_lenses([item("on", 2.5, 3.0)], [green]) == [False]  # nothing beside it
+
+
 def test_coloured_print_and_cables_do_not_outrank_the_lights():
     """The AT&T logo beside panel_03's column and the yellow fibre cords around panel_04 are
     colourful but give no light: the rows are placed on the lights."""

@@ -36,7 +36,8 @@ is only a small prior. The steps:
    placement of the slots explains the photo almost as well, a light it reads differently is
    "unsure" too. "Off" needs the light's unlit window seen at its slot, or its place fixed by
    lights read lit on both sides of it on a row placed for sure (single photos); "on" from a coloured
-   spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
+   spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure" unless an unlit
+   lens of its colour in the row is seen colourless (_colourless_lenses), and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
@@ -67,7 +68,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.11"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.12-h24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -79,7 +80,8 @@ VERSION = "2026-12-01.11"  # .3 lines (cables) are not lit spots; .4 slot placem
 # advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
-# is one hole of a lattice (a vent grille) is no evidence it is off (_lattice)
+# is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light lit only by colour, no
+# brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -143,6 +145,13 @@ SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATI
 # photograph alike) is at most DARK_GLOW sure.
 WINDOW_SEEN, WINDOW_REACH, UNSEEN_OFF = 0.3, 0.12, 0.75
 DARK_GLOW = 0.75
+# ... unless an unlit light of the row that can show its colour shows its window with lit evidence
+# under LENS_CLEAR (noise units): its lens photographs colourless unlit (_colourless_lenses). The real
+# photos' unlit lights 0.0–0.32 (panel_03's lit-looking unlit lens 0.95); the sure calibration's
+# p(lit) is under 0.2 below it. On dev renders (seeds 5000–5399) the DARK_GLOW cap alone held 85 lights of
+# rows placed right "unsure", every one lit (the renderer draws no coloured unlit lens): cleared, 63 lit
+# lights read on and 8 unlit ones off (a row no longer read all off but for unsure lights), none wrong.
+LENS_CLEAR = 0.5
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -1521,7 +1530,7 @@ def read(images, model):
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
-    out, stated, printed = [], [], []
+    out, stated, printed, dark = [], [], [], []
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
@@ -1538,8 +1547,9 @@ def read(images, model):
                 p_state *= fit_confidence
         if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
             # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit
-            # lens of coloured plastic. Both photograph alike; say so.
-            p_state = min(p_state, DARK_GLOW)
+            # lens of coloured plastic. Both photograph alike: at most DARK_GLOW sure unless the
+            # row's unlit lenses are seen colourless (below, _colourless_lenses).
+            dark.append(k)
         if clipped and state == "on" and float(np.median(evidence)) < CLIPPED_LIT:
             # In a frame clipped over CLIPPED_SHARE a lit light's ring clips too, and coloured
             # fringes along clipped edges look like weak lit spots: only a clear one is lit.
@@ -1566,6 +1576,10 @@ def read(images, model):
             hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
         out.append(item)
         stated.append(p_state)
+    clear = _colourless_lenses(out, [led["colors"] for led in leds])
+    for k in dark:
+        if not clear[k]:
+            stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
     # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
     # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
@@ -1632,6 +1646,22 @@ def read(images, model):
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
+
+
+def _colourless_lenses(out, colours):
+    """Per slot, whether an unlit lens there would photograph colourless: another light of the row
+    that can show one of the slot's colours (`colours`: the catalog's colours by slot) is read "off"
+    with its window seen (WINDOW_SEEN) and no colour at it (lit evidence under LENS_CLEAR). `out`
+    are read()'s items as first read (state "on", "off" or "blinking"). [bool] by slot.
+
+    A light read lit only by colour in a spot no brighter than the panel (read()'s DARK_GLOW) is a
+    dim LED or an unlit lens of coloured plastic; where the unit's unlit lenses of that colour are
+    seen colourless, it is the LED lit (dim, or on a pale case that is as bright as its glow). The
+    catalog gives a colour's lights one lens plastic as a rule; a lens tinted for one light only
+    (a red LOS among green lights) has no lens of its colour beside it to clear it."""
+    seen = [item["state"] == "off" and item["window"] >= WINDOW_SEEN and item["evidence"] < LENS_CLEAR for item in out]
+    return [any(seen[j] and j != k and set(colours[j]) & set(allowed) for j in range(len(out)))
+            for k, allowed in enumerate(colours)]
 
 
 def _beyond(levels, scales, points):
