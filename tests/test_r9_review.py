@@ -104,3 +104,17 @@ def test_an_led_check_on_a_closed_order_is_refused_like_a_note(login, order_id, 
         "order_id": order_id, "check_id": str(uuid.uuid4()), "model_id": "zte-f6005", "capture": "photo", "sha256": sha,
         "frames": 1, "tapped": [{"label": label, "state": "off", "color": None} for label in ("POWER", "LOS", "PON", "LAN")]})])
     assert check.json["results"][0]["status"] == "rejected", check.json
+
+
+def test_an_upload_offset_that_is_no_number_is_named_so(login):
+    """Review r9 (minor): "Upload-Offset: abc" was answered "the header is missing"."""
+    up = Uploader(login("techa"))
+    data = png_bytes()
+    upload_id = up.create(data, "image/png").json["upload_id"]
+    for offset, words in (("abc", "字节数"), ("-5", "字节数"), ("٥", "字节数"), (None, "缺少")):
+        headers = {"Content-Type": "application/offset+octet-stream", "X-CSRFToken": up.session.token}
+        if offset is not None:
+            headers["Upload-Offset"] = offset
+        answer = up.session.client.patch(f"/api/uploads/{upload_id}", data=data, headers=headers)
+        assert answer.status_code == 400 and words in answer.json["error"], (offset, answer.status_code, answer.json)
+

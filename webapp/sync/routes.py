@@ -98,10 +98,12 @@ def upload_offset(upload_id):
 
 @bp.route("/uploads/<upload_id>", methods=["PATCH"])
 def upload_chunk(upload_id):
-    try:
-        claimed = int(request.headers.get("Upload-Offset", ""))
-    except ValueError:
+    offset = request.headers.get("Upload-Offset")
+    if offset is None:
         return _bad(_("Upload-Offset header is missing."))
+    if not (offset.isascii() and offset.strip().isdigit()):  # int() takes "-5", "+5" and "٥" too: a byte count is 0-9
+        return _bad(_("Upload-Offset must be a number of bytes."))
+    claimed = int(offset)
     try:
         received = uploads.append(get_db(), current_user, upload_id, claimed, request.stream,
                                   request.content_length, _root(), utcnow())
