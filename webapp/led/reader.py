@@ -36,9 +36,10 @@ is only a small prior. The steps:
    placement of the slots explains the photo almost as well, a light it reads differently is
    "unsure" too. A rival one slot along the row (_shifted_rival) explains the same spots with the
    labels one light apart: the slot each has alone (at opposite ends) settles which, else the
-   lights both read alike are read as placed for sure and only the others are unsure. "Off" needs the light's unlit window seen at its slot (not one more letter of print the row runs
-   along: _print_between), or its place fixed by
-   lights read lit on both sides of it on a row placed for sure (single photos); "on" from a coloured
+   lights both read alike are read as placed for sure and only the others are unsure. "Off"
+   needs the light's unlit window seen at its slot (not one more letter of print the row runs
+   along: _print_between), or its place fixed by lights read lit on both sides of it on a row
+   placed for sure (single photos); "on" from a coloured
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). Last, a light's confidence is at most how often a decision of its
