@@ -1606,7 +1606,9 @@ def read(images, model):
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     shifted = False
-    if placed == "doubtful" and not stray and rival_pos is not None:
+    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1:
+        # (in a burst, found on every pixel at its brightest, frames read as placed for sure flickered:
+        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off)
         fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
                                                  fit_confidence)
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
@@ -1627,7 +1629,9 @@ def read(images, model):
             if other != state:
                 p_state *= fit_confidence
             elif shifted:  # a rival one slot along reads it alike: the label's assignment does not matter to it
-                state, p_state, p_lit = _state([_p_lit(e, "sure") for e in evidence])
+                alike = _state([_p_lit(e, "sure") for e in evidence])
+                if alike[0] == state:  # (surer only: dev render 5362, misplaced, read an unlit light on)
+                    state, p_state, p_lit = alike
         if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
             # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit
             # lens of coloured plastic. Both photograph alike; say so.
@@ -1677,11 +1681,14 @@ def read(images, model):
         if out[k]["state"] == "off" and at and holes[at].any():
             stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window among other windows between the slots, on the row's line, is a letter
-    # of print the row runs along, not the light's window (review r8: panel_03 darkened 0.8×, its
-    # column placed across the DATA label's letters, read its lit PON off at 0.94).
-    for k in np.flatnonzero(_print_between(spots, slot_points, spacing)):
-        if out[k]["state"] == "off":
-            stated[k] = min(stated[k], UNSEEN_OFF)
+    # of print the row runs along, not the light's window, when a single light read lit pins the row:
+    # the row may turn about it (review r8: panel_03 darkened 0.8×, its column placed from its lit DATA
+    # across the DATA label's letters, read its lit PON off at 0.94). (On any row this made 41 right
+    # unlit lights of dev renders unsure, on rows pinned by under two 27, and set no lit light right.)
+    if len(pinned) == 1:
+        for k in np.flatnonzero(_print_between(spots, slot_points, spacing)):
+            if out[k]["state"] == "off":
+                stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
