@@ -1606,9 +1606,11 @@ def read(images, model):
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     shifted = False
-    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1:
+    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1 and score > rival:
         # (in a burst, found on every pixel at its brightest, frames read as placed for sure flickered:
-        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off)
+        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off; a rival scoring as
+        # well as the row, a tie, may have a third placement tying too: dev render 5362, its lights two
+        # slots along, read an unlit light on)
         fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
                                                  fit_confidence)
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
