@@ -148,7 +148,10 @@ SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATI
 PRINT_WINDOW, PRINT_LINE, PRINT_GAP = 1.0, 0.2, 0.25
 # A rival placement one slot along the row (_shifted_rival): its slots lie within SHIFT_MATCH of the
 # spacing of the placed row's; when only the placed row's own end slot shows a light, its fit
-# confidence is SHIFT_SETTLED (as placed for sure).
+# confidence is SHIFT_SETTLED (as placed for sure). Dev renders (seeds 5000–5399, single photos):
+# 13 rows settled (11 placed right), their lights decided 4 → 31, all right; 15 rows left with
+# such a rival, lights both read alike decided 3 → 12, all right (their leans right 14/15 on rows
+# placed right, 39/48 on rows misplaced; the lights read otherwise 22/22 and 7/17).
 SHIFT_MATCH, SHIFT_SETTLED = 0.15, SURE_FIT
 # An "off" light is only as sure as its unlit window (lens or pinhole) is seen: a window
 # spot of at least WINDOW_SEEN (noise units) within WINDOW_REACH of the spacing of its slot,
