@@ -34,10 +34,14 @@ is only a small prior. The steps:
    probability of being lit (CALIBRATION, fitted on held-out renders by bench/calibrate_led.py).
    A light is "on" or "off" only when that probability says so, else "unsure"; when another
    placement of the slots explains the photo almost as well, a light it reads differently is
-   "unsure" too. "Off" needs the light's unlit window seen at its slot, or its place fixed by
-   lights read lit on both sides of it on a row placed for sure (single photos); "on" from a coloured
-   spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure" unless an unlit
-   lens of its colour in the row is seen colourless (_colourless_lenses), and a
+   "unsure" too. A rival one slot along the row (_shifted_rival) explains the same spots with the
+   labels one light apart: the slot each has alone (at opposite ends) settles which, else the
+   lights both read alike are read as placed for sure and only the others are unsure. "Off"
+   needs the light's unlit window seen at its slot (not one more letter of print the row runs
+   along: _print_between), or its place fixed by lights read lit on both sides of it on a row
+   placed for sure (single photos); "on" from a coloured spot no brighter than the panel (a dim
+   LED or a coloured unlit lens) is "unsure" unless an unlit lens of its colour in the row is
+   seen colourless (_colourless_lenses), and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
@@ -68,7 +72,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.12-h24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -81,7 +85,10 @@ VERSION = "2026-12-02.12-h24"  # .3 lines (cables) are not lit spots; .4 slot pl
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
 # is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light lit only by colour, no
-# brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses)
+# brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses);
+# a rival placement one slot along the row is settled by the slot each has alone, else only the lights it reads
+# otherwise are unsure (_shifted_rival); an unlit light's window among print windows between the slots is no
+# evidence (_print_between)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -138,6 +145,17 @@ CALIBRATION = {  # by how well the row was placed: "sure" when no other placemen
                  (9.458, 0.804), (13.511, 0.919)],
 }  # refitted 2026-12-01 for VERSION .5 (bench/calibrate_led.py --cases 400: 1,933 and 965 lights)
 SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATION
+# Print along the row (_print_between): a window spot of at least PRINT_WINDOW (noise units) on the
+# row's line (within PRINT_LINE of the gap between two slots) and PRINT_GAP of the spacing or more
+# from both. panel_03's letters lie 0.08–0.18 off the line; panel_02's windows beside its lights 0.28.
+PRINT_WINDOW, PRINT_LINE, PRINT_GAP = 1.0, 0.2, 0.25
+# A rival placement one slot along the row (_shifted_rival): its slots lie within SHIFT_MATCH of the
+# spacing of the placed row's; when only the placed row's own end slot shows a light, its fit
+# confidence is SHIFT_SETTLED (as placed for sure). Dev renders (seeds 5000–5399, single photos):
+# 13 rows settled (11 placed right), their lights decided 4 → 31, all right; 15 rows left with
+# such a rival, lights both read alike decided 3 → 12, all right (their leans right 14/15 on rows
+# placed right, 39/48 on rows misplaced; the lights read otherwise 22/22 and 7/17).
+SHIFT_MATCH, SHIFT_SETTLED = 0.15, SURE_FIT
 # An "off" light is only as sure as its unlit window (lens or pinhole) is seen: a window
 # spot of at least WINDOW_SEEN (noise units) within WINDOW_REACH of the spacing of its slot,
 # else the light is at most UNSEEN_OFF sure (so "unsure"). A light lit only by colour in a
@@ -916,6 +934,77 @@ def _fit_slots(line, spots, slots, roles, size, cut=True):
     return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
 
 
+def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, fit_confidence):
+    """A rival placement one slot along the row from the placed one (`pos`, `rival_pos`: (slots,)
+    positions along the line from `origin` in `direction`, working pixels): the two put their
+    slots on the same spots but one, so they explain the same lit spots and windows with labels
+    assigned one light apart (review r8: panel_04 at JPEG 92, placed 20.1 against 19.7, read all
+    five lights unsure). What tells them apart is the slot each has that the other has not, at
+    opposite ends of the row: when the placed row's own end slot shows its light (a window of
+    WINDOW_SEEN, or a lit spot of evidence 1) and the rival's shows nothing, the rival explains a
+    light that is not there and the placement stands: the fit confidence becomes SHIFT_SETTLED.
+    Returns (fit confidence, shifted): `shifted` is True when the rival is one slot along and not
+    so settled; then a light both read alike is read as placed for sure, and one they read
+    differently is as sure as the placement (per light, not the whole row)."""
+    n = len(pos)
+    if n < 3:
+        return fit_confidence, False
+    tol = SHIFT_MATCH * spacing
+    for step in (1, -1):
+        # rival slot k sits on placed slot k - step (a rival shifted by `step` slots toward the row's start)
+        if step == 1:
+            shared = np.abs(rival_pos[1:] - pos[:-1]) <= tol
+            own, theirs = pos[-1], rival_pos[0]
+        else:
+            shared = np.abs(rival_pos[:-1] - pos[1:]) <= tol
+            own, theirs = pos[0], rival_pos[-1]
+        if not shared.all():
+            continue
+
+        def shows(t):
+            x, y = origin[0] + t * direction[0], origin[1] + t * direction[1]
+            return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
+                    or _evidence(levels, scales, x, y, spacing) >= 1.0)
+        if shows(own) and not shows(theirs):
+            return max(fit_confidence, SHIFT_SETTLED), False
+        return fit_confidence, True
+    return fit_confidence, False
+
+
+def _print_between(spots, points, spacing):
+    """Which slots of a row (`points`: (x, y) working pixels, in order; `spacing` the least
+    spacing) have a window spot (of at least PRINT_WINDOW) on the row's line between them and
+    a neighbour: off both slots by PRINT_GAP of the spacing or more, within PRINT_LINE of the
+    gap of the line. A row of lights shows plain case between its lights; a row run along
+    a printed label shows the letters' holes and strokes there, and a window at its slot is one
+    more letter (review r8: panel_03 darkened 0.8×, windows at 0.29 and 0.48 spacings from the
+    slots of a row placed across the DATA label; the column placed right shows none).
+    Returns a bool array (slots,)."""
+    points = np.asarray(points, dtype=np.float64)
+    n = len(points)
+    found = np.zeros(n, bool)
+    if n < 2:
+        return found
+    windows = np.array([(sp.x, sp.y) for sp in spots if sp.window >= PRINT_WINDOW] or np.zeros((0, 2)))
+    if not len(windows):
+        return found
+    for k in range(n - 1):
+        a, b = points[k], points[k + 1]
+        step = b - a
+        length = float(np.hypot(*step))
+        if length <= 0:
+            continue
+        u = step / length
+        rel = windows - a
+        t = rel @ u / length  # along the gap, 0 at slot k and 1 at slot k + 1
+        off = np.abs(rel[:, 0] * u[1] - rel[:, 1] * u[0])
+        gap = min(PRINT_GAP * spacing / length, 0.5)
+        inside = (t >= gap) & (t <= 1 - gap) & (off <= PRINT_LINE * length)
+        if inside.any():
+            found[k] = found[k + 1] = True
+    return found
+
+
 def _locate(spots, model, size):
     """The row: the best slot placement over the best lines, or None when no row stands out.
 
@@ -1529,6 +1618,15 @@ def read(images, model):
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
+    shifted = False
+    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1 and score > rival:
+        # (in a burst, found on every pixel at its brightest, frames read as placed for sure flickered:
+        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off; a rival scoring as
+        # well as the row, a tie, may have a third placement tying too: dev render 5362, its lights two
+        # slots along, read an unlit light on)
+        fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
+                                                 fit_confidence)
+        placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     out, stated, printed, dark = [], [], [], []
     leds = model["leds"]
@@ -1545,6 +1643,10 @@ def read(images, model):
             other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
             if other != state:
                 p_state *= fit_confidence
+            elif shifted:  # a rival one slot along reads it alike: the label's assignment does not matter to it
+                alike = _state([_p_lit(e, "sure") for e in evidence])
+                if alike[0] == state:  # (surer only: dev render 5362, misplaced, read an unlit light on)
+                    state, p_state, p_lit = alike
         if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
             # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit
             # lens of coloured plastic. Both photograph alike: at most DARK_GLOW sure unless the
@@ -1598,6 +1700,15 @@ def read(images, model):
         at = [n for n, sp in enumerate(spots) if math.hypot(sp.x - x, sp.y - y) <= max(0.3 * spacing, 2 * sp.radius)]
         if out[k]["state"] == "off" and at and holes[at].any():
             stated[k] = min(stated[k], UNSEEN_OFF)
+    # An unlit light's window among other windows between the slots, on the row's line, is a letter
+    # of print the row runs along, not the light's window, when a single light read lit pins the row:
+    # the row may turn about it (review r8: panel_03 darkened 0.8×, its column placed from its lit DATA
+    # across the DATA label's letters, read its lit PON off at 0.94). (On any row this made 41 right
+    # unlit lights of dev renders unsure, on rows pinned by under two 27, and set no lit light right.)
+    if len(pinned) == 1:
+        for k in np.flatnonzero(_print_between(spots, slot_points, spacing)):
+            if out[k]["state"] == "off":
+                stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
