@@ -177,9 +177,9 @@ TOO_FAR_SHARE = 0.75
 # TINY_DOTS of them and TINY_SHARE of all the frame's within TOO_FAR_SPAN of the long side (a
 # circle of that diameter), and the row read was not placed through them (a cluster dot within
 # 0.3 of the spacing of fewer than two of its slots): the reader fitted clutter, the lights being
-# too small to place. Dev too-far renders (seeds 5000–5399) read so: 14 of 44 gather ≥ 75 % of
-# their dots (3–24 dots) there; good renders read mostly unsure: 2 of 190 (one of them placed on
-# clutter 7 spacings off its row).
+# too small to place. Dev renders (seeds 5000–5399): too-far ones caught 33 → 45 of 80 (their 3–24
+# dots there); good ones sent back 7 → 10 of 400 (5040 placed 7 spacings off its row, 5224, 5397);
+# lights decided right 1391/1427 → 1390/1426 (one was on a photo now sent back); no-panel 5224 caught, named too far.
 TINY_RISE, TINY_SIDE, TINY_DOTS, TINY_SHARE = 40.0, 7, 3, 0.75
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
