@@ -157,9 +157,14 @@ async function checkView(ref, check) {
         <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
 }
 
+// A draft's marks: where the capture guide held the lights; a photo chosen from the phone was framed without the
+// guide, so its lights could be anywhere and no mark is drawn until the server reads it (review r9: numbered marks
+// sat on blank plastic).
+const draftSpots = (ref, d) => (d.guided === false ? [] : L.guideSpots(ref, d.model.leds));
+
 const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
   ${ledLegend()}
-  ${overlay(d.url, d.frame, d.frames, L.guideSpots(ref, d.model.leds), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
+  ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
 
@@ -228,7 +233,7 @@ async function pickPhoto(event, o) {
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
-    await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame });
+    await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false });
   } catch (err) {
     showError("led-error", t("This file is not a photo the phone can read."));
   }
