@@ -67,7 +67,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-01.11"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.12-h21"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -143,6 +143,13 @@ SURE_FIT = 0.9  # fit confidence from which a row counts as "sure" for CALIBRATI
 # photograph alike) is at most DARK_GLOW sure.
 WINDOW_SEEN, WINDOW_REACH, UNSEEN_OFF = 0.3, 0.12, 0.75
 DARK_GLOW = 0.75
+# A white-balance cast (or a tinted case) colours the whole frame: grey plastic turns blue or orange and
+# brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
+# drown in the case's (_case_cast, _cast_states). The case's colour is measured around the slots (CAST_RING:
+# from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
+# CAST_SEEN of its brightness V, and at least CAST_DARK bright, is tinted, and its lights are read again with the
+# case's colour taken as grey: a light read otherwise then is at most DARK_GLOW sure.
+CAST_RING, CAST_SEEN, CAST_DARK = (0.3, 0.5), 0.06, 40.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -1217,6 +1224,65 @@ def _evidence(levels, scales, x, y, spacing):
     return best
 
 
+def _case_cast(rgb, points, spacing):
+    """The per-channel gains (float32, 3) that turn the case's own colour around the row grey, or None when
+    the case is not tinted (_CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
+    pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
+    nearer to no other slot: the unlit plastic around each light, whatever colour a phone's white balance
+    gave the frame. `rgb` the working RGB (uint8, height × width × 3)."""
+    h, w = rgb.shape[:2]
+    inner, outer = CAST_RING[0] * spacing, CAST_RING[1] * spacing
+    reach = int(math.ceil(outer))
+    pts = np.asarray(points, np.float32)
+    taken = []
+    for x, y in points:
+        x0, x1 = max(0, int(x) - reach), min(w, int(x) + reach + 1)
+        y0, y1 = max(0, int(y) - reach), min(h, int(y) + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        near = np.hypot(xx[..., None] - pts[:, 0], yy[..., None] - pts[:, 1]).min(axis=-1)
+        ring = (near >= inner) & (near < outer)
+        taken.append(rgb[y0:y1, x0:x1][ring])
+    if not taken:
+        return None
+    pixels = np.concatenate(taken)
+    if len(pixels) < 20:
+        return None
+    case = np.median(pixels, axis=0).astype(np.float32)
+    top = float(case.max())
+    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
+        return None
+    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
+
+
+def _cast_states(rgb, points, spacing, scales, levels, placed, bright_case):
+    """Each slot's state ("on"/"off", as _state reads one frame) with the case's colour around the row
+    (_case_cast) taken as grey, or None when the case is not tinted. The row's region (the slots and a
+    spacing and a half around them) is balanced by the case's gains and its lit evidence measured again,
+    against the frame's own noise floors (`levels`, the frame's pyramid). A clipped point (all three
+    channels at least CLIP_FROM) keeps its colour: a clipped white core or glare is white whatever the
+    cast. `rgb` the working RGB (uint8); `points` the slots (working pixels); `scales` as _evidence."""
+    gains = _case_cast(rgb, points, spacing)
+    if gains is None:
+        return None
+    h, w = rgb.shape[:2]
+    pts = np.asarray(points, np.float32)
+    margin = 1.5 * spacing
+    x0, x1 = max(0, int(pts[:, 0].min() - margin)), min(w, int(pts[:, 0].max() + margin) + 1)
+    y0, y1 = max(0, int(pts[:, 1].min() - margin)), min(h, int(pts[:, 1].max() + margin) + 1)
+    if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
+        return None
+    patch = rgb[y0:y1, x0:x1].astype(np.float32)
+    balanced = np.minimum(patch * gains, 255.0)
+    clipped = patch.min(axis=-1) >= CLIP_FROM
+    balanced[clipped] = patch[clipped]
+    region = _pyramid(*_channels(balanced), bright_case)
+    for mine, frame in zip(region, levels):
+        mine.lit_noise, mine.window_noise = frame.lit_noise, frame.window_noise
+    return [_state([_p_lit(_evidence(region, scales, x - x0, y - y0, spacing), placed)])[0] for x, y in points]
+
+
 def _colour(rgb, v, c, x, y, r, allowed):
     """The light's colour class and a confidence, from the chroma-weighted hue of its ring (`rgb` the
     working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps)."""
@@ -1566,6 +1632,11 @@ def read(images, model):
             hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
         out.append(item)
         stated.append(p_state)
+    if len(images) == 1:  # a white-balance cast: lights that read otherwise against the case's own colour
+        balanced = _cast_states(pixels[0], points, spacing, scales, levels, placed, bright_case)
+        for k, state in enumerate(balanced or []):
+            if state != out[k]["state"]:
+                stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
     # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
     # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
