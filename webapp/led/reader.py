@@ -38,7 +38,10 @@ is only a small prior. The steps:
    lights read lit on both sides of it on a row placed for sure (single photos); "on" from a coloured
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
-   all off as no power). Last, a light's confidence is at most how often a decision of its
+   all off as no power). A case tinted around the row (a phone's white balance cast) has its
+   lights read again with the case's own colour taken as grey (_cast_states): an unlit pinhole's
+   "blue" is the blue of the case around it, and a dim light's colour stands out only against
+   it; a light that reads otherwise so is "unsure". Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
    on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
    "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
@@ -79,7 +82,8 @@ VERSION = "2026-12-02.12-h21"  # .3 lines (cables) are not lit spots; .4 slot pl
 # advice "cut_off"); a row whose lit lights' colours fit the other direction better has its direction in doubt
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
-# is one hole of a lattice (a vent grille) is no evidence it is off (_lattice)
+# is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light that reads otherwise
+# with the case's colour around the row taken as grey (a white balance cast) is unsure (_cast_states)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1226,7 +1230,7 @@ def _evidence(levels, scales, x, y, spacing):
 
 def _case_cast(rgb, points, spacing):
     """The per-channel gains (float32, 3) that turn the case's own colour around the row grey, or None when
-    the case is not tinted (_CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
+    the case is not tinted (CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
     pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
     nearer to no other slot: the unlit plastic around each light, whatever colour a phone's white balance
     gave the frame. `rgb` the working RGB (uint8, height × width × 3)."""
