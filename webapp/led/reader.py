@@ -39,7 +39,7 @@ is only a small prior. The steps:
    spot no brighter than the panel (a dim LED or a coloured unlit lens) is "unsure", and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
    all off as no power). A case tinted around the row (a phone's white balance cast) has its
-   lights read again with the case's own colour taken as grey (_cast_states): an unlit pinhole's
+   lights read again with the case's own colour taken as grey (_cast_evidence): an unlit pinhole's
    "blue" is the blue of the case around it, and a dim light's colour stands out only against
    it; a light that reads otherwise so is "unsure". Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
@@ -83,7 +83,7 @@ VERSION = "2026-12-02.12-h21"  # .3 lines (cables) are not lit spots; .4 slot pl
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
 # is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light that reads otherwise
-# with the case's colour around the row taken as grey (a white balance cast) is unsure (_cast_states)
+# with the case's colour around the row taken as grey (a white balance cast) is unsure (_cast_evidence)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -149,11 +149,14 @@ WINDOW_SEEN, WINDOW_REACH, UNSEEN_OFF = 0.3, 0.12, 0.75
 DARK_GLOW = 0.75
 # A white-balance cast (or a tinted case) colours the whole frame: grey plastic turns blue or orange and
 # brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
-# drown in the case's (_case_cast, _cast_states). The case's colour is measured around the slots (CAST_RING:
+# drown in the case's (_case_cast, _cast_evidence). The case's colour is measured around the slots (CAST_RING:
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
 # CAST_SEEN of its brightness V, and at least CAST_DARK bright, is tinted, and its lights are read again with the
-# case's colour taken as grey: a light read otherwise then is at most DARK_GLOW sure.
-CAST_RING, CAST_SEEN, CAST_DARK = (0.3, 0.5), 0.06, 40.0
+# case's colour taken as grey: a light read surely otherwise then is at most DARK_GLOW sure (_cast_doubt). A light
+# lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
+# lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
+# loses its colour against the case, lit all the same.
+CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.06, 40.0, 4.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -1260,8 +1263,8 @@ def _case_cast(rgb, points, spacing):
     return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
 
 
-def _cast_states(rgb, points, spacing, scales, levels, placed, bright_case):
-    """Each slot's state ("on"/"off", as _state reads one frame) with the case's colour around the row
+def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
+    """Each slot's lit evidence (as _evidence) with the case's colour around the row
     (_case_cast) taken as grey, or None when the case is not tinted. The row's region (the slots and a
     spacing and a half around them) is balanced by the case's gains and its lit evidence measured again,
     against the frame's own noise floors (`levels`, the frame's pyramid). A clipped point (all three
@@ -1284,7 +1287,24 @@ def _cast_states(rgb, points, spacing, scales, levels, placed, bright_case):
     region = _pyramid(*_channels(balanced), bright_case)
     for mine, frame in zip(region, levels):
         mine.lit_noise, mine.window_noise = frame.lit_noise, frame.window_noise
-    return [_state([_p_lit(_evidence(region, scales, x - x0, y - y0, spacing), placed)])[0] for x, y in points]
+    return [_evidence(region, scales, x - x0, y - y0, spacing) for x, y in points]
+
+
+def _cast_doubt(out, balanced, placed):
+    """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT
+    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is surely unlit
+    (p(lit) at most 1 − SURE), or a light read "off" that is then surely lit (p(lit) at least SURE). `out`
+    the read lights (dicts with "state" and "evidence"); `placed` the row's calibration ("sure"/"doubtful").
+    A light read clearly either way both with and without the cast is no question of it (a green LED on a
+    green case loses its colour against the case, and is lit all the same)."""
+    doubt = []
+    for k, evidence in enumerate(balanced):
+        p_lit, item = _p_lit(evidence, placed), out[k]
+        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit <= 1 - SURE:
+            doubt.append(k)
+        elif item["state"] == "off" and p_lit >= SURE:
+            doubt.append(k)
+    return doubt
 
 
 def _colour(rgb, v, c, x, y, r, allowed):
@@ -1637,10 +1657,9 @@ def read(images, model):
         out.append(item)
         stated.append(p_state)
     if len(images) == 1:  # a white-balance cast: lights that read otherwise against the case's own colour
-        balanced = _cast_states(pixels[0], points, spacing, scales, levels, placed, bright_case)
-        for k, state in enumerate(balanced or []):
-            if state != out[k]["state"]:
-                stated[k] = min(stated[k], DARK_GLOW)
+        balanced = _cast_evidence(pixels[0], points, spacing, scales, levels, bright_case)
+        for k in _cast_doubt(out, balanced or [], placed):
+            stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
     # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
     # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
