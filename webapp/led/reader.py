@@ -532,9 +532,11 @@ def _channels(rgb):
     return v, c, lum
 
 
-def _pyramid(v, c, lum, clipped=False):
+def _pyramid(v, c, lum, clipped=False, count=LEVELS):
+    """The first `count` pyramid levels (_Level, each half the last's size) of the float32 V, chroma and
+    luminance maps of a frame; `clipped` as _Level's."""
     levels = []
-    for k in range(LEVELS):
+    for k in range(count):
         if k:
             size = (max(8, v.shape[1] // 2), max(8, v.shape[0] // 2))
             v, c, lum = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
@@ -1284,7 +1286,7 @@ def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
     balanced = np.minimum(patch * gains, 255.0)
     clipped = patch.min(axis=-1) >= CLIP_FROM
     balanced[clipped] = patch[clipped]
-    region = _pyramid(*_channels(balanced), bright_case)
+    region = _pyramid(*_channels(balanced), bright_case, max(scales) + 1)  # the levels _evidence looks at
     for mine, frame in zip(region, levels):
         mine.lit_noise, mine.window_noise = frame.lit_noise, frame.window_noise
     return [_evidence(region, scales, x - x0, y - y0, spacing) for x, y in points]
