@@ -151,12 +151,13 @@ DARK_GLOW = 0.75
 # brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
 # drown in the case's (_case_cast, _cast_evidence). The case's colour is measured around the slots (CAST_RING:
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
-# CAST_SEEN of its brightness V, and at least CAST_DARK bright, is tinted, and its lights are read again with the
+# CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
+# least CAST_DARK bright, is tinted, and its lights are read again with the
 # case's colour taken as grey: a light read surely otherwise then is at most DARK_GLOW sure (_cast_doubt). A light
 # lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
-CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.06, 40.0, 4.0
+CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -1243,16 +1244,17 @@ def _case_cast(rgb, points, spacing):
     inner, outer = CAST_RING[0] * spacing, CAST_RING[1] * spacing
     reach = int(math.ceil(outer))
     pts = np.asarray(points, np.float32)
+    step = max(1, int(spacing // 20))  # about 400 points around each slot are plenty for a median
     taken = []
     for x, y in points:
         x0, x1 = max(0, int(x) - reach), min(w, int(x) + reach + 1)
         y0, y1 = max(0, int(y) - reach), min(h, int(y) + reach + 1)
         if x0 >= x1 or y0 >= y1:
             continue
-        yy, xx = np.mgrid[y0:y1, x0:x1]
+        yy, xx = np.mgrid[y0:y1:step, x0:x1:step]
         near = np.hypot(xx[..., None] - pts[:, 0], yy[..., None] - pts[:, 1]).min(axis=-1)
         ring = (near >= inner) & (near < outer)
-        taken.append(rgb[y0:y1, x0:x1][ring])
+        taken.append(rgb[y0:y1:step, x0:x1:step][ring])
     if not taken:
         return None
     pixels = np.concatenate(taken)
