@@ -43,7 +43,10 @@ is only a small prior. The steps:
    LED or a coloured unlit lens) is "unsure" unless an unlit lens of its colour in the row is
    seen colourless (_colourless_lenses), and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
-   all off as no power). Last, a light's confidence is at most how often a decision of its
+   all off as no power). A case tinted around the row (a phone's white balance cast) has its
+   lights read again with the case's own colour taken as grey (_cast_evidence): an unlit pinhole's
+   "blue" is the blue of the case around it, and a dim light's colour stands out only against
+   it; a light that reads otherwise so is "unsure". Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
    on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
    "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
@@ -91,7 +94,9 @@ VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placem
 # otherwise are unsure (_shifted_rival); an unlit light's window among print windows between the slots is no
 # evidence (_print_between); a row read mostly unsure in a frame whose tiny bright dots gather in one small place
 # off the row is too far (_tiny_panel); a frame clipped over 15 % is sent back only when its lights sit under the
-# clipping (_under_glare), not for its white case
+# clipping (_under_glare), not for its white case;
+# a light that reads otherwise with the case's colour around the row taken as grey (a white balance cast) is
+# unsure (_cast_evidence, _cast_doubt)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -173,6 +178,17 @@ DARK_GLOW = 0.75
 # rows placed right "unsure", every one lit (the renderer draws no coloured unlit lens): cleared, 63 lit
 # lights read on and 8 unlit ones off (a row no longer read all off but for unsure lights), none wrong.
 LENS_CLEAR = 0.5
+# A white-balance cast (or a tinted case) colours the whole frame: grey plastic turns blue or orange and
+# brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
+# drown in the case's (_case_cast, _cast_evidence). The case's colour is measured around the slots (CAST_RING:
+# from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
+# CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
+# least CAST_DARK bright, is tinted, and its lights are read again with the
+# case's colour taken as grey: a light read surely otherwise then is at most DARK_GLOW sure (_cast_doubt). A light
+# lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
+# lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
+# loses its colour against the case, lit all the same.
+CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -558,9 +574,11 @@ def _channels(rgb):
     return v, c, lum
 
 
-def _pyramid(v, c, lum, clipped=False):
+def _pyramid(v, c, lum, clipped=False, count=LEVELS):
+    """The first `count` pyramid levels (_Level, each half the last's size) of the float32 V, chroma and
+    luminance maps of a frame; `clipped` as _Level's."""
     levels = []
-    for k in range(LEVELS):
+    for k in range(count):
         if k:
             size = (max(8, v.shape[1] // 2), max(8, v.shape[0] // 2))
             v, c, lum = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
@@ -1328,6 +1346,83 @@ def _evidence(levels, scales, x, y, spacing):
     return best
 
 
+def _case_cast(rgb, points, spacing):
+    """The per-channel gains (float32, 3) that turn the case's own colour around the row grey, or None when
+    the case is not tinted (CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
+    pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
+    nearer to no other slot: the unlit plastic around each light, whatever colour a phone's white balance
+    gave the frame. `rgb` the working RGB (uint8, height × width × 3)."""
+    h, w = rgb.shape[:2]
+    inner, outer = CAST_RING[0] * spacing, CAST_RING[1] * spacing
+    reach = int(math.ceil(outer))
+    pts = np.asarray(points, np.float32)
+    step = max(1, int(spacing // 20))  # about 400 points around each slot are plenty for a median
+    taken = []
+    for x, y in points:
+        x0, x1 = max(0, int(x) - reach), min(w, int(x) + reach + 1)
+        y0, y1 = max(0, int(y) - reach), min(h, int(y) + reach + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        yy, xx = np.mgrid[y0:y1:step, x0:x1:step]
+        near = np.hypot(xx[..., None] - pts[:, 0], yy[..., None] - pts[:, 1]).min(axis=-1)
+        ring = (near >= inner) & (near < outer)
+        taken.append(rgb[y0:y1:step, x0:x1:step][ring])
+    if not taken:
+        return None
+    pixels = np.concatenate(taken)
+    if len(pixels) < 20:
+        return None
+    case = np.median(pixels, axis=0).astype(np.float32)
+    top = float(case.max())
+    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
+        return None
+    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
+
+
+def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
+    """Each slot's lit evidence (as _evidence) with the case's colour around the row
+    (_case_cast) taken as grey, or None when the case is not tinted. The row's region (the slots and a
+    spacing and a half around them) is balanced by the case's gains and its lit evidence measured again,
+    against the frame's own noise floors (`levels`, the frame's pyramid). A clipped point (all three
+    channels at least CLIP_FROM) keeps its colour: a clipped white core or glare is white whatever the
+    cast. `rgb` the working RGB (uint8); `points` the slots (working pixels); `scales` as _evidence."""
+    gains = _case_cast(rgb, points, spacing)
+    if gains is None:
+        return None
+    h, w = rgb.shape[:2]
+    pts = np.asarray(points, np.float32)
+    margin = 1.5 * spacing
+    x0, x1 = max(0, int(pts[:, 0].min() - margin)), min(w, int(pts[:, 0].max() + margin) + 1)
+    y0, y1 = max(0, int(pts[:, 1].min() - margin)), min(h, int(pts[:, 1].max() + margin) + 1)
+    if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
+        return None
+    patch = rgb[y0:y1, x0:x1].astype(np.float32)
+    balanced = np.minimum(patch * gains, 255.0)
+    clipped = patch.min(axis=-1) >= CLIP_FROM
+    balanced[clipped] = patch[clipped]
+    region = _pyramid(*_channels(balanced), bright_case, max(scales) + 1)  # the levels _evidence looks at
+    for mine, frame in zip(region, levels):
+        mine.lit_noise, mine.window_noise = frame.lit_noise, frame.window_noise
+    return [_evidence(region, scales, x - x0, y - y0, spacing) for x, y in points]
+
+
+def _cast_doubt(out, balanced, placed):
+    """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT
+    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is surely unlit
+    (p(lit) at most 1 − SURE), or a light read "off" that is then surely lit (p(lit) at least SURE). `out`
+    the read lights (dicts with "state" and "evidence"); `placed` the row's calibration ("sure"/"doubtful").
+    A light read clearly either way both with and without the cast is no question of it (a green LED on a
+    green case loses its colour against the case, and is lit all the same)."""
+    doubt = []
+    for k, evidence in enumerate(balanced):
+        p_lit, item = _p_lit(evidence, placed), out[k]
+        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit <= 1 - SURE:
+            doubt.append(k)
+        elif item["state"] == "off" and p_lit >= SURE:
+            doubt.append(k)
+    return doubt
+
+
 def _colour(rgb, v, c, x, y, r, allowed):
     """The light's colour class and a confidence, from the chroma-weighted hue of its ring (`rgb` the
     working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps)."""
@@ -1724,6 +1819,10 @@ def read(images, model):
     clear = _colourless_lenses(out, [led["colors"] for led in leds])
     for k in dark:
         if not clear[k]:
+            stated[k] = min(stated[k], DARK_GLOW)
+    if len(images) == 1:  # a white-balance cast: lights that read otherwise against the case's own colour
+        balanced = _cast_evidence(pixels[0], points, spacing, scales, levels, bright_case)
+        for k in _cast_doubt(out, balanced or [], placed):
             stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
     # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
