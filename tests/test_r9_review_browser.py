@@ -6,6 +6,7 @@ portrait pad's 340 px falls outside it: the pad is blank again and "签字并保
 customer, who signed, has to be called back. Expected: the strokes are kept (scaled into the new box, or the
 bitmap kept), so ink is still on the pad after the turn back."""
 import json
+import pathlib
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +15,7 @@ from tests.test_offline_browser import dispatch_order, open_job, phone_profile, 
 from tests.test_signature_browser import CASE, DARK_COLUMNS, stroke
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app, server, db, user_ids, phone_profile):  # noqa: F811
@@ -36,6 +38,7 @@ def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app,
     page.set_viewport_size(portrait)  # handed back to the technician
     expect(pad).to_have_js_property("width", int(pad.evaluate("c => c.offsetWidth")) * 2)
     back = pad.evaluate(DARK_COLUMNS)
+    pad.screenshot(path=str(ARTIFACTS / "r9-signature-turned-back.png"))
     assert len(back["columns"]) > 0.2 * back["width"], f"the signature vanished on the turn back: {len(back['columns'])} ink columns"
     context.close()
 
@@ -58,6 +61,7 @@ def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server
     # chosen from the phone, framed without the guide: no numbered mark where the guide would have put the lights
     # (they sat on blank plastic, review r9); the chips below are tapped instead
     expect(draft.locator("svg .mark")).to_have_count(0)
+    draft.screenshot(path=str(ARTIFACTS / "r9-gallery-draft.png"))
     draft.locator("[data-led-save]").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     check = page.locator(".led-check").first
@@ -73,4 +77,6 @@ def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server
     power.tap()
     expect(power).to_contain_text("常亮")
     assert "照片：灭" not in power.inner_text(), power.inner_text()
+    expect(power).to_contain_text("照片：看不准")
+    check.screenshot(path=str(ARTIFACTS / "r9-unsure-light-tapped.png"))
     context.close()
