@@ -43,6 +43,17 @@ def _confidently_wrong(result, name):
             and led["state"] != truth[led["label"]] and led["confidence"] >= 0.9]
 
 
+def test_cool_colour_cast_does_not_light_the_printed_icons_of_an_unpowered_panel():
+    """panel_07 (Zyxel PMG5100-T1, unpowered: every light off; pinholes above printed icons and labels) under a cool
+    cast (R x0.85, G x1, B x1.2, as in shade with daylight white balance): PON "on" blue 0.96 and LOS "on" blue 0.92,
+    the row placed on the printed icons (y 0.234 of the frame; the pinholes are at about 0.17). With --model
+    zyxel-pmg5100-t1 the same; a warm cast (1.15, 1, 0.8) with the model reads LOS "on" 0.96. Uncast: all "unsure".
+    Expected: no light "on" for sure on a panel with nothing lit (the tree would leave the no-power branch)."""
+    name = "panel_07.jpg"
+    result = _read(_cast(_upload(name), (0.85, 1.0, 1.2)), name)
+    assert _confidently_wrong(result, name) == []
+
+
 def test_panel_photographed_upside_down_is_not_read_from_the_wrong_end_for_sure():
     """panel_01 (ZTE F6005, POWER on, LOS off, PON on, LAN on) turned 180° (a phone held upside down over a panel on
     a desk): read POWER on, LOS on 0.96, PON off 0.92, LAN on — the row read right to left, a lit PON "off" and the
