@@ -111,3 +111,14 @@ def test_a_two_degree_tilt_does_not_move_the_row_onto_the_vent_holes():
     result = _read(tilted, name)
     lit = [led for led in result["leds"] if led["label"] in ("POWER", "GPON")]
     assert all(led["state"] == "on" or led.get("lean") == "on" for led in lit), lit
+
+
+def test_a_dust_speck_on_a_black_unlit_panel_under_warm_light_is_no_lit_light():
+    """panel_08 (Nokia G-010G-T, black case, every light off and hidden) under a warm cast (R x1.08, G x1, B x0.8,
+    as under a tungsten lamp), read with --leds POWER,ALARM,PON,LAN: LAN "on" orange 0.96 — a pale speck of dust on
+    the black plastic below the printed "Power"/"Alarm" (row placed from x 0.17 to 0.36 at y ~0.2) — while the other
+    three are "unsure" and the reading carries advice "unsure". With --model nokia-g-010g-t it is "unsure". Expected:
+    no light "on" for sure on a panel with nothing lit."""
+    name = "panel_08.jpg"
+    result = _read(_cast(_upload(name), (1.08, 1.0, 0.8)), name)
+    assert _confidently_wrong(result, name) == []
