@@ -122,3 +122,23 @@ def test_a_dust_speck_on_a_black_unlit_panel_under_warm_light_is_no_lit_light():
     name = "panel_08.jpg"
     result = _read(_cast(_upload(name), (1.08, 1.0, 0.8)), name)
     assert _confidently_wrong(result, name) == []
+
+
+def test_small_black_unlit_panel_under_cool_light_is_not_read_lit_in_the_catalog_colour():
+    """panel_08 (Nokia G-010G-T, black, every light off) pasted at 20 % of the frame's area (centred across, a third
+    down) on a 2048x1536 wood background (panel_01's left strip x 0-17 %, stretched), then a cool cast (R x0.85, G x1,
+    B x1.2), read with --model nokia-g-010g-t: POWER and LAN "on" green 0.96 — pale specks on the black plastic under
+    the printed labels, which photograph blue here; the catalog's colour (green) is given instead of doubting a blue
+    spot. With --leds the same two read "on" blue 0.96. Expected: no light "on" for sure (nothing is lit), and a
+    spot whose hue the light cannot show is no evidence of that light lit."""
+    name = "panel_08.jpg"
+    source = _upload("panel_01.jpg")
+    background = source.crop((0, 0, int(0.17 * source.width), source.height)).resize((2048, 1536), Image.BICUBIC)
+    panel = _upload(name)
+    scale = (0.2 * background.width * background.height / (panel.width * panel.height)) ** 0.5
+    panel = panel.resize((round(panel.width * scale), round(panel.height * scale)), Image.LANCZOS)
+    background.paste(panel, ((background.width - panel.width) // 2, (background.height - panel.height) // 3))
+    buffer = io.BytesIO()
+    _cast(background, (0.85, 1.0, 1.2)).save(buffer, "JPEG", quality=85)
+    result = reader.read([reader.open_photo(buffer.getvalue())], catalog.model("nokia-g-010g-t"))
+    assert _confidently_wrong(result, name) == []
