@@ -68,7 +68,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.12-h24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.13-h26"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -81,7 +81,9 @@ VERSION = "2026-12-02.12-h24"  # .3 lines (cables) are not lit spots; .4 slot pl
 # (_colour_direction); a white lit spot shaped like a stroke of print (thin, no glow) is no light, and a row lit
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
 # is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light lit only by colour, no
-# brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses)
+# brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses);
+# .13 an unlit light whose window is unseen is off beyond the lit lights too where the next two slots on one side
+# are seen (_placed_by_neighbours)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1580,15 +1582,12 @@ def read(images, model):
     for k in dark:
         if not clear[k]:
             stated[k] = min(stated[k], DARK_GLOW)
-    # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
-    # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
-    # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
-    # row is found on every frame's brightest pixels, and lights read lit there have pinned rows
-    # placed on clutter: lit lights were read off on dev renders 5002, 6092 and 6146.)
-    pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
+    # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
+    # neighbours on a row placed for sure in a single photo (_placed_by_neighbours): a dark lens on
+    # a dark case shows nothing. Anywhere else nothing says a light is there.
+    fixed = _placed_by_neighbours(out, stated, len(images) == 1 and placed == "sure")
     for k, item in enumerate(out):
-        between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
-        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
+        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not fixed[k]:
             stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window that is one hole of a lattice of holes (a vent grille) says nothing:
     # the row may have been fitted to the grille (review r8: half of panel_02 in the frame, its
@@ -1646,6 +1645,33 @@ def read(images, model):
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
+
+
+def _placed_by_neighbours(out, stated, pinned_row):
+    """Per slot, whether its place is fixed by the lights beside it, so that an unlit light there
+    whose window does not show is "off" all the same (a dark lens on a dark case shows nothing).
+    `out` are read()'s items as first read, `stated` their probabilities of those states so far,
+    `pinned_row` whether the row is placed for sure in a single photo. [bool] by slot.
+
+    On such a row at least two lights seen lit for sure (at least SURE) pin it: a slot between two
+    of them is fixed by them; a slot beyond them is fixed when the next two slots on one side are
+    seen (a light lit for sure, or an unlit light with its window seen, WINDOW_SEEN): the row runs
+    on to it at its spacing. Anywhere else nothing says a light is there (a hidden-until-lit
+    panel's dark lights show nothing beside the lit ones). In a burst the row is found on every
+    frame's brightest pixels, and lights read lit there have pinned rows placed on clutter: lit
+    lights were read off on dev renders 5002, 6092 and 6146. On dev renders the slots beyond with two
+    seen next to them held unlit lights "unsure" (seeds 5000–5399: 6, 6000–6239: 10); now read off,
+    all of them rightly, and no lit light is read off."""
+    pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
+    if not pinned_row or len(pinned) < 2:
+        return [False] * len(out)
+    seen = [k in pinned or (item["state"] == "off" and item["window"] >= WINDOW_SEEN) for k, item in enumerate(out)]
+    n = len(out)
+
+    def runs_on(k, step):  # the next two slots from k towards `step` are seen
+        return 0 <= k + 2 * step < n and seen[k + step] and seen[k + 2 * step]
+
+    return [pinned[0] < k < pinned[-1] or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
 
 
 def _colourless_lenses(out, colours):
