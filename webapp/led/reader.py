@@ -82,8 +82,8 @@ VERSION = "2026-12-02.13-h26"  # .3 lines (cables) are not lit spots; .4 slot pl
 # only by such strokes reads nothing off for sure (_print_stroke, _printed_row); .11 an unlit light's window that
 # is one hole of a lattice (a vent grille) is no evidence it is off (_lattice); .12 a light lit only by colour, no
 # brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses);
-# .13 an unlit light whose window is unseen is off beyond the lit lights too where the next two slots on one side
-# are seen (_placed_by_neighbours)
+# .13 an unlit light whose window is unseen is off where the next two slots on one side are seen (lit for sure, or
+# a window seen), in a burst too (_placed_by_neighbours)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1583,9 +1583,9 @@ def read(images, model):
         if not clear[k]:
             stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
-    # neighbours on a row placed for sure in a single photo (_placed_by_neighbours): a dark lens on
-    # a dark case shows nothing. Anywhere else nothing says a light is there.
-    fixed = _placed_by_neighbours(out, stated, len(images) == 1 and placed == "sure")
+    # neighbours on a row placed for sure (_placed_by_neighbours): a dark lens on a dark case shows
+    # nothing. Anywhere else nothing says a light is there.
+    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1)
     for k, item in enumerate(out):
         if item["state"] == "off" and item["window"] < WINDOW_SEEN and not fixed[k]:
             stated[k] = min(stated[k], UNSEEN_OFF)
@@ -1647,23 +1647,26 @@ def read(images, model):
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
 
 
-def _placed_by_neighbours(out, stated, pinned_row):
+def _placed_by_neighbours(out, stated, placed_sure, single=True):
     """Per slot, whether its place is fixed by the lights beside it, so that an unlit light there
     whose window does not show is "off" all the same (a dark lens on a dark case shows nothing).
     `out` are read()'s items as first read, `stated` their probabilities of those states so far,
-    `pinned_row` whether the row is placed for sure in a single photo. [bool] by slot.
+    `placed_sure` whether the row is placed for sure, `single` whether it was read from one photo
+    (not a burst). [bool] by slot.
 
-    On such a row at least two lights seen lit for sure (at least SURE) pin it: a slot between two
-    of them is fixed by them; a slot beyond them is fixed when the next two slots on one side are
-    seen (a light lit for sure, or an unlit light with its window seen, WINDOW_SEEN): the row runs
-    on to it at its spacing. Anywhere else nothing says a light is there (a hidden-until-lit
-    panel's dark lights show nothing beside the lit ones). In a burst the row is found on every
-    frame's brightest pixels, and lights read lit there have pinned rows placed on clutter: lit
-    lights were read off on dev renders 5002, 6092 and 6146. On dev renders the slots beyond with two
-    seen next to them held unlit lights "unsure" (seeds 5000–5399: 6, 6000–6239: 10); now read off,
-    all of them rightly, and no lit light is read off."""
+    At least two lights seen lit for sure (at least SURE) pin such a row. A slot whose next two
+    slots on one side are seen (a light lit for sure, or an unlit light with its window
+    seen, WINDOW_SEEN) is fixed: the row runs on to it at its spacing. In a single photo a slot
+    between two pinned lights is fixed by them too; not in a burst, whose row is found on every
+    frame's brightest pixels: lights read lit there have pinned rows placed on clutter, and lit
+    lights between them were read off (dev renders 5002, 6092 and 6146). Anywhere else nothing
+    says a light is there (a hidden-until-lit panel's dark lights show nothing beside the lit
+    ones). On dev renders the slots with two seen beside them held unlit lights "unsure" on main
+    (.12); read off now: seeds 5000–5399 +30 lights right, 6000–6239 +18, none wrong, no lit
+    light read off (the leans wrong under UNSEEN_OFF there were on rows with no light pinned, or
+    placed doubtful)."""
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
-    if not pinned_row or len(pinned) < 2:
+    if not placed_sure or len(pinned) < 2:
         return [False] * len(out)
     seen = [k in pinned or (item["state"] == "off" and item["window"] >= WINDOW_SEEN) for k, item in enumerate(out)]
     n = len(out)
@@ -1671,7 +1674,7 @@ def _placed_by_neighbours(out, stated, pinned_row):
     def runs_on(k, step):  # the next two slots from k towards `step` are seen
         return 0 <= k + 2 * step < n and seen[k + step] and seen[k + 2 * step]
 
-    return [pinned[0] < k < pinned[-1] or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
+    return [(single and pinned[0] < k < pinned[-1]) or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
 
 
 def _colourless_lenses(out, colours):
