@@ -319,6 +319,23 @@ def test_a_dark_light_beyond_two_lit_ones_is_off_even_when_its_lens_does_not_sho
     assert leds["USB"]["state"] == "unsure" and leds["USB"]["lean"] == "off", leds["USB"]
 
 
+def test_a_slot_is_placed_by_its_neighbours_only_where_two_beside_it_are_seen():
+    """Slots 0-6: lit for sure at 2, 3 and 6, a window seen at 4 (read off), nothing seen at 0, 1, 5. Slot 1
+    has 2 and 3 seen on one side, 5 has 4 and 3; 0 has 1 (unseen) and 2; 6 has 5 (unseen) and 4. Slot 3
+    (seen on neither side two deep) lies between pinned 2 and 6: fixed in a single photo, not in a burst.
+    A row placed in doubt, or pinned by one light, fixes nothing."""
+    def item(state, window):
+        return {"state": state, "window": window}
+    out = [item("off", 0.0), item("off", 0.0), item("on", 9.0), item("on", 9.0), item("off", 2.0), item("off", 0.1),
+           item("on", 9.0)]
+    stated = [0.9, 0.9, 0.97, 0.97, 0.95, 0.9, 0.97]
+    assert reader._placed_by_neighbours(out, stated, True, single=True) == [False, True, True, True, True, True, False]
+    assert reader._placed_by_neighbours(out, stated, True, single=False) == [False, True, True, False, True, True, False]
+    assert reader._placed_by_neighbours(out, stated, False) == [False] * 7
+    one = [0.9, 0.9, 0.97, 0.5, 0.95, 0.9, 0.5]  # only slot 2 lit for sure
+    assert reader._placed_by_neighbours(out, one, True) == [False] * 7
+
+
 def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():
     wall = Image.new("RGB", (1200, 900), (180, 170, 160))
     ImageDraw.Draw(wall).rectangle([100, 500, 900, 560], fill=(120, 110, 100))
