@@ -144,12 +144,13 @@ def test_coloured_print_and_cables_do_not_outrank_the_lights():
 
 
 def clean_case(tilt, place, scale, model_id="zte-f660", lit=("POWER", "PON", "LAN2"), panel=(38, 38, 42), size=(1200, 900),
-               hidden=False):
-    """One clear photo of a panel, the row where `place` puts it and turned by `tilt` degrees."""
+               hidden=False, window=20):
+    """One clear photo of a panel, the row where `place` puts it and turned by `tilt` degrees; its unlit
+    lenses `window` grey levels off the panel (0: a dark lens on a dark case shows nothing)."""
     model = catalog.model(model_id)
     c = led_render.conditions(random.Random(1))
     c.update(tilt=tilt, place=place, scale=scale, keystone=0.0, glare=False, light=0.9, panel=panel, blur=0.0004,
-             noise=2.0, labels=True, hidden=hidden, vents=False, speckle=False, clutter="shelf", dim=False, window=20,
+             noise=2.0, labels=True, hidden=hidden, vents=False, speckle=False, clutter="shelf", dim=False, window=window,
              exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     scene = led_render._Scene(model, c, size, 5)
     image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
@@ -304,6 +305,35 @@ def test_a_dark_light_between_two_lit_ones_is_off_even_when_its_lens_does_not_sh
     assert [leds[k]["state"] for k in ("PON", "LOS", "LAN1", "LAN2")] == ["on", "off", "off", "on"], leds
     assert leds["LOS"]["window"] < reader.WINDOW_SEEN and leds["LAN1"]["window"] < reader.WINDOW_SEEN  # unseen lenses
     assert leds["POWER"]["state"] == "unsure" and leds["POWER"]["lean"] == "off", leds["POWER"]  # before the first lit one
+
+
+@pytest.mark.parametrize("panel", [(22, 22, 24), (38, 38, 42)])
+def test_a_dark_light_beyond_two_lit_ones_is_off_even_when_its_lens_does_not_show(panel):
+    """POWER is one step before PON and LOS, both seen lit: the row runs on to it at its spacing, so its
+    place is fixed and its lens, dark on a dark case, showing nothing is no doubt. USB, after WPS lit
+    and WLAN's unseen lens, has only one neighbour seen: nothing says a light is there."""
+    model, images = clean_case(0, (0.5, 0.5), 0.7, lit=("PON", "LOS", "LAN1", "WPS"), panel=panel, window=0)
+    leds = {led["label"]: led for led in reader.read(images, model)["leds"]}
+    assert [leds[k]["state"] for k in ("POWER", "PON", "LOS", "LAN1", "LAN2", "WPS")] == ["off", "on", "on", "on", "off", "on"], leds
+    assert leds["POWER"]["window"] < reader.WINDOW_SEEN and leds["WLAN"]["window"] < reader.WINDOW_SEEN  # unseen lenses
+    assert leds["USB"]["state"] == "unsure" and leds["USB"]["lean"] == "off", leds["USB"]
+
+
+def test_a_slot_is_placed_by_its_neighbours_only_where_two_beside_it_are_seen():
+    """Slots 0-6: lit for sure at 2, 3 and 6, a window seen at 4 (read off), nothing seen at 0, 1, 5. Slot 1
+    has 2 and 3 seen on one side, 5 has 4 and 3; 0 has 1 (unseen) and 2; 6 has 5 (unseen) and 4. Slot 3
+    (seen on neither side two deep) lies between pinned 2 and 6: fixed in a single photo, not in a burst.
+    A row placed in doubt, or pinned by one light, fixes nothing."""
+    def item(state, window):
+        return {"state": state, "window": window}
+    out = [item("off", 0.0), item("off", 0.0), item("on", 9.0), item("on", 9.0), item("off", 2.0), item("off", 0.1),
+           item("on", 9.0)]
+    stated = [0.9, 0.9, 0.97, 0.97, 0.95, 0.9, 0.97]
+    assert reader._placed_by_neighbours(out, stated, True, single=True) == [False, True, True, True, True, True, False]
+    assert reader._placed_by_neighbours(out, stated, True, single=False) == [False, True, True, False, True, True, False]
+    assert reader._placed_by_neighbours(out, stated, False) == [False] * 7
+    one = [0.9, 0.9, 0.97, 0.5, 0.95, 0.9, 0.5]  # only slot 2 lit for sure
+    assert reader._placed_by_neighbours(out, one, True) == [False] * 7
 
 
 def test_a_photo_without_a_row_of_lights_is_a_retake_never_all_off():

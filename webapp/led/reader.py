@@ -38,8 +38,9 @@ is only a small prior. The steps:
    labels one light apart: the slot each has alone (at opposite ends) settles which, else the
    lights both read alike are read as placed for sure and only the others are unsure. "Off"
    needs the light's unlit window seen at its slot (not one more letter of print the row runs
-   along: _print_between), or its place fixed by lights read lit on both sides of it on a row
-   placed for sure (single photos); "on" from a coloured spot no brighter than the panel (a dim
+   along: _print_between), or its place fixed by its neighbours on a row placed for sure (lit
+   for sure on both sides in a single photo, or the next two slots on one side seen:
+   _placed_by_neighbours); "on" from a coloured spot no brighter than the panel (a dim
    LED or a coloured unlit lens) is "unsure" unless an unlit lens of its colour in the row is
    seen colourless (_colourless_lenses), and a
    row read all off with any light unsure or any window faint is all "unsure" (the tree reads
@@ -76,7 +77,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.13"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -96,7 +97,9 @@ VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placem
 # off the row is too far (_tiny_panel); a frame clipped over 15 % is sent back only when its lights sit under the
 # clipping (_under_glare), not for its white case;
 # a light that reads otherwise with the case's colour around the row taken as grey (a white balance cast) is
-# unsure (_cast_evidence, _cast_doubt)
+# unsure (_cast_evidence, _cast_doubt);
+# .13 an unlit light whose window is unseen is off where the next two slots on one side are seen (lit for sure, or
+# a window seen), in a burst too (_placed_by_neighbours)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1824,15 +1827,13 @@ def read(images, model):
         balanced = _cast_evidence(pixels[0], points, spacing, scales, levels, bright_case)
         for k in _cast_doubt(out, balanced or [], placed):
             stated[k] = min(stated[k], DARK_GLOW)
-    # An unlit light whose window is not seen at all is "off" only between two lights seen lit on a
-    # row placed for sure in a single photo: its place is then fixed by its neighbours (a dark lens
-    # on a dark case shows nothing). Anywhere else nothing says a light is there. (In a burst the
-    # row is found on every frame's brightest pixels, and lights read lit there have pinned rows
-    # placed on clutter: lit lights were read off on dev renders 5002, 6092 and 6146.)
+    # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
+    # neighbours on a row placed for sure (_placed_by_neighbours): a dark lens on a dark case shows
+    # nothing. Anywhere else nothing says a light is there.
+    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1)
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     for k, item in enumerate(out):
-        between = len(images) == 1 and placed == "sure" and len(pinned) >= 2 and pinned[0] < k < pinned[-1]
-        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not between:
+        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not fixed[k]:
             stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window that is one hole of a lattice of holes (a vent grille) says nothing:
     # the row may have been fitted to the grille (review r8: half of panel_02 in the frame, its
@@ -1905,6 +1906,36 @@ def read(images, model):
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
+
+
+def _placed_by_neighbours(out, stated, placed_sure, single=True):
+    """Per slot, whether its place is fixed by the lights beside it, so that an unlit light there
+    whose window does not show is "off" all the same (a dark lens on a dark case shows nothing).
+    `out` are read()'s items as first read, `stated` their probabilities of those states so far,
+    `placed_sure` whether the row is placed for sure, `single` whether it was read from one photo
+    (not a burst). [bool] by slot.
+
+    At least two lights seen lit for sure (at least SURE) pin such a row. A slot whose next two
+    slots on one side are seen (a light lit for sure, or an unlit light with its window
+    seen, WINDOW_SEEN) is fixed: the row runs on to it at its spacing. In a single photo a slot
+    between two pinned lights is fixed by them too; not in a burst, whose row is found on every
+    frame's brightest pixels: lights read lit there have pinned rows placed on clutter, and lit
+    lights between them were read off (dev renders 5002, 6092 and 6146). Anywhere else nothing
+    says a light is there (a hidden-until-lit panel's dark lights show nothing beside the lit
+    ones). On dev renders the slots with two seen beside them held unlit lights "unsure" on main
+    (.12); read off now: seeds 5000–5399 +30 lights right, 6000–6239 +18, none wrong, no lit
+    light read off (the leans wrong under UNSEEN_OFF there were on rows with no light pinned, or
+    placed doubtful)."""
+    pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
+    if not placed_sure or len(pinned) < 2:
+        return [False] * len(out)
+    seen = [k in pinned or (item["state"] == "off" and item["window"] >= WINDOW_SEEN) for k, item in enumerate(out)]
+    n = len(out)
+
+    def runs_on(k, step):  # the next two slots from k towards `step` are seen
+        return 0 <= k + 2 * step < n and seen[k + step] and seen[k + 2 * step]
+
+    return [(single and pinned[0] < k < pinned[-1]) or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
 
 
 def _colourless_lenses(out, colours):
