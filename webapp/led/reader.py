@@ -76,7 +76,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.13-h27"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -96,7 +96,8 @@ VERSION = "2026-12-02.12"  # .3 lines (cables) are not lit spots; .4 slot placem
 # off the row is too far (_tiny_panel); a frame clipped over 15 % is sent back only when its lights sit under the
 # clipping (_under_glare), not for its white case;
 # a light that reads otherwise with the case's colour around the row taken as grey (a white balance cast) is
-# unsure (_cast_evidence, _cast_doubt)
+# unsure (_cast_evidence, _cast_doubt); .13 a faint spot of a colour the light cannot show is no evidence of it lit
+# (_foreign_hue)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1478,6 +1479,20 @@ def _hue_off(hue, colours):
     return min(far) if far else None
 
 
+def _foreign_hue(hue, colours, evidence):
+    """Whether a light read lit shows a colour it cannot show: its ring hue `hue` (degrees, _ring_hue; None
+    when nothing coloured shows) lies beyond COLOUR_MISFITS (HUE_REACH units) of every one of `colours` (the
+    catalog's colours of the light) and its lit `evidence` (noise units) is under CAST_LIT. A light whose
+    colours are not known (custom labels: every colour allowed) shows no foreign colour; a clearly lit
+    spot is a light whatever colour a cast gave it. (Review r10: the real panel_08, all off, small in the
+    frame under a cool cast, read POWER and LAN "on green" 0.96 from specks of hue ~200; panel_07 under the
+    same cast, PON "on green" from a pinhole of hue ~212.)"""
+    if hue is None or evidence >= CAST_LIT or set(PHOTO_HUE) - {"other"} <= set(colours):
+        return False
+    off = _hue_off(hue, colours)
+    return off is not None and off > COLOUR_MISFITS
+
+
 def _colour_direction(hues, colours):
     """Which end of the row the lit lights' colours say comes first: +1 the row as read, −1 the other
     end (a unit mounted upside down, or a photo turned over), 0 when they do not tell.
@@ -1814,6 +1829,10 @@ def read(images, model):
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
             hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
+            if state == "on" and _foreign_hue(hues[k], led["colors"], item["evidence"]):
+                # A faint spot of a colour this light cannot show (a speck or a pinhole a cast has
+                # tinted) is no evidence of it lit: at most DARK_GLOW sure.
+                p_state = min(p_state, DARK_GLOW)
         out.append(item)
         stated.append(p_state)
     clear = _colourless_lenses(out, [led["colors"] for led in leds])
