@@ -185,7 +185,8 @@ LENS_CLEAR = 0.5
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
 # CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
 # least CAST_DARK bright, is tinted, and its lights are read again with the
-# case's colour taken as grey: a light read surely otherwise then is at most DARK_GLOW sure (_cast_doubt). A light
+# case's colour taken as grey: a light read "on" that is then not surely lit, or read "off" that is then surely
+# lit, is at most DARK_GLOW sure (_cast_doubt). A light
 # lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
@@ -1409,15 +1410,17 @@ def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
 
 def _cast_doubt(out, balanced, placed):
     """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT
-    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is surely unlit
-    (p(lit) at most 1 − SURE), or a light read "off" that is then surely lit (p(lit) at least SURE). `out`
+    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is not surely lit
+    (p(lit) under SURE: its sureness was the cast's colour; review r10: the real panel_07, all off, under a
+    cool cast read PON "on" blue 0.96 from a printed icon, p(lit) 0.12 balanced), or a light read "off" that
+    is then surely lit (p(lit) at least SURE). `out`
     the read lights (dicts with "state" and "evidence"); `placed` the row's calibration ("sure"/"doubtful").
     A light read clearly either way both with and without the cast is no question of it (a green LED on a
     green case loses its colour against the case, and is lit all the same)."""
     doubt = []
     for k, evidence in enumerate(balanced):
         p_lit, item = _p_lit(evidence, placed), out[k]
-        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit <= 1 - SURE:
+        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit < SURE:
             doubt.append(k)
         elif item["state"] == "off" and p_lit >= SURE:
             doubt.append(k)
