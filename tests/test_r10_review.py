@@ -148,3 +148,16 @@ def test_small_black_unlit_panel_under_cool_light_is_not_read_lit_in_the_catalog
     _cast(background, (0.85, 1.0, 1.2)).save(buffer, "JPEG", quality=85)
     result = reader.read([reader.open_photo(buffer.getvalue())], catalog.model("nokia-g-010g-t"))
     assert _confidently_wrong(result, name) == []
+
+
+def test_a_faint_spot_of_a_colour_the_light_cannot_show_is_no_sure_lit_light():
+    """_foreign_hue: a faint lit spot of hue 200 (blue) at a light the catalog gives green only is foreign; the same
+    spot at a light that may be blue, at a light of custom labels (every colour), or lit clearly (CAST_LIT and over)
+    is not."""
+    faint, clear = reader.CAST_LIT / 2, reader.CAST_LIT
+    assert reader._foreign_hue(200.0, ["green"], faint)
+    assert not reader._foreign_hue(100.0, ["green"], faint)
+    assert not reader._foreign_hue(200.0, ["green", "blue"], faint)
+    assert not reader._foreign_hue(200.0, list(catalog.COLORS), faint)
+    assert not reader._foreign_hue(200.0, ["green"], clear)
+    assert not reader._foreign_hue(None, ["green"], faint)
