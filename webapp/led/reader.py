@@ -99,7 +99,8 @@ VERSION = "2026-12-02.13"  # .3 lines (cables) are not lit spots; .4 slot placem
 # a light that reads otherwise with the case's colour around the row taken as grey (a white balance cast) is
 # unsure (_cast_evidence, _cast_doubt);
 # .13 an unlit light whose window is unseen is off where the next two slots on one side are seen (lit for sure, or
-# a window seen), in a burst too (_placed_by_neighbours)
+# a window seen), in a burst too (_placed_by_neighbours); a faint spot of a colour the light cannot show is no
+# evidence of it lit (_foreign_hue)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -187,7 +188,8 @@ LENS_CLEAR = 0.5
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
 # CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
 # least CAST_DARK bright, is tinted, and its lights are read again with the
-# case's colour taken as grey: a light read surely otherwise then is at most DARK_GLOW sure (_cast_doubt). A light
+# case's colour taken as grey: a light read "on" that is then not surely lit, or read "off" that is then surely
+# lit, is at most DARK_GLOW sure (_cast_doubt). A light
 # lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
@@ -1411,15 +1413,17 @@ def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
 
 def _cast_doubt(out, balanced, placed):
     """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT
-    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is surely unlit
-    (p(lit) at most 1 − SURE), or a light read "off" that is then surely lit (p(lit) at least SURE). `out`
+    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is not surely lit
+    (p(lit) under SURE: its sureness was the cast's colour; review r10: the real panel_07, all off, under a
+    cool cast read PON "on" blue 0.96 from a printed icon, p(lit) 0.12 balanced), or a light read "off" that
+    is then surely lit (p(lit) at least SURE). `out`
     the read lights (dicts with "state" and "evidence"); `placed` the row's calibration ("sure"/"doubtful").
     A light read clearly either way both with and without the cast is no question of it (a green LED on a
     green case loses its colour against the case, and is lit all the same)."""
     doubt = []
     for k, evidence in enumerate(balanced):
         p_lit, item = _p_lit(evidence, placed), out[k]
-        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit <= 1 - SURE:
+        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit < SURE:
             doubt.append(k)
         elif item["state"] == "off" and p_lit >= SURE:
             doubt.append(k)
@@ -1479,6 +1483,20 @@ def _hue_off(hue, colours):
     in HUE_REACH units; None when none of them has a hue (white)."""
     far = [abs((hue - PHOTO_HUE[name] + 180) % 360 - 180) / HUE_REACH[name] for name in colours if name in PHOTO_HUE]
     return min(far) if far else None
+
+
+def _foreign_hue(hue, colours, evidence):
+    """Whether a light read lit shows a colour it cannot show: its ring hue `hue` (degrees, _ring_hue; None
+    when nothing coloured shows) lies beyond COLOUR_MISFITS (HUE_REACH units) of every one of `colours` (the
+    catalog's colours of the light) and its lit `evidence` (noise units) is under CAST_LIT. A light whose
+    colours are not known (custom labels: every colour allowed) shows no foreign colour; a clearly lit
+    spot is a light whatever colour a cast gave it. (Review r10: the real panel_08, all off, small in the
+    frame under a cool cast, read POWER and LAN "on green" 0.96 from specks of hue ~200; panel_07 under the
+    same cast, PON "on green" from a pinhole of hue ~212.)"""
+    if hue is None or evidence >= CAST_LIT or set(PHOTO_HUE) - {"other"} <= set(colours):
+        return False
+    off = _hue_off(hue, colours)
+    return off is not None and off > COLOUR_MISFITS
 
 
 def _colour_direction(hues, colours):
@@ -1817,6 +1835,10 @@ def read(images, model):
             item["color"] = colour
             item["color_confidence"] = round(colour_p, 2)
             hues[k] = _ring_hue(frgb, fv, fc, x, y, max(2.0, min(radius, 0.3 * spacing)))
+            if state == "on" and _foreign_hue(hues[k], led["colors"], item["evidence"]):
+                # A faint spot of a colour this light cannot show (a speck or a pinhole a cast has
+                # tinted) is no evidence of it lit: at most DARK_GLOW sure.
+                p_state = min(p_state, DARK_GLOW)
         out.append(item)
         stated.append(p_state)
     clear = _colourless_lenses(out, [led["colors"] for led in leds])
