@@ -1992,25 +1992,24 @@ def _more_lights(levels, scales, points, out):
 
 
 def _window_beyond(levels, scales, points):
-    """Whether one step beyond an end of the row a window shows like the row's own: at a scale
-    (of _beyond's) where the row's median window is at least MORE_WINDOW, a window there at least
-    MORE_LIKE × that median, with a gap before it (half a step back from it, MORE_GAP × less
-    window): a light's window, at the row's spacing. A window seen only at a scale where the row
-    shows none, or one that runs on from the end light (a label's print, the case's edge, a
-    shadow), is no light (review r10: panel_03 brightened 1.2×, panel_06 turned −10° and panel_08
+    """Whether one step beyond an end of the row a window shows like the row's own: at the scale
+    (of _beyond's) where the row's median window is highest, and at least MORE_WINDOW, a window
+    there at least MORE_LIKE × that median, with a gap before it (half a step back from it,
+    MORE_GAP × less window): a light's window, at the row's spacing. A window seen only at a scale
+    where the row shows none, or one that runs on from the end light (a label's print, the case's
+    edge, a shadow), is no light (review r10: panel_03 brightened 1.2×, panel_06 turned −10° and panel_08
     turned +2° were "check_model"). `points` the row's slots (working (x, y)), ≥ 2."""
     points = np.asarray(points, dtype=np.float64)
     step = float(np.hypot(*(points[0] - points[1])))
     fit = [k for k in scales if 2.0 * 2 ** k <= BEYOND_FIT * step] or scales[:1]
-    for k in fit:
-        row = float(np.median([_window(levels, [k], x, y, step) for x, y in points]))
-        if row < MORE_WINDOW:
-            continue
-        for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
-            window = _window(levels, [k], *(2 * end - neighbour), step)
-            gap = _window(levels, [k], *(1.5 * end - 0.5 * neighbour), step)
-            if window >= MORE_LIKE * row and gap * MORE_GAP <= window:
-                return True
+    row, k = max((float(np.median([_window(levels, [k], x, y, step) for x, y in points])), k) for k in fit)
+    if row < MORE_WINDOW:
+        return False
+    for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
+        window = _window(levels, [k], *(2 * end - neighbour), step)
+        gap = _window(levels, [k], *(1.5 * end - 0.5 * neighbour), step)
+        if window >= MORE_LIKE * row and gap * MORE_GAP <= window:
+            return True
     return False
 
 
