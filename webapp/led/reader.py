@@ -77,7 +77,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.13"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.14-h28"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -210,6 +210,7 @@ COLOUR_FITS, COLOUR_MISFITS = 1.0, 1.5
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
 # (always the right model) this fires on rows placed shifted along the real row, read all unsure.
 MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
+MORE_GAP = 2.0  # ... a window there with half a step back from it showing at most 1/MORE_GAP of it (_window_beyond)
 BEYOND_FIT = 0.3  # ... looked for at scales whose spots (radius) are at most this share of the step (_beyond)
 # A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
 # read: good renders' rows span at least 9.5 % of it, the real photos' at least 12.7 %
@@ -2004,11 +2005,32 @@ def _more_lights(levels, scales, points, out):
     if len(points) < 2:
         return False
     lit = [item["evidence"] for item in out if item["state"] != "off" and item.get("lean", "on") != "off"]
-    windows = [item["window"] for item in out]
-    for evidence, brighter, window in _beyond(levels, scales, points):
-        if window >= max(MORE_WINDOW, MORE_LIKE * float(np.median(windows))):
-            return True
+    if _window_beyond(levels, scales, points):
+        return True
+    for evidence, brighter, _ in _beyond(levels, scales, points):
         if lit and brighter > 0 and evidence >= max(MORE_LIT, MORE_LIKE * float(np.median(lit))):
+            return True
+    return False
+
+
+def _window_beyond(levels, scales, points):
+    """Whether one step beyond an end of the row a window shows like the row's own: at the scale
+    (of _beyond's) where the row's median window is highest, and at least MORE_WINDOW, a window
+    there at least MORE_LIKE × that median, with a gap before it (half a step back from it,
+    MORE_GAP × less window): a light's window, at the row's spacing. A window seen only at a scale
+    where the row shows none, or one that runs on from the end light (a label's print, the case's
+    edge, a shadow), is no light (review r10: panel_03 brightened 1.2×, panel_06 turned −10° and panel_08
+    turned +2° were "check_model"). `points` the row's slots (working (x, y)), ≥ 2."""
+    points = np.asarray(points, dtype=np.float64)
+    step = float(np.hypot(*(points[0] - points[1])))
+    fit = [k for k in scales if 2.0 * 2 ** k <= BEYOND_FIT * step] or scales[:1]
+    row, k = max((float(np.median([_window(levels, [k], x, y, step) for x, y in points])), k) for k in fit)
+    if row < MORE_WINDOW:
+        return False
+    for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
+        window = _window(levels, [k], *(2 * end - neighbour), step)
+        gap = _window(levels, [k], *(1.5 * end - 0.5 * neighbour), step)
+        if window >= MORE_LIKE * row and gap * MORE_GAP <= window:
             return True
     return False
 
