@@ -77,7 +77,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.14-h28"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.14"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -100,7 +100,8 @@ VERSION = "2026-12-02.14-h28"  # .3 lines (cables) are not lit spots; .4 slot pl
 # unsure (_cast_evidence, _cast_doubt);
 # .13 an unlit light whose window is unseen is off where the next two slots on one side are seen (lit for sure, or
 # a window seen), in a burst too (_placed_by_neighbours); a faint spot of a colour the light cannot show is no
-# evidence of it lit (_foreign_hue)
+# evidence of it lit (_foreign_hue); .14 "check_model" needs a window one step past an end like the row's own, at
+# the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
