@@ -444,32 +444,6 @@ def test_a_row_a_few_percent_of_the_frame_long_is_too_far_whatever_the_resolutio
     assert not reader._row_too_small(tiny, clutter, long_side)  # a small row among clutter: not told apart
 
 
-@pytest.mark.parametrize("factor", [1.0, 0.5])
-def test_tiny_dots_gathered_off_the_row_read_are_a_panel_too_far(factor):
-    """A frame whose tiny bright dots (lit cores, a pixel or two) all sit in a spot a few percent of the frame across,
-    the row read elsewhere, is a panel too far away; the same dots spread over the frame, or a row placed through
-    them, are not. Judged in fractions of the frame (issue 18)."""
-    side = int(1000 * factor)
-    def frame(dots):
-        v = np.full((int(0.75 * side), side), 90.0, np.float32)
-        for x, y in dots:
-            v[int(y * factor), int(x * factor)] = 230.0
-        return v
-    panel = [(600 + 6 * k, 300 + (k % 2)) for k in range(5)]  # 5 lit cores 6 px apart: 2.4 % of the frame
-    elsewhere = np.array([(100 + 40 * k, 600) for k in range(5)], np.float32) * factor
-    assert reader._tiny_panel(frame(panel), elsewhere, 40 * factor, side)
-    spread = [(100 + 190 * k, 100 + 110 * k) for k in range(5)]
-    assert not reader._tiny_panel(frame(spread), elsewhere, 40 * factor, side)
-    through = np.array([(600 + 6 * k, 300) for k in range(5)], np.float32) * factor
-    assert not reader._tiny_panel(frame(panel), through, 6 * factor, side)
-
-
-def test_a_panel_too_far_among_clutter_is_sent_back_as_too_far():
-    """A render of a panel 3–6 % of the frame long whose row the reader placed on the clutter around it (read all
-    unsure) is a retake "too far", not a reading."""
-    result = read_case(led_render.make_case(712, "single", bad="too_far"))
-    assert result["quality"]["problems"] == ["too_far"], result["quality"]
-
 def test_a_glare_that_hides_every_light_is_over_exposed():
     """Glare over part of the frame (under the 15 % that is always a retake) that leaves no light
     decided is a retake naming the glare, not a reading of nothing but "unsure"."""

@@ -61,8 +61,7 @@ is only a small prior. The steps:
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
 frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
 could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
-with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot, or a row read
-mostly unsure while the frame's tiny bright dots gather in a spot under 6 % of the frame across, off the row),
+with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
 no row found, or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
 A burst whose frames do not show one scene (the phone swung away, two photos given as one
@@ -77,7 +76,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.14"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -93,15 +92,15 @@ VERSION = "2026-12-02.14"  # .3 lines (cables) are not lit spots; .4 slot placem
 # brighter than the panel, is lit when the row's unlit lenses of its colour are seen colourless (_colourless_lenses);
 # a rival placement one slot along the row is settled by the slot each has alone, else only the lights it reads
 # otherwise are unsure (_shifted_rival); an unlit light's window among print windows between the slots is no
-# evidence (_print_between); a row read mostly unsure in a frame whose tiny bright dots gather in one small place
-# off the row is too far (_tiny_panel); a frame clipped over 15 % is sent back only when its lights sit under the
-# clipping (_under_glare), not for its white case;
+# evidence (_print_between);
 # a light that reads otherwise with the case's colour around the row taken as grey (a white balance cast) is
 # unsure (_cast_evidence, _cast_doubt);
 # .13 an unlit light whose window is unseen is off where the next two slots on one side are seen (lit for sure, or
 # a window seen), in a burst too (_placed_by_neighbours); a faint spot of a colour the light cannot show is no
 # evidence of it lit (_foreign_hue); .14 "check_model" needs a window one step past an end like the row's own, at
-# the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light
+# the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
+# .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
+# unchanged 4 of 9, good photos sent back too far 5 -> 7)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -221,16 +220,6 @@ TOO_FAR_SPAN = 0.06
 # frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
 # small 5–62 % (the real row was missed; a retake there would be named wrongly).
 TOO_FAR_SHARE = 0.75
-# A row read mostly unsure (ADVICE_UNSURE) in a frame whose tiny bright dots gather in one place is a
-# panel too far away (_tiny_panel): its lit cores and printed labels are dots a pixel or two across
-# (V at least TINY_RISE grey levels above the frame opened by a TINY_SIDE-pixel disc), at least
-# TINY_DOTS of them and TINY_SHARE of all the frame's within TOO_FAR_SPAN of the long side (a
-# circle of that diameter), and the row read was not placed through them (a cluster dot within
-# 0.3 of the spacing of fewer than two of its slots): the reader fitted clutter, the lights being
-# too small to place. Dev renders (seeds 5000–5399): too-far ones caught 33 → 45 of 80 (their 3–24
-# dots there); good ones sent back 7 → 10 of 400 (5040 placed 7 spacings off its row, 5224, 5397);
-# lights decided right 1391/1427 → 1390/1426 (one was on a photo now sent back); no-panel 5224 caught, named too far.
-TINY_RISE, TINY_SIDE, TINY_DOTS, TINY_SHARE = 40.0, 7, 3, 0.75
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
@@ -1548,47 +1537,17 @@ def _row_too_small(points, spots, long_side):
     return near >= TOO_FAR_SHARE * len(spots)
 
 
-def _tiny_panel(v, points, spacing, long_side):
-    """Whether a row read mostly unsure is a panel too far away: at least TINY_DOTS of the frame's
-    tiny bright dots, and TINY_SHARE of them all, lie within a circle TOO_FAR_SPAN of the long side
-    across, and the row at `points` ((slots, 2) working pixels, `spacing` apart) passes through
-    them at fewer than two slots. `v` is the frame's V map (float32 working pixels), `long_side`
-    its long side. A dot is a local maximum of V standing TINY_RISE or more above V opened by a
-    TINY_SIDE-pixel disc: a lit core or a letter a pixel or two across, whatever the resolution
-    of the frame it came from (working pixels are at most WORK_SIDE)."""
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (TINY_SIDE, TINY_SIDE))
-    rise = v - cv2.morphologyEx(v, cv2.MORPH_OPEN, disc)
-    peak = (rise >= TINY_RISE) & (rise == cv2.dilate(rise, np.ones((5, 5), np.uint8)))
-    ys, xs = np.nonzero(peak)
-    if len(xs) < TINY_DOTS or len(xs) > 2000:  # thousands of dots: texture all over, no small panel
-        return False
-    dots = np.stack([xs, ys], axis=1).astype(np.float32)
-    reach = 0.5 * TOO_FAR_SPAN * long_side
-    near = np.hypot(*(dots[:, None, :] - dots[None, :, :]).transpose(2, 0, 1)) <= reach
-    count = near.sum(1)
-    best = int(np.argmax(count))
-    if count[best] < TINY_DOTS or count[best] < TINY_SHARE * len(dots):
-        return False
-    cluster = dots[near[best]]
-    slots = np.asarray(points, dtype=np.float32)
-    to_slot = np.hypot(*(cluster[:, None, :] - slots[None, :, :]).transpose(2, 0, 1))  # (dots, slots)
-    through = (to_slot <= 0.3 * spacing).any(0).sum()
-    return int(through) < 2
-
-
 def _under_glare(leds, rgb, spacing):
     """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
-    clipping: at least GLARE_LIGHTS of the lights show nothing (no lit spot, evidence under 1, and
-    no window) where at least GLARE_COVER of the frame within GLARE_REACH × `spacing` (working
-    pixels) of them is clipped white (a glare or a blown-out photo over them). A white case in a
-    bright photo clips around its lights, whose windows and lit spots still show (review r4: the
-    real photos brightened 1.3–1.5× clip 20–70 % of the frame and read; panel_01's unlit LOS shows
-    no window even unaltered). The lights are judged, not the frame: a row read all unsure whose
-    lights are not under the clipping is read, with advice (review r8: panel_04 brightened 1.3×,
-    clipped 46 % by its white case, POWER and PON glowing, was sent back; of the dev over-exposed
-    renders (seeds 5000–5399) one more is read, all unsure; the lights of a row read mostly unsure
-    sitting in clipped white still send it back, _lights_washed_out).
+    clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
+    lit spot, evidence under 1, and no window) where at least GLARE_COVER of the frame within
+    GLARE_REACH × `spacing` (working pixels) of them is clipped white (a glare or a blown-out
+    photo over them). A white case in a bright photo clips around its lights, whose windows and
+    lit spots still show (review r4: the real photos brightened 1.3–1.5× clip 20–70 % of the
+    frame and read; panel_01's unlit LOS shows no window even unaltered).
     `leds` are read()'s items (x, y fractions of the frame), `rgb` the float32 working frame."""
+    if all(led["state"] == "unsure" for led in leds):
+        return True
     height, width = rgb.shape[:2]
     reach = max(2, int(round(GLARE_REACH * spacing)))
     covered = 0
@@ -1914,17 +1873,11 @@ def read(images, model):
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
     if clipped and _under_glare(out, pixels[middle], spacing):
         return retake("over_exposed")
-    if _mostly_unsure(out) and (_glare_over(pixels[middle]) and not clipped or _lights_washed_out(pixels[middle], points, spacing)):
+    if _mostly_unsure(out) and (_glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
         # Hardly anything could be decided and a glare covers part of the frame, or the lights
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
-        # A frame clipped over CLIPPED_SHARE (a white case in a bright photo) was judged by its
-        # lights above (_under_glare): its clipped share alone says nothing of them.
         return _retake(["over_exposed"], {"sharpness": sharpness})
-    if _mostly_unsure(out) and _tiny_panel(chans[middle][0], points, spacing, long_side):
-        # Hardly anything could be decided and the frame's tiny bright dots gather in one small
-        # place the row does not pass through: the panel is too far away for its lights to be placed.
-        return retake("too_far")
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
