@@ -66,6 +66,16 @@ def camera_phone(playwright, tmp_path, browser_type_launch_args):
 def chip(scope, label):
     return scope.locator(".led-chip").filter(has_text=label).first
 
+def pull_reading(page, check):
+    """Taps "sync now" (every half second, 20 times at most) until the LED `check` (a locator) shows the reading the
+    server's job made after the push."""
+    for _ in range(20):
+        page.locator("#sync-now").tap()
+        if check.locator(".led-read").count():
+            break
+        page.wait_for_timeout(500)
+
+
 def confirm_tapped_on(page, check, db, check_id, first=0):
     """Taps each light of the LED `check` (a locator) from the `first` on once (an "unsure" light: it is on), taps
     "Confirm these lights" and waits (up to 20 s) for the confirmation to sync → the check's confirmed states as

@@ -4,6 +4,7 @@ import pathlib
 import pytest
 from playwright.sync_api import expect
 
+from tests.test_led_browser import pull_reading
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
     dispatch_order, go_offline, go_online, open_job, phone_profile, server)
 
@@ -55,11 +56,7 @@ def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, p
     page.goto(f"{server.url}/jobs/")
     page.locator(f"#job-{order_id} .job-main").tap()
     saved = page.locator(".led-check").first
-    for _ in range(20):  # the reading is made by the job after the push; pulled on "sync now"
-        page.locator("#sync-now").tap()
-        if saved.locator(".led-read").count():
-            break
-        page.wait_for_timeout(500)
+    pull_reading(page, saved)
     expect(saved.locator(".led-read")).to_be_visible(timeout=30000)
     expect(saved.locator(".led-flash-hint")).to_contain_text("LOS · PON · LAN")
     expect(saved.locator(".led-chip").nth(0)).to_contain_text("常亮")

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
-from tests.test_signature_browser import CASE, DARK_COLUMNS, stroke
+from tests.test_led_browser import pull_reading
+from tests.test_signature_browser import CASE, DARK_COLUMNS, restored_job, stroke
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -20,13 +21,7 @@ ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
 
 def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app, server, db, user_ids, phone_profile):  # noqa: F811
     device = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))["device"]
-    order_id, _desk = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    tap_through(page, "accept", "make_appointment", "arrive", "restore")
-    expect(page.locator(".order-head")).to_contain_text("已修复")
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)
+    _order_id, context, page = restored_job(app, server, user_ids, phone_profile)
     pad = page.locator("#pad-customer")
     portrait = {"width": device["viewport"]["width"], "height": device["viewport"]["height"]}
     page.set_viewport_size({"width": portrait["height"], "height": portrait["width"]})  # the customer turns it
@@ -65,11 +60,7 @@ def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server
     draft.locator("[data-led-save]").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     check = page.locator(".led-check").first
-    for _ in range(20):  # the reading is made by the job after the push; pulled on "sync now"
-        page.locator("#sync-now").tap()
-        if check.locator(".led-read").count():
-            break
-        page.wait_for_timeout(500)
+    pull_reading(page, check)
     power = check.locator(".led-chip").first
     expect(power).to_contain_text("看不准")
     reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])

@@ -38,10 +38,9 @@ def stroke(page, selector, x_from, x_to, y):
     page.mouse.up()
 
 
-def test_turning_the_phone_mid_signature_keeps_ink_under_the_finger(app, server, db, user_ids, phone_profile):  # noqa: F811
-    steps = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))
-    device = steps["device"]
-    assert device["viewport"] == {"width": 390, "height": 844} and device["device_scale_factor"] == 2  # tests' PHONE
+def restored_job(app, server, user_ids, phone_profile):  # noqa: F811
+    """A new order taken to "restored" on a 390-px phone, synced, the job page with the sign-off and its signature pad
+    drawn for the last time → (order_id, context, page)."""
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
     tap_through(page, "accept", "make_appointment", "arrive", "restore")
@@ -49,6 +48,14 @@ def test_turning_the_phone_mid_signature_keeps_ink_under_the_finger(app, server,
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)  # the last pull redraws the job page once more
+    return order_id, context, page
+
+
+def test_turning_the_phone_mid_signature_keeps_ink_under_the_finger(app, server, db, user_ids, phone_profile):  # noqa: F811
+    steps = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))
+    device = steps["device"]
+    assert device["viewport"] == {"width": 390, "height": 844} and device["device_scale_factor"] == 2  # tests' PHONE
+    order_id, context, page = restored_job(app, server, user_ids, phone_profile)
     pad = page.locator("#pad-customer")
     pad.scroll_into_view_if_needed()
     portrait = pad.evaluate(DARK_COLUMNS)
