@@ -18,6 +18,10 @@ const S = self.ONTrackStore;
 const YES_NO = [["yes", t("yes")], ["no", t("no")]];
 const ATTITUDES = [["satisfied", t("satisfied")], ["average", t("average")], ["dissatisfied", t("dissatisfied")]];
 const pads = new Map();  // signature pads on screen, by canvas id; kept while the canvas stays drawn
+// Orders whose "on the customer's own phone" is open: a redraw that makes the section anew (a sync's pull) keeps it
+// open, so the button the technician is about to tap does not fold away under their finger.
+const linkOpen = new Set();
+const keepOpen = (orderId, open) => { if (open) { linkOpen.add(orderId); } else { linkOpen.delete(orderId); } };
 
 // What the report says about the visit; the server builds the same for the customer's own phone.
 export function visitSummary(o, data) {
@@ -89,7 +93,7 @@ export async function signoffView(o, data) {
     · <code class="small">${x.report_hash.slice(0, 16)}…</code>${pendingMark(x)}${x.report_path ? html` · <a href=${x.report_path}>${t("Report")}</a>` : nothing}</p>`);
   return html`<section class="card" id="signoff"><h2>${t("Customer sign-off")}</h2>${done}
     <details class="signoff-new" ?open=${!done.length}><summary>${done.length ? t("Sign again") : t("Sign on this phone")}</summary>${formView(o, visitSummary(o, data), templates)}</details>
-    <details class="signoff-link"><summary>${t("Or on the customer's own phone")}</summary>
+    <details class="signoff-link" ?open=${linkOpen.has(o.id)} @toggle=${(e) => keepOpen(o.id, e.target.open)}><summary>${t("Or on the customer's own phone")}</summary>
       ${o.access_type === "enterprise" ? html`<p class="muted small">${t("Fill in the test report and the tester's signature above first: the customer's phone shows the report.")}</p>` : nothing}
       <button class="btn wide" type="button" data-signoff-link @click=${() => showLink(o)}>${t("Show a QR code for the customer")}</button>
       <div id="signoff-qr" class="qr"></div></details></section>`;
