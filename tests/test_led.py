@@ -115,6 +115,26 @@ def test_real_lights_read_right_when_decided_and_the_easy_rows_are_decided():
     assert decided >= 18, decided  # of 24 lights
 
 
+def test_real_lit_lights_read_in_their_colour_and_a_faint_one_is_not_called_white():
+    """A lit light read lit is given its colour as a person sees it; panel_02's dim LAN, a faint
+    colourless glow 3 grey levels above its case, was read "white" 0.8 (every colour allowed): it
+    shows no colour of its own, so it takes the row's (_unseen_colours) and says it is unsure of it."""
+    for photo, result in real_readings():
+        for truth, led in zip(photo["leds"], result["leds"]):
+            if led["state"] == "on" and truth["color"]:
+                assert led["color"] == truth["color"], (photo["file"], truth["label"], led)
+    faint = next(led for p, r in real_readings() if p["file"] == "panel_02.jpg" for led in r["leds"]
+                 if led["label"] == "LAN")
+    assert faint["state"] == "on" and faint["color_confidence"] <= reader.COLOUR_UNSEEN, faint
+    row = [{"state": "on", "color": "green", "color_confidence": 1.0},
+           {"state": "on", "color": None, "color_confidence": 0.0},
+           {"state": "on", "color": None, "color_confidence": 0.0},
+           {"state": "off", "color": None}]
+    reader._unseen_colours(row, [["green"], ["green", "white"], ["red"], ["green"]])
+    assert [(led["color"], led.get("color_confidence")) for led in row] == [
+        ("green", 1.0), ("green", reader.COLOUR_UNSEEN), ("red", 0.4), (None, None)]
+
+
 def test_a_light_lit_only_by_colour_is_lit_where_an_unlit_lens_of_its_colour_is_seen_colourless():
     """_colourless_lenses: a light read lit only by colour (no brighter than the panel: a dim LED,
     or an unlit lens of coloured plastic) is cleared by another light of its colour read off with

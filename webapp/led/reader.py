@@ -69,6 +69,7 @@ burst) is a retake too ("moved", _burst_moved): its lights changing from frame t
 otherwise read as flashing.
 """
 import math
+from collections import Counter
 
 import cv2
 import numpy as np
@@ -76,7 +77,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.16"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -100,7 +101,8 @@ VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placem
 # evidence of it lit (_foreign_hue); .14 "check_model" needs a window one step past an end like the row's own, at
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
-# unchanged 4 of 9, good photos sent back too far 5 -> 7)
+# unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a faint colourless glow is no white light: its
+# colour is the row's, at 0.5 (_unseen_colours)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -205,6 +207,12 @@ LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
 # The lit lights' colours tell the direction too (_colour_direction): a lit light's ring hue fits a
 # catalog colour within COLOUR_FITS (HUE_REACH units) and misfits it beyond COLOUR_MISFITS.
 COLOUR_FITS, COLOUR_MISFITS = 1.0, 1.5
+# A lit light with no coloured ring is white only when its core stands at least WHITE_RISE (grey
+# levels of V) above the patch around it: a white LED photographs bright and colourless. A fainter
+# colourless glow shows no colour at all (the real panel_02's dim green LAN stands 3 levels above its
+# case, and read "white" 0.8): its colour is the one the row's other lit lights show, if this light
+# can show it, at COLOUR_UNSEEN (_unseen_colours). Renders' white lights stand 60 or more above.
+WHITE_RISE, COLOUR_UNSEEN = 24.0, 0.5
 # A row goes on beyond the model's lights (_more_lights) when one step beyond an end shows a
 # window at least MORE_LIKE × the row's median window and MORE_WINDOW, or a lit spot at least
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
@@ -1422,19 +1430,23 @@ def _cast_doubt(out, balanced, placed):
 
 
 def _colour(rgb, v, c, x, y, r, allowed):
-    """The light's colour class and a confidence, from the chroma-weighted hue of its ring (`rgb` the
-    working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps)."""
+    """The light's colour class (one of `allowed`) and a confidence 0–1, from the chroma-weighted hue of
+    its ring (`rgb` the working RGB, uint8 or float32; `v`, `c` its float32 V and chroma maps; (x, y) and
+    `r` in working pixels); (None, 0.0) when no colour shows (a faint colourless glow, WHITE_RISE: the
+    caller takes the row's, _unseen_colours)."""
     reach = max(2, int(round(2.5 * r)))
     y0, x0 = max(0, int(y) - reach), max(0, int(x) - reach)
     rows, cols = slice(y0, int(y) + reach + 1), slice(x0, int(x) + reach + 1)
     patch, chroma, value = rgb[rows, cols].astype(np.float32), c[rows, cols], v[rows, cols]
     if patch.size == 0:
-        return allowed[0], 0.4
+        return None, 0.0
     weight = np.clip(chroma - np.median(chroma) - 12, 0, None) * (value >= 0.5 * value.max())
-    if "white" in allowed and float(np.percentile(chroma, 97)) < 20:  # clipped and no coloured ring
-        return "white", 0.8
+    if float(np.percentile(chroma, 97)) < 20:  # no coloured ring: white, or too faint to show a colour
+        if "white" in allowed and float(value.max() - np.median(value)) >= WHITE_RISE:
+            return "white", 0.8
+        return None, 0.0
     if weight.sum() <= 0:
-        return allowed[0], 0.4
+        return None, 0.0
     r_, g_, b_ = patch[..., 0], patch[..., 1], patch[..., 2]
     hue = np.degrees(np.arctan2(math.sqrt(3) * (g_ - b_), 2 * r_ - g_ - b_)) % 360
     angle = np.radians(hue)
@@ -1447,6 +1459,20 @@ def _colour(rgb, v, c, x, y, r, allowed):
         return scored[0][1], 0.95 if scored[0][0] <= 1.5 else 0.6
     (near, name), (second, _) = scored[0], scored[1]
     return name, 0.5 + 0.5 * min(1.0, max(0.0, second - near) / 1.5)
+
+
+def _unseen_colours(out, colours):
+    """Give each lit light of `out` (read()'s items, in place) whose colour did not show (_colour: None)
+    the colour most of the row's other lit lights show with colour_confidence 0.8 or more, when it is one
+    of the light's `colours` (catalog colour names, by slot), at COLOUR_UNSEEN; else its first colour at
+    0.4. One panel's lights are mostly of one colour, and a dim or mid-blink LED shows none of its own
+    (the real panel_02's LAN beside a green POWER and GPON)."""
+    seen = Counter(item["color"] for item in out if item["color"] and item.get("color_confidence", 0) >= 0.8)
+    for item, allowed in zip(out, colours):
+        if item["state"] == "off" or item["color"] is not None:
+            continue
+        shown = [(count, name) for name, count in seen.items() if name in allowed]
+        item["color"], item["color_confidence"] = (max(shown)[1], COLOUR_UNSEEN) if shown else (allowed[0], 0.4)
 
 
 def _ring_hue(rgb, v, c, x, y, r):
@@ -1802,6 +1828,7 @@ def read(images, model):
                 p_state = min(p_state, DARK_GLOW)
         out.append(item)
         stated.append(p_state)
+    _unseen_colours(out, [led["colors"] for led in leds])
     clear = _colourless_lenses(out, [led["colors"] for led in leds])
     for k in dark:
         if not clear[k]:
