@@ -14,7 +14,10 @@
    caught (by kind) and good ones sent back, against the targets (states ≥ 97 %, colours
    ≥ 95 %, bad caught ≥ 90 %, good sent back ≤ 5 %).
 3. The real photos in ../shared/led-photos (lights read by eye, truth.json), printed beside
-   (2) in the same form, with each photo's reading.
+   (2) in the same form, with each photo's reading; then the same photos as the phone's app
+   uploads them (long side at most 2048 pixels, JPEG quality 85: offline/photos.js), at the
+   exposure taken and at ×0.85 and ×1.15 (a phone's auto-exposure varies that much from one
+   shot to the next): what the reader is given in the field, 24 readings.
 4. Reliability: stated confidence against observed accuracy, on the labelled set (seeds held
    out from bench/calibrate_led.py's) and on the real photos.
 
@@ -41,6 +44,8 @@ import tempfile
 import time
 import tracemalloc
 
+from PIL import ImageEnhance, ImageOps
+
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -57,6 +62,9 @@ from webapp.led import catalog, reader  # noqa: E402
 
 STATES = ("off", "on", "blinking", "unsure")
 PHOTOS = ROOT.parent / "shared" / "led-photos"
+# How the phone's app uploads a photo (offline/photos.js: MAX_PHOTO_EDGE, toJpeg(canvas, 0.85)).
+PHONE_SIDE, PHONE_QUALITY = 2048, 85
+PHONE_EXPOSURES = (1.0, 0.85, 1.15)
 
 
 def verdict(ok):
@@ -154,23 +162,47 @@ def labelled(count, differences):
     return tally
 
 
-def real_photos(differences):
-    """Read the real photos with their lights named from truth.json (none is a catalog model)."""
+def as_phone_sends(data, exposure=1.0):
+    """JPEG bytes of the photo `data` (JPEG bytes) as the phone's app uploads it: turned upright, shrunk
+    to PHONE_SIDE pixels on its long side (Lanczos; a browser's canvas resamples a little otherwise),
+    its brightness times `exposure` (PIL ImageEnhance), saved at JPEG quality PHONE_QUALITY."""
+    image = ImageOps.exif_transpose(reader.Image.open(io.BytesIO(data))).convert("RGB")
+    scale = PHONE_SIDE / max(image.size)
+    if scale < 1:
+        image = image.resize((round(image.width * scale), round(image.height * scale)), reader.Image.Resampling.LANCZOS)
+    if exposure != 1.0:
+        image = ImageEnhance.Brightness(image).enhance(exposure)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=PHONE_QUALITY)
+    return out.getvalue()
+
+
+def real_photos(differences, exposures=None):
+    """Read the real photos with their lights named from truth.json (none is a catalog model): the
+    files as they are, or (`exposures`: brightness factors) as the phone uploads them (as_phone_sends)."""
     tally = Tally()
     truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
-    print(f"\nReal photos ({PHOTOS}):")
+    if exposures is None:
+        print(f"\nReal photos ({PHOTOS}):")
+    else:
+        print(f"\nThe real photos as the phone uploads them (long side {PHONE_SIDE}, JPEG {PHONE_QUALITY}), "
+              f"exposure × {', '.join(f'{e:g}' for e in exposures)}:")
     for photo in truth:
         model = catalog.custom(photo["labels_csv"].split(","))
-        data = (PHOTOS / photo["file"]).read_bytes()
-        result = reader.read([reader.open_photo(data)], model)
-        tally.add(photo["leds"], result)
-        differences.check(photo["file"], [data], model, result, photo["leds"], kind="real")
-        if not result["quality"]["ok"]:
-            print(f"  {photo['file']}: retake ({', '.join(result['quality']['problems'])})")
-            continue
-        cells = [f"{t['label']} {t['state']}→{g['state']}{' ' + g['color'] if g['color'] and g['state'] != 'unsure' else ''}"
-                 f" {g['confidence']:.2f}" for t, g in zip(photo["leds"], result["leds"])]
-        print(f"  {photo['file']}: " + "; ".join(cells))
+        original = (PHOTOS / photo["file"]).read_bytes()
+        for exposure in exposures or (None,):
+            data = original if exposure is None else as_phone_sends(original, exposure)
+            name = photo["file"] if exposure is None else f"{photo['file']} ×{exposure:g}"
+            result = reader.read([reader.open_photo(data)], model)
+            tally.add(photo["leds"], result)
+            differences.check(name, [data], model, result, photo["leds"], kind="real" if exposure is None else "phone")
+            if not result["quality"]["ok"]:
+                print(f"  {name}: retake ({', '.join(result['quality']['problems'])})")
+                continue
+            cells = [f"{t['label']} {t['state']}→{g['state']}"
+                     f"{' ' + g['color'] if g['color'] and g['state'] != 'unsure' else ''} {g['confidence']:.2f}"
+                     for t, g in zip(photo["leds"], result["leds"])]
+            print(f"  {name}: " + "; ".join(cells))
     return tally
 
 
@@ -252,7 +284,7 @@ class Differences:
     def __init__(self, baseline):
         self.baseline, self.compared, self.differ = baseline, 0, []
         # The baseline's own tallies of the same readings: "before" beside "after", same run.
-        self.tallies = {"labelled": Tally(), "real": Tally()}
+        self.tallies = {"labelled": Tally(), "real": Tally(), "phone": Tally()}
 
     def check(self, name, photos, model, result, truths=None, bad=None, case=None, kind="labelled"):
         if self.baseline is None:
@@ -346,14 +378,18 @@ def main():
         differences = Differences(baseline if args.compare else None)
         rendered = labelled(args.cases, differences)
         real = real_photos(differences)
+        phone = real_photos(differences, PHONE_EXPOSURES)
         rendered.report("Labelled set (renders)")
         real.report("Real photos (../shared/led-photos)")
-        tallies = [("labelled set", rendered), ("real photos", real)]
+        phone.report(f"Real photos as the phone uploads them ({len(PHONE_EXPOSURES)} exposures)")
+        tallies = [("labelled set", rendered), ("real photos", real), ("as uploaded", phone)]
         if args.compare and baseline:
             differences.tallies["labelled"].report(f"Labelled set read by {baseline.rev}'s reader (before, same renders)")
             differences.tallies["real"].report(f"Real photos read by {baseline.rev}'s reader (before)")
+            differences.tallies["phone"].report(f"Real photos as uploaded, read by {baseline.rev}'s reader (before)")
             tallies += [(f"labelled, {baseline.rev}", differences.tallies["labelled"]),
-                        (f"real, {baseline.rev}", differences.tallies["real"])]
+                        (f"real, {baseline.rev}", differences.tallies["real"]),
+                        (f"uploaded, {baseline.rev}", differences.tallies["phone"])]
         reliability(tallies)
         differences.report()
     finally:
