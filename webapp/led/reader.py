@@ -77,7 +77,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.16"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.17"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -102,7 +102,7 @@ VERSION = "2026-12-02.16"  # .3 lines (cables) are not lit spots; .4 slot placem
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
 # unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a faint colourless glow is no white light: its
-# colour is the row's, at 0.5 (_unseen_colours)
+# colour is the row's, at 0.5 (_unseen_colours); .17 a row under TOO_FAR_SPAN of the frame (print) decides nothing (_tiny_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1550,6 +1550,16 @@ def _unfound(spots):
     return "too_far" if small > large else "no_panel"
 
 
+def _tiny_row(points, long_side):
+    """Whether a row at `points` ((slots, 2) working pixels) spans under TOO_FAR_SPAN of the frame's
+    `long_side` (working pixels), first light to last. Read in a photo not sent back as too far
+    (_row_too_small: other things fill the frame), such a row is no row of lights the capture guide
+    asks for (a fifth of the photo) but a few letters of print or a pattern the slots were fitted to:
+    none of its lights is decided. (The real panel_08 as the phone uploads it, exposure ×1.15: four
+    slots across the letters of its "Power" label, two read "on" white 0.96 on a panel with nothing lit.)"""
+    return len(points) >= 2 and math.dist(points[0], points[-1]) < TOO_FAR_SPAN * long_side
+
+
 def _row_too_small(points, spots, long_side):
     """Whether a row of lights at `points` ((slots, 2) working pixels) is a panel too far away:
     it spans under TOO_FAR_SPAN of the frame's long side (working pixels), whatever the
@@ -1865,6 +1875,9 @@ def read(images, model):
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
+    tiny = _tiny_row(points, long_side)
+    if tiny:  # print or a pattern the slots were fitted to, not the lights
+        stated = [min(p, UNSEEN_OFF) for p in stated]
     stated = _printed_row(out, stated, printed)
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               _colour_direction(hues, [led["colors"] for led in leds]))
@@ -1900,7 +1913,8 @@ def read(images, model):
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
     if clipped and _under_glare(out, pixels[middle], spacing):
         return retake("over_exposed")
-    if _mostly_unsure(out) and (_glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
+    if _mostly_unsure(out) and not tiny and (
+            _glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
         # Hardly anything could be decided and a glare covers part of the frame, or the lights
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
