@@ -45,3 +45,17 @@ def test_a_row_a_few_letters_long_is_no_row_of_lights():
     assert reader._tiny_row([(100, 100), (108, 100), (116, 100), (124, 100)], side)
     assert not reader._tiny_row([(100, 100), (140, 100), (180, 100)], side)
     assert not reader._tiny_row([(100, 100)], side)
+
+
+def test_a_row_turned_onto_the_labels_is_turned_back_onto_three_lit_lights():
+    """panel_01 (ZTE F6005: POWER, PON, LAN lit green, LOS off; labels printed above the lights) as the phone
+    uploads it: the row was placed from above the "Power" label through the "O" of "LOS" to LAN, every light
+    "unsure"; the lit POWER light lay 0.47 of the spacing from its slot, outside the pin reach (0.4), and the
+    row's print scored as much as its lights (_lens_row). A slot's lit light now counts before print windows."""
+    truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
+    photo = next(p for p in truth if p["file"] == "panel_01.jpg")
+    data = bench_led.as_phone_sends((PHOTOS / "panel_01.jpg").read_bytes())
+    result = reader.read([reader.open_photo(data)], catalog.custom(photo["labels_csv"].split(",")))
+    states = {led["label"]: led["state"] for led in result["leds"]}
+    assert (states["POWER"], states["PON"], states["LAN"]) == ("on", "on", "on"), result["leds"]
+    assert states["LOS"] in ("off", "unsure")
