@@ -76,7 +76,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.16-h29"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -266,6 +266,13 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
+# A row placed on its lights at one end but turned a few degrees off their line (_squared_row): each
+# end of the row is moved across the row by up to SQUARE_REACH of the spacing, in steps of SQUARE_STEP,
+# the row keeping at least one slot within SQUARE_STEP of where it was placed (it turns, it does not
+# move off sideways onto print), and the turned row is taken when its slots show windows and lit spots
+# (each capped at LENS_CAP noise units) SQUARE_GAIN more in all than the placed row's.
+SQUARE_REACH, SQUARE_STEP, SQUARE_GAIN = 0.6, 0.1, 1.5
+SQUARE_LIT, SQUARE_KEEP = 0.5, 0.75
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
@@ -1136,6 +1143,58 @@ def _lens_row(levels, scales, spots, points, spacing):
     return best_row if best_score >= start + LENS_GAIN else points
 
 
+def _squared_row(levels, scales, points, spacing):
+    """The row's slot `points` ((slots, 2) working pixels, in order) turned onto its lights' line
+    when placed on them at one end but a few degrees off it: the line through a pair of spots of
+    like size is drawn only as exactly as those two spots lie, and with few lit lights to refit it
+    (an unlit row, hidden-until-lit glows) the far end drifts off its lights by half a spacing and
+    reads a lit light there "off" (dev render 5112: the last four of 13 lights 0.38–0.56 spacings
+    off, two lit lights read off).
+
+    Each end is moved across the row by up to SQUARE_REACH of the `spacing` (steps of SQUARE_STEP),
+    the slots between moved in proportion; a row keeps at least one slot within SQUARE_STEP of its
+    place (turned, not moved sideways onto the printed labels: _lens_row's case). Each row is
+    scored by what its slots show (the strongest window or lit evidence near each, capped at
+    LENS_CAP, as _lens_row does); the best is returned when it scores SQUARE_GAIN more than the
+    placed row, else `points` unchanged. Lengths in working pixels."""
+    points = np.asarray(points, dtype=np.float64)
+    n = len(points)
+    if n < 3:
+        return points
+    along = points[-1] - points[0]
+    length = float(np.hypot(*along))
+    if length <= 0:
+        return points
+    normal = np.array([-along[1], along[0]]) / length
+    share = ((points - points[0]) @ along) / length ** 2  # 0 at the first slot, 1 at the last
+    steps = np.arange(-SQUARE_REACH, SQUARE_REACH + 1e-9, SQUARE_STEP)
+    # What each slot shows moved across the row by each step: (slots, steps); a slot moved by a
+    # share of a step between two steps is scored at the nearer (the maps' reach is wider).
+    shown = np.zeros((n, len(steps)))
+    lit = np.zeros((n, len(steps)))
+    for k in range(n):
+        for j, d in enumerate(steps):
+            x, y = points[k] + d * spacing * normal
+            lit[k, j] = _evidence(levels, scales, x, y, spacing)
+            shown[k, j] = min(LENS_CAP, max(_window(levels, scales, x, y, spacing), lit[k, j]))
+    first, last = np.meshgrid(steps, steps, indexing="ij")
+    moved = first[..., None] + (last - first)[..., None] * share[None, None, :]  # (first, last, slots)
+    index = np.clip(np.round((moved + SQUARE_REACH) / SQUARE_STEP).astype(int), 0, len(steps) - 1)
+    slot = np.arange(n)[None, None, :]
+    total = shown[slot, index].sum(-1)
+    middle = int(np.argmin(np.abs(steps)))
+    # A lit light at its slot pins the row there: a row turned off it (onto print) is no better.
+    pinned = lit[:, middle] >= SQUARE_LIT
+    kept = (lit[slot, index] >= SQUARE_KEEP * lit[:, middle][None, None, :]) | ~pinned[None, None, :]
+    ok = (np.abs(moved).min(-1) <= SQUARE_STEP + 1e-9) & kept.all(-1)
+    total = np.where(ok, total - 1e-3 * np.abs(moved).sum(-1), -np.inf)  # of rows alike, the least moved
+    start = shown[:, middle].sum()
+    a, b = np.unravel_index(int(np.argmax(total)), total.shape)
+    if total[a, b] < start + SQUARE_GAIN:
+        return points
+    return points + moved[a, b][:, None] * spacing * normal[None, :]
+
+
 # ---- white print taken for a white light ----
 
 def _strongest_lit(levels, scales, x, y, spacing):
@@ -1729,6 +1788,7 @@ def read(images, model):
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     if len(images) == 1:  # (in a burst, found on every pixel at its brightest, it misread 2 dev rows: off as blinking)
         points = _lens_row(levels, scales, spots, points, spacing)
+    points = _squared_row(levels, scales, points, spacing)
     slot_points = [tuple(p) for p in points]
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
