@@ -478,6 +478,18 @@ class _Level:
         """The emit score map (emit_at at every point)."""
         return self.emit_at(slice(None)).reshape(self.bright_v.shape)
 
+    def at_many(self, array, xs, ys, reach):
+        """_Level.at at many working points `xs`, `ys` (arrays of one shape) at once: an array of that shape."""
+        h, w = array.shape
+        cx = np.round(np.asarray(xs, dtype=np.float64) / self.scale).astype(np.int64).ravel()
+        cy = np.round(np.asarray(ys, dtype=np.float64) / self.scale).astype(np.int64).ravel()
+        inside = (cx + reach >= 0) & (cx - reach < w) & (cy + reach >= 0) & (cy - reach < h)
+        offsets = np.arange(-reach, reach + 1)
+        px = np.clip(cx[:, None] + offsets[None, :], 0, w - 1)  # clipped into the window where it meets the frame
+        py = np.clip(cy[:, None] + offsets[None, :], 0, h - 1)
+        found = array[py[:, :, None], px[:, None, :]].max((1, 2)).astype(np.float64)
+        return np.where(inside, found, 0.0).reshape(np.shape(xs))
+
     def at(self, array, x, y, reach):
         """Max of `array` within `reach` level pixels of the working point (x, y)."""
         h, w = array.shape
@@ -1170,13 +1182,9 @@ def _squared_row(levels, scales, points, spacing):
     steps = np.arange(-SQUARE_REACH, SQUARE_REACH + 1e-9, SQUARE_STEP)
     # What each slot shows moved across the row by each step: (slots, steps); a slot moved by a
     # share of a step between two steps is scored at the nearer (the maps' reach is wider).
-    shown = np.zeros((n, len(steps)))
-    lit = np.zeros((n, len(steps)))
-    for k in range(n):
-        for j, d in enumerate(steps):
-            x, y = points[k] + d * spacing * normal
-            lit[k, j] = _evidence(levels, scales, x, y, spacing)
-            shown[k, j] = min(LENS_CAP, max(_window(levels, scales, x, y, spacing), lit[k, j]))
+    across = points[:, None, :] + steps[None, :, None] * spacing * normal[None, None, :]  # (slots, steps, 2)
+    windows, lit = _windows_and_evidence(levels, scales, across[..., 0], across[..., 1], spacing)
+    shown = np.minimum(LENS_CAP, np.maximum(windows, lit))
     first, last = np.meshgrid(steps, steps, indexing="ij")
     moved = first[..., None] + (last - first)[..., None] * share[None, None, :]  # (first, last, slots)
     index = np.clip(np.round((moved + SQUARE_REACH) / SQUARE_STEP).astype(int), 0, len(steps) - 1)
@@ -1377,6 +1385,20 @@ def _window(levels, scales, x, y, spacing):
         win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
+
+
+def _windows_and_evidence(levels, scales, xs, ys, spacing):
+    """_window and _evidence at many working points `xs`, `ys` (arrays of one shape) at once:
+    (windows, evidence), arrays of that shape."""
+    windows = np.zeros(np.shape(xs))
+    evidence = np.zeros(np.shape(xs))
+    for k in scales:
+        level = levels[k]
+        win = level.at_many(level.window, xs, ys, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+        np.maximum(windows, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), out=windows)
+        lit = level.at_many(level.lit, xs, ys, max(1, int(round(0.25 * spacing / level.scale))))
+        np.maximum(evidence, lit / max(10.0, 5 * level.lit_noise), out=evidence)
+    return windows, evidence
 
 
 def _brighter(levels, scales, x, y, spacing):
