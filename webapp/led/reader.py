@@ -18,7 +18,8 @@ is only a small prior. The steps:
    drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best. A row cut by the frame's edge
+   are placed where they explain the lit spots and windows best, and a row turned a few degrees off its
+   lit lights' line (far from the two spots that drew it) is turned back onto them (_squared_row). A row cut by the frame's edge
    is placed with its cut light (one, _placeable) outside the frame, read "unsure".
    Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
@@ -101,6 +102,8 @@ VERSION = "2026-12-02.16-h29"  # .3 lines (cables) are not lit spots; .4 slot pl
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
 # unchanged 4 of 9, good photos sent back too far 5 -> 7)
+# .16-h29 a row placed on its lights at one end but turned a few degrees off their line is turned back onto
+# its lit lights (_squared_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -269,7 +272,8 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # A row placed on its lights at one end but turned a few degrees off their line (_squared_row): each
 # end of the row is moved across the row by up to SQUARE_REACH of the spacing, in steps of SQUARE_STEP,
 # the row keeping at least one slot within SQUARE_STEP of where it was placed (it turns, it does not
-# move off sideways onto print), and the turned row is taken when its slots show windows and lit spots
+# move off sideways onto print) and SQUARE_KEEP of the lit evidence of each slot whose lit spot is
+# centred on it (SQUARE_LIT or more), and the turned row is taken when its slots show lit spots
 # (each capped at LENS_CAP noise units) SQUARE_GAIN more in all than the placed row's.
 SQUARE_REACH, SQUARE_STEP, SQUARE_GAIN = 0.6, 0.1, 1.5
 SQUARE_LIT, SQUARE_KEEP = 0.5, 0.75
@@ -1165,10 +1169,18 @@ def _squared_row(levels, scales, points, spacing):
 
     Each end is moved across the row by up to SQUARE_REACH of the `spacing` (steps of SQUARE_STEP),
     the slots between moved in proportion; a row keeps at least one slot within SQUARE_STEP of its
-    place (turned, not moved sideways onto the printed labels: _lens_row's case). Each row is
-    scored by what its slots show (the strongest window or lit evidence near each, capped at
-    LENS_CAP, as _lens_row does); the best is returned when it scores SQUARE_GAIN more than the
-    placed row, else `points` unchanged. Lengths in working pixels."""
+    place (it turns, it does not move sideways: _lens_row's case). A slot whose lit spot is centred
+    on it (evidence SQUARE_LIT within WINDOW_REACH) pins the row: a turned row must keep SQUARE_KEEP
+    of it there. Each row is scored by the lit evidence its slots show (half within a quarter of
+    the spacing, half centred; each capped at LENS_CAP): windows do not count, the printed labels
+    beside the lights show them as well as the lenses do (with windows counted, dev rows placed right fell
+    from 261 to 222, turned onto their labels, and the real panel_01 onto its "Power LOS PON LAN").
+    The best row is returned when it scores SQUARE_GAIN more than the placed row, else `points`
+    unchanged. Lengths in working pixels.
+
+    Dev renders 5000–5399 (main .15 alongside): see VERSION .16-h29 in bench/README or the report
+    of h29; on the 19 dev rows turned off their lights: 4 placed right again, lights read right
+    61 -> 72, decided wrong 2 -> 0."""
     points = np.asarray(points, dtype=np.float64)
     n = len(points)
     if n < 3:
@@ -1183,17 +1195,18 @@ def _squared_row(levels, scales, points, spacing):
     # What each slot shows moved across the row by each step: (slots, steps); a slot moved by a
     # share of a step between two steps is scored at the nearer (the maps' reach is wider).
     across = points[:, None, :] + steps[None, :, None] * spacing * normal[None, None, :]  # (slots, steps, 2)
-    windows, lit = _windows_and_evidence(levels, scales, across[..., 0], across[..., 1], spacing)
-    shown = np.minimum(LENS_CAP, np.maximum(windows, lit))
+    lit, centred = _lit_evidence_at(levels, scales, across[..., 0], across[..., 1], spacing)
+    # Lit spots only (the print beside the lights shows windows too), those centred on the slot counting double.
+    shown = np.minimum(LENS_CAP, 0.5 * (lit + centred))
     first, last = np.meshgrid(steps, steps, indexing="ij")
     moved = first[..., None] + (last - first)[..., None] * share[None, None, :]  # (first, last, slots)
     index = np.clip(np.round((moved + SQUARE_REACH) / SQUARE_STEP).astype(int), 0, len(steps) - 1)
     slot = np.arange(n)[None, None, :]
     total = shown[slot, index].sum(-1)
     middle = int(np.argmin(np.abs(steps)))
-    # A lit light at its slot pins the row there: a row turned off it (onto print) is no better.
-    pinned = lit[:, middle] >= SQUARE_LIT
-    kept = (lit[slot, index] >= SQUARE_KEEP * lit[:, middle][None, None, :]) | ~pinned[None, None, :]
+    # A lit light centred on its slot pins the row there: a row turned off it (onto print) is no better.
+    pinned = centred[:, middle] >= SQUARE_LIT
+    kept = (centred[slot, index] >= SQUARE_KEEP * centred[:, middle][None, None, :]) | ~pinned[None, None, :]
     ok = (np.abs(moved).min(-1) <= SQUARE_STEP + 1e-9) & kept.all(-1)
     total = np.where(ok, total - 1e-3 * np.abs(moved).sum(-1), -np.inf)  # of rows alike, the least moved
     start = shown[:, middle].sum()
@@ -1387,18 +1400,19 @@ def _window(levels, scales, x, y, spacing):
     return best
 
 
-def _windows_and_evidence(levels, scales, xs, ys, spacing):
-    """_window and _evidence at many working points `xs`, `ys` (arrays of one shape) at once:
-    (windows, evidence), arrays of that shape."""
-    windows = np.zeros(np.shape(xs))
-    evidence = np.zeros(np.shape(xs))
+def _lit_evidence_at(levels, scales, xs, ys, spacing):
+    """_evidence at many working points `xs`, `ys` (arrays of one shape) at once, and the same within
+    WINDOW_REACH of each point (a lit spot centred on it, not a quarter of a spacing off):
+    (evidence, centred), arrays of that shape (noise units)."""
+    evidence, centred = np.zeros(np.shape(xs)), np.zeros(np.shape(xs))
     for k in scales:
         level = levels[k]
-        win = level.at_many(level.window, xs, ys, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
-        np.maximum(windows, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise), out=windows)
-        lit = level.at_many(level.lit, xs, ys, max(1, int(round(0.25 * spacing / level.scale))))
-        np.maximum(evidence, lit / max(10.0, 5 * level.lit_noise), out=evidence)
-    return windows, evidence
+        floor = max(10.0, 5 * level.lit_noise)
+        np.maximum(evidence, level.at_many(level.lit, xs, ys, max(1, int(round(0.25 * spacing / level.scale)))) / floor,
+                   out=evidence)
+        near = max(1, int(round(WINDOW_REACH * spacing / level.scale)))
+        np.maximum(centred, level.at_many(level.lit, xs, ys, near) / floor, out=centred)
+    return evidence, centred
 
 
 def _brighter(levels, scales, x, y, spacing):
