@@ -273,10 +273,11 @@ LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.9
 # end of the row is moved across the row by up to SQUARE_REACH of the spacing, in steps of SQUARE_STEP,
 # the row keeping at least one slot within SQUARE_STEP of where it was placed (it turns, it does not
 # move off sideways onto print) and SQUARE_KEEP of the lit evidence of each slot whose lit spot is
-# centred on it (SQUARE_LIT or more), and the turned row is taken when its slots show lit spots
-# (each capped at LENS_CAP noise units) SQUARE_GAIN more in all than the placed row's.
+# centred on it (SQUARE_LIT or more); the turned row is taken when it finds a clear lit spot (SQUARE_SEEN)
+# at a slot that showed none and its slots show lit spots (each capped at LENS_CAP noise units)
+# SQUARE_GAIN more in all than the placed row's.
 SQUARE_REACH, SQUARE_STEP, SQUARE_GAIN = 0.6, 0.1, 1.5
-SQUARE_LIT, SQUARE_KEEP = 0.5, 0.75
+SQUARE_LIT, SQUARE_KEEP, SQUARE_SEEN = 0.5, 0.75, 1.0
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
@@ -1175,12 +1176,16 @@ def _squared_row(levels, scales, points, spacing):
     the spacing, half centred; each capped at LENS_CAP): windows do not count, the printed labels
     beside the lights show them as well as the lenses do (with windows counted, dev rows placed right fell
     from 261 to 222, turned onto their labels, and the real panel_01 onto its "Power LOS PON LAN").
-    The best row is returned when it scores SQUARE_GAIN more than the placed row, else `points`
-    unchanged. Lengths in working pixels.
+    The turned row must find a lit light the placed row missed (a clear lit spot, evidence
+    SQUARE_SEEN, at a slot that showed none): turned only to centre the lights it reads already, it
+    gains nothing and may lose its unlit lights (dev render 5197, four unlit lights turned onto
+    specks). The best row is returned when it scores SQUARE_GAIN more than the placed row, else
+    `points` unchanged. Lengths in working pixels.
 
-    Dev renders 5000–5399 (main .15 alongside): see VERSION .16-h29 in bench/README or the report
-    of h29; on the 19 dev rows turned off their lights: 4 placed right again, lights read right
-    61 -> 72, decided wrong 2 -> 0."""
+    Dev renders 5000–5399, main .15 alongside: of the 19 rows main turned off their lights, 3 placed
+    right (5099, 5112, 5175), their lights read right 61 -> 72 of 171, decided wrong 2 -> 0; on all 400
+    good renders states right 1525 -> 1533, rows placed 261 -> 263 (5327, a burst, lost), lit read off
+    4 -> 2. The 8 real photos read as before."""
     points = np.asarray(points, dtype=np.float64)
     n = len(points)
     if n < 3:
@@ -1207,7 +1212,10 @@ def _squared_row(levels, scales, points, spacing):
     # A lit light centred on its slot pins the row there: a row turned off it (onto print) is no better.
     pinned = centred[:, middle] >= SQUARE_LIT
     kept = (centred[slot, index] >= SQUARE_KEEP * centred[:, middle][None, None, :]) | ~pinned[None, None, :]
-    ok = (np.abs(moved).min(-1) <= SQUARE_STEP + 1e-9) & kept.all(-1)
+    # The turned row must find a lit light the placed row missed (a clear lit spot, evidence SQUARE_SEEN,
+    # at a slot that showed none): a row turned only to centre lights it already reads gains nothing.
+    found = ((lit[slot, index] >= SQUARE_SEEN) & (lit[:, middle] < SQUARE_SEEN)[None, None, :]).any(-1)
+    ok = (np.abs(moved).min(-1) <= SQUARE_STEP + 1e-9) & kept.all(-1) & found
     total = np.where(ok, total - 1e-3 * np.abs(moved).sum(-1), -np.inf)  # of rows alike, the least moved
     start = shown[:, middle].sum()
     a, b = np.unravel_index(int(np.argmax(total)), total.shape)
