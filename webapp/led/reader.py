@@ -102,8 +102,8 @@ VERSION = "2026-12-02.16-h29"  # .3 lines (cables) are not lit spots; .4 slot pl
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
 # unchanged 4 of 9, good photos sent back too far 5 -> 7)
-# .16-h29 a row placed on its lights at one end but turned a few degrees off their line is turned back onto
-# its lit lights (_squared_row)
+# .16-h29 a single photo's row placed on its lights at one end but turned a few degrees off their line is
+# turned onto a lit light it missed (_squared_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1182,10 +1182,12 @@ def _squared_row(levels, scales, points, spacing):
     specks). The best row is returned when it scores SQUARE_GAIN more than the placed row, else
     `points` unchanged. Lengths in working pixels.
 
-    Dev renders 5000–5399, main .15 alongside: of the 19 rows main turned off their lights, 3 placed
-    right (5099, 5112, 5175), their lights read right 61 -> 72 of 171, decided wrong 2 -> 0; on all 400
-    good renders states right 1525 -> 1533, rows placed 261 -> 263 (5327, a burst, lost), lit read off
-    4 -> 2. The 8 real photos read as before."""
+    Single photos only (read()). Dev renders 5000–5399, main .15 alongside: of the 19 rows main
+    turned off their lights, 2 are placed right (5112, 5175); on all 400 good renders
+    states right 1525 -> 1528 of 2975, rows placed 261 -> 263, decided wrong 36 -> 34, lit read off
+    4 -> 2, good sent back 6 -> 6, bad caught 300 -> 301; held-out 6000–6239 states right 893 -> 905 of
+    1790 (6127: 12 lights read right, unsure before), decided wrong 14 -> 14. The 8 real photos read
+    as before."""
     points = np.asarray(points, dtype=np.float64)
     n = len(points)
     if n < 3:
@@ -1832,7 +1834,9 @@ def read(images, model):
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     if len(images) == 1:  # (in a burst, found on every pixel at its brightest, it misread 2 dev rows: off as blinking)
         points = _lens_row(levels, scales, spots, points, spacing)
-    points = _squared_row(levels, scales, points, spacing)
+        # (in a burst, turned onto lit spots of the brightest pixels, it set 1 dev row right and 2 wrong:
+        # 5327 and held-out 6185 read an unlit light blinking; unlit bad bursts read 3 more lights wrong)
+        points = _squared_row(levels, scales, points, spacing)
     slot_points = [tuple(p) for p in points]
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
