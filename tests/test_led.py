@@ -255,7 +255,6 @@ def test_the_slots_are_placed_on_the_lights_with_the_right_span(seed):
     assert placed_right(case, result), [(led["x"], led["y"]) for led in result["leds"]]
 
 
-
 # Dev renders whose rows main's reader (.15) placed on their lights at one end but a few degrees off
 # their line (h29, issue 18: 19 of the 133 dev rows placed off their lights): 5112, 13 hidden-until-lit
 # lights, 8 lit, the last four slots 0.38–0.56 spacings off; 5175, seven lights, the last 0.42 off.

@@ -18,8 +18,9 @@ is only a small prior. The steps:
    drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best, and a row turned a few degrees off its
-   lit lights' line (far from the two spots that drew it) is turned back onto them (_squared_row). A row cut by the frame's edge
+   are placed where they explain the lit spots and windows best; in a single photo, a row turned a few
+   degrees off its lights' line (far from the two spots that drew it) is turned onto a lit light it
+   missed (_squared_row). A row cut by the frame's edge
    is placed with its cut light (one, _placeable) outside the frame, read "unsure".
    Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
