@@ -76,7 +76,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.16-h30"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -100,7 +100,8 @@ VERSION = "2026-12-02.15"  # .3 lines (cables) are not lit spots; .4 slot placem
 # evidence of it lit (_foreign_hue); .14 "check_model" needs a window one step past an end like the row's own, at
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
-# unchanged 4 of 9, good photos sent back too far 5 -> 7)
+# unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a row read mostly unsure while the frame's strongest spot
+# is a small box (the panel seen whole) is too far (_far_panel, h30)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -220,6 +221,18 @@ TOO_FAR_SPAN = 0.06
 # frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
 # small 5–62 % (the real row was missed; a retake there would be named wrongly).
 TOO_FAR_SHARE = 0.75
+# A row read mostly unsure (ADVICE_UNSURE) while the panel itself, too far away, shows whole as one
+# coarse window (_far_panel): the frame's strongest spot (FAR_PANEL_RANK) is a window of the coarsest
+# level at WIN_CAP (no lit score), with at most one like window near it (not one hole of a row or a
+# lattice), and its region (_box_shape) is a box FAR_PANEL_LONG (fractions of the frame's long side)
+# long, at least FAR_PANEL_ASPECT times as long as wide, filling FAR_PANEL_FILL of its rectangle and
+# standing FAR_PANEL_CONTRAST grey levels off its ring, bounded within FAR_PANEL_REACH of the long
+# side (the renderer's too-far panel is a box of the case's colour 3–9 % of the long side). Of the
+# renders read mostly unsure (dev seeds): too far 2 of 44 (5000–5399) and 6 of 29 (fresh renders of
+# seeds 6000–6059), no panel 0 of 28 and 0 of 24, good photos 1 of 171 (good-5279, a burst: a printed
+# label on a dark case whose hidden lights are unlit, read unsure, is such a box). h30.
+FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 1, (0.03, 0.09), 2.4, 0.6
+FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
@@ -1537,6 +1550,68 @@ def _row_too_small(points, spots, long_side):
     return near >= TOO_FAR_SHARE * len(spots)
 
 
+def _far_panel(spots, lum, long_side):
+    """Whether the panel, too far away, shows whole as one coarse window among the frame's
+    strongest `spots` (_spots, strongest first): among the first FAR_PANEL_RANK, a window of the
+    coarsest level at WIN_CAP with no lit score and at most one like window near it (within 6 of its
+    radii: not a hole of a row or a lattice), whose region is a box (_box_shape) FAR_PANEL_LONG of the
+    frame's `long_side` (working pixels) long, FAR_PANEL_ASPECT times as long as wide, filling
+    FAR_PANEL_FILL of its rectangle, FAR_PANEL_CONTRAST grey levels off its ring. `lum` is the
+    frame's luminance (float32 working pixels). Judged only for a row read mostly unsure: the row
+    the reader placed is then on something else (clutter), the lights being too small to place."""
+    for spot in spots[:FAR_PANEL_RANK]:
+        if spot.level < LEVELS - 1 or spot.window < 0.95 * WIN_CAP or spot.lit >= 0.5:
+            continue
+        like = sum(abs(other.level - spot.level) <= 1 and other.window >= 0.5
+                   and 0 < math.hypot(other.x - spot.x, other.y - spot.y) <= 6 * spot.radius for other in spots)
+        if like > 1:
+            continue
+        shape = _box_shape(lum, spot.x, spot.y, spot.radius, long_side)
+        if shape is None:
+            continue
+        length, aspect, fill, contrast = shape
+        if (FAR_PANEL_LONG[0] <= length <= FAR_PANEL_LONG[1] and aspect >= FAR_PANEL_ASPECT
+                and fill >= FAR_PANEL_FILL and abs(contrast) >= FAR_PANEL_CONTRAST):
+            return True
+    return False
+
+
+def _box_shape(lum, x, y, radius, long_side):
+    """The region around a window spot at (`x`, `y`) of `radius` (working pixels) in `lum`
+    (float32 luminance): the pixels at least half as far from the median of its ring (2–3 radii
+    out) as the median of its middle (half a radius) is, connected to its middle, within
+    FAR_PANEL_REACH of `long_side` plus 2 radii of it. Returns (length as a fraction of
+    `long_side`, length / width, share of its minimum-area rectangle it fills, middle − ring in
+    grey levels), or None when the middle stands under 12 grey levels off the ring, or the
+    region reaches the edge of that window (it is larger: a shelf, a wall, the panel of a good photo)."""
+    height, width = lum.shape
+    half = int(FAR_PANEL_REACH * long_side + 2 * radius)
+    x0, x1 = max(0, int(x) - half), min(width, int(x) + half + 1)
+    y0, y1 = max(0, int(y) - half), min(height, int(y) + half + 1)
+    patch = cv2.GaussianBlur(lum[y0:y1, x0:x1], (3, 3), 0)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - x, yy - y)
+    middle = d <= 0.5 * radius
+    ring = float(np.median(patch[(d >= 2 * radius) & (d <= 3 * radius)]))
+    contrast = float(np.median(patch[middle])) - ring
+    if abs(contrast) < 12:
+        return None
+    mask = ((patch - ring) * np.sign(contrast) >= 0.5 * abs(contrast)).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    core = labels[middle]
+    core = core[core > 0]
+    if not len(core):
+        return None
+    k = int(np.bincount(core).argmax())
+    left, top, w, h = stats[k, :4]
+    if left == 0 or top == 0 or left + w >= patch.shape[1] or top + h >= patch.shape[0]:
+        return None
+    region = labels == k
+    (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(region.astype(np.uint8)))
+    length, across = max(a, b), max(1.0, min(a, b))
+    return length / long_side, length / across, float(region.sum()) / max(1.0, a * b), contrast
+
+
 def _under_glare(leds, rgb, spacing):
     """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
     clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
@@ -1878,6 +1953,10 @@ def read(images, model):
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
+    if _mostly_unsure(out) and _far_panel(spots, lum, long_side):
+        # Hardly anything could be decided and the panel shows whole as one small box among the
+        # frame's strongest spots, the row placed elsewhere: too far for its lights to be placed.
+        return retake("too_far")
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
