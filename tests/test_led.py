@@ -9,6 +9,7 @@ import struct
 import uuid
 import zlib
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -455,6 +456,33 @@ def test_a_box_the_size_of_a_far_panel_is_too_far_only_when_it_is_long_bounded_a
     assert not reader._far_panel([spot()], frame(60, 20, 140.0), 1000)  # hardly stands out
     assert not reader._far_panel([reader._Spot(500.0, 375.0, reader.LEVELS - 1, 2.0, reader.WIN_CAP)],
                                  frame(60, 20), 1000)  # a lit spot is a light, not a panel
+
+
+@pytest.mark.parametrize("seed", [6012, 6027])
+def test_a_photo_of_pegboard_alone_is_no_panel_though_a_row_was_placed_on_its_holes(seed):
+    """Renders of dev seeds with no panel in front of pegboard: main's .15 placed a row on the holes
+    and read it all unsure; the frame is holes from edge to edge (_holes_everywhere): "no_panel"."""
+    case = led_render.make_case(seed, "single", bad="no_panel")
+    assert case["conditions"]["clutter"] == "pegboard"
+    result = read_case(case)
+    assert result["quality"]["problems"] == ["no_panel"], result["quality"]
+
+
+def test_a_frame_of_holes_from_edge_to_edge_shows_no_panel_and_a_panel_in_front_of_them_does():
+    """_holes_everywhere on drawn frames: pegboard (dark holes on a 30-pixel pitch) filling the frame
+    is no panel; the same pegboard with a panel 20 % of the frame wide in front of it, or a plain
+    wall, is not (the rule never judges a frame without such a lattice)."""
+    def pegboard(panel=False):
+        lum = np.full((750, 1000), 170.0, np.float32)
+        for y in range(15, 750, 30):
+            for x in range(15, 1000, 30):
+                cv2.circle(lum, (x, y), 4, 50.0, -1)
+        if panel:
+            lum[300:380, 400:600] = 40.0
+        return lum
+    assert reader._holes_everywhere(pegboard())
+    assert not reader._holes_everywhere(pegboard(panel=True))
+    assert not reader._holes_everywhere(np.full((750, 1000), 170.0, np.float32))
 
 
 @pytest.mark.parametrize("factor", [1.0, 0.25])

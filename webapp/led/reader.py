@@ -61,8 +61,10 @@ is only a small prior. The steps:
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
 frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
 could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
-with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
-no row found, or a row with more lights than the model chosen (check_model). A row that cannot
+with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot, or a row read
+mostly unsure while the frame's strongest spot is a small box, the panel seen whole: _far_panel),
+no row found (or a row read mostly unsure in a frame of holes from edge to edge, pegboard that no panel
+hides anywhere: _holes_everywhere), or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
 A burst whose frames do not show one scene (the phone swung away, two photos given as one
 burst) is a retake too ("moved", _burst_moved): its lights changing from frame to frame would
@@ -101,7 +103,8 @@ VERSION = "2026-12-02.16-h30"  # .3 lines (cables) are not lit spots; .4 slot pl
 # the row's strongest scale, with a gap before it (_window_beyond): not print or an edge running on from the end light;
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
 # unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a row read mostly unsure while the frame's strongest spot
-# is a small box (the panel seen whole) is too far (_far_panel, h30)
+# is a small box (the panel seen whole) is too far (_far_panel), in a frame of holes from edge to edge no panel
+# (_holes_everywhere, h30)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -233,6 +236,16 @@ TOO_FAR_SHARE = 0.75
 # label on a dark case whose hidden lights are unlit, read unsure, is such a box). h30.
 FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 1, (0.03, 0.09), 2.4, 0.6
 FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
+# A row read mostly unsure in a frame that is one lattice of holes from edge to edge (pegboard, a vent
+# grille filling the frame: _holes_everywhere) shows no panel: a panel in front of the lattice hides
+# its holes over a region wider than the lattice's pitch. Holes are dark discs narrower than one of
+# HOLE_SIDES working pixels (a black top-hat at least HOLE_RISE grey levels deep, and half the frame's
+# 99th percentile of it), at least HOLE_COUNT of them, HOLE_REGULAR of them with their nearest hole at
+# the median spacing (the pitch, within 20 %), and no point of the frame (a pitch in from its edges)
+# farther than HOLE_GAP pitches from a hole (a square lattice: 0.71). Dev renders read mostly unsure on
+# pegboard: no panel 25 of 31 (0.67–0.72 pitches; seeds 5000–5399 and fresh renders of 6000–6059), good
+# photos 0 of 45 (their panels leave gaps of 1.16–14 pitches). h30.
+HOLE_SIDES, HOLE_RISE, HOLE_COUNT, HOLE_REGULAR, HOLE_GAP = (9, 15, 25), 12.0, 30, 0.9, 1.0
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
@@ -1576,6 +1589,39 @@ def _far_panel(spots, lum, long_side):
     return False
 
 
+def _holes_everywhere(lum):
+    """Whether the frame `lum` (float32 luminance, working pixels) is one lattice of holes from edge
+    to edge, hidden nowhere by a panel: for some hole size in HOLE_SIDES (pixels), at least
+    HOLE_COUNT dark discs (black top-hat HOLE_RISE deep or more, and at least half its 99th
+    percentile), HOLE_REGULAR of them with their nearest one at the median spacing (the pitch), and
+    no point a pitch or more inside the frame farther than HOLE_GAP pitches from one."""
+    height, width = lum.shape
+    for side in HOLE_SIDES:
+        hat = cv2.morphologyEx(lum, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side)))
+        deep = (hat >= max(HOLE_RISE, 0.5 * float(np.percentile(hat, 99)))).astype(np.uint8)
+        _, _, stats, centres = cv2.connectedComponentsWithStats(deep, connectivity=8)
+        w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
+        holes = centres[1:][(area >= 4) & (w <= side) & (h <= side) & (np.maximum(w, h) <= 2 * np.minimum(w, h))]
+        if not HOLE_COUNT <= len(holes) <= 5000:
+            continue
+        nearest = np.empty(len(holes))
+        for start in range(0, len(holes), 500):  # the nearest hole to each, 500 at a time
+            part = holes[start:start + 500]
+            d = np.hypot(part[:, None, 0] - holes[None, :, 0], part[:, None, 1] - holes[None, :, 1])
+            d[np.arange(len(part)), np.arange(start, start + len(part))] = np.inf
+            nearest[start:start + len(part)] = d.min(1)
+        pitch = float(np.median(nearest))
+        inset = int(math.ceil(pitch))
+        if pitch < 2 or np.mean(np.abs(nearest - pitch) <= 0.2 * pitch) < HOLE_REGULAR or min(height, width) <= 2 * inset:
+            continue
+        free = np.ones((height, width), np.uint8)
+        free[holes[:, 1].astype(int), holes[:, 0].astype(int)] = 0
+        gap = cv2.distanceTransform(free, cv2.DIST_L2, 3)[inset:height - inset, inset:width - inset].max()
+        if gap <= HOLE_GAP * pitch:
+            return True
+    return False
+
+
 def _box_shape(lum, x, y, radius, long_side):
     """The region around a window spot at (`x`, `y`) of `radius` (working pixels) in `lum`
     (float32 luminance): the pixels at least half as far from the median of its ring (2–3 radii
@@ -1957,6 +2003,10 @@ def read(images, model):
         # Hardly anything could be decided and the panel shows whole as one small box among the
         # frame's strongest spots, the row placed elsewhere: too far for its lights to be placed.
         return retake("too_far")
+    if _mostly_unsure(out) and _holes_everywhere(lum):
+        # Hardly anything could be decided and the frame is holes from edge to edge (pegboard): no
+        # panel hides any of them, the row was placed on the holes.
+        return retake("no_panel")
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
