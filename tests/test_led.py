@@ -468,6 +468,16 @@ def test_a_photo_of_pegboard_alone_is_no_panel_though_a_row_was_placed_on_its_ho
     assert result["quality"]["problems"] == ["no_panel"], result["quality"]
 
 
+def test_a_printed_word_on_a_real_white_case_is_no_panel_too_far_away():
+    """The real panel_06 brightened 1.3×: its printed "Power" is the frame's strongest spot, a dark
+    box 7 % of the frame long once blurred, but its letters fill under half of it (_far_panel)."""
+    photo = reader.open_photo((PHOTOS / "panel_06.jpg").read_bytes())
+    brighter = Image.fromarray(np.clip(np.asarray(photo, np.float32) * 1.3, 0, 255).astype(np.uint8))
+    labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
+    result = reader.read([brighter], catalog.custom(labels["panel_06.jpg"].split(",")))
+    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+
+
 def test_a_frame_of_holes_from_edge_to_edge_shows_no_panel_and_a_panel_in_front_of_them_does():
     """_holes_everywhere on drawn frames: pegboard (dark holes on a 30-pixel pitch) filling the frame
     is no panel; the same pegboard with a panel 20 % of the frame wide in front of it, or a plain

@@ -228,7 +228,9 @@ TOO_FAR_SHARE = 0.75
 # coarse window (_far_panel): the frame's strongest spot (FAR_PANEL_RANK) is a window of the coarsest
 # level at WIN_CAP (no lit score), with at most one like window near it (not one hole of a row or a
 # lattice), and its region (_box_shape) is a box FAR_PANEL_LONG (fractions of the frame's long side)
-# long, at least FAR_PANEL_ASPECT times as long as wide, filling FAR_PANEL_FILL of its rectangle and
+# long, at least FAR_PANEL_ASPECT times as long as wide, filling FAR_PANEL_FILL of its rectangle solid
+# (a printed word's letters fill less: the real panel_06 brightened 1.3×, its "Power", 0.50; the
+# too-far renders it sends back 0.64–0.89) and
 # standing FAR_PANEL_CONTRAST grey levels off its ring, bounded within FAR_PANEL_REACH of the long
 # side (the renderer's too-far panel is a box of the case's colour 3–9 % of the long side). Of the
 # renders read mostly unsure (dev seeds): too far 2 of 44 (5000–5399) and 6 of 29 (fresh renders of
@@ -1626,9 +1628,9 @@ def _box_shape(lum, x, y, radius, long_side):
     """The region around a window spot at (`x`, `y`) of `radius` (working pixels) in `lum`
     (float32 luminance): the pixels at least half as far from the median of its ring (2–3 radii
     out) as the median of its middle (half a radius) is, connected to its middle, within
-    FAR_PANEL_REACH of `long_side` plus 2 radii of it. Returns (length as a fraction of
-    `long_side`, length / width, share of its minimum-area rectangle it fills, middle − ring in
-    grey levels), or None when the middle stands under 12 grey levels off the ring, or the
+    FAR_PANEL_REACH of `long_side` plus 2 radii of it (blurred 3 × 3). Returns (length as a fraction
+    of `long_side`, length / width, share of its minimum-area rectangle it fills solid (unblurred
+    pixels at half its contrast), middle − ring in grey levels), or None when the middle stands under 12 grey levels off the ring, or the
     region reaches the edge of that window (it is larger: a shelf, a wall, the panel of a good photo)."""
     height, width = lum.shape
     half = int(FAR_PANEL_REACH * long_side + 2 * radius)
@@ -1655,7 +1657,10 @@ def _box_shape(lum, x, y, radius, long_side):
     region = labels == k
     (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(region.astype(np.uint8)))
     length, across = max(a, b), max(1.0, min(a, b))
-    return length / long_side, length / across, float(region.sum()) / max(1.0, a * b), contrast
+    # Solid: its pixels unblurred at half its contrast. A printed word is a box once blurred, but its
+    # letters' strokes fill about half of it (the real panel_06 brightened 1.3×: "Power", 0.50).
+    solid = region & ((lum[y0:y1, x0:x1] - ring) * np.sign(contrast) >= 0.5 * abs(contrast))
+    return length / long_side, length / across, float(solid.sum()) / max(1.0, a * b), contrast
 
 
 def _under_glare(leds, rgb, spacing):
