@@ -235,17 +235,19 @@ TOO_FAR_SHARE = 0.75
 # side (the renderer's too-far panel is a box of the case's colour 3–9 % of the long side). Of the
 # renders read mostly unsure (dev seeds): too far 2 of 44 (5000–5399) and 6 of 29 (fresh renders of
 # seeds 6000–6059), no panel 0 of 28 and 0 of 24, good photos 1 of 171 (good-5279, a burst: a printed
-# label on a dark case whose hidden lights are unlit, read unsure, is such a box). h30.
+# label on a dark case whose hidden lights are unlit, read unsure, is such a box) and, held out, 1 of 96
+# (good-6116, a burst: a glare on a dark case whose lights are all off). h30.
 FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 1, (0.03, 0.09), 2.4, 0.6
 FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
 # A row read mostly unsure in a frame that is one lattice of holes from edge to edge (pegboard, a vent
 # grille filling the frame: _holes_everywhere) shows no panel: a panel in front of the lattice hides
 # its holes over a region wider than the lattice's pitch. Holes are dark discs narrower than one of
-# HOLE_SIDES pixels of the frame at half its working size (a black top-hat, square, at least HOLE_RISE grey levels deep, and half the
-# frame's 99th percentile of it), HOLE_COUNT to HOLE_MOST of them, HOLE_REGULAR of them with their nearest hole at
-# the median spacing (the pitch, within 20 %), and no point of the frame (a pitch in from its edges)
-# farther than HOLE_GAP pitches from a hole (a square lattice: 0.71). Renders read mostly unsure (dev seeds
-# 5000–5399, fresh renders of 6000–6119, held-out good 6000–6239): no panel 32 of 69 (all on pegboard,
+# HOLE_SIDES pixels of the frame at half its working size (a black top-hat, square, at least HOLE_RISE
+# grey levels deep, and half the frame's 99th percentile of it), HOLE_COUNT to HOLE_MOST of them,
+# HOLE_REGULAR of them with their nearest hole at the median spacing (the pitch, within 20 %), and no
+# point of the frame (a pitch in from its edges) farther than HOLE_GAP pitches from a hole (a square
+# lattice: 0.71). Renders read mostly unsure (dev seeds 5000–5399, fresh renders of 6000–6119, held-out
+# good 6000–6239): no panel 32 of 69 (all on pegboard,
 # 0.67–0.72 pitches), too far 24 of 94 (a panel a few holes wide on pegboard: sent back as no panel),
 # good photos 0 of 267 (on pegboard their panels leave gaps of 1.16–14 pitches). h30.
 HOLE_SIDES, HOLE_RISE, HOLE_COUNT, HOLE_REGULAR, HOLE_GAP = (5, 8, 13), 12.0, 30, 0.9, 1.0
@@ -1617,7 +1619,8 @@ def _holes_everywhere(lum):
         nearest = d.min(1)
         pitch = float(np.median(nearest))
         inset = int(math.ceil(pitch))
-        if pitch < 2 or np.mean(np.abs(nearest - pitch) <= 0.2 * pitch) < HOLE_REGULAR or min(height, width) <= 2 * inset:
+        regular = float(np.mean(np.abs(nearest - pitch) <= 0.2 * pitch))
+        if pitch < 2 or regular < HOLE_REGULAR or min(height, width) <= 2 * inset:
             continue
         free = np.ones((height, width), np.uint8)
         free[holes[:, 1].astype(int), holes[:, 0].astype(int)] = 0
@@ -1633,8 +1636,9 @@ def _box_shape(lum, x, y, radius, long_side):
     out) as the median of its middle (half a radius) is, connected to its middle, within
     FAR_PANEL_REACH of `long_side` plus 2 radii of it (blurred 3 × 3). Returns (length as a fraction
     of `long_side`, length / width, share of its minimum-area rectangle it fills solid (unblurred
-    pixels at half its contrast), middle − ring in grey levels), or None when the middle stands under 12 grey levels off the ring, or the
-    region reaches the edge of that window (it is larger: a shelf, a wall, the panel of a good photo)."""
+    pixels at half its contrast), middle − ring in grey levels), or None when the middle stands
+    under 12 grey levels off the ring, or the region reaches the edge of that window (it is larger:
+    a shelf, a wall, the panel of a good photo)."""
     height, width = lum.shape
     half = int(FAR_PANEL_REACH * long_side + 2 * radius)
     x0, x1 = max(0, int(x) - half), min(width, int(x) + half + 1)
