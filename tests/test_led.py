@@ -493,6 +493,71 @@ def test_a_panel_too_far_away_is_sent_back_as_too_far_at_any_size(scale, panel):
         assert not result["quality"]["ok"] and result["quality"]["problems"] == ["too_far"], result["quality"]
 
 
+@pytest.mark.parametrize("seed", [6012, 6021])
+def test_a_panel_too_far_seen_whole_as_one_small_box_is_too_far_though_the_row_was_placed_on_clutter(seed):
+    """Renders of dev seeds whose too-far panel (a box a few percent of the frame) is the frame's
+    strongest spot while the row was placed elsewhere and read all unsure (main's .15 read them
+    so): a retake "too_far" (_far_panel), not a row of unsure lights."""
+    case = led_render.make_case(seed, "single", bad="too_far")
+    result = read_case(case)
+    assert result["quality"]["problems"] == ["too_far"], result["quality"]
+
+
+def test_a_box_the_size_of_a_far_panel_is_too_far_only_when_it_is_long_bounded_and_stands_out():
+    """_far_panel's shape test on drawn frames: a dark box 6 % of the long side, 3 times as long
+    as wide, on a plain wall is the panel seen whole; a square, a box as long as the frame and a
+    faint box are not."""
+    def frame(w, h, level=40.0):
+        lum = np.full((750, 1000), 150.0, np.float32)
+        lum[375 - h // 2:375 + h // 2, 500 - w // 2:500 + w // 2] = level
+        return lum
+    def spot():
+        return reader._Spot(500.0, 375.0, reader.LEVELS - 1, 0.0, reader.WIN_CAP)
+    assert reader._far_panel([spot()], frame(60, 20), 1000)
+    assert not reader._far_panel([spot()], frame(30, 30), 1000)  # a square: a knob, a window
+    assert not reader._far_panel([spot()], frame(1000, 20), 1000)  # a shelf's edge across the frame
+    assert not reader._far_panel([spot()], frame(60, 20, 140.0), 1000)  # hardly stands out
+    assert not reader._far_panel([reader._Spot(500.0, 375.0, reader.LEVELS - 1, 2.0, reader.WIN_CAP)],
+                                 frame(60, 20), 1000)  # a lit spot is a light, not a panel
+
+
+@pytest.mark.parametrize("seed", [6012, 6027])
+def test_a_photo_of_pegboard_alone_is_no_panel_though_a_row_was_placed_on_its_holes(seed):
+    """Renders of dev seeds with no panel in front of pegboard: main's .15 placed a row on the holes
+    and read it all unsure; the frame is holes from edge to edge (_holes_everywhere): "no_panel"."""
+    case = led_render.make_case(seed, "single", bad="no_panel")
+    assert case["conditions"]["clutter"] == "pegboard"
+    result = read_case(case)
+    assert result["quality"]["problems"] == ["no_panel"], result["quality"]
+
+
+def test_a_printed_word_on_a_real_white_case_is_no_panel_too_far_away():
+    """The real panel_06 brightened 1.3×: its printed "Power" is the frame's strongest spot, a dark
+    box 7 % of the frame long once blurred, but its letters fill under half of it (_far_panel)."""
+    photo = reader.open_photo((PHOTOS / "panel_06.jpg").read_bytes())
+    brighter = Image.fromarray(np.clip(np.asarray(photo, np.float32) * 1.3, 0, 255).astype(np.uint8))
+    labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
+    result = reader.read([brighter], catalog.custom(labels["panel_06.jpg"].split(",")))
+    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+
+
+def test_a_frame_of_holes_from_edge_to_edge_shows_no_panel_and_a_panel_in_front_of_them_does():
+    """_holes_everywhere on drawn frames: pegboard (dark holes on a 30-pixel pitch) filling the frame
+    is no panel; the same pegboard with a panel 20 % of the frame wide in front of it, or a plain
+    wall, is not (the rule never judges a frame without such a lattice)."""
+    def pegboard(panel=False):
+        lum = np.full((750, 1000), 170.0, np.float32)
+        for y in range(15, 750, 30):
+            for x in range(15, 1000, 30):
+                cv2.circle(lum, (x, y), 4, 50.0, -1)
+        if panel:
+            lum[300:380, 400:600] = 40.0
+        return lum
+    assert reader._holes_everywhere(pegboard())
+    assert not reader._holes_everywhere(pegboard(panel=True))
+    assert not reader._holes_everywhere(np.full((750, 1000), 170.0, np.float32))
+
+
 @pytest.mark.parametrize("factor", [1.0, 0.25])
 def test_a_row_a_few_percent_of_the_frame_long_is_too_far_whatever_the_resolution(factor):
     """The row's span and where the frame's spots are, both in fractions of the frame."""

@@ -63,8 +63,10 @@ is only a small prior. The steps:
 Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fraction of the
 frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
 could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
-with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot),
-no row found, or a row with more lights than the model chosen (check_model). A row that cannot
+with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot, or a row read
+mostly unsure while the frame's strongest spot is a small box, the panel seen whole: _far_panel),
+no row found (or a row read mostly unsure in a frame of holes from edge to edge, pegboard that no panel
+hides anywhere: _holes_everywhere), or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
 A burst whose frames do not show one scene (the phone swung away, two photos given as one
 burst) is a retake too ("moved", _burst_moved): its lights changing from frame to frame would
@@ -79,7 +81,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.18"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.19"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -106,7 +108,9 @@ VERSION = "2026-12-02.18"  # .3 lines (cables) are not lit spots; .4 slot placem
 # unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a faint colourless glow is no white light: its
 # colour is the row's, at 0.5 (_unseen_colours); .17 a row under TOO_FAR_SPAN of the frame (print) decides nothing
 # (_tiny_row); .18 a single photo's row placed on its lights at one end but turned a few degrees off their line is
-# turned onto a lit light it missed (_squared_row, h29)
+# turned onto a lit light it missed (_squared_row, h29); .19 a photo read mostly unsure whose strongest spot
+# is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes edge to edge is "no_panel"
+# (_holes_everywhere) (h30)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -232,6 +236,34 @@ TOO_FAR_SPAN = 0.06
 # frame shows): dev too-far renders 83–100 %; dev good photos read with a misplaced row that
 # small 5–62 % (the real row was missed; a retake there would be named wrongly).
 TOO_FAR_SHARE = 0.75
+# A row read mostly unsure (ADVICE_UNSURE) while the panel itself, too far away, shows whole as one
+# coarse window (_far_panel): the frame's strongest spot (FAR_PANEL_RANK) is a window of the coarsest
+# level at WIN_CAP (no lit score), with at most one like window near it (not one hole of a row or a
+# lattice), and its region (_box_shape) is a box FAR_PANEL_LONG (fractions of the frame's long side)
+# long, at least FAR_PANEL_ASPECT times as long as wide, filling FAR_PANEL_FILL of its rectangle solid
+# (a printed word's letters fill less: the real panel_06 brightened 1.3×, its "Power", 0.50; the
+# too-far renders it sends back 0.64–0.89) and
+# standing FAR_PANEL_CONTRAST grey levels off its ring, bounded within FAR_PANEL_REACH of the long
+# side (the renderer's too-far panel is a box of the case's colour 3–9 % of the long side). Of the
+# renders read mostly unsure (dev seeds): too far 2 of 44 (5000–5399) and 6 of 29 (fresh renders of
+# seeds 6000–6059), no panel 0 of 28 and 0 of 24, good photos 1 of 171 (good-5279, a burst: a printed
+# label on a dark case whose hidden lights are unlit, read unsure, is such a box) and, held out, 1 of 96
+# (good-6116, a burst: a glare on a dark case whose lights are all off). h30.
+FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 1, (0.03, 0.09), 2.4, 0.6
+FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
+# A row read mostly unsure in a frame that is one lattice of holes from edge to edge (pegboard, a vent
+# grille filling the frame: _holes_everywhere) shows no panel: a panel in front of the lattice hides
+# its holes over a region wider than the lattice's pitch. Holes are dark discs narrower than one of
+# HOLE_SIDES pixels of the frame at half its working size (a black top-hat, square, at least HOLE_RISE
+# grey levels deep, and half the frame's 99th percentile of it), HOLE_COUNT to HOLE_MOST of them,
+# HOLE_REGULAR of them with their nearest hole at the median spacing (the pitch, within 20 %), and no
+# point of the frame (a pitch in from its edges) farther than HOLE_GAP pitches from a hole (a square
+# lattice: 0.71). Renders read mostly unsure (dev seeds 5000–5399, fresh renders of 6000–6119, held-out
+# good 6000–6239): no panel 32 of 69 (all on pegboard,
+# 0.67–0.72 pitches), too far 24 of 94 (a panel a few holes wide on pegboard: sent back as no panel),
+# good photos 0 of 267 (on pegboard their panels leave gaps of 1.16–14 pitches). h30.
+HOLE_SIDES, HOLE_RISE, HOLE_COUNT, HOLE_REGULAR, HOLE_GAP = (5, 8, 13), 12.0, 30, 0.9, 1.0
+HOLE_MOST, HOLE_SAMPLE = 4000, 300  # more dots than that are texture; the pitch from the nearest hole to 300 of them
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
@@ -1679,6 +1711,107 @@ def _row_too_small(points, spots, long_side):
     return near >= TOO_FAR_SHARE * len(spots)
 
 
+def _far_panel(spots, lum, long_side):
+    """Whether the panel, too far away, shows whole as one coarse window among the frame's
+    strongest `spots` (_spots, strongest first): among the first FAR_PANEL_RANK, a window of the
+    coarsest level at WIN_CAP with no lit score and at most one like window near it (within 6 of its
+    radii: not a hole of a row or a lattice), whose region is a box (_box_shape) FAR_PANEL_LONG of the
+    frame's `long_side` (working pixels) long, FAR_PANEL_ASPECT times as long as wide, filling
+    FAR_PANEL_FILL of its rectangle, FAR_PANEL_CONTRAST grey levels off its ring. `lum` is the
+    frame's luminance (float32 working pixels). Judged only for a row read mostly unsure: the row
+    the reader placed is then on something else (clutter), the lights being too small to place."""
+    for spot in spots[:FAR_PANEL_RANK]:
+        if spot.level < LEVELS - 1 or spot.window < 0.95 * WIN_CAP or spot.lit >= 0.5:
+            continue
+        like = sum(abs(other.level - spot.level) <= 1 and other.window >= 0.5
+                   and 0 < math.hypot(other.x - spot.x, other.y - spot.y) <= 6 * spot.radius for other in spots)
+        if like > 1:
+            continue
+        shape = _box_shape(lum, spot.x, spot.y, spot.radius, long_side)
+        if shape is None:
+            continue
+        length, aspect, fill, contrast = shape
+        if (FAR_PANEL_LONG[0] <= length <= FAR_PANEL_LONG[1] and aspect >= FAR_PANEL_ASPECT
+                and fill >= FAR_PANEL_FILL and abs(contrast) >= FAR_PANEL_CONTRAST):
+            return True
+    return False
+
+
+def _holes_everywhere(lum):
+    """Whether the frame `lum` (float32 luminance, working pixels) is one lattice of holes from edge
+    to edge, hidden nowhere by a panel: for some hole size in HOLE_SIDES (pixels of `lum` halved), at least
+    HOLE_COUNT dark discs (black top-hat HOLE_RISE deep or more, and at least half its 99th
+    percentile), HOLE_REGULAR of them with their nearest one at the median spacing (the pitch), and
+    no point a pitch or more inside the frame farther than HOLE_GAP pitches from one."""
+    if min(lum.shape) < 4 * HOLE_SIDES[-1]:
+        return False
+    small = cv2.resize(lum, (lum.shape[1] // 2, lum.shape[0] // 2), interpolation=cv2.INTER_AREA)  # (speed)
+    height, width = small.shape
+    for side in HOLE_SIDES:  # (square kernels: a few milliseconds each, where discs cost ten times that)
+        hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, np.ones((side, side), np.uint8))
+        deep = (hat >= max(HOLE_RISE, 0.5 * float(np.percentile(hat[::4, ::4], 99)))).astype(np.uint8)
+        _, _, stats, centres = cv2.connectedComponentsWithStats(deep, connectivity=8)
+        w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
+        holes = centres[1:][(area >= 3) & (w <= side) & (h <= side) & (np.maximum(w, h) <= 2 * np.minimum(w, h))]
+        if not HOLE_COUNT <= len(holes) <= HOLE_MOST:
+            continue
+        sample = np.arange(0, len(holes), max(1, len(holes) // HOLE_SAMPLE))  # the nearest hole to some of them
+        d = np.hypot(holes[sample, None, 0] - holes[None, :, 0], holes[sample, None, 1] - holes[None, :, 1])
+        d[np.arange(len(sample)), sample] = np.inf
+        nearest = d.min(1)
+        pitch = float(np.median(nearest))
+        inset = int(math.ceil(pitch))
+        regular = float(np.mean(np.abs(nearest - pitch) <= 0.2 * pitch))
+        if pitch < 2 or regular < HOLE_REGULAR or min(height, width) <= 2 * inset:
+            continue
+        free = np.ones((height, width), np.uint8)
+        free[holes[:, 1].astype(int), holes[:, 0].astype(int)] = 0
+        gap = cv2.distanceTransform(free, cv2.DIST_L2, 3)[inset:height - inset, inset:width - inset].max()
+        if gap <= HOLE_GAP * pitch:
+            return True
+    return False
+
+
+def _box_shape(lum, x, y, radius, long_side):
+    """The region around a window spot at (`x`, `y`) of `radius` (working pixels) in `lum`
+    (float32 luminance): the pixels at least half as far from the median of its ring (2–3 radii
+    out) as the median of its middle (half a radius) is, connected to its middle, within
+    FAR_PANEL_REACH of `long_side` plus 2 radii of it (blurred 3 × 3). Returns (length as a fraction
+    of `long_side`, length / width, share of its minimum-area rectangle it fills solid (unblurred
+    pixels at half its contrast), middle − ring in grey levels), or None when the middle stands
+    under 12 grey levels off the ring, or the region reaches the edge of that window (it is larger:
+    a shelf, a wall, the panel of a good photo)."""
+    height, width = lum.shape
+    half = int(FAR_PANEL_REACH * long_side + 2 * radius)
+    x0, x1 = max(0, int(x) - half), min(width, int(x) + half + 1)
+    y0, y1 = max(0, int(y) - half), min(height, int(y) + half + 1)
+    patch = cv2.GaussianBlur(lum[y0:y1, x0:x1], (3, 3), 0)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - x, yy - y)
+    middle = d <= 0.5 * radius
+    ring = float(np.median(patch[(d >= 2 * radius) & (d <= 3 * radius)]))
+    contrast = float(np.median(patch[middle])) - ring
+    if abs(contrast) < 12:
+        return None
+    mask = ((patch - ring) * np.sign(contrast) >= 0.5 * abs(contrast)).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    core = labels[middle]
+    core = core[core > 0]
+    if not len(core):
+        return None
+    k = int(np.bincount(core).argmax())
+    left, top, w, h = stats[k, :4]
+    if left == 0 or top == 0 or left + w >= patch.shape[1] or top + h >= patch.shape[0]:
+        return None
+    region = labels == k
+    (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero(region.astype(np.uint8)))
+    length, across = max(a, b), max(1.0, min(a, b))
+    # Solid: its pixels unblurred at half its contrast. A printed word is a box once blurred, but its
+    # letters' strokes fill about half of it (the real panel_06 brightened 1.3×: "Power", 0.50).
+    solid = region & ((lum[y0:y1, x0:x1] - ring) * np.sign(contrast) >= 0.5 * abs(contrast))
+    return length / long_side, length / across, float(solid.sum()) / max(1.0, a * b), contrast
+
+
 def _under_glare(leds, rgb, spacing):
     """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
     clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
@@ -2028,6 +2161,14 @@ def read(images, model):
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
+    if _mostly_unsure(out) and _far_panel(spots, lum, long_side):
+        # Hardly anything could be decided and the panel shows whole as one small box among the
+        # frame's strongest spots, the row placed elsewhere: too far for its lights to be placed.
+        return retake("too_far")
+    if _mostly_unsure(out) and _holes_everywhere(lum):
+        # Hardly anything could be decided and the frame is holes from edge to edge (pegboard): no
+        # panel hides any of them, the row was placed on the holes.
+        return retake("no_panel")
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
