@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
-from tests.test_led_browser import pull_reading
+from tests.test_led_browser import confirm_tapped_on, pull_reading
 from tests.test_signature_browser import CASE, DARK_COLUMNS, restored_job, stroke
 
 pytestmark = pytest.mark.browser
@@ -39,6 +39,7 @@ def test_a_signature_made_sideways_is_still_there_when_the_phone_turns_back(app,
 
 
 PHOTOS = CASE.parent.parent / "led-photos"
+COLOUR_WORDS = ("绿色", "红色", "橙色", "蓝色", "白色")
 
 
 @pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
@@ -70,4 +71,42 @@ def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server
     assert "照片：灭" not in power.inner_text(), power.inner_text()
     expect(power).to_contain_text("照片：看不准")
     check.screenshot(path=str(ARTIFACTS / "r9-unsure-light-tapped.png"))
+    # confirmed with the lights the photo could not tell said by the technician: not "read from the photo" (review r11)
+    check_id = db.execute("SELECT id FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0]
+    confirm_tapped_on(page, check, db, check_id, first=1)
+    for _ in range(20):
+        page.locator("#sync-now").tap()
+        if "已确认" in check.locator(".led-read").inner_text():
+            break
+        page.wait_for_timeout(500)
+    expect(check.locator(".led-read")).to_contain_text("已确认")
+    expect(check.locator(".led-read")).not_to_contain_text("已从照片读出并确认")
+    check.screenshot(path=str(ARTIFACTS / "r11-confirmed-by-eye.png"))
+    context.close()
+
+
+def test_a_light_the_photo_could_not_tell_shows_no_colour(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Review r11: panel_03 (Nokia G-010G-A) checked with its catalog model: ALARM, unlit, is read "unsure" with the
+    colour the reading leaned to (red); its chip said "看不准 · 红色" and its ring on the photo was red, as if the alarm
+    were lit red. Expected: an unsure light shows no colour (the legend: a dotted grey ring, not read)."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    section = page.locator("#leds")
+    section.locator("select[name=model]").select_option("nokia-g-010g-a")
+    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_03.jpg"))
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    check = page.locator(".led-check").first
+    pull_reading(page, check)
+    reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])
+    coloured = [k for k, led in enumerate(reading["leds"]) if led["state"] == "unsure" and led.get("color")]
+    assert coloured, reading["leds"]  # the case the review saw: an unsure light the reading gave a colour
+    for index in coloured:
+        chip = check.locator(".led-chip").nth(index)
+        expect(chip).to_contain_text("看不准")
+        assert not any(word in chip.inner_text() for word in COLOUR_WORDS), chip.inner_text()
+        assert "color-" not in (check.locator("svg .mark").nth(index).get_attribute("class") or "")
+    check.screenshot(path=str(ARTIFACTS / "r11-unsure-no-colour.png"))
     context.close()

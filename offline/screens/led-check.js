@@ -74,12 +74,17 @@ function shownStates(check) {
   return shown.map((s, i) => (taps[i] && taps[i].state !== "unsure" ? { label: s.label, state: taps[i].state, color: taps[i].color } : s));
 }
 
+// A light's colour is shown only where it is lit: an "unsure" light (the photo could not tell) or an unlit
+// one shows none, even when the reading leaned to a colour (review r11: an unsure ALARM showed "看不准 · 红色"
+// and a red dotted ring, as if lit red).
+const litColour = (st) => ((st.state === "on" || st.state === "blinking") && st.color ? st.color : "");
+
 // The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
 function overlay(src, frame, frames, spots, states, id, key) {
   const w = 1000, h = Math.round(1000 * frame.height / frame.width);
   const marks = spots.map((p, i) => {
     const st = states[i] || {}, x = Math.round(p.x * w), y = Math.round(p.y * h);
-    return svg`<g class="mark state-${st.state || "off"} ${st.color ? `color-${st.color}` : ""}" data-led-chip=${key} data-index=${i}
+    return svg`<g class="mark state-${st.state || "off"} ${litColour(st) ? `color-${litColour(st)}` : ""}" data-led-chip=${key} data-index=${i}
       @click=${() => tapLight(key, i)}><circle class="hit" cx=${x} cy=${y} r="48"></circle><circle cx=${x} cy=${y} r="22"></circle>
       <text x=${x} y=${y - 32} text-anchor="middle">${i + 1}</text></g>`;
   });
@@ -100,8 +105,9 @@ const chips = (key, states, reading) => html`<div class="led-chips">${states.map
   const read = reading && reading[i];
   const differs = differsFrom(read, st);
   const unsure = st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9));  // the reader's SURE
-  return html`<button type="button" class="led-chip state-${st.state} ${st.color ? `color-${st.color}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
-    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${st.state !== "off" && st.color ? ` · ${label("led_color", st.color)}` : ""}
+  const colour = litColour(st);
+  return html`<button type="button" class="led-chip state-${st.state} ${colour ? `color-${colour}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
+    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${colour ? ` · ${label("led_color", colour)}` : ""}
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>`
     : couldNotTell(read, st) ? html`<small class="led-photo-unsure">${t("photo: could not tell")}</small>` : nothing}</button>`;
 })}</div>`;
@@ -120,9 +126,13 @@ function checkStatus(check, reading, model) {
     return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
-  const differ = (check.confirmed || check.tapped || []).filter((s, i) => differsFrom(reading[i], s)).length;  // untapped: "unsure"
+  const said = check.confirmed || check.tapped || [];
+  const differ = said.filter((s, i) => differsFrom(reading[i], s)).length;  // untapped: "unsure"
+  // Lights the photo could not tell, said by the technician's eyes: not "read from the photo" (review r11).
+  const filled = said.filter((s, i) => couldNotTell(reading[i], s)).length;
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
-  const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ }) : t("Read from the photo and confirmed."))
+  const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ })
+    : filled ? t("Confirmed: %(n)d lights the photo could not tell were said by you.", { n: filled }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
       : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
   const advice = (check.reading.quality && check.reading.quality.advice) || [];
@@ -177,10 +187,10 @@ function newCheckForm(ref, o, again) {
   const guess = L.modelFor(ref, o.ont_model);
   return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
     <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
-      ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}</option>`)}
+      ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}${m.verified ? "" : ` (${t("layout unverified")})`}</option>`)}
       <option value="custom">${t("Another model: name its lights")}</option></select></label>
     <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200"></label>
-    <p class="muted small">${t("The catalog's light layouts are not verified against real panels: check them against the box; if they differ, choose “Another model”.")}</p>
+    <p class="muted small">${t("A model marked “layout unverified” has not been checked against a photo of a real panel: compare its lights with the box; if they differ, choose “Another model”.")}</p>
     <p class="error" id="led-error" role="alert" hidden></p>
     <div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo" @click=${(e) => capture(e, o, "photo")}>${t("Photo (steady lights)")}</button>
       <button class="btn big-touch" type="button" data-led-capture="burst" @click=${(e) => capture(e, o, "burst")}>${t("3-second burst (flashing lights)")}</button></div>
