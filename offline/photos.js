@@ -7,13 +7,18 @@ export function toJpeg(canvas, quality) {
   });
 }
 
+// A HEIC/HEIF or AVIF photo (by its type, or by its name where the browser gives no type): formats a
+// phone's browser may not decode (Chromium does not decode HEIC); the server converts them (webapp/images.py).
+export const heifLike = (file) => ["image/heic", "image/heif", "image/avif"].includes(file.type)
+  || /\.(heic|heif|avif)$/i.test(file.name || "");
+
 // Downscale a picked file: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
 export async function shrink(file) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  } catch (err) {  // HEIC/AVIF this browser cannot decode: the server converts them (webapp/images.py)
-    if (["image/heic", "image/heif", "image/avif"].includes(file.type)) { return file; }
+  } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is
+    if (heifLike(file)) { return file; }
     throw err;
   }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));

@@ -8,7 +8,7 @@ import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { photoSrc, sha256, shrink } from "../photos.js";
+import { heifLike, photoSrc, sha256, shrink } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
 import { dropDraft, keepValue, loadDraft } from "../drafts.js";
@@ -245,7 +245,10 @@ async function pickPhoto(event, o) {
     bitmap.close();
     await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false });
   } catch (err) {
-    showError("led-error", t("This file is not a photo the phone can read."));
+    // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).
+    showError("led-error", heifLike(input.files[0])
+      ? t("This phone cannot open HEIC or AVIF photos here: choose a JPEG photo, or take the photo with the buttons above.")
+      : t("This file is not a photo the phone can read."));
   }
 }
 
