@@ -621,3 +621,16 @@ def test_the_password_change_form_is_throttled_like_the_login(app, login):
     right = session.post("/password", {**wrong, "current": PASSWORD})
     assert right.status_code == 429 and right.headers["Retry-After"]
     assert session.get("/api/session").status_code == 200  # nothing changed: the old password still holds
+
+
+def test_a_single_photo_with_a_wrong_frame_count_is_told_about_photos_not_bursts(login, user_ids, db):
+    """Review r11: order.led_check {capture: photo, frames: -1} was refused with the burst's rule ("a burst has 10 to 90
+    frames"), which the technician did not take."""
+    order = new_order(login, user_ids, db, tech="techa")
+    client = login("techa")
+    sha = upload(client, jpeg(colour=(10, 200, 10)))
+    phone = Phone(client)
+    for frames in (-1, 0, 2, True, "1"):
+        led = result_of(phone, "order.led_check", {"order_id": order, "check_id": str(uuid.uuid4()), "model_id": "zte-f670l",
+                                                    "capture": "photo", "sha256": sha, "frames": frames})
+        assert led["status"] == "rejected" and "burst" not in led["error"] and "连拍" not in led["error"], (frames, led)

@@ -631,6 +631,8 @@ def led_check(ctx, args, base_version, occurred_at):
         raise Rejected(_("Say whether this is one photo or a burst."))
     if isinstance(frames, bool) or not isinstance(frames, int) or not (
             frames == 1 if capture == "photo" else checks.MIN_BURST_FRAMES <= frames <= checks.reader.MAX_FRAMES):
+        if capture == "photo":  # review r11: a single photo with frames -1 was told about bursts
+            raise Rejected(_("A single photo is one frame: take it again."))
         raise Rejected(_("A burst has %(low)d to %(high)d frames.", low=checks.MIN_BURST_FRAMES, high=checks.reader.MAX_FRAMES))
     seconds = args.get("seconds")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= 60):
