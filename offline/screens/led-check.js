@@ -49,6 +49,8 @@ async function draftOf(orderId) {
   return draft;
 }
 const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
+// ... kept in the phone's database too, so a reload before "Confirm these lights" keeps the taps (review r11).
+const TAPS_FORM = (checkId) => `led-taps:${checkId}`;
 const confirmProblems = {};  // why "Confirm these lights" did not confirm, by check id, until the next tap or confirm
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
@@ -143,9 +145,13 @@ function checkStatus(check, reading, model) {
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
 const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
 
-async function checkView(ref, check) {
+async function checkView(ref, check, orderId) {
   const model = modelOf(ref, check);
   if (!model) { return nothing; }
+  if (!edits[check.id]) {  // taps made before a reload, not confirmed yet
+    const kept = await loadDraft(orderId, TAPS_FORM(check.id));
+    if (Array.isArray(kept.states) && kept.states.length === model.leds.length) { edits[check.id] = kept.states; }
+  }
   const reading = readingOf(check);
   const { held, src } = await photoSrc(shared.db, check.sha256, check.thumb_sha256 || check.sha256);
   const frames = held && held.blob && check.capture === "burst" ? check.frames : 1;
@@ -202,7 +208,7 @@ export async function ledView(o) {
   const ref = await reference("leds");
   if (!ref) { return nothing; }
   const checks = o.led_checks || [];
-  const saved = await Promise.all(checks.map((c) => checkView(ref, c)));
+  const saved = await Promise.all(checks.map((c) => checkView(ref, c, o.id)));
   const mine = await draftOf(o.id);
   return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}${mine ? draftView(ref, mine) : nothing}
     ${newCheckForm(ref, o, checks.length || mine)}</section>`;
@@ -295,12 +301,12 @@ async function checkOnScreen(checkId) {
 async function tapLight(key, index) {
   const ref = await reference("leds");
   delete confirmProblems[key];
-  let states, model;
+  let states, model, order, check;
   if (key === "draft") {
     if (!draft) { return; }
     ({ states, model } = draft);
   } else {
-    const { check } = await checkOnScreen(key);
+    ({ order, check } = await checkOnScreen(key));
     if (!check) { return; }
     model = modelOf(ref, check);
     states = edits[key] = JSON.parse(JSON.stringify(shownStates(check)));
@@ -310,6 +316,7 @@ async function tapLight(key, index) {
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
   if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }
+  else { await keepValue(order.id, TAPS_FORM(key), { states }).catch(() => {}); }
   await shared.render();
 }
 
@@ -327,6 +334,7 @@ async function confirmCheck(checkId) {
     return;
   }
   delete confirmProblems[checkId];
+  await dropDraft(order.id, TAPS_FORM(checkId)).catch(() => {});  // first: a redraw would bring the kept taps back
   delete edits[checkId];
   await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
 }
