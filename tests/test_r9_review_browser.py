@@ -42,6 +42,26 @@ PHOTOS = CASE.parent.parent / "led-photos"
 COLOUR_WORDS = ("绿色", "红色", "橙色", "蓝色", "白色")
 
 
+def picked_draft(page, model_id, photo):
+    """Chooses `model_id` and the real `photo` (a file name in ../shared/led-photos) from the phone's gallery on the
+    open job's LED section → the draft's locator, shown."""
+    section = page.locator("#leds")
+    section.locator("select[name=model]").select_option(model_id)
+    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / photo))
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    return draft
+
+
+def saved_and_read(page, draft):
+    """Saves the LED `draft`, waits for it to sync and pulls the server's reading → the saved check's locator."""
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    check = page.locator(".led-check").first
+    pull_reading(page, check)
+    return check
+
+
 @pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
 def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server, db, user_ids, phone_profile):  # noqa: F811
     """panel_05 (CIG G-97CP): POWER is lit but faint; the reader says "unsure" (leaning off). Tapped "on", the chip says
@@ -49,19 +69,12 @@ def test_a_light_the_photo_could_not_read_is_never_shown_as_read_off(app, server
     wrong, it could not tell. Expected: no "照片：灭" for a light the reader called unsure."""
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
-    section = page.locator("#leds")
-    section.locator("select[name=model]").select_option("cig-g-97cp")
-    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_05.jpg"))
-    draft = page.locator("#led-draft")
-    expect(draft).to_be_visible(timeout=15000)
+    draft = picked_draft(page, "cig-g-97cp", "panel_05.jpg")
     # chosen from the phone, framed without the guide: no numbered mark where the guide would have put the lights
     # (they sat on blank plastic, review r9); the chips below are tapped instead
     expect(draft.locator("svg .mark")).to_have_count(0)
     draft.screenshot(path=str(ARTIFACTS / "r9-gallery-draft.png"))
-    draft.locator("[data-led-save]").tap()
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
-    check = page.locator(".led-check").first
-    pull_reading(page, check)
+    check = saved_and_read(page, draft)
     power = check.locator(".led-chip").first
     expect(power).to_contain_text("看不准")
     reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])
@@ -96,15 +109,7 @@ def test_a_light_the_photo_could_not_tell_shows_no_colour(app, server, db, user_
     were lit red. Expected: an unsure light shows no colour (the legend: a dotted grey ring, not read)."""
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
-    section = page.locator("#leds")
-    section.locator("select[name=model]").select_option("nokia-g-010g-a")
-    section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_03.jpg"))
-    draft = page.locator("#led-draft")
-    expect(draft).to_be_visible(timeout=15000)
-    draft.locator("[data-led-save]").tap()
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
-    check = page.locator(".led-check").first
-    pull_reading(page, check)
+    check = saved_and_read(page, picked_draft(page, "nokia-g-010g-a", "panel_03.jpg"))
     reading = json.loads(db.execute("SELECT reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()[0])
     coloured = [k for k, led in enumerate(reading["leds"]) if led["state"] == "unsure" and led.get("color")]
     assert coloured, reading["leds"]  # the case the review saw: an unsure light the reading gave a colour
