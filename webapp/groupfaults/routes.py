@@ -88,14 +88,23 @@ def create_alarm():
     return redirect(url_for("groupfaults.show", fault_id=fault_id), code=303)
 
 
+def _upload_refused(form):
+    """Flash why an UploadForm was refused: an expired or foreign form (its CSRF token), else no CSV file chosen
+    (review r11: a post without the token was told to choose a file)."""
+    if "csrf_token" in form.errors:
+        flash(_("Your form expired or was sent from elsewhere. Reload the page and try again."), "error")
+    else:
+        flash(_("Choose a CSV file to import."), "error")
+    return redirect(url_for("groupfaults.index"), code=303)
+
+
 @bp.post("/alarms/import")
 @csrf.exempt  # read under this route's own form limits; UploadForm checks the token itself
 def import_alarms():
     """Import alarms from the platform's CSV export."""
     form = forms.UploadForm()
     if not form.validate_on_submit():
-        flash(_("Choose a CSV file to import."), "error")
-        return redirect(url_for("groupfaults.index"), code=303)
+        return _upload_refused(form)
     db = get_db()
     try:
         with transaction(db):
@@ -116,8 +125,7 @@ def upload_mapping():
     """Replace the account ↔ OLT ↔ PON port ↔ ONU mapping with the day's file (§5.5)."""
     form = forms.UploadForm()
     if not form.validate_on_submit():
-        flash(_("Choose a CSV file to import."), "error")
-        return redirect(url_for("groupfaults.index"), code=303)
+        return _upload_refused(form)
     db = get_db()
     try:
         result = mapping.import_csv(db, form.file.data.stream)
