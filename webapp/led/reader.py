@@ -81,7 +81,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.20"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.19"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -110,8 +110,7 @@ VERSION = "2026-12-02.20"  # .3 lines (cables) are not lit spots; .4 slot placem
 # (_tiny_row); .18 a single photo's row placed on its lights at one end but turned a few degrees off their line is
 # turned onto a lit light it missed (_squared_row, h29); .19 a photo read mostly unsure whose strongest spot
 # is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes edge to edge is "no_panel"
-# (_holes_everywhere) (h30); .20 a row turned by _squared_row reads no light "off" for sure (the benchmark: with .19
-# seed 1259's turned row read three lit lights off)
+# (_holes_everywhere) (h30)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -2007,11 +2006,7 @@ def read(images, model):
         points = _lens_row(levels, scales, spots, points, spacing)
         # (in a burst, turned onto lit spots of the brightest pixels, it set 1 dev row right and 2 wrong:
         # 5327 and held-out 6185 read an unlit light blinking; unlit bad bursts read 3 more lights wrong)
-        before = points
         points = _squared_row(levels, scales, points, spacing)
-        squared = points is not before and not np.array_equal(np.asarray(points), np.asarray(before))
-    else:
-        squared = False
     slot_points = [tuple(p) for p in points]
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
@@ -2122,8 +2117,6 @@ def read(images, model):
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
-    if squared:  # turned by its lit lights alone (_squared_row): nothing says its unlit slots are on the windows
-        stated = [min(p, UNSEEN_OFF) if item["state"] == "off" else p for p, item in zip(stated, out)]
     tiny = _tiny_row(points, long_side)
     if tiny:  # print or a pattern the slots were fitted to, not the lights
         stated = [min(p, UNSEEN_OFF) for p in stated]
