@@ -18,9 +18,7 @@ is only a small prior. The steps:
    drops out (_Level.unlined), where a light stands out at every angle.
 3. The row: lines through pairs of spots, scored by the spots on them; along the best lines
    the model's slots (catalog positions, or even spacing for a panel named by the technician)
-   are placed where they explain the lit spots and windows best; in a single photo, a row turned a few
-   degrees off its lights' line (far from the two spots that drew it) is turned onto a lit light it
-   missed (_squared_row). A row cut by the frame's edge
+   are placed where they explain the lit spots and windows best. A row cut by the frame's edge
    is placed with its cut light (one, _placeable) outside the frame, read "unsure".
    Lights are ordered left to
    right, or top to bottom when the row is nearer vertical than horizontal. Which end is first
@@ -81,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.19"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.20"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -107,10 +105,11 @@ VERSION = "2026-12-02.19"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .15 h23's too-far (_tiny_panel) and glare changes taken back (the benchmark: over-exposed caught 9 -> 7 of 9, too far
 # unchanged 4 of 9, good photos sent back too far 5 -> 7); .16 a faint colourless glow is no white light: its
 # colour is the row's, at 0.5 (_unseen_colours); .17 a row under TOO_FAR_SPAN of the frame (print) decides nothing
-# (_tiny_row); .18 a single photo's row placed on its lights at one end but turned a few degrees off their line is
-# turned onto a lit light it missed (_squared_row, h29); .19 a photo read mostly unsure whose strongest spot
-# is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes edge to edge is "no_panel"
-# (_holes_everywhere) (h30)
+# (_tiny_row); .18–.19 h29's _squared_row (a single photo's row turned a few degrees onto a lit light it missed)
+# merged, measured on the benchmark and taken back (.20): seed 1259's turned row read three lit lights off, and with
+# its unlit lights held unsure seed 1316 still read an unlit light on; no light more read right. .19 a photo read
+# mostly unsure whose strongest spot is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes
+# edge to edge is "no_panel" (_holes_everywhere) (h30)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -310,15 +309,6 @@ WASHED_OUT = 0.5
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
-# A row placed on its lights at one end but turned a few degrees off their line (_squared_row): each
-# end of the row is moved across the row by up to SQUARE_REACH of the spacing, in steps of SQUARE_STEP,
-# the row keeping at least one slot within SQUARE_STEP of where it was placed (it turns, it does not
-# move off sideways onto print) and SQUARE_KEEP of the lit evidence of each slot whose lit spot is
-# centred on it (SQUARE_LIT or more); the turned row is taken when it finds a clear lit spot (SQUARE_SEEN)
-# at a slot that showed none and its slots show lit spots (each capped at LENS_CAP noise units)
-# SQUARE_GAIN more in all than the placed row's.
-SQUARE_REACH, SQUARE_STEP, SQUARE_GAIN = 0.6, 0.1, 1.5
-SQUARE_LIT, SQUARE_KEEP, SQUARE_SEEN = 0.5, 0.75, 1.0
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
@@ -523,18 +513,6 @@ class _Level:
     def emit(self):
         """The emit score map (emit_at at every point)."""
         return self.emit_at(slice(None)).reshape(self.bright_v.shape)
-
-    def at_many(self, array, xs, ys, reach):
-        """_Level.at at many working points `xs`, `ys` (arrays of one shape) at once: an array of that shape."""
-        h, w = array.shape
-        cx = np.round(np.asarray(xs, dtype=np.float64) / self.scale).astype(np.int64).ravel()
-        cy = np.round(np.asarray(ys, dtype=np.float64) / self.scale).astype(np.int64).ravel()
-        inside = (cx + reach >= 0) & (cx - reach < w) & (cy + reach >= 0) & (cy - reach < h)
-        offsets = np.arange(-reach, reach + 1)
-        px = np.clip(cx[:, None] + offsets[None, :], 0, w - 1)  # clipped into the window where it meets the frame
-        py = np.clip(cy[:, None] + offsets[None, :], 0, h - 1)
-        found = array[py[:, :, None], px[:, None, :]].max((1, 2)).astype(np.float64)
-        return np.where(inside, found, 0.0).reshape(np.shape(xs))
 
     def at(self, array, x, y, reach):
         """Max of `array` within `reach` level pixels of the working point (x, y)."""
@@ -1201,72 +1179,6 @@ def _lens_row(levels, scales, spots, points, spacing):
     return best_row if best_score >= start + LENS_GAIN else points
 
 
-def _squared_row(levels, scales, points, spacing):
-    """The row's slot `points` ((slots, 2) working pixels, in order) turned onto its lights' line
-    when placed on them at one end but a few degrees off it: the line through a pair of spots of
-    like size is drawn only as exactly as those two spots lie, and with few lit lights to refit it
-    (an unlit row, hidden-until-lit glows) the far end drifts off its lights by half a spacing and
-    reads a lit light there "off" (dev render 5112: the last four of 13 lights 0.38–0.56 spacings
-    off, two lit lights read off).
-
-    Each end is moved across the row by up to SQUARE_REACH of the `spacing` (steps of SQUARE_STEP),
-    the slots between moved in proportion; a row keeps at least one slot within SQUARE_STEP of its
-    place (it turns, it does not move sideways: _lens_row's case). A slot whose lit spot is centred
-    on it (evidence SQUARE_LIT within WINDOW_REACH) pins the row: a turned row must keep SQUARE_KEEP
-    of it there. Each row is scored by the lit evidence its slots show (half within a quarter of
-    the spacing, half centred; each capped at LENS_CAP): windows do not count, the printed labels
-    beside the lights show them as well as the lenses do (with windows counted, dev rows placed right fell
-    from 261 to 222, turned onto their labels, and the real panel_01 onto its "Power LOS PON LAN").
-    The turned row must find a lit light the placed row missed (a clear lit spot, evidence
-    SQUARE_SEEN, at a slot that showed none): turned only to centre the lights it reads already, it
-    gains nothing and may lose its unlit lights (dev render 5197, four unlit lights turned onto
-    specks). The best row is returned when it scores SQUARE_GAIN more than the placed row, else
-    `points` unchanged. Lengths in working pixels.
-
-    Single photos only (read()). Dev renders 5000–5399, main .15 alongside: of the 19 rows main
-    turned off their lights, 2 are placed right (5112, 5175); on all 400 good renders
-    states right 1525 -> 1528 of 2975, rows placed 261 -> 263, decided wrong 36 -> 34, lit read off
-    4 -> 2, good sent back 6 -> 6, bad caught 300 -> 301; held-out 6000–6239 states right 893 -> 905 of
-    1790 (6127: 12 lights read right, unsure before), decided wrong 14 -> 14. The 8 real photos read
-    as before."""
-    points = np.asarray(points, dtype=np.float64)
-    n = len(points)
-    if n < 3:
-        return points
-    along = points[-1] - points[0]
-    length = float(np.hypot(*along))
-    if length <= 0:
-        return points
-    normal = np.array([-along[1], along[0]]) / length
-    share = ((points - points[0]) @ along) / length ** 2  # 0 at the first slot, 1 at the last
-    steps = np.arange(-SQUARE_REACH, SQUARE_REACH + 1e-9, SQUARE_STEP)
-    # What each slot shows moved across the row by each step: (slots, steps); a slot moved by a
-    # share of a step between two steps is scored at the nearer (the maps' reach is wider).
-    across = points[:, None, :] + steps[None, :, None] * spacing * normal[None, None, :]  # (slots, steps, 2)
-    lit, centred = _lit_evidence_at(levels, scales, across[..., 0], across[..., 1], spacing)
-    # Lit spots only (the print beside the lights shows windows too), those centred on the slot counting double.
-    shown = np.minimum(LENS_CAP, 0.5 * (lit + centred))
-    first, last = np.meshgrid(steps, steps, indexing="ij")
-    moved = first[..., None] + (last - first)[..., None] * share[None, None, :]  # (first, last, slots)
-    index = np.clip(np.round((moved + SQUARE_REACH) / SQUARE_STEP).astype(int), 0, len(steps) - 1)
-    slot = np.arange(n)[None, None, :]
-    total = shown[slot, index].sum(-1)
-    middle = int(np.argmin(np.abs(steps)))
-    # A lit light centred on its slot pins the row there: a row turned off it (onto print) is no better.
-    pinned = centred[:, middle] >= SQUARE_LIT
-    kept = (centred[slot, index] >= SQUARE_KEEP * centred[:, middle][None, None, :]) | ~pinned[None, None, :]
-    # The turned row must find a lit light the placed row missed (a clear lit spot, evidence SQUARE_SEEN,
-    # at a slot that showed none): a row turned only to centre lights it already reads gains nothing.
-    found = ((lit[slot, index] >= SQUARE_SEEN) & (lit[:, middle] < SQUARE_SEEN)[None, None, :]).any(-1)
-    ok = (np.abs(moved).min(-1) <= SQUARE_STEP + 1e-9) & kept.all(-1) & found
-    total = np.where(ok, total - 1e-3 * np.abs(moved).sum(-1), -np.inf)  # of rows alike, the least moved
-    start = shown[:, middle].sum()
-    a, b = np.unravel_index(int(np.argmax(total)), total.shape)
-    if total[a, b] < start + SQUARE_GAIN:
-        return points
-    return points + moved[a, b][:, None] * spacing * normal[None, :]
-
-
 # ---- white print taken for a white light ----
 
 def _strongest_lit(levels, scales, x, y, spacing):
@@ -1449,21 +1361,6 @@ def _window(levels, scales, x, y, spacing):
         win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
-
-
-def _lit_evidence_at(levels, scales, xs, ys, spacing):
-    """_evidence at many working points `xs`, `ys` (arrays of one shape) at once, and the same within
-    WINDOW_REACH of each point (a lit spot centred on it, not a quarter of a spacing off):
-    (evidence, centred), arrays of that shape (noise units)."""
-    evidence, centred = np.zeros(np.shape(xs)), np.zeros(np.shape(xs))
-    for k in scales:
-        level = levels[k]
-        floor = max(10.0, 5 * level.lit_noise)
-        np.maximum(evidence, level.at_many(level.lit, xs, ys, max(1, int(round(0.25 * spacing / level.scale)))) / floor,
-                   out=evidence)
-        near = max(1, int(round(WINDOW_REACH * spacing / level.scale)))
-        np.maximum(centred, level.at_many(level.lit, xs, ys, near) / floor, out=centred)
-    return evidence, centred
 
 
 def _brighter(levels, scales, x, y, spacing):
@@ -2004,9 +1901,6 @@ def read(images, model):
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     if len(images) == 1:  # (in a burst, found on every pixel at its brightest, it misread 2 dev rows: off as blinking)
         points = _lens_row(levels, scales, spots, points, spacing)
-        # (in a burst, turned onto lit spots of the brightest pixels, it set 1 dev row right and 2 wrong:
-        # 5327 and held-out 6185 read an unlit light blinking; unlit bad bursts read 3 more lights wrong)
-        points = _squared_row(levels, scales, points, spacing)
     slot_points = [tuple(p) for p in points]
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
