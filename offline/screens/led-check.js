@@ -253,7 +253,7 @@ async function pickPhoto(event, o) {
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).
     showError("led-error", heifLike(input.files[0])
-      ? t("This phone cannot open HEIC or AVIF photos here: choose a JPEG photo, or take the photo with the buttons above.")
+      ? t("This phone cannot open HEIC or AVIF photos here: choose a JPEG photo, or take one with the “Photo” or “Burst” button.")
       : t("This file is not a photo the phone can read."));
   }
 }
