@@ -51,6 +51,7 @@ async function draftOf(orderId) {
 const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
 // ... kept in the phone's database too, so a reload before "Confirm these lights" keeps the taps (review r11).
 const TAPS_FORM = (checkId) => `led-taps:${checkId}`;
+const tapsLooked = new Set();  // checks whose kept taps were looked for since the page opened (once each, not per redraw)
 const confirmProblems = {};  // why "Confirm these lights" did not confirm, by check id, until the next tap or confirm
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
@@ -86,7 +87,8 @@ function overlay(src, frame, frames, spots, states, id, key) {
   const w = 1000, h = Math.round(1000 * frame.height / frame.width);
   const marks = spots.map((p, i) => {
     const st = states[i] || {}, x = Math.round(p.x * w), y = Math.round(p.y * h);
-    return svg`<g class="mark state-${st.state || "off"} ${litColour(st) ? `color-${litColour(st)}` : ""}" data-led-chip=${key} data-index=${i}
+    const colour = litColour(st);
+    return svg`<g class="mark state-${st.state || "off"} ${colour ? `color-${colour}` : ""}" data-led-chip=${key} data-index=${i}
       @click=${() => tapLight(key, i)}><circle class="hit" cx=${x} cy=${y} r="48"></circle><circle cx=${x} cy=${y} r="22"></circle>
       <text x=${x} y=${y - 32} text-anchor="middle">${i + 1}</text></g>`;
   });
@@ -148,7 +150,8 @@ const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo
 async function checkView(ref, check, orderId) {
   const model = modelOf(ref, check);
   if (!model) { return nothing; }
-  if (!edits[check.id]) {  // taps made before a reload, not confirmed yet
+  if (!edits[check.id] && !tapsLooked.has(check.id)) {  // taps made before a reload, not confirmed yet
+    tapsLooked.add(check.id);
     const kept = await loadDraft(orderId, TAPS_FORM(check.id));
     if (Array.isArray(kept.states) && kept.states.length === model.leds.length) { edits[check.id] = kept.states; }
   }
