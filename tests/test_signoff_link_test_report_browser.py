@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.test_browser import PHONE, shot
 from tests.test_enterprise_browser import LINE
 from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
-from tests.test_signoff_browser import draw
+from tests.test_signoff_browser import draw, open_signoff_link
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +17,7 @@ def test_the_customers_own_phone_shows_the_enterprise_test_report(app, server, d
     context, page = open_job(phone_profile, server, order_id)
     tap_through(page, "accept", "make_appointment", "arrive", "restore")
     expect(page.locator(".order-head")).to_contain_text("已修复")
-    link = page.locator("#signoff details.signoff-link")
-    link.locator("summary").tap()
+    link = open_signoff_link(page)
     expect(link).to_contain_text("请先在上方填写测试报告并由测试人签字")
     link.locator("[data-signoff-link]").tap()
     expect(page.locator("#signoff-qr .error")).to_contain_text("没有填写")   # nothing typed yet: no link
