@@ -4,19 +4,17 @@ catalog model a technician picks. The first two pass on main and failed on branc
 _nothing_lit, h33's _light_scales); the open ones are strict xfails: each passes when fixed, and must then lose its
 mark."""
 import io
-import json
 
-import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageEnhance
 
 from tests.test_led_uploaded import PHOTOS, bench_led
+from tests.test_r8_review import cast, photo, truth
 from webapp.led import catalog, reader
 
 MODELS = {"panel_01.jpg": "zte-f6005", "panel_02.jpg": "sercomm-fg1000r", "panel_03.jpg": "nokia-g-010g-a",
           "panel_04.jpg": "zte-f601", "panel_05.jpg": "cig-g-97cp", "panel_06.jpg": "zte-f6005v3",
           "panel_07.jpg": "zyxel-pmg5100-t1", "panel_08.jpg": "nokia-g-010g-t"}
-TRUTH = {photo["file"]: photo for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
 # Parts of the frame away from the lights (fractions: left, top, right, bottom): desk, cables, wall, the case's edge.
 AWAY = [(0, 0, .2, 1), (.8, 0, 1, 1), (0, .8, 1, 1), (0, 0, 1, .15), (0, 0, .3, .3), (.7, .7, 1, 1), (0, .7, .3, 1),
         (.7, 0, 1, .3)]
@@ -38,15 +36,11 @@ def read(data, name):
 
 def lit_read_off(result, name):
     """The lights a person sees lit that the reading says are off."""
-    return [(led["label"], led["confidence"]) for led, truth in zip(result["leds"], TRUTH[name]["leds"])
+    return [(led["label"], led["confidence"]) for led, truth in zip(result["leds"], truth(name)["leds"])
             if truth["state"] == "on" and led["state"] == "off"]
 
 
-def cast(image, gains):
-    return Image.fromarray(np.clip(np.asarray(image, np.float32) * np.float32(gains), 0, 255).astype(np.uint8))
-
-
-@pytest.mark.parametrize("name", [n for n in MODELS if any(led["state"] == "on" for led in TRUTH[n]["leds"])])
+@pytest.mark.parametrize("name", [n for n in MODELS if any(led["state"] == "on" for led in truth(n)["leds"])])
 def test_a_crop_that_leaves_a_lit_panels_lights_out_is_never_read_all_off(name):
     """A photo of the desk, the cables or the case away from its lights finds no row. "All off" is "no power" to
     the fault tree: with the lit lights out of the frame, nothing lit in it says nothing about them. (h31's
@@ -67,7 +61,7 @@ def test_a_crop_that_leaves_a_lit_panels_lights_out_is_never_read_all_off(name):
 def test_a_mild_white_balance_cast_does_not_put_out_a_lit_light(name, gains):
     """A phone's white balance shifts a few per cent either way. (h33's _light_scales read panel_03's plainly lit
     PON "off" 0.92 under the cool cast; main: unsure.)"""
-    assert lit_read_off(read(jpeg(cast(uploaded(name), gains)), name), name) == []
+    assert lit_read_off(read(jpeg(cast(uploaded(name), *gains)), name), name) == []
 
 
 @pytest.mark.xfail(strict=True, reason="open (review r12): panel_02's dim lit LAN is read off 0.92 in a 400-pixel photo")
@@ -89,7 +83,7 @@ def test_a_five_degree_turn_does_not_shift_the_row_by_a_slot():
 @pytest.mark.xfail(strict=True, reason="open (review r12): a black case on a white table brightened 1.2x is sent back "
                                        "'over_exposed' (the table clips, not the lights)")
 def test_a_bright_table_around_a_black_case_is_no_glare_over_its_lights():
-    image = ImageOps.exif_transpose(Image.open(PHOTOS / "panel_08.jpg")).convert("RGB")
+    image = photo("panel_08.jpg")
     image.thumbnail((2048, 2048), Image.LANCZOS)
     result = read(jpeg(ImageEnhance.Brightness(image).enhance(1.2), 95), "panel_08.jpg")
     assert result["quality"]["ok"], result["quality"]
