@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.20"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.21-h42"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -110,6 +110,8 @@ VERSION = "2026-12-02.20"  # .3 lines (cables) are not lit spots; .4 slot placem
 # its unlit lights held unsure seed 1316 still read an unlit light on; no light more read right. .19 a photo read
 # mostly unsure whose strongest spot is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes
 # edge to edge is "no_panel" (_holes_everywhere) (h30)
+# .21 on a single photo's row placed for sure, the finest level's lit spots in a slot that gives no light (JPEG 85
+# speckle at an unlit lens's outline, the phone's upload) are no evidence of it lit (_evidence's `cored`, _gives_light_at)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -379,6 +381,18 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # clipped off and whose broad shading is removed (_scene).
 SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
 LATTICE_NEAR, LATTICE_REACH, LATTICE_ANGLE = 12, 16.0, 25.0  # a window in a lattice of holes (_lattice)
+# JPEG speckle inside a lens (_evidence's `cored`): the phone's app re-encodes a photo at JPEG 85 (long side 2048,
+# offline/photos.js), and at an unlit lens's outline the re-encode leaves small coloured points that score as lit
+# spots at the finest level (radius 2 working pixels: an 8-pixel JPEG block of a 2048-pixel photo is 4 working pixels),
+# putting unlit lights of rows placed for sure in doubt (the real photos as uploaded: panel_06's unlit row all unsure at
+# ×0.85 and ×1.15, its slots' evidence 0.13–0.46 against 0.06–0.2 from the coarser levels). On such a row a level
+# up to SPECKLE_LEVEL whose spots are under LIGHT_SHARE of the spacing (a light of this row would be larger) counts only
+# when the slot gives light: V standing SPECKLE_RISE grey levels above the points around it at some level where lights
+# fit. Dev renders re-encoded so (seeds 5000–5239): the speckle stands 0.4–9.7 grey levels above, a lit light's core
+# 30 and more (the real panel_03's white PON, its colour a green fringe 1–3 pixels wide: 34 at level 2). Levels 0–2
+# left out (h33's _light_scales: 0.04 of the spacing) read render 5133's dim lit light, colour without light at levels
+# 0–1 only, off 0.94; level 0 alone leaves it unsure.
+LIGHT_SHARE, SPECKLE_LEVEL, SPECKLE_RISE = 0.04, 0, 12.0
 SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
 BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
@@ -1374,15 +1388,28 @@ def _brighter(levels, scales, x, y, spacing):
     return float(level.bright_v[max(0, py - 2):py + 3, max(0, px - 2):px + 3].max())
 
 
-def _evidence(levels, scales, x, y, spacing):
+def _evidence(levels, scales, x, y, spacing, cored=False):
     """A slot's lit evidence: its strongest lit spot over that scale's noise floor, within a
-    quarter of the spacing of the slot."""
+    quarter of the spacing of the slot. With `cored` (a single photo's row placed for sure), levels up
+    to SPECKLE_LEVEL whose spots (radius 2·2^k working pixels) are under LIGHT_SHARE of the spacing
+    count only when the slot gives light (_gives_light_at): JPEG speckle inside an unlit lens does not."""
+    reaches = [max(1, int(round(0.25 * spacing / levels[k].scale))) for k in scales]
+    fine_counts = not cored or _gives_light_at(levels, scales, reaches, x, y)
     best = 0.0
-    for k in scales:
+    for k, reach in zip(scales, reaches):
         level = levels[k]
-        lit = level.at(level.lit, x, y, max(1, int(round(0.25 * spacing / level.scale))))
-        best = max(best, lit / max(10.0, 5 * level.lit_noise))
+        if fine_counts or k > SPECKLE_LEVEL or 2.0 * 2 ** k >= LIGHT_SHARE * spacing:
+            best = max(best, level.at(level.lit, x, y, reach) / max(10.0, 5 * level.lit_noise))
     return best
+
+
+def _gives_light_at(levels, scales, reaches, x, y):
+    """Whether a slot gives light: somewhere within `reaches` (level pixels, one per level of `scales`) of
+    the working point (x, y), at any of those levels, V stands SPECKLE_RISE grey levels above the eight
+    points around it (`bright_v`). A lit LED does, at the scale of its glow, even where its colour is
+    only a fringe a pixel or two wide (a white LED's clipped core). A JPEG re-encode's speckle at an unlit
+    lens's outline is colour without light: small coloured points, no brighter than the case."""
+    return any(levels[k].at(levels[k].bright_v, x, y, reach) >= SPECKLE_RISE for k, reach in zip(scales, reaches))
 
 
 def _case_cast(rgb, points, spacing):
@@ -1920,19 +1947,26 @@ def read(images, model):
                                                  fit_confidence)
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
+    # JPEG speckle is no lit evidence (_evidence's `cored`) on a single photo's row placed for sure whose every slot
+    # shows a light or a lens (row_shown's test): taking evidence away is safe only where the slots sit on the lights
+    # (fresh render 7156: a row placed for sure along the panel's edge, one slot showing nothing, read a lit light
+    # off). Not in a burst: frames read with and without their speckle flickered (dev render 5074: unlit lights blinking).
+    cored = placed == "sure" and len(images) == 1 and all(
+        _evidence(levels, scales, x, y, spacing) >= 1 or _window(levels, scales, x, y, spacing) >= WINDOW_SEEN
+        for x, y in points)
     out, stated, printed, dark = [], [], [], []
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
         x, y = points[k]
-        evidence = [_evidence(fl, scales, x, y, spacing) for fl in frame_levels]
+        evidence = [_evidence(fl, scales, x, y, spacing, cored) for fl in frame_levels]
         series = [_p_lit(e, placed) for e in evidence]
         state, p_state, p_lit = _state(series)
         if rival_pos is not None and fit_confidence < 0.95:
             # Another placement of the slots that explains the photo almost as well: where it
             # reads this light differently, the light is only as sure as the placement.
             rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
-            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing), placed) for fl in frame_levels])[0]
+            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing, cored), placed) for fl in frame_levels])[0]
             if other != state:
                 p_state *= fit_confidence
             elif shifted:  # a rival one slot along reads it alike: the label's assignment does not matter to it
