@@ -388,8 +388,9 @@ LATTICE_NEAR, LATTICE_REACH, LATTICE_ANGLE = 12, 16.0, 25.0  # a window in a lat
 # ×0.85 and ×1.15, its slots' evidence 0.13–0.46 against 0.06–0.2 from the coarser levels). On such a row a level
 # up to SPECKLE_LEVEL whose spots are under LIGHT_SHARE of the spacing (a light of this row would be larger) counts only
 # when the slot gives light: V standing SPECKLE_RISE grey levels above the points around it at some level where lights
-# fit. Dev renders re-encoded so (seeds 5000–5239): the speckle stands 0.4–9.7 grey levels above, a lit light's core
-# 30 and more (the real panel_03's white PON, its colour a green fringe 1–3 pixels wide: 34 at level 2). Levels 0–2
+# fit. Dev renders re-encoded so (seeds 5000–5239, unlit slots with finest-level evidence): the speckle stands 0.4–9.7
+# grey levels above; lit lights that give light 20–190 (the real panel_03's white PON, its colour a green fringe 1–3
+# pixels wide: 34 at level 2); a dim lit light (colour, no light) keeps its coarser levels' evidence only. Levels 0–2
 # left out (h33's _light_scales: 0.04 of the spacing) read render 5133's dim lit light, colour without light at levels
 # 0–1 only, off 0.94; level 0 alone leaves it unsure.
 LIGHT_SHARE, SPECKLE_LEVEL, SPECKLE_RISE = 0.04, 0, 12.0
