@@ -5,7 +5,6 @@ import json
 import pathlib
 import sys
 
-import pytest
 
 from webapp.led import catalog, reader
 
