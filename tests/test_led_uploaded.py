@@ -5,7 +5,6 @@ import json
 import pathlib
 import sys
 
-
 from webapp.led import catalog, reader
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
