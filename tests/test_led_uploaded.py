@@ -5,8 +5,6 @@ import json
 import pathlib
 import sys
 
-import pytest
-
 from webapp.led import catalog, reader
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -49,14 +47,12 @@ def test_a_row_a_few_letters_long_is_no_row_of_lights():
     assert not reader._tiny_row([(100, 100)], side)
 
 
-@pytest.mark.xfail(strict=True, reason="open: h29's _squared_row read it right (.18) but was taken back on the benchmark (a turned "
-                                       "row read lit lights off, another an unlit one on); _lens_row counting lit slots first "
-                                       "broke two placement tests")
 def test_a_row_turned_onto_the_labels_is_turned_back_onto_three_lit_lights():
     """panel_01 (ZTE F6005: POWER, PON, LAN lit green, LOS off; labels printed above the lights) as the phone
     uploads it: the row was placed from above the "Power" label through the "O" of "LOS" to LAN, every light
     "unsure"; the lit POWER light lay 0.47 of the spacing from its slot, outside the pin reach (0.4), and the
-    row's print scored as much as its lights (_lens_row)."""
+    row's print scored as much as its lights (_lens_row). Fixed by h43 (.21): pinned within half a spacing, and
+    the row on the lit lights' centres taken for the lit evidence there (LENS_CENTRE)."""
     truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
     photo = next(p for p in truth if p["file"] == "panel_01.jpg")
     data = bench_led.as_phone_sends((PHOTOS / "panel_01.jpg").read_bytes())

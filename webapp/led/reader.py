@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.21-h42"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.21"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -111,7 +111,9 @@ VERSION = "2026-12-02.21-h42"  # .3 lines (cables) are not lit spots; .4 slot pl
 # mostly unsure whose strongest spot is a solid box 3–9 % of the frame is "too_far" (_far_panel), one grid of holes
 # edge to edge is "no_panel" (_holes_everywhere) (h30)
 # .21 on a single photo's row placed for sure, the finest level's lit spots in a slot that gives no light (JPEG 85
-# speckle at an unlit lens's outline, the phone's upload) are no evidence of it lit (_evidence's `cored`, _gives_light_at)
+# speckle at an unlit lens's outline, the phone's upload) are no evidence of it lit (_evidence's `cored`, _gives_light_at,
+# h42); a row run along the labels beside its lit lights is moved onto them when their centres show LENS_CENTRE times
+# the lit evidence (_lens_row, h43)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -309,7 +311,14 @@ WASHED_OUT = 0.5
 # taken when its slots show windows and lit spots (each capped at LENS_CAP noise units) LENS_GAIN
 # more in all than the placed row's. Of the dev renders (seeds 5000–5399) it changed one reading:
 # an unsure unlit light read off (5319); the real panel_02 at 480 px no longer reads its lit LAN off.
-LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN = 1.0, 2, 0.15, 0.4
+# The row moved onto its lit lights unturned is also taken when its pinned slots show LENS_CENTRE
+# times the lit evidence the placed row's do: a light is brightest at its centre, a row run beside
+# it along its label catches only the edge of its glow, while the label's letters outscore the faint
+# lenses of the unlit lights in windows (dev renders 5015, 5112, 5175: lit evidence at the pinned
+# slots 1.8–5 times the placed row's; a row through the lights whose coarse spots peak off-centre
+# shows about the same). A spot is pinned to a slot within half a spacing (LENS_PIN: nearer this
+# slot than its neighbours); the labels sit 0.3–0.7 spacing beside the lights on the renders.
+LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN, LENS_CENTRE = 1.0, 2, 0.15, 0.5, 1.5
 LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
@@ -1143,8 +1152,11 @@ def _lens_row(levels, scales, spots, points, spacing):
     only give a direction to a few degrees). Each row is scored by what its slots show in the maps
     (the strongest window or lit evidence near each slot, capped at LENS_CAP): an unlit lens is a
     window at its slot on the lit lights' line, while the label row shows the print only at some
-    scales. The best moved row is returned when it scores LENS_GAIN more than the placed row, else
-    `points` unchanged. Lengths in working pixels."""
+    scales. The best moved row is returned when it scores LENS_GAIN more than the placed row; else
+    the row moved onto the lit lights unturned when its pinned slots show LENS_CENTRE times the lit
+    evidence of the placed row's (a row beside the lights, along their labels, catches only the edge
+    of their glow, and the labels' print outscores the unlit lights' faint lenses); else `points`
+    unchanged. Lengths in working pixels."""
     n = len(points)
     if n < 3:
         return points
@@ -1191,7 +1203,14 @@ def _lens_row(levels, scales, spots, points, spacing):
             score = shown(row)
             if score > best_score:
                 best_row, best_score = row, score
-    return best_row if best_score >= start + LENS_GAIN else points
+    if best_score >= start + LENS_GAIN:
+        return best_row
+
+    def centred(row):  # the lit evidence at the pinned slots: highest on the lights' centres
+        return sum(_evidence(levels, scales, *row[k], spacing) for k, _, _ in pinned)
+    on_lights = np.stack([pinned_row.real, pinned_row.imag], 1)
+    lit_there = centred(on_lights)
+    return on_lights if lit_there > 0 and lit_there >= LENS_CENTRE * centred(old) else points
 
 
 # ---- white print taken for a white light ----
