@@ -5,6 +5,8 @@ import json
 import pathlib
 import sys
 
+import pytest
+
 from webapp.led import catalog, reader
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
