@@ -257,7 +257,9 @@ FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 2, (0.03, 0.0
 # the strongest or second spot, mostly at the finer level, in 12 of 60 (aspect 3.3–7.2, fill 0.69–0.96); good
 # photos read mostly unsure (88) had such a spot first or second 7 times, aspect 2.2–4.3 with fill 0.52–0.77, or
 # lit (a lit panel's glow, 0.67–3.0); the real panel_05 padded to three times its size (a border of plain grey)
-# has its green fibre connector second, aspect 3.2, fill 0.67. h41.
+# has its green fibre connector second, aspect 3.2, fill 0.67. Sent back: dev too-far renders 133 → 140 of 200
+# (seeds 5000–5199, single), fresh 7000–7099 63 → 67 of 100, bursts 5000–5039 20 of 40 unchanged; no good render's
+# reading, no real photo's (as is, as uploaded, in a border 1.5–4.5× its size) changed. h41.
 FAR_PANEL_FINE = (3.0, 0.8)
 FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
 # A row read mostly unsure in a frame that is one lattice of holes from edge to edge (pegboard, a vent
