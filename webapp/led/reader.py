@@ -62,7 +62,7 @@ Retakes: too dark (the lights cannot stand out), blurred (edges wider than a fra
 frame and of the lights' spacing), glare (over 15 % of the frame, or over 4.5 % when hardly a light
 could be decided, or the lights of a row read mostly unsure sitting in clipped white), too far (lights closer than a few pixels, or a row spanning under 6 % of the frame
 with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot, or a row read
-mostly unsure while the frame's strongest spot is a small box, the panel seen whole: _far_panel),
+mostly unsure while one of the frame's two strongest spots is a small box, the panel seen whole: _far_panel),
 no row found (or a row read mostly unsure in a frame of holes from edge to edge, pegboard that no panel
 hides anywhere: _holes_everywhere), or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
@@ -113,7 +113,8 @@ VERSION = "2026-12-02.21"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .21 on a single photo's row placed for sure, the finest level's lit spots in a slot that gives no light (JPEG 85
 # speckle at an unlit lens's outline, the phone's upload) are no evidence of it lit (_evidence's `cored`, _gives_light_at,
 # h42); a row run along the labels beside its lit lights is moved onto them when their centres show LENS_CENTRE times
-# the lit evidence (_lens_row, h43)
+# the lit evidence (_lens_row, h43); the too-far panel seen as a box among the frame's two strongest spots, at the finer
+# of the two coarsest levels too, shaped plainly so (_far_panel, FAR_PANEL_FINE) (h41)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -252,7 +253,17 @@ TOO_FAR_SHARE = 0.75
 # seeds 6000–6059), no panel 0 of 28 and 0 of 24, good photos 1 of 171 (good-5279, a burst: a printed
 # label on a dark case whose hidden lights are unlit, read unsure, is such a box) and, held out, 1 of 96
 # (good-6116, a burst: a glare on a dark case whose lights are all off). h30.
-FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 1, (0.03, 0.09), 2.4, 0.6
+FAR_PANEL_RANK, FAR_PANEL_LONG, FAR_PANEL_ASPECT, FAR_PANEL_FILL = 2, (0.03, 0.09), 2.4, 0.6
+# ... or the second strongest spot, or a window of the next finer level (the panel 3–5 % of the frame is
+# often seen there, a cable's or a shelf's spots outranking it), shaped like a box more plainly: FAR_PANEL_FINE
+# (aspect, fill). Dev too-far renders read mostly unsure (seeds 5000–5199, single photos): the too-far panel is
+# the strongest or second spot, mostly at the finer level, in 12 of 60 (aspect 3.3–7.2, fill 0.69–0.96); good
+# photos read mostly unsure (88) had such a spot first or second 7 times, aspect 2.2–4.3 with fill 0.52–0.77, or
+# lit (a lit panel's glow, 0.67–3.0); the real panel_05 padded to three times its size (a border of plain grey)
+# has its green fibre connector second, aspect 3.2, fill 0.67. Sent back: dev too-far renders 133 → 140 of 200
+# (seeds 5000–5199, single), fresh 7000–7099 63 → 67 of 100, bursts 5000–5039 20 of 40 unchanged; no good render's
+# reading, no real photo's (as is, as uploaded, in a border 1.5–4.5× its size) changed. h41.
+FAR_PANEL_FINE = (3.0, 0.8)
 FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
 # A row read mostly unsure in a frame that is one lattice of holes from edge to edge (pegboard, a vent
 # grille filling the frame: _holes_everywhere) shows no panel: a panel in front of the lattice hides
@@ -1657,15 +1668,16 @@ def _row_too_small(points, spots, long_side):
 
 def _far_panel(spots, lum, long_side):
     """Whether the panel, too far away, shows whole as one coarse window among the frame's
-    strongest `spots` (_spots, strongest first): among the first FAR_PANEL_RANK, a window of the
-    coarsest level at WIN_CAP with no lit score and at most one like window near it (within 6 of its
-    radii: not a hole of a row or a lattice), whose region is a box (_box_shape) FAR_PANEL_LONG of the
-    frame's `long_side` (working pixels) long, FAR_PANEL_ASPECT times as long as wide, filling
-    FAR_PANEL_FILL of its rectangle, FAR_PANEL_CONTRAST grey levels off its ring. `lum` is the
-    frame's luminance (float32 working pixels). Judged only for a row read mostly unsure: the row
-    the reader placed is then on something else (clutter), the lights being too small to place."""
-    for spot in spots[:FAR_PANEL_RANK]:
-        if spot.level < LEVELS - 1 or spot.window < 0.95 * WIN_CAP or spot.lit >= 0.5:
+    strongest `spots` (_spots, strongest first): among the first FAR_PANEL_RANK, a window of one of
+    the two coarsest levels at WIN_CAP with no lit score and at most one like window near it (within 6
+    of its radii: not a hole of a row or a lattice), whose region is a box (_box_shape) FAR_PANEL_LONG
+    of the frame's `long_side` (working pixels) long, FAR_PANEL_ASPECT times as long as wide, filling
+    FAR_PANEL_FILL of its rectangle (at the finer of the two levels FAR_PANEL_FINE's), FAR_PANEL_CONTRAST
+    grey levels off its ring. `lum` is the frame's luminance (float32 working pixels). Judged only for a
+    row read mostly unsure: the row the reader placed is then on something else (clutter), the lights
+    being too small to place."""
+    for rank, spot in enumerate(spots[:FAR_PANEL_RANK]):
+        if spot.level < LEVELS - 2 or spot.window < 0.95 * WIN_CAP or spot.lit >= 0.5:
             continue
         like = sum(abs(other.level - spot.level) <= 1 and other.window >= 0.5
                    and 0 < math.hypot(other.x - spot.x, other.y - spot.y) <= 6 * spot.radius for other in spots)
@@ -1675,8 +1687,10 @@ def _far_panel(spots, lum, long_side):
         if shape is None:
             continue
         length, aspect, fill, contrast = shape
-        if (FAR_PANEL_LONG[0] <= length <= FAR_PANEL_LONG[1] and aspect >= FAR_PANEL_ASPECT
-                and fill >= FAR_PANEL_FILL and abs(contrast) >= FAR_PANEL_CONTRAST):
+        first = rank == 0 and spot.level == LEVELS - 1  # (h30's rule, as measured then)
+        least_aspect, least_fill = (FAR_PANEL_ASPECT, FAR_PANEL_FILL) if first else FAR_PANEL_FINE
+        if (FAR_PANEL_LONG[0] <= length <= FAR_PANEL_LONG[1] and aspect >= least_aspect
+                and fill >= least_fill and abs(contrast) >= FAR_PANEL_CONTRAST):
             return True
     return False
 
