@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.21"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.22"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -115,6 +115,7 @@ VERSION = "2026-12-02.21"  # .3 lines (cables) are not lit spots; .4 slot placem
 # h42); a row run along the labels beside its lit lights is moved onto them when their centres show LENS_CENTRE times
 # the lit evidence (_lens_row, h43); the too-far panel seen as a box among the frame's two strongest spots, at the finer
 # of the two coarsest levels too, shaped plainly so (_far_panel, FAR_PANEL_FINE) (h41)
+# .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1439,8 +1440,12 @@ def _gives_light_at(levels, scales, reaches, x, y):
     the working point (x, y), at any of those levels, V stands SPECKLE_RISE grey levels above the eight
     points around it (`bright_v`). A lit LED does, at the scale of its glow, even where its colour is
     only a fringe a pixel or two wide (a white LED's clipped core). A JPEG re-encode's speckle at an unlit
-    lens's outline is colour without light: small coloured points, no brighter than the case."""
-    return any(levels[k].at(levels[k].bright_v, x, y, reach) >= SPECKLE_RISE for k, reach in zip(scales, reaches))
+    lens's outline is colour without light: small coloured points, no brighter than the case. Where V
+    is clipped (≥ CLIP_FROM) around the slot, how much it gives cannot be measured, and it counts as
+    giving light (review r13: the real panel_03 under a magenta cast, its white case clipped in red and
+    blue, put its lit POWER and PON in doubt)."""
+    return any(levels[k].at(levels[k].bright_v, x, y, reach) >= SPECKLE_RISE
+               or levels[k].at(levels[k].centres[0], x, y, reach) >= CLIP_FROM for k, reach in zip(scales, reaches))
 
 
 def _case_cast(rgb, points, spacing):
