@@ -406,8 +406,10 @@ SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
 LATTICE_NEAR, LATTICE_REACH, LATTICE_ANGLE = 12, 16.0, 25.0  # a window in a lattice of holes (_lattice)
 # A row placed on one line of a lattice of holes (_row_in_lattice): the holes repeat beside it at a step t at least
 # LATTICE_SIDE of the spacing across the row and at most LATTICE_STEP spacings long, windows at t and 2t from at least
-# LATTICE_ROW of the slots, each at least LATTICE_LIKE of the slot's own. The real panel_02 cropped above its lights
-# (review r13) has its staggered grille at t = (0.5, 0.47) spacings; a row's labels, a copy at t, show none at 2t.
+# LATTICE_ROW of the slots read off, each within a factor LATTICE_LIKE of the slot's own (like holes). The real panel_02
+# cropped above its lights (review r13) has its staggered grille at t = (0.53, 0.55) spacings, windows there 0.7–1.0 of
+# the slots' own and none at t/2; a row's labels, a copy at t, show none at 2t. Dev renders 5030 and 6007 (one light
+# unlit, its lens hidden, windows 5–10 times the row's at t and 2t off the panel) fired with the factor one way only.
 LATTICE_SIDE, LATTICE_STEP, LATTICE_ROW, LATTICE_LIKE = 0.3, 1.5, 2 / 3, 0.5
 # JPEG speckle inside a lens (_evidence's `cored`): the phone's app re-encodes a photo at JPEG 85 (long side 2048,
 # offline/photos.js), and at an unlit lens's outline the re-encode leaves small coloured points that score as lit
@@ -1416,11 +1418,12 @@ def _window(levels, scales, x, y, spacing):
     return best
 
 
-def _row_in_lattice(levels, scales, spots, points, spacing):
-    """Whether the row's slots `points` ((x, y) working pixels, `spacing` apart) are one line of a lattice of holes
-    (a vent grille), not a row of lenses: for some step t beside the row (LATTICE_SIDE), taken from a slot to an unlit
-    window spot near it, at least LATTICE_ROW of the slots show a window (_window, at least WINDOW_SEEN) at t and at
-    2t, each at least LATTICE_LIKE of the slot's own, and less window half a step out (a stroke, an edge or a shadow
+def _row_in_lattice(levels, scales, spots, points, spacing, unlit):
+    """Whether the row's slots `points` ((x, y) working pixels, `spacing` apart; `unlit` [bool] those read off) are
+    one line of a lattice of holes (a vent grille), not a row of lenses: for some step t beside the row (LATTICE_SIDE),
+    taken from a slot to an unlit window spot near it, at least LATTICE_ROW of the slots are unlit with their window
+    seen (_window, at least WINDOW_SEEN) and like windows at t and at 2t (within a factor LATTICE_LIKE of the slot's
+    own), and less window half a step out (a stroke, an edge or a shadow
     running out from the slot shows window all along). A row of lenses repeats along one line: its printed labels are
     a copy at t, none at 2t. (review r13: the real panel_02 cropped above its lights, the row on its grille's bottom line.)"""
     points = np.asarray(points, dtype=np.float64)
@@ -1429,7 +1432,7 @@ def _row_in_lattice(levels, scales, spots, points, spacing):
     along = (points[-1] - points[0]) / max(1e-9, float(np.hypot(*(points[-1] - points[0]))))
     own = np.array([_window(levels, scales, x, y, spacing) for x, y in points])
     need = math.ceil(LATTICE_ROW * len(points))
-    if np.sum(own >= WINDOW_SEEN) < need:
+    if np.sum((own >= WINDOW_SEEN) & np.asarray(unlit, bool)) < need:
         return False
     tried = set()
     for sp in spots:
@@ -1443,11 +1446,12 @@ def _row_in_lattice(levels, scales, spots, points, spacing):
                 continue
             tried.add(key)
             like = 0
-            for (px, py), window in zip(points, own):
-                least = max(WINDOW_SEEN, LATTICE_LIKE * window)
+            for (px, py), window, off in zip(points, own, unlit):
+                if not off or window < WINDOW_SEEN:
+                    continue
                 first = _window(levels, scales, px + t[0], py + t[1], spacing)
-                if (window >= WINDOW_SEEN and first >= least
-                        and _window(levels, scales, px + 2 * t[0], py + 2 * t[1], spacing) >= least
+                second = _window(levels, scales, px + 2 * t[0], py + 2 * t[1], spacing)
+                if (all(LATTICE_LIKE * window <= w <= window / LATTICE_LIKE for w in (first, second))
                         and _window(levels, scales, px + 0.5 * t[0], py + 0.5 * t[1], spacing) < LATTICE_LIKE * first):
                     like += 1
             if like >= need:
@@ -2120,7 +2124,8 @@ def read(images, model):
             stated[k] = min(stated[k], UNSEEN_OFF)
     # The same where the row is one line of the lattice, the holes repeated beside it (_row_in_lattice): the holes
     # found there (_spots' strongest) may be too few for _lattice (review r13: panel_02 cropped above its lights).
-    if any(item["state"] == "off" for item in out) and _row_in_lattice(levels, scales, spots, slot_points, spacing):
+    unlit = [item["state"] == "off" for item in out]
+    if any(unlit) and _row_in_lattice(levels, scales, spots, slot_points, spacing, unlit):
         for k, item in enumerate(out):
             if item["state"] == "off":
                 stated[k] = min(stated[k], UNSEEN_OFF)
