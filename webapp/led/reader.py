@@ -1423,9 +1423,9 @@ def _row_in_lattice(levels, scales, spots, points, spacing, unlit):
     one line of a lattice of holes (a vent grille), not a row of lenses: for some step t beside the row (LATTICE_SIDE),
     taken from a slot to an unlit window spot near it, at least LATTICE_ROW of the slots are unlit with their window
     seen (_window, at least WINDOW_SEEN) and like windows at t and at 2t (within a factor LATTICE_LIKE of the slot's
-    own), and less window half a step out (a stroke, an edge or a shadow
-    running out from the slot shows window all along). A row of lenses repeats along one line: its printed labels are
-    a copy at t, none at 2t. (review r13: the real panel_02 cropped above its lights, the row on its grille's bottom line.)"""
+    own), and less window half a step out (a stroke, an edge or a shadow running out from the slot shows window all
+    along). A row of lenses repeats along one line: its printed labels are a copy at t, none at 2t. Lit slots are no
+    holes. (Review r13: the real panel_02 cropped above its lights, the row on its grille's bottom line.)"""
     points = np.asarray(points, dtype=np.float64)
     if len(points) < 2:
         return False
