@@ -27,11 +27,13 @@ def test_a_magenta_cast_that_clips_a_white_case_puts_out_no_lit_light():
     assert result["quality"]["ok"] and states["POWER"] == "on" and lit_read_off(result, "panel_03.jpg") == [], states
 
 
-@pytest.mark.xfail(strict=True, reason="open (review r13): panel_02 cropped above its row reads the vent grille as six "
-                                       "unlit lights, all off 0.92-0.99 - 'no power' to the fault tree")
-def test_a_vent_grille_above_the_lights_is_not_read_all_off():
+@pytest.mark.parametrize("bottom", [1742, 1814])  # the 4032×3024 photo above its row of lights; its top 60 %
+def test_a_vent_grille_above_the_lights_is_not_read_all_off(bottom):
+    """panel_02 cropped above its row of lights: the row is placed on the bottom line of the case's vent grille, its
+    holes repeated beside the row. Read all off 0.92-0.99 before .22-h44 ("no power" to the fault tree); the holes
+    are no evidence of unlit lights (_row_in_lattice)."""
     image = photo("panel_02.jpg")
-    crop = image.crop((0, 0, image.width, 1742))  # the 4032×3024 photo above its row of lights
+    crop = image.crop((0, 0, image.width, bottom))
     crop.thumbnail((2048, 2048), Image.Resampling.LANCZOS)
     result = read(jpeg(crop), "panel_02.jpg")
     assert not (result["quality"]["ok"] and all(led["state"] == "off" for led in result["leds"]))

@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.22"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.22-h44"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -116,6 +116,8 @@ VERSION = "2026-12-02.22"  # .3 lines (cables) are not lit spots; .4 slot placem
 # the lit evidence (_lens_row, h43); the too-far panel seen as a box among the frame's two strongest spots, at the finer
 # of the two coarsest levels too, shaped plainly so (_far_panel, FAR_PANEL_FINE) (h41)
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
+# .22-h44 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
+# (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -402,6 +404,13 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # clipped off and whose broad shading is removed (_scene).
 SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
 LATTICE_NEAR, LATTICE_REACH, LATTICE_ANGLE = 12, 16.0, 25.0  # a window in a lattice of holes (_lattice)
+# A row placed on one line of a lattice of holes (_row_in_lattice): the holes repeat beside it at a step t at least
+# LATTICE_SIDE of the spacing across the row and at most LATTICE_STEP spacings long, windows at t and 2t from at least
+# LATTICE_ROW of the slots read off, each within a factor LATTICE_LIKE of the slot's own (like holes). The real panel_02
+# cropped above its lights (review r13) has its staggered grille at t = (0.53, 0.55) spacings, windows there 0.7–1.0 of
+# the slots' own and none at t/2; a row's labels, a copy at t, show none at 2t. Dev renders 5030 and 6007 (one light
+# unlit, its lens hidden, windows 5–10 times the row's at t and 2t off the panel) fired with the factor one way only.
+LATTICE_SIDE, LATTICE_STEP, LATTICE_ROW, LATTICE_LIKE = 0.3, 1.5, 2 / 3, 0.5
 # JPEG speckle inside a lens (_evidence's `cored`): the phone's app re-encodes a photo at JPEG 85 (long side 2048,
 # offline/photos.js), and at an unlit lens's outline the re-encode leaves small coloured points that score as lit
 # spots at the finest level (radius 2 working pixels: an 8-pixel JPEG block of a 2048-pixel photo is 4 working pixels),
@@ -1409,6 +1418,47 @@ def _window(levels, scales, x, y, spacing):
     return best
 
 
+def _row_in_lattice(levels, scales, spots, points, spacing, unlit):
+    """Whether the row's slots `points` ((x, y) working pixels, `spacing` apart; `unlit` [bool] those read off) are
+    one line of a lattice of holes (a vent grille), not a row of lenses: for some step t beside the row (LATTICE_SIDE),
+    taken from a slot to an unlit window spot near it, at least LATTICE_ROW of the slots are unlit with their window
+    seen (_window, at least WINDOW_SEEN) and like windows at t and at 2t (within a factor LATTICE_LIKE of the slot's
+    own), and less window half a step out (a stroke, an edge or a shadow running out from the slot shows window all
+    along). A row of lenses repeats along one line: its printed labels are a copy at t, none at 2t. Lit slots are no
+    holes. (Review r13: the real panel_02 cropped above its lights, the row on its grille's bottom line.)"""
+    points = np.asarray(points, dtype=np.float64)
+    if len(points) < 2:
+        return False
+    along = (points[-1] - points[0]) / max(1e-9, float(np.hypot(*(points[-1] - points[0]))))
+    own = np.array([_window(levels, scales, x, y, spacing) for x, y in points])
+    need = math.ceil(LATTICE_ROW * len(points))
+    if np.sum((own >= WINDOW_SEEN) & np.asarray(unlit, bool)) < need:
+        return False
+    tried = set()
+    for sp in spots:
+        if sp.lit >= 0.5 or sp.window <= 0:
+            continue
+        for x, y in points:
+            t = np.array([sp.x - x, sp.y - y])
+            key = tuple(np.round(t / (0.1 * spacing)).astype(int))
+            if (key in tried or float(np.hypot(*t)) > LATTICE_STEP * spacing
+                    or abs(t[0] * along[1] - t[1] * along[0]) < LATTICE_SIDE * spacing):
+                continue
+            tried.add(key)
+            like = 0
+            for (px, py), window, off in zip(points, own, unlit):
+                if not off or window < WINDOW_SEEN:
+                    continue
+                first = _window(levels, scales, px + t[0], py + t[1], spacing)
+                second = _window(levels, scales, px + 2 * t[0], py + 2 * t[1], spacing)
+                if (all(LATTICE_LIKE * window <= w <= window / LATTICE_LIKE for w in (first, second))
+                        and _window(levels, scales, px + 0.5 * t[0], py + 0.5 * t[1], spacing) < LATTICE_LIKE * first):
+                    like += 1
+            if like >= need:
+                return True
+    return False
+
+
 def _brighter(levels, scales, x, y, spacing):
     """How much brighter (grey levels of V) than the points around it a slot's lit spot is: at its
     strongest lit point (_strongest_lit), whose own light's core may be a point or two away; 0 when
@@ -2072,6 +2122,13 @@ def read(images, model):
         at = [n for n, sp in enumerate(spots) if math.hypot(sp.x - x, sp.y - y) <= max(0.3 * spacing, 2 * sp.radius)]
         if out[k]["state"] == "off" and at and holes[at].any():
             stated[k] = min(stated[k], UNSEEN_OFF)
+    # The same where the row is one line of the lattice, the holes repeated beside it (_row_in_lattice): the holes
+    # found there (_spots' strongest) may be too few for _lattice (review r13: panel_02 cropped above its lights).
+    unlit = [item["state"] == "off" for item in out]
+    if any(unlit) and _row_in_lattice(levels, scales, spots, slot_points, spacing, unlit):
+        for k, item in enumerate(out):
+            if item["state"] == "off":
+                stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window among other windows between the slots, on the row's line, is a letter
     # of print the row runs along, not the light's window, when a single light read lit pins the row:
     # the row may turn about it (review r8: panel_03 darkened 0.8×, its column placed from its lit DATA
