@@ -1,7 +1,7 @@
 """Review r13's findings on the LED reader (issue 18), the real photos of ../shared/led-photos altered as phones and
 people do. The first passes on main and failed on the merged reader before .22 (h42's speckle rule took a lit light's
-finest spots away where its white case clips); the open ones were there before this session (b07ef96) and are strict
-xfails: each passes when fixed, and must then lose its mark."""
+finest spots away where its white case clips); the vent grille's, there before this session (b07ef96), is fixed in .23;
+the open ones, there before too, are strict xfails: each passes when fixed, and must then lose its mark."""
 import pytest
 from PIL import Image
 
@@ -30,7 +30,7 @@ def test_a_magenta_cast_that_clips_a_white_case_puts_out_no_lit_light():
 @pytest.mark.parametrize("bottom", [1742, 1814])  # the 4032×3024 photo above its row of lights; its top 60 %
 def test_a_vent_grille_above_the_lights_is_not_read_all_off(bottom):
     """panel_02 cropped above its row of lights: the row is placed on the bottom line of the case's vent grille, its
-    holes repeated beside the row. Read all off 0.92-0.99 before .22-h44 ("no power" to the fault tree); the holes
+    holes repeated beside the row. Read all off 0.92-0.99 before .23 ("no power" to the fault tree); the holes
     are no evidence of unlit lights (_row_in_lattice)."""
     image = photo("panel_02.jpg")
     crop = image.crop((0, 0, image.width, bottom))

@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.22-h44"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -116,7 +116,7 @@ VERSION = "2026-12-02.22-h44"  # .3 lines (cables) are not lit spots; .4 slot pl
 # the lit evidence (_lens_row, h43); the too-far panel seen as a box among the frame's two strongest spots, at the finer
 # of the two coarsest levels too, shaped plainly so (_far_panel, FAR_PANEL_FINE) (h41)
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
-# .22-h44 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
+# .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
