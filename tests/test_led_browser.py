@@ -78,15 +78,18 @@ def pull_reading(page, check):
 
 def confirm_tapped_on(page, check, db, check_id, first=0):
     """Taps each light of the LED `check` (a locator) from the `first` on once (an "unsure" light: it is on), taps
-    "Confirm these lights" and waits (up to 20 s) for the confirmation to sync → the check's confirmed states as
-    stored on the server, in the row's order."""
+    "Confirm these lights" and waits (up to 60 s, asking for a sync every 2 s: a push that failed on a loaded machine
+    waits for its back-off) for the confirmation to sync → the check's confirmed states as stored on the server, in the
+    row's order."""
     chips = check.locator(".led-chip")
     for index in range(first, chips.count()):
         chips.nth(index).tap()
     check.locator("[data-led-confirm]").tap()
-    for _ in range(100):  # the confirmation goes through the outbox and syncs
+    for attempt in range(300):  # the confirmation goes through the outbox and syncs
         if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
             break
+        if attempt % 10 == 9:
+            page.locator("#sync-now").tap()
         page.wait_for_timeout(200)
     return [s["state"] for s in json.loads(db.execute("SELECT confirmed FROM led_checks WHERE id = ?", [check_id]).fetchone()[0])]
 
