@@ -180,3 +180,12 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (rep_setup, rep_call), so a fixture's teardown can tell
+    that its test failed (the browser fixtures then print what the page showed)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -20,8 +20,9 @@ ORDER = {"order_type": "repair", "access_type": "ftth", "symptom": "no_service",
 
 
 @pytest.fixture
-def phone_profile(playwright, tmp_path, browser_type_launch_args):
-    """Open a Chromium with a profile on disk, like a phone that keeps its storage across restarts."""
+def phone_profile(playwright, tmp_path, browser_type_launch_args, request):
+    """Open a Chromium with a profile on disk, like a phone that keeps its storage across restarts.
+    When the test fails, each page's address and the text it showed are printed (CI keeps only the log)."""
     profile = tmp_path / "chromium-profile"
     contexts = []
 
@@ -39,8 +40,12 @@ def phone_profile(playwright, tmp_path, browser_type_launch_args):
         return context
 
     yield launch
+    report = getattr(request.node, "rep_call", None)
     for context in contexts:
         try:
+            if report is not None and report.failed:
+                for page in (p for p in context.pages if p.url != "about:blank"):
+                    print(f"page at failure: {page.url}\n{page.locator('body').inner_text(timeout=2000)[:3000]}")
             context.close()
         except Exception:
             pass
