@@ -37,47 +37,53 @@ def placed_right(result, case):
                for led, (x, y) in zip(result["leds"], case["where"]))
 
 
+def outcome(case, result):
+    """One case's figures: {"seed", "kind", "clutter", "ok", and on an accepted photo "placed" and "states"
+    (per light "right", "wrong", "unsure" or "lit_off": a lit light read off)}."""
+    c = case["conditions"]
+    entry = {"seed": case["seed"], "kind": case["kind"], "clutter": c["clutter"] + (" hidden" if c["hidden"] else ""),
+             "ok": result["quality"]["ok"]}
+    if entry["ok"]:
+        entry["placed"] = placed_right(result, case)
+        entry["states"] = ["unsure" if led["state"] == "unsure" else "right" if led["state"] == truth["state"]
+                           else "lit_off" if truth["state"] != "off" and led["state"] == "off" else "wrong"
+                           for truth, led in zip(case["truth"], result["leds"])]
+    return entry
+
+
+def summary(entries):
+    """The figures of `entries` (outcome's), as printed lines."""
+    accepted = [e for e in entries if e["ok"]]
+    wrong = collections.Counter(e["clutter"] for e in accepted if not e["placed"])
+    states = collections.Counter(s for e in accepted for s in e["states"])
+    decided = states["right"] + states["wrong"] + states["lit_off"]
+    total = decided + states["unsure"]
+    return [f"rows placed right {sum(e['placed'] for e in accepted)}/{len(accepted)}",
+            "misplaced by what is behind: " + ", ".join(f"{k} {v}" for k, v in sorted(wrong.items())),
+            f"states right {states['right']}/{total} = {states['right'] / max(1, total):.1%}, unsure {states['unsure']}, "
+            f"decided right {states['right']}/{decided} = {states['right'] / max(1, decided):.1%}, "
+            f"lit read off {states['lit_off']}, good sent back {len(entries) - len(accepted)}"]
+
+
+def good_cases(start, count):
+    """The renderer's good cases of seeds start … start + count − 1 (bench_led's mix)."""
+    for case in led_render.labelled_set(count, start):
+        if not case["bad"] and len(case["where"]) > 1:
+            yield case
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--start", type=int, default=5000)
     parser.add_argument("--count", type=int, default=400)
     parser.add_argument("--json", help="write each case's figures here")
     args = parser.parse_args()
-    rows, wrong = [0, 0], collections.Counter()
-    states, sent_back, lit_off = collections.Counter(), 0, 0
-    cases = []
-    for case in led_render.labelled_set(args.count, args.start):
-        if case["bad"] or len(case["where"]) < 2:
-            continue
-        result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
-        c = case["conditions"]
-        kind = c["clutter"] + (" hidden" if c["hidden"] else "")
-        entry = {"seed": case["seed"], "kind": case["kind"], "clutter": kind, "ok": result["quality"]["ok"]}
-        if not result["quality"]["ok"]:
-            sent_back += 1
-        else:
-            right = placed_right(result, case)
-            rows[0] += right
-            rows[1] += 1
-            if not right:
-                wrong[kind] += 1
-            entry["placed"] = right
-            entry["states"] = []
-            for truth, led in zip(case["truth"], result["leds"]):
-                outcome = "unsure" if led["state"] == "unsure" else "right" if led["state"] == truth["state"] else "wrong"
-                states[outcome] += 1
-                lit_off += truth["state"] != "off" and led["state"] == "off"
-                entry["states"].append(outcome)
-        cases.append(entry)
-    total = sum(states.values())
-    decided = states["right"] + states["wrong"]
-    print(f"seeds {args.start}–{args.start + args.count - 1}: rows placed right {rows[0]}/{rows[1]}")
-    print("misplaced by what is behind: " + ", ".join(f"{k} {v}" for k, v in sorted(wrong.items())))
-    print(f"states right {states['right']}/{total} = {states['right'] / max(1, total):.1%}, unsure {states['unsure']}, "
-          f"decided right {states['right']}/{decided} = {states['right'] / max(1, decided):.1%}, "
-          f"lit read off {lit_off}, good sent back {sent_back}")
+    entries = [outcome(case, reader.read([reader.open_photo(p) for p in case["photos"]], case["told"]))
+               for case in good_cases(args.start, args.count)]
+    print(f"seeds {args.start}–{args.start + args.count - 1}:")
+    print("\n".join(summary(entries)))
     if args.json:
-        pathlib.Path(args.json).write_text(json.dumps(cases))
+        pathlib.Path(args.json).write_text(json.dumps(entries))
 
 
 if __name__ == "__main__":

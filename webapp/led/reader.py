@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.24-h46"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -118,8 +118,6 @@ VERSION = "2026-12-02.24-h46"  # .3 lines (cables) are not lit spots; .4 slot pl
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 # .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
-# .24-h46 a row placed along a stripe (a cable behind the panel: its colour runs on between the slots and stops beside
-# the line) is taken only when no other placement is found (_along_stripe)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -392,12 +390,6 @@ LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above the
 BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
 REFINED = 8  # the best placements on a line that are refined by least squares
 POWER_LIT = 0.4  # what a placement earns when the power light's slot holds a lit spot
-FOUND_SCORE = 2.0  # a row placed scoring under this was not found (a retake)
-# A row placed along a stripe (_along_stripe: a cable or cord behind the panel, whose colour runs on between the slots
-# and stops beside the line) is set aside for any other placement found. Midway between two slots, the photo differs
-# by STRIPE_CONTRAST (RGB distance, 0–441) from both points STRIPE_SIDE of the spacing (at least STRIPE_REACH of the
-# long side: the renderer's cables are 0.6–2 % of the width wide) across the line, at STRIPE_SHARE of the gaps.
-STRIPE_CONTRAST, STRIPE_SIDE, STRIPE_REACH, STRIPE_SHARE = 30.0, 0.5, 0.012, 2 / 3
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # A burst shows one scene when every frame matches its middle frame with a normalised correlation
@@ -1128,11 +1120,9 @@ def _print_between(spots, points, spacing):
     return found
 
 
-def _locate(spots, model, size, rgb=None):
+def _locate(spots, model, size):
     """The row: the best slot placement over the best lines, or None when no row stands out.
 
-    A placement along a stripe (_along_stripe: a cable or cord in the photo `rgb`, when given) is
-    taken only when no other placement of at least FOUND_SCORE is found.
     Returns _fit_slots' tuple and, last, how much better the model's layout fits that line as
     read (left to right, or top to bottom) than mirrored (read the other way): 0.0 for an
     evenly spaced layout, which fits both ways alike."""
@@ -1142,56 +1132,17 @@ def _locate(spots, model, size, rgb=None):
         slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
     roles = [led.get("role") for led in leds]
     best = best_line = None
-    stripe = stripe_line = None  # the best placement along a stripe, taken when nothing else is found
     for line in _lines(spots, len(leds)):
         if best is not None and line[0] + POWER_LIT < best[0] - 1e-9:
             # A placement scores at most its line's strongest spots (each slot one spot, its value at
             # most the spot's weight) plus POWER_LIT: no line after this one (best first) can win.
             break
         fit = _fit_slots(line, spots, slots, roles, size)
-        if fit is None or (best is not None and fit[0] <= best[0]):
-            continue
-        if rgb is not None and len(fit[4]) >= 3 and _along_stripe(rgb, fit[7], float(np.min(np.diff(fit[4])))):
-            if stripe is None or fit[0] > stripe[0]:
-                stripe, stripe_line = fit, line
-            continue
-        best, best_line = fit, line
-    if stripe is not None and (best is None or best[0] < FOUND_SCORE):
-        best, best_line = stripe, stripe_line
+        if fit is not None and (best is None or fit[0] > best[0]):
+            best, best_line = fit, line
     if best is None:
         return None
     return best + (_layout_margin(best_line, best[0], spots, slots, roles, size),)
-
-
-def _along_stripe(rgb, points, spacing):
-    """Whether the row's slots `points` ((slots, 2) working pixels, `spacing` the least spacing apart) lie
-    along a stripe (a cable, a fibre cord) rather than on a panel: at STRIPE_SHARE or more of the points
-    midway between two slots, the photo `rgb` (height × width × 3, uint8) differs by STRIPE_CONTRAST from
-    both points STRIPE_SIDE of the spacing (at least STRIPE_REACH of the long side) across the row's line.
-    Lights sit on one panel body, a case of one colour that runs on both sides of the row between its
-    lights (at worst labels on one side); a cable's colour runs on between the slots and stops beside it."""
-    points = np.asarray(points, dtype=np.float64)
-    height, width = rgb.shape[:2]
-    along = points[-1] - points[0]
-    length = float(np.hypot(*along))
-    if length <= 0:
-        return False
-    normal = np.array([-along[1], along[0]]) / length
-    side = max(STRIPE_SIDE * spacing, STRIPE_REACH * max(width, height))
-
-    def colour(p):  # the mean colour of the 3 × 3 pixels at p, None beyond the frame
-        x, y = int(round(p[0])), int(round(p[1]))
-        if not (1 <= x < width - 1 and 1 <= y < height - 1):
-            return None
-        return rgb[y - 1:y + 2, x - 1:x + 2].reshape(-1, 3).mean(0)
-    middles = 0.5 * (points[1:] + points[:-1])
-    stripe = 0
-    for middle in middles:
-        found = [colour(middle), colour(middle + side * normal), colour(middle - side * normal)]
-        if any(c is None for c in found):
-            continue
-        stripe += min(np.hypot.reduce(found[0] - found[1]), np.hypot.reduce(found[0] - found[2])) > STRIPE_CONTRAST
-    return stripe >= STRIPE_SHARE * len(middles)
 
 
 def _layout_margin(line, score, spots, slots, roles, size):
@@ -2048,9 +1999,9 @@ def read(images, model):
     bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
-    row = _locate(spots, model, (width, height), pixels[middle])
+    row = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
-    if row is None or row[0] < FOUND_SCORE:
+    if row is None or row[0] < 2.0:
         reason = "too_dark" if "too_dark" in problems else "blurry" if _looks_blurred(edge, blurred, spots) else None
         # JPEG speckle (spots under SPECKLE) says nothing of how far a panel is (a plain wall, re-encoded).
         return retake(reason or _unfound([spot for spot in spots if spot.weight >= SPECKLE]))
