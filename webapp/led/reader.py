@@ -1095,11 +1095,8 @@ def _shows_own(levels, scales, x, y, spacing, state):
     (lit evidence under LENS_CLEAR). On a row that _shifted_rival settled (its own end slot shows a light, the rival's
     shows nothing), such a light is read from what its own slot shows, not put in doubt by the rejected rival's
     assignment of labels one light along. Direct evidence at the slot only, never the absence of anything elsewhere.
-    (h47: on dev renders, single photos of seeds 5000–5399 and 6000–6239, settled rows held 13 such lights "unsure",
-    every one unlit with its window seen at its slot, 12 on rows placed right and one on a row misplaced (5300); now
-    read off, no decided light wrong. Fresh renders 7000–7199: 5 more read off, all right. A lit light so held, dev
-    5181's, gives no light at its slot and stays unsure. Rows placed sure by their own fit with a rival close behind
-    (fit 0.9–0.95) are left alone: that rival need not be one slot along, and it would add 2 dev lights only.)"""
+    (h47: on dev renders, single photos of seeds 5000–5399 and 6000–6239, settled rows held 13 such unlit lights
+    "unsure", every one off, their windows seen at their slots; now read off, no decided light wrong.)"""
     if state == "on":
         return _brighter(levels, scales, x, y, spacing) > 0
     return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
