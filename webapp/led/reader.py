@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.24-h47"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -118,9 +118,6 @@ VERSION = "2026-12-02.24-h47"  # .3 lines (cables) are not lit spots; .4 slot pl
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 # .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
-# .24-h47 on a single photo's row settled against a rival one slot along (_shifted_rival), a light the rival reads
-# otherwise is decided from its own slot when that shows it as read: a lit spot giving light, or an unlit window seen
-# with no colour in it (_shows_own); before, every such light stayed "unsure" at the settled fit (SHIFT_SETTLED)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1089,20 +1086,6 @@ def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, f
     return fit_confidence, False
 
 
-def _shows_own(levels, scales, x, y, spacing, state):
-    """Whether a slot of a single photo's row shows its own light as read (`state` "on" or "off"): lit, a spot there
-    that gives light (brighter than around it, _brighter); unlit, its window seen (WINDOW_SEEN) with no colour in it
-    (lit evidence under LENS_CLEAR). On a row that _shifted_rival settled (its own end slot shows a light, the rival's
-    shows nothing), such a light is read from what its own slot shows, not put in doubt by the rejected rival's
-    assignment of labels one light along. Direct evidence at the slot only, never the absence of anything elsewhere.
-    (h47: on dev renders, single photos of seeds 5000–5399 and 6000–6239, settled rows held 13 such unlit lights
-    "unsure", every one off, their windows seen at their slots; now read off, no decided light wrong.)"""
-    if state == "on":
-        return _brighter(levels, scales, x, y, spacing) > 0
-    return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
-            and _evidence(levels, scales, x, y, spacing) < LENS_CLEAR)
-
-
 def _print_between(spots, points, spacing):
     """Which slots of a row (`points`: (x, y) working pixels, in order; `spacing` the least
     spacing) have a window spot (of at least PRINT_WINDOW) on the row's line between them and
@@ -2043,7 +2026,7 @@ def read(images, model):
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
-    shifted = settled = False
+    shifted = False
     if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1 and score > rival:
         # (in a burst, found on every pixel at its brightest, frames read as placed for sure flickered:
         # dev renders 5075, 5105 and 5312 read lights blinking that are on or off; a rival scoring as
@@ -2052,7 +2035,6 @@ def read(images, model):
         fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
                                                  fit_confidence)
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
-        settled = placed == "sure"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     # JPEG speckle is no lit evidence (_evidence's `cored`) on a single photo's row placed for sure whose every slot
     # shows a light or a lens (row_shown's test): taking evidence away is safe only where the slots sit on the lights
@@ -2074,8 +2056,7 @@ def read(images, model):
             # reads this light differently, the light is only as sure as the placement.
             rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
             other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing, cored), placed) for fl in frame_levels])[0]
-            if other != state and not (settled and _shows_own(levels, scales, x, y, spacing, state)):
-                # (a light that shows itself at its slot on a row the shifted rival lost to: _shows_own)
+            if other != state:
                 p_state *= fit_confidence
             elif shifted:  # a rival one slot along reads it alike: the label's assignment does not matter to it
                 alike = _state([_p_lit(e, "sure") for e in evidence])
