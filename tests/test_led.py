@@ -1017,3 +1017,28 @@ def test_lights_are_washed_out_in_clipped_white_not_by_their_own_clipped_cores(f
     half = burnt.copy()  # clipped around two of the five lights only
     half[:, int(420 * factor):] = 120
     assert not reader._lights_washed_out(half, points, spacing)
+
+
+@pytest.mark.parametrize("fill, mode", [((0, 0, 0, 0), "RGBA"), ((255, 255, 255, 0), "RGBA"), ((30, 40, 50, 8), "RGBA"),
+                                        ((0, 0), "LA")])
+def test_a_transparent_image_is_no_photo_not_glare(fill, mode):
+    """Review r13: a transparent PNG (a graphic, a cut-out) was laid on white and sent back "over_exposed" (tilt the
+    phone off the glare); the phone's canvas makes it black, "too_dark". A camera writes no transparency."""
+    out = io.BytesIO()
+    Image.new(mode, (1200, 900), fill).save(out, "PNG")
+    with pytest.raises(reader.PhotoError) as error:
+        reader.open_photo(out.getvalue())
+    assert error.value.code == "unreadable" and "not a photo" in str(error.value)
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is not here")
+def test_a_photo_with_a_transparent_border_is_still_read():
+    """A photo pasted onto a transparent canvas a seventh larger each way (23 % of it transparent) is opened, its
+    border on white as before."""
+    photo = Image.open(PHOTOS / "panel_01.jpg").convert("RGBA")
+    canvas = Image.new("RGBA", (photo.width * 8 // 7, photo.height * 8 // 7), (0, 0, 0, 0))
+    canvas.paste(photo, (photo.width // 14, photo.height // 14))
+    out = io.BytesIO()
+    canvas.save(out, "PNG")
+    image = reader.open_photo(out.getvalue())
+    assert image.mode == "RGB" and image.getpixel((2, 2)) == (255, 255, 255)

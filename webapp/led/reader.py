@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -118,6 +118,7 @@ VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 # .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
+# .24 an image more than half transparent is no photo ("unreadable", _transparent_share), not glare or darkness
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -127,6 +128,8 @@ MAX_BYTES = FILE_BYTES
 MAX_FRAMES = 90
 POOL = 120  # spots considered for the row
 ANCHORS = 24  # the strongest spots, one of which every line passes through
+TRANSPARENT_ALPHA = 16  # alpha (0–255) under which a pixel shows nothing: a sixteenth of opaque
+TRANSPARENT_SHARE = 0.5  # an image more than half transparent holds no photo to read (a camera writes none)
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
@@ -456,15 +459,32 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
             image.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
 
     try:
-        image = to_8bit(upright(open_checked(data, before_load=smaller)))
+        opened = upright(open_checked(data, before_load=smaller))
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
+    if _transparent_share(opened) > TRANSPARENT_SHARE:
+        raise PhotoError("unreadable", FILE_PROBLEMS["unreadable"])
+    image = to_8bit(opened)
     if longest(*image.size) > work_side:
         scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
     return image
+
+
+def _transparent_share(image):
+    """The share (0–1) of an opened image's pixels that are transparent (alpha below TRANSPARENT_ALPHA); 0 without alpha.
+
+    A camera writes no transparency: an image mostly transparent is a graphic or a cut-out, no photo of a panel. Laid
+    on white it read as glare ("over_exposed"), on the phone's canvas as black ("too_dark"): review r12/r13.
+    """
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if "A" not in image.getbands():
+        return 0.0
+    alpha = np.asarray(image.getchannel("A"))
+    return float((alpha < TRANSPARENT_ALPHA).mean()) if alpha.size else 0.0
 
 
 def split_sheet(image, count):
