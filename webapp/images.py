@@ -147,11 +147,26 @@ def to_8bit(image, keep_alpha=False):
 KEPT_INFO = ("icc_profile", "transparency")  # image.info entries a re-encoded image keeps: how to show it, nothing about it
 
 
+def see_through_share(image):
+    """How much (0–1) of an opened image shows nothing: 1 − its mean alpha / 255; 0.0 for an image without alpha.
+
+    A camera writes no transparency, so any above 0 comes from a graphic, a cut-out or an editor's canvas.
+    """
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    bands = image.getbands()
+    band = "A" if "A" in bands else "a" if "a" in bands else None
+    if band is None or not image.width * image.height:
+        return 0.0
+    return 1.0 - float(np.asarray(image.getchannel(band), dtype=np.float64).mean()) / 255.0
+
+
 def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_PIXELS):
     """Open `data` (one of the declared `formats`) and write it again with no metadata.
 
-    Returns (bytes, content type, width, height): PNG when `as_png` (transparency kept),
-    else JPEG at `quality`. `fit` (width, height) downscales into that box; more than
+    Returns (bytes, content type, width, height): PNG when `as_png` or when the image has any transparency
+    (kept, so that whoever reads it can tell a cut-out from a photo: review r14, a transparent WebP laid on white
+    read as glare), else JPEG at `quality`. `fit` (width, height) downscales into that box; more than
     `max_pixels` is refused before decoding. Raises ImageProblem — "convert" when a readable
     image cannot be written again (so the upload is marked failed with a reason, not left half-done).
     """
@@ -165,7 +180,7 @@ def reencode(data, formats, as_png=False, quality=85, fit=None, max_pixels=MAX_P
         # Pillow's writers carry some of image.info over (a JPEG's comment, where camera and timestamp apps write the
         # place: review r9): only how to show the pixels stays (colour profile, a PNG's transparent colour).
         image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
-        if as_png:
+        if as_png or see_through_share(image) > 0:
             image = to_8bit(image, keep_alpha=True)
             if fit:
                 image.thumbnail(fit)

@@ -77,7 +77,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
+from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
 VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
@@ -118,7 +118,8 @@ VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 # .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
-# .24 an image more than half transparent is no photo ("unreadable", _transparent_share), not glare or darkness
+# .24 an image more than half see-through is no photo ("unreadable", SEE_THROUGH), not glare or darkness; a row
+# read all off whose windows go on past an end like its own (ALL_OFF_BEYOND) is unsure (review r14)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -128,8 +129,10 @@ MAX_BYTES = FILE_BYTES
 MAX_FRAMES = 90
 POOL = 120  # spots considered for the row
 ANCHORS = 24  # the strongest spots, one of which every line passes through
-TRANSPARENT_ALPHA = 16  # alpha (0–255) under which a pixel shows nothing: a sixteenth of opaque
-TRANSPARENT_SHARE = 0.5  # an image more than half transparent holds no photo to read (a camera writes none)
+# An image more than half see-through (images.see_through_share: a transparent canvas around a photo, or a photo made
+# faint all over) holds no photo to read: a camera writes no transparency. Laid on white it read as glare
+# ("over_exposed"), on the phone's canvas as black (review r13, r14).
+SEE_THROUGH = 0.5
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
@@ -236,6 +239,9 @@ WHITE_RISE, COLOUR_UNSEEN = 24.0, 0.5
 # MORE_LIKE × the median evidence of its lit lights and MORE_LIT (noise units). On dev renders
 # (always the right model) this fires on rows placed shifted along the real row, read all unsure.
 MORE_LIKE, MORE_WINDOW, MORE_LIT = 1.2, 2.0, 1.5
+# A row read all off ("no power") stands only without a window one step past an end at least this share of the row's
+# own (_window_beyond): equal dark dots going on past the model's count are no row of its lights (review r14).
+ALL_OFF_BEYOND = 0.8
 MORE_GAP = 2.0  # ... a window there with half a step back from it showing at most 1/MORE_GAP of it (_window_beyond)
 BEYOND_FIT = 0.3  # ... looked for at scales whose spots (radius) are at most this share of the step (_beyond)
 # A row spanning under TOO_FAR_SPAN of the frame's long side (first light to last) is too far to
@@ -463,7 +469,7 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
-    if _transparent_share(opened) > TRANSPARENT_SHARE:
+    if see_through_share(opened) > SEE_THROUGH:
         raise PhotoError("unreadable", FILE_PROBLEMS["unreadable"])
     image = to_8bit(opened)
     if longest(*image.size) > work_side:
@@ -471,20 +477,6 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
     return image
-
-
-def _transparent_share(image):
-    """The share (0–1) of an opened image's pixels that are transparent (alpha below TRANSPARENT_ALPHA); 0 without alpha.
-
-    A camera writes no transparency: an image mostly transparent is a graphic or a cut-out, no photo of a panel. Laid
-    on white it read as glare ("over_exposed"), on the phone's canvas as black ("too_dark"): review r12/r13.
-    """
-    if image.mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    if "A" not in image.getbands():
-        return 0.0
-    alpha = np.asarray(image.getchannel("A"))
-    return float((alpha < TRANSPARENT_ALPHA).mean()) if alpha.size else 0.0
 
 
 def split_sheet(image, count):
@@ -2188,12 +2180,15 @@ def read(images, model):
                             confidence=min(item["confidence"], UNSEEN_OFF))
     doubtful_lit = [item for item in out if item.get("lean", item["state"]) != "off"]
     if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
-            any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN):
+            any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN
+            or _window_beyond(levels, scales, points, like=ALL_OFF_BEYOND)):
         # "All off" means "no power" to the fault tree: it stands only when every light's dark
         # window was seen clearly. A row placed on windows alone, some of them unseen or faint,
         # may not be the row: the printed labels of a hidden-until-lit panel look like faint windows.
         # A row read off but for one light only perhaps lit is perhaps all off: white print whose
         # brightest pixels touch the clip level (a logo on a black case) reads as a faint lit core.
+        # Nor when the row's dark windows go on past an end, as clear as its own: the model's lights
+        # may be any of them, or the row none (review r14: six dots on a card read a 4-light panel all off).
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
@@ -2302,10 +2297,10 @@ def _more_lights(levels, scales, points, out):
     return False
 
 
-def _window_beyond(levels, scales, points):
+def _window_beyond(levels, scales, points, like=MORE_LIKE):
     """Whether one step beyond an end of the row a window shows like the row's own: at the scale
     (of _beyond's) where the row's median window is highest, and at least MORE_WINDOW, a window
-    there at least MORE_LIKE × that median, with a gap before it (half a step back from it,
+    there at least `like` (MORE_LIKE) × that median, with a gap before it (half a step back from it,
     MORE_GAP × less window): a light's window, at the row's spacing. A window seen only at a scale
     where the row shows none, or one that runs on from the end light (a label's print, the case's
     edge, a shadow), is no light (review r10: panel_03 brightened 1.2×, panel_06 turned −10° and panel_08
@@ -2319,7 +2314,7 @@ def _window_beyond(levels, scales, points):
     for end, neighbour in ((points[0], points[1]), (points[-1], points[-2])):
         window = _window(levels, [k], *(2 * end - neighbour), step)
         gap = _window(levels, [k], *(1.5 * end - 0.5 * neighbour), step)
-        if window >= MORE_LIKE * row and gap * MORE_GAP <= window:
+        if window >= like * row and gap * MORE_GAP <= window:
             return True
     return False
 

@@ -383,7 +383,7 @@ def store_clean(db, encoded, content_type, width, height, user_id, root, now):
 def reencode(data, expected_format, fit=None, max_pixels=MAX_PIXELS):
     """Open an image safely and write it again without metadata; return (bytes, type, width, height).
 
-    PNG stays PNG (signatures keep their transparency); every other format becomes JPEG.
+    PNG stays PNG (signatures keep their transparency), as does any image with transparency; the rest becomes JPEG.
     `fit` (width, height) downscales the image to fit inside that box (a signature);
     `max_pixels` refuses, before decoding, anything larger. Decoding waits for a free decode slot.
     Raises UploadError with a sentence for the technician (webapp/images.py says what is read).
