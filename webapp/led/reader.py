@@ -289,11 +289,13 @@ HOLE_MOST, HOLE_SAMPLE = 4000, 300  # more dots than that are texture; the pitch
 # the smooth regions (4-connected, their holes filled: lights, labels) are the candidates. A body is a region inside
 # the frame BODY_LONG of its long side long or more, filling BODY_FILL of its minimum-area rectangle (the real photos
 # padded 2-4.5x with a plain or a busy border: 0.50-0.99, panel_01's case under a shadow the least), or a region
-# touching the frame's edge over BODY_SHARE of the frame, solid over BODY_SOLID of its outline (a case filling the
-# frame, a plain wall: crops of the real photos 0.30-0.96 of the frame, solid 0.70 (panel_02's vent grille) to 1.0;
-# pegboard behind a panel too far to read, or none, is as large but perforated: 0.13-0.74). Renders read all unsure
-# (dev seeds 5000-5399, single photos): pegboard too far and no panel have none; cables mostly do (the wall between
-# them), and plain walls and shelves always: those stay read. h48.
+# over BODY_SHARE of the frame (a case filling the frame, a plain wall: crops of the real photos 0.30-0.96 of it);
+# where a region touches the frame's edge it must be solid too, over BODY_SOLID of its outline (the crops 0.70
+# (panel_02's vent grille) to 1.0, good renders' panels cut by the edge 0.87-1.0; pegboard behind a panel too far
+# to read, or none, is as large a box but perforated: 0.13-0.74). Renders read all unsure (dev seeds 5000-5399,
+# single photos): pegboard too far and no panel have none (24 of 199 such readings); cables mostly do (the wall
+# between them), plain walls and shelves always: those stay read; good photos 1 of 143 (5209: a panel 17 % of
+# the frame on pegboard under a glare). h48.
 BODY_SIDE, BODY_STEP, BODY_LONG, BODY_FILL, BODY_SHARE, BODY_SOLID = 200, 16.0, 0.1, 0.5, 0.25, 0.65
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
@@ -1801,11 +1803,11 @@ def _holes_everywhere(lum):
 
 def _panel_body(rgb):
     """Whether the frame `rgb` (working RGB, uint8) shows a panel's body: a smooth region (every channel ranging
-    under BODY_STEP over 3 x 3 points of the frame shrunk to BODY_SIDE pixels long), its holes filled, that lies
-    inside the frame, BODY_LONG of the long side long, filling BODY_FILL of its minimum-area rectangle; or that
-    touches the frame's edge, covers BODY_SHARE of the frame and is solid (its own points BODY_SOLID of its
-    outline's area, not a lattice of holes). Issue 18's panels take 15-100 % of the frame; a panel too far away
-    (3-6 %) is no body, nor pegboard's perforated board."""
+    under BODY_STEP over 3 x 3 points of the frame shrunk to BODY_SIDE pixels long), its holes filled, BODY_LONG
+    of the long side long and filling BODY_FILL of its minimum-area rectangle; where it touches the frame's edge
+    (a panel cut by it) it may instead cover BODY_SHARE of the frame, and must be solid (its own points BODY_SOLID
+    of its outline's area, not a board with a lattice of holes). Issue 18's panels take 15-100 % of the frame; a
+    panel too far away (3-6 %) is no body, nor pegboard's perforated board."""
     height, width = rgb.shape[:2]
     scale = BODY_SIDE / max(height, width)
     small = cv2.resize(rgb, (max(3, round(width * scale)), max(3, round(height * scale))), interpolation=cv2.INTER_AREA)
@@ -1821,12 +1823,11 @@ def _panel_body(rgb):
         outlines, _ = cv2.findContours((labels == k).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         outline = max(outlines, key=cv2.contourArea)
         filled = max(1.0, cv2.contourArea(outline))
-        if left == 0 or top == 0 or left + across >= w or top + down >= h:
-            if filled >= BODY_SHARE * h * w and area >= BODY_SOLID * filled:
-                return True
-            continue
         (_, _), (a, b), _ = cv2.minAreaRect(outline)
-        if max(a, b) >= BODY_LONG * max(h, w) and filled >= BODY_FILL * a * b:
+        box = max(a, b) >= BODY_LONG * max(h, w) and filled >= BODY_FILL * a * b
+        if left == 0 or top == 0 or left + across >= w or top + down >= h:  # solid: no lattice of holes
+            box = (box or filled >= BODY_SHARE * h * w) and area >= BODY_SOLID * filled
+        if box:
             return True
     return False
 
