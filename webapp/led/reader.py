@@ -295,7 +295,7 @@ HOLE_MOST, HOLE_SAMPLE = 4000, 300  # more dots than that are texture; the pitch
 # to read, or none, is as large a box but perforated: 0.13-0.74). Renders read all unsure (dev seeds 5000-5399,
 # single photos): pegboard too far and no panel have none (24 of 199 such readings); cables mostly do (the wall
 # between them), plain walls and shelves always: those stay read; good photos 1 of 143 (5209: a panel 17 % of
-# the frame on pegboard under a glare). h48.
+# the frame on pegboard under a glare, its lights plainly lit: not sent back where a spot is lit at LIT_CAP). h48.
 BODY_SIDE, BODY_STEP, BODY_LONG, BODY_FILL, BODY_SHARE, BODY_SOLID = 200, 16.0, 0.1, 0.5, 0.25, 0.65
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
@@ -2240,9 +2240,12 @@ def read(images, model):
         # Hardly anything could be decided and the frame is holes from edge to edge (pegboard): no
         # panel hides any of them, the row was placed on the holes.
         return retake("no_panel")
-    if all(item["state"] == "unsure" for item in out) and not _panel_body(pixels[middle]):
-        # Nothing could be decided and no panel's body shows anywhere (a panel too far away, or none, in front of
-        # pegboard): the row was placed on the background's pattern. Named as an unfound row is (_unfound).
+    if all(item["state"] == "unsure" for item in out) and all(sp.lit < LIT_CAP for sp in spots) and (
+            not _panel_body(pixels[middle])):
+        # Nothing could be decided, no light is plainly lit anywhere (a too-far panel's lights are no spots at all)
+        # and no panel's body shows (a panel too far away, or none, in front of pegboard): the row was placed on
+        # the background's pattern. Named as an unfound row is (_unfound). (Without the lit test: good renders on
+        # pegboard, their small panels broken up by vents and labels, dev 5209 and, fresh, 7128, were sent back.)
         return retake(_unfound(spots))
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
