@@ -518,18 +518,6 @@ def test_a_real_panel_a_sixth_to_a_quarter_of_the_frame_is_still_read(name, fact
     assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
 
 
-@pytest.mark.parametrize("seed, bad", [(5030, "too_far"), (5110, "too_far"), (5093, "no_panel"), (5227, "no_panel")])
-def test_a_frame_of_pegboard_that_shows_no_panel_body_is_a_retake_though_a_row_was_placed_on_it(seed, bad):
-    """Dev renders on pegboard, a panel too far away (3-6 % of the frame) or none: main's .23 placed a row on the
-    holes and read it all unsure (_holes_everywhere missed them, _far_panel saw no box). No panel body shows
-    anywhere (_panel_body: no smooth box inside the frame, and the board at its edges is perforated): a retake,
-    named as an unfound row is."""
-    case = led_render.make_case(seed, "single", bad=bad)
-    assert case["conditions"]["clutter"] == "pegboard"
-    result = read_case(case)
-    assert result["quality"]["problems"] == [bad], result["quality"]
-
-
 def _busy_border(size, seed=1):
     """A grey wall `size` (width, height) with eight cables across it (as led_render draws them)."""
     rng = random.Random(seed)
@@ -542,15 +530,15 @@ def _busy_border(size, seed=1):
     return border
 
 
-@pytest.mark.parametrize("alter", ["busy3", "busy4.5", "crop0.6", "crop0.8"])
+@pytest.mark.parametrize("alter", ["busy3", "busy4.5", "crop0.8"])
 @pytest.mark.parametrize("name", [f"panel_0{n}.jpg" for n in range(1, 9)])
-def test_a_real_panel_in_a_busy_border_or_cropped_close_is_not_sent_back_for_showing_no_body(name, alter):
+def test_a_real_panel_in_a_busy_border_or_cropped_close_is_still_read(name, alter):
     """Each real photo in the middle of a border of cables 3 or 4.5 times its size (its panel 15-30 % of the frame),
-    or cropped to 60 or 80 % of it about its middle (the panel 60-100 % of the frame), as the phone uploads it:
-    never sent back as too far or no panel. Most read all unsure; the case shows as a body (_panel_body), even
-    panel_02's perforated by its vent grille (solid 0.70) and panel_01's under a shadow (fill 0.50-0.59). (Main's
-    .23 already sends panel_03's 60 % crop back as over-exposed and panel_07's as too far, for other reasons:
-    at 60 % only the body is checked.)"""
+    or cropped to 80 % of it about its middle (the panel 60-100 % of the frame), as the phone uploads it: never
+    sent back as too far or no panel. Most read all unsure: a rule that sends back rows read all unsure for what
+    the frame lacks must keep these (h48's _panel_body, taken back: panel_01's case under a shadow fills only half
+    its box, panel_02's vent grille perforates it). (At 60 % main's .23 sends panel_03's crop back as over-exposed
+    and panel_07's as too far.)"""
     photo = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
     if alter.startswith("busy"):
         factor = float(alter[4:])
@@ -564,11 +552,8 @@ def test_a_real_panel_in_a_busy_border_or_cropped_close_is_not_sent_back_for_sho
     out = io.BytesIO()
     framed.save(out, "JPEG", quality=85)
     labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
-    image = reader.open_photo(out.getvalue())
-    assert reader._panel_body(np.asarray(image))
-    if alter != "crop0.6":
-        result = reader.read([image], catalog.custom(labels[name].split(",")))
-        assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+    result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(labels[name].split(",")))
+    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
 
 
 def test_a_box_the_size_of_a_far_panel_is_too_far_only_when_it_is_long_bounded_and_stands_out():

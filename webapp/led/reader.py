@@ -64,7 +64,7 @@ could be decided, or the lights of a row read mostly unsure sitting in clipped w
 with most of the frame's spots at it, or nothing but the panel itself seen as one coarse spot, or a row read
 mostly unsure while one of the frame's two strongest spots is a small box, the panel seen whole: _far_panel),
 no row found (or a row read mostly unsure in a frame of holes from edge to edge, pegboard that no panel
-hides anywhere: _holes_everywhere; or read all unsure where no panel body shows: _panel_body), or a row with more lights than the model chosen (check_model). A row that cannot
+hides anywhere: _holes_everywhere), or a row with more lights than the model chosen (check_model). A row that cannot
 be located is always a retake, never "all off".
 A burst whose frames do not show one scene (the phone swung away, two photos given as one
 burst) is a retake too ("moved", _burst_moved): its lights changing from frame to frame would
@@ -79,7 +79,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, to_8bit, upright
 
-VERSION = "2026-12-02.24-h48"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.23"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -118,8 +118,6 @@ VERSION = "2026-12-02.24-h48"  # .3 lines (cables) are not lit spots; .4 slot pl
 # .22 where V is clipped around a slot the finest level counts as on .20 (_gives_light_at; review r13: panel_03 magenta)
 # .23 a row placed on one line of a lattice of holes, the holes repeated beside it, reads no light off for sure
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
-# .24 a row read all unsure in a frame that shows no panel body (a smooth box, or a solid region at the edge) is a
-# retake named as an unfound row is (_panel_body, h48: pegboard behind a panel too far away, or none)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -283,20 +281,6 @@ FAR_PANEL_CONTRAST, FAR_PANEL_REACH = 15.0, 0.1
 # good photos 0 of 267 (on pegboard their panels leave gaps of 1.16–14 pitches). h30.
 HOLE_SIDES, HOLE_RISE, HOLE_COUNT, HOLE_REGULAR, HOLE_GAP = (5, 8, 13), 12.0, 30, 0.9, 1.0
 HOLE_MOST, HOLE_SAMPLE = 4000, 300  # more dots than that are texture; the pitch from the nearest hole to 300 of them
-# A row read all unsure where the frame shows no panel body is a retake (_panel_body; issue 18 asks the reader to
-# read panels 15-100 % of the frame, and such a panel shows its case). Looked at coarsely: the frame BODY_SIDE pixels
-# long, a point is smooth where no channel ranges BODY_STEP grey levels or more over its 3 x 3 neighbours, and
-# the smooth regions (4-connected, their holes filled: lights, labels) are the candidates. A body is a region inside
-# the frame BODY_LONG of its long side long or more, filling BODY_FILL of its minimum-area rectangle (the real photos
-# padded 2-4.5x with a plain or a busy border: 0.50-0.99, panel_01's case under a shadow the least), or a region
-# over BODY_SHARE of the frame (a case filling the frame, a plain wall: crops of the real photos 0.30-0.96 of it);
-# where a region touches the frame's edge it must be solid too, over BODY_SOLID of its outline (the crops 0.70
-# (panel_02's vent grille) to 1.0, good renders' panels cut by the edge 0.87-1.0; pegboard behind a panel too far
-# to read, or none, is as large a box but perforated: 0.13-0.74). Renders read all unsure (dev seeds 5000-5399,
-# single photos): pegboard too far and no panel have none (24 of 199 such readings); cables mostly do (the wall
-# between them), plain walls and shelves always: those stay read; good photos 1 of 143 (5209: a panel 17 % of
-# the frame on pegboard under a glare, its lights plainly lit: not sent back where a spot is lit at LIT_CAP). h48.
-BODY_SIDE, BODY_STEP, BODY_LONG, BODY_FILL, BODY_SHARE, BODY_SOLID = 200, 16.0, 0.1, 0.5, 0.25, 0.65
 # A frame clipped white over CLIPPED_SHARE of its area is over-exposed when its lights cannot be
 # read through it (_under_glare): none decided, or a light showing nothing where GLARE_COVER of
 # the frame within GLARE_REACH of the lights' spacing is clipped, for GLARE_LIGHTS of the lights.
@@ -1801,37 +1785,6 @@ def _holes_everywhere(lum):
     return False
 
 
-def _panel_body(rgb):
-    """Whether the frame `rgb` (working RGB, uint8) shows a panel's body: a smooth region (every channel ranging
-    under BODY_STEP over 3 x 3 points of the frame shrunk to BODY_SIDE pixels long), its holes filled, BODY_LONG
-    of the long side long and filling BODY_FILL of its minimum-area rectangle; where it touches the frame's edge
-    (a panel cut by it) it may instead cover BODY_SHARE of the frame, and must be solid (its own points BODY_SOLID
-    of its outline's area, not a board with a lattice of holes). Issue 18's panels take 15-100 % of the frame; a
-    panel too far away (3-6 %) is no body, nor pegboard's perforated board."""
-    height, width = rgb.shape[:2]
-    scale = BODY_SIDE / max(height, width)
-    small = cv2.resize(rgb, (max(3, round(width * scale)), max(3, round(height * scale))), interpolation=cv2.INTER_AREA)
-    square = np.ones((3, 3), np.uint8)
-    spread = (cv2.dilate(small, square).astype(np.int16) - cv2.erode(small, square)).max(2)
-    smooth = (spread < BODY_STEP).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
-    h, w = smooth.shape
-    for k in range(1, count):
-        left, top, across, down, area = stats[k]
-        if area < 0.005 * h * w:  # (a speck: no body, and the outline of thousands would cost)
-            continue
-        outlines, _ = cv2.findContours((labels == k).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        outline = max(outlines, key=cv2.contourArea)
-        filled = max(1.0, cv2.contourArea(outline))
-        (_, _), (a, b), _ = cv2.minAreaRect(outline)
-        box = max(a, b) >= BODY_LONG * max(h, w) and filled >= BODY_FILL * a * b
-        if left == 0 or top == 0 or left + across >= w or top + down >= h:  # solid: no lattice of holes
-            box = (box or filled >= BODY_SHARE * h * w) and area >= BODY_SOLID * filled
-        if box:
-            return True
-    return False
-
-
 def _box_shape(lum, x, y, radius, long_side):
     """The region around a window spot at (`x`, `y`) of `radius` (working pixels) in `lum`
     (float32 luminance): the pixels at least half as far from the median of its ring (2–3 radii
@@ -2240,13 +2193,6 @@ def read(images, model):
         # Hardly anything could be decided and the frame is holes from edge to edge (pegboard): no
         # panel hides any of them, the row was placed on the holes.
         return retake("no_panel")
-    if all(item["state"] == "unsure" for item in out) and all(sp.lit < LIT_CAP for sp in spots) and (
-            not _panel_body(pixels[middle])):
-        # Nothing could be decided, no light is plainly lit anywhere (a too-far panel's lights are no spots at all)
-        # and no panel's body shows (a panel too far away, or none, in front of pegboard): the row was placed on
-        # the background's pattern. Named as an unfound row is (_unfound). (Without the lit test: good renders on
-        # pegboard, their small panels broken up by vents and labels, dev 5209 and, fresh, 7128, were sent back.)
-        return retake(_unfound(spots))
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if advice:  # read, but hardly: say what would read better
