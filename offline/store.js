@@ -60,7 +60,8 @@
     }
     var entry = {
       seq: seq, mutation_id: uuid(), name: change.name, args: change.args, order_id: change.order_id,
-      base_version: change.base_version, occurred_at: new Date().toISOString(), state: "pending"
+      base_version: change.base_version, occurred_at: new Date().toISOString(), state: "pending",
+      blobs: blobs.map(function (b) { return b.sha256; })  // sent only once these are uploaded (sync.js pushAll)
     };
     await tx.objectStore("outbox").add(entry);
     await tx.done;

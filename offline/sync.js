@@ -105,7 +105,8 @@
   async function pushAll(db, token, clientId) {
     var size = BATCH;
     for (;;) {
-      var pending = (await S.waiting(db)).sort(function (a, b) { return a.seq - b.seq; }).slice(0, size);
+      var pending = await uploadedFirst(db, (await S.waiting(db)).sort(function (a, b) { return a.seq - b.seq; }));
+      pending = pending.slice(0, size);
       if (!pending.length) { return; }
       var r = await sendBatch(token, clientId, pending.map(wireForm));
       var body = await r.json().catch(function () { return {}; });
@@ -121,6 +122,19 @@
       if (!progressed) { throw new Problem("push", "no progress"); }
       size = BATCH;
     }
+  }
+
+  // The changes that may be sent now, in seq order: up to the first whose photo is still waiting to be uploaded.
+  // A change queued while this loop was past its uploads (a photo taken during a sync) waits for the next loop:
+  // sent before its photo, the server would refuse it as a photo that never arrived (a CI run of
+  // test_images' HEIC upload: the photo under "needs attention").
+  async function uploadedFirst(db, pending) {
+    var notYet = {};
+    (await db.getAll("blobs")).forEach(function (b) { if (b.state === "pending") { notYet[b.sha256] = true; } });
+    for (var i = 0; i < pending.length; i++) {
+      if ((pending[i].blobs || []).some(function (sha) { return notYet[sha]; })) { return pending.slice(0, i); }
+    }
+    return pending;
   }
 
   function wireForm(e) {
