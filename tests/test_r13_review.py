@@ -30,9 +30,8 @@ def test_a_magenta_cast_that_clips_a_white_case_puts_out_no_lit_light():
 @pytest.mark.parametrize("box", [
     (0, 0, 4032, 1742),  # the 4032×2268 photo above its row of lights (at y 1900–1930)
     (0, 0, 4032, 1814),  # above it, closer
-    pytest.param((1906, 0, 4032, 2268), marks=pytest.mark.xfail(strict=True, reason=(
-        "open (review r13): panel_02 cropped right of its row at x 1906 still reads the grille all off 0.94 on .23 "
-        "(x 1900, 1907 and 1920: unsure) - a knife-edge"))),
+    (1906, 0, 4032, 2268),  # right of its row: all off 0.94 on .23, unsure since .24 (the grille's holes run on
+    # past the row's end like its own windows: ALL_OFF_BEYOND)
 ], ids=["above-1742", "above-1814", "right-1906"])
 def test_a_vent_grille_beside_the_lights_is_not_read_all_off(box):
     """panel_02 cropped away from its row of lights: the row is placed on a line of the case's vent grille, its
