@@ -143,6 +143,19 @@ def tap_through(page, *actions):
         page.locator(f"button[data-action={action}]").tap()
 
 
+def pause_the_guide(page):
+    """Tap "暂停" (pause) until the runner closes and the job page is back: a tap lost to the page moving
+    under it (a sync redrawing the status bar) is tapped again, as a technician would; three at most."""
+    for _ in range(3):
+        page.locator("[data-run-pause]").tap()
+        try:
+            expect(page.locator(".runner-nav")).to_have_count(0, timeout=5000)
+            return
+        except AssertionError:
+            continue
+    expect(page.locator(".runner-nav")).to_have_count(0)
+
+
 def go_offline(server, context):
     """No connectivity at all: the server is gone and the browser knows it."""
     server.down()

@@ -11,7 +11,8 @@ from webapp import labels
 
 from tests.test_browser import PHONE, shot
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, open_job, phone_profile, photo_file, ready_offline, server, tap_through)
+    dispatch_order, go_offline, go_online, open_job, pause_the_guide, phone_profile, photo_file, ready_offline, server,
+    tap_through)
 from webapp.reports import charts
 
 pytestmark = pytest.mark.browser
@@ -171,19 +172,6 @@ def test_the_visits_small_targets_are_44_px_and_checkboxes_sit_by_their_words(ap
     page.locator("form[data-form=return]").scroll_into_view_if_needed()
     shot(page, "15c-closure-checkboxes")
     assert context.errors == []
-
-
-def pause_the_guide(page):
-    """Tap "暂停" (pause) until the runner closes and the job page is back: a tap lost to the page moving
-    under it (a sync redrawing the status bar) is tapped again, as a technician would; three at most."""
-    for _ in range(3):
-        page.locator(".runner-nav button", has_text="暂停").tap()
-        try:
-            expect(page.locator(".runner-nav")).to_have_count(0, timeout=5000)
-            return
-        except AssertionError:
-            continue
-    expect(page.locator(".runner-nav")).to_have_count(0)
 
 
 def test_the_phones_forms_say_what_is_missing_in_its_own_words_not_the_browsers(app, server, user_ids, phone_profile):  # noqa: F811

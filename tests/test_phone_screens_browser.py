@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from webapp.db import insert, transaction
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, photo_file, ready_offline, server, tap_through, wait_js  # noqa: F401
+from tests.test_offline_browser import (  # noqa: F401
+    dispatch_order, log_in, pause_the_guide, phone_profile, photo_file, ready_offline, server, tap_through, wait_js)
 from tests.test_signoff_browser import draw
 
 pytestmark = pytest.mark.browser
@@ -122,7 +123,7 @@ def test_every_phone_screen_shows_hostile_data_as_text_with_no_csp_or_accessibil
     page.locator("[data-start-run=ftth]").tap()
     expect(page.locator("#runner")).to_be_visible()
     screens.check("fault-finding runner", NAME)
-    page.locator("[data-run-pause]").tap()
+    pause_the_guide(page)
 
     tap_through(page, "restore")
     expect(page.locator("form[data-form=return]")).to_be_visible()
