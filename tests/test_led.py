@@ -275,6 +275,16 @@ def test_the_slots_are_placed_on_the_lights_with_the_right_span(seed):
     assert placed_right(case, result), [(led["x"], led["y"]) for led in result["leds"]]
 
 
+def assert_not_sent_back_far(framed, name):
+    """Read the real photo `name` as `framed` (sent as the phone does: 2048 px, JPEG 85); not "too_far" or "no_panel"."""
+    framed.thumbnail((2048, 2048), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    framed.save(out, "JPEG", quality=85)
+    labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
+    result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(labels[name].split(",")))
+    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+
+
 def read_placed_right(seed):
     """(case, reading) of the dev render `seed` (a single photo), asserting it was read and its row placed right."""
     case = led_render.make_case(seed, "single")
@@ -513,12 +523,7 @@ def test_a_real_panel_a_sixth_to_a_quarter_of_the_frame_is_still_read(name, fact
     photo = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
     framed = Image.new("RGB", (int(photo.width * factor), int(photo.height * factor)), (128, 124, 118))
     framed.paste(photo, ((framed.width - photo.width) // 2, (framed.height - photo.height) // 2))
-    framed.thumbnail((2048, 2048), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    framed.save(out, "JPEG", quality=85)
-    labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
-    result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(labels[name].split(",")))
-    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+    assert_not_sent_back_far(framed, name)
 
 
 def _busy_border(size, seed=1):
@@ -551,12 +556,7 @@ def test_a_real_panel_in_a_busy_border_or_cropped_close_is_still_read(name, alte
         share = float(alter[4:])
         left, top = int(photo.width * (1 - share) / 2), int(photo.height * (1 - share) / 2)
         framed = photo.crop((left, top, photo.width - left, photo.height - top))
-    framed.thumbnail((2048, 2048), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    framed.save(out, "JPEG", quality=85)
-    labels = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
-    result = reader.read([reader.open_photo(out.getvalue())], catalog.custom(labels[name].split(",")))
-    assert result["quality"]["problems"] not in (["too_far"], ["no_panel"]), result["quality"]
+    assert_not_sent_back_far(framed, name)
 
 
 def test_a_box_the_size_of_a_far_panel_is_too_far_only_when_it_is_long_bounded_and_stands_out():
