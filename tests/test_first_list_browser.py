@@ -30,13 +30,21 @@ new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (e.name 
   .observe({type: 'paint', buffered: true});
 // DOMContentLoaded: the style sheet has applied (the deferred scripts waited for it), the app's modules are not loaded yet.
 document.addEventListener('DOMContentLoaded', () => { window.__seen.server = window.__drawing(); });
+// Cards are `content-visibility: auto` (static/css/app.css): a card the browser has not yet found near the screen is
+// sized by its contain-intrinsic-size (178 px, a drawn one 177.5), and when it finds them depends on how busy the
+// machine is (CI once measured the server's first cards before it had, 2 px off by the third). Both drawings are
+// measured with every card laid out.
 window.__drawing = () => {
   const app = document.getElementById('app');
+  const laidOut = document.createElement('style');
+  laidOut.textContent = '#app .job { content-visibility: visible !important; }';
+  document.head.append(laidOut);
   const boxes = [...app.querySelectorAll('h1, h2, .job, .job-main > div, .job-buttons .btn, .group-fault-item p')].map((node) => {
     const r = node.getBoundingClientRect();
     return [node.tagName, node.id || node.className, node.textContent.replace(/\s+/g, ' ').trim(),
             Math.round(r.left), Math.round(r.top + window.scrollY), Math.round(r.width), Math.round(r.height)];
   });
+  laidOut.remove();
   return {boxes, server: Boolean(app.dataset.snapshot) && !app.dataset.drawn};
 };
 """
