@@ -1,10 +1,25 @@
 // Photos on the phone: downscaled before they are queued, named by their SHA-256.
 export const MAX_PHOTO_EDGE = 2048;  // longest side in pixels (README, "Photos")
 
-export function toJpeg(canvas, quality) {
+function encoded(canvas, type, quality) {
   return new Promise((resolve, reject) => {
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("encode"))), "image/jpeg", quality);
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("encode"))), type, quality);
   });
+}
+
+export const toJpeg = (canvas, quality) => encoded(canvas, "image/jpeg", quality);
+
+// Types that can hold transparency (a screenshot, a cut-out, an editor's canvas); a camera's JPEG cannot.
+const MAY_SEE_THROUGH = ["image/png", "image/webp", "image/gif", "image/avif"];
+
+// How much (0–1) of what `canvas` holds shows nothing: 1 − its mean alpha / 255 (webapp/images.py
+// see_through_share). A JPEG has no alpha: the browser writes a see-through pixel as black, so a cut-out became a
+// black photo the LED reader read as a dark panel (reviews r13, r14); one with any transparency is kept as PNG.
+export function seeThroughShare(canvas) {
+  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  let alpha = 0;
+  for (let i = 3; i < data.length; i += 4) { alpha += data[i]; }
+  return data.length ? 1 - alpha / (255 * (data.length / 4)) : 0;
 }
 
 // A HEIC/HEIF or AVIF photo (by its type, or by its name where the browser gives no type): formats a
@@ -12,13 +27,14 @@ export function toJpeg(canvas, quality) {
 export const heifLike = (file) => ["image/heic", "image/heif", "image/avif"].includes(file.type)
   || /\.(heic|heif|avif)$/i.test(file.name || "");
 
-// Downscale a picked file: a 12-megapixel photo becomes a few hundred kilobytes before it is queued.
-export async function shrink(file) {
+// Downscale a picked file: a 12-megapixel photo becomes a JPEG of a few hundred kilobytes before it is queued; an
+// image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is}.
+export async function shrunk(file) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is
-    if (heifLike(file)) { return file; }
+    if (heifLike(file)) { return { blob: file, seeThrough: null }; }
     throw err;
   }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
@@ -27,8 +43,11 @@ export async function shrink(file) {
   canvas.height = Math.round(bitmap.height * scale);
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  return toJpeg(canvas, 0.85);
+  const seeThrough = MAY_SEE_THROUGH.includes(file.type) ? seeThroughShare(canvas) : 0;
+  return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough };
 }
+
+export const shrink = async (file) => (await shrunk(file)).blob;
 
 // Hex SHA-256 of a blob.
 export async function sha256(blob) {

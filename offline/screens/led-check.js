@@ -8,7 +8,7 @@ import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { heifLike, photoSrc, sha256, shrink } from "../photos.js";
+import { heifLike, photoSrc, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
 import { dropDraft, keepValue, loadDraft } from "../drafts.js";
@@ -24,7 +24,10 @@ const RETAKE_WORDS = {
   check_model: t("Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again."),
   moved: t("The phone moved during the burst: hold it still, pointed at the lights, for the whole burst, then take it again."),
   unreadable: t("This file is not a photo the phone can read."),
+  see_through: t("This picture is mostly see-through (a cut-out or a graphic), not a photo of the lights: take a photo of the panel."),
 };
+// A picture more than half see-through holds no photo to read (webapp/led/reader.py SEE_THROUGH, the same share).
+const SEE_THROUGH = 0.5;
 // Said with a reading whose lights are (nearly) all unsure (webapp/led/reader.py ADVICE).
 const ADVICE_WORDS = {
   small_photo: t("The photo is too small to read the lights: take it with the phone's camera, close to the lights, not a thumbnail, a screenshot or a photo sent through a chat app."),
@@ -248,7 +251,8 @@ async function pickPhoto(event, o) {
   const chosen = chosenModel(await reference("leds"), input.form);
   if (chosen.error) { showError("led-error", chosen.error); return; }
   try {
-    const blob = await shrink(input.files[0]);
+    const { blob, seeThrough } = await shrunk(input.files[0]);
+    if (seeThrough > SEE_THROUGH) { showError("led-error", RETAKE_WORDS.see_through); return; }
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
@@ -280,7 +284,7 @@ async function saveDraft() {
   // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails.
   await dropDraft(d.order_id, DRAFT_FORM);
   try {
-    await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: "image/jpeg" }]);
+    await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }]);
   } catch (err) {
     await keepLedDraft(d);
     throw err;
