@@ -47,7 +47,8 @@ is only a small prior. The steps:
    all off as no power). A case tinted around the row (a phone's white balance cast) has its
    lights read again with the case's own colour taken as grey (_cast_evidence): an unlit pinhole's
    "blue" is the blue of the case around it, and a dim light's colour stands out only against
-   it; a light that reads otherwise so is "unsure". Last, a light's confidence is at most how often a decision of its
+   it; a light that reads otherwise so is "unsure", as is one whose lit spot is then grey (_cast_pale: a pale speck
+   coloured by the cast, however strongly it scores). Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
    on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
    "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
@@ -79,7 +80,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.25-h51"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -120,6 +121,8 @@ VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placem
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
 # .24 an image more than half see-through is no photo ("unreadable", SEE_THROUGH), not glare or darkness; a row
 # read all off whose windows go on past an end like its own (ALL_OFF_BEYOND) is unsure (review r14)
+# .25 a lit spot that is grey with the case's colour taken as grey (a pale speck a cast has coloured) is unsure however
+# strongly it scores (_cast_pale; review r10, r13: panel_08's dust speck under warm and magenta casts) (h51)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
