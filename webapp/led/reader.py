@@ -2147,7 +2147,8 @@ def read(images, model):
         balanced = None if gains is None else _cast_evidence(pixels[0], gains, points, spacing, scales, levels,
                                                              bright_case)
         if balanced:
-            pale = [_cast_pale(pixels[0], gains, levels, scales, x, y, spacing) for x, y in points]
+            pale = [item["state"] == "on" and _cast_pale(pixels[0], gains, levels, scales, x, y, spacing)
+                    for item, (x, y) in zip(out, points)]
             for k in _cast_doubt(out, balanced, pale, placed):
                 stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
