@@ -148,7 +148,6 @@ def test_a_two_degree_tilt_does_not_move_the_row_onto_the_vent_holes():
     assert all(led["state"] == "on" or led.get("lean") == "on" for led in lit), lit
 
 
-@pytest.mark.xfail(strict=True, reason="open (review r10): a dust speck on panel_08's black case under a warm cast read as a lit light")
 def test_a_dust_speck_on_a_black_unlit_panel_under_warm_light_is_no_lit_light():
     """panel_08 (Nokia G-010G-T, black case, every light off and hidden) under a warm cast (R x1.08, G x1, B x0.8,
     as under a tungsten lamp), read with --leds POWER,ALARM,PON,LAN: LAN "on" orange 0.96 — a pale speck of dust on

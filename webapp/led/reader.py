@@ -47,7 +47,8 @@ is only a small prior. The steps:
    all off as no power). A case tinted around the row (a phone's white balance cast) has its
    lights read again with the case's own colour taken as grey (_cast_evidence): an unlit pinhole's
    "blue" is the blue of the case around it, and a dim light's colour stands out only against
-   it; a light that reads otherwise so is "unsure". Last, a light's confidence is at most how often a decision of its
+   it; a light that reads otherwise so is "unsure", as is one whose lit spot is then grey (_cast_pale: a pale speck
+   coloured by the cast, however strongly it scores). Last, a light's confidence is at most how often a decision of its
    kind (capture, state, and whether most of the row's lights show at their slots) was right
    on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
    "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
@@ -79,7 +80,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-02.25-h51"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -120,6 +121,8 @@ VERSION = "2026-12-02.24"  # .3 lines (cables) are not lit spots; .4 slot placem
 # (_row_in_lattice; review r13: panel_02 cropped above its lights read its vent grille all off)
 # .24 an image more than half see-through is no photo ("unreadable", SEE_THROUGH), not glare or darkness; a row
 # read all off whose windows go on past an end like its own (ALL_OFF_BEYOND) is unsure (review r14)
+# .25 a lit spot that is grey with the case's colour taken as grey (a pale speck a cast has coloured) is unsure however
+# strongly it scores (_cast_pale; review r10, r13: panel_08's dust speck under warm and magenta casts) (h51)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -217,6 +220,13 @@ LENS_CLEAR = 0.5
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
 CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
+# ... unless the lit spot is pale under the cast (_cast_pale): its brightest point, with the case's colour taken as grey,
+# has chroma under CAST_GREY of its V and is not clipped white. A cast colours a pale thing as it colours the case (the
+# same hue, as saturated): a speck of dust or a fleck of paint on a black case, V 200–250 under R×1.15 G×0.85 B×1.15
+# or R×1.08 B×0.8, scores 4.0–4.3 lit (review r10, r13: the real panel_08, all off, "on" 0.96), yet is grey balanced
+# (chroma 0.07–0.08 of V). A lit LED is its own colour, not the cast's: the real panel_01's green LEDs on their white
+# case, balanced as a cast, keep chroma 0.3 of V (their glow the palest a lit light shows); a white LED's core clips.
+CAST_GREY = 0.15
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -1543,16 +1553,13 @@ def _case_cast(rgb, points, spacing):
     return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
 
 
-def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
-    """Each slot's lit evidence (as _evidence) with the case's colour around the row
-    (_case_cast) taken as grey, or None when the case is not tinted. The row's region (the slots and a
+def _cast_evidence(rgb, gains, points, spacing, scales, levels, bright_case):
+    """Each slot's lit evidence (as _evidence) with the case's colour around the row taken as grey (`gains`:
+    _case_cast), or None when the region is too small. The row's region (the slots and a
     spacing and a half around them) is balanced by the case's gains and its lit evidence measured again,
     against the frame's own noise floors (`levels`, the frame's pyramid). A clipped point (all three
     channels at least CLIP_FROM) keeps its colour: a clipped white core or glare is white whatever the
     cast. `rgb` the working RGB (uint8); `points` the slots (working pixels); `scales` as _evidence."""
-    gains = _case_cast(rgb, points, spacing)
-    if gains is None:
-        return None
     h, w = rgb.shape[:2]
     pts = np.asarray(points, np.float32)
     margin = 1.5 * spacing
@@ -1570,9 +1577,30 @@ def _cast_evidence(rgb, points, spacing, scales, levels, bright_case):
     return [_evidence(region, scales, x - x0, y - y0, spacing) for x, y in points]
 
 
-def _cast_doubt(out, balanced, placed):
-    """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT
-    and which, with the case's colour taken as grey (`balanced`: _cast_evidence, by slot), is not surely lit
+def _cast_pale(rgb, gains, levels, scales, x, y, spacing):
+    """Whether a slot's lit spot is a pale thing the cast has coloured, not a light: its brightest working pixel
+    near its lit point (_lit_point), `gains` (_case_cast) applied, has chroma under CAST_GREY of its V, and is not
+    clipped white (all three channels at least CLIP_FROM: a white LED's core). `rgb` the working RGB (uint8);
+    `levels`, `scales` and `spacing` as _evidence; (x, y) the slot (working pixels)."""
+    px, py, reach = _lit_point(levels, scales, x, y, spacing)
+    reach = int(math.ceil(reach)) + 1
+    h, w = rgb.shape[:2]
+    cx, cy = int(round(px)), int(round(py))
+    patch = rgb[max(0, cy - reach):min(h, cy + reach + 1), max(0, cx - reach):min(w, cx + reach + 1)].reshape(-1, 3)
+    if patch.size == 0:
+        return False
+    brightest = patch[int(np.argmax(patch.max(axis=1)))]
+    if brightest.min() >= CLIP_FROM:
+        return False
+    balanced = np.minimum(brightest.astype(np.float32) * gains, 255.0)
+    return float(balanced.max() - balanced.min()) < CAST_GREY * float(balanced.max())
+
+
+def _cast_doubt(out, balanced, pale, placed):
+    """The slots whose reading a cast may have made: a light read "on" whose lit evidence is under CAST_LIT, or
+    whose lit spot is pale under the cast (`pale`: _cast_pale, by slot; review r13: the real panel_08, all off,
+    under a magenta cast read POWER "on" 0.96 from a speck of dust at 4.3), and which, with the case's colour
+    taken as grey (`balanced`: _cast_evidence, by slot), is not surely lit
     (p(lit) under SURE: its sureness was the cast's colour; review r10: the real panel_07, all off, under a
     cool cast read PON "on" blue 0.96 from a printed icon, p(lit) 0.12 balanced), or a light read "off" that
     is then surely lit (p(lit) at least SURE). `out`
@@ -1582,7 +1610,7 @@ def _cast_doubt(out, balanced, placed):
     doubt = []
     for k, evidence in enumerate(balanced):
         p_lit, item = _p_lit(evidence, placed), out[k]
-        if item["state"] == "on" and item["evidence"] < CAST_LIT and p_lit < SURE:
+        if item["state"] == "on" and (item["evidence"] < CAST_LIT or pale[k]) and p_lit < SURE:
             doubt.append(k)
         elif item["state"] == "off" and p_lit >= SURE:
             doubt.append(k)
@@ -2115,9 +2143,14 @@ def read(images, model):
         if not clear[k]:
             stated[k] = min(stated[k], DARK_GLOW)
     if len(images) == 1:  # a white-balance cast: lights that read otherwise against the case's own colour
-        balanced = _cast_evidence(pixels[0], points, spacing, scales, levels, bright_case)
-        for k in _cast_doubt(out, balanced or [], placed):
-            stated[k] = min(stated[k], DARK_GLOW)
+        gains = _case_cast(pixels[0], points, spacing)
+        balanced = None if gains is None else _cast_evidence(pixels[0], gains, points, spacing, scales, levels,
+                                                             bright_case)
+        if balanced:
+            pale = [item["state"] == "on" and _cast_pale(pixels[0], gains, levels, scales, x, y, spacing)
+                    for item, (x, y) in zip(out, points)]
+            for k in _cast_doubt(out, balanced, pale, placed):
+                stated[k] = min(stated[k], DARK_GLOW)
     # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
     # neighbours on a row placed for sure (_placed_by_neighbours): a dark lens on a dark case shows
     # nothing. Anywhere else nothing says a light is there.
