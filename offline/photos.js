@@ -9,8 +9,13 @@ function encoded(canvas, type, quality) {
 
 export const toJpeg = (canvas, quality) => encoded(canvas, "image/jpeg", quality);
 
-// Types that can hold transparency (a screenshot, a cut-out, an editor's canvas); a camera's JPEG cannot.
-const MAY_SEE_THROUGH = ["image/png", "image/webp", "image/gif", "image/avif"];
+// Whether a file is a JPEG by its own first bytes (SOI marker FF D8 FF, ITU T.81 B.2): a camera's JPEG holds no
+// transparency, every other image may (a screenshot, a cut-out, an editor's canvas). Not by its type: the browser
+// takes that from the file's name, and chat apps and galleries name every picture .jpg (review r15).
+async function isJpeg(file) {
+  const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
+  return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+}
 
 // How much (0–1) of what `canvas` holds shows nothing: 1 − its mean alpha / 255 (webapp/images.py
 // see_through_share). A JPEG has no alpha: the browser writes a see-through pixel as black, so a cut-out became a
@@ -43,7 +48,7 @@ export async function shrunk(file) {
   canvas.height = Math.round(bitmap.height * scale);
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  const seeThrough = MAY_SEE_THROUGH.includes(file.type) ? seeThroughShare(canvas) : 0;
+  const seeThrough = await isJpeg(file) ? 0 : seeThroughShare(canvas);
   return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough };
 }
 

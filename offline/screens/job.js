@@ -83,6 +83,7 @@ async function attachPhoto(event, o) {
     await queue(o.id, "order.attach_photo", { order_id: o.id, photo_id: S.uuid(), sha256: sha, kind: "photo",
       caption: input.form.elements.caption.value.trim() }, [{ sha256: sha, blob, type: blob.type }]);
     input.form.reset();
+    showError("photo-error", "");
   } catch (err) {
     showError("photo-error", t("This file is not a photo the phone can read."));
   }

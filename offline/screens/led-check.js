@@ -256,6 +256,7 @@ async function pickPhoto(event, o) {
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
+    showError("led-error", "");
     await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false });
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).
