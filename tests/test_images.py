@@ -230,3 +230,17 @@ def test_an_empty_photo_file_is_refused_in_words_a_technician_understands(login,
     refused = Uploader(login("techa")).create(b"", content_type)
     assert refused.status_code == 422
     assert refused.json["error"] == "照片文件是空的（0 字节），请重新拍摄。"
+
+
+@pytest.mark.parametrize("content_type, fmt", [("image/heic", "HEIF"), ("image/avif", "AVIF")])
+def test_a_photo_the_phone_sent_as_it_is_is_downscaled_as_the_phone_does_others(login, db, content_type, fmt):
+    """Review r15: the phone sends a HEIC or AVIF it cannot decode as it is; a 4032×3024 one was kept at full size
+    where every other photo is at most 2048 px long (README "Photos"). A JPEG (or a burst's tall sheet) keeps its size."""
+    big = encode(marked((4032, 3024)), fmt, quality=60)
+    assert Uploader(login("techa")).send(big, content_type, chunk=256 * 1024).status_code == 204
+    row = db.execute("SELECT content_type, width, height FROM blobs WHERE sha256 = ?", [hashlib.sha256(big).hexdigest()]).fetchone()
+    assert tuple(row) == ("image/jpeg", 2048, 1536)
+    tall = encode(marked((640, 6000)), "JPEG")
+    assert Uploader(login("techb")).send(tall, "image/jpeg", chunk=256 * 1024).status_code == 204
+    row = db.execute("SELECT width, height FROM blobs WHERE sha256 = ?", [hashlib.sha256(tall).hexdigest()]).fetchone()
+    assert tuple(row) == (640, 6000)

@@ -35,6 +35,11 @@ MAX_FILE_BYTES = images.MAX_BYTES
 MAX_PIXELS = images.MAX_PIXELS
 CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF",
                  "image/heif": "HEIF", "image/avif": "AVIF"}
+# A HEIC/HEIF or AVIF photo the phone's browser cannot decode is sent as it is (offline/photos.js): the server
+# downscales it as the phone does every other photo (MAX_PHOTO_EDGE there, README "Photos"; review r15: a 4032×3024
+# HEIC was kept at full size). Other uploads are kept at their size: a burst's frames are stacked in one tall image.
+UNSHRUNK_TYPES = ("image/heic", "image/heif", "image/avif")
+PHONE_PHOTO_BOX = (2048, 2048)
 LOG = logging.getLogger(__name__)
 READ_PIECE = 64 * 1024
 DECODE_SLOTS = 2
@@ -226,7 +231,8 @@ def _finish(db, user, row, path, root, now):
         _finish_capture(db, user, row, path, root, now, data)
         return
     try:
-        encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]])
+        fit = PHONE_PHOTO_BOX if row["content_type"] in UNSHRUNK_TYPES else None
+        encoded, content_type, width, height = reencode(data, CONTENT_TYPES[row["content_type"]], fit=fit)
     except UploadError as exc:
         _fail(db, row, path, str(exc), reason=exc.reason)
     except Exception:  # noqa: BLE001 - whatever went wrong, the upload is marked failed with a reason, never left half-done
