@@ -106,6 +106,25 @@ def test_a_photo_is_attached_only_after_its_bytes_arrived_and_only_its_people_se
     assert login("techb").get(f"/api/blobs/{sha}").status_code == 404
 
 
+def test_a_change_naming_a_refused_upload_is_refused_with_the_uploads_reason(login, order_id, db):  # noqa: F811
+    """Review r15: a text file named .heic was refused as an upload; the change naming it said only that the photo
+    never reached the server. It now says why the upload was refused, and another technician's change learns nothing."""
+    tech = login("techa")
+    text = "这不是照片，是一段文字。\n".encode() * 40
+    sha = hashlib.sha256(text).hexdigest()
+    assert Uploader(tech).send(text, "image/heic").status_code == 422
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
+                                                               "sha256": sha})]).json["results"][0]
+    assert result["status"] == "rejected"
+    assert result["error"] == Uploader(tech).send(text, "image/heic").json["error"]
+    other = Phone(login("techb"))
+    theirs = other.push([other.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
+                                                               "sha256": sha})]).json["results"][0]
+    assert theirs["status"] == "rejected" and theirs["error"] != result["error"]
+    assert db.execute("SELECT COUNT(*) FROM attachments").fetchone()[0] == 0
+
+
 def bomb():
     out = io.BytesIO()
     Image.new("1", (20000, 20000)).save(out, "PNG")  # 400 megapixels, a few kilobytes

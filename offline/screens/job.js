@@ -7,7 +7,7 @@ import { colon, t, label } from "../i18n.js";
 import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { photoSrc, sha256, shrink } from "../photos.js";
+import { photoSrc, problemWords, sha256, shrink } from "../photos.js";
 import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, stateWords, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
@@ -85,7 +85,7 @@ async function attachPhoto(event, o) {
     input.form.reset();
     showError("photo-error", "");
   } catch (err) {
-    showError("photo-error", t("This file is not a photo the phone can read."));
+    showError("photo-error", problemWords(err));
   }
 }
 

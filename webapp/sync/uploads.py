@@ -89,6 +89,15 @@ def may_use(db, user, sha):
                 LIMIT 1""", {"sha": sha, "user": user.id}) is not None
 
 
+def refused_upload(db, user_id, sha):
+    """Why the server refused `user_id`'s own upload of `sha` (the REFUSALS sentence, in the asker's language), or None
+    when none of theirs was refused. A change naming that photo is then refused with this reason, not with "never
+    arrived" (review r15: a text file named .heic was refused as an upload, and the change only said it never came)."""
+    row = one(db, "SELECT error FROM uploads WHERE sha256 = ? AND user_id = ? AND error IS NOT NULL"
+                  " ORDER BY created_at DESC LIMIT 1", [sha, user_id])
+    return refusal(row["error"]) if row else None
+
+
 def _record_owner(db, sha, user_id):
     if user_id is not None:
         db.conn.execute("INSERT OR IGNORE INTO blob_owners (sha256, user_id) VALUES (?, ?)", [sha, user_id])
