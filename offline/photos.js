@@ -47,23 +47,28 @@ export function seeThroughShare(canvas) {
   return data.length ? 1 - alpha / (255 * (data.length / 4)) : 0;
 }
 
-// A HEIC/HEIF or AVIF photo (by its type, or by its name where the browser gives no type): formats a
-// phone's browser may not decode (Chromium does not decode HEIC); the server converts them (webapp/images.py).
-export const heifLike = (file) => ["image/heic", "image/heif", "image/avif"].includes(file.type)
-  || /\.(heic|heif|avif)$/i.test(file.name || "");
+// A HEIC/HEIF or AVIF file as the server is to take it, typed by its brand (ISO/IEC 14496-12 4.3, the brand at bytes
+// 8–11: "avif"/"avis" for AVIF, else HEIF's), not by its name: a chat app saves a HEIC as .jpg (review r16).
+async function asItIs(file) {
+  const brand = String.fromCharCode(...new Uint8Array(await file.slice(8, 12).arrayBuffer()));
+  return new Blob([file], { type: ["avif", "avis"].includes(brand) ? "image/avif" : "image/heic" });
+}
+
+// Whether the phone itself cannot show `blob`: a HEIC or AVIF kept as it is (shrunk() keeps only what it could not decode).
+const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
 // Downscale a picked file: a 12-megapixel photo becomes a JPEG of a few hundred kilobytes before it is queued; an
 // image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is}.
 // Throws PhotoProblem for a file that is no usable photo; a file named .heic whose bytes are not HEIC is one (review
-// r15: a text file named .heic was queued, and refused only after the sync).
+// r15: a text file named .heic was queued, and refused only after the sync). HEIC bytes under any name are sent.
 export async function shrunk(file) {
   const format = await formatOf(file);
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
-    if (heifLike(file) && format === "isobmff") { return { blob: file, seeThrough: null }; }
-    throw new PhotoProblem(format && format !== "isobmff" ? "damaged" : "unreadable");
+    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
+    throw new PhotoProblem(format ? "damaged" : "unreadable");
   }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
@@ -85,8 +90,10 @@ export async function sha256(blob) {
   return Array.from(new Uint8Array(digest), (b) => (b + 256).toString(16).slice(1)).join("");
 }
 
-// Where a photo can be shown from: the phone's own copy if it still has it, else the server.
+// Where a photo can be shown from: the phone's own copy if it still has it and can show it, else the server (which
+// shows a HEIC converted to JPEG once it arrived: review r16, the phone's HEIC showed as a broken image).
 export async function photoSrc(db, sha, serverSha) {
   const held = await db.get("blobs", sha);
-  return { held, src: held && held.blob ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
+  const own = held && held.blob && !undecoded(held.blob);
+  return { held, src: own ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
 }

@@ -1,4 +1,5 @@
-"""Review r15's leftovers (browser): a photo cut short, and a file that only claims to be a HEIC.
+"""Review r15's leftovers and review r16 (browser): a photo cut short, a file that only claims to be a HEIC, a HEIC
+under another name, a HEIC shown on the phone, and a refused photo under "needs attention".
 
 - A JPEG cut short (a full phone, a broken transfer) was refused as "not a photo": it is a photo, damaged, and the
   technician should take it again. The phone now says so, on the job photo and on the LED check.
@@ -66,3 +67,56 @@ def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, pho
     drafted = page.locator("#led-draft").count()
     context.close()
     assert not drafted
+
+
+def heic(tmp_path, name):
+    """A real 1600×1200 HEIC (pillow-heif) saved under `name`: Chromium cannot decode it, the server converts it."""
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    path = tmp_path / name
+    Image.effect_noise((1600, 1200), 40).convert("RGB").save(path, "HEIF")
+    return path
+
+
+@pytest.mark.parametrize("name", ["IMG_4410.heic", "IMG_4410.jpg"])
+def test_a_heic_is_sent_under_any_name_and_shown_from_the_server_once_there(app, server, db, user_ids, phone_profile,  # noqa: F811
+                                                                          tmp_path, name):
+    """Review r16: a HEIC named .jpg (as chat apps save it) was refused as "not a photo"; a HEIC that was sent showed
+    as a broken image on the phone, before and after the sync (the phone kept showing its own copy, which it cannot
+    decode). Now its bytes decide, and the phone shows the server's converted JPEG."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    page.locator("#photo-form input[name=caption]").fill("分光箱")
+    page.locator("#photo-form input[name=photo]").set_input_files(str(heic(tmp_path, name)))
+    expect(page.locator("#photos figure")).to_have_count(1, timeout=15000)
+    expect(page.locator("#photo-error")).to_be_hidden()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    page.reload()
+    image = page.locator("#photos figure img")
+    expect(image).to_have_count(1, timeout=15000)
+    page.wait_for_function("() => { const i = document.querySelector('#photos figure img'); return i && i.complete; }")
+    width = image.evaluate("i => i.naturalWidth")
+    stored = db.execute("SELECT b.content_type FROM attachments a JOIN blobs b ON b.sha256 = a.sha256"
+                        " WHERE a.order_id = ?", [order_id]).fetchone()
+    context.close()
+    assert stored and stored[0] == "image/jpeg", stored
+    assert width > 0, "the photo shows as a broken image"
+
+
+def test_a_refused_photo_is_listed_with_its_order_number_and_caption(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r16: "needs attention" said "#265" (the database id) and "照片", so two refused photos could not be told
+    apart. A HEIC cut short passes the phone (it cannot decode HEIC either way) and the server refuses it."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    order_no = db.execute("SELECT order_no FROM orders WHERE id = ?", [order_id]).fetchone()[0]
+    whole = heic(tmp_path, "whole.heic").read_bytes()
+    cut = tmp_path / "IMG_4411.heic"
+    cut.write_bytes(whole[:len(whole) // 2])
+    context, page = open_job(phone_profile, server, order_id)
+    page.locator("#photo-form input[name=caption]").fill("光猫背面")
+    page.locator("#photo-form input[name=photo]").set_input_files(str(cut))
+    item = page.locator("#attention .attention-item")
+    expect(item).to_have_count(1, timeout=30000)
+    said = item.inner_text()
+    context.close()
+    assert order_no in said and f"#{order_id}" not in said, said
+    assert "光猫背面" in said and "损坏" in said, said

@@ -156,6 +156,15 @@ def test_a_damaged_transfer_is_refused_and_can_start_again(login, db):
     assert up.send(data).status_code == 204  # a fresh upload of the right bytes succeeds
 
 
+def test_an_upload_whose_type_is_no_string_is_refused_with_a_sentence(login):
+    """Review r16: a list or an object as content_type was a 500 (unhashable type)."""
+    tech = login("techa")
+    for content_type in (["image/jpeg"], {"a": 1}, 7, None):
+        response = tech.client.post("/api/uploads", json={"sha256": "a" * 64, "size": 10, "content_type": content_type},
+                                    headers={"X-CSRFToken": tech.token})
+        assert response.status_code == 415 and response.json["error"], (content_type, response.status_code)
+
+
 @pytest.mark.parametrize("body", [None, {"sha256": "x", "size": 1, "content_type": "image/jpeg"},
                                   {"sha256": "a" * 64, "size": -1, "content_type": "image/jpeg"},
                                   {"sha256": "a" * 64, "size": 10 ** 9, "content_type": "image/jpeg"}])

@@ -134,6 +134,8 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
         raise UploadError(_("The photo file is empty (0 bytes); take it again."))
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise UploadError(_("size must be the file's size in bytes."), 400)
+    if not isinstance(content_type, str):  # a list or an object is no type (review r16: a list was a 500)
+        content_type = None
     if content_type in captures.CAPTURE_TYPES:  # a slow-speed run's capture (issue 21 item 6): kept as it is
         if size > captures.MAX_CAPTURE_BYTES:
             raise UploadError(_("The capture is too large (%(mb)d MB at most); capture a shorter time or send the part that "
