@@ -125,6 +125,27 @@ def test_a_change_naming_a_refused_upload_is_refused_with_the_uploads_reason(log
     assert db.execute("SELECT COUNT(*) FROM attachments").fetchone()[0] == 0
 
 
+def test_photos_sent_in_one_push_come_back_in_the_order_they_were_taken(login, order_id, db):  # noqa: F811
+    """Review r16: seven photos taken offline, sent in one push, came back in their random ids' order (all were
+    received at the same instant)."""
+    tech = login("techa")
+    phone = Phone(tech)
+    shas = []
+    for k in range(6):
+        data = jpeg(colour=(40 * k, 200 - 30 * k, 90))
+        Uploader(tech).send(data)
+        shas.append(hashlib.sha256(data).hexdigest())
+    ids = sorted((str(uuid.uuid4()) for _ in shas), reverse=True)  # each id sorts before the one taken earlier
+    results = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": photo_id, "sha256": sha,
+                                                                "caption": f"第{k + 1}张"})
+                          for k, (photo_id, sha) in enumerate(zip(ids, shas))]).json["results"]
+    assert all(r["status"] == "applied" for r in results), results
+    order = next(c["data"] for c in phone.pull(cursor=None)["changes"] if c["table"] == "orders" and c["id"] == order_id)
+    assert [a["caption"] for a in order["attachments"]] == [f"第{k + 1}张" for k in range(6)]
+    page = login("disp").get(f"/orders/{order_id}")
+    assert [page.text.index(f"第{k + 1}张") for k in range(6)] == sorted(page.text.index(f"第{k + 1}张") for k in range(6))
+
+
 def bomb():
     out = io.BytesIO()
     Image.new("1", (20000, 20000)).save(out, "PNG")  # 400 megapixels, a few kilobytes
