@@ -7,6 +7,7 @@ under another name, a HEIC shown on the phone, and a refused photo under "needs 
   the technician read only the generic "refused by the server". Its bytes are not HEIC: the phone refuses it at once.
 """
 import io
+import pathlib
 
 import pytest
 from PIL import Image
@@ -17,6 +18,7 @@ from tests.test_offline_browser import dispatch_order, open_job, phone_profile, 
 pytestmark = pytest.mark.browser
 DAMAGED = "已损坏"
 NOT_A_PHOTO = "不是照片"
+ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def cut_short(tmp_path):
@@ -53,6 +55,7 @@ def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server
     before = queued(page)
     page.locator("#photo-form input[name=photo]").set_input_files(str(make(tmp_path)))
     expect(page.locator("#photo-error")).to_contain_text(said, timeout=15000)
+    page.locator("#photos").screenshot(path=str(ARTIFACTS / f"damaged-photo-{make.__name__}.png"))
     after = queued(page)
     context.close()
     assert after == before, f"a refused file was queued: {before} → {after}"
@@ -96,6 +99,7 @@ def test_a_heic_is_sent_under_any_name_and_shown_from_the_server_once_there(app,
     expect(image).to_have_count(1, timeout=15000)
     page.wait_for_function("() => { const i = document.querySelector('#photos figure img'); return i && i.complete; }")
     width = image.evaluate("i => i.naturalWidth")
+    page.locator("#photos").screenshot(path=str(ARTIFACTS / f"heic-shown-{name.split('.')[-1]}.png"))
     stored = db.execute("SELECT b.content_type FROM attachments a JOIN blobs b ON b.sha256 = a.sha256"
                         " WHERE a.order_id = ?", [order_id]).fetchone()
     context.close()
@@ -117,6 +121,7 @@ def test_a_refused_photo_is_listed_with_its_order_number_and_caption(app, server
     item = page.locator("#attention .attention-item")
     expect(item).to_have_count(1, timeout=30000)
     said = item.inner_text()
+    page.locator("#attention").screenshot(path=str(ARTIFACTS / "refused-photo-attention.png"))
     context.close()
     assert order_no in said and f"#{order_id}" not in said, said
     assert "光猫背面" in said and "损坏" in said, said
