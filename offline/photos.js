@@ -92,8 +92,11 @@ export async function sha256(blob) {
 
 // Where a photo can be shown from: the phone's own copy if it still has it and can show it, else the server (which
 // shows a HEIC converted to JPEG once it arrived: review r16, the phone's HEIC showed as a broken image).
+// `waiting`: a copy the phone cannot show that has not reached the server yet (nothing to show until it has; asked
+// before, the server's 404 stayed on screen after the sync: review r17).
 export async function photoSrc(db, sha, serverSha) {
   const held = await db.get("blobs", sha);
   const own = held && held.blob && !undecoded(held.blob);
-  return { held, src: own ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
+  const waiting = Boolean(held && held.blob && !own && held.state !== "uploaded");
+  return { held, waiting, src: own ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
 }

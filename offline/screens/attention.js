@@ -31,6 +31,9 @@ function what(item) {
   return words ? words(item.args) : item.name;
 }
 
+// Between two sentences: a space in English, nothing after a Chinese full stop (review r17: "记录。 照片…").
+const sentenceGap = lang === "en" ? " " : "";
+
 async function dismiss(seq) {
   await shared.db.delete("attention", seq);
   await shared.render();
@@ -41,7 +44,7 @@ const itemView = (i, orderNo) => {
   const row = i.server_row || {};
   return html`<li class="attention-item ${i.status}" data-seq=${i.seq}>
     <p><b>${row.order_no || orderNo || `#${i.order_id}`}</b> · ${what(i)} · <small>${when(i.occurred_at)}</small></p>
-    <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")} ${i.error}</p>
+    <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")}${i.error ? sentenceGap + i.error : ""}</p>
     ${row.state ? html`<p>${t("Now")}${colon}${stateChip(row.state)}</p>` : nothing}
     <button class="btn" type="button" data-dismiss=${i.seq} @click=${() => dismiss(i.seq)}>${t("Understood")}</button></li>`;
 };

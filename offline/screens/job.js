@@ -91,8 +91,10 @@ async function attachPhoto(event, o) {
 
 async function photosView(o) {
   const figures = await Promise.all(o.attachments.map(async (a) => {
-    const { held, src } = await photoSrc(shared.db, a.sha256);
-    return html`<figure class="photo"><img alt=${a.caption || t("Photo")} src=${src}><figcaption>${a.caption}${pendingMark(a)}
+    const { held, src, waiting } = await photoSrc(shared.db, a.sha256);
+    const picture = waiting ? html`<div class="waiting" role="img" aria-label=${a.caption || t("Photo")}>${t("Shown once it has synced")}</div>`
+      : html`<img alt=${a.caption || t("Photo")} src=${src}>`;
+    return html`<figure class="photo">${picture}<figcaption>${a.caption}${pendingMark(a)}
       ${held && held.state === "bad" ? html`<small class="error">${held.error}</small>` : nothing}</figcaption></figure>`;
   }));
   return html`<section class="card" id="photos"><h2>${t("Photos")}</h2><div class="photos">${figures}</div>

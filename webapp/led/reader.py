@@ -393,21 +393,21 @@ FLASH_LIT = 0.9
 # with under 10 lights fall back to (capture, state).
 SHOWN_FIRM = 0.75
 RIGHT_RATE = {
-    ("burst", "blinking"): 0.83,  # 150/181
-    ("burst", "off"): 0.96,  # 80/83
-    ("burst", "on"): 0.95,  # 167/175
+    ("burst", "blinking"): 0.97,  # 126/130 (.26)
+    ("burst", "off"): 0.97,  # 107/110 (.26)
+    ("burst", "on"): 0.98,  # 165/168 (.26)
     ("photo", "off"): 0.99,  # 279/281
     ("photo", "on"): 0.96,  # 351/365
-    ("burst", "blinking", "firm"): 0.86,  # 130/151
-    ("burst", "blinking", "loose"): 0.67,  # 20/30
-    ("burst", "off", "firm"): 0.99,  # 79/80
-    ("burst", "on", "firm"): 0.99,  # 142/144
-    ("burst", "on", "loose"): 0.81,  # 25/31
+    ("burst", "blinking", "firm"): 0.99,  # 120/121 (.26)
+    ("burst", "off", "firm"): 0.99,  # 105/106 (.26)
+    ("burst", "on", "firm"): 0.99,  # 160/161 (.26)
     ("photo", "off", "firm"): 0.99,  # 185/186
     ("photo", "off", "loose"): 0.99,  # 94/95
     ("photo", "on", "firm"): 0.96,  # 248/259
     ("photo", "on", "loose"): 0.97,  # 103/106
-}  # refitted 2026-12-01 for VERSION .5 (seeds 20000–20329)
+}  # refitted 2026-12-01 for VERSION .5 (seeds 20000–20329); the burst rows refitted 2026-12-03 for .26 (same seeds:
+# aligned frames and FLASH_LIT; "blinking" had been 0.83, right 150/181; the loose burst groups now hold under 10
+# lights). The photo rows are kept: .26 reads single photos as .25 did, and their refit moved them by a light or two.
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 # ... when it stands above its ring (_clip_glow) by CLIP_ABOVE grey levels (none) to CLIP_ABOVE + CLIP_RAMP (in full)
 CLIP_ABOVE, CLIP_RAMP = 12.0, 24.0
