@@ -1,4 +1,6 @@
 // Photos on the phone: downscaled before they are queued, named by their SHA-256.
+import { t } from "./i18n.js";
+
 export const MAX_PHOTO_EDGE = 2048;  // longest side in pixels (README, "Photos")
 
 function encoded(canvas, type, quality) {
@@ -9,13 +11,31 @@ function encoded(canvas, type, quality) {
 
 export const toJpeg = (canvas, quality) => encoded(canvas, "image/jpeg", quality);
 
-// Whether a file is a JPEG by its own first bytes (SOI marker FF D8 FF, ITU T.81 B.2): a camera's JPEG holds no
-// transparency, every other image may (a screenshot, a cut-out, an editor's canvas). Not by its type: the browser
-// takes that from the file's name, and chat apps and galleries name every picture .jpg (review r15).
-async function isJpeg(file) {
-  const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
-  return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+// The image format a file's first bytes name, or "": JPEG (SOI FF D8 FF, ITU T.81 B.2), PNG (its 8-byte signature,
+// RFC 2083 3.1), GIF ("GIF87a"/"GIF89a"), WebP ("RIFF" then "WEBP" at byte 8, RFC 9649 2.5), BMP ("BM") and the
+// ISO base media files HEIC, HEIF and AVIF ("ftyp" at byte 4, ISO/IEC 14496-12 4.3). Any other bytes are no photo.
+export async function formatOf(file) {
+  const b = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const text = (from, to) => String.fromCharCode(...b.slice(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) { return "jpeg"; }
+  if (text(0, 8) === "\x89PNG\r\n\x1a\n") { return "png"; }
+  if (text(0, 4) === "GIF8") { return "gif"; }
+  if (text(0, 4) === "RIFF" && text(8, 12) === "WEBP") { return "webp"; }
+  if (text(4, 8) === "ftyp") { return "isobmff"; }
+  if (text(0, 2) === "BM") { return "bmp"; }
+  return "";
 }
+
+// A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
+// cannot be decoded: a photo cut short by a full phone or a broken transfer) or "unreadable" (not a photo at all).
+export class PhotoProblem extends Error {
+  constructor(code) { super(code); this.code = code; }
+}
+
+// The sentence for a file shrunk() refused (review r15: a photo cut short was called "not a photo").
+export const problemWords = (err) => (err && err.code === "damaged"
+  ? t("This photo is damaged or was not saved completely: take it again, or choose another.")
+  : t("This file is not a photo the phone can read."));
 
 // How much (0–1) of what `canvas` holds shows nothing: 1 − its mean alpha / 255 (webapp/images.py
 // see_through_share). A JPEG has no alpha: the browser writes a see-through pixel as black, so a cut-out became a
@@ -27,20 +47,28 @@ export function seeThroughShare(canvas) {
   return data.length ? 1 - alpha / (255 * (data.length / 4)) : 0;
 }
 
-// A HEIC/HEIF or AVIF photo (by its type, or by its name where the browser gives no type): formats a
-// phone's browser may not decode (Chromium does not decode HEIC); the server converts them (webapp/images.py).
-export const heifLike = (file) => ["image/heic", "image/heif", "image/avif"].includes(file.type)
-  || /\.(heic|heif|avif)$/i.test(file.name || "");
+// A HEIC/HEIF or AVIF file as the server is to take it, typed by its brand (ISO/IEC 14496-12 4.3, the brand at bytes
+// 8–11: "avif"/"avis" for AVIF, else HEIF's), not by its name: a chat app saves a HEIC as .jpg (review r16).
+async function asItIs(file) {
+  const brand = String.fromCharCode(...new Uint8Array(await file.slice(8, 12).arrayBuffer()));
+  return new Blob([file], { type: ["avif", "avis"].includes(brand) ? "image/avif" : "image/heic" });
+}
+
+// Whether the phone itself cannot show `blob`: a HEIC or AVIF kept as it is (shrunk() keeps only what it could not decode).
+const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
 // Downscale a picked file: a 12-megapixel photo becomes a JPEG of a few hundred kilobytes before it is queued; an
 // image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is}.
+// Throws PhotoProblem for a file that is no usable photo; a file named .heic whose bytes are not HEIC is one (review
+// r15: a text file named .heic was queued, and refused only after the sync). HEIC bytes under any name are sent.
 export async function shrunk(file) {
+  const format = await formatOf(file);
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is
-    if (heifLike(file)) { return { blob: file, seeThrough: null }; }
-    throw err;
+  } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
+    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
+    throw new PhotoProblem(format ? "damaged" : "unreadable");
   }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
@@ -48,7 +76,9 @@ export async function shrunk(file) {
   canvas.height = Math.round(bitmap.height * scale);
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  const seeThrough = await isJpeg(file) ? 0 : seeThroughShare(canvas);
+  // A JPEG (by its own bytes, not its type: the browser takes that from the name, and chat apps name every picture
+  // .jpg, review r15) holds no transparency; any other image may (a screenshot, a cut-out, an editor's canvas).
+  const seeThrough = format === "jpeg" ? 0 : seeThroughShare(canvas);
   return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough };
 }
 
@@ -60,8 +90,13 @@ export async function sha256(blob) {
   return Array.from(new Uint8Array(digest), (b) => (b + 256).toString(16).slice(1)).join("");
 }
 
-// Where a photo can be shown from: the phone's own copy if it still has it, else the server.
+// Where a photo can be shown from: the phone's own copy if it still has it and can show it, else the server (which
+// shows a HEIC converted to JPEG once it arrived: review r16, the phone's HEIC showed as a broken image).
+// `waiting`: a copy the phone cannot show that has not reached the server yet (nothing to show until it has; asked
+// before, the server's 404 stayed on screen after the sync: review r17).
 export async function photoSrc(db, sha, serverSha) {
   const held = await db.get("blobs", sha);
-  return { held, src: held && held.blob ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
+  const own = held && held.blob && !undecoded(held.blob);
+  const waiting = Boolean(held && held.blob && !own && held.state !== "uploaded");
+  return { held, waiting, src: own ? URL.createObjectURL(held.blob) : `/api/blobs/${serverSha || sha}` };
 }

@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from tests.test_offline_browser import phone_profile, server  # noqa: F401  (fixtures)
+from tests.test_led_uploaded import PHOTOS
 from tests.test_uploads import Uploader
 from webapp import images
 from webapp.sync import uploads
@@ -168,6 +169,20 @@ def test_bad_files_are_problems_with_a_code(data, code):
     with pytest.raises(images.ImageProblem) as raised:
         images.reencode(data, {"JPEG"})
     assert raised.value.code == code
+
+
+@pytest.mark.parametrize("fmt", ["HEIF", "PNG", "WEBP"])
+@pytest.mark.parametrize("keep", [0.5, 0.1])
+@pytest.mark.parametrize("name", ["panel_01.jpg", "panel_02.jpg"])
+def test_a_real_photo_cut_short_is_damaged_not_unreadable(name, fmt, keep):
+    """Review r17: a phone photo saved as HEIC and cut in half was refused as "not a photo we can read" (Pillow finds
+    no readable header: the HEIC's boxes name bytes past the end); its first bytes say it is a photo, cut short."""
+    photo = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
+    photo.thumbnail((1600, 1600))
+    data = encode(photo, fmt)
+    with pytest.raises(images.ImageProblem) as raised:
+        images.reencode(data[:int(len(data) * keep)], {"JPEG", "PNG", "WEBP", "HEIF", "AVIF"})
+    assert raised.value.code == "damaged", (name, fmt, keep)
 
 
 def test_an_upload_that_cannot_be_reencoded_is_marked_failed_with_its_reason(login, db):

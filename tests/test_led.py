@@ -680,7 +680,7 @@ def jpeg_bytes(image, **kwargs):
 @pytest.mark.parametrize("data, code", [
     (b"", "empty"),
     (b"POWER on, PON on, LOS off\n", "unreadable"),
-    (b"GIF89a" + b"\0" * 100, "unreadable"),
+    (b"GIF89a" + b"\0" * 100, "damaged"),  # a GIF's signature, nothing readable after it: a file cut short (review r17)
     (png_claiming(50_000, 50_000), "pixels"),
     (png_claiming(9_000, 6_000), "pixels"),
     (b"\xff\xd8" + b"\0" * (reader.MAX_BYTES + 1), "too_big"),

@@ -286,7 +286,7 @@ def test_a_reassignment_while_offline_shows_under_needs_attention(app, server, d
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
     shot(page, "14-conflict-needs-attention")
     page.locator("a[data-nav][href='/jobs/']").first.tap()
-    expect(page.locator("#attention")).to_contain_text("需关注")
+    expect(page.locator("#attention")).to_contain_text("需要处理")
     expect(page.locator(f"#job-{order_id}")).to_have_count(0)  # no longer on this phone
     page.locator("[data-dismiss]").first.tap()
     expect(page.locator("#attention")).to_have_count(0)

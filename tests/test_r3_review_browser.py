@@ -126,8 +126,18 @@ def hostile_files():
     huge = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"\x00" * 180001)) + chunk(b"IEND", b""))
     real = (PHOTOS / "panel_01.jpg").read_bytes()
-    return [("empty.jpg", "image/jpeg", b""), ("IMG_0001.HEIC", "image/heic", b"not an image at all\n" * 20),
+    return [("empty.jpg", "image/jpeg", b""), ("IMG_0001.HEIC", "image/heic", heic_bytes()),
+            ("notes.heic", "image/heic", b"not an image at all\n" * 20),
             ("truncated.jpg", "image/jpeg", real[: len(real) // 3]), ("huge.png", "image/png", huge)]
+
+
+def heic_bytes():
+    """A small real HEIC (pillow-heif, which the server decodes with): Chromium cannot decode it."""
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (40, 60, 80)).save(out, "HEIF")
+    return out.getvalue()
 
 
 @pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
@@ -153,8 +163,10 @@ def test_hostile_files_on_the_led_check_are_refused_in_chinese(app, server, user
         if name == "truncated.jpg":
             continue  # a browser draws what it has
         assert words and drafts == 0, f"{name}: {said[name]}"
-    # review r11: a HEIC this browser cannot open is named as such, not "not a photo" (the camera makes HEIC)
+    # review r11: a HEIC this browser cannot open is named as such, not "not a photo" (the camera makes HEIC); a file
+    # only named .heic is no photo (review r15: its bytes are not HEIC's)
     assert "HEIC" in said["IMG_0001.HEIC"][0], said["IMG_0001.HEIC"]
+    assert "不是照片" in said["notes.heic"][0], said["notes.heic"]
 
 
 @pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")

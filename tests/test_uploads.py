@@ -106,6 +106,46 @@ def test_a_photo_is_attached_only_after_its_bytes_arrived_and_only_its_people_se
     assert login("techb").get(f"/api/blobs/{sha}").status_code == 404
 
 
+def test_a_change_naming_a_refused_upload_is_refused_with_the_uploads_reason(login, order_id, db):  # noqa: F811
+    """Review r15: a text file named .heic was refused as an upload; the change naming it said only that the photo
+    never reached the server. It now says why the upload was refused, and another technician's change learns nothing."""
+    tech = login("techa")
+    text = "这不是照片，是一段文字。\n".encode() * 40
+    sha = hashlib.sha256(text).hexdigest()
+    assert Uploader(tech).send(text, "image/heic").status_code == 422
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
+                                                               "sha256": sha})]).json["results"][0]
+    assert result["status"] == "rejected"
+    assert result["error"] == Uploader(tech).send(text, "image/heic").json["error"]
+    other = Phone(login("techb"))
+    theirs = other.push([other.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
+                                                               "sha256": sha})]).json["results"][0]
+    assert theirs["status"] == "rejected" and theirs["error"] != result["error"]
+    assert db.execute("SELECT COUNT(*) FROM attachments").fetchone()[0] == 0
+
+
+def test_photos_sent_in_one_push_come_back_in_the_order_they_were_taken(login, order_id, db):  # noqa: F811
+    """Review r16: seven photos taken offline, sent in one push, came back in their random ids' order (all were
+    received at the same instant)."""
+    tech = login("techa")
+    phone = Phone(tech)
+    shas = []
+    for k in range(6):
+        data = jpeg(colour=(40 * k, 200 - 30 * k, 90))
+        Uploader(tech).send(data)
+        shas.append(hashlib.sha256(data).hexdigest())
+    ids = sorted((str(uuid.uuid4()) for _ in shas), reverse=True)  # each id sorts before the one taken earlier
+    results = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": photo_id, "sha256": sha,
+                                                                "caption": f"第{k + 1}张"})
+                          for k, (photo_id, sha) in enumerate(zip(ids, shas))]).json["results"]
+    assert all(r["status"] == "applied" for r in results), results
+    order = next(c["data"] for c in phone.pull(cursor=None)["changes"] if c["table"] == "orders" and c["id"] == order_id)
+    assert [a["caption"] for a in order["attachments"]] == [f"第{k + 1}张" for k in range(6)]
+    page = login("disp").get(f"/orders/{order_id}")
+    assert [page.text.index(f"第{k + 1}张") for k in range(6)] == sorted(page.text.index(f"第{k + 1}张") for k in range(6))
+
+
 def bomb():
     out = io.BytesIO()
     Image.new("1", (20000, 20000)).save(out, "PNG")  # 400 megapixels, a few kilobytes
@@ -135,6 +175,15 @@ def test_a_damaged_transfer_is_refused_and_can_start_again(login, db):
     response = up.patch(created.json["upload_id"], 0, bytes(broken))
     assert response.status_code == 422 and response.json["error"]
     assert up.send(data).status_code == 204  # a fresh upload of the right bytes succeeds
+
+
+def test_an_upload_whose_type_is_no_string_is_refused_with_a_sentence(login):
+    """Review r16: a list or an object as content_type was a 500 (unhashable type)."""
+    tech = login("techa")
+    for content_type in (["image/jpeg"], {"a": 1}, 7, None):
+        response = tech.client.post("/api/uploads", json={"sha256": "a" * 64, "size": 10, "content_type": content_type},
+                                    headers={"X-CSRFToken": tech.token})
+        assert response.status_code == 415 and response.json["error"], (content_type, response.status_code)
 
 
 @pytest.mark.parametrize("body", [None, {"sha256": "x", "size": 1, "content_type": "image/jpeg"},

@@ -23,7 +23,7 @@ const WHAT = {
   "order.add_participant": (a) => `${t("Participants")}${colon}${a.name}`,
   "order.tool_check": () => t("Tool checklist"),
   "order.attach_capture": (a) => `${t("Capture")}${colon}${a.file_name}`,
-  "order.attach_photo": () => t("Photo"),
+  "order.attach_photo": (a) => (a.caption ? `${t("Photo")}${colon}“${a.caption}”` : t("Photo")),
 };
 
 function what(item) {
@@ -31,16 +31,20 @@ function what(item) {
   return words ? words(item.args) : item.name;
 }
 
+// Between two sentences: a space in English, nothing after a Chinese full stop (review r17: "记录。 照片…").
+const sentenceGap = lang === "en" ? " " : "";
+
 async function dismiss(seq) {
   await shared.db.delete("attention", seq);
   await shared.render();
 }
 
-const itemView = (i) => {
+// `orderNo`: the order's number as the phone holds it (a refused change brings no server row: review r16 read "#265").
+const itemView = (i, orderNo) => {
   const row = i.server_row || {};
   return html`<li class="attention-item ${i.status}" data-seq=${i.seq}>
-    <p><b>${row.order_no || `#${i.order_id}`}</b> · ${what(i)} · <small>${when(i.occurred_at)}</small></p>
-    <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")} ${i.error}</p>
+    <p><b>${row.order_no || orderNo || `#${i.order_id}`}</b> · ${what(i)} · <small>${when(i.occurred_at)}</small></p>
+    <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")}${i.error ? sentenceGap + i.error : ""}</p>
     ${row.state ? html`<p>${t("Now")}${colon}${stateChip(row.state)}</p>` : nothing}
     <button class="btn" type="button" data-dismiss=${i.seq} @click=${() => dismiss(i.seq)}>${t("Understood")}</button></li>`;
 };
@@ -50,6 +54,7 @@ export async function attentionView(orderId) {
   let items = await shared.db.getAll("attention");
   if (orderId) { items = items.filter((i) => i.order_id === orderId); }
   if (!items.length) { return nothing; }
+  const held = await Promise.all(items.map((i) => shared.db.get("orders", i.order_id)));
   return html`<section class="card attention" id="attention"><h2>${t("Needs attention")} <span class="badge">${items.length}</span></h2>
-    <ul>${items.map(itemView)}</ul></section>`;
+    <ul>${items.map((i, k) => itemView(i, held[k] && held[k].order_no))}</ul></section>`;
 }

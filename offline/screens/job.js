@@ -7,7 +7,7 @@ import { colon, t, label } from "../i18n.js";
 import { local, when } from "../time.js";
 import { reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { photoSrc, sha256, shrink } from "../photos.js";
+import { photoSrc, problemWords, sha256, shrink } from "../photos.js";
 import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, stateWords, telHref } from "../ui.js";
 import { attentionView } from "./attention.js";
 import { actionsView } from "./job-actions.js";
@@ -85,14 +85,16 @@ async function attachPhoto(event, o) {
     input.form.reset();
     showError("photo-error", "");
   } catch (err) {
-    showError("photo-error", t("This file is not a photo the phone can read."));
+    showError("photo-error", problemWords(err));
   }
 }
 
 async function photosView(o) {
   const figures = await Promise.all(o.attachments.map(async (a) => {
-    const { held, src } = await photoSrc(shared.db, a.sha256);
-    return html`<figure class="photo"><img alt=${a.caption || t("Photo")} src=${src}><figcaption>${a.caption}${pendingMark(a)}
+    const { held, src, waiting } = await photoSrc(shared.db, a.sha256);
+    const picture = waiting ? html`<div class="waiting" role="img" aria-label=${a.caption || t("Photo")}>${t("Shown once it has synced")}</div>`
+      : html`<img alt=${a.caption || t("Photo")} src=${src}>`;
+    return html`<figure class="photo">${picture}<figcaption>${a.caption}${pendingMark(a)}
       ${held && held.state === "bad" ? html`<small class="error">${held.error}</small>` : nothing}</figcaption></figure>`;
   }));
   return html`<section class="card" id="photos"><h2>${t("Photos")}</h2><div class="photos">${figures}</div>

@@ -8,7 +8,7 @@ import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { heifLike, photoSrc, sha256, shrunk } from "../photos.js";
+import { photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
 import { dropDraft, keepValue, loadDraft } from "../drafts.js";
@@ -250,8 +250,10 @@ async function pickPhoto(event, o) {
   if (!input.files.length) { return; }
   const chosen = chosenModel(await reference("leds"), input.form);
   if (chosen.error) { showError("led-error", chosen.error); return; }
+  let keptAsIs = false;  // a HEIC or AVIF this phone cannot decode (shrunk() sends it as it is)
   try {
     const { blob, seeThrough } = await shrunk(input.files[0]);
+    keptAsIs = seeThrough === null;
     if (seeThrough > SEE_THROUGH) { showError("led-error", RETAKE_WORDS.see_through); return; }
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
@@ -260,9 +262,9 @@ async function pickPhoto(event, o) {
     await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false });
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).
-    showError("led-error", heifLike(input.files[0])
+    showError("led-error", keptAsIs
       ? t("This phone cannot open HEIC or AVIF photos here: choose a JPEG photo, or take one with the “Photo” or “Burst” button.")
-      : t("This file is not a photo the phone can read."));
+      : problemWords(err));
   }
 }
 

@@ -201,7 +201,7 @@ def render_order(order_id, errors=(), status=200, template="orders/show.html", s
         "note_form": submitted[1] if submitted and submitted[0] == "add_note" else forms.NoteForm(formdata=None),
         "errors": list(errors), "closure": store.closure_of(order), **emos_reply_of(db, order),
         "installed_on_site": store.on_site_equipment(db, order),
-        "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, id", [order_id])),
+        "attachments": list(db.query("SELECT * FROM attachments WHERE order_id = ? ORDER BY created_at, rowid", [order_id])),
         **diagnosis_of(db, order_id), **wifi_of(db, order_id), "led_checks": led_checks_of(db, order_id),
         **installation_of(db, order, submitted), **enterprise_of(db, order, submitted),
         "failed_action": submitted[0] if submitted else None, "group_fault": group_fault_of(db, order_id),

@@ -35,7 +35,7 @@ def summary(db, order):
                 measurements.append({"what": line["question"], "value": line["answer"]})
     found, done = written(db, order)
     photos = [r["sha256"] for r in db.query("SELECT sha256 FROM attachments WHERE order_id = ? AND kind = 'photo'"
-                                            " ORDER BY created_at, id", [order["id"]])]
+                                            " ORDER BY created_at, rowid", [order["id"]])]
     return {"found": found, "done": done, "measurements": measurements, "photos": photos}
 
 

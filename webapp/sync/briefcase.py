@@ -63,7 +63,7 @@ def bundle(db, order):
         " ON u.id = n.author_id WHERE n.order_id = ? ORDER BY n.at, n.id", [order_id]))
     data["attachments"] = list(db.query(
         "SELECT id, kind, sha256, caption, taken_at, created_at FROM attachments WHERE order_id = ?"
-        " ORDER BY created_at, id", [order_id]))
+        " ORDER BY created_at, rowid", [order_id]))  # in the order applied: one push's photos as they were taken
     data["clocks"] = list(db.query(
         "SELECT policy_code, due_at, stopped_at, breached_at FROM order_clocks WHERE order_id = ?"
         " ORDER BY due_at", [order_id]))

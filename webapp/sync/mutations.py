@@ -192,13 +192,16 @@ def own_key(ctx, table, phone_id, column="id", author="created_by"):
 
 
 def _usable_blob(ctx, sha, message, images_only=True):
-    """Refuse a blob the sender neither uploaded nor may see on an order (the same words as a missing one).
+    """Refuse a blob the sender neither uploaded nor may see on an order (the same words as a missing one), or, where
+    the server refused the sender's own upload of it, with that upload's reason (uploads.refused_upload).
 
     Photos, LED photos and signatures must be images: a capture file (pcap, text) is only ever a
     slow-speed run's capture (issue 21 item 6).
     """
-    if not isinstance(sha, str) or not SHA256.match(sha) or not uploads.may_use(ctx.db, ctx.user, sha):
+    if not isinstance(sha, str) or not SHA256.match(sha):
         raise Rejected(message)
+    if not uploads.may_use(ctx.db, ctx.user, sha):
+        raise Rejected(uploads.refused_upload(ctx.db, ctx.user.id, sha) or message)
     if images_only and not uploads.is_image(ctx.db, sha):
         raise Rejected(message)
 
