@@ -27,6 +27,7 @@ def log_in(page, base, username):
 
 
 def test_dispatch_to_appointment_end_to_end(app, live_server, browser, db, user_ids):
+    from tests.test_offline_browser import wait_synced  # a local import: that module imports this one
     app.config["BOARD_REFRESH_SECONDS"] = 1
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     dispatcher = desk.new_page()
@@ -92,7 +93,7 @@ def test_dispatch_to_appointment_end_to_end(app, live_server, browser, db, user_
     shot(phone, "04-technician-appointment")
     phone.locator("button[data-action=make_appointment]").tap()
     expect(phone.locator(".order-head")).to_contain_text("已预约")
-    expect(phone.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
+    wait_synced(phone, 15.0)
     phone.click("text=← 我的工单")
     expect(phone).to_have_url(f"{live_server}/jobs/")
     listed = phone.locator(f"#job-{order['id']}")

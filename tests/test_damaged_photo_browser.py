@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, wait_synced  # noqa: F401
 
 pytestmark = pytest.mark.browser
 DAMAGED = "已损坏"
@@ -93,7 +93,7 @@ def test_a_heic_is_sent_under_any_name_and_shown_from_the_server_once_there(app,
     page.locator("#photo-form input[name=photo]").set_input_files(str(heic(tmp_path, name)))
     expect(page.locator("#photos figure")).to_have_count(1, timeout=15000)
     expect(page.locator("#photo-error")).to_be_hidden()
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    wait_synced(page)
     widths = []
     for moment in ("synced", "offline"):  # as the sync left the screen (review r17: the 404 asked before stayed), then
         if moment == "offline":  # offline after a reload

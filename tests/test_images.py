@@ -200,7 +200,7 @@ def test_an_upload_that_cannot_be_reencoded_is_marked_failed_with_its_reason(log
 @pytest.mark.browser
 def test_a_heic_photo_the_browser_cannot_decode_is_converted_by_the_server(app, server, db, user_ids, phone_profile):  # noqa: F811
     from playwright.sync_api import expect
-    from tests.test_offline_browser import dispatch_order, open_job, tap_through
+    from tests.test_offline_browser import dispatch_order, open_job, tap_through, wait_synced
     heic = encode(marked((640, 480)), "HEIF")
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
@@ -211,7 +211,7 @@ def test_a_heic_photo_the_browser_cannot_decode_is_converted_by_the_server(app, 
                         files=[{"name": "IMG_0002.HEIC", "mimeType": "image/heic", "buffer": heic}])
     expect(page.locator("#photos figure")).to_have_count(1)
     page.locator("#sync-now").tap()
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    wait_synced(page)
     row = db.execute("SELECT content_type, width, height FROM blobs WHERE sha256 = ?",
                      [hashlib.sha256(heic).hexdigest()]).fetchone()
     assert tuple(row) == ("image/jpeg", 640, 480)

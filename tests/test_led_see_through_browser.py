@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.test_led_read_attempts import blob_path
-from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, wait_synced  # noqa: F401
 from tests.test_r9_review_browser import PHOTOS, picked_draft
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_a_photo_with_a_see_through_corner_reaches_the_server_with_its_transpare
         draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_cut.png"))
         draft.locator("[data-led-save]").tap()
         expect(page.locator(".led-check")).to_have_count(1)
-        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+        wait_synced(page)
         row = db.execute("SELECT sha256 FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
         assert row, page.locator("main").inner_text()
         sha = row[0]

@@ -111,6 +111,28 @@ def wait_js(page, expression, timeout=20.0):
         page.wait_for_timeout(100)
 
 
+# Whether no change waits in any outbox on the phone (offline/store.js: entries in state "pending"), read from
+# IndexedDB itself: the status bar's count is redrawn a moment after a change is queued, so right after a tap it
+# can still say 0 (CI: a saved LED check was read as synced before it was sent).
+NOTHING_PENDING = """(async () => {
+  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
+  for (const name of names) {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const entries = await new Promise((ok, no) => {
+      const r = db.transaction("outbox").objectStore("outbox").getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    db.close();
+    if (entries.some((e) => e.state === "pending")) { return false; }
+  }
+  return true;
+})()"""
+
+
+def wait_synced(page, timeout=30.0):
+    """Wait until every change queued on the phone has been sent and the status bar says so."""
+    wait_js(page, NOTHING_PENDING, timeout)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=timeout * 1000)
+
+
 def ready_offline(page):
     """Wait until the service worker controls the page, the shell is cached and the first sync is done."""
     expect(page.locator("body[data-ready='1']")).to_have_count(1)

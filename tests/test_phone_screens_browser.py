@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.test_browser import shot
 from webapp.db import insert, transaction
 from tests.test_offline_browser import (  # noqa: F401
-    dispatch_order, log_in, pause_the_guide, phone_profile, photo_file, ready_offline, server, tap_through, wait_js)
+    dispatch_order, log_in, pause_the_guide, phone_profile, photo_file, ready_offline, server, tap_through, wait_js, wait_synced)
 from tests.test_signoff_browser import draw
 
 pytestmark = pytest.mark.browser
@@ -139,7 +139,7 @@ def test_every_phone_screen_shows_hostile_data_as_text_with_no_csp_or_accessibil
     draw(page, "#pad-customer")
     form.locator("button[type=submit]").tap()
     expect(page.locator("#signoff .signed")).to_contain_text(SIGNER)
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
+    wait_synced(page, 5.0)
     screens.check("sign-off, signed and synced", SIGNER)
     signer, survey = db.execute("SELECT signer_name, survey FROM signoffs WHERE order_id = ?", [order_id]).fetchone()
     assert signer == SIGNER and json.loads(survey)["suggestions"] == SUGGESTION  # kept as typed, shown as text

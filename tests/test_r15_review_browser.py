@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, wait_synced  # noqa: F401
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -42,7 +42,7 @@ def test_a_png_named_jpg_keeps_its_see_through_corner(app, server, db, user_ids,
     context, page = open_job(phone_profile, server, order_id)
     page.locator("#photo-form input[name=photo]").set_input_files(str(png_named_jpg(tmp_path, (0, 0, 0.2, 0.2))))
     expect(page.locator("#photo-error")).to_be_hidden()
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    wait_synced(page)
     for _ in range(50):
         image, content_type = stored_photo(app, db, order_id)
         if image:

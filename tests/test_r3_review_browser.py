@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, open_job, phone_profile,  # noqa: F401
-                                        server)
+                                        server, wait_synced)
 
 pytestmark = pytest.mark.browser
 PHOTOS = pathlib.Path("/work/shared/led-photos")
@@ -44,7 +44,7 @@ def save_and_read(page, index):
     expect(draft).to_be_visible()
     draft.locator("[data-led-save]").tap()
     expect(page.locator(".led-check")).to_have_count(index + 1)
-    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    wait_synced(page)
     check = page.locator(".led-check").nth(0)
     for _ in range(6):
         if check.locator(".led-read, .led-retake").count():
