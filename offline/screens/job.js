@@ -80,6 +80,10 @@ async function attachPhoto(event, o) {
   try {
     const blob = await shrink(input.files[0]);
     const sha = await sha256(blob);
+    // The same bytes the server refused already (a HEIC cut short, which this phone cannot open to check): its reason
+    // again at once, not a second change that comes back under "needs attention" after the sync (review r17).
+    const held = await shared.db.get("blobs", sha);
+    if (held && held.state === "bad") { showError("photo-error", held.error || problemWords(null)); return; }
     await queue(o.id, "order.attach_photo", { order_id: o.id, photo_id: S.uuid(), sha256: sha, kind: "photo",
       caption: input.form.elements.caption.value.trim() }, [{ sha256: sha, blob, type: blob.type }]);
     input.form.reset();
