@@ -30,7 +30,9 @@ def shaky_burst(name, drift, frames=12):
     return out
 
 
-@pytest.mark.parametrize("drift", [0.008, 0.016, 0.024])
+# 0.035 and 0.05: a pan, beyond a hand's drift (SCENE_SHIFT 2.7 %): panel_02's vent grille matched one hole along and
+# four of its steady lights read flashing (.26); a pan must be "moved" or read as the steady lights it shows.
+@pytest.mark.parametrize("drift", [0.008, 0.016, 0.024, 0.035, 0.05])
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_a_hand_drifting_during_a_burst_makes_no_light_flash(name, drift):
     result = reader.read([reader.open_photo(data) for data in shaky_burst(name, drift)], catalog.model(MODELS[name]))

@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-03.26"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-03.27"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -126,7 +126,8 @@ VERSION = "2026-12-03.26"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .25 a lit spot that is grey with the case's colour taken as grey (a pale speck a cast has coloured) is unsure however
 # strongly it scores (_cast_pale; review r10, r13: panel_08's dust speck under warm and magenta casts) (h51)
 # .26 a burst's frames are moved onto its middle frame before they are read (_burst_shifts, _aligned); a light
-# flashes only when its lit frames are lit clearly (FLASH_LIT), else it is unsure
+# flashes only when its lit frames are lit clearly (FLASH_LIT), else it is unsure; .27 a burst whose frames match
+# better farther than a hand drifts, by SCENE_CLEAR 0.08 (was 0.2), looked for up to SCENE_LOOK × that, is "moved"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -429,7 +430,12 @@ DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # turned 8° 8/8, panned 3 % 2/8, 4 % 7/8, frames of another shape 8/8.
 # Measured on a SCENE_SIDE-pixel grey image whose brightest tenth (the lights, which flash) is
 # clipped off and whose broad shading is removed (_scene).
-SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR = 256, 0.027, 0.3, 0.2
+# Since .26 the frames are moved onto the middle frame by the match found, so a match taken in error makes steady
+# lights flash: a pan of 3.5-5 % over panel_02's vent grille matched the grille one hole along, near enough (better
+# farther by 0.195, or farther than was looked), and read four of its steady lights flashing. Shifts are now looked at
+# up to SCENE_LOOK × SCENE_SHIFT, and SCENE_CLEAR is 0.08: dev bursts (202 of seeds 5000–5399 and 6000–6239, .26)
+# match farther better by 0.052 at most.
+SCENE_SIDE, SCENE_SHIFT, SCENE_ALIKE, SCENE_CLEAR, SCENE_LOOK = 256, 0.027, 0.3, 0.08, 2.4
 # Frames of a burst that lie ALIGN_FROM working pixels or more off the middle frame are moved onto it
 # before they are read (_aligned).
 ALIGN_FROM = 0.5
@@ -1956,7 +1962,7 @@ def _burst_shifts(sizes, lums):
     middle frame's content at (x, y) shows in that frame at (x + dx, y + dy); the middle frame's own
     (0, 0)), or None when the frames fail to show one scene: frames of different sizes, or a frame
     whose best match with the middle frame within SCENE_SHIFT of the long side is under SCENE_ALIKE,
-    or worse by SCENE_CLEAR than a match shifted further (the phone panned). `sizes` are the frames'
+    or worse by SCENE_CLEAR than a match shifted further, up to SCENE_LOOK × SCENE_SHIFT (the phone panned). `sizes` are the frames'
     (width, height), `lums` their luminance maps (float32). A single photo has not moved: [(0, 0)].
     The shift is the best match on the SCENE_SIDE-pixel look (_scene), to a tenth of its pixel by a
     parabola through the match and its neighbours."""
@@ -1967,7 +1973,7 @@ def _burst_shifts(sizes, lums):
     looks = [_scene(lum) for lum in lums]
     ref = looks[len(looks) // 2]
     limit = SCENE_SHIFT * max(ref.shape)
-    margin = min(int(math.ceil(1.6 * limit)), (min(ref.shape) - 8) // 2)  # shifts looked at, pixels
+    margin = min(int(math.ceil(SCENE_LOOK * limit)), (min(ref.shape) - 8) // 2)  # shifts looked at, pixels
     if margin < 1:
         return [(0.0, 0.0)] * len(lums)
     middle = np.ascontiguousarray(ref[margin:-margin, margin:-margin])
