@@ -203,3 +203,27 @@ def test_chunks_past_the_end_and_other_peoples_uploads_are_refused(login):
     assert b.head(upload_id).status_code == 404
     assert b.patch(upload_id, 0, data[:10]).status_code == 404
     assert a.session.client.patch(f"/api/uploads/{upload_id}", data=data[:10], headers={"Upload-Offset": "0"}).status_code == 400  # no CSRF token
+
+
+def test_an_open_upload_is_taken_up_again_only_as_the_type_it_was_declared(login, db):
+    """Review r18: a JPEG's bytes declared once as text/plain and left open were taken up again when declared as
+    image/jpeg, checked as text, and refused as "not readable text"."""
+    up = Uploader(login("techa"))
+    data = jpeg()
+    first = up.create(data, "text/plain")
+    assert first.status_code == 201
+    second = up.create(data, "image/jpeg")
+    assert second.status_code == 201 and second.json["upload_id"] != first.json["upload_id"]
+    assert up.send(data).status_code == 204
+    assert db.execute("SELECT content_type FROM blobs").fetchone()[0] == "image/jpeg"
+
+
+def test_a_refused_capture_keeps_its_reason_not_the_first_askers_sentence(login, db):
+    """Review r18: a capture's refusal was stored as the sentence in the first asker's language (photos' since r7)."""
+    up = Uploader(login("techa"))
+    data = b"\xff\xfe\x00\x00" + bytes(range(256)) * 4  # no UTF-8, no GBK
+    refused = up.send(data, "text/plain")
+    assert refused.status_code == 422 and refused.json["error"]
+    assert db.execute("SELECT error FROM uploads").fetchone()[0] == "reason:capture_text"
+    again = up.create(data, "text/plain")  # the same bytes declared the same way: the reason at once, worded again
+    assert again.status_code == 422 and again.json["error"] == refused.json["error"]

@@ -150,8 +150,10 @@ def create(db, user, body, now, root, max_open=20, max_open_bytes=100 * 1024 * 1
     with transaction(db):
         if owns(db, user.id, sha):
             return 200, {"complete": True}
-        row = one(db, "SELECT * FROM uploads WHERE sha256 = ? AND user_id = ? AND size = ? AND error IS NULL",
-                  [sha, user.id, size])
+        # An open upload is taken up again only as what it was declared: the same bytes declared another way are
+        # another upload (review r18: a JPEG declared once as text/plain was checked as text, and refused as one).
+        row = one(db, "SELECT * FROM uploads WHERE sha256 = ? AND user_id = ? AND size = ? AND content_type IS ?"
+                      " AND error IS NULL", [sha, user.id, size, content_type])
         if row:
             return 201, {"upload_id": row["id"], "offset": row["received"]}
         # The same bytes declared the same way failed before: say why at once instead of sending them again. Declared
@@ -285,6 +287,12 @@ def refusal(stored):
     return stored
 
 
+def _worded(reason):
+    """Whether refusal() words `reason` again when asked: a REFUSALS key or "capture_" + a CAPTURE_PROBLEMS key (review
+    r18: a capture's refusal was kept as the first asker's sentence)."""
+    return reason in REFUSALS or bool(reason) and reason.startswith("capture_") and reason[len("capture_"):] in CAPTURE_PROBLEMS
+
+
 CAPTURE_PROBLEMS = {
     "empty": lambda: _("The capture file is empty (0 bytes); save it again."),
     "too_big": lambda: _("The capture is too large (%(mb)d MB at most); capture a shorter time or send the part that shows "
@@ -333,7 +341,7 @@ def _fail(db, row, path, message, retry=False, reason=None):
             db.conn.execute("DELETE FROM uploads WHERE id = ?", [row["id"]])
         else:
             db.conn.execute("UPDATE uploads SET error = ? WHERE id = ?",
-                            [REASON_PREFIX + reason if reason in REFUSALS else message, row["id"]])
+                            [REASON_PREFIX + reason if _worded(reason) else message, row["id"]])
     path.unlink(missing_ok=True)
     raise UploadError(message, 422, "damaged" if retry else "refused")
 
