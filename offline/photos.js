@@ -27,7 +27,8 @@ export async function formatOf(file) {
 }
 
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
-// cannot be decoded: a photo cut short by a full phone or a broken transfer) or "unreadable" (not a photo at all).
+// cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
+// that saved nothing, review r18) or "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
   constructor(code) { super(code); this.code = code; }
 }
@@ -35,7 +36,8 @@ export class PhotoProblem extends Error {
 // The sentence for a file shrunk() refused (review r15: a photo cut short was called "not a photo").
 export const problemWords = (err) => (err && err.code === "damaged"
   ? t("This photo is damaged or was not saved completely: take it again, or choose another.")
-  : t("This file is not a photo the phone can read."));
+  : err && err.code === "empty" ? t("The photo file is empty (0 bytes); take it again.")
+    : t("This file is not a photo the phone can read."));
 
 // How much (0–1) of what `canvas` holds shows nothing: 1 − its mean alpha / 255 (webapp/images.py
 // see_through_share). A JPEG has no alpha: the browser writes a see-through pixel as black, so a cut-out became a
@@ -62,6 +64,7 @@ const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(
 // Throws PhotoProblem for a file that is no usable photo; a file named .heic whose bytes are not HEIC is one (review
 // r15: a text file named .heic was queued, and refused only after the sync). HEIC bytes under any name are sent.
 export async function shrunk(file) {
+  if (!file.size) { throw new PhotoProblem("empty"); }
   const format = await formatOf(file);
   let bitmap;
   try {

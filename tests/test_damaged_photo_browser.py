@@ -47,7 +47,14 @@ def queued(page):
     }""")
 
 
-@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO)], ids=["cut-short", "text-heic"])
+def empty_file(tmp_path):
+    path = tmp_path / "IMG_3309.jpg"
+    path.write_bytes(b"")
+    return path
+
+
+@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (empty_file, "空的（0 字节）")],
+                         ids=["cut-short", "text-heic", "empty"])
 def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
                                                                      make, said):
     order_id, _desk = dispatch_order(app, user_ids)
@@ -139,3 +146,29 @@ def test_a_refused_photo_is_listed_with_its_order_number_and_caption(app, server
     context.close()
     assert order_no in said and f"#{order_id}" not in said, said
     assert "光猫背面" in said and "损坏" in said, said
+
+
+def test_the_same_photo_picked_twice_offline_is_queued_once(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r18: a HEIC cut short (the phone cannot open HEIC to check it) picked twice offline was queued twice, and
+    after the sync both came back refused under "needs attention". The same bytes on the order already are not queued
+    again, whether sent or waiting."""
+    from tests.test_offline_browser import go_offline, go_online
+    order_id, _desk = dispatch_order(app, user_ids)
+    whole = heic(tmp_path, "whole.heic").read_bytes()
+    cut = tmp_path / "IMG_4412.heic"
+    cut.write_bytes(whole[:len(whole) // 2])
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    page.locator("#photo-form input[name=photo]").set_input_files(str(cut))
+    expect(page.locator("#photos figure")).to_have_count(1, timeout=15000)
+    page.locator("#photo-form input[name=photo]").set_input_files(str(cut))
+    expect(page.locator("#photo-error")).to_have_text("这张照片已在这张工单上。")
+    expect(page.locator("#photos figure")).to_have_count(1)
+    page.locator("#photos").screenshot(path=str(ARTIFACTS / "photo-picked-twice.png"))
+    go_online(server, context, page)
+    wait_synced(page)
+    expect(page.locator(".attention-link")).to_contain_text("1 条需要处理", timeout=30000)
+    page.locator(".attention-link").tap()
+    expect(page.locator("#attention .attention-item")).to_have_count(1)
+    assert context.errors == []
+    context.close()

@@ -5,7 +5,7 @@ import { html, nothing } from "../html.js";
 import { boot, shared } from "../context.js";
 import { colon, t, label } from "../i18n.js";
 import { local, when } from "../time.js";
-import { reference } from "../order-view.js";
+import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { photoSrc, problemWords, sha256, shrink } from "../photos.js";
 import { dueMark, fillTemplate, pendingMark, showError, smsHref, stateChip, stateWords, telHref } from "../ui.js";
@@ -84,6 +84,13 @@ async function attachPhoto(event, o) {
     // again at once, not a second change that comes back under "needs attention" after the sync (review r17).
     const held = await shared.db.get("blobs", sha);
     if (held && held.state === "bad") { showError("photo-error", held.error || problemWords(null)); return; }
+    // The same bytes on this order already, sent or waiting (review r18: a cut HEIC picked twice offline was queued
+    // twice, and both came back refused under "needs attention").
+    const order = await orderView(o.id);
+    if (order && order.attachments.some((a) => a.sha256 === sha)) {
+      showError("photo-error", t("This photo is already on this order."));
+      return;
+    }
     await queue(o.id, "order.attach_photo", { order_id: o.id, photo_id: S.uuid(), sha256: sha, kind: "photo",
       caption: input.form.elements.caption.value.trim() }, [{ sha256: sha, blob, type: blob.type }]);
     input.form.reset();
