@@ -72,3 +72,24 @@ def test_a_cut_out_is_refused_on_the_phone_before_it_is_queued(app, server, db, 
         assert context.errors == []
     finally:
         context.close()
+
+
+@pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
+def test_a_photo_with_its_light_row_erased_comes_back_as_edited(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r18: the light row erased to transparency (20 % of the picture, under the phone's limit) came back as a
+    retake for glare ("tilt the phone"); it now says part of the picture is see-through (reader.CUT_OUT)."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    photo = Image.open(PHOTOS / "panel_01.jpg").convert("RGBA")
+    photo.thumbnail((1600, 1600))
+    photo.paste((0, 0, 0, 0), (0, int(0.4 * photo.height), photo.width, int(0.6 * photo.height)))
+    photo.save(tmp_path / "panel_01_erased.png")
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_erased.png"))
+        draft.locator("[data-led-save]").tap()
+        wait_synced(page)
+        expect(page.locator(".led-retake")).to_contain_text("有一部分是透明的", timeout=30000)
+        page.locator(".led-check").first.screenshot(path=str(ARTIFACTS / "led-row-erased.png"))
+        assert context.errors == []
+    finally:
+        context.close()

@@ -122,6 +122,7 @@ LED_PROBLEMS = {
     "moved": _l("moved during the burst"), "small_photo": _l("photo too small"),
     "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
     "cut_off": _l("part of the row outside the photo"),
+    "cut_out": _l("part of the picture see-through (edited)"),
 }
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.

@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-03.27"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-03.28"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -127,7 +127,8 @@ VERSION = "2026-12-03.27"  # .3 lines (cables) are not lit spots; .4 slot placem
 # strongly it scores (_cast_pale; review r10, r13: panel_08's dust speck under warm and magenta casts) (h51)
 # .26 a burst's frames are moved onto its middle frame before they are read (_burst_shifts, _aligned); a light
 # flashes only when its lit frames are lit clearly (FLASH_LIT), else it is unsure; .27 a burst whose frames match
-# better farther than a hand drifts, by SCENE_CLEAR 0.08 (was 0.2), looked for up to SCENE_LOOK × that, is "moved"
+# better farther than a hand drifts, by SCENE_CLEAR 0.08 (was 0.2), looked for up to SCENE_LOOK × that, is "moved";
+# .28 a retake of a picture with a see-through part (CUT_OUT) is "cut_out", not the glare or darkness the part showed
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -141,6 +142,10 @@ ANCHORS = 24  # the strongest spots, one of which every line passes through
 # faint all over) holds no photo to read: a camera writes no transparency. Laid on white it read as glare
 # ("over_exposed"), on the phone's canvas as black (review r13, r14).
 SEE_THROUGH = 0.5
+# A photo with a see-through part of at least CUT_OUT (a share of the picture) is edited: what was erased or cut away
+# may be what the reading needed, so a retake of it says so rather than naming glare or darkness (review r18: the light
+# row erased to transparency was told to tilt away from glare).
+CUT_OUT = 0.01
 FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
@@ -157,6 +162,7 @@ RETAKE = {
     "no_panel": "No row of lights found: take the photo straight at the side with the lights, the whole row in the frame.",
     "check_model": "Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again.",
     "moved": "The phone moved during the burst: hold it still, pointed at the lights, for the whole burst, then take it again.",
+    "cut_out": "Part of this picture is see-through (cut out or erased), so the lights cannot be read from it: take a photo of the panel as the camera shows it.",
 }
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
 # would read better. "too_far" is RETAKE's.
@@ -496,13 +502,15 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
     except ImageProblem as problem:
         code = "pixels" if problem.code == "bomb" else problem.code
         raise PhotoError(code, FILE_PROBLEMS[code]) from None
-    if see_through_share(opened) > SEE_THROUGH:
+    share = see_through_share(opened)
+    if share > SEE_THROUGH:
         raise PhotoError("unreadable", FILE_PROBLEMS["unreadable"])
     image = to_8bit(opened)
     if longest(*image.size) > work_side:
         scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
+    image.info["see_through"] = share  # read() names a retake of an edited picture (CUT_OUT)
     return image
 
 
@@ -2053,6 +2061,15 @@ def _retake(problems, extra=None):
 
 
 def read(images, model):
+    """_read(images, model), but a retake of a picture with a see-through part of at least CUT_OUT (open_photo's
+    info["see_through"]) is "cut_out": the part erased or cut away may be what was needed (review r18)."""
+    result = _read(images, model)
+    if not result["quality"]["ok"] and max((im.info.get("see_through", 0.0) for im in images), default=0.0) >= CUT_OUT:
+        result["quality"]["problems"] = ["cut_out"]
+    return result
+
+
+def _read(images, model):
     """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
 
     Returns {"quality": {"ok", "problems": [codes], "sharpness", "advice"?: [codes]}, "leds": [...],
