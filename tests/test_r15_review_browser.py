@@ -78,7 +78,7 @@ def test_a_refused_file_s_sentence_goes_once_a_good_photo_is_queued(app, server,
     Image.new("RGB", (1600, 1200), (30, 40, 50)).save(photo, "JPEG")
     form = page.locator("#photo-form")
     form.locator("input[name=photo]").set_input_files(str(tmp_path / "empty.jpg"))
-    expect(page.locator("#photo-error")).to_contain_text("不是照片")
+    expect(page.locator("#photo-error")).to_contain_text("空的（0 字节）")  # review r18: an empty file says it is empty
     form.locator("input[name=photo]").set_input_files(str(photo))
     expect(page.locator("#photos figure")).to_have_count(1)
     form.screenshot(path=str(ARTIFACTS / "r15-stale-photo-error.png"))
