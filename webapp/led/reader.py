@@ -129,9 +129,8 @@ VERSION = "2026-12-03.29"  # .3 lines (cables) are not lit spots; .4 slot placem
 # flashes only when its lit frames are lit clearly (FLASH_LIT), else it is unsure; .27 a burst whose frames match
 # better farther than a hand drifts, by SCENE_CLEAR 0.08 (was 0.2), looked for up to SCENE_LOOK × that, is "moved";
 # .28 a retake of a picture with a see-through part (CUT_OUT) is "cut_out", not the glare or darkness the part showed
-# .29 a row that leaves lit spots of its lights' size elsewhere unexplained loses by their lit score when lines are
-# compared (_unexplained: vent holes above six lit lights had won), and the line through the placed slots is tried
-# as well (_line_through: a line a few degrees off, through pegboard holes, had squeezed twelve slots onto five lights)
+# .29 the line through the placed slots is tried as well (_line_through: a line a few degrees off the row, through
+# a pegboard hole, had squeezed twelve slots onto five lights)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -425,12 +424,7 @@ SATURATED_GIVES = 12.0  # how much brighter than around it a point with clipped 
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
 BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
-# Choosing among lines (_locate): a lit spot of LIT_ELSEWHERE or more, at the row's level ± 1, that no slot explains costs
-# ELSEWHERE_COST × its lit score (_unexplained); the placed slots' own line is tried RELINE_ROUNDS times (_line_through).
-LIT_ELSEWHERE, ELSEWHERE_COST, RELINE_ROUNDS = 1.0, 1.0, 2
-# ... a lit spot within EXPLAINED_REACH of the spacing of a slot is explained: a row placed along the labels beside its
-# lit lights is turned back onto them later (_lens_row; the real panel_02 read at 1,008 pixels, its lights 0.33 off).
-EXPLAINED_REACH = 0.5
+RELINE_ROUNDS = 2  # the placed slots' own line is tried this many times (_locate, _line_through)
 REFINED = 8  # the best placements on a line that are refined by least squares
 POWER_LIT = 0.4  # what a placement earns when the power light's slot holds a lit spot
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
@@ -1179,15 +1173,11 @@ def _print_between(spots, points, spacing):
 def _locate(spots, model, size):
     """The row: the best slot placement over the best lines, or None when no row stands out.
 
-    Lines are compared by their best placement's score less ELSEWHERE_COST × the lit score of
-    the lit spots (LIT_ELSEWHERE or more, their size within a level of the line's) that no slot
-    explains: LEDs are what is lit on a panel, so a row of vent holes or pegboard that leaves
-    the lit lights beside it unexplained is the wrong row (dev render 5280: a vent row over six
-    lit lights won 17.9 to 16.4). The winner's slots are then fitted again along the line through
-    them (_line_through), RELINE_ROUNDS times while that scores better with the slots moved: a
-    line a few degrees off the row, through a pegboard hole, may hold only some of the lights
-    (dev render 5324: twelve slots squeezed onto the first five). The returned score is the
-    placement's own (its rival measured on the same line), as before.
+    The winner's slots are then fitted again along the line through them (_line_through),
+    RELINE_ROUNDS times while that scores better with the slots moved: a line a few degrees off
+    the row, through a pegboard hole, may hold only some of the lights (dev render 5324: twelve
+    slots squeezed onto the first five). The score returned is the placement's own, its rival
+    measured on the same line.
 
     Returns _fit_slots' tuple and, last, how much better the model's layout fits that line as
     read (left to right, or top to bottom) than mirrored (read the other way): 0.0 for an
@@ -1198,19 +1188,14 @@ def _locate(spots, model, size):
         slots = [i / max(1, len(leds) - 1) for i in range(len(leds))]
     roles = [led.get("role") for led in leds]
     best = best_line = None
-    best_value = -math.inf
-    strong = [sp for sp in spots if sp.lit >= LIT_ELSEWHERE]
     for line in _lines(spots, len(leds)):
-        if best is not None and line[0] + POWER_LIT < best_value - 1e-9:
+        if best is not None and line[0] + POWER_LIT < best[0] - 1e-9:
             # A placement scores at most its line's strongest spots (each slot one spot, its value at
             # most the spot's weight) plus POWER_LIT: no line after this one (best first) can win.
             break
         fit = _fit_slots(line, spots, slots, roles, size)
-        if fit is None:
-            continue
-        value = fit[0] - ELSEWHERE_COST * _unexplained(strong, fit[7], fit[4], line[3])
-        if best is None or value > best_value:
-            best, best_line, best_value = fit, line, value
+        if fit is not None and (best is None or fit[0] > best[0]):
+            best, best_line = fit, line
     if best is None:
         return None
     for _round in range(RELINE_ROUNDS):  # the line through the placed slots, which may not be the line tried
@@ -1220,11 +1205,10 @@ def _locate(spots, model, size):
         fit = _fit_slots(line, spots, slots, roles, size)
         if fit is None:
             break
-        value = fit[0] - ELSEWHERE_COST * _unexplained(strong, fit[7], fit[4], line[3])
         spacing = float(np.min(np.diff(best[4]))) if len(best[4]) > 1 else 0.0
-        if value <= best_value + 1e-9 or np.hypot(*(np.asarray(fit[7]) - best[7]).T).max() <= 0.3 * spacing:
+        if fit[0] <= best[0] + 1e-9 or np.hypot(*(np.asarray(fit[7]) - best[7]).T).max() <= 0.3 * spacing:
             break  # no better, or the same slots (whose rival the line first tried measured)
-        best, best_line, best_value = fit, line, value
+        best, best_line = fit, line
     return best + (_layout_margin(best_line, best[0], spots, slots, roles, size),)
 
 
@@ -1247,22 +1231,6 @@ def _line_through(points, level, spots):
     if len(members) < 2:
         return None
     return (0.0, np.array([x0, y0]), (ux, uy), level, members)
-
-
-def _unexplained(strong, points, pos, level):
-    """The lit score of the spots `strong` that no slot of a placement explains: farther than
-    EXPLAINED_REACH of its spacing (or two of their radii) from every slot at `points` ((slots, 2) working pixels;
-    `pos` their positions along the row). LEDs are what is lit on a panel: a row that leaves strong
-    lit spots elsewhere unexplained is likelier the wrong row (vent holes, pegboard, print)."""
-    strong = [sp for sp in strong if abs(sp.level - level) <= 1]
-    if not strong:
-        return 0.0
-    points = np.asarray(points, dtype=np.float64)
-    spacing = float(np.min(np.diff(pos))) if len(pos) > 1 else 0.0
-    xy = np.array([(sp.x, sp.y) for sp in strong])
-    reach = np.maximum(EXPLAINED_REACH * spacing, 2 * np.array([sp.radius for sp in strong]))
-    near = np.hypot(xy[:, None, 0] - points[None, :, 0], xy[:, None, 1] - points[None, :, 1]).min(1) <= reach
-    return float(sum(sp.lit for sp, on in zip(strong, near) if not on))
 
 
 def _layout_margin(line, score, spots, slots, roles, size):
