@@ -64,10 +64,9 @@ def test_a_mild_white_balance_cast_does_not_put_out_a_lit_light(name, gains):
     assert lit_read_off(read(jpeg(cast(uploaded(name), *gains)), name), name) == []
 
 
-@pytest.mark.xfail(strict=True, reason="open (review r12): panel_02's dim lit LAN is read off 0.92 in a 400-pixel photo")
 def test_a_small_photo_does_not_put_out_a_dim_lit_light():
     """panel_02 as uploaded, shrunk to a long side of 400: its dim green LAN is hardly a few pixels. Expected:
-    "on" or "unsure", never "off" sure."""
+    "on" or "unsure", never "off" sure. (Reader .29: SMALL_SPACING; tests/test_r19_review.py.)"""
     image = uploaded("panel_02.jpg")
     image.thumbnail((400, 400), Image.LANCZOS)
     assert lit_read_off(read(jpeg(image), "panel_02.jpg"), "panel_02.jpg") == []

@@ -130,7 +130,8 @@ VERSION = "2026-12-03.29"  # .3 lines (cables) are not lit spots; .4 slot placem
 # better farther than a hand drifts, by SCENE_CLEAR 0.08 (was 0.2), looked for up to SCENE_LOOK × that, is "moved";
 # .28 a retake of a picture with a see-through part (CUT_OUT) is "cut_out", not the glare or darkness the part showed
 # .29 the line through the placed slots is tried as well (_line_through: a line a few degrees off the row, through
-# a pegboard hole, had squeezed twelve slots onto five lights)
+# a pegboard hole, had squeezed twelve slots onto five lights); a small photo of a small row (SMALL_SPACING) reads no
+# light off for sure, and a small photo with any light unsure is told it is small (review r19)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -183,6 +184,12 @@ ADVICE = {
 # (_cut_off), else "unsure". (The placed spacing of a row read all unsure
 # is a weak sign: the real panel_05, lights ~117 pixels apart, is placed at 22.)
 ADVICE_UNSURE, ADVICE_SIDE, ADVICE_SPACING = 0.75, 640, 12.0
+# In a photo under ADVICE_SIDE whose lights are placed under SMALL_SPACING working pixels apart, no light is "off" for
+# sure, and any light left unsure comes with "small_photo". The real panel_02's dim lit LAN (it stands 3 grey levels
+# above its case at full size, read unsure) read off 0.92-0.94 shrunk to 360-500 pixels wide (spacing 18-24), unsure at
+# 560-640 (27-31); panel_03 at 300 (Lanczos) its lit PON off 0.92 (review r12, r19). The real photos that are small as
+# taken, panel_04 (536 pixels) and panel_06 (629), are placed 39 and 69 apart and read their unlit lights off right.
+SMALL_SPACING = 30.0
 # Hue (degrees) at which each LED colour photographs: the ring around a clipped core, measured
 # on real phone photos (green LEDs photograph yellow-green, amber LEDs yellow-orange).
 PHOTO_HUE = {"red": 5.0, "orange": 32.0, "green": 95.0, "blue": 220.0, "other": 220.0}
@@ -2079,11 +2086,12 @@ def _advice(leds, spacing, long_side, cut=False):
     """What to tell the technician with a reading whose lights are (nearly) all "unsure": [code]
     from ADVICE or RETAKE, from the photo's `long_side` and the lights' `spacing` (working
     pixels), and whether part of the row is outside the frame (`cut`, _cut_off); [] when the
-    reading stands on its own."""
+    reading stands on its own. In a photo under ADVICE_SIDE any "unsure" light gets "small_photo"
+    (review r19: panel_02 400 pixels wide, its dim lit LAN unsure, said nothing of the photo's size)."""
+    if long_side < ADVICE_SIDE and any(item["state"] == "unsure" for item in leds):
+        return ["small_photo"]
     if not _mostly_unsure(leds):
         return []
-    if long_side < ADVICE_SIDE:
-        return ["small_photo"]
     return ["too_far"] if spacing < ADVICE_SPACING else ["cut_off"] if cut else ["unsure"]
 
 
@@ -2314,9 +2322,14 @@ def _read(images, model):
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               _colour_direction(hues, [led["colors"] for led in leds]))
     firm = row_shown(out) >= SHOWN_FIRM
+    # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
+    # an unlit lens, so none is "off" for sure (SMALL_SPACING; review r12, r19). Lit ones still show.
+    crowded = long_side < ADVICE_SIDE and spacing < SMALL_SPACING
     for item, p_state in zip(out, stated):
         state = item["state"]
         p_state = min(p_state, _right_rate(len(images) > 1, state, firm))
+        if crowded and state == "off":
+            p_state = min(p_state, UNSEEN_OFF)
         if p_state < SURE and state in ("on", "off"):
             item.update(state="unsure", lean=state)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
