@@ -845,6 +845,13 @@ def _direction(dx, dy):
     return (dx, dy) if dy > 0 else (-dx, -dy)
 
 
+def _line_tolerance(radius, length):
+    """How far (working pixels) a spot may lie off a line through two spots `length` apart whose larger has
+    `radius`, and be on it: real rows bend a little (perspective, a curved case, where a spot's peak falls).
+    Scalars or arrays alike."""
+    return np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
+
+
 def _lines(spots, count, limit=LINES_TRIED):
     """The best lines through pairs of spots of like size: (score, origin, direction, level, inliers).
 
@@ -875,8 +882,7 @@ def _lines(spots, count, limit=LINES_TRIED):
     offset += across
     np.abs(offset, out=offset)
     line_level = np.maximum(level[i], level[j])
-    # Real rows bend a little (perspective, a curved case, where a spot's peak falls).
-    tolerance = np.maximum(np.maximum(2.0, 0.8 * radius), 0.04 * length)
+    tolerance = _line_tolerance(radius, length)
     near = (offset <= tolerance[:, None]) & (np.abs(level[None, :] - line_level[:, None]) <= 1)
     top = max(2, count)
     ranked = -(near * weight[None, :])
@@ -1231,8 +1237,7 @@ def _line_through(points, level, spots):
     if length <= 0:
         return None
     ux, uy = _direction(x1 - x0, y1 - y0)
-    radius = 2.0 * 2.0 ** level
-    tolerance = max(2.0, 0.8 * radius, 0.04 * length)
+    tolerance = _line_tolerance(2.0 * 2.0 ** level, length)
     members = [k for k, sp in enumerate(spots) if abs(sp.level - level) <= 1
                and abs((sp.x - x0) * uy - (sp.y - y0) * ux) <= tolerance]
     if len(members) < 2:
