@@ -165,17 +165,24 @@ def tap_through(page, *actions):
         page.locator(f"button[data-action={action}]").tap()
 
 
-def pause_the_guide(page):
-    """Tap "暂停" (pause) until the runner closes and the job page is back: a tap lost to the page moving
-    under it (a sync redrawing the status bar) is tapped again, as a technician would; three at most."""
-    for _ in range(3):
-        page.locator("[data-run-pause]").tap()
+def tap_until(target, outcome):
+    """Tap `target` until `outcome` (a callable making a Playwright `expect`) holds: a tap lost to the page
+    moving under it (a sync redrawing the status bar or the job page) is tapped again, as a technician
+    would; three taps at most, then the last `expect` fails the test."""
+    for _ in range(2):
+        target.tap()
         try:
-            expect(page.locator(".runner-nav")).to_have_count(0, timeout=5000)
+            outcome(5000)
             return
         except AssertionError:
             continue
-    expect(page.locator(".runner-nav")).to_have_count(0)
+    target.tap()
+    outcome(5000)
+
+
+def pause_the_guide(page):
+    """Tap "暂停" (pause) until the runner closes and the job page is back (see `tap_until`)."""
+    tap_until(page.locator("[data-run-pause]"), lambda ms: expect(page.locator(".runner-nav")).to_have_count(0, timeout=ms))
 
 
 def go_offline(server, context):

@@ -12,7 +12,7 @@ from webapp import labels
 from tests.test_browser import PHONE, shot
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
     dispatch_order, go_offline, go_online, open_job, pause_the_guide, phone_profile, photo_file, ready_offline, server,
-    tap_through)
+    tap_through, tap_until)
 from webapp.reports import charts
 
 pytestmark = pytest.mark.browser
@@ -191,7 +191,7 @@ def test_the_phones_forms_say_what_is_missing_in_its_own_words_not_the_browsers(
     pause_the_guide(page)
     tap_through(page, "restore")
     page.locator("[data-step=sign] a").tap()
-    page.locator("#signoff-form button[type=submit]").tap()
-    expect(page.locator("#signoff-error")).to_contain_text("请回答所有问题")
+    tap_until(page.locator("#signoff-form button[type=submit]"),
+              lambda ms: expect(page.locator("#signoff-error")).to_contain_text("请回答所有问题", timeout=ms))
     assert page.locator("#signoff-form").evaluate("(f) => f.noValidate") and page.locator("#note-form").evaluate("(f) => f.noValidate")
     assert context.errors == []
