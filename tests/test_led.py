@@ -765,8 +765,11 @@ def test_a_48_megapixel_phone_jpeg_is_read_at_half_its_sides_and_more_gets_the_1
         assert refused.status_code == 422 and "1200 万像素" in refused.json["error"], refused.json
     from webapp.led import cli
     (tmp_path / "60mp.jpg").write_bytes(jpeg_claiming(10_000, 6_000))
-    with pytest.raises(reader.PhotoError, match="12-megapixel mode"):
+    with pytest.raises(reader.PhotoError, match="12-megapixel mode") as said:
         cli.analyze_files([str(tmp_path / "60mp.jpg")], catalog.model("zte-f670l"))
+    # one limit for each kind of file, said once (review r19: "40 megapixels at most" then "up to 50 MP are read")
+    assert "a JPEG of 51 megapixels at most, another format 40" in str(said.value)
+    assert str(said.value).split(": ", 1)[1].count("megapixel") == 2
 
 
 def test_a_burst_sheet_must_split_into_whole_frames():

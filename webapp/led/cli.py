@@ -35,8 +35,7 @@ def analyze_files(paths, model):
         try:
             images.append(reader.open_photo(data))
         except reader.PhotoError as exc:
-            advice = " Set the phone's camera to its 12-megapixel mode (JPEGs up to 50 MP are read)." if exc.code == "pixels" else ""
-            raise reader.PhotoError(exc.code, f"{path}: {exc}{advice}") from None
+            raise reader.PhotoError(exc.code, f"{path}: {exc}") from None
     result = reader.read(images, model)
     return {
         "model": model["id"],

@@ -80,7 +80,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ..images import MAX_BYTES as FILE_BYTES, MAX_PIXELS, ImageProblem, open_checked, see_through_share, to_8bit, upright
+from ..images import (MAX_BYTES as FILE_BYTES, MAX_JPEG_PIXELS, MAX_PIXELS, ImageProblem, open_checked, see_through_share,
+                      to_8bit, upright)
 
 VERSION = "2026-12-03.29"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
@@ -153,7 +154,8 @@ FILE_PROBLEMS = {
     "empty": "The file is empty.",
     "too_big": f"The photo is too large ({FILE_BYTES // 1024 // 1024} MB at most).",
     "format": "Only photos can be read (JPEG, PNG, WebP, HEIC or AVIF).",
-    "pixels": f"The photo has too many pixels ({MAX_PIXELS // 1_000_000} megapixels at most).",
+    "pixels": f"The photo has too many pixels (a JPEG of {MAX_JPEG_PIXELS // 1_000_000} megapixels at most, another "
+              f"format {MAX_PIXELS // 1_000_000}): set the phone's camera to its 12-megapixel mode and take it again.",
     "unreadable": "This file is not a photo we can read.",
     "damaged": "The photo is damaged or incomplete; take it again.",
 }
