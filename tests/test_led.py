@@ -841,10 +841,13 @@ def test_the_command_runs_alone_as_python_dash_m(tmp_path):
     for args in ((), (str(photo),), (str(photo), "--model", "no-such-box")):
         refused = run(*args)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stderr.strip(), args
-    if PHOTOS.is_dir():  # an unsure light says what it leans to, never a bare number (review r5: "unsure 0.81")
-        unsure = run(str(PHOTOS / "panel_05.jpg"), "--leds", "POWER,ALARM,PON,LAN")
-        rows = [line.split() for line in unsure.stdout.splitlines() if " unsure " in f" {line} "]
-        assert rows and all(row[2] == "leans" or row[2:] == ["(no", "lean)"] for row in rows), unsure.stdout
+    if PHOTOS.is_dir():  # an unsure light says what it leans to, never a bare number (review r5: "unsure 0.81"),
+        # and no colour (review r19: panel_03's unlit ALARM printed "unsure   red")
+        truth = {p["file"]: p["labels_csv"] for p in json.loads((PHOTOS / "truth.json").read_text("utf-8"))}
+        for name in ("panel_05.jpg", "panel_03.jpg"):
+            unsure = run(str(PHOTOS / name), "--leds", truth[name])
+            rows = [line.split() for line in unsure.stdout.splitlines() if " unsure " in f" {line} "]
+            assert rows and all(row[2] == "leans" or row[2:] == ["(no", "lean)"] for row in rows), unsure.stdout
     if PHOTOS.is_dir():  # two photos named in one call are one burst: of two panels, it is sent back
         two = run(str(PHOTOS / "panel_01.jpg"), str(PHOTOS / "panel_07.jpg"), "--leds", "POWER,LOS,PON,LAN")
         assert two.returncode == 1 and "retake: The phone moved during the burst" in two.stdout, two.stdout

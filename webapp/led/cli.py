@@ -80,8 +80,15 @@ def analyze_command(photos, model_id, labels, as_json):
         for advice in result["quality"].get("advice", []):
             click.echo(f"hardly read: {advice['message']}")
         for led in result["leds"]:
-            click.echo(f"{led['label']:>10}  {led['state']:<8} {led['color'] or '':<7} {_said(led)}")
+            click.echo(f"{led['label']:>10}  {led['state']:<8} {_colour(led):<7} {_said(led)}")
     sys.exit(0 if result["quality"]["ok"] else 1)
+
+
+def _colour(led):
+    """A light's colour as printed: only where it is read lit ("on", "blinking"); an "unsure" light shows none, even
+    when the reading leaned to a colour, as on the phone (offline/screens/led-check.js; review r19: panel_03's unlit
+    ALARM printed "unsure   red")."""
+    return (led["color"] or "") if led["state"] in ("on", "blinking") else ""
 
 
 def _said(led):
