@@ -16,8 +16,12 @@ from . import catalog, reader
 led_cli = AppGroup("led", help="Read LED panels from photos; list the device catalog.")
 
 
-def _fail(message):
+def _fail(message, as_json=False, code="usage"):
+    """Say what was wrong with the input and exit with status 2: on stderr, and with --json also on stdout as
+    {"error": {"code", "message"}} (a script reading the JSON answer gets one on bad input too)."""
     click.echo(f"error: {message}", err=True)
+    if as_json:
+        click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False, indent=2))
     sys.exit(2)
 
 
@@ -58,20 +62,21 @@ def analyze_command(photos, model_id, labels, as_json):
     Exit status: 0 read, 1 the photo must be retaken (the problems say why), 2 bad input.
     """
     if (model_id is None) == (labels is None):
-        _fail("give either --model MODEL_ID or --leds \"POWER,PON,LOS,LAN1\"")
+        _fail("give either --model MODEL_ID or --leds \"POWER,PON,LOS,LAN1\"", as_json)
     if model_id is not None:
         model = catalog.model(model_id)
         if model is None:
-            _fail(f"no model {model_id!r} in the catalog; `flask --app wsgi led models` lists them")
+            _fail(f"no model {model_id!r} in the catalog; `flask --app wsgi led models` lists them", as_json, "model")
     else:
         try:
             model = catalog.custom(catalog.parse_labels(labels))
         except catalog.LabelError:
-            _fail(f"--leds takes 1 to {catalog.MAX_CUSTOM_LEDS} names separated by commas, each up to 12 letters, digits or . - / +")
+            _fail(f"--leds takes 1 to {catalog.MAX_CUSTOM_LEDS} names separated by commas, each up to 12 letters, "
+                  "digits or . - / +", as_json, "leds")
     try:
         result = analyze_files(photos, model)
     except reader.PhotoError as exc:
-        _fail(str(exc))
+        _fail(str(exc), as_json, exc.code)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
