@@ -1893,11 +1893,12 @@ def _lattice_hidden(lum):
     one could read, else None (no such lattice, or something large enough hides part of it).
 
     The lattice: for some hole size in HOLE_SIDES (pixels of `lum` halved), at least HOLE_COUNT dark discs (black
-    top-hat HOLE_RISE deep or more, and at least half its 99th percentile), HOLE_REGULAR of them with their nearest
-    one at the median spacing (the pitch). Hidden nowhere: no point a pitch or more inside the frame farther than
-    HOLE_GAP pitches from a hole. Hidden only by something small: every region of points more than HOLE_CLEAR
-    pitches from a hole (the lattice's own points are at most 0.71 from one) spans under HIDDEN_SPAN of the frame's
-    long side (_hidden_span)."""
+    top-hat HOLE_RISE grey levels deep or more, and HOLE_DEPTH of the board's brightness or more and at least half
+    the frame's 99th percentile of that), counted as seen when whole (HOLE_WHOLE of the median area), HOLE_REGULAR of
+    them with their nearest one at the median spacing (the pitch). Hidden nowhere: no point a pitch or more inside
+    the frame farther than HOLE_GAP pitches from a hole. Hidden only by something small: every region of points more
+    than HOLE_CLEAR pitches from a hole (the lattice's own points are at most 0.71 from one) spans under HIDDEN_SPAN
+    of the frame's long side (_hidden_span)."""
     if min(lum.shape) < 4 * HOLE_SIDES[-1]:
         return None
     small = cv2.resize(lum, (lum.shape[1] // 2, lum.shape[0] // 2), interpolation=cv2.INTER_AREA)  # (speed)
@@ -1942,7 +1943,7 @@ def _hidden_span(far, pitch, inset):
     in a line span n pitches, the least that hides them."""
     height, width = far.shape
     clear = (far > HOLE_CLEAR * pitch).astype(np.uint8)
-    count, labels = cv2.connectedComponents(clear, connectivity=8)
+    _, labels = cv2.connectedComponents(clear, connectivity=8)
     inside = np.zeros((height, width), bool)
     inside[inset:height - inset, inset:width - inset] = True
     longest = 0.0
