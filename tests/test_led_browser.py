@@ -18,7 +18,7 @@ from tests.conftest import Phone, Session
 from tests.test_led import upload
 from tests.test_led_read_attempts import NOT_READ_ZH, blob_path, photo, push_check, read_again, reading_of
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, ready_offline, server, wait_js)
+    dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, ready_offline, server, tap_until, wait_js)
 from webapp.led import catalog
 
 pytestmark = pytest.mark.browser
@@ -83,8 +83,12 @@ def confirm_tapped_on(page, check, db, check_id, first=0):
     row's order."""
     chips = check.locator(".led-chip")
     for index in range(first, chips.count()):
-        chips.nth(index).tap()
-    check.locator("[data-led-confirm]").tap()
+        light = chips.nth(index)
+        before = light.inner_text()
+        # a tap lost to a sync redrawing the page (CI, after a reload) is tapped again: the chip must change
+        tap_until(light, lambda ms, light=light, before=before: expect(light).not_to_have_text(before, timeout=ms))
+    tap_until(check.locator("[data-led-confirm]"),
+              lambda ms: expect(check.locator(".led-confirmed-by")).to_have_count(1, timeout=ms))
     for attempt in range(300):  # the confirmation goes through the outbox and syncs
         if db.execute("SELECT COUNT(*) FROM led_confirmations").fetchone()[0]:
             break
