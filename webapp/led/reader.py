@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-03.30"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-03.31"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -134,6 +134,8 @@ VERSION = "2026-12-03.30"  # .3 lines (cables) are not lit spots; .4 slot placem
 # light off for sure, and a small photo with any light unsure is told it is small (review r19)
 # .30 a row read mostly unsure on a lattice of holes that only something under TOO_FAR_SPAN hides is "too_far"
 # (_lattice_hidden, HOLE_CLEAR)
+# .31 an unlit light with a glow of its colour across the row is unsure (_glow_beside); a stray lit spot from 0.5
+# noise units when the row's own are weaker (STRAY_FLOOR)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -495,6 +497,21 @@ LATTICE_SIDE, LATTICE_STEP, LATTICE_ROW, LATTICE_LIKE = 0.3, 1.5, 2 / 3, 0.5
 # left out (h33's _light_scales: 0.04 of the spacing) read render 5133's dim lit light, colour without light at levels
 # 0–1 only, off 0.94; level 0 alone leaves it unsure.
 LIGHT_SHARE, SPECKLE_LEVEL, SPECKLE_RISE = 0.04, 0, 12.0
+# A lit spot off the row counts as stray (the row may be the wrong one: read()'s stray_trust) from 0.7 of the row's
+# strongest lit spot, and at least STRAY_FLOOR (noise units). It was 1.0: in a dark photo every light is weaker than
+# that, and a row pinned by its one clear light was placed down the printed names beside the others (review r20:
+# panel_03 at half brightness read its lit DATA off 0.94, DATA's glow 0.64 the strongest spot in the frame, off the
+# row). On dev renders (seeds 5000–5399, 6000–6239) no reading changes.
+STRAY_FLOOR = 0.5
+# An unlit light is at most UNSEEN_OFF sure when a glow shows across the row from its slot (_glow_beside): at
+# BESIDE_STEPS of the spacing either side, lit evidence (as _evidence) of at least BESIDE_LIT in a hue within
+# COLOUR_MISFITS of one of the light's colours. The row may run along the lights' printed names beside them (review
+# r20: panel_03 darkened 0.5×, DATA; panel_02 at JPEG quality 15, its dim LAN read off 0.94; dev render 5112, a black
+# case's names under its lights, 2.4G and WPS read off 0.99). Print is colourless, and pegboard or a cable beside a
+# panel seldom shows the light's own colour: dev renders 5000–5399 2 lit lights no longer read off and none right
+# lost, 6000–6239 4 unlit lights right made unsure (a cable, white print on a custom panel); the r20 variants of the
+# real photos (95) change only the two above.
+BESIDE_STEPS, BESIDE_LIT = (0.4, 0.55), 1.0
 SPECKLE = 0.5  # spots weaker than this where no row was found are JPEG speckle (dev too_far/no_panel renders: none decide)
 BLUR_SPOT = 1.0  # a spot this strong in a photo with no sharp edge says "blurred", not "no panel" (_looks_blurred)
 # The 8 points between DIRS' directions (22.5° + k·45°), FAR away: (dy, dx) in level pixels.
@@ -1604,6 +1621,26 @@ def _evidence(levels, scales, x, y, spacing, cored=False):
     return best
 
 
+def _glow_beside(levels, scales, rgb, channels, point, across, spacing, radius, colours):
+    """Whether a lit light's glow shows across the row from the slot at `point` (working pixels): at BESIDE_STEPS of
+    the `spacing` either side along `across` (the unit normal to the row), lit evidence (_evidence) of at least
+    BESIDE_LIT whose ring hue (_ring_hue, measured in `rgb` with its (V, chroma, ...) `channels` over
+    `radius`-sized rings) lies within COLOUR_MISFITS of one of `colours` (the light's catalog colours). A
+    colourless spot (white print) or a white-only light says nothing. Source: review r20 (see BESIDE_LIT)."""
+    x, y = point
+    ring = max(2.0, min(radius, 0.3 * spacing))
+    for side in (-1, 1):
+        for step in BESIDE_STEPS:
+            bx, by = x + side * step * spacing * across[0], y + side * step * spacing * across[1]
+            if _evidence(levels, scales, bx, by, spacing) < BESIDE_LIT:
+                continue
+            hue = _ring_hue(rgb, channels[0], channels[1], bx, by, ring)
+            off = None if hue is None else _hue_off(hue, colours)
+            if off is not None and off <= COLOUR_MISFITS:
+                return True
+    return False
+
+
 def _gives_light_at(levels, scales, reaches, x, y):
     """Whether a slot gives light: somewhere within `reaches` (level pixels, one per level of `scales`) of
     the working point (x, y), at any of those levels, V stands SPECKLE_RISE grey levels above the eight
@@ -2245,7 +2282,7 @@ def _read(images, model):
     at_slot = [min(math.hypot(sp.x - x, sp.y - y) for x, y in slot_points) <= max(0.3 * spacing, 2 * sp.radius)
                for sp in spots]
     row_lit = max([sp.lit for sp, on in zip(spots, at_slot) if on] or [0.0])
-    stray = [sp for sp, on in zip(spots, at_slot) if sp.lit >= max(1.0, 0.7 * row_lit) and not on]
+    stray = [sp for sp, on in zip(spots, at_slot) if sp.lit >= max(STRAY_FLOOR, 0.7 * row_lit) and not on]
     # Lit spots that the row does not explain, nearly as strong as its own lights: the row may
     # be the wrong one. (A weaker glint, a connector's green plastic elsewhere, is not.)
     stray_trust = 0.75 if stray else 1.0
@@ -2367,6 +2404,13 @@ def _read(images, model):
         for k in np.flatnonzero(_print_between(spots, slot_points, spacing)):
             if out[k]["state"] == "off":
                 stated[k] = min(stated[k], UNSEEN_OFF)
+    # An unlit light with a glow of a colour it can show just across the row from its slot may be lit: the row placed
+    # beside the lights, along their printed names (_glow_beside).
+    across = (-uy, ux)
+    for k, item in enumerate(out):
+        if item["state"] == "off" and _glow_beside(levels, scales, pixels[0], chans[0], points[k], across, spacing,
+                                                    radius, leds[k]["colors"]):
+            stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
