@@ -123,6 +123,7 @@ LED_PROBLEMS = {
     "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
     "cut_off": _l("part of the row outside the photo"),
     "cut_out": _l("part of the picture see-through (edited)"),
+    "no_colour": _l("black-and-white photo"),
 }
 
 # Administration (issue 22): what the audit log names, and the notices' kinds.

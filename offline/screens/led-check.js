@@ -26,6 +26,7 @@ const RETAKE_WORDS = {
   unreadable: t("This file is not a photo the phone can read."),
   see_through: t("This picture is mostly see-through (a cut-out or a graphic), not a photo of the lights: take a photo of the panel."),
   cut_out: t("Part of this picture is see-through (cut out or erased), so the lights cannot be read from it: take a photo of the panel as the camera shows it."),
+  no_colour: t("This photo has no colour (black and white): the lights are read by their colour. Switch off the camera's black-and-white or mono filter and take it again."),
 };
 // A picture more than half see-through holds no photo to read (webapp/led/reader.py SEE_THROUGH, the same share).
 const SEE_THROUGH = 0.5;

@@ -135,7 +135,7 @@ VERSION = "2026-12-03.31"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .30 a row read mostly unsure on a lattice of holes that only something under TOO_FAR_SPAN hides is "too_far"
 # (_lattice_hidden, HOLE_CLEAR)
 # .31 an unlit light with a glow of its colour across the row is unsure (_glow_beside); a stray lit spot from 0.5
-# noise units when the row's own are weaker (STRAY_FLOOR)
+# noise units when the row's own are weaker (STRAY_FLOOR); a black-and-white photo is a retake ("no_colour")
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -172,7 +172,14 @@ RETAKE = {
     "check_model": "Is this the model? The panel shows more lights than the model chosen: check the model on the unit's label, or choose another and photograph again.",
     "moved": "The phone moved during the burst: hold it still, pointed at the lights, for the whole burst, then take it again.",
     "cut_out": "Part of this picture is see-through (cut out or erased), so the lights cannot be read from it: take a photo of the panel as the camera shows it.",
+    "no_colour": "This photo has no colour (black and white): the lights are read by their colour. Switch off the camera's black-and-white or mono filter and take it again.",
 }
+# A photo with colour (chroma over COLOUR_SEEN grey levels) in under COLOUR_SHARE of its pixels is black and white
+# (a mono filter, or a copy desaturated): the lights are read by their colour, and a lit one without it is a grey spot
+# like an unlit lens (review r21: panel_01 in grey read all four off 0.94, "no power"; panel_03 in grey and at a tenth of
+# its saturation its lit DATA off 0.92). The real photos have colour in 26-96 % of their pixels (panel_08, all off on a
+# black case, 26 %); panel_03 at a tenth of its saturation 0.5 %.
+COLOUR_SEEN, COLOUR_SHARE = 8.0, 0.02
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
 # would read better. "too_far" is RETAKE's.
 ADVICE = {
@@ -2245,6 +2252,9 @@ def _read(images, model):
     clipped = problems == ["over_exposed"] and len(images) == 1 and _clipped_share(pixels[middle]) <= CLIPPED_HARD
     if problems and not clipped:  # even the brightest things (the lights) are dim
         return _retake(problems[:1], {"sharpness": sharpness})
+
+    if np.count_nonzero(c > COLOUR_SEEN) < COLOUR_SHARE * c.size:
+        return _retake(["no_colour"], {"sharpness": sharpness})
 
     def retake(code):
         return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
