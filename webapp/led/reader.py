@@ -508,7 +508,8 @@ LIGHT_SHARE, SPECKLE_LEVEL, SPECKLE_RISE = 0.04, 0, 12.0
 # strongest lit spot, and at least STRAY_FLOOR (noise units). It was 1.0: in a dark photo every light is weaker than
 # that, and a row pinned by its one clear light was placed down the printed names beside the others (review r20:
 # panel_03 at half brightness read its lit DATA off 0.94, DATA's glow 0.64 the strongest spot in the frame, off the
-# row). On dev renders (seeds 5000–5399, 6000–6239) no reading changes.
+# row). Alone it changes no reading of dev renders 5000–5399 (6000–6239 and the benchmark were measured only with
+# _glow_beside, whose changes explain every difference there).
 STRAY_FLOOR = 0.5
 # An unlit light is at most UNSEEN_OFF sure when a glow shows across the row from its slot (_glow_beside): at
 # BESIDE_STEPS of the spacing either side, lit evidence (as _evidence) of at least BESIDE_LIT in a hue within
