@@ -14,18 +14,17 @@ from PIL import Image, ImageEnhance, ImageOps
 
 from tests.test_led_uploaded import PHOTOS
 from tests.test_r12_review import MODELS, jpeg, lit_read_off, uploaded
+from tests.test_r20_review import read as read_with, told
 from tests.test_r8_review import truth
 from webapp import labels
-from webapp.led import catalog, reader
+from webapp.led import reader
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_photos = pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
 
 
 def read(data, name, how):
-    model = (catalog.model(MODELS[name]) if how == "model"
-             else catalog.custom([led["label"] for led in truth(name)["leds"]]))
-    return reader.read([reader.open_photo(data)], model)
+    return read_with(data, told(name, how))
 
 
 @needs_photos
