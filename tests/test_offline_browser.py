@@ -153,8 +153,9 @@ def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
 
 
 def tap_through(page, *actions):
-    """Tap the job page's next-step buttons in order; an appointment gets a window in 2099, and
-    "restored" says what was found and done (the phone asks for both first)."""
+    """Tap the job page's next-step buttons in order, each until its step shows done (see `tap_until`);
+    an appointment gets a window in 2099, and "restored" says what was found and done (the phone asks
+    for both first)."""
     for action in actions:
         if action == "make_appointment":
             page.fill("input[name=appointment_start]", "2099-01-01T09:00")
@@ -162,7 +163,8 @@ def tap_through(page, *actions):
         if action == "restore":
             page.fill("form[data-form=restore] textarea[name=found]", "入户皮线弯折")
             page.fill("form[data-form=restore] textarea[name=done]", "重新熔接皮线")
-        page.locator(f"button[data-action={action}]").tap()
+        tap_until(page.locator(f"button[data-action={action}]"),
+                  lambda ms: expect(page.locator(f"li.step.done[data-step={action}]")).to_have_count(1, timeout=ms))
 
 
 def tap_until(target, outcome):
@@ -183,6 +185,12 @@ def tap_until(target, outcome):
 def pause_the_guide(page):
     """Tap "暂停" (pause) until the runner closes and the job page is back (see `tap_until`)."""
     tap_until(page.locator("[data-run-pause]"), lambda ms: expect(page.locator(".runner-nav")).to_have_count(0, timeout=ms))
+
+
+def open_new_wifi_survey(page):
+    """Tap the job page's "检查 Wi-Fi 信道" / "新的 Wi-Fi 勘测" until its form is open (see `tap_until`)."""
+    tap_until(page.locator("#wifi .wifi-new > summary"),
+              lambda ms: expect(page.locator("#wifi .wifi-new")).to_have_attribute("open", "", timeout=ms))
 
 
 def go_offline(server, context):

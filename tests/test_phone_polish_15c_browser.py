@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from webapp import labels
 
 from tests.test_browser import PHONE, shot
-from tests.test_offline_browser import (  # noqa: F401  (fixtures)
+from tests.test_offline_browser import (open_new_wifi_survey,   # noqa: F401  (fixtures)
     dispatch_order, go_offline, go_online, open_job, pause_the_guide, phone_profile, photo_file, ready_offline, server,
     tap_through, tap_until)
 from webapp.reports import charts
@@ -58,7 +58,7 @@ WIFI_ROWS = [("客户家", "6", "-48"), ("ChinaNet-5F2A", "6", "-50"), ("CMCC-9D
 def test_wifi_chart_names_do_not_overlap_or_leave_the_chart(app, server, user_ids, phone_profile):  # noqa: F811
     order_id, _ = dispatch_order(app, user_ids, symptom="wifi_slow")
     context, page = open_job(phone_profile, server, order_id)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     rows = page.locator("#wifi-typed tbody tr")
     while rows.count() < len(WIFI_ROWS):
         page.locator("[data-wifi-add-row]").tap()
@@ -152,7 +152,7 @@ def test_the_visits_small_targets_are_44_px_and_checkboxes_sit_by_their_words(ap
         if link.is_visible():
             width, height = box(link)
             assert width >= 44 and height >= 44, (link.inner_text(), width, height)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     assert box(page.locator("#wifi-typed tbody tr [name=ssid]").first)[1] >= 44
     tap_through(page, "accept", "make_appointment", "depart", "arrive", "restore")
     checkbox = page.locator("form[data-form=return] input[name=no_equipment_replaced]")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from webapp.db import insert, transaction
-from tests.test_offline_browser import (  # noqa: F401
+from tests.test_offline_browser import (open_new_wifi_survey,   # noqa: F401
     dispatch_order, log_in, pause_the_guide, phone_profile, photo_file, ready_offline, server, tap_through, wait_js, wait_synced)
 from tests.test_signoff_browser import draw
 
@@ -98,7 +98,7 @@ def test_every_phone_screen_shows_hostile_data_as_text_with_no_csp_or_accessibil
     expect(page.locator("#notes")).to_contain_text(NOTE)
     screens.check("job page, on site, with a note", NAME, NOTE)
 
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     page.locator("#wifi-typed [name=ssid]").first.fill(SSID)
     page.locator("#wifi-typed [name=channel]").first.fill("6")
     page.locator("#wifi-typed [name=signal]").first.fill("-48")

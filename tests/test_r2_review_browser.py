@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_offline_browser import (dispatch_order, go_offline, log_in, phone_profile, ready_offline,  # noqa: F401
+from tests.test_offline_browser import (open_new_wifi_survey, dispatch_order, go_offline, log_in, phone_profile, ready_offline,  # noqa: F401
                                         server, wait_js)
 
 pytestmark = pytest.mark.browser
@@ -125,7 +125,7 @@ def test_broken_scans_on_the_phones_wifi_screen_are_said_in_the_readers_language
         expect(page.locator("body[data-ready='1']")).to_have_count(1)
         expect(page.locator("h1")).to_contain_text("My jobs")
     page.locator(f"#job-{order_id} .job-main").tap()
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     said = {}
     for name, data in BROKEN_SCANS.items():
         page.set_input_files("#wifi-file input[type=file]", files=[{"name": name, "mimeType": "text/plain", "buffer": data}])

@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.test_offline_browser import (dispatch_order, go_offline, go_online, open_job, phone_profile,  # noqa: F401
+from tests.test_offline_browser import (open_new_wifi_survey, dispatch_order, go_offline, go_online, open_job, phone_profile,  # noqa: F401
                                         server, wait_synced)
 
 pytestmark = pytest.mark.browser
@@ -247,7 +247,7 @@ def test_the_public_scan_cases_through_the_phones_wifi_screen_are_saved_on_the_o
     context, page = open_job(phone_profile, server, order_id)
     stored = {}
     for n, (name, count) in enumerate(SCANS):
-        page.locator("#wifi .wifi-new > summary").tap()
+        open_new_wifi_survey(page)
         page.set_input_files("#wifi-file input[type=file]", str(CASES / name))
         preview = page.locator("#wifi-preview")
         expect(preview).to_be_visible()

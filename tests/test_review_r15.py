@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.test_offline_browser import phone_profile, server  # noqa: F401
+from tests.test_offline_browser import open_new_wifi_survey, phone_profile, server  # noqa: F401
 
 
 def visible_text(html):
@@ -33,7 +33,7 @@ def test_a_scan_read_after_a_photo_was_refused_no_longer_says_not_a_scan(app, se
     from tests.test_offline_browser import dispatch_order, open_job
     order_id, desk = dispatch_order(app, user_ids, symptom="wifi_slow")
     context, page = open_job(phone_profile, server, order_id)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     photo = tmp_path / "IMG_0001.jpg"
     Image.new("RGB", (800, 600), (30, 40, 50)).save(photo, "JPEG")
     page.set_input_files("#wifi-file input[type=file]", str(photo))

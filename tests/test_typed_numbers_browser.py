@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from tests.test_fault_finding_browser import tap_answer
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, photo_file, ready_offline, server, tap_through  # noqa: F401
+from tests.test_offline_browser import open_new_wifi_survey, dispatch_order, log_in, phone_profile, photo_file, ready_offline, server, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_full_width_numbers_and_the_minus_key(app, server, user_ids, phone_profi
     page.locator(f"#job-{order_id} .job-main").tap()
     tap_through(page, "accept", "make_appointment", "depart", "arrive")
 
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     assert page.locator("#wifi-typed [name=signal]").first.get_attribute("inputmode") == "decimal"
     page.locator("#wifi-file input[type=file]").set_input_files(str(photo_file(tmp_path)))
     expect(page.locator("#wifi-error")).to_contain_text("不是 Wi-Fi 扫描文件")

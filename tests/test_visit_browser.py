@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import log_in as desk_log_in, shot
 from tests.test_fault_finding_browser import tap_answer
-from tests.test_offline_browser import (dispatch_order, go_offline, log_in, open_job, phone_profile, photo_file, tap_through,  # noqa: F401
+from tests.test_offline_browser import (open_new_wifi_survey, dispatch_order, go_offline, log_in, open_job, phone_profile, photo_file, tap_through,  # noqa: F401
                                         ready_offline, server)
 from tests.test_signoff_browser import draw
 from webapp.timeutil import to_text
@@ -100,7 +100,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     page.set_input_files("#photo-form input[type=file]", str(photo_file(tmp_path)))
     expect(page.locator("#photos figure")).to_have_count(1)
     later(15)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     rows = page.locator("#wifi-typed tbody tr")
     for i, (ssid, channel, signal) in enumerate([("客户家", "1", "-48"), ("邻居A", "6", "-60"), ("邻居B", "11", "-70")]):
         rows.nth(i).locator("[name=ssid]").fill(ssid)

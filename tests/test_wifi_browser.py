@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import open_new_wifi_survey, dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, server  # noqa: F401
 from tests.wpa_standin import StandIn, scan_line
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def test_typed_networks_get_guidance_offline_and_the_survey_reaches_the_order(ap
     order_id, desk = dispatch_order(app, user_ids, symptom="wifi_slow")
     context, page = open_job(phone_profile, server, order_id)
     go_offline(server, context)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     rows = page.locator("#wifi-typed tbody tr")
     for i, (ssid, channel, signal) in enumerate([("客户家", "1", "-76"), ("邻居A", "6", "-45"), ("邻居B", "11", "-50")]):
         rows.nth(i).locator("[name=ssid]").fill(ssid)
@@ -49,7 +49,7 @@ def test_typed_networks_get_guidance_offline_and_the_survey_reaches_the_order(ap
     assert "WiFi 勘测" in page_text and "邻居A" in page_text and "data-wifi-survey" in page_text
 
     # Online: a scan file exported on a Chinese Windows laptop.
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     page.set_input_files("#wifi-file input[type=file]", str(OURS / "netsh-zh-CN.txt"))
     expect(page.locator("#wifi-preview")).to_contain_text("中国移动-5G")
     page.set_input_files("#wifi-file input[type=file]", files=[{"name": "photo.txt", "mimeType": "text/plain", "buffer": b"not a scan"}])

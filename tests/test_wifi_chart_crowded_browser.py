@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from webapp.wifi.guidance import MAX_NETWORKS
-from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import open_new_wifi_survey, dispatch_order, open_job, phone_profile, server  # noqa: F401
 from tests.test_phone_polish_15c_browser import assert_inside, boxes, overlapping
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_a_scan_of_1500_networks_gives_charts_whose_names_never_overlap(app, ser
                       sum(1 for five, signal in seen if five == band and signal >= cutoff) + 1) for band in (False, True)]
     shown = []
     context, page = open_job(phone_profile, server, order_id)
-    page.locator("#wifi .wifi-new > summary").tap()
+    open_new_wifi_survey(page)
     page.fill("#wifi-typed [name=own_ssid]", "客户家-5G")
     page.set_input_files("#wifi-file input[type=file]", files=[
         {"name": "scan.txt", "mimeType": "text/plain", "buffer": scan.encode()}])
