@@ -181,13 +181,9 @@ class _Scene:
         w, h = size
         rng = random.Random(seed)
         self.c, self.size = c, size
-        self.margin = m = int(0.12 * max(w, h))
-        cw, ch = w + 2 * m, h + 2 * m
-        # The panel is drawn on a transparent canvas that is turned and laid over the background.
         tint = c["light"] * np.array([1 + c["cast"][0], 1.0, 1 + c["cast"][1]], dtype=np.float32)
         self.background = np.asarray(_background(random.Random(c["bg_seed"]), (w, h), c.get("clutter", "plain")),
                                      dtype=np.float32) * tint
-        canvas = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
         span = (GUIDE_RIGHT - GUIDE_LEFT) * w * c["scale"]
         theta = math.radians(c["tilt"])
         span = min(span, 0.88 * min(w / max(1e-6, abs(math.cos(theta))), h / max(1e-6, abs(math.sin(theta)))))
@@ -197,11 +193,21 @@ class _Scene:
             px, py = c["place"]
             c["dx"] = (ex + px * (w - 2 * ex)) / w - (GUIDE_LEFT + GUIDE_RIGHT) / 2
             c["dy"] = (ey + py * (h - 2 * ey) - h / 2) / w
-        self.cx = m + w * (GUIDE_LEFT + GUIDE_RIGHT) / 2 + c["dx"] * w
-        self.cy = m + h / 2 + c["dy"] * w
         xs = [led["x"] for led in model["leds"]]
         spacing = min(b - a for a, b in zip(xs, xs[1:])) * span if len(xs) > 1 else span * 0.3
         self.radius = r = max(1.2, min(c["radius"] * spacing, 0.012 * w * c["scale"] * 1.3))
+        # The panel is drawn on a transparent canvas that is turned and laid over the background: the photo with a
+        # margin m all round, wide enough that the whole panel and every light's glow lie on it. (A turned row placed
+        # near a side of the photo reached past a fixed margin of 0.12 × the long side: 2-5 % of renders had a light
+        # not drawn, or drawn in part, that the truth called lit.)
+        ox, oy = w * (GUIDE_LEFT + GUIDE_RIGHT) / 2 + c["dx"] * w, h / 2 + c["dy"] * w
+        reach = max(spacing * 1.2, r * 5) + 6 * r + 2  # the panel's pad beyond the end lights, and a glow's reach
+        tall = max(r * 10, span * 0.5) + 6 * r + 2     # the panel's tallest, from the row either way
+        self.margin = m = int(math.ceil(max(0.12 * max(w, h), span / 2 + reach - ox, ox + span / 2 + reach - w,
+                                            tall - oy, oy + tall - h)))
+        cw, ch = w + 2 * m, h + 2 * m
+        canvas = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
+        self.cx, self.cy = m + ox, m + oy
         first = self.cx - span / 2
         self.positions = [first + x * span for x in xs] if len(xs) > 1 else [self.cx]
         panel = np.array(c["panel"], dtype=float)
@@ -337,14 +343,9 @@ def jpeg(image, quality):
     return out.getvalue()
 
 
-def make_case(seed, kind="single", bad=None, model_id=None, size=None):
-    """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes],
-    "where": [(x, y) pixels of each light in the first frame]}.
-
-    `kind` is "single" (one 1200×900 photo, or 900×1200 in portrait) or "burst" (32 frames of
-    the guide's band, 800×320, 10 frames a second). `model_id` None picks a catalog model or,
-    one time in six, an unknown panel.
-    """
+def staged(seed, kind="single", bad=None, model_id=None, size=None):
+    """What make_case draws before its frames, for the same arguments: (rng, model, states, conditions, _Scene),
+    the rng where make_case goes on from."""
     rng = random.Random(seed)
     if model_id is None:
         model = unknown_model(rng) if rng.random() < 1 / 6 else rng.choice(catalog.models())
@@ -356,7 +357,19 @@ def make_case(seed, kind="single", bad=None, model_id=None, size=None):
     states = scenario(rng, model, burst)
     c = conditions(rng, bad, burst)
     size = size or ((800, 320) if burst else (900, 1200) if c["portrait"] else (1200, 900))
-    scene = _Scene(model, c, size, seed)
+    return rng, model, states, c, _Scene(model, c, size, seed)
+
+
+def make_case(seed, kind="single", bad=None, model_id=None, size=None):
+    """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes],
+    "where": [(x, y) pixels of each light in the first frame]}.
+
+    `kind` is "single" (one 1200×900 photo, or 900×1200 in portrait) or "burst" (32 frames of
+    the guide's band, 800×320, 10 frames a second). `model_id` None picks a catalog model or,
+    one time in six, an unknown panel.
+    """
+    rng, model, states, c, scene = staged(seed, kind, bad, model_id, size)
+    burst = kind == "burst"
     hues = [None if st["color"] in (None, "white") else HUES[st["color"]] + rng.uniform(-1, 1) * HUE_SPREAD[st["color"]]
             for st in states]
     gains = [c["led_gain"] * (rng.uniform(0.35, 0.55) if c["dim"] and rng.random() < 0.3 else 1.0) for _ in states]
@@ -379,6 +392,9 @@ def make_case(seed, kind="single", bad=None, model_id=None, size=None):
 def labelled_set(count=330, start=1000):
     """The benchmark's cases: two thirds single photos, one third bursts; one in seven is a bad photo."""
     for n in range(count):
-        seed = start + n
-        bad = BAD_KINDS[(n // 7) % len(BAD_KINDS)] if n % 7 == 3 else None
-        yield make_case(seed, "burst" if n % 3 == 2 else "single", bad)
+        yield make_case(start + n, *labelled_kind(n))
+
+
+def labelled_kind(n):
+    """(kind, bad) of labelled_set's case n (counted from its start)."""
+    return "burst" if n % 3 == 2 else "single", BAD_KINDS[(n // 7) % len(BAD_KINDS)] if n % 7 == 3 else None
