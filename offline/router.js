@@ -41,12 +41,14 @@ export async function draw(afterSync) {
   const started = Date.now();
   const ticket = ++latestDraw;
   if (!afterSync) { shared.typing = false; }
-  const y = window.scrollY;
   const id = currentOrderId();
   // "Area under group fault" above the screen, for this job or any job in the list (offline too).
   const [screen, shown] = await Promise.all([screenFor(id), id ? orderView(id).then((o) => [o]) : allOrders()]);
   if (ticket !== latestDraw) { return; }  // a newer draw (another URL, fresher data) was asked for meanwhile
   const banner = groupFaultBanner(shown, { t, when, colon });
+  // Where the page is now, not where it was when this draw began: a scroll made while the screen was being
+  // prepared (a finger, or a tap's scroll into view) must not be undone under the finger.
+  const y = window.scrollY;
   if (!(afterSync && shared.lastInput >= started)) {
     if (!app.dataset.drawn) { app.replaceChildren(); app.dataset.drawn = "1"; }  // the server's "opening…" line
     render(html`${banner || nothing}${screen.view}`, app);

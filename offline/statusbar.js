@@ -100,6 +100,8 @@ export async function renderStatus(syncing) {
   if (others) { bits.push(html`<span class="muted">${t("%(n)d changes of another person are kept on this phone until they log in.", { n: others })}</span>`); }
   // The words wrap beside the button, never the button under them: the bar keeps its one-line
   // height from "Syncing…" to "Everything is synced · Last sync …" (a layout shift, issue 14).
+  // The button keeps its words while a sync runs (the words beside it say "Syncing…"), only greyed:
+  // a button that changed its words changed its width, and the words beside it moved at every sync.
   render(html`<span class="sync-words">${bits.map((bit, i) => (i ? html` · ${bit}` : bit))}</span> <button class="btn small" type="button" id="sync-now" ?disabled=${syncing}
-    @click=${() => shared.requestSync()}>${syncing ? t("Syncing…") : t("Sync now")}</button>`, bar);
+    @click=${() => shared.requestSync()}>${t("Sync now")}</button>`, bar);
 }

@@ -264,9 +264,11 @@ async function undo(seq) {
   }
 }
 
+// A done row keeps the place of its "undo" button whether it shows or not: the button goes when the step is
+// sent, a moment after the tap, and the words beside it must not then wrap onto fewer lines and move the rows.
 const doneRow = (name, words, at, undoable) => html`<li class="step done" data-step=${name}><span class="step-mark" aria-hidden="true">✓</span>
   <span class="step-words">${words}${at ? html` <time>${when(at)}</time>` : nothing}</span>
-  ${undoable ? html`<button class="btn small undo" type="button" data-undo=${name} @click=${() => undo(undoable.seq)}>${t("Undo")}</button>` : nothing}</li>`;
+  <span class="step-undo">${undoable ? html`<button class="btn small undo" type="button" data-undo=${name} @click=${() => undo(undoable.seq)}>${t("Undo")}</button>` : nothing}</span></li>`;
 const laterRow = (name, words) => html`<li class="step later" data-step=${name}><span class="step-mark" aria-hidden="true">○</span><span class="step-words">${words}</span></li>`;
 const nowRow = (name, body) => html`<li class="step now" data-step=${name}>${body}</li>`;
 

@@ -37,7 +37,9 @@ function detailsView(o) {
       (i.registration_sn ? ` · SN ${i.registration_sn}` : "") + ` · ${t("Router")} ${i.router_model || "—"} ${i.router_serial || ""}`]);
   }
   if (o.appointment_start) { rows.push([t("Appointment"), `${when(o.appointment_start)} – ${(local(o.appointment_end) || {}).time}`]); }
-  if (o.next_due_at) { rows.push([t("Due"), dueMark(o)]); }
+  // Always a row: the next deadline is the server's to compute, so a step taken on the phone can end it only when it
+  // has synced, and a row that went then would move the notes and photos below it.
+  rows.push([t("Due"), o.next_due_at ? dueMark(o) : "—"]);
   if (o.description) { rows.push([t("Description"), o.description]); }
   return html`<section class="card"><dl class="details">${rows.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl></section>`;
 }
