@@ -6,6 +6,7 @@
 import { boot, shared, touched } from "./context.js";
 import { draw, startRouter } from "./router.js";
 import { markBriefcase, requestSync, watchConnection } from "./autosync.js";
+import { guardDoubleTaps } from "./double-tap.js";
 
 const S = self.ONTrackStore;
 const FIRST_LOAD_WAIT_MS = 4000;
@@ -56,6 +57,7 @@ async function start() {
   startServiceWorker();
   if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(() => {}); }
   startRouter();
+  guardDoubleTaps();
   watchConnection();
   forgetShellOnLogout();
   const app = document.getElementById("app");

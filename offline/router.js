@@ -11,6 +11,7 @@ import { allOrders, orderView, reference } from "./order-view.js";
 import { groupFaultBanner } from "./groupfault-banner.js";
 import { renderStatus } from "./statusbar.js";
 import { isSyncing } from "./autosync.js";
+import { notePlaces } from "./double-tap.js";
 import { jobListScreen } from "./screens/joblist.js";  // the start screen; the job page's modules load on demand
 import { noticesScreen, showUnreadCount } from "./screens/notices.js";
 
@@ -56,6 +57,7 @@ export async function draw(afterSync) {
     if (screen.drawn) { screen.drawn(); }
   }
   window.scrollTo(0, y);
+  notePlaces(app);  // a step's button that the redraw put under the finger waits for a deliberate tap
   await Promise.all([renderStatus(isSyncing()), showUnreadCount()]);
 }
 

@@ -152,11 +152,19 @@ def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
     return context, page
 
 
+# How long a technician at least takes to see the button a step's redraw just put under the finger, read it and
+# tap it: sooner, at the point of the last tap, the phone takes it for the second tap of a double tap and refuses
+# it (offline/double-tap.js STEADY_MS, 700 ms). Tests that tap one step right after another wait this long first.
+READING_MS = 800
+
+
 def tap_through(page, *actions):
-    """Tap the job page's next-step buttons in order, each until its step shows done (see `tap_until`);
-    an appointment gets a window in 2099, and "restored" says what was found and done (the phone asks
-    for both first)."""
-    for action in actions:
+    """Tap the job page's next-step buttons in order, each until its step shows done (see `tap_until`),
+    each once the last one's redraw has been read (READING_MS); an appointment gets a window in 2099,
+    and "restored" says what was found and done (the phone asks for both first)."""
+    for number, action in enumerate(actions):
+        if number:
+            page.wait_for_timeout(READING_MS)
         if action == "make_appointment":
             page.fill("input[name=appointment_start]", "2099-01-01T09:00")
             page.fill("input[name=appointment_end]", "2099-01-01T11:00")
@@ -244,8 +252,10 @@ def test_a_whole_visit_offline_survives_a_restart_and_syncs_exactly_once(app, se
     page.fill("input[name=appointment_end]", "2099-01-01T11:00")
     page.locator("button[data-action=make_appointment]").tap()
     expect(page.locator(".order-head")).to_contain_text("已预约")
+    page.wait_for_timeout(READING_MS)
     page.locator("button[data-action=depart]").tap()
     expect(page.locator(".order-head")).to_contain_text("出发")
+    page.wait_for_timeout(READING_MS)
     page.locator("button[data-action=arrive]").tap()
     expect(page.locator(".order-head")).to_contain_text("到场")
     page.fill("#note-form textarea", "LOS 红灯闪烁，收光 -29.5 dBm")

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import Switchable, dispatch_order, open_job, phone_profile, wait_synced  # noqa: F401
+from tests.test_offline_browser import READING_MS, Switchable, dispatch_order, open_job, phone_profile, wait_synced  # noqa: F401
 
 pytestmark = pytest.mark.browser
 STEADY_PX = 2
@@ -122,9 +122,11 @@ def fill_step(page, action):
 
 
 def tap_and_hold(page, door, action):
-    """Tap a step while its push is held: it shows done, with its undo, and stays waiting to be sent."""
+    """Tap a step, once the last one's redraw has been read, while its push is held: it shows done, with its
+    undo, and stays waiting to be sent."""
     door.hold()
     fill_step(page, action)
+    page.wait_for_timeout(READING_MS)
     page.locator(f"button[data-action={action}]").tap()
     expect(page.locator(f"li.step.done[data-step={action}] [data-undo={action}]")).to_be_visible()
 

@@ -72,6 +72,7 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     expect(page.locator(".order-head")).to_contain_text("已预约")
     later(21)
     page.locator("button[data-action=depart]").tap()
+    expect(page.locator("li.step.done[data-step=depart]")).to_have_count(1)
     later(28)
     page.locator("button[data-action=arrive]").tap()
     expect(page.locator(".order-head")).to_contain_text("已到场")

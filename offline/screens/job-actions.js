@@ -1,9 +1,10 @@
 // The job page's visit, step by step in the seeds' order (domain reference §6.2, §6.12, §9.2
 // #15–17): accept, appointment, set off, arrive, diagnose, restored (with what was found and
 // done), the customer confirms and signs, the closure reply last. Each step keeps its own row,
-// so the button for the next step never appears under the finger that tapped the last one;
-// a step still waiting to be sent can be taken back. Forms are checked here before anything is
-// queued, and what was typed is kept (drafts.js) through errors, redraws and reloads.
+// but a redraw can still bring another step's button under the finger, so the step buttons and
+// "undo" are marked data-records: a double tap records one step (double-tap.js). A step still
+// waiting to be sent can be taken back. Forms are checked here before anything is queued, and
+// what was typed is kept (drafts.js) through errors, redraws and reloads.
 import { html, nothing } from "../html.js";
 import { boot } from "../context.js";
 import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
@@ -13,11 +14,9 @@ import { queue, undoableStep, withdraw } from "../outbox.js";
 import { dropDraft, keepDraft, loadDraft } from "../drafts.js";
 import { datetime, field, formFields, select, signKey, textarea } from "../ui.js";
 import { readTyped } from "../readings.js";
+import { recorded } from "../double-tap.js";
 
 const R = self.ONTrackRunner;
-// "Undo" right after a step is the second tap of a double tap, not a wish (issue 15 item 2).
-const DOUBLE_TAP_MS = 700;
-let lastStepAt = 0;
 // Causes the server refuses as not specific (webapp/orders/forms.py ClosureForm.validate_cause).
 const VAGUE_CAUSES = ["unknown", "none", "n/a", "不详", "未知", "无"];
 
@@ -98,7 +97,7 @@ async function submitAction(event, order) {
   const args = { order_id: order.id, to: form.dataset.to, action: form.dataset.form };
   if (reason) { args.reason = reason; }
   if (Object.keys(fields).length) { args.fields = fields; }
-  lastStepAt = Date.now();
+  recorded();
   await queue(order.id, "order.transition", args);
   await dropDraft(order.id, form.dataset.form);
 }
@@ -116,7 +115,7 @@ const actionForm = (order, action, inner, primary) => html`<form class="action-f
     data-installation=${installing(order) ? "1" : nothing}
     data-to=${targetOf(action, order)} novalidate @submit=${(e) => submitAction(e, order)} @input=${keepDraft(order.id, action.name)}
     @change=${keepDraft(order.id, action.name)}>${inner || nothing}
-  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name}>${buttonWord(order, action)}</button></form>`;
+  <button class="btn wide ${primary ? "primary" : ""}" type="submit" data-action=${action.name} data-records>${buttonWord(order, action)}</button></form>`;
 
 // A run that ended at a conclusion the seed does not give as the repair pre-selects nothing.
 function resultSelect(prefilled) {
@@ -256,8 +255,7 @@ function restoreForm(order, action, playbooks, draft) {
 }
 
 async function undo(seq) {
-  if (Date.now() - lastStepAt < DOUBLE_TAP_MS) { return; }
-  lastStepAt = Date.now();
+  recorded();
   if (!(await withdraw(seq))) {
     const box = document.getElementById("steps-error");
     if (box) { box.textContent = t("This step is being sent right now; it can no longer be taken back."); box.hidden = false; }
@@ -268,7 +266,7 @@ async function undo(seq) {
 // sent, a moment after the tap, and the words beside it must not then wrap onto fewer lines and move the rows.
 const doneRow = (name, words, at, undoable) => html`<li class="step done" data-step=${name}><span class="step-mark" aria-hidden="true">✓</span>
   <span class="step-words">${words}${at ? html` <time>${when(at)}</time>` : nothing}</span>
-  <span class="step-undo">${undoable ? html`<button class="btn small undo" type="button" data-undo=${name} @click=${() => undo(undoable.seq)}>${t("Undo")}</button>` : nothing}</span></li>`;
+  <span class="step-undo">${undoable ? html`<button class="btn small undo" type="button" data-undo=${name} data-records @click=${() => undo(undoable.seq)}>${t("Undo")}</button>` : nothing}</span></li>`;
 const laterRow = (name, words) => html`<li class="step later" data-step=${name}><span class="step-mark" aria-hidden="true">○</span><span class="step-words">${words}</span></li>`;
 const nowRow = (name, body) => html`<li class="step now" data-step=${name}>${body}</li>`;
 
