@@ -1,0 +1,94 @@
+"""Finding the light row: where a strong spot is, which lines are tried, and what a doubtful row may decide
+(webapp/led/reader.py .32; issue 18, "find the light row anywhere in the frame ... on cluttered backgrounds" and
+"calibrated confidence").
+
+- The lit lights' own line is tried even when lines through them and a pegboard's holes outscore it (LIT_LINES).
+- A row placed no better than another placement of its slots decides no light (FIT_DECIDES).
+- Open: a lit light's spot is flat at the score caps over its middle and is placed at the first point of that plateau
+  in reading order, up and left of the light, toward its printed label (dev render 6009: 18 working pixels).
+"""
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from tests import led_render
+from webapp.led import catalog, reader
+
+
+def render(seed):
+    start = 90000 if seed >= 90000 else 6000
+    return led_render.make_case(seed, *led_render.labelled_kind(seed - start))
+
+
+def placed_right(case, result):
+    """Every light read within 0.3 of the drawn lights' spacing of where it was drawn (bench/bench_led.py's test)."""
+    width, height = Image.open(io.BytesIO(case["photos"][0])).size
+    spacing = min(math.dist(a, b) for a, b in zip(case["where"], case["where"][1:]))
+    return all(math.hypot(led["x"] * width - x, led["y"] * height - y) <= 0.3 * spacing
+               for led, (x, y) in zip(result["leds"], case["where"]))
+
+
+@pytest.mark.xfail(strict=True, reason="open (2026-12-04): a tie-break by the uncapped score placed these spots at their "
+                   "middle and dev render 6009's row on its lights, but it left one peak where a plateau gave many and "
+                   "broke 19 tests on the real photos (panel_07 'too_far', panel_03's lit PON read off 0.92)")
+@pytest.mark.parametrize("offset", [(0.0, 0.0), (3.0, 5.0), (6.5, 1.5)])
+def test_a_strong_lights_spot_is_placed_at_its_middle(offset):
+    """A green light 30 working pixels across, glowing, on a black case: its strongest spot is on its centre, to the
+    pixel of the pyramid level it was found at (that level's pixel is 2 ** level working pixels; was 13–16 working
+    pixels up and left, wherever the capped plateau began)."""
+    image = Image.new("RGB", (1000, 700), (28, 28, 30))
+    cx, cy = 500 + offset[0], 350 + offset[1]
+    glow = Image.new("RGB", image.size, (0, 0, 0))
+    ImageDraw.Draw(glow).ellipse([cx - 34, cy - 34, cx + 34, cy + 34], fill=(60, 160, 40))
+    image = Image.composite(glow, image, glow.convert("L").point(lambda v: 150 if v else 0)).filter(
+        ImageFilter.GaussianBlur(8))
+    ImageDraw.Draw(image).ellipse([cx - 15, cy - 15, cx + 15, cy + 15], fill=(190, 255, 120))
+    image = image.filter(ImageFilter.GaussianBlur(1.5))
+    v, c, lum = reader._channels(np.asarray(image))
+    spots = reader._spots(reader._pyramid(v, c, lum))
+    strongest = max(spots, key=lambda sp: (sp.lit, sp.radius))
+    assert strongest.lit > 1
+    assert math.hypot(strongest.x - cx, strongest.y - cy) <= 0.75 * 2 ** strongest.level + 1, (strongest.x, strongest.y, cx, cy)
+
+
+@pytest.mark.parametrize("seed", [
+    6139,  # a column of twelve on pegboard: placed along a line through its lit lights and four holes
+    6172,  # eleven on pegboard, five lit: their line came 41st, behind lines through two of them and holes
+    pytest.param(6009, marks=pytest.mark.xfail(strict=True, reason="open: five on a black case turned 23°, the row turned "
+                                               "onto the printed labels through lit spots placed up-left (see above)")),
+])
+def test_rows_among_holes_and_print_are_placed_on_the_lights(seed):
+    case = render(seed)
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    assert result["quality"]["ok"], result["quality"]
+    assert placed_right(case, result)
+    for truth, led in zip(case["truth"], result["leds"]):
+        assert led["state"] in (truth["state"], "unsure"), (truth, led)
+
+
+@pytest.mark.parametrize("seed", [
+    6114,  # an unknown six-light panel placed one slot along (fit 0.33)
+    90041,  # two lights placed doubtfully (fit 0.23): reader .31 read the unlit INTERNET flashing 0.6
+    90102,  # five lights placed doubtfully (fit 0.44): reader .31 read the unlit 2.4G on 0.97
+])
+def test_a_row_placed_no_better_than_another_placement_decides_no_light(seed):
+    case = render(seed)
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    assert result["quality"]["ok"]
+    assert all(led["fit"] < reader.FIT_DECIDES for led in result["leds"])
+    assert [led["state"] for led in result["leds"]] == ["unsure"] * len(result["leds"])
+    for led in result["leds"]:  # what it leans to, and how likely that is, stays on record for the phone
+        assert led["lean"] in ("on", "off", "blinking") and 0 < led["confidence"] <= reader.UNSEEN_OFF
+
+
+@pytest.mark.parametrize("seed", [6139, 6172])
+def test_a_row_placed_for_sure_still_decides_its_lights(seed):
+    """The rule takes nothing from a row placed for sure: the pegboard rows above decide nearly every light."""
+    case = render(seed)
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    decided = [led for led in result["leds"] if led["state"] != "unsure"]
+    assert len(decided) >= len(result["leds"]) - 1
+    assert all(led["fit"] >= reader.FIT_DECIDES for led in decided)
