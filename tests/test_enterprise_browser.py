@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import ARTIFACTS, shot
+from tests.test_fault_finding_browser import tap_answer
 from tests.test_offline_browser import dispatch_order, go_offline, go_online, open_job, phone_profile, server, tap_through  # noqa: F401
 from tests.test_signoff_browser import draw
 
@@ -108,7 +109,7 @@ def test_the_phone_offers_the_lan_cases_and_walks_case_a_to_its_fix(app, server,
     for node, answer in (("LC1", "经常掉线：一部分电脑能上网、一部分上不了，有时全部上不去"), ("LA1", "有"), ("LA2", "相同"),
                          ("LA3", "开着")):
         expect(page.locator("#runner")).to_have_attribute("data-node", node)
-        page.locator("#runner .answers button").get_by_text(answer, exact=True).tap()
+        tap_answer(page, answer)
     expect(page.locator("#runner h1")).to_contain_text("192.168.100.1")
     shot(page, "63-lan-case-a-conclusion")
     page.locator("#conclude-form button").tap()

@@ -4,12 +4,16 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from webapp.playbooks import engine
-from tests.test_offline_browser import dispatch_order, go_online, log_in, phone_profile, ready_offline, server, tap_through  # noqa: F401
+from tests.test_offline_browser import (READING_MS, dispatch_order, go_online, log_in, phone_profile, ready_offline,  # noqa: F401
+                                        server, tap_through)
 
 pytestmark = pytest.mark.browser
 
 
 def tap_answer(page, text):
+    """Tap the runner's answer `text` once the question has been read (READING_MS): sooner, where the last answer
+    was tapped, the phone takes it for the second tap of a double tap and refuses it (offline/double-tap.js)."""
+    page.wait_for_timeout(READING_MS)
     page.locator("#runner .answers button").get_by_text(text, exact=True).tap()
 
 

@@ -18,7 +18,8 @@ from tests.conftest import Phone, Session
 from tests.test_led import upload
 from tests.test_led_read_attempts import NOT_READ_ZH, blob_path, photo, push_check, read_again, reading_of
 from tests.test_offline_browser import (  # noqa: F401  (fixtures)
-    dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, ready_offline, server, tap_until, wait_js)
+    READING_MS, dispatch_order, go_offline, go_online, log_in, open_job, phone_profile, ready_offline, server, tap_until,
+    wait_js)
 from webapp.led import catalog
 
 pytestmark = pytest.mark.browser
@@ -183,8 +184,10 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "on")
     expect(page.locator("#runner button.suggested")).to_contain_text("指示灯照片已确认")
     shot(page, "54-led-feeds-the-tree")
+    page.wait_for_timeout(READING_MS)  # the question is read before it is answered (offline/double-tap.js)
     page.locator("#runner button.suggested").tap()
     expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "off")
+    page.wait_for_timeout(READING_MS)  # the question is read before it is answered (offline/double-tap.js)
     page.locator("#runner button.suggested").tap()
     expect(page.locator("#runner button.suggested")).to_have_attribute("data-answer", "blinking")
 

@@ -5,6 +5,7 @@ import { shared } from "../context.js";
 import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { stateChip } from "../ui.js";
+import { recorded } from "../double-tap.js";
 
 // The lights of an LED check or confirmation as the technician said them: "POWER steady on, LOS off, …".
 const lights = (states) => (states || []).map((s) => `${s.label} ${LED_WORDS[s.state] || s.state}`).join(lang === "en" ? ", " : "、");
@@ -34,7 +35,10 @@ function what(item) {
 // Between two sentences: a space in English, nothing after a Chinese full stop (review r17: "记录。 照片…").
 const sentenceGap = lang === "en" ? " " : "";
 
+// "Understood" is marked data-records: dismissing one item moves the next one's button up under the finger,
+// and a double tap must not dismiss an item nobody has read (double-tap.js).
 async function dismiss(seq) {
+  recorded();
   await shared.db.delete("attention", seq);
   await shared.render();
 }
@@ -46,7 +50,7 @@ const itemView = (i, orderNo) => {
     <p><b>${row.order_no || orderNo || `#${i.order_id}`}</b> · ${what(i)} · <small>${when(i.occurred_at)}</small></p>
     <p>${i.status === "conflict" ? t("Not applied: the order changed meanwhile.") : t("Refused by the server.")}${i.error ? sentenceGap + i.error : ""}</p>
     ${row.state ? html`<p>${t("Now")}${colon}${stateChip(row.state)}</p>` : nothing}
-    <button class="btn" type="button" data-dismiss=${i.seq} @click=${() => dismiss(i.seq)}>${t("Understood")}</button></li>`;
+    <button class="btn" type="button" data-dismiss=${i.seq} data-records @click=${() => dismiss(i.seq)}>${t("Understood")}</button></li>`;
 };
 
 // The section for one order (orderId) or for all (null); nothing when there is nothing to read.

@@ -1,7 +1,9 @@
 // Guided fault-finding on the job page and the runner screen: one question per screen, LEDs
 // tapped, readings typed and judged against their band as they are typed, back and pause, the
 // conclusion saved through the outbox (order.record_run). The engine is runner.js; the trees
-// are the playbooks reference data (webapp/playbooks/playbooks.json).
+// are the playbooks reference data (webapp/playbooks/playbooks.json). Answering draws the next
+// question's answers where the last ones were, so the buttons that answer are marked data-records:
+// a double tap answers one question, not the next one too (double-tap.js).
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
 import { colon, t, lang, LED_WORDS } from "../i18n.js";
@@ -12,6 +14,7 @@ import { pendingMark, scrollToId, showError, signKey, typedNumber } from "../ui.
 import { readTyped } from "../readings.js";
 import { ledSuggestion } from "./led-check.js";
 import { capturesView } from "./captures.js";
+import { recorded } from "../double-tap.js";
 
 const R = self.ONTrackRunner;
 const S = self.ONTrackStore;
@@ -88,6 +91,7 @@ function showBand(judged) {
 }
 
 async function answer(step) {
+  recorded();
   const run = await shared.db.get("runs", shared.openRunId);
   const playbooks = await reference("playbooks");
   const data = R.treeFor(playbooks, run.version) || playbooks;
@@ -235,7 +239,7 @@ function readingForm(node) {
       @input=${(e) => typedChoiceReading(e, node)}></label>` : nothing}
     ${reading.rule ? html`<p class="muted">${reading.rule[lang]}</p>` : nothing}${reading.note ? html`<p class="muted">${reading.note[lang]}</p>` : nothing}
     ${detailsFields(node)}
-    <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
+    <p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit" data-records>${t("Next")}</button></form>`;
 }
 
 async function submitDetailedChoice(event, node) {
@@ -298,28 +302,28 @@ async function answersView(o, run, node) {
       : seen && seen.state === "off" && seen.steadyKnown === false ? html`<p class="flash led-dark">${t("One photo can catch a flashing light between flashes: if in doubt, watch this light for a few seconds.")}</p>`
       : nothing;
     return [lit, ...R.LED_STATES.map((s) => html`<button class="btn wide big-touch led-${s} ${seen && seen.state === s ? "suggested" : ""}" type="button"
-      data-answer=${s} @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen && seen.state === s ?
+      data-answer=${s} data-records @click=${tap(s)}><span class="led-dot"></span>${LED_WORDS[s]}${seen && seen.state === s ?
       html` <small class="from-photo">${fromPhoto}</small>` : nothing}</button>`)];
   }
   if (node.kind === "measure") {
     // novalidate: the app says what is wrong in the technician's words, not the browser's (issue 15c).
     return html`<form id="measure-form" novalidate @submit=${(e) => submitReading(e, node)}><label class="field"><span>${node.unit}</span>
       <span class="signed"><input name="value" type="text" inputmode="decimal" autocomplete="off" required autofocus @input=${(e) => typedReading(e, node)}>${node.min < 0 ? signKey() : nothing}</span></label>
-      ${detailsFields(node)}<p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit">${t("Next")}</button></form>`;
+      ${detailsFields(node)}<p id="band" class="band" aria-live="polite"></p><button class="btn primary wide big-touch" type="submit" data-records>${t("Next")}</button></form>`;
   }
   if (node.kind === "checklist") {
     return html`<form id="checklist-form" novalidate @submit=${submitChecklist}>${node.items.map((i) => html`<label class="check big-touch">
       <input type="checkbox" name="item" value=${i.id} required> ${i[lang]}</label>`)}
       <p class="error" id="checklist-error" role="alert" hidden></p>
-      ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
+      ${Object.keys(node.answers).map((a) => html`<button class="btn primary wide big-touch" type="submit" value=${a} data-records>${node.answers[a].label[lang]}</button>`)}</form>`;
   }
   if (node.reading) { return readingForm(node); }
   if (node.details) {
     return html`<form id="detailed-choice-form" @submit=${(e) => submitDetailedChoice(e, node)}>${detailsFields(node)}
       <p id="band" class="band" aria-live="polite"></p>${R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch"
-        type="submit" data-answer=${a} value=${a}>${node.answers[a].label[lang]}</button>`)}</form>`;
+        type="submit" data-answer=${a} value=${a} data-records>${node.answers[a].label[lang]}</button>`)}</form>`;
   }
-  return R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
+  return R.answerIds(node, o.access_type).map((a) => html`<button class="btn wide big-touch" type="button" data-answer=${a} data-records @click=${tap(a)}>${node.answers[a].label[lang]}</button>`);
 }
 
 // The runner screen for an open run: {title, view}; playbooks: the reference data.

@@ -1,0 +1,57 @@
+"""A double tap on a fault-finding answer answers one question (the same hazard as the visit's steps: answering
+draws the next question's answer buttons where the last ones were, and the second tap of a double tap, with
+gloves or on a lagging phone, answered the next question too and sent the technician down the wrong branch).
+
+Real Chromium as a 390 × 844 phone against the real server, the FTTH guide: a double tap on 常亮 for the Power
+light, ~100 ms apart, answers Power only (LOS 常亮 under the finger would end the run at "not covered"); the
+run stored on the phone holds one answer; a deliberate tap on LOS 闪烁 once the page has stood still is taken.
+
+Before the fix (answer buttons marked data-records, offline/double-tap.js) the second tap also answered LOS.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_double_tap_steps_browser import centre
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+# The answers of the runs on the phone (offline/store.js "runs"), each run as a list of [node, answer].
+STORED_ANSWERS = """(async () => {
+  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
+  const runs = [];
+  for (const name of names) {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const all = await new Promise((ok, no) => {
+      const r = db.transaction("runs").objectStore("runs").getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    db.close();
+    all.forEach((run) => runs.push(run.steps.map((s) => [s.node, s.answer])));
+  }
+  return runs;
+})()"""
+
+
+def test_a_double_tap_on_an_answer_answers_one_question(app, server, user_ids, phone_profile):  # noqa: F811
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    page.locator("[data-start-run=ftth]").tap()
+    runner = page.locator("#runner")
+    expect(runner).to_have_attribute("data-node", "H1")
+    page.wait_for_timeout(1000)       # the technician reads the question: the page has long stood still
+
+    x, y = centre(page.locator("#runner .answers button[data-answer=on]"))
+    page.touchscreen.tap(x, y)        # a double tap, as fingers do it: the same point, a moment apart
+    page.wait_for_timeout(100)
+    page.touchscreen.tap(x, y)
+    expect(runner).to_have_attribute("data-node", "H2")
+    page.wait_for_timeout(1500)       # anything the second tap set going has shown by now
+    expect(runner).to_have_attribute("data-node", "H2")   # still asking about LOS: not "not covered"
+    expect(page.locator(".runner-head")).to_contain_text("第 2 步")
+    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"]]]
+
+    # A deliberate tap, once the page has stood still: LOS 闪烁 is taken.
+    page.locator("#runner .answers button[data-answer=blinking]").tap()
+    expect(runner).to_have_attribute("data-node", "H5.1")
+    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"], ["H2", "blinking"]]]
+    assert context.errors == []
