@@ -53,6 +53,19 @@ def test_a_photo_with_faded_colour_puts_out_no_lit_light(name, saturation, how):
 
 
 @needs_photos
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("brightness", [0.4, 0.5, 0.6])
+def test_a_dim_colour_photo_is_not_sent_back_as_black_and_white(name, brightness):
+    """Review r22: panel_02 at half its brightness (its green lights plain to the eye) was sent back as a black-and-white
+    photo, telling the technician to switch off a mono filter the camera never had. Chroma falls with exposure: a dim
+    photo is read, or sent back for what is wrong with it (too dark), and puts out no lit light off."""
+    result = read(jpeg(ImageEnhance.Brightness(uploaded(name)).enhance(brightness), 90), name, "model")
+    assert "no_colour" not in result["quality"]["problems"], result["quality"]
+    if result["quality"]["ok"]:
+        assert lit_read_off(result, name) == []
+
+
+@needs_photos
 def test_the_command_says_a_black_and_white_photo_is_a_retake(tmp_path):
     path = tmp_path / "grey.jpg"
     ImageOps.grayscale(uploaded("panel_01.jpg")).save(path, "JPEG", quality=90)

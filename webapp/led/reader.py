@@ -180,7 +180,12 @@ RETAKE = {
 # like an unlit lens (review r21: panel_01 in grey read all four off 0.94, "no power"; panel_03 in grey and at a tenth of
 # its saturation its lit DATA off 0.92). The real photos have colour in 26-96 % of their pixels (panel_08, all off on a
 # black case, 26 %); panel_03 at a tenth of its saturation 0.5 %.
+# Chroma scales with exposure: in a photo whose brightest (99th percentile V) is under COLOUR_BRIGHT grey levels, the
+# level counts as colour is lowered in proportion, to no less than COLOUR_DIM of it (review r22: panel_02 at half its
+# brightness, its green lights plain to the eye, had chroma over 8 in 0.3 % of its pixels and was sent back as black and
+# white; over 3.5 in 88 %). A mono filter leaves no chroma at any exposure (panel_01-08 in grey: 0 % at 3.2).
 COLOUR_SEEN, COLOUR_SHARE = 8.0, 0.02
+COLOUR_BRIGHT, COLOUR_DIM = 200.0, 0.4
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
 # would read better. "too_far" is RETAKE's.
 ADVICE = {
@@ -2085,6 +2090,15 @@ def _mostly_unsure(leds):
     return bool(leds) and sum(led["state"] == "unsure" for led in leds) >= ADVICE_UNSURE * len(leds)
 
 
+def _black_and_white(v, c):
+    """Whether a photo (V and chroma maps, grey levels) is black and white: colour (chroma over COLOUR_SEEN, lowered
+    for a dim photo by its 99th-percentile V against COLOUR_BRIGHT, to COLOUR_DIM of it at most) in under COLOUR_SHARE
+    of its pixels. A mono filter or a desaturated copy; not a dim colour photo (review r22)."""
+    brightest = float(np.percentile(v[::4, ::4], 99))
+    seen = COLOUR_SEEN * min(1.0, max(COLOUR_DIM, brightest / COLOUR_BRIGHT))
+    return np.count_nonzero(c > seen) < COLOUR_SHARE * c.size
+
+
 def _lights_washed_out(rgb, points, spacing):
     """Whether at least half the lights at `points` ((slots, 2) working pixels) sit in clipped
     white: WASHED_OUT or more of the pixels of the frame `rgb` (float32 working RGB, one frame)
@@ -2260,7 +2274,7 @@ def _read(images, model):
     if problems and not clipped:  # even the brightest things (the lights) are dim
         return _retake(problems[:1], {"sharpness": sharpness})
 
-    if np.count_nonzero(c > COLOUR_SEEN) < COLOUR_SHARE * c.size:
+    if _black_and_white(v, c):
         return _retake(["no_colour"], {"sharpness": sharpness})
 
     def retake(code):
