@@ -3,7 +3,7 @@
 "calibrated confidence").
 
 - The lit lights' own line is tried even when lines through them and a pegboard's holes outscore it (LIT_LINES).
-- A row placed no better than another placement of its slots decides no light (FIT_DECIDES).
+- A light on a row placed no better than another placement of its slots is at most DOUBTFUL_ROW_RATE sure.
 - Open: a lit light's spot is flat at the score caps over its middle and is placed at the first point of that plateau
   in reading order, up and left of the light, toward its printed label (dev render 6009: 18 working pixels).
 """
@@ -70,25 +70,27 @@ def test_rows_among_holes_and_print_are_placed_on_the_lights(seed):
 
 
 @pytest.mark.parametrize("seed", [
-    6114,  # an unknown six-light panel placed one slot along (fit 0.33)
-    90041,  # two lights placed doubtfully (fit 0.23): reader .31 read the unlit INTERNET flashing 0.6
     90102,  # five lights placed doubtfully (fit 0.44): reader .31 read the unlit 2.4G on 0.97
+    90222,  # eight lights placed doubtfully (fit 0.22): reader .31 read L7 on 0.97
 ])
-def test_a_row_placed_no_better_than_another_placement_decides_no_light(seed):
+def test_a_light_on_a_row_placed_no_better_than_another_placement_is_at_most_as_sure_as_such_rows_are_right(seed):
+    """On rows placed that doubtfully 29 of the 32 lights reader .31 decided were right, at 0.92-0.97: such a light is
+    at most DOUBTFUL_ROW_RATE sure (0.9), decided or not."""
     case = render(seed)
     result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
     assert result["quality"]["ok"]
-    assert all(led["fit"] < reader.FIT_DECIDES for led in result["leds"])
-    assert [led["state"] for led in result["leds"]] == ["unsure"] * len(result["leds"])
-    for led in result["leds"]:  # what it leans to, and how likely that is, stays on record for the phone
-        assert led["lean"] in ("on", "off", "blinking") and 0 < led["confidence"] <= reader.UNSEEN_OFF
+    assert all(led["fit"] < reader.DOUBTFUL_FIT for led in result["leds"])
+    assert any(led["state"] != "unsure" for led in result["leds"])  # they still decide
+    assert max(led["confidence"] for led in result["leds"]) <= reader.DOUBTFUL_ROW_RATE
 
 
 @pytest.mark.parametrize("seed", [6139, 6172])
-def test_a_row_placed_for_sure_still_decides_its_lights(seed):
-    """The rule takes nothing from a row placed for sure: the pegboard rows above decide nearly every light."""
+def test_a_row_placed_for_sure_keeps_its_confidence(seed):
+    """The rule takes nothing from a row placed for sure: the pegboard rows above decide nearly every light, at more
+    than 0.9."""
     case = render(seed)
     result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
     decided = [led for led in result["leds"] if led["state"] != "unsure"]
     assert len(decided) >= len(result["leds"]) - 1
-    assert all(led["fit"] >= reader.FIT_DECIDES for led in decided)
+    assert all(led["fit"] >= reader.DOUBTFUL_FIT for led in decided)
+    assert max(led["confidence"] for led in decided) > reader.DOUBTFUL_ROW_RATE
