@@ -55,3 +55,29 @@ def test_a_double_tap_on_an_answer_answers_one_question(app, server, user_ids, p
     expect(runner).to_have_attribute("data-node", "H5.1")
     assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"], ["H2", "blinking"]]]
     assert context.errors == []
+
+
+def test_a_double_tap_on_back_takes_back_one_answer(app, server, user_ids, phone_profile):  # noqa: F811
+    """Double-tap 上一步 after two answers: one answer is taken back (on the page and in the stored run), not both."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    tap_through(page, "accept", "make_appointment", "depart", "arrive")
+    page.locator("[data-start-run=ftth]").tap()
+    runner = page.locator("#runner")
+    expect(runner).to_have_attribute("data-node", "H1")
+    for answer, next_node in (("on", "H2"), ("off", "H3")):  # three LED questions: 上一步 stays where it was
+        page.wait_for_timeout(1000)   # each question read before it is answered
+        page.locator(f"#runner .answers button[data-answer={answer}]").tap()
+        expect(runner).to_have_attribute("data-node", next_node)
+    page.wait_for_timeout(1000)       # the page has long stood still
+
+    x, y = centre(page.locator("[data-run-back]"))
+    page.touchscreen.tap(x, y)        # a double tap on 上一步, ~100 ms apart
+    page.wait_for_timeout(100)
+    page.touchscreen.tap(x, y)
+    expect(runner).to_have_attribute("data-node", "H2")
+    page.wait_for_timeout(1500)       # anything the second tap set going has shown by now
+    expect(runner).to_have_attribute("data-node", "H2")   # back at LOS, not at Power
+    expect(page.locator(".runner-head")).to_contain_text("第 2 步")
+    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"]]]
+    assert context.errors == []

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import ARTIFACTS, shot
 from tests.test_fault_finding_browser import tap_answer
-from tests.test_offline_browser import dispatch_order, go_offline, go_online, open_job, phone_profile, server, tap_through  # noqa: F401
+from tests.test_offline_browser import READING_MS, dispatch_order, go_offline, go_online, open_job, phone_profile, server, tap_through  # noqa: F401
 from tests.test_signoff_browser import draw
 
 pytestmark = pytest.mark.browser
@@ -112,6 +112,7 @@ def test_the_phone_offers_the_lan_cases_and_walks_case_a_to_its_fix(app, server,
         tap_answer(page, answer)
     expect(page.locator("#runner h1")).to_contain_text("192.168.100.1")
     shot(page, "63-lan-case-a-conclusion")
+    page.wait_for_timeout(READING_MS)  # the conclusion is read before it is saved (offline/double-tap.js)
     page.locator("#conclude-form button").tap()
     expect(page.locator("#diagnosis")).to_contain_text("关掉它们的 DHCP")
     go_online(server, context, page)

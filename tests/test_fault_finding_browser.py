@@ -49,6 +49,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     shot(page, "21-runner-optical-power-judged")
     page.locator("#measure-form button[type=submit]").tap()
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.2")
+    page.wait_for_timeout(READING_MS)  # 上一步 records too: tapped at once after "next", the phone may take it for a double tap
     page.locator("[data-run-back]").tap()                  # change an answer
     expect(page.locator("#runner")).to_have_attribute("data-node", "H5.1")
     page.fill("#measure-form input[name=value]", "−29.5")  # the minus sign a Chinese keyboard gives
@@ -70,6 +71,7 @@ def test_ftth_los_flashing_weak_power_ends_at_reterminating_the_drop_cable(app, 
     tap_answer(page, "通")                                 # red-light pen passes
     expect(page.locator("#runner h1")).to_contain_text("重做两端皮线光缆头")
     shot(page, "22-runner-conclusion")
+    page.wait_for_timeout(READING_MS)  # the conclusion is read before it is saved (offline/double-tap.js)
     page.locator("#conclude-form button").tap()
     expect(page.locator("#diagnosis")).to_contain_text("重做两端皮线光缆头")
     expect(page.locator("#diagnosis")).to_contain_text("-29.5 dBm · 过弱")
@@ -126,6 +128,7 @@ def test_an_fttb_dialup_678_stays_on_fttb_and_an_old_version_run_still_shows(app
     expect(page.locator("#runner h1")).to_contain_text("FTTB 报 678")
     shot(page, "24-runner-fttb-678")
     page.fill("#conclude-form textarea[name=note]", "楼道交换机没电，已联系物业")
+    page.wait_for_timeout(READING_MS)  # the conclusion is read before it is saved (offline/double-tap.js)
     page.locator("#conclude-form button").tap()
     expect(page.locator("#diagnosis")).to_contain_text("FTTB 报 678")
     page.locator("#sync-now").tap()

@@ -3,7 +3,9 @@
 // conclusion saved through the outbox (order.record_run). The engine is runner.js; the trees
 // are the playbooks reference data (webapp/playbooks/playbooks.json). Answering draws the next
 // question's answers where the last ones were, so the buttons that answer are marked data-records:
-// a double tap answers one question, not the next one too (double-tap.js).
+// a double tap answers one question, not the next one too (double-tap.js). So are the others that
+// change the run and redraw under the finger: Back (a double tap took back two answers), save the
+// result (the job page's guide buttons came under the finger and started a new run) and those guide buttons.
 import { html, nothing } from "../html.js";
 import { shared } from "../context.js";
 import { colon, t, lang, LED_WORDS } from "../i18n.js";
@@ -33,6 +35,7 @@ async function show(runId) {
 }
 
 async function startRun(o, playbookId) {
+  recorded();
   const data = await reference("playbooks");
   const run = { id: S.uuid(), order_id: o.id, playbook: playbookId, version: data.version, steps: [], started_at: new Date().toISOString() };
   await shared.db.put("runs", run);
@@ -48,7 +51,7 @@ export async function diagnosisView(o, data) {
   const unfinished = (await shared.db.getAll("runs")).filter((r) => r.order_id === o.id);
   const suggested = R.suggested(data, o);
   const others = data.playbooks.filter((p) => !suggested.includes(p));
-  const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id}
+  const start = (p, primary) => html`<button class="btn wide ${primary ? "primary" : ""}" type="button" data-start-run=${p.id} data-records
     @click=${() => startRun(o, p.id)}>${p.title[lang]}</button>`;
   // An installation follows its own steps (installation-steps.js); the guides are for a service that does not come up.
   const installing = o.order_type === "installation";
@@ -105,6 +108,7 @@ async function answer(step) {
 }
 
 async function back() {
+  recorded();
   const run = await shared.db.get("runs", shared.openRunId);
   run.steps.pop();
   await shared.db.put("runs", run);
@@ -270,6 +274,7 @@ async function conclude(event, order, run, data) {
   const outcome = R.position(data, run).outcome;
   const note = form.elements.note.value.trim();
   if (data.outcomes[outcome].gap && !note) { showError("conclude-error", t("The guide does not cover this: describe what you see.")); return; }
+  recorded();
   const args = { order_id: order.id, run_id: run.id, playbook: run.playbook, version: run.version, steps: run.steps, outcome, note };
   await shared.db.delete("runs", run.id);
   shared.openRunId = null;
@@ -286,7 +291,7 @@ function conclusionView(o, run, data, outcomeId) {
     <form id="conclude-form" novalidate @submit=${(e) => conclude(e, o, run, data)}><label class="field"><span>${outcome.gap ? t("Describe what you see (required)") : t("Note (optional)")}</span>
       <textarea name="note" rows="3" maxlength="2000" ?required=${outcome.gap}></textarea></label>
       <p class="error" id="conclude-error" role="alert" hidden></p>
-      <button class="btn primary wide big-touch" type="submit">${t("Save the result")}</button></form></section>`;
+      <button class="btn primary wide big-touch" type="submit" data-records>${t("Save the result")}</button></form></section>`;
 }
 
 async function answersView(o, run, node) {
@@ -343,7 +348,7 @@ export async function runnerScreen(o, run, playbooks) {
   }
   const view = html`<div class="runner-head"><b>${book.title[lang]}</b> · ${o.customer_name} <small class="muted">${t("Step %(n)d", { n: run.steps.length + 1 })}</small></div>
     ${last ? html`<p class="muted small runner-last">${questionWords(last.question)} <b>${last.answer}</b></p>` : nothing}${body}
-    <div class="runner-nav">${run.steps.length ? html`<button class="btn" type="button" data-run-back @click=${back}>← ${t("Back")}</button>` : nothing}
+    <div class="runner-nav">${run.steps.length ? html`<button class="btn" type="button" data-run-back data-records @click=${back}>← ${t("Back")}</button>` : nothing}
       <button class="btn" type="button" data-run-pause @click=${pause}>${t("Pause")}</button></div>`;
   return { title: book.title[lang], view };
 }
