@@ -12,32 +12,28 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_double_tap_steps_browser import centre
-from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, tap_through  # noqa: F401
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server, stored_records, tap_through  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-# The answers of the runs on the phone (offline/store.js "runs"), each run as a list of [node, answer].
-STORED_ANSWERS = """(async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
-  const runs = [];
-  for (const name of names) {
-    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    const all = await new Promise((ok, no) => {
-      const r = db.transaction("runs").objectStore("runs").getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    db.close();
-    all.forEach((run) => runs.push(run.steps.map((s) => [s.node, s.answer])));
-  }
-  return runs;
-})()"""
+def stored_answers(page):
+    """The answers of the runs on the phone (offline/store.js "runs"), each run as a list of [node, answer]."""
+    return [[[step["node"], step["answer"]] for step in run["steps"]] for run in stored_records(page, "runs")]
 
 
-def test_a_double_tap_on_an_answer_answers_one_question(app, server, user_ids, phone_profile):  # noqa: F811
+def at_the_first_question(app, server, user_ids, phone_profile):  # noqa: F811
+    """A technician on site with the FTTH guide open at its first question (H1, the Power light): (context, page, runner)."""
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
     tap_through(page, "accept", "make_appointment", "depart", "arrive")
     page.locator("[data-start-run=ftth]").tap()
     runner = page.locator("#runner")
     expect(runner).to_have_attribute("data-node", "H1")
+    return context, page, runner
+
+
+def test_a_double_tap_on_an_answer_answers_one_question(app, server, user_ids, phone_profile):  # noqa: F811
+    context, page, runner = at_the_first_question(app, server, user_ids, phone_profile)
     page.wait_for_timeout(1000)       # the technician reads the question: the page has long stood still
 
     x, y = centre(page.locator("#runner .answers button[data-answer=on]"))
@@ -48,23 +44,18 @@ def test_a_double_tap_on_an_answer_answers_one_question(app, server, user_ids, p
     page.wait_for_timeout(1500)       # anything the second tap set going has shown by now
     expect(runner).to_have_attribute("data-node", "H2")   # still asking about LOS: not "not covered"
     expect(page.locator(".runner-head")).to_contain_text("第 2 步")
-    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"]]]
+    assert stored_answers(page) == [[["H1", "on"]]]
 
     # A deliberate tap, once the page has stood still: LOS 闪烁 is taken.
     page.locator("#runner .answers button[data-answer=blinking]").tap()
     expect(runner).to_have_attribute("data-node", "H5.1")
-    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"], ["H2", "blinking"]]]
+    assert stored_answers(page) == [[["H1", "on"], ["H2", "blinking"]]]
     assert context.errors == []
 
 
 def test_a_double_tap_on_back_takes_back_one_answer(app, server, user_ids, phone_profile):  # noqa: F811
     """Double-tap 上一步 after two answers: one answer is taken back (on the page and in the stored run), not both."""
-    order_id, _desk = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    tap_through(page, "accept", "make_appointment", "depart", "arrive")
-    page.locator("[data-start-run=ftth]").tap()
-    runner = page.locator("#runner")
-    expect(runner).to_have_attribute("data-node", "H1")
+    context, page, runner = at_the_first_question(app, server, user_ids, phone_profile)
     for answer, next_node in (("on", "H2"), ("off", "H3")):  # three LED questions: 上一步 stays where it was
         page.wait_for_timeout(1000)   # each question read before it is answered
         page.locator(f"#runner .answers button[data-answer={answer}]").tap()
@@ -79,5 +70,5 @@ def test_a_double_tap_on_back_takes_back_one_answer(app, server, user_ids, phone
     page.wait_for_timeout(1500)       # anything the second tap set going has shown by now
     expect(runner).to_have_attribute("data-node", "H2")   # back at LOS, not at Power
     expect(page.locator(".runner-head")).to_contain_text("第 2 步")
-    assert page.evaluate(STORED_ANSWERS) == [[["H1", "on"]]]
+    assert stored_answers(page) == [[["H1", "on"]]]
     assert context.errors == []

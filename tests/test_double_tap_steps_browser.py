@@ -14,23 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, open_job, phone_profile, server,  # noqa: F401
-                                        tap_through, wait_synced)
+                                        stored_records, tap_through, wait_synced)
 
 pytestmark = pytest.mark.browser
 
-# The steps waiting in the phone's outbox (offline/store.js), in order: the action of each "order.transition".
-QUEUED_STEPS = """(async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
-  const steps = [];
-  for (const name of names) {
-    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    const entries = await new Promise((ok, no) => {
-      const r = db.transaction("outbox").objectStore("outbox").getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    db.close();
-    entries.sort((a, b) => a.seq - b.seq).filter((e) => e.name === "order.transition").forEach((e) => steps.push(e.args.action));
-  }
-  return steps;
-})()"""
+def queued_steps(page):
+    """The steps waiting in the phone's outbox, in order: the action of each "order.transition"."""
+    entries = sorted(stored_records(page, "outbox"), key=lambda entry: entry["seq"])
+    return [entry["args"]["action"] for entry in entries if entry["name"] == "order.transition"]
 
 
 def slow_cpu(context, page, rate):
@@ -81,14 +72,14 @@ def test_a_double_tap_on_the_appointment_records_the_appointment_only(app, serve
     expect(page.locator(".order-head")).to_contain_text("已预约")
     expect(page.locator("li.step.now[data-step=depart] button[data-action=depart]")).to_be_visible()
     expect(page.locator("li.step.done[data-step=depart]")).to_have_count(0)
-    assert page.evaluate(QUEUED_STEPS) == ["make_appointment"]
+    assert queued_steps(page) == ["make_appointment"]
 
     # A deliberate tap, once the page has stood still: 已出发 sits where the finger is, and it takes the tap.
     x, y = centre(page.locator("button[data-action=depart]"))
     page.touchscreen.tap(x, y)
     expect(page.locator("li.step.done[data-step=depart]")).to_have_count(1)
     expect(page.locator(".order-head")).to_contain_text("已出发")
-    assert page.evaluate(QUEUED_STEPS) == ["make_appointment", "depart"]
+    assert queued_steps(page) == ["make_appointment", "depart"]
 
     slow_cpu(context, page, 1)
     go_online(server, context, page)
@@ -106,5 +97,5 @@ def test_the_keyboard_takes_a_step_at_once_after_a_tap(app, server, user_ids, ph
     expect(depart).to_be_visible()
     depart.press("Enter")              # well within 700 ms of the redraw; no finger: Enter on a button is meant
     expect(page.locator("li.step.done[data-step=depart]")).to_have_count(1)
-    assert page.evaluate(QUEUED_STEPS) == ["make_appointment", "depart"]
+    assert queued_steps(page) == ["make_appointment", "depart"]
     assert context.errors == []

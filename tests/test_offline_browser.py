@@ -111,20 +111,31 @@ def wait_js(page, expression, timeout=20.0):
         page.wait_for_timeout(100)
 
 
+# Every record of one object store (offline/store.js: "outbox", "runs" …) in each of the phone's databases, one per
+# person who used it, read from IndexedDB itself rather than from what the page shows.
+STORED_RECORDS = """async (store) => {
+  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
+  const records = [];
+  for (const name of names) {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const all = await new Promise((ok, no) => {
+      const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    db.close();
+    records.push(...all);
+  }
+  return records;
+}"""
+
+
+def stored_records(page, store):
+    """Every record of an object store in the phone's IndexedDB (STORED_RECORDS), as plain data."""
+    return page.evaluate(STORED_RECORDS, store)
+
+
 # Whether no change waits in any outbox on the phone (offline/store.js: entries in state "pending"), read from
 # IndexedDB itself: the status bar's count is redrawn a moment after a change is queued, so right after a tap it
 # can still say 0 (CI: a saved LED check was read as synced before it was sent).
-NOTHING_PENDING = """(async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("ontrack-u"));
-  for (const name of names) {
-    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    const entries = await new Promise((ok, no) => {
-      const r = db.transaction("outbox").objectStore("outbox").getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    db.close();
-    if (entries.some((e) => e.state === "pending")) { return false; }
-  }
-  return true;
-})()"""
+NOTHING_PENDING = f"""({STORED_RECORDS})("outbox").then((entries) => !entries.some((e) => e.state === "pending"))"""
 
 
 def wait_synced(page, timeout=30.0):
