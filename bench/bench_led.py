@@ -12,7 +12,9 @@
    on the photos the reader accepted (over every light, and over the lights it decided, i.e.
    not "unsure"), the confusion table, lit lights reported off, colour accuracy, bad photos
    caught (by kind) and good ones sent back, against the targets (states ≥ 97 %, colours
-   ≥ 95 %, bad caught ≥ 90 %, good sent back ≤ 5 %).
+   ≥ 95 %, bad caught ≥ 90 %, good sent back ≤ 5 %); where the lights not read right were (decided
+   wrong, or unsure on an all-off panel, on a row placed wrong, on a row placed right), and how the
+   lights of panels not all off were read.
 3. The real photos in ../shared/led-photos (lights read by eye, truth.json), printed beside
    (2) in the same form, with each photo's reading; then the same photos as the phone's app
    uploads them (long side at most 2048 pixels, JPEG quality 85: offline/photos.js), at the
@@ -79,15 +81,19 @@ class Tally:
         self.reliability = collections.defaultdict(lambda: [0, 0])
         self.good = 0
         self.rows = [0, 0]  # rows placed where the renderer drew the lights, of rows read
+        self.lost = collections.Counter()  # lights not read right on accepted good photos, by where they were (lost)
+        self.all_off = [0, 0]  # lights of panels with every light off on accepted good photos: read right, all
 
     def add(self, truths, result, bad=None, case=None):
         ok = result["quality"]["ok"]
+        placed = None
         if ok and case is not None and not bad and len(case["where"]) > 1:
             # Placed right: every light within 0.3 of the drawn lights' spacing of where it was drawn.
             width, height = reader.Image.open(io.BytesIO(case["photos"][0])).size
             spacing = min(math.dist(a, b) for a, b in zip(case["where"], case["where"][1:]))
-            self.rows[0] += all(((led["x"] * width - x) ** 2 + (led["y"] * height - y) ** 2) ** 0.5 <= 0.3 * spacing
-                                for led, (x, y) in zip(result["leds"], case["where"]))
+            placed = all(((led["x"] * width - x) ** 2 + (led["y"] * height - y) ** 2) ** 0.5 <= 0.3 * spacing
+                         for led, (x, y) in zip(result["leds"], case["where"]))
+            self.rows[0] += placed
             self.rows[1] += 1
         if bad:
             self.bad[(bad, not ok)] += 1
@@ -97,10 +103,16 @@ class Tally:
         if not ok:
             self.sent_back[tuple(result["quality"]["problems"])] += 1
             return
+        all_off = all(truth["state"] == "off" for truth in truths)
         for truth, led in zip(truths, result["leds"]):
             if truth["state"] == "unknown":
                 continue
             self.confusion[(truth["state"], led["state"])] += 1
+            if all_off:
+                self.all_off[0] += led["state"] == "off"
+                self.all_off[1] += 1
+            if led["state"] != truth["state"]:
+                self.lost[_where_lost(led["state"], all_off, placed)] += 1
             if led["state"] != "unsure":
                 bucket = min(9, int(led["confidence"] * 10)) / 10
                 self.reliability[bucket][0] += truth["state"] == led["state"]
@@ -123,6 +135,16 @@ class Tally:
                   f"(target ≥ 97 %) {verdict(right / leds >= 0.97)}; {unsure} unsure ({unsure / leds:.1%}); "
                   f"{right / max(1, decided):.1%} of the {decided} decided")
             print(f"  lit lights reported off: {lit_off}")
+            if self.lost:
+                print("  lights not read right, by where they were: " + "; ".join(
+                    f"{where} {n}" for where, n in sorted(self.lost.items(), key=lambda item: -item[1])))
+                # "All off" is "no power" to the fault tree: the reader reads a row all off only when every window was
+                # seen clearly (reader.ALL_OFF_SEEN, from the real photos' lenses), and the renders' unlit windows are
+                # fainter, so their all-off panels are read unsure. The states figure can reach the other lights' share.
+                others = leds - self.all_off[1]
+                print(f"  lights on all-off panels: {self.all_off[1]} ({self.all_off[1] / leds:.1%}), read right "
+                      f"{self.all_off[0]}; the other lights: {right - self.all_off[0]}/{others} = "
+                      f"{(right - self.all_off[0]) / max(1, others):.1%} read right")
             print("  confusion (rows: truth, columns: reading)")
             print("  " + " " * 10 + "".join(f"{s:>10}" for s in STATES))
             for t in STATES[:3]:
@@ -148,6 +170,16 @@ class Tally:
               f"{verdict(back <= 0.05 * self.good)}")
         for problems, n in self.sent_back.items():
             print(f"  {', '.join(problems)}: {n}")
+
+
+def _where_lost(state, all_off, placed):
+    """Where a light not read right was: "decided wrong" (read on, off or flashing, and not that), else unsure on
+    an "all-off panel", on a row "placed wrong" or "placed right" (`placed` None: not measured)."""
+    if state != "unsure":
+        return "decided wrong"
+    if all_off:
+        return "all-off panel, unsure"
+    return {True: "unsure on a row placed right", False: "unsure on a row placed wrong"}.get(placed, "unsure")
 
 
 def labelled(count, differences):
