@@ -191,16 +191,35 @@
         lastSeq = body.last_seq;
         if (!body.more) { break; }
       }
+      // The rest of the changes the server has applied (on orders no page brought) are inside its copies too.
+      // Dropped before the page stops showing the pull (hooks.settled): a screen drawn in between would show
+      // the stored copies with those changes applied again on top (a note twice, a step's event twice).
+      await dropApplied(db, appliedByOrder(await db.getAll("outbox"), lastSeq), null);
     } finally {
       if (hooks.settled) { hooks.settled(); }
     }
-    // Changes the server has applied are now inside its copies: drop them from the outbox.
-    var tx = db.transaction("outbox", "readwrite");
-    var entries = await tx.store.getAll();
-    for (var i = 0; i < entries.length; i++) {
-      if (entries[i].state === "sent" && entries[i].seq <= lastSeq) { await tx.store.delete(entries[i].seq); }
-    }
-    await tx.done;
+  }
+
+  // The changes the server has applied (sent, seq up to the pull's last_seq): Map(order_id → [seq]).
+  function appliedByOrder(entries, lastSeq) {
+    var applied = new Map();
+    entries.forEach(function (e) {
+      if (e.state === "sent" && e.seq <= lastSeq) { applied.set(e.order_id, (applied.get(e.order_id) || []).concat([e.seq])); }
+    });
+    return applied;
+  }
+
+  // Delete from the outbox the applied changes of `orderId` (null: of every order), in `tx` when given (the
+  // transaction that stores that order's copy, so no reader sees the copy and its change applied again).
+  function dropApplied(db, applied, orderId, tx) {
+    var ids = orderId === null ? Array.from(applied.keys()) : [orderId];
+    var seqs = [];
+    ids.forEach(function (id) { seqs = seqs.concat(applied.get(id) || []); applied.delete(id); });
+    if (!seqs.length) { return []; }
+    var own = !tx;
+    tx = tx || db.transaction("outbox", "readwrite");
+    var writes = seqs.map(function (seq) { return tx.objectStore("outbox").delete(seq); });
+    return own ? Promise.all(writes.concat([tx.done])) : writes;
   }
 
   // Writing a page of the pull costs the main thread (IndexedDB copies every row as it is put:
@@ -220,8 +239,13 @@
   // (putting a row twice or deleting it twice changes nothing). A reset's first transaction clears
   // the old rows and forgets the old cursor together: stopped after that, the next pull is a
   // whole snapshot again, not the changes since a cursor whose rows were just cleared.
+  //
+  // A change the server has applied (sent, seq up to the page's last_seq) leaves the outbox in the transaction that
+  // stores its order's copy: a screen drawn from IndexedDB in any context (this page, another tab, the service
+  // worker's sync) sees the copy with the change or the change queued, never both, so never the change twice.
   async function applyPull(db, body) {
-    var tx = db.transaction(["orders", "reference", "meta", "notices"], "readwrite");
+    var applied = appliedByOrder(await db.getAll("outbox"), body.last_seq);
+    var tx = db.transaction(["orders", "reference", "meta", "notices", "outbox"], "readwrite");
     var writes = [];
     if (body.notices) {  // the server sends the whole recent list on a pull's last page: it replaces what the phone had
       writes.push(tx.objectStore("notices").clear());
@@ -240,13 +264,14 @@
         if (c.deleted) { writes.push(store.delete(c.id)); }
         else if (c.table === "reference") { writes.push(store.put({ id: c.id, version: c.version, data: c.data })); }
         else { writes.push(store.put(c.data)); }
+        if (c.table !== "reference") { writes = writes.concat(dropApplied(db, applied, c.id, tx)); }
       }
       if (i >= changes.length) { writes.push(tx.objectStore("meta").put(body.cursor, "cursor")); }
       writes.push(tx.done);
       await Promise.all(writes);
       if (i >= changes.length) { return; }
       await nextTask();
-      tx = db.transaction(["orders", "reference", "meta"], "readwrite");
+      tx = db.transaction(["orders", "reference", "meta", "outbox"], "readwrite");
       writes = [];
     }
   }

@@ -1,0 +1,66 @@
+"""A change the server has applied is never shown twice: not while the pull writes its order's copy, and not once the
+pull is over, in real Chromium against the real server (design/sync-protocol.md, "Outbox and view").
+
+The phone shows an order as the server's copy with the queued changes applied on top (offline/order-view.js). Once the
+server has applied a change its copy holds it, so the change must leave the outbox in the same IndexedDB transaction
+that stores the copy. Before, it left in a transaction of its own after the pull was over, after the page had stopped
+showing the pull: a screen drawn in between, from this page or from the service worker's sync, showed the note twice.
+"""
+import pytest
+
+from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+NOTE = "入户皮线已更换，光功率 -19.2 dBm"
+
+# Queue a note, then sync once (retrying while another sync holds the lock). A second connection, like another screen,
+# reads the order's copy and its queued changes just after each write of that copy, and again when the pull is over.
+SYNC_AND_WATCH = """async ([userId, orderId, text]) => {
+  const db = await ONTrackStore.open(userId);
+  const watcher = await ONTrackStore.open(userId);
+  await ONTrackStore.enqueue(db, {name: "order.add_note", order_id: orderId,
+    args: {order_id: orderId, note_id: ONTrackStore.uuid(), text}});
+  const look = () => {
+    const tx = watcher.transaction(["orders", "outbox"]);
+    return Promise.all([tx.objectStore("orders").get(orderId), tx.objectStore("outbox").getAll()]).then(([order, outbox]) => ({
+      copy_has_it: Boolean(order && (order.notes || []).some((n) => n.text === text)),
+      queued: outbox.filter((e) => e.order_id === orderId && e.name === "order.add_note").map((e) => e.state)}));
+  };
+  const seen = [];
+  let atEnd = null;
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, ...rest) {
+    const request = put.call(this, value, ...rest);
+    if (this.name === "orders" && value && value.id === orderId) { seen.push(look()); }
+    return request;
+  };
+  let result;
+  try {
+    for (let i = 0; i < 40; i++) {
+      result = await ONTrackSync.run(db, userId, {settled: () => { atEnd = look(); }});
+      if (!result.busy) { break; }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  } finally { IDBObjectStore.prototype.put = put; }
+  const found = {result, seen: await Promise.all(seen), atEnd: await atEnd};
+  db.close(); watcher.close();
+  return found;
+}"""
+
+
+def test_a_note_the_server_applied_is_never_in_the_copy_and_the_outbox_at_once(phone_profile, server, app, user_ids):  # noqa: F811
+    order_id, _desk = dispatch_order(app, user_ids)
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    user_id = page.evaluate("JSON.parse(document.getElementById('boot').textContent).user.id")
+    found = page.evaluate(SYNC_AND_WATCH, [user_id, order_id, NOTE])
+    assert found["result"]["ok"], found
+    assert found["seen"], found  # the pull wrote the order's copy while it was watched
+    for look in found["seen"] + [found["atEnd"]]:
+        # The copy holds the note and nothing is queued, or the copy lacks it and it is still queued: shown once.
+        assert look["copy_has_it"] != bool(look["queued"]), found
+    assert found["atEnd"] == {"copy_has_it": True, "queued": []}, found
+    context.close()
