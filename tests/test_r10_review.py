@@ -55,12 +55,12 @@ def test_cool_colour_cast_does_not_light_the_printed_icons_of_an_unpowered_panel
     assert _confidently_wrong(result, name) == []
 
 
-@pytest.mark.xfail(strict=True, reason="open (review r10): an all-green row turned 180 degrees is read from the wrong end (as review r8's)")
 def test_panel_photographed_upside_down_is_not_read_from_the_wrong_end_for_sure():
     """panel_01 (ZTE F6005, POWER on, LOS off, PON on, LAN on) turned 180° (a phone held upside down over a panel on
     a desk): read POWER on, LOS on 0.96, PON off 0.92, LAN on — the row read right to left, a lit PON "off" and the
     unlit LOS "on" for sure. The same photo turned 90° or 270° leaves LOS/PON "unsure". Expected: the two lights that
-    read otherwise from the other end "unsure" (or read right), never a wrong state at >= 0.9."""
+    read otherwise from the other end "unsure" (or read right), never a wrong state at >= 0.9. (Reader .33: the lights
+    named here keep their roles' usual colours, and a green light where the row puts the red LOS says it is turned.)"""
     name = "panel_01.jpg"
     result = _read(_upload(name).transpose(Image.ROTATE_180), name)
     assert result["quality"]["ok"]

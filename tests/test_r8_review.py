@@ -101,11 +101,10 @@ def test_the_jpeg_quality_of_the_upload_does_not_decide_the_reading(quality):
     assert len(sure) == 5 and sure_wrong(result, "panel_04.jpg") == []
 
 
-@pytest.mark.xfail(strict=True, reason='open (review r8): an all-green symmetric row turned 180 degrees is read as held (h17 settles it only by colours)')
 def test_a_photo_taken_upside_down_does_not_swap_the_lights():
     """panel_01 turned 180° in its pixels, uploaded as the PWA does (2048 px, JPEG 0.85): the row is read left to
     right in the image, so LOS (unlit) is "on" at 0.96 and PON (lit) "off" at 0.92. Expected: the turn found (or the
-    lights unsure), never the row's order reversed with confidence."""
+    lights unsure), never the row's order reversed with confidence. (Reader .33: by the named lights' usual colours.)"""
     result = read(uploaded(photo("panel_01.jpg").transpose(Image.Transpose.ROTATE_180), 85), "panel_01.jpg")
     assert sure_wrong(result, "panel_01.jpg") == []
 

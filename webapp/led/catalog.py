@@ -94,9 +94,15 @@ def custom(labels, kind="ont"):
     """A model for a panel that is not in the catalog: the technician named its LEDs left to right.
 
     Their positions are unknown (`x` is None): the reader finds the LEDs along the guide. Any
-    colour may be lit, since nothing is known about the panel.
+    colour may be lit, since nothing is known about the panel. A light whose name has a role keeps
+    that role's colours as `usual_colors` (LOS and ALARM red, POWER, PON and LAN green: the roles'
+    sources): not a limit on what it may show, only a sign of which end of the row comes first
+    (reader._colour_direction: a green light where the row puts LOS says the photo is upside down).
     """
-    leds = [{**_led(load(), label, None, {}), "colors": list(COLORS)} for label in labels]
+    leds = []
+    for label in labels:
+        led = _led(load(), label, None, {})
+        leds.append({**led, "colors": list(COLORS), "usual_colors": led["colors"] if led["role"] else None})
     return {"id": "custom", "vendor": "", "name": "", "kind": kind, "verified": False, "source": "technician",
             "leds": leds}
 

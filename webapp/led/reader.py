@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-04.32"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -138,6 +138,7 @@ VERSION = "2026-12-04.32"  # .3 lines (cables) are not lit spots; .4 slot placem
 # noise units when the row's own are weaker (STRAY_FLOOR); a black-and-white photo is a retake ("no_colour")
 # .32 a light on a row placed under DOUBTFUL_FIT (another placement explains the photo about as well) is at most
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
+# .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -1863,7 +1864,8 @@ def _colour_direction(hues, colours):
     end (a unit mounted upside down, or a photo turned over), 0 when they do not tell.
 
     `hues` by slot: a lit light's ring hue (_ring_hue) or None (unlit, or no colour seen); `colours` by
-    slot: the catalog's colours of that light. A light's colour fits a slot within COLOUR_FITS (HUE_REACH
+    slot: the catalog's colours of that light (a named panel's: its role's usual colours, catalog.custom). A
+    light's colour fits a slot within COLOUR_FITS (HUE_REACH
     units) and misfits it beyond COLOUR_MISFITS. Each lit light that fits its slot as read and misfits
     the slot it would be from the other end (the mirror: slot n−1−k) speaks for the row as read, and the
     reverse against; the side with more lights wins. (Review r5: the real panel_01 turned 180° read its
@@ -2451,7 +2453,7 @@ def _read(images, model):
         stated = [min(p, UNSEEN_OFF) for p in stated]
     stated = _printed_row(out, stated, printed)
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
-                              _colour_direction(hues, [led["colors"] for led in leds]))
+                              _colour_direction(hues, [led.get("usual_colors") or led["colors"] for led in leds]))
     firm = row_shown(out) >= SHOWN_FIRM
     # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
     # an unlit lens, so none is "off" for sure (SMALL_SPACING; review r12, r19). Lit ones still show.

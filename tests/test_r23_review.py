@@ -1,0 +1,36 @@
+"""Review r23 (a fresh reviewer, 2026-12-04) on the LED reader: the real panel_01 turned 180°, read as a named panel
+(only its lights' names typed in), read LOS "on" 0.96 and PON "off" 0.92: a healthy ONT as a fibre fault. The row's
+lights are evenly spaced and a named panel's lights may be any colour, so nothing said which end came first, and a
+row across the photo was taken as held. Its lit lights' colours say it: a green light where the row puts LOS, and
+LOS lights are red (catalog role "los"). Reader .33 keeps a named light's role colours as its `usual_colors`, which
+tell the row's direction (reader._colour_direction) without limiting the colours read."""
+import pytest
+
+from tests.test_led_uploaded import PHOTOS
+from tests.test_r12_review import MODELS, jpeg, uploaded
+from tests.test_r20_review import read, told
+from tests.test_r8_review import truth
+from webapp.led import catalog
+
+needs_photos = pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
+
+
+def decided_wrong(result, name):
+    """The lights read on, off or flashing that a person reads otherwise: (label, read, confidence)."""
+    return [(led["label"], led["state"], led["confidence"]) for led, seen in zip(result["leds"], truth(name)["leds"])
+            if led["state"] != "unsure" and seen["state"] != "unknown" and led["state"] != seen["state"]]
+
+
+@needs_photos
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("turn", [90, 180, 270])
+@pytest.mark.parametrize("how", ["model", "names"])
+def test_a_photo_turned_over_reads_no_light_wrong(name, turn, how):
+    result = read(jpeg(uploaded(name).rotate(turn, expand=True)), told(name, how))
+    assert decided_wrong(result, name) == [], result
+
+
+def test_a_named_panels_lights_keep_their_roles_usual_colours_and_may_show_any():
+    model = catalog.custom(["POWER", "LOS", "PON", "LAN", "灯5"])
+    assert [led["usual_colors"] for led in model["leds"]] == [["green"], ["red"], ["green"], ["green"], None]
+    assert all(led["colors"] == list(catalog.COLORS) for led in model["leds"])
