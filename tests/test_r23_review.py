@@ -5,6 +5,7 @@ row across the photo was taken as held. Its lit lights' colours say it: a green 
 LOS lights are red (catalog role "los"). Reader .33 keeps a named light's role colours as its `usual_colors`, which
 tell the row's direction (reader._colour_direction) without limiting the colours read."""
 import pytest
+from PIL import Image
 
 from tests.test_led_uploaded import PHOTOS
 from tests.test_r12_review import MODELS, jpeg, uploaded
@@ -34,3 +35,31 @@ def test_a_named_panels_lights_keep_their_roles_usual_colours_and_may_show_any()
     model = catalog.custom(["POWER", "LOS", "PON", "LAN", "灯5"])
     assert [led["usual_colors"] for led in model["leds"]] == [["green"], ["red"], ["green"], ["green"], None]
     assert all(led["colors"] == list(catalog.COLORS) for led in model["leds"])
+
+
+@needs_photos
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_photo_read_the_other_way_round_says_it_may_be_turned(turn):
+    """The named panel_01 turned 180°: its LOS and PON unsure, and the reading says why and what to do ("turned":
+    take it with the labels upright); upright, nothing is said."""
+    result = read(jpeg(uploaded("panel_01.jpg").rotate(turn, expand=True)), told("panel_01.jpg", "names"))
+    assert result["quality"]["ok"]
+    assert ("turned" in result["quality"].get("advice", [])) == (turn == 180), result["quality"]
+    if turn:
+        assert [led["state"] for led in result["leds"]] == ["on", "unsure", "unsure", "on"]
+
+
+@needs_photos
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("how", ["model", "names"])
+def test_no_upright_photo_is_said_to_be_turned(name, how):
+    """Upright as the phone uploads them, and shrunk to 400 pixels (a small photo's colours are a few pixels: panel_03
+    said "turned" there until small photos were left to "small_photo")."""
+    for image, quality in ((uploaded(name), 85), (small(uploaded(name)), 90)):
+        result = read(jpeg(image, quality), told(name, how))
+        assert "turned" not in result["quality"].get("advice", []), result["quality"]
+
+
+def small(image, side=400):
+    image.thumbnail((side, side), Image.BILINEAR)  # as review r19's gallery copies
+    return image

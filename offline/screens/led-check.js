@@ -30,11 +30,12 @@ const RETAKE_WORDS = {
 };
 // A picture more than half see-through holds no photo to read (webapp/led/reader.py SEE_THROUGH, the same share).
 const SEE_THROUGH = 0.5;
-// Said with a reading whose lights are (nearly) all unsure (webapp/led/reader.py ADVICE).
+// Said with a reading whose lights are (nearly) all unsure, or turned the other way (webapp/led/reader.py ADVICE).
 const ADVICE_WORDS = {
   small_photo: t("The photo is too small to read the lights: take it with the phone's camera, close to the lights, not a thumbnail, a screenshot or a photo sent through a chat app."),
   unsure: t("Most lights could not be read for sure: look at them yourself and tap what you see, or take the photo again straight at the lights, closer, with no reflection on them."),
   cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
+  turned: t("The lights' colours say the row runs the other way: the photo may be upside down or on its side. Take it with the panel's labels the right way up, or look at the lights marked unsure yourself."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}

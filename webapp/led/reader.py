@@ -138,7 +138,8 @@ VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placem
 # noise units when the row's own are weaker (STRAY_FLOOR); a black-and-white photo is a retake ("no_colour")
 # .32 a light on a row placed under DOUBTFUL_FIT (another placement explains the photo about as well) is at most
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
-# .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°)
+# .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
+# a row whose colours put it in doubt comes with advice "turned"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -189,7 +190,8 @@ RETAKE = {
 COLOUR_SEEN, COLOUR_SHARE = 8.0, 0.02
 COLOUR_BRIGHT, COLOUR_DIM = 200.0, 0.4
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
-# would read better. "too_far" is RETAKE's.
+# would read better. "too_far" is RETAKE's. "turned": with any reading whose lit lights' colours fit the row read from
+# its other end, putting some lights in doubt.
 ADVICE = {
     "small_photo": "The photo is too small to read the lights: take it with the phone's camera, close to the "
                    "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
@@ -197,6 +199,8 @@ ADVICE = {
               "photo again straight at the lights, closer, with no reflection on them.",
     "cut_off": "Part of the row of lights is outside the photo: take it again with the whole row in the frame, "
                "from the first light to the last.",
+    "turned": "The lights' colours say the row runs the other way: the photo may be upside down or on its side. "
+              "Take it with the panel's labels the right way up, or look at the lights marked unsure yourself.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -2452,8 +2456,16 @@ def _read(images, model):
     if tiny:  # print or a pattern the slots were fitted to, not the lights
         stated = [min(p, UNSEEN_OFF) for p in stated]
     stated = _printed_row(out, stated, printed)
+    colours_say = _colour_direction(hues, [led.get("usual_colors") or led["colors"] for led in leds])
+    as_held = stated
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
-                              _colour_direction(hues, [led.get("usual_colors") or led["colors"] for led in leds]))
+                              colours_say)
+    # The lit lights' colours fit the row read from its other end, and that put lights in doubt: the photo was taken
+    # upside down or on its side, or the unit is mounted so (review r23). Said with the reading (ADVICE "turned"), but
+    # not of a photo under ADVICE_SIDE, whose lights' colours are a few pixels ("small_photo" says what to do): the
+    # real photos as uploaded say it turned 90° and 180° (panel_01, 02, 04) and never upright, but panel_03 upright at
+    # 400 pixels did.
+    turned = colours_say < 0 and stated != as_held and long_side >= ADVICE_SIDE
     firm = row_shown(out) >= SHOWN_FIRM
     # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
     # an unlit lens, so none is "off" for sure (SMALL_SPACING; review r12, r19). Lit ones still show.
@@ -2514,6 +2526,8 @@ def _read(images, model):
         return retake(hidden)
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
+    if turned and any(item["state"] == "unsure" for item in out):
+        advice = advice + ["turned"]
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
