@@ -7,7 +7,10 @@ tell the row's direction (reader._colour_direction) without limiting the colours
 import pytest
 from PIL import Image
 
+from tests.conftest import Phone
+from tests.test_led import upload
 from tests.test_led_uploaded import PHOTOS
+from tests.test_sync import order_id  # noqa: F401  (fixture)
 from tests.test_r12_review import MODELS, jpeg, uploaded
 from tests.test_r20_review import read, told
 from tests.test_r8_review import truth
@@ -63,3 +66,19 @@ def test_no_upright_photo_is_said_to_be_turned(name, how):
 def small(image, side=400):
     image.thumbnail((side, side), Image.BILINEAR)  # as review r19's gallery copies
     return image
+
+
+@needs_photos
+def test_the_order_page_says_the_photo_may_be_turned(login, order_id, db):  # noqa: F811
+    """Through the app: techa uploads panel_01 turned 180° as the phone sends it and checks its four named lights; the
+    order page (the dispatcher's) shows LOS and PON unsure and what to do, not that the photo could hardly be read."""
+    tech = login("techa")
+    sha = upload(tech, jpeg(uploaded("panel_01.jpg").rotate(180)))
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.led_check", {"order_id": order_id, "check_id": "r23-turned",
+                                                             "labels": "POWER,LOS,PON,LAN", "capture": "photo",
+                                                             "sha256": sha, "frames": 1})]).json["results"][0]
+    assert result["status"] == "applied", result
+    page = login("disp").get(f"/orders/{order_id}").text
+    assert "照片倒置或横置" in page
+    assert "照片几乎无法读取" not in page

@@ -146,7 +146,9 @@ function checkStatus(check, reading, model) {
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
       : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
   const advice = (check.reading.quality && check.reading.quality.advice) || [];
-  return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${t("The photo could hardly be read")}${colon}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" && flashingLights(model).length ?
+  // "turned" alone comes with a reading of most lights: what to do, without "could hardly be read".
+  const hardly = advice.some((a) => a !== "turned") ? html`${t("The photo could hardly be read")}${colon}` : nothing;
+  return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${hardly}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" && flashingLights(model).length ?
     html`<p class="muted small led-flash-hint">${t("One photo cannot show flashing: for %(lights)s record a 3-second burst, or watch them and tap.", { lights: flashingLights(model).join(" · ") })}</p>` : nothing}`;
 }
 
