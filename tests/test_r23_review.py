@@ -80,5 +80,5 @@ def test_the_order_page_says_the_photo_may_be_turned(login, order_id, db):  # no
                                                              "sha256": sha, "frames": 1})]).json["results"][0]
     assert result["status"] == "applied", result
     page = login("disp").get(f"/orders/{order_id}").text
-    assert "照片倒置或横置" in page
+    assert "照片可能拍倒或拍横，部分灯看不准" in page
     assert "照片几乎无法读取" not in page

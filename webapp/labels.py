@@ -122,7 +122,7 @@ LED_PROBLEMS = {
     "moved": _l("moved during the burst"), "small_photo": _l("photo too small"),
     "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
     "cut_off": _l("part of the row outside the photo"),
-    "turned": _l("photo upside down or on its side"),
+    "turned": _l("photo perhaps upside down or on its side, some lights unsure"),
     "cut_out": _l("part of the picture see-through (edited)"),
     "no_colour": _l("black-and-white photo"),
 }

@@ -35,7 +35,7 @@ const ADVICE_WORDS = {
   small_photo: t("The photo is too small to read the lights: take it with the phone's camera, close to the lights, not a thumbnail, a screenshot or a photo sent through a chat app."),
   unsure: t("Most lights could not be read for sure: look at them yourself and tap what you see, or take the photo again straight at the lights, closer, with no reflection on them."),
   cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
-  turned: t("The lights' colours say the row runs the other way: the photo may be upside down or on its side. Take it with the panel's labels the right way up, or look at the lights marked unsure yourself."),
+  turned: t("The lights' colours do not fit their order along the row: the photo may be upside down or on its side. Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at the lights marked unsure yourself."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}

@@ -199,8 +199,9 @@ ADVICE = {
               "photo again straight at the lights, closer, with no reflection on them.",
     "cut_off": "Part of the row of lights is outside the photo: take it again with the whole row in the frame, "
                "from the first light to the last.",
-    "turned": "The lights' colours say the row runs the other way: the photo may be upside down or on its side. "
-              "Take it with the panel's labels the right way up, or look at the lights marked unsure yourself.",
+    "turned": "The lights' colours do not fit their order along the row: the photo may be upside down or on its side. "
+              "Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at "
+              "the lights marked unsure yourself.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -2463,8 +2464,8 @@ def _read(images, model):
     # The lit lights' colours fit the row read from its other end, and that put lights in doubt: the photo was taken
     # upside down or on its side, or the unit is mounted so (review r23). Said with the reading (ADVICE "turned"), but
     # not of a photo under ADVICE_SIDE, whose lights' colours are a few pixels ("small_photo" says what to do): the
-    # real photos as uploaded say it turned 90° and 180° (panel_01, 02, 04) and never upright, but panel_03 upright at
-    # 400 pixels did.
+    # real photos as uploaded say it turned 90° and 180° (panel_01, 02; not panel_04, 536 pixels as taken) and never
+    # upright, but panel_03 upright at 400 pixels did.
     turned = colours_say < 0 and stated != as_held and long_side >= ADVICE_SIDE
     firm = row_shown(out) >= SHOWN_FIRM
     # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
@@ -2527,7 +2528,8 @@ def _read(images, model):
     quality = {"ok": True, "problems": [], "sharpness": sharpness}
     advice = _advice(out, spacing, long_side, bool(cut.any()))
     if turned and any(item["state"] == "unsure" for item in out):
-        advice = advice + ["turned"]
+        # First, and instead of "unsure" (come closer, no reflection): turning the phone is what reads them.
+        advice = ["turned"] + [code for code in advice if code != "unsure"]
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
