@@ -5,7 +5,9 @@
 // Online or offline, it is the same path. Screens live in screens/, one module each.
 import { boot, shared, touched } from "./context.js";
 import { draw, startRouter } from "./router.js";
-import { markBriefcase, requestSync, watchConnection } from "./autosync.js";
+import { isSyncing, markBriefcase, requestSync, watchConnection } from "./autosync.js";
+import { renderStatus } from "./statusbar.js";
+import { showUnreadCount } from "./screens/notices.js";
 import { guardDoubleTaps } from "./double-tap.js";
 
 const S = self.ONTrackStore;
@@ -31,8 +33,11 @@ function startServiceWorker() {
   if (!navigator.serviceWorker) { return; }
   navigator.serviceWorker.register(scriptUrls.createScriptURL("/sw.js")).catch(() => {});
   navigator.serviceWorker.ready.then(keepShell).catch(() => {});
+  // The service worker synced: the screen is drawn again unless the technician is filling in a form; the bar (changes
+  // waiting, needs attention) and the notices' count are drawn either way.
   navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "synced" && !shared.typing) { draw(true); }
+    if (!(event.data && event.data.type === "synced")) { return; }
+    if (!shared.typing) { draw(true); } else { Promise.all([renderStatus(isSyncing()), showUnreadCount()]); }
   });
 }
 

@@ -56,14 +56,21 @@ export async function requestSync() {
   drewPull = false;
   await renderStatus(true);
   let result;
-  try { result = await Y.run(shared.db, boot.user.id, showPull); } finally { syncing = false; }
+  try {
+    result = await Y.run(shared.db, boot.user.id, showPull);
+    // Another tab or the service worker was syncing (on "online" both start): this page shows what that loop sent
+    // and pulled once it is over. Drawn at once, the bar kept "1 change waiting" until the next timer, 30 s later,
+    // when the technician had touched the form (no redraw then on the service worker's "synced"; a CI run).
+    if (result && result.busy && !result.wait) { await Y.othersDone(boot.user.id); }
+  } finally { syncing = false; }
+  const fresh = result && (result.ok || (result.busy && !result.wait));
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
   if (result && result.ok) { markBriefcase(); }
   if (!failures) { quickProbes = []; }
   // The screen drawn from the pull as it arrived is what the phone now holds: only the bar and the
   // notices' count change (drawing the whole list again cost ≈0.1 s of a phone's CPU, issue 14).
-  if (result && result.ok && !shared.typing && !drewPull) { await shared.render(true); }
-  else { await Promise.all([renderStatus(false), result && result.ok ? showUnreadCount() : null]); }
+  if (fresh && !shared.typing && !drewPull) { await shared.render(true); }
+  else { await Promise.all([renderStatus(false), fresh ? showUnreadCount() : null]); }
   if (again) { again = false; requestSync(); return; }
   schedule();
 }

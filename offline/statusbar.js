@@ -75,13 +75,18 @@ function headline(state, waiting, trouble) {
 }
 
 // Draw the bar; syncing: whether a sync is running now.
+// Calls overlap (a sync's end, a redraw, the service worker's "synced"): only the latest one draws, so a call that read
+// the outbox before a change was sent cannot draw its count over a later call's.
+let latestStatus = 0;
 export async function renderStatus(syncing) {
+  const ticket = ++latestStatus;
   const db = shared.db;
   const waiting = (await S.waiting(db)).length;
   const attention = (await db.getAll("attention")).length;
   const last = await S.getMeta(db, "last_sync");
   const problem = await S.getMeta(db, "problem");
   const others = await othersWaiting();
+  if (ticket !== latestStatus) { return; }
   const trouble = problem && problem.code;
   const state = syncState({ secure: window.isSecureContext, online: navigator.onLine, syncing, waiting, trouble });
   bar.className = `sync-status state-${state}`;

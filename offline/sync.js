@@ -313,5 +313,12 @@
     return running;
   }
 
-  root.ONTrackSync = { run: run, uploadBlob: uploadBlob };
+  // Resolves once no loop of this person runs in another tab or the service worker (run answered {busy: true} without
+  // a wait: the lock was held). What that loop sent and pulled is in IndexedDB then, for the page to show.
+  function othersDone(userId) {
+    if (!(root.navigator && root.navigator.locks)) { return Promise.resolve(); }
+    return root.navigator.locks.request("ontrack-sync-" + userId, function () { return null; });
+  }
+
+  root.ONTrackSync = { run: run, uploadBlob: uploadBlob, othersDone: othersDone };
 })(self);

@@ -7,8 +7,9 @@ that stores the copy. Before, it left in a transaction of its own after the pull
 showing the pull: a screen drawn in between, from this page or from the service worker's sync, showed the note twice.
 """
 import pytest
+from playwright.sync_api import expect
 
-from tests.test_offline_browser import dispatch_order, log_in, phone_profile, ready_offline, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, log_in, open_job, phone_profile, ready_offline, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -63,4 +64,34 @@ def test_a_note_the_server_applied_is_never_in_the_copy_and_the_outbox_at_once(p
         # The copy holds the note and nothing is queued, or the copy lacks it and it is still queued: shown once.
         assert look["copy_has_it"] != bool(look["queued"]), found
     assert found["atEnd"] == {"copy_has_it": True, "queued": []}, found
+    context.close()
+
+
+def test_a_change_another_tab_sent_leaves_the_bar_while_the_technician_types(phone_profile, server, app, user_ids):  # noqa: F811
+    """A CI run: on "online" the service worker and the page both start a sync; the page's found the lock held, drew
+    the bar at once ("1 change waiting") and waited 30 s for its next try, and the service worker's "synced" drew
+    nothing because a form had been touched. Here another tab holds the lock while its push is on the way."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    other = context.new_page()
+    other.goto(f"{server.url}/jobs/")
+    ready_offline(other)
+    server.down()
+    page.fill("#note-form textarea", NOTE)
+    page.locator("#note-form button").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    expect(page.locator("#sync-problem")).to_be_visible()  # the page's own try failed: its next is 60 s away
+    page.fill("#note-form textarea", "客户要求改约到明天上午")  # a form touched: a sync does not redraw the screen now
+    server.up()
+    held = []
+    other.route("**/api/sync/push", lambda route: held.append(route))
+    other.locator("#sync-now").tap()
+    while not held:
+        other.wait_for_timeout(50)
+    page.locator("#sync-now").tap()  # the lock is the other tab's
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "syncing")
+    held[0].continue_()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=10000)
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "synced")
+    expect(page.locator("#note-form textarea")).to_have_value("客户要求改约到明天上午")
     context.close()
