@@ -176,7 +176,10 @@
   async function pullAll(db, clientId, hooks) {
     var cursor = await S.getMeta(db, "cursor");
     var noticesTag = await S.getMeta(db, "notices_tag");  // the server sends the notices only when they changed
-    var lastSeq = 0;
+    // The changes sent before this pull: under the sync lock nothing else sends any meanwhile, so the outbox is read
+    // once. applied: those the server has applied (Map order_id → [seq]), from the first page's last_seq.
+    var sent = (await db.getAll("outbox")).filter(function (e) { return e.state === "sent"; });
+    var applied = null;
     try {
       for (;;) {
         var url = "/api/sync/pull?client_id=" + encodeURIComponent(clientId) + (cursor != null ? "&cursor=" + cursor : "") +
@@ -186,40 +189,44 @@
         if (r.status === 403) { throw new Problem("device", body.error); }
         if (!r.ok) { throw new Problem("pull", body.error || String(r.status)); }
         if (hooks.arriving) { await hooks.arriving(body); }
-        await applyPull(db, body);
+        applied = applied || appliedByOrder(sent, body.last_seq);
+        await applyPull(db, body, applied);
         cursor = body.cursor;
-        lastSeq = body.last_seq;
         if (!body.more) { break; }
       }
       // The rest of the changes the server has applied (on orders no page brought) are inside its copies too.
       // Dropped before the page stops showing the pull (hooks.settled): a screen drawn in between would show
       // the stored copies with those changes applied again on top (a note twice, a step's event twice).
-      await dropApplied(db, appliedByOrder(await db.getAll("outbox"), lastSeq), null);
+      await dropRest(db, applied);
     } finally {
       if (hooks.settled) { hooks.settled(); }
     }
   }
 
-  // The changes the server has applied (sent, seq up to the pull's last_seq): Map(order_id → [seq]).
+  // The changes the server has applied (`entries` sent, seq up to the pull's last_seq): Map(order_id → [seq]).
   function appliedByOrder(entries, lastSeq) {
     var applied = new Map();
     entries.forEach(function (e) {
-      if (e.state === "sent" && e.seq <= lastSeq) { applied.set(e.order_id, (applied.get(e.order_id) || []).concat([e.seq])); }
+      if (e.seq <= lastSeq) { applied.set(e.order_id, (applied.get(e.order_id) || []).concat([e.seq])); }
     });
     return applied;
   }
 
-  // Delete from the outbox the applied changes of `orderId` (null: of every order), in `tx` when given (the
-  // transaction that stores that order's copy, so no reader sees the copy and its change applied again).
-  function dropApplied(db, applied, orderId, tx) {
-    var ids = orderId === null ? Array.from(applied.keys()) : [orderId];
+  // The applied changes of the order `orderId` ([seq]), taken out of `applied`.
+  function takeApplied(applied, orderId) {
+    var seqs = applied.get(orderId) || [];
+    applied.delete(orderId);
+    return seqs;
+  }
+
+  // Delete from the outbox, in a transaction of their own, the applied changes no pulled page took out of `applied`.
+  async function dropRest(db, applied) {
     var seqs = [];
-    ids.forEach(function (id) { seqs = seqs.concat(applied.get(id) || []); applied.delete(id); });
-    if (!seqs.length) { return []; }
-    var own = !tx;
-    tx = tx || db.transaction("outbox", "readwrite");
-    var writes = seqs.map(function (seq) { return tx.objectStore("outbox").delete(seq); });
-    return own ? Promise.all(writes.concat([tx.done])) : writes;
+    (applied || new Map()).forEach(function (own) { seqs = seqs.concat(own); });
+    if (!seqs.length) { return; }
+    var tx = db.transaction("outbox", "readwrite");
+    await Promise.all(seqs.map(function (seq) { return tx.store.delete(seq); }).concat([tx.done]));
+    applied.clear();
   }
 
   // Writing a page of the pull costs the main thread (IndexedDB copies every row as it is put:
@@ -240,11 +247,10 @@
   // the old rows and forgets the old cursor together: stopped after that, the next pull is a
   // whole snapshot again, not the changes since a cursor whose rows were just cleared.
   //
-  // A change the server has applied (sent, seq up to the page's last_seq) leaves the outbox in the transaction that
+  // A change the server has applied (`applied`: appliedByOrder) leaves the outbox in the transaction that
   // stores its order's copy: a screen drawn from IndexedDB in any context (this page, another tab, the service
   // worker's sync) sees the copy with the change or the change queued, never both, so never the change twice.
-  async function applyPull(db, body) {
-    var applied = appliedByOrder(await db.getAll("outbox"), body.last_seq);
+  async function applyPull(db, body, applied) {
     var tx = db.transaction(["orders", "reference", "meta", "notices", "outbox"], "readwrite");
     var writes = [];
     if (body.notices) {  // the server sends the whole recent list on a pull's last page: it replaces what the phone had
@@ -264,7 +270,9 @@
         if (c.deleted) { writes.push(store.delete(c.id)); }
         else if (c.table === "reference") { writes.push(store.put({ id: c.id, version: c.version, data: c.data })); }
         else { writes.push(store.put(c.data)); }
-        if (c.table !== "reference") { writes = writes.concat(dropApplied(db, applied, c.id, tx)); }
+        if (c.table !== "reference") {
+          takeApplied(applied, c.id).forEach(function (seq) { writes.push(tx.objectStore("outbox").delete(seq)); });
+        }
       }
       if (i >= changes.length) { writes.push(tx.objectStore("meta").put(body.cursor, "cursor")); }
       writes.push(tx.done);
