@@ -8,7 +8,6 @@ import { when } from "./time.js";
 
 const S = self.ONTrackStore;
 const bar = document.getElementById("sync-status");
-let othersCache = null;
 
 // The bar stays at the top while the page scrolls; whatever is scrolled into view (a tap target, a
 // focused field, a "#part" link, a screen's own scrollIntoView) must stop below it, not under it.
@@ -38,18 +37,23 @@ function problemWords(code) {
   }[code] || t("Sync failed; it will be retried.");
 }
 
-// Changes queued by other people who used this phone (their own databases), counted once.
-async function othersWaiting() {
-  if (othersCache !== null) { return othersCache; }
-  othersCache = 0;
-  if (!indexedDB.databases) { return 0; }
-  for (const { name = "" } of await indexedDB.databases()) {
-    if (!name.startsWith("ontrack-u") || name === S.dbName(boot.user.id)) { continue; }
-    const other = await S.open(name.slice("ontrack-u".length));
-    othersCache += (await S.waiting(other)).length;
-    other.close();
-  }
-  return othersCache;
+// Changes queued by other people who used this phone (their own databases), counted once: every draw, even one that
+// overlaps the first count, waits for that count (a draw that took a half-done count drew "0" and, being the latest,
+// was the one left on screen: a CI run).
+let othersCount = null;
+function othersWaiting() {
+  othersCount = othersCount || (async () => {
+    if (!indexedDB.databases) { return 0; }
+    let count = 0;
+    for (const { name = "" } of await indexedDB.databases()) {
+      if (!name.startsWith("ontrack-u") || name === S.dbName(boot.user.id)) { continue; }
+      const other = await S.open(name.slice("ontrack-u".length));
+      count += (await S.waiting(other)).length;
+      other.close();
+    }
+    return count;
+  })().catch(() => 0);
+  return othersCount;
 }
 
 // The one state the bar shows, most pressing first: the phone cannot keep work (plain HTTP, said
