@@ -37,7 +37,7 @@ function startServiceWorker() {
   // waiting, needs attention) and the notices' count are drawn either way.
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (!(event.data && event.data.type === "synced")) { return; }
-    if (!shared.typing) { draw(true); } else { Promise.all([renderStatus(isSyncing()), showUnreadCount()]); }
+    if (!shared.typing) { draw(true); } else { Promise.all([renderStatus(isSyncing()), showUnreadCount()]).catch(() => {}); }
   });
 }
 

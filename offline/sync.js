@@ -322,11 +322,21 @@
   }
 
   // Resolves once no loop of this person runs in another tab or the service worker (run answered {busy: true} without
-  // a wait: the lock was held). What that loop sent and pulled is in IndexedDB then, for the page to show.
-  function othersDone(userId) {
-    if (!(root.navigator && root.navigator.locks)) { return Promise.resolve(); }
-    return root.navigator.locks.request("ontrack-sync-" + userId, function () { return null; });
+  // a wait: the lock was held), or after `limitMs` however that loop stands (a request of its own may hang for minutes).
+  // What that loop sent and pulled is in IndexedDB then, for the page to show. It watches the lock (locks.query) and
+  // never asks for it: a request would queue for the lock and hold it a moment when it came free, and a sync asking
+  // then (the other tab's next, the service worker's) was refused and waited for a timer (review of 94e60a7).
+  async function othersDone(userId, limitMs) {
+    var locks = root.navigator && root.navigator.locks;
+    if (!locks || !locks.query) { return; }
+    var name = "ontrack-sync-" + userId, until = Date.now() + (limitMs || OTHERS_LIMIT_MS);
+    while (Date.now() < until) {
+      var state = await locks.query().catch(function () { return { held: [] }; });
+      if (!(state.held || []).some(function (lock) { return lock.name === name; })) { return; }
+      await new Promise(function (resolve) { setTimeout(resolve, OTHERS_POLL_MS); });
+    }
   }
+  var OTHERS_POLL_MS = 200, OTHERS_LIMIT_MS = 15000;
 
   root.ONTrackSync = { run: run, uploadBlob: uploadBlob, othersDone: othersDone };
 })(self);

@@ -95,3 +95,28 @@ def test_a_change_another_tab_sent_leaves_the_bar_while_the_technician_types(pho
     expect(page.locator("#sync-status")).to_have_attribute("data-state", "synced")
     expect(page.locator("#note-form textarea")).to_have_value("客户要求改约到明天上午")
     context.close()
+
+
+def test_a_tab_whose_sync_hangs_does_not_keep_another_tab_syncing(phone_profile, server, app, user_ids):  # noqa: F811
+    """Review of 94e60a7: a page that finds another tab's sync running waits for it, but not for ever: with the other
+    tab's pull never answered, the page says its change is waiting (not "Syncing…") and "Sync now" can be tapped."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    other = context.new_page()
+    other.goto(f"{server.url}/jobs/")
+    ready_offline(other)
+    held = []
+    other.route("**/api/sync/pull*", lambda route: held.append(route))
+    other.locator("#sync-now").tap()
+    while not held:
+        other.wait_for_timeout(50)
+    page.fill("#note-form textarea", NOTE)
+    page.locator("#note-form button").tap()
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "syncing")
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "waiting", timeout=25000)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    expect(page.locator("#sync-now")).to_be_enabled()
+    held[0].continue_()
+    page.locator("#sync-now").tap()
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
+    context.close()
