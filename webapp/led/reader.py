@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-04.34"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -140,8 +140,6 @@ VERSION = "2026-12-04.34"  # .3 lines (cables) are not lit spots; .4 slot placem
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"
-# .34 a frame whose near-white points clip in V (a warm-white case at 255, 250, 232) over BRIGHT_CASE counts as clipped
-# for _gives_light, not only one clipped white in every channel (_bright_share, NEAR_WHITE: panel_01 uploaded ×1.15)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -379,10 +377,6 @@ CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
 # r5). Dev over-exposed renders (seeds 5000–5399) clipped 4–15 %: 5 of 80 are then read (every
 # decided light right) instead of sent back; good photos and decided lights unchanged.
 BRIGHT_CASE = 0.04
-# ... a frame "clipped" so counts every point whose V clips in a near-white colour, its dimmest channel at most NEAR_WHITE
-# below (_bright_share): a warm or cool white case clips in one or two channels first, and brightness can no longer be
-# compared there either. The real photos as uploaded: at most 2.6 % at ×1 (panel_03), 4–28 % at ×1.15.
-NEAR_WHITE = 30
 # A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
 # clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
 # (panel_04, its lights then unreadable anyway) and 1.3× at most 46 %.
@@ -2093,16 +2087,6 @@ def _clipped_share(rgb):
     return float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
 
 
-def _bright_share(rgb):
-    """The share of the frame `rgb` (working RGB, uint8 or float32) whose V is clipped (its brightest channel at least
-    250) in a near-white colour (its dimmest channel at most NEAR_WHITE below that): a white case exposed brightly,
-    measured on every fourth pixel each way. A warm-white case clips in red and green first (the real panel_01 as
-    uploaded ×1.15: 28 % so, 1.5 % clipped white in every channel), and its lit LEDs are then no brighter in V."""
-    sample = rgb[::4, ::4]
-    top, least = sample.max(axis=2), sample.min(axis=2)
-    return float(((top >= 250) & (least >= 250 - NEAR_WHITE)).mean())
-
-
 def _glare_over(rgb):
     """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
@@ -2312,7 +2296,7 @@ def _read(images, model):
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
-    bright_case = _bright_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
+    bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
