@@ -74,3 +74,20 @@ def test_jpeg_speckle_in_an_unlit_lens_is_no_lit_light(exposure):
     data = bench_led.as_phone_sends((PHOTOS / "panel_06.jpg").read_bytes(), exposure)
     result = reader.read([reader.open_photo(data)], catalog.custom(photo["labels_csv"].split(",")))
     assert [led["state"] for led in result["leds"]] == [led["state"] for led in photo["leds"]] == ["off"] * 5
+
+
+@pytest.mark.xfail(strict=True, reason="open (2026-12-04, reader .34 tried and reverted): panel_01 uploaded x1.15, its "
+                   "warm-white case clipped in V (255, 250, 232) on 28 % of the frame but white in every channel on 1.5 %, "
+                   "reads every light unsure; counting near-white V-clipped frames as clipped (_gives_light) read it 4/4 "
+                   "but let clipped yellow cables and logos count as lights (panel_04 warm cast x1.2: LOS on 0.96)")
+def test_a_white_case_brightened_until_its_v_clips_still_shows_its_lit_lights():
+    """panel_01 (ZTE F6005: POWER, PON, LAN lit green on a warm-white case, LOS off) uploaded at ×1.15: the case clips
+    in red and green, and its pale lit lights, no brighter than the case in V, make no spot; the row goes onto the
+    wood grain and every light is unsure. Expected: the three lit lights read on, LOS off or unsure."""
+    truth = json.loads((PHOTOS / "truth.json").read_text("utf-8"))
+    photo = next(p for p in truth if p["file"] == "panel_01.jpg")
+    data = bench_led.as_phone_sends((PHOTOS / "panel_01.jpg").read_bytes(), 1.15)
+    result = reader.read([reader.open_photo(data)], catalog.custom(photo["labels_csv"].split(",")))
+    read = {led["label"]: led["state"] for led in result["leds"]}
+    assert {label: read[label] for label in ("POWER", "PON", "LAN")} == {"POWER": "on", "PON": "on", "LAN": "on"}, result
+    assert read["LOS"] in ("off", "unsure"), result
