@@ -33,8 +33,7 @@ function startServiceWorker() {
   if (!navigator.serviceWorker) { return; }
   navigator.serviceWorker.register(scriptUrls.createScriptURL("/sw.js")).catch(() => {});
   navigator.serviceWorker.ready.then(keepShell).catch(() => {});
-  // The service worker synced: the screen is drawn again unless the technician is filling in a form; the bar (changes
-  // waiting, needs attention) and the notices' count are drawn either way.
+  // The service worker synced: the screen is redrawn unless a form is being filled in; the bar always (README).
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (!(event.data && event.data.type === "synced")) { return; }
     if (!shared.typing) { draw(true); } else { Promise.all([renderStatus(isSyncing()), showUnreadCount()]).catch(() => {}); }

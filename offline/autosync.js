@@ -58,9 +58,7 @@ export async function requestSync() {
   let result;
   try {
     result = await Y.run(shared.db, boot.user.id, showPull);
-    // Another tab or the service worker was syncing (on "online" both start): this page shows what that loop sent
-    // and pulled once it is over. Drawn at once, the bar kept "1 change waiting" until the next timer, 30 s later,
-    // when the technician had touched the form (no redraw then on the service worker's "synced"; a CI run).
+    // Another tab or the service worker was syncing: show what it sent and pulled once it is over (README).
     if (result && result.busy && !result.wait) { await Y.othersDone(boot.user.id); }
   } finally { syncing = false; }
   const fresh = result && (result.ok || (result.busy && !result.wait));

@@ -37,9 +37,7 @@ function problemWords(code) {
   }[code] || t("Sync failed; it will be retried.");
 }
 
-// Changes queued by other people who used this phone (their own databases), counted once: every draw, even one that
-// overlaps the first count, waits for that count (a draw that took a half-done count drew "0" and, being the latest,
-// was the one left on screen: a CI run).
+// Changes queued by other people who used this phone (their own databases), counted once; every draw waits for it.
 let othersCount = null;
 function othersWaiting() {
   othersCount = othersCount || (async () => {
@@ -79,8 +77,7 @@ function headline(state, waiting, trouble) {
 }
 
 // Draw the bar; syncing: whether a sync is running now.
-// Calls overlap (a sync's end, a redraw, the service worker's "synced"): only the latest one draws, so a call that read
-// the outbox before a change was sent cannot draw its count over a later call's.
+// Of overlapping calls only the latest draws (README).
 let latestStatus = 0;
 export async function renderStatus(syncing) {
   const ticket = ++latestStatus;

@@ -176,8 +176,7 @@
   async function pullAll(db, clientId, hooks) {
     var cursor = await S.getMeta(db, "cursor");
     var noticesTag = await S.getMeta(db, "notices_tag");  // the server sends the notices only when they changed
-    // The changes sent before this pull: under the sync lock nothing else sends any meanwhile, so the outbox is read
-    // once. applied: those the server has applied (Map order_id → [seq]), from the first page's last_seq.
+    // Sent changes, read once (under the lock nothing else sends); applied: appliedByOrder at the first page.
     var sent = (await db.getAll("outbox")).filter(function (e) { return e.state === "sent"; });
     var applied = null;
     try {
@@ -194,16 +193,14 @@
         cursor = body.cursor;
         if (!body.more) { break; }
       }
-      // The rest of the changes the server has applied (on orders no page brought) are inside its copies too.
-      // Dropped before the page stops showing the pull (hooks.settled): a screen drawn in between would show
-      // the stored copies with those changes applied again on top (a note twice, a step's event twice).
+      // The rest (orders no page brought), before hooks.settled: no screen may show a change twice (README).
       await dropRest(db, applied);
     } finally {
       if (hooks.settled) { hooks.settled(); }
     }
   }
 
-  // The changes the server has applied (`entries` sent, seq up to the pull's last_seq): Map(order_id → [seq]).
+  // Map(order_id → [seq]) of the sent `entries` the server has applied (seq ≤ lastSeq).
   function appliedByOrder(entries, lastSeq) {
     var applied = new Map();
     entries.forEach(function (e) {
@@ -212,14 +209,14 @@
     return applied;
   }
 
-  // The applied changes of the order `orderId` ([seq]), taken out of `applied`.
+  // [seq] of `orderId`, taken out of `applied`.
   function takeApplied(applied, orderId) {
     var seqs = applied.get(orderId) || [];
     applied.delete(orderId);
     return seqs;
   }
 
-  // Delete from the outbox, in a transaction of their own, the applied changes no pulled page took out of `applied`.
+  // Drop the applied changes no pulled page took, in a transaction of their own.
   async function dropRest(db, applied) {
     var seqs = [];
     (applied || new Map()).forEach(function (own) { seqs = seqs.concat(own); });
@@ -229,11 +226,7 @@
     applied.clear();
   }
 
-  // Writing a page of the pull costs the main thread (IndexedDB copies every row as it is put:
-  // a first snapshot of 41 orders and the reference data took ≈0.6 s on a phone-speed CPU,
-  // issue 14). So it is written in transactions of about WRITE_SLICE_MS of that work each (one
-  // row more at most: the fault-finding guides are one 200 KB row), and the page gets the main
-  // thread back between them (to paint, to answer a tap).
+  // A pulled page is written in transactions of about WRITE_SLICE_MS of main-thread work each (README, issue 14).
   var WRITE_SLICE_MS = 8;
 
   function nextTask() {
@@ -241,15 +234,8 @@
     return new Promise(function (resolve) { setTimeout(resolve, 0); });
   }
 
-  // Exactly once (design/sync-protocol.md): the cursor is stored in the transaction of the page's
-  // last rows, never before them, so a reload or a closed app mid-way pulls the same changes again
-  // (putting a row twice or deleting it twice changes nothing). A reset's first transaction clears
-  // the old rows and forgets the old cursor together: stopped after that, the next pull is a
-  // whole snapshot again, not the changes since a cursor whose rows were just cleared.
-  //
-  // A change the server has applied (`applied`: appliedByOrder) leaves the outbox in the transaction that
-  // stores its order's copy: a screen drawn from IndexedDB in any context (this page, another tab, the service
-  // worker's sync) sees the copy with the change or the change queued, never both, so never the change twice.
+  // Exactly once (design/sync-protocol.md): the cursor goes in with the page's last rows; a reset forgets it in its
+  // first transaction; an applied change leaves the outbox with its order's copy (README).
   async function applyPull(db, body, applied) {
     var tx = db.transaction(["orders", "reference", "meta", "notices", "outbox"], "readwrite");
     var writes = [];
@@ -321,11 +307,8 @@
     return running;
   }
 
-  // Resolves once no loop of this person runs in another tab or the service worker (run answered {busy: true} without
-  // a wait: the lock was held), or after `limitMs` however that loop stands (a request of its own may hang for minutes).
-  // What that loop sent and pulled is in IndexedDB then, for the page to show. It watches the lock (locks.query) and
-  // never asks for it: a request would queue for the lock and hold it a moment when it came free, and a sync asking
-  // then (the other tab's next, the service worker's) was refused and waited for a timer (review of 94e60a7).
+  // Resolves once another context's sync (the lock held) is over, or after limitMs. Watches the lock, never asks for it
+  // (README).
   async function othersDone(userId, limitMs) {
     var locks = root.navigator && root.navigator.locks;
     if (!locks || !locks.query) { return; }
