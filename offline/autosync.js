@@ -53,6 +53,7 @@ export function markBriefcase() {
 export async function requestSync() {
   if (syncing) { again = true; return; }
   syncing = true;
+  busy(true);
   drewPull = false;
   await renderStatus(true);
   let result;
@@ -70,7 +71,14 @@ export async function requestSync() {
   if (fresh && !shared.typing && !drewPull) { await shared.render(true); }
   else { await Promise.all([renderStatus(false), fresh ? showUnreadCount() : null]); }
   if (again) { again = false; requestSync(); return; }
+  busy(false);
   schedule();
+}
+
+// The bar is aria-busy from a sync's start to its last draw (tests wait on it).
+function busy(on) {
+  const bar = document.getElementById("sync-status");
+  if (bar) { bar.setAttribute("aria-busy", String(on)); }
 }
 
 export const isSyncing = () => syncing;

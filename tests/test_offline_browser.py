@@ -145,10 +145,15 @@ def wait_synced(page, timeout=30.0):
 
 
 def ready_offline(page):
-    """Wait until the service worker controls the page, the shell is cached and the first sync is done."""
+    """Wait until the service worker controls the page, the shell is cached and the page's own first sync is over.
+
+    The bar's count and last sync are read from IndexedDB, which another tab's sync may already have filled: a second
+    tab's sync can still be running then, and a test that routed the sync's requests caught that sync's (a CI run).
+    The bar is aria-busy from a sync's start to its last draw (offline/autosync.js)."""
     expect(page.locator("body[data-ready='1']")).to_have_count(1)
     wait_js(page, "navigator.serviceWorker.controller !== null")
     wait_js(page, "caches.open('ontrack-shell').then(c => c.match('/jobs/')).then(Boolean)")
+    expect(page.locator("#sync-status[aria-busy='true']")).to_have_count(0, timeout=20000)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0")
     expect(page.locator("#sync-last")).not_to_contain_text("从未")
 
