@@ -5,9 +5,7 @@
 // Online or offline, it is the same path. Screens live in screens/, one module each.
 import { boot, shared, touched } from "./context.js";
 import { draw, startRouter } from "./router.js";
-import { isSyncing, markBriefcase, requestSync, watchConnection } from "./autosync.js";
-import { renderStatus } from "./statusbar.js";
-import { showUnreadCount } from "./screens/notices.js";
+import { markBriefcase, redrawBar, requestSync, watchConnection } from "./autosync.js";
 import { guardDoubleTaps } from "./double-tap.js";
 
 const S = self.ONTrackStore;
@@ -36,7 +34,7 @@ function startServiceWorker() {
   // The service worker synced: the screen is redrawn unless a form is being filled in; the bar always (README).
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (!(event.data && event.data.type === "synced")) { return; }
-    if (!shared.typing) { draw(true); } else { Promise.all([renderStatus(isSyncing()), showUnreadCount()]).catch(() => {}); }
+    if (!shared.typing) { draw(true); } else { redrawBar().catch(() => {}); }
   });
 }
 

@@ -56,20 +56,20 @@ export async function requestSync() {
   busy(true);
   drewPull = false;
   await renderStatus(true);
-  let result;
+  let result, othersOver = false;
   try {
     result = await Y.run(shared.db, boot.user.id, showPull);
     // Another tab or the service worker was syncing: show what it sent and pulled once it is over (README).
-    if (result && result.busy && !result.wait) { await Y.othersDone(boot.user.id); }
+    if (result && result.busy && !result.wait) { othersOver = await Y.othersDone(boot.user.id); }
   } finally { syncing = false; }
-  const fresh = result && (result.ok || (result.busy && !result.wait));
+  const fresh = result && (result.ok || (result.busy && !result.wait && othersOver));
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
   if (result && result.ok) { markBriefcase(); }
   if (!failures) { quickProbes = []; }
   // The screen drawn from the pull as it arrived is what the phone now holds: only the bar and the
   // notices' count change (drawing the whole list again cost ≈0.1 s of a phone's CPU, issue 14).
   if (fresh && !shared.typing && !drewPull) { await shared.render(true); }
-  else { await Promise.all([renderStatus(false), fresh ? showUnreadCount() : null]); }
+  else { await redrawBar(fresh); }
   if (again) { again = false; requestSync(); return; }
   busy(false);
   schedule();
@@ -81,7 +81,8 @@ function busy(on) {
   if (bar) { bar.setAttribute("aria-busy", String(on)); }
 }
 
-export const isSyncing = () => syncing;
+// The bar and, unless `counts` is false, the notices' unread count.
+export const redrawBar = (counts = true) => Promise.all([renderStatus(syncing), counts ? showUnreadCount() : null]);
 
 // Sync when the connection returns and when the technician comes back to the app.
 export function watchConnection() {

@@ -9,11 +9,10 @@ import { colon, t } from "./i18n.js";
 import { when } from "./time.js";
 import { allOrders, orderView, reference } from "./order-view.js";
 import { groupFaultBanner } from "./groupfault-banner.js";
-import { renderStatus } from "./statusbar.js";
-import { isSyncing } from "./autosync.js";
+import { redrawBar } from "./autosync.js";
 import { notePlaces } from "./double-tap.js";
 import { jobListScreen } from "./screens/joblist.js";  // the start screen; the job page's modules load on demand
-import { noticesScreen, showUnreadCount } from "./screens/notices.js";
+import { noticesScreen } from "./screens/notices.js";
 
 const app = document.getElementById("app");
 
@@ -58,7 +57,7 @@ export async function draw(afterSync) {
   }
   window.scrollTo(0, y);
   notePlaces(app);  // a step's button that the redraw put under the finger waits for a deliberate tap
-  await Promise.all([renderStatus(isSyncing()), showUnreadCount()]);
+  await redrawBar();
 }
 
 async function follow(link) {

@@ -307,17 +307,18 @@
     return running;
   }
 
-  // Resolves once another context's sync (the lock held) is over, or after limitMs. Watches the lock, never asks for it
-  // (README).
+  // Resolves true once another context's sync (the lock held) is over, false after limitMs. Watches the lock, never
+  // asks for it (README).
   async function othersDone(userId, limitMs) {
     var locks = root.navigator && root.navigator.locks;
-    if (!locks || !locks.query) { return; }
+    if (!locks || !locks.query) { return true; }
     var name = "ontrack-sync-" + userId, until = Date.now() + (limitMs || OTHERS_LIMIT_MS);
     while (Date.now() < until) {
       var state = await locks.query().catch(function () { return { held: [] }; });
-      if (!(state.held || []).some(function (lock) { return lock.name === name; })) { return; }
+      if (!(state.held || []).some(function (lock) { return lock.name === name; })) { return true; }
       await new Promise(function (resolve) { setTimeout(resolve, OTHERS_POLL_MS); });
     }
+    return false;
   }
   var OTHERS_POLL_MS = 200, OTHERS_LIMIT_MS = 15000;
 

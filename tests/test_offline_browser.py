@@ -158,6 +158,16 @@ def ready_offline(page):
     expect(page.locator("#sync-last")).not_to_contain_text("从未")
 
 
+def refuse_pushes(context):
+    """Refuse every push of the phone's queue, the service worker's too, until the returned function is called.
+
+    A change queued while the server was down is sent by the service worker's Background Sync retry as soon as the
+    server answers again, as the logged-in technician: a test that needs it left on the phone (another person logs
+    in next) found it already sent, 1 run in 10 under load."""
+    context.route("**/api/sync/push", lambda route: route.abort())
+    return lambda: context.unroute("**/api/sync/push")
+
+
 def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
     """A technician logs in online, the briefcase is loaded, and the job page is open."""
     context = phone_profile()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import dispatch_order, go_offline, open_job, phone_profile, server  # noqa: F401
+from tests.test_offline_browser import dispatch_order, go_offline, open_job, phone_profile, refuse_pushes, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def test_the_status_bar_never_covers_the_job_page(app, server, user_ids, phone_p
     page.fill("#note-form textarea", "客户不在家，已留言")
     page.locator("#note-form button").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    allow_pushes = refuse_pushes(context)
     server.up()
     page.goto(f"{server.url}/login")
     page.fill("input[name=username]", "techb")
@@ -69,6 +70,7 @@ def test_the_status_bar_never_covers_the_job_page(app, server, user_ids, phone_p
     page.click("main button[type=submit]")
     page.wait_for_url(f"{server.url}/jobs/")
     expect(page.locator("#sync-status")).to_contain_text("另一位同事的 1 条未发送记录")
+    allow_pushes()
     page.locator(f"#job-{mine} .job-main").tap()
     expect(page.locator(".order-head")).to_be_visible()
 
