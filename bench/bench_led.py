@@ -20,7 +20,8 @@
    uploads them (long side at most 2048 pixels, JPEG quality 85: offline/photos.js), at the
    exposure taken and at ×0.85 and ×1.15 (a phone's auto-exposure varies that much from one
    shot to the next): what the reader is given in the field, 24 readings; and as uploaded turned
-   90°, 180° and 270° (units mounted on their side or upside down), 24 more.
+   90°, 180° and 270° (units mounted on their side or upside down), 24 more; and as uploaded
+   under four white balance casts at ×0.85–1.3 (cast_upload), 160 more.
 4. Reliability: stated confidence against observed accuracy, on the labelled set (seeds held
    out from bench/calibrate_led.py's) and on the real photos.
 
@@ -60,6 +61,7 @@ READER_ROOT = os.environ.get("BENCH_LED_READER")
 if READER_ROOT:
     sys.path.insert(0, READER_ROOT)
 
+import numpy as np  # noqa: E402
 from tests import led_render  # noqa: E402
 from webapp.led import catalog, reader  # noqa: E402
 
@@ -68,6 +70,11 @@ PHOTOS = ROOT.parent / "shared" / "led-photos"
 # How the phone's app uploads a photo (offline/photos.js: MAX_PHOTO_EDGE, toJpeg(canvas, 0.85)).
 PHONE_SIDE, PHONE_QUALITY = 2048, 85
 PHONE_EXPOSURES = (1.0, 0.85, 1.15)
+# White balance casts a phone's camera gives (channel gains R, G, B), read at CAST_EXPOSURES: the real photos as
+# uploaded, each cast at each exposure (cast_upload).
+PHONE_CASTS = {"warm": (1.06, 1.0, 0.88), "warmer": (1.07, 1.0, 0.88), "cool": (0.92, 0.98, 1.08),
+               "magenta": (1.04, 0.94, 1.03)}
+CAST_EXPOSURES = (0.85, 1.0, 1.1, 1.2, 1.3)
 PHONE_TURNS = (90, 180, 270)  # a unit mounted on its side or upside down (review r23: panel_01 at 180° read LOS on)
 
 
@@ -216,6 +223,43 @@ def as_phone_sends(data, exposure=1.0, turn=0):
     return out.getvalue()
 
 
+def cast_upload(data, gains, exposure):
+    """JPEG bytes (quality PHONE_QUALITY) of the photo `data` as uploaded (as_phone_sends), its channels times
+    `gains` (R, G, B: a white balance cast) and `exposure`, clipped at 255."""
+    image = reader.Image.open(io.BytesIO(as_phone_sends(data))).convert("RGB")
+    pixels = np.asarray(image, np.float32) * np.array(gains, np.float32) * exposure
+    out = io.BytesIO()
+    reader.Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=PHONE_QUALITY)
+    return out.getvalue()
+
+
+def cast_photos(differences):
+    """Read the real photos as uploaded under every PHONE_CASTS at every CAST_EXPOSURES; print the readings that
+    are sent back or decide a light wrong."""
+    tally = Tally()
+    print(f"\nThe real photos as uploaded under casts ({', '.join(f'{k} {g}' for k, g in PHONE_CASTS.items())}) at "
+          f"exposure × {', '.join(f'{e:g}' for e in CAST_EXPOSURES)}: the readings sent back or with a light decided wrong")
+    for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8")):
+        model = catalog.custom(photo["labels_csv"].split(","))
+        original = (PHOTOS / photo["file"]).read_bytes()
+        for cast, gains in PHONE_CASTS.items():
+            for exposure in CAST_EXPOSURES:
+                data = cast_upload(original, gains, exposure)
+                name = f"{photo['file']} {cast} ×{exposure:g}"
+                result = reader.read([reader.open_photo(data)], model)
+                tally.add(photo["leds"], result)
+                differences.check(name, [data], model, result, photo["leds"], kind="cast")
+                if not result["quality"]["ok"]:
+                    print(f"  {name}: retake ({', '.join(result['quality']['problems'])})")
+                    continue
+                wrong = [f"{t['label']} {t['state']}→{g['state']} {g['confidence']:.2f}"
+                         for t, g in zip(photo["leds"], result["leds"])
+                         if g["state"] != "unsure" and t["state"] != "unknown" and g["state"] != t["state"]]
+                if wrong:
+                    print(f"  {name}: " + "; ".join(wrong))
+    return tally
+
+
 def real_photos(differences, exposures=None, turns=None):
     """Read the real photos with their lights named from truth.json (none is a catalog model): the
     files as they are, or (`exposures`: brightness factors) as the phone uploads them (as_phone_sends),
@@ -330,7 +374,7 @@ class Differences:
     def __init__(self, baseline):
         self.baseline, self.compared, self.differ = baseline, 0, []
         # The baseline's own tallies of the same readings: "before" beside "after", same run.
-        self.tallies = {"labelled": Tally(), "real": Tally(), "phone": Tally(), "turned": Tally()}
+        self.tallies = {"labelled": Tally(), "real": Tally(), "phone": Tally(), "turned": Tally(), "cast": Tally()}
 
     def check(self, name, photos, model, result, truths=None, bad=None, case=None, kind="labelled"):
         if self.baseline is None:
@@ -430,21 +474,27 @@ def main():
         real = real_photos(differences)
         phone = real_photos(differences, PHONE_EXPOSURES)
         turned = real_photos(differences, turns=PHONE_TURNS)
+        cast = cast_photos(differences)
         rendered.report("Labelled set (renders)")
         real.report("Real photos (../shared/led-photos)")
         phone.report(f"Real photos as the phone uploads them ({len(PHONE_EXPOSURES)} exposures)")
         turned.report(f"Real photos as uploaded and turned ({', '.join(f'{t}°' for t in PHONE_TURNS)})")
-        tallies = [("labelled set", rendered), ("real photos", real), ("as uploaded", phone), ("turned", turned)]
+        cast.report(f"Real photos as uploaded under casts ({len(PHONE_CASTS)} casts × {len(CAST_EXPOSURES)} exposures)")
+        tallies = [("labelled set", rendered), ("real photos", real), ("as uploaded", phone), ("turned", turned),
+                   ("casts", cast)]
         if args.compare and baseline:
             differences.tallies["labelled"].report(f"Labelled set read by {baseline.rev}'s reader (before, same renders)")
             differences.tallies["real"].report(f"Real photos read by {baseline.rev}'s reader (before)")
             differences.tallies["phone"].report(f"Real photos as uploaded, read by {baseline.rev}'s reader (before)")
             differences.tallies["turned"].report(f"Real photos as uploaded and turned, read by {baseline.rev}'s reader "
                                                  f"(before)")
+            differences.tallies["cast"].report(f"Real photos as uploaded under casts, read by {baseline.rev}'s reader "
+                                               f"(before)")
             tallies += [(f"labelled, {baseline.rev}", differences.tallies["labelled"]),
                         (f"real, {baseline.rev}", differences.tallies["real"]),
                         (f"uploaded, {baseline.rev}", differences.tallies["phone"]),
-                        (f"turned, {baseline.rev}", differences.tallies["turned"])]
+                        (f"turned, {baseline.rev}", differences.tallies["turned"]),
+                        (f"casts, {baseline.rev}", differences.tallies["cast"])]
         reliability(tallies)
         differences.report()
     finally:

@@ -1,12 +1,10 @@
 """The real photos of ../shared/led-photos as the phone's app uploads them (long side 2048, JPEG 85:
 offline/photos.js), at the exposure taken and ×0.85, ×1.15 (a phone's auto-exposure varies that much
 between shots): what the reader is given in the field. bench/bench_led.py prints the same 24 readings."""
-import io
 import json
 import pathlib
 import sys
 
-import numpy as np
 import pytest
 
 from webapp.led import catalog, reader
@@ -92,16 +90,6 @@ def test_a_white_case_brightened_until_its_v_clips_still_shows_its_lit_lights():
     assert read["LOS"] in ("off", "unsure"), result
 
 
-def cast_upload(name, gains, exposure):
-    """JPEG 85 bytes of the real photo `name` as uploaded, its channels times `gains` (a white balance cast) and
-    `exposure`, the way a phone's auto white balance and exposure vary between shots."""
-    image = reader.Image.open(io.BytesIO(bench_led.as_phone_sends((PHOTOS / name).read_bytes()))).convert("RGB")
-    pixels = np.asarray(image, np.float32) * np.array(gains, np.float32) * exposure
-    out = io.BytesIO()
-    reader.Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
 def decided_wrong(name, data):
     """(label, truth, reading, confidence) of every light `data` (a photo of the real `name`) reads on or off against
     truth.json."""
@@ -124,7 +112,7 @@ def test_a_cast_and_a_bright_exposure_make_no_light_of_cables_or_logos(name, gai
     clipped yellow cables and a logo read as lit lights under ordinary casts at ×1.2 (its own transforms, not kept).
     .35 counts a point so only where its whole ring is clipped and pale (a case). Here, the casts the review named
     and the panels with cables and print, applied after the upload: no light is decided wrong."""
-    assert decided_wrong(name, cast_upload(name, gains, exposure)) == []
+    assert decided_wrong(name, bench_led.cast_upload((PHOTOS / name).read_bytes(), gains, exposure)) == []
 
 
 @pytest.mark.xfail(strict=True, reason="open (2026-12-04, on .33 and .35 alike): panel_04 under a warm cast "
@@ -132,4 +120,5 @@ def test_a_cast_and_a_bright_exposure_make_no_light_of_cables_or_logos(name, gai
                    "Power LED to the cables on the right (spacing 108 working pixels against the panel's ~40), and that "
                    "LED is read as LOS on 0.96")
 def test_a_row_fitted_across_clipped_yellow_cables_reads_no_light_on():
-    assert decided_wrong("panel_04.jpg", cast_upload("panel_04.jpg", (1.07, 1.0, 0.88), 1.2)) == []
+    data = bench_led.cast_upload((PHOTOS / "panel_04.jpg").read_bytes(), (1.07, 1.0, 0.88), 1.2)
+    assert decided_wrong("panel_04.jpg", data) == []
