@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-04.35"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -140,9 +140,6 @@ VERSION = "2026-12-04.35"  # .3 lines (cables) are not lit spots; .4 slot placem
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"
-# .35 a frame whose near-white points clip in V (a warm-white case at 255, 250, 232) counts as clipped (_bright_share),
-# and there a point gives light by its colour alone only where its eight ring points clip in a pale colour
-# (_pale_clipped_ring: a case, not a cable or a logo; .34 counted every clipped point and was taken back)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -380,12 +377,6 @@ CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
 # r5). Dev over-exposed renders (seeds 5000–5399) clipped 4–15 %: 5 of 80 are then read (every
 # decided light right) instead of sent back; good photos and decided lights unchanged.
 BRIGHT_CASE = 0.04
-# A frame clipped so only in near-white colours (V clipped, the dimmest channel at most NEAR_WHITE below: _bright_share)
-# is PALE, one clipped white in every channel WHITE (_clipped_share): a warm or cool white case clips in one or two
-# channels first, and brightness can no longer be compared there either (_gives_light). The real photos as uploaded
-# clip so at most 2.6 % at ×1 (panel_03), 4–28 % at ×1.15.
-NEAR_WHITE = 30
-WHITE, PALE = "white", "pale"  # how a frame is clipped over BRIGHT_CASE: in every channel, or in near-white colours
 # A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
 # clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
 # (panel_04, its lights then unreadable anyway) and 1.3× at most 46 %.
@@ -483,7 +474,6 @@ CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour 
 # ... when it stands above its ring (_clip_glow) by CLIP_ABOVE grey levels (none) to CLIP_ABOVE + CLIP_RAMP (in full)
 CLIP_ABOVE, CLIP_RAMP = 12.0, 24.0
 SATURATED_GIVES = 12.0  # how much brighter than around it a point with clipped V counts (_gives_light)
-PALE_RING = 40.0  # ... when the points around it are clipped in a colour at most this chroma (grey levels)
 EMIT_FLOOR = 0.2  # how much a colourful spot no brighter than its surroundings counts when finding the row
 LIT_CAP, WIN_CAP = 3.0, 2.0  # spot scores (noise units) stop counting above these: a strong light outranks print
 BEYOND, BEYOND_COST = 1.2, 1.0  # lit spots this many spacings beyond a row's ends cost this × their lit score
@@ -664,9 +654,8 @@ class _Level:
         # (The emit score, self.emit, is worked out where asked: _spots needs it only where the
         # glow stands out, emit_at.) Where V itself is clipped brightness cannot be measured
         # (_gives_light).
-        self.clipped = clipped  # False, WHITE or PALE (_read's bright_case)
-        self.pale_ring = _pale_clipped_ring(v_centre, c) if clipped == PALE else None
-        self.bright_v = _gives_light(bright_v, v_centre, self.pale_ring) if clipped else bright_v
+        self.clipped = clipped
+        self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
         light, dark, _ = _spot(lum)
         self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
@@ -722,35 +711,22 @@ class _Level:
             np.maximum(near_glow, glow_c[yy, xx], out=near_glow)
         b_v = np.minimum(bright_v[ys, xs], v_c[ys, xs] - near_v)
         if self.clipped:
-            b_v = _gives_light(b_v, v_c[ys, xs], None if self.pale_ring is None else self.pale_ring[ys, xs])
+            b_v = _gives_light(b_v, v_c[ys, xs])
         b_glow = np.minimum(bright_glow[ys, xs], glow_c[ys, xs] - near_glow)
         return b_glow * np.clip((b_v + 3) / 15, EMIT_FLOOR, 1)
 
 
-def _gives_light(bright_v, v_centre, pale_ring=None):
+def _gives_light(bright_v, v_centre):
     """How much brighter than the points around it (grey levels of V) a point counts: `bright_v`,
-    but at least SATURATED_GIVES where the point's own V (`v_centre`, smoothed) is clipped (≥ CLIP_FROM)
-    and so is the brightest of the eight points around it (`v_centre` − `bright_v`), or, given
-    `pale_ring` (_pale_clipped_ring), where all eight are clipped in a pale colour.
+    but at least SATURATED_GIVES where the point's own V (`v_centre`, smoothed) and the
+    brightest of the eight points around it (`v_centre` − `bright_v`) are both clipped (≥ CLIP_FROM).
     There brightness cannot be compared: a lit LED on a case that a bright photo clipped
     (review r4: panel_01 at 1.15× exposure, the case's V at 255 around the green lights) is no
     brighter than the case in V, only more colourful. Only used in a frame clipped over
     BRIGHT_CASE (_Level's `clipped`): a glare's coloured fringe, in a photo whose case does not
-    clip, is not a light (the real panel_03's row was lost to one). A frame that clips over BRIGHT_CASE
-    only in near-white colours (_bright_share; a warm-white case clips in red and green first) has
-    yellow cables and coloured logos clipped beside it too, whose ring is partly the cable or the logo: there
-    the whole ring must be a pale case (`pale_ring`; review of .34). Arrays alike in and out."""
-    ring = (v_centre - bright_v >= CLIP_FROM) if pale_ring is None else pale_ring
-    saturated = (v_centre >= CLIP_FROM) & ring
+    clip, is not a light (the real panel_03's row was lost to one). Arrays alike (float32) in and out."""
+    saturated = (v_centre >= CLIP_FROM) & (v_centre - bright_v >= CLIP_FROM)
     return np.where(saturated, np.maximum(bright_v, SATURATED_GIVES), bright_v)
-
-
-def _pale_clipped_ring(v_centre, c):
-    """Whether all eight points FAR around each point (RING) clip in V (≥ CLIP_FROM, `v_centre` the smoothed V) in a pale
-    colour (smoothed chroma at most PALE_RING): a point set in a clipped white or near-white case. A bool map."""
-    ring_v = cv2.erode(v_centre, RING, borderType=cv2.BORDER_REPLICATE)
-    ring_c = cv2.dilate(cv2.blur(c, (3, 3)), RING, borderType=cv2.BORDER_REPLICATE)
-    return (ring_v >= CLIP_FROM) & (ring_c <= PALE_RING)
 
 
 def _clip_glow(v, bright_v):
@@ -2111,16 +2087,6 @@ def _clipped_share(rgb):
     return float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
 
 
-def _bright_share(rgb):
-    """The share of the frame `rgb` (working RGB, uint8 or float32) whose V is clipped (its brightest channel at least
-    250) in a near-white colour (its dimmest channel at most NEAR_WHITE below that): a white case exposed brightly,
-    measured on every fourth pixel each way. A warm-white case clips in red and green first (the real panel_01 as
-    uploaded ×1.15: 28 % so, 1.5 % clipped white in every channel), and its lit LEDs are then no brighter in V."""
-    sample = rgb[::4, ::4]
-    top, least = sample.max(axis=2), sample.min(axis=2)
-    return float(((top >= 250) & (least >= 250 - NEAR_WHITE)).mean())
-
-
 def _glare_over(rgb):
     """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
@@ -2330,9 +2296,7 @@ def _read(images, model):
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
-    # _gives_light: a frame clipped white, else one clipped in near-white colours, else neither.
-    bright_case = (WHITE if _clipped_share(pixels[middle]) > BRIGHT_CASE
-                   else PALE if _bright_share(pixels[middle]) > BRIGHT_CASE else False)
+    bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     spots = _spots(levels)
     row = _locate(spots, model, (width, height))
