@@ -55,12 +55,16 @@ export async function requestSync() {
   syncing = true;
   busy(true);
   drewPull = false;
-  await renderStatus(true);
   let result, othersOver = false;
   try {
+    await renderStatus(true);
     result = await Y.run(shared.db, boot.user.id, showPull);
-    // Another tab or the service worker was syncing: show what it sent and pulled once it is over (README).
-    if (result && result.busy && !result.wait) { othersOver = await Y.othersDone(boot.user.id); }
+    // Another tab or the service worker was syncing: show what it sent and pulled once it is over, and send what
+    // this page queued after that sync's push (README).
+    if (result && result.busy && !result.wait) {
+      othersOver = await Y.othersDone(boot.user.id);
+      if (othersOver && (await self.ONTrackStore.waiting(shared.db)).length) { again = true; }
+    }
   } finally { syncing = false; }
   const fresh = result && (result.ok || (result.busy && !result.wait && othersOver));
   failures = result && result.ok === false && !result.busy ? failures + 1 : 0;
@@ -71,7 +75,7 @@ export async function requestSync() {
   if (fresh && !shared.typing && !drewPull) { await shared.render(true); }
   else { await redrawBar(fresh); }
   if (again) { again = false; requestSync(); return; }
-  busy(false);
+  if (!syncing) { busy(false); }  // a sync asked for during the last draw has begun
   schedule();
 }
 

@@ -120,3 +120,31 @@ def test_a_tab_whose_sync_hangs_does_not_keep_another_tab_syncing(phone_profile,
     page.locator("#sync-now").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
     context.close()
+
+
+@pytest.mark.parametrize("hold_ms", [1500, 4000])
+def test_a_change_queued_while_another_tab_pulls_is_sent_when_that_sync_ends(phone_profile, server, app, user_ids,  # noqa: F811
+                                                                              hold_ms):
+    """Review 42: a note queued while another tab's sync was past its push (pulling) waited for the page's 30 s
+    timer: the page's sync found the lock held, waited for the other one to end (othersDone) and drew "1 change
+    waiting". autosync.js syncs after every queued change: once the other sync ends, the page sends it."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    other = context.new_page()
+    other.goto(f"{server.url}/jobs/")
+    ready_offline(other)
+    held = []
+    other.route("**/api/sync/pull*", lambda route: held.append(route))
+    other.locator("#sync-now").tap()
+    while not held:
+        other.wait_for_timeout(50)
+    page.fill("#note-form textarea", NOTE)
+    page.locator("#note-form button").tap()
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "syncing")
+    page.wait_for_timeout(hold_ms)
+    held[0].continue_()
+    other.unroute("**/api/sync/pull*")
+    # Sent within seconds of the other sync's end, not at the next timer (30 s).
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=8000)
+    expect(page.locator("#sync-status")).to_have_attribute("data-state", "synced")
+    context.close()
