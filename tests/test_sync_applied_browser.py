@@ -97,9 +97,9 @@ def test_a_change_another_tab_sent_leaves_the_bar_while_the_technician_types(pho
     context.close()
 
 
-def test_a_tab_whose_sync_hangs_does_not_keep_another_tab_syncing(phone_profile, server, app, user_ids):  # noqa: F811
-    """Review of 94e60a7: a page that finds another tab's sync running waits for it, but not for ever: with the other
-    tab's pull never answered, the page says its change is waiting (not "Syncing…") and "Sync now" can be tapped."""
+def note_while_another_tab_pulls(phone_profile, server, app, user_ids):  # noqa: F811
+    """A job page, and another tab of the same phone whose sync is held at its pull; a note is then added on the job
+    page, whose sync finds the lock held. Returns (context, page, other tab, the held pull's route)."""
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
     other = context.new_page()
@@ -113,10 +113,17 @@ def test_a_tab_whose_sync_hangs_does_not_keep_another_tab_syncing(phone_profile,
     page.fill("#note-form textarea", NOTE)
     page.locator("#note-form button").tap()
     expect(page.locator("#sync-status")).to_have_attribute("data-state", "syncing")
+    return context, page, other, held[0]
+
+
+def test_a_tab_whose_sync_hangs_does_not_keep_another_tab_syncing(phone_profile, server, app, user_ids):  # noqa: F811
+    """Review of 94e60a7: a page that finds another tab's sync running waits for it, but not for ever: with the other
+    tab's pull never answered, the page says its change is waiting (not "Syncing…") and "Sync now" can be tapped."""
+    context, page, _other, pull = note_while_another_tab_pulls(phone_profile, server, app, user_ids)
     expect(page.locator("#sync-status")).to_have_attribute("data-state", "waiting", timeout=25000)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
     expect(page.locator("#sync-now")).to_be_enabled()
-    held[0].continue_()
+    pull.continue_()
     page.locator("#sync-now").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=15000)
     context.close()
@@ -128,21 +135,9 @@ def test_a_change_queued_while_another_tab_pulls_is_sent_when_that_sync_ends(pho
     """Review 42: a note queued while another tab's sync was past its push (pulling) waited for the page's 30 s
     timer: the page's sync found the lock held, waited for the other one to end (othersDone) and drew "1 change
     waiting". autosync.js syncs after every queued change: once the other sync ends, the page sends it."""
-    order_id, _desk = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    other = context.new_page()
-    other.goto(f"{server.url}/jobs/")
-    ready_offline(other)
-    held = []
-    other.route("**/api/sync/pull*", lambda route: held.append(route))
-    other.locator("#sync-now").tap()
-    while not held:
-        other.wait_for_timeout(50)
-    page.fill("#note-form textarea", NOTE)
-    page.locator("#note-form button").tap()
-    expect(page.locator("#sync-status")).to_have_attribute("data-state", "syncing")
+    context, page, other, pull = note_while_another_tab_pulls(phone_profile, server, app, user_ids)
     page.wait_for_timeout(hold_ms)
-    held[0].continue_()
+    pull.continue_()
     other.unroute("**/api/sync/pull*")
     # Sent within seconds of the other sync's end, not at the next timer (30 s).
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=8000)
