@@ -33,6 +33,12 @@ from webapp.led.reader import GUIDE_LEFT, GUIDE_RIGHT
 HUES = {"green": 88.0, "red": 5.0, "orange": 32.0, "blue": 215.0, "white": 40.0}
 HUE_SPREAD = {"green": 15.0, "red": 5.0, "orange": 6.0, "blue": 10.0, "white": 30.0}
 PANELS = [(236, 236, 232), (214, 216, 218), (245, 244, 240), (38, 38, 42), (22, 22, 24), (70, 72, 76)]
+# How much an unlit lens (or pinhole) differs from the case around it, grey levels, drawn log-uniformly. Measured
+# with the reader's window map (bench/lens_contrast.py), real unlit lenses show 28-129 (10th-90th percentile, median
+# 121; 17 lights on 6 real photos, one hidden until lit at 0.4). Lenses drawn at 6-32 measured 5-22 (median 10):
+# the set had read fainter lenses than any real one. Drawn at LENS they measure 15-108 (median 31): still fainter
+# than the real photos' at the median, so the set stays the harder one.
+LENS = (20.0, 200.0)
 BAD_KINDS = ("too_dark", "blurry", "over_exposed", "too_far", "no_panel")
 ALL_COLOURS = ["green", "red", "orange", "blue", "white"]
 FPS = 10
@@ -91,8 +97,9 @@ def unknown_model(rng):
     return {"id": "custom", "kind": "ont", "leds": leds}
 
 
-def conditions(rng, bad=None, burst=False):
-    """How the photo was taken; `bad` names the one thing wrong with it.
+def conditions(rng, bad=None, burst=False, faint_lenses=False):
+    """How the photo was taken; `bad` names the one thing wrong with it; `faint_lenses` draws the unlit lenses as
+    before LENS (6–32 grey levels: the scenes tests found with that renderer).
 
     `scale` is the row's length as a fraction of the guide's (70 % of the width), `dx`/`dy`
     move the row's centre (fractions of the width), `tilt` turns it (degrees; near ±90 is a
@@ -113,7 +120,8 @@ def conditions(rng, bad=None, burst=False):
         "light": rng.uniform(0.5, 1.2), "cast": (rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12)),
         "blur": rng.uniform(0, 0.0012), "noise": rng.uniform(1.5, 6), "quality": rng.randint(70, 92),
         "glare": rng.random() < 0.25, "glare_strength": rng.uniform(0.2, 0.5), "panel": rng.choice(PANELS),
-        "window": rng.uniform(6, 32), "led_gain": rng.uniform(0.75, 1.0), "radius": rng.uniform(0.1, 0.22),
+        "window": rng.uniform(6, 32) if faint_lenses else math.exp(rng.uniform(*np.log(LENS))),
+        "led_gain": rng.uniform(0.75, 1.0), "radius": rng.uniform(0.1, 0.22),
         "row": rng.uniform(0.35, 0.6), "labels": rng.random() < 0.85, "bad": bad, "bg_seed": rng.random(),
         "exposure": 1.0, "lift": 0.0, "no_panel": False, "portrait": not burst and rng.random() < 0.35,
         "hidden": rng.random() < 0.12, "vents": rng.random() < 0.3, "speckle": rng.random() < 0.2,
@@ -343,7 +351,7 @@ def jpeg(image, quality):
     return out.getvalue()
 
 
-def staged(seed, kind="single", bad=None, model_id=None, size=None):
+def staged(seed, kind="single", bad=None, model_id=None, size=None, faint_lenses=False):
     """What make_case draws before its frames, for the same arguments: (rng, model, states, conditions, _Scene),
     the rng where make_case goes on from."""
     rng = random.Random(seed)
@@ -355,20 +363,20 @@ def staged(seed, kind="single", bad=None, model_id=None, size=None):
         model = catalog.model(model_id)
     burst = kind == "burst"
     states = scenario(rng, model, burst)
-    c = conditions(rng, bad, burst)
+    c = conditions(rng, bad, burst, faint_lenses)
     size = size or ((800, 320) if burst else (900, 1200) if c["portrait"] else (1200, 900))
     return rng, model, states, c, _Scene(model, c, size, seed)
 
 
-def make_case(seed, kind="single", bad=None, model_id=None, size=None):
+def make_case(seed, kind="single", bad=None, model_id=None, size=None, faint_lenses=False):
     """One labelled case: {"seed", "kind", "model", "told", "bad", "truth", "photos": [jpeg bytes],
     "where": [(x, y) pixels of each light in the first frame]}.
 
     `kind` is "single" (one 1200×900 photo, or 900×1200 in portrait) or "burst" (32 frames of
     the guide's band, 800×320, 10 frames a second). `model_id` None picks a catalog model or,
-    one time in six, an unknown panel.
+    one time in six, an unknown panel. `faint_lenses` as conditions.
     """
-    rng, model, states, c, scene = staged(seed, kind, bad, model_id, size)
+    rng, model, states, c, scene = staged(seed, kind, bad, model_id, size, faint_lenses)
     burst = kind == "burst"
     hues = [None if st["color"] in (None, "white") else HUES[st["color"]] + rng.uniform(-1, 1) * HUE_SPREAD[st["color"]]
             for st in states]

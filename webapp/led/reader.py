@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -140,6 +140,8 @@ VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placem
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"
+# .36 a case's white-balance cast is seen from a tint of CAST_SEEN 0.05 and a case CAST_DARK 15 bright (a black case:
+# its pale unlit lenses read "on" under R×1.1 B×0.9); .34 and .35 were tried and taken back (bench/README)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -263,14 +265,17 @@ LENS_CLEAR = 0.5
 # brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
 # drown in the case's (_case_cast, _cast_evidence). The case's colour is measured around the slots (CAST_RING:
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
-# CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
+# CAST_SEEN of its brightness V (R×0.85 B×1.2 makes a grey case 0.3; R×1.1 B×0.9 a black one 0.1), and at
 # least CAST_DARK bright, is tinted, and its lights are read again with the
 # case's colour taken as grey: a light read "on" that is then not surely lit, or read "off" that is then surely
 # lit, is at most DARK_GLOW sure (_cast_doubt). A light
 # lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
-CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
+CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.05, 15.0, 4.0
+# (CAST_SEEN and CAST_DARK were 0.15 and 40 until lenses were drawn as real ones photograph, tests/led_render.py LENS:
+# a black case under R×1.1 B×0.9 was not seen tinted, and its pale unlit lenses, 130-170 levels above it, read "on"
+# 0.96 at 1.6-3.1 (tests/test_led_lenses.py). The real photos as uploaded under 5 casts × 6 exposures read the same.)
 # ... unless the lit spot is pale under the cast (_cast_pale): its brightest point, with the case's colour taken as grey,
 # has chroma under CAST_GREY of its V and is not clipped white. A cast colours a pale thing as it colours the case (the
 # same hue, as saturated): a speck of dust or a fleck of paint on a black case, V 200–250 under R×1.15 G×0.85 B×1.15

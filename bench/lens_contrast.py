@@ -1,0 +1,107 @@
+"""How clearly unlit LED lenses show: the real photos beside the renderer's labelled set.
+
+An unlit light is read "off" only where its lens (or pinhole) is seen, and a row is read all off
+("no power") only where every lens is seen clearly (webapp/led/reader.py ALL_OFF_SEEN). So the
+renderer's lenses must photograph as real ones do, or its labelled set measures the drawing.
+This prints, for every unlit light, the reader's own window measure (`_Level.window`: how far the
+lens's centre stands above or below the eight points around it, grey levels of luminance, at the
+best scale that fits between two lights):
+
+- on the real photos (../shared/led-photos), at the slots where the reader placed the row, for
+  photos whose row it placed for sure (fit confidence ≥ reader.SURE_FIT; truth.json gives states,
+  not places);
+- on the renderer's good single photos (tests/led_render.py), at the lights' drawn places,
+  lights hidden until lit left out (they have no lens to see), with the spacing of their lights.
+
+Run from the project root (dev seeds only; the benchmark's are 1000–1329):
+  .venv/bin/python bench/lens_contrast.py [--start 5000 --count 150]
+"""
+import argparse
+import io
+import json
+import math
+import os
+import pathlib
+import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import numpy as np  # noqa: E402
+
+from tests import led_render  # noqa: E402
+from webapp.led import catalog, reader  # noqa: E402
+
+PHOTOS = ROOT.parent / "shared" / "led-photos"
+QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+
+
+def window_contrast(image, points):
+    """The window measure (grey levels) at each of `points` ([(x, y)] working pixels of `image`, a
+    PIL image as reader.open_photo gives it), at the best scale that fits between neighbours."""
+    pixels = np.asarray(image)
+    v, c, lum = reader._channels(pixels)
+    levels = reader._pyramid(v, c, lum, reader._clipped_share(pixels) > reader.BRIGHT_CASE)
+    spacing = min(math.dist(a, b) for a, b in zip(points, points[1:]))
+    scales = [k for k in range(reader.LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
+    return [max(levels[k].at(levels[k].window, x, y, max(1, round(reader.WINDOW_REACH * spacing / levels[k].scale)))
+                for k in scales) for x, y in points], spacing
+
+
+def real_lenses():
+    """[(file, contrast)] of the real photos' unlit lights on rows placed for sure."""
+    found = []
+    for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8")):
+        image = reader.open_photo((PHOTOS / photo["file"]).read_bytes())
+        result = reader.read([image], catalog.custom(photo["labels_csv"].split(",")))
+        leds = result.get("leds") or []
+        if not leds or leds[0]["fit"] < reader.SURE_FIT:
+            continue
+        width, height = image.size
+        contrast, _ = window_contrast(image, [(led["x"] * width, led["y"] * height) for led in leds])
+        found += [(photo["file"], value) for value, truth in zip(contrast, photo["leds"]) if truth["state"] == "off"]
+    return found
+
+
+def rendered_lenses(start, count):
+    """[(seed, contrast, spacing)] of the renders' unlit, not hidden lights (good single photos)."""
+    found = []
+    for case in led_render.labelled_set(count, start):
+        if case["bad"] or case["kind"] != "single" or case["conditions"]["hidden"] or len(case["where"]) < 2:
+            continue
+        image = reader.open_photo(case["photos"][0])
+        scale = image.size[0] / reader.Image.open(io.BytesIO(case["photos"][0])).size[0]
+        contrast, spacing = window_contrast(image, [(x * scale, y * scale) for x, y in case["where"]])
+        found += [(case["seed"], value, spacing) for value, truth in zip(contrast, case["truth"])
+                  if truth["state"] == "off"]
+    return found
+
+
+def quantiles(values):
+    ordered = sorted(values)
+    return "  ".join(f"{q:.0%} {ordered[round(q * (len(ordered) - 1))]:6.1f}" for q in QUANTILES)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--start", type=int, default=5000)
+    parser.add_argument("--count", type=int, default=150)
+    args = parser.parse_args()
+    real = real_lenses()
+    print(f"real photos, unlit lights on rows placed for sure: {len(real)} lights of "
+          f"{len({name for name, _ in real})} photos")
+    print("  " + quantiles([value for _, value in real]))
+    rendered = rendered_lenses(args.start, args.count)
+    print(f"renders {args.start}–{args.start + args.count - 1}, unlit lights not hidden: {len(rendered)}")
+    print("  " + quantiles([value for _, value, _ in rendered]))
+    wide = [value for _, value, spacing in rendered if spacing >= 30]
+    if wide:
+        print(f"  of them with lights at least 30 working pixels apart (the real photos': 39–95): {len(wide)}")
+        print("  " + quantiles(wide))
+
+
+if __name__ == "__main__":
+    main()
