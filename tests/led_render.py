@@ -33,11 +33,14 @@ from webapp.led.reader import GUIDE_LEFT, GUIDE_RIGHT
 HUES = {"green": 88.0, "red": 5.0, "orange": 32.0, "blue": 215.0, "white": 40.0}
 HUE_SPREAD = {"green": 15.0, "red": 5.0, "orange": 6.0, "blue": 10.0, "white": 30.0}
 PANELS = [(236, 236, 232), (214, 216, 218), (245, 244, 240), (38, 38, 42), (22, 22, 24), (70, 72, 76)]
-# How much an unlit lens (or pinhole) differs from the case around it, grey levels, drawn log-uniformly. Measured
-# with the reader's window map (bench/lens_contrast.py), real unlit lenses show 28-129 (10th-90th percentile, median
-# 121; 17 lights on 6 real photos, one hidden until lit at 0.4). Lenses drawn at 6-32 measured 5-22 (median 10):
-# the set had read fainter lenses than any real one. Drawn at LENS they measure 15-108 (median 31): still fainter
-# than the real photos' at the median, so the set stays the harder one.
+# How much an unlit lens (or pinhole) on a pale case is darker than the case, grey levels, drawn log-uniformly. Measured
+# with the reader's window map (bench/lens_contrast.py), the real photos' unlit lenses on pale cases (dark pinholes in
+# light plastic: panel_02, 03, 04, 06, 07) show 28-129 (10th-90th percentile, median 121; 9 of the 17 lights are
+# panel_06 and 07, 121-135). Lenses drawn at 6-32 measured 1-24, median 8: fainter than all real ones but a hidden one.
+# Drawn at LENS they measure 2-137, median 25 (hidden lights included on both sides), under the real photos' median:
+# the set stays the harder one. On a dark case a lens is drawn paler than the
+# case, at 6-32 as before: the one real black case (panel_08) shows its lenses not at all until lit, so nothing
+# says they are clearer (a fresh review, 2026-12-05, found LENS there drew near-white lenses on black plastic).
 LENS = (20.0, 200.0)
 BAD_KINDS = ("too_dark", "blurry", "over_exposed", "too_far", "no_panel")
 ALL_COLOURS = ["green", "red", "orange", "blue", "white"]
@@ -98,8 +101,8 @@ def unknown_model(rng):
 
 
 def conditions(rng, bad=None, burst=False, faint_lenses=False):
-    """How the photo was taken; `bad` names the one thing wrong with it; `faint_lenses` draws the unlit lenses as
-    before LENS (6–32 grey levels: the scenes tests found with that renderer).
+    """How the photo was taken; `bad` names the one thing wrong with it; `faint_lenses` draws the unlit lenses of
+    pale cases as before LENS (6–32 grey levels: the scenes tests found with that renderer).
 
     `scale` is the row's length as a fraction of the guide's (70 % of the width), `dx`/`dy`
     move the row's centre (fractions of the width), `tilt` turns it (degrees; near ±90 is a
@@ -120,14 +123,15 @@ def conditions(rng, bad=None, burst=False, faint_lenses=False):
         "light": rng.uniform(0.5, 1.2), "cast": (rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12)),
         "blur": rng.uniform(0, 0.0012), "noise": rng.uniform(1.5, 6), "quality": rng.randint(70, 92),
         "glare": rng.random() < 0.25, "glare_strength": rng.uniform(0.2, 0.5), "panel": rng.choice(PANELS),
-        "window": rng.uniform(6, 32) if faint_lenses else math.exp(rng.uniform(*np.log(LENS))),
-        "led_gain": rng.uniform(0.75, 1.0), "radius": rng.uniform(0.1, 0.22),
+        "window": rng.random(), "led_gain": rng.uniform(0.75, 1.0), "radius": rng.uniform(0.1, 0.22),
         "row": rng.uniform(0.35, 0.6), "labels": rng.random() < 0.85, "bad": bad, "bg_seed": rng.random(),
         "exposure": 1.0, "lift": 0.0, "no_panel": False, "portrait": not burst and rng.random() < 0.35,
         "hidden": rng.random() < 0.12, "vents": rng.random() < 0.3, "speckle": rng.random() < 0.2,
         "clutter": rng.choice(["plain", "shelf", "pegboard", "cables", "wood"]),
         "dim": rng.random() < 0.15, "place": (rng.random(), rng.random()),
     }
+    u = c["window"]  # one draw, as rng.uniform(6, 32) was: the scenes of dark cases are drawn as before
+    c["window"] = 6 + 26 * u if faint_lenses or sum(c["panel"]) < 3 * 128 else LENS[0] * (LENS[1] / LENS[0]) ** u
     brightest = max(max(c["panel"]), 225)
     c["light"] = min(c["light"], 232 / brightest)
     if bad == "too_dark":  # the phone underexposed everything, the lights as well

@@ -140,8 +140,8 @@ VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placem
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"
-# .36 a case's white-balance cast is seen from a tint of CAST_SEEN 0.05 and a case CAST_DARK 15 bright (a black case:
-# its pale unlit lenses read "on" under R×1.1 B×0.9); .34 and .35 were tried and taken back (bench/README)
+# .36 on a pale case only a window darker than the case shows an unlit light (PALE_CASE: a glow through a white
+# shell is lighter); .34 and .35 were tried and taken back (bench/README)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -265,17 +265,14 @@ LENS_CLEAR = 0.5
 # brighter points more so, so an unlit pinhole can score as a coloured lit spot and a dim light's colour can
 # drown in the case's (_case_cast, _cast_evidence). The case's colour is measured around the slots (CAST_RING:
 # from the first to the second fraction of the spacing from each slot); a case whose colour's chroma is at least
-# CAST_SEEN of its brightness V (R×0.85 B×1.2 makes a grey case 0.3; R×1.1 B×0.9 a black one 0.1), and at
+# CAST_SEEN of its brightness V (the real photos' cases 0.1 at most; R×0.85 B×1.2 makes a grey case 0.3), and at
 # least CAST_DARK bright, is tinted, and its lights are read again with the
 # case's colour taken as grey: a light read "on" that is then not surely lit, or read "off" that is then surely
 # lit, is at most DARK_GLOW sure (_cast_doubt). A light
 # lit at CAST_LIT (noise units) or more is no cast's work: a cast adds chroma in proportion to brightness, which
 # lifts a real unlit pinhole (panel_07, R×0.85 B×1.2) to under 2, and a green LED on a green case (dev renders)
 # loses its colour against the case, lit all the same.
-CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.05, 15.0, 4.0
-# (CAST_SEEN and CAST_DARK were 0.15 and 40 until lenses were drawn as real ones photograph, tests/led_render.py LENS:
-# a black case under R×1.1 B×0.9 was not seen tinted, and its pale unlit lenses, 130-170 levels above it, read "on"
-# 0.96 at 1.6-3.1 (tests/test_led_lenses.py). The real photos as uploaded under 5 casts × 6 exposures read the same.)
+CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
 # ... unless the lit spot is pale under the cast (_cast_pale): its brightest point, with the case's colour taken as grey,
 # has chroma under CAST_GREY of its V and is not clipped white. A cast colours a pale thing as it colours the case (the
 # same hue, as saturated): a speck of dust or a fleck of paint on a black case, V 200–250 under R×1.15 G×0.85 B×1.15
@@ -283,6 +280,10 @@ CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.05, 15.0, 4.0
 # (chroma 0.07–0.08 of V). A lit LED is its own colour, not the cast's: the real panel_01's green LEDs on their white
 # case, balanced as a cast, keep chroma 0.3 of V (their glow the palest a lit light shows); a white LED's core clips.
 CAST_GREY = 0.15
+# A case whose colour around the row (_case_colour) is at least this bright (mean of R, G, B) is pale: only windows
+# darker than it show an unlit light (dev render 5270: four lights lit through a white shell, their glows 7-20 grey
+# levels lighter than the case taken for windows, read "off" 0.92-0.94).
+PALE_CASE = 128.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -662,6 +663,7 @@ class _Level:
         self.clipped = clipped
         self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
         light, dark, _ = _spot(lum)
+        self.dark_window = dark  # windows darker than around them only (_window's dark_only)
         self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
@@ -1574,13 +1576,15 @@ def _p_lit(evidence, placed="sure"):
     return table[-1][1]
 
 
-def _window(levels, scales, x, y, spacing):
+def _window(levels, scales, x, y, spacing, dark_only=False):
     """How clearly an unlit window (an LED's lens or pinhole, lighter or darker than the
-    panel) is seen at a slot: its strongest window spot over that scale's noise floor."""
+    panel; with `dark_only` darker only) is seen at a slot: its strongest window spot over that
+    scale's noise floor."""
     best = 0.0
     for k in scales:
         level = levels[k]
-        win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+        win = level.at(level.dark_window if dark_only else level.window, x, y,
+                       max(1, int(round(WINDOW_REACH * spacing / level.scale))))
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
 
@@ -1687,8 +1691,19 @@ def _gives_light_at(levels, scales, reaches, x, y):
 
 def _case_cast(rgb, points, spacing):
     """The per-channel gains (float32, 3) that turn the case's own colour around the row grey, or None when
-    the case is not tinted (CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
-    pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
+    the case is not tinted (CAST_SEEN) or too dark to tell (_case_colour says what the case's colour is)."""
+    case = _case_colour(rgb, points, spacing)
+    if case is None:
+        return None
+    top = float(case.max())
+    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
+        return None
+    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
+
+
+def _case_colour(rgb, points, spacing):
+    """The case's colour around the row (float32 R, G, B), or None where too little of it shows: the median of
+    the pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
     nearer to no other slot: the unlit plastic around each light, whatever colour a phone's white balance
     gave the frame. `rgb` the working RGB (uint8, height × width × 3)."""
     h, w = rgb.shape[:2]
@@ -1711,11 +1726,7 @@ def _case_cast(rgb, points, spacing):
     pixels = np.concatenate(taken)
     if len(pixels) < 20:
         return None
-    case = np.median(pixels, axis=0).astype(np.float32)
-    top = float(case.max())
-    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
-        return None
-    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
+    return np.median(pixels, axis=0).astype(np.float32)
 
 
 def _cast_evidence(rgb, gains, points, spacing, scales, levels, bright_case):
@@ -2349,6 +2360,11 @@ def _read(images, model):
         _evidence(levels, scales, x, y, spacing) >= 1 or _window(levels, scales, x, y, spacing) >= WINDOW_SEEN
         for x, y in points)
     out, stated, printed, dark = [], [], [], []
+    # A pale case's unlit lenses and pinholes are darker than it (every real one: ../shared/led-photos 02-07); a spot
+    # lighter than a pale case is light coming out (a faint glow through a shell that hides its light until lit, or a
+    # reflection), no window that shows the light is off (PALE_CASE).
+    case = _case_colour(pixels[middle], points, spacing)
+    pale_case = case is not None and float(case.mean()) >= PALE_CASE
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
@@ -2381,7 +2397,7 @@ def _read(images, model):
             # The lit spot is a stroke of white print (a label's letter on a dark case), not a light.
             p_state = min(p_state, DARK_GLOW)
             printed.append(k)
-        window = _window(levels, scales, x, y, spacing)
+        window = _window(levels, scales, x, y, spacing, dark_only=pale_case)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
