@@ -2359,10 +2359,10 @@ def _read(images, model):
     cored = placed == "sure" and len(images) == 1 and all(
         _evidence(levels, scales, x, y, spacing) >= 1 or _window(levels, scales, x, y, spacing) >= WINDOW_SEEN
         for x, y in points)
-    out, stated, printed, dark = [], [], [], []
+    out, stated, printed, dark, lens = [], [], [], [], []
     # A pale case's unlit lenses and pinholes are darker than it (every real one: ../shared/led-photos 02-07); a spot
     # lighter than a pale case is light coming out (a faint glow through a shell that hides its light until lit, or a
-    # reflection), no window that shows the light is off (PALE_CASE).
+    # reflection), no window that shows the light is off (PALE_CASE): `lens` by slot, the window that does.
     case = _case_colour(pixels[middle], points, spacing)
     pale_case = case is not None and float(case.mean()) >= PALE_CASE
     leds = model["leds"]
@@ -2397,7 +2397,8 @@ def _read(images, model):
             # The lit spot is a stroke of white print (a label's letter on a dark case), not a light.
             p_state = min(p_state, DARK_GLOW)
             printed.append(k)
-        window = _window(levels, scales, x, y, spacing, dark_only=pale_case)
+        window = _window(levels, scales, x, y, spacing)
+        lens.append(_window(levels, scales, x, y, spacing, dark_only=True) if pale_case else window)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
@@ -2435,10 +2436,10 @@ def _read(images, model):
     # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
     # neighbours on a row placed for sure (_placed_by_neighbours): a dark lens on a dark case shows
     # nothing. Anywhere else nothing says a light is there.
-    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1)
+    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1, lens)
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     for k, item in enumerate(out):
-        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not fixed[k]:
+        if item["state"] == "off" and lens[k] < WINDOW_SEEN and not fixed[k]:
             stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window that is one hole of a lattice of holes (a vent grille) says nothing:
     # the row may have been fitted to the grille (review r8: half of panel_02 in the frame, its
@@ -2556,12 +2557,12 @@ def _read(images, model):
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
 
 
-def _placed_by_neighbours(out, stated, placed_sure, single=True):
+def _placed_by_neighbours(out, stated, placed_sure, single=True, lens=None):
     """Per slot, whether its place is fixed by the lights beside it, so that an unlit light there
     whose window does not show is "off" all the same (a dark lens on a dark case shows nothing).
     `out` are read()'s items as first read, `stated` their probabilities of those states so far,
     `placed_sure` whether the row is placed for sure, `single` whether it was read from one photo
-    (not a burst). [bool] by slot.
+    (not a burst), `lens` by slot the window that shows an unlit light (default: the items' "window"). [bool] by slot.
 
     At least two lights seen lit for sure (at least SURE) pin such a row. A slot whose next two
     slots on one side are seen (a light lit for sure, or an unlit light with its window
@@ -2577,7 +2578,8 @@ def _placed_by_neighbours(out, stated, placed_sure, single=True):
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     if not placed_sure or len(pinned) < 2:
         return [False] * len(out)
-    seen = [k in pinned or (item["state"] == "off" and item["window"] >= WINDOW_SEEN) for k, item in enumerate(out)]
+    lens = [item["window"] for item in out] if lens is None else lens
+    seen = [k in pinned or (item["state"] == "off" and lens[k] >= WINDOW_SEEN) for k, item in enumerate(out)]
     n = len(out)
 
     def runs_on(k, step):  # the next two slots from k towards `step` are seen
