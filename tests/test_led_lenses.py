@@ -32,11 +32,15 @@ def test_the_renders_unlit_lenses_on_pale_cases_are_no_fainter_than_the_real_pho
         assert lens_contrast.quantile(rendered, 0.5) <= real_median
 
 
-def test_a_glow_lighter_than_a_pale_case_is_no_window_that_shows_the_light_off():
+@pytest.mark.xfail(strict=True, reason="open (issue 18, kind 8): a faint glow through a pale shell counts as the light's "
+                   "window, and a lit light is read off. Tried 2026-12-05 (.36, taken back): only windows darker than a "
+                   "pale case count; it held on this render at JPEG quality 95 only (the case measures 129 against 128, "
+                   "and at the phone's quality 85 the glow's JPEG halo reads as a dark window)")
+def test_a_glow_through_a_pale_shell_is_no_window_that_shows_the_light_off():
     """Dev render 5270: twelve lights hidden until lit under a pale grey shell (214), nine lit, their faint glows 7-20
-    grey levels lighter than the case. Reader .33 took four glows for windows and read them "off" 0.92-0.94."""
+    grey levels lighter than the case. Reader .33 takes four glows for windows and reads them "off" 0.92-0.94."""
     case = led_render.make_case(5270, "single")
-    assert case["conditions"]["hidden"] and min(case["conditions"]["panel"]) >= reader.PALE_CASE
+    assert case["conditions"]["hidden"] and min(case["conditions"]["panel"]) >= 128
     result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
     assert result["quality"]["ok"], result["quality"]
     for truth, led in zip(case["truth"], result["leds"]):

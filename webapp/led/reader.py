@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -140,8 +140,6 @@ VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placem
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"
-# .36 on a pale case only a window darker than the case shows an unlit light (PALE_CASE: a glow through a white
-# shell is lighter); .34 and .35 were tried and taken back (bench/README)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -280,10 +278,6 @@ CAST_RING, CAST_SEEN, CAST_DARK, CAST_LIT = (0.3, 0.5), 0.15, 40.0, 4.0
 # (chroma 0.07–0.08 of V). A lit LED is its own colour, not the cast's: the real panel_01's green LEDs on their white
 # case, balanced as a cast, keep chroma 0.3 of V (their glow the palest a lit light shows); a white LED's core clips.
 CAST_GREY = 0.15
-# A case whose colour around the row (_case_colour) is at least this bright (mean of R, G, B) is pale: only windows
-# darker than it show an unlit light (dev render 5270: four lights lit through a white shell, their glows 7-20 grey
-# levels lighter than the case taken for windows, read "off" 0.92-0.94).
-PALE_CASE = 128.0
 # A row read all off stands only when every light's window is at least this clear (noise units):
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
@@ -663,7 +657,6 @@ class _Level:
         self.clipped = clipped
         self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
         light, dark, _ = _spot(lum)
-        self.dark_window = dark  # windows darker than around them only (_window's dark_only)
         self.window = np.maximum(light, dark, out=light)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
@@ -1576,15 +1569,13 @@ def _p_lit(evidence, placed="sure"):
     return table[-1][1]
 
 
-def _window(levels, scales, x, y, spacing, dark_only=False):
+def _window(levels, scales, x, y, spacing):
     """How clearly an unlit window (an LED's lens or pinhole, lighter or darker than the
-    panel; with `dark_only` darker only) is seen at a slot: its strongest window spot over that
-    scale's noise floor."""
+    panel) is seen at a slot: its strongest window spot over that scale's noise floor."""
     best = 0.0
     for k in scales:
         level = levels[k]
-        win = level.at(level.dark_window if dark_only else level.window, x, y,
-                       max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+        win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
 
@@ -1691,19 +1682,8 @@ def _gives_light_at(levels, scales, reaches, x, y):
 
 def _case_cast(rgb, points, spacing):
     """The per-channel gains (float32, 3) that turn the case's own colour around the row grey, or None when
-    the case is not tinted (CAST_SEEN) or too dark to tell (_case_colour says what the case's colour is)."""
-    case = _case_colour(rgb, points, spacing)
-    if case is None:
-        return None
-    top = float(case.max())
-    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
-        return None
-    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
-
-
-def _case_colour(rgb, points, spacing):
-    """The case's colour around the row (float32 R, G, B), or None where too little of it shows: the median of
-    the pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
+    the case is not tinted (CAST_SEEN) or too dark to tell. The case's colour is the median R, G, B of the
+    pixels CAST_RING (fractions of `spacing`, working pixels) from the slots `points` (working (x, y)),
     nearer to no other slot: the unlit plastic around each light, whatever colour a phone's white balance
     gave the frame. `rgb` the working RGB (uint8, height × width × 3)."""
     h, w = rgb.shape[:2]
@@ -1726,7 +1706,11 @@ def _case_colour(rgb, points, spacing):
     pixels = np.concatenate(taken)
     if len(pixels) < 20:
         return None
-    return np.median(pixels, axis=0).astype(np.float32)
+    case = np.median(pixels, axis=0).astype(np.float32)
+    top = float(case.max())
+    if top < CAST_DARK or (top - float(case.min())) < CAST_SEEN * top:
+        return None
+    return (case.mean() / np.maximum(case, 1.0)).astype(np.float32)
 
 
 def _cast_evidence(rgb, gains, points, spacing, scales, levels, bright_case):
@@ -2359,12 +2343,7 @@ def _read(images, model):
     cored = placed == "sure" and len(images) == 1 and all(
         _evidence(levels, scales, x, y, spacing) >= 1 or _window(levels, scales, x, y, spacing) >= WINDOW_SEEN
         for x, y in points)
-    out, stated, printed, dark, lens = [], [], [], [], []
-    # A pale case's unlit lenses and pinholes are darker than it (every real one: ../shared/led-photos 02-07); a spot
-    # lighter than a pale case is light coming out (a faint glow through a shell that hides its light until lit, or a
-    # reflection), no window that shows the light is off (PALE_CASE): `lens` by slot, the window that does.
-    case = _case_colour(pixels[middle], points, spacing)
-    pale_case = case is not None and float(case.mean()) >= PALE_CASE
+    out, stated, printed, dark = [], [], [], []
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
@@ -2398,7 +2377,6 @@ def _read(images, model):
             p_state = min(p_state, DARK_GLOW)
             printed.append(k)
         window = _window(levels, scales, x, y, spacing)
-        lens.append(_window(levels, scales, x, y, spacing, dark_only=True) if pale_case else window)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
             p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
@@ -2436,10 +2414,10 @@ def _read(images, model):
     # An unlit light whose window is not seen at all is "off" only where its place is fixed by its
     # neighbours on a row placed for sure (_placed_by_neighbours): a dark lens on a dark case shows
     # nothing. Anywhere else nothing says a light is there.
-    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1, lens)
+    fixed = _placed_by_neighbours(out, stated, placed == "sure", len(images) == 1)
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     for k, item in enumerate(out):
-        if item["state"] == "off" and lens[k] < WINDOW_SEEN and not fixed[k]:
+        if item["state"] == "off" and item["window"] < WINDOW_SEEN and not fixed[k]:
             stated[k] = min(stated[k], UNSEEN_OFF)
     # An unlit light's window that is one hole of a lattice of holes (a vent grille) says nothing:
     # the row may have been fitted to the grille (review r8: half of panel_02 in the frame, its
@@ -2557,12 +2535,12 @@ def _read(images, model):
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
 
 
-def _placed_by_neighbours(out, stated, placed_sure, single=True, lens=None):
+def _placed_by_neighbours(out, stated, placed_sure, single=True):
     """Per slot, whether its place is fixed by the lights beside it, so that an unlit light there
     whose window does not show is "off" all the same (a dark lens on a dark case shows nothing).
     `out` are read()'s items as first read, `stated` their probabilities of those states so far,
     `placed_sure` whether the row is placed for sure, `single` whether it was read from one photo
-    (not a burst), `lens` by slot the window that shows an unlit light (default: the items' "window"). [bool] by slot.
+    (not a burst). [bool] by slot.
 
     At least two lights seen lit for sure (at least SURE) pin such a row. A slot whose next two
     slots on one side are seen (a light lit for sure, or an unlit light with its window
@@ -2578,8 +2556,7 @@ def _placed_by_neighbours(out, stated, placed_sure, single=True, lens=None):
     pinned = [k for k, item in enumerate(out) if item["state"] == "on" and stated[k] >= SURE]
     if not placed_sure or len(pinned) < 2:
         return [False] * len(out)
-    lens = [item["window"] for item in out] if lens is None else lens
-    seen = [k in pinned or (item["state"] == "off" and lens[k] >= WINDOW_SEEN) for k, item in enumerate(out)]
+    seen = [k in pinned or (item["state"] == "off" and item["window"] >= WINDOW_SEEN) for k, item in enumerate(out)]
     n = len(out)
 
     def runs_on(k, step):  # the next two slots from k towards `step` are seen
