@@ -38,9 +38,9 @@ PANELS = [(236, 236, 232), (214, 216, 218), (245, 244, 240), (38, 38, 42), (22, 
 # light plastic: panel_02, 03, 04, 06, 07) show 28-129 (10th-90th percentile, median 121; 9 of the 17 lights are
 # panel_06 and 07, 121-135). Lenses drawn at 6-32 measured 1-24, median 8: fainter than all real ones but a hidden one.
 # Drawn at LENS they measure 2-137, median 25 (hidden lights included on both sides), under the real photos' median:
-# the set stays the harder one. On a dark case a lens is drawn paler than the
-# case, at 6-32 as before: the one real black case (panel_08) shows its lenses not at all until lit, so nothing
-# says they are clearer (a fresh review, 2026-12-05, found LENS there drew near-white lenses on black plastic).
+# the set stays the harder one. On a dark case a lens is drawn paler than the case, at 6-32 as before: the one real
+# black case (panel_08) shows its lenses not at all until lit, so nothing says they are clearer (a fresh review,
+# 2026-12-05, found LENS there drew near-white lenses on black plastic).
 LENS = (20.0, 200.0)
 BAD_KINDS = ("too_dark", "blurry", "over_exposed", "too_far", "no_panel")
 ALL_COLOURS = ["green", "red", "orange", "blue", "white"]
