@@ -137,6 +137,8 @@ def _large_upload_limits():
 def _init_extensions(app):
     app.before_request(_large_upload_limits)  # first: CSRF protection below reads the form
     app.before_request(_json_body_is_an_object)
+    from .auth import renew_session
+    app.before_request(renew_session)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])

@@ -50,6 +50,14 @@ class Config:
     # to Wi-Fi (the IP changes); 'basic' only marks the session non-fresh.
     SESSION_PROTECTION = "basic"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # The session cookie is sent back only when a request changed the session. Flask's default
+    # re-sends it on every response, and then a background request (the new-order form's
+    # group-fault check, the board's refresh, a sync) that started before a form's POST and
+    # ended after it put back the older cookie, losing what the POST stored (its "created"
+    # message). The lifetime still slides: the session is renewed at most once per
+    # SESSION_RENEW_SECONDS (webapp.auth.renew_session).
+    SESSION_REFRESH_EACH_REQUEST = False
+    SESSION_RENEW_SECONDS = 60 * 60
 
     # CSRF: tokens are tied to the session, not to the clock, so that a change queued on a
     # phone offline for hours can still be sent (see research §4.3).

@@ -1,4 +1,5 @@
 """Login, logout and the language switch."""
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -64,6 +65,7 @@ def login():
             if lang:
                 session["lang"] = lang
             session.permanent = True
+            session["renewed_at"] = int(time.time())  # the lifetime counts from here (webapp.auth.renew_session)
             session["session_version"] = user.session_version
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user), code=303)
