@@ -49,9 +49,8 @@ def window_contrast(image, points):
     v, c, lum = reader._channels(pixels)
     levels = reader._pyramid(v, c, lum, reader._clipped_share(pixels) > reader.BRIGHT_CASE)
     spacing = min(math.dist(a, b) for a, b in zip(points, points[1:]))
-    scales = [k for k in range(reader.LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
-    return [max(levels[k].at(levels[k].window, x, y, max(1, round(reader.WINDOW_REACH * spacing / levels[k].scale)))
-                for k in scales) for x, y in points], spacing
+    scales = reader._scales(spacing)
+    return [max(reader._window_at(levels[k], x, y, spacing) for k in scales) for x, y in points], spacing
 
 
 def real_lenses():

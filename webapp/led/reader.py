@@ -1569,13 +1569,25 @@ def _p_lit(evidence, placed="sure"):
     return table[-1][1]
 
 
+def _scales(spacing):
+    """The pyramid levels (indices into _pyramid's list) at which a light fits between its
+    neighbours `spacing` working pixels apart: each may show it lit or show its window."""
+    return [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
+
+
+def _window_at(level, x, y, spacing):
+    """The window spot (grey levels lighter or darker than around it) within WINDOW_REACH of
+    the spacing of (x, y) working pixels, on one pyramid level."""
+    return level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+
+
 def _window(levels, scales, x, y, spacing):
     """How clearly an unlit window (an LED's lens or pinhole, lighter or darker than the
     panel) is seen at a slot: its strongest window spot over that scale's noise floor."""
     best = 0.0
     for k in scales:
         level = levels[k]
-        win = level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+        win = _window_at(level, x, y, spacing)
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
 
@@ -2311,8 +2323,7 @@ def _read(images, model):
         return retake("blurry")
     if spacing < 7.0 or _row_too_small(points, spots, long_side):  # lights a few pixels apart, or a tiny row
         return retake("too_far")
-    # Every scale at which a light fits between its neighbours may show it lit.
-    scales = [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
+    scales = _scales(spacing)
     fit_margin = score - rival
     fit_confidence = 1.0 / (1.0 + math.exp(-(fit_margin - 0.5) * 2.5))
     if len(images) == 1:  # (in a burst, found on every pixel at its brightest, it misread 2 dev rows: off as blinking)
