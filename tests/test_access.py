@@ -105,6 +105,16 @@ def test_logout_needs_post_and_a_token(login):
     assert d.get("/dispatch/").status_code == 302
 
 
+def test_logout_keeps_the_language_chosen(login):
+    """As login does: the login page after a logout speaks the language the person chose (review of 2026-12-05)."""
+    d = login("disp")
+    assert d.post("/lang/en", {"next": "/dispatch/"}).status_code == 303
+    assert d.post("/logout").status_code == 303
+    page = d.get("/login")
+    assert page.status_code == 200 and '<html lang="en">' in page.text, page.text[:300]
+    assert d.get("/dispatch/").status_code == 302  # and the session is over
+
+
 def test_escalation_notices_reach_only_their_addressee(login, order_of_a, db, user_ids):
     from tests.conftest import Phone
     from webapp.db import transaction

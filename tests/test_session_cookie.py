@@ -22,9 +22,9 @@ class Browser:
         self.host = urlsplit(base).netloc
         self.cookie = ""
 
-    def send(self, method, path, body=None, cookie=None):
+    def send(self, method, path, body=None, cookie=None, headers=None):
         conn = http.client.HTTPConnection(self.host, timeout=10)
-        headers = {"Cookie": self.cookie if cookie is None else cookie}
+        headers = {"Cookie": self.cookie if cookie is None else cookie, **(headers or {})}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         conn.request(method, path, body=body, headers=headers)
@@ -42,6 +42,10 @@ class Browser:
         status, text, set_cookie = self.send("GET", path)
         self.keep(set_cookie)
         return status, text
+
+
+CHECK = "/group-faults/check?district=%E8%A5%BF%E5%9F%8E%E5%8C%BA"
+HTMX = {"HX-Request": "true", "Sec-Fetch-Mode": "cors"}  # what the browser sends with htmx's requests
 
 
 def form(fields):
@@ -67,8 +71,7 @@ def test_a_check_that_ends_after_the_post_does_not_take_back_its_message(live_se
                                                                     "csrf_token": csrf_from(page)}))
     assert status == 303 and set_cookie, "the POST stores its message in the session"
     # The group-fault check sent with the cookie from before the POST answers after it...
-    check_status, _, check_cookie = desk.send("GET", "/group-faults/check?district=%E8%A5%BF%E5%9F%8E%E5%8C%BA",
-                                              cookie=before_post)
+    check_status, _, check_cookie = desk.send("GET", CHECK, cookie=before_post, headers=HTMX)
     assert check_status == 200
     assert check_cookie is None, "a response that changed nothing must not send the older session back"
     desk.keep(set_cookie)
@@ -89,3 +92,34 @@ def test_an_active_session_is_renewed_once_an_hour(app, login):
     cookie = renewed.headers.get("Set-Cookie", "")
     assert cookie.startswith("session=") and "Expires=" in cookie, "after an hour the lifetime slides forward"
     assert "Set-Cookie" not in desk.get("/dispatch/").headers
+
+
+def an_hour_old(app, cookie):
+    """`cookie` ("session=...") as it would be once the hour since its last renewal has run out."""
+    from flask.sessions import SecureCookieSessionInterface
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    data = serializer.loads(cookie.split("=", 1)[1])
+    data["renewed_at"] = int(time.time()) - app.config["SESSION_RENEW_SECONDS"]
+    return "session=" + serializer.dumps(data)
+
+
+def test_at_the_hour_mark_only_a_page_load_renews(app, live_server, user_ids):
+    """Review of 2026-12-05: renewing on any request brought the race back once an hour (the check, sent before the
+    POST at the hour mark, renewed and answered last). Background requests never renew; page loads and the phone's
+    /api/session do."""
+    desk = logged_in(live_server, "disp")
+    _, page = desk.page("/orders/new")
+    stale = an_hour_old(app, desk.cookie)
+    status, _, posted = desk.send("POST", "/orders/new", form({**ORDER, "technician_id": str(user_ids["techb"]),
+                                                                "csrf_token": csrf_from(page)}), cookie=stale)
+    assert status == 303 and posted
+    for path, headers in ((CHECK, HTMX), ("/dispatch/", HTMX), ("/api/sync/pull", {"Sec-Fetch-Mode": "cors"}),
+                          ("/static/css/app.css", {"Sec-Fetch-Mode": "no-cors"}), ("/notices", {"Sec-Fetch-Mode": "cors"})):
+        _, _, cookie = desk.send("GET", path, cookie=stale, headers=headers)
+        assert cookie is None, f"{path} with {headers} renewed the session in the background"
+    desk.keep(posted)
+    _, order_page = desk.page("/orders/1")
+    assert 'class="flash flash-ok"' in order_page
+    for path, headers in (("/dispatch/", {"Sec-Fetch-Mode": "navigate"}), ("/dispatch/", {}), ("/api/session", HTMX)):
+        _, _, cookie = desk.send("GET", path, cookie=stale, headers=headers)
+        assert cookie and cookie.startswith("session="), f"{path} with {headers} did not renew"

@@ -55,7 +55,7 @@ class Config:
     # group-fault check, the board's refresh, a sync) that started before a form's POST and
     # ended after it put back the older cookie, losing what the POST stored (its "created"
     # message). The lifetime still slides: the session is renewed at most once per
-    # SESSION_RENEW_SECONDS (webapp.auth.renew_session).
+    # SESSION_RENEW_SECONDS, on a page load or the phone's /api/session only (webapp.auth.renew_session).
     SESSION_REFRESH_EACH_REQUEST = False
     SESSION_RENEW_SECONDS = 60 * 60
 

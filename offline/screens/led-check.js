@@ -144,10 +144,13 @@ function checkStatus(check, reading, model) {
   const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ })
     : filled ? t("Confirmed: %(n)d lights the photo could not tell were said by you.", { n: filled }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
-      : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
+      : reading.every((l) => l.state === "unsure")  // nothing read: "read from the photo" would say the opposite
+        ? t("The photo could not tell any of the lights: look at each one yourself, tap what you see, then confirm.")
+        : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
   const advice = (check.reading.quality && check.reading.quality.advice) || [];
   // "turned" alone comes with a reading of most lights: what to do, without "could hardly be read".
-  const hardly = advice.some((a) => a !== "turned") ? html`${t("The photo could hardly be read")}${colon}` : nothing;
+  // A heading of its own: the advice after it has its own colon ("Most lights could not be read for sure: look...").
+  const hardly = advice.some((a) => a !== "turned") ? html`<b>${t("The photo could hardly be read")}</b><br>` : nothing;
   return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${hardly}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" && flashingLights(model).length ?
     html`<p class="muted small led-flash-hint">${t("One photo cannot show flashing: for %(lights)s record a 3-second burst, or watch them and tap.", { lights: flashingLights(model).join(" · ") })}</p>` : nothing}`;
 }
@@ -170,7 +173,10 @@ async function checkView(ref, check, orderId) {
   // Marks go where the reading found the lights; before the reading, where the capture guide put them; a photo
   // sent back or not read shows none (the guide's places would sit on cables and print: review r5).
   const unread = check.reading && check.reading.quality && !check.reading.quality.ok;
-  const spots = reading ? reading.map((l) => ({ x: l.x, y: l.y })) : unread ? [] : L.guideSpots(ref, model.leds);
+  // A reading that told no light has no place to show either: the row it tried may be print (the real panel_08's marks
+  // sat on its logo's letters, review of 2026-12-05); the buttons below take the technician's taps.
+  const told = reading && reading.some((l) => l.state !== "unsure");
+  const spots = told ? reading.map((l) => ({ x: l.x, y: l.y })) : reading || unread ? [] : L.guideSpots(ref, model.leds);
   const states = shownStates(check);
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}

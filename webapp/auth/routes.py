@@ -92,7 +92,10 @@ def logout():
     """Sign out everywhere: every session of this person ends, not only this cookie (POST, so another site cannot)."""
     end_sessions(get_db(), current_user.id)
     logout_user()
+    lang = session.get("lang")
     session.clear()
+    if lang:  # the language chosen stays for the login page and the next person, as at login
+        session["lang"] = lang
     return redirect(url_for("auth.login"), code=303)
 
 
