@@ -40,7 +40,7 @@ const APPLY = {
     const tapped = a.tapped || null;
     order.led_checks = (order.led_checks || []).concat([{ id: a.check_id, model_id: a.model_id || "custom",
       model_kind: a.model_kind || "ont", labels: a.labels ? a.labels.split(",") : (tapped || []).map((s) => s.label),
-      capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, reading: null, tapped,
+      capture: a.capture, sha256: a.sha256, frames: a.frames, frame: a.frame, guided: a.guided !== false, reading: null, tapped,
       // Taps on every light confirm them; taps on some (the rest "unsure") wait for the reading (as the server does).
       confirmed: tapped && tapped.every((s) => s.state !== "unsure") ? tapped : null, occurred_at: at, local: true, pending }]);
     const added = order.led_checks[order.led_checks.length - 1];

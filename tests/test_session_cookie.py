@@ -120,6 +120,28 @@ def test_at_the_hour_mark_only_a_page_load_renews(app, live_server, user_ids):
     desk.keep(posted)
     _, order_page = desk.page("/orders/1")
     assert 'class="flash flash-ok"' in order_page
-    for path, headers in (("/dispatch/", {"Sec-Fetch-Mode": "navigate"}), ("/dispatch/", {}), ("/api/session", HTMX)):
+    boosted = {**HTMX, "HX-Boosted": "true"}  # a link followed on a desk page (hx-boost on <body>)
+    for path, headers in (("/dispatch/", {"Sec-Fetch-Mode": "navigate"}), ("/dispatch/", {}), ("/api/session", HTMX),
+                          ("/orders/new", boosted)):
         _, _, cookie = desk.send("GET", path, cookie=stale, headers=headers)
         assert cookie and cookie.startswith("session="), f"{path} with {headers} did not renew"
+
+
+def test_a_new_address_or_browser_does_not_send_the_session_back(live_server, user_ids):
+    """Review of 2026-12-05: Flask-Login's "basic" protection wrote `_fresh` on every request from an address or
+    User-Agent other than the login's (a phone moving from Wi-Fi to 4G, a VPN), background ones too, and so sent the
+    older session back over the POST's message."""
+    desk = logged_in(live_server, "disp")
+    _, page = desk.page("/orders/new")
+    before_post = desk.cookie
+    moved = {"X-Forwarded-For": "10.20.30.40", "User-Agent": "another browser"}
+    status, _, posted = desk.send("POST", "/orders/new", form({**ORDER, "technician_id": str(user_ids["techb"]),
+                                                                "csrf_token": csrf_from(page)}),
+                                  headers={**moved, "HX-Request": "true"})
+    assert status == 303 and posted
+    for path in (CHECK, "/dispatch/queue"):
+        _, _, cookie = desk.send("GET", path, cookie=before_post, headers={**HTMX, **moved})
+        assert cookie is None, f"{path} from a new address sent the session back"
+    desk.keep(posted)
+    _, order_page = desk.page("/orders/1")
+    assert 'class="flash flash-ok"' in order_page

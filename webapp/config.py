@@ -46,9 +46,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = ENV_NAME == "production"
-    # 'strong' protection would log a technician out when the phone moves from mobile data
-    # to Wi-Fi (the IP changes); 'basic' only marks the session non-fresh.
-    SESSION_PROTECTION = "basic"
+    # Flask-Login's session protection: off. 'strong' would log a technician out when the phone
+    # moves from mobile data to Wi-Fi (the address changes); 'basic' only marks the session
+    # non-fresh, which nothing here asks (no fresh_login_required), and it writes that mark on
+    # every request from a new address, background ones too, sending the session back and so
+    # reopening the race SESSION_REFRESH_EACH_REQUEST below closes (review of 2026-12-05).
+    SESSION_PROTECTION = None
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     # The session cookie is sent back only when a request changed the session. Flask's default
     # re-sends it on every response, and then a background request (the new-order form's

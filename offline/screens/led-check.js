@@ -141,13 +141,19 @@ function checkStatus(check, reading, model) {
   // Lights the photo could not tell, said by the technician's eyes: not "read from the photo" (review r11).
   const filled = said.filter((s, i) => couldNotTell(reading[i], s)).length;
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
+  const nothingTold = reading.every((l) => l.state === "unsure");
+  const open = shownStates(check).filter((s) => s.state === "unsure").length;  // neither read nor tapped yet
   const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ })
     : filled ? t("Confirmed: %(n)d lights the photo could not tell were said by you.", { n: filled }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
-      : reading.every((l) => l.state === "unsure")  // nothing read: "read from the photo" would say the opposite
-        ? t("The photo could not tell any of the lights: look at each one yourself, tap what you see, then confirm.")
-        : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
-  const advice = (check.reading.quality && check.reading.quality.advice) || [];
+      : nothingTold  // nothing read: "read from the photo" would say the opposite
+        ? t("The photo could not tell any of the lights: look at each one yourself and tap what you see, then confirm; or take the photo again straight at the lights, closer, with no reflection on them.")
+        : open ? t("Read from the photo, but %(n)d lights could not be told: tap what you see for those, check the others, then confirm.", { n: open })
+          : t("Read from the photo: check each light, tap any that is wrong, then confirm.");
+  // The advice says what to retake; once the lights are confirmed it is done with. When no light was told, the status
+  // above already says "unsure" and what to do (review of 2026-12-05: said twice, "all" then "most").
+  const advice = settled ? [] : ((check.reading.quality && check.reading.quality.advice) || [])
+    .filter((a) => !(nothingTold && a === "unsure"));
   // "turned" alone comes with a reading of most lights: what to do, without "could hardly be read".
   // A heading of its own: the advice after it has its own colon ("Most lights could not be read for sure: look...").
   const hardly = advice.some((a) => a !== "turned") ? html`<b>${t("The photo could hardly be read")}</b><br>` : nothing;
@@ -156,7 +162,10 @@ function checkStatus(check, reading, model) {
 }
 
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
-const ledLegend = () => html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
+// With no ring on the photo (nothing told, a gallery photo before its reading) only the buttons' part is said.
+const ledLegend = (rings) => html`<p class="muted small led-legend">${rings
+  ? t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")
+  : t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
 
 async function checkView(ref, check, orderId) {
   const model = modelOf(ref, check);
@@ -175,13 +184,16 @@ async function checkView(ref, check, orderId) {
   const unread = check.reading && check.reading.quality && !check.reading.quality.ok;
   // A reading that told no light has no place to show either: the row it tried may be print (the real panel_08's marks
   // sat on its logo's letters, review of 2026-12-05); the buttons below take the technician's taps.
+  // Before the reading, the capture guide's places, only on a check still on this phone that was framed with the guide:
+  // a photo chosen from the phone's gallery was not (review of 2026-12-05: its marks sat on blank plastic).
   const told = reading && reading.some((l) => l.state !== "unsure");
-  const spots = told ? reading.map((l) => ({ x: l.x, y: l.y })) : reading || unread ? [] : L.guideSpots(ref, model.leds);
+  const guided = !reading && !unread && check.local && check.guided !== false;
+  const spots = told ? reading.map((l) => ({ x: l.x, y: l.y })) : guided ? L.guideSpots(ref, model.leds) : [];
   const states = shownStates(check);
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading, model)}${ledLegend()}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
     ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
       ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
       : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
@@ -196,7 +208,7 @@ async function checkView(ref, check, orderId) {
 const draftSpots = (ref, d) => (d.guided === false ? [] : L.guideSpots(ref, d.model.leds));
 
 const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
-  ${ledLegend()}
+  ${ledLegend(draftSpots(ref, d).length > 0)}
   ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
@@ -290,7 +302,7 @@ async function saveDraft() {
   const touched = d.touched || d.states.some((s) => s.state !== "unsure");
   const args = { order_id: d.order_id, check_id: S.uuid(), capture: d.capture, sha256: sha, frames: d.frames,
                  tapped: touched ? d.states : null, frame: d.frame, model_kind: d.model.kind,
-                 labels: d.states.map((s) => s.label).join(",") };
+                 labels: d.states.map((s) => s.label).join(","), guided: d.guided !== false };
   if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
   URL.revokeObjectURL(d.url);

@@ -24,16 +24,23 @@ def renew_session():
 
 
 def _renews_here():
-    """Whether this request may renew the session: a page load (GET, the browser's own navigation:
-    Sec-Fetch-Mode "navigate", or with no fetch metadata no htmx request and no /api/ or static file),
-    or the phone's /api/session, which the technician's app asks before every sync."""
+    """Whether this request may renew the session: a page load (GET: the browser's own navigation,
+    Sec-Fetch-Mode "navigate"; a link htmx boosts, HX-Boosted; with no fetch metadata, no other htmx
+    request and no /api/ or static file), or the phone's /api/session, which the technician's app asks
+    before every sync. (/api/session is asked in the background too, every 30 s: at the hour mark an
+    answer that overtakes a language switch can still put the language back, a window of one request.)"""
     if request.endpoint == "sync.session_info":
         return True
-    if request.method != "GET" or request.headers.get("HX-Request"):
+    if request.method != "GET":
+        return False
+    if request.headers.get("HX-Boosted"):  # a link followed inside the app (hx-boost on <body>): a page load
+        return True
+    if request.headers.get("HX-Request"):
         return False
     mode = request.headers.get("Sec-Fetch-Mode")
     if mode is not None:
         return mode == "navigate"
     return request.endpoint not in (None, "static") and not request.path.startswith("/api/")
+
 
 from . import routes  # noqa: E402,F401  (routes register themselves on bp)
