@@ -94,3 +94,10 @@ def test_the_box_itself_and_the_monitoring_token_still_get_every_check(behind_ca
         urllib.request.urlopen(proxy + "/metrics", timeout=10)
     refused.value.close()
     assert refused.value.code == 404  # the Caddyfile keeps the metrics on the box
+
+
+def test_through_the_proxy_the_server_header_names_no_software(behind_caddy):
+    """README, "Headers": the phones, behind the shipped Caddyfile, see Server: ONTrack (Caddy keeps the upstream's)."""
+    proxy, _server = behind_caddy
+    with urllib.request.urlopen(proxy + "/login", timeout=10) as response:
+        assert response.headers.get_all("Server") == ["ONTrack"], response.headers.get_all("Server")

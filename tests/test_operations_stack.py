@@ -134,6 +134,13 @@ def test_the_worker_checks_in_and_metrics_show_the_whole_server(demo_stack):
     assert "rid=" in (demo_stack.folder / "access.log").read_text()
 
 
+def test_the_production_server_names_no_software(demo_stack):
+    """README, "Headers": the Server header says ONTrack under gunicorn too (it said "gunicorn": a fresh review)."""
+    for path in ("/login", "/healthz", "/static/css/app.css", "/no-such-page"):
+        status, headers, _body = Browser(demo_stack.url).request("GET", path)
+        assert headers.get_all("Server") == ["ONTrack"], (path, status, headers.get_all("Server"))
+
+
 def flask(stack, *args):
     return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=stack.env,
                           capture_output=True, text=True, timeout=300)

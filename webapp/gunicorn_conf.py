@@ -12,6 +12,8 @@ import os
 import pathlib
 import shutil
 
+import gunicorn.http.wsgi
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 bind = os.environ.get("ONTRACK_BIND", "127.0.0.1:5000")
@@ -29,6 +31,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s u
 errorlog = "-"
 # SQLite's files must not be readable by others; the blobs are customers' premises.
 umask = 0o027
+
+# The Server header names ONTrack, not the software serving it (README, "Headers"), as under Werkzeug
+# (webapp._quiet_server_header). gunicorn has no setting for it: its responses write the module's SERVER,
+# read when each response is made, so it is set here, in the master, before the workers are forked.
+gunicorn.http.wsgi.SERVER = "ONTrack"
 
 # Each worker counts its own metrics into this folder; /metrics adds them up. Emptied here, once,
 # in the master: this file is read before the app is loaded.
