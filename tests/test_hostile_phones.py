@@ -634,3 +634,18 @@ def test_a_single_photo_with_a_wrong_frame_count_is_told_about_photos_not_bursts
         led = result_of(phone, "order.led_check", {"order_id": order, "check_id": str(uuid.uuid4()), "model_id": "zte-f670l",
                                                     "capture": "photo", "sha256": sha, "frames": frames})
         assert led["status"] == "rejected" and "burst" not in led["error"] and "连拍" not in led["error"], (frames, led)
+
+
+def test_a_phone_clock_at_year_one_is_kept_as_a_readable_time(login, order_id, db):  # noqa: F811
+    """A note sent with the phone's clock at 0001-01-01 takes the server's time (it is before the order), and the audit
+    keeps the phone's time as sent, in four-digit years: strftime wrote "1-01-01T00:00:00Z", which neither
+    datetime.fromisoformat nor an SQL sort reads as a time (a fresh review of 2026-12-05)."""
+    phone = Phone(login("techa"))
+    note = phone.mutation("order.add_note", {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": "clock"},
+                          occurred_at="0001-01-01T00:00:00Z")
+    assert phone.push([note]).json["results"][0]["status"] == "applied"
+    details = json.loads(db.execute("SELECT details FROM order_events WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+                                    [order_id]).fetchone()[0])
+    assert details["device_time"] == "0001-01-01T00:00:00Z" and details["device_time_ignored"], details
+    assert datetime.datetime.fromisoformat(details["device_time"]).year == 1
+    assert login("disp").get(f"/orders/{order_id}").status_code == 200

@@ -12,8 +12,9 @@ def utcnow():
 
 
 def to_text(moment):
-    """Format an aware datetime for storage."""
-    return moment.astimezone(UTC).strftime(STORED_FORMAT)
+    """Format an aware datetime for storage: STORED_FORMAT, the year in four digits (strftime's %Y writes year 1 as
+    "1" on glibc, which from_text cannot read back nor SQL sort: a phone's clock at 0001-01-01, a fresh review)."""
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def from_text(text):
