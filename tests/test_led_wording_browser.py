@@ -77,11 +77,20 @@ def test_a_gallery_photo_saved_offline_has_no_marks_until_read(app, server, db, 
     draft = page.locator("#led-draft")
     expect(draft).to_be_visible()
     expect(draft.locator("svg .mark")).to_have_count(0)
+    # Nothing has read the photo yet: a light not tapped says so, not the photo's "unsure" (a fresh review of
+    # 2026-12-05: every button said 看不准 with the yellow outline, and the legend that the photo could not tell).
+    expect(draft.locator(".led-chip").first).to_contain_text("未点选")
+    expect(draft.locator(".led-chip.unsure")).to_have_count(0)
+    assert "黄色描边" not in draft.inner_text() and "看不准" not in draft.inner_text()
+    draft.locator(".led-chip").first.tap()  # a tap is the technician's word, as before
+    expect(draft.locator(".led-chip").first).not_to_contain_text("未点选")
     draft.locator("[data-led-save]").tap()
     check = page.locator(".led-check").first
     expect(check).to_be_visible()
     expect(check.locator(".led-waiting")).to_be_visible()
     snap(page, "r44-gallery-saved-offline")
     expect(check.locator("svg .mark")).to_have_count(0)
-    assert "白圈" not in check.locator(".led-legend").inner_text()
+    expect(check.locator(".led-legend")).to_have_count(0)  # no ring drawn, no outline on any button: nothing to explain
+    expect(check.locator(".led-chip.unsure")).to_have_count(0)
+    assert "看不准" not in check.inner_text() and "未点选" in check.inner_text()
     assert context.errors == []

@@ -24,20 +24,20 @@ def job_offline(app, server, user_ids, phone_profile):  # noqa: F811
 def test_one_tap_on_a_draft_confirms_no_other_light(app, server, db, user_ids, phone_profile):  # noqa: F811
     """The draft used to start every light "off": tapping only POWER saved LOS, PON and LAN as confirmed off, and the
     FTTH guide offered PON 灭 "as confirmed on the LED photo" for panel_01, whose PON is lit. Untapped lights stay
-    "unsure" (看不准) and the guide offers nothing for them."""
+    "unsure", said "未点选" (not tapped) until the photo is read, and the guide offers nothing for them."""
     order_id, context, page, section = job_offline(app, server, user_ids, phone_profile)
     section.locator("select[name=model]").select_option("zte-f6005")
     section.locator("input[name=led-photo]").set_input_files(str(PHOTOS / "panel_01.jpg"))  # POWER, PON, LAN lit
     draft = page.locator("#led-draft")
     expect(draft).to_be_visible(timeout=15000)
     chips = draft.locator(".led-chip")
-    expect(chips.nth(1)).to_contain_text("看不准")  # not said yet: never "灭" before anyone looked
+    expect(chips.nth(1)).to_contain_text("未点选")  # not said yet: never "灭" before anyone looked
     chips.nth(0).tap()  # only POWER
-    expect(chips.nth(0)).not_to_contain_text("看不准")
+    expect(chips.nth(0)).not_to_contain_text("未点选")
     draft.locator("[data-led-save]").tap()
     saved = page.locator(".led-check").first
     expect(saved).to_be_visible(timeout=10000)
-    expect(saved.locator(".led-chip").nth(1)).to_contain_text("看不准")
+    expect(saved.locator(".led-chip").nth(1)).to_contain_text("未点选")
     page.locator("[data-start-run=ftth]").tap()
     page.wait_for_timeout(800)
     suggested = []

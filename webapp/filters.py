@@ -81,7 +81,7 @@ def event_reason(event):
 
     An LED check's is stored as codes by the reader (webapp/led/checks.py store_reading):
     "POWER:on PON:blinking" (each light and its state) or "too_dark,blurry" (why the photo could not
-    be read); both are shown in words ("POWER 常亮 · PON 闪烁", "太暗、模糊"). Other reasons are what a
+    be read); both are shown in words ("照片读数：POWER 常亮 · PON 闪烁", "太暗、模糊"). Other reasons are what a
     person typed, shown as typed.
     """
     reason = event["reason"] or ""
@@ -90,7 +90,10 @@ def event_reason(event):
     if ":" not in reason:
         return "、".join(labels.label(code, "led_problem") for code in reason.split(","))
     lights = (token.rpartition(":") for token in reason.split())
-    return " · ".join(f"{light} {labels.label(state, 'led_state')}" for light, _, state in lights)
+    # Said as the photo's reading: a light the technician never tapped shows here as the reader read it, and only
+    # their confirmation (its own "LEDs confirmed" line) is their word (a fresh review of 2026-12-05).
+    read = " · ".join(f"{light} {labels.label(state, 'led_state')}" for light, _, state in lights)
+    return f"{_('Read from the photo')}{colon()}{read}"
 
 
 def init_app(app):

@@ -111,13 +111,17 @@ const differsFrom = (read, st) => Boolean(read) && read.state !== "unsure" && st
 // An unsure light the technician tapped: the photo could not tell it (its lean is no reading).
 const couldNotTell = (read, st) => Boolean(read) && read.state === "unsure" && st.state !== "unsure";
 
-const chips = (key, states, reading) => html`<div class="led-chips">${states.map((st, i) => {
+// Before the photo is read (`waiting`: it has not reached the server, or is being read), a light not tapped is no
+// photo's "unsure": it says "not tapped", with no outline (a fresh review of 2026-12-05: every button said 看不准 and
+// the legend that the photo could not tell, before anything had read it).
+const chips = (key, states, reading, waiting) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
   const differs = differsFrom(read, st);
-  const unsure = st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9));  // the reader's SURE
+  const untapped = waiting && st.state === "unsure";
+  const unsure = !untapped && (st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9)));  // the reader's SURE
   const colour = litColour(st);
   return html`<button type="button" class="led-chip state-${st.state} ${colour ? `color-${colour}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
-    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${LED_WORDS[st.state]}${colour ? ` · ${label("led_color", colour)}` : ""}
+    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${untapped ? t("not tapped") : LED_WORDS[st.state]}${colour ? ` · ${label("led_color", colour)}` : ""}
     ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>`
     : couldNotTell(read, st) ? html`<small class="led-photo-unsure">${t("photo: could not tell")}</small>` : nothing}</button>`;
 })}</div>`;
@@ -162,10 +166,13 @@ function checkStatus(check, reading, model) {
 }
 
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
-// With no ring on the photo (nothing told, a gallery photo before its reading) only the buttons' part is said.
-const ledLegend = (rings) => html`<p class="muted small led-legend">${rings
+// With no ring on the photo (nothing told, a gallery photo before its reading) only the buttons' part is said; before
+// the photo is read (`waiting`) no button has the outline, so only the rings are explained, if drawn.
+const ledLegend = (rings, waiting) => (waiting ? (rings
+  ? html`<p class="muted small led-legend">${t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read.")}</p>`
+  : nothing) : html`<p class="muted small led-legend">${rings
   ? t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.")
-  : t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`;
+  : t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.")}</p>`);
 
 async function checkView(ref, check, orderId) {
   const model = modelOf(ref, check);
@@ -187,13 +194,14 @@ async function checkView(ref, check, orderId) {
   // Before the reading, the capture guide's places, only on a check still on this phone that was framed with the guide:
   // a photo chosen from the phone's gallery was not (review of 2026-12-05: its marks sat on blank plastic).
   const told = reading && reading.some((l) => l.state !== "unsure");
+  const waiting = !reading && !unread;  // not read yet: on this phone, or being read on the server
   const guided = !reading && !unread && check.local && check.guided !== false;
   const spots = told ? reading.map((l) => ({ x: l.x, y: l.y })) : guided ? L.guideSpots(ref, model.leds) : [];
   const states = shownStates(check);
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading)}
+    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0, waiting)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading, waiting)}
     ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
       ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
       : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
@@ -208,8 +216,8 @@ async function checkView(ref, check, orderId) {
 const draftSpots = (ref, d) => (d.guided === false ? [] : L.guideSpots(ref, d.model.leds));
 
 const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
-  ${ledLegend(draftSpots(ref, d).length > 0)}
-  ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null)}
+  ${ledLegend(draftSpots(ref, d).length > 0, true)}
+  ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null, true)}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
 
