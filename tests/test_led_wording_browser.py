@@ -63,6 +63,9 @@ def test_a_photo_that_told_some_lights_says_which_are_left(app, server, db, user
         expect(check.locator("svg .mark")).to_have_count(len(states))
     elif not left:
         assert "看不准" not in words, (states, words)
+    # The job's timeline says its LED check line is the photo's reading, not the technician's (a fresh review).
+    page.reload()
+    expect(page.locator(".timeline")).to_contain_text("照片读数：POWER")
     assert context.errors == []
 
 

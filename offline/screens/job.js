@@ -127,7 +127,8 @@ function actionWords(e, o) {
 function reasonWords(e) {
   if (e.action !== "led_check" || !e.reason) { return e.reason; }
   if (!e.reason.includes(":")) { return e.reason.split(",").map((code) => label("led_problem", code)).join("、"); }
-  return e.reason.split(" ").map((token) => {
+  // The photo's reading, said so: a light never tapped shows as the reader read it (a fresh review of 2026-12-05).
+  return t("Read from the photo") + colon + e.reason.split(" ").map((token) => {
     const at = token.lastIndexOf(":");
     return `${token.slice(0, at)} ${label("led_state", token.slice(at + 1))}`;
   }).join(" · ");
