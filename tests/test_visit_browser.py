@@ -228,6 +228,9 @@ def test_a_double_tap_on_arrived_does_not_restore_and_a_queued_step_can_be_undon
     assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "en_route"
     assert db.execute("SELECT MAX(seq), COUNT(*) FROM mutation_log").fetchone() == (4, 4)  # no gap: the next change applies
     page.locator("button[data-action=arrive]").tap()
+    # Queued before the sync is asked for: the count was already 0, so waiting for 0 alone could pass before the
+    # arrival was queued (CI of 2026-12-05: the state was still en_route).
+    expect(page.locator(".order-head")).to_contain_text("已到场")
     page.locator("#sync-now").tap()
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     assert db.execute("SELECT state FROM orders WHERE id = ?", [order_id]).fetchone()[0] == "on_site"
