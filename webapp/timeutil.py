@@ -3,7 +3,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 UTC = datetime.timezone.utc
-STORED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def utcnow():
@@ -12,8 +11,9 @@ def utcnow():
 
 
 def to_text(moment):
-    """Format an aware datetime for storage: STORED_FORMAT, the year in four digits (strftime's %Y writes year 1 as
-    "1" on glibc, which from_text cannot read back nor SQL sort: a phone's clock at 0001-01-01, a fresh review)."""
+    """Format an aware datetime for storage as "YYYY-MM-DDTHH:MM:SSZ" (UTC, to the second, the year always in four
+    digits: strftime's %Y writes year 1 as "1" on glibc, which from_text cannot read back nor SQL sort; a phone's
+    clock at 0001-01-01, a fresh review)."""
     return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
