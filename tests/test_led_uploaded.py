@@ -140,3 +140,30 @@ def test_a_column_fitted_onto_the_printed_names_reads_no_lit_light_off():
     image.save(out, "JPEG", quality=95)
     data = bench_led.cast_upload(out.getvalue(), (0.944, 0.905, 1.033), 1.27)
     assert decided_wrong("panel_03.jpg", data) == []
+
+
+@pytest.mark.parametrize("quality, exposure, turn", [(90, 1.0, 0), (85, 1.15, 270)],
+                         ids=["re-encoded-90", "uploaded-x1.15-turned-270"])
+def test_an_unpowered_row_with_one_pinhole_faintly_unsure_keeps_its_other_lights_off(quality, exposure, turn):
+    """The real panel_06 (ZTE F6005v3, unpowered, five pinholes whose windows score 14-16): one pinhole at lit evidence
+    about 0.36 (p(lit) 0.12, "unsure" leaning off at 0.88, by its own evidence only) made the whole row "unsure" (the
+    all-off rule took any unsure light for doubt about the row), though the photo as taken read all five off.
+    _faintly_unsure: the other four stay off, and no light is read on."""
+    model = catalog.custom(["Power", "PON", "Alarm", "Update", "LAN"])
+    image = reader.Image.open(io.BytesIO((PHOTOS / "panel_06.jpg").read_bytes())).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    data = bench_led.as_phone_sends(out.getvalue(), exposure, turn) if exposure != 1.0 or turn else out.getvalue()
+    leds = reader.read([reader.open_photo(data)], model)["leds"]
+    states = [led["state"] for led in leds]
+    assert states.count("off") >= 4 and "on" not in states, states
+    assert all(led.get("lean") == "off" for led in leds if led["state"] == "unsure"), leds
+
+
+def test_a_light_a_rule_doubted_is_not_faintly_unsure():
+    """_faintly_unsure: only a light stated exactly as sure as its own evidence, leaning off, on a row placed for sure."""
+    items = [{"state": "unsure", "lean": "off", "confidence": 0.88}, {"state": "unsure", "lean": "off", "confidence": 0.75},
+             {"state": "unsure", "lean": "on", "confidence": 0.7}, {"state": "off", "confidence": 0.94}]
+    own = [0.879, 0.879, 0.704, 0.94]
+    assert reader._faintly_unsure(items, own, True) == [True, False, False, False]
+    assert reader._faintly_unsure(items, own, False) == [False, False, False, False]

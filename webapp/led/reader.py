@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -139,7 +139,9 @@ VERSION = "2026-12-04.33"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .32 a light on a row placed under DOUBTFUL_FIT (another placement explains the photo about as well) is at most
 # DOUBTFUL_ROW_RATE sure; a dim colour photo is no black-and-white one (COLOUR_BRIGHT)
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
-# a row whose colours put it in doubt comes with advice "turned"
+# a row whose colours put it in doubt comes with advice "turned"; .36 (.34, .35 tried and taken back) a row read all
+# off with every window clear keeps its "off" lights beside a light unsure only for its own faint lit evidence
+# (_faintly_unsure)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -2354,7 +2356,7 @@ def _read(images, model):
     cored = placed == "sure" and len(images) == 1 and all(
         _evidence(levels, scales, x, y, spacing) >= 1 or _window(levels, scales, x, y, spacing) >= WINDOW_SEEN
         for x, y in points)
-    out, stated, printed, dark = [], [], [], []
+    out, stated, printed, dark, own = [], [], [], [], []
     leds = model["leds"]
     hues = [None] * len(leds)  # lit lights' ring hues, for the row's direction (_colour_direction)
     for k, led in enumerate(leds):
@@ -2362,6 +2364,7 @@ def _read(images, model):
         evidence = [_evidence(fl, scales, x, y, spacing, cored) for fl in frame_levels]
         series = [_p_lit(e, placed) for e in evidence]
         state, p_state, p_lit = _state(series)
+        own.append(p_state)  # as sure as its own evidence says, before any rule below doubts it
         if rival_pos is not None and fit_confidence < 0.95:
             # Another placement of the slots that explains the photo almost as well: where it
             # reads this light differently, the light is only as sure as the placement.
@@ -2505,8 +2508,10 @@ def _read(images, model):
                 item.update(state="unsure", lean="off" if item["state"] == "off" else "on",
                             confidence=min(item["confidence"], UNSEEN_OFF))
     doubtful_lit = [item for item in out if item.get("lean", item["state"]) != "off"]
+    faint = _faintly_unsure(out, own, placed == "sure" and fit_confidence >= SURE_FIT)
     if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
-            any(item["state"] == "unsure" for item in out) or min(item["window"] for item in out) < ALL_OFF_SEEN
+            any(item["state"] == "unsure" and not weak for item, weak in zip(out, faint))
+            or min(item["window"] for item in out) < ALL_OFF_SEEN
             or _window_beyond(levels, scales, points, like=ALL_OFF_BEYOND)):
         # "All off" means "no power" to the fault tree: it stands only when every light's dark
         # window was seen clearly. A row placed on windows alone, some of them unseen or faint,
@@ -2574,6 +2579,18 @@ def _placed_by_neighbours(out, stated, placed_sure, single=True):
         return 0 <= k + 2 * step < n and seen[k + step] and seen[k + 2 * step]
 
     return [(single and pinned[0] < k < pinned[-1]) or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
+
+
+def _faintly_unsure(out, own, sure_row):
+    """Which lights (list of bool, one per item of `out`) are "unsure" only for their own faint lit evidence: leaning
+    "off", stated exactly as sure as their calibrated p(lit) says (`own`: each light's probability of its state before
+    any rule doubted it), so no rule lowered them (unseen window, lattice, print, glow beside, a rival, the cut, the
+    direction), on a row placed for sure (`sure_row`). Such a light does not stop a row read all off with every
+    window clear (ALL_OFF_SEEN) from keeping its other lights "off": the real panel_06 (unpowered, its pinholes'
+    windows 14-16) sent as a phone re-encodes it read one pinhole at lit evidence 0.36 (p(lit) 0.12, "unsure" at
+    0.88) and so all five "unsure", where the photo as taken read all five off 0.92-0.94."""
+    return [sure_row and item["state"] == "unsure" and item.get("lean") == "off"
+            and item["confidence"] >= round(p, 2) - 0.005 for item, p in zip(out, own)]
 
 
 def _colourless_lenses(out, colours):
