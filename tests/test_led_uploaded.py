@@ -167,3 +167,17 @@ def test_a_light_a_rule_doubted_is_not_faintly_unsure():
     own = [0.879, 0.879, 0.704, 0.94]
     assert reader._faintly_unsure(items, own, True) == [True, False, False, False]
     assert reader._faintly_unsure(items, own, False) == [False, False, False, False]
+
+
+def test_a_coloured_logo_is_no_row_of_lit_lights():
+    """The real panel_06 (unpowered, pinholes 69 working pixels apart, windows 14-16) re-encoded at JPEG 75 and read as
+    an unknown panel: the 30 lines tried (LINES_TRIED) all ran through one letter of the magenta "open fiber" logo, whose
+    crumb of lit score (0.03) put them a hair above the pinholes' line (windows are capped, WIN_CAP, so they tie); the
+    row was placed along the logo, 11 pixels apart, and a letter read "on" 0.96. Lines that tie with the last one tried
+    are tried too (LINE_TIE, TIED_MAX): the pinholes are read, all off."""
+    model = catalog.custom(["Power", "PON", "Alarm", "Update", "LAN"])
+    image = reader.Image.open(io.BytesIO((PHOTOS / "panel_06.jpg").read_bytes())).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=75)
+    states = [led["state"] for led in reader.read([reader.open_photo(out.getvalue())], model)["leds"]]
+    assert "on" not in states and states.count("off") >= 4, states

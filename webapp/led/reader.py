@@ -483,6 +483,11 @@ RELINE_ROUNDS = 2  # the placed slots' own line is tried this many times (_locat
 REFINED = 8  # the best placements on a line that are refined by least squares
 POWER_LIT = 0.4  # what a placement earns when the power light's slot holds a lit spot
 LINES_TRIED = 30  # the best lines the slots are fitted to (rows of equal windows often tie with print)
+# ... and after those, the lines that tie with the last (within LINE_TIE), up to TIED_MAX lines in all: windows are
+# capped (WIN_CAP), so a logo's letters, a frame's edges and a row of clear lenses tie, and a crumb of lit score on one
+# letter (0.03) put the 30 lines through it first (the real panel_06 at JPEG 75: its pinholes' line came 31st, the row
+# was placed along the magenta logo and a letter read "on" 0.96)
+LINE_TIE, TIED_MAX = 0.25, 60
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 # A burst shows one scene when every frame matches its middle frame with a normalised correlation
 # of at least SCENE_ALIKE shifted by at most SCENE_SHIFT of the long side (a hand's drift over 3
@@ -962,9 +967,9 @@ def _lines(spots, count, limit=LINES_TRIED):
         if not untaken[p]:
             continue
         members = np.flatnonzero(near[p])
-        lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
-        if len(lines) >= limit:
+        if len(lines) >= limit and (score[p] < lines[-1][0] - LINE_TIE or len(lines) >= TIED_MAX):
             break
+        lines.append((float(score[p]), xy[i[p]], _direction(*d[p]), int(line_level[p]), members.tolist()))
         taken = np.zeros(len(spots))
         taken[members] = 1.0
         untaken &= counts @ taken < 0.7 * size
