@@ -141,7 +141,7 @@ VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .33 a named panel's lights tell the row's direction by their roles' usual colours (review r23: panel_01 turned 180°);
 # a row whose colours put it in doubt comes with advice "turned"; .36 (.34, .35 tried and taken back) a row read all
 # off with every window clear keeps its "off" lights beside a light unsure only for its own faint lit evidence
-# (_faintly_unsure)
+# (_faintly_unsure); lines that tie with the last of LINES_TRIED are tried too (LINE_TIE, TIED_MAX)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
