@@ -113,6 +113,31 @@ def test_sign_offs_that_do_not_hold_together_are_refused(login, user_ids, db):
     assert db.execute("SELECT COUNT(*) FROM signoffs").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize("key", ["signature_sha256", "tester_signature_sha256"])
+@pytest.mark.parametrize("value", [[], {}, [1, "a"], {"sha": "f" * 64}], ids=["empty-list", "empty-object", "list", "object"])
+def test_a_signature_named_by_a_list_or_an_object_is_refused_and_the_queue_moves_on(login, user_ids, db, key, value):
+    """Fresh review: a sign-off whose signature was a list or an object was a TypeError before the push's transaction
+    (prepare_signatures put it in a set): a 500 for the whole batch, every resend alike, and nothing queued behind it on
+    that phone ever synced. It is refused on its own; the change after it in the same batch is applied."""
+    order_id, phone = restored_order(login, user_ids, db)
+    png = signature_png()
+    Uploader(phone.session).send(png, "image/png")
+    body = make_report(db, order_id, hashlib.sha256(png).hexdigest())
+    args = {"order_id": order_id, "signoff_id": str(uuid.uuid4()), "report": body, "report_hash": report.digest(body),
+            "signature_sha256": body["signature_sha256"], "signer_name": body["signer"], "survey": body["survey"],
+            key: value}
+    note = {"order_id": order_id, "note_id": str(uuid.uuid4()), "text": "客户不在家，约了明天"}
+    response = phone.push([phone.mutation("order.sign_off", args), phone.mutation("order.add_note", note)])
+    assert response.status_code == 200, response.text
+    first, second = response.json["results"]
+    if key == "signature_sha256":
+        assert first["status"] == "rejected" and first["error"], first
+        assert db.execute("SELECT COUNT(*) FROM signoffs").fetchone()[0] == 0
+    else:  # a home broadband order has no tester's signature: the customer's own is signed
+        assert first["status"] in ("applied", "rejected"), first
+    assert second["status"] == "applied", second
+
+
 def test_an_enterprise_sign_off_needs_the_signed_test_report(login, user_ids, db):
     order_id, phone = restored_order(login, user_ids, db, access_type="enterprise")
     png = signature_png()

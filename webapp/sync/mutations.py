@@ -520,9 +520,13 @@ def prepare_signatures(ctx, mutations):
     the write lock is held). Only blobs the sender may use are read; the sign-off still checks
     everything when it is applied.
     """
-    shas = {m["args"].get(key) for m in mutations if m.get("name") == "order.sign_off" for key in SIGNATURE_ARGS}
+    shas = set()
+    for m in mutations:  # only well-formed names: a list or an object there is refused when the change is applied
+        if m.get("name") == "order.sign_off":  # (a set of them was a TypeError, a 500 for the batch: fresh review)
+            shas.update(sha for sha in (m["args"].get(key) for key in SIGNATURE_ARGS)
+                        if isinstance(sha, str) and SHA256.match(sha))
     root = None
-    for sha in sorted(s for s in shas if isinstance(s, str) and SHA256.match(s)):
+    for sha in sorted(shas):
         if not (uploads.may_use(ctx.db, ctx.user, sha) and uploads.is_image(ctx.db, sha)):
             continue
         has_ink = signature_ink.stored_signature_has_ink(ctx.db, sha)
