@@ -166,6 +166,18 @@ export async function baseVersion(id) {
   return stored ? stored.version : null;
 }
 
+// The version the server will give the order once this phone's changes to it still in the outbox are applied: its
+// server copy's version, plus one for each lifecycle step waiting there (pending, or applied and not yet pulled back).
+// A step is the only change a phone makes that counts a version (webapp/orders/store.py; notes, photos and readings
+// do not). A report signed offline after a queued "restored" names this version, so its hash is the one the server
+// stores (fresh review: every offline sign-off was recorded as "phone hash does not match"). Null for an order not held.
+export async function expectedVersion(id) {
+  const base = await baseVersion(id);
+  if (base === null) { return null; }
+  const waiting = await shared.db.getAllFromIndex("outbox", "order_id", id);
+  return base + waiting.filter((e) => e.name === "order.transition").length;
+}
+
 // Reference data the server sent with the briefcase: "lifecycle", "playbooks", "wifi", "leds".
 export async function reference(id) {
   if (arriving && arriving.reference.has(id)) { return arriving.reference.get(id); }

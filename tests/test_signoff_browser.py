@@ -1,5 +1,6 @@
 """Sign-off in Chromium: offline on the technician's phone with a drawn signature, then synced and
 the PDF rendered; and on the customer's own phone through the QR link, in a second browser."""
+import json
 import pathlib
 
 import pytest
@@ -70,6 +71,12 @@ def test_offline_sign_off_then_synced_and_the_pdf_shows_signature_and_hash(app, 
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
     row = next(iter(db.query("SELECT * FROM signoffs WHERE order_id = ?", [order_id])))
     assert row["channel"] == "onsite" and '"score":9' in row["report"] and row["signer_name"] == "钱女士"
+    # The report the customer signed offline, after four steps still queued, is the one stored: the phone named the
+    # version the order has once they are applied (fresh review: its own server copy's, so every offline sign-off
+    # was recorded as not matching).
+    event = next(iter(db.query("SELECT details FROM order_events WHERE order_id = ? AND action = 'sign_off'", [order_id])))
+    details = json.loads(event["details"])
+    assert details["phone_hash_matches"] is True and details["phone_hash"] == row["report_hash"], details
     report_link = page.locator("#signoff a", has_text="报告")
     expect(report_link).to_be_visible()
     report_link.click()

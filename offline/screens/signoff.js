@@ -7,7 +7,7 @@ import { html, nothing, render } from "../html.js";
 import { boot, shared, touched } from "../context.js";
 import { t } from "../i18n.js";
 import { when } from "../time.js";
-import { baseVersion, reference } from "../order-view.js";
+import { expectedVersion, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
 import { sha256 } from "../photos.js";
 import { formFields, pendingMark, scrollToId, select, showError } from "../ui.js";
@@ -133,7 +133,7 @@ async function submit(event, order) {
                    suggestions: (f.suggestions || "").trim() };
   const blob = await padBlob(customerPad), sha = await sha256(blob);
   const blobs = [{ sha256: sha, blob, type: "image/png" }];
-  const report = Object.assign({ operator: boot.operator, order_no: order.order_no, order_version: await baseVersion(order.id),
+  const report = Object.assign({ operator: boot.operator, order_no: order.order_no, order_version: await expectedVersion(order.id),
     customer: order.customer_name, address: order.address, technician: boot.user.name }, visitSummary(order, await reference("playbooks")), {
     signer: f.signer_name.trim(), signer_role: f.signer_role || "customer", survey, signature_sha256: sha,
     signed_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") });
