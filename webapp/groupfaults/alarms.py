@@ -9,6 +9,7 @@ import datetime
 import io
 import re
 
+from ..orders.forms import PLAUSIBLE_YEARS
 from ..orders.lifecycle import Refused
 from ..textclean import whole_number
 from . import registry, rules
@@ -51,6 +52,8 @@ def parse_row(values, tz, now):
     occurred = _time(values.get("occurred_at") or "", tz) if values.get("occurred_at") else now
     if occurred is None:
         raise ValueError(f"time {values.get('occurred_at')!r} is not YYYY-MM-DD HH:MM")
+    if occurred.year not in PLAUSIBLE_YEARS:  # a slip of the finger; year 1 in Shanghai is before year 1 in UTC
+        raise ValueError(f"time {values.get('occurred_at')!r} is not between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]}")
     count = (values.get("affected_users") or "0").strip()
     if whole_number(count) is None:
         raise ValueError(f"affected users {count[:20]!r} is not a whole number")

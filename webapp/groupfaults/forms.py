@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import labels
 from ..textclean import half_width
-from ..orders.forms import LOCAL_INPUT, LONG, MEDIUM, PHONE, no_control_characters, options, text
+from ..orders.forms import LOCAL_INPUT, LONG, MEDIUM, PHONE, no_control_characters, options, plausible_date, text
 from . import rules
 
 
@@ -47,7 +47,7 @@ class AlarmForm(FlaskForm):
     district = SelectField(_l("County / district"), validators=[Optional()])
     community = text(_l("Community or school"))
     building = text(_l("Building"), 20)
-    occurred_at = DateTimeLocalField(_l("Fault occurred at"), format=LOCAL_INPUT, validators=[DataRequired()])
+    occurred_at = DateTimeLocalField(_l("Fault occurred at"), format=LOCAL_INPUT, validators=[DataRequired(), plausible_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,8 +63,9 @@ class AnnouncementForm(FlaskForm):
     services = Checkboxes(_l("Services affected"), choices=options(labels.choices(labels.GF_SERVICES)), validators=[Optional()])
     cause = text(_l("Fault cause"), MEDIUM, required=True)
     wording = long_text(_l("Explanation wording for callers (解释口径)"), required=True)
-    valid_until = DateTimeLocalField(_l("Valid until"), format=LOCAL_INPUT, validators=[DataRequired()])
-    expected_recovery_at = DateTimeLocalField(_l("Expected recovery"), format=LOCAL_INPUT, validators=[Optional()])
+    valid_until = DateTimeLocalField(_l("Valid until"), format=LOCAL_INPUT, validators=[DataRequired(), plausible_date])
+    expected_recovery_at = DateTimeLocalField(_l("Expected recovery"), format=LOCAL_INPUT,
+                                               validators=[Optional(), plausible_date])
     announcer = text(_l("Announcer"))
     announcer_phone = StringField(_l("Announcer's phone"), validators=[Optional(), PHONE])
     department = text(_l("Announcing department"))
@@ -81,7 +82,7 @@ class NoteForm(FlaskForm):
 class RecoveryForm(FlaskForm):
     """When the service came back."""
 
-    recovered_at = DateTimeLocalField(_l("Recovered at"), format=LOCAL_INPUT, validators=[DataRequired()])
+    recovered_at = DateTimeLocalField(_l("Recovered at"), format=LOCAL_INPUT, validators=[DataRequired(), plausible_date])
 
 
 class CancelForm(FlaskForm):
