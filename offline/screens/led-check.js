@@ -168,7 +168,6 @@ function checkStatus(check, reading, model) {
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
 // With no ring on the photo (nothing told, a gallery photo before its reading) only the buttons' part is said; before
 // the photo is read (`waiting`) no button has the outline, so only the rings are explained, if drawn.
-// The legend names only what is drawn: the rings, if any; the yellow outline once a reading has told the lights.
 const RINGS_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read.");
 const OUTLINE_LEGEND = () => t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
 const RINGS_AND_OUTLINE_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
