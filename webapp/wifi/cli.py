@@ -49,8 +49,8 @@ def analyze_command(file, fmt, country, own_ssid, as_json):
     try:
         with open(file, "rb") as handle:
             text = parsers.decode_file(handle.read(parsers.MAX_BYTES + 1))
-        found, networks = parsers.parse(text, fmt)
-        result = guidance.analyze(found, networks, country, own_ssid, _lang())
+        found, networks, off_band = parsers.read_scan(text, fmt)
+        result = guidance.analyze(found, networks, country, own_ssid, _lang(), off_band)
     except OSError as exc:
         _fail(f"cannot read {file}: {exc.strerror}")
     except (parsers.ScanFormatError, ValueError) as exc:

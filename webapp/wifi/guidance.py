@@ -215,15 +215,24 @@ def strongest(networks, limit=MAX_NETWORKS):
     return ranked[:limit], len(networks) - limit
 
 
-def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
+OFF_BAND_NAMED = 8  # channels named in the off_band_networks finding; more are "…"
+
+
+def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):
     """The whole answer: format, networks, recommendation per band, findings.
 
     A network whose signal or frequency is NaN or infinite (a broken driver, a hostile file) is
     left out and counted in a finding: no non-finite number reaches the scoring or the answer.
     A scan of more than MAX_NETWORKS (what a survey on the order holds) keeps the strongest and says
     how many of the weakest were left out, so that what is shown is what can be saved.
+    A network whose channel or frequency is in no Wi-Fi band (a WiGLE row on channel 0 or 15, a
+    driver's garbage), among `networks` or in `off_band` (parsers.read_scan's), is left out of the
+    networks and the advice, and a finding says how many and names their channels (frequencies in
+    MHz where the tool gave no channel): nothing is left out unsaid.
     """
     networks, left_out = usable(networks)
+    off_band = [n for n in networks if n.get("band") is None] + list(off_band)
+    networks = [n for n in networks if n.get("band") is not None]
     heard = len(networks)
     networks, too_many = strongest(networks)
     result = recommend(networks, country, own_ssid, lang)
@@ -232,6 +241,13 @@ def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh"):
         params = {"count": heard, "kept": len(networks), "left_out": too_many}
         findings_ = [{"code": "too_many_networks", "severity": "info", "params": params,
                       "message": say("too_many_networks", lang, **params)}] + findings_
+    if off_band:
+        where = sorted({n["channel"] if n.get("channel") is not None else n.get("freq_mhz") for n in off_band},
+                       key=lambda c: (c is None, c or 0))
+        named = ", ".join("?" if c is None else str(c) for c in where[:OFF_BAND_NAMED])
+        params = {"count": len(off_band), "channels": named + (", …" if len(where) > OFF_BAND_NAMED else "")}
+        findings_ = [{"code": "off_band_networks", "severity": "warning", "params": params,
+                      "message": say("off_band_networks", lang, **params)}] + findings_
     if left_out:
         findings_ = [{"code": "unreadable_networks", "severity": "warning", "params": {"count": left_out},
                       "message": say("unreadable_networks", lang, count=left_out)}] + findings_

@@ -597,7 +597,16 @@ def parse(text, fmt="auto"):
     Raises ScanFormatError with a sentence for anything that is not a readable scan, and
     NoNetworksError when the file names networks but none of them can be used. A terminal copy
     (CRLF line ends, prompts before and after the output) reads as the output itself.
+    Networks on no Wi-Fi band are left out (read_scan says which).
     """
+    fmt, usable, _off_band = read_scan(text, fmt)
+    return fmt, usable
+
+
+def read_scan(text, fmt="auto"):
+    """parse(), and what it left out: (format, networks, off_band), `off_band` the networks (network()'s
+    shape, band None) whose channel or frequency is in no Wi-Fi band (WiGLE writes channel 0 on some
+    rows; a driver's garbage), for guidance.analyze to name. Raises as parse()."""
     text = terminal_copy(text)
     if fmt in (None, "auto"):
         fmt = detect(text)
@@ -619,4 +628,4 @@ def parse(text, fmt="auto"):
         raise NoNetworksError(_("The %(tool)s output names %(count)d network(s) but none on a Wi-Fi band ONTrack knows: run"
                                 " '%(command)s' again and keep its whole output.", tool=fmt, count=len(networks),
                                 command=COMMANDS[fmt]))
-    return fmt, usable
+    return fmt, usable, [n for n in networks if n["band"] is None]

@@ -47,8 +47,8 @@ def analyze_upload():
                                " the scan tool saved (iw, nmcli, netsh, WiGLE …).", kind=kind), code="not_a_scan"), 422
     try:
         text = parsers.decode_file(data)
-        fmt, networks = parsers.parse(text, request.form.get("format") or "auto")
-        return jsonify(guidance.analyze(fmt, networks, country, own, lang()))
+        fmt, networks, off_band = parsers.read_scan(text, request.form.get("format") or "auto")
+        return jsonify(guidance.analyze(fmt, networks, country, own, lang(), off_band))
     except parsers.NoNetworksError as exc:
         return jsonify(error=_("No network in this scan file can be read: %(why)s", why=str(exc))), 422
     except parsers.ScanFormatError as exc:

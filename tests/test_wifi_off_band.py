@@ -1,0 +1,70 @@
+"""A scan row on a channel no Wi-Fi band has (WiGLE writes channel 0 for some rows; a driver may say 15) was
+left out of the networks and the advice, and nothing said so. Now a finding says how many and names those channels,
+and the survey of the rest saves.
+
+The WiGLE sample of ../shared/wifi-samples is the input, two of its rows moved to channels 0 and 15.
+"""
+import io
+import pathlib
+import uuid
+
+import pytest
+
+from tests.conftest import Phone
+from tests.test_hostile_phones import new_order, result_of
+
+SAMPLE = (pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "wifi-samples"
+          / "wigle-csv__nunii_Kml-Wigle-Wifi__WigleWifi_20171101202350.csv")
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs ../shared/wifi-samples")
+
+
+def moved(channels):
+    """The sample's text with its first rows of an access point heard once put on `channels`, and their MACs."""
+    lines = SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    column = lines[1].split(",").index("Channel")
+    heard = [line.split(",")[0] for line in lines[2:]]
+    once = [n for n in range(2, len(lines)) if heard.count(heard[n - 2]) == 1]
+    macs = []
+    for n, channel in zip(once, channels):
+        row = lines[n].split(",")
+        row[column] = str(channel)
+        lines[n] = ",".join(row)
+        macs.append(row[0].lower())
+    return "\n".join(lines) + "\n", macs
+
+
+def analyze(client, token, text):
+    response = client.post("/api/wifi/analyze", data={"scan": (io.BytesIO(text.encode()), "wigle.csv")},
+                           headers={"X-CSRFToken": token}, content_type="multipart/form-data")
+    assert response.status_code == 200, response.text
+    return response.json
+
+
+def test_rows_on_channels_no_band_has_are_named_and_saved(login, user_ids, db):
+    order_id = new_order(login, user_ids, db)
+    phone = Phone(login("techa"))
+    client, token = phone.session.client, phone.session.token
+    text, macs = moved([0, 15])
+    answer = analyze(client, token, text)
+    assert not [n for n in answer["networks"] if n["bssid"] in macs or n["band"] is None]
+    assert len(answer["networks"]) == len(analyze(client, token, SAMPLE.read_text(encoding="utf-8"))["networks"]) - 2
+    note = [f for f in answer["findings"] if f["code"] == "off_band_networks"]
+    assert note and note[0]["params"] == {"count": 2, "channels": "0, 15"}, answer["findings"]
+    assert "0, 15" in note[0]["message"] and "Wi-Fi" in note[0]["message"]
+    assert not any(f["code"] == "off_band_networks"
+                   for f in analyze(client, token, SAMPLE.read_text(encoding="utf-8"))["findings"])
+
+    outcome = result_of(phone, "order.wifi_survey", {"order_id": order_id, "survey_id": str(uuid.uuid4()), "source": "file",
+                                                     "format": answer["format"], "networks": answer["networks"],
+                                                     "own_ssid": "", "country": answer["country"]})
+    assert outcome["status"] == "applied", outcome
+
+
+def test_many_channels_no_band_has_are_named_up_to_eight():
+    from webapp.wifi import guidance, parsers
+    text, _macs = moved([0, 15, 16, 17, 18, 19, 20, 21, 22, 23])
+    fmt, networks, off_band = parsers.read_scan(text)
+    note = [f for f in guidance.analyze(fmt, networks, off_band=off_band, lang="en")["findings"]
+            if f["code"] == "off_band_networks"][0]
+    assert note["params"] == {"count": 10, "channels": "0, 15, 16, 17, 18, 19, 20, 21, …"}
+    assert note["message"].startswith("10 network(s) on a channel in no Wi-Fi band (0, 15,")
