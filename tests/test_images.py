@@ -18,7 +18,10 @@ from webapp.sync import uploads
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MPO_CASE = ROOT.parent / "shared" / "public-cases" / "iphone-jpeg-is-mpo"
-need_case = pytest.mark.skipif(not MPO_CASE.exists(), reason="../shared/public-cases is not beside the project")
+def need_case(test):
+    """A test of the public case MPO_CASE: marked public_case, skipped where ../shared is not beside the project."""
+    return pytest.mark.public_case(pytest.mark.skipif(not MPO_CASE.exists(),
+                                                      reason="../shared/public-cases is not beside the project")(test))
 
 
 def encode(image, fmt, **options):

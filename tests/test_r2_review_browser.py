@@ -107,6 +107,7 @@ BROKEN_SCANS = {
 }
 
 
+@pytest.mark.public_case
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_broken_scans_on_the_phones_wifi_screen_are_said_in_the_readers_language(app, server, user_ids, phone_profile, lang):  # noqa: F811
     """The phone's Wi-Fi screen (online), broken scan files one after another; every message wholly in the reader's

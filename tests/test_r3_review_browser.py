@@ -239,6 +239,7 @@ SCANS = [("iw-vht160-new-encoding/iw-scan.txt", 1), ("iwinfo-openwrt-scan/iwinfo
          ("macos-system-profiler-json/mac-sp_15.5.json", 5), ("nmcli-tabular-default/nmcli-dev-wifi.txt", 4)]
 
 
+@pytest.mark.public_case
 @pytest.mark.skipif(not CASES.is_dir(), reason="../shared/public-cases is not here")
 def test_the_public_scan_cases_through_the_phones_wifi_screen_are_saved_on_the_order(app, server, db, user_ids, phone_profile):  # noqa: F811
     """Each public scan case uploaded on the job page's Wi-Fi screen, previewed, saved, synced: stored on the order with

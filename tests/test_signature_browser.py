@@ -51,6 +51,7 @@ def restored_job(app, server, user_ids, phone_profile):  # noqa: F811
     return order_id, context, page
 
 
+@pytest.mark.public_case
 def test_turning_the_phone_mid_signature_keeps_ink_under_the_finger(app, server, db, user_ids, phone_profile):  # noqa: F811
     steps = json.loads((CASE / "steps.json").read_text(encoding="utf-8"))
     device = steps["device"]

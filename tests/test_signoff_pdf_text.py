@@ -37,6 +37,7 @@ def sample(**changes):
     return body
 
 
+@pytest.mark.public_case
 def test_rare_cjk_name_and_emoji_of_the_public_case_are_all_in_the_pdf(caplog):
     body = json.loads((CASE / "report.json").read_text(encoding="utf-8"))
     line = f"已解决 · 满意 · 未收费 · 评分: 9 · {body['survey']['suggestions']}"

@@ -9,6 +9,7 @@ import pytest
 from webapp.wifi import guidance, parsers
 
 CASES = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "public-cases"
+pytestmark = pytest.mark.public_case
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 

@@ -28,6 +28,8 @@ SCANS = {
     "wpa-cli": "wifi-samples/wpa-cli-scan-results__QiuEamo_wpa_cli_wrapper.txt",
     "wpa-ctrl": "wifi-samples/wpa-ctrl-scan-results__awkman_pywifi_tests.txt",
 }
+NAMES = [pytest.param(name, marks=pytest.mark.public_case) if path.startswith("public-cases/") else name
+         for name, path in SCANS.items()]  # the public cases' scans run with pytest -m public_case
 PROMPTS_AFTER = ["tech@laptop:~$ ", "root@OpenWrt:~# ", "[root@host ~]# exit", "PS C:\\Users\\tech> ",
                  "C:\\Users\\tech>", "tech@MacBook-Pro ~ % ", "MacBook:~ tech$ ", "$"]
 
@@ -43,20 +45,20 @@ def reading(text):
                        for n in networks)
 
 
-@pytest.mark.parametrize("name", SCANS)
+@pytest.mark.parametrize("name", NAMES)
 def test_windows_line_ends_read_the_same(name):
     text = original(name)
     assert reading(text.replace("\n", "\r\n")) == reading(text)
 
 
-@pytest.mark.parametrize("name", SCANS)
+@pytest.mark.parametrize("name", NAMES)
 def test_utf16_without_a_bom_reads_the_same(name):
     text = original(name)
     for encoding in ("utf-16-le", "utf-16-be"):
         assert reading(parsers.decode_file(text.encode(encoding))) == reading(text)
 
 
-@pytest.mark.parametrize("name", SCANS)
+@pytest.mark.parametrize("name", NAMES)
 def test_a_shell_prompt_after_the_output_is_not_part_of_it(name):
     text = original(name)
     expected = reading(text)
@@ -64,7 +66,7 @@ def test_a_shell_prompt_after_the_output_is_not_part_of_it(name):
         assert reading(text + prompt + "\n") == expected, prompt
 
 
-@pytest.mark.parametrize("name", ["macos-15", "macos-12", "termux"])
+@pytest.mark.parametrize("name", [n for n in NAMES if getattr(n, "values", (n,))[0] in ("macos-15", "macos-12", "termux")])
 def test_json_after_the_command_line_that_made_it(name):
     text = original(name)
     expected = reading(text)
