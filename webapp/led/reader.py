@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-05.37"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -142,6 +142,7 @@ VERSION = "2026-12-05.36"  # .3 lines (cables) are not lit spots; .4 slot placem
 # a row whose colours put it in doubt comes with advice "turned"; .36 (.34, .35 tried and taken back) a row read all
 # off with every window clear keeps its "off" lights beside a light unsure only for its own faint lit evidence
 # (_faintly_unsure); lines that tie with the last of LINES_TRIED are tried too (LINE_TIE, TIED_MAX)
+# .37 on a row whose lit lights show only faintly an "off" light's lighter window may be a glow (_pale_glows)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -254,6 +255,9 @@ SHIFT_MATCH, SHIFT_SETTLED = 0.15, SURE_FIT
 # photograph alike) is at most DARK_GLOW sure.
 WINDOW_SEEN, WINDOW_REACH, UNSEEN_OFF = 0.3, 0.12, 0.75
 DARK_GLOW = 0.75
+# On a row with at least FAINT_ROW_LIT lights read lit, none for sure by its own evidence, a light read off whose
+# seen window is at least GLOW_SHARE lighter than the panel may be a faint lit glow: at most UNSEEN_OFF (_pale_glows).
+FAINT_ROW_LIT, GLOW_SHARE = 2, 0.8
 # ... unless an unlit light of the row that can show its colour shows its window with lit evidence
 # under LENS_CLEAR (noise units): its lens photographs colourless unlit (_colourless_lenses). The real
 # photos' unlit lights 0.0–0.32 (panel_03's lit-looking unlit lens 0.95); the sure calibration's
@@ -664,7 +668,8 @@ class _Level:
         self.clipped = clipped
         self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
         light, dark, _ = _spot(lum)
-        self.window = np.maximum(light, dark, out=light)
+        self.light = light  # windows lighter than around them alone (_window's `lighter`)
+        self.window = np.maximum(light, dark)
         # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
         # ring-relative scores measured from them.
         self.centres = (v_centre, glow_centre)
@@ -1582,19 +1587,21 @@ def _scales(spacing):
     return [k for k in range(LEVELS) if 2.0 * 2 ** k <= 0.45 * spacing] or [0]
 
 
-def _window_at(level, x, y, spacing):
-    """The window spot (grey levels lighter or darker than around it) within WINDOW_REACH of
-    the spacing of (x, y) working pixels, on one pyramid level."""
-    return level.at(level.window, x, y, max(1, int(round(WINDOW_REACH * spacing / level.scale))))
+def _window_at(level, x, y, spacing, lighter=False):
+    """The window spot (grey levels lighter or darker than around it; with `lighter`, lighter only) within
+    WINDOW_REACH of the spacing of (x, y) working pixels, on one pyramid level."""
+    return level.at(level.light if lighter else level.window, x, y,
+                    max(1, int(round(WINDOW_REACH * spacing / level.scale))))
 
 
-def _window(levels, scales, x, y, spacing):
+def _window(levels, scales, x, y, spacing, lighter=False):
     """How clearly an unlit window (an LED's lens or pinhole, lighter or darker than the
-    panel) is seen at a slot: its strongest window spot over that scale's noise floor."""
+    panel) is seen at a slot: its strongest window spot over that scale's noise floor.
+    With `lighter`, only a window lighter than the panel around it counts (a glow, or a pale lens)."""
     best = 0.0
     for k in scales:
         level = levels[k]
-        win = _window_at(level, x, y, spacing)
+        win = _window_at(level, x, y, spacing, lighter)
         best = max(best, (win - 3 * level.window_noise) / max(8.0, 5 * level.window_noise))
     return best
 
@@ -2469,6 +2476,8 @@ def _read(images, model):
         if item["state"] == "off" and _glow_beside(levels, scales, pixels[0], chans[0], points[k], across, spacing,
                                                     radius, leds[k]["colors"]):
             stated[k] = min(stated[k], UNSEEN_OFF)
+    for k in _pale_glows(levels, scales, out, own, points, spacing):
+        stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
@@ -2584,6 +2593,28 @@ def _placed_by_neighbours(out, stated, placed_sure, single=True):
         return 0 <= k + 2 * step < n and seen[k + step] and seen[k + 2 * step]
 
     return [(single and pinned[0] < k < pinned[-1]) or runs_on(k, -1) or runs_on(k, 1) for k in range(n)]
+
+
+def _pale_glows(levels, scales, out, own, points, spacing):
+    """The slots (indices) whose light reads "off" but may be a faint lit one: on a row that shows its lit lights
+    only faintly (at least FAINT_ROW_LIT lights read lit, none of them for sure by its own evidence: `own`, each
+    light's probability of its state before any rule doubts it; `out`, read()'s items as first read), an unlit
+    light whose window is seen (WINDOW_SEEN) and is, by at least GLOW_SHARE of it, lighter than the panel around
+    it (_window's `lighter`). A shell that hides its lights until lit, or a dim panel in a bright room (issue 18,
+    kind 8): a lit light there photographs as a pale glow that the lit evidence (colour) hardly sees and the
+    window measure sees as a lighter window. `points` are the slots ((x, y) working pixels), `spacing` theirs.
+
+    Dev render 5270 (twelve lights under a pale grey shell, nine lit, two read lit at p 0.70): .36 read four lit
+    glows "off" at 0.92-0.94. Still open: re-encoded at JPEG 85, PON's slot lands on its printed name (a darker
+    window) and reads off. Tried and not kept: every "off" on such a row (the real photos under casts lost 9
+    lights read right, the labelled set 9, no mistake was removed there); a light read lit for sure by its own
+    evidence, whatever a rule made of it after (the real panel_04 under a magenta cast at ×1.2: POWER and PON at
+    p 0.98, held at 0.75 by the clipped frame), says the row is no faint one."""
+    lit = [k for k, item in enumerate(out) if item["state"] != "off"]
+    if len(lit) < FAINT_ROW_LIT or any(own[k] >= SURE for k in lit):
+        return []
+    return [k for k, item in enumerate(out) if item["state"] == "off" and item["window"] >= WINDOW_SEEN
+            and _window(levels, scales, *points[k], spacing, lighter=True) >= GLOW_SHARE * item["window"]]
 
 
 def _faintly_unsure(out, own, sure_row):
