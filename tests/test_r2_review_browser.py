@@ -95,11 +95,13 @@ def test_after_a_session_runs_out_the_next_persons_offline_shell_is_theirs(app, 
     expect(page.locator(f"#job-{theirs}")).to_contain_text("乙的客户")
 
 
+NETSH_CASE = (pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "public-cases" / "netsh-without-bssid-lines"
+              / "netsh.txt")
 BROKEN_SCANS = {
     "iw-no-signal.txt": b"BSS 02:00:00:00:00:01(on wlan0)\n\tfreq: 2412\n\tSSID: x\n",
     "wigle.csv": b"WigleWifi-1.4,appRelease=1\nMAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,CurrentLongitude,"
                  b"AltitudeMeters,AccuracyMeters,Type\n02:00:00:00:00:01,x,[WPA2],2020-01-01,abc,-40,0,0,0,0,WIFI\n",
-    "netsh.txt": pathlib.Path("/work/shared/public-cases/netsh-without-bssid-lines/netsh.txt").read_bytes(),
+    "netsh.txt": NETSH_CASE.read_bytes() if NETSH_CASE.exists() else None,  # a public case: skipped where ../shared is not
     "termux.json": b'[{"bssid":"02:00:00:00:00:01","frequency_mhz":"x","rssi":"y","ssid":1}]',
     "deep.json": b"[" * 5000 + b"]" * 5000,
     "photo.jpg": b"\xff\xd8\xff\xe0" + b"0" * 100,
@@ -128,7 +130,7 @@ def test_broken_scans_on_the_phones_wifi_screen_are_said_in_the_readers_language
     page.locator(f"#job-{order_id} .job-main").tap()
     open_new_wifi_survey(page)
     said = {}
-    for name, data in BROKEN_SCANS.items():
+    for name, data in ((name, data) for name, data in BROKEN_SCANS.items() if data is not None):
         page.set_input_files("#wifi-file input[type=file]", files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
         expect(page.locator("#wifi-error")).to_be_visible()
         page.wait_for_timeout(300)

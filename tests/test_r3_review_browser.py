@@ -231,7 +231,7 @@ def test_a_photo_sent_back_for_a_retake_feeds_nothing_into_the_fault_tree(app, s
     assert said is None, f"a photo of a wall, sent back for a retake, makes the tree suggest Power {said!r} 'as confirmed'"
 
 
-CASES = pathlib.Path("/work/shared/public-cases")
+CASES = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "public-cases"
 # (file, networks the case's expected.md gives, 2.4 GHz recommendation, 5 GHz recommendation) — the CLI's
 # recommendations for the same files (flask wifi analyze), which the phone must show and store the same.
 SCANS = [("iw-vht160-new-encoding/iw-scan.txt", 1), ("iwinfo-openwrt-scan/iwinfo-scan.txt", 4),

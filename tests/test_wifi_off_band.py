@@ -5,6 +5,7 @@ and the survey of the rest saves.
 The WiGLE sample of ../shared/wifi-samples is the input, two of its rows moved to channels 0 and 15.
 """
 import io
+import json
 import pathlib
 import uuid
 
@@ -56,8 +57,50 @@ def test_rows_on_channels_no_band_has_are_named_and_saved(login, user_ids, db):
 
     outcome = result_of(phone, "order.wifi_survey", {"order_id": order_id, "survey_id": str(uuid.uuid4()), "source": "file",
                                                      "format": answer["format"], "networks": answer["networks"],
-                                                     "own_ssid": "", "country": answer["country"]})
+                                                     "own_ssid": "", "country": answer["country"],
+                                                     "off_band": answer["off_band"]})
     assert outcome["status"] == "applied", outcome
+    stored = json.loads(db.execute("SELECT findings FROM wifi_surveys WHERE order_id = ?", [order_id]).fetchone()[0])
+    assert [f["params"] for f in stored if f["code"] == "off_band_networks"] == [{"count": 2, "channels": "0, 15"}]
+
+
+def test_a_network_heard_on_a_band_too_is_not_counted_off_band_and_each_is_counted_once():
+    """One access point heard three times: on channel 0 once (it is still heard on channel 1: nothing was left out),
+    then on channel 0 every time (one network, not three)."""
+    from webapp.wifi import guidance, parsers
+    lines = SAMPLE.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    column = lines[1].split(",").index("Channel")
+    macs = [line.split(",")[0] for line in lines[2:]]
+    mac = next(m for m in macs if macs.count(m) >= 2)
+    rows = [n for n in range(2, len(lines)) if lines[n].split(",")[0] == mac]
+    for moved_rows, expected in ((rows[:1], None), (rows, {"count": 1, "channels": "0"})):
+        changed = list(lines)
+        for n in moved_rows:
+            row = changed[n].split(",")
+            row[column] = "0"
+            changed[n] = ",".join(row)
+        fmt, networks, off_band = parsers.read_scan("\n".join(changed) + "\n")
+        notes = [f["params"] for f in guidance.analyze(fmt, networks, off_band=off_band)["findings"]
+                 if f["code"] == "off_band_networks"]
+        assert notes == ([expected] if expected else []), (moved_rows, notes)
+
+
+@pytest.mark.parametrize("scan, named", [
+    ('{"networks": [{"bssid": "02:00:00:00:00:01", "channel": 6, "signal_dbm": -50},'
+     ' {"bssid": "02:00:00:00:00:02", "channel": 200, "signal_dbm": -60},'
+     ' {"bssid": "02:00:00:00:00:03", "channel": 30, "signal_dbm": -60},'
+     ' {"bssid": "02:00:00:00:00:04", "freq_mhz": 4920, "signal_dbm": -60},'
+     ' {"bssid": "02:00:00:00:00:05", "channel": 1e300, "signal_dbm": -60}]}', "30, 200, 1000000…, 4920 MHz"),
+])
+def test_numbers_no_band_has_are_named_as_channels_or_frequencies(scan, named):
+    """A bare channel number of no band (200 was taken for 6000 MHz, a 6 GHz network; 30 for 5150 MHz) is named as
+    a channel, a frequency of no band in MHz, a huge number cut."""
+    from webapp.wifi import guidance, parsers
+    fmt, networks, off_band = parsers.read_scan(scan)
+    answer = guidance.analyze(fmt, networks, off_band=off_band, lang="en")
+    assert [n["bssid"] for n in answer["networks"]] == ["02:00:00:00:00:01"]
+    note = [f for f in answer["findings"] if f["code"] == "off_band_networks"][0]
+    assert note["params"] == {"count": 4, "channels": named}
 
 
 def test_many_channels_no_band_has_are_named_up_to_eight():

@@ -110,7 +110,8 @@ async function save(order) {
   if (!preview) { return; }
   const a = preview.analysis;
   const args = { order_id: order.id, survey_id: S.uuid(), source: preview.source, format: preview.format,
-                 networks: a.networks, own_ssid: a.own_ssid || "", country: a.country };
+                 networks: a.networks, own_ssid: a.own_ssid || "", country: a.country,
+                 off_band: a.off_band || [] };
   preview = null;
   extraRows = 0;
   document.getElementById("wifi-typed").reset();

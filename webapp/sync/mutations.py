@@ -417,12 +417,18 @@ def wifi_survey(ctx, args, base_version, occurred_at):
 
 
 def _survey_analysis(args, source, networks, own):
-    """The server's own reading of a survey's networks (guidance.analyze), or the Rejected to raise."""
+    """The server's own reading of a survey's networks (guidance.analyze), or the Rejected to raise. The
+    analysis's "off_band" networks sent back with them (at most OFF_BAND_KEPT) are read again, so the survey saved
+    says them as the preview did (off_band_networks); which network is in no band is the server's own reading."""
+    off_band = args.get("off_band") or []
+    if not isinstance(off_band, list) or len(off_band) > wifi_guidance.OFF_BAND_KEPT:
+        return Rejected(_("At most %(count)d networks in no Wi-Fi band come with a survey.",
+                          count=wifi_guidance.OFF_BAND_KEPT))
     try:
-        _fmt, checked = wifi_parsers.parse(json.dumps({"networks": networks}), "ontrack")
+        _fmt, checked, unbanded = wifi_parsers.read_scan(json.dumps({"networks": networks + off_band}), "ontrack")
         wifi_guidance.check_networks(checked)
         return wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8],
-                                     own)
+                                     own, off_band=unbanded)
     except wifi_parsers.ScanFormatError as exc:
         return Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=str(exc)))
     except ValueError as exc:

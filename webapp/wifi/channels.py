@@ -33,6 +33,13 @@ def channel_of(freq_mhz):
     return None
 
 
+def numbered_channel(channel):
+    """Whether a channel number given with no band is one: 1-14 (2.4 GHz) or 32-177 (5 GHz, IEEE 802.11 Annex E).
+    Any other number (0, 15-31, 178 on: a WiGLE row's 0, a driver's garbage) is in no band that a bare number
+    can name (6 GHz channels come with their band or frequency)."""
+    return 1 <= channel <= 14 or 32 <= channel <= 177
+
+
 def freq_of(channel, band=None):
     """The centre frequency of a channel; the band is guessed from the number when not given."""
     if band is None or band not in ("2.4", "5", "6"):

@@ -216,6 +216,31 @@ def strongest(networks, limit=MAX_NETWORKS):
 
 
 OFF_BAND_NAMED = 8  # channels named in the off_band_networks finding; more are "…"
+OFF_BAND_KEPT = 100  # off-band networks the answer carries ("off_band"), for the survey saved to say them again
+
+
+def _unheard(off_band, networks):
+    """The off-band readings (network()'s shape) as networks: one per BSSID identity (a reading without one
+    stays on its own), none whose BSSID is also heard on a band (`networks`)."""
+    heard = {n["bssid"] for n in networks if n.get("bssid")}
+    seen, kept = set(), []
+    for n in off_band:
+        bssid = n.get("bssid")
+        if bssid and (bssid in heard or bssid in seen):
+            continue
+        seen.add(bssid)
+        kept.append(n)
+    return kept
+
+
+def _where(network):
+    """(kind, number, label) of where an off-band network was heard: its channel number, else its frequency
+    ("4920 MHz"), else "?"; a number of more than 6 digits is shown cut ("1234567…")."""
+    for kind, value, unit in ((0, network.get("channel"), ""), (1, network.get("freq_mhz"), " MHz")):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            text = str(int(value)) if float(value).is_integer() else str(value)
+            return kind, float(value), (text if len(text) <= 7 else text[:7] + "…") + unit
+    return 2, 0.0, "?"
 
 
 def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):
@@ -233,6 +258,7 @@ def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):
     networks, left_out = usable(networks)
     off_band = [n for n in networks if n.get("band") is None] + list(off_band)
     networks = [n for n in networks if n.get("band") is not None]
+    off_band = _unheard(off_band, networks)
     heard = len(networks)
     networks, too_many = strongest(networks)
     result = recommend(networks, country, own_ssid, lang)
@@ -242,9 +268,8 @@ def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):
         findings_ = [{"code": "too_many_networks", "severity": "info", "params": params,
                       "message": say("too_many_networks", lang, **params)}] + findings_
     if off_band:
-        where = sorted({n["channel"] if n.get("channel") is not None else n.get("freq_mhz") for n in off_band},
-                       key=lambda c: (c is None, c or 0))
-        named = ", ".join("?" if c is None else str(c) for c in where[:OFF_BAND_NAMED])
+        where = sorted({_where(n) for n in off_band}, key=lambda w: (w[0], w[1]))
+        named = ", ".join(label for _, _, label in where[:OFF_BAND_NAMED])
         params = {"count": len(off_band), "channels": named + (", …" if len(where) > OFF_BAND_NAMED else "")}
         findings_ = [{"code": "off_band_networks", "severity": "warning", "params": params,
                       "message": say("off_band_networks", lang, **params)}] + findings_
@@ -253,7 +278,8 @@ def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):
                       "message": say("unreadable_networks", lang, count=left_out)}] + findings_
     return {"format": fmt, "country": result["country"], "own_ssid": own_ssid or None,
             "networks": sorted(networks, key=lambda n: (n["band"] or "", -(n["signal_dbm"] or -999))),
-            "recommendation": result["recommendation"], "findings": findings_, "channels": result["channels"]}
+            "recommendation": result["recommendation"], "findings": findings_, "channels": result["channels"],
+            "off_band": off_band[:OFF_BAND_KEPT]}
 
 
 def to_store(recommendation, findings_):

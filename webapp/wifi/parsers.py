@@ -28,7 +28,7 @@ import re
 
 from flask_babel import gettext as _
 
-from .channels import band_of, block_centre, channel_of, freq_of
+from .channels import band_of, block_centre, channel_of, freq_of, numbered_channel
 from .elements import operating_channel_of
 
 FORMATS = ("iw", "iwlist", "iwinfo", "nmcli", "netsh", "airport", "macos", "wpa", "wigle", "termux", "ontrack")
@@ -203,7 +203,7 @@ def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, securit
         signal = finite(signal, "signal")
     if freq is not None:
         freq = int(round(finite(freq, "frequency")))
-    if freq is None and channel is not None:
+    if freq is None and channel is not None and (band in ("2.4", "5", "6") or numbered_channel(channel)):
         freq = freq_of(channel, band)
     if channel is None and freq is not None:
         channel = channel_of(freq)
@@ -407,6 +407,9 @@ def parse_airport(text):
             raise ScanFormatError(_("A line of the %(tool)s output is not readable: %(line)s", tool="airport", line=repr(line[:60])))
         channel = int(match["channel"])
         width, center = 20, None
+        if not numbered_channel(channel):  # in no band: named by its number in the analysis (off_band_networks)
+            result.append(network(match["bssid"], line[:ssid_end].strip(), channel=channel, signal=int(match["rssi"])))
+            continue
         freq = freq_of(channel)
         if match["ext"] in ("+1", "1", "-1"):
             width = 40
