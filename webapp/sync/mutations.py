@@ -416,16 +416,33 @@ def wifi_survey(ctx, args, base_version, occurred_at):
     return {"row_version": order["version"]}
 
 
+def _off_band(entries):
+    """The networks of a survey's "off_band" (dicts in network()'s shape) that the server too reads in no band."""
+    kept = []
+    for entry in entries:
+        try:
+            found = wifi_parsers.parse_ontrack(json.dumps({"networks": [entry]}))
+        except (wifi_parsers.ScanFormatError, ValueError, OverflowError, TypeError):
+            found = [wifi_parsers.network(None, "")]  # heard, but on nothing a number names ("?")
+        kept += [n for n in found if n["band"] is None]
+    return kept
+
+
 def _survey_analysis(args, source, networks, own):
     """The server's own reading of a survey's networks (guidance.analyze), or the Rejected to raise. The
     analysis's "off_band" networks sent back with them (at most OFF_BAND_KEPT) are read again, so the survey saved
-    says them as the preview did (off_band_networks); which network is in no band is the server's own reading."""
+    says them as the preview did (off_band_networks): each on its own; one the server reads on a band is no
+    network of the survey (only `networks` are), one it cannot read at all (no channel, no frequency: iwinfo's
+    "Channel: unknown") is counted as "?"."""
     off_band = args.get("off_band") or []
-    if not isinstance(off_band, list) or len(off_band) > wifi_guidance.OFF_BAND_KEPT:
+    if not isinstance(off_band, list):
+        return Rejected(_("The Wi-Fi networks are not readable: %(why)s", why=_("\"networks\" must be a list.")))
+    if len(off_band) > wifi_guidance.OFF_BAND_KEPT:
         return Rejected(_("At most %(count)d networks in no Wi-Fi band come with a survey.",
                           count=wifi_guidance.OFF_BAND_KEPT))
     try:
-        _fmt, checked, unbanded = wifi_parsers.read_scan(json.dumps({"networks": networks + off_band}), "ontrack")
+        _fmt, checked, unbanded = wifi_parsers.read_scan(json.dumps({"networks": networks}), "ontrack")
+        unbanded += _off_band(off_band)
         wifi_guidance.check_networks(checked)
         return wifi_guidance.analyze(str(args.get("format") or source)[:20], checked, str(args.get("country") or "CN")[:8],
                                      own, off_band=unbanded)

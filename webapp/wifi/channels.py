@@ -33,10 +33,17 @@ def channel_of(freq_mhz):
     return None
 
 
-def numbered_channel(channel):
-    """Whether a channel number given with no band is one: 1-14 (2.4 GHz) or 32-177 (5 GHz, IEEE 802.11 Annex E).
-    Any other number (0, 15-31, 178 on: a WiGLE row's 0, a driver's garbage) is in no band that a bare number
-    can name (6 GHz channels come with their band or frequency)."""
+def numbered_channel(channel, band=None):
+    """Whether `channel` is a channel number of `band` ("2.4": 1-14; "5": 32-177; "6": 1-233, IEEE 802.11 Annex E),
+    or with no band, of 2.4 or 5 GHz. Any other number (0, 15-31, 178 on: a WiGLE row's 0, a driver's garbage, a
+    macOS "0 (2GHz, 20MHz)") is in no band: named in the analysis, counted in no advice. 6 GHz channels come with
+    their band or frequency."""
+    if band == "6":
+        return 1 <= channel <= 233
+    if band == "5":
+        return 32 <= channel <= 177
+    if band == "2.4":
+        return 1 <= channel <= 14
     return 1 <= channel <= 14 or 32 <= channel <= 177
 
 

@@ -216,7 +216,7 @@ def strongest(networks, limit=MAX_NETWORKS):
 
 
 OFF_BAND_NAMED = 8  # channels named in the off_band_networks finding; more are "…"
-OFF_BAND_KEPT = 100  # off-band networks the answer carries ("off_band"), for the survey saved to say them again
+OFF_BAND_KEPT = 1000  # off-band networks the answer carries ("off_band"), for the survey saved to say them again
 
 
 def _unheard(off_band, networks):
@@ -237,10 +237,14 @@ def _where(network):
     """(kind, number, label) of where an off-band network was heard: its channel number, else its frequency
     ("4920 MHz"), else "?"; a number of more than 6 digits is shown cut ("1234567…")."""
     for kind, value, unit in ((0, network.get("channel"), ""), (1, network.get("freq_mhz"), " MHz")):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            text = str(int(value)) if float(value).is_integer() else str(value)
-            return kind, float(value), (text if len(text) <= 7 else text[:7] + "…") + unit
-    return 2, 0.0, "?"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            continue
+        text = str(value) if isinstance(value, int) or not value.is_integer() else str(int(value))
+        order = len(text.lstrip("-")) * (-1 if text.startswith("-") else 1)  # by size, then by text: no float of a huge int
+        return kind, (order, text), (text if len(text) <= 7 else text[:7] + "…") + unit
+    return 2, (0, ""), "?"
 
 
 def analyze(fmt, networks, country="CN", own_ssid=None, lang="zh", off_band=()):

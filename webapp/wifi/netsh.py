@@ -68,7 +68,7 @@ def _flush_netsh(current, result):
     if current["signal"] is None or current["channel"] is None:
         raise ScanFormatError(_("BSSID %(bssid)s has no signal or channel.", bssid=current["bssid"] or _("(no address)")))
     band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
-    freq = freq_of(current["channel"], band) if band or numbered_channel(current["channel"]) else None
+    freq = freq_of(current["channel"], band) if numbered_channel(current["channel"], band) else None
     result.append(network(current["bssid"], current["ssid"], freq=freq, channel=None if freq else current["channel"],
                           signal=current["signal"] / 2 - 100,
                           security=_netsh_security(current["security"])))

@@ -203,7 +203,7 @@ def network(bssid, ssid, freq=None, channel=None, signal=None, width=20, securit
         signal = finite(signal, "signal")
     if freq is not None:
         freq = int(round(finite(freq, "frequency")))
-    if freq is None and channel is not None and (band in ("2.4", "5", "6") or numbered_channel(channel)):
+    if freq is None and channel is not None and numbered_channel(channel, band if band in ("2.4", "5", "6") else None):
         freq = freq_of(channel, band)
     if channel is None and freq is not None:
         channel = channel_of(freq)
@@ -453,6 +453,7 @@ def parse_wigle(text):
             channel = int(row["Channel"])
             rssi = int(row["RSSI"])
             freq = int(row["Frequency"]) if row.get("Frequency") else None
+            freq = freq or None  # WiGLE 1.6 writes Frequency 0 beside Channel 0
         except (TypeError, ValueError):
             if reader.line_num == len(lines) and None in row.values():
                 break  # the file stops inside its last row
