@@ -41,6 +41,17 @@ def analyze(client, token, text):
     return response.json
 
 
+def saved_note(phone, db, order_id, answer):
+    """Save `answer` (the analysis) as the phone does, through the sync push; the stored off_band_networks params."""
+    outcome = result_of(phone, "order.wifi_survey", {"order_id": order_id, "survey_id": str(uuid.uuid4()), "source": "file",
+                                                     "format": answer["format"], "networks": answer["networks"],
+                                                     "own_ssid": "", "country": answer["country"],
+                                                     "off_band": answer["off_band"]})
+    assert outcome["status"] == "applied", outcome
+    stored = json.loads(db.execute("SELECT findings FROM wifi_surveys WHERE order_id = ?", [order_id]).fetchone()[0])
+    return [f["params"] for f in stored if f["code"] == "off_band_networks"]
+
+
 def test_rows_on_channels_no_band_has_are_named_and_saved(login, user_ids, db):
     order_id = new_order(login, user_ids, db)
     phone = Phone(login("techa"))
@@ -55,13 +66,7 @@ def test_rows_on_channels_no_band_has_are_named_and_saved(login, user_ids, db):
     assert not any(f["code"] == "off_band_networks"
                    for f in analyze(client, token, SAMPLE.read_text(encoding="utf-8"))["findings"])
 
-    outcome = result_of(phone, "order.wifi_survey", {"order_id": order_id, "survey_id": str(uuid.uuid4()), "source": "file",
-                                                     "format": answer["format"], "networks": answer["networks"],
-                                                     "own_ssid": "", "country": answer["country"],
-                                                     "off_band": answer["off_band"]})
-    assert outcome["status"] == "applied", outcome
-    stored = json.loads(db.execute("SELECT findings FROM wifi_surveys WHERE order_id = ?", [order_id]).fetchone()[0])
-    assert [f["params"] for f in stored if f["code"] == "off_band_networks"] == [{"count": 2, "channels": "0, 15"}]
+    assert saved_note(phone, db, order_id, answer) == [{"count": 2, "channels": "0, 15"}]
 
 
 def test_a_network_heard_on_a_band_too_is_not_counted_off_band_and_each_is_counted_once():
@@ -141,13 +146,7 @@ def test_a_cell_of_unknown_channel_is_counted_and_its_survey_saves(login, user_i
     answer = analyze(phone.session.client, phone.session.token, IWINFO_UNKNOWN)
     assert len(answer["networks"]) == 2
     assert [f["params"] for f in answer["findings"] if f["code"] == "off_band_networks"] == [{"count": 1, "channels": "?"}]
-    outcome = result_of(phone, "order.wifi_survey", {"order_id": order_id, "survey_id": str(uuid.uuid4()), "source": "file",
-                                                     "format": answer["format"], "networks": answer["networks"],
-                                                     "own_ssid": "", "country": answer["country"],
-                                                     "off_band": answer["off_band"]})
-    assert outcome["status"] == "applied", outcome
-    stored = json.loads(db.execute("SELECT findings FROM wifi_surveys WHERE order_id = ?", [order_id]).fetchone()[0])
-    assert [f["params"] for f in stored if f["code"] == "off_band_networks"] == [{"count": 1, "channels": "?"}]
+    assert saved_note(phone, db, order_id, answer) == [{"count": 1, "channels": "?"}]
 
 
 def test_off_band_sent_with_a_survey_is_read_again_and_never_taken_for_networks(login, user_ids, db):
