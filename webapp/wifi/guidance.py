@@ -234,7 +234,7 @@ def _unheard(off_band, networks):
 
 
 def _where(network):
-    """(kind, number, label) of where an off-band network was heard: its channel number, else its frequency
+    """(kind, sort key, label) of where an off-band network was heard: its channel number, else its frequency
     ("4920 MHz"), else "?"; a number of more than 6 digits is shown cut ("1234567…")."""
     for kind, value, unit in ((0, network.get("channel"), ""), (1, network.get("freq_mhz"), " MHz")):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
