@@ -4,7 +4,6 @@ import re
 
 from flask_babel import gettext as _
 
-from .channels import freq_of, numbered_channel
 from .parsers import _MAC, COMMANDS, NoNetworksError, ScanFormatError, network
 
 # Right-to-left display languages (Arabic, Hebrew) put direction marks around values and labels.
@@ -68,8 +67,7 @@ def _flush_netsh(current, result):
     if current["signal"] is None or current["channel"] is None:
         raise ScanFormatError(_("BSSID %(bssid)s has no signal or channel.", bssid=current["bssid"] or _("(no address)")))
     band = {"2.4": "2.4", "5": "5", "6": "6"}.get(current["band"]) if current["band"] else None
-    freq = freq_of(current["channel"], band) if numbered_channel(current["channel"], band) else None
-    result.append(network(current["bssid"], current["ssid"], freq=freq, channel=None if freq else current["channel"],
+    result.append(network(current["bssid"], current["ssid"], channel=current["channel"], band=band,
                           signal=current["signal"] / 2 - 100,
                           security=_netsh_security(current["security"])))
 
