@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-05.37"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-05.38"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -143,6 +143,8 @@ VERSION = "2026-12-05.37"  # .3 lines (cables) are not lit spots; .4 slot placem
 # off with every window clear keeps its "off" lights beside a light unsure only for its own faint lit evidence
 # (_faintly_unsure); lines that tie with the last of LINES_TRIED are tried too (LINE_TIE, TIED_MAX)
 # .37 on a row whose lit lights show only faintly an "off" light's lighter window may be a glow (_pale_glows)
+# .38 a row that cannot be as held (power off beside lit lights) whose lit lights' colours fit its other end is read
+# again from that end (_from_other_end, _turned_model), with advice "read_turned"
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -194,7 +196,8 @@ COLOUR_SEEN, COLOUR_SHARE = 8.0, 0.02
 COLOUR_BRIGHT, COLOUR_DIM = 200.0, 0.4
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
 # would read better. "too_far" is RETAKE's. "turned": with any reading whose lit lights' colours fit the row read from
-# its other end, putting some lights in doubt.
+# its other end, putting some lights in doubt. "read_turned": with a row read from its other end (read,
+# _from_other_end).
 ADVICE = {
     "small_photo": "The photo is too small to read the lights: take it with the phone's camera, close to the "
                    "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
@@ -205,6 +208,9 @@ ADVICE = {
     "turned": "The lights' colours do not fit their order along the row: the photo may be upside down or on its side. "
               "Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at "
               "the lights marked unsure yourself.",
+    "read_turned": "The photo is upside down or on its side: the lights were read from the other end of the row, where "
+                   "the power light and the lights' colours fit. Check that each ring on the photo is on the light it "
+                   "names, and tap any that is wrong.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -2267,6 +2273,19 @@ def read(images, model):
     """_read(images, model), but a retake of a picture with a see-through part of at least CUT_OUT (open_photo's
     info["see_through"]) is "cut_out": the part erased or cut away may be what was needed (review r18)."""
     result = _read(images, model)
+    if result.pop("other_end", False):
+        # The row read as held cannot be and read from its other end it can, and its lit lights' colours say so too:
+        # the photo is upside down or on its side. Read again with the model's lights the other way round; that
+        # reading stands when its row is placed for sure (dev render 5054: a column placed off its lights, doubtful
+        # either way, read from its other end read an unlit light "on" 0.90). (Read as held, the real panel_04 upside
+        # down placed its row at fit 0.90, just in doubt: its power light lit at the end the layout does not expect.)
+        again = _read(images, _turned_model(model))
+        if again["quality"]["ok"] and not again.pop("other_end", False) and all(
+                led["placed"] == "sure" for led in again["leds"]):
+            again["leds"].reverse()
+            again["quality"]["advice"] = ["read_turned"] + [code for code in again["quality"].get("advice", [])
+                                                            if code not in ("turned", "read_turned")]
+            result = again
     if not result["quality"]["ok"] and max((im.info.get("see_through", 0.0) for im in images), default=0.0) >= CUT_OUT:
         result["quality"]["problems"] = ["cut_out"]
     return result
@@ -2276,7 +2295,7 @@ def _read(images, model):
     """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
 
     Returns {"quality": {"ok", "problems": [codes], "sharpness", "advice"?: [codes]}, "leds": [...],
-    "steady_known"}; "advice" (_advice) comes with a row read with nearly every light "unsure";
+    "steady_known", "other_end"} ("other_end", _from_other_end, is read()'s alone to take off); "advice" (_advice) comes with a row read with nearly every light "unsure";
     each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
@@ -2495,6 +2514,8 @@ def _read(images, model):
     # real photos as uploaded say it turned 90° and 180° (panel_01, 02; not panel_04, 536 pixels as taken) and never
     # upright, but panel_03 upright at 400 pixels did.
     turned = colours_say < 0 and stated != as_held and long_side >= ADVICE_SIDE
+    other_end = _from_other_end([item["state"] for item in out], [led.get("role") for led in leds], layout_margin,
+                                colours_say)
     firm = row_shown(out) >= SHOWN_FIRM
     # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
     # an unlit lens, so none is "off" for sure (SMALL_SPACING; review r12, r19). Lit ones still show.
@@ -2562,7 +2583,7 @@ def _read(images, model):
         advice = ["turned"] + [code for code in advice if code != "unsure"]
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
-    return {"quality": quality, "leds": out, "steady_known": len(images) > 1}
+    return {"quality": quality, "leds": out, "steady_known": len(images) > 1, "other_end": other_end}
 
 
 def _placed_by_neighbours(out, stated, placed_sure, single=True):
@@ -2701,6 +2722,30 @@ def _window_beyond(levels, scales, points, like=MORE_LIKE):
         if window >= like * row and gap * MORE_GAP <= window:
             return True
     return False
+
+
+def _from_other_end(states, roles, layout_margin, colours):
+    """Whether a row is to be read from its other end: read as held (`states` by slot) it cannot be
+    (_possible: a power light off beside lit lights) and mirrored it can, its lit lights' `colours`
+    (_colour_direction) fit the other end better, and the model's layout does not favour the row as
+    held (`layout_margin` under LAYOUT_SURE). Two signs that agree, each from the lights themselves;
+    one alone only puts the lights that differ in doubt (_direction_doubt). (The real panel_02 and
+    panel_04, uploaded turned 90° or 180°: every light unsure at 0.60, each right read the other way.)"""
+    roles = list(roles)
+    return (colours < 0 and layout_margin < LAYOUT_SURE and not _possible(states, roles)
+            and _possible(states[::-1], roles))
+
+
+def _turned_model(model):
+    """`model` with its lights the other way round (last first) and their places along the row
+    (`x`, fractions) mirrored: the model of the panel as a photo upside down shows it."""
+    leds = [dict(led) for led in reversed(model["leds"])]
+    places = [led.get("x") for led in leds]
+    if all(x is not None for x in places) and places:
+        ends = max(places) + min(places)
+        for led in leds:
+            led["x"] = ends - led["x"]
+    return {**model, "leds": leds}
 
 
 def _possible(states, roles):
