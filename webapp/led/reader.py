@@ -2272,14 +2272,15 @@ def _retake(problems, extra=None):
 def read(images, model):
     """_read(images, model), but a retake of a picture with a see-through part of at least CUT_OUT (open_photo's
     info["see_through"]) is "cut_out": the part erased or cut away may be what was needed (review r18)."""
-    result = _read(images, model)
+    seen = _look(images)
+    result = _read(seen, model)
     if result.pop("other_end", False):
         # The row read as held cannot be and read from its other end it can, and its lit lights' colours say so too:
         # the photo is upside down or on its side. Read again with the model's lights the other way round; that
         # reading stands when its row is placed for sure (dev render 5054: a column placed off its lights, doubtful
         # either way, read from its other end read an unlit light "on" 0.90). (Read as held, the real panel_04 upside
         # down placed its row at fit 0.90, just in doubt: its power light lit at the end the layout does not expect.)
-        again = _read(images, _turned_model(model))
+        again = _read(seen, _turned_model(model))
         if again["quality"]["ok"] and not again.pop("other_end", False) and all(
                 led["placed"] == "sure" for led in again["leds"]):
             again["leds"].reverse()
@@ -2291,17 +2292,11 @@ def read(images, model):
     return result
 
 
-def _read(images, model):
-    """Read the LEDs of `model` from one photo or a burst (PIL images, in time order).
-
-    Returns {"quality": {"ok", "problems": [codes], "sharpness", "advice"?: [codes]}, "leds": [...],
-    "steady_known", "other_end"} ("other_end", _from_other_end, is read()'s alone to take off); "advice" (_advice) comes with a row read with nearly every light "unsure";
-    each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
-    "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
-    confidence is the probability that the state is right (for "unsure", of the lean); x and y
-    are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
-    a row that cannot be found is a retake, never "all off".
-    """
+def _look(images):
+    """What a photo or a burst (PIL images, in time order) shows whatever the model: a dict of the
+    working pixels, their channels and map pyramid (`levels`), the spots (_spots) and the quality
+    measures, read by _read for any model (read() reads a row twice when it turns out upside down); or
+    a retake (_retake's dict, with "quality") when the photo cannot be read whatever the model."""
     width, height = images[0].size
     if min(width, height) < MIN_SIDE:  # a strip a few pixels thin shows no row (and the pyramid needs room)
         return _retake(["no_panel"], {"sharpness": 0.0})
@@ -2329,9 +2324,6 @@ def _read(images, model):
 
     if _black_and_white(v, c):
         return _retake(["no_colour"], {"sharpness": sharpness})
-
-    def retake(code):
-        return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
     shifts = _burst_shifts(sizes, [ch[2] for ch in chans])
     if shifts is None:
         return _retake(["moved"], {"sharpness": sharpness})
@@ -2343,7 +2335,34 @@ def _read(images, model):
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
     bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
-    spots = _spots(levels)
+    return {"images": images, "width": width, "height": height, "long_side": long_side, "pixels": pixels,
+            "chans": chans, "v": v, "c": c, "lum": lum, "problems": problems, "middle": middle, "edge": edge,
+            "sharpness": sharpness, "clipped": clipped, "bright_case": bright_case, "levels": levels,
+            "spots": _spots(levels)}
+
+
+def _read(seen, model):
+    """Read the LEDs of `model` from one photo or a burst as _look saw it (`seen`).
+
+    Returns {"quality": {"ok", "problems": [codes], "sharpness", "advice"?: [codes]}, "leds": [...],
+    "steady_known", "other_end"} ("other_end", _from_other_end, is read()'s alone to take off); "advice"
+    (_advice) comes with a row read with nearly every light "unsure";
+    each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
+    "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
+    confidence is the probability that the state is right (for "unsure", of the lean); x and y
+    are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
+    a row that cannot be found is a retake, never "all off".
+    """
+    if "quality" in seen:  # a retake whatever the model
+        return seen
+    images, width, height, long_side, pixels, chans = (seen[k] for k in ("images", "width", "height", "long_side",
+                                                                          "pixels", "chans"))
+    v, c, lum, problems, middle, edge, sharpness = (seen[k] for k in ("v", "c", "lum", "problems", "middle", "edge",
+                                                                       "sharpness"))
+    clipped, bright_case, levels, spots = (seen[k] for k in ("clipped", "bright_case", "levels", "spots"))
+
+    def retake(code):
+        return _retake(["over_exposed" if clipped else code], {"sharpness": sharpness})
     row = _locate(spots, model, (width, height))
     blurred = edge is not None and edge > max(4.0, 0.008 * long_side)  # sharp edges are 2–3 pixels wide at any size
     if row is None or row[0] < 2.0:
