@@ -123,7 +123,7 @@ LED_PROBLEMS = {
     "unsure": _l("lights could not be read for sure"), "not_read": _l("could not be read automatically"),
     "cut_off": _l("part of the row outside the photo"),
     "turned": _l("photo perhaps upside down or on its side, some lights unsure"),
-    "read_turned": _l("photo upside down or on its side, read from the row's other end"),
+    "read_turned": _l("read from the row's other end (photo turned or mirrored, or names in the other order)"),
     "cut_out": _l("part of the picture see-through (edited)"),
     "no_colour": _l("black-and-white photo"),
 }

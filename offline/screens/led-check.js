@@ -36,7 +36,7 @@ const ADVICE_WORDS = {
   unsure: t("Most lights could not be read for sure: look at them yourself and tap what you see, or take the photo again straight at the lights, closer, with no reflection on them."),
   cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
   turned: t("The lights' colours do not fit their order along the row: the photo may be upside down or on its side. Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at the lights marked unsure yourself."),
-  read_turned: t("The photo is upside down or on its side: the lights were read from the other end of the row, where the power light and the lights' colours fit. Check that each ring on the photo is on the light it names, and tap any that is wrong."),
+  read_turned: t("The lights were read from the other end of the row, where the power light and the lights' colours fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. Check that each ring on the photo is on the light it names, and tap any that is wrong."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}

@@ -144,7 +144,8 @@ VERSION = "2026-12-05.38"  # .3 lines (cables) are not lit spots; .4 slot placem
 # (_faintly_unsure); lines that tie with the last of LINES_TRIED are tried too (LINE_TIE, TIED_MAX)
 # .37 on a row whose lit lights show only faintly an "off" light's lighter window may be a glow (_pale_glows)
 # .38 a row that cannot be as held (power off beside lit lights) whose lit lights' colours fit its other end is read
-# again from that end (_from_other_end, _turned_model), with advice "read_turned"
+# again from that end (_from_other_end, _turned_model), with advice "read_turned"; a power light read off beside a
+# light lit for sure is unsure (_power_contradicted)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -208,9 +209,9 @@ ADVICE = {
     "turned": "The lights' colours do not fit their order along the row: the photo may be upside down or on its side. "
               "Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at "
               "the lights marked unsure yourself.",
-    "read_turned": "The photo is upside down or on its side: the lights were read from the other end of the row, where "
-                   "the power light and the lights' colours fit. Check that each ring on the photo is on the light it "
-                   "names, and tap any that is wrong.",
+    "read_turned": "The lights were read from the other end of the row, where the power light and the lights' colours "
+                   "fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. "
+                   "Check that each ring on the photo is on the light it names, and tap any that is wrong.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -2527,14 +2528,15 @@ def _read(seen, model):
     as_held = stated
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               colours_say)
+    stated = _power_contradicted(out, stated, [led.get("role") for led in leds])
     # The lit lights' colours fit the row read from its other end, and that put lights in doubt: the photo was taken
     # upside down or on its side, or the unit is mounted so (review r23). Said with the reading (ADVICE "turned"), but
     # not of a photo under ADVICE_SIDE, whose lights' colours are a few pixels ("small_photo" says what to do): the
     # real photos as uploaded say it turned 90° and 180° (panel_01, 02; not panel_04, 536 pixels as taken) and never
     # upright, but panel_03 upright at 400 pixels did.
     turned = colours_say < 0 and stated != as_held and long_side >= ADVICE_SIDE
-    other_end = _from_other_end([item["state"] for item in out], [led.get("role") for led in leds], layout_margin,
-                                colours_say)
+    other_end = _from_other_end([item["state"] for item in out], [p >= SURE for p in as_held],
+                                [led.get("role") for led in leds], layout_margin, colours_say)
     firm = row_shown(out) >= SHOWN_FIRM
     # A small photo of a small row: its lights a few pixels across, a dim lit one shows no glow to tell it from
     # an unlit lens, so none is "off" for sure (SMALL_SPACING; review r12, r19). Lit ones still show.
@@ -2743,16 +2745,21 @@ def _window_beyond(levels, scales, points, like=MORE_LIKE):
     return False
 
 
-def _from_other_end(states, roles, layout_margin, colours):
+def _from_other_end(states, sure, roles, layout_margin, colours):
     """Whether a row is to be read from its other end: read as held (`states` by slot) it cannot be
-    (_possible: a power light off beside lit lights) and mirrored it can, its lit lights' `colours`
+    (a power light off beside a lit light, each read for sure by its own evidence: `sure` by slot,
+    before any doubt of the direction) and mirrored it can (_possible), its lit lights' `colours`
     (_colour_direction) fit the other end better, and the model's layout does not favour the row as
     held (`layout_margin` under LAYOUT_SURE). Two signs that agree, each from the lights themselves;
     one alone only puts the lights that differ in doubt (_direction_doubt). (The real panel_02 and
-    panel_04, uploaded turned 90° or 180°: every light unsure at 0.60, each right read the other way.)"""
+    panel_04, uploaded turned 90° or 180°: every light unsure at 0.60, each right read the other way.
+    Review r49: render 9132, upright, its row placed along pegboard holes and two lit lights, read a
+    hole as an unlit power light only in doubt, and read from the other end said POWER "on" 0.96.)"""
     roles = list(roles)
-    return (colours < 0 and layout_margin < LAYOUT_SURE and not _possible(states, roles)
-            and _possible(states[::-1], roles))
+    firm = [state if ok else None for state, ok in zip(states, sure)]
+    cannot = any(role == "power" and firm[k] == "off" and any(state not in (None, "off") for state in firm[:k] + firm[k + 1:])
+                 for k, role in enumerate(roles))
+    return colours < 0 and layout_margin < LAYOUT_SURE and cannot and _possible(states[::-1], roles)
 
 
 def _turned_model(model):
@@ -2765,6 +2772,20 @@ def _turned_model(model):
         for led in leds:
             led["x"] = ends - led["x"]
     return {**model, "leds": leds}
+
+
+def _power_contradicted(out, stated, roles):
+    """`stated` (by slot), with a power light read "off" beside a light read lit for sure lowered to
+    UNSEEN_OFF: a lit light says the unit has power (domain H1/B1/R1: power off ends the tree), so
+    the row is read wrong somewhere, and "off" on the power light is "no power" to the fault tree.
+    Review r49: the real panel_04 under a green cast ×1.15 turned 180° read POWER "off" 0.94 beside
+    its lit PON read as LOS "on" 0.96; panel_02 and panel_04 cut at one end and turned, the same.
+    (Doubting also every light that reads otherwise from the row's other end, as _direction_doubt
+    does, cost 46 right readings on the labelled set, whose renderer draws such rows, power off
+    beside lit lights, and removed no wrong one: panel_04's LOS above is its middle slot.)"""
+    lit = [item["state"] != "off" and p >= SURE for item, p in zip(out, stated)]
+    return [min(p, UNSEEN_OFF) if role == "power" and item["state"] == "off" and any(lit[:k] + lit[k + 1:]) else p
+            for k, (item, p, role) in enumerate(zip(out, stated, roles))]
 
 
 def _possible(states, roles):
