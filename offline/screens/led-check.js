@@ -37,6 +37,7 @@ const ADVICE_WORDS = {
   cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
   turned: t("The lights' colours do not fit their order along the row: the photo may be upside down or on its side. Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at the lights marked unsure yourself."),
   read_turned: t("The lights were read from the other end of the row, where the power light and the lights' colours fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. Check that each ring on the photo is on the light it names, and tap any that is wrong."),
+  colour_misfit: t("A lit light shows a colour the light in its place on this model cannot show, so no light was decided: check that the model chosen is the one on the unit's label, or type the lights' names as the panel shows them, and look at the lights yourself."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}
@@ -159,9 +160,9 @@ function checkStatus(check, reading, model) {
   // above already says "unsure" and what to do (review of 2026-12-05: said twice, "all" then "most").
   const advice = settled ? [] : ((check.reading.quality && check.reading.quality.advice) || [])
     .filter((a) => !(nothingTold && a === "unsure"));
-  // "turned" or "read_turned" alone comes with a reading of most lights: what to do, without "could hardly be read".
+  // "turned", "read_turned" or "colour_misfit" alone: what to do, without "could hardly be read" (the photo was read).
   // A heading of its own: the advice after it has its own colon ("Most lights could not be read for sure: look...").
-  const hardly = advice.some((a) => a !== "turned" && a !== "read_turned") ? html`<b>${t("The photo could hardly be read")}</b><br>` : nothing;
+  const hardly = advice.some((a) => !["turned", "read_turned", "colour_misfit"].includes(a)) ? html`<b>${t("The photo could hardly be read")}</b><br>` : nothing;
   return html`<p class="led-read">${words}</p>${advice.length ? html`<p class="flash flash-warn led-advice">${hardly}${advice.map((a) => ADVICE_WORDS[a] || RETAKE_WORDS[a] || a).join(" ")}</p>` : nothing}${check.capture === "photo" && flashingLights(model).length ?
     html`<p class="muted small led-flash-hint">${t("One photo cannot show flashing: for %(lights)s record a 3-second burst, or watch them and tap.", { lights: flashingLights(model).join(" · ") })}</p>` : nothing}`;
 }

@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-05.38"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-05.39"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -198,7 +198,7 @@ COLOUR_BRIGHT, COLOUR_DIM = 200.0, 0.4
 # Said with a reading whose lights are (nearly) all "unsure" (quality ok, "advice"): why, and what
 # would read better. "too_far" is RETAKE's. "turned": with any reading whose lit lights' colours fit the row read from
 # its other end, putting some lights in doubt. "read_turned": with a row read from its other end (read,
-# _from_other_end).
+# _from_other_end). "colour_misfit": with a row whose lit light shows a colour its slot cannot (_misplaced_colour).
 ADVICE = {
     "small_photo": "The photo is too small to read the lights: take it with the phone's camera, close to the "
                    "lights, not a thumbnail, a screenshot or a photo sent through a chat app.",
@@ -212,6 +212,9 @@ ADVICE = {
     "read_turned": "The lights were read from the other end of the row, where the power light and the lights' colours "
                    "fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. "
                    "Check that each ring on the photo is on the light it names, and tap any that is wrong.",
+    "colour_misfit": "A lit light shows a colour the light in its place on this model cannot show, so no light was "
+                     "decided: check that the model chosen is the one on the unit's label, or type the lights' names "
+                     "as the panel shows them, and look at the lights yourself.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -1897,6 +1900,28 @@ def _foreign_hue(hue, colours, evidence):
     return off is not None and off > COLOUR_MISFITS
 
 
+def _misplaced_colour(out, own, hues, colours):
+    """Whether a light lit for sure shows a colour its slot's light cannot show: the row is then placed a
+    slot or more along the real one, or turned, and every label is on another light. `out` are read()'s
+    items, `own` their probabilities by their own evidence (before any rule doubts them), `hues` their ring
+    hues (_ring_hue; None unlit or colourless), `colours` the catalog's colours by slot (what the light can
+    show; a light whose colours are not known, custom labels, tells nothing). Lit for sure is `own` at least
+    SURE and evidence at least CAST_LIT, which no cast gives a pinhole (_foreign_hue); the hue misfits beyond
+    COLOUR_MISFITS (HUE_REACH units) of every colour the slot's light can show. (Labelled renders 1090 and
+    1005, ZTE F6005: a red LOS lit, its row placed two slots along, read as LAN "on green" 0.93; on the
+    labelled set this held 4 rows, every one misplaced, and on the real photos, uploaded, turned or under
+    casts, none.)"""
+    for item, p_own, hue, allowed in zip(out, own, hues, colours):
+        if item["state"] == "off" or hue is None or p_own < SURE or item["evidence"] < CAST_LIT:
+            continue
+        if set(PHOTO_HUE) - {"other"} <= set(allowed):
+            continue
+        off = _hue_off(hue, allowed)
+        if off is not None and off > COLOUR_MISFITS:
+            return True
+    return False
+
+
 def _colour_direction(hues, colours):
     """Which end of the row the lit lights' colours say comes first: +1 the row as read, −1 the other
     end (a unit mounted upside down, or a photo turned over), 0 when they do not tell.
@@ -2529,6 +2554,9 @@ def _read(seen, model):
     stated = _direction_doubt(out, stated, [led.get("role") for led in leds], abs(uy) > abs(ux), layout_margin,
                               colours_say)
     stated = _power_contradicted(out, stated, [led.get("role") for led in leds])
+    misfit = _misplaced_colour(out, own, hues, [led["colors"] for led in leds])
+    if misfit:
+        stated = [min(p, UNSEEN_OFF) for p in stated]
     # The lit lights' colours fit the row read from its other end, and that put lights in doubt: the photo was taken
     # upside down or on its side, or the unit is mounted so (review r23). Said with the reading (ADVICE "turned"), but
     # not of a photo under ADVICE_SIDE, whose lights' colours are a few pixels ("small_photo" says what to do): the
@@ -2602,6 +2630,8 @@ def _read(seen, model):
     if turned and any(item["state"] == "unsure" for item in out):
         # First, and instead of "unsure" (come closer, no reflection): turning the phone is what reads them.
         advice = ["turned"] + [code for code in advice if code != "unsure"]
+    if misfit:  # instead of "unsure": the model or the names, not the photo, are what to check first
+        advice = ["colour_misfit"] + [code for code in advice if code != "unsure"]
     if advice:  # read, but hardly: say what would read better
         quality["advice"] = advice
     return {"quality": quality, "leds": out, "steady_known": len(images) > 1, "other_end": other_end}
