@@ -174,8 +174,8 @@ def clean_case(tilt, place, scale, model_id="zte-f660", lit=("POWER", "PON", "LA
              noise=2.0, labels=True, hidden=hidden, vents=False, speckle=False, clutter="shelf", dim=False, window=window,
              exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     scene = led_render._Scene(model, c, size, 5)
-    image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
-                        (0.0, 0.0), 77)
+    image = scene.frame([(i, led_render.HUES[led["colors"][0]], 0.9) for i, led in enumerate(model["leds"])
+                         if led["label"] in lit], (0.0, 0.0), 77)  # each lit in a colour it can show (a red LOS)
     return model, [reader.open_photo(led_render.jpeg(image, 88))]
 
 
@@ -200,8 +200,8 @@ def read_beside_cables(model, lit, panel, colours, size):
              blur=0.0004, noise=2.0, labels=True, hidden=False, vents=False, speckle=False, clutter="plain", dim=False,
              window=20, exposure=1.0, lift=0.0, no_panel=False, led_gain=0.9)
     scene = led_render._Scene(model, c, size, 5)
-    image = scene.frame([(i, led_render.HUES["green"], 0.9) for i, led in enumerate(model["leds"]) if led["label"] in lit],
-                        (0.0, 0.0), 77)
+    image = scene.frame([(i, led_render.HUES[led["colors"][0]], 0.9) for i, led in enumerate(model["leds"])
+                         if led["label"] in lit], (0.0, 0.0), 77)  # each lit in a colour it can show (a red LOS)
     draw = ImageDraw.Draw(image)
     for (x0, y0, angle), colour in zip([(60, 520, 20), (300, 880, -68), (700, 420, 160), (1150, 560, 200)], colours):
         x1, y1 = x0 + 900 * math.cos(math.radians(angle)), y0 - 900 * math.sin(math.radians(angle))

@@ -124,7 +124,7 @@ LED_PROBLEMS = {
     "cut_off": _l("part of the row outside the photo"),
     "turned": _l("photo perhaps upside down or on its side, some lights unsure"),
     "read_turned": _l("read from the row's other end (photo turned or mirrored, or names in the other order)"),
-    "colour_misfit": _l("a light's colour does not fit this model: check the model or the names"),
+    "colour_misfit": _l("a light's colour does not fit this model: check the model, the names or the photo"),
     "cut_out": _l("part of the picture see-through (edited)"),
     "no_colour": _l("black-and-white photo"),
 }

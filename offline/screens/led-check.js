@@ -37,7 +37,7 @@ const ADVICE_WORDS = {
   cut_off: t("Part of the row of lights is outside the photo: take it again with the whole row in the frame, from the first light to the last."),
   turned: t("The lights' colours do not fit their order along the row: the photo may be upside down or on its side. Turn the phone so the panel's writing is the right way up on the screen and take it again, or look at the lights marked unsure yourself."),
   read_turned: t("The lights were read from the other end of the row, where the power light and the lights' colours fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. Check that each ring on the photo is on the light it names, and tap any that is wrong."),
-  colour_misfit: t("A lit light shows a colour the light in its place on this model cannot show, so no light was decided: check that the model chosen is the one on the unit's label, or type the lights' names as the panel shows them, and look at the lights yourself."),
+  colour_misfit: t("A lit light shows a colour the light in its place on this model cannot show, so no light was decided: the model may not be the unit's, or the row may not be whole in the photo. Check the model on the unit's label (or the names typed), take the photo with the whole row in the frame, and look at the lights yourself."),
 };
 
 let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}

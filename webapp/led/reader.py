@@ -213,8 +213,9 @@ ADVICE = {
                    "fit: the photo may be upside down, on its side or mirrored, or the names typed in the other order. "
                    "Check that each ring on the photo is on the light it names, and tap any that is wrong.",
     "colour_misfit": "A lit light shows a colour the light in its place on this model cannot show, so no light was "
-                     "decided: check that the model chosen is the one on the unit's label, or type the lights' names "
-                     "as the panel shows them, and look at the lights yourself.",
+                     "decided: the model may not be the unit's, or the row may not be whole in the photo. Check the "
+                     "model on the unit's label (or the names typed), take the photo with the whole row in the frame, "
+                     "and look at the lights yourself.",
 }
 # A row read with at least ADVICE_UNSURE of its lights "unsure" comes with advice: "small_photo"
 # when the photo's long side is under ADVICE_SIDE pixels (the real panels shrunk to 160–320 pixels
@@ -1907,10 +1908,11 @@ def _misplaced_colour(out, own, hues, colours):
     hues (_ring_hue; None unlit or colourless), `colours` the catalog's colours by slot (what the light can
     show; a light whose colours are not known, custom labels, tells nothing). Lit for sure is `own` at least
     SURE and evidence at least CAST_LIT, which no cast gives a pinhole (_foreign_hue); the hue misfits beyond
-    COLOUR_MISFITS (HUE_REACH units) of every colour the slot's light can show. (Labelled renders 1090 and
-    1005, ZTE F6005: a red LOS lit, its row placed two slots along, read as LAN "on green" 0.93; on the
-    labelled set this held 4 rows, every one misplaced, and on the real photos, uploaded, turned or under
-    casts, none.)"""
+    COLOUR_MISFITS (HUE_REACH units) of every colour the slot's light can show. (Review r12: the real panel_04
+    turned 5° read its row a slot along, its green PON on the red-only LOS, "on" 0.96; review r13: cut between
+    PON and LOS, its unlit ALARM and LAN "on" 0.96. On the labelled set this holds 3 rows, every one placed
+    off its lights, and costs 1 light read right by chance; on dev renders 5000–5299 1 row, 3 lights; on the
+    real photos as taken, uploaded, turned and under casts, none.)"""
     for item, p_own, hue, allowed in zip(out, own, hues, colours):
         if item["state"] == "off" or hue is None or p_own < SURE or item["evidence"] < CAST_LIT:
             continue
