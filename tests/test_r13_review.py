@@ -45,10 +45,11 @@ def test_a_vent_grille_beside_the_lights_is_not_read_all_off(box):
     assert not (result["quality"]["ok"] and all(led["state"] == "off" for led in result["leds"]))
 
 
+@pytest.mark.xfail(strict=True, reason="open (review r13): panel_04 cut between PON and LOS is read shifted: ALARM and "
+                                       "LAN on 0.96 (unlit), no cut_off advice. The lit green PON on the red-only ALARM "
+                                       "slot fits the row's other end, so _misplaced_colour leaves it to the direction "
+                                       "rules (review r50: a turned photo's colours are no misplaced row)")
 def test_a_row_cut_by_the_frame_is_not_read_shifted():
-    """Review r13: panel_04 cut between PON and LOS was read shifted, its unlit ALARM and LAN "on" 0.96: the lit green
-    POWER and PON on the red-only LOS and ALARM slots' neighbours. Since reader .39 a light lit for sure in a colour its
-    slot cannot show leaves no light decided (_misplaced_colour)."""
     image = photo("panel_04.jpg")
     crop = image.crop((0, 0, 296, image.height))  # POWER and PON in the frame, LOS, ALARM and LAN cut off
     result = read(jpeg(crop), "panel_04.jpg")

@@ -306,6 +306,10 @@ LAYOUT_SURE, DIRECTION_DOUBT = 1.0, 0.6
 # The lit lights' colours tell the direction too (_colour_direction): a lit light's ring hue fits a
 # catalog colour within COLOUR_FITS (HUE_REACH units) and misfits it beyond COLOUR_MISFITS.
 COLOUR_FITS, COLOUR_MISFITS = 1.0, 1.5
+# A light lit at MISFIT_LIT (noise units) or more in a colour its slot cannot show puts the row in doubt
+# (_misplaced_colour): a white-balance cast lifts a real pinhole to 4.0-4.3 (review r50: panel_08, all off, under a
+# cool cast at ×1.1, its LAN slot 4.0 of hue 209); lit LEDs of the real photos stand 5.3 and more.
+MISFIT_LIT = 5.0
 # A lit light with no coloured ring is white only when its core stands at least WHITE_RISE (grey
 # levels of V) above the patch around it: a white LED photographs bright and colourless. A fainter
 # colourless glow shows no colour at all (the real panel_02's dim green LAN stands 3 levels above its
@@ -1903,24 +1907,32 @@ def _foreign_hue(hue, colours, evidence):
 
 def _misplaced_colour(out, own, hues, colours):
     """Whether a light lit for sure shows a colour its slot's light cannot show: the row is then placed a
-    slot or more along the real one, or turned, and every label is on another light. `out` are read()'s
-    items, `own` their probabilities by their own evidence (before any rule doubts them), `hues` their ring
-    hues (_ring_hue; None unlit or colourless), `colours` the catalog's colours by slot (what the light can
-    show; a light whose colours are not known, custom labels, tells nothing). Lit for sure is `own` at least
-    SURE and evidence at least CAST_LIT, which no cast gives a pinhole (_foreign_hue); the hue misfits beyond
-    COLOUR_MISFITS (HUE_REACH units) of every colour the slot's light can show. (Review r12: the real panel_04
-    turned 5° read its row a slot along, its green PON on the red-only LOS, "on" 0.96; review r13: cut between
-    PON and LOS, its unlit ALARM and LAN "on" 0.96. On the labelled set this holds 3 rows, every one placed
-    off its lights, and costs 1 light read right by chance; on dev renders 5000–5299 1 row, 3 lights; on the
-    real photos as taken, uploaded, turned and under casts, none.)"""
-    for item, p_own, hue, allowed in zip(out, own, hues, colours):
-        if item["state"] == "off" or hue is None or p_own < SURE or item["evidence"] < CAST_LIT:
+    slot or more along the real one, cut by the frame, or read with another unit's model, and every label
+    may be on another light. `out` are read()'s items, `own` their probabilities by their own evidence
+    (before any rule doubts them), `hues` their ring hues (_ring_hue; None unlit or colourless), `colours`
+    the catalog's colours by slot (what the light can show; custom labels, every colour, tell nothing).
+
+    Lit for sure is `own` at least SURE and evidence at least MISFIT_LIT. The hue misfits (beyond
+    COLOUR_MISFITS, HUE_REACH units) every colour the slot's light can show, and every colour of the slot
+    it would be from the row's other end: a colour that fits there is a turned photo's (_colour_direction,
+    _direction_doubt say so; review r50: the real panel_01 turned 180° lost two right lights). Nor when a
+    lit light beside it can show that colour: its glow tints the ring (review r50: render 9278, tilted
+    38° under glare, its green POWER's ring hue 17 beside the red ALARM lit). (Review r12: the real
+    panel_04 turned 5° read its row a slot along, its green PON on the red-only LOS, "on" 0.96. On the
+    labelled set this holds 3 rows, every one placed off its lights; on the real photos as taken, uploaded,
+    turned and under casts, none.)"""
+    n = len(out)
+    lit = [item["state"] != "off" and p >= SURE for item, p in zip(out, own)]
+    for k, (item, hue, allowed) in enumerate(zip(out, hues, colours)):
+        if not lit[k] or hue is None or item["evidence"] < MISFIT_LIT or set(PHOTO_HUE) - {"other"} <= set(allowed):
             continue
-        if set(PHOTO_HUE) - {"other"} <= set(allowed):
+        here, back = _hue_off(hue, allowed), _hue_off(hue, colours[n - 1 - k])
+        if here is None or here <= COLOUR_MISFITS or back is None or back <= COLOUR_MISFITS:
             continue
-        off = _hue_off(hue, allowed)
-        if off is not None and off > COLOUR_MISFITS:
-            return True
+        beside = [j for j in (k - 1, k + 1) if 0 <= j < n and lit[j]]
+        if any((_hue_off(hue, colours[j]) or 0.0) <= COLOUR_FITS for j in beside):
+            continue
+        return True
     return False
 
 
