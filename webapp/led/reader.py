@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-05.39"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-06.40"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -145,7 +145,9 @@ VERSION = "2026-12-05.39"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .37 on a row whose lit lights show only faintly an "off" light's lighter window may be a glow (_pale_glows)
 # .38 a row that cannot be as held (power off beside lit lights) whose lit lights' colours fit its other end is read
 # again from that end (_from_other_end, _turned_model), with advice "read_turned"; a power light read off beside a
-# light lit for sure is unsure (_power_contradicted)
+# light lit for sure is unsure (_power_contradicted); .39 a light lit for sure in a colour its slot cannot show, from
+# either end, puts every light in doubt (_misplaced_colour, advice "colour_misfit"); .40 a frame is a bright case for
+# _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -397,6 +399,17 @@ CLIPPED_SHARE, GLARE_COVER, GLARE_REACH, GLARE_LIGHTS = 0.15, 0.5, 0.4, 0.34
 # (CLIPPED_SHARE) they read all unsure and went back as over-exposed while 1.25× read right (review
 # r5). Dev over-exposed renders (seeds 5000–5399) clipped 4–15 %: 5 of 80 are then read (every
 # decided light right) instead of sent back; good photos and decided lights unchanged.
+# Clipped is measured on the value, the brightest channel (_value_clipped_share, .40): a cream or warm-white case
+# brightened clips in red and green long before it is white in all three (the real panel_01 uploaded ×1.15: 28.5 % of
+# the frame clipped in value, 1.5 % white), and its pale lit lights, no brighter than the case in value, stood out by
+# colour only at EMIT_FLOOR, so the row went onto the wood grain and every light was unsure. Measured so, 49 of the
+# 541 good renders of seeds 1000–1329 and 5000–5299 and 17 of their 18 over-exposed ones pass BRIGHT_CASE; the real
+# photos as taken at most 2.6 % (03, its glare), uploaded ×1.15 4.0–28.6 % (01, 03, 04, 05, 08). Labelled set +3
+# lights right, dev renders +12, the real photos uploaded 64 → 70 of 102 right and under casts 298 of 605 → 334 of 611,
+# none more decided wrong (bench/out/h71-value-clipped.log); over the real photos uploaded under five casts at seven
+# exposures (×0.9–1.27) and turned 0 or ±2.4° (bench/sweep_led.py), 2,035 → 2,234 lights right (of 3,965 → 3,971
+# read), 7 decided wrong either way (the lights differ: a white speck under panel_08's "Power" read lit orange under
+# warm casts, panel_03's column fitted onto its printed names; both kinds are read wrong on .39 too).
 BRIGHT_CASE = 0.04
 # A frame clipped over CLIPPED_HARD is over-exposed whatever it shows: dev over-exposed renders
 # clip 80–95 % (exposure) or 7–47 % (a glare); the real photos brightened 1.5× clip at most 71 %
@@ -2159,6 +2172,14 @@ def _clipped_share(rgb):
     return float((np.minimum(np.minimum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
 
 
+def _value_clipped_share(rgb):
+    """The share of the frame `rgb` (working RGB, uint8 or float32) whose value (its brightest channel) is clipped
+    (≥ 250), measured on every fourth pixel each way: a tinted case (cream, warm white, or any case under a colour
+    cast) brightened until one channel clips, though no pixel is white in all three (_clipped_share)."""
+    sample = rgb[::4, ::4]
+    return float((np.maximum(np.maximum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
+
+
 def _glare_over(rgb):
     """Whether at least SOME_GLARE of the frame `rgb` (working RGB, uint8 or float32, one frame) is
     clipped white: a glare too small for _frame_problems' 15 % that can still hide the lights."""
@@ -2373,7 +2394,7 @@ def _look(images):
         v = np.max([ch[0] for ch in chans], axis=0)
         c = np.max([ch[1] for ch in chans], axis=0)
         lum = np.mean([ch[2] for ch in chans], axis=0).astype(np.float32)
-    bright_case = _clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
+    bright_case = _value_clipped_share(pixels[middle]) > BRIGHT_CASE  # _gives_light
     levels = _pyramid(v, c, lum, bright_case)
     return {"images": images, "width": width, "height": height, "long_side": long_side, "pixels": pixels,
             "chans": chans, "v": v, "c": c, "lum": lum, "problems": problems, "middle": middle, "edge": edge,
