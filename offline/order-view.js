@@ -34,7 +34,7 @@ const APPLY = {
   "order.wifi_survey": (order, a, at, pending) => {
     order.surveys = (order.surveys || []).concat([{ id: a.survey_id, source: a.source, local: true, pending,
       occurred_at: at, networks: a.networks, own_ssid: a.own_ssid || null, country: a.country,
-      recommendation: null, findings: [] }]);
+      off_band: a.off_band || [], recommendation: null, findings: [] }]);
   },
   "order.led_check": (order, a, at, pending) => {
     const tapped = a.tapped || null;

@@ -89,7 +89,37 @@
   }
   function num(x) { return Number.isInteger(x) ? x : Math.round(x * 10) / 10; }
 
-  function analyze(ref, networks, country, ownSsid, lang) {
+  // Where an off-band network was heard (webapp/wifi/guidance.py _where): its channel, else its frequency in MHz, else
+  // "?"; [kind, size, text, label], a number of more than 7 characters cut ("1234567…").
+  function whereOf(n) {
+    var tries = [[0, n.channel, ""], [1, n.freq_mhz, " MHz"]];
+    for (var i = 0; i < tries.length; i++) {
+      var value = tries[i][1];
+      if (typeof value !== "number" || !isFinite(value)) { continue; }
+      // Python's str(): an integer in full (BigInt: 1e300 has 301 digits, not "1e+300"), else the shortest repr.
+      var text = Number.isInteger(value) ? BigInt(value).toString() : String(value), digits = text.replace(/^-/, "").length;
+      return [tries[i][0], text.charAt(0) === "-" ? -digits : digits, text,
+        (text.length <= 7 ? text : text.slice(0, 7) + "…") + tries[i][2]];
+    }
+    return [2, 0, "", "?"];
+  }
+
+  // The finding the server gave a scan with networks on channels no Wi-Fi band has (guidance.analyze's
+  // off_band_networks), from the `offBand` networks its answer carried: a survey saved offline says it too.
+  function offBandFinding(ref, offBand, lang) {
+    var seen = {}, where = [];
+    offBand.forEach(function (n) {
+      var w = whereOf(n || {}), key = w[0] + "|" + w[2];
+      if (!seen[key]) { seen[key] = true; where.push(w); }
+    });
+    where.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+    var named = ref.off_band_named || 8;
+    var params = { count: offBand.length,
+      channels: where.slice(0, named).map(function (w) { return w[3]; }).join(", ") + (where.length > named ? ", …" : "") };
+    return { code: "off_band_networks", severity: "warning", params: params, message: say(ref, "off_band_networks", lang, params) };
+  }
+
+  function analyze(ref, networks, country, ownSsid, lang, offBand) {
     var allowed = domain(ref, country);
     var own = networks.filter(function (n) { return ownSsid && n.ssid === ownSsid; });
     var others = networks.filter(function (n) { return own.indexOf(n) < 0; });
@@ -132,6 +162,7 @@
       add("dfs_channel", "info", { channel: recommendation["5"].channel });
     }
     add("fix_channel", "info"); add("band_advice", "info"); add("wds_single_router", "info");
+    if (offBand && offBand.length) { findings.unshift(offBandFinding(ref, offBand, lang)); }
     return { country: allowed.code, own_ssid: ownSsid || null, networks: networks, recommendation: recommendation, findings: findings };
   }
 

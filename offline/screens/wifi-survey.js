@@ -127,7 +127,7 @@ export async function wifiView(o) {
   const rows = Array.from({ length: 3 + extraRows }, entryRow);
   return html`<section class="card" id="wifi"><h2>${t("Wi-Fi channel")}</h2>
     ${saved ? html`<p class="muted small">${t("Saved on the order")} · ${when(saved.occurred_at || saved.created_at)}${pendingMark(saved)}</p>
-      ${analysisView(ref, saved.recommendation ? saved : WF.analyze(ref, saved.networks, saved.country || "CN", saved.own_ssid, lang), "wifi-saved")}` : nothing}
+      ${analysisView(ref, saved.recommendation ? saved : WF.analyze(ref, saved.networks, saved.country || "CN", saved.own_ssid, lang, saved.off_band), "wifi-saved")}` : nothing}
     <details class="wifi-new" ?open=${mine}><summary>${saved ? t("New Wi-Fi survey") : t("Check the Wi-Fi channel")}</summary>
       <form id="wifi-typed" @submit=${(e) => analyseTyped(e, o)}><p class="muted small">${t("Type what the phone's Wi-Fi analyser shows; works offline.")}</p>
         <table class="wifi-entry"><thead><tr><th>SSID</th><th>${t("Channel")}</th><th>dBm</th></tr></thead><tbody>${rows}</tbody></table>

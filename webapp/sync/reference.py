@@ -32,7 +32,8 @@ def wifi_reference():
     from ..wifi import channels, guidance
     return {"regdomains": channels._regdomains(), "messages": guidance.messages(), "blocks_5": channels.BLOCKS_5,
             "partial": guidance.PARTIAL, "floor_dbm": guidance.FLOOR_DBM, "bias_24": guidance.BIAS_24,
-            "dfs_penalty": guidance.DFS_PENALTY, "good_signal_dbm": guidance.GOOD_SIGNAL_DBM}
+            "dfs_penalty": guidance.DFS_PENALTY, "good_signal_dbm": guidance.GOOD_SIGNAL_DBM,
+            "off_band_named": guidance.OFF_BAND_NAMED}
 
 
 def led_reference():
