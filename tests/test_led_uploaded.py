@@ -223,3 +223,19 @@ def test_a_faint_power_glow_turned_and_brightened_is_not_read_all_off():
     if result["quality"]["ok"]:
         power = result["leds"][0]
         assert power["label"] == "POWER" and power["state"] in ("on", "unsure"), power
+
+
+@pytest.mark.xfail(strict=True, reason="open (review r51 of reader .40): under casts the benchmark does not use, an "
+                   "unlit light is read on 0.96 in the cast's colour, from a speck or print the cast tinted on a dark "
+                   "case (panel_08) or a row shifted one slot (panel_04, panel_03). .39 read these unsure or sent them "
+                   "back, and read others wrong instead (7 decided wrong on bench/sweep_led.py either way). Balancing by "
+                   "the frame's palest pixels where the case is too dark to show the cast fixed the two blue ones but "
+                   "cost 24 labelled lights (renders' coloured backgrounds); not kept (bench/README, 2026-12-06)")
+@pytest.mark.parametrize("name, gains, exposure", [
+    ("panel_08.jpg", (0.9, 0.95, 1.12), 1.1),
+    ("panel_08.jpg", (1.1, 0.95, 0.95), 1.15),
+    ("panel_04.jpg", (1.05, 1.05, 0.85), 1.2),
+    ("panel_03.jpg", (1.1, 1.0, 0.85), 1.35),
+], ids=["panel_08-blue", "panel_08-red", "panel_04-yellow", "panel_03-orange"])
+def test_a_cast_the_benchmark_does_not_use_makes_no_unlit_light_lit(name, gains, exposure):
+    assert decided_wrong(name, bench_led.cast_upload((PHOTOS / name).read_bytes(), gains, exposure)) == []
