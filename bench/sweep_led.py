@@ -34,6 +34,7 @@ PHOTOS = bench_led.PHOTOS
 CASTS = {"none": (1.0, 1.0, 1.0), **bench_led.PHONE_CASTS, "green": (0.95, 1.05, 0.95)}
 EXPOSURES = (0.9, 1.0, 1.07, 1.13, 1.18, 1.23, 1.27)
 TURNS = (0.0, -2.4, 2.4)  # degrees: a phone held a little off level
+TRUTH = json.loads((PHOTOS / "truth.json").read_text("utf-8")) if (PHOTOS / "truth.json").exists() else []
 
 
 def photo_as_swept(data, gains, exposure, turn):
@@ -52,15 +53,14 @@ def photo_as_swept(data, gains, exposure, turn):
 
 def settings():
     """Every (photo index, cast, exposure, turn) swept."""
-    count = len(json.loads((PHOTOS / "truth.json").read_text("utf-8")))
-    return [(i, cast, exposure, turn) for i in range(count) for cast in CASTS for exposure in EXPOSURES
+    return [(i, cast, exposure, turn) for i in range(len(TRUTH)) for cast in CASTS for exposure in EXPOSURES
             for turn in TURNS]
 
 
 def read_one(setting):
     """(name, [(truth state, state, confidence)] or None when sent back, problems)."""
     i, cast, exposure, turn = setting
-    photo = json.loads((PHOTOS / "truth.json").read_text("utf-8"))[i]
+    photo = TRUTH[i]
     data = photo_as_swept((PHOTOS / photo["file"]).read_bytes(), CASTS[cast], exposure, turn)
     result = reader.read([reader.open_photo(data)], catalog.custom(photo["labels_csv"].split(",")))
     name = f"{photo['file']} {cast} ×{exposure:g} {turn:+g}°"
