@@ -90,19 +90,37 @@ function shownStates(check) {
 // and a red dotted ring, as if lit red).
 const litColour = (st) => ((st.state === "on" || st.state === "blinking") && st.color ? st.color : "");
 
-// The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP).
-function overlay(src, frame, frames, spots, states, id, key) {
+// Photos shown without their marks ("Hide the marks"), by check key: a ring's number sits above its light, where many
+// panels print the light's name (review r51: the numbers 1–4 covered "POWER", "PON"; the chips below name each light).
+const bare = new Set();
+
+async function toggleMarks(key) {
+  if (bare.has(key)) { bare.delete(key); } else { bare.add(key); }
+  await shared.render();
+}
+
+// The photo with numbered marks where each LED is, as SVG (no inline styles under the CSP), and the button that hides
+// the marks when there are any.
+function overlay(src, frame, frames, spots, states, id, key, lit = []) {
   const w = 1000, h = Math.round(1000 * frame.height / frame.width);
   const marks = spots.map((p, i) => {
     const st = states[i] || {}, x = Math.round(p.x * w), y = Math.round(p.y * h);
     const colour = litColour(st);
-    return svg`<g class="mark state-${st.state || "off"} ${colour ? `color-${colour}` : ""}" data-led-chip=${key} data-index=${i}
+    return svg`<g class="mark state-${st.state || "off"} ${colour ? `color-${colour}` : ""} ${lit[i] ? "photo-lit" : ""}" data-led-chip=${key} data-index=${i}
       @click=${() => tapLight(key, i)}><circle class="hit" cx=${x} cy=${y} r="48"></circle><circle cx=${x} cy=${y} r="22"></circle>
       <text x=${x} y=${y - 32} text-anchor="middle">${i + 1}</text></g>`;
   });
-  return html`<svg class="led-overlay" id=${id} viewBox="0 0 ${w} ${h}" role="img" aria-label=${t("LED panel photo")}>
+  const hidden = bare.has(key);
+  return html`${spots.length ? html`<p class="led-photo-tools"><button class="btn small" type="button" data-led-marks=${key}
+    aria-pressed=${hidden ? "true" : "false"} aria-controls=${id} @click=${() => toggleMarks(key)}>${hidden ? t("Show the marks") : t("Hide the marks")}</button></p>` : nothing}
+    <svg class="led-overlay ${hidden ? "bare" : ""}" id=${id} viewBox="0 0 ${w} ${h}" role="img" aria-label=${t("LED panel photo")}>
     <image href=${src} x="0" y="0" width=${w} height=${h * (frames || 1)} preserveAspectRatio="none"></image>${marks}</svg>`;
 }
+
+// Which lights a single photo shows lit without saying steady or flashing: shown "on" as the photo read it (or leant),
+// not tapped "on" with the photo. The tree hears "lit" for these (led.js confirmedLeds), and the chips say so rather
+// than "steady on" right under "one photo cannot show flashing" (review r51).
+const photoLit = (check, states) => (check ? L.confirmedLeds({ ...check, confirmed: states }, null).map((l) => l.state === "lit") : []);
 
 // Where a technician's state differs from what the photo read: a light it read "on" or "off" (or flashing) that they
 // tapped otherwise. A light it could not tell ("unsure") was not read wrong, whatever it leaned to (review r9: a
@@ -116,15 +134,16 @@ const couldNotTell = (read, st) => Boolean(read) && read.state === "unsure" && s
 // Before the photo is read (`waiting`: it has not reached the server, or is being read), a light not tapped is no
 // photo's "unsure": it says "not tapped", with no outline (a fresh review of 2026-12-05: every button said 看不准 and
 // the legend that the photo could not tell, before anything had read it).
-const chips = (key, states, reading, waiting) => html`<div class="led-chips">${states.map((st, i) => {
+// `lit`: photoLit's answer; `steady`: whether the capture could tell steady from flashing (L.steadyKnown).
+const chips = (key, states, reading, waiting, lit = [], steady = null) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
   const differs = differsFrom(read, st);
   const untapped = waiting && st.state === "unsure";
   const unsure = !untapped && (st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9)));  // the reader's SURE
   const colour = litColour(st);
   return html`<button type="button" class="led-chip state-${st.state} ${colour ? `color-${colour}` : ""} ${differs ? "differs" : ""} ${unsure ? "unsure" : ""}"
-    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${untapped ? t("not tapped") : LED_WORDS[st.state]}${colour ? ` · ${label("led_color", colour)}` : ""}
-    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state] })}</small>`
+    data-led-chip=${key} data-index=${i} @click=${() => tapLight(key, i)}><b>${i + 1}</b> ${st.label} · ${untapped ? t("not tapped") : lit[i] ? LED_WORDS.lit : LED_WORDS[st.state]}${colour ? ` · ${label("led_color", colour)}` : ""}
+    ${differs ? html`<small>${t("photo: %(state)s", { state: LED_WORDS[read.state === "on" && steady === false ? "lit" : read.state] })}</small>`
     : couldNotTell(read, st) ? html`<small class="led-photo-unsure">${t("photo: could not tell")}</small>` : nothing}</button>`;
 })}</div>`;
 
@@ -205,10 +224,11 @@ async function checkView(ref, check, orderId) {
   const guided = !reading && !unread && check.local && check.guided !== false;
   const spots = told ? reading.map((l) => ({ x: l.x, y: l.y })) : guided ? L.guideSpots(ref, model.leds) : [];
   const states = shownStates(check);
+  const lit = reading ? photoLit(check, states) : [];
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0, waiting)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id)}${chips(check.id, states, reading, waiting)}
+    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0, waiting)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id, lit)}${chips(check.id, states, reading, waiting, lit, L.steadyKnown(check))}
     ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
       ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
       : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}

@@ -118,7 +118,10 @@ def store_reading(db, row, reading, thumb_sha):
     Confirmations made while the reading was pending had nothing to differ from: their corrections (the field
     ground truth) are worked out now, against this reading (review r6).
     """
-    summary = " ".join(f"{led['label']}:{led['state']}" for led in reading["leds"]) or ",".join(reading["quality"]["problems"])
+    # A single photo's "on" is "lit" in the order's history: one frame cannot show steady from flashing (review r51).
+    single = not reading.get("steady_known", True)
+    summary = (" ".join(f"{led['label']}:{'lit' if single and led['state'] == 'on' else led['state']}" for led in reading["leds"])
+               or ",".join(reading["quality"]["problems"]))
     with transaction(db):
         changed = db.conn.execute("UPDATE led_checks SET reading = ?, thumb_sha256 = ? WHERE id = ? AND reading = ?",
                                   [json.dumps(reading, ensure_ascii=False), thumb_sha, row["id"], row["reading"]]).rowcount
@@ -245,7 +248,31 @@ def for_order(db, order_id):
             "technician": row["technician"], "confirmations": row["confirmations"],
             "confirmed_by": row["confirmed_by_name"], "earlier_confirmations": history.get(row["id"], [])[:-1],
         })
+        result[-1]["photo_lit"] = photo_lit(result[-1])
     return result
+
+
+def photo_lit(check):
+    """[bool] per light of `check` (for_order's dict): lit in a single photo without a word on steady or flashing.
+
+    A capture of one frame cannot show flashing (the reading's steady_known is False), so a light the photo read "on"
+    (or leant to "on" when unsure) is lit, steady or flashing unknown, unless the technician tapped it "on" with the
+    photo. With a confirmation, the confirmed state must be that "on". The phone tells the fault tree "lit" for these
+    (offline/led.js confirmedLeds, review r7); the order page says "lit, steady or flashing" for them (review r51).
+    """
+    reading = check["reading"] or {}
+    leds = reading.get("leds") or []
+    if reading.get("steady_known", check["capture"] == "burst" and (check["frames"] or 1) > 1):
+        return [False] * len(leds)
+    taps = check["tapped"] or []
+    confirmed = check["confirmed"]
+    found = []
+    for i, led in enumerate(leds):
+        said = led.get("lean") if led.get("state") == "unsure" else led.get("state")
+        tapped_on = i < len(taps) and (taps[i] or {}).get("state") == "on"
+        now_on = confirmed[i]["state"] == "on" if confirmed and i < len(confirmed) else led.get("state") == "on"
+        found.append(said == "on" and now_on and not tapped_on)
+    return found
 
 
 def confirmations_of(db, order_id):

@@ -1,0 +1,94 @@
+"""In Chromium (390×844), review r51's points on how a single photo's reading is shown.
+
+- One photo cannot show flashing, and the phone says so; yet its chips said "常亮" (steady on) for every light the photo
+  read lit, right under that note, and so did the order page and the job's history. A light one photo shows lit is
+  now "亮（常亮或闪烁）" (lit, steady or flashing) wherever the photo's word is shown; the fault tree already heard
+  "lit" for it (offline/led.js confirmedLeds) and asks the technician to watch it.
+- The rings' numbers sit above the lights, where panels print the lights' names: "隐藏标记" (hide the marks) shows
+  the photo as taken, and "显示标记" brings the marks back.
+
+The real panel_01 (ZTE F6005: POWER, PON and LAN lit green) is read from ../shared/led-photos (never copied).
+"""
+import json
+import pathlib
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_offline_browser import dispatch_order, open_job, phone_profile, server  # noqa: F401
+from tests.test_r3_review_browser import PHOTOS, TRUTH, pick, save_and_read, snap
+
+pytestmark = pytest.mark.browser
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
+import bench_led  # noqa: E402
+
+LIT = "亮（常亮或闪烁）"
+
+
+def chip_text(check, label):
+    """The chip of light `label`, its text on one line."""
+    for chip in check.locator(".led-chip").all():
+        text = " ".join(chip.inner_text().split())
+        if f" {label} ·" in text:
+            return text
+    raise AssertionError(f"no chip for {label}")
+
+
+@pytest.mark.skipif(not TRUTH, reason="../shared/led-photos is not here")
+def test_a_single_photo_says_lit_not_steady_and_its_marks_can_be_hidden(app, server, db, user_ids, phone_profile,  # noqa: F811
+                                                                         login):
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    pick(page, "zte-f6005", "panel_01.jpg", bench_led.as_phone_sends((PHOTOS / "panel_01.jpg").read_bytes(), 1.15))
+    check = save_and_read(page, 0)
+    check.scroll_into_view_if_needed()
+    reading = json.loads(db.execute("SELECT reading FROM led_checks").fetchone()[0])
+    assert reading["steady_known"] is False
+    read_on = [led["label"] for led in reading["leds"] if led["state"] == "on"]
+    assert read_on, reading  # the bright cream case reads its lit lights (tests/test_led_bright_case_browser.py)
+    snap(page, "r51-single-photo-lit")
+    expect(check.locator(".led-flash-hint")).to_be_visible()
+    for label in read_on:
+        assert LIT in chip_text(check, label), chip_text(check, label)
+    for led in reading["leds"]:
+        if led["state"] == "off":
+            assert "亮" not in chip_text(check, led["label"]).split("·")[1], chip_text(check, led["label"])
+
+    # The marks hide and come back; the chips stay.
+    marks = check.locator("svg .mark")
+    expect(marks).to_have_count(len(reading["leds"]))
+    expect(marks.first).to_be_visible()
+    button = check.locator("[data-led-marks]")
+    expect(button).to_have_text("隐藏标记")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.tap()
+    expect(marks.first).to_be_hidden()
+    expect(button).to_have_text("显示标记")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(check.locator(".led-chip")).to_have_count(len(reading["leds"]))
+    snap(page, "r51-single-photo-marks-hidden")
+    button.tap()
+    expect(marks.first).to_be_visible()
+
+    # Tapped to flashing, a light says so; the photo's word beside it is "lit", not "steady on".
+    first = read_on[0]
+    index = [led["label"] for led in reading["leds"]].index(first)
+    check.locator(f".led-chip[data-index='{index}']").tap()
+    expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text("闪烁")
+    check.locator(f".led-chip[data-index='{index}']").tap()  # → off: differs from the photo
+    expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text(f"照片：{LIT}")
+    check.locator(f".led-chip[data-index='{index}']").tap()  # → on again: the photo's word, lit
+    assert LIT in chip_text(check, first)
+    check.locator("[data-led-confirm]").tap()
+    expect(check.locator(".led-confirmed")).to_be_visible(timeout=15000)
+    assert LIT in chip_text(check, first)
+
+    # The job's history and the dispatcher's order page say "lit" for the photo's reading too.
+    page.reload()
+    expect(page.locator(".timeline")).to_contain_text(f"照片读数：{read_on[0]} {LIT}")
+    desk = login("disp").get(f"/orders/{order_id}").text
+    row = desk.split(f"<td>{first}</td>", 1)[1].split("</tr>", 1)[0]
+    assert row.count(LIT) == 2, row  # read from the photo, and confirmed as the photo's word
+    assert "常亮" not in row.replace(LIT, ""), row
+    assert context.errors == []
