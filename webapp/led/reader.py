@@ -2093,11 +2093,17 @@ def _hidden_span(far, pitch, inset):
     height, width = far.shape
     clear = (far > HOLE_CLEAR * pitch).astype(np.uint8)
     _, labels = cv2.connectedComponents(clear, connectivity=8)
-    inside = np.zeros((height, width), bool)
-    inside[inset:height - inset, inset:width - inset] = True
+    reaching = set(np.unique(labels[inset:height - inset, inset:width - inset]).tolist()) - {0}
+    # A region's minimum-area rectangle is its outer boundary's (the same convex hull): one pass over the boundaries
+    # (RETR_CCOMP: every region's outer boundary at the top level, a region inside another's hole too), not a mask and
+    # all the points of each region (39 ms on a 12-MP photo of panel_02's vent grille turned 90°, bench_led.py).
+    contours, hierarchy = cv2.findContours(clear, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     longest = 0.0
-    for k in set(np.unique(labels[inside & (clear > 0)]).tolist()) - {0}:
-        (_, _), (a, b), _ = cv2.minAreaRect(cv2.findNonZero((labels == k).astype(np.uint8)))
+    for contour, (_, _, _, parent) in zip(contours, hierarchy[0] if hierarchy is not None else []):
+        x, y = contour[0, 0]
+        if parent != -1 or int(labels[y, x]) not in reaching:
+            continue
+        (_, _), (a, b), _ = cv2.minAreaRect(contour)
         longest = max(longest, max(a, b) + 2 * (1 - HOLE_CLEAR) * pitch)
     return longest
 
@@ -2402,6 +2408,15 @@ def _look(images):
             "spots": _spots(levels)}
 
 
+def _seen_once(seen, key, measure, *args):
+    """`measure(*args)` of what the photo shows whatever the model, worked out once per look (`seen`, _look's dict)
+    however many models read it: read() reads a photo twice when its row turns out to run from the other end, and
+    _lattice_hidden alone took 24 ms of each read of a 12-MP photo of panel_02 turned 90° (bench_led.py's timing)."""
+    if key not in seen:
+        seen[key] = measure(*args)
+    return seen[key]
+
+
 def _read(seen, model):
     """Read the LEDs of `model` from one photo or a burst as _look saw it (`seen`).
 
@@ -2650,11 +2665,11 @@ def _read(seen, model):
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
         return _retake(["over_exposed"], {"sharpness": sharpness})
-    if _mostly_unsure(out) and _far_panel(spots, lum, long_side):
+    if _mostly_unsure(out) and _seen_once(seen, "far_panel", _far_panel, spots, lum, long_side):
         # Hardly anything could be decided and the panel shows whole as one small box among the
         # frame's strongest spots, the row placed elsewhere: too far for its lights to be placed.
         return retake("too_far")
-    hidden = _lattice_hidden(lum) if _mostly_unsure(out) else None
+    hidden = _seen_once(seen, "lattice_hidden", _lattice_hidden, lum) if _mostly_unsure(out) else None
     if hidden:
         # Hardly anything could be decided and the frame is holes from edge to edge (pegboard): no panel hides
         # any of them ("no_panel"), or what hides a few is too small for a row one could read ("too_far"); the
