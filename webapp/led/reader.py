@@ -2444,7 +2444,8 @@ def _read(seen, model):
     each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
-    are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
+    are fractions of the image, for the overlay; "own" is how sure the light's own evidence made it before any rule
+    doubted it, and a burst's lights say whether every frame showed them alike ("frames_alike", _burst_sure). A photo that must be retaken gets no LEDs:
     a row that cannot be found is a retake, never "all off".
     """
     if "quality" in seen:  # a retake whatever the model
