@@ -687,6 +687,7 @@ class _Level:
     """One pyramid level of a frame (or a burst's summary): lit and window maps and their noise."""
 
     def __init__(self, v, c, lum, scale, clipped=False):
+        """`lum` None: the lit maps alone (no window maps, no noise floors: the caller sets lit_noise)."""
         self.scale = scale  # working pixels per pixel of this level
         bright_v, _, v_centre = _spot(v, dark=False)
         # A lit LED is more colourful than what is around it (its ring), or clipped to white
@@ -710,13 +711,15 @@ class _Level:
         # (_gives_light).
         self.clipped = clipped
         self.bright_v = _gives_light(bright_v, v_centre) if clipped else bright_v
+        self.centres = (v_centre, glow_centre)
+        self.bright = (bright_v, bright_glow)
+        if lum is None:
+            return
         light, dark, _ = _spot(lum)
         self.light = light  # windows lighter than around them alone (_window's `lighter`)
         self.window = np.maximum(light, dark)
-        # Kept for the candidates' second look (_Level.unlined): the smoothed maps and the
-        # ring-relative scores measured from them.
-        self.centres = (v_centre, glow_centre)
-        self.bright = (bright_v, bright_glow)
+        # (self.centres and self.bright, above, are kept for the candidates' second look (_Level.unlined): the
+        # smoothed maps and the ring-relative scores measured from them.)
         self.lit_noise, self.window_noise = _noise(self.lit), _noise(self.window)
 
     def emit_at(self, where):
@@ -834,12 +837,12 @@ def _channels(rgb):
 
 def _pyramid(v, c, lum, clipped=False, count=LEVELS):
     """The first `count` pyramid levels (_Level, each half the last's size) of the float32 V, chroma and
-    luminance maps of a frame; `clipped` as _Level's."""
+    luminance maps of a frame; `clipped` as _Level's; `lum` None for the lit maps alone (_cast_evidence)."""
     levels = []
     for k in range(count):
         if k:
             size = (max(8, v.shape[1] // 2), max(8, v.shape[0] // 2))
-            v, c, lum = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
+            v, c, lum = (None if a is None else cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (v, c, lum))
         levels.append(_Level(v, c, lum, 2 ** k, clipped))
     return levels
 
@@ -1800,9 +1803,10 @@ def _cast_evidence(rgb, gains, points, spacing, scales, levels, bright_case):
     balanced = np.minimum(patch * gains, 255.0)
     clipped = patch.min(axis=-1) >= CLIP_FROM
     balanced[clipped] = patch[clipped]
-    region = _pyramid(*_channels(balanced), bright_case, max(scales) + 1)  # the levels _evidence looks at
+    v, c, _ = _channels(balanced)
+    region = _pyramid(v, c, None, bright_case, max(scales) + 1)  # the lit maps of the levels _evidence looks at
     for mine, frame in zip(region, levels):
-        mine.lit_noise, mine.window_noise = frame.lit_noise, frame.window_noise
+        mine.lit_noise = frame.lit_noise
     return [_evidence(region, scales, x - x0, y - y0, spacing) for x, y in points]
 
 
