@@ -318,21 +318,6 @@ def pin():
         return "not pinned"
 
 
-NEW_LED_KEYS = ("own", "frames_alike")  # what reader .41 added to each light of a reading
-
-
-def same_reading(ours, theirs):
-    """Whether this checkout's reading `ours` is the baseline's `theirs` (as JSON gave it back), but for the keys a
-    baseline older than .41 does not give its lights (NEW_LED_KEYS)."""
-    ours = json.loads(json.dumps(ours))
-    old = theirs.get("leds") and not any(key in led for led in theirs["leds"] for key in NEW_LED_KEYS)
-    if old:
-        for led in ours.get("leds", []):
-            for key in NEW_LED_KEYS:
-                led.pop(key, None)
-    return ours == theirs
-
-
 def timed_read(photos, model, draft=True):
     """(wall ms, CPU ms, result) of decoding `photos` (JPEG bytes: one photo or a burst's
     frames) and reading `model` from them."""
@@ -398,7 +383,7 @@ class Differences:
         if truths is not None:
             self.tallies[kind].add(truths, theirs, bad, case)
         self.compared += 1
-        if not same_reading(result, theirs):
+        if json.loads(json.dumps(result)) != theirs:
             self.differ.append(name)
 
     def report(self):
@@ -450,7 +435,7 @@ def speed_report(reps, baseline=None):
             print(f"    {label:<40} {wall:7.1f} ms   CPU {cpu:7.1f} ms")
         after = statistics.median(t[0] for t in ours)
         if baseline:
-            same = same_reading(result, answer["result"])
+            same = answer["result"] == json.loads(json.dumps(result))
             print(f"    {statistics.median(t[0] for t in theirs) / after:.2f}× the baseline's speed, "
                   f"{'the same reading' if same else 'A DIFFERENT READING'}; target ≤ 150 ms {verdict(after <= 150)}")
         else:
@@ -498,7 +483,7 @@ def every_real_photo_timed(reps, baseline=None):
             ours.append(statistics.median(mine))
             if baseline:
                 theirs.append(statistics.median(other))
-                same += same_reading(result, answer["result"])
+                same += answer["result"] == json.loads(json.dumps(result))
             count += 1
             line.append(f"{turn}° {ours[-1]:.0f}" + (f" ({theirs[-1]:.0f})" if baseline else ""))
         print(f"    {photo['file']:<14} " + "  ".join(line) + " ms")

@@ -5,14 +5,11 @@ them, and fits p(lit) as a rising step function of the light's evidence (isotoni
 pool-adjacent-violators, steps of at least 25 lights) on one half; prints the table to paste
 into webapp/led/reader.py and how it scores on the other half.
 
-With --bursts N it fits reader.BURST_SURE instead: how often a burst's light whose frames all show it alike was
-right by the sureness its frames gave it (reader._state), on the good bursts among N cases of seeds 20000 on (bursts as the benchmark draws them).
-
 With --rates N it fits reader.RIGHT_RATE instead: how often a decided light was right, by
 capture, state and how firmly the row was placed, on N renders of seeds 20000 on (single photos
 and bursts as the benchmark draws them).
 
-Run from the project root:  .venv/bin/python bench/calibrate_led.py [--cases 120] [--bursts 900] [--rates 330]
+Run from the project root:  .venv/bin/python bench/calibrate_led.py [--cases 120] [--rates 330]
 """
 import argparse
 import math
@@ -104,57 +101,13 @@ def rates(count):
     print("}")
 
 
-def _burst_lights(n):
-    """[(placed, own sureness, right)] for the lights whose frames all show them alike (reader._burst_sure) of
-    labelled_set's case n from RATES_START when it is a good burst, read with BURST_SURE off (so "own" is _state's
-    sureness as it is)."""
-    kind, bad = led_render.labelled_kind(n)
-    if kind != "burst" or bad:
-        return []
-    reader.BURST_SURE = {}
-    case = led_render.make_case(RATES_START + n, kind, bad)
-    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
-    if not result["quality"]["ok"]:
-        return []
-    return [(led["placed"], led["own"], led.get("lean", led["state"]) == truth["state"])
-            for truth, led in zip(case["truth"], result["leds"]) if truth["state"] != "unknown" and led["frames_alike"]]
-
-
-def burst_sure(count):
-    """reader.BURST_SURE: fitted on the bursts of even case numbers, judged on the odd ones."""
-    from multiprocessing import Pool
-    with Pool(2) as pool:
-        found = pool.map(_burst_lights, range(count), chunksize=3)
-    print("BURST_SURE = {")
-    for placed in ("sure", "doubtful"):
-        fit = [(own, right) for n, lights in enumerate(found) if n % 2 == 0 for p, own, right in lights if p == placed]
-        held = [(own, right) for n, lights in enumerate(found) if n % 2 for p, own, right in lights if p == placed]
-        if len(fit) < 50:
-            print(f"    # {placed}: only {len(fit)} lights")
-            continue
-        x = np.array([math.log(max(own, 1e-3)) for own, _ in fit])
-        table = isotonic(x, np.array([float(right) for _, right in fit]))
-        print(f'    "{placed}": {table},  # fitted on {len(fit)} lights')
-        stated = np.array([p_of(table, math.log(max(own, 1e-3))) for own, _ in held])
-        right = np.array([float(r) for _, r in held])
-        for low in np.arange(0.5, 1, 0.05):
-            inside = (stated >= low) & (stated < low + 0.05)
-            if inside.any():
-                print(f"    #   held out: stated {low:.2f}–{low + 0.05:.2f}, right {right[inside].mean():.2f} of {inside.sum()}")
-    print("}")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=120)
-    parser.add_argument("--bursts", type=int, metavar="CASES", help="fit reader.BURST_SURE instead, on this many cases")
     parser.add_argument("--rates", type=int, metavar="CASES", help="fit reader.RIGHT_RATE instead, on this many renders")
     args = parser.parse_args()
     if args.rates:
         rates(args.rates)
-        return
-    if args.bursts:
-        burst_sure(args.bursts)
         return
     for placed, (x, y) in samples(args.cases).items():
         half = len(x) // 2

@@ -82,7 +82,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-06.41"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-06.40"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -147,8 +147,7 @@ VERSION = "2026-12-06.41"  # .3 lines (cables) are not lit spots; .4 slot placem
 # again from that end (_from_other_end, _turned_model), with advice "read_turned"; a power light read off beside a
 # light lit for sure is unsure (_power_contradicted); .39 a light lit for sure in a colour its slot cannot show, from
 # either end, puts every light in doubt (_misplaced_colour, advice "colour_misfit"); .40 a frame is a bright case for
-# _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share);
-# .41 a burst's light on a row placed for sure is as sure as such lights were right on held-out bursts (BURST_SURE)
+# _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -505,20 +504,6 @@ RIGHT_RATE = {
 }  # refitted 2026-12-01 for VERSION .5 (seeds 20000–20329); the burst rows refitted 2026-12-03 for .26 (same seeds:
 # aligned frames and FLASH_LIT; "blinking" had been 0.83, right 150/181; the loose burst groups now hold under 10
 # lights). The photo rows are kept: .26 reads single photos as .25 did, and their refit moved them by a light or two.
-# How often a burst's light whose frames all show it alike (every one lit, or none) was right, as a rising step
-# function [(sureness up to, share right)] of _state's sureness (its frames' mean p(lit) or p(unlit)), by how the row
-# was placed. The frames of a burst are no independent looks, but neither is their mean the chance of being right:
-# frames that all show a light faintly lit (CALIBRATION's weak bin, 0.70 each) are a lit light far more often than
-# one photo's faint spot, as a glint on an unlit lens comes and goes with each frame's noise. A light some frames
-# show otherwise keeps its sureness (times the share of frames that show its state): a strong light dark in one
-# frame of twenty is a flashing light more often (a first fit over every burst light read four of them steady on,
-# held-out renders 1278, 5095, 5176). Fitted by bench/calibrate_led.py
-# --bursts on bursts held out from the benchmark (seeds 20000 on): rows placed for sure only. On rows placed in doubt
-# the sureness was about as often right as it says (held out: stated 0.70-0.75, right 0.79 of 370) and stays as it is.
-BURST_SURE = {  # fitted 2026-12-06 for VERSION .41 (--bursts 2100: 1,195 lights; held out: stated 0.90, right 0.93
-    # of 57; 0.90-0.95, right 1.00 of 35; 0.95-1.00, right 0.99 of 1,149)
-    "sure": [(0.903, 0.9), (0.914, 0.938), (0.934, 0.96), (0.944, 0.963), (0.961, 0.969), (0.966, 0.973), (1.0, 0.992)],
-}
 CLIP_FROM, CLIP_GAIN = 248.0, 6.0  # a core brighter than this counts as colour (clipped LEDs)
 # ... when it stands above its ring (_clip_glow) by CLIP_ABOVE grey levels (none) to CLIP_ABOVE + CLIP_RAMP (in full)
 CLIP_ABOVE, CLIP_RAMP = 12.0, 24.0
@@ -2448,8 +2433,7 @@ def _read(seen, model):
     each LED is {"label", "state", "color", "confidence", "p_lit", "x", "y"}: state is "on",
     "off", "blinking" (flashing, bursts only) or "unsure" (then "lean" says which is likelier);
     confidence is the probability that the state is right (for "unsure", of the lean); x and y
-    are fractions of the image, for the overlay; "own" is how sure the light's own evidence made it before any rule
-    doubted it, and a burst's lights say whether every frame showed them alike ("frames_alike", _burst_sure). A photo that must be retaken gets no LEDs:
+    are fractions of the image, for the overlay. A photo that must be retaken gets no LEDs:
     a row that cannot be found is a retake, never "all off".
     """
     if "quality" in seen:  # a retake whatever the model
@@ -2513,9 +2497,6 @@ def _read(seen, model):
         evidence = [_evidence(fl, scales, x, y, spacing, cored) for fl in frame_levels]
         series = [_p_lit(e, placed) for e in evidence]
         state, p_state, p_lit = _state(series)
-        alike = len(images) > 1 and (min(series) >= 0.5 or max(series) < 0.5)  # every frame of a burst lit, or none
-        if alike:  # how often a burst's light read so was right (BURST_SURE), not its frames' mean
-            p_state = _burst_sure(p_state, placed)
         own.append(p_state)  # as sure as its own evidence says, before any rule below doubts it
         if rival_pos is not None and fit_confidence < 0.95:
             # Another placement of the slots that explains the photo almost as well: where it
@@ -2547,10 +2528,8 @@ def _read(seen, model):
             p_state *= stray_trust
         item = {"label": led["label"], "state": state, "color": None, "p_lit": round(p_lit, 3),
                 "evidence": round(float(np.median(evidence)), 3), "window": round(window, 3), "placed": placed,
-                "fit": round(fit_confidence, 3), "own": round(float(own[-1]), 3),
+                "fit": round(fit_confidence, 3),
                 "x": round(x / width, 4), "y": round(y / height, 4)}
-        if len(images) > 1:
-            item["frames_alike"] = alike
         if state != "off":
             brightest = int(np.argmax(series))
             frgb = pixels[brightest]
@@ -2948,19 +2927,6 @@ def _right_rate(burst, state, firm):
     """How often a light decided `state` was right on held-out renders (RIGHT_RATE), 1.0 when unmeasured."""
     capture = "burst" if burst else "photo"
     return RIGHT_RATE.get((capture, state, "firm" if firm else "loose"), RIGHT_RATE.get((capture, state), 1.0))
-
-
-def _burst_sure(sure, placed):
-    """How often a burst's light whose frames all show it alike (every one lit, or none) was right, read as _state
-    read it with sureness `sure` (its frames' mean p of that state), on a row placed `placed` ("sure" or
-    "doubtful"): BURST_SURE's step at `sure`, or `sure` itself where none is fitted."""
-    table = BURST_SURE.get(placed)
-    if not table:
-        return sure
-    for top, right in table:
-        if sure <= top:
-            return right
-    return table[-1][1]
 
 
 def _state(series):
