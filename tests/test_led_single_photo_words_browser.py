@@ -11,6 +11,7 @@ The real panel_01 (ZTE F6005: POWER, PON and LAN lit green) is read from ../shar
 """
 import json
 import pathlib
+import re
 import sys
 
 import pytest
@@ -55,40 +56,54 @@ def test_a_single_photo_says_lit_not_steady_and_its_marks_can_be_hidden(app, ser
         if led["state"] == "off":
             assert "亮" not in chip_text(check, led["label"]).split("·")[1], chip_text(check, led["label"])
 
+    legend = check.locator(".led-legend").inner_text()
+    assert "绿圈为亮（常亮或闪烁）" in legend and "绿圈为常亮" not in legend, legend  # review r52
+
     # The marks hide and come back; the chips stay.
     marks = check.locator("svg .mark")
     expect(marks).to_have_count(len(reading["leds"]))
     expect(marks.first).to_be_visible()
     button = check.locator("[data-led-marks]")
     expect(button).to_have_text("隐藏标记")
-    expect(button).to_have_attribute("aria-pressed", "false")
     button.tap()
     expect(marks.first).to_be_hidden()
     expect(button).to_have_text("显示标记")
-    expect(button).to_have_attribute("aria-pressed", "true")
     expect(check.locator(".led-chip")).to_have_count(len(reading["leds"]))
     snap(page, "r51-single-photo-marks-hidden")
     button.tap()
     expect(marks.first).to_be_visible()
 
-    # Tapped to flashing, a light says so; the photo's word beside it is "lit", not "steady on".
+    # Tapped flashing, a light the photo showed lit agrees with it (review r52: "corrected"); tapped off, it differs,
+    # and the photo's word beside it is "lit", not "steady on".
     first = read_on[0]
     index = [led["label"] for led in reading["leds"]].index(first)
-    check.locator(f".led-chip[data-index='{index}']").tap()
-    expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text("闪烁")
-    check.locator(f".led-chip[data-index='{index}']").tap()  # → off: differs from the photo
-    expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text(f"照片：{LIT}")
-    check.locator(f".led-chip[data-index='{index}']").tap()  # → on again: the photo's word, lit
-    assert LIT in chip_text(check, first)
+    chip = check.locator(f".led-chip[data-index='{index}']")
+    chip.tap()
+    expect(chip).to_contain_text("闪烁")
+    expect(chip).not_to_have_class(re.compile(r"\bdiffers\b"))
+    assert "照片：" not in chip.inner_text()
+    chip.tap()  # → off: differs from the photo
+    expect(chip).to_contain_text(f"照片：{LIT}")
     check.locator("[data-led-confirm]").tap()
     expect(check.locator(".led-confirmed")).to_be_visible(timeout=15000)
-    assert LIT in chip_text(check, first)
+    assert "1 个" in check.locator(".led-read").inner_text(), check.locator(".led-read").inner_text()
+    for label in read_on[1:]:
+        assert LIT in chip_text(check, label)  # confirmed as the photo read them: still "lit"
 
-    # The job's history and the dispatcher's order page say "lit" for the photo's reading too.
+    # The job's history says "lit" for the photo's reading and for the confirmation taking its word, in words.
     page.reload()
-    expect(page.locator(".timeline")).to_contain_text(f"照片读数：{read_on[0]} {LIT}")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text(f"照片读数：{read_on[0]} {LIT}")
+    if read_on[1:]:
+        expect(timeline).to_contain_text(f"{read_on[1]} {LIT}")
+    expect(timeline).to_contain_text(f"{first} 灭")
+    assert ":on" not in timeline.inner_text() and ":off" not in timeline.inner_text()
+    # The order page: the photo's word is "lit" whatever the technician confirmed.
     desk = login("disp").get(f"/orders/{order_id}").text
     row = desk.split(f"<td>{first}</td>", 1)[1].split("</tr>", 1)[0]
-    assert row.count(LIT) == 2, row  # read from the photo, and confirmed as the photo's word
-    assert "常亮" not in row.replace(LIT, ""), row
+    assert row.count(LIT) == 1 and "灭" in row, row  # read lit; confirmed off
+    for label in read_on[1:]:
+        row = desk.split(f"<td>{label}</td>", 1)[1].split("</tr>", 1)[0]
+        assert row.count(LIT) == 2, row  # read from the photo, and confirmed as the photo's word
+    assert "常亮" not in desk.split('id="led-checks"', 1)[1].split("</section>", 1)[0].replace(LIT, "")
     assert context.errors == []

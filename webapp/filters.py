@@ -80,20 +80,23 @@ def event_reason(event):
     """An event's reason in the reader's words.
 
     An LED check's is stored as codes by the reader (webapp/led/checks.py store_reading):
-    "POWER:on PON:blinking" (each light and its state) or "too_dark,blurry" (why the photo could not
-    be read); both are shown in words ("照片读数：POWER 常亮 · PON 闪烁", "太暗、模糊"). Other reasons are what a
+    "POWER:lit PON:off" (each light and its state; "lit" is on in a single photo) or "too_dark,blurry" (why the photo
+    could not be read); both are shown in words ("照片读数：POWER 亮（常亮或闪烁） · PON 灭", "太暗、模糊"). An LED
+    confirmation's states are the same codes (checks.state_words), shown in words without the photo's heading. Other reasons are what a
     person typed, shown as typed.
     """
     reason = event["reason"] or ""
-    if event["action"] != "led_check" or not reason:
+    if event["action"] not in ("led_check", "led_confirm") or not reason:
         return reason
     if ":" not in reason:
         return "、".join(labels.label(code, "led_problem") for code in reason.split(","))
     lights = (token.rpartition(":") for token in reason.split())
+    said = " · ".join(f"{light} {labels.label(state, 'led_state')}" for light, _, state in lights)
+    if event["action"] == "led_confirm":  # the technician's word, under its own "LEDs confirmed" (review r52: codes)
+        return said
     # Said as the photo's reading: a light the technician never tapped shows here as the reader read it, and only
     # their confirmation (its own "LEDs confirmed" line) is their word (a fresh review of 2026-12-05).
-    read = " · ".join(f"{light} {labels.label(state, 'led_state')}" for light, _, state in lights)
-    return f"{_('Read from the photo')}{colon()}{read}"
+    return f"{_('Read from the photo')}{colon()}{said}"
 
 
 def init_app(app):

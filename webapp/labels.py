@@ -114,7 +114,7 @@ FIELDS = {
 }
 # "lit": on in a single photo, which cannot show steady from flashing (offline/led.js confirmedLeds).
 LED_STATES = {"off": _l("off"), "on": _l("steady on"), "blinking": _l("flashing"), "unsure": _l("unsure"),
-              "lit": _l("lit, steady or flashing")}
+              "lit": _l("lit (steady or flashing)")}
 LED_COLORS = {"green": _l("green"), "red": _l("red"), "orange": _l("orange"), "blue": _l("blue"), "white": _l("white"),
               "other": _l("other colour")}
 LED_PROBLEMS = {

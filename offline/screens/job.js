@@ -125,13 +125,15 @@ function actionWords(e, o) {
 
 // An event's reason in words: an LED check's is the reader's codes (webapp/filters.py event_reason).
 function reasonWords(e) {
-  if (e.action !== "led_check" || !e.reason) { return e.reason; }
+  if ((e.action !== "led_check" && e.action !== "led_confirm") || !e.reason) { return e.reason; }
   if (!e.reason.includes(":")) { return e.reason.split(",").map((code) => label("led_problem", code)).join("、"); }
-  // The photo's reading, said so: a light never tapped shows as the reader read it (a fresh review of 2026-12-05).
-  return t("Read from the photo") + colon + e.reason.split(" ").map((token) => {
+  const said = e.reason.split(" ").map((token) => {
     const at = token.lastIndexOf(":");
     return `${token.slice(0, at)} ${label("led_state", token.slice(at + 1))}`;
   }).join(" · ");
+  // A confirmation is the technician's word, under its own "LEDs confirmed" (review r52: it showed the codes). The
+  // photo's reading is said so: a light never tapped shows as the reader read it (a fresh review of 2026-12-05).
+  return e.action === "led_confirm" ? said : t("Read from the photo") + colon + said;
 }
 
 function timelineView(o) {

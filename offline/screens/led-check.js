@@ -112,7 +112,7 @@ function overlay(src, frame, frames, spots, states, id, key, lit = []) {
   });
   const hidden = bare.has(key);
   return html`${spots.length ? html`<p class="led-photo-tools"><button class="btn small" type="button" data-led-marks=${key}
-    aria-pressed=${hidden ? "true" : "false"} aria-controls=${id} @click=${() => toggleMarks(key)}>${hidden ? t("Show the marks") : t("Hide the marks")}</button></p>` : nothing}
+    aria-controls=${id} @click=${() => toggleMarks(key)}>${hidden ? t("Show the marks") : t("Hide the marks")}</button></p>` : nothing}
     <svg class="led-overlay ${hidden ? "bare" : ""}" id=${id} viewBox="0 0 ${w} ${h}" role="img" aria-label=${t("LED panel photo")}>
     <image href=${src} x="0" y="0" width=${w} height=${h * (frames || 1)} preserveAspectRatio="none"></image>${marks}</svg>`;
 }
@@ -127,7 +127,10 @@ const photoLit = (check, states) => (check ? L.confirmedLeds({ ...check, confirm
 // faint lit light tapped "on" said "photo: off" and counted as corrected); the chip says the photo could not tell.
 // The server still keeps a confirmation against an unsure light's lean among its corrections, as data on the
 // reader's leans (webapp/led/checks.py corrections); the phone's words are about what the photo said.
-const differsFrom = (read, st) => Boolean(read) && read.state !== "unsure" && st.state !== "unsure" && read.state !== st.state;
+// One photo's "on" is lit, steady or flashing unknown (`steady` false: L.steadyKnown): a light tapped flashing or steady
+// on agrees with it (review r52: tapped flashing, it was "corrected"; webapp/led/checks.py corrections says the same).
+const differsFrom = (read, st, steady = true) => Boolean(read) && read.state !== "unsure" && st.state !== "unsure"
+  && read.state !== st.state && !(steady === false && read.state === "on" && st.state === "blinking");
 // An unsure light the technician tapped: the photo could not tell it (its lean is no reading).
 const couldNotTell = (read, st) => Boolean(read) && read.state === "unsure" && st.state !== "unsure";
 
@@ -137,7 +140,7 @@ const couldNotTell = (read, st) => Boolean(read) && read.state === "unsure" && s
 // `lit`: photoLit's answer; `steady`: whether the capture could tell steady from flashing (L.steadyKnown).
 const chips = (key, states, reading, waiting, lit = [], steady = null) => html`<div class="led-chips">${states.map((st, i) => {
   const read = reading && reading[i];
-  const differs = differsFrom(read, st);
+  const differs = differsFrom(read, st, steady);
   const untapped = waiting && st.state === "unsure";
   const unsure = !untapped && (st.state === "unsure" || (read && (read.state === "unsure" || read.confidence < 0.9)));  // the reader's SURE
   const colour = litColour(st);
@@ -162,7 +165,8 @@ function checkStatus(check, reading, model) {
   }
   if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
   const said = check.confirmed || check.tapped || [];
-  const differ = said.filter((s, i) => differsFrom(reading[i], s)).length;  // untapped: "unsure"
+  const steady = L.steadyKnown(check);
+  const differ = said.filter((s, i) => differsFrom(reading[i], s, steady)).length;  // untapped: "unsure"
   // Lights the photo could not tell, said by the technician's eyes: not "read from the photo" (review r11).
   const filled = said.filter((s, i) => couldNotTell(reading[i], s)).length;
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
@@ -189,14 +193,18 @@ function checkStatus(check, reading, model) {
 // What the rings on the photo and the outlines on the buttons mean (colour is never the only sign).
 // With no ring on the photo (nothing told, a gallery photo before its reading) only the buttons' part is said; before
 // the photo is read (`waiting`) no button has the outline, so only the rings are explained, if drawn.
+// One photo's green ring is a light lit, steady or flashing unknown (review r52: the legend said "steady on" above chips
+// saying "lit (steady or flashing)").
 const RINGS_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read.");
 const OUTLINE_LEGEND = () => t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
 const RINGS_AND_OUTLINE_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
+const SINGLE_RINGS_LEGEND = () => t("On the photo: white ring off, green ring lit (steady or flashing), dashed yellow ring flashing, dotted grey ring not read.");
+const SINGLE_RINGS_AND_OUTLINE_LEGEND = () => t("On the photo: white ring off, green ring lit (steady or flashing), dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
 
-function ledLegend(rings, waiting) {
+function ledLegend(rings, waiting, single = false) {
   let words;
-  if (waiting) { words = rings ? RINGS_LEGEND() : null; }  // before the reading: no outline is drawn
-  else { words = rings ? RINGS_AND_OUTLINE_LEGEND() : OUTLINE_LEGEND(); }
+  if (waiting) { words = rings ? (single ? SINGLE_RINGS_LEGEND() : RINGS_LEGEND()) : null; }  // before the reading: no outline
+  else { words = rings ? (single ? SINGLE_RINGS_AND_OUTLINE_LEGEND() : RINGS_AND_OUTLINE_LEGEND()) : OUTLINE_LEGEND(); }
   return words ? html`<p class="muted small led-legend">${words}</p>` : nothing;
 }
 
@@ -228,7 +236,7 @@ async function checkView(ref, check, orderId) {
   return html`<div class="led-check" data-check=${check.id}><p class="led-head"><b>${model.vendor ? `${model.vendor} ${model.name}` : t("Model not in the catalog")}</b>
     ${model.verified ? nothing : html`<span class="chip warn">${t("layout unverified")}</span>`}
     <small class="muted">${check.capture === "burst" ? t("3-second burst") : t("single photo")} · ${when(check.occurred_at || check.created_at)}</small>${pendingMark(check)}</p>
-    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0, waiting)}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id, lit)}${chips(check.id, states, reading, waiting, lit, L.steadyKnown(check))}
+    ${checkStatus(check, reading, model)}${ledLegend(spots.length > 0, waiting, lit.some(Boolean))}${overlay(src, frame, frames, spots, states, `led-photo-${check.id}`, check.id, lit)}${chips(check.id, states, reading, waiting, lit, L.steadyKnown(check))}
     ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
       ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
       : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}

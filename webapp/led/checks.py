@@ -202,9 +202,11 @@ def corrections(reading, states):
     states: the confirmed [{"label", "state", "color"}]. An "unsure" light confirmed in the state it
     leans to was settled, not corrected; against its lean it counts (one with no lean said nothing). Returns
     [{"label", "read": {...}, "confirmed": {...}}]; the phone counts the same way
-    (offline/screens/led-check.js photoSays).
+    (offline/screens/led-check.js differsFrom). A single photo's "on" confirmed flashing is no correction: one photo
+    shows a light lit, not whether it flashes.
     """
     read = {led["label"]: led for led in reading.get("leds", [])}
+    single = reading.get("steady_known") is False  # one photo: its "on" is lit, steady or flashing (review r52)
     found = []
     for item in states:
         guess = read.get(item["label"])
@@ -213,6 +215,8 @@ def corrections(reading, states):
         said = guess.get("lean") if guess["state"] == "unsure" else guess["state"]
         if said is None:
             continue
+        if single and said == "on" and item["state"] == "blinking":
+            said = "blinking"  # the photo said lit; flashing is lit
         if said != item["state"] or (item["state"] != "off" and item["color"] and guess.get("color") != item["color"]):
             found.append({"label": item["label"], "read": {"state": guess["state"], "lean": guess.get("lean"), "color": guess.get("color"),
                                                            "confidence": guess.get("confidence")},
@@ -248,31 +252,53 @@ def for_order(db, order_id):
             "technician": row["technician"], "confirmations": row["confirmations"],
             "confirmed_by": row["confirmed_by_name"], "earlier_confirmations": history.get(row["id"], [])[:-1],
         })
-        result[-1]["photo_lit"] = photo_lit(result[-1])
+        check = result[-1]
+        check["single"] = single_photo(check)
+        check["photo_lit"] = photo_lit(check, confirmed)
+        for earlier in check["earlier_confirmations"]:
+            earlier["lit"] = photo_lit(check, earlier["states"])
     return result
 
 
-def photo_lit(check):
-    """[bool] per light of `check` (for_order's dict): lit in a single photo without a word on steady or flashing.
+def single_photo(check):
+    """Whether `check` (a dict or row with "reading", "capture", "frames") is one photo, which cannot show steady from
+    flashing: its reading's steady_known is False (before the reading: a capture of one frame)."""
+    reading = check["reading"] if isinstance(check["reading"], dict) else json.loads(check["reading"] or "{}")
+    known = reading.get("steady_known")
+    if known is None:
+        known = check["capture"] == "burst" and (check["frames"] or 1) > 1
+    return not known
 
-    A capture of one frame cannot show flashing (the reading's steady_known is False), so a light the photo read "on"
-    (or leant to "on" when unsure) is lit, steady or flashing unknown, unless the technician tapped it "on" with the
-    photo. With a confirmation, the confirmed state must be that "on". The phone tells the fault tree "lit" for these
-    (offline/led.js confirmedLeds, review r7); the order page says "lit, steady or flashing" for them (review r51).
+
+def photo_lit(check, states=None):
+    """[bool] per light of `check` (for_order's dict, or a led_checks row): lit in a single photo, steady or flashing
+    unknown.
+
+    A capture of one frame cannot show flashing (single_photo), so a light the photo read "on" (or leant to "on" when
+    unsure) is lit, steady or flashing unknown, unless the technician tapped it "on" with the photo. With `states` (a
+    confirmation's [{"label", "state", "color"}]), a light is so only where that confirmation says "on": it took the
+    photo's word. The phone tells the fault tree "lit" for these (offline/led.js confirmedLeds, review r7); the order
+    page and the history say "lit, steady or flashing" for them (review r51).
     """
-    reading = check["reading"] or {}
+    reading = check["reading"] if isinstance(check["reading"], dict) else json.loads(check["reading"] or "{}")
     leds = reading.get("leds") or []
-    if reading.get("steady_known", check["capture"] == "burst" and (check["frames"] or 1) > 1):
+    if not single_photo(check):
         return [False] * len(leds)
-    taps = check["tapped"] or []
-    confirmed = check["confirmed"]
+    taps = check["tapped"] if isinstance(check["tapped"], (list, type(None))) else json.loads(check["tapped"])
+    taps = taps or []
     found = []
     for i, led in enumerate(leds):
         said = led.get("lean") if led.get("state") == "unsure" else led.get("state")
         tapped_on = i < len(taps) and (taps[i] or {}).get("state") == "on"
-        now_on = confirmed[i]["state"] == "on" if confirmed and i < len(confirmed) else led.get("state") == "on"
+        now_on = states[i]["state"] == "on" if states is not None and i < len(states) else said == "on"
         found.append(said == "on" and now_on and not tapped_on)
     return found
+
+
+def state_words(states, lit):
+    """A confirmation's states as the history stores them ("POWER:on LOS:off"), a light lit in a single photo
+    (photo_lit's `lit`) as "lit" (webapp/filters.py event_reason shows them in words)."""
+    return " ".join(f"{s['label']}:{'lit' if i < len(lit) and lit[i] else s['state']}" for i, s in enumerate(states))
 
 
 def confirmations_of(db, order_id):

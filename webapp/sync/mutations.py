@@ -735,7 +735,7 @@ def led_confirm(ctx, args, base_version, occurred_at):
     # The check found (the sender's own under a derived key when its id collided), never its namesake.
     found = checks.record_confirmation(ctx.db, check, states, confirm_id, ctx.user.id, when, ctx.received)
     store.record_event(ctx.db, order["id"], ctx.user.id, "led_confirm", order["state"], order["state"], when,
-                       reason=" ".join(f"{s['label']}:{s['state']}" for s in states)[:500],
+                       reason=checks.state_words(states, checks.photo_lit(check, states))[:500],
                        details={"check_id": check["id"], "corrections": len(found), **evidence}, version=order["version"])
     return {"row_version": order["version"]}
 
