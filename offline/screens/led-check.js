@@ -198,12 +198,11 @@ function checkStatus(check, reading, model) {
 const RINGS_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read.");
 const OUTLINE_LEGEND = () => t("A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
 const RINGS_AND_OUTLINE_LEGEND = () => t("On the photo: white ring off, green ring steady on, dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
-const SINGLE_RINGS_LEGEND = () => t("On the photo: white ring off, green ring lit (steady or flashing), dashed yellow ring flashing, dotted grey ring not read.");
 const SINGLE_RINGS_AND_OUTLINE_LEGEND = () => t("On the photo: white ring off, green ring lit (steady or flashing), dashed yellow ring flashing, dotted grey ring not read. A yellow outline around a light's button: the photo could not tell, look at that light yourself.");
 
 function ledLegend(rings, waiting, single = false) {
   let words;
-  if (waiting) { words = rings ? (single ? SINGLE_RINGS_LEGEND() : RINGS_LEGEND()) : null; }  // before the reading: no outline
+  if (waiting) { words = rings ? RINGS_LEGEND() : null; }  // before the reading: no outline, and no photo's "lit"
   else { words = rings ? (single ? SINGLE_RINGS_AND_OUTLINE_LEGEND() : RINGS_AND_OUTLINE_LEGEND()) : OUTLINE_LEGEND(); }
   return words ? html`<p class="muted small led-legend">${words}</p>` : nothing;
 }
