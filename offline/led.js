@@ -82,7 +82,8 @@
   // The states a check stands for: the technician's confirmation, else nothing. A light confirmed "on" as a single
   // photo read it (the photo said on, or leant to on when unsure), and not tapped "on" with the photo, is "lit": the
   // confirmation took the photo's word, and one photo cannot show flashing (review r7: one tap on "Confirm these
-  // lights" sent a photo's "PON steady" to the tree). A light the technician tapped to "on" stays "on".
+  // lights" sent a photo's "PON steady" to the tree). A light the technician tapped to "on" (with the photo, or before
+  // confirming: the confirmation's "tapped") stays "on". webapp/led/checks.py photo_lit is the same rule on the server.
   function confirmedLeds(check, model) {
     if (!check.confirmed) { return null; }
     var known = steadyKnown(check);
@@ -91,7 +92,7 @@
     return check.confirmed.map(function (s, i) {
       var led = model ? model.leds[i] : null;
       var said = read[i] ? (read[i].state === "unsure" ? read[i].lean || null : read[i].state) : null;
-      var fromPhoto = !known && s.state === "on" && said === "on" && !(taps[i] && taps[i].state === "on");
+      var fromPhoto = !known && s.state === "on" && !s.tapped && said === "on" && !(taps[i] && taps[i].state === "on");
       return { label: s.label, state: fromPhoto ? "lit" : s.state, color: s.color, tree: led ? led.tree : null };
     });
   }

@@ -73,22 +73,43 @@ def test_a_single_photo_says_lit_not_steady_and_its_marks_can_be_hidden(app, ser
     button.tap()
     expect(marks.first).to_be_visible()
 
-    # Tapped flashing, a light the photo showed lit agrees with it (review r52: "corrected"); tapped off, it differs,
-    # and the photo's word beside it is "lit", not "steady on".
+    # A light the photo showed lit goes first to steady on, the technician's own word (review r52: lit → flashing →
+    # off → lit, never steady); tapped flashing it agrees with the photo too (review r52: "corrected"); tapped off, it
+    # differs, and the photo's word beside it is "lit", not "steady on".
     first = read_on[0]
     index = [led["label"] for led in reading["leds"]].index(first)
     chip = check.locator(f".led-chip[data-index='{index}']")
+    chip.tap()
+    expect(chip).to_contain_text(f"{first} · 常亮")
+    expect(chip).not_to_have_class(re.compile(r"\bdiffers\b"))
     chip.tap()
     expect(chip).to_contain_text("闪烁")
     expect(chip).not_to_have_class(re.compile(r"\bdiffers\b"))
     assert "照片：" not in chip.inner_text()
     chip.tap()  # → off: differs from the photo
     expect(chip).to_contain_text(f"照片：{LIT}")
+    steady = read_on[1] if read_on[1:] else None
+    if steady:  # one tap: the technician watched it and says it is steady
+        check.locator(f".led-chip[data-index='{[led['label'] for led in reading['leds']].index(steady)}']").tap()
+        assert "常亮" in chip_text(check, steady) and LIT not in chip_text(check, steady), chip_text(check, steady)
     check.locator("[data-led-confirm]").tap()
     expect(check.locator(".led-confirmed")).to_be_visible(timeout=15000)
     assert "1 个" in check.locator(".led-read").inner_text(), check.locator(".led-read").inner_text()
-    for label in read_on[1:]:
+    for label in read_on[2:]:
         assert LIT in chip_text(check, label)  # confirmed as the photo read them: still "lit"
+    if steady:
+        assert "常亮" in chip_text(check, steady) and LIT not in chip_text(check, steady), chip_text(check, steady)
+        snap(page, "r52-single-photo-steady-tapped")
+        stored = json.loads(db.execute("SELECT states FROM led_confirmations").fetchone()[0])
+        assert [s.get("tapped", False) for s in stored] == [s["label"] in (first, steady) for s in stored], stored
+        # The fault tree hears the technician's steady on, and "lit" for a light confirmed as the photo read it.
+        row = db.execute("SELECT reading, capture, frames, tapped FROM led_checks").fetchone()
+        stored_check = {"reading": json.loads(row[0]), "capture": row[1], "frames": row[2],
+                        "tapped": json.loads(row[3]) if row[3] else None, "confirmed": stored}
+        heard = page.evaluate("(check) => window.ONTrackLed.confirmedLeds(check, null).map((l) => l.state)", stored_check)
+        said = dict(zip([s["label"] for s in stored], heard))
+        assert said[steady] == "on" and said[first] == "off", said
+        assert all(said[label] == "lit" for label in read_on[2:]), said
 
     # The job's history says "lit" for the photo's reading and for the confirmation taking its word, in words.
     page.reload()
@@ -97,13 +118,20 @@ def test_a_single_photo_says_lit_not_steady_and_its_marks_can_be_hidden(app, ser
     if read_on[1:]:
         expect(timeline).to_contain_text(f"{read_on[1]} {LIT}")
     expect(timeline).to_contain_text(f"{first} 灭")
+    if steady:
+        expect(timeline).to_contain_text(f"{steady} 常亮")
     assert ":on" not in timeline.inner_text() and ":off" not in timeline.inner_text()
-    # The order page: the photo's word is "lit" whatever the technician confirmed.
+    # The order page: the photo's word is "lit" whatever the technician confirmed; the confirmed column says what
+    # the technician tapped ("steady on" for the light watched), and "lit" for a light confirmed as the photo read it.
     desk = login("disp").get(f"/orders/{order_id}").text
     row = desk.split(f"<td>{first}</td>", 1)[1].split("</tr>", 1)[0]
     assert row.count(LIT) == 1 and "灭" in row, row  # read lit; confirmed off
-    for label in read_on[1:]:
+    if steady:
+        row = desk.split(f"<td>{steady}</td>", 1)[1].split("</tr>", 1)[0]
+        assert row.count(LIT) == 1 and row.replace(LIT, "").count("常亮") == 1, row  # read lit; confirmed steady
+    for label in read_on[2:]:
         row = desk.split(f"<td>{label}</td>", 1)[1].split("</tr>", 1)[0]
         assert row.count(LIT) == 2, row  # read from the photo, and confirmed as the photo's word
-    assert "常亮" not in desk.split('id="led-checks"', 1)[1].split("</section>", 1)[0].replace(LIT, "")
+    section = desk.split('id="led-checks"', 1)[1].split("</section>", 1)[0].replace(LIT, "")
+    assert section.count("常亮") == (1 if steady else 0), section
     assert context.errors == []

@@ -387,7 +387,13 @@ async function tapLight(key, index) {
     states = edits[key] = JSON.parse(JSON.stringify(shownStates(check)));
   }
   const st = states[index], led = model.leds[index];
-  st.state = L.nextState(st.state);
+  // A light one photo showed lit (steady or flashing unknown) goes first to steady on, the technician's own word:
+  // lit → steady on → flashing → off → steady on (review r52: it went lit → flashing → off → lit, never steady).
+  const photoShowedLit = key !== "draft" && !st.tapped && photoLit(check, states)[index];
+  st.state = photoShowedLit ? "on" : L.nextState(st.state);
+  // The technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on (a draft's taps are
+  // all the technician's word already, sent as the check's own taps).
+  if (key !== "draft") { st.tapped = true; }
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
   if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }

@@ -174,7 +174,9 @@ def check_states(states, leds, partial=False):
     (a ValueError) for a lit light in a colour outside its catalog colours (an uncatalogued panel's: catalog.COLORS;
     review r7: LOS, red only, confirmed "green" would be kept as field ground truth). With `partial` (the taps saved
     with a photo) a light may also be "unsure": not tapped, left to the reading; such taps are no confirmation
-    (review r5)."""
+    (review r5). A confirmation's light may carry "tapped": true, kept as {"tapped": True}: the technician tapped it to
+    its state rather than taking the photo's word, so a single photo's lit light tapped "on" is steady (photo_lit);
+    anything else there is ValueError."""
     if not isinstance(states, list) or len(states) != len(leds):
         raise ValueError("count")
     allowed = catalog.STATES + ("unsure",) if partial else catalog.STATES
@@ -191,7 +193,10 @@ def check_states(states, leds, partial=False):
             raise ValueError("color")
         elif color is not None and color not in led["colors"]:
             raise ColorProblem(label, color, list(led["colors"]))
-        clean.append({"label": label, "state": item["state"], "color": color})
+        tapped = item.get("tapped", False)
+        if not isinstance(tapped, bool) or (tapped and partial):
+            raise ValueError("tapped")
+        clean.append({"label": label, "state": item["state"], "color": color, **({"tapped": True} if tapped else {})})
     return clean
 
 
@@ -253,17 +258,24 @@ def for_order(db, order_id):
             "confirmed_by": row["confirmed_by_name"], "earlier_confirmations": history.get(row["id"], [])[:-1],
         })
         check = result[-1]
-        check["single"] = single_photo(check)
+        check["single"] = single_photo(check, reading)
         check["photo_lit"] = photo_lit(check, confirmed)
         for earlier in check["earlier_confirmations"]:
             earlier["lit"] = photo_lit(check, earlier["states"])
     return result
 
 
-def single_photo(check):
+def _decoded(check, key):
+    """`check[key]` (for_order's dict holds it decoded, a led_checks row as JSON text) as Python; None when empty."""
+    value = check[key]
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def single_photo(check, reading=None):
     """Whether `check` (a dict or row with "reading", "capture", "frames") is one photo, which cannot show steady from
-    flashing: its reading's steady_known is False (before the reading: a capture of one frame)."""
-    reading = check["reading"] if isinstance(check["reading"], dict) else json.loads(check["reading"] or "{}")
+    flashing: its reading's steady_known is False (before the reading: a capture of one frame). `reading`: the check's
+    reading already decoded, if it is."""
+    reading = (reading if reading is not None else _decoded(check, "reading")) or {}
     known = reading.get("steady_known")
     if known is None:
         known = check["capture"] == "burst" and (check["frames"] or 1) > 1
@@ -276,21 +288,25 @@ def photo_lit(check, states=None):
 
     A capture of one frame cannot show flashing (single_photo), so a light the photo read "on" (or leant to "on" when
     unsure) is lit, steady or flashing unknown, unless the technician tapped it "on" with the photo. With `states` (a
-    confirmation's [{"label", "state", "color"}]), a light is so only where that confirmation says "on": it took the
-    photo's word. The phone tells the fault tree "lit" for these (offline/led.js confirmedLeds, review r7); the order
-    page and the history say "lit, steady or flashing" for them (review r51).
+    confirmation's [{"label", "state", "color", "tapped"?}]), a light is so only where that confirmation says "on"
+    without "tapped": it took the photo's word; tapped "on" at the confirmation it is the technician's steady on. The
+    phone tells the fault tree "lit" for these (offline/led.js confirmedLeds, review r7; the same rule, tested
+    against this one in tests/test_led_lit_parity.py); the order page and the history say "lit, steady or flashing"
+    for them (review r51).
     """
-    reading = check["reading"] if isinstance(check["reading"], dict) else json.loads(check["reading"] or "{}")
+    reading = _decoded(check, "reading") or {}
     leds = reading.get("leds") or []
-    if not single_photo(check):
+    if not single_photo(check, reading):
         return [False] * len(leds)
-    taps = check["tapped"] if isinstance(check["tapped"], (list, type(None))) else json.loads(check["tapped"])
-    taps = taps or []
+    taps = _decoded(check, "tapped") or []
     found = []
     for i, led in enumerate(leds):
         said = led.get("lean") if led.get("state") == "unsure" else led.get("state")
         tapped_on = i < len(taps) and (taps[i] or {}).get("state") == "on"
-        now_on = states[i]["state"] == "on" if states is not None and i < len(states) else said == "on"
+        if states is not None and i < len(states):
+            now_on = states[i]["state"] == "on" and not states[i].get("tapped")
+        else:
+            now_on = said == "on"
         found.append(said == "on" and now_on and not tapped_on)
     return found
 

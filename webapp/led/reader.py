@@ -53,7 +53,8 @@ is only a small prior. The steps:
    on held-out renders (RIGHT_RATE), so the stated confidence is the accuracy observed and an
    "on" or "off" of a kind right under 90 % of the time is "unsure". A row with nothing lit
    and most windows unseen was not found: a retake. In a burst each frame is read so: never
-   lit is off, always lit is on, anything between is blinking (flashing). A single photo cannot tell flashing from steady
+   lit is off, always lit is on, anything between is blinking (flashing); one frame in ten against the rest is noise
+   only when that frame is itself in doubt. A single photo cannot tell flashing from steady
    (`steady_known` is False).
 5. The colour of a lit light from how LEDs photograph (ring hue around a clipped core: green
    photographs yellow-green, amber orange-yellow, red orange-red; a white LED clips all three
@@ -82,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-06.40"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-06.41"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -148,6 +149,8 @@ VERSION = "2026-12-06.40"  # .3 lines (cables) are not lit spots; .4 slot placem
 # light lit for sure is unsure (_power_contradicted); .39 a light lit for sure in a colour its slot cannot show, from
 # either end, puts every light in doubt (_misplaced_colour, advice "colour_misfit"); .40 a frame is a bright case for
 # _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share)
+# .41 a burst's light is steady only when no frame clearly says otherwise (_state); a light read blinking below SURE is
+# "unsure" leaning "blinking", as "on" and "off" are (review r52)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -2633,7 +2636,7 @@ def _read(seen, model):
             p_state = min(p_state, UNSEEN_OFF)
         if fit_confidence < DOUBTFUL_FIT:
             p_state = min(p_state, DOUBTFUL_ROW_RATE)
-        if p_state < SURE and state in ("on", "off"):
+        if p_state < SURE:  # "blinking" too (a flash caught in one frame, or a row whose direction is in doubt)
             item.update(state="unsure", lean=state)
         item["confidence"] = round(float(max(p_state, 1 - p_state) if item["state"] == "unsure" else p_state), 2)
     if all(item.get("lean", item["state"]) == "off" for item in out) and (
@@ -2937,9 +2940,12 @@ def _state(series):
         return ("on", p_lit, p_lit) if p_lit >= 0.5 else ("off", 1 - p_lit, p_lit)
     share = float((p >= 0.5).mean())
     sure = float(np.mean(np.maximum(p, 1 - p)))
-    if share >= 0.88:
+    # One frame in ten against the rest is let pass as noise only when it is itself in doubt: a frame that clearly
+    # shows the light dark (or clearly lit) is what a flash caught once looks like (a LAN light's blink of activity),
+    # so the light is read as flashing below (review r52: a light dark in 1 of 10 frames read "on" 0.9).
+    if share >= 0.88 and not (p <= 1 - FLASH_LIT).any():
         return "on", sure * share, float(p.mean())
-    if share <= 0.12:
+    if share <= 0.12 and not (p >= FLASH_LIT).any():
         return "off", sure * (1 - share), float(p.mean())
     if float(np.median(p[p >= 0.5])) < FLASH_LIT:
         # Its "lit" frames show no more than a faint spot (CALIBRATION's weak bin): a glint on an unlit lens that the
