@@ -103,3 +103,37 @@ def test_after_a_reassignment_the_new_holder_confirms_again_beside_the_previous_
     pulled = next(c["data"] for c in holder.pull(None)["changes"] if c["table"] == "orders" and c["id"] == order_id)
     shown = next(c for c in pulled["led_checks"] if c["id"] == check_id)
     assert shown["confirmed_by"] == names[user_ids["techb"]] and len(shown["earlier_confirmations"]) == 1
+
+
+def test_a_confirmation_keeps_which_lights_the_technician_tapped_and_refuses_a_bad_mark(login, order_id, db):  # noqa: F811
+    """Review r52: a light one photo showed lit, tapped "on" by the technician, is their steady on ("tapped": true is
+    kept with it; checks.photo_lit). Anything but a boolean there is refused in words, and nothing is kept."""
+    tech = login("techa")
+    phone = Phone(tech)
+    check_id = push_check(phone, order_id, upload(tech, photo()))
+    states = [dict(state, state="on", color=catalog.model(MODEL)["leds"][0]["colors"][0]) if k == 0 else state
+              for k, state in enumerate(every_light_off())]
+    for bad in ("yes", 1, None, [True], {"x": 1}):
+        marked = [dict(states[0], tapped=bad)] + states[1:]
+        result = confirm(phone, order_id, check_id, marked)
+        assert result["status"] == "rejected" and "对不上" in result["error"], (bad, result)
+    assert confirmations(db, check_id) == []
+    assert confirm(phone, order_id, check_id, [dict(states[0], tapped=True)] + states[1:])["status"] == "applied"
+    kept = json.loads(confirmations(db, check_id)[0]["states"])
+    assert kept[0]["tapped"] is True and all("tapped" not in state for state in kept[1:]), kept
+    assert confirm(phone, order_id, check_id, [dict(states[0], tapped=False)] + states[1:])["status"] == "applied"
+    assert "tapped" not in json.loads(confirmations(db, check_id)[1]["states"])[0]
+
+
+def test_taps_saved_with_the_photo_may_say_tapped_and_lose_nothing(login, order_id, db):  # noqa: F811
+    """The taps saved with a photo are all the technician's word: a "tapped": true among them is taken and not kept."""
+    tech = login("techa")
+    phone = Phone(tech)
+    sha = upload(tech, photo())
+    check_id = str(uuid.uuid4())
+    taps = [dict(state, tapped=True) for state in every_light_off()]
+    result = phone.push([phone.mutation("order.led_check", {"order_id": order_id, "check_id": check_id, "model_id": MODEL,
+                                                             "capture": "photo", "sha256": sha, "frames": 1,
+                                                             "tapped": taps})]).json["results"][0]
+    assert result["status"] == "applied", result
+    assert json.loads(db.execute("SELECT tapped FROM led_checks WHERE id = ?", [check_id]).fetchone()[0]) == every_light_off()

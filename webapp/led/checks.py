@@ -176,7 +176,8 @@ def check_states(states, leds, partial=False):
     with a photo) a light may also be "unsure": not tapped, left to the reading; such taps are no confirmation
     (review r5). A confirmation's light may carry "tapped": true, kept as {"tapped": True}: the technician tapped it to
     its state rather than taking the photo's word, so a single photo's lit light tapped "on" is steady (photo_lit);
-    anything else there is ValueError."""
+    the taps saved with a photo are all the technician's, so there it is dropped; anything but a boolean is
+    ValueError."""
     if not isinstance(states, list) or len(states) != len(leds):
         raise ValueError("count")
     allowed = catalog.STATES + ("unsure",) if partial else catalog.STATES
@@ -194,8 +195,9 @@ def check_states(states, leds, partial=False):
         elif color is not None and color not in led["colors"]:
             raise ColorProblem(label, color, list(led["colors"]))
         tapped = item.get("tapped", False)
-        if not isinstance(tapped, bool) or (tapped and partial):
+        if not isinstance(tapped, bool):
             raise ValueError("tapped")
+        tapped = tapped and not partial  # the taps saved with a photo are all the technician's word already
         clean.append({"label": label, "state": item["state"], "color": color, **({"tapped": True} if tapped else {})})
     return clean
 
