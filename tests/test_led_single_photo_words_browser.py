@@ -88,6 +88,12 @@ def test_a_single_photo_says_lit_not_steady_and_its_marks_can_be_hidden(app, ser
     assert "照片：" not in chip.inner_text()
     chip.tap()  # → off: differs from the photo
     expect(chip).to_contain_text(f"照片：{LIT}")
+    chip.tap()  # → the photo's word again (review r53: a stray tap could not be taken back)
+    expect(chip).to_contain_text(f"{first} · {LIT}")
+    expect(chip).not_to_have_class(re.compile(r"\bdiffers\b"))
+    for word in ("常亮", "闪烁", "灭"):  # round again, to off
+        chip.tap()
+        expect(chip).to_contain_text(f"{first} · {word}")
     steady = read_on[1] if read_on[1:] else None
     if steady:  # one tap: the technician watched it and says it is steady
         check.locator(f".led-chip[data-index='{[led['label'] for led in reading['leds']].index(steady)}']").tap()

@@ -387,13 +387,19 @@ async function tapLight(key, index) {
     states = edits[key] = JSON.parse(JSON.stringify(shownStates(check)));
   }
   const st = states[index], led = model.leds[index];
-  // A light one photo showed lit (steady or flashing unknown) goes first to steady on, the technician's own word:
-  // lit → steady on → flashing → off → steady on (review r52: it went lit → flashing → off → lit, never steady).
+  // A light one photo showed lit (steady or flashing unknown) goes first to steady on, the technician's own word, and
+  // after off back to the photo's word: lit → steady on → flashing → off → lit (review r52: it went lit → flashing →
+  // off → lit, never steady; review r53: once steady, a stray tap could not be taken back to the photo's word).
+  // A tapped light is the technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on
+  // (a draft's taps are all the technician's word already, sent as the check's own taps).
   const photoShowedLit = key !== "draft" && !st.tapped && photoLit(check, states)[index];
-  st.state = photoShowedLit ? "on" : L.nextState(st.state);
-  // The technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on (a draft's taps are
-  // all the technician's word already, sent as the check's own taps).
-  if (key !== "draft") { st.tapped = true; }
+  const next = photoShowedLit ? "on" : L.nextState(st.state);
+  const photosWord = key !== "draft" && !photoShowedLit && next === "on"
+    && photoLit(check, states.map((s, i) => (i === index ? { label: s.label, state: "on", color: s.color } : s)))[index];
+  st.state = next;
+  if (key !== "draft") {
+    if (photosWord) { delete st.tapped; } else { st.tapped = true; }
+  }
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
   if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }

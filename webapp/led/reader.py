@@ -484,6 +484,10 @@ SURE = 0.9  # a light is reported on/off only with at least this probability
 # least FLASH_LIT, above CALIBRATION's weak bin (evidence 0.66–1.55, p 0.70), in its strong one (0.98). Else _state
 # says the steady state most frames show, at most as sure as that share of them (so "unsure").
 FLASH_LIT = 0.9
+# A steady light's clearly contrary frames pass as dips when at most one in DIP_FRAMES, none two in a row (_dips_only:
+# a 10-frame burst allows none, the phone's 32-frame burst two); a light lit or dark in under FEW_FRAMES of the frames
+# that is not steady is "blinking" at most FEW_FRAMES_SURE sure, that is "unsure" (_state; review r53).
+DIP_FRAMES, FEW_FRAMES, FEW_FRAMES_SURE = 16, 0.2, 0.8
 # How often a decided light was right on renders held out from the benchmark, by capture
 # ("photo" or "burst"), state and how firmly the row was placed ("firm": at least SHOWN_FIRM
 # of its lights show a lit spot or a window at their slots, row_shown; else "loose"). A light's
@@ -2940,12 +2944,14 @@ def _state(series):
         return ("on", p_lit, p_lit) if p_lit >= 0.5 else ("off", 1 - p_lit, p_lit)
     share = float((p >= 0.5).mean())
     sure = float(np.mean(np.maximum(p, 1 - p)))
-    # One frame in ten against the rest is let pass as noise only when it is itself in doubt: a frame that clearly
-    # shows the light dark (or clearly lit) is what a flash caught once looks like (a LAN light's blink of activity),
-    # so the light is read as flashing below (review r52: a light dark in 1 of 10 frames read "on" 0.9).
-    if share >= 0.88 and not (p <= 1 - FLASH_LIT).any():
+    # A few frames against the rest are let pass as noise when each is itself in doubt, or when the clear ones are at
+    # most one in DIP_FRAMES and each alone (a PWM-dimmed frame now and then: a steady light in a 32-frame burst dark in
+    # 2 frames far apart, review r53). Else a clear contrary frame is what a flash caught once looks like (a LAN light's
+    # blink of activity), and the light goes to the flashing test below (review r52: a light dark in 1 of 10 frames read
+    # "on" 0.9).
+    if share >= 0.88 and _dips_only(p <= 1 - FLASH_LIT):
         return "on", sure * share, float(p.mean())
-    if share <= 0.12 and not (p >= FLASH_LIT).any():
+    if share <= 0.12 and _dips_only(p >= FLASH_LIT):
         return "off", sure * (1 - share), float(p.mean())
     if float(np.median(p[p >= 0.5])) < FLASH_LIT:
         # Its "lit" frames show no more than a faint spot (CALIBRATION's weak bin): a glint on an unlit lens that the
@@ -2953,4 +2959,16 @@ def _state(series):
         # the burst read unlit lights of panel_06 and panel_08 "blinking" 0.76–0.79). Which steady state, no one can say.
         return ("on" if share >= 0.5 else "off"), max(share, 1 - share) * sure, float(p.mean())
     flips = int(np.count_nonzero((p[1:] >= 0.5) != (p[:-1] >= 0.5)))
-    return "blinking", sure * (0.6 + 0.4 * min(1.0, flips / 3)), float(p.mean())
+    p_state = sure * (0.6 + 0.4 * min(1.0, flips / 3))
+    if min(share, 1 - share) < FEW_FRAMES:
+        # Lit (or dark) in only a few frames, against the rest: a flash caught once or twice, or dips of a steady light
+        # (review r53: two PWM dips in 32 frames made four flips, "blinking" 0.98). No one can say which.
+        p_state = min(p_state, FEW_FRAMES_SURE)
+    return "blinking", p_state, float(p.mean())
+
+
+def _dips_only(contrary):
+    """Whether the frames that clearly contradict a steady reading (`contrary`, bool per frame) are few enough to be a
+    steady light's dips (a PWM-dimmed frame, a glint): none, or at most one in DIP_FRAMES, no two in a row."""
+    count = int(np.count_nonzero(contrary))
+    return count == 0 or (count <= len(contrary) // DIP_FRAMES and not (contrary[1:] & contrary[:-1]).any())
