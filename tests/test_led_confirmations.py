@@ -116,7 +116,8 @@ def test_a_confirmation_keeps_which_lights_the_technician_tapped_and_refuses_a_b
     for bad in ("yes", 1, None, [True], {"x": 1}):
         marked = [dict(states[0], tapped=bad)] + states[1:]
         result = confirm(phone, order_id, check_id, marked)
-        assert result["status"] == "rejected" and "对不上" in result["error"], (bad, result)
+        label = states[0]["label"]
+        assert result["status"] == "rejected" and "不清楚" in result["error"] and label in result["error"], (bad, result)
     assert confirmations(db, check_id) == []
     assert confirm(phone, order_id, check_id, [dict(states[0], tapped=True)] + states[1:])["status"] == "applied"
     kept = json.loads(confirmations(db, check_id)[0]["states"])

@@ -62,3 +62,12 @@ def test_a_photo_lit_light_confirmed_tapped_on_is_steady():
     # the same check as the database row holds it (JSON text)
     row = dict(check, reading=json.dumps(check["reading"]), tapped=None)
     assert checks.photo_lit(row, [{"label": "PON", "state": "on", "color": "green", "tapped": True}]) == [False]
+
+
+def test_a_row_with_empty_text_reads_as_nothing_stored():
+    """A led_checks row's reading or taps held as empty text (not NULL) is nothing stored, not a JSON error: the
+    capture decides whether it was one photo."""
+    row = {"reading": "", "capture": "photo", "frames": 1, "tapped": ""}
+    assert checks.single_photo(row) is True
+    assert checks.single_photo(dict(row, capture="burst", frames=10)) is False
+    assert checks.photo_lit(row, [{"label": "PON", "state": "on", "color": "green"}]) == []  # no reading, nothing lit

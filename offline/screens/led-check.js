@@ -121,6 +121,8 @@ function overlay(src, frame, frames, spots, states, id, key, lit = []) {
 // not tapped "on" with the photo. The tree hears "lit" for these (led.js confirmedLeds), and the chips say so rather
 // than "steady on" right under "one photo cannot show flashing" (review r51).
 const photoLit = (check, states) => (check ? L.confirmedLeds({ ...check, confirmed: states }, null).map((l) => l.state === "lit") : []);
+// Whether light `index`, shown "on" and not tapped, would be one the photo showed lit (photoLit), whatever it shows now.
+const photoLitAt = (check, states, index) => photoLit(check, states.map((s, i) => (i === index ? { label: s.label, state: "on", color: s.color } : s)))[index];
 
 // Where a technician's state differs from what the photo read: a light it read "on" or "off" (or flashing) that they
 // tapped otherwise. A light it could not tell ("unsure") was not read wrong, whatever it leaned to (review r9: a
@@ -392,10 +394,10 @@ async function tapLight(key, index) {
   // off → lit, never steady; review r53: once steady, a stray tap could not be taken back to the photo's word).
   // A tapped light is the technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on
   // (a draft's taps are all the technician's word already, sent as the check's own taps).
-  const photoShowedLit = key !== "draft" && !st.tapped && photoLit(check, states)[index];
+  const photosLit = key !== "draft" && photoLitAt(check, states, index);
+  const photoShowedLit = photosLit && !st.tapped && st.state === "on";  // shown now as the photo's lit
   const next = photoShowedLit ? "on" : L.nextState(st.state);
-  const photosWord = key !== "draft" && !photoShowedLit && next === "on"
-    && photoLit(check, states.map((s, i) => (i === index ? { label: s.label, state: "on", color: s.color } : s)))[index];
+  const photosWord = photosLit && !photoShowedLit && next === "on";
   st.state = next;
   if (key !== "draft") {
     if (photosWord) { delete st.tapped; } else { st.tapped = true; }

@@ -168,6 +168,14 @@ class ColorProblem(ValueError):
         self.label, self.color, self.colors = label, color, colors
 
 
+class TappedProblem(ValueError):
+    """A light's "tapped" that is not a boolean: `label`, the light's."""
+
+    def __init__(self, label):
+        super().__init__("tapped")
+        self.label = label
+
+
 def check_states(states, leds, partial=False):
     """The technician's states for each LED, left to right: [{label, state, color}]. `leds`: the model's lights
     ([{"label", "colors"}], catalog.model or catalog.custom). ValueError when they do not fit the check; ColorProblem
@@ -177,7 +185,7 @@ def check_states(states, leds, partial=False):
     (review r5). A confirmation's light may carry "tapped": true, kept as {"tapped": True}: the technician tapped it to
     its state rather than taking the photo's word, so a single photo's lit light tapped "on" is steady (photo_lit);
     the taps saved with a photo are all the technician's, so there it is dropped; anything but a boolean is
-    ValueError."""
+    TappedProblem (a ValueError)."""
     if not isinstance(states, list) or len(states) != len(leds):
         raise ValueError("count")
     allowed = catalog.STATES + ("unsure",) if partial else catalog.STATES
@@ -196,7 +204,7 @@ def check_states(states, leds, partial=False):
             raise ColorProblem(label, color, list(led["colors"]))
         tapped = item.get("tapped", False)
         if not isinstance(tapped, bool):
-            raise ValueError("tapped")
+            raise TappedProblem(label)
         tapped = tapped and not partial  # the taps saved with a photo are all the technician's word already
         clean.append({"label": label, "state": item["state"], "color": color, **({"tapped": True} if tapped else {})})
     return clean
@@ -268,9 +276,12 @@ def for_order(db, order_id):
 
 
 def _decoded(check, key):
-    """`check[key]` (for_order's dict holds it decoded, a led_checks row as JSON text) as Python; None when empty."""
+    """`check[key]` (for_order's dict holds it decoded, a led_checks row as JSON text) as Python; None when empty
+    (NULL or an empty string)."""
     value = check[key]
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if isinstance(value, (str, bytes)):
+        return json.loads(value) if value else None
+    return value
 
 
 def single_photo(check, reading=None):

@@ -631,6 +631,11 @@ def _unshown_color(problem):
              colors="、".join(labels.label(color, "led_color") for color in problem.colors))
 
 
+def _unclear_tap(problem):
+    """Why a light's "tapped" flag is refused (checks.TappedProblem: not true or false), in the sender's words."""
+    return _("Whether %(light)s was tapped is not clear: tap its chip again, then confirm.", light=problem.label)
+
+
 def led_check(ctx, args, base_version, occurred_at):
     """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
 
@@ -674,6 +679,8 @@ def led_check(ctx, args, base_version, occurred_at):
             tapped = checks.check_states(args["tapped"], model["leds"], partial=True)
         except checks.ColorProblem as exc:
             raise Rejected(_unshown_color(exc)) from None
+        except checks.TappedProblem as exc:
+            raise Rejected(_unclear_tap(exc)) from None
         except ValueError:
             raise Rejected(_("The lights you tapped do not match the model's lights.")) from None
     if tapped and all(item["state"] == "unsure" for item in tapped):
@@ -729,6 +736,8 @@ def led_confirm(ctx, args, base_version, occurred_at):
         states = checks.check_states(args.get("states"), checks.stored_model(check)["leds"])
     except checks.ColorProblem as exc:
         raise Rejected(_unshown_color(exc)) from None
+    except checks.TappedProblem as exc:
+        raise Rejected(_unclear_tap(exc)) from None
     except ValueError:
         raise Rejected(_("The lights you confirmed do not match the model's lights.")) from None
     when, evidence = judge_time(ctx, order, occurred_at)
