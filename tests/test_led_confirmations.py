@@ -117,7 +117,7 @@ def test_a_confirmation_keeps_which_lights_the_technician_tapped_and_refuses_a_b
         marked = [dict(states[0], tapped=bad)] + states[1:]
         result = confirm(phone, order_id, check_id, marked)
         label = states[0]["label"]
-        assert result["status"] == "rejected" and "不清楚" in result["error"] and label in result["error"], (bad, result)
+        assert result["status"] == "rejected" and "标记不清楚" in result["error"] and label in result["error"], (bad, result)
     assert confirmations(db, check_id) == []
     assert confirm(phone, order_id, check_id, [dict(states[0], tapped=True)] + states[1:])["status"] == "applied"
     kept = json.loads(confirmations(db, check_id)[0]["states"])

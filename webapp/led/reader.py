@@ -2513,12 +2513,17 @@ def _read(seen, model):
             # Another placement of the slots that explains the photo almost as well: where it
             # reads this light differently, the light is only as sure as the placement.
             rx, ry = origin[0] + rival_pos[k] * ux, origin[1] + rival_pos[k] * uy
-            other = _state([_p_lit(_evidence(fl, scales, rx, ry, spacing, cored), placed) for fl in frame_levels])[0]
+            rival_evidence = [_evidence(fl, scales, rx, ry, spacing, cored) for fl in frame_levels]
+            other = _state([_p_lit(e, placed) for e in rival_evidence])[0]
             if other != state:
                 p_state *= fit_confidence
             elif shifted:  # a rival one slot along reads it alike: the label's assignment does not matter to it
                 alike = _state([_p_lit(e, "sure") for e in evidence])
-                if alike[0] == state:  # (surer only: dev render 5362, misplaced, read an unlit light on)
+                # Both read it so for sure, as placed for sure (surer only: dev render 5362, misplaced, read an unlit
+                # light on; review r54: held-out render 30281, an unlit light whose rival slot shows a faint spot,
+                # p(lit) 0.55 on the doubtful row since .42, read "on" 0.9 from its own slot's evidence).
+                rival_alike = _state([_p_lit(e, "sure") for e in rival_evidence])
+                if alike[0] == state and rival_alike[0] == state and rival_alike[1] >= SURE:
                     state, p_state, p_lit = alike
         if state == "on" and _brighter(frame_levels[int(np.argmax(series))], scales, x, y, spacing) <= 0:
             # Lit only by colour in a spot no brighter than the panel: a dim LED, or an unlit

@@ -633,7 +633,8 @@ def _unshown_color(problem):
 
 def _unclear_tap(problem):
     """Why a light's "tapped" flag is refused (checks.TappedProblem: not true or false), in the sender's words."""
-    return _("Whether %(light)s was tapped is not clear: tap its chip again, then confirm.", light=problem.label)
+    return _("The app sent an unclear mark for %(light)s, so nothing was saved: set that light again on the LED check.",
+             light=problem.label)
 
 
 def led_check(ctx, args, base_version, occurred_at):
