@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-06.42"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-06.43"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -151,6 +151,7 @@ VERSION = "2026-12-06.42"  # .3 lines (cables) are not lit spots; .4 slot placem
 # _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share)
 # .41 a burst's light is steady only when no frame clearly says otherwise (_state); a light read blinking below SURE is
 # "unsure" leaning "blinking", as "on" and "off" are (review r52); .42 CALIBRATION["doubtful"] refitted on held-out renders
+# .43 a row on words or a seam, not dots, is no row of lights (_word_windows); LENS_CAP 4 → ALL_OFF_SEEN (_lens_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -308,6 +309,13 @@ CAST_GREY = 0.15
 # real LED lenses score 14–16 (../shared/led-photos 06, 07), printed labels over hidden-until-lit
 # lights 1–6 (tests/test_led.py).
 ALL_OFF_SEEN = 8.0
+# ... and when no slot's window is a word of print (_word_windows): window at both WORD_STEPS of the spacing along the
+# row one way from the slot, each at least WORD_SHARE of the slot's own, and less across the row. A lens is a dot: the
+# real all-off panel_06 and panel_07 show at most 0.1 of it there, panel_05's printed names under a magenta cast up to
+# 1.1. A row with at least WORD_ROW of its slots (and two) on words or a line is no row of lights: every light at most
+# UNSEEN_OFF sure. Neither changed a reading of the benchmark's or the dev renders (seeds 1000–1329, 5000–5299) or of
+# the real photos as bench_led.py reads them (one more right under a cool cast); bench/sweep_led.py in bench/README.
+WORD_STEPS, WORD_SHARE, WORD_ROW = (0.3, 0.4), 0.5, 0.5
 # Which end of a row is first (_direction_doubt): the model's layout settles it when it fits the
 # row as read at least LAYOUT_SURE (placement score) better than mirrored; where nothing
 # settles it, a light that reads otherwise from the other end is at most DIRECTION_DOUBT sure.
@@ -458,8 +466,12 @@ WASHED_OUT = 0.5
 # slots 1.8–5 times the placed row's; a row through the lights whose coarse spots peak off-centre
 # shows about the same). A spot is pinned to a slot within half a spacing (LENS_PIN: nearer this
 # slot than its neighbours); the labels sit 0.3–0.7 spacing beside the lights on the renders.
+# LENS_CAP is ALL_OFF_SEEN, a window seen clearly (it was 4: the real panel_02 under a warmer cast, ×1.07, had its row
+# placed along the printed names, letters 2.8–5 against its lenses' 13–16.6 on the lit lights' line, both capped
+# alike, and read its dim lit LAN off 0.94: bench/sweep_led.py).
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN, LENS_CENTRE = 1.0, 2, 0.15, 0.5, 1.5
-LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
+LENS_TURN, LENS_STRETCH = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08)
+LENS_CAP, LENS_GAIN = ALL_OFF_SEEN, 1.5
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
@@ -2619,7 +2631,11 @@ def _read(seen, model):
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
     tiny = _tiny_row(points, long_side)
-    if tiny:  # print or a pattern the slots were fitted to, not the lights
+    words = _word_windows(levels, scales, points, spacing)
+    if tiny or sum(words) >= max(2, WORD_ROW * len(words)):
+        # Print or a pattern the slots were fitted to, not the lights: a tiny row, or one whose slots are mostly on
+        # words or a line running along the row (a seam, an edge), not on dots. (The real panel_08, lights hidden
+        # under a black case, under a warm cast: its row placed along the case's seam, a speck of dust "on" 0.96.)
         stated = [min(p, UNSEEN_OFF) for p in stated]
     stated = _printed_row(out, stated, printed)
     colours_say = _colour_direction(hues, [led.get("usual_colors") or led["colors"] for led in leds])
@@ -2669,7 +2685,8 @@ def _read(seen, model):
     if (all(item["state"] == "unsure" for item in doubtful_lit) and len(doubtful_lit) <= 1) and (
             any(item["state"] == "unsure" and not weak for item, weak in zip(out, faint))
             or min(item["window"] for item in out) < ALL_OFF_SEEN
-            or _window_beyond(levels, scales, points, like=ALL_OFF_BEYOND)):
+            or _window_beyond(levels, scales, points, like=ALL_OFF_BEYOND)
+            or any(words)):
         # "All off" means "no power" to the fault tree: it stands only when every light's dark
         # window was seen clearly. A row placed on windows alone, some of them unseen or faint,
         # may not be the row: the printed labels of a hidden-until-lit panel look like faint windows.
@@ -2677,6 +2694,7 @@ def _read(seen, model):
         # brightest pixels touch the clip level (a logo on a black case) reads as a faint lit core.
         # Nor when the row's dark windows go on past an end, as clear as its own: the model's lights
         # may be any of them, or the row none (review r14: six dots on a card read a 4-light panel all off).
+        # Nor when a slot's window runs on along the row: a printed name, not a lens (_word_windows).
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
@@ -2824,6 +2842,37 @@ def _more_lights(levels, scales, points, out):
         if lit and brighter > 0 and evidence >= max(MORE_LIT, MORE_LIKE * float(np.median(lit))):
             return True
     return False
+
+
+def _word_windows(levels, scales, points, spacing):
+    """[bool] by slot: whether the slot's window is a word of print or a line, not a lens. The row's line shows window
+    at both WORD_STEPS of the `spacing` from the slot, one way along the row, each at least WORD_SHARE of the slot's own
+    (_window, at least WINDOW_SEEN), and at WORD_STEPS[0] across the row less either way. A lens or a pinhole is a dot
+    with plain case around it, as wide as it is long (a big lens seen from a slot near its edge shows window along and
+    across alike: render 1217); a printed name is a run of letters, and a seam or an edge a line, dark window along
+    it and not across. `points` the row's slots ((x, y) working pixels), ≥ 2.
+
+    Source: bench/sweep_led.py. The real panel_05 (lights hidden until lit under a white shell) under a magenta cast
+    at ×1.18 turned −2.4°: its row placed on the printed names (windows 8.4–11.3, as clear as a lens), letters at 0.3
+    and 0.4 of the spacing along 8–11.5, the faint POWER glow below "Power" missed and read off 0.92; the real all-off
+    panel_06's and panel_07's lenses show at most a tenth of their window there."""
+    points = np.asarray(points, dtype=np.float64)
+    along = (points[-1] - points[0]) / max(1e-9, float(np.hypot(*(points[-1] - points[0]))))
+    across = np.array([-along[1], along[0]])
+
+    def window_at(point, step, direction):
+        x, y = point + step * spacing * direction
+        return _window(levels, scales, x, y, spacing)
+
+    words = []
+    for point in points:
+        own = window_at(point, 0.0, along)
+        least = WORD_SHARE * own
+        words.append(own >= WINDOW_SEEN
+                     and all(window_at(point, side * WORD_STEPS[0], across) < least for side in (-1, 1))
+                     and any(all(window_at(point, side * step, along) >= least for step in WORD_STEPS)
+                             for side in (-1, 1)))
+    return words
 
 
 def _window_beyond(levels, scales, points, like=MORE_LIKE):
