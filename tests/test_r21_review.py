@@ -111,9 +111,10 @@ def test_a_close_crop_does_not_light_a_tinted_unlit_lens():
 
 
 @needs_photos
-@pytest.mark.xfail(strict=True, reason="open (review r21): panel_08 (all off) under a green cast (R x0.85, G x1.15, "
-                   "B x0.85) at full size reads a speck near its POWER 'on green' 0.96 (the photo as taken: unsure 0.75)")
 def test_a_green_cast_does_not_light_a_speck_on_a_black_case():
+    """Review r21, open to reader .42: panel_08 (all off) under a green cast (R ×0.85, G ×1.15, B ×0.85) at full size
+    read a speck near its POWER "on green" 0.96 (the photo as taken: unsure 0.75). Since .43 a row mostly on words or
+    a line (the black case's seam) and not held by clearly lit lights is no row of lights (reader._word_windows)."""
     image = ImageOps.exif_transpose(Image.open(PHOTOS / "panel_08.jpg")).convert("RGB")
     gains = np.array([0.85, 1.15, 0.85], np.float32)
     cast = Image.fromarray(np.clip(np.asarray(image).astype(np.float32) * gains, 0, 255).astype(np.uint8))

@@ -151,7 +151,7 @@ VERSION = "2026-12-06.43"  # .3 lines (cables) are not lit spots; .4 slot placem
 # _gives_light by its clipped value (one channel at 250), not only by pixels white in all three (_value_clipped_share)
 # .41 a burst's light is steady only when no frame clearly says otherwise (_state); a light read blinking below SURE is
 # "unsure" leaning "blinking", as "on" and "off" are (review r52); .42 CALIBRATION["doubtful"] refitted on held-out renders
-# .43 a row on words or a seam, not dots, is no row of lights (_word_windows); LENS_CAP 4 → ALL_OFF_SEEN (_lens_row)
+# .43 a row on words or a seam, not dots, and not held by clearly lit lights is no row of lights (_word_windows)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -312,10 +312,11 @@ ALL_OFF_SEEN = 8.0
 # ... and when no slot's window is a word of print (_word_windows): window at both WORD_STEPS of the spacing along the
 # row one way from the slot, each at least WORD_SHARE of the slot's own, and less across the row. A lens is a dot: the
 # real all-off panel_06 and panel_07 show at most 0.1 of it there, panel_05's printed names under a magenta cast up to
-# 1.1. A row with at least WORD_ROW of its slots (and two) on words or a line is no row of lights: every light at most
-# UNSEEN_OFF sure. Neither changed a reading of the benchmark's or the dev renders (seeds 1000–1329, 5000–5299) or of
-# the real photos as bench_led.py reads them (one more right under a cool cast); bench/sweep_led.py in bench/README.
-WORD_STEPS, WORD_SHARE, WORD_ROW = (0.3, 0.4), 0.5, 0.5
+# 1.1. A row with at least WORD_ROW of its slots (and two) on words or a line, and under WORD_PINNED lights clearly lit
+# (CAST_LIT: no cast's speck), is no row of lights: every light at most UNSEEN_OFF sure. A slot clearly lit is no word
+# (_word_windows). Neither changed a reading of the benchmark's or the dev renders (seeds 1000–1329, 5000–5299) or of
+# the real photos as bench_led.py reads them; bench/sweep_led.py and the held-out renders in bench/README (.43).
+WORD_STEPS, WORD_SHARE, WORD_ROW, WORD_PINNED = (0.3, 0.4), 0.5, 0.5, 2
 # Which end of a row is first (_direction_doubt): the model's layout settles it when it fits the
 # row as read at least LAYOUT_SURE (placement score) better than mirrored; where nothing
 # settles it, a light that reads otherwise from the other end is at most DIRECTION_DOUBT sure.
@@ -466,12 +467,8 @@ WASHED_OUT = 0.5
 # slots 1.8–5 times the placed row's; a row through the lights whose coarse spots peak off-centre
 # shows about the same). A spot is pinned to a slot within half a spacing (LENS_PIN: nearer this
 # slot than its neighbours); the labels sit 0.3–0.7 spacing beside the lights on the renders.
-# LENS_CAP is ALL_OFF_SEEN, a window seen clearly (it was 4: the real panel_02 under a warmer cast, ×1.07, had its row
-# placed along the printed names, letters 2.8–5 against its lenses' 13–16.6 on the lit lights' line, both capped
-# alike, and read its dim lit LAN off 0.94: bench/sweep_led.py).
 LENS_LIT, LENS_LIT_SLOTS, LENS_OFF, LENS_PIN, LENS_CENTRE = 1.0, 2, 0.15, 0.5, 1.5
-LENS_TURN, LENS_STRETCH = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08)
-LENS_CAP, LENS_GAIN = ALL_OFF_SEEN, 1.5
+LENS_TURN, LENS_STRETCH, LENS_CAP, LENS_GAIN = (-4.0, -2.0, 0.0, 2.0, 4.0), (0.92, 0.96, 1.0, 1.04, 1.08), 4.0, 1.5
 # A row may be placed with up to CUT_SLOTS of its lights outside the frame (_placeable):
 # a row cut by the frame's edge. Those lights are at most CUT_SURE sure ("unsure"): they are not in
 # the photo. (The technician is not sent back: the lights in the frame are read, and a row read
@@ -2631,11 +2628,14 @@ def _read(seen, model):
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
     tiny = _tiny_row(points, long_side)
-    words = _word_windows(levels, scales, points, spacing)
-    if tiny or sum(words) >= max(2, WORD_ROW * len(words)):
+    clearly_lit = [item["state"] != "off" and item["evidence"] >= CAST_LIT for item in out]
+    words = _word_windows(levels, scales, points, spacing, [not lit for lit in clearly_lit])
+    if tiny or (sum(words) >= max(2, WORD_ROW * len(words)) and sum(clearly_lit) < WORD_PINNED):
         # Print or a pattern the slots were fitted to, not the lights: a tiny row, or one whose slots are mostly on
-        # words or a line running along the row (a seam, an edge), not on dots. (The real panel_08, lights hidden
-        # under a black case, under a warm cast: its row placed along the case's seam, a speck of dust "on" 0.96.)
+        # words or a line running along the row (a seam, an edge), not on dots, and not held by lit lights. (The real
+        # panel_08, lights hidden under a black case, under a warm cast: its row placed along the case's seam, a speck
+        # of dust "on" 0.96. Review r55: a row of lights with their names printed beside them on the line, the lit
+        # ones clear, the unlit ones faint lenses whose names count as words.)
         stated = [min(p, UNSEEN_OFF) for p in stated]
     stated = _printed_row(out, stated, printed)
     colours_say = _colour_direction(hues, [led.get("usual_colors") or led["colors"] for led in leds])
@@ -2844,13 +2844,15 @@ def _more_lights(levels, scales, points, out):
     return False
 
 
-def _word_windows(levels, scales, points, spacing):
+def _word_windows(levels, scales, points, spacing, unlit):
     """[bool] by slot: whether the slot's window is a word of print or a line, not a lens. The row's line shows window
     at both WORD_STEPS of the `spacing` from the slot, one way along the row, each at least WORD_SHARE of the slot's own
     (_window, at least WINDOW_SEEN), and at WORD_STEPS[0] across the row less either way. A lens or a pinhole is a dot
     with plain case around it, as wide as it is long (a big lens seen from a slot near its edge shows window along and
     across alike: render 1217); a printed name is a run of letters, and a seam or an edge a line, dark window along
-    it and not across. `points` the row's slots ((x, y) working pixels), ≥ 2.
+    it and not across. `points` the row's slots ((x, y) working pixels), ≥ 2; `unlit` [bool] by slot, False where
+    the slot is read clearly lit (CAST_LIT): such a slot is no word. A light with its name printed beside it on the
+    row's line shows just that pattern (review r55: renders with each name right of its light, every lit one a word).
 
     Source: bench/sweep_led.py. The real panel_05 (lights hidden until lit under a white shell) under a magenta cast
     at ×1.18 turned −2.4°: its row placed on the printed names (windows 8.4–11.3, as clear as a lens), letters at 0.3
@@ -2865,10 +2867,10 @@ def _word_windows(levels, scales, points, spacing):
         return _window(levels, scales, x, y, spacing)
 
     words = []
-    for point in points:
+    for point, off in zip(points, unlit):
         own = window_at(point, 0.0, along)
         least = WORD_SHARE * own
-        words.append(own >= WINDOW_SEEN
+        words.append(off and own >= WINDOW_SEEN
                      and all(window_at(point, side * WORD_STEPS[0], across) < least for side in (-1, 1))
                      and any(all(window_at(point, side * step, along) >= least for step in WORD_STEPS)
                              for side in (-1, 1)))
