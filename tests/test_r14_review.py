@@ -64,8 +64,9 @@ def test_a_blinking_pon_in_a_burst_is_read_blinking_and_its_steady_neighbours_on
 
 def test_panel_02_right_of_its_lights_is_not_read_all_off():
     """Open from review r14 to reader .42 (all six read off 0.92-0.94 on a row of print; 0.45, 0.6: unsure); since .43
-    a row read all off with a slot on a word or a line is unsure (reader._word_windows). panel_02's row is at its bottom left; cropped from 55 % of its width to the right edge, no light is in the
-    frame and the reader says all six are off ("no power") for sure. Review r13's right-1906 (x 0.47 of the width)
+    a row read all off with a slot on a word or a line is unsure (reader._word_windows). panel_02's row is at its
+    bottom left; cropped from 55 % of its width to the right edge, no light is in the frame and the reader said all
+    six are off ("no power") for sure. Review r13's right-1906 (x 0.47 of the width)
     is the same fault; it is not one knife-edge: x 0.55 fails too."""
     image = phone_size(photo("panel_02.jpg"))
     crop = image.crop((int(0.55 * image.width), 0, image.width, image.height))

@@ -2629,7 +2629,9 @@ def _read(seen, model):
         stated[k] = min(stated[k], CUT_SURE)
     tiny = _tiny_row(points, long_side)
     clearly_lit = [item["state"] != "off" and item["evidence"] >= CAST_LIT for item in out]
-    words = _word_windows(levels, scales, points, spacing, [not lit for lit in clearly_lit])
+    # Two clearly lit lights hold the row (WORD_PINNED) and keep it from the all-off test below: no word matters then.
+    words = ([False] * len(out) if sum(clearly_lit) >= WORD_PINNED
+             else _word_windows(levels, scales, points, spacing, [not lit for lit in clearly_lit]))
     if tiny or (sum(words) >= max(2, WORD_ROW * len(words)) and sum(clearly_lit) < WORD_PINNED):
         # Print or a pattern the slots were fitted to, not the lights: a tiny row, or one whose slots are mostly on
         # words or a line running along the row (a seam, an edge), not on dots, and not held by lit lights. (The real
