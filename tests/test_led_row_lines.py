@@ -98,3 +98,27 @@ def test_a_row_placed_for_sure_keeps_its_confidence(seed):
     assert len(decided) >= len(result["leds"]) - 1
     assert all(led["fit"] >= reader.DOUBTFUL_FIT for led in decided)
     assert max(led["confidence"] for led in decided) > reader.DOUBTFUL_ROW_RATE
+
+
+@pytest.mark.parametrize("seed", [5130, 5133, 5079])
+def test_a_rival_whose_own_slots_show_nothing_settles_the_row(seed):
+    """Reader .44: a rival placement of the slots that scores about as well as the row (5130: squeezed onto part of
+    the row; 5133, 5079: a tie) is settled by the slots each has alone: every one of the row's shows its light, none
+    of the rival's shows anything, so the row is placed for sure (reader._shifted_rival). Dev renders read all unsure
+    by .43, placed right; now their lights are decided, none wrong."""
+    case = led_render.make_case(seed, *led_render.labelled_kind(seed - 5000))
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    pairs = [(truth["state"], led["state"]) for truth, led in zip(case["truth"], result["leds"])]
+    decided = [(truth, state) for truth, state in pairs if state != "unsure"]
+    assert placed_right(case, result)
+    assert len(decided) >= 3 and all(truth == state for truth, state in decided), pairs
+
+
+def test_a_tie_with_a_rival_one_slot_along_reads_no_light_as_placed_for_sure():
+    """A rival that ties the row may have a third placement tying too (dev render 5362, its lights two slots along):
+    a tie is settled only by the slots each placement has alone, never read as "shifted" (a light both read alike
+    read as placed for sure), which read an unlit light on."""
+    case = led_render.make_case(5362, *led_render.labelled_kind(362))
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    assert [(t["label"], led["state"]) for t, led in zip(case["truth"], result["leds"])
+            if led["state"] in ("on", "off") and t["state"] in ("on", "off") and led["state"] != t["state"]] == []

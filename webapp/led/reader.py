@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-06.43"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-06.44"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -152,6 +152,7 @@ VERSION = "2026-12-06.43"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .41 a burst's light is steady only when no frame clearly says otherwise (_state); a light read blinking below SURE is
 # "unsure" leaning "blinking", as "on" and "off" are (review r52); .42 CALIBRATION["doubtful"] refitted on held-out renders
 # .43 a row on words or a seam, not dots, and not held by clearly lit lights is no row of lights (_word_windows)
+# .44 any rival placement, and a tie, is settled by the slots each has alone (_shifted_rival)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -268,6 +269,11 @@ PRINT_WINDOW, PRINT_LINE, PRINT_GAP = 1.0, 0.2, 0.25
 # 13 rows settled (11 placed right), their lights decided 4 → 31, all right; 15 rows left with
 # such a rival, lights both read alike decided 3 → 12, all right (their leans right 14/15 on rows
 # placed right, 39/48 on rows misplaced; the lights read otherwise 22/22 and 7/17).
+# Since .44 any rival is settled so, not only one slot along: the slots each placement has alone (none of the other's
+# within SHIFT_MATCH), every one of the placed row's showing its light and none of the rival's showing anything; ties
+# too (score equal to the rival's). Rivals seen: the row squeezed to half its spacing onto the same lit lights (render
+# 1238: its own slot a lens of window 11.5, the rival's plain case), and a row one slot along that ties. Labelled set
+# 1,007 → 1,012, dev renders 1,031 → 1,053, none decided wrong (of 8 rows changed, 7 placed right, one still unsure).
 SHIFT_MATCH, SHIFT_SETTLED = 0.15, SURE_FIT
 # An "off" light is only as sure as its unlit window (lens or pinhole) is seen: a window
 # spot of at least WINDOW_SEEN (noise units) within WINDOW_REACH of the spacing of its slot,
@@ -1238,40 +1244,33 @@ def _fit_slots(line, spots, slots, roles, size, cut=True):
 
 
 def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, fit_confidence):
-    """A rival placement one slot along the row from the placed one (`pos`, `rival_pos`: (slots,)
-    positions along the line from `origin` in `direction`, working pixels): the two put their
-    slots on the same spots but one, so they explain the same lit spots and windows with labels
-    assigned one light apart (review r8: panel_04 at JPEG 92, placed 20.1 against 19.7, read all
-    five lights unsure). What tells them apart is the slot each has that the other has not, at
-    opposite ends of the row: when the placed row's own end slot shows its light (a window of
-    WINDOW_SEEN, or a lit spot of evidence 1) and the rival's shows nothing, the rival explains a
-    light that is not there and the placement stands: the fit confidence becomes SHIFT_SETTLED.
-    Returns (fit confidence, shifted): `shifted` is True when the rival is one slot along and not
-    so settled; then a light both read alike is read as placed for sure, and one they read
-    differently is as sure as the placement (per light, not the whole row)."""
+    """A rival placement of the slots on the row's line (`pos`, `rival_pos`: (slots,) positions along the line from
+    `origin` in `direction`, working pixels), most often one slot along from the placed one: the two put their slots
+    on the same spots but one, so they explain the same lit spots and windows with labels assigned one light apart
+    (review r8: panel_04 at JPEG 92, placed 20.1 against 19.7, read all five lights unsure). What tells them apart
+    is the slots each has that the other has not: when every one the placed row has alone shows its light (a window
+    of WINDOW_SEEN, or a lit spot of evidence 1) and none the rival has alone shows anything, the rival explains
+    lights that are not there and the placement stands: the fit confidence becomes SHIFT_SETTLED. That holds for
+    any rival (render 1238: squeezed to half the spacing onto the same two lit lights, its own slots on plain case).
+    Returns (fit confidence, shifted): `shifted` is True when the rival is one slot along and not so settled; then
+    a light both read alike is read as placed for sure, and one they read differently is as sure as the placement
+    (per light, not the whole row)."""
     n = len(pos)
     if n < 3:
         return fit_confidence, False
     tol = SHIFT_MATCH * spacing
-    for step in (1, -1):
-        # rival slot k sits on placed slot k - step (a rival shifted by `step` slots toward the row's start)
-        if step == 1:
-            shared = np.abs(rival_pos[1:] - pos[:-1]) <= tol
-            own, theirs = pos[-1], rival_pos[0]
-        else:
-            shared = np.abs(rival_pos[:-1] - pos[1:]) <= tol
-            own, theirs = pos[0], rival_pos[-1]
-        if not shared.all():
-            continue
 
-        def shows(t):
-            x, y = origin[0] + t * direction[0], origin[1] + t * direction[1]
-            return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
-                    or _evidence(levels, scales, x, y, spacing) >= 1.0)
-        if shows(own) and not shows(theirs):
-            return max(fit_confidence, SHIFT_SETTLED), False
-        return fit_confidence, True
-    return fit_confidence, False
+    def shows(t):
+        x, y = origin[0] + t * direction[0], origin[1] + t * direction[1]
+        return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
+                or _evidence(levels, scales, x, y, spacing) >= 1.0)
+    own = [t for t in pos if np.min(np.abs(rival_pos - t)) > tol]
+    theirs = [t for t in rival_pos if np.min(np.abs(pos - t)) > tol]
+    if own and theirs and all(shows(t) for t in own) and not any(shows(t) for t in theirs):
+        return max(fit_confidence, SHIFT_SETTLED), False
+    # one slot along either way: rival slot k on placed slot k - 1, or on k + 1
+    along = (np.abs(rival_pos[1:] - pos[:-1]) <= tol).all() or (np.abs(rival_pos[:-1] - pos[1:]) <= tol).all()
+    return fit_confidence, bool(along)
 
 
 def _print_between(spots, points, spacing):
@@ -2493,13 +2492,14 @@ def _read(seen, model):
     stray_trust = 0.75 if stray else 1.0
     placed = "sure" if fit_confidence >= SURE_FIT and not stray else "doubtful"
     shifted = False
-    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1 and score > rival:
+    if placed == "doubtful" and not stray and rival_pos is not None and len(images) == 1 and score >= rival:
         # (in a burst, found on every pixel at its brightest, frames read as placed for sure flickered:
-        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off; a rival scoring as
-        # well as the row, a tie, may have a third placement tying too: dev render 5362, its lights two
-        # slots along, read an unlit light on)
+        # dev renders 5075, 5105 and 5312 read lights blinking that are on or off.) A rival scoring as well
+        # as the row, a tie, is settled only by the slots each has alone (.44), never read "shifted": a third
+        # placement may tie too (dev render 5362, its lights two slots along, read an unlit light on).
         fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
                                                  fit_confidence)
+        shifted = shifted and score > rival
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     # JPEG speckle is no lit evidence (_evidence's `cored`) on a single photo's row placed for sure whose every slot
