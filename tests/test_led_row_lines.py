@@ -122,3 +122,15 @@ def test_a_tie_with_a_rival_one_slot_along_reads_no_light_as_placed_for_sure():
     result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
     assert [(t["label"], led["state"]) for t, led in zip(case["truth"], result["leds"])
             if led["state"] in ("on", "off") and t["state"] in ("on", "off") and led["state"] != t["state"]] == []
+
+
+@pytest.mark.parametrize("seed", [61565, 61924])
+def test_a_row_on_cables_is_not_settled_by_a_rival(seed):
+    """Review r56 (first .44): on fresh single renders a row placed down and across cables had a rival placement,
+    squeezed or stretched, whose own slots showed nothing; the row's own slot "showed" a light where a cable crossed it
+    (a window 3.66, lit evidence 2.15), and settling the rival put it for sure: lights of an unpowered panel read "on"
+    0.90-0.96. Only a slot clearly lit, or a window that is no line crossing the row and no word along it, settles."""
+    case = led_render.make_case(seed, "single", None)
+    result = reader.read([reader.open_photo(p) for p in case["photos"]], case["told"])
+    assert [(t["label"], led["state"]) for t, led in zip(case["truth"], result["leds"])
+            if result["quality"]["ok"] and led["state"] in ("on", "off") and led["state"] != t["state"]] == []

@@ -269,11 +269,13 @@ PRINT_WINDOW, PRINT_LINE, PRINT_GAP = 1.0, 0.2, 0.25
 # 13 rows settled (11 placed right), their lights decided 4 → 31, all right; 15 rows left with
 # such a rival, lights both read alike decided 3 → 12, all right (their leans right 14/15 on rows
 # placed right, 39/48 on rows misplaced; the lights read otherwise 22/22 and 7/17).
-# Since .44 any rival is settled so, not only one slot along: the slots each placement has alone (none of the other's
-# within SHIFT_MATCH), every one of the placed row's showing its light and none of the rival's showing anything; ties
-# too (score equal to the rival's). Rivals seen: the row squeezed to half its spacing onto the same lit lights (render
-# 1238: its own slot a lens of window 11.5, the rival's plain case), and a row one slot along that ties. Labelled set
-# 1,007 → 1,012, dev renders 1,031 → 1,053, none decided wrong (of 8 rows changed, 7 placed right, one still unsure).
+# Since .44 any rival is settled by the slots each placement has alone (none of the other's within SHIFT_MATCH), ties
+# too: none of the rival's showing anything, and every one of the placed row's holding a light (clearly lit, or a window
+# that is no line crossing the row and no word along it; a cable crossing the row showed window and lit evidence to the
+# looser test: review r56's fresh renders 61924 and 61565, read "on" 0.9-0.96 on no power). Rivals seen: the row
+# squeezed to half its spacing onto the same lit lights (render 1238: its own slot a lens of window 11.5, the rival's
+# plain case), and rows one slot along that tie. Labelled set 1,007 → 1,012, dev renders 1,031 → 1,053, review r56's
+# 1,400 fresh renders 4,962 → 5,005 right, none decided wrong more.
 SHIFT_MATCH, SHIFT_SETTLED = 0.15, SURE_FIT
 # An "off" light is only as sure as its unlit window (lens or pinhole) is seen: a window
 # spot of at least WINDOW_SEEN (noise units) within WINDOW_REACH of the spacing of its slot,
@@ -1243,34 +1245,63 @@ def _fit_slots(line, spots, slots, roles, size, cut=True):
     return float(total[best]), rival, origin, (ux, uy), pos[best], radius, rival_pos, points
 
 
-def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, fit_confidence):
+def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, fit_confidence, tie=False):
     """A rival placement of the slots on the row's line (`pos`, `rival_pos`: (slots,) positions along the line from
     `origin` in `direction`, working pixels), most often one slot along from the placed one: the two put their slots
     on the same spots but one, so they explain the same lit spots and windows with labels assigned one light apart
     (review r8: panel_04 at JPEG 92, placed 20.1 against 19.7, read all five lights unsure). What tells them apart
     is the slots each has that the other has not: when every one the placed row has alone shows its light (a window
     of WINDOW_SEEN, or a lit spot of evidence 1) and none the rival has alone shows anything, the rival explains
-    lights that are not there and the placement stands: the fit confidence becomes SHIFT_SETTLED. That holds for
-    any rival (render 1238: squeezed to half the spacing onto the same two lit lights, its own slots on plain case).
-    Returns (fit confidence, shifted): `shifted` is True when the rival is one slot along and not so settled; then
-    a light both read alike is read as placed for sure, and one they read differently is as sure as the placement
-    (per light, not the whole row)."""
+    lights that are not there and the placement stands: the fit confidence becomes SHIFT_SETTLED. Any other rival
+    (render 1238: squeezed to half the spacing onto the same two lit lights, its own slots on plain case), and a
+    `tie` (the rival scoring as well), settles so only where the placed row's own slots hold a light: clearly lit
+    (CAST_LIT), or a window that is neither a line crossing the row nor a word along it (review r56: cables).
+    Returns (fit confidence, shifted): `shifted` is True when the rival is one slot along, not a tie, and not so
+    settled; then a light both read alike is read as placed for sure, and one they read differently is as sure as
+    the placement (per light, not the whole row)."""
     n = len(pos)
     if n < 3:
         return fit_confidence, False
     tol = SHIFT_MATCH * spacing
 
+    def point(t):
+        return np.array([origin[0] + t * direction[0], origin[1] + t * direction[1]])
+
     def shows(t):
-        x, y = origin[0] + t * direction[0], origin[1] + t * direction[1]
+        x, y = point(t)
         return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
                 or _evidence(levels, scales, x, y, spacing) >= 1.0)
+
+    along_row = np.asarray(direction, dtype=np.float64)
+    across_row = np.array([-direction[1], direction[0]])
+
+    def holds_a_light(t):
+        # Clearly lit (CAST_LIT), or a window that is neither a line crossing the row (a cable: window on both ways
+        # across at WORD_STEPS[0] of the spacing, not along) nor a word along it (_word_windows' test). Review r56:
+        # fresh render 61924's slot lit at 2.15 on crossing cables, 61565's a window 3.66 where a cable crossed the row.
+        x, y = point(t)
+        if _evidence(levels, scales, x, y, spacing) >= CAST_LIT:
+            return True
+        own_window = _window(levels, scales, x, y, spacing)
+        if own_window < WINDOW_SEEN:
+            return False
+        least = WORD_SHARE * own_window
+
+        def seen(side, step, way):
+            return _window(levels, scales, *(point(t) + side * step * spacing * way), spacing) >= least
+        crossing = (all(seen(side, WORD_STEPS[0], across_row) for side in (-1, 1))
+                    and not any(seen(side, WORD_STEPS[0], along_row) for side in (-1, 1)))
+        word = (not any(seen(side, WORD_STEPS[0], across_row) for side in (-1, 1))
+                and any(all(seen(side, step, along_row) for step in WORD_STEPS) for side in (-1, 1)))
+        return not crossing and not word
     own = [t for t in pos if np.min(np.abs(rival_pos - t)) > tol]
     theirs = [t for t in rival_pos if np.min(np.abs(pos - t)) > tol]
-    if own and theirs and all(shows(t) for t in own) and not any(shows(t) for t in theirs):
-        return max(fit_confidence, SHIFT_SETTLED), False
     # one slot along either way: rival slot k on placed slot k - 1, or on k + 1
-    along = (np.abs(rival_pos[1:] - pos[:-1]) <= tol).all() or (np.abs(rival_pos[:-1] - pos[1:]) <= tol).all()
-    return fit_confidence, bool(along)
+    along = bool((np.abs(rival_pos[1:] - pos[:-1]) <= tol).all() or (np.abs(rival_pos[:-1] - pos[1:]) <= tol).all())
+    if own and theirs and not any(shows(t) for t in theirs) and (
+            all(shows(t) for t in own) if along and not tie else all(holds_a_light(t) for t in own)):
+        return max(fit_confidence, SHIFT_SETTLED), False
+    return fit_confidence, along and not tie
 
 
 def _print_between(spots, points, spacing):
@@ -2498,8 +2529,7 @@ def _read(seen, model):
         # as the row, a tie, is settled only by the slots each has alone (.44), never read "shifted": a third
         # placement may tie too (dev render 5362, its lights two slots along, read an unlit light on).
         fit_confidence, shifted = _shifted_rival(levels, scales, origin, (ux, uy), pos, rival_pos, spacing,
-                                                 fit_confidence)
-        shifted = shifted and score > rival
+                                                 fit_confidence, tie=score <= rival)
         placed = "sure" if fit_confidence >= SURE_FIT else "doubtful"
     frame_levels = [levels] if len(images) == 1 else [_pyramid(*ch, bright_case) for ch in chans]
     # JPEG speckle is no lit evidence (_evidence's `cored`) on a single photo's row placed for sure whose every slot
