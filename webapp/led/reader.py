@@ -1272,28 +1272,13 @@ def _shifted_rival(levels, scales, origin, direction, pos, rival_pos, spacing, f
         return (_window(levels, scales, x, y, spacing) >= WINDOW_SEEN
                 or _evidence(levels, scales, x, y, spacing) >= 1.0)
 
-    along_row = np.asarray(direction, dtype=np.float64)
-    across_row = np.array([-direction[1], direction[0]])
-
     def holds_a_light(t):
-        # Clearly lit (CAST_LIT), or a window that is neither a line crossing the row (a cable: window on both ways
-        # across at WORD_STEPS[0] of the spacing, not along) nor a word along it (_word_windows' test). Review r56:
-        # fresh render 61924's slot lit at 2.15 on crossing cables, 61565's a window 3.66 where a cable crossed the row.
-        x, y = point(t)
-        if _evidence(levels, scales, x, y, spacing) >= CAST_LIT:
-            return True
-        own_window = _window(levels, scales, x, y, spacing)
-        if own_window < WINDOW_SEEN:
-            return False
-        least = WORD_SHARE * own_window
-
-        def seen(side, step, way):
-            return _window(levels, scales, *(point(t) + side * step * spacing * way), spacing) >= least
-        crossing = (all(seen(side, WORD_STEPS[0], across_row) for side in (-1, 1))
-                    and not any(seen(side, WORD_STEPS[0], along_row) for side in (-1, 1)))
-        word = (not any(seen(side, WORD_STEPS[0], across_row) for side in (-1, 1))
-                and any(all(seen(side, step, along_row) for step in WORD_STEPS) for side in (-1, 1)))
-        return not crossing and not word
+        # Clearly lit (CAST_LIT), or a window that is neither a line crossing the row nor a word along it
+        # (_window_shape). Review r56: fresh render 61924's slot lit at 2.15 on crossing cables, 61565's a window
+        # 3.66 where a cable crossed the row.
+        at = point(t)
+        return (_evidence(levels, scales, at[0], at[1], spacing) >= CAST_LIT
+                or _window_shape(levels, scales, at, direction, spacing) == "lens")
     own = [t for t in pos if np.min(np.abs(rival_pos - t)) > tol]
     theirs = [t for t in rival_pos if np.min(np.abs(pos - t)) > tol]
     # one slot along either way: rival slot k on placed slot k - 1, or on k + 1
@@ -2892,21 +2877,42 @@ def _word_windows(levels, scales, points, spacing, unlit):
     panel_06's and panel_07's lenses show at most a tenth of their window there."""
     points = np.asarray(points, dtype=np.float64)
     along = (points[-1] - points[0]) / max(1e-9, float(np.hypot(*(points[-1] - points[0]))))
+    return [off and _window_shape(levels, scales, point, along, spacing, crossing=False) == "word"
+            for point, off in zip(points, unlit)]
+
+
+def _window_shape(levels, scales, point, along, spacing, crossing=True):
+    """What the window at a slot is, by the window around it on the row's line (`point` (x, y) working pixels,
+    `along` the row's unit direction, `spacing` the row's least spacing in working pixels):
+    - None: no window there (_window under WINDOW_SEEN);
+    - "word": a word of print or a line along the row: window at both WORD_STEPS of the spacing one way along the
+      row, each at least WORD_SHARE of the slot's own, and less either way at WORD_STEPS[0] across (_word_windows);
+    - "crossing": a line crossing the row (a cable, an edge): window both ways across at WORD_STEPS[0], at least
+      WORD_SHARE of the slot's own, and less either way along (review r56: fresh renders 61924, 61565); looked for
+      only when `crossing`;
+    - "lens": any other window, a dot with plain case around it or a big lens seen from near its edge (window along
+      and across alike: render 1217).
+    The windows around are measured only as far as the answer needs them (bench_led.py's 12-MP timing)."""
+    point = np.asarray(point, dtype=np.float64)
+    along = np.asarray(along, dtype=np.float64)
     across = np.array([-along[1], along[0]])
 
-    def window_at(point, step, direction):
+    def window_at(step, direction):
         x, y = point + step * spacing * direction
         return _window(levels, scales, x, y, spacing)
 
-    words = []
-    for point, off in zip(points, unlit):
-        own = window_at(point, 0.0, along)
-        least = WORD_SHARE * own
-        words.append(off and own >= WINDOW_SEEN
-                     and all(window_at(point, side * WORD_STEPS[0], across) < least for side in (-1, 1))
-                     and any(all(window_at(point, side * step, along) >= least for step in WORD_STEPS)
-                             for side in (-1, 1)))
-    return words
+    own = window_at(0.0, along)
+    if own < WINDOW_SEEN:
+        return None
+    least = WORD_SHARE * own
+    across_seen = [window_at(side * WORD_STEPS[0], across) >= least for side in (-1, 1)]
+    if not any(across_seen) and any(all(window_at(side * step, along) >= least for step in WORD_STEPS)
+                                    for side in (-1, 1)):
+        return "word"
+    if crossing and all(across_seen) and not any(window_at(side * WORD_STEPS[0], along) >= least
+                                                 for side in (-1, 1)):
+        return "crossing"
+    return "lens"
 
 
 def _window_beyond(levels, scales, points, like=MORE_LIKE):
