@@ -90,6 +90,8 @@ def test_an_led_photo_chosen_and_tapped_survives_a_reload_until_it_is_saved(app,
     page.set_input_files("#leds input[name=led-photo]", str(photo_file(tmp_path)))
     draft = page.locator("#led-draft")
     expect(draft).to_be_visible()
+    # review r56: no empty "新的指示灯检查" under the open draft (a second photo would have taken its place)
+    expect(page.locator("#led-form")).to_have_count(0)
     draft.locator(".led-chip[data-index='0']").tap()
     expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
     page.reload()  # the phone killed the tab behind the camera app, or the technician pulled to refresh
@@ -101,12 +103,15 @@ def test_an_led_photo_chosen_and_tapped_survives_a_reload_until_it_is_saved(app,
     draft.locator("[data-led-save]").tap()
     expect(page.locator(".led-check")).to_have_count(1)
     expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    expect(page.locator("#led-form h3")).to_have_text("新的指示灯检查")  # saved: the form is back for another check
     page.reload()
     expect(page.locator(".led-check")).to_have_count(1)
     expect(page.locator("#led-draft")).to_have_count(0)  # queued: the kept copy is gone, not drawn twice
     page.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
+    expect(page.locator("#led-form")).to_have_count(0)
     page.locator("#led-draft [data-led-discard]").tap()
     expect(page.locator("#led-draft")).to_have_count(0)  # gone from the screen once it is forgotten, then reload
+    expect(page.locator("#led-form")).to_be_visible()
     page.reload()
     expect(page.locator(".led-check")).to_have_count(1)
     expect(page.locator("#led-draft")).to_have_count(0)  # discarded stays discarded

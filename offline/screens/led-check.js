@@ -276,15 +276,17 @@ function newCheckForm(ref, o, again) {
     <label class="btn wide"><input type="file" name="led-photo" accept="image/*" hidden @change=${(e) => pickPhoto(e, o)}> ${t("No camera here: choose a photo")}</label></form>`;
 }
 
-// The job page's LED section: saved checks, the draft being tapped, the form for a new check.
+// The job page's LED section: saved checks, then the draft being tapped or else the form for a new check. While a
+// draft is open the form is not shown: a second photo would take the draft's place and lose its taps, and an empty
+// "New LED check" under it read as a second check begun (review r56). Saving or discarding the draft brings it back.
 export async function ledView(o) {
   const ref = await reference("leds");
   if (!ref) { return nothing; }
   const checks = o.led_checks || [];
   const saved = await Promise.all(checks.map((c) => checkView(ref, c, o.id)));
   const mine = await draftOf(o.id);
-  return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}${mine ? draftView(ref, mine) : nothing}
-    ${newCheckForm(ref, o, checks.length || mine)}</section>`;
+  return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}
+    ${mine ? draftView(ref, mine) : newCheckForm(ref, o, checks.length > 0)}</section>`;
 }
 
 // The model the form names: {model} or {error}.
