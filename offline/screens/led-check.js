@@ -40,21 +40,42 @@ const ADVICE_WORDS = {
   colour_misfit: t("A lit light shows a colour the light in its place on this model cannot show, so no light was decided: the model may not be the unit's, or the row may not be whole in the photo. Check the model on the unit's label (or the names typed), take the photo with the whole row in the frame, and look at the lights yourself."),
 };
 
-let draft = null;  // taken but not saved: {order_id, model, capture, blob, url, frames, frame, states, seconds?}
-// The draft is also kept in the phone's database (drafts.js) until it is queued, so a reload, a
-// crash or the phone killing the browser behind the camera app never loses the photo or the taps.
+// A photo taken but not saved, one per order: {order_id, draft_id, model, capture, blob, url, frames, frame, states,
+// seconds?}; `draft_id` tells one draft from another. Each is kept in the phone's database (drafts.js) until it is queued,
+// so a reload, a crash or the phone killing the browser behind the camera app never loses the photo or the taps; the
+// kept copy is the one that counts, shared by the phone's tabs: what is in memory here only holds its photo's URL.
+// (Review r57: one draft in memory for all orders hid job A's draft once job B had one, and A's next photo wrote over
+// A's taps; a draft saved in one tab stayed in another, and saving it there queued the photo twice.)
+const drafts = new Map();  // order id → draft
+let shownDraft = null;  // the draft on the job page now, whose lights the chips tap
+const draftNotice = new Set();  // orders whose new photo was not taken: a draft from another tab was there first
 const DRAFT_FORM = "led-photo";
 const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM, Object.fromEntries(Object.entries(d).filter(([k]) => k !== "url")))
-  .catch(() => {});
+  .then(() => { d.unkept = false; }, () => { d.unkept = true; });
 
-// The draft of this order: the one in memory, else the one kept in the database (after a reload).
-async function draftOf(orderId) {
-  if (draft && draft.order_id === orderId) { return draft; }
-  if (draft) { return null; }  // another order's draft is open: one at a time
+async function keptDraft(orderId) {
   const kept = await loadDraft(orderId, DRAFT_FORM);
-  if (!(kept.blob instanceof Blob) || !kept.model) { return null; }
-  draft = { ...kept, url: URL.createObjectURL(kept.blob) };
-  return draft;
+  return kept.blob instanceof Blob && kept.model ? kept : null;
+}
+
+function forget(orderId) {
+  const d = drafts.get(orderId);
+  if (d) { URL.revokeObjectURL(d.url); drafts.delete(orderId); }
+}
+
+// The draft of this order as kept (another tab may have tapped, saved or discarded it), else none.
+async function draftOf(orderId) {
+  const kept = await keptDraft(orderId);
+  if (!kept) { forget(orderId); return null; }
+  const mine = drafts.get(orderId);
+  if (mine && mine.draft_id === kept.draft_id) {
+    if (!mine.unkept) { Object.assign(mine, { states: kept.states, touched: kept.touched }); }  // another tab's taps
+    return mine;
+  }
+  forget(orderId);
+  const d = { ...kept, url: URL.createObjectURL(kept.blob) };
+  drafts.set(orderId, d);
+  return d;
 }
 const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
 // ... kept in the phone's database too, so a reload before "Confirm these lights" keeps the taps (review r11).
@@ -251,11 +272,13 @@ async function checkView(ref, check, orderId) {
 // sat on blank plastic).
 const draftSpots = (ref, d) => (d.guided === false ? [] : L.guideSpots(ref, d.model.leds));
 
-const draftView = (ref, d) => html`<div class="led-draft" id="led-draft"><p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
+const draftView = (ref, d) => html`<div class="led-draft" id="led-draft">${draftNotice.has(d.order_id)
+    ? html`<p class="error led-draft-notice" role="alert">${t("This job already has an LED photo that is not saved (taken in another window): save or discard it, then take the new one.")}</p>` : nothing}
+  <p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
   ${ledLegend(draftSpots(ref, d).length > 0, true)}
   ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null, true)}
-  <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${saveDraft}>${t("Save the LED check")}</button>
-  <button class="btn" type="button" data-led-discard @click=${discardDraft}>${t("Discard")}</button></div></div>`;
+  <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${() => saveDraft(d)}>${t("Save the LED check")}</button>
+  <button class="btn" type="button" data-led-discard @click=${() => discardDraft(d)}>${t("Discard")}</button></div></div>`;
 
 // The lights' names are asked only for a model not in the catalog (the catalog knows its own).
 function showLabelsField(event) {
@@ -285,6 +308,7 @@ export async function ledView(o) {
   const checks = o.led_checks || [];
   const saved = await Promise.all(checks.map((c) => checkView(ref, c, o.id)));
   const mine = await draftOf(o.id);
+  shownDraft = mine;
   return html`<section class="card" id="leds"><h2>${t("LED photo check")}</h2>${saved}
     ${mine ? draftView(ref, mine) : newCheckForm(ref, o, checks.length > 0)}</section>`;
 }
@@ -300,9 +324,15 @@ function chosenModel(ref, form) {
 }
 
 async function startDraft(orderId, taken) {
-  draft = Object.assign({ order_id: orderId, url: URL.createObjectURL(taken.blob),
-    states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
-  await keepLedDraft(draft);
+  if (await keptDraft(orderId)) {  // taken in another tab since this one showed the form: that one stays
+    draftNotice.add(orderId);
+  } else {
+    const d = Object.assign({ order_id: orderId, draft_id: S.uuid(), url: URL.createObjectURL(taken.blob),
+      states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
+    forget(orderId);
+    drafts.set(orderId, d);
+    await keepLedDraft(d);
+  }
   await shared.render();
   scrollToId("led-draft");
 }
@@ -337,9 +367,10 @@ async function pickPhoto(event, o) {
   }
 }
 
-async function saveDraft() {
-  const d = draft;
-  if (!d) { return; }
+async function saveDraft(d) {
+  const kept = await keptDraft(d.order_id);
+  draftNotice.delete(d.order_id);
+  if (!kept || kept.draft_id !== d.draft_id) { await shared.render(); return; }  // saved or discarded in another tab
   const sha = await sha256(d.blob);
   // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
   // saved untouched sends no taps, and lights left untapped stay "unsure" — the photo's reading fills
@@ -351,8 +382,7 @@ async function saveDraft() {
                  labels: d.states.map((s) => s.label).join(","), guided: d.guided !== false };
   if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
-  URL.revokeObjectURL(d.url);
-  draft = null;
+  forget(d.order_id);
   // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails.
   await dropDraft(d.order_id, DRAFT_FORM);
   try {
@@ -363,10 +393,11 @@ async function saveDraft() {
   }
 }
 
-async function discardDraft() {
-  const d = draft;
-  draft = null;
-  if (d) { URL.revokeObjectURL(d.url); await dropDraft(d.order_id, DRAFT_FORM); }
+async function discardDraft(d) {
+  const kept = await keptDraft(d.order_id);
+  draftNotice.delete(d.order_id);
+  forget(d.order_id);
+  if (kept && kept.draft_id === d.draft_id) { await dropDraft(d.order_id, DRAFT_FORM); }  // not another tab's newer one
   await shared.render();
 }
 
@@ -381,6 +412,7 @@ async function tapLight(key, index) {
   const ref = await reference("leds");
   delete confirmProblems[key];
   let states, model, order, check;
+  const draft = shownDraft;
   if (key === "draft") {
     if (!draft) { return; }
     ({ states, model } = draft);

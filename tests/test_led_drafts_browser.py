@@ -1,0 +1,87 @@
+"""An LED check's draft (a photo taken, its lights being tapped, not saved yet) belongs to its job and to the phone,
+not to the page in memory (review r57): a draft on one job does not hide or lose another job's, and a draft saved or
+discarded in one tab is not saved again from another."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_browser import shot
+from tests.test_offline_browser import (dispatch_order, go_offline, open_job, phone_profile,   # noqa: F401  (fixtures)
+    photo_file, server)
+
+pytestmark = pytest.mark.browser
+
+
+def choose_photo(page, tmp_path):
+    page.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible(timeout=15000)
+    return draft
+
+
+def open_from_list(page, order_id):
+    """Back to the job list and into another job inside the app, as a technician goes (no reload: memory stays)."""
+    page.go_back()
+    page.locator(f"#job-{order_id} .job-main").tap()
+    expect(page.locator("#leds")).to_be_visible()
+
+
+def test_a_draft_on_one_job_keeps_another_job_s_draft_and_taps(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    first, _ = dispatch_order(app, user_ids)
+    second, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, first)
+    try:
+        go_offline(server, context)
+        draft = choose_photo(page, tmp_path)
+        draft.locator(".led-chip[data-index='0']").tap()
+        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+        open_from_list(page, second)
+        expect(page.locator("#led-draft")).to_have_count(0)  # the first job's draft is not this job's
+        choose_photo(page, tmp_path).locator(".led-chip[data-index='1']").tap()
+        open_from_list(page, first)
+        draft = page.locator("#led-draft")
+        expect(draft).to_be_visible()  # not hidden behind the second job's draft, no empty form in its place
+        expect(page.locator("#led-form")).to_have_count(0)
+        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+        shot(page, "r57-led-draft-kept-across-jobs")
+        open_from_list(page, second)
+        expect(page.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        before = context.new_page()  # a tab on the job since before the photo: it shows the form
+        before.goto(page.url)
+        expect(before.locator("#led-form")).to_be_visible()
+        draft = choose_photo(page, tmp_path)
+        draft.locator(".led-chip[data-index='0']").tap()
+        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+        # A photo chosen in the older tab does not write over the draft: that draft shows, with its tap, and says why.
+        before.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
+        expect(before.locator(".led-draft-notice")).to_contain_text("已有一张未保存的指示灯照片")
+        expect(before.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+        shot(before, "r57-led-draft-from-another-tab")
+        other = context.new_page()
+        other.goto(page.url)
+        expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+        page.locator("#led-draft [data-led-save]").tap()
+        expect(page.locator(".led-check")).to_have_count(1)
+        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+        other.locator("#led-draft [data-led-save]").tap()  # saved already: nothing is queued twice
+        expect(other.locator("#led-draft")).to_have_count(0)
+        expect(other.locator("#led-form")).to_be_visible()
+        before.locator("#led-draft [data-led-discard]").tap()  # discarded after it was saved: the check stays
+        expect(before.locator("#led-draft")).to_have_count(0)
+        for tab in (page, other, before):
+            tab.reload()
+            expect(tab.locator(".led-check")).to_have_count(1)
+            expect(tab.locator("#led-draft")).to_have_count(0)
+        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+        assert context.errors == []
+    finally:
+        context.close()
