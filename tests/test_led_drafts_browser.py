@@ -69,14 +69,23 @@ def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, d
         other = context.new_page()
         other.goto(page.url)
         expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
-        page.locator("#led-draft [data-led-save]").tap()
+        other.locator("#led-draft .led-chip[data-index='1']").tap()  # a tap in each tab: both are kept
+        expect(other.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
+        # Save tapped twice at once (a lagging phone): one check
+        page.locator("#led-draft [data-led-save]").evaluate("(button) => { button.click(); button.click(); }")
         expect(page.locator(".led-check")).to_have_count(1)
         expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
-        other.locator("#led-draft [data-led-save]").tap()  # saved already: nothing is queued twice
+        for index in ("0", "1"):
+            expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+        other.locator("#led-draft .led-chip[data-index='2']").tap()  # a tab not redrawn since: no draft comes back
         expect(other.locator("#led-draft")).to_have_count(0)
+        other.locator("[data-led-save]").evaluate_all("(buttons) => buttons.forEach((b) => b.click())")
         expect(other.locator("#led-form")).to_be_visible()
         before.locator("#led-draft [data-led-discard]").tap()  # discarded after it was saved: the check stays
         expect(before.locator("#led-draft")).to_have_count(0)
+        choose_photo(before, tmp_path)  # its own draft now: no notice left over
+        expect(before.locator(".led-draft-notice")).to_have_count(0)
+        before.locator("#led-draft [data-led-discard]").tap()
         for tab in (page, other, before):
             tab.reload()
             expect(tab.locator(".led-check")).to_have_count(1)

@@ -327,6 +327,7 @@ async function startDraft(orderId, taken) {
   if (await keptDraft(orderId)) {  // taken in another tab since this one showed the form: that one stays
     draftNotice.add(orderId);
   } else {
+    draftNotice.delete(orderId);
     const d = Object.assign({ order_id: orderId, draft_id: S.uuid(), url: URL.createObjectURL(taken.blob),
       states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
     forget(orderId);
@@ -367,10 +368,19 @@ async function pickPhoto(event, o) {
   }
 }
 
+const saving = new Set();  // orders whose draft is being saved: a second tap on Save meanwhile queues nothing
+
 async function saveDraft(d) {
+  if (saving.has(d.order_id)) { return; }
+  saving.add(d.order_id);
+  try { await saveKept(d); } finally { saving.delete(d.order_id); }
+}
+
+async function saveKept(d) {
   const kept = await keptDraft(d.order_id);
   draftNotice.delete(d.order_id);
-  if (!kept || kept.draft_id !== d.draft_id) { await shared.render(); return; }  // saved or discarded in another tab
+  if (!kept || kept.draft_id !== d.draft_id) { forget(d.order_id); await shared.render(); return; }  // saved elsewhere
+  if (!d.unkept) { Object.assign(d, { states: kept.states, touched: kept.touched }); }  // with another tab's taps
   const sha = await sha256(d.blob);
   // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
   // saved untouched sends no taps, and lights left untapped stay "unsure" — the photo's reading fills
@@ -415,6 +425,10 @@ async function tapLight(key, index) {
   const draft = shownDraft;
   if (key === "draft") {
     if (!draft) { return; }
+    // The tap goes on the kept copy: another tab may have tapped it since this one drew it, or saved or discarded it.
+    const kept = await keptDraft(draft.order_id);
+    if (!kept || kept.draft_id !== draft.draft_id) { forget(draft.order_id); await shared.render(); return; }
+    if (!draft.unkept) { Object.assign(draft, { states: kept.states, touched: kept.touched }); }
     ({ states, model } = draft);
   } else {
     ({ order, check } = await checkOnScreen(key));
