@@ -94,3 +94,25 @@ def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, d
         assert context.errors == []
     finally:
         context.close()
+
+
+def test_the_next_check_starts_with_the_model_of_the_last(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r57: after a check of a ZTE F6005 on a job whose order names another ONT, the form for the next photo
+    went back to the order's model; another photo is most often of the same unit."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        model = page.locator("#led-form select[name=model]")
+        ordered = model.input_value()
+        assert ordered and ordered != "zte-f6005"
+        model.select_option("zte-f6005")
+        choose_photo(page, tmp_path).locator("[data-led-save]").tap()
+        expect(page.locator(".led-check")).to_have_count(1)
+        expect(page.locator(".led-check .led-waiting")).to_contain_text("等待同步")
+        expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
+        page.reload()
+        expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
+        assert context.errors == []
+    finally:
+        context.close()

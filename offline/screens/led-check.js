@@ -186,7 +186,10 @@ function checkStatus(check, reading, model) {
   if (check.reading && check.reading.quality && !check.reading.quality.ok) {
     return html`<p class="flash flash-warn led-retake">${t("Take it again")}${colon}${check.reading.quality.problems.map((p) => RETAKE_WORDS[p] || p).join(" ")}</p>`;
   }
-  if (!reading) { return html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`; }
+  if (!reading) {  // on this phone still, or at the server and being read (review r57: "waiting to sync" once synced)
+    return check.pending ? html`<p class="muted led-waiting">${t("Waiting to sync: the photo is read by the server when it arrives. Your taps count meanwhile.")}</p>`
+      : html`<p class="muted led-waiting led-being-read">${t("The photo is being read.")}</p>`;
+  }
   const said = check.confirmed || check.tapped || [];
   const steady = L.steadyKnown(check);
   const differ = said.filter((s, i) => differsFrom(reading[i], s, steady)).length;  // untapped: "unsure"
@@ -286,7 +289,10 @@ function showLabelsField(event) {
 }
 
 function newCheckForm(ref, o, again) {
-  const guess = L.modelFor(ref, o.ont_model);
+  // The model of the job's newest check first: another photo is most often of the same unit (review r57: after a check
+  // of a ZTE F6005 the form went back to the order's model).
+  const newest = (o.led_checks || []).filter((c) => c.model_id && c.model_id !== "custom").pop();
+  const guess = (newest && ref.models.find((m) => m.id === newest.model_id)) || L.modelFor(ref, o.ont_model);
   return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
     <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
       ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}${m.verified ? "" : ` (${t("layout unverified")})`}</option>`)}
