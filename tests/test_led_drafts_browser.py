@@ -116,3 +116,31 @@ def test_the_next_check_starts_with_the_model_of_the_last(app, server, db, user_
         assert context.errors == []
     finally:
         context.close()
+
+
+def test_a_model_named_by_its_lights_comes_back_for_the_next_check(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r57c: after a check of a model named by its lights, the next form went back to the catalog's model with
+    the names gone; and two lights tapped at once (two fingers) kept only one."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        page.locator("#led-form select[name=model]").select_option("custom")
+        page.fill("#led-form input[name=labels]", "PWR,PON,LOS,LAN,WIFI")
+        draft = choose_photo(page, tmp_path)
+        draft.locator(".led-chip[data-index='0']").evaluate(
+            "(chip) => { chip.click(); document.querySelector(\"#led-draft .led-chip[data-index='2']\").click(); }")
+        for index in ("0", "2"):
+            expect(draft.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
+        draft.locator("[data-led-save]").tap()
+        expect(page.locator(".led-check")).to_have_count(1)
+        for index in ("0", "2"):
+            expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+        expect(page.locator("#led-form select[name=model]")).to_have_value("custom")
+        expect(page.locator("#led-form input[name=labels]")).to_be_visible()
+        expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
+        page.reload()
+        expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
+        assert context.errors == []
+    finally:
+        context.close()

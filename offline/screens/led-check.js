@@ -291,13 +291,16 @@ function showLabelsField(event) {
 function newCheckForm(ref, o, again) {
   // The model of the job's newest check first: another photo is most often of the same unit (review r57: after a check
   // of a ZTE F6005 the form went back to the order's model).
-  const newest = (o.led_checks || []).filter((c) => c.model_id && c.model_id !== "custom").pop();
-  const guess = (newest && ref.models.find((m) => m.id === newest.model_id)) || L.modelFor(ref, o.ont_model);
+  // A model named by its lights (custom) comes back so, with the names typed (review r57c).
+  const newest = (o.led_checks || []).filter((c) => c.model_id).pop();
+  const named = newest && newest.model_id === "custom" && Array.isArray(newest.labels) && newest.labels.length
+    ? newest.labels.join(",") : null;
+  const guess = named ? null : (newest && ref.models.find((m) => m.id === newest.model_id)) || L.modelFor(ref, o.ont_model);
   return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
-    <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess ? nothing : html`<option value="">${t("Choose the model")}</option>`}
+    <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess || named ? nothing : html`<option value="">${t("Choose the model")}</option>`}
       ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}${m.verified ? "" : ` (${t("layout unverified")})`}</option>`)}
-      <option value="custom">${t("Another model: name its lights")}</option></select></label>
-    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200"></label>
+      <option value="custom" ?selected=${Boolean(named)}>${t("Another model: name its lights")}</option></select></label>
+    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200" .value=${named || ""}></label>
     <p class="muted small">${t("A model marked “layout unverified” has not been checked against a photo of a real panel: compare its lights with the box; if they differ, choose “Another model”.")}</p>
     <p class="error" id="led-error" role="alert" hidden></p>
     <div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo" @click=${(e) => capture(e, o, "photo")}>${t("Photo (steady lights)")}</button>
@@ -374,13 +377,16 @@ async function pickPhoto(event, o) {
   }
 }
 
-const saving = new Set();  // orders whose draft is being saved: a second tap on Save meanwhile queues nothing
-
-async function saveDraft(d) {
-  if (saving.has(d.order_id)) { return; }
-  saving.add(d.order_id);
-  try { await saveKept(d); } finally { saving.delete(d.order_id); }
+// Taps and saves of drafts run one after another: each reads the phone's kept copy and writes it back, and two
+// landing together (two fingers) kept only the second (review r57c). A second tap on Save finds the draft queued.
+let inTurn = Promise.resolve();
+function oneAtATime(work) {
+  const done = inTurn.then(work, work);
+  inTurn = done.catch(() => {});
+  return done;
 }
+
+const saveDraft = (d) => oneAtATime(() => saveKept(d));
 
 async function saveKept(d) {
   const kept = await keptDraft(d.order_id);
@@ -424,7 +430,9 @@ async function checkOnScreen(checkId) {
 }
 
 // A tap on a light's chip or mark: off → on → flashing.
-async function tapLight(key, index) {
+const tapLight = (key, index) => oneAtATime(() => tapNow(key, index));
+
+async function tapNow(key, index) {
   const ref = await reference("leds");
   delete confirmProblems[key];
   let states, model, order, check;
