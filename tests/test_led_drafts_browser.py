@@ -144,3 +144,25 @@ def test_a_model_named_by_its_lights_comes_back_for_the_next_check(app, server, 
         assert context.errors == []
     finally:
         context.close()
+
+
+def test_a_draft_the_phone_cannot_keep_still_works_in_its_tab(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """With the phone's storage full the draft cannot be kept: it stays on screen in its tab, takes taps and saves
+    (as it did before drafts were kept at all), not dropped as "saved in another tab"."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        page.evaluate("""() => { const S = self.ONTrackStore, put = S.setMeta;
+          S.setMeta = (db, key, value) => (String(key).endsWith(':led-photo')
+            ? Promise.reject(new DOMException('The storage is full', 'QuotaExceededError')) : put(db, key, value)); }""")
+        draft = choose_photo(page, tmp_path)
+        draft.locator(".led-chip[data-index='0']").tap()
+        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+        draft.locator("[data-led-save]").tap()
+        expect(page.locator(".led-check")).to_have_count(1)
+        expect(page.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
+        expect(page.locator("#led-draft")).to_have_count(0)
+        assert context.errors == []
+    finally:
+        context.close()

@@ -50,7 +50,9 @@ const drafts = new Map();  // order id → draft
 let shownDraft = null;  // the draft on the job page now, whose lights the chips tap
 const draftNotice = new Set();  // orders whose new photo was not taken: a draft from another tab was there first
 const DRAFT_FORM = "led-photo";
-const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM, Object.fromEntries(Object.entries(d).filter(([k]) => k !== "url")))
+// `unkept`: the phone could not keep it (its storage full): then it lives in this tab only, as before it was kept.
+const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM,
+  Object.fromEntries(Object.entries(d).filter(([k]) => k !== "url" && k !== "unkept")))
   .then(() => { d.unkept = false; }, () => { d.unkept = true; });
 
 async function keptDraft(orderId) {
@@ -63,15 +65,21 @@ function forget(orderId) {
   if (d) { URL.revokeObjectURL(d.url); drafts.delete(orderId); }
 }
 
-// The draft of this order as kept (another tab may have tapped, saved or discarded it), else none.
+// The draft `d` with the lights as the phone keeps them now (another tab may have tapped them); null when it is gone
+// (saved or discarded in another tab).
+async function asKept(d) {
+  if (d.unkept) { return d; }
+  const kept = await keptDraft(d.order_id);
+  if (!kept || kept.draft_id !== d.draft_id) { forget(d.order_id); return null; }
+  return Object.assign(d, { states: kept.states, touched: kept.touched });
+}
+
+// The draft of this order as kept, else none.
 async function draftOf(orderId) {
-  const kept = await keptDraft(orderId);
-  if (!kept) { forget(orderId); return null; }
   const mine = drafts.get(orderId);
-  if (mine && mine.draft_id === kept.draft_id) {
-    if (!mine.unkept) { Object.assign(mine, { states: kept.states, touched: kept.touched }); }  // another tab's taps
-    return mine;
-  }
+  if (mine && (await asKept(mine))) { return mine; }
+  const kept = await keptDraft(orderId);
+  if (!kept) { return null; }
   forget(orderId);
   const d = { ...kept, url: URL.createObjectURL(kept.blob) };
   drafts.set(orderId, d);
@@ -389,10 +397,8 @@ function oneAtATime(work) {
 const saveDraft = (d) => oneAtATime(() => saveKept(d));
 
 async function saveKept(d) {
-  const kept = await keptDraft(d.order_id);
   draftNotice.delete(d.order_id);
-  if (!kept || kept.draft_id !== d.draft_id) { forget(d.order_id); await shared.render(); return; }  // saved elsewhere
-  if (!d.unkept) { Object.assign(d, { states: kept.states, touched: kept.touched }); }  // with another tab's taps
+  if (!(await asKept(d))) { await shared.render(); return; }  // saved or discarded in another tab
   const sha = await sha256(d.blob);
   // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
   // saved untouched sends no taps, and lights left untapped stay "unsure" — the photo's reading fills
@@ -415,13 +421,13 @@ async function saveKept(d) {
   }
 }
 
-async function discardDraft(d) {
-  const kept = await keptDraft(d.order_id);
+const discardDraft = (d) => oneAtATime(async () => {
   draftNotice.delete(d.order_id);
+  const mine = await asKept(d);
   forget(d.order_id);
-  if (kept && kept.draft_id === d.draft_id) { await dropDraft(d.order_id, DRAFT_FORM); }  // not another tab's newer one
+  if (mine && !mine.unkept) { await dropDraft(d.order_id, DRAFT_FORM); }  // not another tab's newer draft
   await shared.render();
-}
+});
 
 async function checkOnScreen(checkId) {
   const id = Number(location.pathname.split("/").pop());
@@ -440,9 +446,7 @@ async function tapNow(key, index) {
   if (key === "draft") {
     if (!draft) { return; }
     // The tap goes on the kept copy: another tab may have tapped it since this one drew it, or saved or discarded it.
-    const kept = await keptDraft(draft.order_id);
-    if (!kept || kept.draft_id !== draft.draft_id) { forget(draft.order_id); await shared.render(); return; }
-    if (!draft.unkept) { Object.assign(draft, { states: kept.states, touched: kept.touched }); }
+    if (!(await asKept(draft))) { await shared.render(); return; }
     ({ states, model } = draft);
   } else {
     ({ order, check } = await checkOnScreen(key));
