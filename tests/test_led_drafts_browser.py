@@ -11,6 +11,12 @@ from tests.test_offline_browser import (dispatch_order, go_offline, open_job, ph
 pytestmark = pytest.mark.browser
 
 
+# The phone's storage full for LED drafts (drafts.js keeps them with ONTrackStore.setMeta under "draft:<order>:led-photo").
+STORAGE_FULL = """() => { const S = self.ONTrackStore, put = S.setMeta;
+  S.setMeta = (db, key, value) => (String(key).endsWith(':led-photo')
+    ? Promise.reject(new DOMException('The storage is full', 'QuotaExceededError')) : put(db, key, value)); }"""
+
+
 def choose_photo(page, tmp_path):
     page.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
     draft = page.locator("#led-draft")
@@ -153,9 +159,7 @@ def test_a_draft_the_phone_cannot_keep_still_works_in_its_tab(app, server, db, u
     context, page = open_job(phone_profile, server, order_id)
     try:
         go_offline(server, context)
-        page.evaluate("""() => { const S = self.ONTrackStore, put = S.setMeta;
-          S.setMeta = (db, key, value) => (String(key).endsWith(':led-photo')
-            ? Promise.reject(new DOMException('The storage is full', 'QuotaExceededError')) : put(db, key, value)); }""")
+        page.evaluate(STORAGE_FULL)
         draft = choose_photo(page, tmp_path)
         draft.locator(".led-chip[data-index='0']").tap()
         expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
@@ -163,6 +167,81 @@ def test_a_draft_the_phone_cannot_keep_still_works_in_its_tab(app, server, db, u
         expect(page.locator(".led-check")).to_have_count(1)
         expect(page.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
         expect(page.locator("#led-draft")).to_have_count(0)
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def tapped_then_storage_full(page, tmp_path):
+    """A draft kept with light 1 tapped, then light 2 tapped with the storage full: the kept copy is older."""
+    draft = choose_photo(page, tmp_path)
+    draft.locator(".led-chip[data-index='0']").tap()
+    expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+    page.evaluate(STORAGE_FULL)
+    draft.locator(".led-chip[data-index='1']").tap()
+    expect(draft.locator(".led-chip[data-index='1']")).to_contain_text("常亮")
+
+
+def test_a_draft_whose_last_tap_was_not_kept_is_discarded_for_good(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r57d: discarding it brought the older kept copy back."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        tapped_then_storage_full(page, tmp_path)
+        page.locator("#led-draft [data-led-discard]").tap()
+        expect(page.locator("#led-form")).to_be_visible()
+        page.wait_for_timeout(1000)
+        expect(page.locator("#led-draft")).to_have_count(0)
+        page.reload()
+        expect(page.locator("#led-form")).to_be_visible()
+        expect(page.locator("#led-draft")).to_have_count(0)
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def test_a_draft_saved_in_another_tab_is_not_saved_twice_after_a_tap_not_kept(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r57d: the tab holding a tap it could not keep saved the draft again after another tab had saved it."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        tapped_then_storage_full(page, tmp_path)
+        other = context.new_page()
+        other.goto(page.url)
+        other.locator("#led-draft [data-led-save]").tap()
+        expect(other.locator(".led-check")).to_have_count(1)
+        page.locator("#led-draft [data-led-save]").tap()
+        expect(page.locator("#led-draft")).to_have_count(0)
+        page.reload()
+        expect(page.locator(".led-check")).to_have_count(1)
+        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def test_a_draft_never_kept_does_not_drop_another_tab_s_draft(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r57d: saving a draft this tab alone held (storage full) dropped the draft another tab had kept."""
+    order_id, _ = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    try:
+        go_offline(server, context)
+        page.evaluate(STORAGE_FULL)
+        choose_photo(page, tmp_path)
+        other = context.new_page()
+        other.goto(page.url)
+        theirs = choose_photo(other, tmp_path)
+        theirs.locator(".led-chip[data-index='2']").tap()
+        expect(theirs.locator(".led-chip[data-index='2']")).to_contain_text("常亮")
+        page.locator("#led-draft [data-led-save]").tap()
+        expect(page.locator(".led-check")).to_have_count(1)
+        theirs.locator(".led-chip[data-index='3']").tap()
+        expect(theirs.locator(".led-chip[data-index='3']")).to_contain_text("常亮")
+        other.reload()
+        expect(other.locator("#led-draft .led-chip[data-index='2']")).to_contain_text("常亮")
+        expect(other.locator("#led-draft .led-chip[data-index='3']")).to_contain_text("常亮")
         assert context.errors == []
     finally:
         context.close()

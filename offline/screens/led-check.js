@@ -50,10 +50,11 @@ const drafts = new Map();  // order id → draft
 let shownDraft = null;  // the draft on the job page now, whose lights the chips tap
 const draftNotice = new Set();  // orders whose new photo was not taken: a draft from another tab was there first
 const DRAFT_FORM = "led-photo";
-// `unkept`: the phone could not keep it (its storage full): then it lives in this tab only, as before it was kept.
+// `stored`: a copy of it was kept; `unkept`: the last change could not be kept (the phone's storage full), so this tab
+// holds it newer than the kept copy, or alone (never stored), as before drafts were kept at all.
 const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM,
-  Object.fromEntries(Object.entries(d).filter(([k]) => k !== "url" && k !== "unkept")))
-  .then(() => { d.unkept = false; }, () => { d.unkept = true; });
+  Object.fromEntries(Object.entries(d).filter(([k]) => !["url", "stored", "unkept"].includes(k))))
+  .then(() => { d.unkept = false; d.stored = true; }, () => { d.unkept = true; });
 
 async function keptDraft(orderId) {
   const kept = await loadDraft(orderId, DRAFT_FORM);
@@ -68,10 +69,18 @@ function forget(orderId) {
 // The draft `d` with the lights as the phone keeps them now (another tab may have tapped them); null when it is gone
 // (saved or discarded in another tab).
 async function asKept(d) {
-  if (d.unkept) { return d; }
+  const kept = await storedCopy(d);
+  if (!kept) {
+    if (d.stored) { forget(d.order_id); return null; }
+    return d;  // never stored (storage full): this tab's alone
+  }
+  return d.unkept ? d : Object.assign(d, { states: kept.states, touched: kept.touched });
+}
+
+// The kept copy of the draft `d`, not another tab's newer draft of its order; else null.
+async function storedCopy(d) {
   const kept = await keptDraft(d.order_id);
-  if (!kept || kept.draft_id !== d.draft_id) { forget(d.order_id); return null; }
-  return Object.assign(d, { states: kept.states, touched: kept.touched });
+  return kept && kept.draft_id === d.draft_id ? kept : null;
 }
 
 // The draft of this order as kept, else none.
@@ -81,7 +90,7 @@ async function draftOf(orderId) {
   const kept = await keptDraft(orderId);
   if (!kept) { return null; }
   forget(orderId);
-  const d = { ...kept, url: URL.createObjectURL(kept.blob) };
+  const d = { ...kept, url: URL.createObjectURL(kept.blob), stored: true };
   drafts.set(orderId, d);
   return d;
 }
@@ -411,8 +420,9 @@ async function saveKept(d) {
   if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
   forget(d.order_id);
-  // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails.
-  await dropDraft(d.order_id, DRAFT_FORM);
+  // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails;
+  // another tab's newer draft of the order is not this one's to drop (review r57d).
+  if (await storedCopy(d)) { await dropDraft(d.order_id, DRAFT_FORM); }
   try {
     await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }]);
   } catch (err) {
@@ -423,9 +433,10 @@ async function saveKept(d) {
 
 const discardDraft = (d) => oneAtATime(async () => {
   draftNotice.delete(d.order_id);
-  const mine = await asKept(d);
   forget(d.order_id);
-  if (mine && !mine.unkept) { await dropDraft(d.order_id, DRAFT_FORM); }  // not another tab's newer draft
+  // Its kept copy goes even when its last tap could not be kept (review r57d: the older copy came back), but not
+  // another tab's newer draft of the order.
+  if (await storedCopy(d)) { await dropDraft(d.order_id, DRAFT_FORM); }
   await shared.render();
 });
 
