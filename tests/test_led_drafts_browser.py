@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import shot
-from tests.test_offline_browser import (dispatch_order, go_offline, open_job, phone_profile,   # noqa: F401  (fixtures)
-    photo_file, server)
+from tests.test_offline_browser import (dispatch_order, offline_job, phone_profile, photo_file,   # noqa: F401  (fixtures)
+    server)
 
 pytestmark = pytest.mark.browser
 
@@ -32,144 +32,119 @@ def open_from_list(page, order_id):
 
 
 def test_a_draft_on_one_job_keeps_another_job_s_draft_and_taps(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
-    first, _ = dispatch_order(app, user_ids)
     second, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, first)
-    try:
-        go_offline(server, context)
-        draft = choose_photo(page, tmp_path)
-        draft.locator(".led-chip[data-index='0']").tap()
-        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
-        open_from_list(page, second)
-        expect(page.locator("#led-draft")).to_have_count(0)  # the first job's draft is not this job's
-        choose_photo(page, tmp_path).locator(".led-chip[data-index='1']").tap()
-        open_from_list(page, first)
-        draft = page.locator("#led-draft")
-        expect(draft).to_be_visible()  # not hidden behind the second job's draft, no empty form in its place
-        expect(page.locator("#led-form")).to_have_count(0)
-        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
-        shot(page, "r57-led-draft-kept-across-jobs")
-        open_from_list(page, second)
-        expect(page.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
-        assert context.errors == []
-    finally:
-        context.close()
+    first, context, page = offline_job(app, user_ids, phone_profile, server)
+    draft = choose_photo(page, tmp_path)
+    draft.locator(".led-chip[data-index='0']").tap()
+    expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+    open_from_list(page, second)
+    expect(page.locator("#led-draft")).to_have_count(0)  # the first job's draft is not this job's
+    choose_photo(page, tmp_path).locator(".led-chip[data-index='1']").tap()
+    open_from_list(page, first)
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible()  # not hidden behind the second job's draft, no empty form in its place
+    expect(page.locator("#led-form")).to_have_count(0)
+    expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+    shot(page, "r57-led-draft-kept-across-jobs")
+    open_from_list(page, second)
+    expect(page.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
+    assert context.errors == []
 
 
 def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        before = context.new_page()  # a tab on the job since before the photo: it shows the form
-        before.goto(page.url)
-        expect(before.locator("#led-form")).to_be_visible()
-        draft = choose_photo(page, tmp_path)
-        draft.locator(".led-chip[data-index='0']").tap()
-        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
-        # A photo chosen in the older tab does not write over the draft: that draft shows, with its tap, and says why.
-        before.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
-        expect(before.locator(".led-draft-notice")).to_contain_text("已有一张未保存的指示灯照片")
-        expect(before.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
-        shot(before, "r57-led-draft-from-another-tab")
-        other = context.new_page()
-        other.goto(page.url)
-        expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
-        other.locator("#led-draft .led-chip[data-index='1']").tap()  # a tap in each tab: both are kept
-        expect(other.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
-        # Save tapped twice at once (a lagging phone): one check
-        page.locator("#led-draft [data-led-save]").evaluate("(button) => { button.click(); button.click(); }")
-        expect(page.locator(".led-check")).to_have_count(1)
-        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
-        for index in ("0", "1"):
-            expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
-        other.locator("#led-draft .led-chip[data-index='2']").tap()  # a tab not redrawn since: no draft comes back
-        expect(other.locator("#led-draft")).to_have_count(0)
-        other.locator("[data-led-save]").evaluate_all("(buttons) => buttons.forEach((b) => b.click())")
-        expect(other.locator("#led-form")).to_be_visible()
-        before.locator("#led-draft [data-led-discard]").tap()  # discarded after it was saved: the check stays
-        expect(before.locator("#led-draft")).to_have_count(0)
-        choose_photo(before, tmp_path)  # its own draft now: no notice left over
-        expect(before.locator(".led-draft-notice")).to_have_count(0)
-        before.locator("#led-draft [data-led-discard]").tap()
-        for tab in (page, other, before):
-            tab.reload()
-            expect(tab.locator(".led-check")).to_have_count(1)
-            expect(tab.locator("#led-draft")).to_have_count(0)
-        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    before = context.new_page()  # a tab on the job since before the photo: it shows the form
+    before.goto(page.url)
+    expect(before.locator("#led-form")).to_be_visible()
+    draft = choose_photo(page, tmp_path)
+    draft.locator(".led-chip[data-index='0']").tap()
+    expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+    # A photo chosen in the older tab does not write over the draft: that draft shows, with its tap, and says why.
+    before.locator("#leds input[name=led-photo]").set_input_files(str(photo_file(tmp_path)))
+    expect(before.locator(".led-draft-notice")).to_contain_text("已有一张未保存的指示灯照片")
+    expect(before.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    shot(before, "r57-led-draft-from-another-tab")
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    other.locator("#led-draft .led-chip[data-index='1']").tap()  # a tap in each tab: both are kept
+    expect(other.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
+    # Save tapped twice at once (a lagging phone): one check
+    page.locator("#led-draft [data-led-save]").evaluate("(button) => { button.click(); button.click(); }")
+    expect(page.locator(".led-check")).to_have_count(1)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    for index in ("0", "1"):
+        expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+    other.locator("#led-draft .led-chip[data-index='2']").tap()  # a tab not redrawn since: no draft comes back
+    expect(other.locator("#led-draft")).to_have_count(0)
+    other.locator("[data-led-save]").evaluate_all("(buttons) => buttons.forEach((b) => b.click())")
+    expect(other.locator("#led-form")).to_be_visible()
+    before.locator("#led-draft [data-led-discard]").tap()  # discarded after it was saved: the check stays
+    expect(before.locator("#led-draft")).to_have_count(0)
+    choose_photo(before, tmp_path)  # its own draft now: no notice left over
+    expect(before.locator(".led-draft-notice")).to_have_count(0)
+    before.locator("#led-draft [data-led-discard]").tap()
+    for tab in (page, other, before):
+        tab.reload()
+        expect(tab.locator(".led-check")).to_have_count(1)
+        expect(tab.locator("#led-draft")).to_have_count(0)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    assert context.errors == []
 
 
 def test_the_next_check_starts_with_the_model_of_the_last(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Review r57: after a check of a ZTE F6005 on a job whose order names another ONT, the form for the next photo
     went back to the order's model; another photo is most often of the same unit."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        model = page.locator("#led-form select[name=model]")
-        ordered = model.input_value()
-        assert ordered and ordered != "zte-f6005"
-        model.select_option("zte-f6005")
-        choose_photo(page, tmp_path).locator("[data-led-save]").tap()
-        expect(page.locator(".led-check")).to_have_count(1)
-        expect(page.locator(".led-check .led-waiting")).to_contain_text("等待同步")
-        expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
-        page.reload()
-        expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    model = page.locator("#led-form select[name=model]")
+    ordered = model.input_value()
+    assert ordered and ordered != "zte-f6005"
+    model.select_option("zte-f6005")
+    choose_photo(page, tmp_path).locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    expect(page.locator(".led-check .led-waiting")).to_contain_text("等待同步")
+    expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
+    page.reload()
+    expect(page.locator("#led-form select[name=model]")).to_have_value("zte-f6005")
+    assert context.errors == []
 
 
 def test_a_model_named_by_its_lights_comes_back_for_the_next_check(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Review r57c: after a check of a model named by its lights, the next form went back to the catalog's model with
     the names gone; and two lights tapped at once (two fingers) kept only one."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        page.locator("#led-form select[name=model]").select_option("custom")
-        page.fill("#led-form input[name=labels]", "PWR,PON,LOS,LAN,WIFI")
-        draft = choose_photo(page, tmp_path)
-        draft.locator(".led-chip[data-index='0']").evaluate(
-            "(chip) => { chip.click(); document.querySelector(\"#led-draft .led-chip[data-index='2']\").click(); }")
-        for index in ("0", "2"):
-            expect(draft.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
-        draft.locator("[data-led-save]").tap()
-        expect(page.locator(".led-check")).to_have_count(1)
-        for index in ("0", "2"):
-            expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
-        expect(page.locator("#led-form select[name=model]")).to_have_value("custom")
-        expect(page.locator("#led-form input[name=labels]")).to_be_visible()
-        expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
-        page.reload()
-        expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    page.locator("#led-form select[name=model]").select_option("custom")
+    page.fill("#led-form input[name=labels]", "PWR,PON,LOS,LAN,WIFI")
+    draft = choose_photo(page, tmp_path)
+    draft.locator(".led-chip[data-index='0']").evaluate(
+        "(chip) => { chip.click(); document.querySelector(\"#led-draft .led-chip[data-index='2']\").click(); }")
+    for index in ("0", "2"):
+        expect(draft.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    for index in ("0", "2"):
+        expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+    expect(page.locator("#led-form select[name=model]")).to_have_value("custom")
+    expect(page.locator("#led-form input[name=labels]")).to_be_visible()
+    expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
+    page.reload()
+    expect(page.locator("#led-form input[name=labels]")).to_have_value("PWR,PON,LOS,LAN,WIFI")
+    assert context.errors == []
 
 
 def test_a_draft_the_phone_cannot_keep_still_works_in_its_tab(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """With the phone's storage full the draft cannot be kept: it stays on screen in its tab, takes taps and saves
     (as it did before drafts were kept at all), not dropped as "saved in another tab"."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        page.evaluate(STORAGE_FULL)
-        draft = choose_photo(page, tmp_path)
-        draft.locator(".led-chip[data-index='0']").tap()
-        expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
-        draft.locator("[data-led-save]").tap()
-        expect(page.locator(".led-check")).to_have_count(1)
-        expect(page.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
-        expect(page.locator("#led-draft")).to_have_count(0)
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    page.evaluate(STORAGE_FULL)
+    draft = choose_photo(page, tmp_path)
+    draft.locator(".led-chip[data-index='0']").tap()
+    expect(draft.locator(".led-chip[data-index='0']")).to_contain_text("常亮")
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    expect(page.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
+    expect(page.locator("#led-draft")).to_have_count(0)
+    assert context.errors == []
 
 
 def tapped_then_storage_full(page, tmp_path):
@@ -184,64 +159,49 @@ def tapped_then_storage_full(page, tmp_path):
 
 def test_a_draft_whose_last_tap_was_not_kept_is_discarded_for_good(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Review r57d: discarding it brought the older kept copy back."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        tapped_then_storage_full(page, tmp_path)
-        page.locator("#led-draft [data-led-discard]").tap()
-        expect(page.locator("#led-form")).to_be_visible()
-        page.wait_for_timeout(1000)
-        expect(page.locator("#led-draft")).to_have_count(0)
-        page.reload()
-        expect(page.locator("#led-form")).to_be_visible()
-        expect(page.locator("#led-draft")).to_have_count(0)
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    tapped_then_storage_full(page, tmp_path)
+    page.locator("#led-draft [data-led-discard]").tap()
+    expect(page.locator("#led-form")).to_be_visible()
+    page.wait_for_timeout(1000)
+    expect(page.locator("#led-draft")).to_have_count(0)
+    page.reload()
+    expect(page.locator("#led-form")).to_be_visible()
+    expect(page.locator("#led-draft")).to_have_count(0)
+    assert context.errors == []
 
 
 def test_a_draft_saved_in_another_tab_is_not_saved_twice_after_a_tap_not_kept(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Review r57d: the tab holding a tap it could not keep saved the draft again after another tab had saved it."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        tapped_then_storage_full(page, tmp_path)
-        other = context.new_page()
-        other.goto(page.url)
-        other.locator("#led-draft [data-led-save]").tap()
-        expect(other.locator(".led-check")).to_have_count(1)
-        page.locator("#led-draft [data-led-save]").tap()
-        expect(page.locator("#led-draft")).to_have_count(0)
-        page.reload()
-        expect(page.locator(".led-check")).to_have_count(1)
-        expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    tapped_then_storage_full(page, tmp_path)
+    other = context.new_page()
+    other.goto(page.url)
+    other.locator("#led-draft [data-led-save]").tap()
+    expect(other.locator(".led-check")).to_have_count(1)
+    page.locator("#led-draft [data-led-save]").tap()
+    expect(page.locator("#led-draft")).to_have_count(0)
+    page.reload()
+    expect(page.locator(".led-check")).to_have_count(1)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "1")
+    assert context.errors == []
 
 
 def test_a_draft_never_kept_does_not_drop_another_tab_s_draft(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Review r57d: saving a draft this tab alone held (storage full) dropped the draft another tab had kept."""
-    order_id, _ = dispatch_order(app, user_ids)
-    context, page = open_job(phone_profile, server, order_id)
-    try:
-        go_offline(server, context)
-        page.evaluate(STORAGE_FULL)
-        choose_photo(page, tmp_path)
-        other = context.new_page()
-        other.goto(page.url)
-        theirs = choose_photo(other, tmp_path)
-        theirs.locator(".led-chip[data-index='2']").tap()
-        expect(theirs.locator(".led-chip[data-index='2']")).to_contain_text("常亮")
-        page.locator("#led-draft [data-led-save]").tap()
-        expect(page.locator(".led-check")).to_have_count(1)
-        theirs.locator(".led-chip[data-index='3']").tap()
-        expect(theirs.locator(".led-chip[data-index='3']")).to_contain_text("常亮")
-        other.reload()
-        expect(other.locator("#led-draft .led-chip[data-index='2']")).to_contain_text("常亮")
-        expect(other.locator("#led-draft .led-chip[data-index='3']")).to_contain_text("常亮")
-        assert context.errors == []
-    finally:
-        context.close()
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    page.evaluate(STORAGE_FULL)
+    choose_photo(page, tmp_path)
+    other = context.new_page()
+    other.goto(page.url)
+    theirs = choose_photo(other, tmp_path)
+    theirs.locator(".led-chip[data-index='2']").tap()
+    expect(theirs.locator(".led-chip[data-index='2']")).to_contain_text("常亮")
+    page.locator("#led-draft [data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    theirs.locator(".led-chip[data-index='3']").tap()
+    expect(theirs.locator(".led-chip[data-index='3']")).to_contain_text("常亮")
+    other.reload()
+    expect(other.locator("#led-draft .led-chip[data-index='2']")).to_contain_text("常亮")
+    expect(other.locator("#led-draft .led-chip[data-index='3']")).to_contain_text("常亮")
+    assert context.errors == []

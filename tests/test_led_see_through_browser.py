@@ -38,40 +38,34 @@ def test_a_photo_with_a_see_through_corner_reaches_the_server_with_its_transpare
     photo.paste((0, 0, 0, 0), corner)
     photo.save(tmp_path / "panel_01_cut.png")
     context, page = open_job(phone_profile, server, order_id)
-    try:
-        draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_cut.png"))
-        draft.locator("[data-led-save]").tap()
-        expect(page.locator(".led-check")).to_have_count(1)
-        wait_synced(page)
-        row = db.execute("SELECT sha256 FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
-        assert row, page.locator("main").inner_text()
-        sha = row[0]
-        stored = Image.open(io.BytesIO(blob_path(app, db, sha).read_bytes()))
-        assert stored.format == "PNG" and stored.mode == "RGBA", (stored.format, stored.mode)  # a JPEG wrote it black
-        assert stored.getpixel((2, 2))[3] == 0 and stored.getpixel((stored.width - 3, stored.height - 3))[3] == 255
-        assert context.errors == []
-    finally:
-        context.close()
+    draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_cut.png"))
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    wait_synced(page)
+    row = db.execute("SELECT sha256 FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
+    assert row, page.locator("main").inner_text()
+    sha = row[0]
+    stored = Image.open(io.BytesIO(blob_path(app, db, sha).read_bytes()))
+    assert stored.format == "PNG" and stored.mode == "RGBA", (stored.format, stored.mode)  # a JPEG wrote it black
+    assert stored.getpixel((2, 2))[3] == 0 and stored.getpixel((stored.width - 3, stored.height - 3))[3] == 255
+    assert context.errors == []
 
 
 def test_a_cut_out_is_refused_on_the_phone_before_it_is_queued(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
-    try:
-        section = page.locator("#leds")
-        section.locator("select[name=model]").select_option("huawei-hg8546m")
-        section.locator("input[name=led-photo]").set_input_files(str(cut_out(tmp_path / "cut.png", (900, 600), (300, 250, 600, 350))))
-        expect(page.locator("#led-error")).to_have_text(SEE_THROUGH_ZH)
-        expect(page.locator("#led-draft")).to_have_count(0)
-        section.screenshot(path=str(ARTIFACTS / "led-see-through-refused.png"))
-        # an opaque picture of the same size is taken as a photo (the rule is the transparency, not the PNG)
-        opaque = tmp_path / "opaque.png"
-        Image.new("RGB", (900, 600), (60, 60, 64)).save(opaque)
-        section.locator("input[name=led-photo]").set_input_files(str(opaque))
-        expect(page.locator("#led-draft")).to_be_visible(timeout=15000)
-        assert context.errors == []
-    finally:
-        context.close()
+    section = page.locator("#leds")
+    section.locator("select[name=model]").select_option("huawei-hg8546m")
+    section.locator("input[name=led-photo]").set_input_files(str(cut_out(tmp_path / "cut.png", (900, 600), (300, 250, 600, 350))))
+    expect(page.locator("#led-error")).to_have_text(SEE_THROUGH_ZH)
+    expect(page.locator("#led-draft")).to_have_count(0)
+    section.screenshot(path=str(ARTIFACTS / "led-see-through-refused.png"))
+    # an opaque picture of the same size is taken as a photo (the rule is the transparency, not the PNG)
+    opaque = tmp_path / "opaque.png"
+    Image.new("RGB", (900, 600), (60, 60, 64)).save(opaque)
+    section.locator("input[name=led-photo]").set_input_files(str(opaque))
+    expect(page.locator("#led-draft")).to_be_visible(timeout=15000)
+    assert context.errors == []
 
 
 @pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
@@ -84,12 +78,9 @@ def test_a_photo_with_its_light_row_erased_comes_back_as_edited(app, server, db,
     photo.paste((0, 0, 0, 0), (0, int(0.4 * photo.height), photo.width, int(0.6 * photo.height)))
     photo.save(tmp_path / "panel_01_erased.png")
     context, page = open_job(phone_profile, server, order_id)
-    try:
-        draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_erased.png"))
-        draft.locator("[data-led-save]").tap()
-        wait_synced(page)
-        expect(page.locator(".led-retake")).to_contain_text("有一部分是透明的", timeout=30000)
-        page.locator(".led-check").first.screenshot(path=str(ARTIFACTS / "led-row-erased.png"))
-        assert context.errors == []
-    finally:
-        context.close()
+    draft = picked_draft(page, "huawei-hg8546m", str(tmp_path / "panel_01_erased.png"))
+    draft.locator("[data-led-save]").tap()
+    wait_synced(page)
+    expect(page.locator(".led-retake")).to_contain_text("有一部分是透明的", timeout=30000)
+    page.locator(".led-check").first.screenshot(path=str(ARTIFACTS / "led-row-erased.png"))
+    assert context.errors == []

@@ -178,6 +178,15 @@ def open_job(phone_profile, server, order_id, username="techa"):  # noqa: F811
     return context, page
 
 
+def offline_job(app, user_ids, phone_profile, server):  # noqa: F811
+    """A job dispatched to techa, its page open on the phone, then no connectivity at all: (order id, context, page).
+    `phone_profile` closes the context after the test."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    return order_id, context, page
+
+
 # How long a technician at least takes to see the button a step's redraw just put under the finger, read it and
 # tap it: sooner, at the point of the last tap, the phone takes it for the second tap of a double tap and refuses
 # it (offline/double-tap.js STEADY_MS, 700 ms). Tests that tap one step right after another wait this long first.
