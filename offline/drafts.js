@@ -5,25 +5,26 @@ import { shared } from "./context.js";
 import { formFields } from "./ui.js";
 
 const S = self.ONTrackStore;
-const key = (orderId, form) => `draft:${orderId}:${form}`;
+// The meta store's key of an order's draft of a form.
+export const draftKey = (orderId, form) => `draft:${orderId}:${form}`;
 
 // {field: value} typed into this order's form `form` (empty when nothing was kept).
 export async function loadDraft(orderId, form) {
-  return (await S.getMeta(shared.db, key(orderId, form))) || {};
+  return (await S.getMeta(shared.db, draftKey(orderId, form))) || {};
 }
 
 // An input handler that keeps the whole form as typed.
 export const keepDraft = (orderId, form) => (event) => {
   const target = event.currentTarget || event.target.form;
-  S.setMeta(shared.db, key(orderId, form), formFields(target)).catch(() => {});
+  S.setMeta(shared.db, draftKey(orderId, form), formFields(target)).catch(() => {});
 };
 
 // Keep a draft that is not a form's fields (the LED check's chosen photo and taps: a Blob is stored as is).
 export async function keepValue(orderId, form, value) {
-  await S.setMeta(shared.db, key(orderId, form), value);
+  await S.setMeta(shared.db, draftKey(orderId, form), value);
 }
 
 // Forget a form's draft once what it holds is queued.
 export async function dropDraft(orderId, form) {
-  await shared.db.delete("meta", key(orderId, form));
+  await shared.db.delete("meta", draftKey(orderId, form));
 }

@@ -42,7 +42,7 @@
   function parseLabels(text) {
     var labels = String(text || "").split(/[,，、;\s]+/).filter(function (x) { return x; });
     if (!labels.length || labels.length > 16) { return null; }
-    for (var i = 0; i < labels.length; i++) { if (!/^[A-Za-z0-9.\-\/+ ]{1,12}$/.test(labels[i])) { return null; } }
+    for (var i = 0; i < labels.length; i++) { if (!/^[A-Za-z0-9.\-\/+ \u4e00-\u9fff]{1,12}$/.test(labels[i])) { return null; } }  // catalog.py LABEL
     return labels;
   }
 

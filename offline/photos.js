@@ -28,7 +28,8 @@ export async function formatOf(file) {
 
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
-// that saved nothing, review r18) or "unreadable" (not a photo at all).
+// that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it)
+// or "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
   constructor(code) { super(code); this.code = code; }
 }
@@ -36,6 +37,7 @@ export class PhotoProblem extends Error {
 // The sentence for a file shrunk() refused (review r15: a photo cut short was called "not a photo").
 export const problemWords = (err) => (err && err.code === "damaged"
   ? t("This photo is damaged or was not saved completely: take it again, or choose another.")
+  : err && err.code === "pixels" ? t("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again.")
   : err && err.code === "empty" ? t("The photo file is empty (0 bytes); take it again.")
     : t("This file is not a photo the phone can read."));
 
@@ -56,6 +58,31 @@ async function asItIs(file) {
   return new Blob([file], { type: ["avif", "avis"].includes(brand) ? "image/avif" : "image/heic" });
 }
 
+// The most pixels the server takes (webapp/images.py MAX_PIXELS): a file stating more that the phone cannot open is
+// "too many pixels" (a camera's high-resolution mode), not damaged.
+const MAX_PIXELS = 40000000;
+
+// {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, ITU T.81 B.2.2, within the
+// first 256 KiB: EXIF comes before it) states them, else null.
+async function statedSize(file, format) {
+  if (format === "png") {
+    const b = new DataView(await file.slice(16, 24).arrayBuffer());
+    return b.byteLength === 8 ? { width: b.getUint32(0), height: b.getUint32(4) } : null;
+  }
+  if (format !== "jpeg") { return null; }
+  const b = new Uint8Array(await file.slice(0, 1 << 18).arrayBuffer());
+  for (let i = 2; i + 9 < b.length;) {
+    if (b[i] !== 0xff) { return null; }
+    const marker = b[i + 1];
+    if (marker === 0xff) { i += 1; continue; }  // a fill byte
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {  // SOF0–15 but DHT, JPG, DAC
+      return { height: (b[i + 5] << 8) | b[i + 6], width: (b[i + 7] << 8) | b[i + 8] };
+    }
+    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+  }
+  return null;
+}
+
 // Whether the phone itself cannot show `blob`: a HEIC or AVIF kept as it is (shrunk() keeps only what it could not decode).
 const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
@@ -71,12 +98,15 @@ export async function shrunk(file) {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
     if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
-    throw new PhotoProblem(format ? "damaged" : "unreadable");
+    // One the phone cannot open for its size is not damaged (review r58: a whole 30000×30000 PNG was called so).
+    const size = await statedSize(file, format).catch(() => null);
+    throw new PhotoProblem(size && size.width * size.height > MAX_PIXELS ? "pixels" : format ? "damaged" : "unreadable");
   }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
-  canvas.width = Math.round(bitmap.width * scale);
-  canvas.height = Math.round(bitmap.height * scale);
+  // At least a pixel each way: a thin strip (1×60000) scaled down must not become an empty canvas (review r58).
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   // A JPEG (by its own bytes, not its type: the browser takes that from the name, and chat apps name every picture

@@ -48,9 +48,19 @@
   }
 
   // Queue one change: the seq, the mutation and its blob (if any) commit together or not at all.
+  // `change.consumes` ({key, id}), when given, names the kept draft (a value in "meta" with a `draft_id`) the change is
+  // made of: the draft goes in the same transaction, so a reload mid-save cannot lose both or keep both (review r58), and
+  // when the kept draft under `key` is no longer `id` (another tab saved or discarded it) nothing is queued: resolves to
+  // null. With `id` null the draft was never kept (the phone's storage full), and whatever is kept under `key` stays.
   async function enqueue(db, change) {
     var tx = db.transaction(["meta", "outbox", "blobs"], "readwrite");
     var meta = tx.objectStore("meta");
+    var consumes = change.consumes;
+    if (consumes && consumes.id) {
+      var kept = await meta.get(consumes.key);
+      if (!kept || kept.draft_id !== consumes.id) { await tx.done; return null; }
+      await meta.delete(consumes.key);
+    }
     var seq = (await meta.get("next_seq")) || 1;
     await meta.put(seq + 1, "next_seq");
     var blobs = change.blobs || (change.blob ? [change.blob] : []);

@@ -47,14 +47,27 @@ def queued(page):
     }""")
 
 
+def huge_png(tmp_path):
+    """A PNG that states 30000×30000 pixels (900 megapixels, its header and one empty row: no phone opens it)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    path = tmp_path / "IMG_3310.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 30001)) + chunk(b"IEND", b""))
+    return path
+
+
 def empty_file(tmp_path):
     path = tmp_path / "IMG_3309.jpg"
     path.write_bytes(b"")
     return path
 
 
-@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (empty_file, "空的（0 字节）")],
-                         ids=["cut-short", "text-heic", "empty"])
+@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (empty_file, "空的（0 字节）"),
+                                        (huge_png, "像素过高")], ids=["cut-short", "text-heic", "empty", "huge-png"])
 def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
                                                                      make, said):
     order_id, _desk = dispatch_order(app, user_ids)
@@ -68,7 +81,8 @@ def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server
     assert after == before, f"a refused file was queued: {before} → {after}"
 
 
-@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO)], ids=["cut-short", "text-heic"])
+@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (huge_png, "像素过高")],
+                         ids=["cut-short", "text-heic", "huge-png"])
 def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, phone_profile, tmp_path, make, said):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)

@@ -58,6 +58,12 @@ def test_labels_typed_for_an_unknown_model():
             catalog.parse_labels(bad)
     custom = catalog.custom(["Power", "PON", "X1"])
     assert [led["role"] for led in custom["leds"]] == ["power", "pon", None]
+    # Named in Chinese as units made for China print them (review r58); 电源 is the power light (domain reference H1)
+    assert catalog.parse_labels("电源,光信号，网络 LAN1") == ["电源", "光信号", "网络", "LAN1"]
+    assert [led["role"] for led in catalog.custom(["电源", "光信号"])["leds"]] == ["power", None]
+    for bad in ("电源<", "电" * 13, "电源'--", "POWER,💡"):
+        with pytest.raises(catalog.LabelError):
+            catalog.parse_labels(bad)
     assert all(led["x"] is None and led["colors"] == list(catalog.COLORS) for led in custom["leds"])
 
 

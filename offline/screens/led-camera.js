@@ -7,6 +7,7 @@ import { MAX_PHOTO_EDGE, toJpeg } from "../photos.js";
 
 const L = self.ONTrackLed;
 let camera = null;  // the open camera: {stream, capture, model, ref, view, video, done}
+let opening = false;  // the phone is asked for the camera now
 
 function guide(cam) {
   const w = cam.video.videoWidth, h = cam.video.videoHeight;
@@ -89,16 +90,22 @@ function cameraProblem(err) {
 
 // Open the camera over the page for a model ({id, leds}) and capture "photo" | "burst"; done(draft)
 // gets {model, capture, blob, frames, frame, seconds?}. Returns an error message, or "" when open.
+// A tap on "Photo" or "Burst" while the camera is open or opening is not a second camera (review r58: a double tap
+// opened two, and the one left after the shot could not be closed).
 export async function openCamera(ref, model, capture, done) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     return t("This browser cannot open the camera here: choose a photo instead.");
   }
+  if (camera || opening) { return ""; }
   let stream;
+  opening = true;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: {
       facingMode: { ideal: "environment" }, width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30, min: 10 } } });
   } catch (err) {
     return cameraProblem(err);
+  } finally {
+    opening = false;
   }
   const view = document.createElement("div");
   view.id = "led-camera";
@@ -113,7 +120,8 @@ export async function openCamera(ref, model, capture, done) {
   document.body.appendChild(view);
   const video = view.querySelector("video");
   video.srcObject = stream;
-  camera = { stream, capture, model, ref, view, video, done };
-  video.addEventListener("loadedmetadata", () => guide(camera));
+  const cam = { stream, capture, model, ref, view, video, done };
+  camera = cam;
+  video.addEventListener("loadedmetadata", () => guide(cam));
   return "";
 }

@@ -11,7 +11,7 @@ import { queue } from "../outbox.js";
 import { photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
-import { dropDraft, keepValue, loadDraft } from "../drafts.js";
+import { draftKey, dropDraft, keepValue, loadDraft } from "../drafts.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
@@ -49,6 +49,7 @@ const ADVICE_WORDS = {
 const drafts = new Map();  // order id → draft
 let shownDraft = null;  // the draft on the job page now, whose lights the chips tap
 const draftNotice = new Set();  // orders whose new photo was not taken: a draft from another tab was there first
+const draftProblem = new Map();  // order id → why its draft was not saved (the phone's storage full), until the next save
 const DRAFT_FORM = "led-photo";
 // `stored`: a copy of it was kept; `unkept`: the last change could not be kept (the phone's storage full), so this tab
 // holds it newer than the kept copy, or alone (never stored), as before drafts were kept at all.
@@ -69,6 +70,7 @@ function forget(orderId) {
 // The draft `d` with the lights as the phone keeps them now (another tab may have tapped them); null when it is gone
 // (saved or discarded in another tab).
 async function asKept(d) {
+  if (d.queued) { return null; }  // saved (a second tap on Save finds it so, kept copy or not)
   const kept = await storedCopy(d);
   if (!kept) {
     if (d.stored) { forget(d.order_id); return null; }
@@ -297,6 +299,7 @@ const draftView = (ref, d) => html`<div class="led-draft" id="led-draft">${draft
   <p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
   ${ledLegend(draftSpots(ref, d).length > 0, true)}
   ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null, true)}
+  ${draftProblem.has(d.order_id) ? html`<p class="error led-draft-problem" role="alert">${draftProblem.get(d.order_id)}</p>` : nothing}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${() => saveDraft(d)}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${() => discardDraft(d)}>${t("Discard")}</button></div></div>`;
 
@@ -345,7 +348,7 @@ function chosenModel(ref, form) {
   if (!id) { return { error: t("Choose the device model first.") }; }
   if (id !== "custom") { return { model: ref.models.find((m) => m.id === id) }; }
   const labels = L.parseLabels(form.elements.labels.value);
-  if (!labels) { return { error: t("Name the lights left to right, separated by commas (at most 16).") }; }
+  if (!labels) { return { error: t("Name the lights left to right as the panel prints them, separated by commas: at most 16 names, each at most 12 letters, digits or Chinese characters (no other signs than . - / +).") }; }
   return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels, leds: customLeds(ref, labels) } };
 }
 
@@ -407,6 +410,7 @@ const saveDraft = (d) => oneAtATime(() => saveKept(d));
 
 async function saveKept(d) {
   draftNotice.delete(d.order_id);
+  draftProblem.delete(d.order_id);
   if (!(await asKept(d))) { await shared.render(); return; }  // saved or discarded in another tab
   const sha = await sha256(d.blob);
   // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
@@ -419,20 +423,25 @@ async function saveKept(d) {
                  labels: d.states.map((s) => s.label).join(","), guided: d.guided !== false };
   if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
-  forget(d.order_id);
-  // Forgotten before it is queued (a redraw in between would bring the kept one back), kept again if queuing fails;
-  // another tab's newer draft of the order is not this one's to drop (review r57d).
-  if (await storedCopy(d)) { await dropDraft(d.order_id, DRAFT_FORM); }
+  // Its kept copy goes in the transaction that queues it (review r58: dropped first, then not queued with the storage
+  // full or the page reloaded in between, the check was lost), and only if it is still this draft: a draft another tab
+  // saved meanwhile is not queued twice; one this tab alone holds (never kept) leaves another tab's draft alone (r57d).
+  let entry;
   try {
-    await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }]);
-  } catch (err) {
-    await keepLedDraft(d);
-    throw err;
+    entry = await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }],
+      { consumes: { key: draftKey(d.order_id, DRAFT_FORM), id: d.stored ? d.draft_id : null },
+        queued: () => { d.queued = true; forget(d.order_id); } });
+  } catch (err) {  // the phone's storage is full: nothing was queued, the draft stays as it is, and the technician knows
+    draftProblem.set(d.order_id, t("The phone's storage is full: this LED check was not saved. Free some space on the phone (old photos or videos, other apps' data), then tap “Save the LED check” again."));
+    await shared.render();
+    return;
   }
+  if (!entry) { forget(d.order_id); await shared.render(); }  // saved or discarded in another tab meanwhile
 }
 
 const discardDraft = (d) => oneAtATime(async () => {
   draftNotice.delete(d.order_id);
+  draftProblem.delete(d.order_id);
   forget(d.order_id);
   // Its kept copy goes even when its last tap could not be kept (review r57d: the older copy came back), but not
   // another tab's newer draft of the order.

@@ -11,7 +11,10 @@ import re
 
 GROUP_GAP = 1.8
 MAX_CUSTOM_LEDS = 16
-LABEL = re.compile(r"^[A-Za-z0-9.\-/+ ]{1,12}$")
+# A light's name as its panel prints it, or as the technician says it: Latin letters, digits, ". - / +", or Chinese
+# characters (the power light is the 电源灯, domain reference H1; review r58 found Chinese names refused with a message
+# that did not say why). Only 电源 has a role among the Chinese names (catalog.json "labels").
+LABEL = re.compile(r"^[A-Za-z0-9.\-/+ \u4e00-\u9fff]{1,12}$")
 STATES = ("off", "on", "blinking")
 COLORS = ("green", "red", "orange", "blue", "white")
 
