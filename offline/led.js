@@ -46,6 +46,17 @@
     return labels;
   }
 
+  // The first name given to two lights (letter case aside, as the server compares them: catalog.py parse_labels), or null.
+  function doubledLabel(labels) {
+    var seen = {};
+    for (var i = 0; i < labels.length; i++) {
+      var key = labels[i].toUpperCase();
+      if (seen[key]) { return labels[i]; }
+      seen[key] = true;
+    }
+    return null;
+  }
+
   // Where the guide puts each LED, as fractions of the frame: x between the end marks, y the middle.
   function guideSpots(ref, leds) {
     var left = ref.guide.left, right = ref.guide.right;
@@ -106,6 +117,6 @@
   // One tap on a chip: off → on → flashing → off; a light the photo could not read ("unsure") → on.
   function nextState(state) { return state === "off" || state === "unsure" ? "on" : state === "on" ? "blinking" : "off"; }
 
-  root.ONTrackLed = { modelFor: modelFor, parseLabels: parseLabels, guideSpots: guideSpots, treeAnswers: treeAnswers,
+  root.ONTrackLed = { modelFor: modelFor, parseLabels: parseLabels, doubledLabel: doubledLabel, guideSpots: guideSpots, treeAnswers: treeAnswers,
                       confirmedLeds: confirmedLeds, nextState: nextState, roleTree: roleTree, steadyKnown: steadyKnown };
 })(typeof window !== "undefined" ? window : this);

@@ -13,9 +13,9 @@ function wakeBackgroundSync() {
 
 // Queue one mutation {name, args} for an order, with its blobs ([{sha256, blob, type}]), then
 // redraw and sync. Resolves to the outbox entry once the change is in the outbox and on screen. `consumes`
-// ({key, id}: a kept draft the change is made of, store.js enqueue) goes in the same transaction; then the promise
-// resolves to null, and nothing is queued, when that draft was saved or discarded elsewhere; `queued()` runs once the
-// change is in, before the redraw. Rejects when the phone cannot store it (its storage full): nothing changed then.
+// ({key, id?}: a kept draft the change is made of, store.js enqueue) goes in the same transaction; with its `id`, the
+// promise resolves to null, and nothing is queued, when that draft was saved or discarded elsewhere. `queued()` runs
+// once the change is in, before the redraw. Rejects when the phone cannot store it (its storage full): nothing changed.
 export async function queue(orderId, name, args, blobs, { consumes = null, queued = null } = {}) {
   const entry = await S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
     blobs: blobs || [], consumes });

@@ -28,8 +28,8 @@ export async function formatOf(file) {
 
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
-// that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it)
-// or "unreadable" (not a photo at all).
+// that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it),
+// "strip" (over MAX_ASPECT times longer than wide) or "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
   constructor(code) { super(code); this.code = code; }
 }
@@ -38,6 +38,7 @@ export class PhotoProblem extends Error {
 export const problemWords = (err) => (err && err.code === "damaged"
   ? t("This photo is damaged or was not saved completely: take it again, or choose another.")
   : err && err.code === "pixels" ? t("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again.")
+  : err && err.code === "strip" ? t("This picture is a thin strip, not a photo of a panel: take a photo, or choose another.")
   : err && err.code === "empty" ? t("The photo file is empty (0 bytes); take it again.")
     : t("This file is not a photo the phone can read."));
 
@@ -61,6 +62,9 @@ async function asItIs(file) {
 // The most pixels the server takes (webapp/images.py MAX_PIXELS): a file stating more that the phone cannot open is
 // "too many pixels" (a camera's high-resolution mode), not damaged.
 const MAX_PIXELS = 40000000;
+// The longest a picture may be against its width, either way: a phone's panorama is about 8:1, a light row cropped
+// close about 10:1; a thinner strip shows no panel.
+const MAX_ASPECT = 20;
 
 // {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, ITU T.81 B.2.2, within the
 // first 256 KiB: EXIF comes before it) states them, else null.
@@ -102,9 +106,12 @@ export async function shrunk(file) {
     const size = await statedSize(file, format).catch(() => null);
     throw new PhotoProblem(size && size.width * size.height > MAX_PIXELS ? "pixels" : format ? "damaged" : "unreadable");
   }
+  if (Math.max(bitmap.width, bitmap.height) > MAX_ASPECT * Math.min(bitmap.width, bitmap.height)) {
+    bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)
+    throw new PhotoProblem("strip");
+  }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
-  // At least a pixel each way: a thin strip (1×60000) scaled down must not become an empty canvas (review r58).
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);

@@ -48,17 +48,19 @@
   }
 
   // Queue one change: the seq, the mutation and its blob (if any) commit together or not at all.
-  // `change.consumes` ({key, id}), when given, names the kept draft (a value in "meta" with a `draft_id`) the change is
-  // made of: the draft goes in the same transaction, so a reload mid-save cannot lose both or keep both (review r58), and
-  // when the kept draft under `key` is no longer `id` (another tab saved or discarded it) nothing is queued: resolves to
-  // null. With `id` null the draft was never kept (the phone's storage full), and whatever is kept under `key` stays.
+  // `change.consumes` ({key, id?}), when given, names the kept draft in "meta" the change is made of: it goes in the
+  // same transaction, so a reload mid-save cannot lose both or keep both (review r58). With `id`, only the draft whose
+  // `draft_id` it is: when another is kept under `key`, or none (another tab saved or discarded it), nothing is queued
+  // and this resolves to null.
   async function enqueue(db, change) {
     var tx = db.transaction(["meta", "outbox", "blobs"], "readwrite");
     var meta = tx.objectStore("meta");
     var consumes = change.consumes;
-    if (consumes && consumes.id) {
-      var kept = await meta.get(consumes.key);
-      if (!kept || kept.draft_id !== consumes.id) { await tx.done; return null; }
+    if (consumes) {
+      if (consumes.id) {
+        var kept = await meta.get(consumes.key);
+        if (!kept || kept.draft_id !== consumes.id) { await tx.done; return null; }
+      }
       await meta.delete(consumes.key);
     }
     var seq = (await meta.get("next_seq")) || 1;

@@ -154,3 +154,122 @@ def test_lights_named_in_chinese_are_taken_and_reach_the_server(app, server, db,
     row = db.execute("SELECT labels FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
     assert row and json.loads(row[0]) == ["电源", "光信号", "网络", "LAN1"], row
     assert context.errors == []
+
+
+def saved_unread_check(page, tmp_path, labels="POWER,PON"):
+    """A check of a model named by its lights, saved on the phone (not read: every light "unsure"), each light tapped
+    once (on): ready to confirm. → the check's locator."""
+    form = page.locator("#led-form")
+    form.locator("select[name=model]").select_option("custom")
+    form.locator("input[name=labels]").fill(labels)
+    choose_photo(page, tmp_path).locator("[data-led-save]").tap()
+    check = page.locator(".led-check").first
+    expect(check).to_be_visible()
+    for index in range(len(labels.split(","))):
+        check.locator(f".led-chip[data-index='{index}']").tap()
+        expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
+    return check
+
+
+def confirmations_queued(page):
+    return sum(1 for entry in stored_records(page, "outbox") if entry["name"] == "order.led_confirm")
+
+
+def test_confirming_twice_at_once_or_with_the_storage_full_or_reloading_keeps_one_confirmation(
+        app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58: a double tap on 确认这些灯 queued two confirmations; with the storage full it raised a page error and
+    a reload lost the taps; a reload right after it lost them 5 times in 10 (the kept taps dropped before queuing)."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    check = saved_unread_check(page, tmp_path)
+    page.evaluate(OUTBOX_FULL)
+    check.locator("[data-led-confirm]").tap()
+    expect(check.locator(".led-confirm-problem")).to_contain_text("手机存储空间已满，指示灯没有确认")
+    page.reload()
+    check = page.locator(".led-check").first
+    for index in ("0", "1"):  # the taps were kept
+        expect(check.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
+    assert confirmations_queued(page) == 0
+    check.locator("[data-led-confirm]").evaluate("(button) => { button.click(); button.click(); }")
+    expect(check.locator(".led-confirmed")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert confirmations_queued(page) == 1
+    # corrected and confirmed again, the page reloaded at once: the new taps are queued or still kept, never lost
+    for attempt in range(4):
+        check = page.locator(".led-check").first
+        check.locator(".led-chip[data-index='1']").tap()
+        page.wait_for_timeout(300)
+        shown = check.locator(".led-chip[data-index='1']").inner_text()
+        page.evaluate("(wait) => { document.querySelector('[data-led-confirm]').click(); setTimeout(() => location.reload(), wait); }",
+                      attempt)
+        page.wait_for_load_state()
+        check = page.locator(".led-check").first
+        expect(check).to_be_visible()
+        page.wait_for_timeout(300)
+        assert check.locator(".led-chip[data-index='1']").inner_text() == shown, attempt
+        if check.locator("[data-led-confirm]").count():
+            check.locator("[data-led-confirm]").tap()
+        expect(check.locator(".led-confirmed")).to_be_visible()
+    assert context.errors == []
+
+
+def test_names_given_twice_or_a_photo_chosen_again_or_a_strip(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58: "POWER,PON,LAN,lan" was taken on the phone and refused after the sync, the photo gone; after the
+    names were put right the same photo chosen again did nothing; a 1×60000 strip drew a page 700,000 pixels tall."""
+    from PIL import Image
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    form = page.locator("#led-form")
+    form.locator("select[name=model]").select_option("custom")
+    expect(form.locator(".led-known-names")).to_contain_text("电源")
+    form.locator("input[name=labels]").fill("POWER,PON,LAN,lan")
+    photo = photo_file(tmp_path)
+    page.locator("#leds input[name=led-photo]").set_input_files(str(photo))
+    expect(page.locator("#led-error")).to_contain_text("有两个灯都叫“lan”")
+    form.locator("input[name=labels]").fill("POWER,PON,LAN1,LAN2")
+    page.locator("#leds input[name=led-photo]").set_input_files(str(photo))  # the same file again
+    draft = page.locator("#led-draft")
+    expect(draft).to_be_visible()
+    expect(page.locator("#led-error")).to_be_hidden()
+    draft.locator("[data-led-discard]").tap()
+    strip = tmp_path / "strip.png"
+    Image.new("RGB", (1, 60000), (90, 90, 90)).save(strip)
+    page.locator("#leds input[name=led-photo]").set_input_files(str(strip))
+    expect(page.locator("#led-error")).to_contain_text("细长条")
+    expect(page.locator("#led-draft")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollHeight") < 20000
+    assert context.errors == []
+
+
+def test_a_photo_the_phone_cannot_keep_says_so_before_it_is_lost(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58: with the storage full, the photo chosen and its taps lived in the page alone, and a reload lost them
+    with no word before."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    page.evaluate(STORAGE_FULL)
+    draft = choose_photo(page, tmp_path)
+    expect(draft.locator(".led-draft-problem")).to_contain_text("只在这个页面里")
+    shot(page, "r58-led-draft-not-kept")
+    assert context.errors == []
+
+
+def test_cancel_during_a_burst_cancels_it_and_leaves_the_next_camera_open(app, server, db, user_ids, camera_phone):  # noqa: F811
+    """Review r58: Cancel 0.7 s into a 3-second burst closed the camera, then the burst went on: 3 s later it closed the
+    photo camera opened since and made a draft of the cancelled burst."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    page = camera_phone.new_page()
+    log_in(page, server.url, "techa")
+    ready_offline(page)
+    page.locator(f"#job-{order_id} .job-main").tap()
+    page.locator("#leds [data-led-capture=burst]").tap()
+    camera = page.locator("#led-camera")
+    expect(camera).to_have_count(1)
+    wait_js(page, "document.querySelector('#led-camera video').videoWidth > 0")
+    camera.locator("[data-cam-shoot]").tap()
+    page.wait_for_timeout(700)
+    camera.locator("[data-cam-cancel]").tap()
+    expect(camera).to_have_count(0)
+    page.locator("#leds [data-led-capture=photo]").tap()
+    expect(camera).to_have_count(1)
+    page.wait_for_timeout(4000)
+    expect(camera).to_have_count(1)
+    expect(page.locator("#led-draft")).to_have_count(0)
+    camera.locator("[data-cam-cancel]").tap()
+    assert camera_phone.errors == []

@@ -133,6 +133,18 @@ def test_an_uncatalogued_panel_names_each_light_once(login, order_id, names):  #
     assert result["status"] == "rejected" and "same" in result["error"], result
 
 
+@pytest.mark.parametrize("names", ["POWER,💡", "A" * 13, ",".join(f"L{n}" for n in range(17))])
+def test_names_the_server_refuses_say_what_a_name_may_hold(login, order_id, names):  # noqa: F811
+    """Review r58: these got "name its lights left to right (at most 16)", which says nothing of what to change; 电源 and
+    the other Chinese names are taken (test_led.py)."""
+    tech = login("techa")
+    tech.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    phone = Phone(tech)
+    result = phone.push([phone.mutation("order.led_check", check_args(order_id, upload(phone.session, photo()), labels=names))]
+                        ).json["results"][0]
+    assert result["status"] == "rejected" and "at most 12 letters, digits or Chinese characters" in result["error"], result
+
+
 def test_a_progressive_48_megapixel_jpeg_is_decoded_in_bounded_memory(tmp_path):
     """webapp/images.py: a 48-MP JPEG is read at half its sides "47 MB peak, as a 12-MP photo". That holds for a baseline
     JPEG only: a progressive one (what many apps and editors save) keeps the whole coefficient buffer, 184 MB peak growth

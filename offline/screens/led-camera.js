@@ -34,7 +34,8 @@ async function burst(cam, video, w, h) {
   const band = cam.ref.guide.band, fw = 800, fh = Math.round(fw * 2 * band);
   const top = Math.max(0, Math.round(h / 2 - band * w)), cropH = Math.min(h, Math.round(2 * band * w));
   const frames = [], started = performance.now(), counter = document.getElementById("camera-count");
-  while ((performance.now() - started < 3200 || frames.length < cam.ref.min_burst_frames * 3) && frames.length < cam.ref.max_frames) {
+  while ((performance.now() - started < 3200 || frames.length < cam.ref.min_burst_frames * 3) && frames.length < cam.ref.max_frames
+         && camera === cam) {  // not once cancelled
     const c = document.createElement("canvas");
     c.width = fw;
     c.height = fh;
@@ -43,6 +44,7 @@ async function burst(cam, video, w, h) {
     counter.textContent = t("%(n)d frames", { n: frames.length });
     await new Promise((resolve) => { setTimeout(resolve, 80); });  // about 12 frames a second
   }
+  if (camera !== cam) { return null; }  // cancelled
   const sheet = document.createElement("canvas");
   sheet.width = fw;
   sheet.height = fh * frames.length;
@@ -68,6 +70,9 @@ async function shoot(event) {
   } else {
     taken = await burst(cam, video, w, h);
   }
+  // Cancelled meanwhile (a burst takes 3 seconds): no draft, and the camera opened since is not this one to close
+  // (review r58: it closed the next camera and made a draft of the cancelled burst).
+  if (camera !== cam || !taken) { return; }
   const done = cam.done;
   closeCamera();
   done(Object.assign({ model: cam.model, capture: cam.capture }, taken));

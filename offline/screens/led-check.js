@@ -299,9 +299,14 @@ const draftView = (ref, d) => html`<div class="led-draft" id="led-draft">${draft
   <p>${t("Tap each light to say what you see; the photo is read when it syncs.")}</p>
   ${ledLegend(draftSpots(ref, d).length > 0, true)}
   ${overlay(d.url, d.frame, d.frames, draftSpots(ref, d), d.states, "led-draft-photo", "draft")}${chips("draft", d.states, null, true)}
-  ${draftProblem.has(d.order_id) ? html`<p class="error led-draft-problem" role="alert">${draftProblem.get(d.order_id)}</p>` : nothing}
+  ${draftProblem.has(d.order_id) ? html`<p class="error led-draft-problem" role="alert">${draftProblem.get(d.order_id)}</p>`
+    : d.unkept ? html`<p class="error led-draft-problem" role="alert">${t("The phone's storage is full: this photo and its taps are only in this page, and are lost if it is closed or reloaded. Save the LED check now, or free some space on the phone.")}</p>` : nothing}
   <div class="job-buttons"><button class="btn primary big-touch" type="button" data-led-save @click=${() => saveDraft(d)}>${t("Save the LED check")}</button>
   <button class="btn" type="button" data-led-discard @click=${() => discardDraft(d)}>${t("Discard")}</button></div></div>`;
+
+// The names whose lights answer a question of the fault-finding tree (catalog.json "labels"; review r58: 光信号 typed as
+// a name answered none, and nothing said so).
+const knownNames = (ref) => Object.keys(ref.label_trees).filter((name) => ref.label_trees[name]).join(", ");
 
 // The lights' names are asked only for a model not in the catalog (the catalog knows its own).
 function showLabelsField(event) {
@@ -320,7 +325,8 @@ function newCheckForm(ref, o, again) {
     <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess || named ? nothing : html`<option value="">${t("Choose the model")}</option>`}
       ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}${m.verified ? "" : ` (${t("layout unverified")})`}</option>`)}
       <option value="custom" ?selected=${Boolean(named)}>${t("Another model: name its lights")}</option></select></label>
-    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="200" .value=${named || ""}></label>
+    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="240" .value=${named || ""}>
+      <small class="muted led-known-names">${t("The fault-finding guide reads the lights named %(names)s; other names are kept with the photo only.", { names: knownNames(ref) })}</small></label>
     <p class="muted small">${t("A model marked “layout unverified” has not been checked against a photo of a real panel: compare its lights with the box; if they differ, choose “Another model”.")}</p>
     <p class="error" id="led-error" role="alert" hidden></p>
     <div class="job-buttons"><button class="btn big-touch" type="button" data-led-capture="photo" @click=${(e) => capture(e, o, "photo")}>${t("Photo (steady lights)")}</button>
@@ -349,6 +355,8 @@ function chosenModel(ref, form) {
   if (id !== "custom") { return { model: ref.models.find((m) => m.id === id) }; }
   const labels = L.parseLabels(form.elements.labels.value);
   if (!labels) { return { error: t("Name the lights left to right as the panel prints them, separated by commas: at most 16 names, each at most 12 letters, digits or Chinese characters (no other signs than . - / +).") }; }
+  const twice = L.doubledLabel(labels);  // the server refuses it after the sync, the photo gone from here (review r58)
+  if (twice) { return { error: t("Two lights have the same name, “%(name)s”: give each light its own name (LAN1, LAN2 …).", { name: twice }) }; }
   return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels, leds: customLeds(ref, labels) } };
 }
 
@@ -377,11 +385,13 @@ async function capture(event, o, mode) {
 async function pickPhoto(event, o) {
   const input = event.target;
   if (!input.files.length) { return; }
+  const file = input.files[0];
+  input.value = "";  // the same photo chosen again (after the names were put right) is a change again (review r58)
   const chosen = chosenModel(await reference("leds"), input.form);
   if (chosen.error) { showError("led-error", chosen.error); return; }
   let keptAsIs = false;  // a HEIC or AVIF this phone cannot decode (shrunk() sends it as it is)
   try {
-    const { blob, seeThrough } = await shrunk(input.files[0]);
+    const { blob, seeThrough } = await shrunk(file);
     keptAsIs = seeThrough === null;
     if (seeThrough > SEE_THROUGH) { showError("led-error", RETAKE_WORDS.see_through); return; }
     const bitmap = await createImageBitmap(blob);
@@ -429,7 +439,7 @@ async function saveKept(d) {
   let entry;
   try {
     entry = await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }],
-      { consumes: { key: draftKey(d.order_id, DRAFT_FORM), id: d.stored ? d.draft_id : null },
+      { consumes: d.stored ? { key: draftKey(d.order_id, DRAFT_FORM), id: d.draft_id } : null,
         queued: () => { d.queued = true; forget(d.order_id); } });
   } catch (err) {  // the phone's storage is full: nothing was queued, the draft stays as it is, and the technician knows
     draftProblem.set(d.order_id, t("The phone's storage is full: this LED check was not saved. Free some space on the phone (old photos or videos, other apps' data), then tap “Save the LED check” again."));
@@ -498,9 +508,12 @@ async function tapNow(key, index) {
 // Confirm what the chips show (taps, else the reading): every light must have a state by then. A light nobody
 // tapped that the photo could not tell (or a photo not read: review r6, where the button used to do nothing) is
 // named beside the button, and nothing is sent.
-async function confirmCheck(checkId) {
+const confirmCheck = (checkId) => oneAtATime(() => confirmNow(checkId));
+
+async function confirmNow(checkId) {
   const { order, check } = await checkOnScreen(checkId);
-  if (!check) { return; }
+  // Confirmed already, with no tap since: a second tap on the button (a double tap) confirms nothing again (review r58).
+  if (!check || (check.confirmations && !edits[checkId])) { return; }
   const states = shownStates(check);
   const untold = states.filter((s) => s.state === "unsure").map((s) => s.label);
   if (untold.length) {
@@ -509,9 +522,15 @@ async function confirmCheck(checkId) {
     return;
   }
   delete confirmProblems[checkId];
-  await dropDraft(order.id, TAPS_FORM(checkId)).catch(() => {});  // first: a redraw would bring the kept taps back
-  delete edits[checkId];
-  await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states });
+  // The kept taps go in the transaction that queues the confirmation (review r58: dropped first, a reload in between
+  // or the storage full lost them), and leave memory before the redraw, which would show them as not confirmed.
+  try {
+    await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states },
+      [], { consumes: { key: draftKey(order.id, TAPS_FORM(checkId)) }, queued: () => { delete edits[checkId]; } });
+  } catch (err) {  // the phone's storage is full: nothing was queued, the taps stay, and the technician knows
+    confirmProblems[checkId] = t("The phone's storage is full: the lights were not confirmed. Free some space on the phone (old photos or videos, other apps' data), then tap “Confirm these lights” again.");
+    await shared.render();
+  }
 }
 
 // What the order's latest confirmed LED check says for a tree question (node.led): {state, by (display name),

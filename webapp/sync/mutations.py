@@ -661,6 +661,9 @@ def led_check(ctx, args, base_version, occurred_at):
     except ValueError as exc:
         if str(exc) == "duplicate":  # "X,X,X": corrections of one light would stand for another's (review r7)
             raise Rejected(_("Give each light its own name: two lights have the same one.")) from None
+        if str(exc) in ("name", "many"):  # what a name may hold, as the phone says it (review r58: this said only "left to right")
+            raise Rejected(_("Name the lights left to right as the panel prints them, separated by commas: at most 16 "
+                             "names, each at most 12 letters, digits or Chinese characters (no other signs than . - / +).")) from None
         raise Rejected(_("Choose the device model, or name its lights left to right (at most 16)."))
     capture, frames = args.get("capture"), args.get("frames", 1)
     if capture not in ("photo", "burst"):
