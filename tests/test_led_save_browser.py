@@ -273,3 +273,50 @@ def test_cancel_during_a_burst_cancels_it_and_leaves_the_next_camera_open(app, s
     expect(page.locator("#led-draft")).to_have_count(0)
     camera.locator("[data-cam-cancel]").tap()
     assert camera_phone.errors == []
+
+
+def test_a_check_saved_with_every_light_tapped_is_confirmed_once(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58c: a check saved with every light tapped (the server takes that as its confirmation) still offered
+    "确认这些灯" while it waited to sync, and a tap on it recorded the same states a second time."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    page.locator("#led-form select[name=model]").select_option("zte-f6005")
+    draft = choose_photo(page, tmp_path)
+    for index in range(4):
+        draft.locator(f".led-chip[data-index='{index}']").tap()
+        expect(draft.locator(f".led-chip[data-index='{index}']")).to_contain_text("常亮")
+    draft.locator("[data-led-save]").tap()
+    check = page.locator(".led-check").first
+    expect(check.locator(".led-confirmed")).to_be_visible()
+    expect(check.locator("[data-led-confirm]")).to_have_count(0)
+    go_online(server, context, page)
+    wait_synced(page)
+    rows = db.execute("SELECT COUNT(*) FROM led_confirmations c JOIN led_checks k ON k.id = c.check_id"
+                      " WHERE k.order_id = ?", [order_id]).fetchone()[0]
+    assert rows == 1, rows
+    assert context.errors == []
+
+
+def test_an_order_model_not_in_the_catalog_asks_for_the_model(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58c: an order naming a model the catalog lacks ("Nokia G-140W"; it has G-140W-C) opened the form on
+    "其他型号" with an empty names box, and 拍照 answered with the rule for names."""
+    order_id, _desk = dispatch_order(app, user_ids, ont_model="Nokia G-140W")
+    from tests.test_offline_browser import open_job
+    context, page = open_job(phone_profile, server, order_id)
+    form = page.locator("#led-form")
+    expect(form.locator("select[name=model]")).to_have_value("")
+    expect(form.locator("#led-labels-field")).to_be_hidden()
+    form.locator("[data-led-capture=photo]").tap()
+    expect(page.locator("#led-error")).to_contain_text("型号")
+    assert context.errors == []
+
+
+def test_a_tap_the_phone_cannot_keep_on_a_saved_check_says_so(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r58c: with the storage full, a tap on a saved check's light showed and was lost on reload, with no word."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    choose_photo(page, tmp_path).locator("[data-led-save]").tap()
+    check = page.locator(".led-check").first
+    expect(check).to_be_visible()
+    page.evaluate(STORAGE_FULL.replace("endsWith(':led-photo')", "includes(':led-taps:')"))  # draft:<order>:led-taps:<check>
+    check.locator(".led-chip[data-index='0']").tap()
+    expect(check.locator(".led-confirm-problem")).to_contain_text("你点选的灯只在这个页面里")
+    assert context.errors == []

@@ -284,7 +284,7 @@ async function checkView(ref, check, orderId) {
     ${check.confirmed && check.confirmed_by ? html`<p class="muted small led-confirmed-by">${check.confirm_pending
       ? t("Confirmed by %(name)s, %(time)s; waiting to sync", { name: check.confirmed_by, time: when(check.confirmed_at) })
       : t("Confirmed by %(name)s, %(time)s", { name: check.confirmed_by, time: when(check.confirmed_at) })}</p>` : nothing}
-    ${check.confirmations && !edits[check.id] ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
+    ${confirmedAsShown(check) ? html`<p class="muted small led-confirmed">${t("Confirmed. Tap a light to correct it and confirm again.")}</p>`
       : html`${confirmProblems[check.id] ? html`<p class="error led-confirm-problem" role="alert">${confirmProblems[check.id]}</p>` : nothing}
         <button class="btn primary" type="button" data-led-confirm=${check.id} @click=${() => confirmCheck(check.id)}>${t("Confirm these lights")}</button>`}</div>`;
 }
@@ -310,7 +310,7 @@ const knownNames = (ref) => Object.keys(ref.label_trees).filter((name) => ref.la
 
 // The lights' names are asked only for a model not in the catalog (the catalog knows its own).
 function showLabelsField(event) {
-  document.getElementById("led-labels-field").hidden = event.target.value !== "custom" && event.target.value !== "";
+  document.getElementById("led-labels-field").hidden = event.target.value !== "custom";
 }
 
 function newCheckForm(ref, o, again) {
@@ -322,10 +322,10 @@ function newCheckForm(ref, o, again) {
     ? newest.labels.join(",") : null;
   const guess = named ? null : (newest && ref.models.find((m) => m.id === newest.model_id)) || L.modelFor(ref, o.ont_model);
   return html`<form id="led-form" class="led-form">${again ? html`<h3>${t("New LED check")}</h3>` : nothing}
-    <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess || named ? nothing : html`<option value="">${t("Choose the model")}</option>`}
+    <label class="field"><span>${t("Device model")}</span><select name="model" @change=${showLabelsField}>${guess || named ? nothing : html`<option value="" selected>${t("Choose the model")}</option>`}
       ${ref.models.map((m) => html`<option value=${m.id} ?selected=${guess && guess.id === m.id}>${m.vendor} ${m.name}${m.verified ? "" : ` (${t("layout unverified")})`}</option>`)}
       <option value="custom" ?selected=${Boolean(named)}>${t("Another model: name its lights")}</option></select></label>
-    <label class="field" id="led-labels-field" ?hidden=${Boolean(guess)}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="240" .value=${named || ""}>
+    <label class="field" id="led-labels-field" ?hidden=${!named}><span>${t("Its lights, left to right (e.g. POWER,PON,LOS,LAN1)")}</span><input name="labels" autocomplete="off" maxlength="240" .value=${named || ""}>
       <small class="muted led-known-names">${t("The fault-finding guide reads the lights named %(names)s; other names are kept with the photo only.", { names: knownNames(ref) })}</small></label>
     <p class="muted small">${t("A model marked “layout unverified” has not been checked against a photo of a real panel: compare its lights with the box; if they differ, choose “Another model”.")}</p>
     <p class="error" id="led-error" role="alert" hidden></p>
@@ -501,7 +501,12 @@ async function tapNow(key, index) {
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
   if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }
-  else { await keepValue(order.id, TAPS_FORM(key), { states }).catch(() => {}); }
+  else {
+    // Not kept (the phone's storage full): the tap is on screen only, and the technician is told (review r58c).
+    await keepValue(order.id, TAPS_FORM(key), { states }).catch(() => {
+      confirmProblems[key] = t("The phone's storage is full: your taps are only in this page, and are lost if it is closed or reloaded. Confirm the lights now, or free some space on the phone.");
+    });
+  }
   await shared.render();
 }
 
@@ -510,10 +515,15 @@ async function tapNow(key, index) {
 // named beside the button, and nothing is sent.
 const confirmCheck = (checkId) => oneAtATime(() => confirmNow(checkId));
 
+// Whether the check is confirmed as its chips show it, with nothing tapped since: by a confirmation, or by every light
+// tapped when it was saved, which the server takes as one (review r58c: a check saved so, waiting to sync, still offered
+// "Confirm these lights", and a tap on it recorded the same states twice).
+const confirmedAsShown = (check) => Boolean(check.confirmations || check.confirmed) && !edits[check.id];
+
 async function confirmNow(checkId) {
   const { order, check } = await checkOnScreen(checkId);
   // Confirmed already, with no tap since: a second tap on the button (a double tap) confirms nothing again (review r58).
-  if (!check || (check.confirmations && !edits[checkId])) { return; }
+  if (!check || confirmedAsShown(check)) { return; }
   const states = shownStates(check);
   const untold = states.filter((s) => s.state === "unsure").map((s) => s.label);
   if (untold.length) {
