@@ -24,6 +24,12 @@ export async function keepValue(orderId, form, value) {
   await S.setMeta(shared.db, draftKey(orderId, form), value);
 }
 
+// Change a kept draft where it is kept (see ONTrackStore.updateMeta): `change(kept)` gets the draft as the phone keeps
+// it now, changes it and returns it, or returns undefined to leave it. Resolves to what was kept, else undefined.
+export async function changeValue(orderId, form, change) {
+  return S.updateMeta(shared.db, draftKey(orderId, form), change);
+}
+
 // Forget a form's draft once what it holds is queued.
 export async function dropDraft(orderId, form) {
   await shared.db.delete("meta", draftKey(orderId, form));

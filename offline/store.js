@@ -88,8 +88,21 @@
   async function getMeta(db, key) { return db.get("meta", key); }
   async function setMeta(db, key, value) { return db.put("meta", value, key); }
 
+  // Change what "meta" keeps under `key` in one readwrite transaction that reads and writes it: `change(kept)` runs
+  // synchronously (the transaction must not wait on anything else) and returns what to keep, or undefined to leave it.
+  // Resolves to what was kept, else undefined. Two tabs changing one key take turns (IndexedDB runs readwrite
+  // transactions on a store one after another), so neither writes over the other's change, as a read here and a
+  // setMeta later did: two tabs tapping lights of one LED draft within milliseconds kept one tap.
+  async function updateMeta(db, key, change) {
+    var tx = db.transaction("meta", "readwrite");
+    var value = change(await tx.store.get(key));
+    if (value === undefined) { await tx.done; return undefined; }
+    await Promise.all([tx.store.put(value, key), tx.done]);
+    return value;
+  }
+
   root.ONTrackStore = {
     open: open, dbName: dbName, uuid: uuid, clientId: clientId, enqueue: enqueue, waiting: waiting,
-    getMeta: getMeta, setMeta: setMeta
+    getMeta: getMeta, setMeta: setMeta, updateMeta: updateMeta
   };
 })(self);

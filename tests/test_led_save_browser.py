@@ -9,7 +9,7 @@ from tests.test_browser import shot
 from tests.test_led_browser import camera_phone  # noqa: F401  (fixture)
 from tests.test_led_drafts_browser import STORAGE_FULL, choose_photo
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, log_in, offline_job,  # noqa: F401
-    phone_profile, photo_file, ready_offline, server, stored_records, wait_js, wait_synced)
+    phone_profile, photo_file, ready_offline, server, storage_full, stored_records, wait_js, wait_synced)
 
 pytestmark = pytest.mark.browser
 
@@ -316,7 +316,7 @@ def test_a_tap_the_phone_cannot_keep_on_a_saved_check_says_so(app, server, db, u
     choose_photo(page, tmp_path).locator("[data-led-save]").tap()
     check = page.locator(".led-check").first
     expect(check).to_be_visible()
-    page.evaluate(STORAGE_FULL.replace("endsWith(':led-photo')", "includes(':led-taps:')"))  # draft:<order>:led-taps:<check>
+    page.evaluate(storage_full(":led-taps:"))  # draft:<order>:led-taps:<check>
     check.locator(".led-chip[data-index='0']").tap()
     expect(check.locator(".led-confirm-problem")).to_contain_text("你点选的灯只在这个页面里")
     assert context.errors == []

@@ -1,6 +1,7 @@
 """The technician app in real Chromium on a phone viewport: a whole visit offline, the browser
 restarted offline, then synced exactly once; and a conflict shown under "needs attention"."""
 import io
+import json
 import pathlib
 import shutil
 import threading
@@ -136,6 +137,18 @@ def stored_records(page, store):
 # IndexedDB itself: the status bar's count is redrawn a moment after a change is queued, so right after a tap it
 # can still say 0 (CI: a saved LED check was read as synced before it was sent).
 NOTHING_PENDING = f"""({STORED_RECORDS})("outbox").then((entries) => !entries.some((e) => e.state === "pending"))"""
+
+
+def storage_full(part=""):
+    """A script making the page's IndexedDB refuse every write to the "meta" store (offline/store.js) under a key that
+    holds `part` ("": every key) as a full phone does (QuotaExceededError), whichever way the app writes it."""
+    return f"""() => {{ const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {{
+    if (this.name === "meta" && String(key).includes({json.dumps(part)})) {{
+      throw new DOMException("The storage is full", "QuotaExceededError");
+    }}
+    return put.apply(this, arguments);
+  }}; }}"""
 
 
 def wait_synced(page, timeout=30.0):

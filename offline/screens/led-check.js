@@ -11,7 +11,7 @@ import { queue } from "../outbox.js";
 import { photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
-import { draftKey, dropDraft, keepValue, loadDraft } from "../drafts.js";
+import { changeValue, draftKey, dropDraft, keepValue, loadDraft } from "../drafts.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
@@ -469,45 +469,67 @@ async function checkOnScreen(checkId) {
 const tapLight = (key, index) => oneAtATime(() => tapNow(key, index));
 
 async function tapNow(key, index) {
-  const ref = await reference("leds");
   delete confirmProblems[key];
-  let states, model, order, check;
-  const draft = shownDraft;
   if (key === "draft") {
-    if (!draft) { return; }
-    // The tap goes on the kept copy: another tab may have tapped it since this one drew it, or saved or discarded it.
-    if (!(await asKept(draft))) { await shared.render(); return; }
-    ({ states, model } = draft);
-  } else {
-    ({ order, check } = await checkOnScreen(key));
-    if (!check) { return; }
-    model = modelOf(ref, check);
-    states = edits[key] = JSON.parse(JSON.stringify(shownStates(check)));
-  }
-  const st = states[index], led = model.leds[index];
-  // A light one photo showed lit (steady or flashing unknown) goes first to steady on, the technician's own word, and
-  // after off back to the photo's word: lit → steady on → flashing → off → lit (review r52: it went lit → flashing →
-  // off → lit, never steady; review r53: once steady, a stray tap could not be taken back to the photo's word).
-  // A tapped light is the technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on
-  // (a draft's taps are all the technician's word already, sent as the check's own taps).
-  const photosLit = key !== "draft" && photoLitAt(check, states, index);
+    if (!shownDraft) { return; }
+    await tapDraft(shownDraft, index);
+  } else if (!(await tapCheck(key, index))) { return; }
+  await shared.render();
+}
+
+// The light `st` (the model's `led`) after one tap, changed in place; `photosLit`: one photo showed it lit (photoLitAt).
+// A light one photo showed lit (steady or flashing unknown) goes first to steady on, the technician's own word, and
+// after off back to the photo's word: lit → steady on → flashing → off → lit (review r52: it went lit → flashing →
+// off → lit, never steady; review r53: once steady, a stray tap could not be taken back to the photo's word).
+// A tapped light is the technician's word, not the photo's: confirmed "on" so, a single photo's light is steady on.
+// `onCheck`: a saved check's light, marked tapped (a draft's taps are all the technician's word already, sent as the
+// check's own taps).
+function tapState(st, led, photosLit, onCheck) {
   const photoShowedLit = photosLit && !st.tapped && st.state === "on";  // shown now as the photo's lit
   const next = photoShowedLit ? "on" : L.nextState(st.state);
-  const photosWord = photosLit && !photoShowedLit && next === "on";
   st.state = next;
-  if (key !== "draft") {
-    if (photosWord) { delete st.tapped; } else { st.tapped = true; }
+  if (onCheck) {
+    if (photosLit && !photoShowedLit && next === "on") { delete st.tapped; } else { st.tapped = true; }
   }
   st.color = st.state === "off" ? null : (st.color || (led.colors && led.colors.length ? led.colors[0] : "green"));
+}
+
+// A tap on a draft's light goes on its kept copy, in the transaction that reads it (drafts.js changeValue): another
+// tab may have tapped it since this one drew it, or saved or discarded it; and two tabs tapping at once, each reading
+// the draft and writing it back, kept one tap of the two (1 run in 5).
+async function tapDraft(d, index) {
+  if (!(await asKept(d))) { return; }  // saved or discarded, here or in another tab
+  const led = d.model.leds[index];
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
-  if (key === "draft") { draft.touched = true; await keepLedDraft(draft); }
-  else {
-    // Not kept (the phone's storage full): the tap is on screen only, and the technician is told (review r58c).
-    await keepValue(order.id, TAPS_FORM(key), { states }).catch(() => {
-      confirmProblems[key] = t("The phone's storage is full: your taps are only in this page, and are lost if it is closed or reloaded. Confirm the lights now, or free some space on the phone.");
-    });
+  if (d.stored && !d.unkept) {
+    try {
+      const kept = await changeValue(d.order_id, DRAFT_FORM, (now) => {
+        if (!now || now.draft_id !== d.draft_id) { return undefined; }
+        tapState(now.states[index], led, false, false);
+        return Object.assign(now, { touched: true });
+      });
+      if (kept) { Object.assign(d, { states: kept.states, touched: true }); } else { forget(d.order_id); }
+      return;
+    } catch (err) { /* not kept (the phone's storage full): the tap goes on this tab's copy, below */ }
   }
-  await shared.render();
+  tapState(d.states[index], led, false, false);
+  d.touched = true;
+  await keepLedDraft(d);
+}
+
+// A tap on a saved check's light: this tab's taps, kept until confirmed. → false when the check is not on screen.
+async function tapCheck(checkId, index) {
+  const { order, check } = await checkOnScreen(checkId);
+  if (!check) { return false; }
+  const model = modelOf(await reference("leds"), check);
+  const states = edits[checkId] = JSON.parse(JSON.stringify(shownStates(check)));
+  tapState(states[index], model.leds[index], photoLitAt(check, states, index), true);
+  shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
+  // Not kept (the phone's storage full): the tap is on screen only, and the technician is told (review r58c).
+  await keepValue(order.id, TAPS_FORM(checkId), { states }).catch(() => {
+    confirmProblems[checkId] = t("The phone's storage is full: your taps are only in this page, and are lost if it is closed or reloaded. Confirm the lights now, or free some space on the phone.");
+  });
+  return true;
 }
 
 // Confirm what the chips show (taps, else the reading): every light must have a state by then. A light nobody
