@@ -7,6 +7,7 @@ import { boot, shared, touched } from "./context.js";
 import { draw, startRouter } from "./router.js";
 import { markBriefcase, redrawBar, requestSync, watchConnection } from "./autosync.js";
 import { guardDoubleTaps } from "./double-tap.js";
+import { noteSyncResult } from "./statusbar.js";
 
 const S = self.ONTrackStore;
 const FIRST_LOAD_WAIT_MS = 4000;
@@ -34,6 +35,7 @@ function startServiceWorker() {
   // The service worker synced: the screen is redrawn unless a form is being filled in; the bar always (README).
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (!(event.data && event.data.type === "synced")) { return; }
+    noteSyncResult(event.data.result);
     if (!shared.typing) { draw(true); } else { redrawBar().catch(() => {}); }
   });
 }

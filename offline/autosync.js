@@ -2,7 +2,7 @@
 // on a timer that backs off after failures (30 s doubling to 5 min), after every queued change
 // and on "Sync now". One run at a time; a request during a run runs once more after it.
 import { boot, shared } from "./context.js";
-import { renderStatus } from "./statusbar.js";
+import { noteSyncResult, renderStatus } from "./statusbar.js";
 import { arrived, showArriving } from "./order-view.js";
 import { showUnreadCount } from "./screens/notices.js";
 
@@ -59,6 +59,7 @@ export async function requestSync() {
   try {
     await renderStatus(true);
     result = await Y.run(shared.db, boot.user.id, showPull);
+    noteSyncResult(result);
     // Another tab or the service worker was syncing: show what it sent and pulled once it is over, and send what
     // this page queued after that sync's push (README).
     if (result && result.busy && !result.wait) {

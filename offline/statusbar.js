@@ -34,6 +34,7 @@ function problemWords(code) {
     login: t("Log in again to send your changes."),
     "other-user": t("Someone else is logged in: this person's changes stay on the phone."),
     device: t("This phone is registered to another person."),
+    storage: t("The phone's storage is full, so the sync cannot finish; the changes already on the phone are kept. Free some space on the phone (old photos or videos, other apps' data)."),
   }[code] || t("Sync failed; it will be retried.");
 }
 
@@ -76,6 +77,16 @@ function headline(state, waiting, trouble) {
     html` <a href="/login?next=${encodeURIComponent(location.pathname)}">${t("Log in")}</a>` : nothing}</span>${waiting ? " · " : ""}${count}`;
 }
 
+// The last sync's problem when the phone could not keep it (its storage full: sync.js), else null: shown before the
+// kept one, which is older.
+let problemNotKept = null;
+
+// Note a sync's result (ONTrackSync.run's) for the bar: a problem the phone could not keep is shown from here.
+export function noteSyncResult(result) {
+  if (!result || !(result.ok || result.problem)) { return; }  // another loop ran, or none: nothing new to say
+  problemNotKept = result.problemNotKept ? { code: result.problem } : null;
+}
+
 // Draw the bar; syncing: whether a sync is running now.
 // Of overlapping calls only the latest draws (README).
 let latestStatus = 0;
@@ -85,7 +96,7 @@ export async function renderStatus(syncing) {
   const waiting = (await S.waiting(db)).length;
   const attention = (await db.getAll("attention")).length;
   const last = await S.getMeta(db, "last_sync");
-  const problem = await S.getMeta(db, "problem");
+  const problem = problemNotKept || await S.getMeta(db, "problem");
   const others = await othersWaiting();
   if (ticket !== latestStatus) { return; }
   const trouble = problem && problem.code;

@@ -284,14 +284,35 @@
       await S.setMeta(db, "problem", null);
       return { ok: true };
     } catch (err) {
-      var problem = err instanceof Problem ? err : new Problem("error", String(err && err.message || err));
-      await S.setMeta(db, "problem", { code: problem.code, detail: problem.detail, at: new Date().toISOString() });
-      if (problem.code === "busy") {
-        var wait = problem.retryAfter * 1000 * (1 + Math.random() * BUSY_JITTER);
-        await S.setMeta(db, "busy_until", Date.now() + wait);
-        return { ok: false, problem: problem.code, wait: wait };
+      var problem = asProblem(err);
+      var result = { ok: false, problem: problem.code };
+      // Not kept (the phone's storage full): the result says it, and the page shows it from there (statusbar.js).
+      if (!(await kept(db, "problem", { code: problem.code, detail: problem.detail, at: new Date().toISOString() }))) {
+        result.problemNotKept = true;
       }
-      return { ok: false, problem: problem.code };
+      if (problem.code === "busy") {
+        result.wait = problem.retryAfter * 1000 * (1 + Math.random() * BUSY_JITTER);
+        await kept(db, "busy_until", Date.now() + result.wait);
+      }
+      return result;
+    }
+  }
+
+  // The Problem `err` is, or stands for: the phone's storage full ("storage": IndexedDB refused a write), else "error".
+  function asProblem(err) {
+    if (err instanceof Problem) { return err; }
+    if (err && err.name === "QuotaExceededError") { return new Problem("storage"); }
+    return new Problem("error", String(err && err.message || err));
+  }
+
+  // Write `value` under `key` in "meta" → whether it was kept. Why a loop stopped is written as it ends, where nothing
+  // catches: with the phone's storage full that write is refused too, and its error reached the page (1 run in 4).
+  async function kept(db, key, value) {
+    try {
+      await S.setMeta(db, key, value);
+      return true;
+    } catch (err) {
+      return false;
     }
   }
 
