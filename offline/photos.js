@@ -1,5 +1,6 @@
 // Photos on the phone: downscaled before they are queued, named by their SHA-256.
 import { t } from "./i18n.js";
+import { reference } from "./order-view.js";
 
 export const MAX_PHOTO_EDGE = 2048;  // longest side in pixels (README, "Photos")
 
@@ -29,6 +30,7 @@ export async function formatOf(file) {
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
 // that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it),
+// "unopened" (it states a size, the phone cannot open it, and does not know yet how many pixels the server takes),
 // "strip" (over MAX_ASPECT times longer than wide) or "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
   constructor(code) { super(code); this.code = code; }
@@ -38,6 +40,7 @@ export class PhotoProblem extends Error {
 export const problemWords = (err) => (err && err.code === "damaged"
   ? t("This photo is damaged or was not saved completely: take it again, or choose another.")
   : err && err.code === "pixels" ? t("The photo has too many pixels: set the phone's camera to its 12-megapixel mode and take it again.")
+  : err && err.code === "unopened" ? t("The phone cannot open this photo: it is damaged, or has too many pixels. Take it again with the phone's camera in its 12-megapixel mode, or choose another.")
   : err && err.code === "strip" ? t("This picture is a thin strip, not a photo of a panel: take a photo, or choose another.")
   : err && err.code === "empty" ? t("The photo file is empty (0 bytes); take it again.")
     : t("This file is not a photo the phone can read."));
@@ -59,9 +62,13 @@ async function asItIs(file) {
   return new Blob([file], { type: ["avif", "avis"].includes(brand) ? "image/avif" : "image/heic" });
 }
 
-// The most pixels the server takes (webapp/images.py MAX_PIXELS): a file stating more that the phone cannot open is
+// The most pixels the server takes (webapp/images.py MAX_PIXELS, sent in the reference data "photos"), else null: a
+// phone that has not pulled it since the server began sending it. A file stating more that the phone cannot open is
 // "too many pixels" (a camera's high-resolution mode), not damaged.
-const MAX_PIXELS = 40000000;
+async function maxPixels() {
+  const photos = await reference("photos").catch(() => null);
+  return photos && photos.max_pixels ? photos.max_pixels : null;
+}
 // The longest a picture may be against its width, either way: a phone's panorama is about 8:1, a light row cropped
 // close about 10:1; a thinner strip shows no panel.
 const MAX_ASPECT = 20;
@@ -87,6 +94,16 @@ async function statedSize(file, format) {
   return null;
 }
 
+// The PhotoProblem code of a file of `format` ("" for none) the phone could not open. One that states a size is damaged
+// or has too many pixels; without the server's limit the phone cannot tell which, and says both.
+async function unopenedProblem(file, format) {
+  const size = await statedSize(file, format).catch(() => null);
+  if (!size) { return format ? "damaged" : "unreadable"; }
+  const limit = await maxPixels();
+  if (limit === null) { return "unopened"; }
+  return size.width * size.height > limit ? "pixels" : "damaged";
+}
+
 // Whether the phone itself cannot show `blob`: a HEIC or AVIF kept as it is (shrunk() keeps only what it could not decode).
 const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
@@ -103,8 +120,7 @@ export async function shrunk(file) {
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
     if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
     // One the phone cannot open for its size is not damaged (review r58: a whole 30000×30000 PNG was called so).
-    const size = await statedSize(file, format).catch(() => null);
-    throw new PhotoProblem(size && size.width * size.height > MAX_PIXELS ? "pixels" : format ? "damaged" : "unreadable");
+    throw new PhotoProblem(await unopenedProblem(file, format));
   }
   if (Math.max(bitmap.width, bitmap.height) > MAX_ASPECT * Math.min(bitmap.width, bitmap.height)) {
     bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)

@@ -93,6 +93,46 @@ def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, pho
     assert not drafted
 
 
+def test_the_phone_says_too_many_pixels_by_the_server_s_own_limit(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
+                                                                  monkeypatch):
+    """The phone held a copy of the server's pixel limit (webapp/images.py MAX_PIXELS); it now takes the number from
+    the reference data it pulls. With the server taking 1 megapixel at most, a 1600×1200 photo the phone cannot open
+    has too many pixels, not "damaged"."""
+    from webapp import images
+    from webapp.db import transaction
+    from webapp.sync.reference import publish
+    monkeypatch.setattr(images, "MAX_PIXELS", 1_000_000)
+    with transaction(db):
+        assert "photos" in publish(db)
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    page.locator("#photo-form input[name=photo]").set_input_files(str(cut_short(tmp_path)))
+    expect(page.locator("#photo-error")).to_contain_text("像素过高", timeout=15000)
+    assert context.errors == []
+
+
+# Forget the server's photo limits on the phone, as a phone that has not pulled them yet (offline/photos.js maxPixels).
+FORGET_PHOTO_LIMITS = """async () => {
+  const boot = JSON.parse(document.getElementById("boot").textContent);
+  const db = await ONTrackStore.open(boot.user.id);
+  await db.delete("reference", "photos");
+  db.close();
+}"""
+
+
+def test_a_phone_without_the_server_s_limit_says_what_a_photo_it_cannot_open_may_be(app, server, db, user_ids,  # noqa: F811
+                                                                                    phone_profile, tmp_path):
+    """Until it has pulled the server's pixel limit, the phone cannot tell a photo with too many pixels from a damaged
+    one: it says both, not a guess."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    context, page = open_job(phone_profile, server, order_id)
+    page.evaluate(FORGET_PHOTO_LIMITS)
+    page.locator("#photo-form input[name=photo]").set_input_files(str(huge_png(tmp_path)))
+    expect(page.locator("#photo-error")).to_contain_text("手机无法打开这张照片", timeout=15000)
+    assert queued(page)["outbox"] == 0
+    assert context.errors == []
+
+
 def heic(tmp_path, name):
     """A real 1600×1200 HEIC (pillow-heif) saved under `name`: Chromium cannot decode it, the server converts it."""
     import pillow_heif

@@ -45,6 +45,12 @@ def led_reference():
             "min_burst_frames": checks.MIN_BURST_FRAMES, "max_frames": reader.MAX_FRAMES}
 
 
+def photo_reference():
+    """The most pixels a photo may hold, so the phone says "too many pixels" of a picture it cannot open offline."""
+    from .. import images
+    return {"max_pixels": images.MAX_PIXELS}
+
+
 def items():
     """Return {id: data} of everything that goes into the briefcase besides orders."""
     return {
@@ -57,6 +63,7 @@ def items():
         "test_templates": enterprise_test_report.load(),  # the enterprise end-to-end test report (issue 21 item 13)
         "tools": tool_reference(),
         "installation_steps": installation_steps.load(),  # an installation's visit steps (§6.2, §7.3)
+        "photos": photo_reference(),
     }
 
 
