@@ -6,17 +6,19 @@ real lens but a hidden one, so its labelled set measured the drawing (issue 18, 
 photos").
 """
 import io
+import json
 import pathlib
 import sys
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter, ImageOps
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import lens_contrast  # noqa: E402
 from tests import led_render  # noqa: E402
-from webapp.led import reader  # noqa: E402
+from webapp.led import catalog, reader  # noqa: E402
 
 
 @pytest.mark.skipif(not (lens_contrast.PHOTOS / "truth.json").exists(), reason="needs ../shared/led-photos")
@@ -58,3 +60,52 @@ def test_a_glow_through_a_pale_shell_is_no_window_that_shows_the_light_off(side,
     assert result["quality"]["ok"], result["quality"]
     for truth, led in zip(case["truth"], result["leds"]):
         assert led["state"] in (truth["state"], "unsure"), (truth, led)
+
+
+PHOTOS = ROOT.parent / "shared" / "led-photos"
+
+
+def _sent_on(name, side, turn, quality, blur, gains, exposure):
+    """A real photo as a phone might send it: turned `turn`° (the corners cut, 12 % a side), `side` pixels long,
+    blurred (Gaussian radius `blur`), under a white-balance cast (`gains`, R G B) and `exposure`, JPEG `quality`."""
+    picture = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
+    if turn:
+        width, height = picture.size
+        picture = picture.rotate(turn, resample=Image.Resampling.BICUBIC).crop(
+            (int(0.12 * width), int(0.12 * height), int(0.88 * width), int(0.88 * height)))
+    scale = side / max(picture.size)
+    picture = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
+    if blur:
+        picture = picture.filter(ImageFilter.GaussianBlur(blur))
+    pixels = np.asarray(picture, np.float32) * np.array(gains, np.float32) * exposure
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(not (PHOTOS / "truth.json").exists(), reason="needs ../shared/led-photos")
+@pytest.mark.parametrize("side, turn, blur, gains, exposure", [
+    (1024, 0, 2.0, (0.92, 0.98, 1.08), 1.15),  # cool, bright, soft
+    (600, -5, 0, (1.07, 1.0, 0.88), 1.0),  # warm, turned
+])
+def test_a_dim_lit_lens_tinted_its_own_colour_is_not_read_off(side, turn, blur, gains, exposure):
+    """The real panel_02's LAN is lit, dimmer than its neighbours: sent at JPEG 35, .44 read it "off" 0.92-0.94, the
+    fault tree's "no link". Its lens is olive beside the grey unlit ones; .45 holds it unsure (_tinted_lenses), and the
+    unlit UPGRADE, LOS and ALARM, no tint of their own, stay off."""
+    truth = next(photo for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8")) if photo["file"] == "panel_02.jpg")
+    photo = _sent_on("panel_02.jpg", side, turn, 35, blur, gains, exposure)
+    result = reader.read([reader.open_photo(photo)], catalog.custom(truth["labels_csv"].split(",")))
+    assert result["quality"]["ok"], result["quality"]
+    states = {led["label"]: led["state"] for led in result["leds"]}
+    assert states["LAN"] == "unsure" and result["leds"][2]["lean"] == "off", result["leds"][2]
+    assert [states[name] for name in ("UPGRADE", "LOS", "ALARM")] == ["off"] * 3, states
+
+
+def test_a_lit_neighbours_glow_is_no_tint_of_the_lens_own():
+    """Labelled render 1036: the unlit light beside a lit one takes its glow (its lens tinted 0.05 towards green, the
+    case towards the lit light 0.11): no tint of its own, so it stays "off" (a tint counted against the row alone put
+    it in doubt)."""
+    case = led_render.make_case(1036, *led_render.labelled_kind(36))
+    result = reader.read([reader.open_photo(photo) for photo in case["photos"]], case["told"])
+    assert case["truth"][7]["state"] == "off" and case["truth"][8]["state"] == "on"
+    assert result["leds"][7]["state"] == "off", result["leds"][7]

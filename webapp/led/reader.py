@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-06.44"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.45"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -153,6 +153,7 @@ VERSION = "2026-12-06.44"  # .3 lines (cables) are not lit spots; .4 slot placem
 # "unsure" leaning "blinking", as "on" and "off" are (review r52); .42 CALIBRATION["doubtful"] refitted on held-out renders
 # .43 a row on words or a seam, not dots, and not held by clearly lit lights is no row of lights (_word_windows)
 # .44 any rival placement, and a tie, is settled by the slots each has alone (_shifted_rival)
+# .45 an "off" light whose lens has a tint of its own towards its colour is unsure (_tinted_lenses)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -501,6 +502,12 @@ PRINT_RISE, PRINT_REACH = 100.0, 0.5
 PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM, PRINT_LONG = 40.0, 0.5, 0.1, 6
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
+# An unlit lens looks like the row's other unlit lenses, under the same light and white balance. One read "off" but
+# tinted towards its light's colour by LENS_TINT or more against them (its disc TINT_RADIUS of the spacing across), and
+# at least TINT_PEAK times as much as anywhere TINT_RING of the spacing around it, may be a dim lit LED (_tinted_lenses).
+LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
+TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
+                   "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
 # A light is flashing in a burst only when its lit frames (p(lit) ≥ 0.5) are lit clearly: their median p(lit) at
 # least FLASH_LIT, above CALIBRATION's weak bin (evidence 0.66–1.55, p 0.70), in its strong one (0.98). Else _state
 # says the steady state most frames show, at most as sure as that share of them (so "unsure").
@@ -2639,6 +2646,10 @@ def _read(seen, model):
             stated[k] = min(stated[k], UNSEEN_OFF)
     for k in _pale_glows(levels, scales, out, own, points, spacing):
         stated[k] = min(stated[k], UNSEEN_OFF)
+    if len(images) == 1:  # an unlit lens with a tint of its own towards its colour may be a dim LED lit (_tinted_lenses)
+        usual = [led.get("usual_colors") or led["colors"] for led in leds]
+        for k in _tinted_lenses(pixels[0], out, points, spacing, usual):
+            stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
@@ -2807,6 +2818,52 @@ def _faintly_unsure(out, own, sure_row):
     0.88) and so all five "unsure", where the photo as taken read all five off 0.92-0.94."""
     return [sure_row and item["state"] == "unsure" and item.get("lean") == "off"
             and item["confidence"] >= round(p, 2) - 0.005 for item, p in zip(out, own)]
+
+
+def _tinted_lenses(rgb, out, points, spacing, colours):
+    """Slots read "off" whose lens shows a tint of its own towards a colour of its light: [slot index]. `rgb` is the
+    photo (uint8, height × width × 3), `out` read()'s items as first read, `points` the slots ((x, y) pixels),
+    `spacing` the row's least step and `colours` each slot's colours (the usual ones where the catalog names them).
+
+    A disc's tint is its mean colour less its grey, over its grey (at least 8), along the colour's direction
+    (TINT_DIRECTIONS), counted from the median tint of the row's other lenses read off (two or more, in the frame):
+    they show what an unlit lens looks like under this light and white balance. A slot is tinted at LENS_TINT and more,
+    and only where its own tint peaks: at least TINT_PEAK times the most tinted of eight places TINT_RING of the
+    spacing around it. A lit neighbour's glow, a coloured label or a cable beside the lens tints the case about it as
+    much as the lens (the renders' unlit lenses beside a lit one: 0.3-1.8 times); a dim LED's own glow is centred on it.
+
+    The real panel_02's dim lit LAN, read "off" 0.92-0.94 at JPEG 35 (600-1024 pixels): tint 0.05-0.08, 2.7-2.9
+    times its ring. Of 352 lights rightly decided "off" in 560 variants of the eight real photos none reached 0.04."""
+    height, width, _ = rgb.shape
+    radius = max(1.5, TINT_RADIUS * spacing)
+
+    def tint_at(x, y):
+        patch = rgb[int(max(0, y - radius)):int(min(height, y + radius + 1)),
+                    int(max(0, x - radius)):int(min(width, x + radius + 1))].reshape(-1, 3)
+        mean = patch.mean(0) if len(patch) else np.zeros(3)
+        return (mean - mean.mean()) / max(8.0, float(mean.mean()))
+
+    tints = [tint_at(x, y) for x, y in points]
+    unlit = [k for k, (item, (x, y)) in enumerate(zip(out, points))
+             if item["state"] == "off" and 0 <= x < width and 0 <= y < height]  # a slot outside the photo shows no lens
+    ring = [(math.cos(a), math.sin(a)) for a in np.arange(8) * math.pi / 4]
+    tinted = []
+    for k in unlit:
+        others = [tints[j] for j in unlit if j != k]
+        directions = [TINT_DIRECTIONS[c] for c in colours[k] if c in TINT_DIRECTIONS]
+        if len(others) < 2 or not directions:
+            continue
+        base = np.median(others, 0)
+
+        def rise(tint):
+            return max(float((tint - base) @ direction) for direction in directions)
+
+        own = rise(tints[k])
+        x, y = points[k]
+        if own >= LENS_TINT and own >= TINT_PEAK * max(
+                rise(tint_at(x + TINT_RING * spacing * dx, y + TINT_RING * spacing * dy)) for dx, dy in ring):
+            tinted.append(k)
+    return tinted
 
 
 def _colourless_lenses(out, colours):
