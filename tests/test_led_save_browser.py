@@ -320,3 +320,33 @@ def test_a_tap_the_phone_cannot_keep_on_a_saved_check_says_so(app, server, db, u
     check.locator(".led-chip[data-index='0']").tap()
     expect(check.locator(".led-confirm-problem")).to_contain_text("你点选的灯只在这个页面里")
     assert context.errors == []
+
+
+def test_taps_on_a_saved_check_in_two_tabs_keep_both(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r59: each tab kept the taps it held on a saved check, whole: a tap in one tab, then 0.4 s later one in
+    another, kept the second alone, and "Confirm these lights" sent the taps of its own tab only."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    form = page.locator("#led-form")
+    form.locator("select[name=model]").select_option("custom")
+    form.locator("input[name=labels]").fill("POWER,PON,LOS")
+    choose_photo(page, tmp_path).locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.locator(".led-check")).to_have_count(1)
+    page.locator(".led-check .led-chip[data-index='0']").tap()
+    expect(page.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
+    page.wait_for_timeout(400)
+    other.locator(".led-check .led-chip[data-index='1']").tap()
+    for index in ("0", "1"):  # the tab shows the taps as kept, the other tab's too
+        expect(other.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+    page.reload()
+    for index in ("0", "1"):
+        expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+    other.locator(".led-check .led-chip[data-index='2']").tap()  # the last light, in the other tab
+    expect(other.locator(".led-check .led-chip[data-index='2']")).to_contain_text("常亮")
+    page.locator(".led-check [data-led-confirm]").tap()  # not redrawn since: it confirms the kept taps, all three
+    expect(page.locator(".led-check .led-confirmed")).to_be_visible()
+    confirms = [e for e in stored_records(page, "outbox") if e["name"] == "order.led_confirm"]
+    assert [[s["state"] for s in e["args"]["states"]] for e in confirms] == [["on", "on", "on"]]
+    assert context.errors == []

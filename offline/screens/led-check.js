@@ -96,10 +96,11 @@ async function draftOf(orderId) {
   drafts.set(orderId, d);
   return d;
 }
-const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed
-// ... kept in the phone's database too, so a reload before "Confirm these lights" keeps the taps (review r11).
+const edits = {};  // lights the technician tapped on a saved check, by check id, until confirmed: as the phone keeps them
+// ... kept in the phone's database, shared by the phone's tabs, so a reload before "Confirm these lights" keeps the taps
+// (review r11) and a tap in another tab is not written over (review r59: each tab wrote its own list whole).
 const TAPS_FORM = (checkId) => `led-taps:${checkId}`;
-const tapsLooked = new Set();  // checks whose kept taps were looked for since the page opened (once each, not per redraw)
+const unkeptTaps = new Set();  // checks whose last tap the phone could not keep (its storage full): this tab's taps are newer
 const confirmProblems = {};  // why "Confirm these lights" did not confirm, by check id, until the next tap or confirm
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
@@ -255,11 +256,7 @@ function ledLegend(rings, waiting, single = false) {
 async function checkView(ref, check, orderId) {
   const model = modelOf(ref, check);
   if (!model) { return nothing; }
-  if (!edits[check.id] && !tapsLooked.has(check.id)) {  // taps made before a reload, not confirmed yet
-    tapsLooked.add(check.id);
-    const kept = await loadDraft(orderId, TAPS_FORM(check.id));
-    if (Array.isArray(kept.states) && kept.states.length === model.leds.length) { edits[check.id] = kept.states; }
-  }
+  await takeKeptTaps(orderId, check, model);
   const reading = readingOf(check);
   const { held, src } = await photoSrc(shared.db, check.sha256, check.thumb_sha256 || check.sha256);
   const frames = held && held.blob && check.capture === "burst" ? check.frames : 1;
@@ -517,18 +514,40 @@ async function tapDraft(d, index) {
   await keepLedDraft(d);
 }
 
-// A tap on a saved check's light: this tab's taps, kept until confirmed. → false when the check is not on screen.
+// The kept taps of a check of the model `model` ({states} in "meta"), else null.
+const keptTaps = (kept, model) => (kept && Array.isArray(kept.states) && kept.states.length === model.leds.length ? kept.states : null);
+
+// This tab's taps of `check` made what the phone keeps (made before a reload, or in another tab), unless the phone could
+// not keep this tab's last tap.
+async function takeKeptTaps(orderId, check, model) {
+  if (unkeptTaps.has(check.id)) { return; }
+  const kept = keptTaps(await loadDraft(orderId, TAPS_FORM(check.id)), model);
+  if (kept) { edits[check.id] = kept; } else { delete edits[check.id]; }
+}
+
+// A tap on a saved check's light goes on its kept taps, in the transaction that reads them (drafts.js changeValue), as a
+// draft's does: another tab may have tapped the check since this one drew it (review r59: each tab wrote the taps it held,
+// and the other tab's tap was lost). → false when the check is not on screen.
 async function tapCheck(checkId, index) {
   const { order, check } = await checkOnScreen(checkId);
   if (!check) { return false; }
   const model = modelOf(await reference("leds"), check);
-  const states = edits[checkId] = JSON.parse(JSON.stringify(shownStates(check)));
-  tapState(states[index], model.leds[index], photoLitAt(check, states, index), true);
+  const tap = (states) => {
+    tapState(states[index], model.leds[index], photoLitAt(check, states, index), true);
+    return states;
+  };
+  const shown = () => JSON.parse(JSON.stringify(shownStates(check)));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
-  // Not kept (the phone's storage full): the tap is on screen only, and the technician is told (review r58c).
-  await keepValue(order.id, TAPS_FORM(checkId), { states }).catch(() => {
+  try {
+    const kept = await changeValue(order.id, TAPS_FORM(checkId), (now) => ({ states: tap(keptTaps(now, model) || shown()) }));
+    edits[checkId] = kept.states;
+    unkeptTaps.delete(checkId);
+  } catch (err) {
+    // Not kept (the phone's storage full): the tap is on screen only, and the technician is told (review r58c).
+    edits[checkId] = tap(shown());
+    unkeptTaps.add(checkId);
     confirmProblems[checkId] = t("The phone's storage is full: your taps are only in this page, and are lost if it is closed or reloaded. Confirm the lights now, or free some space on the phone.");
-  });
+  }
   return true;
 }
 
@@ -544,6 +563,7 @@ const confirmedAsShown = (check) => Boolean(check.confirmations || check.confirm
 
 async function confirmNow(checkId) {
   const { order, check } = await checkOnScreen(checkId);
+  if (check) { await takeKeptTaps(order.id, check, modelOf(await reference("leds"), check)); }  // another tab's taps too
   // Confirmed already, with no tap since: a second tap on the button (a double tap) confirms nothing again (review r58).
   if (!check || confirmedAsShown(check)) { return; }
   const states = shownStates(check);
@@ -558,7 +578,7 @@ async function confirmNow(checkId) {
   // or the storage full lost them), and leave memory before the redraw, which would show them as not confirmed.
   try {
     await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states },
-      [], { consumes: { key: draftKey(order.id, TAPS_FORM(checkId)) }, queued: () => { delete edits[checkId]; } });
+      [], { consumes: { key: draftKey(order.id, TAPS_FORM(checkId)) }, queued: () => { delete edits[checkId]; unkeptTaps.delete(checkId); } });
   } catch (err) {  // the phone's storage is full: nothing was queued, the taps stay, and the technician knows
     confirmProblems[checkId] = t("The phone's storage is full: the lights were not confirmed. Free some space on the phone (old photos or videos, other apps' data), then tap “Confirm these lights” again.");
     await shared.render();
