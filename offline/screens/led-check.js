@@ -40,10 +40,11 @@ const ADVICE_WORDS = {
   colour_misfit: t("A lit light shows a colour the light in its place on this model cannot show, so no light was decided: the model may not be the unit's, or the row may not be whole in the photo. Check the model on the unit's label (or the names typed), take the photo with the whole row in the frame, and look at the lights yourself."),
 };
 
-// A photo taken but not saved, one per order: {order_id, draft_id, model, capture, blob, url, frames, frame, states,
-// seconds?}; `draft_id` tells one draft from another. Each is kept in the phone's database (drafts.js) until it is queued,
-// so a reload, a crash or the phone killing the browser behind the camera app never loses the photo or the taps; the
-// kept copy is the one that counts, shared by the phone's tabs: what is in memory here only holds its photo's URL.
+// A photo taken but not saved, one per order: {order_id, draft_id, rev, model, capture, blob, url, frames, frame, states,
+// seconds?}; `draft_id` tells one draft from another, `rev` one kept version of it from the next (each tap bumps it).
+// Each is kept in the phone's database (drafts.js) until it is queued, so a reload, a crash or the phone killing the
+// browser behind the camera app never loses the photo or the taps; the kept copy is the one that counts, shared by the
+// phone's tabs: what is in memory here only holds its photo's URL.
 // (Review r57: one draft in memory for all orders hid job A's draft once job B had one, and A's next photo wrote over
 // A's taps; a draft saved in one tab stayed in another, and saving it there queued the photo twice.)
 const drafts = new Map();  // order id → draft
@@ -54,8 +55,8 @@ const DRAFT_FORM = "led-photo";
 // `stored`: a copy of it was kept; `unkept`: the last change could not be kept (the phone's storage full), so this tab
 // holds it newer than the kept copy, or alone (never stored), as before drafts were kept at all.
 const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM,
-  Object.fromEntries(Object.entries(d).filter(([k]) => !["url", "stored", "unkept"].includes(k))))
-  .then(() => { d.unkept = false; d.stored = true; }, () => { d.unkept = true; });
+  Object.fromEntries(Object.entries({ ...d, rev: (d.rev || 0) + 1 }).filter(([k]) => !["url", "stored", "unkept"].includes(k))))
+  .then(() => { d.unkept = false; d.stored = true; d.rev = (d.rev || 0) + 1; }, () => { d.unkept = true; });
 
 async function keptDraft(orderId) {
   const kept = await loadDraft(orderId, DRAFT_FORM);
@@ -76,7 +77,7 @@ async function asKept(d) {
     if (d.stored) { forget(d.order_id); return null; }
     return d;  // never stored (storage full): this tab's alone
   }
-  return d.unkept ? d : Object.assign(d, { states: kept.states, touched: kept.touched });
+  return d.unkept ? d : Object.assign(d, { states: kept.states, touched: kept.touched, rev: kept.rev || 0 });
 }
 
 // The kept copy of the draft `d`, not another tab's newer draft of its order; else null.
@@ -415,10 +416,20 @@ function oneAtATime(work) {
 
 const saveDraft = (d) => oneAtATime(() => saveKept(d));
 
+// Save the draft as kept. Queued only while it is the revision read (store.js enqueue `consumes.rev`): a tap another tab
+// made meanwhile went into the kept draft, and the check queued without it dropped it (review r59, 6 tries in 12 with
+// the tap 0-3 ms after Save); the draft is then read again and queued with it.
 async function saveKept(d) {
   draftNotice.delete(d.order_id);
   draftProblem.delete(d.order_id);
-  if (!(await asKept(d))) { await shared.render(); return; }  // saved or discarded in another tab
+  for (;;) {
+    if (!(await asKept(d))) { await shared.render(); return; }  // saved or discarded in another tab
+    if (!(await queueDraft(d))) { return; }
+  }
+}
+
+// Queue the draft `d` as read (asKept). → true when it was changed in another tab meanwhile and nothing was queued.
+async function queueDraft(d) {
   const sha = await sha256(d.blob);
   // Only lights the technician tapped are their word: every light starts "unsure" (not said), a draft
   // saved untouched sends no taps, and lights left untapped stay "unsure" — the photo's reading fills
@@ -436,14 +447,19 @@ async function saveKept(d) {
   let entry;
   try {
     entry = await queue(d.order_id, "order.led_check", args, [{ sha256: sha, blob: d.blob, type: d.blob.type || "image/jpeg" }],
-      { consumes: d.stored ? { key: draftKey(d.order_id, DRAFT_FORM), id: d.draft_id } : null,
+      // A tap this tab could not keep (`unkept`) is newer than the kept draft: this tab's copy is the one to queue.
+      { consumes: d.stored ? { key: draftKey(d.order_id, DRAFT_FORM), id: d.draft_id, rev: d.unkept ? undefined : d.rev || 0 } : null,
         queued: () => { d.queued = true; forget(d.order_id); } });
   } catch (err) {  // the phone's storage is full: nothing was queued, the draft stays as it is, and the technician knows
     draftProblem.set(d.order_id, t("The phone's storage is full: this LED check was not saved. Free some space on the phone (old photos or videos, other apps' data), then tap “Save the LED check” again."));
     await shared.render();
-    return;
+    return false;
   }
-  if (!entry) { forget(d.order_id); await shared.render(); }  // saved or discarded in another tab meanwhile
+  if (entry) { return false; }
+  if (d.stored && (await storedCopy(d))) { return true; }  // tapped in another tab meanwhile: read it again
+  forget(d.order_id);  // saved or discarded in another tab meanwhile
+  await shared.render();
+  return false;
 }
 
 const discardDraft = (d) => oneAtATime(async () => {
@@ -503,9 +519,9 @@ async function tapDraft(d, index) {
       const kept = await changeValue(d.order_id, DRAFT_FORM, (now) => {
         if (!now || now.draft_id !== d.draft_id) { return undefined; }
         tapState(now.states[index], led, false, false);
-        return Object.assign(now, { touched: true });
+        return Object.assign(now, { touched: true, rev: (now.rev || 0) + 1 });  // a Save that read it before queues it again
       });
-      if (kept) { Object.assign(d, { states: kept.states, touched: true }); } else { forget(d.order_id); }
+      if (kept) { Object.assign(d, { states: kept.states, touched: true, rev: kept.rev }); } else { forget(d.order_id); }
       return;
     } catch (err) { /* not kept (the phone's storage full): the tap goes on this tab's copy, below */ }
   }
