@@ -62,12 +62,14 @@ async function asItIs(file) {
   return new Blob([file], { type: ["avif", "avis"].includes(brand) ? "image/avif" : "image/heic" });
 }
 
-// The most pixels the server takes (webapp/images.py MAX_PIXELS, sent in the reference data "photos"), else null: a
-// phone that has not pulled it since the server began sending it. A file stating more that the phone cannot open is
-// "too many pixels" (a camera's high-resolution mode), not damaged.
-async function maxPixels() {
+// The most pixels the server takes in a file of `format` (webapp/images.py MAX_JPEG_PIXELS for a JPEG, which it decodes
+// at half size, else MAX_PIXELS; sent in the reference data "photos"), else null: a phone that has not pulled it since
+// the server began sending it. A file stating more that the phone cannot open is "too many pixels" (a camera's
+// high-resolution mode), not damaged; a 48-MP JPEG cut short is damaged (review r59: it was said to have too many).
+async function maxPixels(format) {
   const photos = await reference("photos").catch(() => null);
-  return photos && photos.max_pixels ? photos.max_pixels : null;
+  const limit = photos && (format === "jpeg" ? photos.max_jpeg_pixels : photos.max_pixels);
+  return limit || null;
 }
 // The longest a picture may be against its width, either way: a phone's panorama is about 8:1, a light row cropped
 // close about 10:1; a thinner strip shows no panel.
@@ -99,7 +101,7 @@ async function statedSize(file, format) {
 async function unopenedProblem(file, format) {
   const size = await statedSize(file, format).catch(() => null);
   if (!size) { return format ? "damaged" : "unreadable"; }
-  const limit = await maxPixels();
+  const limit = await maxPixels(format);
   if (limit === null) { return "unopened"; }
   return size.width * size.height > limit ? "pixels" : "damaged";
 }

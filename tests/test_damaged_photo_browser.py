@@ -30,6 +30,26 @@ def cut_short(tmp_path):
     return path
 
 
+def cut_short_jpeg(tmp_path, width, height):
+    """A camera JPEG of width×height pixels with its second half missing: it states its size, and no phone opens it."""
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((width, height)).convert("RGB").save(out, "JPEG", quality=90)
+    path = tmp_path / f"IMG_{width}x{height}.jpg"
+    path.write_bytes(out.getvalue()[:len(out.getvalue()) // 2])
+    return path
+
+
+def cut_short_48mp(tmp_path):
+    """A 48-MP camera's photo (8000×6000) cut short: the server takes a JPEG of up to webapp/images.py MAX_JPEG_PIXELS
+    (decoded at half size), so it is damaged, not too many pixels (review r59)."""
+    return cut_short_jpeg(tmp_path, 8000, 6000)
+
+
+def cut_short_over_the_jpeg_limit(tmp_path):
+    """A JPEG stating 9000×6000 (54 MP), above webapp/images.py MAX_JPEG_PIXELS: too many pixels."""
+    return cut_short_jpeg(tmp_path, 9000, 6000)
+
+
 def text_named_heic(tmp_path):
     path = tmp_path / "IMG_3308.heic"
     path.write_text("这不是照片。\n" * 200, encoding="utf-8")
@@ -47,17 +67,22 @@ def queued(page):
     }""")
 
 
-def huge_png(tmp_path):
-    """A PNG that states 30000×30000 pixels (900 megapixels, its header and one empty row: no phone opens it)."""
+def huge_png(tmp_path, width=30000, height=30000):
+    """A PNG that states width×height pixels (900 megapixels, its header and one empty row: no phone opens it)."""
     import struct
     import zlib
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     path = tmp_path / "IMG_3310.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(b"\0" * 30001)) + chunk(b"IEND", b""))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * (width + 1))) + chunk(b"IEND", b""))
     return path
+
+
+def png_48mp(tmp_path):
+    """A PNG stating 8000×6000 (48 MP): above webapp/images.py MAX_PIXELS, which a PNG keeps (only a JPEG decodes small)."""
+    return huge_png(tmp_path, 8000, 6000)
 
 
 def empty_file(tmp_path):
@@ -67,7 +92,10 @@ def empty_file(tmp_path):
 
 
 @pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (empty_file, "空的（0 字节）"),
-                                        (huge_png, "像素过高")], ids=["cut-short", "text-heic", "empty", "huge-png"])
+                                        (huge_png, "像素过高"), (cut_short_48mp, DAMAGED),
+                                        (cut_short_over_the_jpeg_limit, "像素过高"), (png_48mp, "像素过高")],
+                         ids=["cut-short", "text-heic", "empty", "huge-png", "cut-short-48mp-jpeg", "cut-short-54mp-jpeg",
+                              "png-48mp"])
 def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
                                                                      make, said):
     order_id, _desk = dispatch_order(app, user_ids)
@@ -81,8 +109,9 @@ def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server
     assert after == before, f"a refused file was queued: {before} → {after}"
 
 
-@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (huge_png, "像素过高")],
-                         ids=["cut-short", "text-heic", "huge-png"])
+@pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (huge_png, "像素过高"),
+                                        (cut_short_48mp, DAMAGED)],
+                         ids=["cut-short", "text-heic", "huge-png", "cut-short-48mp-jpeg"])
 def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, phone_profile, tmp_path, make, said):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)
@@ -96,12 +125,13 @@ def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, pho
 def test_the_phone_says_too_many_pixels_by_the_server_s_own_limit(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
                                                                   monkeypatch):
     """The phone held a copy of the server's pixel limit (webapp/images.py MAX_PIXELS); it now takes the number from
-    the reference data it pulls. With the server taking 1 megapixel at most, a 1600×1200 photo the phone cannot open
-    has too many pixels, not "damaged"."""
+    the reference data it pulls. With the server taking 1 megapixel at most (a JPEG's limit too, MAX_JPEG_PIXELS), a
+    1600×1200 photo the phone cannot open has too many pixels, not "damaged"."""
     from webapp import images
     from webapp.db import transaction
     from webapp.sync.reference import publish
     monkeypatch.setattr(images, "MAX_PIXELS", 1_000_000)
+    monkeypatch.setattr(images, "MAX_JPEG_PIXELS", 1_000_000)
     with transaction(db):
         assert "photos" in publish(db)
     order_id, _desk = dispatch_order(app, user_ids)

@@ -46,9 +46,10 @@ def led_reference():
 
 
 def photo_reference():
-    """The most pixels a photo may hold, so the phone says "too many pixels" of a picture it cannot open offline."""
+    """The most pixels a photo may hold, a JPEG's apart (decoded at half size, review r59), so the phone says "too many
+    pixels" of a picture it cannot open offline only when the server would say so too."""
     from .. import images
-    return {"max_pixels": images.MAX_PIXELS}
+    return {"max_pixels": images.MAX_PIXELS, "max_jpeg_pixels": images.MAX_JPEG_PIXELS}
 
 
 def items():
