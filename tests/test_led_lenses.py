@@ -10,14 +10,14 @@ import json
 import pathlib
 import sys
 
-import numpy as np
 import pytest
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import lens_contrast  # noqa: E402
 from tests import led_render  # noqa: E402
+from tests.test_led_uploaded import sent_on  # noqa: E402
 from webapp.led import catalog, reader  # noqa: E402
 
 
@@ -65,24 +65,6 @@ def test_a_glow_through_a_pale_shell_is_no_window_that_shows_the_light_off(side,
 PHOTOS = ROOT.parent / "shared" / "led-photos"
 
 
-def _sent_on(name, side, turn, quality, blur, gains, exposure):
-    """A real photo as a phone might send it: turned `turn`° (the corners cut, 12 % a side), `side` pixels long,
-    blurred (Gaussian radius `blur`), under a white-balance cast (`gains`, R G B) and `exposure`, JPEG `quality`."""
-    picture = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
-    if turn:
-        width, height = picture.size
-        picture = picture.rotate(turn, resample=Image.Resampling.BICUBIC).crop(
-            (int(0.12 * width), int(0.12 * height), int(0.88 * width), int(0.88 * height)))
-    scale = side / max(picture.size)
-    picture = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
-    if blur:
-        picture = picture.filter(ImageFilter.GaussianBlur(blur))
-    pixels = np.asarray(picture, np.float32) * np.array(gains, np.float32) * exposure
-    out = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
 @pytest.mark.skipif(not (PHOTOS / "truth.json").exists(), reason="needs ../shared/led-photos")
 @pytest.mark.parametrize("side, turn, blur, gains, exposure", [
     (1024, 0, 2.0, (0.92, 0.98, 1.08), 1.15),  # cool, bright, soft
@@ -93,7 +75,7 @@ def test_a_dim_lit_lens_tinted_its_own_colour_is_not_read_off(side, turn, blur, 
     fault tree's "no link". Its lens is olive beside the grey unlit ones; .45 holds it unsure (_tinted_lenses), and the
     unlit UPGRADE, LOS and ALARM, no tint of their own, stay off."""
     truth = next(photo for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8")) if photo["file"] == "panel_02.jpg")
-    photo = _sent_on("panel_02.jpg", side, turn, 35, blur, gains, exposure)
+    photo = sent_on("panel_02.jpg", side, turn, 35, blur, gains, exposure)
     result = reader.read([reader.open_photo(photo)], catalog.custom(truth["labels_csv"].split(",")))
     assert result["quality"]["ok"], result["quality"]
     states = {led["label"]: led["state"] for led in result["leds"]}

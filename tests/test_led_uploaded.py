@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from PIL import Image, ImageFilter, ImageOps
 
 from webapp.led import catalog, reader
 
@@ -117,6 +118,24 @@ def test_value_clipped_share_counts_a_channel_clipped_not_only_white():
     frame[20:] = (240, 240, 240)
     assert reader._value_clipped_share(frame) == pytest.approx(0.5)
     assert reader._clipped_share(frame.astype(np.float32)) == 0.0
+
+
+def sent_on(name, side, turn, quality, blur, gains, exposure):
+    """A real photo as a phone might send it: turned `turn`° (the corners cut, 12 % a side), `side` pixels long,
+    blurred (Gaussian radius `blur`), under a white-balance cast (`gains`, R G B) and `exposure`, JPEG `quality`."""
+    picture = ImageOps.exif_transpose(Image.open(PHOTOS / name)).convert("RGB")
+    if turn:
+        width, height = picture.size
+        picture = picture.rotate(turn, resample=Image.Resampling.BICUBIC).crop(
+            (int(0.12 * width), int(0.12 * height), int(0.88 * width), int(0.88 * height)))
+    scale = side / max(picture.size)
+    picture = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
+    if blur:
+        picture = picture.filter(ImageFilter.GaussianBlur(blur))
+    pixels = np.asarray(picture, np.float32) * np.array(gains, np.float32) * exposure
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=quality)
+    return out.getvalue()
 
 
 def decided_wrong(name, data):
@@ -272,3 +291,12 @@ def test_the_sweeps_settings_that_read_a_light_wrong_decide_none(name, cast, exp
     import sweep_led
     data = sweep_led.photo_as_swept((PHOTOS / name).read_bytes(), sweep_led.CASTS[cast], exposure, turn)
     assert decided_wrong(name, data) == []
+
+
+@pytest.mark.parametrize("side, turn, blur", [(1024, 0, 1.0), (1600, -15, 0)])
+def test_a_logos_coloured_stripes_are_no_lit_lights(side, turn, blur):
+    """The real panel_03 under a cool cast, ×1.15, at JPEG 35: .45 placed its row on the AT&T logo beside the lights,
+    read the blue stripes lit 0.96 and the white case between "off" (DATA, lit, read off 0.92; turned 15°, ALARM, unlit,
+    read on 0.96). A stripe of colour that runs on and is darker than the case is ink, not light (_coloured_print)."""
+    photo = sent_on("panel_03.jpg", side, turn, 35, blur, (0.92, 0.98, 1.08), 1.15)
+    assert decided_wrong("panel_03.jpg", photo) == []

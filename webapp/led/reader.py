@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.45"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.46"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -154,6 +154,8 @@ VERSION = "2026-12-07.45"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .43 a row on words or a seam, not dots, and not held by clearly lit lights is no row of lights (_word_windows)
 # .44 any rival placement, and a tie, is settled by the slots each has alone (_shifted_rival)
 # .45 an "off" light whose lens has a tint of its own towards its colour is unsure (_tinted_lenses)
+# .46 a light lit only by colour that is print (a logo's stripe: long and darker than the case) is unsure, and so is its
+# row's "off" (_coloured_print, _printed_row)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -499,6 +501,13 @@ CUT_SLOTS, CUT_SURE, CUT_KEEP, CUT_COST = 1, 0.5, 3, 0.2
 # of the dev renders (seeds 5000–5399) no decided light changes (a hidden orange light's glow through a
 # label, rise 62, was taken for print at a rise of 60: hence 100), and the real photos read as before.
 PRINT_RISE, PRINT_REACH = 100.0, 0.5
+# Coloured print (a logo's stripes, a coloured word) read as a lit light: the coloured region at the slot (chroma at
+# least half-way from the case's up to its peak, connected) runs on INK_LONG of the spacing or more and is darker than
+# the case around it (its mean luminance at most INK_DARK of the case's): ink takes light away, a lit LED gives it. On
+# 560 variants of the eight real photos every light decided "on" from such a region was on the AT&T logo of panel_03
+# (10 lights, its unlit ALARM read "on" 0.96 among them); a lit LED's coloured spot ran at most 0.38 of the spacing on
+# panels 02 and 08, and the long ones (bloom that joins a neighbour's) are no darker than the case (0.8-1.6).
+INK_LONG, INK_DARK, INK_RISE = 0.6, 0.7, 20.0
 PRINT_PALE, PRINT_COMPACT, PRINT_BLOOM, PRINT_LONG = 40.0, 0.5, 0.1, 6
 PERP_REACH = 3.0  # a spot farther off the row's line than this many light radii counts less (labels)
 SURE = 0.9  # a light is reported on/off only with at least this probability
@@ -1582,6 +1591,38 @@ def _print_stroke(levels, scales, v, c, x, y, spacing):
             and shape["bloom"] < PRINT_BLOOM and shape["long"] >= PRINT_LONG and shape["letters"] >= 1)
 
 
+def _coloured_print(c, lum, x, y, spacing):
+    """Whether the colour at a slot is print (a logo's stripe, a coloured word), not a lit light: the region of colour
+    around the most coloured point within a quarter of the spacing of (x, y) (chroma at least half-way from the
+    case's, the median over a square a spacing each way, up to that point's, and at least INK_RISE above the case;
+    connected, its holes filled) runs on at least INK_LONG of the `spacing` and its mean luminance is at most INK_DARK
+    of the case's. `c` and `lum` are the frame's working chroma and luminance maps (float32), (x, y) and `spacing` in
+    working pixels. The real panel_03 placed on its AT&T logo read its blue stripes lit 0.96 and its white case
+    between "off" (ALARM "on", DATA "off" though lit)."""
+    h, w = c.shape
+    half, near = max(6, int(round(spacing))), max(2, int(round(0.25 * spacing)))
+    cx, cy = int(round(x)), int(round(y))
+    x0, x1, y0, y1 = max(0, cx - half), min(w, cx + half + 1), max(0, cy - half), min(h, cy + half + 1)
+    if x1 - x0 < 5 or y1 - y0 < 5 or not (x0 <= cx < x1 and y0 <= cy < y1):
+        return False
+    patch, case = c[y0:y1, x0:x1], float(np.median(c[y0:y1, x0:x1]))
+    ny0, nx0 = max(y0, cy - near), max(x0, cx - near)
+    around = c[ny0:min(y1, cy + near + 1), nx0:min(x1, cx + near + 1)]
+    rise = float(around.max()) - case
+    if rise < INK_RISE:
+        return False
+    iy, ix = np.unravel_index(int(np.argmax(around)), around.shape)
+    _count, labels = cv2.connectedComponents((patch >= case + 0.5 * rise).astype(np.uint8), connectivity=8)
+    region = (labels == labels[ny0 + iy - y0, nx0 + ix - x0]).astype(np.uint8)
+    outside = np.pad(1 - region, 1, constant_values=1)
+    cv2.floodFill(outside, None, (0, 0), 2)  # what the region encloses is the region's too (a lens's clipped core)
+    region = (region > 0) | (outside[1:-1, 1:-1] == 1)
+    rows, cols = np.nonzero(region)
+    longest = max(cols.max() - cols.min(), rows.max() - rows.min()) + 1
+    shade = lum[y0:y1, x0:x1]
+    return bool(longest >= INK_LONG * spacing and shade[region].mean() <= INK_DARK * float(np.median(shade)))
+
+
 def _printed_row(out, stated, printed):
     """`stated` (the lights' probabilities of their states), with every "off" light at most
     UNSEEN_OFF sure when the row's lit evidence is print only: some light was lit by a stroke of
@@ -2569,6 +2610,9 @@ def _read(seen, model):
                                            *chans[int(np.argmax(series))][:2], x, y, spacing):
             # The lit spot is a stroke of white print (a label's letter on a dark case), not a light.
             p_state = min(p_state, DARK_GLOW)
+            printed.append(k)
+        elif state == "on" and _coloured_print(*chans[int(np.argmax(series))][1:], x, y, spacing):
+            p_state = min(p_state, DARK_GLOW)  # a logo's or a word's colour, not a light's (INK_LONG)
             printed.append(k)
         window = _window(levels, scales, x, y, spacing)
         if state == "off":  # lit spots the row does not explain: perhaps it is not the row
