@@ -48,20 +48,21 @@
   }
 
   // Queue one change: the seq, the mutation and its blob (if any) commit together or not at all.
-  // `change.consumes` ({key, id?}), when given, names the kept draft in "meta" the change is made of: it goes in the
-  // same transaction, so a reload mid-save cannot lose both or keep both (review r58). With `id`, only the draft whose
-  // `draft_id` it is: when another is kept under `key`, or none (another tab saved or discarded it), nothing is queued
-  // and this resolves to null. With `rev` too, only while the draft is the revision read (its `rev`, 0 when it has none):
-  // a change made to it since (another tab's tap) is not dropped unsent (review r59); null then too, to read it again.
+  // `change.consumes` ({key, id?, rev?}), when given, names the kept draft in "meta" the change is made of: it goes in
+  // the same transaction, so a reload mid-save cannot lose both or keep both (review r58). With `id`, only the draft
+  // whose `draft_id` it is: when another is kept under `key`, or none (another tab saved or discarded it), nothing is
+  // queued and this resolves to null. With `rev`, only while the draft is the revision read (its `rev`; 0 when it has
+  // none or none is kept): a change made to it since (another tab's tap) is not dropped unsent (review r59); null then
+  // too, for the caller to read it again.
   async function enqueue(db, change) {
     var tx = db.transaction(["meta", "outbox", "blobs"], "readwrite");
     var meta = tx.objectStore("meta");
     var consumes = change.consumes;
     if (consumes) {
-      if (consumes.id) {
+      if (consumes.id || consumes.rev !== undefined) {
         var kept = await meta.get(consumes.key);
-        if (!kept || kept.draft_id !== consumes.id) { await tx.done; return null; }
-        if (consumes.rev !== undefined && (kept.rev || 0) !== consumes.rev) { await tx.done; return null; }
+        if (consumes.id && (!kept || kept.draft_id !== consumes.id)) { await tx.done; return null; }
+        if (consumes.rev !== undefined && ((kept && kept.rev) || 0) !== consumes.rev) { await tx.done; return null; }
       }
       await meta.delete(consumes.key);
     }

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from tests.test_led_browser import camera_phone  # noqa: F401  (fixture)
-from tests.test_led_drafts_browser import STORAGE_FULL, choose_photo
+from tests.test_led_drafts_browser import STORAGE_FULL, choose_photo, note_kept
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, log_in, offline_job,  # noqa: F401
     phone_profile, photo_file, ready_offline, server, storage_full, stored_records, wait_js, wait_synced)
 
@@ -349,4 +349,45 @@ def test_taps_on_a_saved_check_in_two_tabs_keep_both(app, server, db, user_ids, 
     expect(page.locator(".led-check .led-confirmed")).to_be_visible()
     confirms = [e for e in stored_records(page, "outbox") if e["name"] == "order.led_confirm"]
     assert [[s["state"] for s in e["args"]["states"]] for e in confirms] == [["on", "on", "on"]]
+    assert context.errors == []
+
+
+# Click "Confirm these lights" (CONFIRM_AT) or a light's chip of the saved check (CHIP_AT) when the phone's clock reaches `at`.
+CONFIRM_AT = """(at) => { setTimeout(() => document.querySelector(".led-check [data-led-confirm]").click(), at - Date.now()); }"""
+CHIP_AT = """([index, at]) => { setTimeout(() => document.querySelector(
+  `.led-check .led-chip[data-index='${index}']`).click(), at - Date.now()); }"""
+# The second light's state as the phone holds it: its kept taps, else the last confirmation queued.
+HELD_LIGHT = """async ([orderId, checkId]) => {
+  const boot = JSON.parse(document.getElementById("boot").textContent);
+  const db = await ONTrackStore.open(boot.user.id);
+  const kept = await db.get("meta", `draft:${orderId}:led-taps:${checkId}`);
+  const confirms = (await db.getAll("outbox")).filter((e) => e.name === "order.led_confirm");
+  db.close();
+  return (kept ? kept.states : confirms[confirms.length - 1].args.states)[1].state;
+}"""
+CONFIRM_RACES = 12
+
+
+def test_a_tap_in_one_tab_just_after_confirm_in_another_is_confirmed_or_kept(
+        app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Review r59 (as with a draft's Save): a tap in one tab just after "Confirm these lights" in another went into the
+    kept taps after the confirmation had read them, and was dropped with them, confirmed without it."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    check = saved_unread_check(page, tmp_path)
+    check_id = check.get_attribute("data-check")
+    other = context.new_page()
+    other.goto(page.url)
+    other.evaluate(note_kept(":led-taps:", 1))
+    for race in range(CONFIRM_RACES):
+        page.locator(".led-check .led-chip[data-index='0']").tap()  # a correction, to confirm again
+        expect(page.locator(".led-check [data-led-confirm]")).to_be_visible()
+        page.wait_for_timeout(200)
+        at = page.evaluate("() => Date.now() + 150")
+        page.evaluate(CONFIRM_AT, at)
+        other.evaluate(CHIP_AT, [1, at + race % 4])
+        expect(page.locator(".led-check .led-chip")).to_have_count(2)
+        page.wait_for_timeout(600)
+        tapped = other.evaluate("window.keptLight")[-1]
+        held = page.evaluate(HELD_LIGHT, [order_id, check_id])
+        assert held == tapped, f"race {race + 1} of {CONFIRM_RACES}: light 2 tapped to {tapped}, the phone holds {held}"
     assert context.errors == []

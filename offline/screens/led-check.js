@@ -102,6 +102,7 @@ const edits = {};  // lights the technician tapped on a saved check, by check id
 // (review r11) and a tap in another tab is not written over (review r59: each tab wrote its own list whole).
 const TAPS_FORM = (checkId) => `led-taps:${checkId}`;
 const unkeptTaps = new Set();  // checks whose last tap the phone could not keep (its storage full): this tab's taps are newer
+const tapsRev = {};  // the revision of the kept taps read last, by check id (each tap bumps it; 0: none kept)
 const confirmProblems = {};  // why "Confirm these lights" did not confirm, by check id, until the next tap or confirm
 
 const customLeds = (ref, labels) => labels.map((l) => ({ label: l, x: null, tree: L.roleTree(ref, l), colors: ref.colors }));
@@ -537,7 +538,9 @@ const keptTaps = (kept, model) => (kept && Array.isArray(kept.states) && kept.st
 // not keep this tab's last tap.
 async function takeKeptTaps(orderId, check, model) {
   if (unkeptTaps.has(check.id)) { return; }
-  const kept = keptTaps(await loadDraft(orderId, TAPS_FORM(check.id)), model);
+  const stored = await loadDraft(orderId, TAPS_FORM(check.id));
+  const kept = keptTaps(stored, model);
+  tapsRev[check.id] = (kept && stored.rev) || 0;
   if (kept) { edits[check.id] = kept; } else { delete edits[check.id]; }
 }
 
@@ -555,7 +558,8 @@ async function tapCheck(checkId, index) {
   const shown = () => JSON.parse(JSON.stringify(shownStates(check)));
   shared.lastInput = Date.now();  // a sync's redraw must not undo the tap
   try {
-    const kept = await changeValue(order.id, TAPS_FORM(checkId), (now) => ({ states: tap(keptTaps(now, model) || shown()) }));
+    const kept = await changeValue(order.id, TAPS_FORM(checkId), (now) => ({ states: tap(keptTaps(now, model) || shown()),
+      rev: ((keptTaps(now, model) && now.rev) || 0) + 1 }));
     edits[checkId] = kept.states;
     unkeptTaps.delete(checkId);
   } catch (err) {
@@ -591,10 +595,14 @@ async function confirmNow(checkId) {
   }
   delete confirmProblems[checkId];
   // The kept taps go in the transaction that queues the confirmation (review r58: dropped first, a reload in between
-  // or the storage full lost them), and leave memory before the redraw, which would show them as not confirmed.
+  // or the storage full lost them), and leave memory before the redraw, which would show them as not confirmed; only
+  // while they are the revision read: a tap another tab made since is confirmed with them, not dropped (review r59).
+  const rev = unkeptTaps.has(checkId) ? undefined : tapsRev[checkId] || 0;  // this tab's taps not kept are the newer
   try {
-    await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states },
-      [], { consumes: { key: draftKey(order.id, TAPS_FORM(checkId)) }, queued: () => { delete edits[checkId]; unkeptTaps.delete(checkId); } });
+    const entry = await queue(order.id, "order.led_confirm", { order_id: order.id, confirm_id: S.uuid(), check_id: checkId, states },
+      [], { consumes: { key: draftKey(order.id, TAPS_FORM(checkId)), rev },
+            queued: () => { delete edits[checkId]; unkeptTaps.delete(checkId); } });
+    if (!entry) { await confirmNow(checkId); }  // tapped in another tab meanwhile: confirm the taps as they are now
   } catch (err) {  // the phone's storage is full: nothing was queued, the taps stay, and the technician knows
     confirmProblems[checkId] = t("The phone's storage is full: the lights were not confirmed. Free some space on the phone (old photos or videos, other apps' data), then tap “Confirm these lights” again.");
     await shared.render();
