@@ -91,3 +91,18 @@ def test_a_lit_neighbours_glow_is_no_tint_of_the_lens_own():
     result = reader.read([reader.open_photo(photo) for photo in case["photos"]], case["told"])
     assert case["truth"][7]["state"] == "off" and case["truth"][8]["state"] == "on"
     assert result["leds"][7]["state"] == "off", result["leds"][7]
+
+
+@pytest.mark.parametrize("quality, scale", [(30, 1.67), (50, 1.0), (85, 0.3)])
+@pytest.mark.parametrize("subsampling, block", [(2, 16), (0, 8)])  # 4:2:0 (a phone's), 4:4:4
+def test_a_jpegs_colour_coarseness_is_read_from_its_own_tables(quality, scale, subsampling, block):
+    """open_photo's chroma block (in the working pixels: a 2000-pixel photo is read at 1000) and table scale, which
+    reader .47 holds "off" in doubt by (_coarse_chroma); a PNG has none."""
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 1500), (120, 130, 110)).save(out, "JPEG", quality=quality, subsampling=subsampling)
+    info = reader.open_photo(out.getvalue(), draft=False).info
+    assert info["chroma_scale"] == pytest.approx(scale, abs=0.02)  # libjpeg rounds each entry
+    assert info["chroma_block"] == pytest.approx(block / 2)
+    png = io.BytesIO()
+    Image.new("RGB", (200, 150), (120, 130, 110)).save(png, "PNG")
+    assert "chroma_scale" not in reader.open_photo(png.getvalue()).info

@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.46"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.47"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -156,6 +156,7 @@ VERSION = "2026-12-07.46"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .45 an "off" light whose lens has a tint of its own towards its colour is unsure (_tinted_lenses)
 # .46 a light lit only by colour that is print (a logo's stripe: long and darker than the case) is unsure, and so is its
 # row's "off" (_coloured_print, _printed_row)
+# .47 "off" is unsure in a JPEG whose colour is too coarse to keep a dim LED's tint on the lens (_coarse_chroma)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -515,6 +516,15 @@ SURE = 0.9  # a light is reported on/off only with at least this probability
 # tinted towards its light's colour by LENS_TINT or more against them (its disc TINT_RADIUS of the spacing across), and
 # at least TINT_PEAK times as much as anywhere TINT_RING of the spacing around it, may be a dim lit LED (_tinted_lenses).
 LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
+# A JPEG keeps colour in blocks of 8 of its chroma samples (16 pixels where colour is sampled at half size, 4:2:0) and
+# rounds it by its chroma quantization table: IJG's standard table (ITU-T T.81 Annex K, table K.2; CHROMA_TABLE_SUM is
+# its sum) times a scale, 1.0 at libjpeg's quality 50. A dim LED's tint on a lens narrower than COARSE_LENS blocks per
+# unit of that scale is rounded away with the lens's fine detail: its lens is then a dark dot like an unlit one, and
+# "off" there is no evidence (_coarse_chroma). (The real panel_02's dim lit LAN, lens 0.24 of the spacing across: its
+# tint 0.03-0.09 at 600-1024 pixels from quality 60 up and at 800 pixels from 50; none left (under 0.016, its unlit
+# neighbours' 0.004) at 600-700 pixels, quality 30-50, nor at 1024 pixels, quality 30: lens 0.47-0.53 blocks at scale
+# 1.0, 0.78 at 1.67; kept at 0.6 and 1.0, 0.47 at 0.8.)
+CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
                    "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
 # A light is flashing in a burst only when its lit frames (p(lit) ≥ 0.5) are lit clearly: their median p(lit) at
@@ -646,7 +656,10 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
     def longest(w, h):
         return max(w, h / max(1, frames))
 
+    encoded = {}
+
     def smaller(image):
+        encoded.update(side=max(image.size), chroma=_chroma_coarseness(image))  # before any draft scale or turn
         if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             scale = work_side / longest(w, h)
@@ -666,7 +679,26 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
     image.info["see_through"] = share  # read() names a retake of an edited picture (CUT_OUT)
+    if encoded.get("chroma"):  # read() holds "off" in doubt where the JPEG's colour is too coarse (_coarse_chroma)
+        block, scale = encoded["chroma"]
+        image.info["chroma_block"] = block * max(image.size) / encoded["side"]
+        image.info["chroma_scale"] = scale
     return image
+
+
+def _chroma_coarseness(image):
+    """(block, scale) of a JPEG's colour: the width in the photo's pixels of one block of its chroma samples (8, or 16
+    where the colour is sampled at half the width) and its chroma quantization table's scale against the standard
+    table (sum over sum, so the tables' order does not matter; 1.0 at libjpeg's quality 50, 0.3 at 85, 1.67 at 30).
+    None for any other format, or a JPEG without a colour table (greyscale) or its sampling."""
+    tables = getattr(image, "quantization", None) or {}
+    layers = getattr(image, "layer", None) or []
+    if image.format not in ("JPEG", "MPO") or 1 not in tables or len(layers) < 2:
+        return None
+    luma, chroma = layers[0][1], layers[1][1]  # horizontal sampling factors
+    if not (isinstance(luma, int) and isinstance(chroma, int) and 1 <= chroma <= luma <= 4):
+        return None
+    return 8.0 * luma / chroma, float(sum(tables[1])) / CHROMA_TABLE_SUM
 
 
 def split_sheet(image, count):
@@ -2694,6 +2726,10 @@ def _read(seen, model):
         usual = [led.get("usual_colors") or led["colors"] for led in leds]
         for k in _tinted_lenses(pixels[0], out, points, spacing, usual):
             stated[k] = min(stated[k], UNSEEN_OFF)
+    if _coarse_chroma(images[0].info, spacing):  # a JPEG too coarse to keep a dim LED's tint on its lens
+        for k, item in enumerate(out):
+            if item["state"] == "off":
+                stated[k] = min(stated[k], UNSEEN_OFF)
     cut = _cut_off(points, width, height, radius)
     for k in np.flatnonzero(cut):  # a light outside the photo
         stated[k] = min(stated[k], CUT_SURE)
@@ -2908,6 +2944,17 @@ def _tinted_lenses(rgb, out, points, spacing, colours):
                 rise(tint_at(x + TINT_RING * spacing * dx, y + TINT_RING * spacing * dy)) for dx, dy in ring):
             tinted.append(k)
     return tinted
+
+
+def _coarse_chroma(info, spacing):
+    """Whether the photo's JPEG colour is too coarse for a dim LED's tint to show on its lens: the lens (2·TINT_RADIUS
+    of the row's least step `spacing`, working pixels) spans under COARSE_LENS chroma blocks per unit of the chroma
+    table's scale. `info` is the image's (open_photo's "chroma_block", in working pixels, and "chroma_scale"); False
+    where it has none (not a JPEG, or not opened by open_photo)."""
+    block, scale = info.get("chroma_block"), info.get("chroma_scale")
+    if not block or not scale:
+        return False
+    return 2 * TINT_RADIUS * spacing / block < COARSE_LENS * scale
 
 
 def _colourless_lenses(out, colours):
