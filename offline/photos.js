@@ -31,9 +31,10 @@ export async function formatOf(file) {
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
 // that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it),
 // "unopened" (it states a size, the phone cannot open it, and does not know yet how many pixels the server takes),
-// "strip" (over MAX_ASPECT times longer than wide) or "unreadable" (not a photo at all).
+// "strip" (over MAX_ASPECT times longer than wide), "small" (too few pixels to show anything: `size` says how many) or
+// "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
-  constructor(code) { super(code); this.code = code; }
+  constructor(code, size) { super(code); this.code = code; this.size = size; }
 }
 
 // The sentence for a file shrunk() refused (review r15: a photo cut short was called "not a photo").
@@ -43,6 +44,7 @@ export const problemWords = (err) => (err && err.code === "damaged"
   : err && err.code === "unopened" ? t("The phone cannot open this photo: it is damaged, or has too many pixels. Take it again with the phone's camera in its 12-megapixel mode, or choose another.")
   : err && err.code === "strip" ? t("This picture is a thin strip, not a photo of a panel: take a photo, or choose another.")
   : err && err.code === "empty" ? t("The photo file is empty (0 bytes); take it again.")
+  : err && err.code === "small" ? t("The photo is too small to show anything (%(width)d × %(height)d pixels): it is a thumbnail or an icon. Take it with the phone's camera, or choose the original photo.", err.size)
     : t("This file is not a photo the phone can read."));
 
 // How much (0–1) of what `canvas` holds shows nothing: 1 − its mean alpha / 255 (webapp/images.py
@@ -70,6 +72,12 @@ async function maxPixels(format) {
   const photos = await reference("photos").catch(() => null);
   const limit = photos && (format === "jpeg" ? photos.max_jpeg_pixels : photos.max_pixels);
   return limit || null;
+}
+// The fewest pixels the server takes on a photo's short side (webapp/images.py MIN_PHOTO_SIDE, in the reference data
+// "photos"), 0 on a phone that has not pulled it yet: the server then refuses a thumbnail after the sync.
+async function minSide() {
+  const photos = await reference("photos").catch(() => null);
+  return (photos && photos.min_side) || 0;
 }
 // The longest a picture may be against its width, either way: a phone's panorama is about 8:1, a light row cropped
 // close about 10:1; a thinner strip shows no panel.
@@ -132,6 +140,10 @@ export async function shrunk(file) {
   const canvas = document.createElement("canvas");
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  if (Math.min(canvas.width, canvas.height) < await minSide()) {  // the copy sent, as the server checks it
+    bitmap.close();  // a thumbnail or an icon (a 1×1 PNG was taken as a job photo)
+    throw new PhotoProblem("small", { width: canvas.width, height: canvas.height });
+  }
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   // A JPEG (by its own bytes, not its type: the browser takes that from the name, and chat apps name every picture

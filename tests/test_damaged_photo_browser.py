@@ -5,6 +5,8 @@ under another name, a HEIC shown on the phone, and a refused photo under "needs 
   technician should take it again. The phone now says so, on the job photo and on the LED check.
 - A text file named .heic was queued (the phone sends a HEIC as it is for the server to convert), and after the sync
   the technician read only the generic "refused by the server". Its bytes are not HEIC: the phone refuses it at once.
+- A 1×1 PNG or a 16×16 thumbnail was queued as a job photo or an LED photo: the phone refuses a picture under the
+  server's minimum (webapp/images.py MIN_PHOTO_SIDE, from the reference data) with the server's words.
 """
 import io
 import pathlib
@@ -85,6 +87,20 @@ def png_48mp(tmp_path):
     return huge_png(tmp_path, 8000, 6000)
 
 
+def one_pixel_png(tmp_path):
+    """A 1×1 PNG: too small to show anything (webapp/images.py MIN_PHOTO_SIDE, which the phone has from the server)."""
+    path = tmp_path / "pixel.png"
+    Image.new("RGB", (1, 1), (200, 30, 30)).save(path, "PNG")
+    return path
+
+
+def thumbnail_jpeg(tmp_path):
+    """A chat's 16×16 thumbnail of a photo."""
+    path = tmp_path / "IMG_3311_thumb.jpg"
+    Image.linear_gradient("L").resize((16, 16)).convert("RGB").save(path, "JPEG")
+    return path
+
+
 def empty_file(tmp_path):
     path = tmp_path / "IMG_3309.jpg"
     path.write_bytes(b"")
@@ -93,9 +109,10 @@ def empty_file(tmp_path):
 
 @pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (empty_file, "空的（0 字节）"),
                                         (huge_png, "像素过高"), (cut_short_48mp, DAMAGED),
-                                        (cut_short_over_the_jpeg_limit, "像素过高"), (png_48mp, "像素过高")],
+                                        (cut_short_over_the_jpeg_limit, "像素过高"), (png_48mp, "像素过高"),
+                                        (one_pixel_png, "照片太小（1 × 1 像素）"), (thumbnail_jpeg, "照片太小（16 × 16 像素）")],
                          ids=["cut-short", "text-heic", "empty", "huge-png", "cut-short-48mp-jpeg", "cut-short-54mp-jpeg",
-                              "png-48mp"])
+                              "png-48mp", "1x1-png", "16x16-jpeg"])
 def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server, db, user_ids, phone_profile, tmp_path,  # noqa: F811
                                                                      make, said):
     order_id, _desk = dispatch_order(app, user_ids)
@@ -110,8 +127,8 @@ def test_the_job_photo_says_why_a_file_is_refused_and_queues_nothing(app, server
 
 
 @pytest.mark.parametrize("make, said", [(cut_short, DAMAGED), (text_named_heic, NOT_A_PHOTO), (huge_png, "像素过高"),
-                                        (cut_short_48mp, DAMAGED)],
-                         ids=["cut-short", "text-heic", "huge-png", "cut-short-48mp-jpeg"])
+                                        (cut_short_48mp, DAMAGED), (thumbnail_jpeg, "照片太小（16 × 16 像素）")],
+                         ids=["cut-short", "text-heic", "huge-png", "cut-short-48mp-jpeg", "16x16-jpeg"])
 def test_the_led_check_says_why_a_file_is_refused(app, server, db, user_ids, phone_profile, tmp_path, make, said):  # noqa: F811
     order_id, _desk = dispatch_order(app, user_ids)
     context, page = open_job(phone_profile, server, order_id)

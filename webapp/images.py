@@ -39,6 +39,12 @@ MAX_JPEG_PIXELS = 51_000_000
 # A file over MAX_BYTES whose header says more than this many pixels comes from a camera's high-resolution mode (a
 # 12-MP mode's photo is 12.2 MP at most): refused as "pixels", so the technician is told to use the 12-MP mode.
 HIGH_RESOLUTION_PIXELS = 13_000_000
+# A job or LED photo shorter than this on its short side shows nothing: a thumbnail or an icon (Android's smallest
+# thumbnail is 96×96), a 1×1 tracking pixel, a chat's preview. No camera picture is: the smallest phone camera takes
+# 640×480, and even the thinnest picture the phone takes in (offline/photos.js: at most MAX_ASPECT 20 times longer than
+# wide, shrunk to MAX_PHOTO_EDGE 2048 on its long side) keeps 2048 / 20 = 102. The phone applies it to the copy it sends
+# (the reference data "photos"), the push to the stored blob. Signatures are not held to it (has_ink checks their ink).
+MIN_PHOTO_SIDE = 100
 DRAFTED = ("JPEG", "MPO")
 # What each declared format may turn out to be (Pillow's names). MPO is a JPEG with an index.
 FAMILIES = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}, "HEIF": {"HEIF"}, "AVIF": {"AVIF"},

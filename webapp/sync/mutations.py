@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import labels
+from .. import images, labels
 from ..db import one
 from ..orders import forms, store
 from ..orders.lifecycle import ACTIONS, OPEN_STATES, STATES, TECHNICIAN, Refused
@@ -206,6 +206,19 @@ def _usable_blob(ctx, sha, message, images_only=True):
         raise Rejected(message)
 
 
+def _shows_something(ctx, sha, frames=1):
+    """Refuse a photo (one frame of a burst) under images.MIN_PHOTO_SIDE on its short side: a thumbnail or an icon.
+
+    Checked on the stored blob, after _usable_blob; the phone refuses it before queuing (offline/photos.js shrunk).
+    """
+    blob = one(ctx.db, "SELECT width, height FROM blobs WHERE sha256 = ?", [sha])
+    width, height = blob["width"], blob["height"] // frames
+    if min(width, height) < images.MIN_PHOTO_SIDE:
+        raise Rejected(_("The photo is too small to show anything (%(width)d × %(height)d pixels): it is a thumbnail or "
+                         "an icon. Take it with the phone's camera, or choose the original photo.",
+                         width=width, height=height))
+
+
 def _foreign_changes(ctx, order, base_version):
     """Steps someone else took on the order after the version the phone saw.
 
@@ -314,6 +327,8 @@ def attach_photo(ctx, args, base_version, occurred_at):
     if done:
         return {"row_version": order["version"]}
     _usable_blob(ctx, sha, _("The photo itself never reached the server (or could not be read as an image); take it again."))
+    if kind == "photo":
+        _shows_something(ctx, sha)
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO attachments (id, order_id, kind, sha256, caption, taken_at, created_by, created_at)"
@@ -695,6 +710,7 @@ def led_check(ctx, args, base_version, occurred_at):
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
+    _shows_something(ctx, sha, frames)
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"

@@ -7,6 +7,7 @@ import hashlib
 import json
 import pathlib
 
+from .. import images
 from ..db import one
 from ..orders.lifecycle import ACTIONS, CLOSURE_FIELDS, TECHNICIAN
 from ..enterprise import test_report as enterprise_test_report
@@ -47,9 +48,10 @@ def led_reference():
 
 def photo_reference():
     """The most pixels a photo may hold, a JPEG's apart (decoded at half size, review r59), so the phone says "too many
-    pixels" of a picture it cannot open offline only when the server would say so too."""
-    from .. import images
-    return {"max_pixels": images.MAX_PIXELS, "max_jpeg_pixels": images.MAX_JPEG_PIXELS}
+    pixels" of a picture it cannot open offline only when the server would say so too; and the fewest on its short side
+    (MIN_PHOTO_SIDE), so the phone refuses a thumbnail before it is queued, as the server would."""
+    return {"max_pixels": images.MAX_PIXELS, "max_jpeg_pixels": images.MAX_JPEG_PIXELS,
+            "min_side": images.MIN_PHOTO_SIDE}
 
 
 def items():
