@@ -1,6 +1,7 @@
 """An LED check's draft (a photo taken, its lights being tapped, not saved yet) belongs to its job and to the phone,
 not to the page in memory (review r57): a draft on one job does not hide or lose another job's, and a draft saved or
 discarded in one tab is not saved again from another."""
+import base64
 import json
 import re
 import time
@@ -299,4 +300,60 @@ def test_a_draft_never_kept_does_not_drop_another_tab_s_draft(app, server, db, u
     other.reload()
     expect(other.locator("#led-draft .led-chip[data-index='2']")).to_contain_text("常亮")
     expect(other.locator("#led-draft .led-chip[data-index='3']")).to_contain_text("常亮")
+    assert context.errors == []
+
+
+# The photo chosen in the job's LED form ready when the phone's clock reaches `at` (ms), however long it took to shrink:
+# the page's last look at it (createImageBitmap of the shrunk photo, not of the chosen file) resolves then, and the draft
+# starts right after. Two tabs given one `at` start theirs within a millisecond or two of each other.
+PHOTO_READY_AT = """(at) => { const decode = window.createImageBitmap;
+  window.createImageBitmap = function (source) {
+    const decoded = decode.apply(this, arguments);
+    return source instanceof File ? decoded
+      : decoded.then((bitmap) => new Promise((ready) => setTimeout(() => ready(bitmap), at - Date.now())));
+  }; }"""
+# The names of the lights of an order's LED draft as the phone keeps it, else null.
+KEPT_LABELS = """async (orderId) => {
+  const boot = JSON.parse(document.getElementById("boot").textContent);
+  const db = await ONTrackStore.open(boot.user.id);
+  const kept = await db.get("meta", `draft:${orderId}:led-photo`);
+  db.close();
+  return kept ? kept.states.map((s) => s.label) : null;
+}"""
+PICK_RACES = 8
+
+
+def test_two_tabs_choosing_a_photo_at_once_start_one_draft(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Two tabs of the phone choosing a photo for one job within milliseconds: each found no draft kept, then each kept
+    its own, the later over the earlier, and neither tab said so: the tab whose photo was written over showed it still
+    (its taps then went nowhere) or showed the other tab's photo unexplained. Now the first photo kept is the job's one
+    draft, both tabs show it, and the other tab says why its photo was not taken, as a tab choosing one later does."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    other = context.new_page()
+    other.goto(page.url)
+    names = {page: ["A1", "A2", "A3"], other: ["B1", "B2", "B3"]}  # each tab's photo of a model named by its lights
+    # Written once: a file written again after a tab chose it, before the tab read it, is one the tab cannot read.
+    photo = str(photo_file(tmp_path))
+    for race in range(PICK_RACES):
+        for tab in (page, other):
+            tab.reload()
+            tab.locator("#led-form select[name=model]").select_option("custom")
+            tab.fill("#led-form input[name=labels]", ",".join(names[tab]))
+        at = page.evaluate("() => Date.now() + 1000")  # time enough to shrink both photos
+        for offset, tab in enumerate((page, other)):
+            tab.evaluate(PHOTO_READY_AT, at + offset * (race % 3))
+            tab.locator("#leds input[name=led-photo]").set_input_files(photo)
+        for tab in (page, other):  # each tab drawn after its draft was started or found
+            expect(tab.locator("#led-draft")).to_be_visible(timeout=15000)
+        kept = page.evaluate(KEPT_LABELS, order_id)
+        assert kept in names.values()
+        for tab in (page, other):
+            chips = tab.locator("#led-draft .led-chip").evaluate_all("(chips) => chips.map((c) => c.textContent)")
+            assert [re.search(r"\d+ (\w+) ·", words).group(1) for words in chips] == kept, (
+                f"race {race + 1} of {PICK_RACES}: the tab of {names[tab][0]}… shows another draft than the one kept")
+        told = [names[tab][0] for tab in (page, other) if tab.locator(".led-draft-notice").count()]
+        assert told == [names[tab][0] for tab in (page, other) if names[tab] != kept], (
+            f"race {race + 1} of {PICK_RACES}: the tab whose photo was not kept does not say so")
+        page.locator("#led-draft [data-led-discard]").tap()
+        expect(page.locator("#led-form")).to_be_visible()
     assert context.errors == []

@@ -54,13 +54,18 @@ const draftProblem = new Map();  // order id → why its draft was not saved (th
 const DRAFT_FORM = "led-photo";
 // `stored`: a copy of it was kept; `unkept`: the last change could not be kept (the phone's storage full), so this tab
 // holds it newer than the kept copy, or alone (never stored), as before drafts were kept at all.
-const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM,
-  Object.fromEntries(Object.entries({ ...d, rev: (d.rev || 0) + 1 }).filter(([k]) => !["url", "stored", "unkept"].includes(k))))
+// The draft `d` as the phone keeps it, one revision on: without what this tab alone holds.
+const keptForm = (d) => Object.fromEntries(Object.entries({ ...d, rev: (d.rev || 0) + 1 })
+  .filter(([k]) => !["url", "stored", "unkept"].includes(k)));
+const keepLedDraft = (d) => keepValue(d.order_id, DRAFT_FORM, keptForm(d))
   .then(() => { d.unkept = false; d.stored = true; d.rev = (d.rev || 0) + 1; }, () => { d.unkept = true; });
+
+// Whether `kept`, what the phone keeps under an order's draft key, is a draft.
+const isDraft = (kept) => Boolean(kept) && kept.blob instanceof Blob && Boolean(kept.model);
 
 async function keptDraft(orderId) {
   const kept = await loadDraft(orderId, DRAFT_FORM);
-  return kept.blob instanceof Blob && kept.model ? kept : null;
+  return isDraft(kept) ? kept : null;
 }
 
 function forget(orderId) {
@@ -359,16 +364,28 @@ function chosenModel(ref, form) {
   return { model: { id: "custom", kind: "ont", verified: false, vendor: "", name: "", labels, leds: customLeds(ref, labels) } };
 }
 
+// Start the order's draft with the photo `taken`, unless the phone keeps one already (taken in another tab since this one
+// showed the form): that one stays, and this tab shows it and says why. Looking for it and keeping the new one are one
+// transaction (drafts.js changeValue): two tabs choosing a photo within milliseconds each found none, then each kept
+// its own, the later over the earlier with no word in either tab (19 races in 24), and a tab still showing the photo
+// written over lost its taps. The first kept is the draft, as when the photos are chosen a minute apart.
 async function startDraft(orderId, taken) {
-  if (await keptDraft(orderId)) {  // taken in another tab since this one showed the form: that one stays
-    draftNotice.add(orderId);
-  } else {
+  const d = Object.assign({ order_id: orderId, draft_id: S.uuid(), url: URL.createObjectURL(taken.blob),
+    states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
+  let started = true;
+  try {
+    const kept = await changeValue(orderId, DRAFT_FORM, (now) => (isDraft(now) ? undefined : keptForm(d)));
+    if (kept) { Object.assign(d, { stored: true, rev: kept.rev }); } else { started = false; }
+  } catch (err) {
+    d.unkept = true;  // not kept (the phone's storage full): this tab holds it alone, and says so
+  }
+  if (started) {
     draftNotice.delete(orderId);
-    const d = Object.assign({ order_id: orderId, draft_id: S.uuid(), url: URL.createObjectURL(taken.blob),
-      states: taken.model.leds.map((led) => ({ label: led.label, state: "unsure", color: null })) }, taken);
     forget(orderId);
     drafts.set(orderId, d);
-    await keepLedDraft(d);
+  } else {
+    URL.revokeObjectURL(d.url);
+    draftNotice.add(orderId);
   }
   await shared.render();
   scrollToId("led-draft");
