@@ -73,14 +73,15 @@ PHOTOS = ROOT.parent / "shared" / "led-photos"
 def test_a_dim_lit_lens_tinted_its_own_colour_is_not_read_off(side, turn, blur, gains, exposure):
     """The real panel_02's LAN is lit, dimmer than its neighbours: sent at JPEG 35, .44 read it "off" 0.92-0.94, the
     fault tree's "no link". Its lens is olive beside the grey unlit ones; .45 holds it unsure (_tinted_lenses), and the
-    unlit UPGRADE, LOS and ALARM, no tint of their own, stay off."""
+    unlit UPGRADE, LOS and ALARM, no tint of their own, are read no "on" (off; unsure from .47 where JPEG 35's colour is
+    too coarse for the lens, _coarse_chroma)."""
     truth = next(photo for photo in json.loads((PHOTOS / "truth.json").read_text("utf-8")) if photo["file"] == "panel_02.jpg")
     photo = sent_on("panel_02.jpg", side, turn, 35, blur, gains, exposure)
     result = reader.read([reader.open_photo(photo)], catalog.custom(truth["labels_csv"].split(",")))
     assert result["quality"]["ok"], result["quality"]
     states = {led["label"]: led["state"] for led in result["leds"]}
     assert states["LAN"] == "unsure" and result["leds"][2]["lean"] == "off", result["leds"][2]
-    assert [states[name] for name in ("UPGRADE", "LOS", "ALARM")] == ["off"] * 3, states
+    assert all(states[name] in ("off", "unsure") for name in ("UPGRADE", "LOS", "ALARM")), states
 
 
 def test_a_lit_neighbours_glow_is_no_tint_of_the_lens_own():
