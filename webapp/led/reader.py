@@ -523,7 +523,8 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 # "off" there is no evidence (_coarse_chroma). (The real panel_02's dim lit LAN, lens 0.24 of the spacing across: its
 # tint 0.03-0.09 at 600-1024 pixels from quality 60 up and at 800 pixels from 50; none left (under 0.016, its unlit
 # neighbours' 0.004) at 600-700 pixels, quality 30-50, nor at 1024 pixels, quality 30: lens 0.47-0.53 blocks at scale
-# 1.0, 0.78 at 1.67; kept at 0.6 and 1.0, 0.47 at 0.8.)
+# 1.0, 0.78 at 1.67; kept at 0.6 and 1.0, 0.47 at 0.8.) The tables are those of the file read: a gallery photo the
+# phone re-encodes (offline/photos.js, 0.85) and the server again (85) comes with quality 85's, and is not caught yet.
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
                    "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
