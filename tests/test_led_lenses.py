@@ -104,6 +104,9 @@ def test_a_jpegs_colour_coarseness_is_read_from_its_own_tables(quality, scale, s
     info = reader.open_photo(out.getvalue(), draft=False).info
     assert info["chroma_scale"] == pytest.approx(scale, abs=0.02)  # libjpeg rounds each entry
     assert info["chroma_block"] == pytest.approx(block / 2)
+    shared = io.BytesIO()  # one table for brightness and colour (review r60: the rule found no colour table)
+    Image.new("RGB", (2000, 1500), (120, 130, 110)).save(shared, "JPEG", qtables=[[40] * 64], subsampling=subsampling)
+    assert reader.open_photo(shared.getvalue(), draft=False).info["chroma_scale"] == pytest.approx(40 * 64 / 5505)
     png = io.BytesIO()
     Image.new("RGB", (200, 150), (120, 130, 110)).save(png, "PNG")
     assert "chroma_scale" not in reader.open_photo(png.getvalue()).info

@@ -691,15 +691,15 @@ def _chroma_coarseness(image):
     """(block, scale) of a JPEG's colour: the width in the photo's pixels of one block of its chroma samples (8, or 16
     where the colour is sampled at half the width) and its chroma quantization table's scale against the standard
     table (sum over sum, so the tables' order does not matter; 1.0 at libjpeg's quality 50, 0.3 at 85, 1.67 at 30).
-    None for any other format, or a JPEG without a colour table (greyscale) or its sampling."""
+    None for any other format (a lossy WebP's rounding is not read yet), or a JPEG without colour (greyscale)."""
     tables = getattr(image, "quantization", None) or {}
     layers = getattr(image, "layer", None) or []
-    if image.format not in ("JPEG", "MPO") or 1 not in tables or len(layers) < 2:
+    if image.format not in ("JPEG", "MPO") or len(layers) < 2 or len(layers[1]) < 4:
         return None
-    luma, chroma = layers[0][1], layers[1][1]  # horizontal sampling factors
-    if not (isinstance(luma, int) and isinstance(chroma, int) and 1 <= chroma <= luma <= 4):
-        return None
-    return 8.0 * luma / chroma, float(sum(tables[1])) / CHROMA_TABLE_SUM
+    (_, luma, _, _), (_, chroma, _, table) = layers[0][:4], layers[1][:4]  # horizontal sampling factors, table id
+    if not (isinstance(luma, int) and isinstance(chroma, int) and 1 <= chroma <= luma <= 4) or table not in tables:
+        return None  # the colour's own table: one file may round colour by the brightness table (review r60)
+    return 8.0 * luma / chroma, float(sum(tables[table])) / CHROMA_TABLE_SUM
 
 
 def split_sheet(image, count):
