@@ -27,11 +27,63 @@ export async function formatOf(file) {
   return "";
 }
 
+// What a JPEG's own header says of its colour, read before the phone re-encodes it: the re-encoded copy's tables no
+// longer say how coarsely the picked file kept colour, which the LED reader needs (webapp/led/checks.py source_jpeg,
+// reader._coarse_chroma). → {side: the long side in pixels, chroma_block: 8 × the first component's horizontal sampling
+// factor over the second's (the width in pixels of a block of colour), chroma_table_sum: the sum of the second
+// component's quantization table}, or null for a file with no such header (not a JPEG, greyscale, cut short, odd).
+// Segments are walked from SOI to the first scan (SOS): a DQT holds tables (8- or 16-bit values, by Pq), a SOF the
+// frame's size and components (ITU-T T.81 B.2.2, B.2.4.1); other segments (EXIF and its thumbnail's own JPEG,
+// ICC profiles) are skipped by their length.
+const JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const JPEG_HEADER_SEGMENTS = 256;  // more before the first scan is no camera's or editor's file
+
+export async function jpegColour(file) {
+  const bytes = async (from, count) => new Uint8Array(await file.slice(from, from + count).arrayBuffer());
+  if ((await formatOf(file)) !== "jpeg") { return null; }
+  const tables = new Map();
+  let frame = null;
+  let at = 2;
+  for (let n = 0; n < JPEG_HEADER_SEGMENTS; n += 1) {
+    const head = await bytes(at, 4);
+    if (head.length < 4 || head[0] !== 0xff) { return null; }
+    const marker = head[1];
+    if (marker === 0xff) { at += 1; continue; }  // a fill byte before the marker (T.81 B.1.1.2)
+    if (marker === 0xda) { break; }
+    const length = (head[2] << 8) | head[3];
+    if (length < 2) { return null; }
+    if (marker === 0xdb || JPEG_FRAMES.has(marker)) {
+      const body = await bytes(at + 4, length - 2);
+      if (body.length < length - 2) { return null; }
+      if (marker === 0xdb) {
+        for (let p = 0; p < body.length;) {
+          const wide = body[p] >> 4;
+          const size = 64 * (wide ? 2 : 1);
+          if (p + 1 + size > body.length) { return null; }
+          let sum = 0;
+          for (let i = 0; i < 64; i += 1) { sum += wide ? (body[p + 1 + 2 * i] << 8) | body[p + 2 + 2 * i] : body[p + 1 + i]; }
+          tables.set(body[p] & 15, sum);
+          p += 1 + size;
+        }
+      } else if (body.length >= 6 && body.length >= 6 + 3 * body[5]) {
+        const components = Array.from({ length: body[5] }, (_, i) => ({ h: body[7 + 3 * i] >> 4, table: body[8 + 3 * i] }));
+        frame = { side: Math.max((body[1] << 8) | body[2], (body[3] << 8) | body[4]), components };
+      }
+    }
+    at += 2 + length;
+  }
+  if (!frame || frame.components.length < 2 || !frame.side) { return null; }
+  const [luma, colour] = frame.components;
+  const sum = tables.get(colour.table);
+  if (!(colour.h >= 1 && colour.h <= luma.h && luma.h <= 4) || !(sum >= 64)) { return null; }
+  return { side: frame.side, chroma_block: 8 * luma.h / colour.h, chroma_table_sum: sum };
+}
+
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
 // that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it),
 // "unopened" (it states a size, the phone cannot open it, and does not know yet how many pixels the server takes),
-// "strip" (over MAX_ASPECT times longer than wide), "small" (too few pixels to show anything: `size` says how many) or
+// "strip" (over MAX_ASPECT times longer than wide, webapp/images.py), "small" (too few pixels to show anything: `size` says how many) or
 // "unreadable" (not a photo at all).
 export class PhotoProblem extends Error {
   constructor(code, size) { super(code); this.code = code; this.size = size; }
@@ -73,15 +125,13 @@ async function maxPixels(format) {
   const limit = photos && (format === "jpeg" ? photos.max_jpeg_pixels : photos.max_pixels);
   return limit || null;
 }
-// The fewest pixels the server takes on a photo's short side (webapp/images.py MIN_PHOTO_SIDE, in the reference data
-// "photos"), 0 on a phone that has not pulled it yet: the server then refuses a thumbnail after the sync.
-async function minSide() {
+// The server's limits on a photo's shape (webapp/images.py, in the reference data "photos", which comes with the jobs):
+// the fewest pixels on its short side (MIN_PHOTO_SIDE) and the most times longer than wide (MAX_ASPECT). → {minSide,
+// maxAspect}; no limit on a phone that has not pulled them yet (the server then refuses the picture after the sync).
+async function shapeLimits() {
   const photos = await reference("photos").catch(() => null);
-  return (photos && photos.min_side) || 0;
+  return { minSide: (photos && photos.min_side) || 0, maxAspect: (photos && photos.max_aspect) || Infinity };
 }
-// The longest a picture may be against its width, either way: a phone's panorama is about 8:1, a light row cropped
-// close about 10:1; a thinner strip shows no panel.
-const MAX_ASPECT = 20;
 
 // {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, ITU T.81 B.2.2, within the
 // first 256 KiB: EXIF comes before it) states them, else null.
@@ -118,7 +168,8 @@ async function unopenedProblem(file, format) {
 const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
 // Downscale a picked file: a 12-megapixel photo becomes a JPEG of a few hundred kilobytes before it is queued; an
-// image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is}.
+// image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is,
+// source: a picked JPEG's jpegColour, else null}.
 // Throws PhotoProblem for a file that is no usable photo; a file named .heic whose bytes are not HEIC is one (review
 // r15: a text file named .heic was queued, and refused only after the sync). HEIC bytes under any name are sent.
 export async function shrunk(file) {
@@ -128,11 +179,12 @@ export async function shrunk(file) {
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
-    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
+    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null, source: null }; }
     // One the phone cannot open for its size is not damaged (review r58: a whole 30000×30000 PNG was called so).
     throw new PhotoProblem(await unopenedProblem(file, format));
   }
-  if (Math.max(bitmap.width, bitmap.height) > MAX_ASPECT * Math.min(bitmap.width, bitmap.height)) {
+  const limits = await shapeLimits();
+  if (Math.max(bitmap.width, bitmap.height) > limits.maxAspect * Math.min(bitmap.width, bitmap.height)) {
     bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)
     throw new PhotoProblem("strip");
   }
@@ -140,7 +192,7 @@ export async function shrunk(file) {
   const canvas = document.createElement("canvas");
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-  if (Math.min(canvas.width, canvas.height) < await minSide()) {  // the copy sent, as the server checks it
+  if (Math.min(canvas.width, canvas.height) < limits.minSide) {  // the copy sent, as the server checks it
     bitmap.close();  // a thumbnail or an icon (a 1×1 PNG was taken as a job photo)
     throw new PhotoProblem("small", { width: canvas.width, height: canvas.height });
   }
@@ -149,7 +201,8 @@ export async function shrunk(file) {
   // A JPEG (by its own bytes, not its type: the browser takes that from the name, and chat apps name every picture
   // .jpg, review r15) holds no transparency; any other image may (a screenshot, a cut-out, an editor's canvas).
   const seeThrough = format === "jpeg" ? 0 : seeThroughShare(canvas);
-  return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough };
+  return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough,
+           source: format === "jpeg" ? await jpegColour(file) : null };
 }
 
 export const shrink = async (file) => (await shrunk(file)).blob;

@@ -9,7 +9,6 @@ Reader .31: a lit spot off the row is a doubt once it is stronger than the row's
 photo's lights are all; an unlit light with a glow of its own colour just across the row from its slot is unsure
 (_glow_beside). The same kind on a render: dev render 5112, a black case whose names run under its lights, the row
 placed along the names, read 2.4G and WPS off 0.99."""
-import io
 
 import pytest
 from PIL import Image, ImageEnhance
@@ -19,7 +18,6 @@ from tests.test_led_uploaded import PHOTOS
 from tests.test_r12_review import MODELS, jpeg, lit_read_off
 from tests.test_r8_review import photo, truth
 from webapp.led import catalog, reader
-from webapp.sync import uploads
 
 needs_photos = pytest.mark.skipif(not PHOTOS.is_dir(), reason="../shared/led-photos is beside the repository")
 
@@ -87,20 +85,6 @@ def test_a_dim_lit_lens_a_plain_re_encode_leaves_no_colour_is_not_read_off(side,
     image = photo("panel_02.jpg")
     image.thumbnail((side, side), Image.LANCZOS)
     result = read(jpeg(image, quality), told("panel_02.jpg", how))
-    assert not result["quality"]["ok"] or lit_read_off(result, "panel_02.jpg") == []
-
-
-@needs_photos
-@pytest.mark.xfail(strict=True, reason="open (reader .47): the phone re-encodes every picked photo at JPEG 0.85 "
-                   "(offline/photos.js shrunk) and the server again at 85 (webapp/sync/uploads.py reencode): the stored "
-                   "photo's own tables say quality 85, so _coarse_chroma cannot see that a gallery photo was saved at 40 "
-                   "before; the phone does not yet send the source's chroma table")
-def test_a_coarse_gallery_photo_sent_through_the_phone_and_the_server_reads_no_dim_lens_off():
-    image = photo("panel_02.jpg")
-    image.thumbnail((600, 600), Image.LANCZOS)
-    phone = jpeg(Image.open(io.BytesIO(jpeg(image, 40))), 85)  # picked from the gallery, shrunk() at 0.85
-    stored, _type, _width, _height = uploads.reencode(phone, "JPEG")
-    result = read(stored, told("panel_02.jpg", "names"))
     assert not result["quality"]["ok"] or lit_read_off(result, "panel_02.jpg") == []
 
 

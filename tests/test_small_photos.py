@@ -85,4 +85,28 @@ def test_the_phone_learns_the_minimum_from_the_reference_data(login):
     from webapp import images
     phone = Phone(login("techa"))
     photos = next(c["data"] for c in phone.pull(cursor=None)["changes"] if c["table"] == "reference" and c["id"] == "photos")
-    assert photos["min_side"] == images.MIN_PHOTO_SIDE
+    assert photos["min_side"] == images.MIN_PHOTO_SIDE and photos["max_aspect"] == images.MAX_ASPECT
+
+
+def test_a_thin_strip_pushed_directly_is_called_a_strip(login, order_id, db):  # noqa: F811
+    """Review r60: a 1×100000 PNG pushed by a client other than the app was called a thumbnail; the phone says strip."""
+    tech = login("techa")
+    phone = Phone(tech)
+    strips = [uploaded(tech, picture(size, "PNG"), "image/png") for size in ((1, 100000), (3000, 120))]
+    within = uploaded(tech, picture((2000, 100), "PNG"), "image/png")  # 20:1, a light row cropped close: taken
+    results = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
+                                                                "sha256": sha}) for sha in strips + [within]]).json["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected", "applied"], results
+    assert all(r["error"] == "这张图片是一条细长条，不是设备面板的照片：请拍照，或另选一张。" for r in results[:2]), results
+
+
+def test_a_burst_with_fewer_rows_than_frames_says_so(login, order_id, db):  # noqa: F811
+    """Review r60: a burst of 10 frames in a 200×5 picture was refused as "200 × 0 pixels"."""
+    tech = login("techa")
+    phone = Phone(tech)
+    sha = uploaded(tech, picture((200, 5), "PNG"), "image/png")
+    result = phone.push([phone.mutation("order.led_check", {"order_id": order_id, "check_id": str(uuid.uuid4()),
+                                                            "model_id": "huawei-hg8245h", "capture": "burst", "sha256": sha,
+                                                            "frames": 10})]).json["results"][0]
+    assert result["status"] == "rejected" and "5" in result["error"] and "10" in result["error"], result
+    assert "× 0" not in result["error"] and "连拍" in result["error"], result["error"]

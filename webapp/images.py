@@ -45,6 +45,10 @@ HIGH_RESOLUTION_PIXELS = 13_000_000
 # wide, shrunk to MAX_PHOTO_EDGE 2048 on its long side) keeps 2048 / 20 = 102. The phone applies it to the copy it sends
 # (the reference data "photos"), the push to the stored blob. Signatures are not held to it (has_ink checks their ink).
 MIN_PHOTO_SIDE = 100
+# The longest a job or LED photo may be against its width, either way: a phone's panorama is about 8:1, a light row
+# cropped close about 10:1; a thinner strip shows no panel (review r58: a 1×60000 picture drew a job page 700,000 pixels
+# tall). The phone refuses it before it is queued (offline/photos.js, from the reference data "photos"), the push too.
+MAX_ASPECT = 20
 DRAFTED = ("JPEG", "MPO")
 # What each declared format may turn out to be (Pillow's names). MPO is a JPEG with an index.
 FAMILIES = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}, "HEIF": {"HEIF"}, "AVIF": {"AVIF"},

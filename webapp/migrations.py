@@ -1027,6 +1027,11 @@ MIGRATIONS = [
             (SELECT e.at FROM order_events e WHERE e.order_id = led_checks.order_id AND e.action = 'led_check'
              AND json_extract(e.details, '$.check_id') = led_checks.id ORDER BY e.id LIMIT 1), created_at)""",
     ],
+    # The header of the JPEG an LED check's photo was picked as, before the phone re-encoded it (checks.source_jpeg):
+    # its colour's coarseness, which the re-encoded copy's own tables no longer say (reader._coarse_chroma).
+    [
+        "ALTER TABLE led_checks ADD COLUMN source_jpeg TEXT",
+    ],
 ]
 
 

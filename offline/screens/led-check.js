@@ -407,14 +407,14 @@ async function pickPhoto(event, o) {
   if (chosen.error) { showError("led-error", chosen.error); return; }
   let keptAsIs = false;  // a HEIC or AVIF this phone cannot decode (shrunk() sends it as it is)
   try {
-    const { blob, seeThrough } = await shrunk(file);
+    const { blob, seeThrough, source } = await shrunk(file);
     keptAsIs = seeThrough === null;
     if (seeThrough > SEE_THROUGH) { showError("led-error", RETAKE_WORDS.see_through); return; }
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
     showError("led-error", "");
-    await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false });
+    await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false, source });
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).
     showError("led-error", keptAsIs
@@ -459,6 +459,7 @@ async function queueDraft(d) {
                  labels: d.states.map((s) => s.label).join(","), guided: d.guided !== false };
   if (d.model.id !== "custom") { args.model_id = d.model.id; }
   if (d.seconds) { args.seconds = d.seconds; }
+  if (d.source) { args.source_jpeg = d.source; }  // the picked file's colour, which the re-encoded copy no longer says
   // Its kept copy goes in the transaction that queues it (review r58: dropped first, then not queued with the storage
   // full or the page reloaded in between, the check was lost), and only if it is still this draft: a draft another tab
   // saved meanwhile is not queued twice; one this tab alone holds (never kept) leaves another tab's draft alone (r57d).

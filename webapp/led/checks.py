@@ -41,11 +41,30 @@ def stored_model(row):
     return model or catalog.custom(json.loads(row["labels"]), "router" if row["model_kind"] == "router" else "ont")
 
 
-def analyze(data, capture, frames, model):
+def source_jpeg(value):
+    """The header of the JPEG a photo was picked as, which the phone read before it re-encoded the photo
+    (offline/photos.js jpegColour): {"side": its long side in pixels (1–65535, T.81 B.2.2), "chroma_block": the width
+    in its pixels of a block of its colour (8 × the brightness's over the colour's horizontal sampling factor, 8–32),
+    "chroma_table_sum": the sum of its colour's quantization table (64 × 1 to 64 × 65535, T.81 B.2.4.1)} → that dict
+    (numbers as floats and ints). None → None. ValueError for anything else (the reader would take it on trust)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"side", "chroma_block", "chroma_table_sum"}:
+        raise ValueError("source_jpeg")
+    side, block, total = value["side"], value["chroma_block"], value["chroma_table_sum"]
+    whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (side, total))
+    if not whole or isinstance(block, bool) or not isinstance(block, (int, float)) or not (
+            1 <= side <= 65535 and 8 <= block <= 32 and 64 <= total <= 64 * 65535):  # NaN fails the comparison
+        raise ValueError("source_jpeg")
+    return {"side": side, "chroma_block": float(block), "chroma_table_sum": total}
+
+
+def analyze(data, capture, frames, model, source=None):
     """Read a stored photo (or a burst sheet of `frames` frames) → (reading, thumbnail JPEG bytes); (not_read(), None)
-    when the file cannot be decoded."""
+    when the file cannot be decoded. `source`: a single photo's source_jpeg, or None."""
     try:
-        image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1)
+        image = reader.open_photo(data, frames=frames if capture == "burst" and isinstance(frames, int) else 1,
+                                  source=source if capture == "photo" else None)
         images = reader.split_sheet(image, frames) if capture == "burst" else [image]
     except reader.PhotoError:  # stored blobs were re-encoded at upload; a file damaged since, or a burst whose
         # frames do not fit, ends as a reading that failed (review r7: "unreadable" made the phone ask for a retake
@@ -107,7 +126,8 @@ def read_stored(db, row, folder):
     data = load_blob(db.conn, folder, row["sha256"])
     if data is None:  # the blob was checked when the check was pushed; it can only vanish by hand
         return {"quality": {"ok": False, "problems": ["unreadable"]}, "leds": [], "reader": reader.VERSION}, None
-    reading, thumb = analyze(data, row["capture"], row["frames"], model)
+    source = json.loads(row["source_jpeg"]) if row["source_jpeg"] else None
+    reading, thumb = analyze(data, row["capture"], row["frames"], model, source)
     thumb_sha = store_thumb(db, thumb, row["created_by"], folder, utcnow()) if thumb else None
     return reading, thumb_sha
 

@@ -523,8 +523,9 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 # "off" there is no evidence (_coarse_chroma). (The real panel_02's dim lit LAN, lens 0.24 of the spacing across: its
 # tint 0.03-0.09 at 600-1024 pixels from quality 60 up and at 800 pixels from 50; none left (under 0.016, its unlit
 # neighbours' 0.004) at 600-700 pixels, quality 30-50, nor at 1024 pixels, quality 30: lens 0.47-0.53 blocks at scale
-# 1.0, 0.78 at 1.67; kept at 0.6 and 1.0, 0.47 at 0.8.) The tables are those of the file read: a gallery photo the
-# phone re-encodes (offline/photos.js, 0.85) and the server again (85) comes with quality 85's, and is not caught yet.
+# 1.0, 0.78 at 1.67; kept at 0.6 and 1.0, 0.47 at 0.8.) A gallery photo the phone re-encodes (offline/photos.js,
+# 0.85) and the server again (85) comes with quality 85's tables, its colour already rounded by the file picked: the
+# phone reads that file's header (photos.js jpegColour) and the check carries it (open_photo's `source`).
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
                    "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
@@ -647,12 +648,14 @@ class PhotoError(ValueError):
         self.code = code
 
 
-def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
+def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     """Decode a photo safely and small: orientation applied, RGB, the long side at most `work_side`.
 
     A burst sheet (`frames` frames stacked top to bottom) is sized by one frame. The checks
     are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`, a JPEG is
-    decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed.
+    decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed. `source`: the header of
+    the JPEG this photo was made from on the phone (checks.source_jpeg: {"side", "chroma_block",
+    "chroma_table_sum"}), or None; the coarser of its colour and this file's is kept (_coarse_chroma).
     """
     def longest(w, h):
         return max(w, h / max(1, frames))
@@ -680,10 +683,15 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1):
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
     image.info["see_through"] = share  # read() names a retake of an edited picture (CUT_OUT)
-    if encoded.get("chroma"):  # read() holds "off" in doubt where the JPEG's colour is too coarse (_coarse_chroma)
+    coarseness = []  # (block in working pixels, table scale) of each JPEG this photo went through
+    if encoded.get("chroma"):
         block, scale = encoded["chroma"]
-        image.info["chroma_block"] = block * max(image.size) / encoded["side"]
-        image.info["chroma_scale"] = scale
+        coarseness.append((block * max(image.size) / encoded["side"], scale))
+    if source:
+        coarseness.append((source["chroma_block"] * max(image.size) / source["side"],
+                           source["chroma_table_sum"] / CHROMA_TABLE_SUM))
+    if coarseness:  # read() holds "off" in doubt where the JPEG's colour is too coarse (_coarse_chroma)
+        image.info["chroma_block"], image.info["chroma_scale"] = max(coarseness, key=lambda c: c[0] * c[1])
     return image
 
 

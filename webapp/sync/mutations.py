@@ -207,12 +207,19 @@ def _usable_blob(ctx, sha, message, images_only=True):
 
 
 def _shows_something(ctx, sha, frames=1):
-    """Refuse a photo (one frame of a burst) under images.MIN_PHOTO_SIDE on its short side: a thumbnail or an icon.
+    """Refuse a photo (one frame of a burst) over images.MAX_ASPECT times longer than wide (a thin strip), or under
+    images.MIN_PHOTO_SIDE on its short side (a thumbnail or an icon), or a burst whose picture has fewer rows than
+    frames.
 
     Checked on the stored blob, after _usable_blob; the phone refuses it before queuing (offline/photos.js shrunk).
     """
     blob = one(ctx.db, "SELECT width, height FROM blobs WHERE sha256 = ?", [sha])
+    if blob["height"] < frames:  # review r60: a frame under one row was called "200 × 0 pixels"
+        raise Rejected(_("The burst's picture has fewer rows (%(rows)d) than frames (%(frames)d): take the burst again.",
+                         rows=blob["height"], frames=frames))
     width, height = blob["width"], blob["height"] // frames
+    if max(width, height) > images.MAX_ASPECT * min(width, height):
+        raise Rejected(_("This picture is a thin strip, not a photo of a panel: take a photo, or choose another."))
     if min(width, height) < images.MIN_PHOTO_SIDE:
         raise Rejected(_("The photo is too small to show anything (%(width)d × %(height)d pixels): it is a thumbnail or "
                          "an icon. Take it with the phone's camera, or choose the original photo.",
@@ -653,7 +660,8 @@ def _unclear_tap(problem):
 
 
 def led_check(ctx, args, base_version, occurred_at):
-    """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?}.
+    """order.led_check {order_id, check_id, model_id | labels, model_kind?, capture, sha256, frames, seconds?, tapped?,
+    source_jpeg?} (source_jpeg: the picked JPEG's header as the phone read it, checks.source_jpeg).
 
     The photo (or the burst, its frames stacked in one image) must be uploaded first. A
     background job reads it after the push, so the reading reaches the phone with a later
@@ -688,6 +696,10 @@ def led_check(ctx, args, base_version, occurred_at):
         if capture == "photo":  # review r11: a single photo with frames -1 was told about bursts
             raise Rejected(_("A single photo is one frame: take it again."))
         raise Rejected(_("A burst has %(low)d to %(high)d frames.", low=checks.MIN_BURST_FRAMES, high=checks.reader.MAX_FRAMES))
+    try:
+        source = checks.source_jpeg(args.get("source_jpeg")) if capture == "photo" else None
+    except ValueError:
+        raise Rejected(_("The photo's file details are not valid: choose the photo again.")) from None
     seconds = args.get("seconds")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= 60):
         raise Rejected(_("The burst's length is not valid."))
@@ -714,11 +726,11 @@ def led_check(ctx, args, base_version, occurred_at):
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
-        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at, taken_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+        " reading, tapped, confirmed, confirmed_at, created_by, occurred_at, created_at, taken_at, source_jpeg)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
         [check_id, order["id"], model["id"], model["kind"], json.dumps(labels, ensure_ascii=False), capture, sha, frames,
          seconds, json.dumps(checks.PENDING_READING), json.dumps(tapped) if tapped else None, ctx.user.id,
-         evidence["device_time"], to_text(ctx.received), to_text(when)])
+         evidence["device_time"], to_text(ctx.received), to_text(when), json.dumps(source) if source else None])
     if confirmed:  # its own id: the check's and "/", which no phone's confirm_id (CLIENT_ID: no "/") can take
         checks.record_confirmation(ctx.db, one(ctx.db, "SELECT * FROM led_checks WHERE id = ?", [check_id]), confirmed,
                                    f"{check_id}/tapped", ctx.user.id, when, ctx.received)

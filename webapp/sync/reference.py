@@ -49,9 +49,10 @@ def led_reference():
 def photo_reference():
     """The most pixels a photo may hold, a JPEG's apart (decoded at half size, review r59), so the phone says "too many
     pixels" of a picture it cannot open offline only when the server would say so too; and the fewest on its short side
-    (MIN_PHOTO_SIDE), so the phone refuses a thumbnail before it is queued, as the server would."""
+    (MIN_PHOTO_SIDE) and the most against the other (MAX_ASPECT), so the phone refuses a thumbnail or a thin strip
+    before it is queued, as the server would."""
     return {"max_pixels": images.MAX_PIXELS, "max_jpeg_pixels": images.MAX_JPEG_PIXELS,
-            "min_side": images.MIN_PHOTO_SIDE}
+            "min_side": images.MIN_PHOTO_SIDE, "max_aspect": images.MAX_ASPECT}
 
 
 def items():
