@@ -29,54 +29,55 @@ export async function formatOf(file) {
 
 // What a JPEG's own header says of its colour, read before the phone re-encodes it: the re-encoded copy's tables no
 // longer say how coarsely the picked file kept colour, which the LED reader needs (webapp/led/checks.py source_jpeg,
-// reader._coarse_chroma). → {side: the long side in pixels, chroma_block: 8 × the first component's horizontal sampling
-// factor over the second's (the width in pixels of a block of colour), chroma_table_sum: the sum of the second
-// component's quantization table}, or null for a file with no such header (not a JPEG, greyscale, cut short, odd).
-// Segments are walked from SOI to the first scan (SOS): a DQT holds tables (8- or 16-bit values, by Pq), a SOF the
-// frame's size and components (ITU-T T.81 B.2.2, B.2.4.1); other segments (EXIF and its thumbnail's own JPEG,
-// ICC profiles) are skipped by their length.
+// reader._coarse_chroma). → {side: the long side in pixels, chroma_block: 8 × the most the first component's sampling
+// factors (across or down) exceed the second's (the size in pixels of a block of colour), chroma_table_sum: the sum of
+// the second component's quantization table}, or null for a file with no such header (not a JPEG, greyscale, cut
+// short, odd). Segments are walked from SOI to the first scan (SOS): a DQT holds tables (8- or 16-bit values, by Pq),
+// a SOF the frame's size and components (ITU-T T.81 B.2.2, B.2.4.1); other segments (EXIF and its thumbnail's own
+// JPEG, ICC profiles) are skipped by their length. As libjpeg reads a file (its next_marker), bytes between segments
+// that are no marker are skipped, and so are fill bytes (FF) and markers that have no length (RSTn, SOI, TEM: T.81
+// B.1.1.3): review r61 found Chromium and Pillow reading such files, and the phone not.
 const JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
-const JPEG_HEADER_SEGMENTS = 256;  // more before the first scan is no camera's or editor's file
+const JPEG_HEADER_BYTES = 4 << 20;  // the first scan starts within this: EXIF, ICC profiles and the rest are far less
+const lengthless = (marker) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
 
 export async function jpegColour(file) {
-  const bytes = async (from, count) => new Uint8Array(await file.slice(from, from + count).arrayBuffer());
   if ((await formatOf(file)) !== "jpeg") { return null; }
+  const b = new Uint8Array(await file.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
   const tables = new Map();
   let frame = null;
   let at = 2;
-  for (let n = 0; n < JPEG_HEADER_SEGMENTS; n += 1) {
-    const head = await bytes(at, 4);
-    if (head.length < 4 || head[0] !== 0xff) { return null; }
-    const marker = head[1];
-    if (marker === 0xff) { at += 1; continue; }  // a fill byte before the marker (T.81 B.1.1.2)
-    if (marker === 0xda) { break; }
-    const length = (head[2] << 8) | head[3];
-    if (length < 2) { return null; }
-    if (marker === 0xdb || JPEG_FRAMES.has(marker)) {
-      const body = await bytes(at + 4, length - 2);
-      if (body.length < length - 2) { return null; }
-      if (marker === 0xdb) {
-        for (let p = 0; p < body.length;) {
-          const wide = body[p] >> 4;
-          const size = 64 * (wide ? 2 : 1);
-          if (p + 1 + size > body.length) { return null; }
-          let sum = 0;
-          for (let i = 0; i < 64; i += 1) { sum += wide ? (body[p + 1 + 2 * i] << 8) | body[p + 2 + 2 * i] : body[p + 1 + i]; }
-          tables.set(body[p] & 15, sum);
-          p += 1 + size;
-        }
-      } else if (body.length >= 6 && body.length >= 6 + 3 * body[5]) {
-        const components = Array.from({ length: body[5] }, (_, i) => ({ h: body[7 + 3 * i] >> 4, table: body[8 + 3 * i] }));
-        frame = { side: Math.max((body[1] << 8) | body[2], (body[3] << 8) | body[4]), components };
+  for (;;) {
+    if (at + 1 >= b.length) { return null; }  // no scan: cut short, or no JPEG a camera or an editor writes
+    const marker = b[at + 1];
+    if (b[at] !== 0xff || marker === 0xff || marker === 0x00) { at += 1; continue; }  // junk, a fill byte, FF 00
+    if (lengthless(marker)) { at += 2; continue; }
+    if (marker === 0xda || marker === 0xd9) { break; }  // the first scan (or the end): the header is read
+    const length = at + 3 < b.length ? (b[at + 2] << 8) | b[at + 3] : 0;
+    if (length < 2 || at + 2 + length > b.length) { return null; }
+    const body = b.subarray(at + 4, at + 2 + length);
+    if (marker === 0xdb) {
+      for (let p = 0; p < body.length;) {
+        const wide = body[p] >> 4;
+        if (p + 1 + 64 * (wide ? 2 : 1) > body.length) { return null; }
+        let sum = 0;
+        for (let i = 0; i < 64; i += 1) { sum += wide ? (body[p + 1 + 2 * i] << 8) | body[p + 2 + 2 * i] : body[p + 1 + i]; }
+        tables.set(body[p] & 15, sum);
+        p += 1 + 64 * (wide ? 2 : 1);
       }
+    } else if (JPEG_FRAMES.has(marker) && body.length >= 6 && body.length >= 6 + 3 * body[5]) {
+      const components = Array.from({ length: body[5] }, (_, i) => ({
+        h: body[7 + 3 * i] >> 4, v: body[7 + 3 * i] & 15, table: body[8 + 3 * i] }));
+      frame = { side: Math.max((body[1] << 8) | body[2], (body[3] << 8) | body[4]), components };
     }
     at += 2 + length;
   }
   if (!frame || frame.components.length < 2 || !frame.side) { return null; }
   const [luma, colour] = frame.components;
   const sum = tables.get(colour.table);
-  if (!(colour.h >= 1 && colour.h <= luma.h && luma.h <= 4) || !(sum >= 64)) { return null; }
-  return { side: frame.side, chroma_block: 8 * luma.h / colour.h, chroma_table_sum: sum };
+  const sampled = (a, c) => c >= 1 && c <= a && a <= 4;
+  if (!sampled(luma.h, colour.h) || !sampled(luma.v, colour.v) || !(sum >= 64)) { return null; }
+  return { side: frame.side, chroma_block: 8 * Math.max(luma.h / colour.h, luma.v / colour.v), chroma_table_sum: sum };
 }
 
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
@@ -127,10 +128,13 @@ async function maxPixels(format) {
 }
 // The server's limits on a photo's shape (webapp/images.py, in the reference data "photos", which comes with the jobs):
 // the fewest pixels on its short side (MIN_PHOTO_SIDE) and the most times longer than wide (MAX_ASPECT). → {minSide,
-// maxAspect}; no limit on a phone that has not pulled them yet (the server then refuses the picture after the sync).
+// maxAspect}. A phone that has not pulled them yet knows no minimum (the server refuses a thumbnail after the sync),
+// and takes the aspect the server had when this app was written (review r58: a 1×60000 picture drew a page 700,000
+// pixels tall; tests/test_small_photos.py holds the two equal).
+const MAX_ASPECT = 20;
 async function shapeLimits() {
   const photos = await reference("photos").catch(() => null);
-  return { minSide: (photos && photos.min_side) || 0, maxAspect: (photos && photos.max_aspect) || Infinity };
+  return { minSide: (photos && photos.min_side) || 0, maxAspect: (photos && photos.max_aspect) || MAX_ASPECT };
 }
 
 // {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, ITU T.81 B.2.2, within the
@@ -184,15 +188,17 @@ export async function shrunk(file) {
     throw new PhotoProblem(await unopenedProblem(file, format));
   }
   const limits = await shapeLimits();
-  if (Math.max(bitmap.width, bitmap.height) > limits.maxAspect * Math.min(bitmap.width, bitmap.height)) {
-    bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)
-    throw new PhotoProblem("strip");
-  }
   const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-  if (Math.min(canvas.width, canvas.height) < limits.minSide) {  // the copy sent, as the server checks it
+  // The copy sent, as the server checks it (review r61: 4100×205 is 20:1, its copy 2048×102 is not, and was refused
+  // after the sync).
+  if (Math.max(canvas.width, canvas.height) > limits.maxAspect * Math.min(canvas.width, canvas.height)) {
+    bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)
+    throw new PhotoProblem("strip");
+  }
+  if (Math.min(canvas.width, canvas.height) < limits.minSide) {
     bitmap.close();  // a thumbnail or an icon (a 1×1 PNG was taken as a job photo)
     throw new PhotoProblem("small", { width: canvas.width, height: canvas.height });
   }

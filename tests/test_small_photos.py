@@ -88,6 +88,15 @@ def test_the_phone_learns_the_minimum_from_the_reference_data(login):
     assert photos["min_side"] == images.MIN_PHOTO_SIDE and photos["max_aspect"] == images.MAX_ASPECT
 
 
+def test_the_phone_s_own_aspect_until_it_has_pulled_the_server_s_is_the_server_s():
+    """offline/photos.js keeps the server's MAX_ASPECT for a phone that has not pulled the reference data yet."""
+    import pathlib
+    import re
+    from webapp import images
+    text = (pathlib.Path(__file__).resolve().parents[1] / "offline" / "photos.js").read_text("utf-8")
+    assert re.findall(r"^const MAX_ASPECT = (\d+);$", text, re.M) == [str(images.MAX_ASPECT)]
+
+
 def test_a_thin_strip_pushed_directly_is_called_a_strip(login, order_id, db):  # noqa: F811
     """Review r60: a 1×100000 PNG pushed by a client other than the app was called a thumbnail; the phone says strip."""
     tech = login("techa")

@@ -7,6 +7,7 @@ The phone now reads the picked JPEG's header (offline/photos.js jpegColour) and 
 phone's side in tests/test_source_jpeg_browser.py."""
 import io
 import json
+import struct
 import uuid
 
 import pytest
@@ -25,11 +26,40 @@ NOT_VALID_ZH = "照片文件的信息无效：请重新选择这张照片。"
 
 
 def header(data):
-    """What the phone reads of a JPEG's header (jpegColour), read here by Pillow: its long side, the width of its colour
-    blocks and its colour table's sum."""
+    """What the phone reads of a JPEG's header (jpegColour), read here by Pillow: its long side, the size of its colour
+    blocks (across or down, the larger) and its colour table's sum."""
     image = Image.open(io.BytesIO(data))
-    (_, luma, _, _), (_, colour, _, table) = image.layer[0][:4], image.layer[1][:4]
-    return {"side": max(image.size), "chroma_block": 8 * luma / colour, "chroma_table_sum": sum(image.quantization[table])}
+    (_, luma_h, luma_v, _), (_, colour_h, colour_v, table) = image.layer[0][:4], image.layer[1][:4]
+    return {"side": max(image.size), "chroma_block": 8 * max(luma_h / colour_h, luma_v / colour_v),
+            "chroma_table_sum": sum(image.quantization[table])}
+
+
+def segments(data):
+    """A baseline JPEG's header segments up to its scan → ([(marker, body)], the rest from SOS on)."""
+    at, found = 2, []
+    while data[at + 1] != 0xDA:
+        length = struct.unpack(">H", data[at + 2:at + 4])[0]
+        found.append((data[at + 1], data[at + 4:at + 2 + length]))
+        at += 2 + length
+    return found, data[at:]
+
+
+def joined(found, rest, fill=b""):
+    return b"\xff\xd8" + b"".join(fill + b"\xff" + bytes([m]) + struct.pack(">H", len(b) + 2) + b for m, b in found) + rest
+
+
+def resampled(data, luma, colour):
+    """The file with its first two components' sampling bytes (H << 4 | V) set: 4:4:0 (colour halved down only) is what
+    a lossless turn of a 4:2:2 camera JPEG gives, and Pillow cannot write it. Its header is read, not its pixels."""
+    found, rest = segments(data)
+    out = []
+    for marker, body in found:
+        if marker == 0xC0:
+            body = bytearray(body)
+            body[7], body[10] = luma, colour
+            body = bytes(body)
+        out.append((marker, body))
+    return joined(out, rest)
 
 
 def gallery_photo(side=600, quality=40):
@@ -55,6 +85,14 @@ def test_a_coarse_gallery_photo_sent_through_the_phone_and_the_server_reads_no_d
     image = reader.open_photo(stored, source=checks.source_jpeg(header(picked)))
     result = reader.read([image], told("panel_02.jpg", "names"))
     assert not result["quality"]["ok"] or lit_read_off(result, "panel_02.jpg") == []
+
+
+def test_colour_halved_down_only_makes_blocks_as_tall():
+    """4:4:0 (what a lossless turn of a 4:2:2 JPEG gives): colour blocks 16 pixels tall, 8 wide; the larger counts."""
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (120, 130, 110)).save(out, "JPEG", quality=50, subsampling=0)
+    assert reader._chroma_coarseness(Image.open(io.BytesIO(out.getvalue())))[0] == 8
+    assert reader._chroma_coarseness(Image.open(io.BytesIO(resampled(out.getvalue(), 0x12, 0x11))))[0] == 16
 
 
 def test_the_coarser_of_the_picked_file_and_the_stored_copy_is_kept():

@@ -19,7 +19,7 @@ from tests.test_offline_browser import dispatch_order, go_offline, go_online, lo
 from tests.test_r12_review import MODELS, lit_read_off
 from tests.test_r20_review import needs_photos
 from tests.test_r9_review_browser import picked_draft
-from tests.test_source_jpeg import gallery_photo, header
+from tests.test_source_jpeg import gallery_photo, header, joined, resampled, segments
 
 pytestmark = pytest.mark.browser
 
@@ -28,20 +28,6 @@ def saved(image, **options):
     out = io.BytesIO()
     image.save(out, "JPEG", **options)
     return out.getvalue()
-
-
-def segments(data):
-    """A baseline JPEG's header segments up to its scan → ([(marker, body)], the rest from SOS on)."""
-    at, found = 2, []
-    while data[at + 1] != 0xDA:
-        length = struct.unpack(">H", data[at + 2:at + 4])[0]
-        found.append((data[at + 1], data[at + 4:at + 2 + length]))
-        at += 2 + length
-    return found, data[at:]
-
-
-def joined(found, rest, fill=b""):
-    return b"\xff\xd8" + b"".join(fill + b"\xff" + bytes([m]) + struct.pack(">H", len(b) + 2) + b for m, b in found) + rest
 
 
 def with_thumbnail(data):
@@ -70,7 +56,15 @@ def files():
     panel.paste((200, 40, 30), (100, 100, 300, 200))
     plain = saved(panel, quality=40)
     found, rest = segments(plain)
+    comment = [(0xFE, b"edited")] * 300
     return {
+        # Review r61: bytes between segments that libjpeg, Chromium and Pillow skip, and the phone did not.
+        "junk between segments": joined(found[:1], b"") + b"\x00\x00" + joined(found[1:], rest)[2:],
+        "FF 00 between segments": joined(found[:1], b"") + b"\xff\x00" + joined(found[1:], rest)[2:],
+        "a stray RST marker": joined(found[:1], b"") + b"\xff\xd0" + joined(found[1:], rest)[2:],
+        "300 comments": joined(found[:1] + comment + found[1:], rest),
+        "300 fill bytes": joined(found[:1], b"") + b"\xff" * 300 + joined(found[1:], rest)[2:],
+        "4:4:0 (colour halved down)": resampled(saved(panel, quality=40, subsampling=0), 0x12, 0x11),
         "4:2:0, quality 40": plain,
         "4:4:4, quality 85": saved(panel, quality=85, subsampling=0),
         "4:2:2, quality 60": saved(panel, quality=60, subsampling=1),
@@ -112,6 +106,8 @@ def test_the_phone_reads_a_jpeg_s_colour_from_its_header_as_pillow_does(server, 
     assert expected["EXIF with a thumbnail"] == expected["4:2:0, quality 40"]  # the thumbnail's own tables are not the photo's
     assert expected["16-bit tables"]["chroma_table_sum"] == 3 * expected["4:2:0, quality 40"]["chroma_table_sum"]
     assert [name for name, value in expected.items() if value is None] == ["greyscale", "cut short in its header", "PNG"]
+    assert all(expected[name] == expected["4:2:0, quality 40"] for name in list(expected)[:5]), expected  # Pillow too
+    assert expected["4:4:0 (colour halved down)"]["chroma_block"] == 16
     assert read == expected
 
 

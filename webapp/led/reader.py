@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.47"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.48"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -157,6 +157,7 @@ VERSION = "2026-12-07.47"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .46 a light lit only by colour that is print (a logo's stripe: long and darker than the case) is unsure, and so is its
 # row's "off" (_coloured_print, _printed_row)
 # .47 "off" is unsure in a JPEG whose colour is too coarse to keep a dim LED's tint on the lens (_coarse_chroma)
+# .48 a JPEG's colour blocks are as tall as its colour is sampled down, where that is more than across (4:4:0)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -696,18 +697,22 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
 
 
 def _chroma_coarseness(image):
-    """(block, scale) of a JPEG's colour: the width in the photo's pixels of one block of its chroma samples (8, or 16
-    where the colour is sampled at half the width) and its chroma quantization table's scale against the standard
-    table (sum over sum, so the tables' order does not matter; 1.0 at libjpeg's quality 50, 0.3 at 85, 1.67 at 30).
-    None for any other format (a lossy WebP's rounding is not read yet), or a JPEG without colour (greyscale)."""
+    """(block, scale) of a JPEG's colour: the size in the photo's pixels of one block of its chroma samples (8, or 16
+    where the colour is sampled at half the width or half the height, the larger) and its chroma quantization table's
+    scale against the standard table (sum over sum, so the tables' order does not matter; 1.0 at libjpeg's quality 50,
+    0.3 at 85, 1.67 at 30). None for any other format (a lossy WebP's rounding is not read yet), or a JPEG without
+    colour (greyscale). offline/photos.js jpegColour reads the same from a picked file's header."""
     tables = getattr(image, "quantization", None) or {}
     layers = getattr(image, "layer", None) or []
     if image.format not in ("JPEG", "MPO") or len(layers) < 2 or len(layers[1]) < 4:
         return None
-    (_, luma, _, _), (_, chroma, _, table) = layers[0][:4], layers[1][:4]  # horizontal sampling factors, table id
-    if not (isinstance(luma, int) and isinstance(chroma, int) and 1 <= chroma <= luma <= 4) or table not in tables:
-        return None  # the colour's own table: one file may round colour by the brightness table (review r60)
-    return 8.0 * luma / chroma, float(sum(tables[table])) / CHROMA_TABLE_SUM
+    (_, luma_h, luma_v, _), (_, chroma_h, chroma_v, table) = layers[0][:4], layers[1][:4]  # sampling factors, table
+    factors = (luma_h, luma_v, chroma_h, chroma_v)
+    if not all(isinstance(f, int) for f in factors) or not (1 <= chroma_h <= luma_h <= 4 and 1 <= chroma_v <= luma_v <= 4):
+        return None
+    if table not in tables:  # the colour's own table: one file may round colour by the brightness table (review r60)
+        return None
+    return 8.0 * max(luma_h / chroma_h, luma_v / chroma_v), float(sum(tables[table])) / CHROMA_TABLE_SUM
 
 
 def split_sheet(image, count):
