@@ -1,7 +1,7 @@
 // What the technician typed into a form and has not saved yet, per order and form, kept in the
 // phone's database (the "meta" store) so a reload, a crash or a sync's redraw never loses it.
 // A form opts in with @input=${keepDraft(orderId, name)}; its template reads loadDraft() for values.
-import { shared } from "./context.js";
+import { boot, shared } from "./context.js";
 import { formFields } from "./ui.js";
 
 const S = self.ONTrackStore;
@@ -19,15 +19,40 @@ export const keepDraft = (orderId, form) => (event) => {
   S.setMeta(shared.db, draftKey(orderId, form), formFields(target)).catch(() => {});
 };
 
+// The phone's other tabs of this person hear that an order's kept draft changed, so a tab showing it draws it as kept
+// (the LED check's draft tapped, saved or discarded in another tab stayed on screen as it was until touched). Local to
+// the browser, offline too; a tab does not hear its own news. A browser without BroadcastChannel redraws when touched.
+const news = self.BroadcastChannel ? new BroadcastChannel(`ontrack-drafts-${boot.user.id}`) : null;
+
+// Tell the other tabs that a kept draft of the order changed (written here, or consumed by a change queued: outbox.js).
+export function tellOtherTabs(orderId) {
+  if (news) { news.postMessage({ order_id: orderId }); }
+}
+
+// Run `heard(orderId)` when another tab tells that a kept draft of that order changed.
+export function hearOtherTabs(heard) {
+  if (news) { news.addEventListener("message", (event) => heard(event.data.order_id)); }
+}
+
 // Keep a draft that is not a form's fields (the LED check's chosen photo and taps: a Blob is stored as is).
 export async function keepValue(orderId, form, value) {
   await S.setMeta(shared.db, draftKey(orderId, form), value);
+  tellOtherTabs(orderId);
 }
 
 // Change a kept draft where it is kept (see ONTrackStore.updateMeta): `change(kept)` gets the draft as the phone keeps
 // it now, changes it and returns it, or returns undefined to leave it. Resolves to what was kept, else undefined.
 export async function changeValue(orderId, form, change) {
-  return S.updateMeta(shared.db, draftKey(orderId, form), change);
+  const kept = await S.updateMeta(shared.db, draftKey(orderId, form), change);
+  if (kept !== undefined) { tellOtherTabs(orderId); }
+  return kept;
+}
+
+// Forget a kept draft if `only(kept)` says so, in the transaction that reads it (ONTrackStore.dropMeta). → whether it went.
+export async function dropValue(orderId, form, only) {
+  const dropped = await S.dropMeta(shared.db, draftKey(orderId, form), only);
+  if (dropped) { tellOtherTabs(orderId); }
+  return dropped;
 }
 
 // Forget a form's draft once what it holds is queued.

@@ -2,6 +2,7 @@
 // version it is based on, shown at once through the order view, sent by the sync loop.
 import { boot, shared } from "./context.js";
 import { baseVersion } from "./order-view.js";
+import { tellOtherTabs } from "./drafts.js";
 
 const S = self.ONTrackStore;
 
@@ -20,6 +21,7 @@ export async function queue(orderId, name, args, blobs, { consumes = null, queue
   const entry = await S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
     blobs: blobs || [], consumes });
   if (!entry) { return null; }
+  if (consumes) { tellOtherTabs(orderId); }  // a tab showing the draft shows it gone, and the change made of it
   if (queued) { queued(); }
   wakeBackgroundSync();
   await shared.render();

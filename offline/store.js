@@ -104,8 +104,18 @@
     return value;
   }
 
+  // Delete what "meta" keeps under `key`, if `only(kept)` says so, in one readwrite transaction that reads it (as
+  // updateMeta: `only` runs synchronously). Resolves to whether it was deleted. A read, then a delete in a transaction
+  // of its own, deleted whatever another tab had put there in between.
+  async function dropMeta(db, key, only) {
+    var tx = db.transaction("meta", "readwrite");
+    if (!only(await tx.store.get(key))) { await tx.done; return false; }
+    await Promise.all([tx.store.delete(key), tx.done]);
+    return true;
+  }
+
   root.ONTrackStore = {
     open: open, dbName: dbName, uuid: uuid, clientId: clientId, enqueue: enqueue, waiting: waiting,
-    getMeta: getMeta, setMeta: setMeta, updateMeta: updateMeta
+    getMeta: getMeta, setMeta: setMeta, updateMeta: updateMeta, dropMeta: dropMeta
   };
 })(self);

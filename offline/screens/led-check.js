@@ -11,7 +11,7 @@ import { queue } from "../outbox.js";
 import { photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
-import { changeValue, draftKey, dropDraft, keepValue, loadDraft } from "../drafts.js";
+import { changeValue, draftKey, dropValue, hearOtherTabs, keepValue, loadDraft } from "../drafts.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
@@ -481,14 +481,24 @@ async function queueDraft(d) {
   return false;
 }
 
+// Its kept copy goes even when its last tap could not be kept (review r57d: the older copy came back), or another tab
+// tapped it since this one drew it (the technician threw this photo away, taps and all), but not another draft of the
+// order, started in another tab: looking for it is the transaction that deletes it (drafts.js dropValue), where a read
+// and then a delete of its own dropped a draft another tab had started in between.
 const discardDraft = (d) => oneAtATime(async () => {
   draftNotice.delete(d.order_id);
   draftProblem.delete(d.order_id);
   forget(d.order_id);
-  // Its kept copy goes even when its last tap could not be kept (review r57d: the older copy came back), but not
-  // another tab's newer draft of the order.
-  if (await storedCopy(d)) { await dropDraft(d.order_id, DRAFT_FORM); }
+  await dropValue(d.order_id, DRAFT_FORM, (kept) => isDraft(kept) && kept.draft_id === d.draft_id);
   await shared.render();
+});
+
+// Another tab tapped, saved, discarded or started a draft of the job on screen, or tapped or confirmed one of its saved
+// checks: draw it as the phone keeps it. A redraw the technician did not ask for (router.js draw): one they tap or type
+// meanwhile wins. It draws while a form is being filled in, unlike a sync's: only what this phone kept changed, and a
+// redraw changes only what changed (lit), so the job page's fields keep what was typed.
+hearOtherTabs((orderId) => {
+  if (orderId === Number(location.pathname.split("/").pop()) && document.getElementById("leds")) { shared.render(true); }
 });
 
 async function checkOnScreen(checkId) {
