@@ -34,6 +34,21 @@ def open_from_list(page, order_id):
     expect(page.locator("#leds")).to_be_visible()
 
 
+# A tab that neither hears nor tells the phone's other tabs, as in a browser without BroadcastChannel (drafts.js); it
+# shows a draft as it drew it until it is touched, as a tab does before the news arrives.
+DEAF = "delete self.BroadcastChannel"
+
+
+def tab_on(context, url, deaf=False):
+    """Another tab of the phone on the job page at `url`."""
+    tab = context.new_page()
+    if deaf:
+        tab.add_init_script(DEAF)
+    tab.goto(url)
+    expect(tab.locator("#leds")).to_be_visible()
+    return tab
+
+
 def test_a_draft_on_one_job_keeps_another_job_s_draft_and_taps(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     second, _ = dispatch_order(app, user_ids)
     first, context, page = offline_job(app, user_ids, phone_profile, server)
@@ -56,8 +71,9 @@ def test_a_draft_on_one_job_keeps_another_job_s_draft_and_taps(app, server, db, 
 
 def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     _order, context, page = offline_job(app, user_ids, phone_profile, server)
-    before = context.new_page()  # a tab on the job since before the photo: it shows the form
-    before.goto(page.url)
+    # A tab on the job since before the photo: it shows the form. It and `other` are deaf, so what they do in a draft
+    # saved or replaced elsewhere is what a tab does before the news arrives.
+    before = tab_on(context, page.url, deaf=True)
     expect(before.locator("#led-form")).to_be_visible()
     draft = choose_photo(page, tmp_path)
     draft.locator(".led-chip[data-index='0']").tap()
@@ -67,8 +83,7 @@ def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, d
     expect(before.locator(".led-draft-notice")).to_contain_text("已有一张未保存的指示灯照片")
     expect(before.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
     shot(before, "r57-led-draft-from-another-tab")
-    other = context.new_page()
-    other.goto(page.url)
+    other = tab_on(context, page.url, deaf=True)
     expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
     other.locator("#led-draft .led-chip[data-index='1']").tap()  # a tap in each tab: both are kept
     expect(other.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
@@ -271,8 +286,7 @@ def test_a_draft_saved_in_another_tab_is_not_saved_twice_after_a_tap_not_kept(ap
     """Review r57d: the tab holding a tap it could not keep saved the draft again after another tab had saved it."""
     _order, context, page = offline_job(app, user_ids, phone_profile, server)
     tapped_then_storage_full(page, tmp_path)
-    other = context.new_page()
-    other.goto(page.url)
+    other = tab_on(context, page.url, deaf=True)  # its save is not told: the first tab tries to save it too
     other.locator("#led-draft [data-led-save]").tap()
     expect(other.locator(".led-check")).to_have_count(1)
     page.locator("#led-draft [data-led-save]").tap()
@@ -356,4 +370,124 @@ def test_two_tabs_choosing_a_photo_at_once_start_one_draft(app, server, db, user
             f"race {race + 1} of {PICK_RACES}: the tab whose photo was not kept does not say so")
         page.locator("#led-draft [data-led-discard]").tap()
         expect(page.locator("#led-form")).to_be_visible()
+    assert context.errors == []
+
+
+def test_a_draft_started_or_tapped_in_one_tab_shows_so_in_another(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Tab B showed the draft as it drew it until touched: the form while tab A had a photo, a light unsure that A had
+    tapped. It is drawn again as kept, with nothing done in it (offline: it is all on the phone)."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    other = tab_on(context, page.url)
+    expect(other.locator("#led-form")).to_be_visible()
+    choose_photo(page, tmp_path)
+    expect(other.locator("#led-draft")).to_be_visible()
+    expect(other.locator("#led-form")).to_have_count(0)
+    page.locator("#led-draft .led-chip[data-index='0']").tap()
+    expect(page.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    other.locator("#led-draft .led-chip[data-index='1']").tap()  # and the other way
+    expect(page.locator("#led-draft .led-chip[data-index='1']")).to_contain_text("常亮")
+    expect(page.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    assert context.errors == []
+
+
+def test_a_draft_saved_in_one_tab_leaves_the_other_tab_listing_the_check(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Tab B kept showing a draft tab A had saved: the draft goes, and the check saved from it is listed (and a tap on
+    that check's lights in tab A shows in B)."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    choose_photo(page, tmp_path).locator(".led-chip[data-index='0']").tap()
+    expect(page.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    other = tab_on(context, page.url)
+    expect(other.locator("#led-draft")).to_be_visible()
+    page.locator("#led-draft [data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    expect(other.locator("#led-draft")).to_have_count(0)
+    expect(other.locator(".led-check")).to_have_count(1)
+    expect(other.locator(".led-check .led-chip[data-index='0']")).to_contain_text("常亮")
+    expect(other.locator("#led-form")).to_be_visible()
+    page.locator(".led-check .led-chip[data-index='1']").tap()  # a saved check's taps are shown so too
+    expect(other.locator(".led-check .led-chip[data-index='1']")).to_contain_text("常亮")
+    assert context.errors == []
+
+
+def test_a_draft_discarded_in_one_tab_goes_from_the_other_tab(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Tab B kept showing a draft tab A had discarded: it goes, and the form for a photo is back."""
+    _order, context, page = offline_job(app, user_ids, phone_profile, server)
+    choose_photo(page, tmp_path)
+    other = tab_on(context, page.url)
+    expect(other.locator("#led-draft")).to_be_visible()
+    page.locator("#led-draft [data-led-discard]").tap()
+    expect(page.locator("#led-form")).to_be_visible()
+    expect(other.locator("#led-draft")).to_have_count(0)
+    expect(other.locator("#led-form")).to_be_visible()
+    expect(other.locator(".led-check")).to_have_count(0)
+    assert context.errors == []
+
+
+def test_a_discard_throws_the_photo_away_with_taps_made_since_in_another_tab(
+        app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Discard is about the photo: a tap made on it in another tab since this tab drew it does not keep it."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    choose_photo(page, tmp_path)
+    deaf = tab_on(context, page.url, deaf=True)
+    page.locator("#led-draft .led-chip[data-index='0']").tap()
+    assert until_kept(page, order_id, ["on"])[:1] == ["on"]
+    deaf.locator("#led-draft [data-led-discard]").tap()
+    expect(deaf.locator("#led-form")).to_be_visible()
+    assert page.evaluate(KEPT_LABELS, order_id) is None
+    page.reload()
+    expect(page.locator("#led-form")).to_be_visible()
+    expect(page.locator("#led-draft")).to_have_count(0)
+    assert context.errors == []
+
+
+# Once Discard is tapped, the next time the tab reads the order's kept LED draft, another draft of the order is kept
+# right after the read, as another tab does that saved or discarded the draft and started its own in that moment: the
+# same photo under another draft_id ("theirs"), its first light tapped on. Written from this tab's own read (IndexedDB
+# runs readwrite transactions in the order they are opened), it lands between that read and any later transaction of
+# this tab, each run. Armed on the tap itself, before the app reads anything for it: that read is the discard's.
+THEIRS_AFTER_DISCARD_READS = """(orderId) => { const key = `draft:${orderId}:led-photo`;
+  const get = IDBObjectStore.prototype.get;
+  let armed = false;
+  document.addEventListener("click", (event) => { armed = Boolean(event.target.closest("[data-led-discard]")); }, true);
+  IDBObjectStore.prototype.get = function (query) {
+    const request = get.apply(this, arguments);
+    if (armed && this.name === "meta" && query === key) {
+      armed = false;
+      const db = this.transaction.db;
+      request.addEventListener("success", () => {
+        const mine = request.result;
+        const theirs = { ...mine, draft_id: "theirs", rev: 1, touched: true,
+          states: mine.states.map((s, i) => (i ? s : { label: s.label, state: "on", color: "green" })) };
+        db.transaction("meta", "readwrite").objectStore("meta").put(theirs, key);
+      });
+    }
+    return request;
+  }; }"""
+# The draft_id of an order's kept LED draft, else null.
+KEPT_DRAFT_ID = """async (orderId) => {
+  const boot = JSON.parse(document.getElementById("boot").textContent);
+  const db = await ONTrackStore.open(boot.user.id);
+  const kept = await db.get("meta", `draft:${orderId}:led-photo`);
+  db.close();
+  return kept ? kept.draft_id : null;
+}"""
+
+
+def test_a_discard_leaves_a_draft_another_tab_started_meanwhile(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """Discard read the kept draft, then deleted the key in a transaction of its own: a draft another tab started in
+    between (its own photo, its taps) was dropped, never seen. Only this tab's draft goes; the other one stays, and
+    both tabs show it."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    choose_photo(page, tmp_path)
+    other = tab_on(context, page.url)
+    expect(other.locator("#led-draft")).to_be_visible()
+    page.evaluate(THEIRS_AFTER_DISCARD_READS, order_id)
+    page.locator("#led-draft [data-led-discard]").tap()
+    page.wait_for_timeout(500)
+    assert page.evaluate(KEPT_DRAFT_ID, order_id) == "theirs"
+    for tab in (page, other):
+        expect(tab.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
+    other.reload()
+    expect(other.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
     assert context.errors == []

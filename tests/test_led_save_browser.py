@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.test_browser import shot
 from tests.test_led_browser import camera_phone  # noqa: F401  (fixture)
-from tests.test_led_drafts_browser import STORAGE_FULL, choose_photo, note_kept
+from tests.test_led_drafts_browser import DEAF, STORAGE_FULL, choose_photo, note_kept
 from tests.test_offline_browser import (dispatch_order, go_offline, go_online, log_in, offline_job,  # noqa: F401
     phone_profile, photo_file, ready_offline, server, storage_full, stored_records, wait_js, wait_synced)
 
@@ -346,6 +346,7 @@ def test_taps_on_a_saved_check_in_two_tabs_keep_both(app, server, db, user_ids, 
     other.locator(".led-check .led-chip[data-index='1']").tap()
     for index in ("0", "1"):  # the tab shows the taps as kept, the other tab's too
         expect(other.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
+    page.add_init_script(DEAF)  # from now on it hears no other tab, as before the news arrives
     page.reload()
     for index in ("0", "1"):
         expect(page.locator(f".led-check .led-chip[data-index='{index}']")).to_contain_text("常亮")
