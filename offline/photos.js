@@ -68,16 +68,18 @@ export async function jpegColour(file) {
     } else if (JPEG_FRAMES.has(marker) && body.length >= 6 && body.length >= 6 + 3 * body[5]) {
       const components = Array.from({ length: body[5] }, (_, i) => ({
         h: body[7 + 3 * i] >> 4, v: body[7 + 3 * i] & 15, table: body[8 + 3 * i] }));
-      frame = { side: Math.max((body[1] << 8) | body[2], (body[3] << 8) | body[4]), components };
+      frame = { height: (body[1] << 8) | body[2], width: (body[3] << 8) | body[4], components };
     }
     at += 2 + length;
   }
-  if (!frame || frame.components.length < 2 || !frame.side) { return null; }
+  // No height in the frame header (a DNL segment gives it after the scan, T.81 B.2.5): no size to go by.
+  if (!frame || frame.components.length < 2 || !frame.width || !frame.height) { return null; }
   const [luma, colour] = frame.components;
   const sum = tables.get(colour.table);
   const sampled = (a, c) => c >= 1 && c <= a && a <= 4;
   if (!sampled(luma.h, colour.h) || !sampled(luma.v, colour.v) || !(sum >= 64)) { return null; }
-  return { side: frame.side, chroma_block: 8 * Math.max(luma.h / colour.h, luma.v / colour.v), chroma_table_sum: sum };
+  const block = 8 * Math.max(luma.h / colour.h, luma.v / colour.v);
+  return { side: Math.max(frame.width, frame.height), chroma_block: block, chroma_table_sum: sum };
 }
 
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
@@ -194,7 +196,8 @@ export async function shrunk(file) {
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   // The copy sent, as the server checks it (review r61: 4100×205 is 20:1, its copy 2048×102 is not, and was refused
   // after the sync).
-  if (Math.max(canvas.width, canvas.height) > limits.maxAspect * Math.min(canvas.width, canvas.height)) {
+  // One pixel of rounding allowed, as the server's images.too_thin: a 20:1 picture shrunk to 2048 is 2048×102.
+  if (Math.max(canvas.width, canvas.height) > limits.maxAspect * (Math.min(canvas.width, canvas.height) + 1)) {
     bitmap.close();  // a thin strip (review r58: 1×60000 drew a job page 700,000 pixels tall)
     throw new PhotoProblem("strip");
   }

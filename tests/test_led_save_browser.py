@@ -236,12 +236,16 @@ def test_names_given_twice_or_a_photo_chosen_again_or_a_strip(app, server, db, u
     expect(page.locator("#led-error")).to_contain_text("细长条")
     expect(page.locator("#led-draft")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollHeight") < 20000
-    # Review r61: 4100×205 is 20:1, yet the copy sent (2048×102) is not, and the server refused it after the sync.
+    # Reviews r61, r62: the copy sent is judged, as the server judges it, with one pixel of rounding: 4000×200 (20:1) is
+    # sent as 2048×102 and taken (it was refused on the phone, and 4100×205 refused after the sync); 4200×205 is not.
     page.locator("#led-error").evaluate("(e) => { e.textContent = ''; }")
-    Image.new("RGB", (4100, 205), (90, 90, 90)).save(strip)
+    Image.new("RGB", (4200, 205), (90, 90, 90)).save(strip)
     page.locator("#leds input[name=led-photo]").set_input_files(str(strip))
     expect(page.locator("#led-error")).to_contain_text("细长条")
     expect(page.locator("#led-draft")).to_have_count(0)
+    Image.new("RGB", (4000, 200), (90, 90, 90)).save(strip)
+    page.locator("#leds input[name=led-photo]").set_input_files(str(strip))
+    expect(page.locator("#led-draft")).to_be_visible()
     assert context.errors == []
 
 

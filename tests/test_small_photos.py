@@ -5,6 +5,7 @@ import hashlib
 import io
 import uuid
 
+import pytest
 from PIL import Image
 
 from tests.conftest import Phone
@@ -101,12 +102,14 @@ def test_a_thin_strip_pushed_directly_is_called_a_strip(login, order_id, db):  #
     """Review r60: a 1×100000 PNG pushed by a client other than the app was called a thumbnail; the phone says strip."""
     tech = login("techa")
     phone = Phone(tech)
-    strips = [uploaded(tech, picture(size, "PNG"), "image/png") for size in ((1, 100000), (3000, 120))]
-    within = uploaded(tech, picture((2000, 100), "PNG"), "image/png")  # 20:1, a light row cropped close: taken
+    strips = [uploaded(tech, picture(size, "PNG"), "image/png") for size in ((1, 100000), (3000, 120), (2048, 100))]
+    # 20:1, a light row cropped close; and such a picture shrunk by the phone to 2048 pixels (review r62: 4000×200
+    # became 2048×102 and was refused as a strip)
+    within = [uploaded(tech, picture(size, "PNG"), "image/png") for size in ((2000, 100), (2048, 102))]
     results = phone.push([phone.mutation("order.attach_photo", {"order_id": order_id, "photo_id": str(uuid.uuid4()),
-                                                                "sha256": sha}) for sha in strips + [within]]).json["results"]
-    assert [r["status"] for r in results] == ["rejected", "rejected", "applied"], results
-    assert all(r["error"] == "这张图片是一条细长条，不是设备面板的照片：请拍照，或另选一张。" for r in results[:2]), results
+                                                                "sha256": sha}) for sha in strips + within]).json["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 3 + ["applied"] * 2, results
+    assert all(r["error"] == "这张图片是一条细长条，不是设备面板的照片：请拍照，或另选一张。" for r in results[:3]), results
 
 
 def test_a_burst_with_fewer_rows_than_frames_says_so(login, order_id, db):  # noqa: F811
@@ -119,3 +122,17 @@ def test_a_burst_with_fewer_rows_than_frames_says_so(login, order_id, db):  # no
                                                             "frames": 10})]).json["results"][0]
     assert result["status"] == "rejected" and "5" in result["error"] and "10" in result["error"], result
     assert "× 0" not in result["error"] and "连拍" in result["error"], result["error"]
+
+
+@pytest.mark.parametrize("size", [(640, 10), (40, 3000)], ids=["one-row-frames", "frames-40-wide"])
+def test_a_burst_whose_frames_show_nothing_says_so_of_its_frames(login, order_id, db, size):  # noqa: F811
+    """Review r62: a 640×10 burst of 10 frames (one row each) was told "a thin strip: take a photo, or choose another"."""
+    tech = login("techa")
+    phone = Phone(tech)
+    sha = uploaded(tech, picture(size, "PNG"), "image/png")
+    result = phone.push([phone.mutation("order.led_check", {"order_id": order_id, "check_id": str(uuid.uuid4()),
+                                                            "model_id": "huawei-hg8245h", "capture": "burst", "sha256": sha,
+                                                            "frames": 10})]).json["results"][0]
+    frame = f"{size[0]} × {size[1] // 10} 像素"
+    assert result["status"] == "rejected" and "连拍" in result["error"] and frame in result["error"], result
+    assert "细长条" not in result["error"] and "缩略图" not in result["error"], result["error"]

@@ -124,12 +124,12 @@ def test_the_check_carries_the_picked_file_s_header_to_the_reading(app, login, o
     assert reading["quality"]["ok"] is False or lit_read_off(reading, "panel_02.jpg") == []
 
 
-GOOD = {"side": 600, "chroma_block": 16.0, "chroma_table_sum": 6904}
+GOOD = {"side": 640, "chroma_block": 16.0, "chroma_table_sum": 6904}
 
 
 @pytest.mark.parametrize("bad", [
     "600,16,6904", [600, 16, 6904], {}, {"side": 600, "chroma_block": 16}, {**GOOD, "quality": 40},
-    {**GOOD, "side": 0}, {**GOOD, "side": 70000}, {**GOOD, "side": 600.5}, {**GOOD, "side": True}, {**GOOD, "side": "600"},
+    {**GOOD, "side": 0}, {**GOOD, "side": 639}, {**GOOD, "side": 1}, {**GOOD, "side": 70000}, {**GOOD, "side": 600.5}, {**GOOD, "side": True}, {**GOOD, "side": "600"},
     {**GOOD, "chroma_block": 4}, {**GOOD, "chroma_block": 64}, {**GOOD, "chroma_block": None}, {**GOOD, "chroma_block": False},
     {**GOOD, "chroma_table_sum": 10}, {**GOOD, "chroma_table_sum": 10 ** 12}, {**GOOD, "chroma_table_sum": 6904.5},
 ])

@@ -48,7 +48,15 @@ MIN_PHOTO_SIDE = 100
 # The longest a job or LED photo may be against its width, either way: a phone's panorama is about 8:1, a light row
 # cropped close about 10:1; a thinner strip shows no panel (review r58: a 1×60000 picture drew a job page 700,000 pixels
 # tall). The phone refuses it before it is queued (offline/photos.js, from the reference data "photos"), the push too.
+# Both judge the copy the phone sends, allowing its short side one pixel of rounding (too_thin): a 20:1 picture shrunk
+# to 2048 pixels is 2048×102 (review r61: 4000×200 was refused as a strip).
 MAX_ASPECT = 20
+
+
+def too_thin(width, height):
+    """Whether a picture of `width` × `height` pixels is a thin strip: its long side over MAX_ASPECT times its short
+    side and one pixel more (a shrunk 20:1 picture's short side is rounded). offline/photos.js judges so too."""
+    return max(width, height) > MAX_ASPECT * (min(width, height) + 1)
 DRAFTED = ("JPEG", "MPO")
 # What each declared format may turn out to be (Pillow's names). MPO is a JPEG with an index.
 FAMILIES = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}, "HEIF": {"HEIF"}, "AVIF": {"AVIF"},

@@ -218,7 +218,11 @@ def _shows_something(ctx, sha, frames=1):
         raise Rejected(_("The burst's picture has fewer rows (%(rows)d) than frames (%(frames)d): take the burst again.",
                          rows=blob["height"], frames=frames))
     width, height = blob["width"], blob["height"] // frames
-    if max(width, height) > images.MAX_ASPECT * min(width, height):
+    if frames > 1 and (images.too_thin(width, height) or min(width, height) < images.MIN_PHOTO_SIDE):
+        # a burst is the phone's own camera frames: "a thumbnail" or "choose another" says nothing of it (review r62)
+        raise Rejected(_("The burst's frames are too small to show anything (%(width)d × %(height)d pixels each): take "
+                         "the burst again.", width=width, height=height))
+    if images.too_thin(width, height):
         raise Rejected(_("This picture is a thin strip, not a photo of a panel: take a photo, or choose another."))
     if min(width, height) < images.MIN_PHOTO_SIDE:
         raise Rejected(_("The photo is too small to show anything (%(width)d × %(height)d pixels): it is a thumbnail or "
@@ -723,6 +727,9 @@ def led_check(ctx, args, base_version, occurred_at):
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
     _shows_something(ctx, sha, frames)
+    stored_side = one(ctx.db, "SELECT MAX(width, height) AS side FROM blobs WHERE sha256 = ?", [sha])["side"]
+    if source and source["side"] < stored_side:  # the phone never enlarges a picked photo (review r62: side 1 made
+        raise Rejected(_("The photo's file details are not valid: choose the photo again."))  # every "off" unsure)
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
         "INSERT INTO led_checks (id, order_id, model_id, model_kind, labels, capture, sha256, frames, seconds, thumb_sha256,"
