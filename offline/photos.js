@@ -27,53 +27,58 @@ export async function formatOf(file) {
   return "";
 }
 
+// A JPEG's header (ITU-T T.81 B.2), walked from SOI to the first scan (SOS) within the first JPEG_HEADER_BYTES: →
+// {frame: its first SOFn's {width, height, components: [{h, v, table}]} (sampling factors across and down, quantization
+// table id) or null, tables: Map of each quantization table's id to the sum of its 64 values (8- or 16-bit, by Pq,
+// B.2.4.1), scanned: whether the walk reached the scan (false: cut short, or no JPEG a camera or an editor writes)}.
+// Other segments (EXIF and its thumbnail's own JPEG, ICC profiles) are skipped by their length. As libjpeg reads a
+// file (its next_marker), bytes between segments that are no marker are skipped, and so are fill bytes (FF) and markers
+// that have no length (RSTn, SOI, TEM: B.1.1.3): review r61 found Chromium and Pillow reading such files, and the
+// phone not.
+const JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const JPEG_HEADER_BYTES = 4 << 20;  // the first scan starts within this: EXIF, ICC profiles and the rest are far less
+const lengthless = (marker) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
+
+async function jpegHeader(file) {
+  const b = new Uint8Array(await file.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
+  const header = { frame: null, tables: new Map(), scanned: false };
+  for (let at = 2; at + 1 < b.length;) {
+    const marker = b[at + 1];
+    if (b[at] !== 0xff || marker === 0xff || marker === 0x00) { at += 1; continue; }  // junk, a fill byte, FF 00
+    if (lengthless(marker)) { at += 2; continue; }
+    if (marker === 0xda || marker === 0xd9) { header.scanned = marker === 0xda; break; }
+    const length = at + 3 < b.length ? (b[at + 2] << 8) | b[at + 3] : 0;
+    if (length < 2 || at + 2 + length > b.length) { break; }
+    const body = b.subarray(at + 4, at + 2 + length);
+    for (let p = 0; marker === 0xdb && p < body.length;) {
+      const size = 64 * ((body[p] >> 4) ? 2 : 1);
+      if (p + 1 + size > body.length) { break; }
+      let sum = 0;
+      for (let i = 0; i < 64; i += 1) { sum += size > 64 ? (body[p + 1 + 2 * i] << 8) | body[p + 2 + 2 * i] : body[p + 1 + i]; }
+      header.tables.set(body[p] & 15, sum);
+      p += 1 + size;
+    }
+    if (JPEG_FRAMES.has(marker) && !header.frame && body.length >= 6 && body.length >= 6 + 3 * body[5]) {
+      header.frame = { height: (body[1] << 8) | body[2], width: (body[3] << 8) | body[4],
+        components: Array.from({ length: body[5] }, (_, i) => ({
+          h: body[7 + 3 * i] >> 4, v: body[7 + 3 * i] & 15, table: body[8 + 3 * i] })) };
+    }
+    at += 2 + length;
+  }
+  return header;
+}
+
 // What a JPEG's own header says of its colour, read before the phone re-encodes it: the re-encoded copy's tables no
 // longer say how coarsely the picked file kept colour, which the LED reader needs (webapp/led/checks.py source_jpeg,
 // reader._coarse_chroma). → {side: the long side in pixels, chroma_block: 8 × the most the first component's sampling
 // factors (across or down) exceed the second's (the size in pixels of a block of colour), chroma_table_sum: the sum of
 // the second component's quantization table}, or null for a file with no such header (not a JPEG, greyscale, cut
-// short, odd). Segments are walked from SOI to the first scan (SOS): a DQT holds tables (8- or 16-bit values, by Pq),
-// a SOF the frame's size and components (ITU-T T.81 B.2.2, B.2.4.1); other segments (EXIF and its thumbnail's own
-// JPEG, ICC profiles) are skipped by their length. As libjpeg reads a file (its next_marker), bytes between segments
-// that are no marker are skipped, and so are fill bytes (FF) and markers that have no length (RSTn, SOI, TEM: T.81
-// B.1.1.3): review r61 found Chromium and Pillow reading such files, and the phone not.
-const JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
-const JPEG_HEADER_BYTES = 4 << 20;  // the first scan starts within this: EXIF, ICC profiles and the rest are far less
-const lengthless = (marker) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
-
+// short, odd).
 export async function jpegColour(file) {
   if ((await formatOf(file)) !== "jpeg") { return null; }
-  const b = new Uint8Array(await file.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
-  const tables = new Map();
-  let frame = null;
-  let at = 2;
-  for (;;) {
-    if (at + 1 >= b.length) { return null; }  // no scan: cut short, or no JPEG a camera or an editor writes
-    const marker = b[at + 1];
-    if (b[at] !== 0xff || marker === 0xff || marker === 0x00) { at += 1; continue; }  // junk, a fill byte, FF 00
-    if (lengthless(marker)) { at += 2; continue; }
-    if (marker === 0xda || marker === 0xd9) { break; }  // the first scan (or the end): the header is read
-    const length = at + 3 < b.length ? (b[at + 2] << 8) | b[at + 3] : 0;
-    if (length < 2 || at + 2 + length > b.length) { return null; }
-    const body = b.subarray(at + 4, at + 2 + length);
-    if (marker === 0xdb) {
-      for (let p = 0; p < body.length;) {
-        const wide = body[p] >> 4;
-        if (p + 1 + 64 * (wide ? 2 : 1) > body.length) { return null; }
-        let sum = 0;
-        for (let i = 0; i < 64; i += 1) { sum += wide ? (body[p + 1 + 2 * i] << 8) | body[p + 2 + 2 * i] : body[p + 1 + i]; }
-        tables.set(body[p] & 15, sum);
-        p += 1 + 64 * (wide ? 2 : 1);
-      }
-    } else if (JPEG_FRAMES.has(marker) && body.length >= 6 && body.length >= 6 + 3 * body[5]) {
-      const components = Array.from({ length: body[5] }, (_, i) => ({
-        h: body[7 + 3 * i] >> 4, v: body[7 + 3 * i] & 15, table: body[8 + 3 * i] }));
-      frame = { height: (body[1] << 8) | body[2], width: (body[3] << 8) | body[4], components };
-    }
-    at += 2 + length;
-  }
+  const { frame, tables, scanned } = await jpegHeader(file);
   // No height in the frame header (a DNL segment gives it after the scan, T.81 B.2.5): no size to go by.
-  if (!frame || frame.components.length < 2 || !frame.width || !frame.height) { return null; }
+  if (!scanned || !frame || frame.components.length < 2 || !frame.width || !frame.height) { return null; }
   const [luma, colour] = frame.components;
   const sum = tables.get(colour.table);
   const sampled = (a, c) => c >= 1 && c <= a && a <= 4;
@@ -139,25 +144,15 @@ async function shapeLimits() {
   return { minSide: (photos && photos.min_side) || 0, maxAspect: (photos && photos.max_aspect) || MAX_ASPECT };
 }
 
-// {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, ITU T.81 B.2.2, within the
-// first 256 KiB: EXIF comes before it) states them, else null.
+// {width, height} as a PNG (its IHDR, RFC 2083 4.1.1) or a JPEG (its first SOFn segment, jpegHeader) states them,
+// else null.
 async function statedSize(file, format) {
   if (format === "png") {
     const b = new DataView(await file.slice(16, 24).arrayBuffer());
     return b.byteLength === 8 ? { width: b.getUint32(0), height: b.getUint32(4) } : null;
   }
-  if (format !== "jpeg") { return null; }
-  const b = new Uint8Array(await file.slice(0, 1 << 18).arrayBuffer());
-  for (let i = 2; i + 9 < b.length;) {
-    if (b[i] !== 0xff) { return null; }
-    const marker = b[i + 1];
-    if (marker === 0xff) { i += 1; continue; }  // a fill byte
-    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {  // SOF0–15 but DHT, JPG, DAC
-      return { height: (b[i + 5] << 8) | b[i + 6], width: (b[i + 7] << 8) | b[i + 8] };
-    }
-    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
-  }
-  return null;
+  const frame = format === "jpeg" ? (await jpegHeader(file)).frame : null;
+  return frame && { width: frame.width, height: frame.height };
 }
 
 // The PhotoProblem code of a file of `format` ("" for none) the phone could not open. One that states a size is damaged
@@ -174,8 +169,7 @@ async function unopenedProblem(file, format) {
 const undecoded = (blob) => ["image/heic", "image/heif", "image/avif"].includes(blob.type);
 
 // Downscale a picked file: a 12-megapixel photo becomes a JPEG of a few hundred kilobytes before it is queued; an
-// image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is,
-// source: a picked JPEG's jpegColour, else null}.
+// image with any transparency stays PNG. → {blob, seeThrough: share 0–1, null for a HEIC/AVIF sent as it is}.
 // Throws PhotoProblem for a file that is no usable photo; a file named .heic whose bytes are not HEIC is one (review
 // r15: a text file named .heic was queued, and refused only after the sync). HEIC bytes under any name are sent.
 export async function shrunk(file) {
@@ -185,7 +179,7 @@ export async function shrunk(file) {
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch (err) {  // HEIC/AVIF this browser cannot decode: sent as it is, the server converts it
-    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null, source: null }; }
+    if (format === "isobmff") { return { blob: await asItIs(file), seeThrough: null }; }
     // One the phone cannot open for its size is not damaged (review r58: a whole 30000×30000 PNG was called so).
     throw new PhotoProblem(await unopenedProblem(file, format));
   }
@@ -210,8 +204,7 @@ export async function shrunk(file) {
   // A JPEG (by its own bytes, not its type: the browser takes that from the name, and chat apps name every picture
   // .jpg, review r15) holds no transparency; any other image may (a screenshot, a cut-out, an editor's canvas).
   const seeThrough = format === "jpeg" ? 0 : seeThroughShare(canvas);
-  return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough,
-           source: format === "jpeg" ? await jpegColour(file) : null };
+  return { blob: await (seeThrough > 0 ? encoded(canvas, "image/png") : toJpeg(canvas, 0.85)), seeThrough };
 }
 
 export const shrink = async (file) => (await shrunk(file)).blob;

@@ -8,7 +8,7 @@ import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { photoSrc, problemWords, sha256, shrunk } from "../photos.js";
+import { jpegColour, photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
 import { changeValue, draftKey, dropValue, hearOtherTabs, keepValue, loadDraft } from "../drafts.js";
@@ -407,13 +407,15 @@ async function pickPhoto(event, o) {
   if (chosen.error) { showError("led-error", chosen.error); return; }
   let keptAsIs = false;  // a HEIC or AVIF this phone cannot decode (shrunk() sends it as it is)
   try {
-    const { blob, seeThrough, source } = await shrunk(file);
+    const { blob, seeThrough } = await shrunk(file);
     keptAsIs = seeThrough === null;
     if (seeThrough > SEE_THROUGH) { showError("led-error", RETAKE_WORDS.see_through); return; }
     const bitmap = await createImageBitmap(blob);
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
     showError("led-error", "");
+    // The picked file's colour, which the copy sent no longer says (photos.js jpegColour): the reader needs it.
+    const source = await jpegColour(file);
     await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false, source });
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).

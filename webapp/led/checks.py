@@ -43,8 +43,9 @@ def stored_model(row):
 
 def source_jpeg(value):
     """The header of the JPEG a photo was picked as, which the phone read before it re-encoded the photo
-    (offline/photos.js jpegColour): {"side": its long side in pixels (1–65535, T.81 B.2.2), "chroma_block": the width
-    in its pixels of a block of its colour (8 × the brightness's over the colour's horizontal sampling factor, 8–32),
+    (offline/photos.js jpegColour): {"side": its long side in pixels (1–65535, T.81 B.2.2; the push also refuses one
+    under the stored copy's, which the phone never enlarges), "chroma_block": the size in its pixels of a block of its
+    colour (8 × the most the brightness's sampling factors exceed the colour's, across or down, 8–32),
     "chroma_table_sum": the sum of its colour's quantization table (64 × 1 to 64 × 65535, T.81 B.2.4.1)} → that dict
     (numbers as floats and ints). None → None. ValueError for anything else (the reader would take it on trust)."""
     if value is None:

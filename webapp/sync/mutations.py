@@ -212,6 +212,7 @@ def _shows_something(ctx, sha, frames=1):
     frames.
 
     Checked on the stored blob, after _usable_blob; the phone refuses it before queuing (offline/photos.js shrunk).
+    → the stored picture's (width, height) in pixels.
     """
     blob = one(ctx.db, "SELECT width, height FROM blobs WHERE sha256 = ?", [sha])
     if blob["height"] < frames:  # review r60: a frame under one row was called "200 × 0 pixels"
@@ -228,6 +229,7 @@ def _shows_something(ctx, sha, frames=1):
         raise Rejected(_("The photo is too small to show anything (%(width)d × %(height)d pixels): it is a thumbnail or "
                          "an icon. Take it with the phone's camera, or choose the original photo.",
                          width=width, height=height))
+    return blob["width"], blob["height"]
 
 
 def _foreign_changes(ctx, order, base_version):
@@ -726,9 +728,8 @@ def led_check(ctx, args, base_version, occurred_at):
     sha = args.get("sha256")
     missing = _("The photo itself never reached the server (or could not be read as an image); take it again.")
     _usable_blob(ctx, sha, missing)
-    _shows_something(ctx, sha, frames)
-    stored_side = one(ctx.db, "SELECT MAX(width, height) AS side FROM blobs WHERE sha256 = ?", [sha])["side"]
-    if source and source["side"] < stored_side:  # the phone never enlarges a picked photo (review r62: side 1 made
+    stored = _shows_something(ctx, sha, frames)
+    if source and source["side"] < max(stored):  # the phone never enlarges a picked photo (review r62: side 1 made
         raise Rejected(_("The photo's file details are not valid: choose the photo again."))  # every "off" unsure)
     when, evidence = judge_time(ctx, order, occurred_at)
     ctx.db.conn.execute(
