@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from .. import metrics
+from .. import metrics, strict_json
 from ..db import get_db, one
 from ..orders.views import local_zone
 from ..timeutil import utcnow
@@ -21,9 +21,15 @@ def _technicians_only():
 
 
 def _json_body():
+    """The request's JSON body, or None when there is none; BadRequest saying why when it is not JSON the app reads
+    (webapp/strict_json.py: NaN, Infinity, integers of more than 40 digits, nesting deeper than 32)."""
     body = request.get_json(silent=True)
-    if body is None:
-        return None
+    if body is None and request.get_data(cache=True):
+        try:
+            strict_json.loads(request.get_data(cache=True))
+        except ValueError as exc:
+            raise protocol.BadRequest(_("The body is not JSON the app reads (%(reason)s); nothing in it was applied.",
+                                        reason=str(exc)[:120])) from None
     return body
 
 
@@ -40,9 +46,8 @@ def session_info():
 
 @bp.post("/sync/push")
 def push():
-    body = _json_body()
     try:
-        answer = protocol.push(get_db(), current_user, body, utcnow(), local_zone())
+        answer = protocol.push(get_db(), current_user, _json_body(), utcnow(), local_zone())
         metrics.observe_push(answer["results"])
         return jsonify(answer)
     except protocol.BadRequest as exc:
@@ -84,6 +89,8 @@ def create_upload():
                                       cfg["UPLOAD_MAX_OPEN"], cfg["UPLOAD_MAX_OPEN_BYTES"])
     except uploads.UploadError as exc:
         return _refused_upload(exc)
+    except protocol.BadRequest as exc:
+        return _bad(str(exc))
     return jsonify(body), status
 
 
