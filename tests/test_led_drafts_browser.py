@@ -114,13 +114,15 @@ def test_a_draft_saved_in_one_tab_is_not_saved_again_from_another(app, server, d
 # millisecond or two of each other, as two fingers in two tabs did.
 TAP_AT = """([index, at]) => { setTimeout(() => document.querySelector(
   `#led-draft .led-chip[data-index='${index}']`).click(), at - Date.now()); }"""
-# The states of the lights of an order's LED draft as the phone keeps it (drafts.js: "meta", "draft:<order>:led-photo").
-KEPT_STATES = """async (orderId) => {
+# The order's LED draft as this tab's IndexedDB keeps it (drafts.js: "meta", "draft:<order>:led-photo"), evaluated with
+# [orderId, what]: "states" gives its lights' states, "labels" their labels, "draft_id" its id; null when none is kept.
+KEPT_DRAFT = """async ([orderId, what]) => {
   const boot = JSON.parse(document.getElementById("boot").textContent);
   const db = await ONTrackStore.open(boot.user.id);
   const kept = await db.get("meta", `draft:${orderId}:led-photo`);
   db.close();
-  return kept.states.map((s) => s.state);
+  if (!kept) return null;
+  return what === "draft_id" ? kept.draft_id : kept.states.map((s) => (what === "labels" ? s.label : s.state));
 }"""
 NEXT_STATE = {"unsure": "on", "off": "on", "on": "blinking", "blinking": "off"}  # offline/led.js nextState
 RACES = 15
@@ -135,7 +137,7 @@ def test_two_tabs_tapping_lights_of_one_draft_at_once_keep_both_taps(app, server
     other.goto(page.url)
     expect(other.locator("#led-draft")).to_be_visible()
     for race in range(RACES):
-        before = page.evaluate(KEPT_STATES, order_id)
+        before = page.evaluate(KEPT_DRAFT, [order_id, "states"])
         at = page.evaluate("() => Date.now() + 150")
         page.evaluate(TAP_AT, [0, at])
         other.evaluate(TAP_AT, [1, at])
@@ -196,10 +198,10 @@ def test_a_tap_in_one_tab_just_after_save_in_another_is_queued_or_not_kept(
 def until_kept(page, order_id, states, seconds=5.0):
     """The kept states of the draft's lights once its first ones are `states`, else after `seconds`."""
     end = time.monotonic() + seconds
-    kept = page.evaluate(KEPT_STATES, order_id)
+    kept = page.evaluate(KEPT_DRAFT, [order_id, "states"])
     while kept[:len(states)] != states and time.monotonic() < end:
         page.wait_for_timeout(100)
-        kept = page.evaluate(KEPT_STATES, order_id)
+        kept = page.evaluate(KEPT_DRAFT, [order_id, "states"])
     return kept
 
 
@@ -326,14 +328,6 @@ PHOTO_READY_AT = """(at) => { const decode = window.createImageBitmap;
     return source instanceof File ? decoded
       : decoded.then((bitmap) => new Promise((ready) => setTimeout(() => ready(bitmap), at - Date.now())));
   }; }"""
-# The names of the lights of an order's LED draft as the phone keeps it, else null.
-KEPT_LABELS = """async (orderId) => {
-  const boot = JSON.parse(document.getElementById("boot").textContent);
-  const db = await ONTrackStore.open(boot.user.id);
-  const kept = await db.get("meta", `draft:${orderId}:led-photo`);
-  db.close();
-  return kept ? kept.states.map((s) => s.label) : null;
-}"""
 PICK_RACES = 8
 
 
@@ -359,7 +353,7 @@ def test_two_tabs_choosing_a_photo_at_once_start_one_draft(app, server, db, user
             tab.locator("#leds input[name=led-photo]").set_input_files(photo)
         for tab in (page, other):  # each tab drawn after its draft was started or found
             expect(tab.locator("#led-draft")).to_be_visible(timeout=15000)
-        kept = page.evaluate(KEPT_LABELS, order_id)
+        kept = page.evaluate(KEPT_DRAFT, [order_id, "labels"])
         assert kept in names.values()
         for tab in (page, other):
             chips = tab.locator("#led-draft .led-chip").evaluate_all("(chips) => chips.map((c) => c.textContent)")
@@ -434,7 +428,7 @@ def test_a_discard_throws_the_photo_away_with_taps_made_since_in_another_tab(
     assert until_kept(page, order_id, ["on"])[:1] == ["on"]
     deaf.locator("#led-draft [data-led-discard]").tap()
     expect(deaf.locator("#led-form")).to_be_visible()
-    assert page.evaluate(KEPT_LABELS, order_id) is None
+    assert page.evaluate(KEPT_DRAFT, [order_id, "labels"]) is None
     page.reload()
     expect(page.locator("#led-form")).to_be_visible()
     expect(page.locator("#led-draft")).to_have_count(0)
@@ -465,15 +459,6 @@ THEIRS_AFTER_DISCARD_READS = """(orderId) => { const key = `draft:${orderId}:led
     return request;
   }; }"""
 # The draft_id of an order's kept LED draft, else null.
-KEPT_DRAFT_ID = """async (orderId) => {
-  const boot = JSON.parse(document.getElementById("boot").textContent);
-  const db = await ONTrackStore.open(boot.user.id);
-  const kept = await db.get("meta", `draft:${orderId}:led-photo`);
-  db.close();
-  return kept ? kept.draft_id : null;
-}"""
-
-
 def test_a_discard_leaves_a_draft_another_tab_started_meanwhile(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
     """Discard read the kept draft, then deleted the key in a transaction of its own: a draft another tab started in
     between (its own photo, its taps) was dropped, never seen. Only this tab's draft goes; the other one stays, and
@@ -485,7 +470,7 @@ def test_a_discard_leaves_a_draft_another_tab_started_meanwhile(app, server, db,
     page.evaluate(THEIRS_AFTER_DISCARD_READS, order_id)
     page.locator("#led-draft [data-led-discard]").tap()
     page.wait_for_timeout(500)
-    assert page.evaluate(KEPT_DRAFT_ID, order_id) == "theirs"
+    assert page.evaluate(KEPT_DRAFT, [order_id, "draft_id"]) == "theirs"
     for tab in (page, other):
         expect(tab.locator("#led-draft .led-chip[data-index='0']")).to_contain_text("常亮")
     other.reload()

@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.48"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.49"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -158,6 +158,8 @@ VERSION = "2026-12-07.48"  # .3 lines (cables) are not lit spots; .4 slot placem
 # row's "off" (_coloured_print, _printed_row)
 # .47 "off" is unsure in a JPEG whose colour is too coarse to keep a dim LED's tint on the lens (_coarse_chroma)
 # .48 a JPEG's colour blocks are as tall as its colour is sampled down, where that is more than across (4:4:0)
+# .49 a row read (mostly) unsure is over-exposed only when the clipping reaches the row (_clipped_near), not a white
+# table beside a dark panel
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -454,6 +456,15 @@ CLIPPED_LIT = 2.3
 # unsure: of the dev renders (seeds 5000–5399) read with half their lights or more unsure, the good
 # clip at most 2.4 %, the over-exposed whose glare missed the row 2.8–10.4 %.)
 SOME_GLARE = 0.045
+# Either of those (a row read all unsure in a frame clipped over CLIPPED_SHARE; a row read mostly unsure in one
+# clipped over SOME_GLARE) is over-exposed only when the clipping reaches the row: at least GLARE_NEAR of the pixels
+# within NEAR_REACH of the lights' spacing about the row clipped in their brightest channel (_clipped_near). The real
+# panel_08 (hidden-until-lit lights on a black case, on a white table) uploaded under casts at ×1.2-1.3 was sent back
+# as over-exposed with 0-2 % clipped about its row white (the table 7-17 % of the frame); panel_03's and panel_05's
+# glare reach 7-36 % about theirs, panel_04's white case clips about its washed-out lights in red and green. The cost: a
+# glare band that hides every light, lit ones too, while the row is placed away from it on something else (labelled
+# render 1297 on a cable, dev render 5157 on pegboard holes) is read all unsure, no longer sent back.
+GLARE_NEAR, NEAR_REACH = 0.05, 0.5
 # A frame whose only spots (at most PANEL_SPOTS) include a clear coarse window (level 2 or 3,
 # at least PANEL_WINDOW noise units: WIN_CAP is 2) shows a panel too far away seen whole as one
 # spot: dev too-far renders show one such spot, dev frames without a panel none or faint ones (≤ 0.5).
@@ -2284,9 +2295,10 @@ def _box_shape(lum, x, y, radius, long_side):
     return length / long_side, length / across, float(solid.sum()) / max(1.0, a * b), contrast
 
 
-def _under_glare(leds, rgb, spacing):
+def _under_glare(leds, rgb, spacing, near_row=True):
     """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
-    clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
+    clipping: no light could be decided and the clipping reaches the row (`near_row`, _clipped_near), or
+    at least GLARE_LIGHTS of the lights show nothing (no
     lit spot, evidence under 1, and no window) where at least GLARE_COVER of the frame within
     GLARE_REACH × `spacing` (working pixels) of them is clipped white (a glare or a blown-out
     photo over them). A white case in a bright photo clips around its lights, whose windows and
@@ -2294,7 +2306,7 @@ def _under_glare(leds, rgb, spacing):
     frame and read; panel_01's unlit LOS shows no window even unaltered).
     `leds` are read()'s items (x, y fractions of the frame), `rgb` the float32 working frame."""
     if all(led["state"] == "unsure" for led in leds):
-        return True
+        return near_row
     height, width = rgb.shape[:2]
     reach = max(2, int(round(GLARE_REACH * spacing)))
     covered = 0
@@ -2320,6 +2332,19 @@ def _value_clipped_share(rgb):
     cast) brightened until one channel clips, though no pixel is white in all three (_clipped_share)."""
     sample = rgb[::4, ::4]
     return float((np.maximum(np.maximum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
+
+
+def _clipped_near(rgb, points, spacing):
+    """The share of the pixels about a row (the box round its lights at `points`, (slots, 2) working pixels, widened by
+    NEAR_REACH × `spacing` each way) whose brightest channel is clipped (≥ 250), on every second pixel: a row read all
+    unsure beside a bright white table or wall, its own case dark and unclipped, is not hidden by that glare."""
+    height, width = rgb.shape[:2]
+    reach = NEAR_REACH * spacing
+    x0, x1 = max(0, int(points[:, 0].min() - reach)), min(width, int(points[:, 0].max() + reach) + 1)
+    y0, y1 = max(0, int(points[:, 1].min() - reach)), min(height, int(points[:, 1].max() + reach) + 1)
+    if x0 >= x1 or y0 >= y1:
+        return 0.0
+    return float((rgb[y0:y1:2, x0:x1:2].max(2) >= 250).mean())
 
 
 def _glare_over(rgb):
@@ -2820,10 +2845,11 @@ def _read(seen, model):
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
-    if clipped and _under_glare(out, pixels[middle], spacing):
+    near_row = _clipped_near(pixels[middle], points, spacing) >= GLARE_NEAR
+    if clipped and _under_glare(out, pixels[middle], spacing, near_row):
         return retake("over_exposed")
     if _mostly_unsure(out) and not tiny and (
-            _glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
+            (_glare_over(pixels[middle]) and near_row) or _lights_washed_out(pixels[middle], points, spacing)):
         # Hardly anything could be decided and a glare covers part of the frame, or the lights
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
