@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.49"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.50"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -159,7 +159,8 @@ VERSION = "2026-12-07.49"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .47 "off" is unsure in a JPEG whose colour is too coarse to keep a dim LED's tint on the lens (_coarse_chroma)
 # .48 a JPEG's colour blocks are as tall as its colour is sampled down, where that is more than across (4:4:0)
 # .49 a row read (mostly) unsure is over-exposed only when the clipping reaches the row (_clipped_near), not a white
-# table beside a dark panel
+# table beside a dark panel; .50 a coarser JPEG compression before the file's own shows in its pixels and counts as the
+# photo's colour coarseness (_primary_scale)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -539,6 +540,18 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 # 0.85) and the server again (85) comes with quality 85's tables, its colour already rounded by the file picked: the
 # phone reads that file's header (photos.js jpegColour) and the check carries it (open_photo's `source`).
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
+# The standard luminance quantization table's first rows (ITU-T T.81 K.1), for _primary_scale: the low-frequency
+# coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, finest
+# first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge.
+LUMA_TABLE = ((16, 11, 10, 16, 24, 40, 51, 61), (12, 12, 14, 19, 26, 58, 60, 55), (14, 13, 16, 24, 40, 57, 69, 56))
+PRIMARY_POSITIONS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1))
+PRIMARY_QUALITIES = tuple(range(10, 76))
+PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_NEAR = 0.4, 500, 1000, 0.25, 0.1
+PRIMARY_BLOCKS = 8000  # blocks looked at, at most (a 1,999 × 1,500 picture has 46,500)
+# A photo compressed once clusters at its own steps and at steps up to a sixth coarser (the real photos made 600-1600
+# pixels, saved once at quality 50 or 70: 1.04-1.19 times the file's scale); only a scale PRIMARY_ABOVE times the
+# file's own counts as an earlier, coarser compression.
+PRIMARY_ABOVE = 1.5
 TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
                    "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
 # A light is flashing in a burst only when its lit frames (p(lit) ≥ 0.5) are lit clearly: their median p(lit) at
@@ -667,7 +680,8 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`, a JPEG is
     decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed. `source`: the header of
     the JPEG this photo was made from on the phone (checks.source_jpeg: {"side", "chroma_block",
-    "chroma_table_sum"}), or None; the coarser of its colour and this file's is kept (_coarse_chroma).
+    "chroma_table_sum"}), or None; the coarser of its colour and this file's is kept (_coarse_chroma), and of a
+    coarser compression the file's pixels show it went through before (_primary_scale; single photos decoded whole).
     """
     def longest(w, h):
         return max(w, h / max(1, frames))
@@ -690,6 +704,10 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     if share > SEE_THROUGH:
         raise PhotoError("unreadable", FILE_PROBLEMS["unreadable"])
     image = to_8bit(opened)
+    primary = None
+    if frames == 1 and encoded.get("chroma") and max(image.size) == encoded["side"]:
+        # decoded whole (not in draft): a coarser compression before this file's shows in its pixels (_primary_scale)
+        primary = _primary_scale(np.asarray(image.convert("L"), np.float32))
     if longest(*image.size) > work_side:
         scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
@@ -702,9 +720,78 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     if source:
         coarseness.append((source["chroma_block"] * max(image.size) / source["side"],
                            source["chroma_table_sum"] / CHROMA_TABLE_SUM))
+    if primary and primary >= PRIMARY_ABOVE * encoded["chroma"][1]:
+        # Its colour sampling is not known: taken as a chat app's and most JPEGs' (4:2:0, 16-pixel blocks).
+        coarseness.append((16.0 * max(image.size) / encoded["side"], primary))
     if coarseness:  # read() holds "off" in doubt where the JPEG's colour is too coarse (_coarse_chroma)
         image.info["chroma_block"], image.info["chroma_scale"] = max(coarseness, key=lambda c: c[0] * c[1])
     return image
+
+
+def _primary_scale(luma):
+    """The quantization scale (against the standard tables, ITU-T T.81 K.1; libjpeg's quality 50 is 1.0, 30 is 1.67)
+    of a coarser JPEG compression this picture went through before its last one, or None where none shows.
+
+    `luma` is the picture's brightness (float32, its own pixels, not resampled since). A JPEG rounds each 8 × 8 block's
+    DCT coefficients to multiples of its table's steps; compressed again more finely (a gallery edit or crop of a photo
+    a chat app sent small and coarse, then the phone's and the server's quality 85), the coefficients still cluster at
+    multiples of the first steps, on the file's own block grid. The low-frequency coefficients PRIMARY_POSITIONS are
+    tried against the steps of each quality PRIMARY_QUALITIES (how clustered: the mean of cos(2π·c/step) over
+    coefficients of half a step or more, at least PRIMARY_CLUSTER, with few between zero and half a step), and the
+    coarsest within PRIMARY_NEAR of the best gives the answer, its steps' mean ratio to the standard ones. (A periodicity test of double JPEG compression, as in the forensic literature on
+    primary quantization estimation.) Not found: a photo cut other than on the 8-pixel grid before it was saved again;
+    re-encoded on the moved grid at 85 (the phone, the server), the first rounding no longer shows at any offset
+    (panel_02 at 600 pixels, quality 40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after)."""
+    height, width = luma.shape
+    if min(height, width) < 64:
+        return None
+    return _primary_at(luma, 0, 0)
+
+
+def _primary_at(luma, y0, x0):
+    """_primary_scale on the block grid whose first block starts at row `y0`, column `x0` of `luma`: on at most
+    PRIMARY_BLOCKS blocks (whole rows of them, evenly through the picture)."""
+    height, width = luma.shape
+    rows, cols = (height - y0) // 8, (width - x0) // 8
+    every = max(1, math.ceil(rows * cols / PRIMARY_BLOCKS))
+    strips = luma[y0:y0 + 8 * rows].reshape(rows, 8, width)[::every, :, x0:x0 + 8 * cols]
+    blocks = strips.reshape(len(strips), 8, cols, 8) - 128.0
+    low = np.einsum("vi,aibj,uj->vuab", _DCT[:3], blocks, _DCT[:3], optimize=True)
+    standard = np.array([LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS], np.float64)
+    scales = np.array([(5000 / q if q < 50 else 200 - 2 * q) for q in PRIMARY_QUALITIES], np.float64)
+    steps = np.maximum(1.0, np.floor(scales[:, None] * standard[None, :] + 50) // 100)  # (qualities, positions)
+    total, count, between = (np.zeros(len(scales)) for _ in range(3))
+    for k, (v, u) in enumerate(PRIMARY_POSITIONS):  # coefficients off zero, at most PRIMARY_SAMPLE of them, evenly
+        values = low[v, u].ravel()
+        values = values[np.abs(values) >= 2.0]
+        values = values[::max(1, values.size // PRIMARY_SAMPLE)][None, :]
+        step = steps[:, k:k + 1]
+        outside = np.abs(values) >= step / 2
+        total += np.where(outside, np.cos(2 * np.pi * values / step), 0.0).sum(axis=1)
+        count += outside.sum(axis=1)
+        between += values.size - outside.sum(axis=1)
+    # Coefficients between zero and half a step are what that coarser table would have rounded to zero: a photo
+    # compressed once has many there (its own finer steps), one that went through those steps hardly any.
+    clustered = (count >= PRIMARY_COUNT) & (total >= PRIMARY_CLUSTER * np.maximum(count, 1)) & (
+        between <= PRIMARY_BETWEEN * (between + count))
+    if not clustered.any():
+        return None
+    # Steps a little coarser than the first ones still catch its first multiples, and half steps catch them all: the
+    # coarsest quality about as clustered as the best one is the first. Its steps' own scale is the answer.
+    score = np.where(clustered, total / np.maximum(count, 1), -np.inf)
+    first = int(np.argmax(score >= score.max() - PRIMARY_NEAR))  # PRIMARY_QUALITIES run from the coarsest
+    return float(np.mean(steps[first] / standard))
+
+
+def _dct_matrix():
+    """The 8-point orthonormal DCT-II matrix (rows: frequencies), JPEG's FDCT (ITU-T T.81 A.3.3)."""
+    n = np.arange(8)
+    matrix = np.sqrt(2 / 8) * np.cos((2 * n[None, :] + 1) * n[:, None] * np.pi / 16)
+    matrix[0] /= np.sqrt(2)
+    return matrix
+
+
+_DCT = _dct_matrix()
 
 
 def _chroma_coarseness(image):
