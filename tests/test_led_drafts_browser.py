@@ -198,10 +198,10 @@ def test_a_tap_in_one_tab_just_after_save_in_another_is_queued_or_not_kept(
 def until_kept(page, order_id, states, seconds=5.0):
     """The kept states of the draft's lights once its first ones are `states`, else after `seconds`."""
     end = time.monotonic() + seconds
-    kept = page.evaluate(KEPT_DRAFT, [order_id, "states"])
+    kept = page.evaluate(KEPT_DRAFT, [order_id, "states"]) or []
     while kept[:len(states)] != states and time.monotonic() < end:
         page.wait_for_timeout(100)
-        kept = page.evaluate(KEPT_DRAFT, [order_id, "states"])
+        kept = page.evaluate(KEPT_DRAFT, [order_id, "states"]) or []
     return kept
 
 

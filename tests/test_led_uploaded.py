@@ -302,13 +302,15 @@ def test_a_logos_coloured_stripes_are_no_lit_lights(side, turn, blur):
     assert decided_wrong("panel_03.jpg", photo) == []
 
 
-@pytest.mark.parametrize("cast, exposure", [("warm", 1.3), ("warmer", 1.3), ("cool", 1.2), ("cool", 1.3)])
+@pytest.mark.xfail(strict=True, reason="open (review r63): reader .49 sent such a photo back only with the clipping near "
+                   "the row as placed; a glare that hides the lights sends the row elsewhere, and 51 photos with a glare "
+                   "on their lights went unsent; reverted")
+@pytest.mark.parametrize("cast, exposure", [("warm", 1.3), ("cool", 1.2)])
 def test_a_white_table_beside_a_black_panel_is_no_glare_over_its_lights(cast, exposure):
     """The real panel_08 (hidden-until-lit lights under their names on a black case, the panel on a white table) as
     uploaded under a cast and a bright exposure: 7-17 % of the frame, the table, is clipped white, none of it within
-    half a spacing of the row (at most 3 %), and the row reads all unsure as it does unaltered. It was sent back as
-    "over-exposed: tilt the phone so the reflection moves off the lights", a reflection that is not there
-    (_clipped_near)."""
+    half a spacing of the row (at most 3 %), and the row reads all unsure as it does unaltered. It is sent back as
+    "over-exposed: tilt the phone so the reflection moves off the lights", a reflection that is not there."""
     photo = next(p for p in json.loads((PHOTOS / "truth.json").read_text("utf-8")) if p["file"] == "panel_08.jpg")
     data = bench_led.cast_upload((PHOTOS / "panel_08.jpg").read_bytes(), bench_led.PHONE_CASTS[cast], exposure)
     pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
@@ -320,8 +322,8 @@ def test_a_white_table_beside_a_black_panel_is_no_glare_over_its_lights(cast, ex
 
 @pytest.mark.parametrize("name, cast", [("panel_03.jpg", "cool"), ("panel_03.jpg", "magenta"), ("panel_05.jpg", "cool")])
 def test_a_glare_over_the_row_still_sends_the_photo_back(name, cast):
-    """The other side of _clipped_near: panel_03's and panel_05's reflections brightened ×1.3 lie on their rows (a
-    third to nine tenths of the pixels within half a spacing clipped) and hide the lights: still over-exposed."""
+    """The other side: panel_03's and panel_05's reflections brightened ×1.3 lie on their rows (a third to nine tenths
+    of the pixels within half a spacing clipped) and hide the lights: over-exposed."""
     photo = next(p for p in json.loads((PHOTOS / "truth.json").read_text("utf-8")) if p["file"] == name)
     data = bench_led.cast_upload((PHOTOS / name).read_bytes(), bench_led.PHONE_CASTS[cast], 1.3)
     result = reader.read([reader.open_photo(data)], catalog.custom(photo["labels_csv"].split(",")))

@@ -158,9 +158,8 @@ VERSION = "2026-12-07.50"  # .3 lines (cables) are not lit spots; .4 slot placem
 # row's "off" (_coloured_print, _printed_row)
 # .47 "off" is unsure in a JPEG whose colour is too coarse to keep a dim LED's tint on the lens (_coarse_chroma)
 # .48 a JPEG's colour blocks are as tall as its colour is sampled down, where that is more than across (4:4:0)
-# .49 a row read (mostly) unsure is over-exposed only when the clipping reaches the row (_clipped_near), not a white
-# table beside a dark panel; .50 a coarser JPEG compression before the file's own shows in its pixels and counts as the
-# photo's colour coarseness (_primary_scale)
+# .49 (reverted: a row read unsure sent back as over-exposed only with the clipping near it; review r63); .50 a coarser
+# JPEG compression before the file's own shows in its pixels and counts as the photo's colour coarseness (_primary_scale)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -457,15 +456,6 @@ CLIPPED_LIT = 2.3
 # unsure: of the dev renders (seeds 5000–5399) read with half their lights or more unsure, the good
 # clip at most 2.4 %, the over-exposed whose glare missed the row 2.8–10.4 %.)
 SOME_GLARE = 0.045
-# Either of those (a row read all unsure in a frame clipped over CLIPPED_SHARE; a row read mostly unsure in one
-# clipped over SOME_GLARE) is over-exposed only when the clipping reaches the row: at least GLARE_NEAR of the pixels
-# within NEAR_REACH of the lights' spacing about the row clipped in their brightest channel (_clipped_near). The real
-# panel_08 (hidden-until-lit lights on a black case, on a white table) uploaded under casts at ×1.2-1.3 was sent back
-# as over-exposed with 0-2 % clipped about its row white (the table 7-17 % of the frame); panel_03's and panel_05's
-# glare reach 7-36 % about theirs, panel_04's white case clips about its washed-out lights in red and green. The cost: a
-# glare band that hides every light, lit ones too, while the row is placed away from it on something else (labelled
-# render 1297 on a cable, dev render 5157 on pegboard holes) is read all unsure, no longer sent back.
-GLARE_NEAR, NEAR_REACH = 0.05, 0.5
 # A frame whose only spots (at most PANEL_SPOTS) include a clear coarse window (level 2 or 3,
 # at least PANEL_WINDOW noise units: WIN_CAP is 2) shows a panel too far away seen whole as one
 # spot: dev too-far renders show one such spot, dev frames without a panel none or faint ones (≤ 0.5).
@@ -541,16 +531,17 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 # phone reads that file's header (photos.js jpegColour) and the check carries it (open_photo's `source`).
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 # The standard luminance quantization table's first rows (ITU-T T.81 K.1), for _primary_scale: the low-frequency
-# coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, finest
+# coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, coarsest
 # first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge.
 LUMA_TABLE = ((16, 11, 10, 16, 24, 40, 51, 61), (12, 12, 14, 19, 26, 58, 60, 55), (14, 13, 16, 24, 40, 57, 69, 56))
 PRIMARY_POSITIONS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1))
 PRIMARY_QUALITIES = tuple(range(10, 76))
 PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_NEAR = 0.4, 500, 1000, 0.25, 0.1
-PRIMARY_BLOCKS = 8000  # blocks looked at, at most (a 1,999 × 1,500 picture has 46,500)
+PRIMARY_BLOCKS = 4000  # blocks looked at, at most (a 1,999 × 1,500 picture has 46,500)
 # A photo compressed once clusters at its own steps and at steps up to a sixth coarser (the real photos made 600-1600
 # pixels, saved once at quality 50 or 70: 1.04-1.19 times the file's scale); only a scale PRIMARY_ABOVE times the
-# file's own counts as an earlier, coarser compression.
+# file's own luminance steps counts as an earlier, coarser compression (its own colour table is not the measure: libjpeg
+# clips it at 255 from quality 12 down, and some encoders round colour more finely than brightness; review r63).
 PRIMARY_ABOVE = 1.5
 TINT_DIRECTIONS = {"green": np.array([-0.5, 1.0, -0.5]), "red": np.array([1.0, -0.5, -0.5]),
                    "orange": np.array([1.0, 0.2, -1.2]), "blue": np.array([-0.5, -0.5, 1.0])}
@@ -689,7 +680,8 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     encoded = {}
 
     def smaller(image):
-        encoded.update(side=max(image.size), chroma=_chroma_coarseness(image))  # before any draft scale or turn
+        encoded.update(side=max(image.size), chroma=_chroma_coarseness(image),  # before any draft scale or turn
+                       luma=(getattr(image, "quantization", None) or {}).get(0))
         if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             scale = work_side / longest(w, h)
@@ -707,7 +699,7 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     primary = None
     if frames == 1 and encoded.get("chroma") and max(image.size) == encoded["side"]:
         # decoded whole (not in draft): a coarser compression before this file's shows in its pixels (_primary_scale)
-        primary = _primary_scale(np.asarray(image.convert("L"), np.float32))
+        primary = _primary_scale(np.asarray(image.convert("L"), np.float32), encoded.get("luma"))
     if longest(*image.size) > work_side:
         scale = work_side / longest(*image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
@@ -720,7 +712,7 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     if source:
         coarseness.append((source["chroma_block"] * max(image.size) / source["side"],
                            source["chroma_table_sum"] / CHROMA_TABLE_SUM))
-    if primary and primary >= PRIMARY_ABOVE * encoded["chroma"][1]:
+    if primary and primary > encoded["chroma"][1]:
         # Its colour sampling is not known: taken as a chat app's and most JPEGs' (4:2:0, 16-pixel blocks).
         coarseness.append((16.0 * max(image.size) / encoded["side"], primary))
     if coarseness:  # read() holds "off" in doubt where the JPEG's colour is too coarse (_coarse_chroma)
@@ -728,34 +720,31 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     return image
 
 
-def _primary_scale(luma):
+def _primary_scale(luma, own=None):
     """The quantization scale (against the standard tables, ITU-T T.81 K.1; libjpeg's quality 50 is 1.0, 30 is 1.67)
     of a coarser JPEG compression this picture went through before its last one, or None where none shows.
 
-    `luma` is the picture's brightness (float32, its own pixels, not resampled since). A JPEG rounds each 8 × 8 block's
-    DCT coefficients to multiples of its table's steps; compressed again more finely (a gallery edit or crop of a photo
-    a chat app sent small and coarse, then the phone's and the server's quality 85), the coefficients still cluster at
-    multiples of the first steps, on the file's own block grid. The low-frequency coefficients PRIMARY_POSITIONS are
-    tried against the steps of each quality PRIMARY_QUALITIES (how clustered: the mean of cos(2π·c/step) over
-    coefficients of half a step or more, at least PRIMARY_CLUSTER, with few between zero and half a step), and the
-    coarsest within PRIMARY_NEAR of the best gives the answer, its steps' mean ratio to the standard ones. (A periodicity test of double JPEG compression, as in the forensic literature on
-    primary quantization estimation.) Not found: a photo cut other than on the 8-pixel grid before it was saved again;
-    re-encoded on the moved grid at 85 (the phone, the server), the first rounding no longer shows at any offset
-    (panel_02 at 600 pixels, quality 40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after)."""
+    `luma` is the picture's brightness (float32, its own pixels, not resampled since); `own` the file's own luminance
+    table (64 steps in row order, as Pillow gives it), or None. A JPEG rounds each 8 × 8 block's DCT coefficients to
+    multiples of its table's steps; compressed again more finely (a gallery edit of a photo a chat app sent small and
+    coarse, then the phone's and the server's quality 85), the coefficients still cluster at multiples of the first
+    steps, on the file's own block grid. The low-frequency coefficients PRIMARY_POSITIONS of at most PRIMARY_BLOCKS
+    blocks are tried against the steps of each quality PRIMARY_QUALITIES (how clustered: the mean of cos(2π·c/step) over
+    coefficients of half a step or more, at least PRIMARY_CLUSTER, with few between zero and half a step); the coarsest
+    within PRIMARY_NEAR of the best gives the answer, its steps' mean ratio to the standard ones, when that is at least
+    PRIMARY_ABOVE times the file's own steps' (a photo compressed once clusters at its own steps and a little above).
+    (A periodicity test of double JPEG compression, as in the forensic literature on primary quantization estimation.)
+    Not found: a photo cut off the 8-pixel grid before it was saved again; re-encoded on the moved grid at 85 (the
+    phone, the server), the first rounding no longer shows at any of the 64 offsets (panel_02 at 600 pixels, quality
+    40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after). Found wrongly: a texture of
+    exactly 8-pixel period photographed square on (review r63: pegboard holes 6-16 pixels apart, stripes)."""
     height, width = luma.shape
     if min(height, width) < 64:
         return None
-    return _primary_at(luma, 0, 0)
-
-
-def _primary_at(luma, y0, x0):
-    """_primary_scale on the block grid whose first block starts at row `y0`, column `x0` of `luma`: on at most
-    PRIMARY_BLOCKS blocks (whole rows of them, evenly through the picture)."""
-    height, width = luma.shape
-    rows, cols = (height - y0) // 8, (width - x0) // 8
-    every = max(1, math.ceil(rows * cols / PRIMARY_BLOCKS))
-    strips = luma[y0:y0 + 8 * rows].reshape(rows, 8, width)[::every, :, x0:x0 + 8 * cols]
-    blocks = strips.reshape(len(strips), 8, cols, 8) - 128.0
+    rows, cols = height // 8, width // 8
+    every = max(1, math.ceil(rows * cols / PRIMARY_BLOCKS))  # whole rows of blocks, evenly through the picture
+    blocks = luma[:8 * rows].reshape(rows, 8, width)[::every, :, :8 * cols]
+    blocks = blocks.reshape(len(blocks), 8, cols, 8) - 128.0
     low = np.einsum("vi,aibj,uj->vuab", _DCT[:3], blocks, _DCT[:3], optimize=True)
     standard = np.array([LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS], np.float64)
     scales = np.array([(5000 / q if q < 50 else 200 - 2 * q) for q in PRIMARY_QUALITIES], np.float64)
@@ -764,7 +753,7 @@ def _primary_at(luma, y0, x0):
     for k, (v, u) in enumerate(PRIMARY_POSITIONS):  # coefficients off zero, at most PRIMARY_SAMPLE of them, evenly
         values = low[v, u].ravel()
         values = values[np.abs(values) >= 2.0]
-        values = values[::max(1, values.size // PRIMARY_SAMPLE)][None, :]
+        values = values[::max(1, math.ceil(values.size / PRIMARY_SAMPLE))][None, :]
         step = steps[:, k:k + 1]
         outside = np.abs(values) >= step / 2
         total += np.where(outside, np.cos(2 * np.pi * values / step), 0.0).sum(axis=1)
@@ -780,7 +769,12 @@ def _primary_at(luma, y0, x0):
     # coarsest quality about as clustered as the best one is the first. Its steps' own scale is the answer.
     score = np.where(clustered, total / np.maximum(count, 1), -np.inf)
     first = int(np.argmax(score >= score.max() - PRIMARY_NEAR))  # PRIMARY_QUALITIES run from the coarsest
-    return float(np.mean(steps[first] / standard))
+    found = float(np.mean(steps[first] / standard))
+    if own is not None and len(own) == 64:
+        mine = float(np.mean([own[8 * v + u] / LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS]))
+        if found < PRIMARY_ABOVE * mine:
+            return None
+    return found
 
 
 def _dct_matrix():
@@ -2382,10 +2376,9 @@ def _box_shape(lum, x, y, radius, long_side):
     return length / long_side, length / across, float(solid.sum()) / max(1.0, a * b), contrast
 
 
-def _under_glare(leds, rgb, spacing, near_row=True):
+def _under_glare(leds, rgb, spacing):
     """Whether a row read in a frame clipped over CLIPPED_SHARE cannot be read through the
-    clipping: no light could be decided and the clipping reaches the row (`near_row`, _clipped_near), or
-    at least GLARE_LIGHTS of the lights show nothing (no
+    clipping: no light could be decided, or at least GLARE_LIGHTS of the lights show nothing (no
     lit spot, evidence under 1, and no window) where at least GLARE_COVER of the frame within
     GLARE_REACH × `spacing` (working pixels) of them is clipped white (a glare or a blown-out
     photo over them). A white case in a bright photo clips around its lights, whose windows and
@@ -2393,7 +2386,7 @@ def _under_glare(leds, rgb, spacing, near_row=True):
     frame and read; panel_01's unlit LOS shows no window even unaltered).
     `leds` are read()'s items (x, y fractions of the frame), `rgb` the float32 working frame."""
     if all(led["state"] == "unsure" for led in leds):
-        return near_row
+        return True
     height, width = rgb.shape[:2]
     reach = max(2, int(round(GLARE_REACH * spacing)))
     covered = 0
@@ -2419,19 +2412,6 @@ def _value_clipped_share(rgb):
     cast) brightened until one channel clips, though no pixel is white in all three (_clipped_share)."""
     sample = rgb[::4, ::4]
     return float((np.maximum(np.maximum(sample[..., 0], sample[..., 1]), sample[..., 2]) >= 250).mean())
-
-
-def _clipped_near(rgb, points, spacing):
-    """The share of the pixels about a row (the box round its lights at `points`, (slots, 2) working pixels, widened by
-    NEAR_REACH × `spacing` each way) whose brightest channel is clipped (≥ 250), on every second pixel: a row read all
-    unsure beside a bright white table or wall, its own case dark and unclipped, is not hidden by that glare."""
-    height, width = rgb.shape[:2]
-    reach = NEAR_REACH * spacing
-    x0, x1 = max(0, int(points[:, 0].min() - reach)), min(width, int(points[:, 0].max() + reach) + 1)
-    y0, y1 = max(0, int(points[:, 1].min() - reach)), min(height, int(points[:, 1].max() + reach) + 1)
-    if x0 >= x1 or y0 >= y1:
-        return 0.0
-    return float((rgb[y0:y1:2, x0:x1:2].max(2) >= 250).mean())
 
 
 def _glare_over(rgb):
@@ -2932,11 +2912,10 @@ def _read(seen, model):
         for item in out:
             if item["state"] == "off":
                 item.update(state="unsure", lean="off", confidence=min(item["confidence"], UNSEEN_OFF))
-    near_row = _clipped_near(pixels[middle], points, spacing) >= GLARE_NEAR
-    if clipped and _under_glare(out, pixels[middle], spacing, near_row):
+    if clipped and _under_glare(out, pixels[middle], spacing):
         return retake("over_exposed")
     if _mostly_unsure(out) and not tiny and (
-            (_glare_over(pixels[middle]) and near_row) or _lights_washed_out(pixels[middle], points, spacing)):
+            _glare_over(pixels[middle]) or _lights_washed_out(pixels[middle], points, spacing)):
         # Hardly anything could be decided and a glare covers part of the frame, or the lights
         # sit in clipped white: it hides them (a row read all unsure is common without glare: dim
         # or hidden lights, clutter). Judged on the row as finally read, "off" made "unsure" above.
