@@ -72,6 +72,15 @@ def test_a_non_finite_number_is_never_accepted_stored_or_sent(login, order_id, d
         response = phone.session.client.post("/api/sync/push", data=body, content_type="application/json",
                                              headers={"X-CSRFToken": phone.session.token})
         assert response.status_code == 400 and "有数字是 NaN、Infinity 或过大" in response.json["error"], response.json
+    # Each other kind of refusal says its own reason (strict_json.Refused's), not the first one's.
+    push_start = '{"client_id": "%s", "mutations": [{"seq": 99, "mutation_id": "%s", ' % (phone.client_id, uuid.uuid4())
+    for body, reason in ((push_start + '"args": {"x": %s}}]}' % ("9" * 41), "有整数超过 40 位"),
+                         (push_start + '"args": %s1%s}]}' % ("[" * 40, "]" * 40), "嵌套超过 32 层"),
+                         (push_start[:-7], "不是有效的 JSON"),
+                         (push_start.encode() + b'"args": {"x": "\xff\xfe"}}]}', "不是有效的 JSON")):
+        response = phone.session.client.post("/api/sync/push", data=body, content_type="application/json",
+                                             headers={"X-CSRFToken": phone.session.token})
+        assert response.status_code == 400 and reason in response.json["error"], (body, response.json)
     assert db.execute("SELECT COUNT(*) FROM wifi_surveys").fetchone()[0] == 0
     # A survey stored before the fix (NaN in its text) never reaches a phone or the desk's chart as NaN.
     db.execute("INSERT INTO wifi_surveys (id, order_id, source, format, country, networks, recommendation, findings,"

@@ -12,7 +12,7 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageOps
 
 from tests.conftest import Phone
 from tests.led_render import make_case
@@ -76,6 +76,66 @@ def test_the_reading_job_sees_the_earlier_compression_without_the_picked_files_h
     reading = json.loads(row[0])  # read by the job once the push committed (ONTRACK_JOBS_IMMEDIATE)
     assert not reading.get("pending") and reading["leds"], reading
     assert reading["quality"]["ok"] is False or lit_read_off(reading, "panel_02.jpg") == []
+
+
+# The turn or mirror an EXIF orientation asks for (Pillow's transposes), and its undoing: the pixels a camera stores.
+TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+         5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+         8: Image.Transpose.ROTATE_90}
+UNDO = {**TURNS, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+
+
+def with_orientation(pixels, quality, orientation):
+    """`pixels` as stored saved at `quality` with the EXIF `orientation` tag (a camera or gallery's file)."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    pixels.save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    return out.getvalue()
+
+
+@needs_photos
+@pytest.mark.parametrize("orientation", sorted(TURNS))
+def test_a_coarse_photo_turned_before_it_was_saved_again_is_found(orientation):
+    """Review r64: a gallery photo stored with an EXIF orientation is turned upright by the phone before its copy
+    (photos.js, createImageBitmap "from-image") or by the server: the first compression's blocks then start at the far
+    edge of a turned axis (700 × 394 pixels: 4 and 2 pixels off the grid) and a quarter turn swaps its table's
+    frequencies. panel_02 700 pixels wide, quality 30, stored turned, saved again at 95 with its tag; the phone's copy
+    upright at 85, the server's at 85: the first quality is found and no lit light is read off (it was: LAN off 0.9)."""
+    image = photo("panel_02.jpg")
+    image.thumbnail((700, 700), Image.LANCZOS)
+    chat_copy = with_orientation(image.transpose(UNDO[orientation]), 30, orientation)
+    picked = with_orientation(Image.open(io.BytesIO(chat_copy)), 95, orientation)
+    stored_upright = Image.open(io.BytesIO(picked))
+    assert stored_upright.getexif()[0x0112] == orientation
+    phone = jpeg(ImageOps.exif_transpose(stored_upright), 85)
+    for sent in (phone, picked):  # the phone's copy, and the file as a desk upload sends it (the server turns it)
+        stored, _type, _width, _height = uploads.reencode(sent, "JPEG")
+        opened = reader.open_photo(stored)
+        assert opened.size == (700, 394)
+        assert opened.info["chroma_scale"] == pytest.approx(standard_scale(30), rel=0.1)
+        result = reader.read([opened], told("panel_02.jpg", "names"))
+        assert not result["quality"]["ok"] or lit_read_off(result, "panel_02.jpg") == []
+
+
+@needs_photos
+def test_the_file_s_own_brightness_table_is_the_one_its_frame_header_names():
+    """A JPEG may give its brightness any of its tables (the frame header's selector, ITU-T T.81 B.2.2): compressed
+    once, its brightness with table 1 (quality 40's steps) and its colour with table 0 (quality 75's), it shows no
+    earlier compression; measured against table 0 it would show quality 40 before a quality 75 (review r64)."""
+    image = photo("panel_02.jpg")
+    image.thumbnail((800, 800), Image.LANCZOS)
+    fine, coarse = tables_of(75)[0], tables_of(40)[0]
+    out = io.BytesIO()
+    image.save(out, "JPEG", qtables=[fine, coarse], subsampling=2)
+    data = bytearray(out.getvalue())
+    frame = data.index(b"\xff\xc0")  # SOF0: length, precision, height, width, 3 components of (id, sampling, table)
+    for component in range(3):  # brightness rounded by table 1's steps, colour by table 0's: swap the selectors
+        data[frame + 10 + 3 * component + 2] = 1 if component == 0 else 0
+    opened = Image.open(io.BytesIO(bytes(data)))
+    assert opened.layer[0][3] == 1
+    assert reader._primary_scale(luma(bytes(data)), opened.quantization[1]) is None
+    assert reader.open_photo(bytes(data)).info["chroma_scale"] == pytest.approx(reader._chroma_coarseness(opened)[1])
 
 
 @needs_photos

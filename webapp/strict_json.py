@@ -20,20 +20,30 @@ MAX_DEPTH = 32  # the deepest ONTrack message (a push: body → mutations → ar
 MAX_INT_DIGITS = 40  # no ONTrack number has more; Python refuses past 4,300 digits anyway (int_max_str_digits)
 
 
+class Refused(ValueError):
+    """JSON this app does not read; `reason` says why: "number" (NaN, Infinity or out of range), "digits" (an integer
+    of more than MAX_INT_DIGITS digits), "nesting" (deeper than MAX_DEPTH), "syntax" (not JSON, or not UTF-8)."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
 def _refuse_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise Refused("number", f"{name} is not a number JSON allows")
 
 
 def _finite_float(text):
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text[:20]} is out of range")
+        raise Refused("number", f"{text[:20]} is out of range")
     return value
 
 
 def _bounded_int(text):
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError(f"an integer of {len(text.lstrip('-'))} digits is longer than any ONTrack number ({MAX_INT_DIGITS})")
+        raise Refused("digits", f"an integer of {len(text.lstrip('-'))} digits is longer than any ONTrack number "
+                                f"({MAX_INT_DIGITS})")
     return int(text)
 
 
@@ -53,14 +63,19 @@ def depth(value):
 
 
 def loads(text):
-    """Decode JSON strictly; ValueError for NaN, Infinity, numbers out of range, integers of more than
-    MAX_INT_DIGITS digits, deep nesting and bytes that are not UTF-8 (review r19: each was a 500)."""
+    """Decode JSON strictly; Refused (a ValueError, its `reason` why) for NaN, Infinity, numbers out of range,
+    integers of more than MAX_INT_DIGITS digits, deep nesting, text that is not JSON and bytes that are not UTF-8
+    (review r19: each was a 500)."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        raise Refused("nesting", "JSON nested too deeply") from None
+    except Refused:
+        raise
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+        raise Refused("syntax", str(exc)) from None
     if depth(value) > MAX_DEPTH:
-        raise ValueError("JSON nested too deeply")
+        raise Refused("nesting", "JSON nested too deeply")
     return whole_characters(value)
 
 

@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.50"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.51"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -160,6 +160,8 @@ VERSION = "2026-12-07.50"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .48 a JPEG's colour blocks are as tall as its colour is sampled down, where that is more than across (4:4:0)
 # .49 (reverted: a row read unsure sent back as over-exposed only with the clipping near it; review r63); .50 a coarser
 # JPEG compression before the file's own shows in its pixels and counts as the photo's colour coarseness (_primary_scale)
+# .51 ... also when the photo was turned or mirrored since (each grid and the transposed table; review r64), and
+# the file's own brightness table is the one its frame header names
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -532,11 +534,17 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 # The standard luminance quantization table's first rows (ITU-T T.81 K.1), for _primary_scale: the low-frequency
 # coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, coarsest
-# first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge.
+# first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge. At most
+# PRIMARY_BETWEEN of them may lie between zero and half a step: a photo turned half a turn before the phone's and the
+# server's quality 85 (its first blocks off the grid on both axes) keeps 0.3-0.4 there (panel_02 at 700 pixels, quality
+# 30: 0.34), a photo compressed once 0.45-0.7 at steps of 1.5 times its own or more. With 0.4 rather than 0.25, of 300
+# random such photos (sizes 500-1,999, first quality 20-60, then 85-100, EXIF orientations 1-8) 272 are found, not 237;
+# none of 616 real photos compressed once (quality 10-100, any orientation) is found, and random non-standard tables
+# are found 2 in 1,500 times, not 1.
 LUMA_TABLE = ((16, 11, 10, 16, 24, 40, 51, 61), (12, 12, 14, 19, 26, 58, 60, 55), (14, 13, 16, 24, 40, 57, 69, 56))
 PRIMARY_POSITIONS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1))
 PRIMARY_QUALITIES = tuple(range(10, 76))
-PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_NEAR = 0.4, 500, 1000, 0.25, 0.1
+PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_NEAR = 0.4, 500, 1000, 0.4, 0.1
 PRIMARY_BLOCKS = 4000  # blocks looked at, at most (a 1,999 × 1,500 picture has 46,500)
 # A photo compressed once clusters at its own steps and at steps up to a sixth coarser (the real photos made 600-1600
 # pixels, saved once at quality 50 or 70: 1.04-1.19 times the file's scale); only a scale PRIMARY_ABOVE times the
@@ -680,8 +688,9 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     encoded = {}
 
     def smaller(image):
+        layers = getattr(image, "layer", None) or [(1, 1, 1, 0)]  # (component, sampling across, down, its table)
         encoded.update(side=max(image.size), chroma=_chroma_coarseness(image),  # before any draft scale or turn
-                       luma=(getattr(image, "quantization", None) or {}).get(0))
+                       luma=(getattr(image, "quantization", None) or {}).get(layers[0][3]))
         if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             scale = work_side / longest(w, h)
@@ -728,12 +737,18 @@ def _primary_scale(luma, own=None):
     table (64 steps in row order, as Pillow gives it), or None. A JPEG rounds each 8 × 8 block's DCT coefficients to
     multiples of its table's steps; compressed again more finely (a gallery edit of a photo a chat app sent small and
     coarse, then the phone's and the server's quality 85), the coefficients still cluster at multiples of the first
-    steps, on the file's own block grid. The low-frequency coefficients PRIMARY_POSITIONS of at most PRIMARY_BLOCKS
-    blocks are tried against the steps of each quality PRIMARY_QUALITIES (how clustered: the mean of cos(2π·c/step) over
-    coefficients of half a step or more, at least PRIMARY_CLUSTER, with few between zero and half a step); the coarsest
-    within PRIMARY_NEAR of the best gives the answer, its steps' mean ratio to the standard ones, when that is at least
-    PRIMARY_ABOVE times the file's own steps' (a photo compressed once clusters at its own steps and a little above).
-    (A periodicity test of double JPEG compression, as in the forensic literature on primary quantization estimation.)
+    steps, on the first compression's block grid. The low-frequency coefficients PRIMARY_POSITIONS of at most
+    PRIMARY_BLOCKS blocks are tried against the steps of each quality PRIMARY_QUALITIES (_clustered_scale); the coarsest
+    scale found is the answer when it is at least PRIMARY_ABOVE times the file's own steps' (a photo compressed once
+    clusters at its own steps and a little above). (A periodicity test of double JPEG compression, as in the forensic
+    literature on primary quantization estimation.)
+
+    The first compression may have been of the picture turned or mirrored (a photo stored with an EXIF orientation,
+    turned upright here by open_photo or by the phone before its own copy, offline/photos.js): its blocks then start at
+    the far edge of an axis, every 8 pixels from the side's length mod 8, and a quarter turn swaps the frequencies, so
+    the coefficient at (v, u) was rounded at the table's (u, v). Each grid a turn or mirror gives is tried, with the
+    table as it is and transposed (a mirror only flips odd frequencies' signs, which the test does not see).
+
     Not found: a photo cut off the 8-pixel grid before it was saved again; re-encoded on the moved grid at 85 (the
     phone, the server), the first rounding no longer shows at any of the 64 offsets (panel_02 at 600 pixels, quality
     40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after). Found wrongly: a texture of
@@ -741,40 +756,65 @@ def _primary_scale(luma, own=None):
     height, width = luma.shape
     if min(height, width) < 64:
         return None
+    found = []
+    for top in sorted({0, height % 8}):
+        for left in sorted({0, width % 8}):
+            low = _low_coefficients(luma[top:, left:])
+            found += [_clustered_scale(low, turned) for turned in (False, True)]
+    found = max((scale for scale in found if scale is not None), default=None)
+    if found is not None and own is not None and len(own) == 64:
+        mine = float(np.mean([own[8 * v + u] / LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS]))
+        if found < PRIMARY_ABOVE * mine:
+            return None
+    return found
+
+
+def _low_coefficients(luma):
+    """The DCT coefficients of frequencies 0-2 (array [v, u, block row, block column]) of whole 8 × 8 blocks from the
+    picture's top left corner, in whole rows of blocks evenly through it, at most about PRIMARY_BLOCKS blocks."""
+    height, width = luma.shape
     rows, cols = height // 8, width // 8
-    every = max(1, math.ceil(rows * cols / PRIMARY_BLOCKS))  # whole rows of blocks, evenly through the picture
+    every = max(1, math.ceil(rows * cols / PRIMARY_BLOCKS))
     blocks = luma[:8 * rows].reshape(rows, 8, width)[::every, :, :8 * cols]
     blocks = blocks.reshape(len(blocks), 8, cols, 8) - 128.0
-    low = np.einsum("vi,aibj,uj->vuab", _DCT[:3], blocks, _DCT[:3], optimize=True)
-    standard = np.array([LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS], np.float64)
+    return np.einsum("vi,aibj,uj->vuab", _DCT[:3], blocks, _DCT[:3], optimize=True)
+
+
+def _clustered_scale(low, turned=False):
+    """The scale of the coarsest quality PRIMARY_QUALITIES at whose steps the coefficients `low` (_low_coefficients)
+    cluster, or None. How clustered: the mean of cos(2π·c/step) over coefficients of half a step or more, at least
+    PRIMARY_CLUSTER, with few between zero and half a step; the coarsest within PRIMARY_NEAR of the best is taken, and
+    its steps' mean ratio to the standard ones is the scale. `turned`: the table transposed (a quarter turn since)."""
+    standard = np.array([LUMA_TABLE[u][v] if turned else LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS], np.float64)
     scales = np.array([(5000 / q if q < 50 else 200 - 2 * q) for q in PRIMARY_QUALITIES], np.float64)
     steps = np.maximum(1.0, np.floor(scales[:, None] * standard[None, :] + 50) // 100)  # (qualities, positions)
-    total, count, between = (np.zeros(len(scales)) for _ in range(3))
-    for k, (v, u) in enumerate(PRIMARY_POSITIONS):  # coefficients off zero, at most PRIMARY_SAMPLE of them, evenly
-        values = low[v, u].ravel()
+    sampled = []  # per position, coefficients off zero, at most PRIMARY_SAMPLE of them, evenly
+    for v, u in PRIMARY_POSITIONS:
+        values = low[v, u].ravel().astype(np.float32)
         values = values[np.abs(values) >= 2.0]
-        values = values[::max(1, math.ceil(values.size / PRIMARY_SAMPLE))][None, :]
-        step = steps[:, k:k + 1]
-        outside = np.abs(values) >= step / 2
-        total += np.where(outside, np.cos(2 * np.pi * values / step), 0.0).sum(axis=1)
-        count += outside.sum(axis=1)
-        between += values.size - outside.sum(axis=1)
+        sampled.append(values[::max(1, math.ceil(values.size / PRIMARY_SAMPLE))])
+    count, between = np.zeros(len(scales)), np.zeros(len(scales))
+    for k, values in enumerate(sampled):
+        outside = (np.abs(values)[None, :] >= steps[:, k:k + 1] / 2).sum(axis=1)
+        count += outside
+        between += values.size - outside
     # Coefficients between zero and half a step are what that coarser table would have rounded to zero: a photo
     # compressed once has many there (its own finer steps), one that went through those steps hardly any.
-    clustered = (count >= PRIMARY_COUNT) & (total >= PRIMARY_CLUSTER * np.maximum(count, 1)) & (
-        between <= PRIMARY_BETWEEN * (between + count))
+    clustered = (count >= PRIMARY_COUNT) & (between <= PRIMARY_BETWEEN * (between + count))
+    total = np.zeros(len(scales))
+    tried = np.flatnonzero(clustered)  # cosines only for the qualities the counts allow
+    for k, values in enumerate(sampled):
+        step = steps[tried, k:k + 1].astype(np.float32)
+        total[tried] += np.where(np.abs(values)[None, :] >= step / 2,
+                                 np.cos(np.float32(2 * np.pi) * values[None, :] / step), 0.0).sum(axis=1)
+    clustered &= total >= PRIMARY_CLUSTER * np.maximum(count, 1)
     if not clustered.any():
         return None
     # Steps a little coarser than the first ones still catch its first multiples, and half steps catch them all: the
     # coarsest quality about as clustered as the best one is the first. Its steps' own scale is the answer.
     score = np.where(clustered, total / np.maximum(count, 1), -np.inf)
     first = int(np.argmax(score >= score.max() - PRIMARY_NEAR))  # PRIMARY_QUALITIES run from the coarsest
-    found = float(np.mean(steps[first] / standard))
-    if own is not None and len(own) == 64:
-        mine = float(np.mean([own[8 * v + u] / LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS]))
-        if found < PRIMARY_ABOVE * mine:
-            return None
-    return found
+    return float(np.mean(steps[first] / standard))
 
 
 def _dct_matrix():

@@ -25,24 +25,20 @@ def _json_body():
     (webapp/strict_json.py: NaN, Infinity, numbers out of range, integers of more than 40 digits, nesting deeper than
     32, or not JSON at all)."""
     body = request.get_json(silent=True)
-    if body is None and request.get_data(cache=True):
+    data = request.get_data(cache=True)
+    if body is None and data:
         try:
-            strict_json.loads(request.get_data(cache=True))
-        except ValueError as exc:
-            raise protocol.BadRequest(_refused_json(str(exc))) from None
+            strict_json.loads(data)
+        except strict_json.Refused as refused:
+            raise protocol.BadRequest(_refused_json(refused.reason)) from None
     return body
 
 
 def _refused_json(reason):
-    """A technician's sentence for strict_json's refusal `reason`."""
-    if "allows" in reason or "out of range" in reason:
-        why = _("a number is NaN, Infinity or too large")
-    elif "digits" in reason:
-        why = _("an integer has more than 40 digits")
-    elif "nested" in reason:
-        why = _("it is nested more than 32 levels deep")
-    else:
-        why = _("it is not valid JSON")
+    """A technician's sentence for strict_json's refusal `reason` (strict_json.Refused)."""
+    why = {"number": _("a number is NaN, Infinity or too large"),
+           "digits": _("an integer has more than 40 digits"),
+           "nesting": _("it is nested more than 32 levels deep")}.get(reason, _("it is not valid JSON"))
     return _("The body is not JSON the app reads (%(reason)s); nothing in it was saved.", reason=why)
 
 
