@@ -4,9 +4,10 @@
 // once through the order view (order-view.js); the sync loop (sync.js) sends it when it can.
 // Online or offline, it is the same path. Screens live in screens/, one module each.
 import { boot, shared, touched } from "./context.js";
-import { draw, startRouter } from "./router.js";
+import { currentOrderId, draw, startRouter } from "./router.js";
 import { markBriefcase, redrawBar, requestSync, watchConnection } from "./autosync.js";
 import { guardDoubleTaps } from "./double-tap.js";
+import { hearOtherTabs } from "./drafts.js";
 import { noteSyncResult } from "./statusbar.js";
 
 const S = self.ONTrackStore;
@@ -40,6 +41,16 @@ function startServiceWorker() {
   });
 }
 
+// Another tab of this phone queued or took back a change, or changed a kept draft (drafts.js tellOtherTabs): the list,
+// or the job it is about, is drawn as the phone now keeps it, unless a form is being filled in; the bar always, as
+// after a sync. (A step queued in one tab left the job's other tab offering the same step until touched.)
+function followOtherTabs() {
+  hearOtherTabs((orderId) => {
+    const id = currentOrderId();
+    if (!shared.typing && (!id || id === orderId)) { draw(true); } else { redrawBar().catch(() => {}); }
+  });
+}
+
 // Logging out keeps the queue on the phone (it is sent when this person logs in again); the
 // cached page with their name goes.
 function forgetShellOnLogout() {
@@ -64,6 +75,7 @@ async function start() {
   guardDoubleTaps();
   watchConnection();
   forgetShellOnLogout();
+  followOtherTabs();
   const app = document.getElementById("app");
   app.addEventListener("input", touched);
   // A phone that never loaded its jobs keeps what the server drew (its list, drawn into the page on

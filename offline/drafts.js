@@ -24,12 +24,13 @@ export const keepDraft = (orderId, form) => (event) => {
 // the browser, offline too; a tab does not hear its own news. A browser without BroadcastChannel redraws when touched.
 const news = self.BroadcastChannel ? new BroadcastChannel(`ontrack-drafts-${boot.user.id}`) : null;
 
-// Tell the other tabs that a kept draft of the order changed (written here, or consumed by a change queued: outbox.js).
+// Tell the other tabs that a kept draft of the order changed (written here), or a change of it was queued or taken
+// back (outbox.js).
 export function tellOtherTabs(orderId) {
   if (news) { news.postMessage({ order_id: orderId }); }
 }
 
-// Run `heard(orderId)` when another tab tells that a kept draft of that order changed.
+// Run `heard(orderId)` when another tab tells that a kept draft of that order, or its queue, changed.
 export function hearOtherTabs(heard) {
   if (news) { news.addEventListener("message", (event) => heard(event.data.order_id)); }
 }
