@@ -658,3 +658,16 @@ def test_a_phone_clock_at_year_one_is_kept_as_a_readable_time(login, order_id, d
     assert details["device_time"] == "0001-01-01T00:00:00Z" and details["device_time_ignored"], details
     assert datetime.datetime.fromisoformat(details["device_time"]).year == 1
     assert login("disp").get(f"/orders/{order_id}").status_code == 200
+
+
+def test_each_refusal_of_the_strict_json_reader_says_its_kind():
+    """strict_json.Refused carries why (the push's sentence is chosen by it, sync/routes.py _refused_json); bodies in
+    UTF-16 or UTF-32 are refused like any bytes that are not UTF-8 (RFC 8259 8.1), a UTF-8 byte order mark is not."""
+    from webapp import strict_json
+    for text, reason in (('{"x": NaN}', "number"), ('{"x": 1e999}', "number"), ('[%s]' % ("9" * 41), "digits"),
+                         ("[" * 40 + "]" * 40, "nesting"), ('{"x": ', "syntax"), (b'{"x": "\xff"}', "syntax"),
+                         ('{"x": 1}'.encode("utf-16"), "syntax"), ('{"x": 1}'.encode("utf-32"), "syntax")):
+        with pytest.raises(strict_json.Refused) as refused:
+            strict_json.loads(text)
+        assert refused.value.reason == reason, text
+    assert strict_json.loads(b'\xef\xbb\xbf{"x": 1}') == {"x": 1}

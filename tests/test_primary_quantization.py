@@ -95,16 +95,18 @@ def with_orientation(pixels, quality, orientation):
 
 
 @needs_photos
-@pytest.mark.parametrize("orientation", sorted(TURNS))
-def test_a_coarse_photo_turned_before_it_was_saved_again_is_found(orientation):
+@pytest.mark.parametrize("orientation, first", [(o, 30) for o in sorted(TURNS)] + [(3, 15), (3, 20), (7, 20), (7, 25)])
+def test_a_coarse_photo_turned_before_it_was_saved_again_is_found(orientation, first):
     """Review r64: a gallery photo stored with an EXIF orientation is turned upright by the phone before its copy
     (photos.js, createImageBitmap "from-image") or by the server: the first compression's blocks then start at the far
     edge of a turned axis (700 × 394 pixels: 4 and 2 pixels off the grid) and a quarter turn swaps its table's
-    frequencies. panel_02 700 pixels wide, quality 30, stored turned, saved again at 95 with its tag; the phone's copy
-    upright at 85, the server's at 85: the first quality is found and no lit light is read off (it was: LAN off 0.9)."""
+    frequencies. panel_02 700 pixels wide, quality `first`, stored turned, saved again at 95 with its tag; the phone's
+    copy upright at 85, the server's at 85: the first quality is found and no lit light is read off (it was: LAN off
+    0.9). Review r65: turned half a turn (3, 7), the first quality 15-25 was not found while the limit on coefficients
+    between zero and half a step was the file's own grid's (PRIMARY_MOVED)."""
     image = photo("panel_02.jpg")
     image.thumbnail((700, 700), Image.LANCZOS)
-    chat_copy = with_orientation(image.transpose(UNDO[orientation]), 30, orientation)
+    chat_copy = with_orientation(image.transpose(UNDO[orientation]), first, orientation)
     picked = with_orientation(Image.open(io.BytesIO(chat_copy)), 95, orientation)
     stored_upright = Image.open(io.BytesIO(picked))
     assert stored_upright.getexif()[0x0112] == orientation
@@ -113,7 +115,7 @@ def test_a_coarse_photo_turned_before_it_was_saved_again_is_found(orientation):
         stored, _type, _width, _height = uploads.reencode(sent, "JPEG")
         opened = reader.open_photo(stored)
         assert opened.size == (700, 394)
-        assert opened.info["chroma_scale"] == pytest.approx(standard_scale(30), rel=0.1)
+        assert opened.info["chroma_scale"] == pytest.approx(standard_scale(first), rel=0.1)
         result = reader.read([opened], told("panel_02.jpg", "names"))
         assert not result["quality"]["ok"] or lit_read_off(result, "panel_02.jpg") == []
 

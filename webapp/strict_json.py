@@ -67,6 +67,8 @@ def loads(text):
     integers of more than MAX_INT_DIGITS digits, deep nesting, text that is not JSON and bytes that are not UTF-8
     (review r19: each was a 500)."""
     try:
+        if isinstance(text, (bytes, bytearray)):  # UTF-8 only (RFC 8259 8.1; a byte order mark is ignored, as it allows):
+            text = bytes(text).decode("utf-8-sig")  # json.loads would also take UTF-16 and UTF-32
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise Refused("nesting", "JSON nested too deeply") from None

@@ -83,7 +83,7 @@ from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
 
-VERSION = "2026-12-07.51"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.52"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -162,6 +162,7 @@ VERSION = "2026-12-07.51"  # .3 lines (cables) are not lit spots; .4 slot placem
 # JPEG compression before the file's own shows in its pixels and counts as the photo's colour coarseness (_primary_scale)
 # .51 ... also when the photo was turned or mirrored since (each grid and the transposed table; review r64), and
 # the file's own brightness table is the one its frame header names
+# .52 on a grid a turn moved, more coefficients may lie between zero and half a step (PRIMARY_MOVED; review r65)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -535,16 +536,17 @@ CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
 # The standard luminance quantization table's first rows (ITU-T T.81 K.1), for _primary_scale: the low-frequency
 # coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, coarsest
 # first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge. At most
-# PRIMARY_BETWEEN of them may lie between zero and half a step: a photo turned half a turn before the phone's and the
-# server's quality 85 (its first blocks off the grid on both axes) keeps 0.3-0.4 there (panel_02 at 700 pixels, quality
-# 30: 0.34), a photo compressed once 0.45-0.7 at steps of 1.5 times its own or more. With 0.4 rather than 0.25, of 300
-# random such photos (sizes 500-1,999, first quality 20-60, then 85-100, EXIF orientations 1-8) 272 are found, not 237;
-# none of 616 real photos compressed once (quality 10-100, any orientation) is found, and random non-standard tables
-# are found 2 in 1,500 times, not 1.
+# PRIMARY_BETWEEN of them may lie between zero and half a step (a photo compressed once keeps 0.45-0.7 there at steps of
+# 1.5 times its own or more); PRIMARY_MOVED on a grid a turn moved off the file's own (_primary_scale): the later
+# compressions on the file's grid then push coefficients the first one rounded to zero past the |c| ≥ 2 cut (review
+# r65: panel_02 and panel_01 at about 700 pixels turned half a turn, both sides off the grid, first quality 15-40,
+# then 95 and 85 twice: 0.34-0.53 there, and LAN read "off" 0.9-0.99 where it was not found). Looser on the file's own
+# grid too (0.4), it found an earlier compression in a photo compressed once by a custom table (review r65, panel_08).
 LUMA_TABLE = ((16, 11, 10, 16, 24, 40, 51, 61), (12, 12, 14, 19, 26, 58, 60, 55), (14, 13, 16, 24, 40, 57, 69, 56))
 PRIMARY_POSITIONS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1))
 PRIMARY_QUALITIES = tuple(range(10, 76))
-PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_NEAR = 0.4, 500, 1000, 0.4, 0.1
+PRIMARY_CLUSTER, PRIMARY_COUNT, PRIMARY_SAMPLE, PRIMARY_BETWEEN, PRIMARY_MOVED, PRIMARY_NEAR = (
+    0.4, 500, 1000, 0.25, 0.6, 0.1)
 PRIMARY_BLOCKS = 4000  # blocks looked at, at most (a 1,999 × 1,500 picture has 46,500)
 # A photo compressed once clusters at its own steps and at steps up to a sixth coarser (the real photos made 600-1600
 # pixels, saved once at quality 50 or 70: 1.04-1.19 times the file's scale); only a scale PRIMARY_ABOVE times the
@@ -751,8 +753,10 @@ def _primary_scale(luma, own=None):
 
     Not found: a photo cut off the 8-pixel grid before it was saved again; re-encoded on the moved grid at 85 (the
     phone, the server), the first rounding no longer shows at any of the 64 offsets (panel_02 at 600 pixels, quality
-    40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after). Found wrongly: a texture of
-    exactly 8-pixel period photographed square on (review r63: pegboard holes 6-16 pixels apart, stripes)."""
+    40, cut 3 and 5 pixels in, saved at 95: found before the phone's copy, not after); likewise a turned photo cut at
+    its far edge after it was turned (review r65: 44 of 102). Found wrongly: periodic textures photographed square on
+    (reviews r63, r65: pegboard holes 6-16 pixels apart, stripes, checkerboards of 2-32 pixel squares), whose dim "off"
+    lenses may then read unsure."""
     height, width = luma.shape
     if min(height, width) < 64:
         return None
@@ -760,7 +764,8 @@ def _primary_scale(luma, own=None):
     for top in sorted({0, height % 8}):
         for left in sorted({0, width % 8}):
             low = _low_coefficients(luma[top:, left:])
-            found += [_clustered_scale(low, turned) for turned in (False, True)]
+            between = PRIMARY_MOVED if top or left else PRIMARY_BETWEEN
+            found += [_clustered_scale(low, turned, between) for turned in (False, True)]
     found = max((scale for scale in found if scale is not None), default=None)
     if found is not None and own is not None and len(own) == 64:
         mine = float(np.mean([own[8 * v + u] / LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS]))
@@ -780,11 +785,12 @@ def _low_coefficients(luma):
     return np.einsum("vi,aibj,uj->vuab", _DCT[:3], blocks, _DCT[:3], optimize=True)
 
 
-def _clustered_scale(low, turned=False):
+def _clustered_scale(low, turned=False, between_share=PRIMARY_BETWEEN):
     """The scale of the coarsest quality PRIMARY_QUALITIES at whose steps the coefficients `low` (_low_coefficients)
     cluster, or None. How clustered: the mean of cos(2π·c/step) over coefficients of half a step or more, at least
-    PRIMARY_CLUSTER, with few between zero and half a step; the coarsest within PRIMARY_NEAR of the best is taken, and
-    its steps' mean ratio to the standard ones is the scale. `turned`: the table transposed (a quarter turn since)."""
+    PRIMARY_CLUSTER, with at most `between_share` of them between zero and half a step; the coarsest within
+    PRIMARY_NEAR of the best is taken, and its steps' mean ratio to the standard ones is the scale. `turned`: the table
+    transposed (a quarter turn since)."""
     standard = np.array([LUMA_TABLE[u][v] if turned else LUMA_TABLE[v][u] for v, u in PRIMARY_POSITIONS], np.float64)
     scales = np.array([(5000 / q if q < 50 else 200 - 2 * q) for q in PRIMARY_QUALITIES], np.float64)
     steps = np.maximum(1.0, np.floor(scales[:, None] * standard[None, :] + 50) // 100)  # (qualities, positions)
@@ -800,7 +806,7 @@ def _clustered_scale(low, turned=False):
         between += values.size - outside
     # Coefficients between zero and half a step are what that coarser table would have rounded to zero: a photo
     # compressed once has many there (its own finer steps), one that went through those steps hardly any.
-    clustered = (count >= PRIMARY_COUNT) & (between <= PRIMARY_BETWEEN * (between + count))
+    clustered = (count >= PRIMARY_COUNT) & (between <= between_share * (between + count))
     total = np.zeros(len(scales))
     tried = np.flatnonzero(clustered)  # cosines only for the qualities the counts allow
     for k, values in enumerate(sampled):
