@@ -26,13 +26,14 @@ const news = self.BroadcastChannel ? new BroadcastChannel(`ontrack-drafts-${boot
 
 // Tell the other tabs that a kept draft of the order changed (written here), or a change of it was queued or taken
 // back (outbox.js).
-export function tellOtherTabs(orderId) {
-  if (news) { news.postMessage({ order_id: orderId }); }
+// `what`: "draft" (a kept draft written) or "queue" (a change queued or taken back).
+export function tellOtherTabs(orderId, what = "draft") {
+  if (news) { news.postMessage({ order_id: orderId, what }); }
 }
 
-// Run `heard(orderId)` when another tab tells that a kept draft of that order, or its queue, changed.
+// Run `heard(orderId, what)` when another tab tells that a kept draft of that order, or its queue, changed.
 export function hearOtherTabs(heard) {
-  if (news) { news.addEventListener("message", (event) => heard(event.data.order_id)); }
+  if (news) { news.addEventListener("message", (event) => heard(event.data.order_id, event.data.what)); }
 }
 
 // Keep a draft that is not a form's fields (the LED check's chosen photo and taps: a Blob is stored as is).

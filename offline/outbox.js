@@ -21,7 +21,7 @@ export async function queue(orderId, name, args, blobs, { consumes = null, queue
   const entry = await S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
     blobs: blobs || [], consumes });
   if (!entry) { return null; }
-  tellOtherTabs(orderId);  // the job's other tabs show the change queued (and the draft it used up gone)
+  tellOtherTabs(orderId, "queue");  // the job's other tabs show the change queued (and the draft it used up gone)
   if (queued) { queued(); }
   wakeBackgroundSync();
   await shared.render();
@@ -51,7 +51,7 @@ export async function withdraw(seq) {
     if (!entry || entry.state !== "pending") { await tx.done; return false; }
     await tx.store.put(Object.assign(entry, { name: "sync.withdrawn", args: { name: entry.name }, withdrawn: entry.args }));
     await tx.done;
-    tellOtherTabs(entry.order_id);
+    tellOtherTabs(entry.order_id, "queue");
     return true;
   };
   const done = navigator.locks

@@ -77,7 +77,7 @@ def test_a_non_finite_number_is_never_accepted_stored_or_sent(login, order_id, d
     for body, reason in ((push_start + '"args": {"x": %s}}]}' % ("9" * 41), "有整数超过 40 位"),
                          (push_start + '"args": %s1%s}]}' % ("[" * 40, "]" * 40), "嵌套超过 32 层"),
                          (push_start[:-7], "不是有效的 JSON"),
-                         (push_start.encode() + b'"args": {"x": "\xff\xfe"}}]}', "不是有效的 JSON")):
+                         (push_start.encode() + b'"args": {"x": "\xff\xfe"}}]}', "不是 UTF-8 文本")):
         response = phone.session.client.post("/api/sync/push", data=body, content_type="application/json",
                                              headers={"X-CSRFToken": phone.session.token})
         assert response.status_code == 400 and reason in response.json["error"], (body, response.json)
@@ -665,8 +665,9 @@ def test_each_refusal_of_the_strict_json_reader_says_its_kind():
     UTF-16 or UTF-32 are refused like any bytes that are not UTF-8 (RFC 8259 8.1), a UTF-8 byte order mark is not."""
     from webapp import strict_json
     for text, reason in (('{"x": NaN}', "number"), ('{"x": 1e999}', "number"), ('[%s]' % ("9" * 41), "digits"),
-                         ("[" * 40 + "]" * 40, "nesting"), ('{"x": ', "syntax"), (b'{"x": "\xff"}', "syntax"),
-                         ('{"x": 1}'.encode("utf-16"), "syntax"), ('{"x": 1}'.encode("utf-32"), "syntax")):
+                         ("[" * 40 + "]" * 40, "nesting"), ('{"x": ', "syntax"), (b'{"x": "\xff"}', "encoding"),
+                         ('{"x": 1}'.encode("utf-16"), "encoding"), ('{"x": 1}'.encode("utf-32"), "encoding"),
+                         ('{"x": 1}'.encode("utf-16-le"), "syntax")):  # NULs between ASCII: UTF-8, not JSON
         with pytest.raises(strict_json.Refused) as refused:
             strict_json.loads(text)
         assert refused.value.reason == reason, text

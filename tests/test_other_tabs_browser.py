@@ -56,3 +56,26 @@ def test_the_job_list_in_another_tab_shows_the_change_waiting(app, server, db, u
     expect(listing.locator(f"#job-{order_id} .job-top .chip.state-dispatched")).to_have_count(1)
     tap_through(page, "accept")
     expect(listing.locator(f"#job-{order_id} .job-top .chip.state-accepted")).to_have_count(1, timeout=5000)
+
+
+def test_a_tab_being_typed_in_waits_and_does_not_take_a_step_twice(app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Review r66: while a note was typed in one tab, a step queued in another redrew it (the LED check's listener drew
+    even then), and the note box moved 200 px under the finger. It now waits; and its out-of-date step button, tapped,
+    queues nothing again: the page is drawn as the job now is, and says why."""
+    from tests.test_offline_browser import stored_records
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    typing = other_tab(context, page.url)
+    note = typing.locator("#note-form textarea[name=text]")
+    note.tap()
+    note.type("光猫 LOS 红灯")
+    top = note.bounding_box()["y"]
+    tap_through(page, "accept")
+    typing.wait_for_timeout(1500)
+    assert abs(note.bounding_box()["y"] - top) < 1, "the field being typed in moved"
+    expect(note).to_have_value("光猫 LOS 红灯")
+    typing.locator("button[data-action=accept]").tap()  # the page still offers it: it was being filled in
+    expect(typing.locator("#steps-error")).to_contain_text("另一个标签页", timeout=5000)
+    expect(typing.locator("li.step.done[data-step=accept]")).to_have_count(1)
+    accepts = [e for e in stored_records(typing, "outbox") if e["name"] == "order.transition"]
+    assert len(accepts) == 1, accepts
+    expect(typing.locator("#note-form textarea[name=text]")).to_have_value("光猫 LOS 红灯")

@@ -22,7 +22,8 @@ MAX_INT_DIGITS = 40  # no ONTrack number has more; Python refuses past 4,300 dig
 
 class Refused(ValueError):
     """JSON this app does not read; `reason` says why: "number" (NaN, Infinity or out of range), "digits" (an integer
-    of more than MAX_INT_DIGITS digits), "nesting" (deeper than MAX_DEPTH), "syntax" (not JSON, or not UTF-8)."""
+    of more than MAX_INT_DIGITS digits), "nesting" (deeper than MAX_DEPTH), "encoding" (bytes that are not UTF-8),
+    "syntax" (not JSON)."""
 
     def __init__(self, reason, message):
         super().__init__(message)
@@ -66,15 +67,18 @@ def loads(text):
     """Decode JSON strictly; Refused (a ValueError, its `reason` why) for NaN, Infinity, numbers out of range,
     integers of more than MAX_INT_DIGITS digits, deep nesting, text that is not JSON and bytes that are not UTF-8
     (review r19: each was a 500)."""
+    if isinstance(text, (bytes, bytearray)):  # UTF-8 only (RFC 8259 8.1; a byte order mark is ignored, as it allows):
+        try:  # json.loads would also take UTF-16 and UTF-32
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Refused("encoding", "JSON must be UTF-8 (RFC 8259 8.1)") from None
     try:
-        if isinstance(text, (bytes, bytearray)):  # UTF-8 only (RFC 8259 8.1; a byte order mark is ignored, as it allows):
-            text = bytes(text).decode("utf-8-sig")  # json.loads would also take UTF-16 and UTF-32
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise Refused("nesting", "JSON nested too deeply") from None
     except Refused:
         raise
-    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+    except ValueError as exc:  # json.JSONDecodeError
         raise Refused("syntax", str(exc)) from None
     if depth(value) > MAX_DEPTH:
         raise Refused("nesting", "JSON nested too deeply")

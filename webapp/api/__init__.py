@@ -19,8 +19,9 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
+from .. import strict_json
 from ..db import get_db
 from ..timeutil import to_text, utcnow
 from . import clients, problems, schemas
@@ -79,12 +80,15 @@ class AppJSONParser(FlaskParser):
 
     webargs' own json.loads let a 100,000-deep array (RecursionError) or a 5,000-digit integer
     (Python's int_max_str_digits) through as a 500 (review r19); Flask's get_json turns any
-    ValueError of the app's loader into a 400, answered here as a problem."""
+    ValueError of the app's loader into a 400, answered here as a problem whose detail says why."""
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
             return core.missing
-        return req.get_json(force=True)
+        try:
+            return strict_json.loads(req.get_data(cache=True))
+        except strict_json.Refused as refused:  # the problem's detail says why (review r66: UTF-16 said nothing)
+            raise BadRequest(description=f"the body is not JSON this API reads: {refused}") from None
 
 
 api = OpenApi()

@@ -38,7 +38,8 @@ def _refused_json(reason):
     """A technician's sentence for strict_json's refusal `reason` (strict_json.Refused)."""
     why = {"number": _("a number is NaN, Infinity or too large"),
            "digits": _("an integer has more than 40 digits"),
-           "nesting": _("it is nested more than 32 levels deep")}.get(reason, _("it is not valid JSON"))
+           "nesting": _("it is nested more than 32 levels deep"),
+           "encoding": _("it is not UTF-8 text")}.get(reason, _("it is not valid JSON"))
     return _("The body is not JSON the app reads (%(reason)s); nothing in it was saved.", reason=why)
 
 
