@@ -104,7 +104,7 @@ async function submitAction(event, order) {
   if (!now || !(await nextSteps(now)).some((a) => a.name === args.action && targetOf(a, now) === args.to)) {
     await shared.render();
     const box = document.getElementById("steps-error");
-    if (box) { box.textContent = t("This step was already taken in another tab; the page now shows where the job is."); box.hidden = false; }
+    if (box) { box.textContent = t("This step is no longer open: it was taken in another tab, or the job changed. The page now shows where the job is."); box.hidden = false; }
     return;
   }
   await queue(order.id, "order.transition", args);
