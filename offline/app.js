@@ -7,7 +7,7 @@ import { boot, shared, touched } from "./context.js";
 import { currentOrderId, draw, startRouter } from "./router.js";
 import { markBriefcase, redrawBar, requestSync, watchConnection } from "./autosync.js";
 import { guardDoubleTaps } from "./double-tap.js";
-import { hearOtherTabs } from "./drafts.js";
+import { hearOtherTabs } from "./tabs.js";
 import { noteSyncResult } from "./statusbar.js";
 
 const S = self.ONTrackStore;
@@ -41,13 +41,19 @@ function startServiceWorker() {
   });
 }
 
-// Another tab of this phone queued or took back a change, or changed a kept draft (drafts.js tellOtherTabs): the list,
-// or the job it is about, is drawn as the phone now keeps it, unless a form is being filled in; the bar always, as
-// after a sync. (A step queued in one tab left the job's other tab offering the same step until touched.)
+// Another tab of this phone queued or took back a change, or changed a kept draft (tabs.js): the list, or the job it is
+// about, is drawn as the phone now keeps it; the bar always, as after a sync. (A step queued in one tab left the job's
+// other tab offering the same step until touched; an LED draft tapped in one tab stayed as it was in the other.)
+// While a form is being filled in, a queued change waits, as a sync's does: it adds or removes whole forms, and the
+// field being typed in moved 200 px under the finger (review r66). A changed draft draws even then: only what the phone
+// kept of a draft changed (the LED check's chips), and a redraw changes only what changed (lit), so the fields keep
+// what was typed. One listener for the whole app: the job page was drawn twice for one piece of news when the LED
+// check listened too.
 function followOtherTabs() {
-  hearOtherTabs((orderId) => {
+  hearOtherTabs((orderId, what) => {
     const id = currentOrderId();
-    if (!shared.typing && (!id || id === orderId)) { draw(true); } else { redrawBar().catch(() => {}); }
+    const shown = !id || id === orderId;
+    if (shown && (!shared.typing || (what === "draft" && id === orderId))) { draw(true); } else { redrawBar().catch(() => {}); }
   });
 }
 

@@ -1,8 +1,8 @@
 // Every write the technician makes goes here: queued in the outbox (store.js) with the server
 // version it is based on, shown at once through the order view, sent by the sync loop.
 import { boot, shared } from "./context.js";
-import { baseVersion } from "./order-view.js";
-import { tellOtherTabs } from "./drafts.js";
+import { baseVersion, nextSteps, orderView, targetOf } from "./order-view.js";
+import { tellOtherTabs } from "./tabs.js";
 
 const S = self.ONTrackStore;
 
@@ -12,12 +12,27 @@ function wakeBackgroundSync() {
   navigator.serviceWorker.ready.then((reg) => (reg.sync ? reg.sync.register("ontrack-sync") : null)).catch(() => {});
 }
 
+// A lifecycle step (order.transition) the job no longer offers on this phone: queue() rejected it and queued nothing.
+export class StepNotOpen extends Error {}
+
+// Whether the order, as this phone now keeps it (its outbox included), offers the step `args` ({action, to}). A page
+// may be older than the outbox: the step taken in another tab, or a pull changing the job, while it was being filled
+// in; the step queued again was refused by the server and landed under 需要处理 (review r66).
+async function stepOpen(orderId, args) {
+  const order = await orderView(orderId);
+  return Boolean(order) && (await nextSteps(order)).some((a) => a.name === args.action && targetOf(a, order) === args.to);
+}
+
 // Queue one mutation {name, args} for an order, with its blobs ([{sha256, blob, type}]), then
 // redraw and sync. Resolves to the outbox entry once the change is in the outbox and on screen. `consumes`
 // ({key, id?}: a kept draft the change is made of, store.js enqueue) goes in the same transaction; with its `id`, the
 // promise resolves to null, and nothing is queued, when that draft was saved or discarded elsewhere. `queued()` runs
-// once the change is in, before the redraw. Rejects when the phone cannot store it (its storage full): nothing changed.
+// once the change is in, before the redraw. Rejects, with nothing changed, when the phone cannot store it (its storage
+// full), or with StepNotOpen when it is a lifecycle step the order no longer offers.
 export async function queue(orderId, name, args, blobs, { consumes = null, queued = null } = {}) {
+  if (name === "order.transition" && !(await stepOpen(orderId, args))) {
+    throw new StepNotOpen(`${args.action} → ${args.to} is not open on order ${orderId}`);
+  }
   const entry = await S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
     blobs: blobs || [], consumes });
   if (!entry) { return null; }

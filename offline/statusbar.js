@@ -38,6 +38,10 @@ function problemWords(code) {
   }[code] || t("Sync failed; it will be retried.");
 }
 
+// The technician's changes among outbox entries waiting to be sent. A step taken back (outbox.js withdraw) still sends
+// its number, as "sync.withdrawn", but is no change: the bar said "1 change waiting" beside a step shown undone.
+const changesIn = (entries) => entries.filter((e) => e.name !== "sync.withdrawn").length;
+
 // Changes queued by other people who used this phone (their own databases), counted once; every draw waits for it.
 let othersCount = null;
 function othersWaiting() {
@@ -47,7 +51,7 @@ function othersWaiting() {
     for (const { name = "" } of await indexedDB.databases()) {
       if (!name.startsWith("ontrack-u") || name === S.dbName(boot.user.id)) { continue; }
       const other = await S.open(name.slice("ontrack-u".length));
-      count += (await S.waiting(other)).length;
+      count += changesIn(await S.waiting(other));
       other.close();
     }
     return count;
@@ -67,9 +71,10 @@ export function syncState({ secure, online, syncing, waiting, trouble }) {
 }
 
 // The bar's first words for a state: what is wrong (if anything), then what is waiting.
-function headline(state, waiting, trouble) {
+// #sync-waiting's data-count is the changes waiting, data-outbox the entries still to send (a taken-back step's number).
+function headline(state, waiting, trouble, outbox) {
   const kept = waiting ? t("%(n)d changes waiting", { n: waiting }) : "";
-  const count = html`<span id="sync-waiting" data-count=${waiting}>${state === "syncing" ? t("Syncing…") : state === "synced" ?
+  const count = html`<span id="sync-waiting" data-count=${waiting} data-outbox=${outbox}>${state === "syncing" ? t("Syncing…") : state === "synced" ?
     t("Everything is synced") : kept}</span>`;
   if (state !== "offline" && state !== "trouble") { return count; }
   const code = state === "offline" ? "offline" : trouble;
@@ -93,7 +98,8 @@ let latestStatus = 0;
 export async function renderStatus(syncing) {
   const ticket = ++latestStatus;
   const db = shared.db;
-  const waiting = (await S.waiting(db)).length;
+  const outbox = await S.waiting(db);
+  const waiting = changesIn(outbox);
   const attention = (await db.getAll("attention")).length;
   const last = await S.getMeta(db, "last_sync");
   const problem = problemNotKept || await S.getMeta(db, "problem");
@@ -104,13 +110,13 @@ export async function renderStatus(syncing) {
   bar.className = `sync-status state-${state}`;
   bar.dataset.state = state;
   if (state === "insecure") {  // the page's warning above says it all; a sync state beside it would contradict it
-    render(html`<span id="sync-waiting" data-count=${waiting}></span>`, bar);
+    render(html`<span id="sync-waiting" data-count=${waiting} data-outbox=${outbox.length}></span>`, bar);
     bar.hidden = true;
     return;
   }
   bar.hidden = false;
   const bits = [
-    headline(state, waiting, trouble),
+    headline(state, waiting, trouble, outbox.length),
     html`<span id="sync-last" class="muted">${last ? t("Last sync %(time)s", { time: when(last) }) : t("Never synced")}</span>`,
   ];
   if (attention) { bits.push(html`<a href="/jobs/#attention" data-nav class="attention-link">${t("%(n)d need attention", { n: attention })}</a>`); }

@@ -9,8 +9,8 @@ import { html, nothing } from "../html.js";
 import { boot, shared } from "../context.js";
 import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
 import { localInput, nowInput, when } from "../time.js";
-import { nextSteps, orderView, reference, targetOf } from "../order-view.js";
-import { queue, undoableStep, withdraw } from "../outbox.js";
+import { nextSteps, reference, targetOf } from "../order-view.js";
+import { queue, StepNotOpen, undoableStep, withdraw } from "../outbox.js";
 import { dropDraft, keepDraft, loadDraft } from "../drafts.js";
 import { datetime, field, formFields, select, signKey, textarea } from "../ui.js";
 import { readTyped } from "../readings.js";
@@ -98,16 +98,16 @@ async function submitAction(event, order) {
   if (reason) { args.reason = reason; }
   if (Object.keys(fields).length) { args.fields = fields; }
   recorded();
-  // The page may be older than the phone's outbox (the step taken in another tab while this one was being filled in):
-  // a step no longer open is not queued twice, and the page is drawn as the job now is (review r66).
-  const now = await orderView(order.id);
-  if (!now || !(await nextSteps(now)).some((a) => a.name === args.action && targetOf(a, now) === args.to)) {
+  try {
+    await queue(order.id, "order.transition", args);
+  } catch (error) {
+    if (!(error instanceof StepNotOpen)) { throw error; }
+    // The page was older than the phone's outbox: it is drawn as the job now is, and says why nothing happened.
     await shared.render();
     const box = document.getElementById("steps-error");
     if (box) { box.textContent = t("This step is no longer open: it was taken in another tab, or the job changed. The page now shows where the job is."); box.hidden = false; }
     return;
   }
-  await queue(order.id, "order.transition", args);
   await dropDraft(order.id, form.dataset.form);
 }
 

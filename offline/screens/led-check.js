@@ -11,7 +11,7 @@ import { queue } from "../outbox.js";
 import { jpegColour, photoSrc, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
-import { changeValue, draftKey, dropValue, hearOtherTabs, keepValue, loadDraft } from "../drafts.js";
+import { changeValue, draftKey, dropValue, keepValue, loadDraft } from "../drafts.js";
 
 const L = self.ONTrackLed;
 const S = self.ONTrackStore;
@@ -493,17 +493,6 @@ const discardDraft = (d) => oneAtATime(async () => {
   forget(d.order_id);
   await dropValue(d.order_id, DRAFT_FORM, (kept) => isDraft(kept) && kept.draft_id === d.draft_id);
   await shared.render();
-});
-
-// Another tab tapped, saved, discarded or started a draft of the job on screen, or tapped or confirmed one of its saved
-// checks: draw it as the phone keeps it. A redraw the technician did not ask for (router.js draw): one they tap or type
-// meanwhile wins. It draws while a form is being filled in, unlike a sync's: only what this phone kept changed, and a
-// redraw changes only what changed (lit), so the job page's fields keep what was typed. A change queued or taken back
-// there waits while a form is being filled in (app.js followOtherTabs): it adds or removes whole forms, and the field
-// being typed in moved 200 px under the finger (review r66).
-hearOtherTabs((orderId, what) => {
-  if (what === "queue" && shared.typing) { return; }
-  if (orderId === Number(location.pathname.split("/").pop()) && document.getElementById("leds")) { shared.render(true); }
 });
 
 async function checkOnScreen(checkId) {
