@@ -44,16 +44,14 @@ function startServiceWorker() {
 // Another tab of this phone queued or took back a change, or changed a kept draft (tabs.js): the list, or the job it is
 // about, is drawn as the phone now keeps it; the bar always, as after a sync. (A step queued in one tab left the job's
 // other tab offering the same step until touched; an LED draft tapped in one tab stayed as it was in the other.)
-// While a form is being filled in, a queued change waits, as a sync's does: it adds or removes whole forms, and the
-// field being typed in moved 200 px under the finger (review r66). A changed draft draws even then: only what the phone
-// kept of a draft changed (the LED check's chips), and a redraw changes only what changed (lit), so the fields keep
-// what was typed. One listener for the whole app: the job page was drawn twice for one piece of news when the LED
+// While a form is being filled in, only the bar, as after a sync: a redraw adds or removes whole forms and photos, and
+// the field being typed in moved under the finger (review r66: a step, 200 px; review r67: an LED photo chosen in the
+// other tab, 250 px). One listener for the whole app: the job page was drawn twice for one piece of news when the LED
 // check listened too.
 function followOtherTabs() {
-  hearOtherTabs((orderId, what) => {
+  hearOtherTabs((orderId) => {
     const id = currentOrderId();
-    const shown = !id || id === orderId;
-    if (shown && (!shared.typing || (what === "draft" && id === orderId))) { draw(true); } else { redrawBar().catch(() => {}); }
+    if (!shared.typing && (!id || id === orderId)) { draw(true); } else { redrawBar().catch(() => {}); }
   });
 }
 

@@ -15,26 +15,37 @@ function wakeBackgroundSync() {
 // A lifecycle step (order.transition) the job no longer offers on this phone: queue() rejected it and queued nothing.
 export class StepNotOpen extends Error {}
 
-// Whether the order, as this phone now keeps it (its outbox included), offers the step `args` ({action, to}). A page
-// may be older than the outbox: the step taken in another tab, or a pull changing the job, while it was being filled
-// in; the step queued again was refused by the server and landed under 需要处理 (review r66).
-async function stepOpen(orderId, args) {
+// Whether the order, as this phone now keeps it (its outbox included), offers the step `args` ({action, to}) from the
+// state `drawnFor` the form was drawn in (when given). A page may be older than the outbox: the step taken in another
+// tab, or a pull changing the job, while it was being filled in; the step queued again was refused by the server and
+// landed under 需要处理 (review r66). The state counts as well as the step: an appointment made in another tab leaves
+// "预约" offered as a change, which asks for a reason the first appointment's form has not (review r67).
+async function stepOpen(orderId, args, drawnFor) {
   const order = await orderView(orderId);
-  return Boolean(order) && (await nextSteps(order)).some((a) => a.name === args.action && targetOf(a, order) === args.to);
+  if (!order || (drawnFor !== undefined && order.state !== drawnFor)) { return false; }
+  return (await nextSteps(order)).some((a) => a.name === args.action && targetOf(a, order) === args.to);
 }
+
+// Run `write()` while no other tab of this person queues a step: the check that a step is open and its queuing are one
+// (two tabs tapping one step at once each found it open and queued it: review r67). Without Web Locks, as it comes.
+const oneStepAtATime = (write) => (navigator.locks ? navigator.locks.request(`ontrack-step-${boot.user.id}`, write) : write());
 
 // Queue one mutation {name, args} for an order, with its blobs ([{sha256, blob, type}]), then
 // redraw and sync. Resolves to the outbox entry once the change is in the outbox and on screen. `consumes`
 // ({key, id?}: a kept draft the change is made of, store.js enqueue) goes in the same transaction; with its `id`, the
 // promise resolves to null, and nothing is queued, when that draft was saved or discarded elsewhere. `queued()` runs
-// once the change is in, before the redraw. Rejects, with nothing changed, when the phone cannot store it (its storage
-// full), or with StepNotOpen when it is a lifecycle step the order no longer offers.
-export async function queue(orderId, name, args, blobs, { consumes = null, queued = null } = {}) {
-  if (name === "order.transition" && !(await stepOpen(orderId, args))) {
-    throw new StepNotOpen(`${args.action} → ${args.to} is not open on order ${orderId}`);
-  }
-  const entry = await S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
-    blobs: blobs || [], consumes });
+// once the change is in, before the redraw. `drawnFor`: a lifecycle step's, the order's state its form was drawn in.
+// Rejects, with nothing changed, when the phone cannot store it (its storage full), or with StepNotOpen when it is a
+// lifecycle step the order no longer offers from that state.
+export async function queue(orderId, name, args, blobs, { consumes = null, queued = null, drawnFor = undefined } = {}) {
+  const write = async () => {
+    if (name === "order.transition" && !(await stepOpen(orderId, args, drawnFor))) {
+      throw new StepNotOpen(`${args.action} → ${args.to} is not open on order ${orderId}`);
+    }
+    return S.enqueue(shared.db, { name, args, order_id: orderId, base_version: await baseVersion(orderId),
+      blobs: blobs || [], consumes });
+  };
+  const entry = await (name === "order.transition" ? oneStepAtATime(write) : write());
   if (!entry) { return null; }
   tellOtherTabs(orderId, "queue");  // the job's other tabs show the change queued (and the draft it used up gone)
   if (queued) { queued(); }
@@ -57,20 +68,27 @@ export async function undoableStep(orderId) {
 // Take back a queued step that has not been sent. Its number stays in the outbox as
 // "sync.withdrawn", which the server consumes without effect: numbers never get a gap, and a
 // step the server did receive after all (an answer lost on the way) keeps its original result.
-// Runs under the sync loop's lock, so the step cannot be on its way meanwhile. Resolves to false
-// when a sync is running (try again in a moment) or the step was sent already.
+// Runs under the sync loop's lock, so the step cannot be on its way meanwhile. Only the order's step that may be taken
+// back now (undoableStep) goes: an "undo" drawn before another tab took it back, or queued a step after it, rewrote
+// the entry taken back already, or left the later step stranded (review r67). Resolves to "withdrawn", "sending" (a
+// sync is running: try again in a moment) or "gone" (sent already, taken back already, or no longer the last step).
 export async function withdraw(seq) {
   const take = async () => {
+    const entry = await shared.db.get("outbox", seq);
+    const last = entry && await undoableStep(entry.order_id);
+    if (!last || last.seq !== seq) { return "gone"; }
     const tx = shared.db.transaction("outbox", "readwrite");
-    const entry = await tx.store.get(seq);
-    if (!entry || entry.state !== "pending") { await tx.done; return false; }
-    await tx.store.put(Object.assign(entry, { name: "sync.withdrawn", args: { name: entry.name }, withdrawn: entry.args }));
+    const now = await tx.store.get(seq);
+    if (!now || now.state !== "pending" || now.name !== "order.transition") { await tx.done; return "gone"; }
+    await tx.store.put(Object.assign(now, { name: "sync.withdrawn", args: { name: now.name }, withdrawn: now.args }));
     await tx.done;
-    tellOtherTabs(entry.order_id, "queue");
-    return true;
+    tellOtherTabs(now.order_id, "queue");
+    return "withdrawn";
   };
+  // Under the step lock too: a step queued in another tab meanwhile comes before or after, never between.
   const done = navigator.locks
-    ? await navigator.locks.request(`ontrack-sync-${boot.user.id}`, { ifAvailable: true }, (lock) => (lock ? take() : false))
+    ? await navigator.locks.request(`ontrack-sync-${boot.user.id}`, { ifAvailable: true },
+      (lock) => (lock ? oneStepAtATime(take) : "sending"))
     : await take();
   await shared.render();
   return done;

@@ -250,7 +250,10 @@ def _register_errors(app):
         if request.path.startswith("/api/v1/"):  # other systems get RFC 9457 problems (webapp/api/problems.py)
             from .api import problems
             allowed = getattr(exc, "valid_methods", None)  # a 405 names what is allowed (RFC 9110)
-            return problems.for_status(status, headers={"Allow": ", ".join(allowed)} if allowed else None)
+            # A handler for a status wins over the API blueprint's for every HTTPException (Flask looks for a status's
+            # handler first), so the detail of why a body was refused is given here (review r67: it was dropped).
+            detail = getattr(exc, "description", None) if status in (400, 413, 415) else None
+            return problems.for_status(status, detail, headers={"Allow": ", ".join(allowed)} if allowed else None)
         if _wants_json():
             return jsonify(error=message, **({"code": codes[status]} if status in codes else {})), status
         return render_template("error.html", status=status, message=message), status

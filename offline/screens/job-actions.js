@@ -99,7 +99,7 @@ async function submitAction(event, order) {
   if (Object.keys(fields).length) { args.fields = fields; }
   recorded();
   try {
-    await queue(order.id, "order.transition", args);
+    await queue(order.id, "order.transition", args, null, { drawnFor: order.state });
   } catch (error) {
     if (!(error instanceof StepNotOpen)) { throw error; }
     // The page was older than the phone's outbox: it is drawn as the job now is, and says why nothing happened.
@@ -265,10 +265,12 @@ function restoreForm(order, action, playbooks, draft) {
 
 async function undo(seq) {
   recorded();
-  if (!(await withdraw(seq))) {
-    const box = document.getElementById("steps-error");
-    if (box) { box.textContent = t("This step is being sent right now; it can no longer be taken back."); box.hidden = false; }
-  }
+  const done = await withdraw(seq);
+  const box = document.getElementById("steps-error");
+  if (done === "withdrawn" || !box) { return; }
+  box.textContent = done === "sending" ? t("This step is being sent right now; it can no longer be taken back.")
+    : t("This step can no longer be taken back: it was sent or taken back already, maybe in another tab. The page now shows where the job is.");
+  box.hidden = false;
 }
 
 // A done row keeps the place of its "undo" button whether it shows or not: the button goes when the step is

@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from .. import strict_json
 from ..db import get_db
@@ -84,6 +84,8 @@ class AppJSONParser(FlaskParser):
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
+            if req.get_data(cache=True):  # a body sent as text/plain was answered "every field missing" (review r67)
+                raise UnsupportedMediaType(description="send the body as JSON, with Content-Type: application/json")
             return core.missing
         try:
             return strict_json.loads(req.get_data(cache=True))

@@ -152,7 +152,7 @@ class BatchResultSchema(Schema):
 class OrderUpdateSchema(Strict):
     """Intake fields to change (any subset), optionally guarded by the version you read."""
 
-    version = fields.Integer(validate=validate.Range(min=1, max=2 ** 31),
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=2 ** 31),  # 1.5 is no version (review r67)
                              metadata={"description": "the order's version you last read; refused with 409 if it moved on"})
     access_type = choice(labels.ACCESS_TYPES)
     symptom = choice(labels.SYMPTOMS)
@@ -280,7 +280,7 @@ class AlarmSchema(Strict):
     onu = text(60, load_default="")
     occurred_at = fields.AwareDateTime(required=True, format="iso", metadata={"description": TIME},
                                        validate=lambda moment: 1970 <= moment.year < 3000 or _implausible())
-    affected_users = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=1000000),
+    affected_users = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=1000000),
                                     metadata={"description": "when the NMS knows it; the account mapping's count wins"})
     district = text(80, load_default="")
     community = text(80, load_default="")
