@@ -87,6 +87,90 @@ export async function jpegColour(file) {
   return { side: Math.max(frame.width, frame.height), chroma_block: block, chroma_table_sum: sum };
 }
 
+// What a lossy WebP's header says of its colour, read before the phone re-encodes it, as jpegColour for a JPEG: →
+// {side: the long side in pixels, chroma_ac_step: the step its coarsest segment rounds colour by (RFC 6386 9.6, 14.1)},
+// or null (lossless, not a WebP, cut short, odd). webapp/led/vp8.py reads the same on the server; the reader takes the
+// step as webapp/led/reader.py _webp_coarseness does.
+export async function webpColour(file) {
+  if ((await formatOf(file)) !== "webp") { return null; }
+  const b = new Uint8Array(await file.slice(0, 1 << 16).arrayBuffer());
+  const frame = vp8Chunk(b);
+  if (!frame || frame.length < 10 || (frame[0] & 1) || frame[3] !== 0x9d || frame[4] !== 0x01 || frame[5] !== 0x2a) {
+    return null;
+  }
+  const width = (frame[6] | (frame[7] << 8)) & 0x3fff;
+  const height = (frame[8] | (frame[9] << 8)) & 0x3fff;
+  const steps = vp8ChromaSteps(frame);
+  return width && height ? { side: Math.max(width, height), chroma_ac_step: Math.max(...steps) } : null;
+}
+
+// The colour of the file the technician picked, as the server is to know it: jpegColour or webpColour, else null.
+export async function pickedColour(file) {
+  return (await jpegColour(file)) || webpColour(file);
+}
+
+// The payload of a WebP's "VP8 " chunk (RIFF chunks, padded to even sizes), or null (lossless "VP8L", none, cut short).
+function vp8Chunk(b) {
+  for (let at = 12, n = 0; n < 64 && at + 8 <= b.length; n += 1) {
+    const kind = String.fromCharCode(...b.subarray(at, at + 4));
+    const size = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16)) + b[at + 7] * 2 ** 24;
+    if (kind === "VP8 ") { return b.subarray(at + 8, Math.min(b.length, at + 8 + size)); }
+    if (kind === "VP8L") { return null; }
+    at += 8 + size + (size & 1);
+  }
+  return null;
+}
+
+// RFC 6386 14.1's AC steps by quantizer index.
+const VP8_AC_STEPS = [
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
+  35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 60, 62, 64, 66, 68,
+  70, 72, 74, 76, 78, 80, 82, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 106, 108, 110, 112, 114, 116, 119, 122,
+  125, 128, 131, 134, 137, 140, 143, 146, 149, 152, 155, 158, 161, 164, 167, 170, 173, 177, 181, 185, 189, 193, 197,
+  201, 205, 209, 213, 217, 221, 225, 229, 234, 239, 245, 249, 254, 259, 264, 269, 274, 279, 284];
+
+// The chroma AC steps of a VP8 key frame `frame` (bytes): one per segment given a quantizer, else the frame's. Its
+// header is read with RFC 6386 7.3's boolean decoder as far as the quantizer indices (9.2-9.6, 19.2).
+function vp8ChromaSteps(frame) {
+  let at = 10;
+  const byte = () => (at < frame.length ? frame[at++] : 0);  // past the end: zeros (7.3)
+  let value = (byte() << 8) | byte();
+  let range = 255;
+  let bits = 0;
+  const bool = (probability = 128) => {
+    const split = 1 + (((range - 1) * probability) >> 8);
+    let bit = 0;
+    if (value >= split << 8) { bit = 1; range -= split; value -= split << 8; } else { range = split; }
+    while (range < 128) {
+      value <<= 1; range <<= 1; bits += 1;
+      if (bits === 8) { bits = 0; value |= byte(); }
+    }
+    return bit;
+  };
+  const literal = (n) => { let number = 0; for (let i = 0; i < n; i += 1) { number = (number << 1) | bool(); } return number; };
+  const signed = (n) => { if (!bool()) { return 0; } const m = literal(n); return bool() ? -m : m; };
+  literal(2);  // colour space, clamping
+  let segments = [];
+  let absolute = false;
+  if (bool()) {  // segmentation
+    const updateMap = bool();
+    if (bool()) {  // segment data
+      absolute = Boolean(bool());
+      segments = [0, 1, 2, 3].map(() => signed(7));
+      for (let i = 0; i < 4; i += 1) { signed(6); }
+    }
+    if (updateMap) { for (let i = 0; i < 3; i += 1) { if (bool()) { literal(8); } } }
+  }
+  literal(10);  // filter type, level, sharpness
+  if (bool() && bool()) { for (let i = 0; i < 8; i += 1) { signed(6); } }  // loop filter deltas
+  literal(2);  // DCT partitions
+  const yAc = literal(7);
+  for (let i = 0; i < 4; i += 1) { signed(4); }  // y_dc, y2_dc, y2_ac, uv_dc
+  const uvAc = signed(4);
+  const bases = segments.length ? segments.map((q) => (absolute ? q : yAc + q)) : [yAc];
+  return bases.map((q) => VP8_AC_STEPS[Math.min(127, Math.max(0, q + uvAc))]);
+}
+
 // A picked file that is no photo the phone can use: code "damaged" (its first bytes name an image format, yet it
 // cannot be decoded: a photo cut short by a full phone or a broken transfer), "empty" (0 bytes: a camera or a transfer
 // that saved nothing, review r18), "pixels" (it states more pixels than the server takes, and the phone cannot open it),

@@ -200,11 +200,16 @@
     }
   }
 
-  // Map(order_id → [seq]) of the sent `entries` the server has applied (seq ≤ lastSeq).
+  // Map(order_id → [seq]) of the sent `entries` the server has applied (seq ≤ lastSeq); its `returned`: the orders of
+  // which one was the closure reply (the step "return").
   function appliedByOrder(entries, lastSeq) {
     var applied = new Map();
+    applied.returned = new Set();
     entries.forEach(function (e) {
       if (e.seq <= lastSeq) { applied.set(e.order_id, (applied.get(e.order_id) || []).concat([e.seq])); }
+      if (e.seq <= lastSeq && e.name === "order.transition" && e.args && e.args.action === "return") {
+        applied.returned.add(e.order_id);
+      }
     });
     return applied;
   }
@@ -254,6 +259,11 @@
         var c = changes[i];
         var store = tx.objectStore(c.table === "reference" ? "reference" : "orders");
         if (c.deleted) { writes.push(store.delete(c.id)); }
+        if (c.deleted && c.table !== "reference" && applied.returned.has(c.id)) {
+          // The order left the phone because this phone's closure reply went through: its page says so, not "not on
+          // this phone: reassigned or finished?" (review r67). The last one only: it is the page on screen.
+          writes.push(tx.objectStore("meta").put({ id: c.id, at: Date.now() }, "last_returned"));
+        }
         else if (c.table === "reference") { writes.push(store.put({ id: c.id, version: c.version, data: c.data })); }
         else { writes.push(store.put(c.data)); }
         if (c.table !== "reference") {

@@ -176,7 +176,7 @@ def test_a_burst_offline_is_read_when_it_syncs_and_one_tap_corrects_it(app, serv
     states = {s["label"]: s["state"] for s in json.loads(confirmed[0][0])}
     assert states["PON"] == "blinking" and states["LAN2"] == "blinking"
     assert [c["label"] for c in json.loads(confirmed[0][1])] == ["LAN2"]
-    expect(check.locator(".led-read")).to_contain_text("1 个灯已由你改正")
+    expect(check.locator(".led-read")).to_contain_text("1 个灯由你改过")
     shot(page, "53-led-confirmed")
 
     # The FTTH guide now offers the confirmed states: Power on, LOS off, PON flashing.

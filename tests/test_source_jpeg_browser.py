@@ -132,3 +132,71 @@ def test_a_coarse_gallery_photo_picked_offline_reads_no_lit_light_off(app, serve
     reading = json.loads(row[1])
     assert reading["leds"] and (not reading["quality"]["ok"] or lit_read_off(reading, "panel_02.jpg") == []), reading
     assert context.errors == []
+
+
+def webp_files():
+    """Lossy WebPs at several qualities (one with EXIF: the extended format, VP8X), a lossless one, a JPEG, cut short."""
+    scene = Image.linear_gradient("L").resize((900, 600)).convert("RGB")
+    scene.paste((30, 200, 60), (100, 100, 300, 200))
+    out = {}
+    for quality in (5, 30, 60, 90):
+        data = io.BytesIO()
+        scene.save(data, "WEBP", quality=quality)
+        out[f"quality {quality}"] = data.getvalue()
+    data = io.BytesIO()
+    scene.save(data, "WEBP", quality=30, exif=b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x00\x00")
+    out["with EXIF (VP8X)"] = data.getvalue()
+    data = io.BytesIO()
+    scene.save(data, "WEBP", lossless=True)
+    out["lossless"] = data.getvalue()
+    out["JPEG"] = saved(scene, quality=40)
+    out["cut short"] = out["quality 30"][:28]
+    return out
+
+
+def test_the_phone_reads_a_webp_s_colour_step_as_the_server_does(server, phone_profile):  # noqa: F811
+    """offline/photos.js webpColour against webapp/led/vp8.py on the same files."""
+    from webapp.led import vp8
+    cases = webp_files()
+    context = phone_profile()
+    page = context.new_page()
+    log_in(page, server.url, "techa")
+    expect(page.locator("body[data-ready='1']")).to_have_count(1)
+    read = page.evaluate("""async (cases) => { const m = await import("/offline/photos.js");
+        const out = {};
+        for (const [name, data] of Object.entries(cases)) {
+          const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+          out[name] = await m.webpColour(new File([bytes], "picked.webp", { type: "image/webp" }));
+        }
+        return out; }""", {name: base64.b64encode(data).decode() for name, data in cases.items()})
+    expected = {}
+    for name, data in cases.items():
+        steps = vp8.chroma_ac_steps(data)
+        expected[name] = {"side": 900, "chroma_ac_step": max(steps)} if steps else None
+    assert [name for name, value in expected.items() if value is None] == ["lossless", "JPEG", "cut short"]
+    assert expected["with EXIF (VP8X)"] == expected["quality 30"]
+    assert read == expected
+
+
+@needs_photos
+def test_a_coarse_webp_picked_offline_reads_no_lit_light_off(app, server, db, user_ids, phone_profile, tmp_path):  # noqa: F811
+    """panel_02 at 800 pixels saved as WebP at quality 30: the phone's JPEG copy alone read its dim lit LAN "off"."""
+    order_id, _desk = dispatch_order(app, user_ids)
+    image = Image.open(io.BytesIO(gallery_photo(800, 95)[0])).convert("RGB")
+    picked = io.BytesIO()
+    image.save(picked, "WEBP", quality=30)
+    path = tmp_path / "panel.webp"
+    path.write_bytes(picked.getvalue())
+    context, page = open_job(phone_profile, server, order_id)
+    go_offline(server, context)
+    draft = picked_draft(page, MODELS["panel_02.jpg"], str(path))
+    draft.locator("[data-led-save]").tap()
+    expect(page.locator(".led-check")).to_have_count(1)
+    go_online(server, context, page)
+    expect(page.locator("#sync-waiting")).to_have_attribute("data-count", "0", timeout=30000)
+    pull_reading(page, page.locator(".led-check").first)
+    row = db.execute("SELECT source_jpeg, reading FROM led_checks WHERE order_id = ?", [order_id]).fetchone()
+    assert row and set(json.loads(row[0])) == {"side", "chroma_ac_step"}, row
+    reading = json.loads(row[1])
+    assert reading["leds"] and (not reading["quality"]["ok"] or lit_read_off(reading, "panel_02.jpg") == []), reading
+    assert context.errors == []

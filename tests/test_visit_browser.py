@@ -178,6 +178,10 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     assert json.loads(order["closure"])["equipment_replaced"] == "无"
     signed = json.loads(db.execute("SELECT report FROM signoffs WHERE order_id = ?", [order_id]).fetchone()[0])
     assert signed["found"].startswith("入户皮线在门框处压断") and signed["done"].startswith("更换 5 米皮线")
+    # The returned order leaves the phone: its page says the closure reply went through (review r67: it said "not on
+    # this phone: it may have been reassigned or finished").
+    expect(page.locator("#order-returned")).to_contain_text("返单已发送", timeout=10000)
+    shot(page, "visit-returned-and-gone")
     assert context.errors == []
 
     # The desk's order page: sign-off, signature, answers, report link, and both times in the timeline.

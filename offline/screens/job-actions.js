@@ -287,16 +287,19 @@ async function visitRows(order, byName, playbooks) {
   const undoable = (action) => (pending && pending.args.action === action ? pending : null);
   const draft = async (name) => loadDraft(order.id, name);
   const signed = (order.signoffs || []).length > 0;
+  // The appointment's row says the window booked, not only when it was made (review r67: after 已出发 it said 06:23).
+  const booked = () => `${label("action", "make_appointment")} ${when(order.appointment_start)}–${(when(order.appointment_end) || "").slice(-5)}`;
   const lifecycle = (name) => {
     const event = lastEvent(order, name);
     if (byName[name]) { return null; }  // open now: drawn by the caller
-    return event ? doneRow(name, stepWord(order, name), event.at, undoable(name)) : laterRow(name, stepWord(order, name));
+    const words = name === "make_appointment" && order.appointment_start ? booked() : stepWord(order, name);
+    return event ? doneRow(name, words, event.at, undoable(name)) : laterRow(name, stepWord(order, name));
   };
   const rows = [];
   for (const name of ["accept", "make_appointment", "depart", "arrive"]) {
     if (byName[name] && name === "make_appointment") {
       const done = lastEvent(order, name);
-      rows.push(done ? html`${doneRow(name, `${label("action", name)} ${when(order.appointment_start)}–${(when(order.appointment_end) || "").slice(-5)}`, done.at, undoable(name))}
+      rows.push(done ? html`${doneRow(name, booked(), done.at, undoable(name))}
         <li class="step change"><details><summary>${t("Change the appointment")}</summary>${appointmentForm(order, byName[name], await draft(name))}</details></li>`
         : nowRow(name, html`<h2>${t("Appointment")}</h2>${appointmentForm(order, byName[name], await draft(name))}`));
     } else {

@@ -151,10 +151,14 @@ function historyView(o) {
 
 const back = html`<p class="back-row"><a class="back" data-nav href="/jobs/">← ${t("My jobs")}</a></p>`;
 
-// The screen for an order that is not on this phone.
+// The screen for an order that is not on this phone: one whose closure reply this phone sent says it went through.
 export async function missingJobScreen(id) {
-  return { title: null, view: html`${back}${await attentionView(id)}
-    <p class="card">${t("This order is not on this phone: it may have been reassigned or finished.")}</p>` };
+  const returned = await shared.db.get("meta", "last_returned");
+  const words = returned && returned.id === id
+    ? html`<p class="card" id="order-returned"><strong>${t("Closure reply sent: this order is done.")}</strong>
+      ${t("It has left this phone's list.")}</p>`
+    : html`<p class="card">${t("This order is not on this phone: it may have been reassigned or finished.")}</p>`;
+  return { title: null, view: html`${back}${await attentionView(id)}${words}` };
 }
 
 // The job page for an order view: {title, view}.

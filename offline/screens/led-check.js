@@ -8,7 +8,7 @@ import { colon, t, label, LED_WORDS } from "../i18n.js";
 import { when } from "../time.js";
 import { orderView, reference } from "../order-view.js";
 import { queue } from "../outbox.js";
-import { jpegColour, photoSrc, problemWords, sha256, shrunk } from "../photos.js";
+import { photoSrc, pickedColour, problemWords, sha256, shrunk } from "../photos.js";
 import { pendingMark, scrollToId, showError } from "../ui.js";
 import { openCamera } from "./led-camera.js";
 import { changeValue, draftKey, dropValue, keepValue, loadDraft } from "../drafts.js";
@@ -225,7 +225,7 @@ function checkStatus(check, reading, model) {
   const settled = check.confirmations && !edits[check.id];  // confirmed after the reading came back
   const nothingTold = reading.every((l) => l.state === "unsure");
   const open = shownStates(check).filter((s) => s.state === "unsure").length;  // neither read nor tapped yet
-  const words = settled ? (differ ? t("Confirmed: you corrected %(n)d lights the photo read otherwise.", { n: differ })
+  const words = settled ? (differ ? t("Confirmed: you set %(n)d lights otherwise than the photo read them; yours count.", { n: differ })
     : filled ? t("Confirmed: %(n)d lights the photo could not tell were said by you.", { n: filled }) : t("Read from the photo and confirmed."))
     : differ ? t("The photo reading differs from your taps on %(n)d lights: look again and confirm.", { n: differ })
       : nothingTold  // nothing read: "read from the photo" would say the opposite
@@ -414,8 +414,8 @@ async function pickPhoto(event, o) {
     const frame = { width: bitmap.width, height: bitmap.height };
     bitmap.close();
     showError("led-error", "");
-    // The picked file's colour, which the copy sent no longer says (photos.js jpegColour): the reader needs it.
-    const source = await jpegColour(file);
+    // The picked file's colour, which the copy sent no longer says (photos.js pickedColour): the reader needs it.
+    const source = await pickedColour(file);
     await startDraft(o.id, { model: chosen.model, capture: "photo", frames: 1, blob, frame, guided: false, source });
   } catch (err) {
     // The lights are marked on the photo here, so the phone must show it: a HEIC it cannot open is no use (review r11).

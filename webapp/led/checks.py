@@ -47,9 +47,17 @@ def source_jpeg(value):
     under the stored copy's, which the phone never enlarges), "chroma_block": the size in its pixels of a block of its
     colour (8 × the most the brightness's sampling factors exceed the colour's, across or down, 8–32),
     "chroma_table_sum": the sum of its colour's quantization table (64 × 1 to 64 × 65535, T.81 B.2.4.1)} → that dict
-    (numbers as floats and ints). None → None. ValueError for anything else (the reader would take it on trust)."""
+    (numbers as floats and ints). A lossy WebP picked instead (photos.js webpColour): {"side", "chroma_ac_step": the
+    step its coarsest segment rounds colour by, 4–284 (RFC 6386 14.1)}. None → None. ValueError for anything else (the
+    reader would take it on trust)."""
     if value is None:
         return None
+    if isinstance(value, dict) and set(value) == {"side", "chroma_ac_step"}:
+        side, step = value["side"], value["chroma_ac_step"]
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (side, step)) or not (
+                1 <= side <= 16383 and 4 <= step <= 284):  # VP8 sizes are 14 bits (RFC 6386 9.1)
+            raise ValueError("source_jpeg")
+        return {"side": side, "chroma_ac_step": step}
     if not isinstance(value, dict) or set(value) != {"side", "chroma_block", "chroma_table_sum"}:
         raise ValueError("source_jpeg")
     side, block, total = value["side"], value["chroma_block"], value["chroma_table_sum"]

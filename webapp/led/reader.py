@@ -82,8 +82,9 @@ import numpy as np
 from PIL import Image
 
 from ..images import MAX_BYTES as FILE_BYTES, ImageProblem, open_checked, see_through_share, to_8bit, upright
+from . import vp8
 
-VERSION = "2026-12-07.52"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
+VERSION = "2026-12-07.53"  # .3 lines (cables) are not lit spots; .4 slot placements refined; .5 unseen off between
 # lit lights; .6 a row's direction unsettled (turned over, a column) and a row longer than the model are unsure;
 # too far by the row's span, glare over an unread row; bursts of different scenes a retake ("moved"), advice with
 # rows read nearly all unsure, JPEG speckle is no "blurred"; .7 clipped print is no white light, a frame whose
@@ -163,6 +164,7 @@ VERSION = "2026-12-07.52"  # .3 lines (cables) are not lit spots; .4 slot placem
 # .51 ... also when the photo was turned or mirrored since (each grid and the transposed table; review r64), and
 # the file's own brightness table is the one its frame header names
 # .52 on a grid a turn moved, more coefficients may lie between zero and half a step (PRIMARY_MOVED; review r65)
+# .53 a lossy WebP's colour rounding is read from its VP8 header, uploaded or picked on the phone (_webp_coarseness)
 GUIDE_LEFT, GUIDE_RIGHT = 0.15, 0.85
 WORK_SIDE = 1000  # 4000-pixel photos decode at a quarter (JPEG draft) and need no further shrinking
 MIN_SIDE = 16  # a photo thinner than this (working pixels) is no photo of a panel (review r4: 4000×3 crashed)
@@ -533,6 +535,17 @@ LENS_TINT, TINT_RADIUS, TINT_RING, TINT_PEAK = 0.04, 0.12, 0.3, 2.0
 # 0.85) and the server again (85) comes with quality 85's tables, its colour already rounded by the file picked: the
 # phone reads that file's header (photos.js jpegColour) and the check carries it (open_photo's `source`).
 CHROMA_TABLE_SUM, COARSE_LENS = 5505, 0.55
+# A lossy WebP (VP8, RFC 6386) rounds colour in blocks of 4 × 4 chroma samples (8 pixels) by one step for every AC
+# coefficient, low frequencies too (webapp/led/vp8.py): its step over WEBP_STEP is taken as the scale of a JPEG's table
+# on such blocks. Measured on the real photos saved as WebP at 600-1,400 pixels, Pillow's quality 10-90 (the coarsest
+# segment's step 12-161): a dim lit LED's tint was gone, and the light read "off" 0.92-0.94, in 10 of 191 readings,
+# all with the lens under 0.28 of the step across (panel_02's LAN at 1,000 pixels, quality 60: lens 12 pixels, step
+# 45); 4.4 / WEBP_STEP = 0.31 of the step holds "off" in doubt there. On renders nobody tuned this on (the labelled
+# set's single good photos, seeds 1000-1399, saved as WebP at 20, 45 and 75: 4,834 lights) a lit light read "off" 8 → 0,
+# at the cost of lights decided right 2,408 → 1,609: a lens that small shows no tint either way after such rounding,
+# so "off" there was never evidenced (the lit ones lost read off at lens 0.04-0.24 of the step, the right ones lost
+# at 0.03-0.29: no cut parts them).
+WEBP_STEP = 14.0
 # The standard luminance quantization table's first rows (ITU-T T.81 K.1), for _primary_scale: the low-frequency
 # coefficients it tests (row, column: vertical, horizontal frequency), the qualities tried (libjpeg's scaling, coarsest
 # first), how clustered at one quality's steps the coefficients must be, and how many must be there to judge. At most
@@ -681,8 +694,9 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     are webapp/images.py's (size, pixels, bombs, format, truncation). With `draft`, a JPEG is
     decoded directly at 1/2, 1/4 or 1/8 scale, which is most of the speed. `source`: the header of
     the JPEG this photo was made from on the phone (checks.source_jpeg: {"side", "chroma_block",
-    "chroma_table_sum"}), or None; the coarser of its colour and this file's is kept (_coarse_chroma), and of a
-    coarser compression the file's pixels show it went through before (_primary_scale; single photos decoded whole).
+    "chroma_table_sum"}, or a lossy WebP's {"side", "chroma_ac_step"}), or None; the coarser of its colour and this
+    file's is kept (_coarse_chroma), and of a coarser compression the file's pixels show it went through before
+    (_primary_scale; single JPEGs decoded whole).
     """
     def longest(w, h):
         return max(w, h / max(1, frames))
@@ -691,8 +705,9 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
 
     def smaller(image):
         layers = getattr(image, "layer", None) or [(1, 1, 1, 0)]  # (component, sampling across, down, its table)
-        encoded.update(side=max(image.size), chroma=_chroma_coarseness(image),  # before any draft scale or turn
-                       luma=(getattr(image, "quantization", None) or {}).get(layers[0][3]))
+        encoded.update(side=max(image.size), chroma=_chroma_coarseness(image) or _webp_coarseness(image, data),
+                       luma=(getattr(image, "quantization", None) or {}).get(layers[0][3]),  # before any draft or turn
+                       jpeg=image.format in ("JPEG", "MPO"))
         if draft and image.format in ("JPEG", "MPO"):  # MPO: a phone JPEG with a multi-picture index
             w, h = image.size
             scale = work_side / longest(w, h)
@@ -708,7 +723,7 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
         raise PhotoError("unreadable", FILE_PROBLEMS["unreadable"])
     image = to_8bit(opened)
     primary = None
-    if frames == 1 and encoded.get("chroma") and max(image.size) == encoded["side"]:
+    if frames == 1 and encoded.get("jpeg") and encoded.get("chroma") and max(image.size) == encoded["side"]:
         # decoded whole (not in draft): a coarser compression before this file's shows in its pixels (_primary_scale)
         primary = _primary_scale(np.asarray(image.convert("L"), np.float32), encoded.get("luma"))
     if longest(*image.size) > work_side:
@@ -720,7 +735,9 @@ def open_photo(data, draft=True, work_side=WORK_SIDE, frames=1, source=None):
     if encoded.get("chroma"):
         block, scale = encoded["chroma"]
         coarseness.append((block * max(image.size) / encoded["side"], scale))
-    if source:
+    if source and "chroma_ac_step" in source:  # a lossy WebP picked on the phone (_webp_coarseness)
+        coarseness.append((8.0 * max(image.size) / source["side"], source["chroma_ac_step"] / WEBP_STEP))
+    elif source:
         coarseness.append((source["chroma_block"] * max(image.size) / source["side"],
                            source["chroma_table_sum"] / CHROMA_TABLE_SUM))
     if primary and primary > encoded["chroma"][1]:
@@ -838,8 +855,9 @@ def _chroma_coarseness(image):
     """(block, scale) of a JPEG's colour: the size in the photo's pixels of one block of its chroma samples (8, or 16
     where the colour is sampled at half the width or half the height, the larger) and its chroma quantization table's
     scale against the standard table (sum over sum, so the tables' order does not matter; 1.0 at libjpeg's quality 50,
-    0.3 at 85, 1.67 at 30). None for any other format (a lossy WebP's rounding is not read yet), or a JPEG without
-    colour (greyscale). offline/photos.js jpegColour reads the same from a picked file's header."""
+    0.3 at 85, 1.67 at 30). None for any other format, or a JPEG without
+    colour (greyscale); a lossy WebP's is _webp_coarseness. offline/photos.js jpegColour reads the same from a picked
+    file's header."""
     tables = getattr(image, "quantization", None) or {}
     layers = getattr(image, "layer", None) or []
     if image.format not in ("JPEG", "MPO") or len(layers) < 2 or len(layers[1]) < 4:
@@ -851,6 +869,16 @@ def _chroma_coarseness(image):
     if table not in tables:  # the colour's own table: one file may round colour by the brightness table (review r60)
         return None
     return 8.0 * max(luma_h / chroma_h, luma_v / chroma_v), float(sum(tables[table])) / CHROMA_TABLE_SUM
+
+
+def _webp_coarseness(image, data):
+    """(block, scale) of a lossy WebP's colour, as _chroma_coarseness gives a JPEG's: 8 pixels (4:2:0, blocks of 4
+    samples) and the coarsest segment's chroma AC step over WEBP_STEP (vp8.chroma_ac_steps). None for any other file
+    (a lossless WebP keeps every tint). `data`: the file's bytes."""
+    if image.format != "WEBP":
+        return None
+    steps = vp8.chroma_ac_steps(data)
+    return (8.0, max(steps) / WEBP_STEP) if steps else None
 
 
 def split_sheet(image, count):
