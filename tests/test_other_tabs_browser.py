@@ -23,6 +23,18 @@ def other_tab(context, url, deaf=False):
     return tab
 
 
+def typed_note(tab, words, elsewhere):
+    """Type `words` into `tab`'s note box, do `elsewhere()` in another tab, and check the box did not move. → the box."""
+    note = tab.locator("#note-form textarea[name=text]")
+    note.tap()
+    note.type(words)
+    top = note.bounding_box()["y"]
+    elsewhere()
+    tab.wait_for_timeout(1500)
+    assert abs(note.bounding_box()["y"] - top) < 1, "the field being typed in moved"
+    return note
+
+
 def test_a_step_queued_or_taken_back_in_one_tab_shows_in_the_other(app, server, db, user_ids, phone_profile):  # noqa: F811
     order_id, context, page = offline_job(app, user_ids, phone_profile, server)
     other = other_tab(context, page.url)
@@ -65,13 +77,7 @@ def test_a_tab_being_typed_in_waits_and_does_not_take_a_step_twice(app, server, 
     from tests.test_offline_browser import stored_records
     order_id, context, page = offline_job(app, user_ids, phone_profile, server)
     typing = other_tab(context, page.url)
-    note = typing.locator("#note-form textarea[name=text]")
-    note.tap()
-    note.type("光猫 LOS 红灯")
-    top = note.bounding_box()["y"]
-    tap_through(page, "accept")
-    typing.wait_for_timeout(1500)
-    assert abs(note.bounding_box()["y"] - top) < 1, "the field being typed in moved"
+    note = typed_note(typing, "光猫 LOS 红灯", lambda: tap_through(page, "accept"))
     expect(note).to_have_value("光猫 LOS 红灯")
     typing.locator("button[data-action=accept]").tap()  # the page still offers it: it was being filled in
     expect(typing.locator("#steps-error")).to_contain_text("另一个标签页", timeout=5000)
@@ -109,13 +115,7 @@ def test_an_led_photo_chosen_in_another_tab_waits_while_a_note_is_typed(
     from tests.test_led_drafts_browser import choose_photo
     order_id, context, page = offline_job(app, user_ids, phone_profile, server)
     typing = other_tab(context, page.url)
-    note = typing.locator("#note-form textarea[name=text]")
-    note.tap()
-    note.type("光猫 PON 灯闪烁")
-    top = note.bounding_box()["y"]
-    choose_photo(page, tmp_path)
-    typing.wait_for_timeout(1500)
-    assert abs(note.bounding_box()["y"] - top) < 1, "the field being typed in moved"
+    note = typed_note(typing, "光猫 PON 灯闪烁", lambda: choose_photo(page, tmp_path))
     expect(note).to_have_value("光猫 PON 灯闪烁")
     assert context.errors == []
 
