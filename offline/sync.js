@@ -258,12 +258,12 @@
       for (; i < changes.length && Date.now() - started < WRITE_SLICE_MS; i++) {
         var c = changes[i];
         var store = tx.objectStore(c.table === "reference" ? "reference" : "orders");
-        if (c.deleted) { writes.push(store.delete(c.id)); }
         if (c.deleted && c.table !== "reference" && applied.returned.has(c.id)) {
           // The order left the phone because this phone's closure reply went through: its page says so, not "not on
           // this phone: reassigned or finished?" (review r67). The last one only: it is the page on screen.
           writes.push(tx.objectStore("meta").put({ id: c.id, at: Date.now() }, "last_returned"));
         }
+        if (c.deleted) { writes.push(store.delete(c.id)); }
         else if (c.table === "reference") { writes.push(store.put({ id: c.id, version: c.version, data: c.data })); }
         else { writes.push(store.put(c.data)); }
         if (c.table !== "reference") {

@@ -182,6 +182,19 @@ def test_the_whole_visit_four_hours_offline_in_the_seeds_order_keeps_every_phone
     # this phone: it may have been reassigned or finished").
     expect(page.locator("#order-returned")).to_contain_text("返单已发送", timeout=10000)
     shot(page, "visit-returned-and-gone")
+    # The desk closes it; the phone's next pull drops nothing more and syncs on (review r68: a deletion other than
+    # the phone's own return was written as an order of null, and every sync after failed on it).
+    assert desk.post(f"/orders/{order_id}/act/close").status_code == 303
+    other_id, _desk = dispatch_order(app, user_ids)
+    synced = page.locator("#sync-status[data-state=synced]")
+    page.locator("#sync-now").tap()
+    expect(synced).to_have_count(1, timeout=30000)
+    assert desk.post("/dispatch/assign", {"order_id": str(other_id), "technician_id": str(user_ids["techb"])}).status_code == 303
+    for _ in range(2):  # reassigned: it leaves the phone, and the sync after still goes through
+        page.locator("#sync-now").tap()
+        page.wait_for_timeout(300)
+        expect(synced).to_have_count(1, timeout=30000)
+    assert page.evaluate("() => document.getElementById('sync-status').dataset.state") == "synced"
     assert context.errors == []
 
     # The desk's order page: sign-off, signature, answers, report link, and both times in the timeline.
