@@ -93,11 +93,11 @@ export async function jpegColour(file) {
 // step as webapp/led/reader.py _webp_coarseness does.
 export async function webpColour(file) {
   if ((await formatOf(file)) !== "webp") { return null; }
-  const b = new Uint8Array(await file.slice(0, 1 << 16).arrayBuffer());
-  const frame = vp8Chunk(b);
+  const frame = await vp8Chunk(file);
   if (!frame || frame.length < 10 || (frame[0] & 1) || frame[3] !== 0x9d || frame[4] !== 0x01 || frame[5] !== 0x2a) {
     return null;
   }
+  if (frame.length > 10 && frame[10] === 0xff) { return null; }  // the decoder would start past its range (vp8.py)
   const width = (frame[6] | (frame[7] << 8)) & 0x3fff;
   const height = (frame[8] | (frame[9] << 8)) & 0x3fff;
   const steps = vp8ChromaSteps(frame);
@@ -109,14 +109,25 @@ export async function pickedColour(file) {
   return (await jpegColour(file)) || webpColour(file);
 }
 
-// The payload of a WebP's "VP8 " chunk (RIFF chunks, padded to even sizes), or null (lossless "VP8L", none, cut short).
-function vp8Chunk(b) {
-  for (let at = 12, n = 0; n < 64 && at + 8 <= b.length; n += 1) {
-    const kind = String.fromCharCode(...b.subarray(at, at + 4));
-    const size = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16)) + b[at + 7] * 2 ** 24;
-    if (kind === "VP8 ") { return b.subarray(at + 8, Math.min(b.length, at + 8 + size)); }
+// The first 4 KB of a WebP file's first "VP8 " chunk (Uint8Array), or null (lossless "VP8L", none, cut short). Chunks
+// are walked by their sizes, reading only their 8-byte headers (an ICC profile before the image may be larger than
+// any fixed look-ahead, review r68); an animation's first frame is inside its first "ANMF", after 16 bytes of its own.
+async function vp8Chunk(file) {
+  const bytes = async (from, to) => new Uint8Array(await file.slice(from, to).arrayBuffer());
+  let at = 12;
+  let end = file.size;
+  for (let n = 0; n < 64 && at + 8 <= end; n += 1) {
+    const head = await bytes(at, at + 8);
+    const kind = String.fromCharCode(...head.subarray(0, 4));
+    const size = (head[4] | (head[5] << 8) | (head[6] << 16)) + head[7] * 2 ** 24;
+    if (kind === "VP8 ") { return bytes(at + 8, Math.min(at + 8 + size, at + 8 + 4096)); }
     if (kind === "VP8L") { return null; }
-    at += 8 + size + (size & 1);
+    if (kind === "ANMF") {
+      end = Math.min(end, at + 8 + size);
+      at += 8 + 16;
+    } else {
+      at += 8 + size + (size & 1);
+    }
   }
   return null;
 }

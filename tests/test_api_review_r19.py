@@ -162,3 +162,9 @@ def test_a_version_with_a_fraction_is_refused(crm):  # noqa: F811
     response = crm.patch(f"/api/v1/orders/{created.json['id']}", json={"version": 1.5, "customer_name": "孙女士"})
     assert response.status_code == 422 and "version" in response.json["errors"], response.json
     assert crm.get(f"/api/v1/orders/{created.json['id']}").json["customer_name"] == ORDER["customer_name"]
+
+
+def test_a_body_too_large_names_the_limit(crm):  # noqa: F811
+    """Review r68: the 413's detail was werkzeug's "exceeds the capacity limit", without the limit."""
+    response = crm.post("/api/v1/orders", data=b"x" * (3 * 1024 * 1024), content_type="application/json")
+    assert response.status_code == 413 and "2097152 bytes" in response.json["detail"], response.json

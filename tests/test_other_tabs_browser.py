@@ -159,3 +159,20 @@ def test_an_undo_drawn_before_the_step_was_taken_back_elsewhere_changes_nothing(
     assert entries[0]["withdrawn"]["action"] == "accept"  # what was taken back is kept
     expect(typing.locator("li.step.done[data-step=accept]")).to_have_count(1)
     assert context.errors == []
+
+
+def test_the_appointment_row_keeps_its_window_and_a_window_past_midnight_says_its_end_day(
+        app, server, db, user_ids, phone_profile):  # noqa: F811
+    """Review r67: once the next step was taken, the done 预约 row showed when the appointment was made, not the window;
+    review r68: a window ending after midnight read as ending the same day."""
+    order_id, context, page = offline_job(app, user_ids, phone_profile, server)
+    tap_through(page, "accept")
+    page.wait_for_timeout(300)
+    page.fill("input[name=appointment_start]", "2099-01-01T22:00")
+    page.fill("input[name=appointment_end]", "2099-01-02T01:00")
+    page.locator("button[data-action=make_appointment]").tap()
+    row = page.locator("li.step.done[data-step=make_appointment] .step-words")
+    expect(row).to_contain_text("01-01 22:00–01-02 01:00", timeout=5000)
+    tap_through(page, "depart")
+    expect(row).to_contain_text("01-01 22:00–01-02 01:00")
+    assert context.errors == []

@@ -161,6 +161,8 @@ def webp_files():
     data = io.BytesIO()
     scene.save(data, "WEBP", quality=30, exif=b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x00\x00")
     out["with EXIF (VP8X)"] = data.getvalue()
+    from tests.test_webp_colour import big_icc_and_animated
+    out["ICC profile over 64 KB"], out["animated"] = big_icc_and_animated(scene, 30)
     data = io.BytesIO()
     scene.save(data, "WEBP", lossless=True)
     out["lossless"] = data.getvalue()
@@ -179,7 +181,8 @@ def test_the_phone_reads_a_webp_s_colour_step_as_the_server_does(server, phone_p
         steps = vp8.chroma_ac_steps(data)
         expected[name] = {"side": 900, "chroma_ac_step": max(steps)} if steps else None
     assert [name for name, value in expected.items() if value is None] == ["lossless", "JPEG", "cut short"]
-    assert expected["with EXIF (VP8X)"] == expected["quality 30"]
+    assert expected["with EXIF (VP8X)"] == expected["quality 30"] == expected["ICC profile over 64 KB"]
+    assert expected["animated"]
     assert read == expected
 
 

@@ -61,10 +61,39 @@ def test_anything_else_gives_no_step_and_never_raises():
         assert result is None or all(step in vp8.AC_STEPS for step in result)
 
 
+def big_icc_and_animated(image, quality):
+    """The same picture as a WebP with an ICC profile over 64 KB before its image, and as a two-frame animation (its
+    frames inside ANMF chunks): review r68 found both gave no step (the first 64 KB and top-level chunks only)."""
+    profile = b"\x00" * 70_000
+    icc = webp(image, quality, icc_profile=profile)
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=quality, save_all=True, append_images=[image.rotate(1)], duration=100)
+    return icc, out.getvalue()
+
+
+def test_an_icc_profile_over_64_kb_or_an_animation_still_gives_the_step():
+    image = scene()
+    plain = vp8.chroma_ac_steps(webp(image, 30))
+    icc, animated = big_icc_and_animated(image, 30)
+    assert b"ICCP" in icc[:64] and b"ANMF" in animated[:200]
+    assert vp8.chroma_ac_steps(icc) == plain
+    assert vp8.chroma_ac_steps(animated) is not None and max(vp8.chroma_ac_steps(animated)) >= 0.8 * max(plain)
+
+
+def test_a_first_partition_starting_ff_gives_no_step():
+    """No encoder writes one (the boolean decoder's value would start past its range); libwebp refuses it, and the
+    phone's 32-bit value and the server's unbounded one read different steps from it (review r68)."""
+    data = bytearray(webp(scene(), 30))
+    at = data.index(b"VP8 ") + 8 + 10
+    data[at] = 0xFF
+    assert vp8.chroma_ac_steps(bytes(data)) is None
+
+
 def test_the_phone_s_webp_header_is_checked_like_a_jpeg_s():
     assert checks.source_jpeg({"side": 800, "chroma_ac_step": 78}) == {"side": 800, "chroma_ac_step": 78}
     for bad in ({"side": 800, "chroma_ac_step": 3}, {"side": 800, "chroma_ac_step": 285},
                 {"side": 800, "chroma_ac_step": 78.5}, {"side": 800, "chroma_ac_step": True},
+                {"side": 800, "chroma_ac_step": 77},  # no step of RFC 6386 14.1's table (review r68)
                 {"side": 20000, "chroma_ac_step": 78}, {"side": 800, "chroma_ac_step": 78, "chroma_block": 8}):
         with pytest.raises(ValueError):
             checks.source_jpeg(bad)

@@ -252,7 +252,9 @@ def _register_errors(app):
             allowed = getattr(exc, "valid_methods", None)  # a 405 names what is allowed (RFC 9110)
             # A handler for a status wins over the API blueprint's for every HTTPException (Flask looks for a status's
             # handler first), so the detail of why a body was refused is given here (review r67: it was dropped).
-            detail = getattr(exc, "description", None) if status in (400, 413, 415) else None
+            detail = getattr(exc, "description", None) if status in (400, 415) else None
+            if status == 413:  # the limit itself, not werkzeug's "exceeds the capacity limit" (review r68)
+                detail = f"the request body is over {app.config['MAX_CONTENT_LENGTH']} bytes"
             return problems.for_status(status, detail, headers={"Allow": ", ".join(allowed)} if allowed else None)
         if _wants_json():
             return jsonify(error=message, **({"code": codes[status]} if status in codes else {})), status

@@ -8,7 +8,7 @@
 import { html, nothing } from "../html.js";
 import { boot, shared } from "../context.js";
 import { colon, t, label, lang, LED_WORDS } from "../i18n.js";
-import { localInput, nowInput, when } from "../time.js";
+import { local, localInput, nowInput, when } from "../time.js";
 import { nextSteps, reference, targetOf } from "../order-view.js";
 import { queue, StepNotOpen, undoableStep, withdraw } from "../outbox.js";
 import { dropDraft, keepDraft, loadDraft } from "../drafts.js";
@@ -288,7 +288,12 @@ async function visitRows(order, byName, playbooks) {
   const draft = async (name) => loadDraft(order.id, name);
   const signed = (order.signoffs || []).length > 0;
   // The appointment's row says the window booked, not only when it was made (review r67: after 已出发 it said 06:23).
-  const booked = () => `${label("action", "make_appointment")} ${when(order.appointment_start)}–${(when(order.appointment_end) || "").slice(-5)}`;
+  // A window ending another day says that day too (review r68: 22:00–01:00 read as ending the same day).
+  const booked = () => {
+    const [start, end] = [local(order.appointment_start), local(order.appointment_end)];
+    const until = !end ? "" : start && start.date === end.date ? end.time : `${end.date.slice(5)} ${end.time}`;
+    return `${label("action", "make_appointment")} ${when(order.appointment_start)}–${until}`;
+  };
   const lifecycle = (name) => {
     const event = lastEvent(order, name);
     if (byName[name]) { return null; }  // open now: drawn by the caller

@@ -11,7 +11,7 @@ import pathlib
 from ..db import one, transaction
 from ..sync import uploads
 from ..timeutil import to_text, utcnow
-from . import catalog, reader
+from . import catalog, reader, vp8
 
 THUMB_WIDTH = 480
 MIN_BURST_FRAMES = 10
@@ -48,14 +48,14 @@ def source_jpeg(value):
     colour (8 × the most the brightness's sampling factors exceed the colour's, across or down, 8–32),
     "chroma_table_sum": the sum of its colour's quantization table (64 × 1 to 64 × 65535, T.81 B.2.4.1)} → that dict
     (numbers as floats and ints). A lossy WebP picked instead (photos.js webpColour): {"side", "chroma_ac_step": the
-    step its coarsest segment rounds colour by, 4–284 (RFC 6386 14.1)}. None → None. ValueError for anything else (the
+    step its coarsest segment rounds colour by, one of RFC 6386 14.1's (vp8.AC_STEPS)}. None → None. ValueError for anything else (the
     reader would take it on trust)."""
     if value is None:
         return None
     if isinstance(value, dict) and set(value) == {"side", "chroma_ac_step"}:
         side, step = value["side"], value["chroma_ac_step"]
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in (side, step)) or not (
-                1 <= side <= 16383 and 4 <= step <= 284):  # VP8 sizes are 14 bits (RFC 6386 9.1)
+                1 <= side <= 16383 and step in vp8.AC_STEPS):  # VP8 sizes are 14 bits (RFC 6386 9.1), steps 14.1's
             raise ValueError("source_jpeg")
         return {"side": side, "chroma_ac_step": step}
     if not isinstance(value, dict) or set(value) != {"side", "chroma_block", "chroma_table_sum"}:

@@ -20,6 +20,7 @@ AC_STEPS = (
     213, 217, 221, 225, 229, 234, 239, 245, 249, 254, 259, 264, 269, 274, 279, 284,
 )
 CHUNK_LIMIT = 64  # chunks looked through for "VP8 " (an extended file: VP8X, ICCP, ANIM, ALPH … before it)
+HEADER_BYTES = 4096  # of the VP8 chunk: its frame header's first fields are within the first few dozen
 
 
 class _BoolDecoder:
@@ -67,34 +68,41 @@ class _BoolDecoder:
 
 
 def _vp8_chunk(data):
-    """The payload of a WebP file's "VP8 " chunk (bytes), or None: not a RIFF WEBP, lossless ("VP8L"), or cut short."""
-    if len(data) < 20 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+    """The first bytes (HEADER_BYTES at most) of a WebP file's first "VP8 " chunk, or None: not a RIFF WEBP, lossless
+    ("VP8L"), or cut short. Chunks are walked by their sizes through the whole file (an ICC profile before the image
+    may be larger than any fixed look-ahead, review r68); an animation's first frame is the one in its first "ANMF"
+    chunk, after that frame's 16-byte header (the WebP container specification)."""
+    if len(data) < 20 or bytes(data[:4]) != b"RIFF" or bytes(data[8:12]) != b"WEBP":
         return None
-    at = 12
-    for _ in range(CHUNK_LIMIT):
-        if at + 8 > len(data):
-            return None
-        kind, size = data[at:at + 4], int.from_bytes(data[at + 4:at + 8], "little")
+    at, end, seen = 12, len(data), 0
+    while at + 8 <= end and seen < CHUNK_LIMIT:
+        kind, size = bytes(data[at:at + 4]), int.from_bytes(data[at + 4:at + 8], "little")
         if kind == b"VP8 ":
-            return data[at + 8:at + 8 + size]
+            return bytes(data[at + 8:min(at + 8 + size, at + 8 + HEADER_BYTES)])
         if kind == b"VP8L":
             return None
-        at += 8 + size + (size & 1)  # chunks are padded to an even size
+        if kind == b"ANMF":  # look inside the first frame, not past it
+            at, end = at + 8 + 16, min(end, at + 8 + size)
+        else:
+            at += 8 + size + (size & 1)  # chunks are padded to an even size
+        seen += 1
     return None
 
 
 def chroma_ac_steps(data):
     """The chroma AC steps (ints, RFC 6386 14.1) a lossy WebP rounds its colour with: one per segment its header sets
     a quantizer for (up to 4, 9.3), else the frame's one. None for anything else: not a WebP, lossless, not a key frame,
-    or a header too short or wrong to read (a start code other than 9d 01 2a, 9.1).
+    or a header too short or wrong to read (a start code other than 9d 01 2a, 9.1; a first partition starting FF).
 
     `data`: the file's bytes. Only the frame header's first fields are read (9.2–9.6), never the picture."""
-    frame = _vp8_chunk(bytes(data[:1 << 16]))  # the header sits in the first bytes: never the whole file
+    frame = _vp8_chunk(memoryview(data))
     if frame is None or len(frame) < 10:
         return None
     tag = frame[0] | (frame[1] << 8) | (frame[2] << 16)
     if tag & 1 or frame[3:6] != b"\x9d\x01\x2a":  # bit 0 set: an inter frame, which a WebP never is
         return None
+    if len(frame) > 10 and frame[10] == 0xFF:  # the decoder's value would start past its range (7.3): no encoder
+        return None  # writes that, and libwebp refuses it (review r68: the phone's 32-bit value and this one parted)
     header = _BoolDecoder(frame, 10)
     header.literal(2)  # colour space, clamping type (9.2)
     segment_q, absolute = [], False
